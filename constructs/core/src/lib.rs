@@ -1,0 +1,22 @@
+//! Strata's core: the construct tree, property values and intrinsics,
+//! logical IDs, the template model, synth-time validation and the cloud
+//! assembly writer.
+//!
+//! Generated L1 structs (the `strata-cfn` crate) implement [`Resource`];
+//! hand-written constructs compose them under a [`Scope`].
+
+mod intrinsics;
+mod logical_id;
+mod resource;
+mod template;
+mod tree;
+mod validate;
+mod value;
+
+pub use intrinsics::{Fn, StrList};
+pub use logical_id::logical_id;
+pub use resource::{Handle, Resource, ResourceRef, TagShape};
+pub use template::{Condition, Output, Parameter, RemovalPolicy, ResourceOptions, TemplateRule};
+pub use tree::{App, Aspect, Environment, NodeId, Scope, StackProps};
+pub use validate::{pattern_matches, Check, Issue, Rule, Validate, Validator};
+pub use value::{Expr, Json, Map, ObjectBuilder, Raw, Target, ToRaw, Value};

@@ -1,0 +1,375 @@
+//! Schema-constraint checks on literal property values.
+//!
+//! Generated L1 structs describe each constrained property with a static
+//! [`Rule`] and call [`Validator::check`]; nested structs are walked with
+//! [`Validator::nested`]. Intrinsics are skipped: their value is only known
+//! at deploy time.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use crate::value::{Json, Map, Value};
+
+/// The schema constraints of one property. Unset fields do not apply.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Smallest allowed string length.
+    pub min_len: Option<u64>,
+    /// Largest allowed string length.
+    pub max_len: Option<u64>,
+    /// Regular expression a string must match.
+    pub pattern: Option<&'static str>,
+    /// Allowed string values.
+    pub allowed: &'static [&'static str],
+    /// Smallest allowed number.
+    pub min: Option<f64>,
+    /// Largest allowed number.
+    pub max: Option<f64>,
+    /// Smallest allowed list length.
+    pub min_items: Option<u64>,
+    /// Largest allowed list length.
+    pub max_items: Option<u64>,
+}
+
+impl Rule {
+    /// A rule with no constraints, to fill the rest of a rule literal.
+    pub const NONE: Rule = Rule {
+        min_len: None,
+        max_len: None,
+        pattern: None,
+        allowed: &[],
+        min: None,
+        max: None,
+        min_items: None,
+        max_items: None,
+    };
+}
+
+/// One finding of synth-time validation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Issue {
+    /// Construct path of the offending element, such as `BirdStack/Vpc/Resource`.
+    pub path: String,
+    /// Property path inside the element, such as `Tags[0].Key`; empty when
+    /// the issue is about the element itself.
+    pub property: String,
+    /// Short rule name, such as `pattern` or `dangling-ref`.
+    pub rule: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.property.is_empty() {
+            write!(f, "{}: [{}] {}", self.path, self.rule, self.message)
+        } else {
+            write!(
+                f,
+                "{}: property {}: [{}] {}",
+                self.path, self.property, self.rule, self.message
+            )
+        }
+    }
+}
+
+/// Collects issues while walking one element's properties.
+pub struct Validator<'a> {
+    path: &'a str,
+    props: Vec<String>,
+    issues: &'a mut Vec<Issue>,
+}
+
+impl<'a> Validator<'a> {
+    /// A validator for the element at construct path `path`.
+    pub fn new(path: &'a str, issues: &'a mut Vec<Issue>) -> Self {
+        Validator {
+            path,
+            props: Vec::new(),
+            issues,
+        }
+    }
+
+    /// Records an issue at the current property path.
+    pub fn report(&mut self, rule: &'static str, message: String) {
+        self.issues.push(Issue {
+            path: self.path.to_string(),
+            property: self.props.join("."),
+            rule,
+            message,
+        });
+    }
+
+    fn scoped(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
+        self.props.push(name.to_string());
+        f(self);
+        self.props.pop();
+    }
+
+    /// Checks one property against its rule.
+    pub fn check<T: Check>(&mut self, name: &str, value: &T, rule: &Rule) {
+        self.scoped(name, |v| value.check(rule, v));
+    }
+
+    /// Checks a list property: `list` applies to the list, `item` to each item.
+    pub fn check_items<T: Check>(
+        &mut self,
+        name: &str,
+        value: &Option<Value<Vec<T>>>,
+        list: &Rule,
+        item: &Rule,
+    ) {
+        self.scoped(name, |v| {
+            if let Some(Value::Lit(items)) = value {
+                check_count(items.len(), list, v);
+                for (i, it) in items.iter().enumerate() {
+                    v.scoped(&i.to_string(), |v| it.check(item, v));
+                }
+            }
+        });
+    }
+
+    /// Walks into a property whose type has constraints of its own.
+    pub fn nested<T: Validate>(&mut self, name: &str, value: &T) {
+        self.scoped(name, |v| value.validate(v));
+    }
+}
+
+/// A value that can be checked against a [`Rule`].
+pub trait Check {
+    /// Reports every way this value breaks `rule`.
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>);
+}
+
+/// A property type whose fields carry constraints.
+pub trait Validate {
+    /// Reports every constraint this value breaks.
+    fn validate(&self, v: &mut Validator<'_>);
+}
+
+impl<T: Check> Check for Option<T> {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        if let Some(t) = self {
+            t.check(rule, v);
+        }
+    }
+}
+
+impl<T: Check> Check for Value<T> {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        if let Value::Lit(t) = self {
+            t.check(rule, v);
+        }
+    }
+}
+
+impl Check for String {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        let len = self.chars().count() as u64;
+        if let Some(min) = rule.min_len {
+            if len < min {
+                v.report(
+                    "min-length",
+                    format!("{self:?} is {len} characters long; the minimum is {min}"),
+                );
+            }
+        }
+        if let Some(max) = rule.max_len {
+            if len > max {
+                v.report(
+                    "max-length",
+                    format!("value is {len} characters long; the maximum is {max}"),
+                );
+            }
+        }
+        if !rule.allowed.is_empty() && !rule.allowed.contains(&self.as_str()) {
+            v.report(
+                "enum",
+                format!(
+                    "{self:?} is not an allowed value; use one of: {}",
+                    rule.allowed.join(", ")
+                ),
+            );
+        }
+        if let Some(p) = rule.pattern {
+            if !pattern_matches(p, self) {
+                v.report("pattern", format!("{self:?} does not match the pattern {p}"));
+            }
+        }
+    }
+}
+
+fn check_number(n: f64, rule: &Rule, v: &mut Validator<'_>) {
+    if let Some(min) = rule.min {
+        if n < min {
+            v.report("minimum", format!("{n} is below the minimum {min}"));
+        }
+    }
+    if let Some(max) = rule.max {
+        if n > max {
+            v.report("maximum", format!("{n} is above the maximum {max}"));
+        }
+    }
+}
+
+fn check_count(len: usize, rule: &Rule, v: &mut Validator<'_>) {
+    let len = len as u64;
+    if let Some(min) = rule.min_items {
+        if len < min {
+            v.report(
+                "min-items",
+                format!("the list has {len} items; at least {min} are required"),
+            );
+        }
+    }
+    if let Some(max) = rule.max_items {
+        if len > max {
+            v.report(
+                "max-items",
+                format!("the list has {len} items; at most {max} are allowed"),
+            );
+        }
+    }
+}
+
+impl Check for i64 {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        check_number(*self as f64, rule, v);
+    }
+}
+
+impl Check for f64 {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        check_number(*self, rule, v);
+    }
+}
+
+impl Check for bool {
+    fn check(&self, _rule: &Rule, _v: &mut Validator<'_>) {}
+}
+
+impl Check for Json {
+    fn check(&self, _rule: &Rule, _v: &mut Validator<'_>) {}
+}
+
+impl<T> Check for Vec<T> {
+    fn check(&self, rule: &Rule, v: &mut Validator<'_>) {
+        check_count(self.len(), rule, v);
+    }
+}
+
+impl<T> Check for Map<T> {
+    fn check(&self, _rule: &Rule, _v: &mut Validator<'_>) {}
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Some(t) = self {
+            t.validate(v);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Value<T> {
+    fn validate(&self, v: &mut Validator<'_>) {
+        if let Value::Lit(t) = self {
+            t.validate(v);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, v: &mut Validator<'_>) {
+        (**self).validate(v);
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, v: &mut Validator<'_>) {
+        for (i, t) in self.iter().enumerate() {
+            v.scoped(&i.to_string(), |v| t.validate(v));
+        }
+    }
+}
+
+impl<T: Validate> Validate for Map<T> {
+    fn validate(&self, v: &mut Validator<'_>) {
+        for (k, t) in self {
+            v.scoped(k, |v| t.validate(v));
+        }
+    }
+}
+
+/// Whether `text` matches the registry pattern `pattern`. Patterns are
+/// compiled once and cached; codegen only emits patterns that compile.
+pub fn pattern_matches(pattern: &'static str, text: &str) -> bool {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let re = cache
+        .entry(pattern)
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok());
+    match re {
+        Some(re) => re.is_match(text),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(f: impl FnOnce(&mut Validator<'_>)) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        let mut v = Validator::new("Stack/Thing", &mut issues);
+        f(&mut v);
+        issues
+    }
+
+    #[test]
+    fn string_rules_report_each_broken_constraint() {
+        let rule = Rule {
+            max_len: Some(3),
+            pattern: Some("^[a-z]+$"),
+            allowed: &["ab", "abc"],
+            ..Rule::NONE
+        };
+        let issues = run(|v| v.check("Name", &Some(Value::<String>::from("ABCD")), &rule));
+        let rules: Vec<_> = issues.iter().map(|i| i.rule).collect();
+        assert_eq!(rules, ["max-length", "enum", "pattern"]);
+        assert_eq!(issues[0].path, "Stack/Thing");
+        assert_eq!(issues[0].property, "Name");
+    }
+
+    #[test]
+    fn intrinsics_are_not_checked() {
+        let rule = Rule {
+            pattern: Some("^x$"),
+            ..Rule::NONE
+        };
+        let value: Option<Value<String>> = Some(crate::Fn::region());
+        assert!(run(|v| v.check("Name", &value, &rule)).is_empty());
+    }
+
+    #[test]
+    fn list_items_are_checked_with_their_index() {
+        let list = Rule {
+            max_items: Some(1),
+            ..Rule::NONE
+        };
+        let item = Rule {
+            min: Some(0.0),
+            ..Rule::NONE
+        };
+        let value: Option<Value<Vec<Value<i64>>>> = Some(Value::list([1_i64, -1]));
+        let issues = run(|v| v.check_items("Ports", &value, &list, &item));
+        assert_eq!(issues.len(), 2);
+        assert_eq!(issues[0].rule, "max-items");
+        assert_eq!(issues[1].property, "Ports.1");
+        assert_eq!(issues[1].rule, "minimum");
+    }
+}
