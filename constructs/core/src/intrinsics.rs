@@ -244,7 +244,10 @@ mod tests {
     #[test]
     fn get_azs_of_own_region_uses_the_empty_string() {
         let azs = Fn::get_azs(Fn::region());
-        assert_eq!(azs.to_raw(), Raw::call("Fn::GetAZs", Raw::Str(String::new())));
+        assert_eq!(
+            azs.to_raw(),
+            Raw::call("Fn::GetAZs", Raw::Str(String::new()))
+        );
     }
 
     #[test]

@@ -5,17 +5,22 @@
 //! Generated L1 structs (the `strata-cfn` crate) implement [`Resource`];
 //! hand-written constructs compose them under a [`Scope`].
 
+mod assembly;
 mod intrinsics;
 mod logical_id;
+mod resolve;
 mod resource;
+mod synth;
 mod template;
 mod tree;
 mod validate;
 mod value;
 
+pub use assembly::{output_dir, ASSEMBLY_VERSION};
 pub use intrinsics::{Fn, StrList};
 pub use logical_id::logical_id;
 pub use resource::{Handle, Resource, ResourceRef, TagShape};
+pub use synth::{limits, to_template_string, Assembly, StackArtifact, SynthError};
 pub use template::{Condition, Output, Parameter, RemovalPolicy, ResourceOptions, TemplateRule};
 pub use tree::{App, Aspect, Environment, NodeId, Scope, StackProps};
 pub use validate::{pattern_matches, Check, Issue, Rule, Validate, Validator};

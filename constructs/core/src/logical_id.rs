@@ -60,11 +60,23 @@ mod tests {
         let cases = [
             ("Vpc/Resource", "Vpc8378EB38"),
             ("Vpc/publicSubnet1/Subnet", "VpcpublicSubnet1Subnet2BB74ED7"),
-            ("Vpc/private-appSubnet2/RouteTable", "VpcprivateappSubnet2RouteTableDDD62B1E"),
+            (
+                "Vpc/private-appSubnet2/RouteTable",
+                "VpcprivateappSubnet2RouteTableDDD62B1E",
+            ),
             ("Vpc/IGW", "VpcIGWD7BA715C"),
-            ("Vpc/FlowLog/IAMRole/DefaultPolicy/Resource", "VpcFlowLogIAMRoleDefaultPolicy406FB995"),
-            ("EcsSg/from BirdStackAlbSg11BCAFCB:8080", "EcsSgfromBirdStackAlbSg11BCAFCB8080004DE829"),
-            ("AgentConfigurationsTable/ReadScaling/Target/Resource", "AgentConfigurationsTableReadScalingTargetC5CDEDDF"),
+            (
+                "Vpc/FlowLog/IAMRole/DefaultPolicy/Resource",
+                "VpcFlowLogIAMRoleDefaultPolicy406FB995",
+            ),
+            (
+                "EcsSg/from BirdStackAlbSg11BCAFCB:8080",
+                "EcsSgfromBirdStackAlbSg11BCAFCB8080004DE829",
+            ),
+            (
+                "AgentConfigurationsTable/ReadScaling/Target/Resource",
+                "AgentConfigurationsTableReadScalingTargetC5CDEDDF",
+            ),
             ("CacheSubnetGroup", "CacheSubnetGroup"),
         ];
         for (path, id) in cases {

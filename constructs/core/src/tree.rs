@@ -173,7 +173,11 @@ impl Tree {
         };
         let index = self.nodes.len() as u32;
         let is_stack = matches!(kind, Kind::Stack(_));
-        let stack = if is_stack { Some(index) } else { parent_node.stack };
+        let stack = if is_stack {
+            Some(index)
+        } else {
+            parent_node.stack
+        };
         let mut problem = None;
         if clean.is_empty() {
             problem = Some((
@@ -195,7 +199,8 @@ impl Tree {
         } else if !is_stack && stack.is_none() && !matches!(kind, Kind::Construct) {
             problem = Some((
                 "outside-stack",
-                "template elements must be added inside a Stack; create one with App::stack".to_string(),
+                "template elements must be added inside a Stack; create one with App::stack"
+                    .to_string(),
             ));
         }
         match problem {
@@ -333,10 +338,7 @@ impl Scope {
     /// Handles from another app give `None`.
     pub fn of(&self, handle: &Handle) -> Option<Scope> {
         let node = handle.node();
-        self.tree
-            .borrow()
-            .node(node)
-            .map(|_| self.at_node(node))
+        self.tree.borrow().node(node).map(|_| self.at_node(node))
     }
 
     /// A plain construct: a named scope that groups what is added to it.
@@ -396,7 +398,9 @@ impl Scope {
 
     /// The construct id of this scope.
     pub fn id(&self) -> String {
-        self.tree.borrow().nodes[self.node.index as usize].id.clone()
+        self.tree.borrow().nodes[self.node.index as usize]
+            .id
+            .clone()
     }
 
     /// The full construct path, such as `BirdStack/Vpc/Resource`.
@@ -417,7 +421,12 @@ impl Scope {
         tree.nodes[self.node.index as usize]
             .children
             .iter()
-            .map(|&index| self.at_node(NodeId { app: tree.app, index }))
+            .map(|&index| {
+                self.at_node(NodeId {
+                    app: tree.app,
+                    index,
+                })
+            })
             .collect()
     }
 
@@ -494,7 +503,12 @@ impl Scope {
         let mut stack: Vec<(u32, Vec<Rc<dyn Aspect>>)> = vec![(0, Vec::new())];
         while let Some((index, inherited)) = stack.pop() {
             let mut aspects = inherited;
-            aspects.extend(root.tree.borrow().nodes[index as usize].aspects.iter().cloned());
+            aspects.extend(
+                root.tree.borrow().nodes[index as usize]
+                    .aspects
+                    .iter()
+                    .cloned(),
+            );
             let scope = root.at_node(NodeId {
                 app: root.node.app,
                 index,

@@ -193,7 +193,10 @@ impl Check for String {
         }
         if let Some(p) = rule.pattern {
             if !pattern_matches(p, self) {
-                v.report("pattern", format!("{self:?} does not match the pattern {p}"));
+                v.report(
+                    "pattern",
+                    format!("{self:?} does not match the pattern {p}"),
+                );
             }
         }
     }

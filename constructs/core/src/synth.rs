@@ -1,0 +1,516 @@
+//! Synthesis: the construct tree becomes one CloudFormation template per
+//! stack, after every check has run and every problem has been collected.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{Map as JsonMap, Value as Json};
+
+use crate::logical_id::logical_id;
+use crate::resolve::{ElementKind, Resolver, StackIds};
+use crate::resource::TagShape;
+use crate::tree::{App, Kind, Scope, TagOp, Tree};
+use crate::validate::{Issue, Validator};
+use crate::value::Raw;
+use crate::Environment;
+
+/// CloudFormation's per-template limits.
+pub mod limits {
+    /// Resources in one template.
+    pub const RESOURCES: usize = 500;
+    /// Parameters in one template.
+    pub const PARAMETERS: usize = 200;
+    /// Outputs in one template.
+    pub const OUTPUTS: usize = 200;
+    /// Mappings in one template.
+    pub const MAPPINGS: usize = 200;
+    /// Template body size when uploaded through S3.
+    pub const BODY_BYTES: usize = 1_048_576;
+    /// Template body size when passed inline to the API.
+    pub const INLINE_BODY_BYTES: usize = 51_200;
+}
+
+/// One synthesized stack.
+#[derive(Debug, Clone)]
+pub struct StackArtifact {
+    /// Artifact id in the cloud assembly: the stack's construct id.
+    pub id: String,
+    /// The CloudFormation stack name.
+    pub stack_name: String,
+    /// Target account and region.
+    pub env: Environment,
+    /// The template.
+    pub template: Json,
+    /// The template as written to disk.
+    pub body: String,
+    /// Number of resources in the template.
+    pub resource_count: usize,
+    /// Refuse stack deletion.
+    pub termination_protection: bool,
+    /// Construct path → logical ID of every template element.
+    pub logical_ids: Vec<(String, String)>,
+}
+
+impl StackArtifact {
+    /// The file name of the template in the cloud assembly.
+    pub fn template_file(&self) -> String {
+        format!("{}.template.json", self.id)
+    }
+
+    /// Whether the body exceeds the inline API limit and must be uploaded
+    /// to S3 before deploy.
+    pub fn needs_upload(&self) -> bool {
+        self.body.len() > limits::INLINE_BODY_BYTES
+    }
+}
+
+/// The result of synth: every stack's template.
+#[derive(Debug, Clone)]
+pub struct Assembly {
+    /// The stacks, in the order they were added to the app.
+    pub stacks: Vec<StackArtifact>,
+}
+
+/// Everything that is wrong with an app, found at synth.
+#[derive(Debug, Clone)]
+pub struct SynthError {
+    /// All issues, sorted by construct path.
+    pub issues: Vec<Issue>,
+}
+
+impl std::fmt::Display for SynthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "synth found {} problem(s):", self.issues.len())?;
+        for i in &self.issues {
+            writeln!(f, "  {i}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SynthError {}
+
+/// Renders a template the way the CDK writes it: JSON with one-space indent.
+pub fn to_template_string(template: &Json) -> String {
+    let mut buf = Vec::with_capacity(4096);
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(template, &mut ser).expect("JSON values always serialize");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
+}
+
+impl App {
+    /// Runs aspects, then synthesizes and validates every stack.
+    ///
+    /// ```
+    /// use strata_core::{App, Fn, Output, StackProps};
+    /// let app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default());
+    /// stack.output("Region", Output::new(Fn::region()));
+    /// let assembly = app.synth().expect("valid app");
+    /// assert_eq!(assembly.stacks[0].template["Outputs"]["Region"]["Value"]["Ref"], "AWS::Region");
+    /// ```
+    pub fn synth(&self) -> Result<Assembly, SynthError> {
+        Scope::run_aspects(self);
+        let tree = self.tree().borrow();
+        let mut issues = tree.issues.clone();
+        let mut stacks = Vec::new();
+        for &s in &tree.nodes[0].children {
+            if let Kind::Stack(_) = tree.nodes[s as usize].kind {
+                stacks.push(synth_stack(&tree, s, &mut issues));
+            }
+        }
+        if issues.is_empty() {
+            Ok(Assembly { stacks })
+        } else {
+            issues.sort();
+            issues.dedup();
+            Err(SynthError { issues })
+        }
+    }
+}
+
+fn issue(path: &str, rule: &'static str, message: String) -> Issue {
+    Issue {
+        path: path.to_string(),
+        property: String::new(),
+        rule,
+        message,
+    }
+}
+
+/// Template elements of a stack, depth first in insertion order.
+fn elements(tree: &Tree, stack: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo: Vec<u32> = tree.nodes[stack as usize]
+        .children
+        .iter()
+        .rev()
+        .copied()
+        .collect();
+    while let Some(n) = todo.pop() {
+        let node = &tree.nodes[n as usize];
+        if ElementKind::of(&node.kind).is_some() {
+            out.push(n);
+        }
+        todo.extend(node.children.iter().rev());
+    }
+    out
+}
+
+fn assign_ids(tree: &Tree, stack: u32, elems: &[u32], issues: &mut Vec<Issue>) -> StackIds {
+    let prefix_len = tree.nodes[stack as usize].path.len() + 1;
+    let mut ids = StackIds {
+        stack,
+        by_node: HashMap::with_capacity(elems.len()),
+        by_name: HashMap::with_capacity(elems.len()),
+    };
+    for &n in elems {
+        let node = &tree.nodes[n as usize];
+        let lid = match &node.logical_id {
+            Some(l) => l.clone(),
+            None => {
+                let below: Vec<&str> = node.path[prefix_len..].split('/').collect();
+                logical_id(&below)
+            }
+        };
+        if lid.is_empty() || lid.len() > 255 || !lid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            issues.push(issue(
+                &node.path,
+                "logical-id",
+                format!("logical ID {lid:?} must be 1 to 255 ASCII letters and digits"),
+            ));
+        }
+        let kind = ElementKind::of(&node.kind).expect("elements are template elements");
+        if let Some((_, other)) = ids.by_name.get(&lid) {
+            issues.push(issue(
+                &node.path,
+                "duplicate-logical-id",
+                format!(
+                    "logical ID {lid} is also used by {}; rename one construct or override its logical ID",
+                    tree.nodes[*other as usize].path
+                ),
+            ));
+            continue;
+        }
+        ids.by_name.insert(lid.clone(), (kind, n));
+        ids.by_node.insert(n, lid);
+    }
+    ids
+}
+
+/// Effective scope tags for a node: outer scopes first, inner ones win.
+fn scope_tags(tree: &Tree, node: u32) -> BTreeMap<String, Option<String>> {
+    let mut chain = Vec::new();
+    let mut cur = Some(node);
+    while let Some(c) = cur {
+        chain.push(c);
+        cur = tree.nodes[c as usize].parent;
+    }
+    let mut tags = BTreeMap::new();
+    for &c in chain.iter().rev() {
+        for op in &tree.nodes[c as usize].tags {
+            match op {
+                TagOp::Add(k, v) => tags.insert(k.clone(), Some(v.clone())),
+                TagOp::Remove(k) => tags.insert(k.clone(), None),
+            };
+        }
+    }
+    tags
+}
+
+/// The key and value of one literal `{"Key": .., "Value": ..}` tag.
+fn tag_entry(item: &Raw) -> Option<(String, Raw)> {
+    match item {
+        Raw::Object(kv) => {
+            let key = kv.iter().find(|(k, _)| k == "Key").map(|(_, v)| v)?;
+            let value = kv.iter().find(|(k, _)| k == "Value").map(|(_, v)| v)?;
+            match key {
+                Raw::Str(k) => Some((k.clone(), value.clone())),
+                _ => None,
+            }
+        }
+        Raw::Json(Json::Object(kv)) => {
+            let key = kv.get("Key")?.as_str()?;
+            let value = kv.get("Value")?;
+            Some((key.to_string(), Raw::Json(value.clone())))
+        }
+        _ => None,
+    }
+}
+
+/// Merges scope tags into the resource's own tag property, sorted by key,
+/// as the CDK's tag manager does (scope tags win over props tags).
+fn apply_tags(props: &mut Raw, shape: TagShape, tags: BTreeMap<String, Option<String>>) {
+    let (prop, is_map, propagate) = match shape {
+        TagShape::None => return,
+        TagShape::List(p) => (p, false, false),
+        TagShape::ListPropagate(p) => (p, false, true),
+        TagShape::Map(p) => (p, true, false),
+    };
+    if tags.is_empty() {
+        return;
+    }
+    let Raw::Object(fields) = props else { return };
+    let pos = fields.iter().position(|(k, _)| k == prop);
+    let mut merged: BTreeMap<String, Raw> = BTreeMap::new();
+    if let Some(p) = pos {
+        match &fields[p].1 {
+            Raw::List(items) if !is_map => {
+                for item in items {
+                    let Some((k, v)) = tag_entry(item) else {
+                        return;
+                    };
+                    merged.insert(k, v);
+                }
+            }
+            Raw::Object(kv) if is_map => {
+                for (k, v) in kv {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            // An intrinsic or unexpected shape: leave the user's value alone.
+            _ => return,
+        }
+    }
+    for (k, v) in tags {
+        match v {
+            Some(v) => merged.insert(k, Raw::Str(v)),
+            None => merged.remove(&k),
+        };
+    }
+    let rendered = if is_map {
+        Raw::Object(merged.into_iter().collect())
+    } else {
+        Raw::List(
+            merged
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut kv = vec![("Key".to_string(), Raw::Str(k)), ("Value".to_string(), v)];
+                    if propagate {
+                        kv.push(("PropagateAtLaunch".to_string(), Raw::Bool(true)));
+                    }
+                    Raw::Object(kv)
+                })
+                .collect(),
+        )
+    };
+    match pos {
+        Some(p) => fields[p].1 = rendered,
+        None => fields.push((prop.to_string(), rendered)),
+    }
+}
+
+fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifact {
+    let snode = &tree.nodes[stack as usize];
+    let Kind::Stack(props) = &snode.kind else {
+        unreachable!("synth_stack is called on stacks")
+    };
+    let elems = elements(tree, stack);
+    let ids = assign_ids(tree, stack, &elems, issues);
+    let mut sections: [JsonMap<String, Json>; 6] = Default::default();
+    let [params, mappings, conditions, rules, resources, outputs] = &mut sections;
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut logical_ids = Vec::with_capacity(elems.len());
+    for &n in &elems {
+        let node = &tree.nodes[n as usize];
+        let Some(lid) = ids.by_node.get(&n).cloned() else {
+            continue;
+        };
+        logical_ids.push((node.path.clone(), lid.clone()));
+        let mut r = Resolver {
+            tree,
+            ids: &ids,
+            path: &node.path,
+            issues,
+            refs: BTreeSet::new(),
+        };
+        match &node.kind {
+            Kind::Parameter(p) => {
+                params.insert(lid, p.render());
+            }
+            Kind::Mapping(m) => {
+                let m = serde_json::to_value(m).unwrap_or(Json::Null);
+                mappings.insert(lid, m);
+            }
+            Kind::Condition(c) => {
+                let c = r.resolve(c.raw());
+                conditions.insert(lid, c);
+            }
+            Kind::Rule(rule) => {
+                let j = r.resolve(&rule.to_raw());
+                rules.insert(lid, j);
+            }
+            Kind::Output(o) => {
+                let j = r.resolve(&o.to_raw());
+                outputs.insert(lid, j);
+            }
+            Kind::Resource(res, opts) => {
+                let mut raw = res.to_raw();
+                apply_tags(&mut raw, res.tag_shape(), scope_tags(tree, n));
+                let mut m = JsonMap::new();
+                m.insert("Type".into(), Json::from(res.type_name()));
+                let props = r.resolve(&raw);
+                if props.as_object().is_some_and(|o| !o.is_empty()) {
+                    m.insert("Properties".into(), props);
+                }
+                let mut deps = BTreeSet::new();
+                for d in &opts.depends_on {
+                    deps.insert(r.dependency(&d.target()));
+                }
+                if !deps.is_empty() {
+                    m.insert(
+                        "DependsOn".into(),
+                        deps.iter().cloned().collect::<Vec<_>>().into(),
+                    );
+                }
+                if let Some(c) = &opts.creation_policy {
+                    m.insert("CreationPolicy".into(), r.resolve(&Raw::Json(c.clone())));
+                }
+                if let Some(u) = &opts.update_policy {
+                    m.insert("UpdatePolicy".into(), r.resolve(&Raw::Json(u.clone())));
+                }
+                if let Some(p) = opts.update_replace_policy {
+                    m.insert("UpdateReplacePolicy".into(), p.as_str().into());
+                }
+                if let Some(p) = opts.deletion_policy {
+                    m.insert("DeletionPolicy".into(), p.as_str().into());
+                }
+                let mut meta: JsonMap<String, Json> = opts.metadata.clone().into_iter().collect();
+                if tree.path_metadata {
+                    meta.insert("aws:cdk:path".into(), node.path.clone().into());
+                }
+                if !meta.is_empty() {
+                    m.insert("Metadata".into(), Json::Object(meta));
+                }
+                if let Some(c) = &opts.condition {
+                    m.insert("Condition".into(), r.resolve(&Raw::Name(c.target())));
+                }
+                let mut refs = std::mem::take(&mut r.refs);
+                refs.extend(deps);
+                edges.insert(lid.clone(), refs);
+                let mut v = Validator::new(&node.path, issues);
+                res.validate(&mut v);
+                resources.insert(lid, Json::Object(m));
+            }
+            _ => {}
+        }
+    }
+    let path = &snode.path;
+    for (count, limit, what) in [
+        (resources.len(), limits::RESOURCES, "resources"),
+        (params.len(), limits::PARAMETERS, "parameters"),
+        (outputs.len(), limits::OUTPUTS, "outputs"),
+        (mappings.len(), limits::MAPPINGS, "mappings"),
+    ] {
+        if count > limit {
+            issues.push(issue(
+                path,
+                "template-limit",
+                format!("the stack has {count} {what}; CloudFormation allows at most {limit}; move some into another stack"),
+            ));
+        }
+    }
+    report_cycles(&edges, &ids, tree, issues);
+    let resource_count = resources.len();
+    let mut template = JsonMap::new();
+    if let Some(d) = &props.description {
+        template.insert("Description".into(), d.clone().into());
+    }
+    let names = [
+        "Parameters",
+        "Mappings",
+        "Conditions",
+        "Rules",
+        "Resources",
+        "Outputs",
+    ];
+    for (name, section) in names.into_iter().zip(sections) {
+        if !section.is_empty() {
+            template.insert(name.into(), Json::Object(section));
+        }
+    }
+    let template = Json::Object(template);
+    let body = to_template_string(&template);
+    if body.len() > limits::BODY_BYTES {
+        issues.push(issue(
+            path,
+            "template-limit",
+            format!(
+                "the template is {} bytes; CloudFormation accepts at most {} bytes; split the stack",
+                body.len(),
+                limits::BODY_BYTES
+            ),
+        ));
+    }
+    StackArtifact {
+        id: snode.id.clone(),
+        stack_name: props.stack_name.clone().unwrap_or_else(|| snode.id.clone()),
+        env: props.env.clone(),
+        template,
+        body,
+        resource_count,
+        termination_protection: props.termination_protection,
+        logical_ids,
+    }
+}
+
+/// Reports every dependency cycle among resources, with the construct paths.
+fn report_cycles(
+    edges: &BTreeMap<String, BTreeSet<String>>,
+    ids: &StackIds,
+    tree: &Tree,
+    issues: &mut Vec<Issue>,
+) {
+    // Iterative depth-first search with colours; each back edge is a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut mark: HashMap<&str, Mark> = edges.keys().map(|k| (k.as_str(), Mark::New)).collect();
+    let path_of = |lid: &str| -> String {
+        ids.by_name.get(lid).map_or_else(
+            || lid.to_string(),
+            |(_, n)| tree.nodes[*n as usize].path.clone(),
+        )
+    };
+    for start in edges.keys() {
+        if mark[start.as_str()] != Mark::New {
+            continue;
+        }
+        let mut stack: Vec<(&str, Vec<&str>)> =
+            vec![(start, edges[start].iter().map(String::as_str).collect())];
+        mark.insert(start, Mark::Open);
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            match next.pop() {
+                Some(n) => match mark.get(n).copied() {
+                    Some(Mark::New) => {
+                        mark.insert(n, Mark::Open);
+                        stack.push((n, edges[n].iter().map(String::as_str).collect()));
+                    }
+                    Some(Mark::Open) => {
+                        let from = stack.iter().position(|(s, _)| *s == n).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            stack[from..].iter().map(|(s, _)| path_of(s)).collect();
+                        cycle.push(path_of(n));
+                        issues.push(issue(
+                            &path_of(n),
+                            "dependency-cycle",
+                            format!(
+                                "resources depend on each other in a cycle: {}; remove one reference or DependsOn",
+                                cycle.join(" -> ")
+                            ),
+                        ));
+                    }
+                    _ => {}
+                },
+                None => {
+                    mark.insert(node, Mark::Done);
+                    stack.pop();
+                }
+            }
+        }
+    }
+}
