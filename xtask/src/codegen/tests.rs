@@ -1,0 +1,1 @@
+//! Whole-corpus tests: run the generator on the checked-in schemas.
