@@ -73,7 +73,10 @@ pub fn import(root: &Path, dir: &Path) -> Result<()> {
     }
 
     let provenance = provenance(&version, &schema_date, types.len());
-    write_if_changed(&root.join("schema").join("PROVENANCE"), provenance.as_bytes())?;
+    write_if_changed(
+        &root.join("schema").join("PROVENANCE"),
+        provenance.as_bytes(),
+    )?;
     println!(
         "imported {} types from cfn-lint {version} (schema date {schema_date}); removed {removed} stale files",
         types.len()
@@ -107,8 +110,7 @@ fn provenance(version: &str, schema_date: &str, count: usize) -> String {
 
 fn read_schema_date(dir: &Path) -> Result<String> {
     let path = dir.join("version.json");
-    let text =
-        fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)?;
     v.get("schema_date")
         .and_then(|d| d.as_str())

@@ -128,7 +128,11 @@ mod tests {
         // 0 -> 1 (direct), 1 -> 1 (direct), 1 -> [1] (list), 1 -> 2
         let mut s = vec![
             def(vec![Ty::Struct(1)]),
-            def(vec![Ty::Struct(1), Ty::List(Box::new(Ty::Struct(1))), Ty::Struct(2)]),
+            def(vec![
+                Ty::Struct(1),
+                Ty::List(Box::new(Ty::Struct(1))),
+                Ty::Struct(2),
+            ]),
             def(vec![Ty::Str]),
         ];
         assert_eq!(mark_boxed(&mut s), 1);
@@ -153,7 +157,10 @@ mod tests {
 
     #[test]
     fn cycles_only_through_lists_need_no_box() {
-        let mut s = vec![def(vec![Ty::List(Box::new(Ty::Struct(0))), Ty::Map(Box::new(Ty::Struct(0)))])];
+        let mut s = vec![def(vec![
+            Ty::List(Box::new(Ty::Struct(0))),
+            Ty::Map(Box::new(Ty::Struct(0))),
+        ])];
         assert_eq!(mark_boxed(&mut s), 0);
     }
 }

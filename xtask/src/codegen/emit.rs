@@ -35,8 +35,13 @@ pub fn service_file(service_title: &str, models: &[TypeModel]) -> (String, Stats
     let _ = writeln!(out, "{HEADER}");
     let _ = writeln!(out, "//! `{service_title}` resource types.");
     out.push('\n');
-    for m in models {
-        let _ = writeln!(out, "pub use {}::{{{}, {}}};", m.module, m.name(), m.ref_name());
+    let mut uses: Vec<(&str, String, String)> = models
+        .iter()
+        .map(|m| (m.module.as_str(), m.name().to_string(), m.ref_name()))
+        .collect();
+    uses.sort();
+    for (module, name, ref_name) in uses {
+        out.push_str(&use_line(module, &[name, ref_name]));
     }
     if !rules.is_empty() {
         out.push('\n');
@@ -102,7 +107,12 @@ fn resource_module(out: &mut String, m: &TypeModel, rules: &mut RuleTable, stats
     resource_impl(&mut body, m);
     handle(&mut body, m);
 
-    let _ = writeln!(out, "/// `{}`: [`{}`], its property types and its typed handle.", m.type_name, m.name());
+    let _ = writeln!(
+        out,
+        "/// `{}`: [`{}`], its property types and its typed handle.",
+        m.type_name,
+        m.name()
+    );
     let _ = writeln!(out, "pub mod {} {{", m.module);
     if body.contains("&RULE_") {
         out.push_str("    use super::rules_::*;\n");
@@ -116,7 +126,11 @@ fn resource_module(out: &mut String, m: &TypeModel, rules: &mut RuleTable, stats
 fn validating(structs: &[StructDef]) -> Vec<bool> {
     let mut v: Vec<bool> = structs
         .iter()
-        .map(|s| s.fields.iter().any(|f| !f.rule.is_empty() || !f.item_rule.is_empty()))
+        .map(|s| {
+            s.fields
+                .iter()
+                .any(|f| !f.rule.is_empty() || !f.item_rule.is_empty())
+        })
         .collect();
     loop {
         let mut changed = false;
@@ -158,7 +172,11 @@ fn struct_items(
     let name = &s.name;
     let all_optional = s.fields.iter().all(|f| !f.required);
     doc(out, "    ", &s.doc);
-    let derives = if all_optional { "Clone, Debug, Default" } else { "Clone, Debug" };
+    let derives = if all_optional {
+        "Clone, Default"
+    } else {
+        "Clone"
+    };
     let _ = writeln!(out, "    #[derive({derives})]");
     if s.fields.is_empty() {
         let _ = writeln!(out, "    pub struct {name} {{}}");
@@ -166,25 +184,53 @@ fn struct_items(
         let _ = writeln!(out, "    pub struct {name} {{");
         for f in &s.fields {
             doc(out, "        ", &f.doc);
-            let _ = writeln!(out, "        pub {}: {},", f.ident, cx.field_ty(f));
+            out.push_str(&typed(
+                "        ",
+                &format!("pub {}", f.ident),
+                &cx.field_ty(f),
+                ",",
+                true,
+            ));
         }
         out.push_str("    }\n");
     }
 
     // Constructor.
-    let _ = writeln!(out, "\n    impl {name} {{");
+    out.push('\n');
+    out.push_str(&impl_header("", name));
     if all_optional {
         out.push_str("        /// An empty value: every property is `None`.\n");
         out.push_str("        pub fn new() -> Self {\n            Self::default()\n        }\n");
     } else {
-        out.push_str("        /// A value with the required properties set and the others `None`.\n");
-        let params: Vec<String> = s
+        out.push_str(
+            "        /// A value with the required properties set and the others `None`.\n",
+        );
+        let params: Vec<(String, String)> = s
             .fields
             .iter()
             .filter(|f| f.required)
-            .map(|f| format!("{}: impl Into<{}>", f.ident, cx.value_ty(f)))
+            .map(|f| (f.ident.clone(), format!("impl Into<{}>", cx.value_ty(f))))
             .collect();
-        out.push_str(&signature("        ", "pub fn new", &params, " -> Self {"));
+        let one: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+        let line = format!("        pub fn new({}) -> Self {{", one.join(", "));
+        if line.chars().count() <= MAX_WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+        } else {
+            out.push_str("        pub fn new(\n");
+            for (n, t) in &params {
+                // rustfmt measures `impl Trait` parameters without the
+                // `impl ` prefix.
+                let line = format!("            {n}: {t},");
+                if line.chars().count() <= MAX_WIDTH + 5 {
+                    out.push_str(&line);
+                    out.push('\n');
+                } else {
+                    out.push_str(&typed("            ", n, t, ",", false));
+                }
+            }
+            out.push_str("        ) -> Self {\n");
+        }
         let inits: Vec<String> = s
             .fields
             .iter()
@@ -202,7 +248,26 @@ fn struct_items(
         } else {
             out.push_str("            Self {\n");
             for i in inits {
-                let _ = writeln!(out, "                {i},");
+                let line = format!("                {i},");
+                match i.split_once(": ") {
+                    // rustfmt breaks the `.into()` chain when its receiver
+                    // still fits on the first line, else wraps after `:`.
+                    Some((name, value)) if line.chars().count() > MAX_WIDTH => {
+                        let head = format!("                {name}: {name}");
+                        if head.chars().count() < MAX_WIDTH {
+                            let _ = writeln!(out, "{head}\n                    .into(),");
+                        } else {
+                            let _ = writeln!(
+                                out,
+                                "                {name}:\n                    {value},"
+                            );
+                        }
+                    }
+                    _ => {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
             }
             out.push_str("            }\n");
         }
@@ -211,16 +276,21 @@ fn struct_items(
     out.push_str("    }\n");
 
     // ToRaw.
-    let _ = writeln!(out, "\n    impl ToRaw for {name} {{");
+    out.push('\n');
+    out.push_str(&impl_header("ToRaw for ", name));
     out.push_str("        fn to_raw(&self) -> Raw {\n");
     if s.fields.is_empty() {
         out.push_str("            Raw::Object(Vec::new())\n");
     } else {
-        let _ = writeln!(out, "            let mut o = ObjectBuilder::with_capacity({});", s.fields.len());
+        let _ = writeln!(
+            out,
+            "            let mut o = ObjectBuilder::with_capacity({});",
+            s.fields.len()
+        );
         for f in &s.fields {
             let m = if f.required { "o.req" } else { "o.opt" };
             let args = [format!("\"{}\"", f.cfn), format!("&self.{}", f.ident)];
-            out.push_str(&call("            ", m, &args, ";"));
+            out.push_str(&call("            ", m, &args, ";", true));
         }
         out.push_str("            o.build()\n");
     }
@@ -232,7 +302,8 @@ fn struct_items(
         for f in &s.fields {
             validate_field(&mut lines, f, validates, rules);
         }
-        let _ = writeln!(out, "\n    impl Validate for {name} {{");
+        out.push('\n');
+        out.push_str(&impl_header("Validate for ", name));
         if lines.is_empty() {
             out.push_str("        fn validate(&self, _v: &mut Validator<'_>) {}\n");
         } else {
@@ -256,13 +327,25 @@ fn validate_field(out: &mut String, f: &Field, validates: &[bool], rules: &mut R
         } else {
             this.clone()
         };
-        out.push_str(&call(IND, "v.check_items", &[name.clone(), value, list, item], ";"));
+        out.push_str(&call(
+            IND,
+            "v.check_items",
+            &[name.clone(), value, list, item],
+            ";",
+            true,
+        ));
     } else if !f.rule.is_empty() {
         let rule = format!("&{}", rules.name(&f.rule));
-        out.push_str(&call(IND, "v.check", &[name.clone(), this.clone(), rule], ";"));
+        out.push_str(&call(
+            IND,
+            "v.check",
+            &[name.clone(), this.clone(), rule],
+            ";",
+            true,
+        ));
     }
     if nests(&f.ty, validates) {
-        out.push_str(&call(IND, "v.nested", &[name, this], ";"));
+        out.push_str(&call(IND, "v.nested", &[name, this], ";", true));
     }
 }
 
@@ -273,18 +356,43 @@ fn resource_impl(out: &mut String, m: &TypeModel) {
         Tags::ListPropagate(p) => format!("ListPropagate(\"{p}\")"),
         Tags::Map(p) => format!("Map(\"{p}\")"),
     };
-    let _ = writeln!(out, "\n    impl strata_core::Resource for {} {{", m.name());
-    let _ = writeln!(out, "        const TYPE: &'static str = \"{}\";", m.type_name);
-    let _ = writeln!(out, "        const TAGS: strata_core::TagShape = strata_core::TagShape::{tags};");
+    let name = m.name();
+    out.push('\n');
+    out.push_str(&impl_header("std::fmt::Debug for ", name));
+    out.push_str("        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    out.push_str(&call(
+        "            ",
+        "crate::debug_raw",
+        &[format!("\"{name}\""), "self".into(), "f".into()],
+        "",
+        false,
+    ));
+    out.push_str("        }\n    }\n");
+    out.push('\n');
+    out.push_str(&impl_header("strata_core::Resource for ", name));
+    out.push_str(&wrap_after(
+        "        const TYPE: &'static str =",
+        &format!("\"{}\";", m.type_name),
+    ));
+    let _ = writeln!(
+        out,
+        "        const TAGS: strata_core::TagShape = strata_core::TagShape::{tags};"
+    );
     let _ = writeln!(out, "        type Ref = {};", m.ref_name());
     out.push_str("    }\n");
 }
 
 fn handle(out: &mut String, m: &TypeModel) {
     let r = m.ref_name();
-    let _ = writeln!(out, "\n    handle! {{");
-    let _ = writeln!(out, "        /// Typed handle of a `{}` in the construct tree.", m.type_name);
-    let _ = writeln!(out, "        {r}\n    }}");
+    let _ = writeln!(
+        out,
+        "\n    /// Typed handle of an `{}` in the construct tree (see [`crate::Ref`]).",
+        m.type_name
+    );
+    out.push_str(&wrap_after(
+        &format!("    pub type {r} ="),
+        &format!("crate::Ref<{}>;", m.name()),
+    ));
     if m.attrs.is_empty() {
         return;
     }
@@ -300,19 +408,46 @@ fn handle(out: &mut String, m: &TypeModel) {
             AttrTy::Bool => "Value<bool>",
             AttrTy::List => "Value<Vec<Value<String>>>",
         };
-        let _ = writeln!(out, "        /// The `{}` attribute (`Fn::GetAtt`).", a.name);
-        let _ = writeln!(out, "        pub fn {}(&self) -> {ty} {{", a.method);
-        out.push_str(&call("            ", "self.get_att", &[format!("\"{}\"", a.name)], ""));
+        let _ = writeln!(
+            out,
+            "        /// The `{}` attribute (`Fn::GetAtt`).",
+            a.name
+        );
+        out.push_str(&signature(
+            "        ",
+            &format!("pub fn {}", a.method),
+            &["&self".to_string()],
+            &format!(" -> {ty} {{"),
+        ));
+        out.push_str(&call(
+            "            ",
+            "self.get_att",
+            &[format!("\"{}\"", a.name)],
+            "",
+            true,
+        ));
         out.push_str("        }\n");
     }
     out.push_str("    }\n");
 }
 
-/// `head(args)tail` on one line, or with one argument per line.
-pub fn call(indent: &str, head: &str, args: &[String], tail: &str) -> String {
+/// `head(args)tail` on one line, or with one argument per line, following
+/// rustfmt: several arguments break when they are wider than 60 columns; a
+/// method call (`chain`) whose broken form would not fit either stays on
+/// one line.
+pub fn call(indent: &str, head: &str, args: &[String], tail: &str, chain: bool) -> String {
     let joined = args.join(", ");
     let line = format!("{indent}{head}({joined}){tail}");
-    if joined.len() <= FN_CALL_WIDTH && line.chars().count() <= MAX_WIDTH {
+    let fits = line.chars().count() <= MAX_WIDTH;
+    if fits && (args.len() == 1 || joined.chars().count() <= FN_CALL_WIDTH) {
+        return line + "\n";
+    }
+    let inner = indent.len() + 4;
+    if chain
+        && args
+            .iter()
+            .any(|a| inner + a.chars().count() + 1 > MAX_WIDTH)
+    {
         return line + "\n";
     }
     let mut out = format!("{indent}{head}(\n");
@@ -324,7 +459,7 @@ pub fn call(indent: &str, head: &str, args: &[String], tail: &str) -> String {
 }
 
 /// A function signature, with parameters on one line or one per line.
-pub fn signature(indent: &str, head: &str, params: &[String], tail: &str) -> String {
+fn signature(indent: &str, head: &str, params: &[String], tail: &str) -> String {
     let line = format!("{indent}{head}({}){tail}", params.join(", "));
     if line.chars().count() <= MAX_WIDTH {
         return line + "\n";
@@ -337,15 +472,86 @@ pub fn signature(indent: &str, head: &str, params: &[String], tail: &str) -> Str
     out
 }
 
+/// `head rest` on one line, or `rest` on the next line, indented one more
+/// level (field types, `const` values, type aliases).
+pub fn wrap_after(head: &str, rest: &str) -> String {
+    let line = format!("{head} {rest}");
+    if line.chars().count() <= MAX_WIDTH {
+        return line + "\n";
+    }
+    let indent = head.len() - head.trim_start().len() + 4;
+    format!("{head}\n{}{rest}\n", " ".repeat(indent))
+}
+
+/// `    impl <trait_for><ty> {`, with `for <ty>` on its own line when long.
+pub fn impl_header(trait_for: &str, ty: &str) -> String {
+    let line = format!("    impl {trait_for}{ty} {{\n");
+    if line.chars().count() <= MAX_WIDTH + 1 || trait_for.is_empty() {
+        return line;
+    }
+    let tr = trait_for.trim_end().trim_end_matches(" for");
+    format!("    impl {tr}\n        for {ty}\n    {{\n")
+}
+
+/// `head: ty<end>` as rustfmt lays it out: on one line; else (fields
+/// only, `wrap`) with the type on the next line; else with the outermost
+/// generic argument list broken open.
+pub fn typed(indent: &str, head: &str, ty: &str, end: &str, wrap: bool) -> String {
+    let line = format!("{indent}{head}: {ty}{end}");
+    if line.chars().count() <= MAX_WIDTH {
+        return line + "\n";
+    }
+    let next = format!("{indent}    {ty}{end}");
+    if wrap && next.chars().count() <= MAX_WIDTH {
+        return format!("{indent}{head}:\n{next}\n");
+    }
+    match (ty.find('<'), ty.strip_suffix('>')) {
+        (Some(i), Some(_)) => {
+            let inner = &ty[i + 1..ty.len() - 1];
+            format!(
+                "{indent}{head}: {}<\n{indent}    {inner},\n{indent}>{end}\n",
+                &ty[..i]
+            )
+        }
+        _ => line + "\n",
+    }
+}
+
+/// `pub use module::{A, B};`, wrapped like rustfmt.
+pub fn use_line(module: &str, names: &[String]) -> String {
+    let line = format!("pub use {module}::{{{}}};", names.join(", "));
+    if line.chars().count() <= MAX_WIDTH - 2 {
+        return line + "\n";
+    }
+    let packed = format!("    {},", names.join(", "));
+    if packed.chars().count() <= MAX_WIDTH {
+        return format!("pub use {module}::{{\n{packed}\n}};\n");
+    }
+    let mut out = format!("pub use {module}::{{\n");
+    for n in names {
+        let _ = writeln!(out, "    {n},");
+    }
+    out + "};\n"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn calls_break_like_rustfmt() {
-        assert_eq!(call("    ", "o.req", &["\"A\"".into(), "&self.a".into()], ";"), "    o.req(\"A\", &self.a);\n");
+        assert_eq!(
+            call(
+                "    ",
+                "o.req",
+                &["\"A\"".into(), "&self.a".into()],
+                ";",
+                true
+            ),
+            "    o.req(\"A\", &self.a);\n"
+        );
         let long = "x".repeat(70);
-        let broken = call("", "f", &[long.clone(), "b".into()], ";");
+        let broken = call("", "f", &[long.clone(), "b".into()], ";", true);
         assert_eq!(broken, format!("f(\n    {long},\n    b,\n);\n"));
     }
 }

@@ -70,7 +70,14 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     println!(
         "codegen: {} types in {} services, {} structs ({} boxed fields), {} rules; \
          {} patched schemas; skipped {} patterns that regex-lite cannot compile ({} uses)",
-        s.types, s.services, s.structs, s.boxed, s.rules, s.patched, s.skipped_patterns, s.skipped_pattern_uses
+        s.types,
+        s.services,
+        s.structs,
+        s.boxed,
+        s.rules,
+        s.patched,
+        s.skipped_patterns,
+        s.skipped_pattern_uses
     );
     println!(
         "codegen: {} files ({} lines, {:.1} MB), {written} written, {removed} removed, in {:.2?}",
@@ -91,20 +98,33 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
         ..Summary::default()
     };
     let mut models = build_models(schemas)?;
-    (summary.skipped_patterns, summary.skipped_pattern_uses) = rules::drop_bad_patterns(&mut models);
+    (summary.skipped_patterns, summary.skipped_pattern_uses) =
+        rules::drop_bad_patterns(&mut models);
 
     // Group by service module (models are sorted by type name).
     let mut services: BTreeMap<String, (String, Vec<TypeModel>)> = BTreeMap::new();
     for m in models {
-        let title = m.type_name.rsplit_once("::").map(|(s, _)| s.to_string()).unwrap_or_default();
+        let title = m
+            .type_name
+            .rsplit_once("::")
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_default();
         let entry = services
             .entry(m.service.clone())
             .or_insert_with(|| (title.clone(), Vec::new()));
         if entry.0 != title {
             bail!("{} and {title} both map to module {}", entry.0, m.service);
         }
-        if entry.1.iter().any(|o| o.module == m.module || o.name() == m.name()) {
-            bail!("{}: module or struct name collides within {}", m.type_name, m.service);
+        if entry
+            .1
+            .iter()
+            .any(|o| o.module == m.module || o.name() == m.name())
+        {
+            bail!(
+                "{}: module or struct name collides within {}",
+                m.type_name,
+                m.service
+            );
         }
         entry.1.push(m);
     }
@@ -114,7 +134,11 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
     let src = Path::new(CRATE_DIR).join("src");
     let outputs = par_map(services.iter().collect(), |(module, (title, models))| {
         let (text, stats) = emit::service_file(title, models);
-        (src.join(format!("{}.rs", registry::feature(module))), text, stats)
+        (
+            src.join(format!("{}.rs", registry::feature(module))),
+            text,
+            stats,
+        )
     });
     for (path, text, stats) in outputs {
         summary.structs += stats.structs;
@@ -124,10 +148,16 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
     }
     let mut all: Vec<&TypeModel> = services.values().flat_map(|(_, ms)| ms.iter()).collect();
     all.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-    let list: Vec<(String, String)> = services.iter().map(|(m, (t, _))| (m.clone(), t.clone())).collect();
+    let list: Vec<(String, String)> = services
+        .iter()
+        .map(|(m, (t, _))| (m.clone(), t.clone()))
+        .collect();
     files.insert(src.join("registry.rs"), registry::registry_file(&all));
     files.insert(src.join("lib.rs"), registry::lib_file(&list, all.len()));
-    files.insert(Path::new(CRATE_DIR).join("Cargo.toml"), registry::cargo_toml(&list));
+    files.insert(
+        Path::new(CRATE_DIR).join("Cargo.toml"),
+        registry::cargo_toml(&list),
+    );
     summary.lines = files.values().map(|t| t.lines().count()).sum();
     summary.bytes = files.values().map(String::len).sum();
     Ok((files, summary))
@@ -151,7 +181,11 @@ fn read_schemas(schema_dir: &Path) -> Result<Vec<Schema>> {
     paths.sort();
     let mut patches = patches::load(&schema_dir.join("patches"))?;
     let texts = par_map(paths, |p| {
-        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         fs::read(&p)
             .map_err(anyhow::Error::from)
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).map_err(Into::into))
@@ -163,7 +197,8 @@ fn read_schemas(schema_dir: &Path) -> Result<Vec<Schema>> {
         let (file, mut schema) = t?;
         let patched = match patches.remove(&file) {
             Some(ops) => {
-                patches::apply(&mut schema, &ops).with_context(|| format!("applying patch {file}"))?;
+                patches::apply(&mut schema, &ops)
+                    .with_context(|| format!("applying patch {file}"))?;
                 true
             }
             None => false,
@@ -195,7 +230,9 @@ fn build_models(schemas: Vec<Schema>) -> Result<Vec<TypeModel>> {
 
 /// Maps `f` over `items` on all cores, keeping the order.
 fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let len = items.len();
     if threads <= 1 || len < 2 {
         return items.into_iter().map(f).collect();

@@ -45,9 +45,11 @@ impl Cons {
         let num = |k: &str| o.get(k).and_then(J::as_f64).filter(|f| f.is_finite());
         let case_insensitive = o.get("enumCaseInsensitive") == Some(&J::Bool(true));
         let allowed = match o.get("enum").and_then(J::as_array) {
-            Some(vals) if !case_insensitive && vals.iter().all(J::is_string) => {
-                vals.iter().filter_map(J::as_str).map(str::to_string).collect()
-            }
+            Some(vals) if !case_insensitive && vals.iter().all(J::is_string) => vals
+                .iter()
+                .filter_map(J::as_str)
+                .map(str::to_string)
+                .collect(),
             _ => Vec::new(),
         };
         Cons {
@@ -103,8 +105,11 @@ impl Cons {
 }
 
 fn as_uint(v: &J) -> Option<u64> {
-    v.as_u64()
-        .or_else(|| v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+            .map(|f| f as u64)
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -213,13 +218,22 @@ pub fn build(schema: &J) -> anyhow::Result<TypeModel> {
         .to_string();
     let last = type_name.rsplit("::").next().unwrap_or_default();
     let empty = JsonMap::new();
-    let defs = root.get("definitions").and_then(J::as_object).unwrap_or(&empty);
+    let defs = root
+        .get("definitions")
+        .and_then(J::as_object)
+        .unwrap_or(&empty);
     let mut names = Unique::new(names::RESOURCE_RESERVED.iter().copied());
     let name = names.claim(&pascal(last), "Resource");
     names.reserve(names::RESERVED_TYPES.iter().copied());
     names.reserve([format!("{name}Ref").as_str()]);
+    let def_structs = defs
+        .iter()
+        .filter(|(_, d)| matches!(form(d, defs), Form::Object(p, _) if !p.is_empty()))
+        .map(|(n, _)| pascal(n))
+        .collect();
     let mut cx = Cx {
         defs,
+        def_structs,
         structs: Vec::new(),
         names,
         def_cache: HashMap::new(),
@@ -239,7 +253,10 @@ pub fn build(schema: &J) -> anyhow::Result<TypeModel> {
             .and_then(|d| doc_text(d, DOC_MAX)),
         fields: Vec::new(),
     });
-    let props = root.get("properties").and_then(J::as_object).unwrap_or(&empty);
+    let props = root
+        .get("properties")
+        .and_then(J::as_object)
+        .unwrap_or(&empty);
     let mut required: BTreeSet<&str> = required_of(schema, defs);
     required.retain(|r| !read_only.contains(*r));
     let writable: Vec<(&str, &J)> = props
@@ -274,12 +291,33 @@ fn strings(v: Option<&J>) -> Vec<String> {
 fn strip_props(v: Option<&J>) -> Vec<String> {
     strings(v)
         .into_iter()
-        .map(|p| p.strip_prefix("/properties/").map(str::to_string).unwrap_or(p))
+        .map(|p| {
+            p.strip_prefix("/properties/")
+                .map(str::to_string)
+                .unwrap_or(p)
+        })
         .collect()
+}
+
+/// Candidate names for an inline object's struct.
+struct Hint {
+    short: String,
+    long: String,
+}
+
+impl Hint {
+    fn same(name: String) -> Hint {
+        Hint {
+            short: name.clone(),
+            long: name,
+        }
+    }
 }
 
 struct Cx<'a> {
     defs: &'a JsonMap<String, J>,
+    /// Names that definition structs will take.
+    def_structs: BTreeSet<String>,
     structs: Vec<StructDef>,
     names: Unique,
     def_cache: HashMap<String, Resolved>,
@@ -289,7 +327,7 @@ struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// Resolves a schema node; `hint` names an inline struct.
-    fn resolve(&mut self, node: &'a J, hint: &str) -> Resolved {
+    fn resolve(&mut self, node: &'a J, hint: &Hint) -> Resolved {
         let Some(o) = node.as_object() else {
             return Resolved::json();
         };
@@ -323,7 +361,8 @@ impl<'a> Cx<'a> {
                     Resolved::json()
                 } else {
                     let doc = o.get("description").and_then(J::as_str);
-                    let idx = self.new_struct(hint, doc);
+                    let name = self.inline_name(hint);
+                    let idx = self.new_struct(name, doc);
                     self.fill(idx, &props, &required);
                     Resolved::of(Ty::Struct(idx))
                 }
@@ -346,7 +385,8 @@ impl<'a> Cx<'a> {
         if let Form::Object(props, required) = form(node, self.defs) {
             if !props.is_empty() {
                 let doc = node.get("description").and_then(J::as_str);
-                let idx = self.new_struct(&pascal(name), doc);
+                let struct_name = self.names.claim(&pascal(name), "Property");
+                let idx = self.new_struct(struct_name, doc);
                 let r = Resolved::of(Ty::Struct(idx));
                 self.def_cache.insert(name.to_string(), r.clone());
                 self.fill(idx, &props, &required);
@@ -356,14 +396,23 @@ impl<'a> Cx<'a> {
         if !self.busy.insert(name.to_string()) {
             return Resolved::json();
         }
-        let r = self.resolve(node, &pascal(name));
+        let r = self.resolve(node, &Hint::same(pascal(name)));
         self.busy.remove(name);
         self.def_cache.insert(name.to_string(), r.clone());
         r
     }
 
-    fn new_struct(&mut self, hint: &str, doc: Option<&str>) -> usize {
-        let name = self.names.claim(hint, "Property");
+    /// An inline object's struct name: the property name alone when it is
+    /// free (and not the name of a definition struct), else prefixed with
+    /// the parent struct's name.
+    fn inline_name(&mut self, hint: &Hint) -> String {
+        if !self.def_structs.contains(&hint.short) && !self.names.is_taken(&hint.short) {
+            return self.names.claim(&hint.short, "Property");
+        }
+        self.names.claim(&hint.long, "Property")
+    }
+
+    fn new_struct(&mut self, name: String, doc: Option<&str>) -> usize {
         self.structs.push(StructDef {
             name,
             doc: doc.and_then(|d| doc_text(d, DOC_MAX)),
@@ -377,7 +426,11 @@ impl<'a> Cx<'a> {
         let mut idents = Unique::default();
         let mut fields = Vec::with_capacity(props.len());
         for &(cfn, schema) in props {
-            let hint = format!("{parent}{}", pascal(cfn));
+            let short = pascal(cfn);
+            let hint = Hint {
+                long: format!("{parent}{short}"),
+                short,
+            };
             let r = self.resolve(schema, &hint);
             fields.push(Field {
                 cfn: cfn.to_string(),
@@ -480,7 +533,9 @@ fn tag_shape(root: &JsonMap<String, J>, structs: &[StructDef]) -> Tags {
         Ty::Json => {
             let node = root.get("properties").and_then(|p| p.get(prop));
             let object = node.and_then(|n| n.get("type")).is_some_and(|t| {
-                t == "object" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "object"))
+                t == "object"
+                    || t.as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == "object"))
             });
             if object {
                 Tags::Map(prop.to_string())
@@ -521,7 +576,10 @@ mod tests {
             "readOnlyProperties": ["/properties/Id"]
         }));
         let f = &m.structs[0].fields;
-        let tys: Vec<_> = f.iter().map(|f| (f.cfn.as_str(), f.ty.clone(), f.required)).collect();
+        let tys: Vec<_> = f
+            .iter()
+            .map(|f| (f.cfn.as_str(), f.ty.clone(), f.required))
+            .collect();
         assert_eq!(
             tys,
             [
@@ -559,7 +617,7 @@ mod tests {
             }
         }));
         let names: Vec<_> = m.structs.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["ValueResource", "ValueProperty", "ValueResourceInline", "Tag"]);
+        assert_eq!(names, ["ValueResource", "ValueProperty", "Inline", "Tag"]);
         assert_eq!(m.tags, Tags::List("Tags".into()));
     }
 
@@ -586,7 +644,11 @@ mod tests {
         }));
         let dest = &m.structs[1];
         assert_eq!(dest.name, "Dest");
-        let req: Vec<_> = dest.fields.iter().map(|f| (f.cfn.as_str(), f.required)).collect();
+        let req: Vec<_> = dest
+            .fields
+            .iter()
+            .map(|f| (f.cfn.as_str(), f.required))
+            .collect();
         assert_eq!(req, [("A", false), ("B", false), ("C", true)]);
         let either = &m.structs[2];
         assert_eq!(either.fields.len(), 2);
@@ -607,7 +669,11 @@ mod tests {
             "readOnlyProperties": ["/properties/Endpoint/Address", "/properties/Endpoint/Port",
                 "/properties/Node", "/properties/Ips", "/properties/Ips/*/X"]
         }));
-        let a: Vec<_> = m.attrs.iter().map(|a| (a.name.as_str(), a.method.as_str(), a.ty)).collect();
+        let a: Vec<_> = m
+            .attrs
+            .iter()
+            .map(|a| (a.name.as_str(), a.method.as_str(), a.ty))
+            .collect();
         assert_eq!(
             a,
             [

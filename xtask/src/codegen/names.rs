@@ -21,17 +21,56 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Type names the generated code uses unqualified inside a resource module;
 /// property-type structs must not shadow them.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Box", "Clone", "Debug", "Default", "Deref", "From", "Handle", "Into", "Json", "Map",
-    "ObjectBuilder", "Option", "Raw", "Resource", "Result", "Rule", "Self", "Some", "None",
-    "String", "TagShape", "ToRaw", "Validate", "Validator", "Value", "Vec",
+    "Box",
+    "Clone",
+    "Debug",
+    "Default",
+    "Deref",
+    "From",
+    "Handle",
+    "Into",
+    "Json",
+    "Map",
+    "ObjectBuilder",
+    "Option",
+    "Raw",
+    "Resource",
+    "Result",
+    "Rule",
+    "Self",
+    "Some",
+    "None",
+    "String",
+    "TagShape",
+    "ToRaw",
+    "Validate",
+    "Validator",
+    "Value",
+    "Vec",
 ];
 
 /// Names a resource struct must not take: the generated module uses them
 /// unqualified (`Map` is written `strata_core::Map` where a resource is
 /// called `Map`; the `Resource` trait and rules are always qualified).
 pub const RESOURCE_RESERVED: &[&str] = &[
-    "Box", "Clone", "Debug", "Default", "Into", "Json", "ObjectBuilder", "Option", "Raw",
-    "Self", "Some", "None", "String", "ToRaw", "Validate", "Validator", "Value", "Vec",
+    "Box",
+    "Clone",
+    "Debug",
+    "Default",
+    "Into",
+    "Json",
+    "ObjectBuilder",
+    "Option",
+    "Raw",
+    "Self",
+    "Some",
+    "None",
+    "String",
+    "ToRaw",
+    "Validate",
+    "Validator",
+    "Value",
+    "Vec",
 ];
 
 /// Methods of `Handle` that typed-handle accessors must not shadow.
@@ -94,9 +133,16 @@ pub fn service_module(type_name: &str) -> String {
     escape_keyword(base)
 }
 
-/// `IoT` → `Iot`, `DynamoDB` → `Dynamodb` (a `DB` after a lower-case letter).
+/// `IoT` → `Iot`, `DynamoDB` → `Dynamodb` (a `DB` after a lower-case
+/// letter), `WAFv2` → `WAFV2` (a version suffix after an acronym).
 fn service_words(service: &str) -> String {
-    let s = service.replace("IoT", "Iot");
+    let mut s = service.replace("IoT", "Iot");
+    let b = s.as_bytes();
+    if let Some(i) = (1..b.len().saturating_sub(1))
+        .find(|&i| b[i] == b'v' && b[i - 1].is_ascii_uppercase() && b[i + 1].is_ascii_digit())
+    {
+        s.replace_range(i..=i, "V");
+    }
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -132,6 +178,10 @@ impl Unique {
     /// Marks names as taken.
     pub fn reserve<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
         self.taken.extend(names.into_iter().map(str::to_string));
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(bare(name))
     }
 
     /// Reserves `name` and returns it, or a suffixed variant if taken.
@@ -231,11 +281,18 @@ mod tests {
         assert_eq!(service_module("Alexa::ASK::Skill"), "alexa_ask");
         assert_eq!(service_module("AWS::S3::Bucket"), "s3");
         assert_eq!(service_module("AWS::DynamoDB::Table"), "dynamodb");
-        assert_eq!(service_module("AWS::DocDBElastic::Cluster"), "docdb_elastic");
+        assert_eq!(
+            service_module("AWS::DocDBElastic::Cluster"),
+            "docdb_elastic"
+        );
         assert_eq!(service_module("AWS::QLDB::Ledger"), "qldb");
         assert_eq!(service_module("AWS::IoTSiteWise::Asset"), "iot_site_wise");
         assert_eq!(service_module("AWS::IoT::Thing"), "iot");
-        assert_eq!(service_module("AWS::ApplicationAutoScaling::X"), "application_auto_scaling");
+        assert_eq!(service_module("AWS::WAFv2::WebACL"), "wafv2");
+        assert_eq!(
+            service_module("AWS::ApplicationAutoScaling::X"),
+            "application_auto_scaling"
+        );
     }
 
     #[test]

@@ -21,9 +21,14 @@ pub fn load(dir: &Path) -> Result<BTreeMap<String, Vec<J>>> {
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
             continue;
         }
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let text = fs::read_to_string(&path)?;
-        let ops: J = serde_json::from_str(&text).with_context(|| format!("parsing patch {name}"))?;
+        let ops: J =
+            serde_json::from_str(&text).with_context(|| format!("parsing patch {name}"))?;
         let J::Array(ops) = ops else {
             bail!("patch {name} must be a JSON array of operations");
         };
@@ -36,8 +41,14 @@ pub fn load(dir: &Path) -> Result<BTreeMap<String, Vec<J>>> {
 /// its parent must), so a stale patch fails loudly after a re-import.
 pub fn apply(doc: &mut J, ops: &[J]) -> Result<()> {
     for op in ops {
-        let kind = op.get("op").and_then(J::as_str).context("patch op without \"op\"")?;
-        let path = op.get("path").and_then(J::as_str).context("patch op without \"path\"")?;
+        let kind = op
+            .get("op")
+            .and_then(J::as_str)
+            .context("patch op without \"op\"")?;
+        let path = op
+            .get("path")
+            .and_then(J::as_str)
+            .context("patch op without \"path\"")?;
         let (parent_path, last) = split(path)?;
         match kind {
             "test" => {
@@ -48,11 +59,15 @@ pub fn apply(doc: &mut J, ops: &[J]) -> Result<()> {
             }
             "replace" => {
                 let value = op.get("value").context("replace without value")?.clone();
-                let slot = doc.pointer_mut(path).with_context(|| format!("no {path} to replace"))?;
+                let slot = doc
+                    .pointer_mut(path)
+                    .with_context(|| format!("no {path} to replace"))?;
                 *slot = value;
             }
             "remove" => {
-                let parent = doc.pointer_mut(&parent_path).with_context(|| format!("no parent of {path}"))?;
+                let parent = doc
+                    .pointer_mut(&parent_path)
+                    .with_context(|| format!("no parent of {path}"))?;
                 let removed = match parent {
                     J::Object(o) => o.shift_remove(&last).is_some(),
                     J::Array(a) => match last.parse::<usize>() {
@@ -70,14 +85,18 @@ pub fn apply(doc: &mut J, ops: &[J]) -> Result<()> {
             }
             "add" => {
                 let value = op.get("value").context("add without value")?.clone();
-                let parent = doc.pointer_mut(&parent_path).with_context(|| format!("no parent of {path}"))?;
+                let parent = doc
+                    .pointer_mut(&parent_path)
+                    .with_context(|| format!("no parent of {path}"))?;
                 match parent {
                     J::Object(o) => {
                         o.insert(last, value);
                     }
                     J::Array(a) if last == "-" => a.push(value),
                     J::Array(a) => {
-                        let i: usize = last.parse().with_context(|| format!("bad index in {path}"))?;
+                        let i: usize = last
+                            .parse()
+                            .with_context(|| format!("bad index in {path}"))?;
                         if i > a.len() {
                             bail!("index out of range in {path}");
                         }
@@ -108,7 +127,8 @@ mod tests {
 
     #[test]
     fn applies_operations_in_order() {
-        let mut doc = json!({"properties": {"A": {"type": "string"}, "B": {"oneOf": []}}, "list": [1, 2]});
+        let mut doc =
+            json!({"properties": {"A": {"type": "string"}, "B": {"oneOf": []}}, "list": [1, 2]});
         let ops = json!([
             {"op": "test", "path": "/properties/A/type", "value": "string"},
             {"op": "replace", "path": "/properties/B", "value": {"type": "integer"}},

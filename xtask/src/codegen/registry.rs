@@ -84,35 +84,58 @@ pub fn lib_file(services: &[(String, String)], types: usize) -> String {
         services.len()
     );
     out.push_str(
-        "#![allow(clippy::too_many_arguments, clippy::wrong_self_convention)]\n\
+        "#![allow(clippy::too_many_arguments, clippy::type_complexity)]\n\
          #![allow(\n\
          \x20   rustdoc::bare_urls,\n\
          \x20   rustdoc::broken_intra_doc_links,\n\
          \x20   rustdoc::invalid_html_tags\n\
          )]\n\
          \n\
-         /// Defines a typed resource handle: a `Copy` newtype over\n\
-         /// [`strata_core::Handle`] that derefs to it.\n\
-         #[allow(unused_macros)]\n\
-         macro_rules! handle {\n\
-         \x20   ($(#[$m:meta])* $name:ident) => {\n\
-         \x20       $(#[$m])*\n\
-         \x20       #[derive(Clone, Copy, Debug)]\n\
-         \x20       pub struct $name(::strata_core::Handle);\n\
+         use std::fmt;\n\
+         use std::marker::PhantomData;\n\
+         use std::ops::Deref;\n\
          \n\
-         \x20       impl ::core::convert::From<::strata_core::Handle> for $name {\n\
-         \x20           fn from(h: ::strata_core::Handle) -> Self {\n\
-         \x20               $name(h)\n\
-         \x20           }\n\
-         \x20       }\n\
+         use strata_core::{Handle, ToRaw};\n\
          \n\
-         \x20       impl ::core::ops::Deref for $name {\n\
-         \x20           type Target = ::strata_core::Handle;\n\
-         \x20           fn deref(&self) -> &::strata_core::Handle {\n\
-         \x20               &self.0\n\
-         \x20           }\n\
-         \x20       }\n\
-         \x20   };\n\
+         /// The typed handle of a resource of type `T`, returned when the resource is\n\
+         /// added to a scope. It derefs to [`Handle`] (`ref_()`, `get_att()`); each\n\
+         /// resource module adds one method per `Fn::GetAtt` attribute to its alias\n\
+         /// (`ec2::VpcRef = Ref<ec2::Vpc>`).\n\
+         pub struct Ref<T>(Handle, PhantomData<fn() -> T>);\n\
+         \n\
+         impl<T> Clone for Ref<T> {\n\
+         \x20   fn clone(&self) -> Self {\n\
+         \x20       *self\n\
+         \x20   }\n\
+         }\n\
+         \n\
+         impl<T> Copy for Ref<T> {}\n\
+         \n\
+         impl<T> fmt::Debug for Ref<T> {\n\
+         \x20   fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n\
+         \x20       f.debug_tuple(\"Ref\").field(&self.0).finish()\n\
+         \x20   }\n\
+         }\n\
+         \n\
+         impl<T> From<Handle> for Ref<T> {\n\
+         \x20   fn from(h: Handle) -> Self {\n\
+         \x20       Ref(h, PhantomData)\n\
+         \x20   }\n\
+         }\n\
+         \n\
+         impl<T> Deref for Ref<T> {\n\
+         \x20   type Target = Handle;\n\
+         \x20   fn deref(&self) -> &Handle {\n\
+         \x20       &self.0\n\
+         \x20   }\n\
+         }\n\
+         \n\
+         /// `Debug` of generated resource structs: the property tree they\n\
+         /// synthesize to. (Property-type structs do not implement `Debug`, which\n\
+         /// keeps the crate quick to compile; print `value.to_raw()` instead.)\n\
+         #[doc(hidden)]\n\
+         pub fn debug_raw<T: ToRaw>(name: &str, value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n\
+         \x20   f.debug_tuple(name).field(&value.to_raw()).finish()\n\
          }\n\
          \n\
          pub mod registry;\n",

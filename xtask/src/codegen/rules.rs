@@ -85,7 +85,14 @@ fn rule_body(c: &Cons) -> String {
     uint("min_len", c.min_len, &mut lines);
     uint("max_len", c.max_len, &mut lines);
     if let Some(p) = &c.pattern {
-        lines.push(format!("pattern: Some({}),", str_lit(p)));
+        let lit = str_lit(p);
+        // `        pattern: Some(<lit>),` must fit in 100 columns, else rustfmt
+        // breaks the call.
+        if 8 + 16 + lit.chars().count() <= 100 {
+            lines.push(format!("pattern: Some({lit}),"));
+        } else {
+            lines.push(format!("pattern: Some(\n            {lit},\n        ),"));
+        }
     }
     if !c.allowed.is_empty() {
         let items: Vec<String> = c.allowed.iter().map(|a| str_lit(a)).collect();
@@ -129,7 +136,8 @@ pub fn array_field(prefix: &str, items: &[String], indent: usize) -> Vec<String>
     const ARRAY_WIDTH: usize = 60;
     const SHORT_ITEM: usize = 10;
     let one = format!("[{}]", items.join(", "));
-    if one.len() <= ARRAY_WIDTH && indent + prefix.len() + one.len() + 1 <= MAX_WIDTH {
+    let content = one.chars().count() - 2;
+    if content <= ARRAY_WIDTH && indent + prefix.len() + one.chars().count() < MAX_WIDTH {
         return vec![format!("{prefix}{one},")];
     }
     let mut lines = vec![format!("{prefix}[")];
@@ -138,7 +146,9 @@ pub fn array_field(prefix: &str, items: &[String], indent: usize) -> Vec<String>
         let mut line = String::new();
         for item in items {
             let piece = format!("{item},");
-            if !line.is_empty() && inner + line.chars().count() + 1 + piece.chars().count() > MAX_WIDTH {
+            if !line.is_empty()
+                && inner + line.chars().count() + 1 + piece.chars().count() >= MAX_WIDTH
+            {
                 lines.push(format!("    {line}"));
                 line.clear();
             }

@@ -44,7 +44,10 @@ pub fn form<'a>(node: &'a J, defs: &'a JsonMap<String, J>) -> Form<'a> {
 
 fn ref_name<'a>(o: &'a JsonMap<String, J>, defs: &JsonMap<String, J>) -> Option<Option<&'a str>> {
     let r = o.get("$ref")?.as_str()?;
-    Some(r.strip_prefix("#/definitions/").filter(|n| defs.contains_key(*n)))
+    Some(
+        r.strip_prefix("#/definitions/")
+            .filter(|n| defs.contains_key(*n)),
+    )
 }
 
 fn form_at<'a>(node: &'a J, defs: &'a JsonMap<String, J>, depth: usize) -> Form<'a> {
@@ -58,7 +61,10 @@ fn form_at<'a>(node: &'a J, defs: &'a JsonMap<String, J>, depth: usize) -> Form<
         return r.map_or(Form::Json, Form::Ref);
     }
     let own = own_form(o);
-    let typed: Vec<&J> = branches(o).filter(|(_, b)| is_typed(b)).map(|(_, b)| b).collect();
+    let typed: Vec<&J> = branches(o)
+        .filter(|(_, b)| is_typed(b))
+        .map(|(_, b)| b)
+        .collect();
     if typed.is_empty() {
         return match own {
             Some(Form::Object(props, _)) => Form::Object(props, required_at(node, defs, depth)),
@@ -69,7 +75,10 @@ fn form_at<'a>(node: &'a J, defs: &'a JsonMap<String, J>, depth: usize) -> Form<
     if own.is_none() && typed.len() == 1 {
         return Form::Delegate(typed[0]);
     }
-    let forms: Vec<Form<'a>> = typed.iter().map(|b| deref(form_at(b, defs, depth + 1), defs, depth)).collect();
+    let forms: Vec<Form<'a>> = typed
+        .iter()
+        .map(|b| deref(form_at(b, defs, depth + 1), defs, depth))
+        .collect();
     match own {
         None | Some(Form::Object(..)) if forms.iter().all(|f| matches!(f, Form::Object(..))) => {
             let mut props: Vec<(&'a str, &'a J)> = match own {
@@ -77,7 +86,9 @@ fn form_at<'a>(node: &'a J, defs: &'a JsonMap<String, J>, depth: usize) -> Form<
                 _ => Vec::new(),
             };
             for f in forms {
-                let Form::Object(more, _) = f else { unreachable!() };
+                let Form::Object(more, _) = f else {
+                    unreachable!()
+                };
                 for (name, schema) in more {
                     match props.iter().find(|(n, _)| *n == name) {
                         Some((_, existing)) if !same_schema(existing, schema) => return Form::Json,
@@ -120,7 +131,11 @@ fn own_form(o: &JsonMap<String, J>) -> Option<Form<'_>> {
     let ty = match o.get("type") {
         Some(J::String(t)) => Some(t.as_str()),
         Some(J::Array(ts)) => {
-            let ts: Vec<&str> = ts.iter().filter_map(J::as_str).filter(|t| *t != "null").collect();
+            let ts: Vec<&str> = ts
+                .iter()
+                .filter_map(J::as_str)
+                .filter(|t| *t != "null")
+                .collect();
             match ts.as_slice() {
                 [] => None,
                 [t] => Some(*t),
@@ -231,7 +246,8 @@ fn required_at<'a>(node: &'a J, defs: &'a JsonMap<String, J>, depth: usize) -> B
         let Some(bs) = o.get(key).and_then(J::as_array) else {
             continue;
         };
-        let sets: Vec<BTreeSet<&str>> = bs.iter().map(|b| required_at(b, defs, depth + 1)).collect();
+        let sets: Vec<BTreeSet<&str>> =
+            bs.iter().map(|b| required_at(b, defs, depth + 1)).collect();
         if key == "allOf" {
             out.extend(sets.into_iter().flatten());
         } else if let Some((first, rest)) = sets.split_first() {
@@ -246,7 +262,12 @@ pub fn child<'a>(node: &'a J, seg: &str, defs: &'a JsonMap<String, J>) -> Option
     child_at(node, seg, defs, 0)
 }
 
-fn child_at<'a>(node: &'a J, seg: &str, defs: &'a JsonMap<String, J>, depth: usize) -> Option<&'a J> {
+fn child_at<'a>(
+    node: &'a J,
+    seg: &str,
+    defs: &'a JsonMap<String, J>,
+    depth: usize,
+) -> Option<&'a J> {
     let o = node.as_object()?;
     if depth > MAX_DEPTH {
         return None;
@@ -277,7 +298,10 @@ mod tests {
     fn unions_and_free_objects_are_json() {
         assert_eq!(f(json!({"type": ["object", "string"]})), "Json");
         assert_eq!(f(json!({"type": "object"})), "Object([], {})");
-        assert_eq!(f(json!({"anyOf": [{"type": "number"}, {"type": "string"}]})), "Json");
+        assert_eq!(
+            f(json!({"anyOf": [{"type": "number"}, {"type": "string"}]})),
+            "Json"
+        );
         assert_eq!(f(json!({"type": ["boolean", "null"]})), "Prim(Bool)");
     }
 
