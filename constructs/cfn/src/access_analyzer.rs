@@ -115,6 +115,28 @@ pub mod analyzer {
         }
     }
 
+    impl std::fmt::Debug for Analyzer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Analyzer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Analyzer {
+        const TYPE: &'static str = "AWS::AccessAnalyzer::Analyzer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AnalyzerRef;
+    }
+
+    /// Typed handle of an `AWS::AccessAnalyzer::Analyzer` in the construct tree (see [`crate::Ref`]).
+    pub type AnalyzerRef = crate::Ref<Analyzer>;
+
+    impl AnalyzerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The configuration for the analyzer
     #[derive(Clone, Default)]
     pub struct AnalyzerConfiguration {
@@ -424,28 +446,6 @@ pub mod analyzer {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Analyzer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Analyzer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Analyzer {
-        const TYPE: &'static str = "AWS::AccessAnalyzer::Analyzer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AnalyzerRef;
-    }
-
-    /// Typed handle of an `AWS::AccessAnalyzer::Analyzer` in the construct tree (see [`crate::Ref`]).
-    pub type AnalyzerRef = crate::Ref<Analyzer>;
-
-    impl AnalyzerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::AccessAnalyzer::ArchiveRule`: [`ArchiveRule`], its property types and its typed handle.
@@ -497,6 +497,38 @@ pub mod archive_rule {
         }
     }
 
+    impl std::fmt::Debug for ArchiveRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ArchiveRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ArchiveRule {
+        const TYPE: &'static str = "AWS::AccessAnalyzer::ArchiveRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ArchiveRuleRef;
+    }
+
+    /// Typed handle of an `AWS::AccessAnalyzer::ArchiveRule` in the construct tree (see [`crate::Ref`]).
+    pub type ArchiveRuleRef = crate::Ref<ArchiveRule>;
+
+    impl ArchiveRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Filter {
         pub contains: Option<Value<Vec<Value<String>>>>,
@@ -528,38 +560,6 @@ pub mod archive_rule {
             v.check("Contains", &self.contains, &RULE_8);
             v.check("Eq", &self.eq, &RULE_8);
             v.check("Neq", &self.neq, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ArchiveRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ArchiveRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ArchiveRule {
-        const TYPE: &'static str = "AWS::AccessAnalyzer::ArchiveRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ArchiveRuleRef;
-    }
-
-    /// Typed handle of an `AWS::AccessAnalyzer::ArchiveRule` in the construct tree (see [`crate::Ref`]).
-    pub type ArchiveRuleRef = crate::Ref<ArchiveRule>;
-
-    impl ArchiveRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

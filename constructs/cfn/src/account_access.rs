@@ -113,6 +113,53 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::AccountAccess::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::AccountAccess::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationArn")
+        }
+
+        /// The `IdentitySource.IdentityCenter.ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn identity_source_identity_center_application_arn(&self) -> Value<String> {
+            self.get_att("IdentitySource.IdentityCenter.ApplicationArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `TenantId` attribute (`Fn::GetAtt`).
+        pub fn tenant_id(&self) -> Value<String> {
+            self.get_att("TenantId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     #[derive(Clone)]
     pub struct IdentitySource {
         pub identity_center: Value<IdentityCenter>,
@@ -209,53 +256,6 @@ pub mod application {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::AccountAccess::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::AccountAccess::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationArn")
-        }
-
-        /// The `IdentitySource.IdentityCenter.ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn identity_source_identity_center_application_arn(&self) -> Value<String> {
-            self.get_att("IdentitySource.IdentityCenter.ApplicationArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `TenantId` attribute (`Fn::GetAtt`).
-        pub fn tenant_id(&self) -> Value<String> {
-            self.get_att("TenantId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::AccountAccess::Entitlement`: [`Entitlement`], its property types and its typed handle.
@@ -298,6 +298,38 @@ pub mod entitlement {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ApplicationArn", &self.application_arn, &RULE_5);
             v.nested("Entitlement", &self.entitlement);
+        }
+    }
+
+    impl std::fmt::Debug for Entitlement {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Entitlement", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Entitlement {
+        const TYPE: &'static str = "AWS::AccountAccess::Entitlement";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EntitlementRef;
+    }
+
+    /// Typed handle of an `AWS::AccountAccess::Entitlement` in the construct tree (see [`crate::Ref`]).
+    pub type EntitlementRef = crate::Ref<Entitlement>;
+
+    impl EntitlementRef {
+        /// The `EntitlementId` attribute (`Fn::GetAtt`).
+        pub fn entitlement_id(&self) -> Value<String> {
+            self.get_att("EntitlementId")
+        }
+
+        /// The `Entitlement.PrincipalRole.Account` attribute (`Fn::GetAtt`).
+        pub fn entitlement_principal_role_account(&self) -> Value<String> {
+            self.get_att("Entitlement.PrincipalRole.Account")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -426,38 +458,6 @@ pub mod entitlement {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("GroupId", &self.group_id, &RULE_8);
             v.check("UserId", &self.user_id, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for Entitlement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Entitlement", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Entitlement {
-        const TYPE: &'static str = "AWS::AccountAccess::Entitlement";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EntitlementRef;
-    }
-
-    /// Typed handle of an `AWS::AccountAccess::Entitlement` in the construct tree (see [`crate::Ref`]).
-    pub type EntitlementRef = crate::Ref<Entitlement>;
-
-    impl EntitlementRef {
-        /// The `EntitlementId` attribute (`Fn::GetAtt`).
-        pub fn entitlement_id(&self) -> Value<String> {
-            self.get_att("EntitlementId")
-        }
-
-        /// The `Entitlement.PrincipalRole.Account` attribute (`Fn::GetAtt`).
-        pub fn entitlement_principal_role_account(&self) -> Value<String> {
-            self.get_att("Entitlement.PrincipalRole.Account")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }

@@ -184,6 +184,33 @@ pub mod certificate {
         }
     }
 
+    impl std::fmt::Debug for Certificate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Certificate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Certificate {
+        const TYPE: &'static str = "AWS::ACMPCA::Certificate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CertificateRef;
+    }
+
+    /// Typed handle of an `AWS::ACMPCA::Certificate` in the construct tree (see [`crate::Ref`]).
+    pub type CertificateRef = crate::Ref<Certificate>;
+
+    impl CertificateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Certificate` attribute (`Fn::GetAtt`).
+        pub fn certificate(&self) -> Value<String> {
+            self.get_att("Certificate")
+        }
+    }
+
     /// Contains X.509 certificate information to be placed in an issued certificate. An ``APIPassthrough`` or ``APICSRPassthrough`` template variant must be selected, or else this parameter is ignored.
     #[derive(Clone, Default)]
     pub struct ApiPassthrough {
@@ -665,33 +692,6 @@ pub mod certificate {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Certificate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Certificate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Certificate {
-        const TYPE: &'static str = "AWS::ACMPCA::Certificate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CertificateRef;
-    }
-
-    /// Typed handle of an `AWS::ACMPCA::Certificate` in the construct tree (see [`crate::Ref`]).
-    pub type CertificateRef = crate::Ref<Certificate>;
-
-    impl CertificateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Certificate` attribute (`Fn::GetAtt`).
-        pub fn certificate(&self) -> Value<String> {
-            self.get_att("Certificate")
-        }
-    }
 }
 
 /// `AWS::ACMPCA::CertificateAuthority`: [`CertificateAuthority`], its property types and its typed handle.
@@ -773,6 +773,33 @@ pub mod certificate_authority {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("UsageMode", &self.usage_mode, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for CertificateAuthority {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CertificateAuthority", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CertificateAuthority {
+        const TYPE: &'static str = "AWS::ACMPCA::CertificateAuthority";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CertificateAuthorityRef;
+    }
+
+    /// Typed handle of an `AWS::ACMPCA::CertificateAuthority` in the construct tree (see [`crate::Ref`]).
+    pub type CertificateAuthorityRef = crate::Ref<CertificateAuthority>;
+
+    impl CertificateAuthorityRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CertificateSigningRequest` attribute (`Fn::GetAtt`).
+        pub fn certificate_signing_request(&self) -> Value<String> {
+            self.get_att("CertificateSigningRequest")
         }
     }
 
@@ -1232,33 +1259,6 @@ pub mod certificate_authority {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for CertificateAuthority {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CertificateAuthority", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CertificateAuthority {
-        const TYPE: &'static str = "AWS::ACMPCA::CertificateAuthority";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CertificateAuthorityRef;
-    }
-
-    /// Typed handle of an `AWS::ACMPCA::CertificateAuthority` in the construct tree (see [`crate::Ref`]).
-    pub type CertificateAuthorityRef = crate::Ref<CertificateAuthority>;
-
-    impl CertificateAuthorityRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CertificateSigningRequest` attribute (`Fn::GetAtt`).
-        pub fn certificate_signing_request(&self) -> Value<String> {
-            self.get_att("CertificateSigningRequest")
         }
     }
 }

@@ -295,6 +295,53 @@ pub mod registry {
         }
     }
 
+    impl std::fmt::Debug for Registry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Registry", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Registry {
+        const TYPE: &'static str = "AWS::AgentRegistry::Registry";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RegistryRef;
+    }
+
+    /// Typed handle of an `AWS::AgentRegistry::Registry` in the construct tree (see [`crate::Ref`]).
+    pub type RegistryRef = crate::Ref<Registry>;
+
+    impl RegistryRef {
+        /// The `RegistryId` attribute (`Fn::GetAtt`).
+        pub fn registry_id(&self) -> Value<String> {
+            self.get_att("RegistryId")
+        }
+
+        /// The `RegistryArn` attribute (`Fn::GetAtt`).
+        pub fn registry_arn(&self) -> Value<String> {
+            self.get_att("RegistryArn")
+        }
+
+        /// The `AutoDetectionStatus` attribute (`Fn::GetAtt`).
+        pub fn auto_detection_status(&self) -> Value<String> {
+            self.get_att("AutoDetectionStatus")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     /// Configuration for the registry's record approval workflow.
     #[derive(Clone, Default)]
     pub struct ApprovalConfiguration {
@@ -716,53 +763,6 @@ pub mod registry {
             v.check("Value", &self.value, &RULE_20);
         }
     }
-
-    impl std::fmt::Debug for Registry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Registry", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Registry {
-        const TYPE: &'static str = "AWS::AgentRegistry::Registry";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RegistryRef;
-    }
-
-    /// Typed handle of an `AWS::AgentRegistry::Registry` in the construct tree (see [`crate::Ref`]).
-    pub type RegistryRef = crate::Ref<Registry>;
-
-    impl RegistryRef {
-        /// The `RegistryId` attribute (`Fn::GetAtt`).
-        pub fn registry_id(&self) -> Value<String> {
-            self.get_att("RegistryId")
-        }
-
-        /// The `RegistryArn` attribute (`Fn::GetAtt`).
-        pub fn registry_arn(&self) -> Value<String> {
-            self.get_att("RegistryArn")
-        }
-
-        /// The `AutoDetectionStatus` attribute (`Fn::GetAtt`).
-        pub fn auto_detection_status(&self) -> Value<String> {
-            self.get_att("AutoDetectionStatus")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::AgentRegistry::RegistryRecord`: [`RegistryRecord`], its property types and its typed handle.
@@ -839,6 +839,58 @@ pub mod registry_record {
             v.check("RegistryId", &self.registry_id, &RULE_24);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RegistryRecord {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RegistryRecord", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RegistryRecord {
+        const TYPE: &'static str = "AWS::AgentRegistry::RegistryRecord";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RegistryRecordRef;
+    }
+
+    /// Typed handle of an `AWS::AgentRegistry::RegistryRecord` in the construct tree (see [`crate::Ref`]).
+    pub type RegistryRecordRef = crate::Ref<RegistryRecord>;
+
+    impl RegistryRecordRef {
+        /// The `RecordId` attribute (`Fn::GetAtt`).
+        pub fn record_id(&self) -> Value<String> {
+            self.get_att("RecordId")
+        }
+
+        /// The `RecordArn` attribute (`Fn::GetAtt`).
+        pub fn record_arn(&self) -> Value<String> {
+            self.get_att("RecordArn")
+        }
+
+        /// The `RegistryArn` attribute (`Fn::GetAtt`).
+        pub fn registry_arn(&self) -> Value<String> {
+            self.get_att("RegistryArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
         }
     }
 
@@ -1553,58 +1605,6 @@ pub mod registry_record {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_19);
             v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for RegistryRecord {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RegistryRecord", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RegistryRecord {
-        const TYPE: &'static str = "AWS::AgentRegistry::RegistryRecord";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RegistryRecordRef;
-    }
-
-    /// Typed handle of an `AWS::AgentRegistry::RegistryRecord` in the construct tree (see [`crate::Ref`]).
-    pub type RegistryRecordRef = crate::Ref<RegistryRecord>;
-
-    impl RegistryRecordRef {
-        /// The `RecordId` attribute (`Fn::GetAtt`).
-        pub fn record_id(&self) -> Value<String> {
-            self.get_att("RecordId")
-        }
-
-        /// The `RecordArn` attribute (`Fn::GetAtt`).
-        pub fn record_arn(&self) -> Value<String> {
-            self.get_att("RecordArn")
-        }
-
-        /// The `RegistryArn` attribute (`Fn::GetAtt`).
-        pub fn registry_arn(&self) -> Value<String> {
-            self.get_att("RegistryArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
         }
     }
 }

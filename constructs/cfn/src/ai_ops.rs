@@ -157,6 +157,48 @@ pub mod investigation_group {
         }
     }
 
+    impl std::fmt::Debug for InvestigationGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InvestigationGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InvestigationGroup {
+        const TYPE: &'static str = "AWS::AIOps::InvestigationGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InvestigationGroupRef;
+    }
+
+    /// Typed handle of an `AWS::AIOps::InvestigationGroup` in the construct tree (see [`crate::Ref`]).
+    pub type InvestigationGroupRef = crate::Ref<InvestigationGroup>;
+
+    impl InvestigationGroupRef {
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastModifiedBy` attribute (`Fn::GetAtt`).
+        pub fn last_modified_by(&self) -> Value<String> {
+            self.get_att("LastModifiedBy")
+        }
+
+        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn last_modified_at(&self) -> Value<String> {
+            self.get_att("LastModifiedAt")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ChatbotNotificationChannel {
         pub chat_configuration_arns: Option<Value<Vec<Value<String>>>>,
@@ -276,48 +318,6 @@ pub mod investigation_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for InvestigationGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InvestigationGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InvestigationGroup {
-        const TYPE: &'static str = "AWS::AIOps::InvestigationGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InvestigationGroupRef;
-    }
-
-    /// Typed handle of an `AWS::AIOps::InvestigationGroup` in the construct tree (see [`crate::Ref`]).
-    pub type InvestigationGroupRef = crate::Ref<InvestigationGroup>;
-
-    impl InvestigationGroupRef {
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastModifiedBy` attribute (`Fn::GetAtt`).
-        pub fn last_modified_by(&self) -> Value<String> {
-            self.get_att("LastModifiedBy")
-        }
-
-        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn last_modified_at(&self) -> Value<String> {
-            self.get_att("LastModifiedAt")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

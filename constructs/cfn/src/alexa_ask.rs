@@ -47,6 +47,28 @@ pub mod skill {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Skill {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Skill", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Skill {
+        const TYPE: &'static str = "Alexa::ASK::Skill";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SkillRef;
+    }
+
+    /// Typed handle of an `Alexa::ASK::Skill` in the construct tree (see [`crate::Ref`]).
+    pub type SkillRef = crate::Ref<Skill>;
+
+    impl SkillRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AuthenticationConfiguration {
         pub client_id: Value<String>,
@@ -130,28 +152,6 @@ pub mod skill {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("Manifest", &self.manifest);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Skill {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Skill", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Skill {
-        const TYPE: &'static str = "Alexa::ASK::Skill";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SkillRef;
-    }
-
-    /// Typed handle of an `Alexa::ASK::Skill` in the construct tree (see [`crate::Ref`]).
-    pub type SkillRef = crate::Ref<Skill>;
-
-    impl SkillRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -53,8 +53,41 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct TagsEntry {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl TagsEntry {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for TagsEntry {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::AmazonMQ::Broker`: [`Broker`], its property types and its typed handle.
 pub mod broker {
+    pub use super::shared_::TagsEntry;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -182,6 +215,83 @@ pub mod broker {
             );
             v.check("SecurityGroups", &self.security_groups, &RULE_3);
             v.nested("Users", &self.users);
+        }
+    }
+
+    impl std::fmt::Debug for Broker {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Broker", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Broker {
+        const TYPE: &'static str = "AWS::AmazonMQ::Broker";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BrokerRef;
+    }
+
+    /// Typed handle of an `AWS::AmazonMQ::Broker` in the construct tree (see [`crate::Ref`]).
+    pub type BrokerRef = crate::Ref<Broker>;
+
+    impl BrokerRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `EngineVersionCurrent` attribute (`Fn::GetAtt`).
+        pub fn engine_version_current(&self) -> Value<String> {
+            self.get_att("EngineVersionCurrent")
+        }
+
+        /// The `IpAddresses` attribute (`Fn::GetAtt`).
+        pub fn ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("IpAddresses")
+        }
+
+        /// The `MqttEndpoints` attribute (`Fn::GetAtt`).
+        pub fn mqtt_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("MqttEndpoints")
+        }
+
+        /// The `OpenWireEndpoints` attribute (`Fn::GetAtt`).
+        pub fn open_wire_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("OpenWireEndpoints")
+        }
+
+        /// The `ConfigurationId` attribute (`Fn::GetAtt`).
+        pub fn configuration_id(&self) -> Value<String> {
+            self.get_att("ConfigurationId")
+        }
+
+        /// The `ConfigurationRevision` attribute (`Fn::GetAtt`).
+        pub fn configuration_revision(&self) -> Value<String> {
+            self.get_att("ConfigurationRevision")
+        }
+
+        /// The `StompEndpoints` attribute (`Fn::GetAtt`).
+        pub fn stomp_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StompEndpoints")
+        }
+
+        /// The `WssEndpoints` attribute (`Fn::GetAtt`).
+        pub fn wss_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("WssEndpoints")
+        }
+
+        /// The `AmqpEndpoints` attribute (`Fn::GetAtt`).
+        pub fn amqp_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AmqpEndpoints")
+        }
+
+        /// The `ConsoleURLs` attribute (`Fn::GetAtt`).
+        pub fn console_ur_ls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ConsoleURLs")
         }
     }
 
@@ -359,31 +469,6 @@ pub mod broker {
     }
 
     #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct User {
         pub console_access: Option<Value<bool>>,
         pub groups: Option<Value<Vec<Value<String>>>>,
@@ -424,87 +509,12 @@ pub mod broker {
             v.check("Username", &self.username, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Broker {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Broker", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Broker {
-        const TYPE: &'static str = "AWS::AmazonMQ::Broker";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BrokerRef;
-    }
-
-    /// Typed handle of an `AWS::AmazonMQ::Broker` in the construct tree (see [`crate::Ref`]).
-    pub type BrokerRef = crate::Ref<Broker>;
-
-    impl BrokerRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `EngineVersionCurrent` attribute (`Fn::GetAtt`).
-        pub fn engine_version_current(&self) -> Value<String> {
-            self.get_att("EngineVersionCurrent")
-        }
-
-        /// The `IpAddresses` attribute (`Fn::GetAtt`).
-        pub fn ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("IpAddresses")
-        }
-
-        /// The `MqttEndpoints` attribute (`Fn::GetAtt`).
-        pub fn mqtt_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("MqttEndpoints")
-        }
-
-        /// The `OpenWireEndpoints` attribute (`Fn::GetAtt`).
-        pub fn open_wire_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("OpenWireEndpoints")
-        }
-
-        /// The `ConfigurationId` attribute (`Fn::GetAtt`).
-        pub fn configuration_id(&self) -> Value<String> {
-            self.get_att("ConfigurationId")
-        }
-
-        /// The `ConfigurationRevision` attribute (`Fn::GetAtt`).
-        pub fn configuration_revision(&self) -> Value<String> {
-            self.get_att("ConfigurationRevision")
-        }
-
-        /// The `StompEndpoints` attribute (`Fn::GetAtt`).
-        pub fn stomp_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StompEndpoints")
-        }
-
-        /// The `WssEndpoints` attribute (`Fn::GetAtt`).
-        pub fn wss_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("WssEndpoints")
-        }
-
-        /// The `AmqpEndpoints` attribute (`Fn::GetAtt`).
-        pub fn amqp_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AmqpEndpoints")
-        }
-
-        /// The `ConsoleURLs` attribute (`Fn::GetAtt`).
-        pub fn console_ur_ls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ConsoleURLs")
-        }
-    }
 }
 
 /// `AWS::AmazonMQ::Configuration`: [`Configuration`], its property types and its typed handle.
 pub mod configuration {
+    pub use super::shared_::TagsEntry;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AmazonMQ::Configuration
@@ -557,31 +567,6 @@ pub mod configuration {
 
     impl Validate for Configuration {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for Configuration {
@@ -655,6 +640,28 @@ pub mod configuration_association {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for ConfigurationAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationAssociation {
+        const TYPE: &'static str = "AWS::AmazonMQ::ConfigurationAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigurationAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::AmazonMQ::ConfigurationAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationAssociationRef = crate::Ref<ConfigurationAssociation>;
+
+    impl ConfigurationAssociationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ConfigurationId {
         /// ID of the Configuration to apply to a Broker
@@ -679,28 +686,6 @@ pub mod configuration_association {
             o.req("Id", &self.id);
             o.req("Revision", &self.revision);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationAssociation {
-        const TYPE: &'static str = "AWS::AmazonMQ::ConfigurationAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigurationAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::AmazonMQ::ConfigurationAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationAssociationRef = crate::Ref<ConfigurationAssociation>;
-
-    impl ConfigurationAssociationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -213,8 +213,81 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct EnvironmentVariable {
+        pub name: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl EnvironmentVariable {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for EnvironmentVariable {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Name", &self.name);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for EnvironmentVariable {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_11);
+            v.check("Value", &self.value, &RULE_15);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_21);
+            v.check("Value", &self.value, &RULE_22);
+        }
+    }
+}
+
 /// `AWS::Amplify::App`: [`App`], its property types and its typed handle.
 pub mod app {
+    pub use super::shared_::{EnvironmentVariable, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -323,6 +396,43 @@ pub mod app {
         }
     }
 
+    impl std::fmt::Debug for App {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("App", self, f)
+        }
+    }
+
+    impl strata_core::Resource for App {
+        const TYPE: &'static str = "AWS::Amplify::App";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppRef;
+    }
+
+    /// Typed handle of an `AWS::Amplify::App` in the construct tree (see [`crate::Ref`]).
+    pub type AppRef = crate::Ref<App>;
+
+    impl AppRef {
+        /// The `AppId` attribute (`Fn::GetAtt`).
+        pub fn app_id(&self) -> Value<String> {
+            self.get_att("AppId")
+        }
+
+        /// The `AppName` attribute (`Fn::GetAtt`).
+        pub fn app_name(&self) -> Value<String> {
+            self.get_att("AppName")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DefaultDomain` attribute (`Fn::GetAtt`).
+        pub fn default_domain(&self) -> Value<String> {
+            self.get_att("DefaultDomain")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AutoBranchCreationConfig {
         pub auto_branch_creation_patterns: Option<Value<Vec<Value<String>>>>,
@@ -427,38 +537,6 @@ pub mod app {
         }
     }
 
-    #[derive(Clone)]
-    pub struct EnvironmentVariable {
-        pub name: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl EnvironmentVariable {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EnvironmentVariable {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for EnvironmentVariable {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_11);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct CacheConfig {
         pub r#type: Option<Value<String>>,
@@ -552,79 +630,12 @@ pub mod app {
             v.check("BuildComputeType", &self.build_compute_type, &RULE_20);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_21);
-            v.check("Value", &self.value, &RULE_22);
-        }
-    }
-
-    impl std::fmt::Debug for App {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("App", self, f)
-        }
-    }
-
-    impl strata_core::Resource for App {
-        const TYPE: &'static str = "AWS::Amplify::App";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppRef;
-    }
-
-    /// Typed handle of an `AWS::Amplify::App` in the construct tree (see [`crate::Ref`]).
-    pub type AppRef = crate::Ref<App>;
-
-    impl AppRef {
-        /// The `AppId` attribute (`Fn::GetAtt`).
-        pub fn app_id(&self) -> Value<String> {
-            self.get_att("AppId")
-        }
-
-        /// The `AppName` attribute (`Fn::GetAtt`).
-        pub fn app_name(&self) -> Value<String> {
-            self.get_att("AppName")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DefaultDomain` attribute (`Fn::GetAtt`).
-        pub fn default_domain(&self) -> Value<String> {
-            self.get_att("DefaultDomain")
-        }
-    }
 }
 
 /// `AWS::Amplify::Branch`: [`Branch`], its property types and its typed handle.
 pub mod branch {
+    pub use super::shared_::{EnvironmentVariable, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -726,6 +737,28 @@ pub mod branch {
         }
     }
 
+    impl std::fmt::Debug for Branch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Branch", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Branch {
+        const TYPE: &'static str = "AWS::Amplify::Branch";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BranchRef;
+    }
+
+    /// Typed handle of an `AWS::Amplify::Branch` in the construct tree (see [`crate::Ref`]).
+    pub type BranchRef = crate::Ref<Branch>;
+
+    impl BranchRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Backend {
         pub stack_arn: Option<Value<String>>,
@@ -784,92 +817,6 @@ pub mod branch {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Password", &self.password, &RULE_14);
             v.check("Username", &self.username, &RULE_14);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct EnvironmentVariable {
-        pub name: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl EnvironmentVariable {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EnvironmentVariable {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for EnvironmentVariable {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_11);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_21);
-            v.check("Value", &self.value, &RULE_22);
-        }
-    }
-
-    impl std::fmt::Debug for Branch {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Branch", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Branch {
-        const TYPE: &'static str = "AWS::Amplify::Branch";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BranchRef;
-    }
-
-    /// Typed handle of an `AWS::Amplify::Branch` in the construct tree (see [`crate::Ref`]).
-    pub type BranchRef = crate::Ref<Branch>;
-
-    impl BranchRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -948,6 +895,53 @@ pub mod domain {
         }
     }
 
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::Amplify::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::Amplify::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainStatus` attribute (`Fn::GetAtt`).
+        pub fn domain_status(&self) -> Value<String> {
+            self.get_att("DomainStatus")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
+        }
+
+        /// The `CertificateRecord` attribute (`Fn::GetAtt`).
+        pub fn certificate_record(&self) -> Value<String> {
+            self.get_att("CertificateRecord")
+        }
+
+        /// The `Certificate` attribute (`Fn::GetAtt`).
+        pub fn certificate(&self) -> Value<String> {
+            self.get_att("Certificate")
+        }
+
+        /// The `UpdateStatus` attribute (`Fn::GetAtt`).
+        pub fn update_status(&self) -> Value<String> {
+            self.get_att("UpdateStatus")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct CertificateSettings {
         pub certificate_type: Option<Value<String>>,
@@ -1015,57 +1009,12 @@ pub mod domain {
             v.check("Prefix", &self.prefix, &RULE_11);
         }
     }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::Amplify::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::Amplify::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainStatus` attribute (`Fn::GetAtt`).
-        pub fn domain_status(&self) -> Value<String> {
-            self.get_att("DomainStatus")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
-        }
-
-        /// The `CertificateRecord` attribute (`Fn::GetAtt`).
-        pub fn certificate_record(&self) -> Value<String> {
-            self.get_att("CertificateRecord")
-        }
-
-        /// The `Certificate` attribute (`Fn::GetAtt`).
-        pub fn certificate(&self) -> Value<String> {
-            self.get_att("Certificate")
-        }
-
-        /// The `UpdateStatus` attribute (`Fn::GetAtt`).
-        pub fn update_status(&self) -> Value<String> {
-            self.get_att("UpdateStatus")
-        }
-    }
 }
 
 /// `AWS::Amplify::Webhook`: [`Webhook`], its property types and its typed handle.
 pub mod webhook {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1111,38 +1060,6 @@ pub mod webhook {
             v.check("BranchName", &self.branch_name, &RULE_31);
             v.check("Description", &self.description, &RULE_32);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_21);
-            v.check("Value", &self.value, &RULE_22);
         }
     }
 

@@ -116,6 +116,38 @@ pub mod component {
         }
     }
 
+    impl std::fmt::Debug for Component {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Component", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Component {
+        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Component";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ComponentRef;
+    }
+
+    /// Typed handle of an `AWS::AmplifyUIBuilder::Component` in the construct tree (see [`crate::Ref`]).
+    pub type ComponentRef = crate::Ref<Component>;
+
+    impl ComponentRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ComponentBindingPropertiesValue {
         pub binding_properties: Option<Value<ComponentBindingPropertiesValueProperties>>,
@@ -580,38 +612,6 @@ pub mod component {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Component {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Component", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Component {
-        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Component";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ComponentRef;
-    }
-
-    /// Typed handle of an `AWS::AmplifyUIBuilder::Component` in the construct tree (see [`crate::Ref`]).
-    pub type ComponentRef = crate::Ref<Component>;
-
-    impl ComponentRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-    }
 }
 
 /// `AWS::AmplifyUIBuilder::Form`: [`Form`], its property types and its typed handle.
@@ -671,6 +671,28 @@ pub mod form {
             v.check("LabelDecorator", &self.label_decorator, &RULE_4);
             v.check("Name", &self.name, &RULE_0);
             v.nested("SectionalElements", &self.sectional_elements);
+        }
+    }
+
+    impl std::fmt::Debug for Form {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Form", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Form {
+        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Form";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = FormRef;
+    }
+
+    /// Typed handle of an `AWS::AmplifyUIBuilder::Form` in the construct tree (see [`crate::Ref`]).
+    pub type FormRef = crate::Ref<Form>;
+
+    impl FormRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1217,28 +1239,6 @@ pub mod form {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Form {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Form", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Form {
-        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Form";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = FormRef;
-    }
-
-    /// Typed handle of an `AWS::AmplifyUIBuilder::Form` in the construct tree (see [`crate::Ref`]).
-    pub type FormRef = crate::Ref<Form>;
-
-    impl FormRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::AmplifyUIBuilder::Theme`: [`Theme`], its property types and its typed handle.
@@ -1283,6 +1283,38 @@ pub mod theme {
         }
     }
 
+    impl std::fmt::Debug for Theme {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Theme", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Theme {
+        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Theme";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ThemeRef;
+    }
+
+    /// Typed handle of an `AWS::AmplifyUIBuilder::Theme` in the construct tree (see [`crate::Ref`]).
+    pub type ThemeRef = crate::Ref<Theme>;
+
+    impl ThemeRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ThemeValues {
         pub key: Option<Value<String>>,
@@ -1324,38 +1356,6 @@ pub mod theme {
             o.opt("Children", &self.children);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Theme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Theme", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Theme {
-        const TYPE: &'static str = "AWS::AmplifyUIBuilder::Theme";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ThemeRef;
-    }
-
-    /// Typed handle of an `AWS::AmplifyUIBuilder::Theme` in the construct tree (see [`crate::Ref`]).
-    pub type ThemeRef = crate::Ref<Theme>;
-
-    impl ThemeRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
         }
     }
 }

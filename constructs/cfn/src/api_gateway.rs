@@ -124,6 +124,40 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    /// An array of key-value pairs to apply to this resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
+        pub key: Value<String>,
+        /// The value for the specified tag key.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::ApiGateway::Account`: [`Account`], its property types and its typed handle.
 pub mod account {
     use strata_core::*;
@@ -223,6 +257,28 @@ pub mod api_key {
         }
     }
 
+    impl std::fmt::Debug for ApiKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApiKey", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApiKey {
+        const TYPE: &'static str = "AWS::ApiGateway::ApiKey";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApiKeyRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::ApiKey` in the construct tree (see [`crate::Ref`]).
+    pub type ApiKeyRef = crate::Ref<ApiKey>;
+
+    impl ApiKeyRef {
+        /// The `APIKeyId` attribute (`Fn::GetAtt`).
+        pub fn api_key_id(&self) -> Value<String> {
+            self.get_att("APIKeyId")
+        }
+    }
+
     /// ``StageKey`` is a property of the [AWS::ApiGateway::ApiKey](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html) resource that specifies the stage to associate with the API key. This association allows only clients with the key to make requests to methods in that stage.
     #[derive(Clone, Default)]
     pub struct StageKey {
@@ -278,28 +334,6 @@ pub mod api_key {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_0);
             v.check("Value", &self.value, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for ApiKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApiKey", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApiKey {
-        const TYPE: &'static str = "AWS::ApiGateway::ApiKey";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApiKeyRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::ApiKey` in the construct tree (see [`crate::Ref`]).
-    pub type ApiKeyRef = crate::Ref<ApiKey>;
-
-    impl ApiKeyRef {
-        /// The `APIKeyId` attribute (`Fn::GetAtt`).
-        pub fn api_key_id(&self) -> Value<String> {
-            self.get_att("APIKeyId")
         }
     }
 }
@@ -523,6 +557,8 @@ pub mod base_path_mapping_v2 {
 
 /// `AWS::ApiGateway::ClientCertificate`: [`ClientCertificate`], its property types and its typed handle.
 pub mod client_certificate {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The ``AWS::ApiGateway::ClientCertificate`` resource creates a client certificate that API Gateway uses to configure client-side SSL authentication for sending requests to the integration endpoint.
@@ -552,34 +588,6 @@ pub mod client_certificate {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// An array of key-value pairs to apply to this resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-        pub key: Value<String>,
-        /// The value for the specified tag key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ClientCertificate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ClientCertificate", self, f)
@@ -605,6 +613,8 @@ pub mod client_certificate {
 
 /// `AWS::ApiGateway::Deployment`: [`Deployment`], its property types and its typed handle.
 pub mod deployment {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The ``AWS::ApiGateway::Deployment`` resource deploys an API Gateway ``RestApi`` resource to a stage so that clients can call the API over the internet. The stage acts as an environment.
@@ -645,6 +655,28 @@ pub mod deployment {
 
     impl Validate for Deployment {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Deployment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Deployment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Deployment {
+        const TYPE: &'static str = "AWS::ApiGateway::Deployment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DeploymentRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::Deployment` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentRef = crate::Ref<Deployment>;
+
+    impl DeploymentRef {
+        /// The `DeploymentId` attribute (`Fn::GetAtt`).
+        pub fn deployment_id(&self) -> Value<String> {
+            self.get_att("DeploymentId")
+        }
     }
 
     /// The ``DeploymentCanarySettings`` property type specifies settings for the canary deployment.
@@ -835,56 +867,6 @@ pub mod deployment {
             o.build()
         }
     }
-
-    /// An array of key-value pairs to apply to this resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-        pub key: Value<String>,
-        /// The value for the specified tag key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Deployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Deployment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Deployment {
-        const TYPE: &'static str = "AWS::ApiGateway::Deployment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DeploymentRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::Deployment` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentRef = crate::Ref<Deployment>;
-
-    impl DeploymentRef {
-        /// The `DeploymentId` attribute (`Fn::GetAtt`).
-        pub fn deployment_id(&self) -> Value<String> {
-            self.get_att("DeploymentId")
-        }
-    }
 }
 
 /// `AWS::ApiGateway::DocumentationPart`: [`DocumentationPart`], its property types and its typed handle.
@@ -931,6 +913,28 @@ pub mod documentation_part {
         }
     }
 
+    impl std::fmt::Debug for DocumentationPart {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DocumentationPart", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DocumentationPart {
+        const TYPE: &'static str = "AWS::ApiGateway::DocumentationPart";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DocumentationPartRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::DocumentationPart` in the construct tree (see [`crate::Ref`]).
+    pub type DocumentationPartRef = crate::Ref<DocumentationPart>;
+
+    impl DocumentationPartRef {
+        /// The `DocumentationPartId` attribute (`Fn::GetAtt`).
+        pub fn documentation_part_id(&self) -> Value<String> {
+            self.get_att("DocumentationPartId")
+        }
+    }
+
     /// The ``Location`` property specifies the location of the Amazon API Gateway API entity that the documentation applies to. ``Location`` is a property of the [AWS::ApiGateway::DocumentationPart](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-documentationpart.html) resource.
     #[derive(Clone, Default)]
     pub struct Location {
@@ -963,28 +967,6 @@ pub mod documentation_part {
     impl Validate for Location {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for DocumentationPart {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DocumentationPart", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DocumentationPart {
-        const TYPE: &'static str = "AWS::ApiGateway::DocumentationPart";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DocumentationPartRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::DocumentationPart` in the construct tree (see [`crate::Ref`]).
-    pub type DocumentationPartRef = crate::Ref<DocumentationPart>;
-
-    impl DocumentationPartRef {
-        /// The `DocumentationPartId` attribute (`Fn::GetAtt`).
-        pub fn documentation_part_id(&self) -> Value<String> {
-            self.get_att("DocumentationPartId")
         }
     }
 }
@@ -1104,6 +1086,48 @@ pub mod domain_name {
         }
     }
 
+    impl std::fmt::Debug for DomainName {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainName", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainName {
+        const TYPE: &'static str = "AWS::ApiGateway::DomainName";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainNameRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::DomainName` in the construct tree (see [`crate::Ref`]).
+    pub type DomainNameRef = crate::Ref<DomainName>;
+
+    impl DomainNameRef {
+        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
+        pub fn domain_name_arn(&self) -> Value<String> {
+            self.get_att("DomainNameArn")
+        }
+
+        /// The `RegionalHostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn regional_hosted_zone_id(&self) -> Value<String> {
+            self.get_att("RegionalHostedZoneId")
+        }
+
+        /// The `DistributionDomainName` attribute (`Fn::GetAtt`).
+        pub fn distribution_domain_name(&self) -> Value<String> {
+            self.get_att("DistributionDomainName")
+        }
+
+        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
+        pub fn regional_domain_name(&self) -> Value<String> {
+            self.get_att("RegionalDomainName")
+        }
+
+        /// The `DistributionHostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn distribution_hosted_zone_id(&self) -> Value<String> {
+            self.get_att("DistributionHostedZoneId")
+        }
+    }
+
     /// The ``EndpointConfiguration`` property type specifies the endpoint types and IP address types of an Amazon API Gateway domain name.
     #[derive(Clone, Default)]
     pub struct EndpointConfiguration {
@@ -1173,48 +1197,6 @@ pub mod domain_name {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DomainName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainName", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainName {
-        const TYPE: &'static str = "AWS::ApiGateway::DomainName";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainNameRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::DomainName` in the construct tree (see [`crate::Ref`]).
-    pub type DomainNameRef = crate::Ref<DomainName>;
-
-    impl DomainNameRef {
-        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
-        pub fn domain_name_arn(&self) -> Value<String> {
-            self.get_att("DomainNameArn")
-        }
-
-        /// The `RegionalHostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn regional_hosted_zone_id(&self) -> Value<String> {
-            self.get_att("RegionalHostedZoneId")
-        }
-
-        /// The `DistributionDomainName` attribute (`Fn::GetAtt`).
-        pub fn distribution_domain_name(&self) -> Value<String> {
-            self.get_att("DistributionDomainName")
-        }
-
-        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
-        pub fn regional_domain_name(&self) -> Value<String> {
-            self.get_att("RegionalDomainName")
-        }
-
-        /// The `DistributionHostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn distribution_hosted_zone_id(&self) -> Value<String> {
-            self.get_att("DistributionHostedZoneId")
-        }
-    }
 }
 
 /// `AWS::ApiGateway::DomainNameAccessAssociation`: [`DomainNameAccessAssociation`], its property types and its typed handle.
@@ -1275,6 +1257,28 @@ pub mod domain_name_access_association {
         }
     }
 
+    impl std::fmt::Debug for DomainNameAccessAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainNameAccessAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainNameAccessAssociation {
+        const TYPE: &'static str = "AWS::ApiGateway::DomainNameAccessAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainNameAccessAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::DomainNameAccessAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type DomainNameAccessAssociationRef = crate::Ref<DomainNameAccessAssociation>;
+
+    impl DomainNameAccessAssociationRef {
+        /// The `DomainNameAccessAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn domain_name_access_association_arn(&self) -> Value<String> {
+            self.get_att("DomainNameAccessAssociationArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -1297,28 +1301,6 @@ pub mod domain_name_access_association {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DomainNameAccessAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainNameAccessAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainNameAccessAssociation {
-        const TYPE: &'static str = "AWS::ApiGateway::DomainNameAccessAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainNameAccessAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::DomainNameAccessAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type DomainNameAccessAssociationRef = crate::Ref<DomainNameAccessAssociation>;
-
-    impl DomainNameAccessAssociationRef {
-        /// The `DomainNameAccessAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn domain_name_access_association_arn(&self) -> Value<String> {
-            self.get_att("DomainNameAccessAssociationArn")
         }
     }
 }
@@ -1370,6 +1352,33 @@ pub mod domain_name_v2 {
         }
     }
 
+    impl std::fmt::Debug for DomainNameV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainNameV2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainNameV2 {
+        const TYPE: &'static str = "AWS::ApiGateway::DomainNameV2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainNameV2Ref;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::DomainNameV2` in the construct tree (see [`crate::Ref`]).
+    pub type DomainNameV2Ref = crate::Ref<DomainNameV2>;
+
+    impl DomainNameV2Ref {
+        /// The `DomainNameId` attribute (`Fn::GetAtt`).
+        pub fn domain_name_id(&self) -> Value<String> {
+            self.get_att("DomainNameId")
+        }
+
+        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
+        pub fn domain_name_arn(&self) -> Value<String> {
+            self.get_att("DomainNameArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct EndpointConfiguration {
         pub ip_address_type: Option<Value<String>>,
@@ -1411,33 +1420,6 @@ pub mod domain_name_v2 {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DomainNameV2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainNameV2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainNameV2 {
-        const TYPE: &'static str = "AWS::ApiGateway::DomainNameV2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainNameV2Ref;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::DomainNameV2` in the construct tree (see [`crate::Ref`]).
-    pub type DomainNameV2Ref = crate::Ref<DomainNameV2>;
-
-    impl DomainNameV2Ref {
-        /// The `DomainNameId` attribute (`Fn::GetAtt`).
-        pub fn domain_name_id(&self) -> Value<String> {
-            self.get_att("DomainNameId")
-        }
-
-        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
-        pub fn domain_name_arn(&self) -> Value<String> {
-            self.get_att("DomainNameArn")
         }
     }
 }
@@ -1585,6 +1567,21 @@ pub mod method {
             v.nested("Integration", &self.integration);
         }
     }
+
+    impl std::fmt::Debug for Method {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Method", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Method {
+        const TYPE: &'static str = "AWS::ApiGateway::Method";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MethodRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::Method` in the construct tree (see [`crate::Ref`]).
+    pub type MethodRef = crate::Ref<Method>;
 
     /// ``Integration`` is a property of the [AWS::ApiGateway::Method](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html) resource that specifies information about the target backend that a method calls.
     #[derive(Clone)]
@@ -1738,21 +1735,6 @@ pub mod method {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Method {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Method", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Method {
-        const TYPE: &'static str = "AWS::ApiGateway::Method";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MethodRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::Method` in the construct tree (see [`crate::Ref`]).
-    pub type MethodRef = crate::Ref<Method>;
 }
 
 /// `AWS::ApiGateway::Model`: [`Model`], its property types and its typed handle.
@@ -1947,6 +1929,8 @@ pub mod resource {
 
 /// `AWS::ApiGateway::RestApi`: [`RestApi`], its property types and its typed handle.
 pub mod rest_api {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The ``AWS::ApiGateway::RestApi`` resource creates a REST API. For more information, see [restapi:create](https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html) in the *Amazon API Gateway REST API Reference*.
@@ -2017,6 +2001,33 @@ pub mod rest_api {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RestApi {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RestApi", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RestApi {
+        const TYPE: &'static str = "AWS::ApiGateway::RestApi";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RestApiRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::RestApi` in the construct tree (see [`crate::Ref`]).
+    pub type RestApiRef = crate::Ref<RestApi>;
+
+    impl RestApiRef {
+        /// The `RestApiId` attribute (`Fn::GetAtt`).
+        pub fn rest_api_id(&self) -> Value<String> {
+            self.get_att("RestApiId")
+        }
+
+        /// The `RootResourceId` attribute (`Fn::GetAtt`).
+        pub fn root_resource_id(&self) -> Value<String> {
+            self.get_att("RootResourceId")
+        }
+    }
+
     /// ``S3Location`` is a property of the [AWS::ApiGateway::RestApi](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html) resource that specifies the Amazon S3 location of a OpenAPI (formerly Swagger) file that defines a set of RESTful APIs in JSON or YAML.
     #[derive(Clone, Default)]
     pub struct S3Location {
@@ -2070,61 +2081,6 @@ pub mod rest_api {
             o.opt("Types", &self.types);
             o.opt("VpcEndpointIds", &self.vpc_endpoint_ids);
             o.build()
-        }
-    }
-
-    /// An array of key-value pairs to apply to this resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-        pub key: Value<String>,
-        /// The value for the specified tag key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RestApi {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RestApi", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RestApi {
-        const TYPE: &'static str = "AWS::ApiGateway::RestApi";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RestApiRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::RestApi` in the construct tree (see [`crate::Ref`]).
-    pub type RestApiRef = crate::Ref<RestApi>;
-
-    impl RestApiRef {
-        /// The `RestApiId` attribute (`Fn::GetAtt`).
-        pub fn rest_api_id(&self) -> Value<String> {
-            self.get_att("RestApiId")
-        }
-
-        /// The `RootResourceId` attribute (`Fn::GetAtt`).
-        pub fn root_resource_id(&self) -> Value<String> {
-            self.get_att("RootResourceId")
         }
     }
 }
@@ -2204,6 +2160,21 @@ pub mod stage {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for Stage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stage", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stage {
+        const TYPE: &'static str = "AWS::ApiGateway::Stage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StageRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::Stage` in the construct tree (see [`crate::Ref`]).
+    pub type StageRef = crate::Ref<Stage>;
 
     /// The ``AccessLogSetting`` property type specifies settings for logging access in this stage.
     #[derive(Clone, Default)]
@@ -2348,21 +2319,6 @@ pub mod stage {
             v.check("Value", &self.value, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for Stage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stage {
-        const TYPE: &'static str = "AWS::ApiGateway::Stage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StageRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::Stage` in the construct tree (see [`crate::Ref`]).
-    pub type StageRef = crate::Ref<Stage>;
 }
 
 /// `AWS::ApiGateway::UsagePlan`: [`UsagePlan`], its property types and its typed handle.
@@ -2407,6 +2363,28 @@ pub mod usage_plan {
             v.nested("Quota", &self.quota);
             v.nested("Tags", &self.tags);
             v.nested("Throttle", &self.throttle);
+        }
+    }
+
+    impl std::fmt::Debug for UsagePlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UsagePlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UsagePlan {
+        const TYPE: &'static str = "AWS::ApiGateway::UsagePlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UsagePlanRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGateway::UsagePlan` in the construct tree (see [`crate::Ref`]).
+    pub type UsagePlanRef = crate::Ref<UsagePlan>;
+
+    impl UsagePlanRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -2536,28 +2514,6 @@ pub mod usage_plan {
             v.check("Value", &self.value, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for UsagePlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UsagePlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UsagePlan {
-        const TYPE: &'static str = "AWS::ApiGateway::UsagePlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UsagePlanRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGateway::UsagePlan` in the construct tree (see [`crate::Ref`]).
-    pub type UsagePlanRef = crate::Ref<UsagePlan>;
-
-    impl UsagePlanRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::ApiGateway::UsagePlanKey`: [`UsagePlanKey`], its property types and its typed handle.
@@ -2631,6 +2587,8 @@ pub mod usage_plan_key {
 
 /// `AWS::ApiGateway::VpcLink`: [`VpcLink`], its property types and its typed handle.
 pub mod vpc_link {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The ``AWS::ApiGateway::VpcLink`` resource creates an API Gateway VPC link for a REST API to access resources in an Amazon Virtual Private Cloud (VPC). For more information, see [vpclink:create](https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html) in the ``Amazon API Gateway REST API Reference``.
@@ -2671,34 +2629,6 @@ pub mod vpc_link {
 
     impl Validate for VpcLink {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    /// An array of key-value pairs to apply to this resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-        pub key: Value<String>,
-        /// The value for the specified tag key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for VpcLink {

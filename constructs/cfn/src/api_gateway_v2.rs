@@ -150,6 +150,38 @@ pub mod api {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Api {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Api", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Api {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::Api";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ApiRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::Api` in the construct tree (see [`crate::Ref`]).
+    pub type ApiRef = crate::Ref<Api>;
+
+    impl ApiRef {
+        /// The `ApiId` attribute (`Fn::GetAtt`).
+        pub fn api_id(&self) -> Value<String> {
+            self.get_att("ApiId")
+        }
+
+        /// The `ApiEndpoint` attribute (`Fn::GetAtt`).
+        pub fn api_endpoint(&self) -> Value<String> {
+            self.get_att("ApiEndpoint")
+        }
+
+        /// The `ExecuteApiArn` attribute (`Fn::GetAtt`).
+        pub fn execute_api_arn(&self) -> Value<String> {
+            self.get_att("ExecuteApiArn")
+        }
+    }
+
     /// The ``BodyS3Location`` property specifies an S3 location from which to import an OpenAPI definition. Supported only for HTTP APIs.
     #[derive(Clone, Default)]
     pub struct BodyS3Location {
@@ -217,38 +249,6 @@ pub mod api {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Api {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Api", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Api {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::Api";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ApiRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::Api` in the construct tree (see [`crate::Ref`]).
-    pub type ApiRef = crate::Ref<Api>;
-
-    impl ApiRef {
-        /// The `ApiId` attribute (`Fn::GetAtt`).
-        pub fn api_id(&self) -> Value<String> {
-            self.get_att("ApiId")
-        }
-
-        /// The `ApiEndpoint` attribute (`Fn::GetAtt`).
-        pub fn api_endpoint(&self) -> Value<String> {
-            self.get_att("ApiEndpoint")
-        }
-
-        /// The `ExecuteApiArn` attribute (`Fn::GetAtt`).
-        pub fn execute_api_arn(&self) -> Value<String> {
-            self.get_att("ExecuteApiArn")
-        }
-    }
 }
 
 /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: [`ApiGatewayManagedOverrides`], its property types and its typed handle.
@@ -293,6 +293,28 @@ pub mod api_gateway_managed_overrides {
 
     impl Validate for ApiGatewayManagedOverrides {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ApiGatewayManagedOverrides {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApiGatewayManagedOverrides", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApiGatewayManagedOverrides {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::ApiGatewayManagedOverrides";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApiGatewayManagedOverridesRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` in the construct tree (see [`crate::Ref`]).
+    pub type ApiGatewayManagedOverridesRef = crate::Ref<ApiGatewayManagedOverrides>;
+
+    impl ApiGatewayManagedOverridesRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -440,28 +462,6 @@ pub mod api_gateway_managed_overrides {
             o.opt("ThrottlingBurstLimit", &self.throttling_burst_limit);
             o.opt("ThrottlingRateLimit", &self.throttling_rate_limit);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ApiGatewayManagedOverrides {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApiGatewayManagedOverrides", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApiGatewayManagedOverrides {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::ApiGatewayManagedOverrides";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApiGatewayManagedOverridesRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` in the construct tree (see [`crate::Ref`]).
-    pub type ApiGatewayManagedOverridesRef = crate::Ref<ApiGatewayManagedOverrides>;
-
-    impl ApiGatewayManagedOverridesRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -622,6 +622,28 @@ pub mod authorizer {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Authorizer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Authorizer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Authorizer {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::Authorizer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AuthorizerRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::Authorizer` in the construct tree (see [`crate::Ref`]).
+    pub type AuthorizerRef = crate::Ref<Authorizer>;
+
+    impl AuthorizerRef {
+        /// The `AuthorizerId` attribute (`Fn::GetAtt`).
+        pub fn authorizer_id(&self) -> Value<String> {
+            self.get_att("AuthorizerId")
+        }
+    }
+
     /// The ``JWTConfiguration`` property specifies the configuration of a JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
     #[derive(Clone, Default)]
     pub struct JwtConfiguration {
@@ -644,28 +666,6 @@ pub mod authorizer {
             o.opt("Audience", &self.audience);
             o.opt("Issuer", &self.issuer);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Authorizer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Authorizer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Authorizer {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::Authorizer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AuthorizerRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::Authorizer` in the construct tree (see [`crate::Ref`]).
-    pub type AuthorizerRef = crate::Ref<Authorizer>;
-
-    impl AuthorizerRef {
-        /// The `AuthorizerId` attribute (`Fn::GetAtt`).
-        pub fn authorizer_id(&self) -> Value<String> {
-            self.get_att("AuthorizerId")
         }
     }
 }
@@ -783,6 +783,38 @@ pub mod domain_name {
         }
     }
 
+    impl std::fmt::Debug for DomainName {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainName", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainName {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::DomainName";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = DomainNameRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::DomainName` in the construct tree (see [`crate::Ref`]).
+    pub type DomainNameRef = crate::Ref<DomainName>;
+
+    impl DomainNameRef {
+        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
+        pub fn regional_domain_name(&self) -> Value<String> {
+            self.get_att("RegionalDomainName")
+        }
+
+        /// The `RegionalHostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn regional_hosted_zone_id(&self) -> Value<String> {
+            self.get_att("RegionalHostedZoneId")
+        }
+
+        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
+        pub fn domain_name_arn(&self) -> Value<String> {
+            self.get_att("DomainNameArn")
+        }
+    }
+
     /// The ``DomainNameConfiguration`` property type specifies the configuration for an API's domain name.
     #[derive(Clone, Default)]
     pub struct DomainNameConfiguration {
@@ -845,38 +877,6 @@ pub mod domain_name {
             o.opt("TruststoreUri", &self.truststore_uri);
             o.opt("TruststoreVersion", &self.truststore_version);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DomainName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainName", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainName {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::DomainName";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = DomainNameRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::DomainName` in the construct tree (see [`crate::Ref`]).
-    pub type DomainNameRef = crate::Ref<DomainName>;
-
-    impl DomainNameRef {
-        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
-        pub fn regional_domain_name(&self) -> Value<String> {
-            self.get_att("RegionalDomainName")
-        }
-
-        /// The `RegionalHostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn regional_hosted_zone_id(&self) -> Value<String> {
-            self.get_att("RegionalHostedZoneId")
-        }
-
-        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
-        pub fn domain_name_arn(&self) -> Value<String> {
-            self.get_att("DomainNameArn")
         }
     }
 }
@@ -990,6 +990,28 @@ pub mod integration {
         }
     }
 
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `IntegrationId` attribute (`Fn::GetAtt`).
+        pub fn integration_id(&self) -> Value<String> {
+            self.get_att("IntegrationId")
+        }
+    }
+
     /// map of response parameter lists
     #[derive(Clone, Default)]
     pub struct ResponseParameterMap {
@@ -1052,28 +1074,6 @@ pub mod integration {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("ServerNameToVerify", &self.server_name_to_verify);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `IntegrationId` attribute (`Fn::GetAtt`).
-        pub fn integration_id(&self) -> Value<String> {
-            self.get_att("IntegrationId")
         }
     }
 }
@@ -1281,6 +1281,38 @@ pub mod portal_product {
         }
     }
 
+    impl std::fmt::Debug for PortalProduct {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PortalProduct", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PortalProduct {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::PortalProduct";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PortalProductRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::PortalProduct` in the construct tree (see [`crate::Ref`]).
+    pub type PortalProductRef = crate::Ref<PortalProduct>;
+
+    impl PortalProductRef {
+        /// The `PortalProductArn` attribute (`Fn::GetAtt`).
+        pub fn portal_product_arn(&self) -> Value<String> {
+            self.get_att("PortalProductArn")
+        }
+
+        /// The `PortalProductId` attribute (`Fn::GetAtt`).
+        pub fn portal_product_id(&self) -> Value<String> {
+            self.get_att("PortalProductId")
+        }
+
+        /// The `LastModified` attribute (`Fn::GetAtt`).
+        pub fn last_modified(&self) -> Value<String> {
+            self.get_att("LastModified")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1313,38 +1345,6 @@ pub mod portal_product {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for PortalProduct {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PortalProduct", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PortalProduct {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::PortalProduct";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PortalProductRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::PortalProduct` in the construct tree (see [`crate::Ref`]).
-    pub type PortalProductRef = crate::Ref<PortalProduct>;
-
-    impl PortalProductRef {
-        /// The `PortalProductArn` attribute (`Fn::GetAtt`).
-        pub fn portal_product_arn(&self) -> Value<String> {
-            self.get_att("PortalProductArn")
-        }
-
-        /// The `PortalProductId` attribute (`Fn::GetAtt`).
-        pub fn portal_product_id(&self) -> Value<String> {
-            self.get_att("PortalProductId")
-        }
-
-        /// The `LastModified` attribute (`Fn::GetAtt`).
-        pub fn last_modified(&self) -> Value<String> {
-            self.get_att("LastModified")
         }
     }
 }
@@ -1505,6 +1505,28 @@ pub mod route_response {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RouteResponse {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouteResponse", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouteResponse {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::RouteResponse";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RouteResponseRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::RouteResponse` in the construct tree (see [`crate::Ref`]).
+    pub type RouteResponseRef = crate::Ref<RouteResponse>;
+
+    impl RouteResponseRef {
+        /// The `RouteResponseId` attribute (`Fn::GetAtt`).
+        pub fn route_response_id(&self) -> Value<String> {
+            self.get_att("RouteResponseId")
+        }
+    }
+
     /// Specifies whether the parameter is required.
     #[derive(Clone)]
     pub struct ParameterConstraints {
@@ -1526,28 +1548,6 @@ pub mod route_response {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("Required", &self.required);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RouteResponse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouteResponse", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouteResponse {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::RouteResponse";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RouteResponseRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::RouteResponse` in the construct tree (see [`crate::Ref`]).
-    pub type RouteResponseRef = crate::Ref<RouteResponse>;
-
-    impl RouteResponseRef {
-        /// The `RouteResponseId` attribute (`Fn::GetAtt`).
-        pub fn route_response_id(&self) -> Value<String> {
-            self.get_att("RouteResponseId")
         }
     }
 }
@@ -1601,6 +1601,33 @@ pub mod routing_rule {
     impl Validate for RoutingRule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Priority", &self.priority, &RULE_6);
+        }
+    }
+
+    impl std::fmt::Debug for RoutingRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RoutingRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RoutingRule {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::RoutingRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RoutingRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::RoutingRule` in the construct tree (see [`crate::Ref`]).
+    pub type RoutingRuleRef = crate::Ref<RoutingRule>;
+
+    impl RoutingRuleRef {
+        /// The `RoutingRuleArn` attribute (`Fn::GetAtt`).
+        pub fn routing_rule_arn(&self) -> Value<String> {
+            self.get_att("RoutingRuleArn")
+        }
+
+        /// The `RoutingRuleId` attribute (`Fn::GetAtt`).
+        pub fn routing_rule_id(&self) -> Value<String> {
+            self.get_att("RoutingRuleId")
         }
     }
 
@@ -1760,33 +1787,6 @@ pub mod routing_rule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for RoutingRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RoutingRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RoutingRule {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::RoutingRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RoutingRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::RoutingRule` in the construct tree (see [`crate::Ref`]).
-    pub type RoutingRuleRef = crate::Ref<RoutingRule>;
-
-    impl RoutingRuleRef {
-        /// The `RoutingRuleArn` attribute (`Fn::GetAtt`).
-        pub fn routing_rule_arn(&self) -> Value<String> {
-            self.get_att("RoutingRuleArn")
-        }
-
-        /// The `RoutingRuleId` attribute (`Fn::GetAtt`).
-        pub fn routing_rule_id(&self) -> Value<String> {
-            self.get_att("RoutingRuleId")
-        }
-    }
 }
 
 /// `AWS::ApiGatewayV2::Stage`: [`Stage`], its property types and its typed handle.
@@ -1858,6 +1858,21 @@ pub mod stage {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Stage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stage", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stage {
+        const TYPE: &'static str = "AWS::ApiGatewayV2::Stage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = StageRef;
+    }
+
+    /// Typed handle of an `AWS::ApiGatewayV2::Stage` in the construct tree (see [`crate::Ref`]).
+    pub type StageRef = crate::Ref<Stage>;
+
     #[derive(Clone, Default)]
     pub struct AccessLogSettings {
         pub destination_arn: Option<Value<String>>,
@@ -1907,21 +1922,6 @@ pub mod stage {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Stage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stage {
-        const TYPE: &'static str = "AWS::ApiGatewayV2::Stage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = StageRef;
-    }
-
-    /// Typed handle of an `AWS::ApiGatewayV2::Stage` in the construct tree (see [`crate::Ref`]).
-    pub type StageRef = crate::Ref<Stage>;
 }
 
 /// `AWS::ApiGatewayV2::VpcLink`: [`VpcLink`], its property types and its typed handle.

@@ -174,6 +174,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::AppConfig::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
     use super::rules_::*;
@@ -219,6 +260,28 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::AppConfig::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationId` attribute (`Fn::GetAtt`).
+        pub fn application_id(&self) -> Value<String> {
+            self.get_att("ApplicationId")
+        }
+    }
+
     /// Metadata to assign to the application. Tags help organize and categorize your AWS AppConfig resources. Each tag consists of a key and an optional value, both of which you define.
     #[derive(Clone)]
     pub struct Tags {
@@ -251,28 +314,6 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::AppConfig::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationId` attribute (`Fn::GetAtt`).
-        pub fn application_id(&self) -> Value<String> {
-            self.get_att("ApplicationId")
         }
     }
 }
@@ -366,6 +407,33 @@ pub mod configuration_profile {
         }
     }
 
+    impl std::fmt::Debug for ConfigurationProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationProfile {
+        const TYPE: &'static str = "AWS::AppConfig::ConfigurationProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationProfileRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::ConfigurationProfile` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationProfileRef = crate::Ref<ConfigurationProfile>;
+
+    impl ConfigurationProfileRef {
+        /// The `ConfigurationProfileId` attribute (`Fn::GetAtt`).
+        pub fn configuration_profile_id(&self) -> Value<String> {
+            self.get_att("ConfigurationProfileId")
+        }
+
+        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
+        pub fn kms_key_arn(&self) -> Value<String> {
+            self.get_att("KmsKeyArn")
+        }
+    }
+
     /// Metadata to assign to the configuration profile. Tags help organize and categorize your AWS AppConfig resources. Each tag consists of a key and an optional value, both of which you define.
     #[derive(Clone, Default)]
     pub struct Tags {
@@ -427,33 +495,6 @@ pub mod configuration_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Content", &self.content, &RULE_10);
             v.check("Type", &self.r#type, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationProfile {
-        const TYPE: &'static str = "AWS::AppConfig::ConfigurationProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationProfileRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::ConfigurationProfile` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationProfileRef = crate::Ref<ConfigurationProfile>;
-
-    impl ConfigurationProfileRef {
-        /// The `ConfigurationProfileId` attribute (`Fn::GetAtt`).
-        pub fn configuration_profile_id(&self) -> Value<String> {
-            self.get_att("ConfigurationProfileId")
-        }
-
-        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
-        pub fn kms_key_arn(&self) -> Value<String> {
-            self.get_att("KmsKeyArn")
         }
     }
 }
@@ -551,6 +592,33 @@ pub mod deployment {
         }
     }
 
+    impl std::fmt::Debug for Deployment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Deployment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Deployment {
+        const TYPE: &'static str = "AWS::AppConfig::Deployment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeploymentRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::Deployment` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentRef = crate::Ref<Deployment>;
+
+    impl DeploymentRef {
+        /// The `DeploymentNumber` attribute (`Fn::GetAtt`).
+        pub fn deployment_number(&self) -> Value<String> {
+            self.get_att("DeploymentNumber")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DynamicExtensionParameters {
         pub extension_reference: Option<Value<String>>,
@@ -597,33 +665,6 @@ pub mod deployment {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Deployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Deployment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Deployment {
-        const TYPE: &'static str = "AWS::AppConfig::Deployment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeploymentRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::Deployment` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentRef = crate::Ref<Deployment>;
-
-    impl DeploymentRef {
-        /// The `DeploymentNumber` attribute (`Fn::GetAtt`).
-        pub fn deployment_number(&self) -> Value<String> {
-            self.get_att("DeploymentNumber")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
         }
     }
 }
@@ -713,6 +754,28 @@ pub mod deployment_strategy {
         }
     }
 
+    impl std::fmt::Debug for DeploymentStrategy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeploymentStrategy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeploymentStrategy {
+        const TYPE: &'static str = "AWS::AppConfig::DeploymentStrategy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeploymentStrategyRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::DeploymentStrategy` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentStrategyRef = crate::Ref<DeploymentStrategy>;
+
+    impl DeploymentStrategyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Metadata to assign to the deployment strategy. Tags help organize and categorize your AWS AppConfig resources. Each tag consists of a key and an optional value, both of which you define.
     #[derive(Clone, Default)]
     pub struct Tag {
@@ -735,28 +798,6 @@ pub mod deployment_strategy {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DeploymentStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeploymentStrategy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeploymentStrategy {
-        const TYPE: &'static str = "AWS::AppConfig::DeploymentStrategy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeploymentStrategyRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::DeploymentStrategy` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentStrategyRef = crate::Ref<DeploymentStrategy>;
-
-    impl DeploymentStrategyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -829,6 +870,28 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::AppConfig::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+    }
+
     /// Amazon CloudWatch alarm to monitor during the deployment process.
     #[derive(Clone)]
     pub struct Monitor {
@@ -898,32 +961,12 @@ pub mod environment {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::AppConfig::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
-        }
-    }
 }
 
 /// `AWS::AppConfig::ExperimentDefinition`: [`ExperimentDefinition`], its property types and its typed handle.
 pub mod experiment_definition {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1037,6 +1080,53 @@ pub mod experiment_definition {
         }
     }
 
+    impl std::fmt::Debug for ExperimentDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ExperimentDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ExperimentDefinition {
+        const TYPE: &'static str = "AWS::AppConfig::ExperimentDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExperimentDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::ExperimentDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type ExperimentDefinitionRef = crate::Ref<ExperimentDefinition>;
+
+    impl ExperimentDefinitionRef {
+        /// The `ApplicationId` attribute (`Fn::GetAtt`).
+        pub fn application_id(&self) -> Value<String> {
+            self.get_att("ApplicationId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Control.Key` attribute (`Fn::GetAtt`).
+        pub fn control_key(&self) -> Value<String> {
+            self.get_att("Control.Key")
+        }
+    }
+
     /// A treatment variant with weight and flag value. The Key is auto-generated by the service.
     #[derive(Clone)]
     pub struct Treatment {
@@ -1116,91 +1206,12 @@ pub mod experiment_definition {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for ExperimentDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ExperimentDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ExperimentDefinition {
-        const TYPE: &'static str = "AWS::AppConfig::ExperimentDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExperimentDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::ExperimentDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type ExperimentDefinitionRef = crate::Ref<ExperimentDefinition>;
-
-    impl ExperimentDefinitionRef {
-        /// The `ApplicationId` attribute (`Fn::GetAtt`).
-        pub fn application_id(&self) -> Value<String> {
-            self.get_att("ApplicationId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Control.Key` attribute (`Fn::GetAtt`).
-        pub fn control_key(&self) -> Value<String> {
-            self.get_att("Control.Key")
-        }
-    }
 }
 
 /// `AWS::AppConfig::ExperimentRun`: [`ExperimentRun`], its property types and its typed handle.
 pub mod experiment_run {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1272,62 +1283,6 @@ pub mod experiment_run {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    /// Treatment overrides for specific entities.
-    #[derive(Clone, Default)]
-    pub struct TreatmentOverrides {
-        /// Map of entity ID to treatment key (t1, t2, ..., or c for control).
-        pub inline: Option<Value<Map<Value<String>>>>,
-    }
-
-    impl TreatmentOverrides {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TreatmentOverrides {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Inline", &self.inline);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ExperimentRun {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ExperimentRun", self, f)
@@ -1372,6 +1327,28 @@ pub mod experiment_run {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// Treatment overrides for specific entities.
+    #[derive(Clone, Default)]
+    pub struct TreatmentOverrides {
+        /// Map of entity ID to treatment key (t1, t2, ..., or c for control).
+        pub inline: Option<Value<Map<Value<String>>>>,
+    }
+
+    impl TreatmentOverrides {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TreatmentOverrides {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Inline", &self.inline);
+            o.build()
         }
     }
 }
@@ -1432,6 +1409,38 @@ pub mod extension {
             v.check("Name", &self.name, &RULE_24);
             v.nested("Parameters", &self.parameters);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Extension {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Extension", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Extension {
+        const TYPE: &'static str = "AWS::AppConfig::Extension";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExtensionRef;
+    }
+
+    /// Typed handle of an `AWS::AppConfig::Extension` in the construct tree (see [`crate::Ref`]).
+    pub type ExtensionRef = crate::Ref<Extension>;
+
+    impl ExtensionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `VersionNumber` attribute (`Fn::GetAtt`).
+        pub fn version_number(&self) -> Value<i64> {
+            self.get_att("VersionNumber")
         }
     }
 
@@ -1550,38 +1559,6 @@ pub mod extension {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for Extension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Extension", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Extension {
-        const TYPE: &'static str = "AWS::AppConfig::Extension";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExtensionRef;
-    }
-
-    /// Typed handle of an `AWS::AppConfig::Extension` in the construct tree (see [`crate::Ref`]).
-    pub type ExtensionRef = crate::Ref<Extension>;
-
-    impl ExtensionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `VersionNumber` attribute (`Fn::GetAtt`).
-        pub fn version_number(&self) -> Value<i64> {
-            self.get_att("VersionNumber")
-        }
-    }
 }
 
 /// `AWS::AppConfig::ExtensionAssociation`: [`ExtensionAssociation`], its property types and its typed handle.
@@ -1627,41 +1604,6 @@ pub mod extension_association {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for ExtensionAssociation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ExtensionAssociation", self, f)
@@ -1696,6 +1638,41 @@ pub mod extension_association {
         /// The `ExtensionArn` attribute (`Fn::GetAtt`).
         pub fn extension_arn(&self) -> Value<String> {
             self.get_att("ExtensionArn")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }

@@ -155,6 +155,58 @@ pub mod app_authorization {
         }
     }
 
+    impl std::fmt::Debug for AppAuthorization {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppAuthorization", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AppAuthorization {
+        const TYPE: &'static str = "AWS::AppFabric::AppAuthorization";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppAuthorizationRef;
+    }
+
+    /// Typed handle of an `AWS::AppFabric::AppAuthorization` in the construct tree (see [`crate::Ref`]).
+    pub type AppAuthorizationRef = crate::Ref<AppAuthorization>;
+
+    impl AppAuthorizationRef {
+        /// The `AppAuthorizationArn` attribute (`Fn::GetAtt`).
+        pub fn app_authorization_arn(&self) -> Value<String> {
+            self.get_att("AppAuthorizationArn")
+        }
+
+        /// The `AppAuthorizationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn app_authorization_identifier(&self) -> Value<String> {
+            self.get_att("AppAuthorizationIdentifier")
+        }
+
+        /// The `AppBundleArn` attribute (`Fn::GetAtt`).
+        pub fn app_bundle_arn(&self) -> Value<String> {
+            self.get_att("AppBundleArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Persona` attribute (`Fn::GetAtt`).
+        pub fn persona(&self) -> Value<String> {
+            self.get_att("Persona")
+        }
+    }
+
     /// Contains credential information for the application.
     #[derive(Clone, Default)]
     pub struct Credential {
@@ -325,58 +377,6 @@ pub mod app_authorization {
             v.check("TenantIdentifier", &self.tenant_identifier, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for AppAuthorization {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppAuthorization", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppAuthorization {
-        const TYPE: &'static str = "AWS::AppFabric::AppAuthorization";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppAuthorizationRef;
-    }
-
-    /// Typed handle of an `AWS::AppFabric::AppAuthorization` in the construct tree (see [`crate::Ref`]).
-    pub type AppAuthorizationRef = crate::Ref<AppAuthorization>;
-
-    impl AppAuthorizationRef {
-        /// The `AppAuthorizationArn` attribute (`Fn::GetAtt`).
-        pub fn app_authorization_arn(&self) -> Value<String> {
-            self.get_att("AppAuthorizationArn")
-        }
-
-        /// The `AppAuthorizationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn app_authorization_identifier(&self) -> Value<String> {
-            self.get_att("AppAuthorizationIdentifier")
-        }
-
-        /// The `AppBundleArn` attribute (`Fn::GetAtt`).
-        pub fn app_bundle_arn(&self) -> Value<String> {
-            self.get_att("AppBundleArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Persona` attribute (`Fn::GetAtt`).
-        pub fn persona(&self) -> Value<String> {
-            self.get_att("Persona")
-        }
-    }
 }
 
 /// `AWS::AppFabric::IngestionDestination`: [`IngestionDestination`], its property types and its typed handle.
@@ -435,6 +435,43 @@ pub mod ingestion_destination {
             v.nested("ProcessingConfiguration", &self.processing_configuration);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IngestionDestination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IngestionDestination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IngestionDestination {
+        const TYPE: &'static str = "AWS::AppFabric::IngestionDestination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IngestionDestinationRef;
+    }
+
+    /// Typed handle of an `AWS::AppFabric::IngestionDestination` in the construct tree (see [`crate::Ref`]).
+    pub type IngestionDestinationRef = crate::Ref<IngestionDestination>;
+
+    impl IngestionDestinationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -686,43 +723,6 @@ pub mod ingestion_destination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for IngestionDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IngestionDestination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IngestionDestination {
-        const TYPE: &'static str = "AWS::AppFabric::IngestionDestination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IngestionDestinationRef;
-    }
-
-    /// Typed handle of an `AWS::AppFabric::IngestionDestination` in the construct tree (see [`crate::Ref`]).
-    pub type IngestionDestinationRef = crate::Ref<IngestionDestination>;
-
-    impl IngestionDestinationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

@@ -689,6 +689,28 @@ pub mod connector {
         }
     }
 
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::AppFlow::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::AppFlow::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+    }
+
     /// Contains information about the configuration of the connector being registered.
     #[derive(Clone, Default)]
     pub struct ConnectorProvisioningConfig {
@@ -744,28 +766,6 @@ pub mod connector {
     impl Validate for LambdaConnectorProvisioningConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LambdaArn", &self.lambda_arn, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::AppFlow::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::AppFlow::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
         }
     }
 }
@@ -835,6 +835,33 @@ pub mod connector_profile {
             );
             v.check("ConnectorType", &self.connector_type, &RULE_7);
             v.check("KMSArn", &self.kms_arn, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for ConnectorProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConnectorProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConnectorProfile {
+        const TYPE: &'static str = "AWS::AppFlow::ConnectorProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConnectorProfileRef;
+    }
+
+    /// Typed handle of an `AWS::AppFlow::ConnectorProfile` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorProfileRef = crate::Ref<ConnectorProfile>;
+
+    impl ConnectorProfileRef {
+        /// The `ConnectorProfileArn` attribute (`Fn::GetAtt`).
+        pub fn connector_profile_arn(&self) -> Value<String> {
+            self.get_att("ConnectorProfileArn")
+        }
+
+        /// The `CredentialsArn` attribute (`Fn::GetAtt`).
+        pub fn credentials_arn(&self) -> Value<String> {
+            self.get_att("CredentialsArn")
         }
     }
 
@@ -2525,33 +2552,6 @@ pub mod connector_profile {
             v.check("InstanceUrl", &self.instance_url, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for ConnectorProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConnectorProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConnectorProfile {
-        const TYPE: &'static str = "AWS::AppFlow::ConnectorProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConnectorProfileRef;
-    }
-
-    /// Typed handle of an `AWS::AppFlow::ConnectorProfile` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorProfileRef = crate::Ref<ConnectorProfile>;
-
-    impl ConnectorProfileRef {
-        /// The `ConnectorProfileArn` attribute (`Fn::GetAtt`).
-        pub fn connector_profile_arn(&self) -> Value<String> {
-            self.get_att("ConnectorProfileArn")
-        }
-
-        /// The `CredentialsArn` attribute (`Fn::GetAtt`).
-        pub fn credentials_arn(&self) -> Value<String> {
-            self.get_att("CredentialsArn")
-        }
-    }
 }
 
 /// `AWS::AppFlow::Flow`: [`Flow`], its property types and its typed handle.
@@ -2643,6 +2643,28 @@ pub mod flow {
             v.nested("Tags", &self.tags);
             v.nested("Tasks", &self.tasks);
             v.nested("TriggerConfig", &self.trigger_config);
+        }
+    }
+
+    impl std::fmt::Debug for Flow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Flow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Flow {
+        const TYPE: &'static str = "AWS::AppFlow::Flow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowRef;
+    }
+
+    /// Typed handle of an `AWS::AppFlow::Flow` in the construct tree (see [`crate::Ref`]).
+    pub type FlowRef = crate::Ref<Flow>;
+
+    impl FlowRef {
+        /// The `FlowArn` attribute (`Fn::GetAtt`).
+        pub fn flow_arn(&self) -> Value<String> {
+            self.get_att("FlowArn")
         }
     }
 
@@ -4577,28 +4599,6 @@ pub mod flow {
             v.check("ScheduleExpression", &self.schedule_expression, &RULE_70);
             v.check("ScheduleOffset", &self.schedule_offset, &RULE_71);
             v.check("TimeZone", &self.time_zone, &RULE_45);
-        }
-    }
-
-    impl std::fmt::Debug for Flow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Flow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Flow {
-        const TYPE: &'static str = "AWS::AppFlow::Flow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowRef;
-    }
-
-    /// Typed handle of an `AWS::AppFlow::Flow` in the construct tree (see [`crate::Ref`]).
-    pub type FlowRef = crate::Ref<Flow>;
-
-    impl FlowRef {
-        /// The `FlowArn` attribute (`Fn::GetAtt`).
-        pub fn flow_arn(&self) -> Value<String> {
-            self.get_att("FlowArn")
         }
     }
 }

@@ -226,6 +226,33 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::AppIntegrations::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::AppIntegrations::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationArn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ApplicationConfig {
         pub contact_handling: Option<Value<ContactHandling>>,
@@ -404,33 +431,6 @@ pub mod application {
             v.check("Value", &self.value, &RULE_14);
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::AppIntegrations::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::AppIntegrations::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationArn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::AppIntegrations::DataIntegration`: [`DataIntegration`], its property types and its typed handle.
@@ -504,6 +504,33 @@ pub mod data_integration {
             v.check("SourceURI", &self.source_uri, &RULE_16);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataIntegration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataIntegration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataIntegration {
+        const TYPE: &'static str = "AWS::AppIntegrations::DataIntegration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataIntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::AppIntegrations::DataIntegration` in the construct tree (see [`crate::Ref`]).
+    pub type DataIntegrationRef = crate::Ref<DataIntegration>;
+
+    impl DataIntegrationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `DataIntegrationArn` attribute (`Fn::GetAtt`).
+        pub fn data_integration_arn(&self) -> Value<String> {
+            self.get_att("DataIntegrationArn")
         }
     }
 
@@ -614,33 +641,6 @@ pub mod data_integration {
             v.check("Value", &self.value, &RULE_14);
         }
     }
-
-    impl std::fmt::Debug for DataIntegration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataIntegration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataIntegration {
-        const TYPE: &'static str = "AWS::AppIntegrations::DataIntegration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataIntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::AppIntegrations::DataIntegration` in the construct tree (see [`crate::Ref`]).
-    pub type DataIntegrationRef = crate::Ref<DataIntegration>;
-
-    impl DataIntegrationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `DataIntegrationArn` attribute (`Fn::GetAtt`).
-        pub fn data_integration_arn(&self) -> Value<String> {
-            self.get_att("DataIntegrationArn")
-        }
-    }
 }
 
 /// `AWS::AppIntegrations::EventIntegration`: [`EventIntegration`], its property types and its typed handle.
@@ -700,6 +700,28 @@ pub mod event_integration {
             v.check("Name", &self.name, &RULE_4);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EventIntegration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventIntegration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventIntegration {
+        const TYPE: &'static str = "AWS::AppIntegrations::EventIntegration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventIntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::AppIntegrations::EventIntegration` in the construct tree (see [`crate::Ref`]).
+    pub type EventIntegrationRef = crate::Ref<EventIntegration>;
+
+    impl EventIntegrationRef {
+        /// The `EventIntegrationArn` attribute (`Fn::GetAtt`).
+        pub fn event_integration_arn(&self) -> Value<String> {
+            self.get_att("EventIntegrationArn")
         }
     }
 
@@ -763,28 +785,6 @@ pub mod event_integration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_13);
             v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for EventIntegration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventIntegration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventIntegration {
-        const TYPE: &'static str = "AWS::AppIntegrations::EventIntegration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventIntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::AppIntegrations::EventIntegration` in the construct tree (see [`crate::Ref`]).
-    pub type EventIntegrationRef = crate::Ref<EventIntegration>;
-
-    impl EventIntegrationRef {
-        /// The `EventIntegrationArn` attribute (`Fn::GetAtt`).
-        pub fn event_integration_arn(&self) -> Value<String> {
-            self.get_att("EventIntegrationArn")
         }
     }
 }

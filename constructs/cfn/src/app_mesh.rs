@@ -9,8 +9,311 @@ pub use virtual_node::{VirtualNode, VirtualNodeRef};
 pub use virtual_router::{VirtualRouter, VirtualRouterRef};
 pub use virtual_service::{VirtualService, VirtualServiceRef};
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct HttpPathMatch {
+        pub exact: Option<Value<String>>,
+        pub regex: Option<Value<String>>,
+    }
+
+    impl HttpPathMatch {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for HttpPathMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Exact", &self.exact);
+            o.opt("Regex", &self.regex);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct QueryParameter {
+        pub r#match: Option<Value<HttpQueryParameterMatch>>,
+        pub name: Value<String>,
+    }
+
+    impl QueryParameter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                r#match: None,
+                name: name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for QueryParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Match", &self.r#match);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct HttpQueryParameterMatch {
+        pub exact: Option<Value<String>>,
+    }
+
+    impl HttpQueryParameterMatch {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for HttpQueryParameterMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Exact", &self.exact);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Duration {
+        pub unit: Value<String>,
+        pub value: Value<i64>,
+    }
+
+    impl Duration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Duration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Unit", &self.unit);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct GrpcTimeout {
+        pub idle: Option<Value<Duration>>,
+        pub per_request: Option<Value<Duration>>,
+    }
+
+    impl GrpcTimeout {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for GrpcTimeout {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Idle", &self.idle);
+            o.opt("PerRequest", &self.per_request);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct HttpTimeout {
+        pub idle: Option<Value<Duration>>,
+        pub per_request: Option<Value<Duration>>,
+    }
+
+    impl HttpTimeout {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for HttpTimeout {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Idle", &self.idle);
+            o.opt("PerRequest", &self.per_request);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct TcpTimeout {
+        pub idle: Option<Value<Duration>>,
+    }
+
+    impl TcpTimeout {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TcpTimeout {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Idle", &self.idle);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SubjectAlternativeNames {
+        pub r#match: Value<SubjectAlternativeNameMatchers>,
+    }
+
+    impl SubjectAlternativeNames {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(r#match: impl Into<Value<SubjectAlternativeNameMatchers>>) -> Self {
+            Self {
+                r#match: r#match.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SubjectAlternativeNames {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Match", &self.r#match);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct SubjectAlternativeNameMatchers {
+        pub exact: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl SubjectAlternativeNameMatchers {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SubjectAlternativeNameMatchers {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Exact", &self.exact);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct LoggingFormat {
+        pub json: Option<Value<Vec<Value<JsonFormatRef>>>>,
+        pub text: Option<Value<String>>,
+    }
+
+    impl LoggingFormat {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LoggingFormat {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Json", &self.json);
+            o.opt("Text", &self.text);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct JsonFormatRef {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl JsonFormatRef {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for JsonFormatRef {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct PortMapping {
+        pub port: Value<i64>,
+        pub protocol: Value<String>,
+    }
+
+    impl PortMapping {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
+            Self {
+                port: port.into(),
+                protocol: protocol.into(),
+            }
+        }
+    }
+
+    impl ToRaw for PortMapping {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Port", &self.port);
+            o.req("Protocol", &self.protocol);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::AppMesh::GatewayRoute`: [`GatewayRoute`], its property types and its typed handle.
 pub mod gateway_route {
+    pub use super::shared_::{HttpPathMatch, HttpQueryParameterMatch, QueryParameter, Tag};
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::GatewayRoute
@@ -57,6 +360,43 @@ pub mod gateway_route {
 
     impl Validate for GatewayRoute {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for GatewayRoute {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GatewayRoute", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GatewayRoute {
+        const TYPE: &'static str = "AWS::AppMesh::GatewayRoute";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GatewayRouteRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::GatewayRoute` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRouteRef = crate::Ref<GatewayRoute>;
+
+    impl GatewayRouteRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -560,139 +900,12 @@ pub mod gateway_route {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct HttpPathMatch {
-        pub exact: Option<Value<String>>,
-        pub regex: Option<Value<String>>,
-    }
-
-    impl HttpPathMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpPathMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Exact", &self.exact);
-            o.opt("Regex", &self.regex);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct QueryParameter {
-        pub r#match: Option<Value<HttpQueryParameterMatch>>,
-        pub name: Value<String>,
-    }
-
-    impl QueryParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                r#match: None,
-                name: name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for QueryParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Match", &self.r#match);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct HttpQueryParameterMatch {
-        pub exact: Option<Value<String>>,
-    }
-
-    impl HttpQueryParameterMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpQueryParameterMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Exact", &self.exact);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for GatewayRoute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GatewayRoute", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GatewayRoute {
-        const TYPE: &'static str = "AWS::AppMesh::GatewayRoute";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GatewayRouteRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::GatewayRoute` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRouteRef = crate::Ref<GatewayRoute>;
-
-    impl GatewayRouteRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::Mesh`: [`Mesh`], its property types and its typed handle.
 pub mod mesh {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::Mesh
@@ -722,6 +935,48 @@ pub mod mesh {
 
     impl Validate for Mesh {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Mesh {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Mesh", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Mesh {
+        const TYPE: &'static str = "AWS::AppMesh::Mesh";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MeshRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::Mesh` in the construct tree (see [`crate::Ref`]).
+    pub type MeshRef = crate::Ref<Mesh>;
+
+    impl MeshRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `MeshOwner` attribute (`Fn::GetAtt`).
+        pub fn mesh_owner(&self) -> Value<String> {
+            self.get_att("MeshOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -787,77 +1042,15 @@ pub mod mesh {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Mesh {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Mesh", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Mesh {
-        const TYPE: &'static str = "AWS::AppMesh::Mesh";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MeshRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::Mesh` in the construct tree (see [`crate::Ref`]).
-    pub type MeshRef = crate::Ref<Mesh>;
-
-    impl MeshRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `MeshOwner` attribute (`Fn::GetAtt`).
-        pub fn mesh_owner(&self) -> Value<String> {
-            self.get_att("MeshOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::Route`: [`Route`], its property types and its typed handle.
 pub mod route {
+    pub use super::shared_::{
+        Duration, GrpcTimeout, HttpPathMatch, HttpQueryParameterMatch, HttpTimeout, QueryParameter,
+        Tag, TcpTimeout,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::Route
@@ -904,6 +1097,43 @@ pub mod route {
 
     impl Validate for Route {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Route {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Route", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Route {
+        const TYPE: &'static str = "AWS::AppMesh::Route";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouteRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::Route` in the construct tree (see [`crate::Ref`]).
+    pub type RouteRef = crate::Ref<Route>;
+
+    impl RouteRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -1163,53 +1393,6 @@ pub mod route {
     }
 
     #[derive(Clone)]
-    pub struct Duration {
-        pub unit: Value<String>,
-        pub value: Value<i64>,
-    }
-
-    impl Duration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
-            Self {
-                unit: unit.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Duration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Unit", &self.unit);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct GrpcTimeout {
-        pub idle: Option<Value<Duration>>,
-        pub per_request: Option<Value<Duration>>,
-    }
-
-    impl GrpcTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for GrpcTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Idle", &self.idle);
-            o.opt("PerRequest", &self.per_request);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct HttpRoute {
         pub action: Value<HttpRouteAction>,
         pub r#match: Value<HttpRouteMatch>,
@@ -1353,73 +1536,6 @@ pub mod route {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct HttpPathMatch {
-        pub exact: Option<Value<String>>,
-        pub regex: Option<Value<String>>,
-    }
-
-    impl HttpPathMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpPathMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Exact", &self.exact);
-            o.opt("Regex", &self.regex);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct QueryParameter {
-        pub r#match: Option<Value<HttpQueryParameterMatch>>,
-        pub name: Value<String>,
-    }
-
-    impl QueryParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                r#match: None,
-                name: name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for QueryParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Match", &self.r#match);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct HttpQueryParameterMatch {
-        pub exact: Option<Value<String>>,
-    }
-
-    impl HttpQueryParameterMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpQueryParameterMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Exact", &self.exact);
-            o.build()
-        }
-    }
-
     #[derive(Clone)]
     pub struct HttpRetryPolicy {
         pub http_retry_events: Option<Value<Vec<Value<String>>>>,
@@ -1450,28 +1566,6 @@ pub mod route {
             o.req("MaxRetries", &self.max_retries);
             o.req("PerRetryTimeout", &self.per_retry_timeout);
             o.opt("TcpRetryEvents", &self.tcp_retry_events);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct HttpTimeout {
-        pub idle: Option<Value<Duration>>,
-        pub per_request: Option<Value<Duration>>,
-    }
-
-    impl HttpTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Idle", &self.idle);
-            o.opt("PerRequest", &self.per_request);
             o.build()
         }
     }
@@ -1545,92 +1639,14 @@ pub mod route {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct TcpTimeout {
-        pub idle: Option<Value<Duration>>,
-    }
-
-    impl TcpTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TcpTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Idle", &self.idle);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Route {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Route", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Route {
-        const TYPE: &'static str = "AWS::AppMesh::Route";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouteRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::Route` in the construct tree (see [`crate::Ref`]).
-    pub type RouteRef = crate::Ref<Route>;
-
-    impl RouteRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::VirtualGateway`: [`VirtualGateway`], its property types and its typed handle.
 pub mod virtual_gateway {
+    pub use super::shared_::{
+        JsonFormatRef, LoggingFormat, SubjectAlternativeNameMatchers, SubjectAlternativeNames, Tag,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::VirtualGateway
@@ -1673,6 +1689,43 @@ pub mod virtual_gateway {
 
     impl Validate for VirtualGateway {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for VirtualGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VirtualGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VirtualGateway {
+        const TYPE: &'static str = "AWS::AppMesh::VirtualGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VirtualGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::VirtualGateway` in the construct tree (see [`crate::Ref`]).
+    pub type VirtualGatewayRef = crate::Ref<VirtualGateway>;
+
+    impl VirtualGatewayRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone)]
@@ -1867,48 +1920,6 @@ pub mod virtual_gateway {
             let mut o = ObjectBuilder::with_capacity(2);
             o.opt("SubjectAlternativeNames", &self.subject_alternative_names);
             o.req("Trust", &self.trust);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SubjectAlternativeNames {
-        pub r#match: Value<SubjectAlternativeNameMatchers>,
-    }
-
-    impl SubjectAlternativeNames {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#match: impl Into<Value<SubjectAlternativeNameMatchers>>) -> Self {
-            Self {
-                r#match: r#match.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubjectAlternativeNames {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Match", &self.r#match);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SubjectAlternativeNameMatchers {
-        pub exact: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SubjectAlternativeNameMatchers {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SubjectAlternativeNameMatchers {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Exact", &self.exact);
             o.build()
         }
     }
@@ -2388,119 +2399,15 @@ pub mod virtual_gateway {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct LoggingFormat {
-        pub json: Option<Value<Vec<Value<JsonFormatRef>>>>,
-        pub text: Option<Value<String>>,
-    }
-
-    impl LoggingFormat {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Json", &self.json);
-            o.opt("Text", &self.text);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JsonFormatRef {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl JsonFormatRef {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JsonFormatRef {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VirtualGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VirtualGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VirtualGateway {
-        const TYPE: &'static str = "AWS::AppMesh::VirtualGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VirtualGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::VirtualGateway` in the construct tree (see [`crate::Ref`]).
-    pub type VirtualGatewayRef = crate::Ref<VirtualGateway>;
-
-    impl VirtualGatewayRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::VirtualNode`: [`VirtualNode`], its property types and its typed handle.
 pub mod virtual_node {
+    pub use super::shared_::{
+        Duration, GrpcTimeout, HttpTimeout, JsonFormatRef, LoggingFormat, PortMapping,
+        SubjectAlternativeNameMatchers, SubjectAlternativeNames, Tag, TcpTimeout,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::VirtualNode
@@ -2543,6 +2450,43 @@ pub mod virtual_node {
 
     impl Validate for VirtualNode {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for VirtualNode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VirtualNode", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VirtualNode {
+        const TYPE: &'static str = "AWS::AppMesh::VirtualNode";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VirtualNodeRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::VirtualNode` in the construct tree (see [`crate::Ref`]).
+    pub type VirtualNodeRef = crate::Ref<VirtualNode>;
+
+    impl VirtualNodeRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -2737,48 +2681,6 @@ pub mod virtual_node {
             let mut o = ObjectBuilder::with_capacity(2);
             o.opt("SubjectAlternativeNames", &self.subject_alternative_names);
             o.req("Trust", &self.trust);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SubjectAlternativeNames {
-        pub r#match: Value<SubjectAlternativeNameMatchers>,
-    }
-
-    impl SubjectAlternativeNames {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#match: impl Into<Value<SubjectAlternativeNameMatchers>>) -> Self {
-            Self {
-                r#match: r#match.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubjectAlternativeNames {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Match", &self.r#match);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SubjectAlternativeNameMatchers {
-        pub exact: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SubjectAlternativeNameMatchers {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SubjectAlternativeNameMatchers {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Exact", &self.exact);
             o.build()
         }
     }
@@ -3155,56 +3057,6 @@ pub mod virtual_node {
     }
 
     #[derive(Clone)]
-    pub struct Duration {
-        pub unit: Value<String>,
-        pub value: Value<i64>,
-    }
-
-    impl Duration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
-            Self {
-                unit: unit.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Duration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Unit", &self.unit);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct PortMapping {
-        pub port: Value<i64>,
-        pub protocol: Value<String>,
-    }
-
-    impl PortMapping {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
-            Self {
-                port: port.into(),
-                protocol: protocol.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PortMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Port", &self.port);
-            o.req("Protocol", &self.protocol);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct ListenerTls {
         pub certificate: Value<ListenerTlsCertificate>,
         pub mode: Value<String>,
@@ -3355,70 +3207,6 @@ pub mod virtual_node {
     }
 
     #[derive(Clone, Default)]
-    pub struct GrpcTimeout {
-        pub idle: Option<Value<Duration>>,
-        pub per_request: Option<Value<Duration>>,
-    }
-
-    impl GrpcTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for GrpcTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Idle", &self.idle);
-            o.opt("PerRequest", &self.per_request);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct HttpTimeout {
-        pub idle: Option<Value<Duration>>,
-        pub per_request: Option<Value<Duration>>,
-    }
-
-    impl HttpTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HttpTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Idle", &self.idle);
-            o.opt("PerRequest", &self.per_request);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct TcpTimeout {
-        pub idle: Option<Value<Duration>>,
-    }
-
-    impl TcpTimeout {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TcpTimeout {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Idle", &self.idle);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct Logging {
         pub access_log: Option<Value<AccessLog>>,
     }
@@ -3479,53 +3267,6 @@ pub mod virtual_node {
             let mut o = ObjectBuilder::with_capacity(2);
             o.opt("Format", &self.format);
             o.req("Path", &self.path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct LoggingFormat {
-        pub json: Option<Value<Vec<Value<JsonFormatRef>>>>,
-        pub text: Option<Value<String>>,
-    }
-
-    impl LoggingFormat {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Json", &self.json);
-            o.opt("Text", &self.text);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JsonFormatRef {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl JsonFormatRef {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JsonFormatRef {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
             o.build()
         }
     }
@@ -3638,72 +3379,12 @@ pub mod virtual_node {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VirtualNode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VirtualNode", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VirtualNode {
-        const TYPE: &'static str = "AWS::AppMesh::VirtualNode";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VirtualNodeRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::VirtualNode` in the construct tree (see [`crate::Ref`]).
-    pub type VirtualNodeRef = crate::Ref<VirtualNode>;
-
-    impl VirtualNodeRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::VirtualRouter`: [`VirtualRouter`], its property types and its typed handle.
 pub mod virtual_router {
+    pub use super::shared_::{PortMapping, Tag};
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::VirtualRouter
@@ -3746,6 +3427,43 @@ pub mod virtual_router {
 
     impl Validate for VirtualRouter {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for VirtualRouter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VirtualRouter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VirtualRouter {
+        const TYPE: &'static str = "AWS::AppMesh::VirtualRouter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VirtualRouterRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::VirtualRouter` in the construct tree (see [`crate::Ref`]).
+    pub type VirtualRouterRef = crate::Ref<VirtualRouter>;
+
+    impl VirtualRouterRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone)]
@@ -3791,97 +3509,12 @@ pub mod virtual_router {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct PortMapping {
-        pub port: Value<i64>,
-        pub protocol: Value<String>,
-    }
-
-    impl PortMapping {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
-            Self {
-                port: port.into(),
-                protocol: protocol.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PortMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Port", &self.port);
-            o.req("Protocol", &self.protocol);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VirtualRouter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VirtualRouter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VirtualRouter {
-        const TYPE: &'static str = "AWS::AppMesh::VirtualRouter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VirtualRouterRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::VirtualRouter` in the construct tree (see [`crate::Ref`]).
-    pub type VirtualRouterRef = crate::Ref<VirtualRouter>;
-
-    impl VirtualRouterRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
-        }
-    }
 }
 
 /// `AWS::AppMesh::VirtualService`: [`VirtualService`], its property types and its typed handle.
 pub mod virtual_service {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::AppMesh::VirtualService
@@ -3925,6 +3558,43 @@ pub mod virtual_service {
 
     impl Validate for VirtualService {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for VirtualService {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VirtualService", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VirtualService {
+        const TYPE: &'static str = "AWS::AppMesh::VirtualService";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VirtualServiceRef;
+    }
+
+    /// Typed handle of an `AWS::AppMesh::VirtualService` in the construct tree (see [`crate::Ref`]).
+    pub type VirtualServiceRef = crate::Ref<VirtualService>;
+
+    impl VirtualServiceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
+        pub fn resource_owner(&self) -> Value<String> {
+            self.get_att("ResourceOwner")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uid` attribute (`Fn::GetAtt`).
+        pub fn uid(&self) -> Value<String> {
+            self.get_att("Uid")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -4010,68 +3680,6 @@ pub mod virtual_service {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("VirtualRouterName", &self.virtual_router_name);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VirtualService {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VirtualService", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VirtualService {
-        const TYPE: &'static str = "AWS::AppMesh::VirtualService";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VirtualServiceRef;
-    }
-
-    /// Typed handle of an `AWS::AppMesh::VirtualService` in the construct tree (see [`crate::Ref`]).
-    pub type VirtualServiceRef = crate::Ref<VirtualService>;
-
-    impl VirtualServiceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ResourceOwner` attribute (`Fn::GetAtt`).
-        pub fn resource_owner(&self) -> Value<String> {
-            self.get_att("ResourceOwner")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uid` attribute (`Fn::GetAtt`).
-        pub fn uid(&self) -> Value<String> {
-            self.get_att("Uid")
         }
     }
 }

@@ -223,8 +223,46 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::AppRunner::AutoScalingConfiguration`: [`AutoScalingConfiguration`], its property types and its typed handle.
 pub mod auto_scaling_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -279,35 +317,6 @@ pub mod auto_scaling_configuration {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for AutoScalingConfiguration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("AutoScalingConfiguration", self, f)
@@ -343,6 +352,8 @@ pub mod auto_scaling_configuration {
 
 /// `AWS::AppRunner::ObservabilityConfiguration`: [`ObservabilityConfiguration`], its property types and its typed handle.
 pub mod observability_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -389,32 +400,35 @@ pub mod observability_configuration {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for ObservabilityConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ObservabilityConfiguration", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for ObservabilityConfiguration {
+        const TYPE: &'static str = "AWS::AppRunner::ObservabilityConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ObservabilityConfigurationRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+    /// Typed handle of an `AWS::AppRunner::ObservabilityConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ObservabilityConfigurationRef = crate::Ref<ObservabilityConfiguration>;
+
+    impl ObservabilityConfigurationRef {
+        /// The `ObservabilityConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn observability_configuration_arn(&self) -> Value<String> {
+            self.get_att("ObservabilityConfigurationArn")
+        }
+
+        /// The `ObservabilityConfigurationRevision` attribute (`Fn::GetAtt`).
+        pub fn observability_configuration_revision(&self) -> Value<i64> {
+            self.get_att("ObservabilityConfigurationRevision")
+        }
+
+        /// The `Latest` attribute (`Fn::GetAtt`).
+        pub fn latest(&self) -> Value<bool> {
+            self.get_att("Latest")
         }
     }
 
@@ -447,42 +461,12 @@ pub mod observability_configuration {
             v.check("Vendor", &self.vendor, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for ObservabilityConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ObservabilityConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ObservabilityConfiguration {
-        const TYPE: &'static str = "AWS::AppRunner::ObservabilityConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ObservabilityConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::AppRunner::ObservabilityConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ObservabilityConfigurationRef = crate::Ref<ObservabilityConfiguration>;
-
-    impl ObservabilityConfigurationRef {
-        /// The `ObservabilityConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn observability_configuration_arn(&self) -> Value<String> {
-            self.get_att("ObservabilityConfigurationArn")
-        }
-
-        /// The `ObservabilityConfigurationRevision` attribute (`Fn::GetAtt`).
-        pub fn observability_configuration_revision(&self) -> Value<i64> {
-            self.get_att("ObservabilityConfigurationRevision")
-        }
-
-        /// The `Latest` attribute (`Fn::GetAtt`).
-        pub fn latest(&self) -> Value<bool> {
-            self.get_att("Latest")
-        }
-    }
 }
 
 /// `AWS::AppRunner::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -559,6 +543,43 @@ pub mod service {
             v.check("ServiceName", &self.service_name, &RULE_8);
             v.nested("SourceConfiguration", &self.source_configuration);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::AppRunner::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::AppRunner::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `ServiceArn` attribute (`Fn::GetAtt`).
+        pub fn service_arn(&self) -> Value<String> {
+            self.get_att("ServiceArn")
+        }
+
+        /// The `ServiceId` attribute (`Fn::GetAtt`).
+        pub fn service_id(&self) -> Value<String> {
+            self.get_att("ServiceId")
+        }
+
+        /// The `ServiceUrl` attribute (`Fn::GetAtt`).
+        pub fn service_url(&self) -> Value<String> {
+            self.get_att("ServiceUrl")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -1162,76 +1183,12 @@ pub mod service {
             v.check("StartCommand", &self.start_command, &RULE_23);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::AppRunner::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::AppRunner::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `ServiceArn` attribute (`Fn::GetAtt`).
-        pub fn service_arn(&self) -> Value<String> {
-            self.get_att("ServiceArn")
-        }
-
-        /// The `ServiceId` attribute (`Fn::GetAtt`).
-        pub fn service_id(&self) -> Value<String> {
-            self.get_att("ServiceId")
-        }
-
-        /// The `ServiceUrl` attribute (`Fn::GetAtt`).
-        pub fn service_url(&self) -> Value<String> {
-            self.get_att("ServiceUrl")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::AppRunner::VpcConnector`: [`VpcConnector`], its property types and its typed handle.
 pub mod vpc_connector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1280,35 +1237,6 @@ pub mod vpc_connector {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for VpcConnector {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VpcConnector", self, f)
@@ -1339,6 +1267,8 @@ pub mod vpc_connector {
 
 /// `AWS::AppRunner::VpcIngressConnection`: [`VpcIngressConnection`], its property types and its typed handle.
 pub mod vpc_ingress_connection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1395,6 +1325,38 @@ pub mod vpc_ingress_connection {
         }
     }
 
+    impl std::fmt::Debug for VpcIngressConnection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpcIngressConnection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpcIngressConnection {
+        const TYPE: &'static str = "AWS::AppRunner::VpcIngressConnection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpcIngressConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::AppRunner::VpcIngressConnection` in the construct tree (see [`crate::Ref`]).
+    pub type VpcIngressConnectionRef = crate::Ref<VpcIngressConnection>;
+
+    impl VpcIngressConnectionRef {
+        /// The `VpcIngressConnectionArn` attribute (`Fn::GetAtt`).
+        pub fn vpc_ingress_connection_arn(&self) -> Value<String> {
+            self.get_att("VpcIngressConnectionArn")
+        }
+
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The configuration of customer’s VPC and related VPC endpoint
     #[derive(Clone)]
     pub struct IngressVpcConfiguration {
@@ -1430,67 +1392,6 @@ pub mod vpc_ingress_connection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("VpcEndpointId", &self.vpc_endpoint_id, &RULE_20);
             v.check("VpcId", &self.vpc_id, &RULE_20);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for VpcIngressConnection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpcIngressConnection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpcIngressConnection {
-        const TYPE: &'static str = "AWS::AppRunner::VpcIngressConnection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpcIngressConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::AppRunner::VpcIngressConnection` in the construct tree (see [`crate::Ref`]).
-    pub type VpcIngressConnectionRef = crate::Ref<VpcIngressConnection>;
-
-    impl VpcIngressConnectionRef {
-        /// The `VpcIngressConnectionArn` attribute (`Fn::GetAtt`).
-        pub fn vpc_ingress_connection_arn(&self) -> Value<String> {
-            self.get_att("VpcIngressConnectionArn")
-        }
-
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

@@ -353,8 +353,199 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+        pub tag_key: Option<Value<String>>,
+        pub tag_value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.opt("TagKey", &self.tag_key);
+            o.opt("TagValue", &self.tag_value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct AccessEndpoint {
+        pub endpoint_type: Value<String>,
+        pub vpce_id: Value<String>,
+    }
+
+    impl AccessEndpoint {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            endpoint_type: impl Into<Value<String>>,
+            vpce_id: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                endpoint_type: endpoint_type.into(),
+                vpce_id: vpce_id.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AccessEndpoint {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("EndpointType", &self.endpoint_type);
+            o.req("VpceId", &self.vpce_id);
+            o.build()
+        }
+    }
+
+    impl Validate for AccessEndpoint {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EndpointType", &self.endpoint_type, &RULE_10);
+            v.check("VpceId", &self.vpce_id, &RULE_4);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct VpcConfig {
+        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+        pub subnet_ids: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl VpcConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("SecurityGroupIds", &self.security_group_ids);
+            o.opt("SubnetIds", &self.subnet_ids);
+            o.build()
+        }
+    }
+
+    impl Validate for VpcConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "SecurityGroupIds",
+                &self.security_group_ids,
+                &RULE_11,
+                &RULE_4,
+            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_4);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct S3Location {
+        pub s3_bucket: Value<String>,
+        pub s3_key: Value<String>,
+    }
+
+    impl S3Location {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(s3_bucket: impl Into<Value<String>>, s3_key: impl Into<Value<String>>) -> Self {
+            Self {
+                s3_bucket: s3_bucket.into(),
+                s3_key: s3_key.into(),
+            }
+        }
+    }
+
+    impl ToRaw for S3Location {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("S3Bucket", &self.s3_bucket);
+            o.req("S3Key", &self.s3_key);
+            o.build()
+        }
+    }
+
+    impl Validate for S3Location {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("S3Bucket", &self.s3_bucket, &RULE_5);
+            v.check("S3Key", &self.s3_key, &RULE_6);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct DomainJoinInfo {
+        pub directory_name: Option<Value<String>>,
+        pub organizational_unit_distinguished_name: Option<Value<String>>,
+    }
+
+    impl DomainJoinInfo {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DomainJoinInfo {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DirectoryName", &self.directory_name);
+            o.opt(
+                "OrganizationalUnitDistinguishedName",
+                &self.organizational_unit_distinguished_name,
+            );
+            o.build()
+        }
+    }
+
+    impl Validate for DomainJoinInfo {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "OrganizationalUnitDistinguishedName",
+                &self.organizational_unit_distinguished_name,
+                &RULE_15,
+            );
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct VolumeConfig {
+        pub volume_size_in_gb: Option<Value<i64>>,
+    }
+
+    impl VolumeConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VolumeConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("VolumeSizeInGb", &self.volume_size_in_gb);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::AppStream::AppBlock`: [`AppBlock`], its property types and its typed handle.
 pub mod app_block {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -414,6 +605,33 @@ pub mod app_block {
             v.nested("PostSetupScriptDetails", &self.post_setup_script_details);
             v.nested("SetupScriptDetails", &self.setup_script_details);
             v.nested("SourceS3Location", &self.source_s3_location);
+        }
+    }
+
+    impl std::fmt::Debug for AppBlock {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppBlock", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AppBlock {
+        const TYPE: &'static str = "AWS::AppStream::AppBlock";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppBlockRef;
+    }
+
+    /// Typed handle of an `AWS::AppStream::AppBlock` in the construct tree (see [`crate::Ref`]).
+    pub type AppBlockRef = crate::Ref<AppBlock>;
+
+    impl AppBlockRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
         }
     }
 
@@ -491,63 +709,12 @@ pub mod app_block {
             v.check("S3Key", &self.s3_key, &RULE_6);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-        pub tag_key: Option<Value<String>>,
-        pub tag_value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.opt("TagKey", &self.tag_key);
-            o.opt("TagValue", &self.tag_value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for AppBlock {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppBlock", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppBlock {
-        const TYPE: &'static str = "AWS::AppStream::AppBlock";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppBlockRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::AppBlock` in the construct tree (see [`crate::Ref`]).
-    pub type AppBlockRef = crate::Ref<AppBlock>;
-
-    impl AppBlockRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-    }
 }
 
 /// `AWS::AppStream::AppBlockBuilder`: [`AppBlockBuilder`], its property types and its typed handle.
 pub mod app_block_builder {
+    pub use super::shared_::{AccessEndpoint, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -629,38 +796,30 @@ pub mod app_block_builder {
         }
     }
 
-    #[derive(Clone)]
-    pub struct AccessEndpoint {
-        pub endpoint_type: Value<String>,
-        pub vpce_id: Value<String>,
-    }
-
-    impl AccessEndpoint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            endpoint_type: impl Into<Value<String>>,
-            vpce_id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                endpoint_type: endpoint_type.into(),
-                vpce_id: vpce_id.into(),
-            }
+    impl std::fmt::Debug for AppBlockBuilder {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppBlockBuilder", self, f)
         }
     }
 
-    impl ToRaw for AccessEndpoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("EndpointType", &self.endpoint_type);
-            o.req("VpceId", &self.vpce_id);
-            o.build()
-        }
+    impl strata_core::Resource for AppBlockBuilder {
+        const TYPE: &'static str = "AWS::AppStream::AppBlockBuilder";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppBlockBuilderRef;
     }
 
-    impl Validate for AccessEndpoint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointType", &self.endpoint_type, &RULE_10);
-            v.check("VpceId", &self.vpce_id, &RULE_4);
+    /// Typed handle of an `AWS::AppStream::AppBlockBuilder` in the construct tree (see [`crate::Ref`]).
+    pub type AppBlockBuilderRef = crate::Ref<AppBlockBuilder>;
+
+    impl AppBlockBuilderRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
         }
     }
 
@@ -688,71 +847,12 @@ pub mod app_block_builder {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct VpcConfig {
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnet_ids: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl VpcConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.opt("SubnetIds", &self.subnet_ids);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroupIds",
-                &self.security_group_ids,
-                &RULE_11,
-                &RULE_4,
-            );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for AppBlockBuilder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppBlockBuilder", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppBlockBuilder {
-        const TYPE: &'static str = "AWS::AppStream::AppBlockBuilder";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppBlockBuilderRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::AppBlockBuilder` in the construct tree (see [`crate::Ref`]).
-    pub type AppBlockBuilderRef = crate::Ref<AppBlockBuilder>;
-
-    impl AppBlockBuilderRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-    }
 }
 
 /// `AWS::AppStream::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::{S3Location, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -841,64 +941,6 @@ pub mod application {
                 &RULE_14,
             );
             v.check("WorkingDirectory", &self.working_directory, &RULE_4);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3Location {
-        pub s3_bucket: Value<String>,
-        pub s3_key: Value<String>,
-    }
-
-    impl S3Location {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(s3_bucket: impl Into<Value<String>>, s3_key: impl Into<Value<String>>) -> Self {
-            Self {
-                s3_bucket: s3_bucket.into(),
-                s3_key: s3_key.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("S3Bucket", &self.s3_bucket);
-            o.req("S3Key", &self.s3_key);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Location {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Bucket", &self.s3_bucket, &RULE_5);
-            v.check("S3Key", &self.s3_key, &RULE_6);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-        pub tag_key: Option<Value<String>>,
-        pub tag_value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.opt("TagKey", &self.tag_key);
-            o.opt("TagValue", &self.tag_value);
-            o.build()
         }
     }
 
@@ -1110,6 +1152,21 @@ pub mod directory_config {
         }
     }
 
+    impl std::fmt::Debug for DirectoryConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DirectoryConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DirectoryConfig {
+        const TYPE: &'static str = "AWS::AppStream::DirectoryConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DirectoryConfigRef;
+    }
+
+    /// Typed handle of an `AWS::AppStream::DirectoryConfig` in the construct tree (see [`crate::Ref`]).
+    pub type DirectoryConfigRef = crate::Ref<DirectoryConfig>;
+
     #[derive(Clone, Default)]
     pub struct CertificateBasedAuthProperties {
         pub certificate_authority_arn: Option<Value<String>>,
@@ -1177,21 +1234,6 @@ pub mod directory_config {
             v.check("AccountPassword", &self.account_password, &RULE_17);
         }
     }
-
-    impl std::fmt::Debug for DirectoryConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DirectoryConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DirectoryConfig {
-        const TYPE: &'static str = "AWS::AppStream::DirectoryConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DirectoryConfigRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::DirectoryConfig` in the construct tree (see [`crate::Ref`]).
-    pub type DirectoryConfigRef = crate::Ref<DirectoryConfig>;
 }
 
 /// `AWS::AppStream::Entitlement`: [`Entitlement`], its property types and its typed handle.
@@ -1250,6 +1292,33 @@ pub mod entitlement {
         }
     }
 
+    impl std::fmt::Debug for Entitlement {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Entitlement", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Entitlement {
+        const TYPE: &'static str = "AWS::AppStream::Entitlement";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EntitlementRef;
+    }
+
+    /// Typed handle of an `AWS::AppStream::Entitlement` in the construct tree (see [`crate::Ref`]).
+    pub type EntitlementRef = crate::Ref<Entitlement>;
+
+    impl EntitlementRef {
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Attribute {
         pub name: Value<String>,
@@ -1281,37 +1350,12 @@ pub mod entitlement {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Entitlement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Entitlement", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Entitlement {
-        const TYPE: &'static str = "AWS::AppStream::Entitlement";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EntitlementRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::Entitlement` in the construct tree (see [`crate::Ref`]).
-    pub type EntitlementRef = crate::Ref<Entitlement>;
-
-    impl EntitlementRef {
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::AppStream::Fleet`: [`Fleet`], its property types and its typed handle.
 pub mod fleet {
+    pub use super::shared_::{DomainJoinInfo, S3Location, VolumeConfig, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1472,6 +1516,28 @@ pub mod fleet {
         }
     }
 
+    impl std::fmt::Debug for Fleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Fleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Fleet {
+        const TYPE: &'static str = "AWS::AppStream::Fleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FleetRef;
+    }
+
+    /// Typed handle of an `AWS::AppStream::Fleet` in the construct tree (see [`crate::Ref`]).
+    pub type FleetRef = crate::Ref<Fleet>;
+
+    impl FleetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ComputeCapacity {
         pub desired_instances: Option<Value<i64>>,
@@ -1491,93 +1557,6 @@ pub mod fleet {
             o.opt("DesiredInstances", &self.desired_instances);
             o.opt("DesiredSessions", &self.desired_sessions);
             o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DomainJoinInfo {
-        pub directory_name: Option<Value<String>>,
-        pub organizational_unit_distinguished_name: Option<Value<String>>,
-    }
-
-    impl DomainJoinInfo {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DomainJoinInfo {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DirectoryName", &self.directory_name);
-            o.opt(
-                "OrganizationalUnitDistinguishedName",
-                &self.organizational_unit_distinguished_name,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for DomainJoinInfo {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "OrganizationalUnitDistinguishedName",
-                &self.organizational_unit_distinguished_name,
-                &RULE_15,
-            );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VolumeConfig {
-        pub volume_size_in_gb: Option<Value<i64>>,
-    }
-
-    impl VolumeConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VolumeConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VolumeSizeInGb", &self.volume_size_in_gb);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3Location {
-        pub s3_bucket: Value<String>,
-        pub s3_key: Value<String>,
-    }
-
-    impl S3Location {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(s3_bucket: impl Into<Value<String>>, s3_key: impl Into<Value<String>>) -> Self {
-            Self {
-                s3_bucket: s3_bucket.into(),
-                s3_key: s3_key.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("S3Bucket", &self.s3_bucket);
-            o.req("S3Key", &self.s3_key);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Location {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Bucket", &self.s3_bucket, &RULE_5);
-            v.check("S3Key", &self.s3_key, &RULE_6);
         }
     }
 
@@ -1612,66 +1591,12 @@ pub mod fleet {
             v.check("Value", &self.value, &RULE_34);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct VpcConfig {
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnet_ids: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl VpcConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.opt("SubnetIds", &self.subnet_ids);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroupIds",
-                &self.security_group_ids,
-                &RULE_11,
-                &RULE_4,
-            );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Fleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Fleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Fleet {
-        const TYPE: &'static str = "AWS::AppStream::Fleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FleetRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::Fleet` in the construct tree (see [`crate::Ref`]).
-    pub type FleetRef = crate::Ref<Fleet>;
-
-    impl FleetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::AppStream::ImageBuilder`: [`ImageBuilder`], its property types and its typed handle.
 pub mod image_builder {
+    pub use super::shared_::{AccessEndpoint, DomainJoinInfo, VolumeConfig, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1785,93 +1710,25 @@ pub mod image_builder {
         }
     }
 
-    #[derive(Clone)]
-    pub struct AccessEndpoint {
-        pub endpoint_type: Value<String>,
-        pub vpce_id: Value<String>,
-    }
-
-    impl AccessEndpoint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            endpoint_type: impl Into<Value<String>>,
-            vpce_id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                endpoint_type: endpoint_type.into(),
-                vpce_id: vpce_id.into(),
-            }
+    impl std::fmt::Debug for ImageBuilder {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ImageBuilder", self, f)
         }
     }
 
-    impl ToRaw for AccessEndpoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("EndpointType", &self.endpoint_type);
-            o.req("VpceId", &self.vpce_id);
-            o.build()
-        }
+    impl strata_core::Resource for ImageBuilder {
+        const TYPE: &'static str = "AWS::AppStream::ImageBuilder";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ImageBuilderRef;
     }
 
-    impl Validate for AccessEndpoint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointType", &self.endpoint_type, &RULE_10);
-            v.check("VpceId", &self.vpce_id, &RULE_4);
-        }
-    }
+    /// Typed handle of an `AWS::AppStream::ImageBuilder` in the construct tree (see [`crate::Ref`]).
+    pub type ImageBuilderRef = crate::Ref<ImageBuilder>;
 
-    #[derive(Clone, Default)]
-    pub struct DomainJoinInfo {
-        pub directory_name: Option<Value<String>>,
-        pub organizational_unit_distinguished_name: Option<Value<String>>,
-    }
-
-    impl DomainJoinInfo {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DomainJoinInfo {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DirectoryName", &self.directory_name);
-            o.opt(
-                "OrganizationalUnitDistinguishedName",
-                &self.organizational_unit_distinguished_name,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for DomainJoinInfo {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "OrganizationalUnitDistinguishedName",
-                &self.organizational_unit_distinguished_name,
-                &RULE_15,
-            );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VolumeConfig {
-        pub volume_size_in_gb: Option<Value<i64>>,
-    }
-
-    impl VolumeConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VolumeConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VolumeSizeInGb", &self.volume_size_in_gb);
-            o.build()
+    impl ImageBuilderRef {
+        /// The `StreamingUrl` attribute (`Fn::GetAtt`).
+        pub fn streaming_url(&self) -> Value<String> {
+            self.get_att("StreamingUrl")
         }
     }
 
@@ -1897,62 +1754,6 @@ pub mod image_builder {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VpcConfig {
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnet_ids: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl VpcConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.opt("SubnetIds", &self.subnet_ids);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroupIds",
-                &self.security_group_ids,
-                &RULE_11,
-                &RULE_4,
-            );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for ImageBuilder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ImageBuilder", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ImageBuilder {
-        const TYPE: &'static str = "AWS::AppStream::ImageBuilder";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ImageBuilderRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::ImageBuilder` in the construct tree (see [`crate::Ref`]).
-    pub type ImageBuilderRef = crate::Ref<ImageBuilder>;
-
-    impl ImageBuilderRef {
-        /// The `StreamingUrl` attribute (`Fn::GetAtt`).
-        pub fn streaming_url(&self) -> Value<String> {
-            self.get_att("StreamingUrl")
         }
     }
 }
@@ -2059,6 +1860,21 @@ pub mod stack {
             v.nested("UserSettings", &self.user_settings);
         }
     }
+
+    impl std::fmt::Debug for Stack {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stack", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stack {
+        const TYPE: &'static str = "AWS::AppStream::Stack";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StackRef;
+    }
+
+    /// Typed handle of an `AWS::AppStream::Stack` in the construct tree (see [`crate::Ref`]).
+    pub type StackRef = crate::Ref<Stack>;
 
     /// Describes an interface VPC endpoint (interface endpoint) that lets you create a private connection between the virtual private cloud (VPC) that you specify and AppStream 2.0. When you specify an interface endpoint for a stack, users of the stack can connect to AppStream 2.0 only through that endpoint.
     #[derive(Clone)]
@@ -2430,21 +2246,6 @@ pub mod stack {
             v.check("Permission", &self.permission, &RULE_43);
         }
     }
-
-    impl std::fmt::Debug for Stack {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stack", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stack {
-        const TYPE: &'static str = "AWS::AppStream::Stack";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StackRef;
-    }
-
-    /// Typed handle of an `AWS::AppStream::Stack` in the construct tree (see [`crate::Ref`]).
-    pub type StackRef = crate::Ref<Stack>;
 }
 
 /// `AWS::AppStream::StackFleetAssociation`: [`StackFleetAssociation`], its property types and its typed handle.

@@ -291,8 +291,79 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// An auth mode.
+    #[derive(Clone, Default)]
+    pub struct AuthMode {
+        pub auth_type: Option<Value<String>>,
+    }
+
+    impl AuthMode {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AuthMode {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("AuthType", &self.auth_type);
+            o.build()
+        }
+    }
+
+    impl Validate for AuthMode {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AuthType", &self.auth_type, &RULE_2);
+        }
+    }
+
+    /// An arbitrary set of tags (key-value pairs) for this AppSync API.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string used to identify this tag. You can specify a maximum of 128 characters for a tag key.
+        pub key: Value<String>,
+        /// A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::AppSync::Api`: [`Api`], its property types and its typed handle.
 pub mod api {
+    pub use super::shared_::{AuthMode, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -334,6 +405,48 @@ pub mod api {
             v.check("Name", &self.name, &RULE_0);
             v.check("OwnerContact", &self.owner_contact, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Api {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Api", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Api {
+        const TYPE: &'static str = "AWS::AppSync::Api";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApiRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::Api` in the construct tree (see [`crate::Ref`]).
+    pub type ApiRef = crate::Ref<Api>;
+
+    impl ApiRef {
+        /// The `ApiId` attribute (`Fn::GetAtt`).
+        pub fn api_id(&self) -> Value<String> {
+            self.get_att("ApiId")
+        }
+
+        /// The `Dns` attribute (`Fn::GetAtt`).
+        pub fn dns(&self) -> Value<String> {
+            self.get_att("Dns")
+        }
+
+        /// The `Dns.Realtime` attribute (`Fn::GetAtt`).
+        pub fn dns_realtime(&self) -> Value<String> {
+            self.get_att("Dns.Realtime")
+        }
+
+        /// The `Dns.Http` attribute (`Fn::GetAtt`).
+        pub fn dns_http(&self) -> Value<String> {
+            self.get_att("Dns.Http")
+        }
+
+        /// The `ApiArn` attribute (`Fn::GetAtt`).
+        pub fn api_arn(&self) -> Value<String> {
+            self.get_att("ApiArn")
         }
     }
 
@@ -541,33 +654,6 @@ pub mod api {
         }
     }
 
-    /// An auth mode.
-    #[derive(Clone, Default)]
-    pub struct AuthMode {
-        pub auth_type: Option<Value<String>>,
-    }
-
-    impl AuthMode {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AuthMode {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("AuthType", &self.auth_type);
-            o.build()
-        }
-    }
-
-    impl Validate for AuthMode {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthType", &self.auth_type, &RULE_2);
-        }
-    }
-
     /// The log config for the AppSync API.
     #[derive(Clone)]
     pub struct EventLogConfig {
@@ -600,83 +686,6 @@ pub mod api {
     impl Validate for EventLogConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LogLevel", &self.log_level, &RULE_4);
-        }
-    }
-
-    /// An arbitrary set of tags (key-value pairs) for this AppSync API.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag. You can specify a maximum of 128 characters for a tag key.
-        pub key: Value<String>,
-        /// A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Api {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Api", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Api {
-        const TYPE: &'static str = "AWS::AppSync::Api";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApiRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::Api` in the construct tree (see [`crate::Ref`]).
-    pub type ApiRef = crate::Ref<Api>;
-
-    impl ApiRef {
-        /// The `ApiId` attribute (`Fn::GetAtt`).
-        pub fn api_id(&self) -> Value<String> {
-            self.get_att("ApiId")
-        }
-
-        /// The `Dns` attribute (`Fn::GetAtt`).
-        pub fn dns(&self) -> Value<String> {
-            self.get_att("Dns")
-        }
-
-        /// The `Dns.Realtime` attribute (`Fn::GetAtt`).
-        pub fn dns_realtime(&self) -> Value<String> {
-            self.get_att("Dns.Realtime")
-        }
-
-        /// The `Dns.Http` attribute (`Fn::GetAtt`).
-        pub fn dns_http(&self) -> Value<String> {
-            self.get_att("Dns.Http")
-        }
-
-        /// The `ApiArn` attribute (`Fn::GetAtt`).
-        pub fn api_arn(&self) -> Value<String> {
-            self.get_att("ApiArn")
         }
     }
 }
@@ -845,6 +854,8 @@ pub mod api_key {
 
 /// `AWS::AppSync::ChannelNamespace`: [`ChannelNamespace`], its property types and its typed handle.
 pub mod channel_namespace {
+    pub use super::shared_::{AuthMode, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -904,6 +915,28 @@ pub mod channel_namespace {
             v.nested("PublishAuthModes", &self.publish_auth_modes);
             v.nested("SubscribeAuthModes", &self.subscribe_auth_modes);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ChannelNamespace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ChannelNamespace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ChannelNamespace {
+        const TYPE: &'static str = "AWS::AppSync::ChannelNamespace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelNamespaceRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::ChannelNamespace` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelNamespaceRef = crate::Ref<ChannelNamespace>;
+
+    impl ChannelNamespaceRef {
+        /// The `ChannelNamespaceArn` attribute (`Fn::GetAtt`).
+        pub fn channel_namespace_arn(&self) -> Value<String> {
+            self.get_att("ChannelNamespaceArn")
         }
     }
 
@@ -1031,90 +1064,6 @@ pub mod channel_namespace {
             v.check("InvokeType", &self.invoke_type, &RULE_14);
         }
     }
-
-    /// An auth mode.
-    #[derive(Clone, Default)]
-    pub struct AuthMode {
-        pub auth_type: Option<Value<String>>,
-    }
-
-    impl AuthMode {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AuthMode {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("AuthType", &self.auth_type);
-            o.build()
-        }
-    }
-
-    impl Validate for AuthMode {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthType", &self.auth_type, &RULE_2);
-        }
-    }
-
-    /// An arbitrary set of tags (key-value pairs) for this AppSync API.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag. You can specify a maximum of 128 characters for a tag key.
-        pub key: Value<String>,
-        /// A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for ChannelNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ChannelNamespace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ChannelNamespace {
-        const TYPE: &'static str = "AWS::AppSync::ChannelNamespace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelNamespaceRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::ChannelNamespace` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelNamespaceRef = crate::Ref<ChannelNamespace>;
-
-    impl ChannelNamespaceRef {
-        /// The `ChannelNamespaceArn` attribute (`Fn::GetAtt`).
-        pub fn channel_namespace_arn(&self) -> Value<String> {
-            self.get_att("ChannelNamespaceArn")
-        }
-    }
 }
 
 /// `AWS::AppSync::DataSource`: [`DataSource`], its property types and its typed handle.
@@ -1204,6 +1153,28 @@ pub mod data_source {
             v.check("Name", &self.name, &RULE_15);
             v.nested("RelationalDatabaseConfig", &self.relational_database_config);
             v.check("Type", &self.r#type, &RULE_16);
+        }
+    }
+
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::AppSync::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `DataSourceArn` attribute (`Fn::GetAtt`).
+        pub fn data_source_arn(&self) -> Value<String> {
+            self.get_att("DataSourceArn")
         }
     }
 
@@ -1562,28 +1533,6 @@ pub mod data_source {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::AppSync::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `DataSourceArn` attribute (`Fn::GetAtt`).
-        pub fn data_source_arn(&self) -> Value<String> {
-            self.get_att("DataSourceArn")
-        }
-    }
 }
 
 /// `AWS::AppSync::DomainName`: [`DomainName`], its property types and its typed handle.
@@ -1635,6 +1584,38 @@ pub mod domain_name {
         }
     }
 
+    impl std::fmt::Debug for DomainName {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainName", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainName {
+        const TYPE: &'static str = "AWS::AppSync::DomainName";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainNameRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::DomainName` in the construct tree (see [`crate::Ref`]).
+    pub type DomainNameRef = crate::Ref<DomainName>;
+
+    impl DomainNameRef {
+        /// The `AppSyncDomainName` attribute (`Fn::GetAtt`).
+        pub fn app_sync_domain_name(&self) -> Value<String> {
+            self.get_att("AppSyncDomainName")
+        }
+
+        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn hosted_zone_id(&self) -> Value<String> {
+            self.get_att("HostedZoneId")
+        }
+
+        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
+        pub fn domain_name_arn(&self) -> Value<String> {
+            self.get_att("DomainNameArn")
+        }
+    }
+
     /// An arbitrary set of tags (key-value pairs) for this Domain Name.
     #[derive(Clone)]
     pub struct Tag {
@@ -1667,38 +1648,6 @@ pub mod domain_name {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for DomainName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainName", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainName {
-        const TYPE: &'static str = "AWS::AppSync::DomainName";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainNameRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::DomainName` in the construct tree (see [`crate::Ref`]).
-    pub type DomainNameRef = crate::Ref<DomainName>;
-
-    impl DomainNameRef {
-        /// The `AppSyncDomainName` attribute (`Fn::GetAtt`).
-        pub fn app_sync_domain_name(&self) -> Value<String> {
-            self.get_att("AppSyncDomainName")
-        }
-
-        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn hosted_zone_id(&self) -> Value<String> {
-            self.get_att("HostedZoneId")
-        }
-
-        /// The `DomainNameArn` attribute (`Fn::GetAtt`).
-        pub fn domain_name_arn(&self) -> Value<String> {
-            self.get_att("DomainNameArn")
         }
     }
 }
@@ -1878,6 +1827,33 @@ pub mod function_configuration {
         }
     }
 
+    impl std::fmt::Debug for FunctionConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FunctionConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FunctionConfiguration {
+        const TYPE: &'static str = "AWS::AppSync::FunctionConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = FunctionConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::FunctionConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type FunctionConfigurationRef = crate::Ref<FunctionConfiguration>;
+
+    impl FunctionConfigurationRef {
+        /// The `FunctionArn` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionArn")
+        }
+
+        /// The `FunctionId` attribute (`Fn::GetAtt`).
+        pub fn function_id(&self) -> Value<String> {
+            self.get_att("FunctionId")
+        }
+    }
+
     /// Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync function. Specifies the name and version of the runtime to use. Note that if a runtime is specified, code must also be specified.
     #[derive(Clone)]
     pub struct AppSyncRuntime {
@@ -1978,33 +1954,6 @@ pub mod function_configuration {
                 &self.lambda_conflict_handler_arn,
             );
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for FunctionConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FunctionConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FunctionConfiguration {
-        const TYPE: &'static str = "AWS::AppSync::FunctionConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = FunctionConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::FunctionConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type FunctionConfigurationRef = crate::Ref<FunctionConfiguration>;
-
-    impl FunctionConfigurationRef {
-        /// The `FunctionArn` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionArn")
-        }
-
-        /// The `FunctionId` attribute (`Fn::GetAtt`).
-        pub fn function_id(&self) -> Value<String> {
-            self.get_att("FunctionId")
         }
     }
 }
@@ -2132,6 +2081,58 @@ pub mod graph_ql_api {
             v.check("ResolverCountLimit", &self.resolver_count_limit, &RULE_30);
             v.nested("UserPoolConfig", &self.user_pool_config);
             v.check("Visibility", &self.visibility, &RULE_31);
+        }
+    }
+
+    impl std::fmt::Debug for GraphQlApi {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GraphQlApi", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GraphQlApi {
+        const TYPE: &'static str = "AWS::AppSync::GraphQLApi";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GraphQlApiRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::GraphQLApi` in the construct tree (see [`crate::Ref`]).
+    pub type GraphQlApiRef = crate::Ref<GraphQlApi>;
+
+    impl GraphQlApiRef {
+        /// The `ApiId` attribute (`Fn::GetAtt`).
+        pub fn api_id(&self) -> Value<String> {
+            self.get_att("ApiId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `GraphQLEndpointArn` attribute (`Fn::GetAtt`).
+        pub fn graph_ql_endpoint_arn(&self) -> Value<String> {
+            self.get_att("GraphQLEndpointArn")
+        }
+
+        /// The `GraphQLDns` attribute (`Fn::GetAtt`).
+        pub fn graph_ql_dns(&self) -> Value<String> {
+            self.get_att("GraphQLDns")
+        }
+
+        /// The `GraphQLUrl` attribute (`Fn::GetAtt`).
+        pub fn graph_ql_url(&self) -> Value<String> {
+            self.get_att("GraphQLUrl")
+        }
+
+        /// The `RealtimeDns` attribute (`Fn::GetAtt`).
+        pub fn realtime_dns(&self) -> Value<String> {
+            self.get_att("RealtimeDns")
+        }
+
+        /// The `RealtimeUrl` attribute (`Fn::GetAtt`).
+        pub fn realtime_url(&self) -> Value<String> {
+            self.get_att("RealtimeUrl")
         }
     }
 
@@ -2438,58 +2439,6 @@ pub mod graph_ql_api {
             v.check("DefaultAction", &self.default_action, &RULE_35);
         }
     }
-
-    impl std::fmt::Debug for GraphQlApi {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GraphQlApi", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GraphQlApi {
-        const TYPE: &'static str = "AWS::AppSync::GraphQLApi";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GraphQlApiRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::GraphQLApi` in the construct tree (see [`crate::Ref`]).
-    pub type GraphQlApiRef = crate::Ref<GraphQlApi>;
-
-    impl GraphQlApiRef {
-        /// The `ApiId` attribute (`Fn::GetAtt`).
-        pub fn api_id(&self) -> Value<String> {
-            self.get_att("ApiId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `GraphQLEndpointArn` attribute (`Fn::GetAtt`).
-        pub fn graph_ql_endpoint_arn(&self) -> Value<String> {
-            self.get_att("GraphQLEndpointArn")
-        }
-
-        /// The `GraphQLDns` attribute (`Fn::GetAtt`).
-        pub fn graph_ql_dns(&self) -> Value<String> {
-            self.get_att("GraphQLDns")
-        }
-
-        /// The `GraphQLUrl` attribute (`Fn::GetAtt`).
-        pub fn graph_ql_url(&self) -> Value<String> {
-            self.get_att("GraphQLUrl")
-        }
-
-        /// The `RealtimeDns` attribute (`Fn::GetAtt`).
-        pub fn realtime_dns(&self) -> Value<String> {
-            self.get_att("RealtimeDns")
-        }
-
-        /// The `RealtimeUrl` attribute (`Fn::GetAtt`).
-        pub fn realtime_url(&self) -> Value<String> {
-            self.get_att("RealtimeUrl")
-        }
-    }
 }
 
 /// `AWS::AppSync::GraphQLSchema`: [`GraphQlSchema`], its property types and its typed handle.
@@ -2679,6 +2628,28 @@ pub mod resolver {
         }
     }
 
+    impl std::fmt::Debug for Resolver {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Resolver", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Resolver {
+        const TYPE: &'static str = "AWS::AppSync::Resolver";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ResolverRef;
+    }
+
+    /// Typed handle of an `AWS::AppSync::Resolver` in the construct tree (see [`crate::Ref`]).
+    pub type ResolverRef = crate::Ref<Resolver>;
+
+    impl ResolverRef {
+        /// The `ResolverArn` attribute (`Fn::GetAtt`).
+        pub fn resolver_arn(&self) -> Value<String> {
+            self.get_att("ResolverArn")
+        }
+    }
+
     /// The caching configuration for a resolver that has caching activated.
     #[derive(Clone)]
     pub struct CachingConfig {
@@ -2832,28 +2803,6 @@ pub mod resolver {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Resolver {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Resolver", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Resolver {
-        const TYPE: &'static str = "AWS::AppSync::Resolver";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ResolverRef;
-    }
-
-    /// Typed handle of an `AWS::AppSync::Resolver` in the construct tree (see [`crate::Ref`]).
-    pub type ResolverRef = crate::Ref<Resolver>;
-
-    impl ResolverRef {
-        /// The `ResolverArn` attribute (`Fn::GetAtt`).
-        pub fn resolver_arn(&self) -> Value<String> {
-            self.get_att("ResolverArn")
-        }
-    }
 }
 
 /// `AWS::AppSync::SourceApiAssociation`: [`SourceApiAssociation`], its property types and its typed handle.
@@ -2901,33 +2850,6 @@ pub mod source_api_association {
                 "SourceApiAssociationConfig",
                 &self.source_api_association_config,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SourceApiAssociationConfig {
-        /// Configuration of the merged behavior for the association. For example when it could be auto or has to be manual.
-        pub merge_type: Option<Value<String>>,
-    }
-
-    impl SourceApiAssociationConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SourceApiAssociationConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("MergeType", &self.merge_type);
-            o.build()
-        }
-    }
-
-    impl Validate for SourceApiAssociationConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MergeType", &self.merge_type, &RULE_39);
         }
     }
 
@@ -2990,6 +2912,33 @@ pub mod source_api_association {
         /// The `LastSuccessfulMergeDate` attribute (`Fn::GetAtt`).
         pub fn last_successful_merge_date(&self) -> Value<String> {
             self.get_att("LastSuccessfulMergeDate")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct SourceApiAssociationConfig {
+        /// Configuration of the merged behavior for the association. For example when it could be auto or has to be manual.
+        pub merge_type: Option<Value<String>>,
+    }
+
+    impl SourceApiAssociationConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SourceApiAssociationConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("MergeType", &self.merge_type);
+            o.build()
+        }
+    }
+
+    impl Validate for SourceApiAssociationConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("MergeType", &self.merge_type, &RULE_39);
         }
     }
 }

@@ -134,6 +134,58 @@ pub mod test_case {
         }
     }
 
+    impl std::fmt::Debug for TestCase {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TestCase", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TestCase {
+        const TYPE: &'static str = "AWS::AppTest::TestCase";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = TestCaseRef;
+    }
+
+    /// Typed handle of an `AWS::AppTest::TestCase` in the construct tree (see [`crate::Ref`]).
+    pub type TestCaseRef = crate::Ref<TestCase>;
+
+    impl TestCaseRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
+        pub fn last_update_time(&self) -> Value<String> {
+            self.get_att("LastUpdateTime")
+        }
+
+        /// The `LatestVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_version(&self) -> Value<String> {
+            self.get_att("LatestVersion")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `TestCaseArn` attribute (`Fn::GetAtt`).
+        pub fn test_case_arn(&self) -> Value<String> {
+            self.get_att("TestCaseArn")
+        }
+
+        /// The `TestCaseId` attribute (`Fn::GetAtt`).
+        pub fn test_case_id(&self) -> Value<String> {
+            self.get_att("TestCaseId")
+        }
+
+        /// The `TestCaseVersion` attribute (`Fn::GetAtt`).
+        pub fn test_case_version(&self) -> Value<f64> {
+            self.get_att("TestCaseVersion")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Step {
         pub action: Value<StepAction>,
@@ -920,58 +972,6 @@ pub mod test_case {
     impl Validate for OutputFile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FileLocation", &self.file_location, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for TestCase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TestCase", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TestCase {
-        const TYPE: &'static str = "AWS::AppTest::TestCase";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = TestCaseRef;
-    }
-
-    /// Typed handle of an `AWS::AppTest::TestCase` in the construct tree (see [`crate::Ref`]).
-    pub type TestCaseRef = crate::Ref<TestCase>;
-
-    impl TestCaseRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
-        pub fn last_update_time(&self) -> Value<String> {
-            self.get_att("LastUpdateTime")
-        }
-
-        /// The `LatestVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_version(&self) -> Value<String> {
-            self.get_att("LatestVersion")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `TestCaseArn` attribute (`Fn::GetAtt`).
-        pub fn test_case_arn(&self) -> Value<String> {
-            self.get_att("TestCaseArn")
-        }
-
-        /// The `TestCaseId` attribute (`Fn::GetAtt`).
-        pub fn test_case_id(&self) -> Value<String> {
-            self.get_att("TestCaseId")
-        }
-
-        /// The `TestCaseVersion` attribute (`Fn::GetAtt`).
-        pub fn test_case_version(&self) -> Value<f64> {
-            self.get_att("TestCaseVersion")
         }
     }
 }

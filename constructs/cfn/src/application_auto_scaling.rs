@@ -313,6 +313,28 @@ pub mod scalable_target {
         }
     }
 
+    impl std::fmt::Debug for ScalableTarget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScalableTarget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScalableTarget {
+        const TYPE: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScalableTargetRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationAutoScaling::ScalableTarget` in the construct tree (see [`crate::Ref`]).
+    pub type ScalableTargetRef = crate::Ref<ScalableTarget>;
+
+    impl ScalableTargetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// ``ScheduledAction`` is a property of the [AWS::ApplicationAutoScaling::ScalableTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html) resource that specifies a scheduled action for a scalable target.
     #[derive(Clone)]
     pub struct ScheduledAction {
@@ -453,28 +475,6 @@ pub mod scalable_target {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for ScalableTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScalableTarget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScalableTarget {
-        const TYPE: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScalableTargetRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationAutoScaling::ScalableTarget` in the construct tree (see [`crate::Ref`]).
-    pub type ScalableTargetRef = crate::Ref<ScalableTarget>;
-
-    impl ScalableTargetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::ApplicationAutoScaling::ScalingPolicy`: [`ScalingPolicy`], its property types and its typed handle.
@@ -571,6 +571,28 @@ pub mod scaling_policy {
                 "TargetTrackingScalingPolicyConfiguration",
                 &self.target_tracking_scaling_policy_configuration,
             );
+        }
+    }
+
+    impl std::fmt::Debug for ScalingPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScalingPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScalingPolicy {
+        const TYPE: &'static str = "AWS::ApplicationAutoScaling::ScalingPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ScalingPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationAutoScaling::ScalingPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ScalingPolicyRef = crate::Ref<ScalingPolicy>;
+
+    impl ScalingPolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1494,28 +1516,6 @@ pub mod scaling_policy {
                 &RULE_20,
             );
             v.check("ResourceLabel", &self.resource_label, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for ScalingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScalingPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScalingPolicy {
-        const TYPE: &'static str = "AWS::ApplicationAutoScaling::ScalingPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ScalingPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationAutoScaling::ScalingPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ScalingPolicyRef = crate::Ref<ScalingPolicy>;
-
-    impl ScalingPolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

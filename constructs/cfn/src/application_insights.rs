@@ -248,6 +248,28 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::ApplicationInsights::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationInsights::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationARN` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationARN")
+        }
+    }
+
     /// The monitoring setting of the component.
     #[derive(Clone)]
     pub struct ComponentMonitoringSetting {
@@ -1055,28 +1077,6 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_22);
             v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::ApplicationInsights::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationInsights::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationARN` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationARN")
         }
     }
 }

@@ -289,6 +289,33 @@ pub mod grouping_configuration {
         }
     }
 
+    impl std::fmt::Debug for GroupingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GroupingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GroupingConfiguration {
+        const TYPE: &'static str = "AWS::ApplicationSignals::GroupingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GroupingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationSignals::GroupingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type GroupingConfigurationRef = crate::Ref<GroupingConfiguration>;
+
+    impl GroupingConfigurationRef {
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct GroupingAttributeDefinition {
         pub default_grouping_value: Option<Value<String>>,
@@ -334,33 +361,6 @@ pub mod grouping_configuration {
                 &RULE_1,
                 &RULE_0,
             );
-        }
-    }
-
-    impl std::fmt::Debug for GroupingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GroupingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GroupingConfiguration {
-        const TYPE: &'static str = "AWS::ApplicationSignals::GroupingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GroupingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationSignals::GroupingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type GroupingConfigurationRef = crate::Ref<GroupingConfiguration>;
-
-    impl GroupingConfigurationRef {
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
         }
     }
 }
@@ -449,6 +449,38 @@ pub mod instrumentation_config {
             v.check("SignalType", &self.signal_type, &RULE_6);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for InstrumentationConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstrumentationConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InstrumentationConfig {
+        const TYPE: &'static str = "AWS::ApplicationSignals::InstrumentationConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InstrumentationConfigRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationSignals::InstrumentationConfig` in the construct tree (see [`crate::Ref`]).
+    pub type InstrumentationConfigRef = crate::Ref<InstrumentationConfig>;
+
+    impl InstrumentationConfigRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `LocationHash` attribute (`Fn::GetAtt`).
+        pub fn location_hash(&self) -> Value<String> {
+            self.get_att("LocationHash")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -710,38 +742,6 @@ pub mod instrumentation_config {
             v.check("Value", &self.value, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for InstrumentationConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstrumentationConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstrumentationConfig {
-        const TYPE: &'static str = "AWS::ApplicationSignals::InstrumentationConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InstrumentationConfigRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationSignals::InstrumentationConfig` in the construct tree (see [`crate::Ref`]).
-    pub type InstrumentationConfigRef = crate::Ref<InstrumentationConfig>;
-
-    impl InstrumentationConfigRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LocationHash` attribute (`Fn::GetAtt`).
-        pub fn location_hash(&self) -> Value<String> {
-            self.get_att("LocationHash")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::ApplicationSignals::ServiceLevelObjective`: [`ServiceLevelObjective`], its property types and its typed handle.
@@ -812,6 +812,43 @@ pub mod service_level_objective {
             v.nested("Sli", &self.sli);
             v.check("Tags", &self.tags, &RULE_21);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ServiceLevelObjective {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ServiceLevelObjective", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ServiceLevelObjective {
+        const TYPE: &'static str = "AWS::ApplicationSignals::ServiceLevelObjective";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceLevelObjectiveRef;
+    }
+
+    /// Typed handle of an `AWS::ApplicationSignals::ServiceLevelObjective` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceLevelObjectiveRef = crate::Ref<ServiceLevelObjective>;
+
+    impl ServiceLevelObjectiveRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<i64> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<i64> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `EvaluationType` attribute (`Fn::GetAtt`).
+        pub fn evaluation_type(&self) -> Value<String> {
+            self.get_att("EvaluationType")
         }
     }
 
@@ -1636,43 +1673,6 @@ pub mod service_level_objective {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_15);
             v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for ServiceLevelObjective {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ServiceLevelObjective", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ServiceLevelObjective {
-        const TYPE: &'static str = "AWS::ApplicationSignals::ServiceLevelObjective";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceLevelObjectiveRef;
-    }
-
-    /// Typed handle of an `AWS::ApplicationSignals::ServiceLevelObjective` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceLevelObjectiveRef = crate::Ref<ServiceLevelObjective>;
-
-    impl ServiceLevelObjectiveRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<i64> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<i64> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `EvaluationType` attribute (`Fn::GetAtt`).
-        pub fn evaluation_type(&self) -> Value<String> {
-            self.get_att("EvaluationType")
         }
     }
 }

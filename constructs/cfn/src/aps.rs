@@ -135,6 +135,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_0);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::APS::AnomalyDetector`: [`AnomalyDetector`], its property types and its typed handle.
 pub mod anomaly_detector {
     use super::rules_::*;
@@ -202,6 +244,28 @@ pub mod anomaly_detector {
             v.nested("Labels", &self.labels);
             v.nested("Tags", &self.tags);
             v.check("Workspace", &self.workspace, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for AnomalyDetector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnomalyDetector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AnomalyDetector {
+        const TYPE: &'static str = "AWS::APS::AnomalyDetector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AnomalyDetectorRef;
+    }
+
+    /// Typed handle of an `AWS::APS::AnomalyDetector` in the construct tree (see [`crate::Ref`]).
+    pub type AnomalyDetectorRef = crate::Ref<AnomalyDetector>;
+
+    impl AnomalyDetectorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -394,28 +458,6 @@ pub mod anomaly_detector {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for AnomalyDetector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnomalyDetector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnomalyDetector {
-        const TYPE: &'static str = "AWS::APS::AnomalyDetector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AnomalyDetectorRef;
-    }
-
-    /// Typed handle of an `AWS::APS::AnomalyDetector` in the construct tree (see [`crate::Ref`]).
-    pub type AnomalyDetectorRef = crate::Ref<AnomalyDetector>;
-
-    impl AnomalyDetectorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::APS::ResourcePolicy`: [`ResourcePolicy`], its property types and its typed handle.
@@ -478,6 +520,8 @@ pub mod resource_policy {
 
 /// `AWS::APS::RuleGroupsNamespace`: [`RuleGroupsNamespace`], its property types and its typed handle.
 pub mod rule_groups_namespace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -529,41 +573,6 @@ pub mod rule_groups_namespace {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for RuleGroupsNamespace {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RuleGroupsNamespace", self, f)
@@ -589,6 +598,8 @@ pub mod rule_groups_namespace {
 
 /// `AWS::APS::Scraper`: [`Scraper`], its property types and its typed handle.
 pub mod scraper {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -652,6 +663,38 @@ pub mod scraper {
             );
             v.nested("Source", &self.source);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Scraper {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Scraper", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Scraper {
+        const TYPE: &'static str = "AWS::APS::Scraper";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScraperRef;
+    }
+
+    /// Typed handle of an `AWS::APS::Scraper` in the construct tree (see [`crate::Ref`]).
+    pub type ScraperRef = crate::Ref<Scraper>;
+
+    impl ScraperRef {
+        /// The `ScraperId` attribute (`Fn::GetAtt`).
+        pub fn scraper_id(&self) -> Value<String> {
+            self.get_att("ScraperId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `RoleArn` attribute (`Fn::GetAtt`).
+        pub fn role_arn(&self) -> Value<String> {
+            self.get_att("RoleArn")
         }
     }
 
@@ -1071,77 +1114,12 @@ pub mod scraper {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Scraper {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Scraper", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Scraper {
-        const TYPE: &'static str = "AWS::APS::Scraper";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScraperRef;
-    }
-
-    /// Typed handle of an `AWS::APS::Scraper` in the construct tree (see [`crate::Ref`]).
-    pub type ScraperRef = crate::Ref<Scraper>;
-
-    impl ScraperRef {
-        /// The `ScraperId` attribute (`Fn::GetAtt`).
-        pub fn scraper_id(&self) -> Value<String> {
-            self.get_att("ScraperId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `RoleArn` attribute (`Fn::GetAtt`).
-        pub fn role_arn(&self) -> Value<String> {
-            self.get_att("RoleArn")
-        }
-    }
 }
 
 /// `AWS::APS::Workspace`: [`Workspace`], its property types and its typed handle.
 pub mod workspace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1196,6 +1174,38 @@ pub mod workspace {
             );
             v.nested("Tags", &self.tags);
             v.nested("WorkspaceConfiguration", &self.workspace_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workspace {
+        const TYPE: &'static str = "AWS::APS::Workspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceRef;
+    }
+
+    /// Typed handle of an `AWS::APS::Workspace` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceRef = crate::Ref<Workspace>;
+
+    impl WorkspaceRef {
+        /// The `WorkspaceId` attribute (`Fn::GetAtt`).
+        pub fn workspace_id(&self) -> Value<String> {
+            self.get_att("WorkspaceId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PrometheusEndpoint` attribute (`Fn::GetAtt`).
+        pub fn prometheus_endpoint(&self) -> Value<String> {
+            self.get_att("PrometheusEndpoint")
         }
     }
 
@@ -1354,41 +1364,6 @@ pub mod workspace {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     /// Workspace configuration
     #[derive(Clone, Default)]
     pub struct WorkspaceConfiguration {
@@ -1544,38 +1519,6 @@ pub mod workspace {
     impl Validate for LimitsPerLabelSetEntry {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("MaxSeries", &self.max_series, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for Workspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workspace {
-        const TYPE: &'static str = "AWS::APS::Workspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::APS::Workspace` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceRef = crate::Ref<Workspace>;
-
-    impl WorkspaceRef {
-        /// The `WorkspaceId` attribute (`Fn::GetAtt`).
-        pub fn workspace_id(&self) -> Value<String> {
-            self.get_att("WorkspaceId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PrometheusEndpoint` attribute (`Fn::GetAtt`).
-        pub fn prometheus_endpoint(&self) -> Value<String> {
-            self.get_att("PrometheusEndpoint")
         }
     }
 }

@@ -424,6 +424,53 @@ pub mod plan {
         }
     }
 
+    impl std::fmt::Debug for Plan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Plan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Plan {
+        const TYPE: &'static str = "AWS::ARCRegionSwitch::Plan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = PlanRef;
+    }
+
+    /// Typed handle of an `AWS::ARCRegionSwitch::Plan` in the construct tree (see [`crate::Ref`]).
+    pub type PlanRef = crate::Ref<Plan>;
+
+    impl PlanRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Owner` attribute (`Fn::GetAtt`).
+        pub fn owner(&self) -> Value<String> {
+            self.get_att("Owner")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `HealthChecksForPlan` attribute (`Fn::GetAtt`).
+        pub fn health_checks_for_plan(&self) -> Value<String> {
+            self.get_att("HealthChecksForPlan")
+        }
+
+        /// The `Route53HealthChecks` attribute (`Fn::GetAtt`).
+        pub fn route53_health_checks(&self) -> Value<String> {
+            self.get_att("Route53HealthChecks")
+        }
+
+        /// The `PlanHealthChecks` attribute (`Fn::GetAtt`).
+        pub fn plan_health_checks(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("PlanHealthChecks")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AssociatedAlarm {
         pub alarm_type: Value<String>,
@@ -2458,53 +2505,6 @@ pub mod plan {
     impl Validate for SsmSendCommandUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Behavior", &self.behavior, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for Plan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Plan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Plan {
-        const TYPE: &'static str = "AWS::ARCRegionSwitch::Plan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = PlanRef;
-    }
-
-    /// Typed handle of an `AWS::ARCRegionSwitch::Plan` in the construct tree (see [`crate::Ref`]).
-    pub type PlanRef = crate::Ref<Plan>;
-
-    impl PlanRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Owner` attribute (`Fn::GetAtt`).
-        pub fn owner(&self) -> Value<String> {
-            self.get_att("Owner")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `HealthChecksForPlan` attribute (`Fn::GetAtt`).
-        pub fn health_checks_for_plan(&self) -> Value<String> {
-            self.get_att("HealthChecksForPlan")
-        }
-
-        /// The `Route53HealthChecks` attribute (`Fn::GetAtt`).
-        pub fn route53_health_checks(&self) -> Value<String> {
-            self.get_att("Route53HealthChecks")
-        }
-
-        /// The `PlanHealthChecks` attribute (`Fn::GetAtt`).
-        pub fn plan_health_checks(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("PlanHealthChecks")
         }
     }
 }

@@ -173,6 +173,21 @@ pub mod zonal_autoshift_configuration {
         }
     }
 
+    impl std::fmt::Debug for ZonalAutoshiftConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ZonalAutoshiftConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ZonalAutoshiftConfiguration {
+        const TYPE: &'static str = "AWS::ARCZonalShift::ZonalAutoshiftConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ZonalAutoshiftConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ZonalAutoshiftConfigurationRef = crate::Ref<ZonalAutoshiftConfiguration>;
+
     #[derive(Clone)]
     pub struct PracticeRunConfiguration {
         pub blocked_dates: Option<Value<Vec<Value<String>>>>,
@@ -249,19 +264,4 @@ pub mod zonal_autoshift_configuration {
             v.check("Type", &self.r#type, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ZonalAutoshiftConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ZonalAutoshiftConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ZonalAutoshiftConfiguration {
-        const TYPE: &'static str = "AWS::ARCZonalShift::ZonalAutoshiftConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ZonalAutoshiftConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ZonalAutoshiftConfigurationRef = crate::Ref<ZonalAutoshiftConfiguration>;
 }

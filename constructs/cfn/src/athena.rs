@@ -117,8 +117,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+}
+
 /// `AWS::Athena::CapacityReservation`: [`CapacityReservation`], its property types and its typed handle.
 pub mod capacity_reservation {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -169,6 +210,48 @@ pub mod capacity_reservation {
             v.check("Name", &self.name, &RULE_0);
             v.nested("Tags", &self.tags);
             v.check("TargetDpus", &self.target_dpus, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for CapacityReservation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityReservation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityReservation {
+        const TYPE: &'static str = "AWS::Athena::CapacityReservation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapacityReservationRef;
+    }
+
+    /// Typed handle of an `AWS::Athena::CapacityReservation` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityReservationRef = crate::Ref<CapacityReservation>;
+
+    impl CapacityReservationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `AllocatedDpus` attribute (`Fn::GetAtt`).
+        pub fn allocated_dpus(&self) -> Value<i64> {
+            self.get_att("AllocatedDpus")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastSuccessfulAllocationTime` attribute (`Fn::GetAtt`).
+        pub fn last_successful_allocation_time(&self) -> Value<String> {
+            self.get_att("LastSuccessfulAllocationTime")
         }
     }
 
@@ -233,84 +316,12 @@ pub mod capacity_reservation {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for CapacityReservation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityReservation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityReservation {
-        const TYPE: &'static str = "AWS::Athena::CapacityReservation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapacityReservationRef;
-    }
-
-    /// Typed handle of an `AWS::Athena::CapacityReservation` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityReservationRef = crate::Ref<CapacityReservation>;
-
-    impl CapacityReservationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `AllocatedDpus` attribute (`Fn::GetAtt`).
-        pub fn allocated_dpus(&self) -> Value<i64> {
-            self.get_att("AllocatedDpus")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastSuccessfulAllocationTime` attribute (`Fn::GetAtt`).
-        pub fn last_successful_allocation_time(&self) -> Value<String> {
-            self.get_att("LastSuccessfulAllocationTime")
-        }
-    }
 }
 
 /// `AWS::Athena::DataCatalog`: [`DataCatalog`], its property types and its typed handle.
 pub mod data_catalog {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -373,38 +384,6 @@ pub mod data_catalog {
             v.check("Status", &self.status, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_8);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 
@@ -577,6 +556,8 @@ pub mod prepared_statement {
 
 /// `AWS::Athena::WorkGroup`: [`WorkGroup`], its property types and its typed handle.
 pub mod work_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -645,35 +626,39 @@ pub mod work_group {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for WorkGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WorkGroup", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for WorkGroup {
+        const TYPE: &'static str = "AWS::Athena::WorkGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkGroupRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
+    /// Typed handle of an `AWS::Athena::WorkGroup` in the construct tree (see [`crate::Ref`]).
+    pub type WorkGroupRef = crate::Ref<WorkGroup>;
+
+    impl WorkGroupRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion` attribute (`Fn::GetAtt`).
+        pub fn work_group_configuration_engine_version_effective_engine_version(
+            &self,
+        ) -> Value<String> {
+            self.get_att("WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion")
+        }
+
+        /// The `WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion` attribute (`Fn::GetAtt`).
+        pub fn work_group_configuration_updates_engine_version_effective_engine_version(
+            &self,
+        ) -> Value<String> {
+            self.get_att("WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion")
         }
     }
 
@@ -1239,42 +1224,6 @@ pub mod work_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AclConfiguration", &self.acl_configuration);
             v.nested("EncryptionConfiguration", &self.encryption_configuration);
-        }
-    }
-
-    impl std::fmt::Debug for WorkGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WorkGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WorkGroup {
-        const TYPE: &'static str = "AWS::Athena::WorkGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Athena::WorkGroup` in the construct tree (see [`crate::Ref`]).
-    pub type WorkGroupRef = crate::Ref<WorkGroup>;
-
-    impl WorkGroupRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion` attribute (`Fn::GetAtt`).
-        pub fn work_group_configuration_engine_version_effective_engine_version(
-            &self,
-        ) -> Value<String> {
-            self.get_att("WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion")
-        }
-
-        /// The `WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion` attribute (`Fn::GetAtt`).
-        pub fn work_group_configuration_updates_engine_version_effective_engine_version(
-            &self,
-        ) -> Value<String> {
-            self.get_att("WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion")
         }
     }
 }

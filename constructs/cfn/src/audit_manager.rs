@@ -239,6 +239,38 @@ pub mod assessment {
         }
     }
 
+    impl std::fmt::Debug for Assessment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Assessment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Assessment {
+        const TYPE: &'static str = "AWS::AuditManager::Assessment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssessmentRef;
+    }
+
+    /// Typed handle of an `AWS::AuditManager::Assessment` in the construct tree (see [`crate::Ref`]).
+    pub type AssessmentRef = crate::Ref<Assessment>;
+
+    impl AssessmentRef {
+        /// The `AssessmentId` attribute (`Fn::GetAtt`).
+        pub fn assessment_id(&self) -> Value<String> {
+            self.get_att("AssessmentId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<f64> {
+            self.get_att("CreationTime")
+        }
+    }
+
     /// The destination in which evidence reports are stored for the specified assessment.
     #[derive(Clone, Default)]
     pub struct AssessmentReportsDestination {
@@ -481,38 +513,6 @@ pub mod assessment {
             v.check("Value", &self.value, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for Assessment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Assessment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Assessment {
-        const TYPE: &'static str = "AWS::AuditManager::Assessment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssessmentRef;
-    }
-
-    /// Typed handle of an `AWS::AuditManager::Assessment` in the construct tree (see [`crate::Ref`]).
-    pub type AssessmentRef = crate::Ref<Assessment>;
-
-    impl AssessmentRef {
-        /// The `AssessmentId` attribute (`Fn::GetAtt`).
-        pub fn assessment_id(&self) -> Value<String> {
-            self.get_att("AssessmentId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<f64> {
-            self.get_att("CreationTime")
-        }
-    }
 }
 
 /// `AWS::AuditManager::AssessmentFramework`: [`AssessmentFramework`], its property types and its typed handle.
@@ -572,6 +572,58 @@ pub mod assessment_framework {
             v.check("Name", &self.name, &RULE_23);
             v.check("Tags", &self.tags, &RULE_24);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AssessmentFramework {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AssessmentFramework", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AssessmentFramework {
+        const TYPE: &'static str = "AWS::AuditManager::AssessmentFramework";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssessmentFrameworkRef;
+    }
+
+    /// Typed handle of an `AWS::AuditManager::AssessmentFramework` in the construct tree (see [`crate::Ref`]).
+    pub type AssessmentFrameworkRef = crate::Ref<AssessmentFramework>;
+
+    impl AssessmentFrameworkRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `FrameworkId` attribute (`Fn::GetAtt`).
+        pub fn framework_id(&self) -> Value<String> {
+            self.get_att("FrameworkId")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `LastUpdatedBy` attribute (`Fn::GetAtt`).
+        pub fn last_updated_by(&self) -> Value<String> {
+            self.get_att("LastUpdatedBy")
         }
     }
 
@@ -674,58 +726,6 @@ pub mod assessment_framework {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_18);
             v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for AssessmentFramework {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AssessmentFramework", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AssessmentFramework {
-        const TYPE: &'static str = "AWS::AuditManager::AssessmentFramework";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssessmentFrameworkRef;
-    }
-
-    /// Typed handle of an `AWS::AuditManager::AssessmentFramework` in the construct tree (see [`crate::Ref`]).
-    pub type AssessmentFrameworkRef = crate::Ref<AssessmentFramework>;
-
-    impl AssessmentFrameworkRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `FrameworkId` attribute (`Fn::GetAtt`).
-        pub fn framework_id(&self) -> Value<String> {
-            self.get_att("FrameworkId")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `LastUpdatedBy` attribute (`Fn::GetAtt`).
-        pub fn last_updated_by(&self) -> Value<String> {
-            self.get_att("LastUpdatedBy")
         }
     }
 }

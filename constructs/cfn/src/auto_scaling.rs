@@ -697,6 +697,28 @@ pub mod auto_scaling_group {
         }
     }
 
+    impl std::fmt::Debug for AutoScalingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AutoScalingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AutoScalingGroup {
+        const TYPE: &'static str = "AWS::AutoScaling::AutoScalingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::ListPropagate("Tags");
+        type Ref = AutoScalingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::AutoScaling::AutoScalingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type AutoScalingGroupRef = crate::Ref<AutoScalingGroup>;
+
+    impl AutoScalingGroupRef {
+        /// The `AutoScalingGroupARN` attribute (`Fn::GetAtt`).
+        pub fn auto_scaling_group_arn(&self) -> Value<String> {
+            self.get_att("AutoScalingGroupARN")
+        }
+    }
+
     /// ``AvailabilityZoneDistribution`` is a property of the [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html) resource.
     #[derive(Clone, Default)]
     pub struct AvailabilityZoneDistribution {
@@ -2016,28 +2038,6 @@ pub mod auto_scaling_group {
             v.check("Type", &self.r#type, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for AutoScalingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AutoScalingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AutoScalingGroup {
-        const TYPE: &'static str = "AWS::AutoScaling::AutoScalingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::ListPropagate("Tags");
-        type Ref = AutoScalingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::AutoScaling::AutoScalingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type AutoScalingGroupRef = crate::Ref<AutoScalingGroup>;
-
-    impl AutoScalingGroupRef {
-        /// The `AutoScalingGroupARN` attribute (`Fn::GetAtt`).
-        pub fn auto_scaling_group_arn(&self) -> Value<String> {
-            self.get_att("AutoScalingGroupARN")
-        }
-    }
 }
 
 /// `AWS::AutoScaling::LaunchConfiguration`: [`LaunchConfiguration`], its property types and its typed handle.
@@ -2179,6 +2179,21 @@ pub mod launch_configuration {
         }
     }
 
+    impl std::fmt::Debug for LaunchConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LaunchConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LaunchConfiguration {
+        const TYPE: &'static str = "AWS::AutoScaling::LaunchConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LaunchConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::AutoScaling::LaunchConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LaunchConfigurationRef = crate::Ref<LaunchConfiguration>;
+
     /// BlockDeviceMapping is a property of AWS::AutoScaling::LaunchConfiguration that describes a block device mapping for an Auto Scaling group.
     #[derive(Clone)]
     pub struct BlockDeviceMapping {
@@ -2312,21 +2327,6 @@ pub mod launch_configuration {
             v.check("HttpTokens", &self.http_tokens, &RULE_42);
         }
     }
-
-    impl std::fmt::Debug for LaunchConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LaunchConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LaunchConfiguration {
-        const TYPE: &'static str = "AWS::AutoScaling::LaunchConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LaunchConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::AutoScaling::LaunchConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LaunchConfigurationRef = crate::Ref<LaunchConfiguration>;
 }
 
 /// `AWS::AutoScaling::LifecycleHook`: [`LifecycleHook`], its property types and its typed handle.
@@ -2526,6 +2526,33 @@ pub mod scaling_policy {
                 "TargetTrackingConfiguration",
                 &self.target_tracking_configuration,
             );
+        }
+    }
+
+    impl std::fmt::Debug for ScalingPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScalingPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScalingPolicy {
+        const TYPE: &'static str = "AWS::AutoScaling::ScalingPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ScalingPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::AutoScaling::ScalingPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ScalingPolicyRef = crate::Ref<ScalingPolicy>;
+
+    impl ScalingPolicyRef {
+        /// The `PolicyName` attribute (`Fn::GetAtt`).
+        pub fn policy_name(&self) -> Value<String> {
+            self.get_att("PolicyName")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3248,33 +3275,6 @@ pub mod scaling_policy {
             v.check("ResourceLabel", &self.resource_label, &RULE_52);
         }
     }
-
-    impl std::fmt::Debug for ScalingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScalingPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScalingPolicy {
-        const TYPE: &'static str = "AWS::AutoScaling::ScalingPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ScalingPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::AutoScaling::ScalingPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ScalingPolicyRef = crate::Ref<ScalingPolicy>;
-
-    impl ScalingPolicyRef {
-        /// The `PolicyName` attribute (`Fn::GetAtt`).
-        pub fn policy_name(&self) -> Value<String> {
-            self.get_att("PolicyName")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::AutoScaling::ScheduledAction`: [`ScheduledAction`], its property types and its typed handle.
@@ -3429,6 +3429,21 @@ pub mod warm_pool {
         }
     }
 
+    impl std::fmt::Debug for WarmPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WarmPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WarmPool {
+        const TYPE: &'static str = "AWS::AutoScaling::WarmPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WarmPoolRef;
+    }
+
+    /// Typed handle of an `AWS::AutoScaling::WarmPool` in the construct tree (see [`crate::Ref`]).
+    pub type WarmPoolRef = crate::Ref<WarmPool>;
+
     #[derive(Clone, Default)]
     pub struct InstanceReusePolicy {
         pub reuse_on_scale_in: Option<Value<bool>>,
@@ -3448,19 +3463,4 @@ pub mod warm_pool {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for WarmPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WarmPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WarmPool {
-        const TYPE: &'static str = "AWS::AutoScaling::WarmPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WarmPoolRef;
-    }
-
-    /// Typed handle of an `AWS::AutoScaling::WarmPool` in the construct tree (see [`crate::Ref`]).
-    pub type WarmPoolRef = crate::Ref<WarmPool>;
 }

@@ -167,6 +167,38 @@ pub mod scaling_plan {
         }
     }
 
+    impl std::fmt::Debug for ScalingPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScalingPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScalingPlan {
+        const TYPE: &'static str = "AWS::AutoScalingPlans::ScalingPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ScalingPlanRef;
+    }
+
+    /// Typed handle of an `AWS::AutoScalingPlans::ScalingPlan` in the construct tree (see [`crate::Ref`]).
+    pub type ScalingPlanRef = crate::Ref<ScalingPlan>;
+
+    impl ScalingPlanRef {
+        /// The `ScalingPlanVersion` attribute (`Fn::GetAtt`).
+        pub fn scaling_plan_version(&self) -> Value<String> {
+            self.get_att("ScalingPlanVersion")
+        }
+
+        /// The `ScalingPlanName` attribute (`Fn::GetAtt`).
+        pub fn scaling_plan_name(&self) -> Value<String> {
+            self.get_att("ScalingPlanName")
+        }
+
+        /// The `ScalingPlanArn` attribute (`Fn::GetAtt`).
+        pub fn scaling_plan_arn(&self) -> Value<String> {
+            self.get_att("ScalingPlanArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ApplicationSource {
         /// The Amazon Resource Name (ARN) of a CloudFormation stack. The stack must contain at least one scalable resource.
@@ -652,38 +684,6 @@ pub mod scaling_plan {
                 &RULE_15,
             );
             v.check("ResourceLabel", &self.resource_label, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for ScalingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScalingPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScalingPlan {
-        const TYPE: &'static str = "AWS::AutoScalingPlans::ScalingPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ScalingPlanRef;
-    }
-
-    /// Typed handle of an `AWS::AutoScalingPlans::ScalingPlan` in the construct tree (see [`crate::Ref`]).
-    pub type ScalingPlanRef = crate::Ref<ScalingPlan>;
-
-    impl ScalingPlanRef {
-        /// The `ScalingPlanVersion` attribute (`Fn::GetAtt`).
-        pub fn scaling_plan_version(&self) -> Value<String> {
-            self.get_att("ScalingPlanVersion")
-        }
-
-        /// The `ScalingPlanName` attribute (`Fn::GetAtt`).
-        pub fn scaling_plan_name(&self) -> Value<String> {
-            self.get_att("ScalingPlanName")
-        }
-
-        /// The `ScalingPlanArn` attribute (`Fn::GetAtt`).
-        pub fn scaling_plan_arn(&self) -> Value<String> {
-            self.get_att("ScalingPlanArn")
         }
     }
 }

@@ -73,6 +73,38 @@ pub mod workspace {
         }
     }
 
+    impl std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workspace {
+        const TYPE: &'static str = "AWS::AWSExternalAnthropic::Workspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceRef;
+    }
+
+    /// Typed handle of an `AWS::AWSExternalAnthropic::Workspace` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceRef = crate::Ref<Workspace>;
+
+    impl WorkspaceRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Data residency configuration for the workspace. WorkspaceGeo is immutable after creation.
     #[derive(Clone, Default)]
     pub struct DataResidency {
@@ -133,38 +165,6 @@ pub mod workspace {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Workspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workspace {
-        const TYPE: &'static str = "AWS::AWSExternalAnthropic::Workspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::AWSExternalAnthropic::Workspace` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceRef = crate::Ref<Workspace>;
-
-    impl WorkspaceRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -594,8 +594,106 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct EdiType {
+        pub x12_details: Value<X12Details>,
+    }
+
+    impl EdiType {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(x12_details: impl Into<Value<X12Details>>) -> Self {
+            Self {
+                x12_details: x12_details.into(),
+            }
+        }
+    }
+
+    impl ToRaw for EdiType {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("X12Details", &self.x12_details);
+            o.build()
+        }
+    }
+
+    impl Validate for EdiType {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("X12Details", &self.x12_details);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct X12Details {
+        pub transaction_set: Option<Value<String>>,
+        pub version: Option<Value<String>>,
+    }
+
+    impl X12Details {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for X12Details {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("TransactionSet", &self.transaction_set);
+            o.opt("Version", &self.version);
+            o.build()
+        }
+    }
+
+    impl Validate for X12Details {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("TransactionSet", &self.transaction_set, &RULE_8);
+            v.check("Version", &self.version, &RULE_9);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::B2BI::Capability`: [`Capability`], its property types and its typed handle.
 pub mod capability {
+    pub use super::shared_::{EdiType, Tag, X12Details};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -651,6 +749,43 @@ pub mod capability {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for Capability {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Capability", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Capability {
+        const TYPE: &'static str = "AWS::B2BI::Capability";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapabilityRef;
+    }
+
+    /// Typed handle of an `AWS::B2BI::Capability` in the construct tree (see [`crate::Ref`]).
+    pub type CapabilityRef = crate::Ref<Capability>;
+
+    impl CapabilityRef {
+        /// The `CapabilityArn` attribute (`Fn::GetAtt`).
+        pub fn capability_arn(&self) -> Value<String> {
+            self.get_att("CapabilityArn")
+        }
+
+        /// The `CapabilityId` attribute (`Fn::GetAtt`).
+        pub fn capability_id(&self) -> Value<String> {
+            self.get_att("CapabilityId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
         }
     }
 
@@ -757,136 +892,12 @@ pub mod capability {
             v.check("Key", &self.key, &RULE_7);
         }
     }
-
-    #[derive(Clone)]
-    pub struct EdiType {
-        pub x12_details: Value<X12Details>,
-    }
-
-    impl EdiType {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(x12_details: impl Into<Value<X12Details>>) -> Self {
-            Self {
-                x12_details: x12_details.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EdiType {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("X12Details", &self.x12_details);
-            o.build()
-        }
-    }
-
-    impl Validate for EdiType {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("X12Details", &self.x12_details);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct X12Details {
-        pub transaction_set: Option<Value<String>>,
-        pub version: Option<Value<String>>,
-    }
-
-    impl X12Details {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for X12Details {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TransactionSet", &self.transaction_set);
-            o.opt("Version", &self.version);
-            o.build()
-        }
-    }
-
-    impl Validate for X12Details {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TransactionSet", &self.transaction_set, &RULE_8);
-            v.check("Version", &self.version, &RULE_9);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Capability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Capability", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Capability {
-        const TYPE: &'static str = "AWS::B2BI::Capability";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapabilityRef;
-    }
-
-    /// Typed handle of an `AWS::B2BI::Capability` in the construct tree (see [`crate::Ref`]).
-    pub type CapabilityRef = crate::Ref<Capability>;
-
-    impl CapabilityRef {
-        /// The `CapabilityArn` attribute (`Fn::GetAtt`).
-        pub fn capability_arn(&self) -> Value<String> {
-            self.get_att("CapabilityArn")
-        }
-
-        /// The `CapabilityId` attribute (`Fn::GetAtt`).
-        pub fn capability_id(&self) -> Value<String> {
-            self.get_att("CapabilityId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-    }
 }
 
 /// `AWS::B2BI::Partnership`: [`Partnership`], its property types and its typed handle.
 pub mod partnership {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -951,6 +962,48 @@ pub mod partnership {
             v.check("ProfileId", &self.profile_id, &RULE_5);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Partnership {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Partnership", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Partnership {
+        const TYPE: &'static str = "AWS::B2BI::Partnership";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PartnershipRef;
+    }
+
+    /// Typed handle of an `AWS::B2BI::Partnership` in the construct tree (see [`crate::Ref`]).
+    pub type PartnershipRef = crate::Ref<Partnership>;
+
+    impl PartnershipRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+
+        /// The `PartnershipArn` attribute (`Fn::GetAtt`).
+        pub fn partnership_arn(&self) -> Value<String> {
+            self.get_att("PartnershipArn")
+        }
+
+        /// The `PartnershipId` attribute (`Fn::GetAtt`).
+        pub fn partnership_id(&self) -> Value<String> {
+            self.get_att("PartnershipId")
+        }
+
+        /// The `TradingPartnerId` attribute (`Fn::GetAtt`).
+        pub fn trading_partner_id(&self) -> Value<String> {
+            self.get_att("TradingPartnerId")
         }
     }
 
@@ -1394,84 +1447,12 @@ pub mod partnership {
             v.check("WrapBy", &self.wrap_by, &RULE_28);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Partnership {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Partnership", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Partnership {
-        const TYPE: &'static str = "AWS::B2BI::Partnership";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PartnershipRef;
-    }
-
-    /// Typed handle of an `AWS::B2BI::Partnership` in the construct tree (see [`crate::Ref`]).
-    pub type PartnershipRef = crate::Ref<Partnership>;
-
-    impl PartnershipRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `PartnershipArn` attribute (`Fn::GetAtt`).
-        pub fn partnership_arn(&self) -> Value<String> {
-            self.get_att("PartnershipArn")
-        }
-
-        /// The `PartnershipId` attribute (`Fn::GetAtt`).
-        pub fn partnership_id(&self) -> Value<String> {
-            self.get_att("PartnershipId")
-        }
-
-        /// The `TradingPartnerId` attribute (`Fn::GetAtt`).
-        pub fn trading_partner_id(&self) -> Value<String> {
-            self.get_att("TradingPartnerId")
-        }
-    }
 }
 
 /// `AWS::B2BI::Profile`: [`Profile`], its property types and its typed handle.
 pub mod profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1530,38 +1511,6 @@ pub mod profile {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for Profile {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Profile", self, f)
@@ -1607,6 +1556,8 @@ pub mod profile {
 
 /// `AWS::B2BI::Transformer`: [`Transformer`], its property types and its typed handle.
 pub mod transformer {
+    pub use super::shared_::{EdiType, Tag, X12Details};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1682,60 +1633,40 @@ pub mod transformer {
         }
     }
 
-    #[derive(Clone)]
-    pub struct EdiType {
-        pub x12_details: Value<X12Details>,
-    }
-
-    impl EdiType {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(x12_details: impl Into<Value<X12Details>>) -> Self {
-            Self {
-                x12_details: x12_details.into(),
-            }
+    impl std::fmt::Debug for Transformer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Transformer", self, f)
         }
     }
 
-    impl ToRaw for EdiType {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("X12Details", &self.x12_details);
-            o.build()
+    impl strata_core::Resource for Transformer {
+        const TYPE: &'static str = "AWS::B2BI::Transformer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransformerRef;
+    }
+
+    /// Typed handle of an `AWS::B2BI::Transformer` in the construct tree (see [`crate::Ref`]).
+    pub type TransformerRef = crate::Ref<Transformer>;
+
+    impl TransformerRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
-    }
 
-    impl Validate for EdiType {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("X12Details", &self.x12_details);
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
         }
-    }
 
-    #[derive(Clone, Default)]
-    pub struct X12Details {
-        pub transaction_set: Option<Value<String>>,
-        pub version: Option<Value<String>>,
-    }
-
-    impl X12Details {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+        /// The `TransformerArn` attribute (`Fn::GetAtt`).
+        pub fn transformer_arn(&self) -> Value<String> {
+            self.get_att("TransformerArn")
         }
-    }
 
-    impl ToRaw for X12Details {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TransactionSet", &self.transaction_set);
-            o.opt("Version", &self.version);
-            o.build()
-        }
-    }
-
-    impl Validate for X12Details {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TransactionSet", &self.transaction_set, &RULE_8);
-            v.check("Version", &self.version, &RULE_9);
+        /// The `TransformerId` attribute (`Fn::GetAtt`).
+        pub fn transformer_id(&self) -> Value<String> {
+            self.get_att("TransformerId")
         }
     }
 
@@ -2190,75 +2121,6 @@ pub mod transformer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Input", &self.input, &RULE_7);
             v.check("Output", &self.output, &RULE_7);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Transformer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Transformer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Transformer {
-        const TYPE: &'static str = "AWS::B2BI::Transformer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransformerRef;
-    }
-
-    /// Typed handle of an `AWS::B2BI::Transformer` in the construct tree (see [`crate::Ref`]).
-    pub type TransformerRef = crate::Ref<Transformer>;
-
-    impl TransformerRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `TransformerArn` attribute (`Fn::GetAtt`).
-        pub fn transformer_arn(&self) -> Value<String> {
-            self.get_att("TransformerArn")
-        }
-
-        /// The `TransformerId` attribute (`Fn::GetAtt`).
-        pub fn transformer_id(&self) -> Value<String> {
-            self.get_att("TransformerId")
         }
     }
 }

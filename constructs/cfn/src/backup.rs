@@ -90,6 +90,73 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct NotificationObjectType {
+        pub backup_vault_events: Value<Vec<Value<String>>>,
+        pub sns_topic_arn: Value<String>,
+    }
+
+    impl NotificationObjectType {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            backup_vault_events: impl Into<Value<Vec<Value<String>>>>,
+            sns_topic_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                backup_vault_events: backup_vault_events.into(),
+                sns_topic_arn: sns_topic_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for NotificationObjectType {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("BackupVaultEvents", &self.backup_vault_events);
+            o.req("SNSTopicArn", &self.sns_topic_arn);
+            o.build()
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Option<Value<String>>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::Backup::BackupPlan`: [`BackupPlan`], its property types and its typed handle.
 pub mod backup_plan {
     use super::rules_::*;
@@ -124,6 +191,38 @@ pub mod backup_plan {
     impl Validate for BackupPlan {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("BackupPlan", &self.backup_plan);
+        }
+    }
+
+    impl std::fmt::Debug for BackupPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BackupPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BackupPlan {
+        const TYPE: &'static str = "AWS::Backup::BackupPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("BackupPlanTags");
+        type Ref = BackupPlanRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::BackupPlan` in the construct tree (see [`crate::Ref`]).
+    pub type BackupPlanRef = crate::Ref<BackupPlan>;
+
+    impl BackupPlanRef {
+        /// The `BackupPlanId` attribute (`Fn::GetAtt`).
+        pub fn backup_plan_id(&self) -> Value<String> {
+            self.get_att("BackupPlanId")
+        }
+
+        /// The `VersionId` attribute (`Fn::GetAtt`).
+        pub fn version_id(&self) -> Value<String> {
+            self.get_att("VersionId")
+        }
+
+        /// The `BackupPlanArn` attribute (`Fn::GetAtt`).
+        pub fn backup_plan_arn(&self) -> Value<String> {
+            self.get_att("BackupPlanArn")
         }
     }
 
@@ -420,38 +519,6 @@ pub mod backup_plan {
             v.check_items("ResourceTypes", &self.resource_types, &RULE_1, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for BackupPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BackupPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BackupPlan {
-        const TYPE: &'static str = "AWS::Backup::BackupPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("BackupPlanTags");
-        type Ref = BackupPlanRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::BackupPlan` in the construct tree (see [`crate::Ref`]).
-    pub type BackupPlanRef = crate::Ref<BackupPlan>;
-
-    impl BackupPlanRef {
-        /// The `BackupPlanId` attribute (`Fn::GetAtt`).
-        pub fn backup_plan_id(&self) -> Value<String> {
-            self.get_att("BackupPlanId")
-        }
-
-        /// The `VersionId` attribute (`Fn::GetAtt`).
-        pub fn version_id(&self) -> Value<String> {
-            self.get_att("VersionId")
-        }
-
-        /// The `BackupPlanArn` attribute (`Fn::GetAtt`).
-        pub fn backup_plan_arn(&self) -> Value<String> {
-            self.get_att("BackupPlanArn")
-        }
-    }
 }
 
 /// `AWS::Backup::BackupSelection`: [`BackupSelection`], its property types and its typed handle.
@@ -491,6 +558,33 @@ pub mod backup_selection {
     impl Validate for BackupSelection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("BackupSelection", &self.backup_selection);
+        }
+    }
+
+    impl std::fmt::Debug for BackupSelection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BackupSelection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BackupSelection {
+        const TYPE: &'static str = "AWS::Backup::BackupSelection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = BackupSelectionRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::BackupSelection` in the construct tree (see [`crate::Ref`]).
+    pub type BackupSelectionRef = crate::Ref<BackupSelection>;
+
+    impl BackupSelectionRef {
+        /// The `SelectionId` attribute (`Fn::GetAtt`).
+        pub fn selection_id(&self) -> Value<String> {
+            self.get_att("SelectionId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -619,37 +713,12 @@ pub mod backup_selection {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for BackupSelection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BackupSelection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BackupSelection {
-        const TYPE: &'static str = "AWS::Backup::BackupSelection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = BackupSelectionRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::BackupSelection` in the construct tree (see [`crate::Ref`]).
-    pub type BackupSelectionRef = crate::Ref<BackupSelection>;
-
-    impl BackupSelectionRef {
-        /// The `SelectionId` attribute (`Fn::GetAtt`).
-        pub fn selection_id(&self) -> Value<String> {
-            self.get_att("SelectionId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::Backup::BackupVault`: [`BackupVault`], its property types and its typed handle.
 pub mod backup_vault {
+    pub use super::shared_::NotificationObjectType;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -697,6 +766,28 @@ pub mod backup_vault {
         }
     }
 
+    impl std::fmt::Debug for BackupVault {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BackupVault", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BackupVault {
+        const TYPE: &'static str = "AWS::Backup::BackupVault";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("BackupVaultTags");
+        type Ref = BackupVaultRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::BackupVault` in the construct tree (see [`crate::Ref`]).
+    pub type BackupVaultRef = crate::Ref<BackupVault>;
+
+    impl BackupVaultRef {
+        /// The `BackupVaultArn` attribute (`Fn::GetAtt`).
+        pub fn backup_vault_arn(&self) -> Value<String> {
+            self.get_att("BackupVaultArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LockConfigurationType {
         pub changeable_for_days: Option<Value<i64>>,
@@ -724,60 +815,12 @@ pub mod backup_vault {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct NotificationObjectType {
-        pub backup_vault_events: Value<Vec<Value<String>>>,
-        pub sns_topic_arn: Value<String>,
-    }
-
-    impl NotificationObjectType {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            backup_vault_events: impl Into<Value<Vec<Value<String>>>>,
-            sns_topic_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                backup_vault_events: backup_vault_events.into(),
-                sns_topic_arn: sns_topic_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for NotificationObjectType {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("BackupVaultEvents", &self.backup_vault_events);
-            o.req("SNSTopicArn", &self.sns_topic_arn);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for BackupVault {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BackupVault", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BackupVault {
-        const TYPE: &'static str = "AWS::Backup::BackupVault";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("BackupVaultTags");
-        type Ref = BackupVaultRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::BackupVault` in the construct tree (see [`crate::Ref`]).
-    pub type BackupVaultRef = crate::Ref<BackupVault>;
-
-    impl BackupVaultRef {
-        /// The `BackupVaultArn` attribute (`Fn::GetAtt`).
-        pub fn backup_vault_arn(&self) -> Value<String> {
-            self.get_att("BackupVaultArn")
-        }
-    }
 }
 
 /// `AWS::Backup::Framework`: [`Framework`], its property types and its typed handle.
 pub mod framework {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -823,6 +866,43 @@ pub mod framework {
             v.check("FrameworkDescription", &self.framework_description, &RULE_6);
             v.check("FrameworkName", &self.framework_name, &RULE_7);
             v.nested("FrameworkTags", &self.framework_tags);
+        }
+    }
+
+    impl std::fmt::Debug for Framework {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Framework", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Framework {
+        const TYPE: &'static str = "AWS::Backup::Framework";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("FrameworkTags");
+        type Ref = FrameworkRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::Framework` in the construct tree (see [`crate::Ref`]).
+    pub type FrameworkRef = crate::Ref<Framework>;
+
+    impl FrameworkRef {
+        /// The `FrameworkArn` attribute (`Fn::GetAtt`).
+        pub fn framework_arn(&self) -> Value<String> {
+            self.get_att("FrameworkArn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `FrameworkStatus` attribute (`Fn::GetAtt`).
+        pub fn framework_status(&self) -> Value<String> {
+            self.get_att("FrameworkStatus")
+        }
+
+        /// The `DeploymentStatus` attribute (`Fn::GetAtt`).
+        pub fn deployment_status(&self) -> Value<String> {
+            self.get_att("DeploymentStatus")
         }
     }
 
@@ -929,75 +1009,6 @@ pub mod framework {
             v.nested("Tags", &self.tags);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Option<Value<String>>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Framework {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Framework", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Framework {
-        const TYPE: &'static str = "AWS::Backup::Framework";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("FrameworkTags");
-        type Ref = FrameworkRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::Framework` in the construct tree (see [`crate::Ref`]).
-    pub type FrameworkRef = crate::Ref<Framework>;
-
-    impl FrameworkRef {
-        /// The `FrameworkArn` attribute (`Fn::GetAtt`).
-        pub fn framework_arn(&self) -> Value<String> {
-            self.get_att("FrameworkArn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `FrameworkStatus` attribute (`Fn::GetAtt`).
-        pub fn framework_status(&self) -> Value<String> {
-            self.get_att("FrameworkStatus")
-        }
-
-        /// The `DeploymentStatus` attribute (`Fn::GetAtt`).
-        pub fn deployment_status(&self) -> Value<String> {
-            self.get_att("DeploymentStatus")
-        }
-    }
 }
 
 /// `AWS::Backup::LegalHold`: [`LegalHold`], its property types and its typed handle.
@@ -1046,6 +1057,43 @@ pub mod legal_hold {
 
     impl Validate for LegalHold {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for LegalHold {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LegalHold", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LegalHold {
+        const TYPE: &'static str = "AWS::Backup::LegalHold";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LegalHoldRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::LegalHold` in the construct tree (see [`crate::Ref`]).
+    pub type LegalHoldRef = crate::Ref<LegalHold>;
+
+    impl LegalHoldRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `LegalHoldId` attribute (`Fn::GetAtt`).
+        pub fn legal_hold_id(&self) -> Value<String> {
+            self.get_att("LegalHoldId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
     }
 
     /// The criteria to assign a set of resources, such as resource types or backup vaults.
@@ -1130,47 +1178,12 @@ pub mod legal_hold {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for LegalHold {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LegalHold", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LegalHold {
-        const TYPE: &'static str = "AWS::Backup::LegalHold";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LegalHoldRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::LegalHold` in the construct tree (see [`crate::Ref`]).
-    pub type LegalHoldRef = crate::Ref<LegalHold>;
-
-    impl LegalHoldRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LegalHoldId` attribute (`Fn::GetAtt`).
-        pub fn legal_hold_id(&self) -> Value<String> {
-            self.get_att("LegalHoldId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-    }
 }
 
 /// `AWS::Backup::LogicallyAirGappedBackupVault`: [`LogicallyAirGappedBackupVault`], its property types and its typed handle.
 pub mod logically_air_gapped_backup_vault {
+    pub use super::shared_::NotificationObjectType;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1228,34 +1241,6 @@ pub mod logically_air_gapped_backup_vault {
         }
     }
 
-    #[derive(Clone)]
-    pub struct NotificationObjectType {
-        pub backup_vault_events: Value<Vec<Value<String>>>,
-        pub sns_topic_arn: Value<String>,
-    }
-
-    impl NotificationObjectType {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            backup_vault_events: impl Into<Value<Vec<Value<String>>>>,
-            sns_topic_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                backup_vault_events: backup_vault_events.into(),
-                sns_topic_arn: sns_topic_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for NotificationObjectType {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("BackupVaultEvents", &self.backup_vault_events);
-            o.req("SNSTopicArn", &self.sns_topic_arn);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for LogicallyAirGappedBackupVault {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LogicallyAirGappedBackupVault", self, f)
@@ -1291,6 +1276,8 @@ pub mod logically_air_gapped_backup_vault {
 
 /// `AWS::Backup::ReportPlan`: [`ReportPlan`], its property types and its typed handle.
 pub mod report_plan {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1349,6 +1336,28 @@ pub mod report_plan {
         }
     }
 
+    impl std::fmt::Debug for ReportPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReportPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReportPlan {
+        const TYPE: &'static str = "AWS::Backup::ReportPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ReportPlanTags");
+        type Ref = ReportPlanRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::ReportPlan` in the construct tree (see [`crate::Ref`]).
+    pub type ReportPlanRef = crate::Ref<ReportPlan>;
+
+    impl ReportPlanRef {
+        /// The `ReportPlanArn` attribute (`Fn::GetAtt`).
+        pub fn report_plan_arn(&self) -> Value<String> {
+            self.get_att("ReportPlanArn")
+        }
+    }
+
     /// A structure that contains information about where and how to deliver your reports, specifically your Amazon S3 bucket name, S3 key prefix, and the formats of your reports.
     #[derive(Clone)]
     pub struct ReportDeliveryChannel {
@@ -1378,38 +1387,6 @@ pub mod report_plan {
             o.req("S3BucketName", &self.s3_bucket_name);
             o.opt("S3KeyPrefix", &self.s3_key_prefix);
             o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Option<Value<String>>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -1450,28 +1427,6 @@ pub mod report_plan {
             o.opt("Regions", &self.regions);
             o.req("ReportTemplate", &self.report_template);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ReportPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReportPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReportPlan {
-        const TYPE: &'static str = "AWS::Backup::ReportPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ReportPlanTags");
-        type Ref = ReportPlanRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::ReportPlan` in the construct tree (see [`crate::Ref`]).
-    pub type ReportPlanRef = crate::Ref<ReportPlan>;
-
-    impl ReportPlanRef {
-        /// The `ReportPlanArn` attribute (`Fn::GetAtt`).
-        pub fn report_plan_arn(&self) -> Value<String> {
-            self.get_att("ReportPlanArn")
         }
     }
 }
@@ -1530,6 +1485,28 @@ pub mod restore_testing_plan {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RecoveryPointSelection", &self.recovery_point_selection);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RestoreTestingPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RestoreTestingPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RestoreTestingPlan {
+        const TYPE: &'static str = "AWS::Backup::RestoreTestingPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RestoreTestingPlanRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::RestoreTestingPlan` in the construct tree (see [`crate::Ref`]).
+    pub type RestoreTestingPlanRef = crate::Ref<RestoreTestingPlan>;
+
+    impl RestoreTestingPlanRef {
+        /// The `RestoreTestingPlanArn` attribute (`Fn::GetAtt`).
+        pub fn restore_testing_plan_arn(&self) -> Value<String> {
+            self.get_att("RestoreTestingPlanArn")
         }
     }
 
@@ -1616,28 +1593,6 @@ pub mod restore_testing_plan {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for RestoreTestingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RestoreTestingPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RestoreTestingPlan {
-        const TYPE: &'static str = "AWS::Backup::RestoreTestingPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RestoreTestingPlanRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::RestoreTestingPlan` in the construct tree (see [`crate::Ref`]).
-    pub type RestoreTestingPlanRef = crate::Ref<RestoreTestingPlan>;
-
-    impl RestoreTestingPlanRef {
-        /// The `RestoreTestingPlanArn` attribute (`Fn::GetAtt`).
-        pub fn restore_testing_plan_arn(&self) -> Value<String> {
-            self.get_att("RestoreTestingPlanArn")
-        }
-    }
 }
 
 /// `AWS::Backup::RestoreTestingSelection`: [`RestoreTestingSelection`], its property types and its typed handle.
@@ -1703,6 +1658,21 @@ pub mod restore_testing_selection {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RestoreTestingSelection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RestoreTestingSelection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RestoreTestingSelection {
+        const TYPE: &'static str = "AWS::Backup::RestoreTestingSelection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RestoreTestingSelectionRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::RestoreTestingSelection` in the construct tree (see [`crate::Ref`]).
+    pub type RestoreTestingSelectionRef = crate::Ref<RestoreTestingSelection>;
+
     #[derive(Clone, Default)]
     pub struct ProtectedResourceConditions {
         pub string_equals: Option<Value<Vec<Value<KeyValue>>>>,
@@ -1749,21 +1719,6 @@ pub mod restore_testing_selection {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for RestoreTestingSelection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RestoreTestingSelection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RestoreTestingSelection {
-        const TYPE: &'static str = "AWS::Backup::RestoreTestingSelection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RestoreTestingSelectionRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::RestoreTestingSelection` in the construct tree (see [`crate::Ref`]).
-    pub type RestoreTestingSelectionRef = crate::Ref<RestoreTestingSelection>;
 }
 
 /// `AWS::Backup::TieringConfiguration`: [`TieringConfiguration`], its property types and its typed handle.
@@ -1810,6 +1765,38 @@ pub mod tiering_configuration {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for TieringConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TieringConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TieringConfiguration {
+        const TYPE: &'static str = "AWS::Backup::TieringConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("TieringConfigurationTags");
+        type Ref = TieringConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Backup::TieringConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type TieringConfigurationRef = crate::Ref<TieringConfiguration>;
+
+    impl TieringConfigurationRef {
+        /// The `TieringConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn tiering_configuration_arn(&self) -> Value<String> {
+            self.get_att("TieringConfigurationArn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ResourceSelection {
         pub resource_type: Value<String>,
@@ -1842,38 +1829,6 @@ pub mod tiering_configuration {
                 &self.tiering_down_settings_in_days,
             );
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TieringConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TieringConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TieringConfiguration {
-        const TYPE: &'static str = "AWS::Backup::TieringConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("TieringConfigurationTags");
-        type Ref = TieringConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Backup::TieringConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type TieringConfigurationRef = crate::Ref<TieringConfiguration>;
-
-    impl TieringConfigurationRef {
-        /// The `TieringConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn tiering_configuration_arn(&self) -> Value<String> {
-            self.get_att("TieringConfigurationArn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
         }
     }
 }

@@ -114,6 +114,28 @@ pub mod hypervisor {
         }
     }
 
+    impl std::fmt::Debug for Hypervisor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Hypervisor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Hypervisor {
+        const TYPE: &'static str = "AWS::BackupGateway::Hypervisor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = HypervisorRef;
+    }
+
+    /// Typed handle of an `AWS::BackupGateway::Hypervisor` in the construct tree (see [`crate::Ref`]).
+    pub type HypervisorRef = crate::Ref<Hypervisor>;
+
+    impl HypervisorRef {
+        /// The `HypervisorArn` attribute (`Fn::GetAtt`).
+        pub fn hypervisor_arn(&self) -> Value<String> {
+            self.get_att("HypervisorArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -143,28 +165,6 @@ pub mod hypervisor {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Hypervisor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Hypervisor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Hypervisor {
-        const TYPE: &'static str = "AWS::BackupGateway::Hypervisor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = HypervisorRef;
-    }
-
-    /// Typed handle of an `AWS::BackupGateway::Hypervisor` in the construct tree (see [`crate::Ref`]).
-    pub type HypervisorRef = crate::Ref<Hypervisor>;
-
-    impl HypervisorRef {
-        /// The `HypervisorArn` attribute (`Fn::GetAtt`).
-        pub fn hypervisor_arn(&self) -> Value<String> {
-            self.get_att("HypervisorArn")
         }
     }
 }

@@ -177,6 +177,33 @@ pub mod compute_environment {
         }
     }
 
+    impl std::fmt::Debug for ComputeEnvironment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ComputeEnvironment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ComputeEnvironment {
+        const TYPE: &'static str = "AWS::Batch::ComputeEnvironment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ComputeEnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::Batch::ComputeEnvironment` in the construct tree (see [`crate::Ref`]).
+    pub type ComputeEnvironmentRef = crate::Ref<ComputeEnvironment>;
+
+    impl ComputeEnvironmentRef {
+        /// The `ComputeEnvironmentArn` attribute (`Fn::GetAtt`).
+        pub fn compute_environment_arn(&self) -> Value<String> {
+            self.get_att("ComputeEnvironmentArn")
+        }
+
+        /// The `EksConfiguration.AccessEntry.Status` attribute (`Fn::GetAtt`).
+        pub fn eks_configuration_access_entry_status(&self) -> Value<String> {
+            self.get_att("EksConfiguration.AccessEntry.Status")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ComputeResources {
         pub allocation_strategy: Option<Value<String>>,
@@ -731,33 +758,6 @@ pub mod compute_environment {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ComputeEnvironment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ComputeEnvironment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ComputeEnvironment {
-        const TYPE: &'static str = "AWS::Batch::ComputeEnvironment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ComputeEnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::Batch::ComputeEnvironment` in the construct tree (see [`crate::Ref`]).
-    pub type ComputeEnvironmentRef = crate::Ref<ComputeEnvironment>;
-
-    impl ComputeEnvironmentRef {
-        /// The `ComputeEnvironmentArn` attribute (`Fn::GetAtt`).
-        pub fn compute_environment_arn(&self) -> Value<String> {
-            self.get_att("ComputeEnvironmentArn")
-        }
-
-        /// The `EksConfiguration.AccessEntry.Status` attribute (`Fn::GetAtt`).
-        pub fn eks_configuration_access_entry_status(&self) -> Value<String> {
-            self.get_att("EksConfiguration.AccessEntry.Status")
-        }
-    }
 }
 
 /// `AWS::Batch::ConsumableResource`: [`ConsumableResource`], its property types and its typed handle.
@@ -935,6 +935,28 @@ pub mod job_definition {
             v.nested("EksProperties", &self.eks_properties);
             v.check("JobDefinitionName", &self.job_definition_name, &RULE_5);
             v.nested("NodeProperties", &self.node_properties);
+        }
+    }
+
+    impl std::fmt::Debug for JobDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("JobDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for JobDefinition {
+        const TYPE: &'static str = "AWS::Batch::JobDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = JobDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::Batch::JobDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type JobDefinitionRef = crate::Ref<JobDefinition>;
+
+    impl JobDefinitionRef {
+        /// The `JobDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn job_definition_arn(&self) -> Value<String> {
+            self.get_att("JobDefinitionArn")
         }
     }
 
@@ -2484,28 +2506,6 @@ pub mod job_definition {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for JobDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("JobDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for JobDefinition {
-        const TYPE: &'static str = "AWS::Batch::JobDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = JobDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::Batch::JobDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type JobDefinitionRef = crate::Ref<JobDefinition>;
-
-    impl JobDefinitionRef {
-        /// The `JobDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn job_definition_arn(&self) -> Value<String> {
-            self.get_att("JobDefinitionArn")
-        }
-    }
 }
 
 /// `AWS::Batch::JobQueue`: [`JobQueue`], its property types and its typed handle.
@@ -2574,6 +2574,28 @@ pub mod job_queue {
             v.check("Priority", &self.priority, &RULE_8);
             v.check("SchedulingPolicyArn", &self.scheduling_policy_arn, &RULE_6);
             v.check("State", &self.state, &RULE_9);
+        }
+    }
+
+    impl std::fmt::Debug for JobQueue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("JobQueue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for JobQueue {
+        const TYPE: &'static str = "AWS::Batch::JobQueue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = JobQueueRef;
+    }
+
+    /// Typed handle of an `AWS::Batch::JobQueue` in the construct tree (see [`crate::Ref`]).
+    pub type JobQueueRef = crate::Ref<JobQueue>;
+
+    impl JobQueueRef {
+        /// The `JobQueueArn` attribute (`Fn::GetAtt`).
+        pub fn job_queue_arn(&self) -> Value<String> {
+            self.get_att("JobQueueArn")
         }
     }
 
@@ -2675,28 +2697,6 @@ pub mod job_queue {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for JobQueue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("JobQueue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for JobQueue {
-        const TYPE: &'static str = "AWS::Batch::JobQueue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = JobQueueRef;
-    }
-
-    /// Typed handle of an `AWS::Batch::JobQueue` in the construct tree (see [`crate::Ref`]).
-    pub type JobQueueRef = crate::Ref<JobQueue>;
-
-    impl JobQueueRef {
-        /// The `JobQueueArn` attribute (`Fn::GetAtt`).
-        pub fn job_queue_arn(&self) -> Value<String> {
-            self.get_att("JobQueueArn")
-        }
-    }
 }
 
 /// `AWS::Batch::QuotaShare`: [`QuotaShare`], its property types and its typed handle.
@@ -2770,6 +2770,28 @@ pub mod quota_share {
                 &self.resource_sharing_configuration,
             );
             v.check("State", &self.state, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for QuotaShare {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("QuotaShare", self, f)
+        }
+    }
+
+    impl strata_core::Resource for QuotaShare {
+        const TYPE: &'static str = "AWS::Batch::QuotaShare";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = QuotaShareRef;
+    }
+
+    /// Typed handle of an `AWS::Batch::QuotaShare` in the construct tree (see [`crate::Ref`]).
+    pub type QuotaShareRef = crate::Ref<QuotaShare>;
+
+    impl QuotaShareRef {
+        /// The `QuotaShareArn` attribute (`Fn::GetAtt`).
+        pub fn quota_share_arn(&self) -> Value<String> {
+            self.get_att("QuotaShareArn")
         }
     }
 
@@ -2864,28 +2886,6 @@ pub mod quota_share {
             v.check("BorrowLimit", &self.borrow_limit, &RULE_14);
         }
     }
-
-    impl std::fmt::Debug for QuotaShare {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("QuotaShare", self, f)
-        }
-    }
-
-    impl strata_core::Resource for QuotaShare {
-        const TYPE: &'static str = "AWS::Batch::QuotaShare";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = QuotaShareRef;
-    }
-
-    /// Typed handle of an `AWS::Batch::QuotaShare` in the construct tree (see [`crate::Ref`]).
-    pub type QuotaShareRef = crate::Ref<QuotaShare>;
-
-    impl QuotaShareRef {
-        /// The `QuotaShareArn` attribute (`Fn::GetAtt`).
-        pub fn quota_share_arn(&self) -> Value<String> {
-            self.get_att("QuotaShareArn")
-        }
-    }
 }
 
 /// `AWS::Batch::SchedulingPolicy`: [`SchedulingPolicy`], its property types and its typed handle.
@@ -2926,6 +2926,28 @@ pub mod scheduling_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("FairsharePolicy", &self.fairshare_policy);
             v.check("Name", &self.name, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for SchedulingPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SchedulingPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SchedulingPolicy {
+        const TYPE: &'static str = "AWS::Batch::SchedulingPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = SchedulingPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::Batch::SchedulingPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type SchedulingPolicyRef = crate::Ref<SchedulingPolicy>;
+
+    impl SchedulingPolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3014,28 +3036,6 @@ pub mod scheduling_policy {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for SchedulingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SchedulingPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SchedulingPolicy {
-        const TYPE: &'static str = "AWS::Batch::SchedulingPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = SchedulingPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::Batch::SchedulingPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type SchedulingPolicyRef = crate::Ref<SchedulingPolicy>;
-
-    impl SchedulingPolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Batch::ServiceEnvironment`: [`ServiceEnvironment`], its property types and its typed handle.
@@ -3085,28 +3085,6 @@ pub mod service_environment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct CapacityLimit {
-        pub capacity_unit: Option<Value<String>>,
-        pub max_capacity: Option<Value<i64>>,
-    }
-
-    impl CapacityLimit {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CapacityLimit {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CapacityUnit", &self.capacity_unit);
-            o.opt("MaxCapacity", &self.max_capacity);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ServiceEnvironment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ServiceEnvironment", self, f)
@@ -3126,6 +3104,28 @@ pub mod service_environment {
         /// The `ServiceEnvironmentArn` attribute (`Fn::GetAtt`).
         pub fn service_environment_arn(&self) -> Value<String> {
             self.get_att("ServiceEnvironmentArn")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct CapacityLimit {
+        pub capacity_unit: Option<Value<String>>,
+        pub max_capacity: Option<Value<i64>>,
+    }
+
+    impl CapacityLimit {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CapacityLimit {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("CapacityUnit", &self.capacity_unit);
+            o.opt("MaxCapacity", &self.max_capacity);
+            o.build()
         }
     }
 }

@@ -245,6 +245,43 @@ pub mod dashboard {
         }
     }
 
+    impl std::fmt::Debug for Dashboard {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dashboard", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dashboard {
+        const TYPE: &'static str = "AWS::BCM::Dashboard";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DashboardRef;
+    }
+
+    /// Typed handle of an `AWS::BCM::Dashboard` in the construct tree (see [`crate::Ref`]).
+    pub type DashboardRef = crate::Ref<Dashboard>;
+
+    impl DashboardRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -957,43 +994,6 @@ pub mod dashboard {
             v.nested("TimeRange", &self.time_range);
         }
     }
-
-    impl std::fmt::Debug for Dashboard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dashboard", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dashboard {
-        const TYPE: &'static str = "AWS::BCM::Dashboard";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DashboardRef;
-    }
-
-    /// Typed handle of an `AWS::BCM::Dashboard` in the construct tree (see [`crate::Ref`]).
-    pub type DashboardRef = crate::Ref<Dashboard>;
-
-    impl DashboardRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BCM::ScheduledReport`: [`ScheduledReport`], its property types and its typed handle.
@@ -1076,6 +1076,43 @@ pub mod scheduled_report {
             v.nested("Tags", &self.tags);
             v.nested("WidgetDateRangeOverride", &self.widget_date_range_override);
             v.check("WidgetIds", &self.widget_ids, &RULE_20);
+        }
+    }
+
+    impl std::fmt::Debug for ScheduledReport {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScheduledReport", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScheduledReport {
+        const TYPE: &'static str = "AWS::BCM::ScheduledReport";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScheduledReportRef;
+    }
+
+    /// Typed handle of an `AWS::BCM::ScheduledReport` in the construct tree (see [`crate::Ref`]).
+    pub type ScheduledReportRef = crate::Ref<ScheduledReport>;
+
+    impl ScheduledReportRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `HealthStatus` attribute (`Fn::GetAtt`).
+        pub fn health_status(&self) -> Value<String> {
+            self.get_att("HealthStatus")
         }
     }
 
@@ -1255,43 +1292,6 @@ pub mod scheduled_report {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_17);
             v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for ScheduledReport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScheduledReport", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScheduledReport {
-        const TYPE: &'static str = "AWS::BCM::ScheduledReport";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScheduledReportRef;
-    }
-
-    /// Typed handle of an `AWS::BCM::ScheduledReport` in the construct tree (see [`crate::Ref`]).
-    pub type ScheduledReportRef = crate::Ref<ScheduledReport>;
-
-    impl ScheduledReportRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `HealthStatus` attribute (`Fn::GetAtt`).
-        pub fn health_status(&self) -> Value<String> {
-            self.get_att("HealthStatus")
         }
     }
 }

@@ -123,6 +123,33 @@ pub mod export {
         }
     }
 
+    impl std::fmt::Debug for Export {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Export", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Export {
+        const TYPE: &'static str = "AWS::BCMDataExports::Export";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExportRef;
+    }
+
+    /// Typed handle of an `AWS::BCMDataExports::Export` in the construct tree (see [`crate::Ref`]).
+    pub type ExportRef = crate::Ref<Export>;
+
+    impl ExportRef {
+        /// The `ExportArn` attribute (`Fn::GetAtt`).
+        pub fn export_arn(&self) -> Value<String> {
+            self.get_att("ExportArn")
+        }
+
+        /// The `Export.ExportArn` attribute (`Fn::GetAtt`).
+        pub fn export_export_arn(&self) -> Value<String> {
+            self.get_att("Export.ExportArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ExportProperty {
         pub data_query: Value<DataQuery>,
@@ -392,33 +419,6 @@ pub mod export {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_11);
             v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Export {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Export", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Export {
-        const TYPE: &'static str = "AWS::BCMDataExports::Export";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExportRef;
-    }
-
-    /// Typed handle of an `AWS::BCMDataExports::Export` in the construct tree (see [`crate::Ref`]).
-    pub type ExportRef = crate::Ref<Export>;
-
-    impl ExportRef {
-        /// The `ExportArn` attribute (`Fn::GetAtt`).
-        pub fn export_arn(&self) -> Value<String> {
-            self.get_att("ExportArn")
-        }
-
-        /// The `Export.ExportArn` attribute (`Fn::GetAtt`).
-        pub fn export_export_arn(&self) -> Value<String> {
-            self.get_att("Export.ExportArn")
         }
     }
 }

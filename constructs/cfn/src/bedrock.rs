@@ -1544,6 +1544,104 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Definition of the key/value pair for a tag
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Tag Key
+        pub key: Value<String>,
+        /// Tag Value
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_39);
+            v.check("Value", &self.value, &RULE_40);
+        }
+    }
+
+    /// An Amazon S3 location.
+    #[derive(Clone)]
+    pub struct S3Location {
+        /// The location's URI
+        pub uri: Value<String>,
+    }
+
+    impl S3Location {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(uri: impl Into<Value<String>>) -> Self {
+            Self { uri: uri.into() }
+        }
+    }
+
+    impl ToRaw for S3Location {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("URI", &self.uri);
+            o.build()
+        }
+    }
+
+    impl Validate for S3Location {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("URI", &self.uri, &RULE_114);
+        }
+    }
+
+    /// Input variable
+    #[derive(Clone, Default)]
+    pub struct PromptInputVariable {
+        /// Name for an input variable
+        pub name: Option<Value<String>>,
+    }
+
+    impl PromptInputVariable {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for PromptInputVariable {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for PromptInputVariable {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_1);
+        }
+    }
+}
+
 /// `AWS::Bedrock::Agent`: [`Agent`], its property types and its typed handle.
 pub mod agent {
     use super::rules_::*;
@@ -1682,6 +1780,68 @@ pub mod agent {
                 "PromptOverrideConfiguration",
                 &self.prompt_override_configuration,
             );
+        }
+    }
+
+    impl std::fmt::Debug for Agent {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Agent", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Agent {
+        const TYPE: &'static str = "AWS::Bedrock::Agent";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AgentRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::Agent` in the construct tree (see [`crate::Ref`]).
+    pub type AgentRef = crate::Ref<Agent>;
+
+    impl AgentRef {
+        /// The `AgentArn` attribute (`Fn::GetAtt`).
+        pub fn agent_arn(&self) -> Value<String> {
+            self.get_att("AgentArn")
+        }
+
+        /// The `AgentId` attribute (`Fn::GetAtt`).
+        pub fn agent_id(&self) -> Value<String> {
+            self.get_att("AgentId")
+        }
+
+        /// The `AgentStatus` attribute (`Fn::GetAtt`).
+        pub fn agent_status(&self) -> Value<String> {
+            self.get_att("AgentStatus")
+        }
+
+        /// The `AgentVersion` attribute (`Fn::GetAtt`).
+        pub fn agent_version(&self) -> Value<String> {
+            self.get_att("AgentVersion")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `FailureReasons` attribute (`Fn::GetAtt`).
+        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("FailureReasons")
+        }
+
+        /// The `PreparedAt` attribute (`Fn::GetAtt`).
+        pub fn prepared_at(&self) -> Value<String> {
+            self.get_att("PreparedAt")
+        }
+
+        /// The `RecommendedActions` attribute (`Fn::GetAtt`).
+        pub fn recommended_actions(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("RecommendedActions")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2365,68 +2525,6 @@ pub mod agent {
             v.check("TopP", &self.top_p, &RULE_31);
         }
     }
-
-    impl std::fmt::Debug for Agent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Agent", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Agent {
-        const TYPE: &'static str = "AWS::Bedrock::Agent";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AgentRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::Agent` in the construct tree (see [`crate::Ref`]).
-    pub type AgentRef = crate::Ref<Agent>;
-
-    impl AgentRef {
-        /// The `AgentArn` attribute (`Fn::GetAtt`).
-        pub fn agent_arn(&self) -> Value<String> {
-            self.get_att("AgentArn")
-        }
-
-        /// The `AgentId` attribute (`Fn::GetAtt`).
-        pub fn agent_id(&self) -> Value<String> {
-            self.get_att("AgentId")
-        }
-
-        /// The `AgentStatus` attribute (`Fn::GetAtt`).
-        pub fn agent_status(&self) -> Value<String> {
-            self.get_att("AgentStatus")
-        }
-
-        /// The `AgentVersion` attribute (`Fn::GetAtt`).
-        pub fn agent_version(&self) -> Value<String> {
-            self.get_att("AgentVersion")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `FailureReasons` attribute (`Fn::GetAtt`).
-        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("FailureReasons")
-        }
-
-        /// The `PreparedAt` attribute (`Fn::GetAtt`).
-        pub fn prepared_at(&self) -> Value<String> {
-            self.get_att("PreparedAt")
-        }
-
-        /// The `RecommendedActions` attribute (`Fn::GetAtt`).
-        pub fn recommended_actions(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("RecommendedActions")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::Bedrock::AgentAlias`: [`AgentAlias`], its property types and its typed handle.
@@ -2491,36 +2589,6 @@ pub mod agent_alias {
         }
     }
 
-    /// Details about the routing configuration for an Agent alias.
-    #[derive(Clone)]
-    pub struct AgentAliasRoutingConfigurationListItem {
-        /// Agent Version.
-        pub agent_version: Value<String>,
-    }
-
-    impl AgentAliasRoutingConfigurationListItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(agent_version: impl Into<Value<String>>) -> Self {
-            Self {
-                agent_version: agent_version.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AgentAliasRoutingConfigurationListItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AgentVersion", &self.agent_version);
-            o.build()
-        }
-    }
-
-    impl Validate for AgentAliasRoutingConfigurationListItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentVersion", &self.agent_version, &RULE_34);
-        }
-    }
-
     impl std::fmt::Debug for AgentAlias {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("AgentAlias", self, f)
@@ -2567,10 +2635,42 @@ pub mod agent_alias {
             self.get_att("UpdatedAt")
         }
     }
+
+    /// Details about the routing configuration for an Agent alias.
+    #[derive(Clone)]
+    pub struct AgentAliasRoutingConfigurationListItem {
+        /// Agent Version.
+        pub agent_version: Value<String>,
+    }
+
+    impl AgentAliasRoutingConfigurationListItem {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(agent_version: impl Into<Value<String>>) -> Self {
+            Self {
+                agent_version: agent_version.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AgentAliasRoutingConfigurationListItem {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("AgentVersion", &self.agent_version);
+            o.build()
+        }
+    }
+
+    impl Validate for AgentAliasRoutingConfigurationListItem {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AgentVersion", &self.agent_version, &RULE_34);
+        }
+    }
 }
 
 /// `AWS::Bedrock::ApplicationInferenceProfile`: [`ApplicationInferenceProfile`], its property types and its typed handle.
 pub mod application_inference_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2619,70 +2719,6 @@ pub mod application_inference_profile {
             v.nested("ModelSource", &self.model_source);
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct InferenceProfileModelSource {
-        /// Source arns for a custom inference profile to copy its regional load balancing config from. This
-        pub copy_from: Value<String>,
-    }
-
-    impl InferenceProfileModelSource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(copy_from: impl Into<Value<String>>) -> Self {
-            Self {
-                copy_from: copy_from.into(),
-            }
-        }
-    }
-
-    impl ToRaw for InferenceProfileModelSource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("CopyFrom", &self.copy_from);
-            o.build()
-        }
-    }
-
-    impl Validate for InferenceProfileModelSource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CopyFrom", &self.copy_from, &RULE_38);
-        }
-    }
-
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag Key
-        pub key: Value<String>,
-        /// Tag Value
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
         }
     }
 
@@ -2742,10 +2778,41 @@ pub mod application_inference_profile {
             self.get_att("UpdatedAt")
         }
     }
+
+    #[derive(Clone)]
+    pub struct InferenceProfileModelSource {
+        /// Source arns for a custom inference profile to copy its regional load balancing config from. This
+        pub copy_from: Value<String>,
+    }
+
+    impl InferenceProfileModelSource {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(copy_from: impl Into<Value<String>>) -> Self {
+            Self {
+                copy_from: copy_from.into(),
+            }
+        }
+    }
+
+    impl ToRaw for InferenceProfileModelSource {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("CopyFrom", &self.copy_from);
+            o.build()
+        }
+    }
+
+    impl Validate for InferenceProfileModelSource {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("CopyFrom", &self.copy_from, &RULE_38);
+        }
+    }
 }
 
 /// `AWS::Bedrock::AutomatedReasoningPolicy`: [`AutomatedReasoningPolicy`], its property types and its typed handle.
 pub mod automated_reasoning_policy {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2795,6 +2862,58 @@ pub mod automated_reasoning_policy {
             v.nested("PolicyDefinition", &self.policy_definition);
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AutomatedReasoningPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AutomatedReasoningPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AutomatedReasoningPolicy {
+        const TYPE: &'static str = "AWS::Bedrock::AutomatedReasoningPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AutomatedReasoningPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::AutomatedReasoningPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type AutomatedReasoningPolicyRef = crate::Ref<AutomatedReasoningPolicy>;
+
+    impl AutomatedReasoningPolicyRef {
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `PolicyId` attribute (`Fn::GetAtt`).
+        pub fn policy_id(&self) -> Value<String> {
+            self.get_att("PolicyId")
+        }
+
+        /// The `PolicyArn` attribute (`Fn::GetAtt`).
+        pub fn policy_arn(&self) -> Value<String> {
+            self.get_att("PolicyArn")
+        }
+
+        /// The `DefinitionHash` attribute (`Fn::GetAtt`).
+        pub fn definition_hash(&self) -> Value<String> {
+            self.get_att("DefinitionHash")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
+        pub fn kms_key_arn(&self) -> Value<String> {
+            self.get_att("KmsKeyArn")
         }
     }
 
@@ -2997,97 +3116,12 @@ pub mod automated_reasoning_policy {
             v.check("Type", &self.r#type, &RULE_48);
         }
     }
-
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag Key
-        pub key: Value<String>,
-        /// Tag Value
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
-    impl std::fmt::Debug for AutomatedReasoningPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AutomatedReasoningPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AutomatedReasoningPolicy {
-        const TYPE: &'static str = "AWS::Bedrock::AutomatedReasoningPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AutomatedReasoningPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::AutomatedReasoningPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type AutomatedReasoningPolicyRef = crate::Ref<AutomatedReasoningPolicy>;
-
-    impl AutomatedReasoningPolicyRef {
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `PolicyId` attribute (`Fn::GetAtt`).
-        pub fn policy_id(&self) -> Value<String> {
-            self.get_att("PolicyId")
-        }
-
-        /// The `PolicyArn` attribute (`Fn::GetAtt`).
-        pub fn policy_arn(&self) -> Value<String> {
-            self.get_att("PolicyArn")
-        }
-
-        /// The `DefinitionHash` attribute (`Fn::GetAtt`).
-        pub fn definition_hash(&self) -> Value<String> {
-            self.get_att("DefinitionHash")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
-        pub fn kms_key_arn(&self) -> Value<String> {
-            self.get_att("KmsKeyArn")
-        }
-    }
 }
 
 /// `AWS::Bedrock::AutomatedReasoningPolicyVersion`: [`AutomatedReasoningPolicyVersion`], its property types and its typed handle.
 pub mod automated_reasoning_policy_version {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3133,41 +3167,6 @@ pub mod automated_reasoning_policy_version {
             v.check("PolicyArn", &self.policy_arn, &RULE_51);
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag Key
-        pub key: Value<String>,
-        /// Tag Value
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
         }
     }
 
@@ -3287,41 +3286,6 @@ pub mod blueprint {
         }
     }
 
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Key for the tag
-        pub key: Value<String>,
-        /// Value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
     impl std::fmt::Debug for Blueprint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Blueprint", self, f)
@@ -3356,6 +3320,41 @@ pub mod blueprint {
         /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
         pub fn last_modified_time(&self) -> Value<String> {
             self.get_att("LastModifiedTime")
+        }
+    }
+
+    /// Definition of the key/value pair for a tag
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Key for the tag
+        pub key: Value<String>,
+        /// Value for the tag
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_39);
+            v.check("Value", &self.value, &RULE_40);
         }
     }
 }
@@ -3407,6 +3406,43 @@ pub mod data_automation_library {
             v.check("LibraryName", &self.library_name, &RULE_52);
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataAutomationLibrary {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataAutomationLibrary", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataAutomationLibrary {
+        const TYPE: &'static str = "AWS::Bedrock::DataAutomationLibrary";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataAutomationLibraryRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::DataAutomationLibrary` in the construct tree (see [`crate::Ref`]).
+    pub type DataAutomationLibraryRef = crate::Ref<DataAutomationLibrary>;
+
+    impl DataAutomationLibraryRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `EntityTypes` attribute (`Fn::GetAtt`).
+        pub fn entity_types(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("EntityTypes")
+        }
+
+        /// The `LibraryArn` attribute (`Fn::GetAtt`).
+        pub fn library_arn(&self) -> Value<String> {
+            self.get_att("LibraryArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -3475,43 +3511,6 @@ pub mod data_automation_library {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_39);
             v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
-    impl std::fmt::Debug for DataAutomationLibrary {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataAutomationLibrary", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataAutomationLibrary {
-        const TYPE: &'static str = "AWS::Bedrock::DataAutomationLibrary";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataAutomationLibraryRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::DataAutomationLibrary` in the construct tree (see [`crate::Ref`]).
-    pub type DataAutomationLibraryRef = crate::Ref<DataAutomationLibrary>;
-
-    impl DataAutomationLibraryRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `EntityTypes` attribute (`Fn::GetAtt`).
-        pub fn entity_types(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("EntityTypes")
-        }
-
-        /// The `LibraryArn` attribute (`Fn::GetAtt`).
-        pub fn library_arn(&self) -> Value<String> {
-            self.get_att("LibraryArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -3596,6 +3595,48 @@ pub mod data_automation_project {
             );
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataAutomationProject {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataAutomationProject", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataAutomationProject {
+        const TYPE: &'static str = "AWS::Bedrock::DataAutomationProject";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataAutomationProjectRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::DataAutomationProject` in the construct tree (see [`crate::Ref`]).
+    pub type DataAutomationProjectRef = crate::Ref<DataAutomationProject>;
+
+    impl DataAutomationProjectRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `ProjectArn` attribute (`Fn::GetAtt`).
+        pub fn project_arn(&self) -> Value<String> {
+            self.get_att("ProjectArn")
+        }
+
+        /// The `ProjectStage` attribute (`Fn::GetAtt`).
+        pub fn project_stage(&self) -> Value<String> {
+            self.get_att("ProjectStage")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -4892,52 +4933,12 @@ pub mod data_automation_project {
             v.check("Value", &self.value, &RULE_40);
         }
     }
-
-    impl std::fmt::Debug for DataAutomationProject {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataAutomationProject", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataAutomationProject {
-        const TYPE: &'static str = "AWS::Bedrock::DataAutomationProject";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataAutomationProjectRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::DataAutomationProject` in the construct tree (see [`crate::Ref`]).
-    pub type DataAutomationProjectRef = crate::Ref<DataAutomationProject>;
-
-    impl DataAutomationProjectRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `ProjectArn` attribute (`Fn::GetAtt`).
-        pub fn project_arn(&self) -> Value<String> {
-            self.get_att("ProjectArn")
-        }
-
-        /// The `ProjectStage` attribute (`Fn::GetAtt`).
-        pub fn project_stage(&self) -> Value<String> {
-            self.get_att("ProjectStage")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Bedrock::DataSource`: [`DataSource`], its property types and its typed handle.
 pub mod data_source {
+    pub use super::shared_::S3Location;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5010,6 +5011,57 @@ pub mod data_source {
                 "VectorIngestionConfiguration",
                 &self.vector_ingestion_configuration,
             );
+        }
+    }
+
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::Bedrock::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `DataSourceId` attribute (`Fn::GetAtt`).
+        pub fn data_source_id(&self) -> Value<String> {
+            self.get_att("DataSourceId")
+        }
+
+        /// The `DataSourceStatus` attribute (`Fn::GetAtt`).
+        pub fn data_source_status(&self) -> Value<String> {
+            self.get_att("DataSourceStatus")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `FailureReasons` attribute (`Fn::GetAtt`).
+        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("FailureReasons")
+        }
+
+        /// The `DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader` attribute (`Fn::GetAtt`).
+        pub fn data_source_configuration_web_configuration_crawler_configuration_user_agent_header(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader",
+            )
         }
     }
 
@@ -6627,34 +6679,6 @@ pub mod data_source {
         }
     }
 
-    /// An Amazon S3 location.
-    #[derive(Clone)]
-    pub struct S3Location {
-        /// The location's URI
-        pub uri: Value<String>,
-    }
-
-    impl S3Location {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(uri: impl Into<Value<String>>) -> Self {
-            Self { uri: uri.into() }
-        }
-    }
-
-    impl ToRaw for S3Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("URI", &self.uri);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Location {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("URI", &self.uri, &RULE_114);
-        }
-    }
-
     /// A Lambda function that processes documents.
     #[derive(Clone)]
     pub struct Transformation {
@@ -6903,57 +6927,6 @@ pub mod data_source {
             v.check("ParsingPromptText", &self.parsing_prompt_text, &RULE_119);
         }
     }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::Bedrock::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `DataSourceId` attribute (`Fn::GetAtt`).
-        pub fn data_source_id(&self) -> Value<String> {
-            self.get_att("DataSourceId")
-        }
-
-        /// The `DataSourceStatus` attribute (`Fn::GetAtt`).
-        pub fn data_source_status(&self) -> Value<String> {
-            self.get_att("DataSourceStatus")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `FailureReasons` attribute (`Fn::GetAtt`).
-        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("FailureReasons")
-        }
-
-        /// The `DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader` attribute (`Fn::GetAtt`).
-        pub fn data_source_configuration_web_configuration_crawler_configuration_user_agent_header(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader",
-            )
-        }
-    }
 }
 
 /// `AWS::Bedrock::EnforcedGuardrailConfiguration`: [`EnforcedGuardrailConfiguration`], its property types and its typed handle.
@@ -7004,6 +6977,63 @@ pub mod enforced_guardrail_configuration {
             v.check("GuardrailVersion", &self.guardrail_version, &RULE_120);
             v.nested("ModelEnforcement", &self.model_enforcement);
             v.nested("SelectiveContentGuarding", &self.selective_content_guarding);
+        }
+    }
+
+    impl std::fmt::Debug for EnforcedGuardrailConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EnforcedGuardrailConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EnforcedGuardrailConfiguration {
+        const TYPE: &'static str = "AWS::Bedrock::EnforcedGuardrailConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EnforcedGuardrailConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::EnforcedGuardrailConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type EnforcedGuardrailConfigurationRef = crate::Ref<EnforcedGuardrailConfiguration>;
+
+    impl EnforcedGuardrailConfigurationRef {
+        /// The `ConfigId` attribute (`Fn::GetAtt`).
+        pub fn config_id(&self) -> Value<String> {
+            self.get_att("ConfigId")
+        }
+
+        /// The `GuardrailArn` attribute (`Fn::GetAtt`).
+        pub fn guardrail_arn(&self) -> Value<String> {
+            self.get_att("GuardrailArn")
+        }
+
+        /// The `GuardrailId` attribute (`Fn::GetAtt`).
+        pub fn guardrail_id(&self) -> Value<String> {
+            self.get_att("GuardrailId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `UpdatedBy` attribute (`Fn::GetAtt`).
+        pub fn updated_by(&self) -> Value<String> {
+            self.get_att("UpdatedBy")
+        }
+
+        /// The `Owner` attribute (`Fn::GetAtt`).
+        pub fn owner(&self) -> Value<String> {
+            self.get_att("Owner")
         }
     }
 
@@ -7086,67 +7116,12 @@ pub mod enforced_guardrail_configuration {
             v.check("System", &self.system, &RULE_124);
         }
     }
-
-    impl std::fmt::Debug for EnforcedGuardrailConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EnforcedGuardrailConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EnforcedGuardrailConfiguration {
-        const TYPE: &'static str = "AWS::Bedrock::EnforcedGuardrailConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EnforcedGuardrailConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::EnforcedGuardrailConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type EnforcedGuardrailConfigurationRef = crate::Ref<EnforcedGuardrailConfiguration>;
-
-    impl EnforcedGuardrailConfigurationRef {
-        /// The `ConfigId` attribute (`Fn::GetAtt`).
-        pub fn config_id(&self) -> Value<String> {
-            self.get_att("ConfigId")
-        }
-
-        /// The `GuardrailArn` attribute (`Fn::GetAtt`).
-        pub fn guardrail_arn(&self) -> Value<String> {
-            self.get_att("GuardrailArn")
-        }
-
-        /// The `GuardrailId` attribute (`Fn::GetAtt`).
-        pub fn guardrail_id(&self) -> Value<String> {
-            self.get_att("GuardrailId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `UpdatedBy` attribute (`Fn::GetAtt`).
-        pub fn updated_by(&self) -> Value<String> {
-            self.get_att("UpdatedBy")
-        }
-
-        /// The `Owner` attribute (`Fn::GetAtt`).
-        pub fn owner(&self) -> Value<String> {
-            self.get_att("Owner")
-        }
-    }
 }
 
 /// `AWS::Bedrock::Flow`: [`Flow`], its property types and its typed handle.
 pub mod flow {
+    pub use super::shared_::PromptInputVariable;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -7224,6 +7199,58 @@ pub mod flow {
             v.check("Description", &self.description, &RULE_4);
             v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_127);
             v.check("Name", &self.name, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for Flow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Flow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Flow {
+        const TYPE: &'static str = "AWS::Bedrock::Flow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = FlowRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::Flow` in the construct tree (see [`crate::Ref`]).
+    pub type FlowRef = crate::Ref<Flow>;
+
+    impl FlowRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `Validations` attribute (`Fn::GetAtt`).
+        pub fn validations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Validations")
         }
     }
 
@@ -8308,34 +8335,6 @@ pub mod flow {
         }
     }
 
-    /// Input variable
-    #[derive(Clone, Default)]
-    pub struct PromptInputVariable {
-        /// Name for an input variable
-        pub name: Option<Value<String>>,
-    }
-
-    impl PromptInputVariable {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PromptInputVariable {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for PromptInputVariable {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_1);
-        }
-    }
-
     /// Lambda function flow node configuration
     #[derive(Clone)]
     pub struct LambdaFunctionFlowNodeConfiguration {
@@ -8787,58 +8786,6 @@ pub mod flow {
             v.check("Version", &self.version, &RULE_159);
         }
     }
-
-    impl std::fmt::Debug for Flow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Flow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Flow {
-        const TYPE: &'static str = "AWS::Bedrock::Flow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = FlowRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::Flow` in the construct tree (see [`crate::Ref`]).
-    pub type FlowRef = crate::Ref<Flow>;
-
-    impl FlowRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `Validations` attribute (`Fn::GetAtt`).
-        pub fn validations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Validations")
-        }
-    }
 }
 
 /// `AWS::Bedrock::FlowAlias`: [`FlowAlias`], its property types and its typed handle.
@@ -8907,6 +8854,48 @@ pub mod flow_alias {
         }
     }
 
+    impl std::fmt::Debug for FlowAlias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowAlias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowAlias {
+        const TYPE: &'static str = "AWS::Bedrock::FlowAlias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = FlowAliasRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::FlowAlias` in the construct tree (see [`crate::Ref`]).
+    pub type FlowAliasRef = crate::Ref<FlowAlias>;
+
+    impl FlowAliasRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `FlowId` attribute (`Fn::GetAtt`).
+        pub fn flow_id(&self) -> Value<String> {
+            self.get_att("FlowId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     #[derive(Clone)]
     pub struct FlowAliasConcurrencyConfiguration {
         /// Number of nodes executed concurrently at a time
@@ -8965,48 +8954,6 @@ pub mod flow_alias {
     impl Validate for FlowAliasRoutingConfigurationListItem {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FlowVersion", &self.flow_version, &RULE_34);
-        }
-    }
-
-    impl std::fmt::Debug for FlowAlias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowAlias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowAlias {
-        const TYPE: &'static str = "AWS::Bedrock::FlowAlias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = FlowAliasRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::FlowAlias` in the construct tree (see [`crate::Ref`]).
-    pub type FlowAliasRef = crate::Ref<FlowAlias>;
-
-    impl FlowAliasRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `FlowId` attribute (`Fn::GetAtt`).
-        pub fn flow_id(&self) -> Value<String> {
-            self.get_att("FlowId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }
@@ -9111,6 +9058,8 @@ pub mod flow_version {
 
 /// `AWS::Bedrock::Guardrail`: [`Guardrail`], its property types and its typed handle.
 pub mod guardrail {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -9225,6 +9174,63 @@ pub mod guardrail {
             v.nested("Tags", &self.tags);
             v.nested("TopicPolicyConfig", &self.topic_policy_config);
             v.nested("WordPolicyConfig", &self.word_policy_config);
+        }
+    }
+
+    impl std::fmt::Debug for Guardrail {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Guardrail", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Guardrail {
+        const TYPE: &'static str = "AWS::Bedrock::Guardrail";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GuardrailRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::Guardrail` in the construct tree (see [`crate::Ref`]).
+    pub type GuardrailRef = crate::Ref<Guardrail>;
+
+    impl GuardrailRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `FailureRecommendations` attribute (`Fn::GetAtt`).
+        pub fn failure_recommendations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("FailureRecommendations")
+        }
+
+        /// The `GuardrailArn` attribute (`Fn::GetAtt`).
+        pub fn guardrail_arn(&self) -> Value<String> {
+            self.get_att("GuardrailArn")
+        }
+
+        /// The `GuardrailId` attribute (`Fn::GetAtt`).
+        pub fn guardrail_id(&self) -> Value<String> {
+            self.get_att("GuardrailId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReasons` attribute (`Fn::GetAtt`).
+        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusReasons")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
         }
     }
 
@@ -9665,41 +9671,6 @@ pub mod guardrail {
         }
     }
 
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag Key
-        pub key: Value<String>,
-        /// Tag Value
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
     /// Topic policy config for a guardrail.
     #[derive(Clone)]
     pub struct TopicPolicyConfig {
@@ -9946,63 +9917,6 @@ pub mod guardrail {
             v.check("Text", &self.text, &RULE_180);
         }
     }
-
-    impl std::fmt::Debug for Guardrail {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Guardrail", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Guardrail {
-        const TYPE: &'static str = "AWS::Bedrock::Guardrail";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GuardrailRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::Guardrail` in the construct tree (see [`crate::Ref`]).
-    pub type GuardrailRef = crate::Ref<Guardrail>;
-
-    impl GuardrailRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `FailureRecommendations` attribute (`Fn::GetAtt`).
-        pub fn failure_recommendations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("FailureRecommendations")
-        }
-
-        /// The `GuardrailArn` attribute (`Fn::GetAtt`).
-        pub fn guardrail_arn(&self) -> Value<String> {
-            self.get_att("GuardrailArn")
-        }
-
-        /// The `GuardrailId` attribute (`Fn::GetAtt`).
-        pub fn guardrail_id(&self) -> Value<String> {
-            self.get_att("GuardrailId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReasons` attribute (`Fn::GetAtt`).
-        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusReasons")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-    }
 }
 
 /// `AWS::Bedrock::GuardrailVersion`: [`GuardrailVersion`], its property types and its typed handle.
@@ -10080,6 +9994,8 @@ pub mod guardrail_version {
 
 /// `AWS::Bedrock::IntelligentPromptRouter`: [`IntelligentPromptRouter`], its property types and its typed handle.
 pub mod intelligent_prompt_router {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -10139,6 +10055,48 @@ pub mod intelligent_prompt_router {
             v.nested("RoutingCriteria", &self.routing_criteria);
             v.check("Tags", &self.tags, &RULE_37);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IntelligentPromptRouter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IntelligentPromptRouter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IntelligentPromptRouter {
+        const TYPE: &'static str = "AWS::Bedrock::IntelligentPromptRouter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntelligentPromptRouterRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::IntelligentPromptRouter` in the construct tree (see [`crate::Ref`]).
+    pub type IntelligentPromptRouterRef = crate::Ref<IntelligentPromptRouter>;
+
+    impl IntelligentPromptRouterRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `PromptRouterArn` attribute (`Fn::GetAtt`).
+        pub fn prompt_router_arn(&self) -> Value<String> {
+            self.get_att("PromptRouterArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -10207,87 +10165,12 @@ pub mod intelligent_prompt_router {
             );
         }
     }
-
-    /// Definition of the key/value pair for a tag
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag Key
-        pub key: Value<String>,
-        /// Tag Value
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
-    impl std::fmt::Debug for IntelligentPromptRouter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IntelligentPromptRouter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IntelligentPromptRouter {
-        const TYPE: &'static str = "AWS::Bedrock::IntelligentPromptRouter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntelligentPromptRouterRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::IntelligentPromptRouter` in the construct tree (see [`crate::Ref`]).
-    pub type IntelligentPromptRouterRef = crate::Ref<IntelligentPromptRouter>;
-
-    impl IntelligentPromptRouterRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `PromptRouterArn` attribute (`Fn::GetAtt`).
-        pub fn prompt_router_arn(&self) -> Value<String> {
-            self.get_att("PromptRouterArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::Bedrock::KnowledgeBase`: [`KnowledgeBase`], its property types and its typed handle.
 pub mod knowledge_base {
+    pub use super::shared_::S3Location;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -10349,6 +10232,53 @@ pub mod knowledge_base {
             v.check("Name", &self.name, &RULE_1);
             v.check("RoleArn", &self.role_arn, &RULE_186);
             v.nested("StorageConfiguration", &self.storage_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for KnowledgeBase {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("KnowledgeBase", self, f)
+        }
+    }
+
+    impl strata_core::Resource for KnowledgeBase {
+        const TYPE: &'static str = "AWS::Bedrock::KnowledgeBase";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = KnowledgeBaseRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::KnowledgeBase` in the construct tree (see [`crate::Ref`]).
+    pub type KnowledgeBaseRef = crate::Ref<KnowledgeBase>;
+
+    impl KnowledgeBaseRef {
+        /// The `KnowledgeBaseId` attribute (`Fn::GetAtt`).
+        pub fn knowledge_base_id(&self) -> Value<String> {
+            self.get_att("KnowledgeBaseId")
+        }
+
+        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
+        pub fn knowledge_base_arn(&self) -> Value<String> {
+            self.get_att("KnowledgeBaseArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `FailureReasons` attribute (`Fn::GetAtt`).
+        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("FailureReasons")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -10837,34 +10767,6 @@ pub mod knowledge_base {
                 &self.supplemental_data_storage_location_type,
                 &RULE_193,
             );
-        }
-    }
-
-    /// An Amazon S3 location.
-    #[derive(Clone)]
-    pub struct S3Location {
-        /// The location's URI
-        pub uri: Value<String>,
-    }
-
-    impl S3Location {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(uri: impl Into<Value<String>>) -> Self {
-            Self { uri: uri.into() }
-        }
-    }
-
-    impl ToRaw for S3Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("URI", &self.uri);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Location {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("URI", &self.uri, &RULE_114);
         }
     }
 
@@ -12182,53 +12084,6 @@ pub mod knowledge_base {
             v.check("IndexName", &self.index_name, &RULE_219);
         }
     }
-
-    impl std::fmt::Debug for KnowledgeBase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("KnowledgeBase", self, f)
-        }
-    }
-
-    impl strata_core::Resource for KnowledgeBase {
-        const TYPE: &'static str = "AWS::Bedrock::KnowledgeBase";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = KnowledgeBaseRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::KnowledgeBase` in the construct tree (see [`crate::Ref`]).
-    pub type KnowledgeBaseRef = crate::Ref<KnowledgeBase>;
-
-    impl KnowledgeBaseRef {
-        /// The `KnowledgeBaseId` attribute (`Fn::GetAtt`).
-        pub fn knowledge_base_id(&self) -> Value<String> {
-            self.get_att("KnowledgeBaseId")
-        }
-
-        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
-        pub fn knowledge_base_arn(&self) -> Value<String> {
-            self.get_att("KnowledgeBaseArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `FailureReasons` attribute (`Fn::GetAtt`).
-        pub fn failure_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("FailureReasons")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Bedrock::KnowledgeBasePolicy`: [`KnowledgeBasePolicy`], its property types and its typed handle.
@@ -12298,6 +12153,8 @@ pub mod knowledge_base_policy {
 
 /// `AWS::Bedrock::Prompt`: [`Prompt`], its property types and its typed handle.
 pub mod prompt {
+    pub use super::shared_::PromptInputVariable;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -12359,6 +12216,48 @@ pub mod prompt {
             v.check("Name", &self.name, &RULE_1);
             v.check("Variants", &self.variants, &RULE_221);
             v.nested("Variants", &self.variants);
+        }
+    }
+
+    impl std::fmt::Debug for Prompt {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Prompt", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Prompt {
+        const TYPE: &'static str = "AWS::Bedrock::Prompt";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = PromptRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::Prompt` in the construct tree (see [`crate::Ref`]).
+    pub type PromptRef = crate::Ref<Prompt>;
+
+    impl PromptRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
         }
     }
 
@@ -12680,34 +12579,6 @@ pub mod prompt {
     impl Validate for CachePointBlock {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_225);
-        }
-    }
-
-    /// Input variable
-    #[derive(Clone, Default)]
-    pub struct PromptInputVariable {
-        /// Name for an input variable
-        pub name: Option<Value<String>>,
-    }
-
-    impl PromptInputVariable {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PromptInputVariable {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for PromptInputVariable {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_1);
         }
     }
 
@@ -13080,48 +12951,6 @@ pub mod prompt {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Prompt {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Prompt", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Prompt {
-        const TYPE: &'static str = "AWS::Bedrock::Prompt";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = PromptRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::Prompt` in the construct tree (see [`crate::Ref`]).
-    pub type PromptRef = crate::Ref<Prompt>;
-
-    impl PromptRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-    }
 }
 
 /// `AWS::Bedrock::PromptVersion`: [`PromptVersion`], its property types and its typed handle.
@@ -13353,6 +13182,53 @@ pub mod retrieval_instruction {
         }
     }
 
+    impl std::fmt::Debug for RetrievalInstruction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RetrievalInstruction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RetrievalInstruction {
+        const TYPE: &'static str = "AWS::Bedrock::RetrievalInstruction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RetrievalInstructionRef;
+    }
+
+    /// Typed handle of an `AWS::Bedrock::RetrievalInstruction` in the construct tree (see [`crate::Ref`]).
+    pub type RetrievalInstructionRef = crate::Ref<RetrievalInstruction>;
+
+    impl RetrievalInstructionRef {
+        /// The `RetrievalInstructionId` attribute (`Fn::GetAtt`).
+        pub fn retrieval_instruction_id(&self) -> Value<String> {
+            self.get_att("RetrievalInstructionId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `LastTransitionStatus` attribute (`Fn::GetAtt`).
+        pub fn last_transition_status(&self) -> Value<String> {
+            self.get_att("LastTransitionStatus")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The reviewed content this instruction serves — what AgenticRetrieveStream resolves while status is ACTIVE. Absent until the first create review passes. Always present on a numbered version.
     #[derive(Clone, Default)]
     pub struct Instruction {
@@ -13427,53 +13303,6 @@ pub mod retrieval_instruction {
             v.check("Value", &self.value, &RULE_231);
         }
     }
-
-    impl std::fmt::Debug for RetrievalInstruction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RetrievalInstruction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RetrievalInstruction {
-        const TYPE: &'static str = "AWS::Bedrock::RetrievalInstruction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RetrievalInstructionRef;
-    }
-
-    /// Typed handle of an `AWS::Bedrock::RetrievalInstruction` in the construct tree (see [`crate::Ref`]).
-    pub type RetrievalInstructionRef = crate::Ref<RetrievalInstruction>;
-
-    impl RetrievalInstructionRef {
-        /// The `RetrievalInstructionId` attribute (`Fn::GetAtt`).
-        pub fn retrieval_instruction_id(&self) -> Value<String> {
-            self.get_att("RetrievalInstructionId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `LastTransitionStatus` attribute (`Fn::GetAtt`).
-        pub fn last_transition_status(&self) -> Value<String> {
-            self.get_att("LastTransitionStatus")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Bedrock::Session`: [`Session`], its property types and its typed handle.
@@ -13517,41 +13346,6 @@ pub mod session {
         }
     }
 
-    /// A tag associated with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
-        }
-    }
-
     impl std::fmt::Debug for Session {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Session", self, f)
@@ -13591,6 +13385,41 @@ pub mod session {
         /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
         pub fn last_updated_at(&self) -> Value<String> {
             self.get_att("LastUpdatedAt")
+        }
+    }
+
+    /// A tag associated with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_39);
+            v.check("Value", &self.value, &RULE_40);
         }
     }
 }

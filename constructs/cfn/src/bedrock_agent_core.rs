@@ -1665,8 +1665,323 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A reference to a customer-provided secret stored in AWS Secrets Manager
+    #[derive(Clone)]
+    pub struct SecretReference {
+        /// The JSON key within the secret that contains the credential value
+        pub json_key: Value<String>,
+        /// The ID or ARN of the secret in AWS Secrets Manager
+        pub secret_id: Value<String>,
+    }
+
+    impl SecretReference {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            json_key: impl Into<Value<String>>,
+            secret_id: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                json_key: json_key.into(),
+                secret_id: secret_id.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SecretReference {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("JsonKey", &self.json_key);
+            o.req("SecretId", &self.secret_id);
+            o.build()
+        }
+    }
+
+    impl Validate for SecretReference {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("JsonKey", &self.json_key, &RULE_4);
+            v.check("SecretId", &self.secret_id, &RULE_5);
+        }
+    }
+
+    /// A root CA certificate configuration.
+    #[derive(Clone)]
+    pub struct Certificate {
+        /// Certificate location in Secrets Manager.
+        pub certificate_location: Value<CertificateLocation>,
+    }
+
+    impl Certificate {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(certificate_location: impl Into<Value<CertificateLocation>>) -> Self {
+            Self {
+                certificate_location: certificate_location.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Certificate {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("CertificateLocation", &self.certificate_location);
+            o.build()
+        }
+    }
+
+    impl Validate for Certificate {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("CertificateLocation", &self.certificate_location);
+        }
+    }
+
+    /// Certificate location in Secrets Manager.
+    #[derive(Clone)]
+    pub struct CertificateLocation {
+        /// Secrets Manager secret ARN.
+        pub secret_arn: Value<String>,
+    }
+
+    impl CertificateLocation {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CertificateLocation {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("SecretArn", &self.secret_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for CertificateLocation {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("SecretArn", &self.secret_arn, &RULE_10);
+        }
+    }
+
+    /// Network mode configuration for VPC
+    #[derive(Clone)]
+    pub struct VpcConfig {
+        pub security_groups: Value<Vec<Value<String>>>,
+        pub subnets: Value<Vec<Value<String>>>,
+    }
+
+    impl VpcConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            security_groups: impl Into<Value<Vec<Value<String>>>>,
+            subnets: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                security_groups: security_groups.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
+    impl ToRaw for VpcConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("SecurityGroups", &self.security_groups);
+            o.req("Subnets", &self.subnets);
+            o.build()
+        }
+    }
+
+    impl Validate for VpcConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "SecurityGroups",
+                &Some(self.security_groups.clone()),
+                &RULE_15,
+                &RULE_16,
+            );
+            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_46);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct PrivateEndpoint {
+        pub self_managed_lattice_resource: Option<Value<SelfManagedLatticeResource>>,
+        pub managed_vpc_resource: Option<Value<ManagedVpcResource>>,
+    }
+
+    impl PrivateEndpoint {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for PrivateEndpoint {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt(
+                "SelfManagedLatticeResource",
+                &self.self_managed_lattice_resource,
+            );
+            o.opt("ManagedVpcResource", &self.managed_vpc_resource);
+            o.build()
+        }
+    }
+
+    impl Validate for PrivateEndpoint {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested(
+                "SelfManagedLatticeResource",
+                &self.self_managed_lattice_resource,
+            );
+            v.nested("ManagedVpcResource", &self.managed_vpc_resource);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SelfManagedLatticeResource {
+        pub resource_configuration_identifier: Value<String>,
+    }
+
+    impl SelfManagedLatticeResource {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(resource_configuration_identifier: impl Into<Value<String>>) -> Self {
+            Self {
+                resource_configuration_identifier: resource_configuration_identifier.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SelfManagedLatticeResource {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req(
+                "ResourceConfigurationIdentifier",
+                &self.resource_configuration_identifier,
+            );
+            o.build()
+        }
+    }
+
+    impl Validate for SelfManagedLatticeResource {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "ResourceConfigurationIdentifier",
+                &self.resource_configuration_identifier,
+                &RULE_90,
+            );
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ManagedVpcResource {
+        pub endpoint_ip_address_type: Value<String>,
+        pub routing_domain: Option<Value<String>>,
+        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+        pub subnet_ids: Value<Vec<Value<String>>>,
+        pub tags: Option<Value<Map<Value<String>>>>,
+        pub vpc_identifier: Value<String>,
+    }
+
+    impl ManagedVpcResource {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            endpoint_ip_address_type: impl Into<Value<String>>,
+            subnet_ids: impl Into<Value<Vec<Value<String>>>>,
+            vpc_identifier: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                endpoint_ip_address_type: endpoint_ip_address_type.into(),
+                routing_domain: None,
+                security_group_ids: None,
+                subnet_ids: subnet_ids.into(),
+                tags: None,
+                vpc_identifier: vpc_identifier.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ManagedVpcResource {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.req("EndpointIpAddressType", &self.endpoint_ip_address_type);
+            o.opt("RoutingDomain", &self.routing_domain);
+            o.opt("SecurityGroupIds", &self.security_group_ids);
+            o.req("SubnetIds", &self.subnet_ids);
+            o.opt("Tags", &self.tags);
+            o.req("VpcIdentifier", &self.vpc_identifier);
+            o.build()
+        }
+    }
+
+    impl Validate for ManagedVpcResource {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "EndpointIpAddressType",
+                &self.endpoint_ip_address_type,
+                &RULE_91,
+            );
+            v.check("RoutingDomain", &self.routing_domain, &RULE_92);
+            v.check_items(
+                "SecurityGroupIds",
+                &self.security_group_ids,
+                &RULE_21,
+                &RULE_93,
+            );
+            v.check_items(
+                "SubnetIds",
+                &Some(self.subnet_ids.clone()),
+                &RULE_94,
+                &RULE_17,
+            );
+            v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
+        }
+    }
+}
+
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`: [`ApiKeyCredentialProvider`], its property types and its typed handle.
 pub mod api_key_credential_provider {
+    pub use super::shared_::SecretReference;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1721,76 +2036,6 @@ pub mod api_key_credential_provider {
         }
     }
 
-    /// A reference to a customer-provided secret stored in AWS Secrets Manager
-    #[derive(Clone)]
-    pub struct SecretReference {
-        /// The JSON key within the secret that contains the credential value
-        pub json_key: Value<String>,
-        /// The ID or ARN of the secret in AWS Secrets Manager
-        pub secret_id: Value<String>,
-    }
-
-    impl SecretReference {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            json_key: impl Into<Value<String>>,
-            secret_id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                json_key: json_key.into(),
-                secret_id: secret_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SecretReference {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("JsonKey", &self.json_key);
-            o.req("SecretId", &self.secret_id);
-            o.build()
-        }
-    }
-
-    impl Validate for SecretReference {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("JsonKey", &self.json_key, &RULE_4);
-            v.check("SecretId", &self.secret_id, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for ApiKeyCredentialProvider {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ApiKeyCredentialProvider", self, f)
@@ -1832,10 +2077,44 @@ pub mod api_key_credential_provider {
             self.get_att("LastUpdatedTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::BedrockAgentCore::BrowserCustom`: [`BrowserCustom`], its property types and its typed handle.
 pub mod browser_custom {
+    pub use super::shared_::{Certificate, CertificateLocation, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1909,6 +2188,53 @@ pub mod browser_custom {
         }
     }
 
+    impl std::fmt::Debug for BrowserCustom {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BrowserCustom", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BrowserCustom {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::BrowserCustom";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = BrowserCustomRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::BrowserCustom` in the construct tree (see [`crate::Ref`]).
+    pub type BrowserCustomRef = crate::Ref<BrowserCustom>;
+
+    impl BrowserCustomRef {
+        /// The `BrowserId` attribute (`Fn::GetAtt`).
+        pub fn browser_id(&self) -> Value<String> {
+            self.get_att("BrowserId")
+        }
+
+        /// The `BrowserArn` attribute (`Fn::GetAtt`).
+        pub fn browser_arn(&self) -> Value<String> {
+            self.get_att("BrowserArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `FailureReason` attribute (`Fn::GetAtt`).
+        pub fn failure_reason(&self) -> Value<String> {
+            self.get_att("FailureReason")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+    }
+
     /// Browser signing configuration
     #[derive(Clone, Default)]
     pub struct BrowserSigning {
@@ -1927,66 +2253,6 @@ pub mod browser_custom {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("Enabled", &self.enabled);
             o.build()
-        }
-    }
-
-    /// A root CA certificate configuration.
-    #[derive(Clone)]
-    pub struct Certificate {
-        /// Certificate location in Secrets Manager.
-        pub certificate_location: Value<CertificateLocation>,
-    }
-
-    impl Certificate {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(certificate_location: impl Into<Value<CertificateLocation>>) -> Self {
-            Self {
-                certificate_location: certificate_location.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Certificate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("CertificateLocation", &self.certificate_location);
-            o.build()
-        }
-    }
-
-    impl Validate for Certificate {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CertificateLocation", &self.certificate_location);
-        }
-    }
-
-    /// Certificate location in Secrets Manager.
-    #[derive(Clone)]
-    pub struct CertificateLocation {
-        /// Secrets Manager secret ARN.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CertificateLocation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CertificateLocation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CertificateLocation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecretArn", &self.secret_arn, &RULE_10);
         }
     }
 
@@ -2094,47 +2360,6 @@ pub mod browser_custom {
         }
     }
 
-    /// Network mode configuration for VPC
-    #[derive(Clone)]
-    pub struct VpcConfig {
-        pub security_groups: Value<Vec<Value<String>>>,
-        pub subnets: Value<Vec<Value<String>>>,
-    }
-
-    impl VpcConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            security_groups: impl Into<Value<Vec<Value<String>>>>,
-            subnets: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                security_groups: security_groups.into(),
-                subnets: subnets.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecurityGroups", &self.security_groups);
-            o.req("Subnets", &self.subnets);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
-        }
-    }
-
     /// Recording configuration for browser
     #[derive(Clone, Default)]
     pub struct RecordingConfig {
@@ -2161,53 +2386,6 @@ pub mod browser_custom {
     impl Validate for RecordingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("S3Location", &self.s3_location);
-        }
-    }
-
-    impl std::fmt::Debug for BrowserCustom {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BrowserCustom", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BrowserCustom {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::BrowserCustom";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = BrowserCustomRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::BrowserCustom` in the construct tree (see [`crate::Ref`]).
-    pub type BrowserCustomRef = crate::Ref<BrowserCustom>;
-
-    impl BrowserCustomRef {
-        /// The `BrowserId` attribute (`Fn::GetAtt`).
-        pub fn browser_id(&self) -> Value<String> {
-            self.get_att("BrowserId")
-        }
-
-        /// The `BrowserArn` attribute (`Fn::GetAtt`).
-        pub fn browser_arn(&self) -> Value<String> {
-            self.get_att("BrowserArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `FailureReason` attribute (`Fn::GetAtt`).
-        pub fn failure_reason(&self) -> Value<String> {
-            self.get_att("FailureReason")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
         }
     }
 }
@@ -2365,6 +2543,48 @@ pub mod capacity_provider {
             v.check("Name", &self.name, &RULE_20);
             v.nested("PermissionsConfiguration", &self.permissions_configuration);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CapacityProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityProvider {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::CapacityProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapacityProviderRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::CapacityProvider` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
+
+    impl CapacityProviderRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CapacityProviderId` attribute (`Fn::GetAtt`).
+        pub fn capacity_provider_id(&self) -> Value<String> {
+            self.get_att("CapacityProviderId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
         }
     }
 
@@ -3098,52 +3318,12 @@ pub mod capacity_provider {
             v.check("Value", &self.value, &RULE_46);
         }
     }
-
-    impl std::fmt::Debug for CapacityProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityProvider {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::CapacityProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapacityProviderRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::CapacityProvider` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
-
-    impl CapacityProviderRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CapacityProviderId` attribute (`Fn::GetAtt`).
-        pub fn capacity_provider_id(&self) -> Value<String> {
-            self.get_att("CapacityProviderId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::CodeInterpreterCustom`: [`CodeInterpreterCustom`], its property types and its typed handle.
 pub mod code_interpreter_custom {
+    pub use super::shared_::{Certificate, CertificateLocation, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3202,140 +3382,6 @@ pub mod code_interpreter_custom {
         }
     }
 
-    /// A root CA certificate configuration.
-    #[derive(Clone)]
-    pub struct Certificate {
-        /// Certificate location in Secrets Manager.
-        pub certificate_location: Value<CertificateLocation>,
-    }
-
-    impl Certificate {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(certificate_location: impl Into<Value<CertificateLocation>>) -> Self {
-            Self {
-                certificate_location: certificate_location.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Certificate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("CertificateLocation", &self.certificate_location);
-            o.build()
-        }
-    }
-
-    impl Validate for Certificate {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CertificateLocation", &self.certificate_location);
-        }
-    }
-
-    /// Certificate location in Secrets Manager.
-    #[derive(Clone)]
-    pub struct CertificateLocation {
-        /// Secrets Manager secret ARN.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CertificateLocation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CertificateLocation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CertificateLocation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecretArn", &self.secret_arn, &RULE_10);
-        }
-    }
-
-    /// Network configuration for code interpreter
-    #[derive(Clone)]
-    pub struct CodeInterpreterNetworkConfiguration {
-        pub network_mode: Value<String>,
-        pub vpc_config: Option<Value<VpcConfig>>,
-    }
-
-    impl CodeInterpreterNetworkConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(network_mode: impl Into<Value<String>>) -> Self {
-            Self {
-                network_mode: network_mode.into(),
-                vpc_config: None,
-            }
-        }
-    }
-
-    impl ToRaw for CodeInterpreterNetworkConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("NetworkMode", &self.network_mode);
-            o.opt("VpcConfig", &self.vpc_config);
-            o.build()
-        }
-    }
-
-    impl Validate for CodeInterpreterNetworkConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NetworkMode", &self.network_mode, &RULE_47);
-            v.nested("VpcConfig", &self.vpc_config);
-        }
-    }
-
-    /// Network mode configuration for VPC
-    #[derive(Clone)]
-    pub struct VpcConfig {
-        pub security_groups: Value<Vec<Value<String>>>,
-        pub subnets: Value<Vec<Value<String>>>,
-    }
-
-    impl VpcConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            security_groups: impl Into<Value<Vec<Value<String>>>>,
-            subnets: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                security_groups: security_groups.into(),
-                subnets: subnets.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecurityGroups", &self.security_groups);
-            o.req("Subnets", &self.subnets);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
-        }
-    }
-
     impl std::fmt::Debug for CodeInterpreterCustom {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CodeInterpreterCustom", self, f)
@@ -3380,6 +3426,39 @@ pub mod code_interpreter_custom {
         /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
         pub fn last_updated_at(&self) -> Value<String> {
             self.get_att("LastUpdatedAt")
+        }
+    }
+
+    /// Network configuration for code interpreter
+    #[derive(Clone)]
+    pub struct CodeInterpreterNetworkConfiguration {
+        pub network_mode: Value<String>,
+        pub vpc_config: Option<Value<VpcConfig>>,
+    }
+
+    impl CodeInterpreterNetworkConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(network_mode: impl Into<Value<String>>) -> Self {
+            Self {
+                network_mode: network_mode.into(),
+                vpc_config: None,
+            }
+        }
+    }
+
+    impl ToRaw for CodeInterpreterNetworkConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("NetworkMode", &self.network_mode);
+            o.opt("VpcConfig", &self.vpc_config);
+            o.build()
+        }
+    }
+
+    impl Validate for CodeInterpreterNetworkConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("NetworkMode", &self.network_mode, &RULE_47);
+            v.nested("VpcConfig", &self.vpc_config);
         }
     }
 }
@@ -3452,6 +3531,53 @@ pub mod configuration_bundle {
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_52);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationBundle {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationBundle", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationBundle {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::ConfigurationBundle";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationBundleRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::ConfigurationBundle` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationBundleRef = crate::Ref<ConfigurationBundle>;
+
+    impl ConfigurationBundleRef {
+        /// The `BundleArn` attribute (`Fn::GetAtt`).
+        pub fn bundle_arn(&self) -> Value<String> {
+            self.get_att("BundleArn")
+        }
+
+        /// The `BundleId` attribute (`Fn::GetAtt`).
+        pub fn bundle_id(&self) -> Value<String> {
+            self.get_att("BundleId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `LineageMetadata` attribute (`Fn::GetAtt`).
+        pub fn lineage_metadata(&self) -> Value<String> {
+            self.get_att("LineageMetadata")
+        }
+
+        /// The `VersionId` attribute (`Fn::GetAtt`).
+        pub fn version_id(&self) -> Value<String> {
+            self.get_att("VersionId")
         }
     }
 
@@ -3539,53 +3665,6 @@ pub mod configuration_bundle {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ConfigurationBundle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationBundle", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationBundle {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::ConfigurationBundle";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationBundleRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::ConfigurationBundle` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationBundleRef = crate::Ref<ConfigurationBundle>;
-
-    impl ConfigurationBundleRef {
-        /// The `BundleArn` attribute (`Fn::GetAtt`).
-        pub fn bundle_arn(&self) -> Value<String> {
-            self.get_att("BundleArn")
-        }
-
-        /// The `BundleId` attribute (`Fn::GetAtt`).
-        pub fn bundle_id(&self) -> Value<String> {
-            self.get_att("BundleId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `LineageMetadata` attribute (`Fn::GetAtt`).
-        pub fn lineage_metadata(&self) -> Value<String> {
-            self.get_att("LineageMetadata")
-        }
-
-        /// The `VersionId` attribute (`Fn::GetAtt`).
-        pub fn version_id(&self) -> Value<String> {
-            self.get_att("VersionId")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::ConsentPortal`: [`ConsentPortal`], its property types and its typed handle.
@@ -3647,6 +3726,53 @@ pub mod consent_portal {
             v.nested("Sources", &self.sources);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConsentPortal {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConsentPortal", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConsentPortal {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::ConsentPortal";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConsentPortalRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::ConsentPortal` in the construct tree (see [`crate::Ref`]).
+    pub type ConsentPortalRef = crate::Ref<ConsentPortal>;
+
+    impl ConsentPortalRef {
+        /// The `ConsentPortalId` attribute (`Fn::GetAtt`).
+        pub fn consent_portal_id(&self) -> Value<String> {
+            self.get_att("ConsentPortalId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `PortalUrl` attribute (`Fn::GetAtt`).
+        pub fn portal_url(&self) -> Value<String> {
+            self.get_att("PortalUrl")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `ConsentPortalArn` attribute (`Fn::GetAtt`).
+        pub fn consent_portal_arn(&self) -> Value<String> {
+            self.get_att("ConsentPortalArn")
         }
     }
 
@@ -3756,57 +3882,12 @@ pub mod consent_portal {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ConsentPortal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConsentPortal", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConsentPortal {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::ConsentPortal";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConsentPortalRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::ConsentPortal` in the construct tree (see [`crate::Ref`]).
-    pub type ConsentPortalRef = crate::Ref<ConsentPortal>;
-
-    impl ConsentPortalRef {
-        /// The `ConsentPortalId` attribute (`Fn::GetAtt`).
-        pub fn consent_portal_id(&self) -> Value<String> {
-            self.get_att("ConsentPortalId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `PortalUrl` attribute (`Fn::GetAtt`).
-        pub fn portal_url(&self) -> Value<String> {
-            self.get_att("PortalUrl")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `ConsentPortalArn` attribute (`Fn::GetAtt`).
-        pub fn consent_portal_arn(&self) -> Value<String> {
-            self.get_att("ConsentPortalArn")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::Dataset`: [`Dataset`], its property types and its typed handle.
 pub mod dataset {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3865,6 +3946,53 @@ pub mod dataset {
             v.nested("Source", &self.source);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `DatasetArn` attribute (`Fn::GetAtt`).
+        pub fn dataset_arn(&self) -> Value<String> {
+            self.get_att("DatasetArn")
+        }
+
+        /// The `DatasetId` attribute (`Fn::GetAtt`).
+        pub fn dataset_id(&self) -> Value<String> {
+            self.get_att("DatasetId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `ExampleCount` attribute (`Fn::GetAtt`).
+        pub fn example_count(&self) -> Value<i64> {
+            self.get_att("ExampleCount")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -3957,89 +4085,12 @@ pub mod dataset {
             v.check("S3Uri", &self.s3_uri, &RULE_64);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
-        }
-    }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `DatasetArn` attribute (`Fn::GetAtt`).
-        pub fn dataset_arn(&self) -> Value<String> {
-            self.get_att("DatasetArn")
-        }
-
-        /// The `DatasetId` attribute (`Fn::GetAtt`).
-        pub fn dataset_id(&self) -> Value<String> {
-            self.get_att("DatasetId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `ExampleCount` attribute (`Fn::GetAtt`).
-        pub fn example_count(&self) -> Value<i64> {
-            self.get_att("ExampleCount")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::Evaluator`: [`Evaluator`], its property types and its typed handle.
 pub mod evaluator {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4100,6 +4151,58 @@ pub mod evaluator {
             v.check("Level", &self.level, &RULE_67);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Evaluator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Evaluator", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Evaluator {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Evaluator";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EvaluatorRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Evaluator` in the construct tree (see [`crate::Ref`]).
+    pub type EvaluatorRef = crate::Ref<Evaluator>;
+
+    impl EvaluatorRef {
+        /// The `EvaluatorId` attribute (`Fn::GetAtt`).
+        pub fn evaluator_id(&self) -> Value<String> {
+            self.get_att("EvaluatorId")
+        }
+
+        /// The `EvaluatorArn` attribute (`Fn::GetAtt`).
+        pub fn evaluator_arn(&self) -> Value<String> {
+            self.get_att("EvaluatorArn")
+        }
+
+        /// The `EvaluatorType` attribute (`Fn::GetAtt`).
+        pub fn evaluator_type(&self) -> Value<String> {
+            self.get_att("EvaluatorType")
+        }
+
+        /// The `Provider` attribute (`Fn::GetAtt`).
+        pub fn provider(&self) -> Value<String> {
+            self.get_att("Provider")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -4670,94 +4773,12 @@ pub mod evaluator {
             v.check("Value", &self.value, &RULE_31);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
-        }
-    }
-
-    impl std::fmt::Debug for Evaluator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Evaluator", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Evaluator {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Evaluator";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EvaluatorRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Evaluator` in the construct tree (see [`crate::Ref`]).
-    pub type EvaluatorRef = crate::Ref<Evaluator>;
-
-    impl EvaluatorRef {
-        /// The `EvaluatorId` attribute (`Fn::GetAtt`).
-        pub fn evaluator_id(&self) -> Value<String> {
-            self.get_att("EvaluatorId")
-        }
-
-        /// The `EvaluatorArn` attribute (`Fn::GetAtt`).
-        pub fn evaluator_arn(&self) -> Value<String> {
-            self.get_att("EvaluatorArn")
-        }
-
-        /// The `EvaluatorType` attribute (`Fn::GetAtt`).
-        pub fn evaluator_type(&self) -> Value<String> {
-            self.get_att("EvaluatorType")
-        }
-
-        /// The `Provider` attribute (`Fn::GetAtt`).
-        pub fn provider(&self) -> Value<String> {
-            self.get_att("Provider")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::Gateway`: [`Gateway`], its property types and its typed handle.
 pub mod gateway {
+    pub use super::shared_::{ManagedVpcResource, PrivateEndpoint, SelfManagedLatticeResource};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4855,6 +4876,68 @@ pub mod gateway {
             v.check("ProtocolType", &self.protocol_type, &RULE_83);
             v.check("RoleArn", &self.role_arn, &RULE_45);
             v.nested("WafConfiguration", &self.waf_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Gateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Gateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Gateway {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Gateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = GatewayRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Gateway` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRef = crate::Ref<Gateway>;
+
+    impl GatewayRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `GatewayArn` attribute (`Fn::GetAtt`).
+        pub fn gateway_arn(&self) -> Value<String> {
+            self.get_att("GatewayArn")
+        }
+
+        /// The `GatewayIdentifier` attribute (`Fn::GetAtt`).
+        pub fn gateway_identifier(&self) -> Value<String> {
+            self.get_att("GatewayIdentifier")
+        }
+
+        /// The `GatewayUrl` attribute (`Fn::GetAtt`).
+        pub fn gateway_url(&self) -> Value<String> {
+            self.get_att("GatewayUrl")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReasons` attribute (`Fn::GetAtt`).
+        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusReasons")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `WebAclArn` attribute (`Fn::GetAtt`).
+        pub fn web_acl_arn(&self) -> Value<String> {
+            self.get_att("WebAclArn")
+        }
+
+        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
+        pub fn workload_identity_details(&self) -> Value<String> {
+            self.get_att("WorkloadIdentityDetails")
         }
     }
 
@@ -5063,141 +5146,6 @@ pub mod gateway {
                 &RULE_58,
                 &RULE_89,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct PrivateEndpoint {
-        pub self_managed_lattice_resource: Option<Value<SelfManagedLatticeResource>>,
-        pub managed_vpc_resource: Option<Value<ManagedVpcResource>>,
-    }
-
-    impl PrivateEndpoint {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PrivateEndpoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "SelfManagedLatticeResource",
-                &self.self_managed_lattice_resource,
-            );
-            o.opt("ManagedVpcResource", &self.managed_vpc_resource);
-            o.build()
-        }
-    }
-
-    impl Validate for PrivateEndpoint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "SelfManagedLatticeResource",
-                &self.self_managed_lattice_resource,
-            );
-            v.nested("ManagedVpcResource", &self.managed_vpc_resource);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SelfManagedLatticeResource {
-        pub resource_configuration_identifier: Value<String>,
-    }
-
-    impl SelfManagedLatticeResource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(resource_configuration_identifier: impl Into<Value<String>>) -> Self {
-            Self {
-                resource_configuration_identifier: resource_configuration_identifier.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SelfManagedLatticeResource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "ResourceConfigurationIdentifier",
-                &self.resource_configuration_identifier,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for SelfManagedLatticeResource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ResourceConfigurationIdentifier",
-                &self.resource_configuration_identifier,
-                &RULE_90,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ManagedVpcResource {
-        pub endpoint_ip_address_type: Value<String>,
-        pub routing_domain: Option<Value<String>>,
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnet_ids: Value<Vec<Value<String>>>,
-        pub tags: Option<Value<Map<Value<String>>>>,
-        pub vpc_identifier: Value<String>,
-    }
-
-    impl ManagedVpcResource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            endpoint_ip_address_type: impl Into<Value<String>>,
-            subnet_ids: impl Into<Value<Vec<Value<String>>>>,
-            vpc_identifier: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                endpoint_ip_address_type: endpoint_ip_address_type.into(),
-                routing_domain: None,
-                security_group_ids: None,
-                subnet_ids: subnet_ids.into(),
-                tags: None,
-                vpc_identifier: vpc_identifier.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ManagedVpcResource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("EndpointIpAddressType", &self.endpoint_ip_address_type);
-            o.opt("RoutingDomain", &self.routing_domain);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.req("SubnetIds", &self.subnet_ids);
-            o.opt("Tags", &self.tags);
-            o.req("VpcIdentifier", &self.vpc_identifier);
-            o.build()
-        }
-    }
-
-    impl Validate for ManagedVpcResource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "EndpointIpAddressType",
-                &self.endpoint_ip_address_type,
-                &RULE_91,
-            );
-            v.check("RoutingDomain", &self.routing_domain, &RULE_92);
-            v.check_items(
-                "SecurityGroupIds",
-                &self.security_group_ids,
-                &RULE_21,
-                &RULE_93,
-            );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_94,
-                &RULE_17,
-            );
-            v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
 
@@ -5558,68 +5506,6 @@ pub mod gateway {
             v.check("FailureMode", &self.failure_mode, &RULE_103);
         }
     }
-
-    impl std::fmt::Debug for Gateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Gateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Gateway {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Gateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = GatewayRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Gateway` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRef = crate::Ref<Gateway>;
-
-    impl GatewayRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `GatewayArn` attribute (`Fn::GetAtt`).
-        pub fn gateway_arn(&self) -> Value<String> {
-            self.get_att("GatewayArn")
-        }
-
-        /// The `GatewayIdentifier` attribute (`Fn::GetAtt`).
-        pub fn gateway_identifier(&self) -> Value<String> {
-            self.get_att("GatewayIdentifier")
-        }
-
-        /// The `GatewayUrl` attribute (`Fn::GetAtt`).
-        pub fn gateway_url(&self) -> Value<String> {
-            self.get_att("GatewayUrl")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReasons` attribute (`Fn::GetAtt`).
-        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusReasons")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `WebAclArn` attribute (`Fn::GetAtt`).
-        pub fn web_acl_arn(&self) -> Value<String> {
-            self.get_att("WebAclArn")
-        }
-
-        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
-        pub fn workload_identity_details(&self) -> Value<String> {
-            self.get_att("WorkloadIdentityDetails")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::GatewayRateLimit`: [`GatewayRateLimit`], its property types and its typed handle.
@@ -5682,6 +5568,38 @@ pub mod gateway_rate_limit {
             v.nested("Entries", &self.entries);
             v.check("GatewayIdentifier", &self.gateway_identifier, &RULE_106);
             v.check("RateLimitId", &self.rate_limit_id, &RULE_107);
+        }
+    }
+
+    impl std::fmt::Debug for GatewayRateLimit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GatewayRateLimit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GatewayRateLimit {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayRateLimit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GatewayRateLimitRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::GatewayRateLimit` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRateLimitRef = crate::Ref<GatewayRateLimit>;
+
+    impl GatewayRateLimitRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -5763,38 +5681,6 @@ pub mod gateway_rate_limit {
             v.check("Rate", &self.rate, &RULE_109);
         }
     }
-
-    impl std::fmt::Debug for GatewayRateLimit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GatewayRateLimit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GatewayRateLimit {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayRateLimit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GatewayRateLimitRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::GatewayRateLimit` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRateLimitRef = crate::Ref<GatewayRateLimit>;
-
-    impl GatewayRateLimitRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::GatewayRule`: [`GatewayRule`], its property types and its typed handle.
@@ -5849,6 +5735,53 @@ pub mod gateway_rule {
             v.check("Description", &self.description, &RULE_111);
             v.check("GatewayIdentifier", &self.gateway_identifier, &RULE_106);
             v.check("Priority", &self.priority, &RULE_112);
+        }
+    }
+
+    impl std::fmt::Debug for GatewayRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GatewayRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GatewayRule {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GatewayRuleRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::GatewayRule` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRuleRef = crate::Ref<GatewayRule>;
+
+    impl GatewayRuleRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `GatewayArn` attribute (`Fn::GetAtt`).
+        pub fn gateway_arn(&self) -> Value<String> {
+            self.get_att("GatewayArn")
+        }
+
+        /// The `RuleId` attribute (`Fn::GetAtt`).
+        pub fn rule_id(&self) -> Value<String> {
+            self.get_att("RuleId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `System` attribute (`Fn::GetAtt`).
+        pub fn system(&self) -> Value<String> {
+            self.get_att("System")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -6334,57 +6267,12 @@ pub mod gateway_rule {
             v.check_items("AnyOf", &Some(self.any_of.clone()), &RULE_104, &RULE_122);
         }
     }
-
-    impl std::fmt::Debug for GatewayRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GatewayRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GatewayRule {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GatewayRuleRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::GatewayRule` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRuleRef = crate::Ref<GatewayRule>;
-
-    impl GatewayRuleRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `GatewayArn` attribute (`Fn::GetAtt`).
-        pub fn gateway_arn(&self) -> Value<String> {
-            self.get_att("GatewayArn")
-        }
-
-        /// The `RuleId` attribute (`Fn::GetAtt`).
-        pub fn rule_id(&self) -> Value<String> {
-            self.get_att("RuleId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `System` attribute (`Fn::GetAtt`).
-        pub fn system(&self) -> Value<String> {
-            self.get_att("System")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::GatewayTarget`: [`GatewayTarget`], its property types and its typed handle.
 pub mod gateway_target {
+    pub use super::shared_::{ManagedVpcResource, PrivateEndpoint, SelfManagedLatticeResource};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6450,6 +6338,73 @@ pub mod gateway_target {
             v.check("Name", &self.name, &RULE_118);
             v.nested("PrivateEndpoint", &self.private_endpoint);
             v.nested("TargetConfiguration", &self.target_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for GatewayTarget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GatewayTarget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GatewayTarget {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayTarget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GatewayTargetRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::GatewayTarget` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayTargetRef = crate::Ref<GatewayTarget>;
+
+    impl GatewayTargetRef {
+        /// The `AuthorizationData` attribute (`Fn::GetAtt`).
+        pub fn authorization_data(&self) -> Value<String> {
+            self.get_att("AuthorizationData")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `GatewayArn` attribute (`Fn::GetAtt`).
+        pub fn gateway_arn(&self) -> Value<String> {
+            self.get_att("GatewayArn")
+        }
+
+        /// The `LastSynchronizedAt` attribute (`Fn::GetAtt`).
+        pub fn last_synchronized_at(&self) -> Value<String> {
+            self.get_att("LastSynchronizedAt")
+        }
+
+        /// The `PrivateEndpointManagedResources` attribute (`Fn::GetAtt`).
+        pub fn private_endpoint_managed_resources(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("PrivateEndpointManagedResources")
+        }
+
+        /// The `ProtocolType` attribute (`Fn::GetAtt`).
+        pub fn protocol_type(&self) -> Value<String> {
+            self.get_att("ProtocolType")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReasons` attribute (`Fn::GetAtt`).
+        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusReasons")
+        }
+
+        /// The `TargetId` attribute (`Fn::GetAtt`).
+        pub fn target_id(&self) -> Value<String> {
+            self.get_att("TargetId")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -6693,141 +6648,6 @@ pub mod gateway_target {
                 &RULE_104,
                 &RULE_77,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct PrivateEndpoint {
-        pub self_managed_lattice_resource: Option<Value<SelfManagedLatticeResource>>,
-        pub managed_vpc_resource: Option<Value<ManagedVpcResource>>,
-    }
-
-    impl PrivateEndpoint {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PrivateEndpoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "SelfManagedLatticeResource",
-                &self.self_managed_lattice_resource,
-            );
-            o.opt("ManagedVpcResource", &self.managed_vpc_resource);
-            o.build()
-        }
-    }
-
-    impl Validate for PrivateEndpoint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "SelfManagedLatticeResource",
-                &self.self_managed_lattice_resource,
-            );
-            v.nested("ManagedVpcResource", &self.managed_vpc_resource);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SelfManagedLatticeResource {
-        pub resource_configuration_identifier: Value<String>,
-    }
-
-    impl SelfManagedLatticeResource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(resource_configuration_identifier: impl Into<Value<String>>) -> Self {
-            Self {
-                resource_configuration_identifier: resource_configuration_identifier.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SelfManagedLatticeResource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "ResourceConfigurationIdentifier",
-                &self.resource_configuration_identifier,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for SelfManagedLatticeResource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ResourceConfigurationIdentifier",
-                &self.resource_configuration_identifier,
-                &RULE_90,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ManagedVpcResource {
-        pub endpoint_ip_address_type: Value<String>,
-        pub routing_domain: Option<Value<String>>,
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnet_ids: Value<Vec<Value<String>>>,
-        pub tags: Option<Value<Map<Value<String>>>>,
-        pub vpc_identifier: Value<String>,
-    }
-
-    impl ManagedVpcResource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            endpoint_ip_address_type: impl Into<Value<String>>,
-            subnet_ids: impl Into<Value<Vec<Value<String>>>>,
-            vpc_identifier: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                endpoint_ip_address_type: endpoint_ip_address_type.into(),
-                routing_domain: None,
-                security_group_ids: None,
-                subnet_ids: subnet_ids.into(),
-                tags: None,
-                vpc_identifier: vpc_identifier.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ManagedVpcResource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("EndpointIpAddressType", &self.endpoint_ip_address_type);
-            o.opt("RoutingDomain", &self.routing_domain);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.req("SubnetIds", &self.subnet_ids);
-            o.opt("Tags", &self.tags);
-            o.req("VpcIdentifier", &self.vpc_identifier);
-            o.build()
-        }
-    }
-
-    impl Validate for ManagedVpcResource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "EndpointIpAddressType",
-                &self.endpoint_ip_address_type,
-                &RULE_91,
-            );
-            v.check("RoutingDomain", &self.routing_domain, &RULE_92);
-            v.check_items(
-                "SecurityGroupIds",
-                &self.security_group_ids,
-                &RULE_21,
-                &RULE_93,
-            );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_94,
-                &RULE_17,
-            );
-            v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
 
@@ -7932,73 +7752,6 @@ pub mod gateway_target {
             v.check("Model", &self.model, &RULE_148);
         }
     }
-
-    impl std::fmt::Debug for GatewayTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GatewayTarget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GatewayTarget {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::GatewayTarget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GatewayTargetRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::GatewayTarget` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayTargetRef = crate::Ref<GatewayTarget>;
-
-    impl GatewayTargetRef {
-        /// The `AuthorizationData` attribute (`Fn::GetAtt`).
-        pub fn authorization_data(&self) -> Value<String> {
-            self.get_att("AuthorizationData")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `GatewayArn` attribute (`Fn::GetAtt`).
-        pub fn gateway_arn(&self) -> Value<String> {
-            self.get_att("GatewayArn")
-        }
-
-        /// The `LastSynchronizedAt` attribute (`Fn::GetAtt`).
-        pub fn last_synchronized_at(&self) -> Value<String> {
-            self.get_att("LastSynchronizedAt")
-        }
-
-        /// The `PrivateEndpointManagedResources` attribute (`Fn::GetAtt`).
-        pub fn private_endpoint_managed_resources(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("PrivateEndpointManagedResources")
-        }
-
-        /// The `ProtocolType` attribute (`Fn::GetAtt`).
-        pub fn protocol_type(&self) -> Value<String> {
-            self.get_att("ProtocolType")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReasons` attribute (`Fn::GetAtt`).
-        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusReasons")
-        }
-
-        /// The `TargetId` attribute (`Fn::GetAtt`).
-        pub fn target_id(&self) -> Value<String> {
-            self.get_att("TargetId")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::Harness`: [`Harness`], its property types and its typed handle.
@@ -8120,6 +7873,77 @@ pub mod harness {
             v.nested("Tags", &self.tags);
             v.nested("Tools", &self.tools);
             v.nested("Truncation", &self.truncation);
+        }
+    }
+
+    impl std::fmt::Debug for Harness {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Harness", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Harness {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Harness";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = HarnessRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Harness` in the construct tree (see [`crate::Ref`]).
+    pub type HarnessRef = crate::Ref<Harness>;
+
+    impl HarnessRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `HarnessId` attribute (`Fn::GetAtt`).
+        pub fn harness_id(&self) -> Value<String> {
+            self.get_att("HarnessId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Memory.ManagedMemoryConfiguration.Arn` attribute (`Fn::GetAtt`).
+        pub fn memory_managed_memory_configuration_arn(&self) -> Value<String> {
+            self.get_att("Memory.ManagedMemoryConfiguration.Arn")
+        }
+
+        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn` attribute (`Fn::GetAtt`).
+        pub fn environment_agent_core_runtime_environment_agent_runtime_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn")
+        }
+
+        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName` attribute (`Fn::GetAtt`).
+        pub fn environment_agent_core_runtime_environment_agent_runtime_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName")
+        }
+
+        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId` attribute (`Fn::GetAtt`).
+        pub fn environment_agent_core_runtime_environment_agent_runtime_id(&self) -> Value<String> {
+            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId")
         }
     }
 
@@ -10221,77 +10045,6 @@ pub mod harness {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Harness {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Harness", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Harness {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Harness";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = HarnessRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Harness` in the construct tree (see [`crate::Ref`]).
-    pub type HarnessRef = crate::Ref<Harness>;
-
-    impl HarnessRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `HarnessId` attribute (`Fn::GetAtt`).
-        pub fn harness_id(&self) -> Value<String> {
-            self.get_att("HarnessId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Memory.ManagedMemoryConfiguration.Arn` attribute (`Fn::GetAtt`).
-        pub fn memory_managed_memory_configuration_arn(&self) -> Value<String> {
-            self.get_att("Memory.ManagedMemoryConfiguration.Arn")
-        }
-
-        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn` attribute (`Fn::GetAtt`).
-        pub fn environment_agent_core_runtime_environment_agent_runtime_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn")
-        }
-
-        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName` attribute (`Fn::GetAtt`).
-        pub fn environment_agent_core_runtime_environment_agent_runtime_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName")
-        }
-
-        /// The `Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId` attribute (`Fn::GetAtt`).
-        pub fn environment_agent_core_runtime_environment_agent_runtime_id(&self) -> Value<String> {
-            self.get_att("Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::HarnessEndpoint`: [`HarnessEndpoint`], its property types and its typed handle.
@@ -10353,38 +10106,6 @@ pub mod harness_endpoint {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_179);
-            v.check("Value", &self.value, &RULE_180);
-        }
-    }
-
     impl std::fmt::Debug for HarnessEndpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("HarnessEndpoint", self, f)
@@ -10429,6 +10150,38 @@ pub mod harness_endpoint {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_179);
+            v.check("Value", &self.value, &RULE_180);
         }
     }
 }
@@ -10512,6 +10265,53 @@ pub mod memory {
             v.check("NamespaceKeys", &self.namespace_keys, &RULE_190);
             v.nested("NamespaceKeys", &self.namespace_keys);
             v.nested("StreamDeliveryResources", &self.stream_delivery_resources);
+        }
+    }
+
+    impl std::fmt::Debug for Memory {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Memory", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Memory {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Memory";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = MemoryRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Memory` in the construct tree (see [`crate::Ref`]).
+    pub type MemoryRef = crate::Ref<Memory>;
+
+    impl MemoryRef {
+        /// The `MemoryArn` attribute (`Fn::GetAtt`).
+        pub fn memory_arn(&self) -> Value<String> {
+            self.get_att("MemoryArn")
+        }
+
+        /// The `MemoryId` attribute (`Fn::GetAtt`).
+        pub fn memory_id(&self) -> Value<String> {
+            self.get_att("MemoryId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `FailureReason` attribute (`Fn::GetAtt`).
+        pub fn failure_reason(&self) -> Value<String> {
+            self.get_att("FailureReason")
         }
     }
 
@@ -12196,57 +11996,12 @@ pub mod memory {
             v.check("Type", &self.r#type, &RULE_210);
         }
     }
-
-    impl std::fmt::Debug for Memory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Memory", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Memory {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Memory";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = MemoryRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Memory` in the construct tree (see [`crate::Ref`]).
-    pub type MemoryRef = crate::Ref<Memory>;
-
-    impl MemoryRef {
-        /// The `MemoryArn` attribute (`Fn::GetAtt`).
-        pub fn memory_arn(&self) -> Value<String> {
-            self.get_att("MemoryArn")
-        }
-
-        /// The `MemoryId` attribute (`Fn::GetAtt`).
-        pub fn memory_id(&self) -> Value<String> {
-            self.get_att("MemoryId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `FailureReason` attribute (`Fn::GetAtt`).
-        pub fn failure_reason(&self) -> Value<String> {
-            self.get_att("FailureReason")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::OAuth2CredentialProvider`: [`OAuth2CredentialProvider`], its property types and its typed handle.
 pub mod o_auth2_credential_provider {
+    pub use super::shared_::SecretReference;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -12306,6 +12061,68 @@ pub mod o_auth2_credential_provider {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for OAuth2CredentialProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OAuth2CredentialProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OAuth2CredentialProvider {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::OAuth2CredentialProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OAuth2CredentialProviderRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::OAuth2CredentialProvider` in the construct tree (see [`crate::Ref`]).
+    pub type OAuth2CredentialProviderRef = crate::Ref<OAuth2CredentialProvider>;
+
+    impl OAuth2CredentialProviderRef {
+        /// The `CredentialProviderArn` attribute (`Fn::GetAtt`).
+        pub fn credential_provider_arn(&self) -> Value<String> {
+            self.get_att("CredentialProviderArn")
+        }
+
+        /// The `ClientSecretArn` attribute (`Fn::GetAtt`).
+        pub fn client_secret_arn(&self) -> Value<String> {
+            self.get_att("ClientSecretArn")
+        }
+
+        /// The `ClientSecretJsonKey` attribute (`Fn::GetAtt`).
+        pub fn client_secret_json_key(&self) -> Value<String> {
+            self.get_att("ClientSecretJsonKey")
+        }
+
+        /// The `ClientSecretSource` attribute (`Fn::GetAtt`).
+        pub fn client_secret_source(&self) -> Value<String> {
+            self.get_att("ClientSecretSource")
+        }
+
+        /// The `CallbackUrl` attribute (`Fn::GetAtt`).
+        pub fn callback_url(&self) -> Value<String> {
+            self.get_att("CallbackUrl")
+        }
+
+        /// The `Oauth2ProviderConfigOutput` attribute (`Fn::GetAtt`).
+        pub fn oauth2_provider_config_output(&self) -> Value<String> {
+            self.get_att("Oauth2ProviderConfigOutput")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -12452,44 +12269,6 @@ pub mod o_auth2_credential_provider {
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
-        }
-    }
-
-    /// A reference to a customer-provided secret stored in AWS Secrets Manager
-    #[derive(Clone)]
-    pub struct SecretReference {
-        /// The JSON key within the secret that contains the credential value
-        pub json_key: Value<String>,
-        /// The ID or ARN of the secret in AWS Secrets Manager
-        pub secret_id: Value<String>,
-    }
-
-    impl SecretReference {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            json_key: impl Into<Value<String>>,
-            secret_id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                json_key: json_key.into(),
-                secret_id: secret_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SecretReference {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("JsonKey", &self.json_key);
-            o.req("SecretId", &self.secret_id);
-            o.build()
-        }
-    }
-
-    impl Validate for SecretReference {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("JsonKey", &self.json_key, &RULE_4);
-            v.check("SecretId", &self.secret_id, &RULE_5);
         }
     }
 
@@ -13337,72 +13116,12 @@ pub mod o_auth2_credential_provider {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for OAuth2CredentialProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OAuth2CredentialProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OAuth2CredentialProvider {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::OAuth2CredentialProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OAuth2CredentialProviderRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::OAuth2CredentialProvider` in the construct tree (see [`crate::Ref`]).
-    pub type OAuth2CredentialProviderRef = crate::Ref<OAuth2CredentialProvider>;
-
-    impl OAuth2CredentialProviderRef {
-        /// The `CredentialProviderArn` attribute (`Fn::GetAtt`).
-        pub fn credential_provider_arn(&self) -> Value<String> {
-            self.get_att("CredentialProviderArn")
-        }
-
-        /// The `ClientSecretArn` attribute (`Fn::GetAtt`).
-        pub fn client_secret_arn(&self) -> Value<String> {
-            self.get_att("ClientSecretArn")
-        }
-
-        /// The `ClientSecretJsonKey` attribute (`Fn::GetAtt`).
-        pub fn client_secret_json_key(&self) -> Value<String> {
-            self.get_att("ClientSecretJsonKey")
-        }
-
-        /// The `ClientSecretSource` attribute (`Fn::GetAtt`).
-        pub fn client_secret_source(&self) -> Value<String> {
-            self.get_att("ClientSecretSource")
-        }
-
-        /// The `CallbackUrl` attribute (`Fn::GetAtt`).
-        pub fn callback_url(&self) -> Value<String> {
-            self.get_att("CallbackUrl")
-        }
-
-        /// The `Oauth2ProviderConfigOutput` attribute (`Fn::GetAtt`).
-        pub fn oauth2_provider_config_output(&self) -> Value<String> {
-            self.get_att("Oauth2ProviderConfigOutput")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::OnlineEvaluationConfig`: [`OnlineEvaluationConfig`], its property types and its typed handle.
 pub mod online_evaluation_config {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -13504,6 +13223,48 @@ pub mod online_evaluation_config {
             v.nested("OutputConfig", &self.output_config);
             v.nested("Rule", &self.rule);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for OnlineEvaluationConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OnlineEvaluationConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OnlineEvaluationConfig {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::OnlineEvaluationConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OnlineEvaluationConfigRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::OnlineEvaluationConfig` in the construct tree (see [`crate::Ref`]).
+    pub type OnlineEvaluationConfigRef = crate::Ref<OnlineEvaluationConfig>;
+
+    impl OnlineEvaluationConfigRef {
+        /// The `OnlineEvaluationConfigId` attribute (`Fn::GetAtt`).
+        pub fn online_evaluation_config_id(&self) -> Value<String> {
+            self.get_att("OnlineEvaluationConfigId")
+        }
+
+        /// The `OnlineEvaluationConfigArn` attribute (`Fn::GetAtt`).
+        pub fn online_evaluation_config_arn(&self) -> Value<String> {
+            self.get_att("OnlineEvaluationConfigArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -13923,80 +13684,6 @@ pub mod online_evaluation_config {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
-        }
-    }
-
-    impl std::fmt::Debug for OnlineEvaluationConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OnlineEvaluationConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OnlineEvaluationConfig {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::OnlineEvaluationConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OnlineEvaluationConfigRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::OnlineEvaluationConfig` in the construct tree (see [`crate::Ref`]).
-    pub type OnlineEvaluationConfigRef = crate::Ref<OnlineEvaluationConfig>;
-
-    impl OnlineEvaluationConfigRef {
-        /// The `OnlineEvaluationConfigId` attribute (`Fn::GetAtt`).
-        pub fn online_evaluation_config_id(&self) -> Value<String> {
-            self.get_att("OnlineEvaluationConfigId")
-        }
-
-        /// The `OnlineEvaluationConfigArn` attribute (`Fn::GetAtt`).
-        pub fn online_evaluation_config_arn(&self) -> Value<String> {
-            self.get_att("OnlineEvaluationConfigArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::PaymentConnector`: [`PaymentConnector`], its property types and its typed handle.
@@ -14070,51 +13757,6 @@ pub mod payment_connector {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct CredentialsProviderConfiguration {
-        pub coinbase_cdp: Option<Value<PaymentCredentialProviderConfiguration>>,
-        pub stripe_privy: Option<Value<PaymentCredentialProviderConfiguration>>,
-    }
-
-    impl CredentialsProviderConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CredentialsProviderConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CoinbaseCDP", &self.coinbase_cdp);
-            o.opt("StripePrivy", &self.stripe_privy);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct PaymentCredentialProviderConfiguration {
-        /// The ARN of the payment credential provider
-        pub credential_provider_arn: Value<String>,
-    }
-
-    impl PaymentCredentialProviderConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(credential_provider_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                credential_provider_arn: credential_provider_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PaymentCredentialProviderConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("CredentialProviderArn", &self.credential_provider_arn);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for PaymentConnector {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PaymentConnector", self, f)
@@ -14161,10 +13803,57 @@ pub mod payment_connector {
             self.get_att("AuthorizationUrl")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct CredentialsProviderConfiguration {
+        pub coinbase_cdp: Option<Value<PaymentCredentialProviderConfiguration>>,
+        pub stripe_privy: Option<Value<PaymentCredentialProviderConfiguration>>,
+    }
+
+    impl CredentialsProviderConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CredentialsProviderConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("CoinbaseCDP", &self.coinbase_cdp);
+            o.opt("StripePrivy", &self.stripe_privy);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct PaymentCredentialProviderConfiguration {
+        /// The ARN of the payment credential provider
+        pub credential_provider_arn: Value<String>,
+    }
+
+    impl PaymentCredentialProviderConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(credential_provider_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                credential_provider_arn: credential_provider_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for PaymentCredentialProviderConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("CredentialProviderArn", &self.credential_provider_arn);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::BedrockAgentCore::PaymentCredentialProvider`: [`PaymentCredentialProvider`], its property types and its typed handle.
 pub mod payment_credential_provider {
+    pub use super::shared_::SecretReference;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -14222,6 +13911,43 @@ pub mod payment_credential_provider {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PaymentCredentialProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PaymentCredentialProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PaymentCredentialProvider {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::PaymentCredentialProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PaymentCredentialProviderRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::PaymentCredentialProvider` in the construct tree (see [`crate::Ref`]).
+    pub type PaymentCredentialProviderRef = crate::Ref<PaymentCredentialProvider>;
+
+    impl PaymentCredentialProviderRef {
+        /// The `CredentialProviderArn` attribute (`Fn::GetAtt`).
+        pub fn credential_provider_arn(&self) -> Value<String> {
+            self.get_att("CredentialProviderArn")
+        }
+
+        /// The `ProviderConfigurationOutput` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_output(&self) -> Value<String> {
+            self.get_att("ProviderConfigurationOutput")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
         }
     }
 
@@ -14308,44 +14034,6 @@ pub mod payment_credential_provider {
             v.check("WalletSecret", &self.wallet_secret, &RULE_5);
             v.nested("WalletSecretConfig", &self.wallet_secret_config);
             v.check("WalletSecretSource", &self.wallet_secret_source, &RULE_1);
-        }
-    }
-
-    /// A reference to a customer-provided secret stored in AWS Secrets Manager
-    #[derive(Clone)]
-    pub struct SecretReference {
-        /// The JSON key within the secret that contains the credential value
-        pub json_key: Value<String>,
-        /// The ID or ARN of the secret in AWS Secrets Manager
-        pub secret_id: Value<String>,
-    }
-
-    impl SecretReference {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            json_key: impl Into<Value<String>>,
-            secret_id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                json_key: json_key.into(),
-                secret_id: secret_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SecretReference {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("JsonKey", &self.json_key);
-            o.req("SecretId", &self.secret_id);
-            o.build()
-        }
-    }
-
-    impl Validate for SecretReference {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("JsonKey", &self.json_key, &RULE_4);
-            v.check("SecretId", &self.secret_id, &RULE_5);
         }
     }
 
@@ -14461,47 +14149,12 @@ pub mod payment_credential_provider {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for PaymentCredentialProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PaymentCredentialProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PaymentCredentialProvider {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::PaymentCredentialProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PaymentCredentialProviderRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::PaymentCredentialProvider` in the construct tree (see [`crate::Ref`]).
-    pub type PaymentCredentialProviderRef = crate::Ref<PaymentCredentialProvider>;
-
-    impl PaymentCredentialProviderRef {
-        /// The `CredentialProviderArn` attribute (`Fn::GetAtt`).
-        pub fn credential_provider_arn(&self) -> Value<String> {
-            self.get_att("CredentialProviderArn")
-        }
-
-        /// The `ProviderConfigurationOutput` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_output(&self) -> Value<String> {
-            self.get_att("ProviderConfigurationOutput")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::PaymentManager`: [`PaymentManager`], its property types and its typed handle.
 pub mod payment_manager {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -14560,6 +14213,53 @@ pub mod payment_manager {
             v.check("RoleArn", &self.role_arn, &RULE_45);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PaymentManager {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PaymentManager", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PaymentManager {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::PaymentManager";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PaymentManagerRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::PaymentManager` in the construct tree (see [`crate::Ref`]).
+    pub type PaymentManagerRef = crate::Ref<PaymentManager>;
+
+    impl PaymentManagerRef {
+        /// The `PaymentManagerArn` attribute (`Fn::GetAtt`).
+        pub fn payment_manager_arn(&self) -> Value<String> {
+            self.get_att("PaymentManagerArn")
+        }
+
+        /// The `PaymentManagerId` attribute (`Fn::GetAtt`).
+        pub fn payment_manager_id(&self) -> Value<String> {
+            self.get_att("PaymentManagerId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
+        pub fn workload_identity_details(&self) -> Value<String> {
+            self.get_att("WorkloadIdentityDetails")
         }
     }
 
@@ -14763,85 +14463,6 @@ pub mod payment_manager {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
-        }
-    }
-
-    impl std::fmt::Debug for PaymentManager {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PaymentManager", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PaymentManager {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::PaymentManager";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PaymentManagerRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::PaymentManager` in the construct tree (see [`crate::Ref`]).
-    pub type PaymentManagerRef = crate::Ref<PaymentManager>;
-
-    impl PaymentManagerRef {
-        /// The `PaymentManagerArn` attribute (`Fn::GetAtt`).
-        pub fn payment_manager_arn(&self) -> Value<String> {
-            self.get_att("PaymentManagerArn")
-        }
-
-        /// The `PaymentManagerId` attribute (`Fn::GetAtt`).
-        pub fn payment_manager_id(&self) -> Value<String> {
-            self.get_att("PaymentManagerId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
-        pub fn workload_identity_details(&self) -> Value<String> {
-            self.get_att("WorkloadIdentityDetails")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::Policy`: [`Policy`], its property types and its typed handle.
@@ -14902,6 +14523,53 @@ pub mod policy {
             v.check("Name", &self.name, &RULE_237);
             v.check("PolicyEngineId", &self.policy_engine_id, &RULE_238);
             v.check("ValidationMode", &self.validation_mode, &RULE_239);
+        }
+    }
+
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `PolicyId` attribute (`Fn::GetAtt`).
+        pub fn policy_id(&self) -> Value<String> {
+            self.get_att("PolicyId")
+        }
+
+        /// The `PolicyArn` attribute (`Fn::GetAtt`).
+        pub fn policy_arn(&self) -> Value<String> {
+            self.get_att("PolicyArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReasons` attribute (`Fn::GetAtt`).
+        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusReasons")
         }
     }
 
@@ -14994,57 +14662,12 @@ pub mod policy {
             v.check("Statement", &self.statement, &RULE_240);
         }
     }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `PolicyId` attribute (`Fn::GetAtt`).
-        pub fn policy_id(&self) -> Value<String> {
-            self.get_att("PolicyId")
-        }
-
-        /// The `PolicyArn` attribute (`Fn::GetAtt`).
-        pub fn policy_arn(&self) -> Value<String> {
-            self.get_att("PolicyArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReasons` attribute (`Fn::GetAtt`).
-        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusReasons")
-        }
-    }
 }
 
 /// `AWS::BedrockAgentCore::PolicyEngine`: [`PolicyEngine`], its property types and its typed handle.
 pub mod policy_engine {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -15091,38 +14714,6 @@ pub mod policy_engine {
             v.check("Name", &self.name, &RULE_237);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
         }
     }
 
@@ -15235,6 +14826,8 @@ pub mod resource_policy {
 
 /// `AWS::BedrockAgentCore::Runtime`: [`Runtime`], its property types and its typed handle.
 pub mod runtime {
+    pub use super::shared_::VpcConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -15352,6 +14945,63 @@ pub mod runtime {
                 &self.request_header_configuration,
             );
             v.check("RoleArn", &self.role_arn, &RULE_247);
+        }
+    }
+
+    impl std::fmt::Debug for Runtime {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Runtime", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Runtime {
+        const TYPE: &'static str = "AWS::BedrockAgentCore::Runtime";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = RuntimeRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockAgentCore::Runtime` in the construct tree (see [`crate::Ref`]).
+    pub type RuntimeRef = crate::Ref<Runtime>;
+
+    impl RuntimeRef {
+        /// The `AgentRuntimeArn` attribute (`Fn::GetAtt`).
+        pub fn agent_runtime_arn(&self) -> Value<String> {
+            self.get_att("AgentRuntimeArn")
+        }
+
+        /// The `AgentRuntimeId` attribute (`Fn::GetAtt`).
+        pub fn agent_runtime_id(&self) -> Value<String> {
+            self.get_att("AgentRuntimeId")
+        }
+
+        /// The `AgentRuntimeVersion` attribute (`Fn::GetAtt`).
+        pub fn agent_runtime_version(&self) -> Value<String> {
+            self.get_att("AgentRuntimeVersion")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
+        pub fn workload_identity_details(&self) -> Value<String> {
+            self.get_att("WorkloadIdentityDetails")
+        }
+
+        /// The `FailureReason` attribute (`Fn::GetAtt`).
+        pub fn failure_reason(&self) -> Value<String> {
+            self.get_att("FailureReason")
         }
     }
 
@@ -16241,47 +15891,6 @@ pub mod runtime {
         }
     }
 
-    /// Network mode configuration for VPC
-    #[derive(Clone)]
-    pub struct VpcConfig {
-        pub security_groups: Value<Vec<Value<String>>>,
-        pub subnets: Value<Vec<Value<String>>>,
-    }
-
-    impl VpcConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            security_groups: impl Into<Value<Vec<Value<String>>>>,
-            subnets: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                security_groups: security_groups.into(),
-                subnets: subnets.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecurityGroups", &self.security_groups);
-            o.req("Subnets", &self.subnets);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
-        }
-    }
-
     /// Configuration for HTTP request headers
     #[derive(Clone, Default)]
     pub struct RequestHeaderConfiguration {
@@ -16311,63 +15920,6 @@ pub mod runtime {
                 &RULE_198,
                 &RULE_257,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Runtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Runtime", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Runtime {
-        const TYPE: &'static str = "AWS::BedrockAgentCore::Runtime";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = RuntimeRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockAgentCore::Runtime` in the construct tree (see [`crate::Ref`]).
-    pub type RuntimeRef = crate::Ref<Runtime>;
-
-    impl RuntimeRef {
-        /// The `AgentRuntimeArn` attribute (`Fn::GetAtt`).
-        pub fn agent_runtime_arn(&self) -> Value<String> {
-            self.get_att("AgentRuntimeArn")
-        }
-
-        /// The `AgentRuntimeId` attribute (`Fn::GetAtt`).
-        pub fn agent_runtime_id(&self) -> Value<String> {
-            self.get_att("AgentRuntimeId")
-        }
-
-        /// The `AgentRuntimeVersion` attribute (`Fn::GetAtt`).
-        pub fn agent_runtime_version(&self) -> Value<String> {
-            self.get_att("AgentRuntimeVersion")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `WorkloadIdentityDetails` attribute (`Fn::GetAtt`).
-        pub fn workload_identity_details(&self) -> Value<String> {
-            self.get_att("WorkloadIdentityDetails")
-        }
-
-        /// The `FailureReason` attribute (`Fn::GetAtt`).
-        pub fn failure_reason(&self) -> Value<String> {
-            self.get_att("FailureReason")
         }
     }
 }
@@ -16497,6 +16049,8 @@ pub mod runtime_endpoint {
 
 /// `AWS::BedrockAgentCore::WorkloadIdentity`: [`WorkloadIdentity`], its property types and its typed handle.
 pub mod workload_identity {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -16545,38 +16099,6 @@ pub mod workload_identity {
             );
             v.check("Name", &self.name, &RULE_261);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_46);
         }
     }
 

@@ -64,6 +64,38 @@ pub mod project {
         }
     }
 
+    impl std::fmt::Debug for Project {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Project", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Project {
+        const TYPE: &'static str = "AWS::BedrockMantle::Project";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProjectRef;
+    }
+
+    /// Typed handle of an `AWS::BedrockMantle::Project` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectRef = crate::Ref<Project>;
+
+    impl ProjectRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -96,38 +128,6 @@ pub mod project {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_0);
             v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for Project {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Project", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Project {
-        const TYPE: &'static str = "AWS::BedrockMantle::Project";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProjectRef;
-    }
-
-    /// Typed handle of an `AWS::BedrockMantle::Project` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectRef = crate::Ref<Project>;
-
-    impl ProjectRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

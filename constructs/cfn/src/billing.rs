@@ -125,6 +125,48 @@ pub mod billing_view {
         }
     }
 
+    impl std::fmt::Debug for BillingView {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BillingView", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BillingView {
+        const TYPE: &'static str = "AWS::Billing::BillingView";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BillingViewRef;
+    }
+
+    /// Typed handle of an `AWS::Billing::BillingView` in the construct tree (see [`crate::Ref`]).
+    pub type BillingViewRef = crate::Ref<BillingView>;
+
+    impl BillingViewRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<f64> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<f64> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
+        pub fn owner_account_id(&self) -> Value<String> {
+            self.get_att("OwnerAccountId")
+        }
+
+        /// The `BillingViewType` attribute (`Fn::GetAtt`).
+        pub fn billing_view_type(&self) -> Value<String> {
+            self.get_att("BillingViewType")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DataFilterExpression {
         pub dimensions: Option<Value<Dimensions>>,
@@ -268,48 +310,6 @@ pub mod billing_view {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for BillingView {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BillingView", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BillingView {
-        const TYPE: &'static str = "AWS::Billing::BillingView";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BillingViewRef;
-    }
-
-    /// Typed handle of an `AWS::Billing::BillingView` in the construct tree (see [`crate::Ref`]).
-    pub type BillingViewRef = crate::Ref<BillingView>;
-
-    impl BillingViewRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<f64> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<f64> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
-        pub fn owner_account_id(&self) -> Value<String> {
-            self.get_att("OwnerAccountId")
-        }
-
-        /// The `BillingViewType` attribute (`Fn::GetAtt`).
-        pub fn billing_view_type(&self) -> Value<String> {
-            self.get_att("BillingViewType")
         }
     }
 }

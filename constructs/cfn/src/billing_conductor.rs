@@ -185,8 +185,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::BillingConductor::BillingGroup`: [`BillingGroup`], its property types and its typed handle.
 pub mod billing_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -241,6 +282,53 @@ pub mod billing_group {
             v.check("Name", &self.name, &RULE_1);
             v.check("PrimaryAccountId", &self.primary_account_id, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for BillingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BillingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BillingGroup {
+        const TYPE: &'static str = "AWS::BillingConductor::BillingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BillingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::BillingConductor::BillingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type BillingGroupRef = crate::Ref<BillingGroup>;
+
+    impl BillingGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Size` attribute (`Fn::GetAtt`).
+        pub fn size(&self) -> Value<i64> {
+            self.get_att("Size")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<i64> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<i64> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -315,89 +403,12 @@ pub mod billing_group {
             v.check("PricingPlanArn", &self.pricing_plan_arn, &RULE_5);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for BillingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BillingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BillingGroup {
-        const TYPE: &'static str = "AWS::BillingConductor::BillingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BillingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::BillingConductor::BillingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type BillingGroupRef = crate::Ref<BillingGroup>;
-
-    impl BillingGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Size` attribute (`Fn::GetAtt`).
-        pub fn size(&self) -> Value<i64> {
-            self.get_att("Size")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<i64> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<i64> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::BillingConductor::CustomLineItem`: [`CustomLineItem`], its property types and its typed handle.
 pub mod custom_line_item {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -471,6 +482,53 @@ pub mod custom_line_item {
             v.check("Name", &self.name, &RULE_1);
             v.nested("PresentationDetails", &self.presentation_details);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CustomLineItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomLineItem", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomLineItem {
+        const TYPE: &'static str = "AWS::BillingConductor::CustomLineItem";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomLineItemRef;
+    }
+
+    /// Typed handle of an `AWS::BillingConductor::CustomLineItem` in the construct tree (see [`crate::Ref`]).
+    pub type CustomLineItemRef = crate::Ref<CustomLineItem>;
+
+    impl CustomLineItemRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<i64> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<i64> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `AssociationSize` attribute (`Fn::GetAtt`).
+        pub fn association_size(&self) -> Value<i64> {
+            self.get_att("AssociationSize")
+        }
+
+        /// The `CurrencyCode` attribute (`Fn::GetAtt`).
+        pub fn currency_code(&self) -> Value<String> {
+            self.get_att("CurrencyCode")
+        }
+
+        /// The `ProductCode` attribute (`Fn::GetAtt`).
+        pub fn product_code(&self) -> Value<String> {
+            self.get_att("ProductCode")
         }
     }
 
@@ -697,89 +755,12 @@ pub mod custom_line_item {
             v.check("Service", &self.service, &RULE_21);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for CustomLineItem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomLineItem", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomLineItem {
-        const TYPE: &'static str = "AWS::BillingConductor::CustomLineItem";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomLineItemRef;
-    }
-
-    /// Typed handle of an `AWS::BillingConductor::CustomLineItem` in the construct tree (see [`crate::Ref`]).
-    pub type CustomLineItemRef = crate::Ref<CustomLineItem>;
-
-    impl CustomLineItemRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<i64> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<i64> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `AssociationSize` attribute (`Fn::GetAtt`).
-        pub fn association_size(&self) -> Value<i64> {
-            self.get_att("AssociationSize")
-        }
-
-        /// The `CurrencyCode` attribute (`Fn::GetAtt`).
-        pub fn currency_code(&self) -> Value<String> {
-            self.get_att("CurrencyCode")
-        }
-
-        /// The `ProductCode` attribute (`Fn::GetAtt`).
-        pub fn product_code(&self) -> Value<String> {
-            self.get_att("ProductCode")
-        }
-    }
 }
 
 /// `AWS::BillingConductor::PricingPlan`: [`PricingPlan`], its property types and its typed handle.
 pub mod pricing_plan {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -829,38 +810,6 @@ pub mod pricing_plan {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for PricingPlan {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PricingPlan", self, f)
@@ -901,6 +850,8 @@ pub mod pricing_plan {
 
 /// `AWS::BillingConductor::PricingRule`: [`PricingRule`], its property types and its typed handle.
 pub mod pricing_rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -987,35 +938,40 @@ pub mod pricing_rule {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for PricingRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PricingRule", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for PricingRule {
+        const TYPE: &'static str = "AWS::BillingConductor::PricingRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PricingRuleRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
+    /// Typed handle of an `AWS::BillingConductor::PricingRule` in the construct tree (see [`crate::Ref`]).
+    pub type PricingRuleRef = crate::Ref<PricingRule>;
+
+    impl PricingRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AssociatedPricingPlanCount` attribute (`Fn::GetAtt`).
+        pub fn associated_pricing_plan_count(&self) -> Value<i64> {
+            self.get_att("AssociatedPricingPlanCount")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<i64> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<i64> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -1113,43 +1069,6 @@ pub mod pricing_rule {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("Activated", &self.activated);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PricingRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PricingRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PricingRule {
-        const TYPE: &'static str = "AWS::BillingConductor::PricingRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PricingRuleRef;
-    }
-
-    /// Typed handle of an `AWS::BillingConductor::PricingRule` in the construct tree (see [`crate::Ref`]).
-    pub type PricingRuleRef = crate::Ref<PricingRule>;
-
-    impl PricingRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AssociatedPricingPlanCount` attribute (`Fn::GetAtt`).
-        pub fn associated_pricing_plan_count(&self) -> Value<i64> {
-            self.get_att("AssociatedPricingPlanCount")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<i64> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<i64> {
-            self.get_att("LastModifiedTime")
         }
     }
 }

@@ -81,6 +81,48 @@ pub mod spending_limit {
         }
     }
 
+    impl std::fmt::Debug for SpendingLimit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SpendingLimit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SpendingLimit {
+        const TYPE: &'static str = "AWS::Braket::SpendingLimit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SpendingLimitRef;
+    }
+
+    /// Typed handle of an `AWS::Braket::SpendingLimit` in the construct tree (see [`crate::Ref`]).
+    pub type SpendingLimitRef = crate::Ref<SpendingLimit>;
+
+    impl SpendingLimitRef {
+        /// The `SpendingLimitArn` attribute (`Fn::GetAtt`).
+        pub fn spending_limit_arn(&self) -> Value<String> {
+            self.get_att("SpendingLimitArn")
+        }
+
+        /// The `QueuedSpend` attribute (`Fn::GetAtt`).
+        pub fn queued_spend(&self) -> Value<String> {
+            self.get_att("QueuedSpend")
+        }
+
+        /// The `TotalSpend` attribute (`Fn::GetAtt`).
+        pub fn total_spend(&self) -> Value<String> {
+            self.get_att("TotalSpend")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -141,48 +183,6 @@ pub mod spending_limit {
             o.req("EndAt", &self.end_at);
             o.req("StartAt", &self.start_at);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SpendingLimit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SpendingLimit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SpendingLimit {
-        const TYPE: &'static str = "AWS::Braket::SpendingLimit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SpendingLimitRef;
-    }
-
-    /// Typed handle of an `AWS::Braket::SpendingLimit` in the construct tree (see [`crate::Ref`]).
-    pub type SpendingLimitRef = crate::Ref<SpendingLimit>;
-
-    impl SpendingLimitRef {
-        /// The `SpendingLimitArn` attribute (`Fn::GetAtt`).
-        pub fn spending_limit_arn(&self) -> Value<String> {
-            self.get_att("SpendingLimitArn")
-        }
-
-        /// The `QueuedSpend` attribute (`Fn::GetAtt`).
-        pub fn queued_spend(&self) -> Value<String> {
-            self.get_att("QueuedSpend")
-        }
-
-        /// The `TotalSpend` attribute (`Fn::GetAtt`).
-        pub fn total_spend(&self) -> Value<String> {
-            self.get_att("TotalSpend")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

@@ -191,6 +191,28 @@ pub mod budget {
         }
     }
 
+    impl std::fmt::Debug for Budget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Budget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Budget {
+        const TYPE: &'static str = "AWS::Budgets::Budget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
+        type Ref = BudgetRef;
+    }
+
+    /// Typed handle of an `AWS::Budgets::Budget` in the construct tree (see [`crate::Ref`]).
+    pub type BudgetRef = crate::Ref<Budget>;
+
+    impl BudgetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct BudgetData {
         pub auto_adjust_data: Option<Value<AutoAdjustData>>,
@@ -612,28 +634,6 @@ pub mod budget {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Budget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Budget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Budget {
-        const TYPE: &'static str = "AWS::Budgets::Budget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
-        type Ref = BudgetRef;
-    }
-
-    /// Typed handle of an `AWS::Budgets::Budget` in the construct tree (see [`crate::Ref`]).
-    pub type BudgetRef = crate::Ref<Budget>;
-
-    impl BudgetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::Budgets::BudgetsAction`: [`BudgetsAction`], its property types and its typed handle.
@@ -709,6 +709,28 @@ pub mod budgets_action {
             v.nested("ResourceTags", &self.resource_tags);
             v.check("Subscribers", &self.subscribers, &RULE_7);
             v.nested("Subscribers", &self.subscribers);
+        }
+    }
+
+    impl std::fmt::Debug for BudgetsAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BudgetsAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BudgetsAction {
+        const TYPE: &'static str = "AWS::Budgets::BudgetsAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
+        type Ref = BudgetsActionRef;
+    }
+
+    /// Typed handle of an `AWS::Budgets::BudgetsAction` in the construct tree (see [`crate::Ref`]).
+    pub type BudgetsActionRef = crate::Ref<BudgetsAction>;
+
+    impl BudgetsActionRef {
+        /// The `ActionId` attribute (`Fn::GetAtt`).
+        pub fn action_id(&self) -> Value<String> {
+            self.get_att("ActionId")
         }
     }
 
@@ -961,28 +983,6 @@ pub mod budgets_action {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Address", &self.address, &RULE_20);
             v.check("Type", &self.r#type, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for BudgetsAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BudgetsAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BudgetsAction {
-        const TYPE: &'static str = "AWS::Budgets::BudgetsAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
-        type Ref = BudgetsActionRef;
-    }
-
-    /// Typed handle of an `AWS::Budgets::BudgetsAction` in the construct tree (see [`crate::Ref`]).
-    pub type BudgetsActionRef = crate::Ref<BudgetsAction>;
-
-    impl BudgetsActionRef {
-        /// The `ActionId` attribute (`Fn::GetAtt`).
-        pub fn action_id(&self) -> Value<String> {
-            self.get_att("ActionId")
         }
     }
 }

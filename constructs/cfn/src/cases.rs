@@ -118,6 +118,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::Cases::Case`: [`Case`], its property types and its typed handle.
 pub mod case {
     use super::rules_::*;
@@ -179,6 +220,33 @@ pub mod case {
         }
     }
 
+    impl std::fmt::Debug for Case {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Case", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Case {
+        const TYPE: &'static str = "AWS::Cases::Case";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CaseRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::Case` in the construct tree (see [`crate::Ref`]).
+    pub type CaseRef = crate::Ref<Case>;
+
+    impl CaseRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CaseId` attribute (`Fn::GetAtt`).
+        pub fn case_id(&self) -> Value<String> {
+            self.get_att("CaseId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -213,37 +281,12 @@ pub mod case {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Case {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Case", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Case {
-        const TYPE: &'static str = "AWS::Cases::Case";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CaseRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::Case` in the construct tree (see [`crate::Ref`]).
-    pub type CaseRef = crate::Ref<Case>;
-
-    impl CaseRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CaseId` attribute (`Fn::GetAtt`).
-        pub fn case_id(&self) -> Value<String> {
-            self.get_att("CaseId")
-        }
-    }
 }
 
 /// `AWS::Cases::CaseRule`: [`CaseRule`], its property types and its typed handle.
 pub mod case_rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -296,6 +339,43 @@ pub mod case_rule {
             v.check("Name", &self.name, &RULE_6);
             v.nested("Rule", &self.rule);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CaseRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CaseRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CaseRule {
+        const TYPE: &'static str = "AWS::Cases::CaseRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CaseRuleRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::CaseRule` in the construct tree (see [`crate::Ref`]).
+    pub type CaseRuleRef = crate::Ref<CaseRule>;
+
+    impl CaseRuleRef {
+        /// The `CaseRuleId` attribute (`Fn::GetAtt`).
+        pub fn case_rule_id(&self) -> Value<String> {
+            self.get_att("CaseRuleId")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `CaseRuleArn` attribute (`Fn::GetAtt`).
+        pub fn case_rule_arn(&self) -> Value<String> {
+            self.get_att("CaseRuleArn")
         }
     }
 
@@ -540,81 +620,12 @@ pub mod case_rule {
             v.nested("Conditions", &self.conditions);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for CaseRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CaseRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CaseRule {
-        const TYPE: &'static str = "AWS::Cases::CaseRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CaseRuleRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::CaseRule` in the construct tree (see [`crate::Ref`]).
-    pub type CaseRuleRef = crate::Ref<CaseRule>;
-
-    impl CaseRuleRef {
-        /// The `CaseRuleId` attribute (`Fn::GetAtt`).
-        pub fn case_rule_id(&self) -> Value<String> {
-            self.get_att("CaseRuleId")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `CaseRuleArn` attribute (`Fn::GetAtt`).
-        pub fn case_rule_arn(&self) -> Value<String> {
-            self.get_att("CaseRuleArn")
-        }
-    }
 }
 
 /// `AWS::Cases::Domain`: [`Domain`], its property types and its typed handle.
 pub mod domain {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -650,40 +661,6 @@ pub mod domain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_6);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -727,6 +704,8 @@ pub mod domain {
 
 /// `AWS::Cases::Field`: [`Field`], its property types and its typed handle.
 pub mod field {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -782,6 +761,48 @@ pub mod field {
         }
     }
 
+    impl std::fmt::Debug for Field {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Field", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Field {
+        const TYPE: &'static str = "AWS::Cases::Field";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FieldRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::Field` in the construct tree (see [`crate::Ref`]).
+    pub type FieldRef = crate::Ref<Field>;
+
+    impl FieldRef {
+        /// The `FieldArn` attribute (`Fn::GetAtt`).
+        pub fn field_arn(&self) -> Value<String> {
+            self.get_att("FieldArn")
+        }
+
+        /// The `FieldId` attribute (`Fn::GetAtt`).
+        pub fn field_id(&self) -> Value<String> {
+            self.get_att("FieldId")
+        }
+
+        /// The `Namespace` attribute (`Fn::GetAtt`).
+        pub fn namespace(&self) -> Value<String> {
+            self.get_att("Namespace")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+    }
+
     /// Union of field attributes
     #[derive(Clone, Default)]
     pub struct FieldAttributes {
@@ -826,86 +847,12 @@ pub mod field {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Field {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Field", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Field {
-        const TYPE: &'static str = "AWS::Cases::Field";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FieldRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::Field` in the construct tree (see [`crate::Ref`]).
-    pub type FieldRef = crate::Ref<Field>;
-
-    impl FieldRef {
-        /// The `FieldArn` attribute (`Fn::GetAtt`).
-        pub fn field_arn(&self) -> Value<String> {
-            self.get_att("FieldArn")
-        }
-
-        /// The `FieldId` attribute (`Fn::GetAtt`).
-        pub fn field_id(&self) -> Value<String> {
-            self.get_att("FieldId")
-        }
-
-        /// The `Namespace` attribute (`Fn::GetAtt`).
-        pub fn namespace(&self) -> Value<String> {
-            self.get_att("Namespace")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::Cases::Layout`: [`Layout`], its property types and its typed handle.
 pub mod layout {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -952,6 +899,43 @@ pub mod layout {
             v.check("DomainId", &self.domain_id, &RULE_1);
             v.check("Name", &self.name, &RULE_6);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Layout {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Layout", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Layout {
+        const TYPE: &'static str = "AWS::Cases::Layout";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LayoutRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::Layout` in the construct tree (see [`crate::Ref`]).
+    pub type LayoutRef = crate::Ref<Layout>;
+
+    impl LayoutRef {
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `LayoutArn` attribute (`Fn::GetAtt`).
+        pub fn layout_arn(&self) -> Value<String> {
+            self.get_att("LayoutArn")
+        }
+
+        /// The `LayoutId` attribute (`Fn::GetAtt`).
+        pub fn layout_id(&self) -> Value<String> {
+            self.get_att("LayoutId")
         }
     }
 
@@ -1133,77 +1117,6 @@ pub mod layout {
             v.check("Id", &self.id, &RULE_1);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Layout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Layout", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Layout {
-        const TYPE: &'static str = "AWS::Cases::Layout";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LayoutRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::Layout` in the construct tree (see [`crate::Ref`]).
-    pub type LayoutRef = crate::Ref<Layout>;
-
-    impl LayoutRef {
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `LayoutArn` attribute (`Fn::GetAtt`).
-        pub fn layout_arn(&self) -> Value<String> {
-            self.get_att("LayoutArn")
-        }
-
-        /// The `LayoutId` attribute (`Fn::GetAtt`).
-        pub fn layout_id(&self) -> Value<String> {
-            self.get_att("LayoutId")
-        }
-    }
 }
 
 /// `AWS::Cases::RelatedItem`: [`RelatedItem`], its property types and its typed handle.
@@ -1264,6 +1177,33 @@ pub mod related_item {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_14);
+        }
+    }
+
+    impl std::fmt::Debug for RelatedItem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RelatedItem", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RelatedItem {
+        const TYPE: &'static str = "AWS::Cases::RelatedItem";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RelatedItemRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::RelatedItem` in the construct tree (see [`crate::Ref`]).
+    pub type RelatedItemRef = crate::Ref<RelatedItem>;
+
+    impl RelatedItemRef {
+        /// The `RelatedItemArn` attribute (`Fn::GetAtt`).
+        pub fn related_item_arn(&self) -> Value<String> {
+            self.get_att("RelatedItemArn")
+        }
+
+        /// The `RelatedItemId` attribute (`Fn::GetAtt`).
+        pub fn related_item_id(&self) -> Value<String> {
+            self.get_att("RelatedItemId")
         }
     }
 
@@ -1363,37 +1303,12 @@ pub mod related_item {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for RelatedItem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RelatedItem", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RelatedItem {
-        const TYPE: &'static str = "AWS::Cases::RelatedItem";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RelatedItemRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::RelatedItem` in the construct tree (see [`crate::Ref`]).
-    pub type RelatedItemRef = crate::Ref<RelatedItem>;
-
-    impl RelatedItemRef {
-        /// The `RelatedItemArn` attribute (`Fn::GetAtt`).
-        pub fn related_item_arn(&self) -> Value<String> {
-            self.get_att("RelatedItemArn")
-        }
-
-        /// The `RelatedItemId` attribute (`Fn::GetAtt`).
-        pub fn related_item_id(&self) -> Value<String> {
-            self.get_att("RelatedItemId")
-        }
-    }
 }
 
 /// `AWS::Cases::Template`: [`Template`], its property types and its typed handle.
 pub mod template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1459,6 +1374,43 @@ pub mod template {
             v.nested("Rules", &self.rules);
             v.check("Status", &self.status, &RULE_17);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Template {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Template", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Template {
+        const TYPE: &'static str = "AWS::Cases::Template";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TemplateRef;
+    }
+
+    /// Typed handle of an `AWS::Cases::Template` in the construct tree (see [`crate::Ref`]).
+    pub type TemplateRef = crate::Ref<Template>;
+
+    impl TemplateRef {
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `TemplateArn` attribute (`Fn::GetAtt`).
+        pub fn template_arn(&self) -> Value<String> {
+            self.get_att("TemplateArn")
+        }
+
+        /// The `TemplateId` attribute (`Fn::GetAtt`).
+        pub fn template_id(&self) -> Value<String> {
+            self.get_att("TemplateId")
         }
     }
 
@@ -1552,77 +1504,6 @@ pub mod template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CaseRuleId", &self.case_rule_id, &RULE_1);
             v.check("FieldId", &self.field_id, &RULE_1);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Template {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Template", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Template {
-        const TYPE: &'static str = "AWS::Cases::Template";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TemplateRef;
-    }
-
-    /// Typed handle of an `AWS::Cases::Template` in the construct tree (see [`crate::Ref`]).
-    pub type TemplateRef = crate::Ref<Template>;
-
-    impl TemplateRef {
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `TemplateArn` attribute (`Fn::GetAtt`).
-        pub fn template_arn(&self) -> Value<String> {
-            self.get_att("TemplateArn")
-        }
-
-        /// The `TemplateId` attribute (`Fn::GetAtt`).
-        pub fn template_id(&self) -> Value<String> {
-            self.get_att("TemplateId")
         }
     }
 }

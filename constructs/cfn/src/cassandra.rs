@@ -139,6 +139,21 @@ pub mod keyspace {
         }
     }
 
+    impl std::fmt::Debug for Keyspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Keyspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Keyspace {
+        const TYPE: &'static str = "AWS::Cassandra::Keyspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KeyspaceRef;
+    }
+
+    /// Typed handle of an `AWS::Cassandra::Keyspace` in the construct tree (see [`crate::Ref`]).
+    pub type KeyspaceRef = crate::Ref<Keyspace>;
+
     #[derive(Clone, Default)]
     pub struct ReplicationSpecification {
         pub region_list: Option<Value<Vec<Value<String>>>>,
@@ -199,21 +214,6 @@ pub mod keyspace {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for Keyspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Keyspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Keyspace {
-        const TYPE: &'static str = "AWS::Cassandra::Keyspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KeyspaceRef;
-    }
-
-    /// Typed handle of an `AWS::Cassandra::Keyspace` in the construct tree (see [`crate::Ref`]).
-    pub type KeyspaceRef = crate::Ref<Keyspace>;
 }
 
 /// `AWS::Cassandra::Table`: [`Table`], its property types and its typed handle.
@@ -334,6 +334,21 @@ pub mod table {
             v.nested("WarmThroughput", &self.warm_throughput);
         }
     }
+
+    impl std::fmt::Debug for Table {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Table", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Table {
+        const TYPE: &'static str = "AWS::Cassandra::Table";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TableRef;
+    }
+
+    /// Typed handle of an `AWS::Cassandra::Table` in the construct tree (see [`crate::Ref`]).
+    pub type TableRef = crate::Ref<Table>;
 
     /// Represents the read and write settings used for AutoScaling.
     #[derive(Clone, Default)]
@@ -765,21 +780,6 @@ pub mod table {
             v.check("WriteUnitsPerSecond", &self.write_units_per_second, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for Table {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Table", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Table {
-        const TYPE: &'static str = "AWS::Cassandra::Table";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TableRef;
-    }
-
-    /// Typed handle of an `AWS::Cassandra::Table` in the construct tree (see [`crate::Ref`]).
-    pub type TableRef = crate::Ref<Table>;
 }
 
 /// `AWS::Cassandra::Type`: [`Type`], its property types and its typed handle.
@@ -826,34 +826,6 @@ pub mod r#type {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Field {
-        pub field_name: Value<String>,
-        pub field_type: Value<String>,
-    }
-
-    impl Field {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            field_name: impl Into<Value<String>>,
-            field_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                field_name: field_name.into(),
-                field_type: field_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Field {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FieldName", &self.field_name);
-            o.req("FieldType", &self.field_type);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Type {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Type", self, f)
@@ -893,6 +865,34 @@ pub mod r#type {
         /// The `KeyspaceArn` attribute (`Fn::GetAtt`).
         pub fn keyspace_arn(&self) -> Value<String> {
             self.get_att("KeyspaceArn")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Field {
+        pub field_name: Value<String>,
+        pub field_type: Value<String>,
+    }
+
+    impl Field {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            field_name: impl Into<Value<String>>,
+            field_type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                field_name: field_name.into(),
+                field_type: field_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Field {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("FieldName", &self.field_name);
+            o.req("FieldType", &self.field_type);
+            o.build()
         }
     }
 }

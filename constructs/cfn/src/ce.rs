@@ -86,8 +86,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct ResourceTag {
+        /// The key name for the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl ResourceTag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ResourceTag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for ResourceTag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::CE::AnomalyMonitor`: [`AnomalyMonitor`], its property types and its typed handle.
 pub mod anomaly_monitor {
+    pub use super::shared_::ResourceTag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -142,41 +186,6 @@ pub mod anomaly_monitor {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct ResourceTag {
-        /// The key name for the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl ResourceTag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceTag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for ResourceTag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for AnomalyMonitor {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("AnomalyMonitor", self, f)
@@ -222,6 +231,8 @@ pub mod anomaly_monitor {
 
 /// `AWS::CE::AnomalySubscription`: [`AnomalySubscription`], its property types and its typed handle.
 pub mod anomaly_subscription {
+    pub use super::shared_::ResourceTag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -295,38 +306,30 @@ pub mod anomaly_subscription {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct ResourceTag {
-        /// The key name for the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl ResourceTag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for AnomalySubscription {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnomalySubscription", self, f)
         }
     }
 
-    impl ToRaw for ResourceTag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for AnomalySubscription {
+        const TYPE: &'static str = "AWS::CE::AnomalySubscription";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
+        type Ref = AnomalySubscriptionRef;
     }
 
-    impl Validate for ResourceTag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+    /// Typed handle of an `AWS::CE::AnomalySubscription` in the construct tree (see [`crate::Ref`]).
+    pub type AnomalySubscriptionRef = crate::Ref<AnomalySubscription>;
+
+    impl AnomalySubscriptionRef {
+        /// The `SubscriptionArn` attribute (`Fn::GetAtt`).
+        pub fn subscription_arn(&self) -> Value<String> {
+            self.get_att("SubscriptionArn")
+        }
+
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
         }
     }
 
@@ -365,37 +368,12 @@ pub mod anomaly_subscription {
             v.check("Type", &self.r#type, &RULE_12);
         }
     }
-
-    impl std::fmt::Debug for AnomalySubscription {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnomalySubscription", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnomalySubscription {
-        const TYPE: &'static str = "AWS::CE::AnomalySubscription";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
-        type Ref = AnomalySubscriptionRef;
-    }
-
-    /// Typed handle of an `AWS::CE::AnomalySubscription` in the construct tree (see [`crate::Ref`]).
-    pub type AnomalySubscriptionRef = crate::Ref<AnomalySubscription>;
-
-    impl AnomalySubscriptionRef {
-        /// The `SubscriptionArn` attribute (`Fn::GetAtt`).
-        pub fn subscription_arn(&self) -> Value<String> {
-            self.get_att("SubscriptionArn")
-        }
-
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-    }
 }
 
 /// `AWS::CE::CostCategory`: [`CostCategory`], its property types and its typed handle.
 pub mod cost_category {
+    pub use super::shared_::ResourceTag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -452,41 +430,6 @@ pub mod cost_category {
             v.check("RuleVersion", &self.rule_version, &RULE_14);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct ResourceTag {
-        /// The key name for the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl ResourceTag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceTag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for ResourceTag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 

@@ -77,6 +77,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tags {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tags {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tags {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::CertificateManager::Account`: [`Account`], its property types and its typed handle.
 pub mod account {
     use super::rules_::*;
@@ -119,6 +160,28 @@ pub mod account {
         }
     }
 
+    impl std::fmt::Debug for Account {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Account", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Account {
+        const TYPE: &'static str = "AWS::CertificateManager::Account";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AccountRef;
+    }
+
+    /// Typed handle of an `AWS::CertificateManager::Account` in the construct tree (see [`crate::Ref`]).
+    pub type AccountRef = crate::Ref<Account>;
+
+    impl AccountRef {
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ExpiryEventsConfiguration {
         pub days_before_expiry: Option<Value<i64>>,
@@ -144,32 +207,12 @@ pub mod account {
             v.check("DaysBeforeExpiry", &self.days_before_expiry, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for Account {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Account", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Account {
-        const TYPE: &'static str = "AWS::CertificateManager::Account";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AccountRef;
-    }
-
-    /// Typed handle of an `AWS::CertificateManager::Account` in the construct tree (see [`crate::Ref`]).
-    pub type AccountRef = crate::Ref<Account>;
-
-    impl AccountRef {
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-    }
 }
 
 /// `AWS::CertificateManager::AcmeDomainValidation`: [`AcmeDomainValidation`], its property types and its typed handle.
 pub mod acme_domain_validation {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -218,6 +261,28 @@ pub mod acme_domain_validation {
             v.check("DomainName", &self.domain_name, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AcmeDomainValidation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AcmeDomainValidation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AcmeDomainValidation {
+        const TYPE: &'static str = "AWS::CertificateManager::AcmeDomainValidation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AcmeDomainValidationRef;
+    }
+
+    /// Typed handle of an `AWS::CertificateManager::AcmeDomainValidation` in the construct tree (see [`crate::Ref`]).
+    pub type AcmeDomainValidationRef = crate::Ref<AcmeDomainValidation>;
+
+    impl AcmeDomainValidationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -295,66 +360,12 @@ pub mod acme_domain_validation {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for AcmeDomainValidation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AcmeDomainValidation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AcmeDomainValidation {
-        const TYPE: &'static str = "AWS::CertificateManager::AcmeDomainValidation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AcmeDomainValidationRef;
-    }
-
-    /// Typed handle of an `AWS::CertificateManager::AcmeDomainValidation` in the construct tree (see [`crate::Ref`]).
-    pub type AcmeDomainValidationRef = crate::Ref<AcmeDomainValidation>;
-
-    impl AcmeDomainValidationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CertificateManager::AcmeEndpoint`: [`AcmeEndpoint`], its property types and its typed handle.
 pub mod acme_endpoint {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -412,6 +423,33 @@ pub mod acme_endpoint {
             v.check("Contact", &self.contact, &RULE_7);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AcmeEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AcmeEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AcmeEndpoint {
+        const TYPE: &'static str = "AWS::CertificateManager::AcmeEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AcmeEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::CertificateManager::AcmeEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type AcmeEndpointRef = crate::Ref<AcmeEndpoint>;
+
+    impl AcmeEndpointRef {
+        /// The `AcmeEndpointArn` attribute (`Fn::GetAtt`).
+        pub fn acme_endpoint_arn(&self) -> Value<String> {
+            self.get_att("AcmeEndpointArn")
+        }
+
+        /// The `EndpointUrl` attribute (`Fn::GetAtt`).
+        pub fn endpoint_url(&self) -> Value<String> {
+            self.get_att("EndpointUrl")
         }
     }
 
@@ -499,71 +537,12 @@ pub mod acme_endpoint {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for AcmeEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AcmeEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AcmeEndpoint {
-        const TYPE: &'static str = "AWS::CertificateManager::AcmeEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AcmeEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::CertificateManager::AcmeEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type AcmeEndpointRef = crate::Ref<AcmeEndpoint>;
-
-    impl AcmeEndpointRef {
-        /// The `AcmeEndpointArn` attribute (`Fn::GetAtt`).
-        pub fn acme_endpoint_arn(&self) -> Value<String> {
-            self.get_att("AcmeEndpointArn")
-        }
-
-        /// The `EndpointUrl` attribute (`Fn::GetAtt`).
-        pub fn endpoint_url(&self) -> Value<String> {
-            self.get_att("EndpointUrl")
-        }
-    }
 }
 
 /// `AWS::CertificateManager::AcmeExternalAccountBinding`: [`AcmeExternalAccountBinding`], its property types and its typed handle.
 pub mod acme_external_account_binding {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -615,6 +594,28 @@ pub mod acme_external_account_binding {
         }
     }
 
+    impl std::fmt::Debug for AcmeExternalAccountBinding {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AcmeExternalAccountBinding", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AcmeExternalAccountBinding {
+        const TYPE: &'static str = "AWS::CertificateManager::AcmeExternalAccountBinding";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AcmeExternalAccountBindingRef;
+    }
+
+    /// Typed handle of an `AWS::CertificateManager::AcmeExternalAccountBinding` in the construct tree (see [`crate::Ref`]).
+    pub type AcmeExternalAccountBindingRef = crate::Ref<AcmeExternalAccountBinding>;
+
+    impl AcmeExternalAccountBindingRef {
+        /// The `AcmeExternalAccountBindingArn` attribute (`Fn::GetAtt`).
+        pub fn acme_external_account_binding_arn(&self) -> Value<String> {
+            self.get_att("AcmeExternalAccountBindingArn")
+        }
+    }
+
     /// The expiration configuration for the external account binding.
     #[derive(Clone)]
     pub struct Expiration {
@@ -646,62 +647,6 @@ pub mod acme_external_account_binding {
     impl Validate for Expiration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_9);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for AcmeExternalAccountBinding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AcmeExternalAccountBinding", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AcmeExternalAccountBinding {
-        const TYPE: &'static str = "AWS::CertificateManager::AcmeExternalAccountBinding";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AcmeExternalAccountBindingRef;
-    }
-
-    /// Typed handle of an `AWS::CertificateManager::AcmeExternalAccountBinding` in the construct tree (see [`crate::Ref`]).
-    pub type AcmeExternalAccountBindingRef = crate::Ref<AcmeExternalAccountBinding>;
-
-    impl AcmeExternalAccountBindingRef {
-        /// The `AcmeExternalAccountBindingArn` attribute (`Fn::GetAtt`).
-        pub fn acme_external_account_binding_arn(&self) -> Value<String> {
-            self.get_att("AcmeExternalAccountBindingArn")
         }
     }
 }
@@ -786,6 +731,28 @@ pub mod certificate {
         }
     }
 
+    impl std::fmt::Debug for Certificate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Certificate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Certificate {
+        const TYPE: &'static str = "AWS::CertificateManager::Certificate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CertificateRef;
+    }
+
+    /// Typed handle of an `AWS::CertificateManager::Certificate` in the construct tree (see [`crate::Ref`]).
+    pub type CertificateRef = crate::Ref<Certificate>;
+
+    impl CertificateRef {
+        /// The `CertificateArn` attribute (`Fn::GetAtt`).
+        pub fn certificate_arn(&self) -> Value<String> {
+            self.get_att("CertificateArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DomainValidationOption {
         pub domain_name: Option<Value<String>>,
@@ -842,28 +809,6 @@ pub mod certificate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Certificate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Certificate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Certificate {
-        const TYPE: &'static str = "AWS::CertificateManager::Certificate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CertificateRef;
-    }
-
-    /// Typed handle of an `AWS::CertificateManager::Certificate` in the construct tree (see [`crate::Ref`]).
-    pub type CertificateRef = crate::Ref<Certificate>;
-
-    impl CertificateRef {
-        /// The `CertificateArn` attribute (`Fn::GetAtt`).
-        pub fn certificate_arn(&self) -> Value<String> {
-            self.get_att("CertificateArn")
         }
     }
 }

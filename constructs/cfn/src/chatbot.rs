@@ -149,8 +149,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::Chatbot::CustomAction`: [`CustomAction`], its property types and its typed handle.
 pub mod custom_action {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -200,6 +241,28 @@ pub mod custom_action {
             v.nested("Definition", &self.definition);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CustomAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomAction {
+        const TYPE: &'static str = "AWS::Chatbot::CustomAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomActionRef;
+    }
+
+    /// Typed handle of an `AWS::Chatbot::CustomAction` in the construct tree (see [`crate::Ref`]).
+    pub type CustomActionRef = crate::Ref<CustomAction>;
+
+    impl CustomActionRef {
+        /// The `CustomActionArn` attribute (`Fn::GetAtt`).
+        pub fn custom_action_arn(&self) -> Value<String> {
+            self.get_att("CustomActionArn")
         }
     }
 
@@ -303,64 +366,12 @@ pub mod custom_action {
             v.check("CommandText", &self.command_text, &RULE_8);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for CustomAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomAction {
-        const TYPE: &'static str = "AWS::Chatbot::CustomAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomActionRef;
-    }
-
-    /// Typed handle of an `AWS::Chatbot::CustomAction` in the construct tree (see [`crate::Ref`]).
-    pub type CustomActionRef = crate::Ref<CustomAction>;
-
-    impl CustomActionRef {
-        /// The `CustomActionArn` attribute (`Fn::GetAtt`).
-        pub fn custom_action_arn(&self) -> Value<String> {
-            self.get_att("CustomActionArn")
-        }
-    }
 }
 
 /// `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`: [`MicrosoftTeamsChannelConfiguration`], its property types and its typed handle.
 pub mod microsoft_teams_channel_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -467,38 +478,6 @@ pub mod microsoft_teams_channel_configuration {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for MicrosoftTeamsChannelConfiguration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MicrosoftTeamsChannelConfiguration", self, f)
@@ -524,6 +503,8 @@ pub mod microsoft_teams_channel_configuration {
 
 /// `AWS::Chatbot::SlackChannelConfiguration`: [`SlackChannelConfiguration`], its property types and its typed handle.
 pub mod slack_channel_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -616,38 +597,6 @@ pub mod slack_channel_configuration {
             v.check("SlackWorkspaceId", &self.slack_workspace_id, &RULE_21);
             v.check_items("SnsTopicArns", &self.sns_topic_arns, &RULE_12, &RULE_15);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 

@@ -384,8 +384,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A tag object containing a key-value pair.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key in a tag.
+        pub key: Value<String>,
+        /// The value in a tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_1);
+        }
+    }
+}
+
 /// `AWS::Chime::AppInstance`: [`AppInstance`], its property types and its typed handle.
 pub mod app_instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -429,41 +473,6 @@ pub mod app_instance {
         }
     }
 
-    /// A tag object containing a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key in a tag.
-        pub key: Value<String>,
-        /// The value in a tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_1);
-        }
-    }
-
     impl std::fmt::Debug for AppInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("AppInstance", self, f)
@@ -499,6 +508,8 @@ pub mod app_instance {
 
 /// `AWS::Chime::AppInstanceBot`: [`AppInstanceBot`], its property types and its typed handle.
 pub mod app_instance_bot {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -551,6 +562,38 @@ pub mod app_instance_bot {
             v.check("Metadata", &self.metadata, &RULE_4);
             v.check("Name", &self.name, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AppInstanceBot {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppInstanceBot", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AppInstanceBot {
+        const TYPE: &'static str = "AWS::Chime::AppInstanceBot";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppInstanceBotRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::AppInstanceBot` in the construct tree (see [`crate::Ref`]).
+    pub type AppInstanceBotRef = crate::Ref<AppInstanceBot>;
+
+    impl AppInstanceBotRef {
+        /// The `AppInstanceBotArn` attribute (`Fn::GetAtt`).
+        pub fn app_instance_bot_arn(&self) -> Value<String> {
+            self.get_att("AppInstanceBotArn")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_updated_timestamp(&self) -> Value<String> {
+            self.get_att("LastUpdatedTimestamp")
         }
     }
 
@@ -669,73 +712,6 @@ pub mod app_instance_bot {
             v.check("TargetedMessages", &self.targeted_messages, &RULE_10);
         }
     }
-
-    /// A tag object containing a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key in a tag.
-        pub key: Value<String>,
-        /// The value in a tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for AppInstanceBot {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppInstanceBot", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppInstanceBot {
-        const TYPE: &'static str = "AWS::Chime::AppInstanceBot";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppInstanceBotRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::AppInstanceBot` in the construct tree (see [`crate::Ref`]).
-    pub type AppInstanceBotRef = crate::Ref<AppInstanceBot>;
-
-    impl AppInstanceBotRef {
-        /// The `AppInstanceBotArn` attribute (`Fn::GetAtt`).
-        pub fn app_instance_bot_arn(&self) -> Value<String> {
-            self.get_att("AppInstanceBotArn")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_updated_timestamp(&self) -> Value<String> {
-            self.get_att("LastUpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::Chime::AppInstanceUser`: [`AppInstanceUser`], its property types and its typed handle.
@@ -793,6 +769,28 @@ pub mod app_instance_user {
             v.check("Name", &self.name, &RULE_5);
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AppInstanceUser {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppInstanceUser", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AppInstanceUser {
+        const TYPE: &'static str = "AWS::Chime::AppInstanceUser";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppInstanceUserRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::AppInstanceUser` in the construct tree (see [`crate::Ref`]).
+    pub type AppInstanceUserRef = crate::Ref<AppInstanceUser>;
+
+    impl AppInstanceUserRef {
+        /// The `AppInstanceUserArn` attribute (`Fn::GetAtt`).
+        pub fn app_instance_user_arn(&self) -> Value<String> {
+            self.get_att("AppInstanceUserArn")
         }
     }
 
@@ -860,28 +858,6 @@ pub mod app_instance_user {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for AppInstanceUser {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppInstanceUser", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppInstanceUser {
-        const TYPE: &'static str = "AWS::Chime::AppInstanceUser";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppInstanceUserRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::AppInstanceUser` in the construct tree (see [`crate::Ref`]).
-    pub type AppInstanceUserRef = crate::Ref<AppInstanceUser>;
-
-    impl AppInstanceUserRef {
-        /// The `AppInstanceUserArn` attribute (`Fn::GetAtt`).
-        pub fn app_instance_user_arn(&self) -> Value<String> {
-            self.get_att("AppInstanceUserArn")
         }
     }
 }
@@ -982,6 +958,53 @@ pub mod channel {
             v.check("Privacy", &self.privacy, &RULE_19);
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::Chime::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_updated_timestamp(&self) -> Value<String> {
+            self.get_att("LastUpdatedTimestamp")
+        }
+
+        /// The `LastMessageTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_message_timestamp(&self) -> Value<String> {
+            self.get_att("LastMessageTimestamp")
+        }
+
+        /// The `ChannelFlowArn` attribute (`Fn::GetAtt`).
+        pub fn channel_flow_arn(&self) -> Value<String> {
+            self.get_att("ChannelFlowArn")
         }
     }
 
@@ -1114,53 +1137,6 @@ pub mod channel {
             v.check("Value", &self.value, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::Chime::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_updated_timestamp(&self) -> Value<String> {
-            self.get_att("LastUpdatedTimestamp")
-        }
-
-        /// The `LastMessageTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_message_timestamp(&self) -> Value<String> {
-            self.get_att("LastMessageTimestamp")
-        }
-
-        /// The `ChannelFlowArn` attribute (`Fn::GetAtt`).
-        pub fn channel_flow_arn(&self) -> Value<String> {
-            self.get_att("ChannelFlowArn")
-        }
-    }
 }
 
 /// `AWS::Chime::ChannelFlow`: [`ChannelFlow`], its property types and its typed handle.
@@ -1216,6 +1192,48 @@ pub mod channel_flow {
             v.nested("Processors", &self.processors);
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ChannelFlow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ChannelFlow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ChannelFlow {
+        const TYPE: &'static str = "AWS::Chime::ChannelFlow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelFlowRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::ChannelFlow` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelFlowRef = crate::Ref<ChannelFlow>;
+
+    impl ChannelFlowRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AppInstanceId` attribute (`Fn::GetAtt`).
+        pub fn app_instance_id(&self) -> Value<String> {
+            self.get_att("AppInstanceId")
+        }
+
+        /// The `ChannelFlowId` attribute (`Fn::GetAtt`).
+        pub fn channel_flow_id(&self) -> Value<String> {
+            self.get_att("ChannelFlowId")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_updated_timestamp(&self) -> Value<String> {
+            self.get_att("LastUpdatedTimestamp")
         }
     }
 
@@ -1368,48 +1386,6 @@ pub mod channel_flow {
             v.check("Value", &self.value, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for ChannelFlow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ChannelFlow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ChannelFlow {
-        const TYPE: &'static str = "AWS::Chime::ChannelFlow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelFlowRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::ChannelFlow` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelFlowRef = crate::Ref<ChannelFlow>;
-
-    impl ChannelFlowRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AppInstanceId` attribute (`Fn::GetAtt`).
-        pub fn app_instance_id(&self) -> Value<String> {
-            self.get_att("AppInstanceId")
-        }
-
-        /// The `ChannelFlowId` attribute (`Fn::GetAtt`).
-        pub fn channel_flow_id(&self) -> Value<String> {
-            self.get_att("ChannelFlowId")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_updated_timestamp(&self) -> Value<String> {
-            self.get_att("LastUpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::Chime::MediaInsightsPipelineConfiguration`: [`MediaInsightsPipelineConfiguration`], its property types and its typed handle.
@@ -1486,6 +1462,43 @@ pub mod media_insights_pipeline_configuration {
             );
             v.check("Tags", &self.tags, &RULE_30);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MediaInsightsPipelineConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MediaInsightsPipelineConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MediaInsightsPipelineConfiguration {
+        const TYPE: &'static str = "AWS::Chime::MediaInsightsPipelineConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MediaInsightsPipelineConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::MediaInsightsPipelineConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type MediaInsightsPipelineConfigurationRef = crate::Ref<MediaInsightsPipelineConfiguration>;
+
+    impl MediaInsightsPipelineConfigurationRef {
+        /// The `MediaInsightsPipelineConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn media_insights_pipeline_configuration_arn(&self) -> Value<String> {
+            self.get_att("MediaInsightsPipelineConfigurationArn")
+        }
+
+        /// The `MediaInsightsPipelineConfigurationId` attribute (`Fn::GetAtt`).
+        pub fn media_insights_pipeline_configuration_id(&self) -> Value<String> {
+            self.get_att("MediaInsightsPipelineConfigurationId")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
         }
     }
 
@@ -2154,43 +2167,6 @@ pub mod media_insights_pipeline_configuration {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for MediaInsightsPipelineConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MediaInsightsPipelineConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MediaInsightsPipelineConfiguration {
-        const TYPE: &'static str = "AWS::Chime::MediaInsightsPipelineConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MediaInsightsPipelineConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::MediaInsightsPipelineConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type MediaInsightsPipelineConfigurationRef = crate::Ref<MediaInsightsPipelineConfiguration>;
-
-    impl MediaInsightsPipelineConfigurationRef {
-        /// The `MediaInsightsPipelineConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn media_insights_pipeline_configuration_arn(&self) -> Value<String> {
-            self.get_att("MediaInsightsPipelineConfigurationArn")
-        }
-
-        /// The `MediaInsightsPipelineConfigurationId` attribute (`Fn::GetAtt`).
-        pub fn media_insights_pipeline_configuration_id(&self) -> Value<String> {
-            self.get_att("MediaInsightsPipelineConfigurationId")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::Chime::MediaPipelineKinesisVideoStreamPool`: [`MediaPipelineKinesisVideoStreamPool`], its property types and its typed handle.
@@ -2239,6 +2215,49 @@ pub mod media_pipeline_kinesis_video_stream_pool {
             v.nested("StreamConfiguration", &self.stream_configuration);
             v.check("Tags", &self.tags, &RULE_49);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MediaPipelineKinesisVideoStreamPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MediaPipelineKinesisVideoStreamPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MediaPipelineKinesisVideoStreamPool {
+        const TYPE: &'static str = "AWS::Chime::MediaPipelineKinesisVideoStreamPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MediaPipelineKinesisVideoStreamPoolRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::MediaPipelineKinesisVideoStreamPool` in the construct tree (see [`crate::Ref`]).
+    pub type MediaPipelineKinesisVideoStreamPoolRef =
+        crate::Ref<MediaPipelineKinesisVideoStreamPool>;
+
+    impl MediaPipelineKinesisVideoStreamPoolRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PoolId` attribute (`Fn::GetAtt`).
+        pub fn pool_id(&self) -> Value<String> {
+            self.get_att("PoolId")
+        }
+
+        /// The `PoolStatus` attribute (`Fn::GetAtt`).
+        pub fn pool_status(&self) -> Value<String> {
+            self.get_att("PoolStatus")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
         }
     }
 
@@ -2312,49 +2331,6 @@ pub mod media_pipeline_kinesis_video_stream_pool {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for MediaPipelineKinesisVideoStreamPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MediaPipelineKinesisVideoStreamPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MediaPipelineKinesisVideoStreamPool {
-        const TYPE: &'static str = "AWS::Chime::MediaPipelineKinesisVideoStreamPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MediaPipelineKinesisVideoStreamPoolRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::MediaPipelineKinesisVideoStreamPool` in the construct tree (see [`crate::Ref`]).
-    pub type MediaPipelineKinesisVideoStreamPoolRef =
-        crate::Ref<MediaPipelineKinesisVideoStreamPool>;
-
-    impl MediaPipelineKinesisVideoStreamPoolRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PoolId` attribute (`Fn::GetAtt`).
-        pub fn pool_id(&self) -> Value<String> {
-            self.get_att("PoolId")
-        }
-
-        /// The `PoolStatus` attribute (`Fn::GetAtt`).
-        pub fn pool_status(&self) -> Value<String> {
-            self.get_att("PoolStatus")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::Chime::SipMediaApplication`: [`SipMediaApplication`], its property types and its typed handle.
@@ -2409,6 +2385,43 @@ pub mod sip_media_application {
             v.check("Name", &self.name, &RULE_53);
             v.check("Tags", &self.tags, &RULE_54);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SipMediaApplication {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SipMediaApplication", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SipMediaApplication {
+        const TYPE: &'static str = "AWS::Chime::SipMediaApplication";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SipMediaApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::Chime::SipMediaApplication` in the construct tree (see [`crate::Ref`]).
+    pub type SipMediaApplicationRef = crate::Ref<SipMediaApplication>;
+
+    impl SipMediaApplicationRef {
+        /// The `SipMediaApplicationId` attribute (`Fn::GetAtt`).
+        pub fn sip_media_application_id(&self) -> Value<String> {
+            self.get_att("SipMediaApplicationId")
+        }
+
+        /// The `SipMediaApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn sip_media_application_arn(&self) -> Value<String> {
+            self.get_att("SipMediaApplicationArn")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
         }
     }
 
@@ -2474,43 +2487,6 @@ pub mod sip_media_application {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for SipMediaApplication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SipMediaApplication", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SipMediaApplication {
-        const TYPE: &'static str = "AWS::Chime::SipMediaApplication";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SipMediaApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::Chime::SipMediaApplication` in the construct tree (see [`crate::Ref`]).
-    pub type SipMediaApplicationRef = crate::Ref<SipMediaApplication>;
-
-    impl SipMediaApplicationRef {
-        /// The `SipMediaApplicationId` attribute (`Fn::GetAtt`).
-        pub fn sip_media_application_id(&self) -> Value<String> {
-            self.get_att("SipMediaApplicationId")
-        }
-
-        /// The `SipMediaApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn sip_media_application_arn(&self) -> Value<String> {
-            self.get_att("SipMediaApplicationArn")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::Chime::VoiceConnector`: [`VoiceConnector`], its property types and its typed handle.
@@ -2571,40 +2547,6 @@ pub mod voice_connector {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     impl std::fmt::Debug for VoiceConnector {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VoiceConnector", self, f)
@@ -2644,6 +2586,40 @@ pub mod voice_connector {
         /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
         pub fn updated_timestamp(&self) -> Value<String> {
             self.get_att("UpdatedTimestamp")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_15);
         }
     }
 }

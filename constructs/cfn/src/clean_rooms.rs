@@ -562,8 +562,252 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_19);
+            v.check("Value", &self.value, &RULE_20);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct AggregationThreshold {
+        pub allowed_aggregate_expression_type: Value<String>,
+        pub identity_columns: Value<Vec<Value<String>>>,
+        pub minimum_identity_count: Value<i64>,
+        pub output_column_thresholds: Option<Value<Vec<Value<OutputColumnThreshold>>>>,
+        pub r#type: Value<String>,
+    }
+
+    impl AggregationThreshold {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            allowed_aggregate_expression_type: impl Into<Value<String>>,
+            identity_columns: impl Into<Value<Vec<Value<String>>>>,
+            minimum_identity_count: impl Into<Value<i64>>,
+            r#type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                allowed_aggregate_expression_type: allowed_aggregate_expression_type.into(),
+                identity_columns: identity_columns.into(),
+                minimum_identity_count: minimum_identity_count.into(),
+                output_column_thresholds: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AggregationThreshold {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.req(
+                "AllowedAggregateExpressionType",
+                &self.allowed_aggregate_expression_type,
+            );
+            o.req("IdentityColumns", &self.identity_columns);
+            o.req("MinimumIdentityCount", &self.minimum_identity_count);
+            o.opt("OutputColumnThresholds", &self.output_column_thresholds);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    impl Validate for AggregationThreshold {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "AllowedAggregateExpressionType",
+                &self.allowed_aggregate_expression_type,
+                &RULE_48,
+            );
+            v.check_items(
+                "IdentityColumns",
+                &Some(self.identity_columns.clone()),
+                &RULE_11,
+                &RULE_40,
+            );
+            v.check(
+                "MinimumIdentityCount",
+                &self.minimum_identity_count,
+                &RULE_44,
+            );
+            v.nested("OutputColumnThresholds", &self.output_column_thresholds);
+            v.check("Type", &self.r#type, &RULE_45);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct OutputColumnThreshold {
+        pub minimum_identity_count: Value<i64>,
+        pub output_column_name: Value<String>,
+    }
+
+    impl OutputColumnThreshold {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            minimum_identity_count: impl Into<Value<i64>>,
+            output_column_name: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                minimum_identity_count: minimum_identity_count.into(),
+                output_column_name: output_column_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for OutputColumnThreshold {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("MinimumIdentityCount", &self.minimum_identity_count);
+            o.req("OutputColumnName", &self.output_column_name);
+            o.build()
+        }
+    }
+
+    impl Validate for OutputColumnThreshold {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "MinimumIdentityCount",
+                &self.minimum_identity_count,
+                &RULE_49,
+            );
+            v.check("OutputColumnName", &self.output_column_name, &RULE_40);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ComparisonControls {
+        pub allowed_column_comparison_columns: Value<Vec<Value<String>>>,
+        pub allowed_literal_comparison_columns: Value<Vec<Value<String>>>,
+    }
+
+    impl ComparisonControls {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            allowed_column_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
+            allowed_literal_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                allowed_column_comparison_columns: allowed_column_comparison_columns.into(),
+                allowed_literal_comparison_columns: allowed_literal_comparison_columns.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ComparisonControls {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req(
+                "AllowedColumnComparisonColumns",
+                &self.allowed_column_comparison_columns,
+            );
+            o.req(
+                "AllowedLiteralComparisonColumns",
+                &self.allowed_literal_comparison_columns,
+            );
+            o.build()
+        }
+    }
+
+    impl Validate for ComparisonControls {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "AllowedColumnComparisonColumns",
+                &Some(self.allowed_column_comparison_columns.clone()),
+                &RULE_9,
+                &RULE_40,
+            );
+            v.check_items(
+                "AllowedLiteralComparisonColumns",
+                &Some(self.allowed_literal_comparison_columns.clone()),
+                &RULE_9,
+                &RULE_40,
+            );
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct DifferentialPrivacy {
+        pub columns: Value<Vec<Value<DifferentialPrivacyColumn>>>,
+    }
+
+    impl DifferentialPrivacy {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(columns: impl Into<Value<Vec<Value<DifferentialPrivacyColumn>>>>) -> Self {
+            Self {
+                columns: columns.into(),
+            }
+        }
+    }
+
+    impl ToRaw for DifferentialPrivacy {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Columns", &self.columns);
+            o.build()
+        }
+    }
+
+    impl Validate for DifferentialPrivacy {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Columns", &self.columns, &RULE_39);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct DifferentialPrivacyColumn {
+        pub name: Value<String>,
+    }
+
+    impl DifferentialPrivacyColumn {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for DifferentialPrivacyColumn {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::CleanRooms::AnalysisTemplate`: [`AnalysisTemplate`], its property types and its typed handle.
 pub mod analysis_template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -646,6 +890,48 @@ pub mod analysis_template {
             v.nested("Source", &self.source);
             v.nested("SyntheticDataParameters", &self.synthetic_data_parameters);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AnalysisTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnalysisTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AnalysisTemplate {
+        const TYPE: &'static str = "AWS::CleanRooms::AnalysisTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AnalysisTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::AnalysisTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type AnalysisTemplateRef = crate::Ref<AnalysisTemplate>;
+
+    impl AnalysisTemplateRef {
+        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
+        pub fn collaboration_arn(&self) -> Value<String> {
+            self.get_att("CollaborationArn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
+        }
+
+        /// The `AnalysisTemplateIdentifier` attribute (`Fn::GetAtt`).
+        pub fn analysis_template_identifier(&self) -> Value<String> {
+            self.get_att("AnalysisTemplateIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `MembershipArn` attribute (`Fn::GetAtt`).
+        pub fn membership_arn(&self) -> Value<String> {
+            self.get_att("MembershipArn")
         }
     }
 
@@ -1093,84 +1379,12 @@ pub mod analysis_template {
             v.check("ColumnType", &self.column_type, &RULE_18);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for AnalysisTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnalysisTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnalysisTemplate {
-        const TYPE: &'static str = "AWS::CleanRooms::AnalysisTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AnalysisTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::AnalysisTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type AnalysisTemplateRef = crate::Ref<AnalysisTemplate>;
-
-    impl AnalysisTemplateRef {
-        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
-        pub fn collaboration_arn(&self) -> Value<String> {
-            self.get_att("CollaborationArn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-
-        /// The `AnalysisTemplateIdentifier` attribute (`Fn::GetAtt`).
-        pub fn analysis_template_identifier(&self) -> Value<String> {
-            self.get_att("AnalysisTemplateIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `MembershipArn` attribute (`Fn::GetAtt`).
-        pub fn membership_arn(&self) -> Value<String> {
-            self.get_att("MembershipArn")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::Collaboration`: [`Collaboration`], its property types and its typed handle.
 pub mod collaboration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1284,6 +1498,33 @@ pub mod collaboration {
             v.check("Name", &self.name, &RULE_24);
             v.check("QueryLogStatus", &self.query_log_status, &RULE_27);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Collaboration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Collaboration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Collaboration {
+        const TYPE: &'static str = "AWS::CleanRooms::Collaboration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CollaborationRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::Collaboration` in the construct tree (see [`crate::Ref`]).
+    pub type CollaborationRef = crate::Ref<Collaboration>;
+
+    impl CollaborationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
         }
     }
 
@@ -1567,69 +1808,15 @@ pub mod collaboration {
             v.check_items("MemberAbilities", &self.member_abilities, &RULE_9, &RULE_25);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for Collaboration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Collaboration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Collaboration {
-        const TYPE: &'static str = "AWS::CleanRooms::Collaboration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CollaborationRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::Collaboration` in the construct tree (see [`crate::Ref`]).
-    pub type CollaborationRef = crate::Ref<Collaboration>;
-
-    impl CollaborationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::ConfiguredTable`: [`ConfiguredTable`], its property types and its typed handle.
 pub mod configured_table {
+    pub use super::shared_::{
+        AggregationThreshold, ComparisonControls, DifferentialPrivacy, DifferentialPrivacyColumn,
+        OutputColumnThreshold, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1704,6 +1891,33 @@ pub mod configured_table {
             );
             v.nested("TableReference", &self.table_reference);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfiguredTable {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfiguredTable", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfiguredTable {
+        const TYPE: &'static str = "AWS::CleanRooms::ConfiguredTable";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfiguredTableRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::ConfiguredTable` in the construct tree (see [`crate::Ref`]).
+    pub type ConfiguredTableRef = crate::Ref<ConfiguredTable>;
+
+    impl ConfiguredTableRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ConfiguredTableIdentifier` attribute (`Fn::GetAtt`).
+        pub fn configured_table_identifier(&self) -> Value<String> {
+            self.get_att("ConfiguredTableIdentifier")
         }
     }
 
@@ -2094,209 +2308,6 @@ pub mod configured_table {
         }
     }
 
-    #[derive(Clone)]
-    pub struct AggregationThreshold {
-        pub allowed_aggregate_expression_type: Value<String>,
-        pub identity_columns: Value<Vec<Value<String>>>,
-        pub minimum_identity_count: Value<i64>,
-        pub output_column_thresholds: Option<Value<Vec<Value<OutputColumnThreshold>>>>,
-        pub r#type: Value<String>,
-    }
-
-    impl AggregationThreshold {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            allowed_aggregate_expression_type: impl Into<Value<String>>,
-            identity_columns: impl Into<Value<Vec<Value<String>>>>,
-            minimum_identity_count: impl Into<Value<i64>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                allowed_aggregate_expression_type: allowed_aggregate_expression_type.into(),
-                identity_columns: identity_columns.into(),
-                minimum_identity_count: minimum_identity_count.into(),
-                output_column_thresholds: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AggregationThreshold {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.req(
-                "AllowedAggregateExpressionType",
-                &self.allowed_aggregate_expression_type,
-            );
-            o.req("IdentityColumns", &self.identity_columns);
-            o.req("MinimumIdentityCount", &self.minimum_identity_count);
-            o.opt("OutputColumnThresholds", &self.output_column_thresholds);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for AggregationThreshold {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "AllowedAggregateExpressionType",
-                &self.allowed_aggregate_expression_type,
-                &RULE_48,
-            );
-            v.check_items(
-                "IdentityColumns",
-                &Some(self.identity_columns.clone()),
-                &RULE_11,
-                &RULE_40,
-            );
-            v.check(
-                "MinimumIdentityCount",
-                &self.minimum_identity_count,
-                &RULE_44,
-            );
-            v.nested("OutputColumnThresholds", &self.output_column_thresholds);
-            v.check("Type", &self.r#type, &RULE_45);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct OutputColumnThreshold {
-        pub minimum_identity_count: Value<i64>,
-        pub output_column_name: Value<String>,
-    }
-
-    impl OutputColumnThreshold {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            minimum_identity_count: impl Into<Value<i64>>,
-            output_column_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                minimum_identity_count: minimum_identity_count.into(),
-                output_column_name: output_column_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for OutputColumnThreshold {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MinimumIdentityCount", &self.minimum_identity_count);
-            o.req("OutputColumnName", &self.output_column_name);
-            o.build()
-        }
-    }
-
-    impl Validate for OutputColumnThreshold {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "MinimumIdentityCount",
-                &self.minimum_identity_count,
-                &RULE_49,
-            );
-            v.check("OutputColumnName", &self.output_column_name, &RULE_40);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ComparisonControls {
-        pub allowed_column_comparison_columns: Value<Vec<Value<String>>>,
-        pub allowed_literal_comparison_columns: Value<Vec<Value<String>>>,
-    }
-
-    impl ComparisonControls {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            allowed_column_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
-            allowed_literal_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                allowed_column_comparison_columns: allowed_column_comparison_columns.into(),
-                allowed_literal_comparison_columns: allowed_literal_comparison_columns.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ComparisonControls {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "AllowedColumnComparisonColumns",
-                &self.allowed_column_comparison_columns,
-            );
-            o.req(
-                "AllowedLiteralComparisonColumns",
-                &self.allowed_literal_comparison_columns,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ComparisonControls {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AllowedColumnComparisonColumns",
-                &Some(self.allowed_column_comparison_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
-            v.check_items(
-                "AllowedLiteralComparisonColumns",
-                &Some(self.allowed_literal_comparison_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct DifferentialPrivacy {
-        pub columns: Value<Vec<Value<DifferentialPrivacyColumn>>>,
-    }
-
-    impl DifferentialPrivacy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(columns: impl Into<Value<Vec<Value<DifferentialPrivacyColumn>>>>) -> Self {
-            Self {
-                columns: columns.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DifferentialPrivacy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Columns", &self.columns);
-            o.build()
-        }
-    }
-
-    impl Validate for DifferentialPrivacy {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Columns", &self.columns, &RULE_39);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct DifferentialPrivacyColumn {
-        pub name: Value<String>,
-    }
-
-    impl DifferentialPrivacyColumn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for DifferentialPrivacyColumn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct TableReference {
         pub glue: Option<Value<GlueTableReference>>,
@@ -2536,69 +2547,12 @@ pub mod configured_table {
             v.check("WorkGroup", &self.work_group, &RULE_19);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for ConfiguredTable {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfiguredTable", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfiguredTable {
-        const TYPE: &'static str = "AWS::CleanRooms::ConfiguredTable";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfiguredTableRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::ConfiguredTable` in the construct tree (see [`crate::Ref`]).
-    pub type ConfiguredTableRef = crate::Ref<ConfiguredTable>;
-
-    impl ConfiguredTableRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ConfiguredTableIdentifier` attribute (`Fn::GetAtt`).
-        pub fn configured_table_identifier(&self) -> Value<String> {
-            self.get_att("ConfiguredTableIdentifier")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::ConfiguredTableAssociation`: [`ConfiguredTableAssociation`], its property types and its typed handle.
 pub mod configured_table_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2677,6 +2631,33 @@ pub mod configured_table_association {
             v.check("Name", &self.name, &RULE_4);
             v.check("RoleArn", &self.role_arn, &RULE_57);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfiguredTableAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfiguredTableAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfiguredTableAssociation {
+        const TYPE: &'static str = "AWS::CleanRooms::ConfiguredTableAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfiguredTableAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::ConfiguredTableAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ConfiguredTableAssociationRef = crate::Ref<ConfiguredTableAssociation>;
+
+    impl ConfiguredTableAssociationRef {
+        /// The `ConfiguredTableAssociationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn configured_table_association_identifier(&self) -> Value<String> {
+            self.get_att("ConfiguredTableAssociationIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2898,69 +2879,12 @@ pub mod configured_table_association {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for ConfiguredTableAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfiguredTableAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfiguredTableAssociation {
-        const TYPE: &'static str = "AWS::CleanRooms::ConfiguredTableAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfiguredTableAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::ConfiguredTableAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ConfiguredTableAssociationRef = crate::Ref<ConfiguredTableAssociation>;
-
-    impl ConfiguredTableAssociationRef {
-        /// The `ConfiguredTableAssociationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn configured_table_association_identifier(&self) -> Value<String> {
-            self.get_att("ConfiguredTableAssociationIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::IdMappingTable`: [`IdMappingTable`], its property types and its typed handle.
 pub mod id_mapping_table {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3021,72 +2945,6 @@ pub mod id_mapping_table {
         }
     }
 
-    #[derive(Clone)]
-    pub struct IdMappingTableInputReferenceConfig {
-        pub input_reference_arn: Value<String>,
-        pub manage_resource_policies: Value<bool>,
-    }
-
-    impl IdMappingTableInputReferenceConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            input_reference_arn: impl Into<Value<String>>,
-            manage_resource_policies: impl Into<Value<bool>>,
-        ) -> Self {
-            Self {
-                input_reference_arn: input_reference_arn.into(),
-                manage_resource_policies: manage_resource_policies.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IdMappingTableInputReferenceConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("InputReferenceArn", &self.input_reference_arn);
-            o.req("ManageResourcePolicies", &self.manage_resource_policies);
-            o.build()
-        }
-    }
-
-    impl Validate for IdMappingTableInputReferenceConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputReferenceArn", &self.input_reference_arn, &RULE_61);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
     impl std::fmt::Debug for IdMappingTable {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("IdMappingTable", self, f)
@@ -3133,10 +2991,46 @@ pub mod id_mapping_table {
             self.get_att("InputReferenceProperties")
         }
     }
+
+    #[derive(Clone)]
+    pub struct IdMappingTableInputReferenceConfig {
+        pub input_reference_arn: Value<String>,
+        pub manage_resource_policies: Value<bool>,
+    }
+
+    impl IdMappingTableInputReferenceConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            input_reference_arn: impl Into<Value<String>>,
+            manage_resource_policies: impl Into<Value<bool>>,
+        ) -> Self {
+            Self {
+                input_reference_arn: input_reference_arn.into(),
+                manage_resource_policies: manage_resource_policies.into(),
+            }
+        }
+    }
+
+    impl ToRaw for IdMappingTableInputReferenceConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("InputReferenceArn", &self.input_reference_arn);
+            o.req("ManageResourcePolicies", &self.manage_resource_policies);
+            o.build()
+        }
+    }
+
+    impl Validate for IdMappingTableInputReferenceConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("InputReferenceArn", &self.input_reference_arn, &RULE_61);
+        }
+    }
 }
 
 /// `AWS::CleanRooms::IdNamespaceAssociation`: [`IdNamespaceAssociation`], its property types and its typed handle.
 pub mod id_namespace_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3193,6 +3087,53 @@ pub mod id_namespace_association {
             );
             v.check("Name", &self.name, &RULE_24);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IdNamespaceAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdNamespaceAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdNamespaceAssociation {
+        const TYPE: &'static str = "AWS::CleanRooms::IdNamespaceAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IdNamespaceAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::IdNamespaceAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type IdNamespaceAssociationRef = crate::Ref<IdNamespaceAssociation>;
+
+    impl IdNamespaceAssociationRef {
+        /// The `IdNamespaceAssociationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn id_namespace_association_identifier(&self) -> Value<String> {
+            self.get_att("IdNamespaceAssociationIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `MembershipArn` attribute (`Fn::GetAtt`).
+        pub fn membership_arn(&self) -> Value<String> {
+            self.get_att("MembershipArn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
+        }
+
+        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
+        pub fn collaboration_arn(&self) -> Value<String> {
+            self.get_att("CollaborationArn")
+        }
+
+        /// The `InputReferenceProperties` attribute (`Fn::GetAtt`).
+        pub fn input_reference_properties(&self) -> Value<String> {
+            self.get_att("InputReferenceProperties")
         }
     }
 
@@ -3254,89 +3195,15 @@ pub mod id_namespace_association {
             v.check("InputReferenceArn", &self.input_reference_arn, &RULE_62);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for IdNamespaceAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdNamespaceAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdNamespaceAssociation {
-        const TYPE: &'static str = "AWS::CleanRooms::IdNamespaceAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IdNamespaceAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::IdNamespaceAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type IdNamespaceAssociationRef = crate::Ref<IdNamespaceAssociation>;
-
-    impl IdNamespaceAssociationRef {
-        /// The `IdNamespaceAssociationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn id_namespace_association_identifier(&self) -> Value<String> {
-            self.get_att("IdNamespaceAssociationIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `MembershipArn` attribute (`Fn::GetAtt`).
-        pub fn membership_arn(&self) -> Value<String> {
-            self.get_att("MembershipArn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-
-        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
-        pub fn collaboration_arn(&self) -> Value<String> {
-            self.get_att("CollaborationArn")
-        }
-
-        /// The `InputReferenceProperties` attribute (`Fn::GetAtt`).
-        pub fn input_reference_properties(&self) -> Value<String> {
-            self.get_att("InputReferenceProperties")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::IntermediateTable`: [`IntermediateTable`], its property types and its typed handle.
 pub mod intermediate_table {
+    pub use super::shared_::{
+        AggregationThreshold, ComparisonControls, DifferentialPrivacy, DifferentialPrivacyColumn,
+        OutputColumnThreshold, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3405,6 +3272,53 @@ pub mod intermediate_table {
                 &self.population_analysis_configuration,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IntermediateTable {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IntermediateTable", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IntermediateTable {
+        const TYPE: &'static str = "AWS::CleanRooms::IntermediateTable";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntermediateTableRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::IntermediateTable` in the construct tree (see [`crate::Ref`]).
+    pub type IntermediateTableRef = crate::Ref<IntermediateTable>;
+
+    impl IntermediateTableRef {
+        /// The `IntermediateTableIdentifier` attribute (`Fn::GetAtt`).
+        pub fn intermediate_table_identifier(&self) -> Value<String> {
+            self.get_att("IntermediateTableIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `MembershipArn` attribute (`Fn::GetAtt`).
+        pub fn membership_arn(&self) -> Value<String> {
+            self.get_att("MembershipArn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
+        }
+
+        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
+        pub fn collaboration_arn(&self) -> Value<String> {
+            self.get_att("CollaborationArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -3578,209 +3492,6 @@ pub mod intermediate_table {
         }
     }
 
-    #[derive(Clone)]
-    pub struct AggregationThreshold {
-        pub allowed_aggregate_expression_type: Value<String>,
-        pub identity_columns: Value<Vec<Value<String>>>,
-        pub minimum_identity_count: Value<i64>,
-        pub output_column_thresholds: Option<Value<Vec<Value<OutputColumnThreshold>>>>,
-        pub r#type: Value<String>,
-    }
-
-    impl AggregationThreshold {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            allowed_aggregate_expression_type: impl Into<Value<String>>,
-            identity_columns: impl Into<Value<Vec<Value<String>>>>,
-            minimum_identity_count: impl Into<Value<i64>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                allowed_aggregate_expression_type: allowed_aggregate_expression_type.into(),
-                identity_columns: identity_columns.into(),
-                minimum_identity_count: minimum_identity_count.into(),
-                output_column_thresholds: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AggregationThreshold {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.req(
-                "AllowedAggregateExpressionType",
-                &self.allowed_aggregate_expression_type,
-            );
-            o.req("IdentityColumns", &self.identity_columns);
-            o.req("MinimumIdentityCount", &self.minimum_identity_count);
-            o.opt("OutputColumnThresholds", &self.output_column_thresholds);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for AggregationThreshold {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "AllowedAggregateExpressionType",
-                &self.allowed_aggregate_expression_type,
-                &RULE_48,
-            );
-            v.check_items(
-                "IdentityColumns",
-                &Some(self.identity_columns.clone()),
-                &RULE_11,
-                &RULE_40,
-            );
-            v.check(
-                "MinimumIdentityCount",
-                &self.minimum_identity_count,
-                &RULE_44,
-            );
-            v.nested("OutputColumnThresholds", &self.output_column_thresholds);
-            v.check("Type", &self.r#type, &RULE_45);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct OutputColumnThreshold {
-        pub minimum_identity_count: Value<i64>,
-        pub output_column_name: Value<String>,
-    }
-
-    impl OutputColumnThreshold {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            minimum_identity_count: impl Into<Value<i64>>,
-            output_column_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                minimum_identity_count: minimum_identity_count.into(),
-                output_column_name: output_column_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for OutputColumnThreshold {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MinimumIdentityCount", &self.minimum_identity_count);
-            o.req("OutputColumnName", &self.output_column_name);
-            o.build()
-        }
-    }
-
-    impl Validate for OutputColumnThreshold {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "MinimumIdentityCount",
-                &self.minimum_identity_count,
-                &RULE_49,
-            );
-            v.check("OutputColumnName", &self.output_column_name, &RULE_40);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ComparisonControls {
-        pub allowed_column_comparison_columns: Value<Vec<Value<String>>>,
-        pub allowed_literal_comparison_columns: Value<Vec<Value<String>>>,
-    }
-
-    impl ComparisonControls {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            allowed_column_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
-            allowed_literal_comparison_columns: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                allowed_column_comparison_columns: allowed_column_comparison_columns.into(),
-                allowed_literal_comparison_columns: allowed_literal_comparison_columns.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ComparisonControls {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "AllowedColumnComparisonColumns",
-                &self.allowed_column_comparison_columns,
-            );
-            o.req(
-                "AllowedLiteralComparisonColumns",
-                &self.allowed_literal_comparison_columns,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ComparisonControls {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AllowedColumnComparisonColumns",
-                &Some(self.allowed_column_comparison_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
-            v.check_items(
-                "AllowedLiteralComparisonColumns",
-                &Some(self.allowed_literal_comparison_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct DifferentialPrivacy {
-        pub columns: Value<Vec<Value<DifferentialPrivacyColumn>>>,
-    }
-
-    impl DifferentialPrivacy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(columns: impl Into<Value<Vec<Value<DifferentialPrivacyColumn>>>>) -> Self {
-            Self {
-                columns: columns.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DifferentialPrivacy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Columns", &self.columns);
-            o.build()
-        }
-    }
-
-    impl Validate for DifferentialPrivacy {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Columns", &self.columns, &RULE_39);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct DifferentialPrivacyColumn {
-        pub name: Value<String>,
-    }
-
-    impl DifferentialPrivacyColumn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for DifferentialPrivacyColumn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct PopulationAnalysisConfiguration {
         pub sql_parameters: Option<Value<PopulationAnalysisSqlParameters>>,
@@ -3835,89 +3546,12 @@ pub mod intermediate_table {
             v.check("QueryString", &self.query_string, &RULE_64);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for IntermediateTable {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IntermediateTable", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IntermediateTable {
-        const TYPE: &'static str = "AWS::CleanRooms::IntermediateTable";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntermediateTableRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::IntermediateTable` in the construct tree (see [`crate::Ref`]).
-    pub type IntermediateTableRef = crate::Ref<IntermediateTable>;
-
-    impl IntermediateTableRef {
-        /// The `IntermediateTableIdentifier` attribute (`Fn::GetAtt`).
-        pub fn intermediate_table_identifier(&self) -> Value<String> {
-            self.get_att("IntermediateTableIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `MembershipArn` attribute (`Fn::GetAtt`).
-        pub fn membership_arn(&self) -> Value<String> {
-            self.get_att("MembershipArn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-
-        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
-        pub fn collaboration_arn(&self) -> Value<String> {
-            self.get_att("CollaborationArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::Membership`: [`Membership`], its property types and its typed handle.
 pub mod membership {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3995,6 +3629,43 @@ pub mod membership {
             v.check("JobLogStatus", &self.job_log_status, &RULE_27);
             v.check("QueryLogStatus", &self.query_log_status, &RULE_27);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Membership {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Membership", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Membership {
+        const TYPE: &'static str = "AWS::CleanRooms::Membership";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MembershipRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::Membership` in the construct tree (see [`crate::Ref`]).
+    pub type MembershipRef = crate::Ref<Membership>;
+
+    impl MembershipRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
+        pub fn collaboration_arn(&self) -> Value<String> {
+            self.get_att("CollaborationArn")
+        }
+
+        /// The `CollaborationCreatorAccountId` attribute (`Fn::GetAtt`).
+        pub fn collaboration_creator_account_id(&self) -> Value<String> {
+            self.get_att("CollaborationCreatorAccountId")
+        }
+
+        /// The `MembershipIdentifier` attribute (`Fn::GetAtt`).
+        pub fn membership_identifier(&self) -> Value<String> {
+            self.get_att("MembershipIdentifier")
         }
     }
 
@@ -4353,79 +4024,12 @@ pub mod membership {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for Membership {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Membership", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Membership {
-        const TYPE: &'static str = "AWS::CleanRooms::Membership";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MembershipRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::Membership` in the construct tree (see [`crate::Ref`]).
-    pub type MembershipRef = crate::Ref<Membership>;
-
-    impl MembershipRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
-        pub fn collaboration_arn(&self) -> Value<String> {
-            self.get_att("CollaborationArn")
-        }
-
-        /// The `CollaborationCreatorAccountId` attribute (`Fn::GetAtt`).
-        pub fn collaboration_creator_account_id(&self) -> Value<String> {
-            self.get_att("CollaborationCreatorAccountId")
-        }
-
-        /// The `MembershipIdentifier` attribute (`Fn::GetAtt`).
-        pub fn membership_identifier(&self) -> Value<String> {
-            self.get_att("MembershipIdentifier")
-        }
-    }
 }
 
 /// `AWS::CleanRooms::PrivacyBudgetTemplate`: [`PrivacyBudgetTemplate`], its property types and its typed handle.
 pub mod privacy_budget_template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4477,6 +4081,48 @@ pub mod privacy_budget_template {
             v.nested("Parameters", &self.parameters);
             v.check("PrivacyBudgetType", &self.privacy_budget_type, &RULE_67);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PrivacyBudgetTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrivacyBudgetTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrivacyBudgetTemplate {
+        const TYPE: &'static str = "AWS::CleanRooms::PrivacyBudgetTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PrivacyBudgetTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRooms::PrivacyBudgetTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type PrivacyBudgetTemplateRef = crate::Ref<PrivacyBudgetTemplate>;
+
+    impl PrivacyBudgetTemplateRef {
+        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
+        pub fn collaboration_arn(&self) -> Value<String> {
+            self.get_att("CollaborationArn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
+        }
+
+        /// The `PrivacyBudgetTemplateIdentifier` attribute (`Fn::GetAtt`).
+        pub fn privacy_budget_template_identifier(&self) -> Value<String> {
+            self.get_att("PrivacyBudgetTemplateIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `MembershipArn` attribute (`Fn::GetAtt`).
+        pub fn membership_arn(&self) -> Value<String> {
+            self.get_att("MembershipArn")
         }
     }
 
@@ -4549,80 +4195,6 @@ pub mod privacy_budget_template {
             v.check("AutoRefresh", &self.auto_refresh, &RULE_27);
             v.check("Budget", &self.budget, &RULE_72);
             v.check("Type", &self.r#type, &RULE_73);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for PrivacyBudgetTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrivacyBudgetTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrivacyBudgetTemplate {
-        const TYPE: &'static str = "AWS::CleanRooms::PrivacyBudgetTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PrivacyBudgetTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRooms::PrivacyBudgetTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type PrivacyBudgetTemplateRef = crate::Ref<PrivacyBudgetTemplate>;
-
-    impl PrivacyBudgetTemplateRef {
-        /// The `CollaborationArn` attribute (`Fn::GetAtt`).
-        pub fn collaboration_arn(&self) -> Value<String> {
-            self.get_att("CollaborationArn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-
-        /// The `PrivacyBudgetTemplateIdentifier` attribute (`Fn::GetAtt`).
-        pub fn privacy_budget_template_identifier(&self) -> Value<String> {
-            self.get_att("PrivacyBudgetTemplateIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `MembershipArn` attribute (`Fn::GetAtt`).
-        pub fn membership_arn(&self) -> Value<String> {
-            self.get_att("MembershipArn")
         }
     }
 }

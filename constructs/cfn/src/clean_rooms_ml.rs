@@ -227,8 +227,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`: [`ConfiguredModelAlgorithm`], its property types and its typed handle.
 pub mod configured_model_algorithm {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -286,6 +327,28 @@ pub mod configured_model_algorithm {
         }
     }
 
+    impl std::fmt::Debug for ConfiguredModelAlgorithm {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfiguredModelAlgorithm", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfiguredModelAlgorithm {
+        const TYPE: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithm";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfiguredModelAlgorithmRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRoomsML::ConfiguredModelAlgorithm` in the construct tree (see [`crate::Ref`]).
+    pub type ConfiguredModelAlgorithmRef = crate::Ref<ConfiguredModelAlgorithm>;
+
+    impl ConfiguredModelAlgorithmRef {
+        /// The `ConfiguredModelAlgorithmArn` attribute (`Fn::GetAtt`).
+        pub fn configured_model_algorithm_arn(&self) -> Value<String> {
+            self.get_att("ConfiguredModelAlgorithmArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct InferenceContainerConfig {
         pub image_uri: Value<String>,
@@ -311,38 +374,6 @@ pub mod configured_model_algorithm {
     impl Validate for InferenceContainerConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ImageUri", &self.image_uri, &RULE_4);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -418,32 +449,12 @@ pub mod configured_model_algorithm {
             v.check("Regex", &self.regex, &RULE_11);
         }
     }
-
-    impl std::fmt::Debug for ConfiguredModelAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfiguredModelAlgorithm", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfiguredModelAlgorithm {
-        const TYPE: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithm";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfiguredModelAlgorithmRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRoomsML::ConfiguredModelAlgorithm` in the construct tree (see [`crate::Ref`]).
-    pub type ConfiguredModelAlgorithmRef = crate::Ref<ConfiguredModelAlgorithm>;
-
-    impl ConfiguredModelAlgorithmRef {
-        /// The `ConfiguredModelAlgorithmArn` attribute (`Fn::GetAtt`).
-        pub fn configured_model_algorithm_arn(&self) -> Value<String> {
-            self.get_att("ConfiguredModelAlgorithmArn")
-        }
-    }
 }
 
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`: [`ConfiguredModelAlgorithmAssociation`], its property types and its typed handle.
 pub mod configured_model_algorithm_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -509,6 +520,34 @@ pub mod configured_model_algorithm_association {
             v.check("Name", &self.name, &RULE_2);
             v.nested("PrivacyConfiguration", &self.privacy_configuration);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfiguredModelAlgorithmAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfiguredModelAlgorithmAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfiguredModelAlgorithmAssociation {
+        const TYPE: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfiguredModelAlgorithmAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ConfiguredModelAlgorithmAssociationRef =
+        crate::Ref<ConfiguredModelAlgorithmAssociation>;
+
+    impl ConfiguredModelAlgorithmAssociationRef {
+        /// The `ConfiguredModelAlgorithmAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn configured_model_algorithm_association_arn(&self) -> Value<String> {
+            self.get_att("ConfiguredModelAlgorithmAssociationArn")
+        }
+
+        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
+        pub fn collaboration_identifier(&self) -> Value<String> {
+            self.get_att("CollaborationIdentifier")
         }
     }
 
@@ -926,70 +965,12 @@ pub mod configured_model_algorithm_association {
             v.check("Value", &self.value, &RULE_17);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for ConfiguredModelAlgorithmAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfiguredModelAlgorithmAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfiguredModelAlgorithmAssociation {
-        const TYPE: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfiguredModelAlgorithmAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ConfiguredModelAlgorithmAssociationRef =
-        crate::Ref<ConfiguredModelAlgorithmAssociation>;
-
-    impl ConfiguredModelAlgorithmAssociationRef {
-        /// The `ConfiguredModelAlgorithmAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn configured_model_algorithm_association_arn(&self) -> Value<String> {
-            self.get_att("ConfiguredModelAlgorithmAssociationArn")
-        }
-
-        /// The `CollaborationIdentifier` attribute (`Fn::GetAtt`).
-        pub fn collaboration_identifier(&self) -> Value<String> {
-            self.get_att("CollaborationIdentifier")
-        }
-    }
 }
 
 /// `AWS::CleanRoomsML::TrainingDataset`: [`TrainingDataset`], its property types and its typed handle.
 pub mod training_dataset {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1044,35 +1025,30 @@ pub mod training_dataset {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for TrainingDataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrainingDataset", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for TrainingDataset {
+        const TYPE: &'static str = "AWS::CleanRoomsML::TrainingDataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrainingDatasetRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
+    /// Typed handle of an `AWS::CleanRoomsML::TrainingDataset` in the construct tree (see [`crate::Ref`]).
+    pub type TrainingDatasetRef = crate::Ref<TrainingDataset>;
+
+    impl TrainingDatasetRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `TrainingDatasetArn` attribute (`Fn::GetAtt`).
+        pub fn training_dataset_arn(&self) -> Value<String> {
+            self.get_att("TrainingDatasetArn")
         }
     }
 
@@ -1251,33 +1227,6 @@ pub mod training_dataset {
                 &RULE_28,
                 &RULE_33,
             );
-        }
-    }
-
-    impl std::fmt::Debug for TrainingDataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrainingDataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrainingDataset {
-        const TYPE: &'static str = "AWS::CleanRoomsML::TrainingDataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrainingDatasetRef;
-    }
-
-    /// Typed handle of an `AWS::CleanRoomsML::TrainingDataset` in the construct tree (see [`crate::Ref`]).
-    pub type TrainingDatasetRef = crate::Ref<TrainingDataset>;
-
-    impl TrainingDatasetRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `TrainingDatasetArn` attribute (`Fn::GetAtt`).
-        pub fn training_dataset_arn(&self) -> Value<String> {
-            self.get_att("TrainingDatasetArn")
         }
     }
 }

@@ -154,6 +154,33 @@ pub mod environment_ec2 {
         }
     }
 
+    impl std::fmt::Debug for EnvironmentEc2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EnvironmentEc2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EnvironmentEc2 {
+        const TYPE: &'static str = "AWS::Cloud9::EnvironmentEC2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentEc2Ref;
+    }
+
+    /// Typed handle of an `AWS::Cloud9::EnvironmentEC2` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentEc2Ref = crate::Ref<EnvironmentEc2>;
+
+    impl EnvironmentEc2Ref {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Repository {
         /// The path within the development environment's default file system location to clone the AWS CodeCommit repository into.
@@ -220,33 +247,6 @@ pub mod environment_ec2 {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for EnvironmentEc2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EnvironmentEc2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EnvironmentEc2 {
-        const TYPE: &'static str = "AWS::Cloud9::EnvironmentEC2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentEc2Ref;
-    }
-
-    /// Typed handle of an `AWS::Cloud9::EnvironmentEC2` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentEc2Ref = crate::Ref<EnvironmentEc2>;
-
-    impl EnvironmentEc2Ref {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
         }
     }
 }

@@ -410,491 +410,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::CloudFormation::ChangeSet`: [`ChangeSet`], its property types and its typed handle.
-pub mod change_set {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Resource type definition for AWS::CloudFormation::ChangeSet
-    #[derive(Clone)]
-    pub struct ChangeSet {
-        /// The capabilities that are allowed in the stack.
-        pub capabilities: Option<Value<Vec<Value<String>>>>,
-        /// The name of the change set. Must be unique among all change sets associated with the specified stack.
-        pub change_set_name: Value<String>,
-        /// The type of change set operation.
-        pub change_set_type: Option<Value<String>>,
-        /// Determines how CloudFormation handles configuration drift during deployment.
-        pub deployment_mode: Option<Value<String>>,
-        /// A description to help you identify this change set.
-        pub description: Option<Value<String>>,
-        /// Indicates if the change set imports resources that already exist.
-        pub import_existing_resources: Option<Value<bool>>,
-        /// Creates a change set for all nested stacks specified in the template.
-        pub include_nested_stacks: Option<Value<bool>>,
-        /// The ARNs of Amazon SNS topics that CloudFormation associates with the stack.
-        pub notification_ar_ns: Option<Value<Vec<Value<String>>>>,
-        /// Determines what action will be taken if stack creation fails.
-        pub on_stack_failure: Option<Value<String>>,
-        /// The ARN of an IAM role that CloudFormation assumes when executing the change set.
-        pub role_arn: Option<Value<String>>,
-        /// The name or unique ID of the stack for which you are creating a change set.
-        pub stack_name: Value<String>,
-        /// Key-value pairs to associate with the change set.
-        pub tags: Option<Value<Vec<Value<Tags>>>>,
-        /// A structure that contains the body of the revised template.
-        pub template_body: Option<Value<String>>,
-        /// The URL of the file that contains the revised template.
-        pub template_url: Option<Value<String>>,
-        /// Whether to reuse the template associated with the stack to create the change set.
-        pub use_previous_template: Option<Value<bool>>,
-    }
-
-    impl ChangeSet {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            change_set_name: impl Into<Value<String>>,
-            stack_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                capabilities: None,
-                change_set_name: change_set_name.into(),
-                change_set_type: None,
-                deployment_mode: None,
-                description: None,
-                import_existing_resources: None,
-                include_nested_stacks: None,
-                notification_ar_ns: None,
-                on_stack_failure: None,
-                role_arn: None,
-                stack_name: stack_name.into(),
-                tags: None,
-                template_body: None,
-                template_url: None,
-                use_previous_template: None,
-            }
-        }
-    }
-
-    impl ToRaw for ChangeSet {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(15);
-            o.opt("Capabilities", &self.capabilities);
-            o.req("ChangeSetName", &self.change_set_name);
-            o.opt("ChangeSetType", &self.change_set_type);
-            o.opt("DeploymentMode", &self.deployment_mode);
-            o.opt("Description", &self.description);
-            o.opt("ImportExistingResources", &self.import_existing_resources);
-            o.opt("IncludeNestedStacks", &self.include_nested_stacks);
-            o.opt("NotificationARNs", &self.notification_ar_ns);
-            o.opt("OnStackFailure", &self.on_stack_failure);
-            o.opt("RoleARN", &self.role_arn);
-            o.req("StackName", &self.stack_name);
-            o.opt("Tags", &self.tags);
-            o.opt("TemplateBody", &self.template_body);
-            o.opt("TemplateURL", &self.template_url);
-            o.opt("UsePreviousTemplate", &self.use_previous_template);
-            o.build()
-        }
-    }
-
-    impl Validate for ChangeSet {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Capabilities", &self.capabilities, &RULE_0, &RULE_1);
-            v.check("ChangeSetName", &self.change_set_name, &RULE_2);
-            v.check("ChangeSetType", &self.change_set_type, &RULE_3);
-            v.check("DeploymentMode", &self.deployment_mode, &RULE_4);
-            v.check("Description", &self.description, &RULE_5);
-            v.check("NotificationARNs", &self.notification_ar_ns, &RULE_6);
-            v.check("OnStackFailure", &self.on_stack_failure, &RULE_7);
-            v.check("RoleARN", &self.role_arn, &RULE_8);
-            v.check("StackName", &self.stack_name, &RULE_9);
-            v.check("Tags", &self.tags, &RULE_10);
-            v.nested("Tags", &self.tags);
-            v.check("TemplateBody", &self.template_body, &RULE_11);
-            v.check("TemplateURL", &self.template_url, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for ChangeSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ChangeSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ChangeSet {
-        const TYPE: &'static str = "AWS::CloudFormation::ChangeSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChangeSetRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::ChangeSet` in the construct tree (see [`crate::Ref`]).
-    pub type ChangeSetRef = crate::Ref<ChangeSet>;
-
-    impl ChangeSetRef {
-        /// The `ChangeSetId` attribute (`Fn::GetAtt`).
-        pub fn change_set_id(&self) -> Value<String> {
-            self.get_att("ChangeSetId")
-        }
-
-        /// The `StackId` attribute (`Fn::GetAtt`).
-        pub fn stack_id(&self) -> Value<String> {
-            self.get_att("StackId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-    }
-}
-
-/// `AWS::CloudFormation::CustomResource`: [`CustomResource`], its property types and its typed handle.
-pub mod custom_resource {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::CloudFormation::CustomResource
-    #[derive(Clone)]
-    pub struct CustomResource {
-        pub service_timeout: Option<Value<i64>>,
-        pub service_token: Value<String>,
-    }
-
-    impl CustomResource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(service_token: impl Into<Value<String>>) -> Self {
-            Self {
-                service_timeout: None,
-                service_token: service_token.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomResource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ServiceTimeout", &self.service_timeout);
-            o.req("ServiceToken", &self.service_token);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomResource {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    impl std::fmt::Debug for CustomResource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomResource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomResource {
-        const TYPE: &'static str = "AWS::CloudFormation::CustomResource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CustomResourceRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::CustomResource` in the construct tree (see [`crate::Ref`]).
-    pub type CustomResourceRef = crate::Ref<CustomResource>;
-
-    impl CustomResourceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::CloudFormation::GeneratedTemplate`: [`GeneratedTemplate`], its property types and its typed handle.
-pub mod generated_template {
-    use super::rules_::*;
-    use strata_core::*;
-
-    /// Creates a generated template from existing resources using the CloudFormation IaC Generator.
-    #[derive(Clone)]
-    pub struct GeneratedTemplate {
-        /// The name assigned to the generated template.
-        pub generated_template_name: Value<String>,
-        pub template_configuration: Option<Value<TemplateConfiguration>>,
-    }
-
-    impl GeneratedTemplate {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(generated_template_name: impl Into<Value<String>>) -> Self {
-            Self {
-                generated_template_name: generated_template_name.into(),
-                template_configuration: None,
-            }
-        }
-    }
-
-    impl ToRaw for GeneratedTemplate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("GeneratedTemplateName", &self.generated_template_name);
-            o.opt("TemplateConfiguration", &self.template_configuration);
-            o.build()
-        }
-    }
-
-    impl Validate for GeneratedTemplate {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "GeneratedTemplateName",
-                &self.generated_template_name,
-                &RULE_13,
-            );
-            v.nested("TemplateConfiguration", &self.template_configuration);
-        }
-    }
-
-    /// The configuration details of the generated template.
-    #[derive(Clone, Default)]
-    pub struct TemplateConfiguration {
-        /// The DeletionPolicy assigned to resources in the generated template.
-        pub deletion_policy: Option<Value<String>>,
-        /// The UpdateReplacePolicy assigned to resources in the generated template.
-        pub update_replace_policy: Option<Value<String>>,
-    }
-
-    impl TemplateConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TemplateConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DeletionPolicy", &self.deletion_policy);
-            o.opt("UpdateReplacePolicy", &self.update_replace_policy);
-            o.build()
-        }
-    }
-
-    impl Validate for TemplateConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DeletionPolicy", &self.deletion_policy, &RULE_15);
-            v.check("UpdateReplacePolicy", &self.update_replace_policy, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for GeneratedTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GeneratedTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GeneratedTemplate {
-        const TYPE: &'static str = "AWS::CloudFormation::GeneratedTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GeneratedTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::GeneratedTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type GeneratedTemplateRef = crate::Ref<GeneratedTemplate>;
-
-    impl GeneratedTemplateRef {
-        /// The `GeneratedTemplateId` attribute (`Fn::GetAtt`).
-        pub fn generated_template_id(&self) -> Value<String> {
-            self.get_att("GeneratedTemplateId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `Progress` attribute (`Fn::GetAtt`).
-        pub fn progress(&self) -> Value<String> {
-            self.get_att("Progress")
-        }
-
-        /// The `TotalWarnings` attribute (`Fn::GetAtt`).
-        pub fn total_warnings(&self) -> Value<i64> {
-            self.get_att("TotalWarnings")
-        }
-    }
-}
-
-/// `AWS::CloudFormation::GuardHook`: [`GuardHook`], its property types and its typed handle.
-pub mod guard_hook {
-    use super::rules_::*;
-    use strata_core::*;
-
-    /// This is a CloudFormation resource for activating the first-party AWS::Hooks::GuardHook.
-    #[derive(Clone)]
-    pub struct GuardHook {
-        /// The typename alias for the hook.
-        pub alias: Value<String>,
-        /// The execution role ARN assumed by hooks to read Guard rules from S3 and write Guard outputs to S3.
-        pub execution_role: Value<String>,
-        /// Attribute to specify CloudFormation behavior on hook failure.
-        pub failure_mode: Value<String>,
-        /// Attribute to specify which stacks this hook applies to or should get invoked for
-        pub hook_status: Value<String>,
-        /// S3 Bucket where the guard validate report will be uploaded to
-        pub log_bucket: Option<Value<String>>,
-        pub options: Option<Value<Options>>,
-        pub rule_location: Value<S3Location>,
-        /// Filters to allow hooks to target specific stack attributes
-        pub stack_filters: Option<Value<StackFilters>>,
-        /// Attribute to specify which targets should invoke the hook
-        pub target_filters: Option<Value<TargetFilters>>,
-        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-        pub target_operations: Value<Vec<Value<String>>>,
-    }
-
-    impl GuardHook {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            alias: impl Into<Value<String>>,
-            execution_role: impl Into<Value<String>>,
-            failure_mode: impl Into<Value<String>>,
-            hook_status: impl Into<Value<String>>,
-            rule_location: impl Into<Value<S3Location>>,
-            target_operations: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                alias: alias.into(),
-                execution_role: execution_role.into(),
-                failure_mode: failure_mode.into(),
-                hook_status: hook_status.into(),
-                log_bucket: None,
-                options: None,
-                rule_location: rule_location.into(),
-                stack_filters: None,
-                target_filters: None,
-                target_operations: target_operations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for GuardHook {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(10);
-            o.req("Alias", &self.alias);
-            o.req("ExecutionRole", &self.execution_role);
-            o.req("FailureMode", &self.failure_mode);
-            o.req("HookStatus", &self.hook_status);
-            o.opt("LogBucket", &self.log_bucket);
-            o.opt("Options", &self.options);
-            o.req("RuleLocation", &self.rule_location);
-            o.opt("StackFilters", &self.stack_filters);
-            o.opt("TargetFilters", &self.target_filters);
-            o.req("TargetOperations", &self.target_operations);
-            o.build()
-        }
-    }
-
-    impl Validate for GuardHook {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ExecutionRole", &self.execution_role, &RULE_16);
-            v.check("FailureMode", &self.failure_mode, &RULE_17);
-            v.check("HookStatus", &self.hook_status, &RULE_18);
-            v.nested("StackFilters", &self.stack_filters);
-            v.nested("TargetFilters", &self.target_filters);
-            v.check_items(
-                "TargetOperations",
-                &Some(self.target_operations.clone()),
-                &RULE_0,
-                &RULE_19,
-            );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Options {
-        /// Specifies the S3 location of input parameter files for your Guard rules. You can specify either a single S3 location or an array of up to 10 S3 locations.
-        pub input_params: Option<Value<Json>>,
-    }
-
-    impl Options {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Options {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("InputParams", &self.input_params);
-            o.build()
-        }
-    }
-
-    /// S3 Source Location for the Guard files.
-    #[derive(Clone)]
-    pub struct S3Location {
-        /// S3 uri of Guard files.
-        pub uri: Value<String>,
-        /// S3 object version
-        pub version_id: Option<Value<String>>,
-    }
-
-    impl S3Location {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(uri: impl Into<Value<String>>) -> Self {
-            Self {
-                uri: uri.into(),
-                version_id: None,
-            }
-        }
-    }
-
-    impl ToRaw for S3Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Uri", &self.uri);
-            o.opt("VersionId", &self.version_id);
-            o.build()
-        }
-    }
 
     /// Filters to allow hooks to target specific stack attributes
     #[derive(Clone)]
@@ -1087,6 +607,477 @@ pub mod guard_hook {
         }
     }
 
+    #[derive(Clone, Default)]
+    pub struct LoggingConfig {
+        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
+        pub log_group_name: Option<Value<String>>,
+        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+        pub log_role_arn: Option<Value<String>>,
+    }
+
+    impl LoggingConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LoggingConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("LogGroupName", &self.log_group_name);
+            o.opt("LogRoleArn", &self.log_role_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for LoggingConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("LogGroupName", &self.log_group_name, &RULE_33);
+            v.check("LogRoleArn", &self.log_role_arn, &RULE_34);
+        }
+    }
+}
+
+/// `AWS::CloudFormation::ChangeSet`: [`ChangeSet`], its property types and its typed handle.
+pub mod change_set {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Resource type definition for AWS::CloudFormation::ChangeSet
+    #[derive(Clone)]
+    pub struct ChangeSet {
+        /// The capabilities that are allowed in the stack.
+        pub capabilities: Option<Value<Vec<Value<String>>>>,
+        /// The name of the change set. Must be unique among all change sets associated with the specified stack.
+        pub change_set_name: Value<String>,
+        /// The type of change set operation.
+        pub change_set_type: Option<Value<String>>,
+        /// Determines how CloudFormation handles configuration drift during deployment.
+        pub deployment_mode: Option<Value<String>>,
+        /// A description to help you identify this change set.
+        pub description: Option<Value<String>>,
+        /// Indicates if the change set imports resources that already exist.
+        pub import_existing_resources: Option<Value<bool>>,
+        /// Creates a change set for all nested stacks specified in the template.
+        pub include_nested_stacks: Option<Value<bool>>,
+        /// The ARNs of Amazon SNS topics that CloudFormation associates with the stack.
+        pub notification_ar_ns: Option<Value<Vec<Value<String>>>>,
+        /// Determines what action will be taken if stack creation fails.
+        pub on_stack_failure: Option<Value<String>>,
+        /// The ARN of an IAM role that CloudFormation assumes when executing the change set.
+        pub role_arn: Option<Value<String>>,
+        /// The name or unique ID of the stack for which you are creating a change set.
+        pub stack_name: Value<String>,
+        /// Key-value pairs to associate with the change set.
+        pub tags: Option<Value<Vec<Value<Tags>>>>,
+        /// A structure that contains the body of the revised template.
+        pub template_body: Option<Value<String>>,
+        /// The URL of the file that contains the revised template.
+        pub template_url: Option<Value<String>>,
+        /// Whether to reuse the template associated with the stack to create the change set.
+        pub use_previous_template: Option<Value<bool>>,
+    }
+
+    impl ChangeSet {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            change_set_name: impl Into<Value<String>>,
+            stack_name: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                capabilities: None,
+                change_set_name: change_set_name.into(),
+                change_set_type: None,
+                deployment_mode: None,
+                description: None,
+                import_existing_resources: None,
+                include_nested_stacks: None,
+                notification_ar_ns: None,
+                on_stack_failure: None,
+                role_arn: None,
+                stack_name: stack_name.into(),
+                tags: None,
+                template_body: None,
+                template_url: None,
+                use_previous_template: None,
+            }
+        }
+    }
+
+    impl ToRaw for ChangeSet {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(15);
+            o.opt("Capabilities", &self.capabilities);
+            o.req("ChangeSetName", &self.change_set_name);
+            o.opt("ChangeSetType", &self.change_set_type);
+            o.opt("DeploymentMode", &self.deployment_mode);
+            o.opt("Description", &self.description);
+            o.opt("ImportExistingResources", &self.import_existing_resources);
+            o.opt("IncludeNestedStacks", &self.include_nested_stacks);
+            o.opt("NotificationARNs", &self.notification_ar_ns);
+            o.opt("OnStackFailure", &self.on_stack_failure);
+            o.opt("RoleARN", &self.role_arn);
+            o.req("StackName", &self.stack_name);
+            o.opt("Tags", &self.tags);
+            o.opt("TemplateBody", &self.template_body);
+            o.opt("TemplateURL", &self.template_url);
+            o.opt("UsePreviousTemplate", &self.use_previous_template);
+            o.build()
+        }
+    }
+
+    impl Validate for ChangeSet {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("Capabilities", &self.capabilities, &RULE_0, &RULE_1);
+            v.check("ChangeSetName", &self.change_set_name, &RULE_2);
+            v.check("ChangeSetType", &self.change_set_type, &RULE_3);
+            v.check("DeploymentMode", &self.deployment_mode, &RULE_4);
+            v.check("Description", &self.description, &RULE_5);
+            v.check("NotificationARNs", &self.notification_ar_ns, &RULE_6);
+            v.check("OnStackFailure", &self.on_stack_failure, &RULE_7);
+            v.check("RoleARN", &self.role_arn, &RULE_8);
+            v.check("StackName", &self.stack_name, &RULE_9);
+            v.check("Tags", &self.tags, &RULE_10);
+            v.nested("Tags", &self.tags);
+            v.check("TemplateBody", &self.template_body, &RULE_11);
+            v.check("TemplateURL", &self.template_url, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for ChangeSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ChangeSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ChangeSet {
+        const TYPE: &'static str = "AWS::CloudFormation::ChangeSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChangeSetRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::ChangeSet` in the construct tree (see [`crate::Ref`]).
+    pub type ChangeSetRef = crate::Ref<ChangeSet>;
+
+    impl ChangeSetRef {
+        /// The `ChangeSetId` attribute (`Fn::GetAtt`).
+        pub fn change_set_id(&self) -> Value<String> {
+            self.get_att("ChangeSetId")
+        }
+
+        /// The `StackId` attribute (`Fn::GetAtt`).
+        pub fn stack_id(&self) -> Value<String> {
+            self.get_att("StackId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tags {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tags {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tags {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_14);
+        }
+    }
+}
+
+/// `AWS::CloudFormation::CustomResource`: [`CustomResource`], its property types and its typed handle.
+pub mod custom_resource {
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::CloudFormation::CustomResource
+    #[derive(Clone)]
+    pub struct CustomResource {
+        pub service_timeout: Option<Value<i64>>,
+        pub service_token: Value<String>,
+    }
+
+    impl CustomResource {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(service_token: impl Into<Value<String>>) -> Self {
+            Self {
+                service_timeout: None,
+                service_token: service_token.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CustomResource {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ServiceTimeout", &self.service_timeout);
+            o.req("ServiceToken", &self.service_token);
+            o.build()
+        }
+    }
+
+    impl Validate for CustomResource {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for CustomResource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomResource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomResource {
+        const TYPE: &'static str = "AWS::CloudFormation::CustomResource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CustomResourceRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::CustomResource` in the construct tree (see [`crate::Ref`]).
+    pub type CustomResourceRef = crate::Ref<CustomResource>;
+
+    impl CustomResourceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::CloudFormation::GeneratedTemplate`: [`GeneratedTemplate`], its property types and its typed handle.
+pub mod generated_template {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Creates a generated template from existing resources using the CloudFormation IaC Generator.
+    #[derive(Clone)]
+    pub struct GeneratedTemplate {
+        /// The name assigned to the generated template.
+        pub generated_template_name: Value<String>,
+        pub template_configuration: Option<Value<TemplateConfiguration>>,
+    }
+
+    impl GeneratedTemplate {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(generated_template_name: impl Into<Value<String>>) -> Self {
+            Self {
+                generated_template_name: generated_template_name.into(),
+                template_configuration: None,
+            }
+        }
+    }
+
+    impl ToRaw for GeneratedTemplate {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("GeneratedTemplateName", &self.generated_template_name);
+            o.opt("TemplateConfiguration", &self.template_configuration);
+            o.build()
+        }
+    }
+
+    impl Validate for GeneratedTemplate {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "GeneratedTemplateName",
+                &self.generated_template_name,
+                &RULE_13,
+            );
+            v.nested("TemplateConfiguration", &self.template_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for GeneratedTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GeneratedTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GeneratedTemplate {
+        const TYPE: &'static str = "AWS::CloudFormation::GeneratedTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GeneratedTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::GeneratedTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type GeneratedTemplateRef = crate::Ref<GeneratedTemplate>;
+
+    impl GeneratedTemplateRef {
+        /// The `GeneratedTemplateId` attribute (`Fn::GetAtt`).
+        pub fn generated_template_id(&self) -> Value<String> {
+            self.get_att("GeneratedTemplateId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `Progress` attribute (`Fn::GetAtt`).
+        pub fn progress(&self) -> Value<String> {
+            self.get_att("Progress")
+        }
+
+        /// The `TotalWarnings` attribute (`Fn::GetAtt`).
+        pub fn total_warnings(&self) -> Value<i64> {
+            self.get_att("TotalWarnings")
+        }
+    }
+
+    /// The configuration details of the generated template.
+    #[derive(Clone, Default)]
+    pub struct TemplateConfiguration {
+        /// The DeletionPolicy assigned to resources in the generated template.
+        pub deletion_policy: Option<Value<String>>,
+        /// The UpdateReplacePolicy assigned to resources in the generated template.
+        pub update_replace_policy: Option<Value<String>>,
+    }
+
+    impl TemplateConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TemplateConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DeletionPolicy", &self.deletion_policy);
+            o.opt("UpdateReplacePolicy", &self.update_replace_policy);
+            o.build()
+        }
+    }
+
+    impl Validate for TemplateConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DeletionPolicy", &self.deletion_policy, &RULE_15);
+            v.check("UpdateReplacePolicy", &self.update_replace_policy, &RULE_15);
+        }
+    }
+}
+
+/// `AWS::CloudFormation::GuardHook`: [`GuardHook`], its property types and its typed handle.
+pub mod guard_hook {
+    pub use super::shared_::{HookTarget, StackFilters, StackNames, StackRoles, TargetFilters};
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// This is a CloudFormation resource for activating the first-party AWS::Hooks::GuardHook.
+    #[derive(Clone)]
+    pub struct GuardHook {
+        /// The typename alias for the hook.
+        pub alias: Value<String>,
+        /// The execution role ARN assumed by hooks to read Guard rules from S3 and write Guard outputs to S3.
+        pub execution_role: Value<String>,
+        /// Attribute to specify CloudFormation behavior on hook failure.
+        pub failure_mode: Value<String>,
+        /// Attribute to specify which stacks this hook applies to or should get invoked for
+        pub hook_status: Value<String>,
+        /// S3 Bucket where the guard validate report will be uploaded to
+        pub log_bucket: Option<Value<String>>,
+        pub options: Option<Value<Options>>,
+        pub rule_location: Value<S3Location>,
+        /// Filters to allow hooks to target specific stack attributes
+        pub stack_filters: Option<Value<StackFilters>>,
+        /// Attribute to specify which targets should invoke the hook
+        pub target_filters: Option<Value<TargetFilters>>,
+        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
+        pub target_operations: Value<Vec<Value<String>>>,
+    }
+
+    impl GuardHook {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            alias: impl Into<Value<String>>,
+            execution_role: impl Into<Value<String>>,
+            failure_mode: impl Into<Value<String>>,
+            hook_status: impl Into<Value<String>>,
+            rule_location: impl Into<Value<S3Location>>,
+            target_operations: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                execution_role: execution_role.into(),
+                failure_mode: failure_mode.into(),
+                hook_status: hook_status.into(),
+                log_bucket: None,
+                options: None,
+                rule_location: rule_location.into(),
+                stack_filters: None,
+                target_filters: None,
+                target_operations: target_operations.into(),
+            }
+        }
+    }
+
+    impl ToRaw for GuardHook {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(10);
+            o.req("Alias", &self.alias);
+            o.req("ExecutionRole", &self.execution_role);
+            o.req("FailureMode", &self.failure_mode);
+            o.req("HookStatus", &self.hook_status);
+            o.opt("LogBucket", &self.log_bucket);
+            o.opt("Options", &self.options);
+            o.req("RuleLocation", &self.rule_location);
+            o.opt("StackFilters", &self.stack_filters);
+            o.opt("TargetFilters", &self.target_filters);
+            o.req("TargetOperations", &self.target_operations);
+            o.build()
+        }
+    }
+
+    impl Validate for GuardHook {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("ExecutionRole", &self.execution_role, &RULE_16);
+            v.check("FailureMode", &self.failure_mode, &RULE_17);
+            v.check("HookStatus", &self.hook_status, &RULE_18);
+            v.nested("StackFilters", &self.stack_filters);
+            v.nested("TargetFilters", &self.target_filters);
+            v.check_items(
+                "TargetOperations",
+                &Some(self.target_operations.clone()),
+                &RULE_0,
+                &RULE_19,
+            );
+        }
+    }
+
     impl std::fmt::Debug for GuardHook {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("GuardHook", self, f)
@@ -1106,6 +1097,55 @@ pub mod guard_hook {
         /// The `HookArn` attribute (`Fn::GetAtt`).
         pub fn hook_arn(&self) -> Value<String> {
             self.get_att("HookArn")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Options {
+        /// Specifies the S3 location of input parameter files for your Guard rules. You can specify either a single S3 location or an array of up to 10 S3 locations.
+        pub input_params: Option<Value<Json>>,
+    }
+
+    impl Options {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Options {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("InputParams", &self.input_params);
+            o.build()
+        }
+    }
+
+    /// S3 Source Location for the Guard files.
+    #[derive(Clone)]
+    pub struct S3Location {
+        /// S3 uri of Guard files.
+        pub uri: Value<String>,
+        /// S3 object version
+        pub version_id: Option<Value<String>>,
+    }
+
+    impl S3Location {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(uri: impl Into<Value<String>>) -> Self {
+            Self {
+                uri: uri.into(),
+                version_id: None,
+            }
+        }
+    }
+
+    impl ToRaw for S3Location {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Uri", &self.uri);
+            o.opt("VersionId", &self.version_id);
+            o.build()
         }
     }
 }
@@ -1249,6 +1289,8 @@ pub mod hook_type_config {
 
 /// `AWS::CloudFormation::HookVersion`: [`HookVersion`], its property types and its typed handle.
 pub mod hook_version {
+    pub use super::shared_::LoggingConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1304,37 +1346,6 @@ pub mod hook_version {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
-        pub log_group_name: Option<Value<String>>,
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        pub log_role_arn: Option<Value<String>>,
-    }
-
-    impl LoggingConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("LogGroupName", &self.log_group_name);
-            o.opt("LogRoleArn", &self.log_role_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupName", &self.log_group_name, &RULE_33);
-            v.check("LogRoleArn", &self.log_role_arn, &RULE_34);
-        }
-    }
-
     impl std::fmt::Debug for HookVersion {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("HookVersion", self, f)
@@ -1380,6 +1391,8 @@ pub mod hook_version {
 
 /// `AWS::CloudFormation::LambdaHook`: [`LambdaHook`], its property types and its typed handle.
 pub mod lambda_hook {
+    pub use super::shared_::{HookTarget, StackFilters, StackNames, StackRoles, TargetFilters};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1468,6 +1481,28 @@ pub mod lambda_hook {
         }
     }
 
+    impl std::fmt::Debug for LambdaHook {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LambdaHook", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LambdaHook {
+        const TYPE: &'static str = "AWS::CloudFormation::LambdaHook";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LambdaHookRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::LambdaHook` in the construct tree (see [`crate::Ref`]).
+    pub type LambdaHookRef = crate::Ref<LambdaHook>;
+
+    impl LambdaHookRef {
+        /// The `HookArn` attribute (`Fn::GetAtt`).
+        pub fn hook_arn(&self) -> Value<String> {
+            self.get_att("HookArn")
+        }
+    }
+
     /// Contains logging configuration information for an extension.
     #[derive(Clone)]
     pub struct LoggingConfig {
@@ -1503,219 +1538,6 @@ pub mod lambda_hook {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LogGroupName", &self.log_group_name, &RULE_33);
             v.check("LogRoleArn", &self.log_role_arn, &RULE_31);
-        }
-    }
-
-    /// Filters to allow hooks to target specific stack attributes
-    #[derive(Clone)]
-    pub struct StackFilters {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
-        pub filtering_criteria: Value<String>,
-        /// List of stack names as filters
-        pub stack_names: Option<Value<StackNames>>,
-        /// List of stack roles that are performing the stack operations.
-        pub stack_roles: Option<Value<StackRoles>>,
-    }
-
-    impl StackFilters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(filtering_criteria: impl Into<Value<String>>) -> Self {
-            Self {
-                filtering_criteria: filtering_criteria.into(),
-                stack_names: None,
-                stack_roles: None,
-            }
-        }
-    }
-
-    impl ToRaw for StackFilters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("FilteringCriteria", &self.filtering_criteria);
-            o.opt("StackNames", &self.stack_names);
-            o.opt("StackRoles", &self.stack_roles);
-            o.build()
-        }
-    }
-
-    impl Validate for StackFilters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FilteringCriteria", &self.filtering_criteria, &RULE_20);
-            v.nested("StackNames", &self.stack_names);
-            v.nested("StackRoles", &self.stack_roles);
-        }
-    }
-
-    /// List of stack names as filters
-    #[derive(Clone, Default)]
-    pub struct StackNames {
-        /// List of stack names that the hook is going to be excluded from
-        pub exclude: Option<Value<Vec<Value<String>>>>,
-        /// List of stack names that the hook is going to target
-        pub include: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl StackNames {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StackNames {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Exclude", &self.exclude);
-            o.opt("Include", &self.include);
-            o.build()
-        }
-    }
-
-    impl Validate for StackNames {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Exclude", &self.exclude, &RULE_21, &RULE_22);
-            v.check_items("Include", &self.include, &RULE_21, &RULE_22);
-        }
-    }
-
-    /// List of stack roles that are performing the stack operations.
-    #[derive(Clone, Default)]
-    pub struct StackRoles {
-        /// List of stack roles that the hook is going to be excluded from
-        pub exclude: Option<Value<Vec<Value<String>>>>,
-        /// List of stack roles that the hook is going to target
-        pub include: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl StackRoles {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StackRoles {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Exclude", &self.exclude);
-            o.opt("Include", &self.include);
-            o.build()
-        }
-    }
-
-    impl Validate for StackRoles {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Exclude", &self.exclude, &RULE_21, &RULE_23);
-            v.check_items("Include", &self.include, &RULE_21, &RULE_23);
-        }
-    }
-
-    /// Attribute to specify which targets should invoke the hook
-    #[derive(Clone, Default)]
-    pub struct TargetFilters {
-        /// List of actions that the hook is going to target
-        pub actions: Option<Value<Vec<Value<String>>>>,
-        /// List of invocation points that the hook is going to target
-        pub invocation_points: Option<Value<Vec<Value<String>>>>,
-        /// List of type names that the hook is going to target
-        pub target_names: Option<Value<Vec<Value<String>>>>,
-        /// List of hook targets
-        pub targets: Option<Value<Vec<Value<HookTarget>>>>,
-    }
-
-    impl TargetFilters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetFilters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Actions", &self.actions);
-            o.opt("InvocationPoints", &self.invocation_points);
-            o.opt("TargetNames", &self.target_names);
-            o.opt("Targets", &self.targets);
-            o.build()
-        }
-    }
-
-    impl Validate for TargetFilters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &self.actions, &RULE_21, &RULE_24);
-            v.check_items(
-                "InvocationPoints",
-                &self.invocation_points,
-                &RULE_21,
-                &RULE_25,
-            );
-            v.check_items("TargetNames", &self.target_names, &RULE_21, &RULE_14);
-            v.check("Targets", &self.targets, &RULE_21);
-            v.nested("Targets", &self.targets);
-        }
-    }
-
-    /// Hook targets are the destination where hooks will be invoked against.
-    #[derive(Clone)]
-    pub struct HookTarget {
-        pub action: Value<String>,
-        pub invocation_point: Value<String>,
-        pub target_name: Value<String>,
-    }
-
-    impl HookTarget {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            invocation_point: impl Into<Value<String>>,
-            target_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                invocation_point: invocation_point.into(),
-                target_name: target_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for HookTarget {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Action", &self.action);
-            o.req("InvocationPoint", &self.invocation_point);
-            o.req("TargetName", &self.target_name);
-            o.build()
-        }
-    }
-
-    impl Validate for HookTarget {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_24);
-            v.check("InvocationPoint", &self.invocation_point, &RULE_25);
-            v.check("TargetName", &self.target_name, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for LambdaHook {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LambdaHook", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LambdaHook {
-        const TYPE: &'static str = "AWS::CloudFormation::LambdaHook";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LambdaHookRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::LambdaHook` in the construct tree (see [`crate::Ref`]).
-    pub type LambdaHookRef = crate::Ref<LambdaHook>;
-
-    impl LambdaHookRef {
-        /// The `HookArn` attribute (`Fn::GetAtt`).
-        pub fn hook_arn(&self) -> Value<String> {
-            self.get_att("HookArn")
         }
     }
 }
@@ -2173,6 +1995,8 @@ pub mod resource_default_version {
 
 /// `AWS::CloudFormation::ResourceVersion`: [`ResourceVersion`], its property types and its typed handle.
 pub mod resource_version {
+    pub use super::shared_::LoggingConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2225,37 +2049,6 @@ pub mod resource_version {
                 &RULE_32,
             );
             v.check("TypeName", &self.type_name, &RULE_26);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct LoggingConfig {
-        /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
-        pub log_group_name: Option<Value<String>>,
-        /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-        pub log_role_arn: Option<Value<String>>,
-    }
-
-    impl LoggingConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("LogGroupName", &self.log_group_name);
-            o.opt("LogRoleArn", &self.log_role_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupName", &self.log_group_name, &RULE_33);
-            v.check("LogRoleArn", &self.log_role_arn, &RULE_34);
         }
     }
 
@@ -2356,6 +2149,28 @@ pub mod stack {
         }
     }
 
+    impl std::fmt::Debug for Stack {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stack", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stack {
+        const TYPE: &'static str = "AWS::CloudFormation::Stack";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StackRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::Stack` in the construct tree (see [`crate::Ref`]).
+    pub type StackRef = crate::Ref<Stack>;
+
+    impl StackRef {
+        /// The `StackId` attribute (`Fn::GetAtt`).
+        pub fn stack_id(&self) -> Value<String> {
+            self.get_att("StackId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -2378,28 +2193,6 @@ pub mod stack {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Stack {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stack", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stack {
-        const TYPE: &'static str = "AWS::CloudFormation::Stack";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StackRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::Stack` in the construct tree (see [`crate::Ref`]).
-    pub type StackRef = crate::Ref<Stack>;
-
-    impl StackRef {
-        /// The `StackId` attribute (`Fn::GetAtt`).
-        pub fn stack_id(&self) -> Value<String> {
-            self.get_att("StackId")
         }
     }
 }
@@ -2510,6 +2303,28 @@ pub mod stack_set {
             v.nested("Tags", &self.tags);
             v.check("TemplateBody", &self.template_body, &RULE_50);
             v.check("TemplateURL", &self.template_url, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for StackSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StackSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StackSet {
+        const TYPE: &'static str = "AWS::CloudFormation::StackSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StackSetRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::StackSet` in the construct tree (see [`crate::Ref`]).
+    pub type StackSetRef = crate::Ref<StackSet>;
+
+    impl StackSetRef {
+        /// The `StackSetId` attribute (`Fn::GetAtt`).
+        pub fn stack_set_id(&self) -> Value<String> {
+            self.get_att("StackSetId")
         }
     }
 
@@ -2778,28 +2593,6 @@ pub mod stack_set {
             v.check("Value", &self.value, &RULE_14);
         }
     }
-
-    impl std::fmt::Debug for StackSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StackSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StackSet {
-        const TYPE: &'static str = "AWS::CloudFormation::StackSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StackSetRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::StackSet` in the construct tree (see [`crate::Ref`]).
-    pub type StackSetRef = crate::Ref<StackSet>;
-
-    impl StackSetRef {
-        /// The `StackSetId` attribute (`Fn::GetAtt`).
-        pub fn stack_set_id(&self) -> Value<String> {
-            self.get_att("StackSetId")
-        }
-    }
 }
 
 /// `AWS::CloudFormation::TypeActivation`: [`TypeActivation`], its property types and its typed handle.
@@ -2869,6 +2662,28 @@ pub mod type_activation {
         }
     }
 
+    impl std::fmt::Debug for TypeActivation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TypeActivation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TypeActivation {
+        const TYPE: &'static str = "AWS::CloudFormation::TypeActivation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TypeActivationRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFormation::TypeActivation` in the construct tree (see [`crate::Ref`]).
+    pub type TypeActivationRef = crate::Ref<TypeActivation>;
+
+    impl TypeActivationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct LoggingConfig {
         /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
@@ -2897,28 +2712,6 @@ pub mod type_activation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LogGroupName", &self.log_group_name, &RULE_33);
             v.check("LogRoleArn", &self.log_role_arn, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for TypeActivation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TypeActivation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TypeActivation {
-        const TYPE: &'static str = "AWS::CloudFormation::TypeActivation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TypeActivationRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFormation::TypeActivation` in the construct tree (see [`crate::Ref`]).
-    pub type TypeActivationRef = crate::Ref<TypeActivation>;
-
-    impl TypeActivationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -327,6 +327,72 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// The key value store association.
+    #[derive(Clone)]
+    pub struct KeyValueStoreAssociation {
+        /// The Amazon Resource Name (ARN) of the key value store association.
+        pub key_value_store_arn: Value<String>,
+    }
+
+    impl KeyValueStoreAssociation {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key_value_store_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                key_value_store_arn: key_value_store_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for KeyValueStoreAssociation {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("KeyValueStoreARN", &self.key_value_store_arn);
+            o.build()
+        }
+    }
+
+    /// A complex type that contains ``Tag`` key and ``Tag`` value.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string that contains ``Tag`` key.
+        pub key: Value<String>,
+        /// A string that contains an optional ``Tag`` value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::CloudFront::AnycastIpList`: [`AnycastIpList`], its property types and its typed handle.
 pub mod anycast_ip_list {
     use super::rules_::*;
@@ -377,6 +443,43 @@ pub mod anycast_ip_list {
             v.check("IpAddressType", &self.ip_address_type, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AnycastIpList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnycastIpList", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AnycastIpList {
+        const TYPE: &'static str = "AWS::CloudFront::AnycastIpList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AnycastIpListRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::AnycastIpList` in the construct tree (see [`crate::Ref`]).
+    pub type AnycastIpListRef = crate::Ref<AnycastIpList>;
+
+    impl AnycastIpListRef {
+        /// The `AnycastIpList` attribute (`Fn::GetAtt`).
+        pub fn anycast_ip_list(&self) -> Value<String> {
+            self.get_att("AnycastIpList")
+        }
+
+        /// The `ETag` attribute (`Fn::GetAtt`).
+        pub fn e_tag(&self) -> Value<String> {
+            self.get_att("ETag")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `IpamCidrConfigResults` attribute (`Fn::GetAtt`).
+        pub fn ipam_cidr_config_results(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("IpamCidrConfigResults")
         }
     }
 
@@ -473,43 +576,6 @@ pub mod anycast_ip_list {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for AnycastIpList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnycastIpList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnycastIpList {
-        const TYPE: &'static str = "AWS::CloudFront::AnycastIpList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AnycastIpListRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::AnycastIpList` in the construct tree (see [`crate::Ref`]).
-    pub type AnycastIpListRef = crate::Ref<AnycastIpList>;
-
-    impl AnycastIpListRef {
-        /// The `AnycastIpList` attribute (`Fn::GetAtt`).
-        pub fn anycast_ip_list(&self) -> Value<String> {
-            self.get_att("AnycastIpList")
-        }
-
-        /// The `ETag` attribute (`Fn::GetAtt`).
-        pub fn e_tag(&self) -> Value<String> {
-            self.get_att("ETag")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `IpamCidrConfigResults` attribute (`Fn::GetAtt`).
-        pub fn ipam_cidr_config_results(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("IpamCidrConfigResults")
-        }
-    }
 }
 
 /// `AWS::CloudFront::CachePolicy`: [`CachePolicy`], its property types and its typed handle.
@@ -544,6 +610,33 @@ pub mod cache_policy {
     impl Validate for CachePolicy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CachePolicyConfig", &self.cache_policy_config);
+        }
+    }
+
+    impl std::fmt::Debug for CachePolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CachePolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CachePolicy {
+        const TYPE: &'static str = "AWS::CloudFront::CachePolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CachePolicyRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::CachePolicy` in the construct tree (see [`crate::Ref`]).
+    pub type CachePolicyRef = crate::Ref<CachePolicy>;
+
+    impl CachePolicyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -776,33 +869,6 @@ pub mod cache_policy {
             v.check("QueryStringBehavior", &self.query_string_behavior, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for CachePolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CachePolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CachePolicy {
-        const TYPE: &'static str = "AWS::CloudFront::CachePolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CachePolicyRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::CachePolicy` in the construct tree (see [`crate::Ref`]).
-    pub type CachePolicyRef = crate::Ref<CachePolicy>;
-
-    impl CachePolicyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::CloudFrontOriginAccessIdentity`: [`CloudFrontOriginAccessIdentity`], its property types and its typed handle.
@@ -845,30 +911,6 @@ pub mod cloud_front_origin_access_identity {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// Origin access identity configuration. Send a ``GET`` request to the ``/CloudFront API version/CloudFront/identity ID/config`` resource.
-    #[derive(Clone)]
-    pub struct CloudFrontOriginAccessIdentityConfig {
-        /// A comment to describe the origin access identity. The comment cannot be longer than 128 characters.
-        pub comment: Value<String>,
-    }
-
-    impl CloudFrontOriginAccessIdentityConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(comment: impl Into<Value<String>>) -> Self {
-            Self {
-                comment: comment.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CloudFrontOriginAccessIdentityConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Comment", &self.comment);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for CloudFrontOriginAccessIdentity {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CloudFrontOriginAccessIdentity", self, f)
@@ -895,10 +937,36 @@ pub mod cloud_front_origin_access_identity {
             self.get_att("S3CanonicalUserId")
         }
     }
+
+    /// Origin access identity configuration. Send a ``GET`` request to the ``/CloudFront API version/CloudFront/identity ID/config`` resource.
+    #[derive(Clone)]
+    pub struct CloudFrontOriginAccessIdentityConfig {
+        /// A comment to describe the origin access identity. The comment cannot be longer than 128 characters.
+        pub comment: Value<String>,
+    }
+
+    impl CloudFrontOriginAccessIdentityConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(comment: impl Into<Value<String>>) -> Self {
+            Self {
+                comment: comment.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CloudFrontOriginAccessIdentityConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Comment", &self.comment);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::CloudFront::ConnectionFunction`: [`ConnectionFunction`], its property types and its typed handle.
 pub mod connection_function {
+    pub use super::shared_::{KeyValueStoreAssociation, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -954,106 +1022,6 @@ pub mod connection_function {
         }
     }
 
-    /// Contains configuration information about a CloudFront function.
-    #[derive(Clone)]
-    pub struct ConnectionFunctionConfig {
-        /// A comment to describe the function. The comment cannot be longer than 128 characters.
-        pub comment: Value<String>,
-        /// The configuration for the key value store associations.
-        pub key_value_store_associations: Option<Value<Vec<Value<KeyValueStoreAssociation>>>>,
-        /// The function's runtime environment version.
-        pub runtime: Value<String>,
-    }
-
-    impl ConnectionFunctionConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(comment: impl Into<Value<String>>, runtime: impl Into<Value<String>>) -> Self {
-            Self {
-                comment: comment.into(),
-                key_value_store_associations: None,
-                runtime: runtime.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ConnectionFunctionConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Comment", &self.comment);
-            o.opt(
-                "KeyValueStoreAssociations",
-                &self.key_value_store_associations,
-            );
-            o.req("Runtime", &self.runtime);
-            o.build()
-        }
-    }
-
-    impl Validate for ConnectionFunctionConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Runtime", &self.runtime, &RULE_7);
-        }
-    }
-
-    /// The key value store association.
-    #[derive(Clone)]
-    pub struct KeyValueStoreAssociation {
-        /// The Amazon Resource Name (ARN) of the key value store association.
-        pub key_value_store_arn: Value<String>,
-    }
-
-    impl KeyValueStoreAssociation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key_value_store_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                key_value_store_arn: key_value_store_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for KeyValueStoreAssociation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("KeyValueStoreARN", &self.key_value_store_arn);
-            o.build()
-        }
-    }
-
-    /// A complex type that contains ``Tag`` key and ``Tag`` value.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string that contains ``Tag`` key.
-        pub key: Value<String>,
-        /// A string that contains an optional ``Tag`` value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for ConnectionFunction {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ConnectionFunction", self, f)
@@ -1105,6 +1073,47 @@ pub mod connection_function {
             self.get_att("LastModifiedTime")
         }
     }
+
+    /// Contains configuration information about a CloudFront function.
+    #[derive(Clone)]
+    pub struct ConnectionFunctionConfig {
+        /// A comment to describe the function. The comment cannot be longer than 128 characters.
+        pub comment: Value<String>,
+        /// The configuration for the key value store associations.
+        pub key_value_store_associations: Option<Value<Vec<Value<KeyValueStoreAssociation>>>>,
+        /// The function's runtime environment version.
+        pub runtime: Value<String>,
+    }
+
+    impl ConnectionFunctionConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(comment: impl Into<Value<String>>, runtime: impl Into<Value<String>>) -> Self {
+            Self {
+                comment: comment.into(),
+                key_value_store_associations: None,
+                runtime: runtime.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ConnectionFunctionConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Comment", &self.comment);
+            o.opt(
+                "KeyValueStoreAssociations",
+                &self.key_value_store_associations,
+            );
+            o.req("Runtime", &self.runtime);
+            o.build()
+        }
+    }
+
+    impl Validate for ConnectionFunctionConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Runtime", &self.runtime, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::CloudFront::ConnectionGroup`: [`ConnectionGroup`], its property types and its typed handle.
@@ -1153,34 +1162,6 @@ pub mod connection_group {
 
     impl Validate for ConnectionGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    /// A complex type that contains ``Tag`` key and ``Tag`` value.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string that contains ``Tag`` key.
-        pub key: Value<String>,
-        /// A string that contains an optional ``Tag`` value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for ConnectionGroup {
@@ -1239,6 +1220,34 @@ pub mod connection_group {
             self.get_att("ETag")
         }
     }
+
+    /// A complex type that contains ``Tag`` key and ``Tag`` value.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string that contains ``Tag`` key.
+        pub key: Value<String>,
+        /// A string that contains an optional ``Tag`` value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::CloudFront::ContinuousDeploymentPolicy`: [`ContinuousDeploymentPolicy`], its property types and its typed handle.
@@ -1281,6 +1290,33 @@ pub mod continuous_deployment_policy {
                 "ContinuousDeploymentPolicyConfig",
                 &self.continuous_deployment_policy_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for ContinuousDeploymentPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContinuousDeploymentPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContinuousDeploymentPolicy {
+        const TYPE: &'static str = "AWS::CloudFront::ContinuousDeploymentPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ContinuousDeploymentPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::ContinuousDeploymentPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ContinuousDeploymentPolicyRef = crate::Ref<ContinuousDeploymentPolicy>;
+
+    impl ContinuousDeploymentPolicyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -1570,33 +1606,6 @@ pub mod continuous_deployment_policy {
             v.check("Weight", &self.weight, &RULE_12);
         }
     }
-
-    impl std::fmt::Debug for ContinuousDeploymentPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContinuousDeploymentPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContinuousDeploymentPolicy {
-        const TYPE: &'static str = "AWS::CloudFront::ContinuousDeploymentPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ContinuousDeploymentPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::ContinuousDeploymentPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ContinuousDeploymentPolicyRef = crate::Ref<ContinuousDeploymentPolicy>;
-
-    impl ContinuousDeploymentPolicyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::Distribution`: [`Distribution`], its property types and its typed handle.
@@ -1635,6 +1644,33 @@ pub mod distribution {
     impl Validate for Distribution {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DistributionConfig", &self.distribution_config);
+        }
+    }
+
+    impl std::fmt::Debug for Distribution {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Distribution", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Distribution {
+        const TYPE: &'static str = "AWS::CloudFront::Distribution";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DistributionRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::Distribution` in the construct tree (see [`crate::Ref`]).
+    pub type DistributionRef = crate::Ref<Distribution>;
+
+    impl DistributionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
         }
     }
 
@@ -3169,33 +3205,6 @@ pub mod distribution {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Distribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Distribution", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Distribution {
-        const TYPE: &'static str = "AWS::CloudFront::Distribution";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DistributionRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::Distribution` in the construct tree (see [`crate::Ref`]).
-    pub type DistributionRef = crate::Ref<Distribution>;
-
-    impl DistributionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
-        }
-    }
 }
 
 /// `AWS::CloudFront::DistributionTenant`: [`DistributionTenant`], its property types and its typed handle.
@@ -3274,6 +3283,58 @@ pub mod distribution_tenant {
                 &self.managed_certificate_request,
             );
             v.nested("Parameters", &self.parameters);
+        }
+    }
+
+    impl std::fmt::Debug for DistributionTenant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DistributionTenant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DistributionTenant {
+        const TYPE: &'static str = "AWS::CloudFront::DistributionTenant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DistributionTenantRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::DistributionTenant` in the construct tree (see [`crate::Ref`]).
+    pub type DistributionTenantRef = crate::Ref<DistributionTenant>;
+
+    impl DistributionTenantRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainResults` attribute (`Fn::GetAtt`).
+        pub fn domain_results(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DomainResults")
+        }
+
+        /// The `ETag` attribute (`Fn::GetAtt`).
+        pub fn e_tag(&self) -> Value<String> {
+            self.get_att("ETag")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -3497,58 +3558,6 @@ pub mod distribution_tenant {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DistributionTenant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DistributionTenant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DistributionTenant {
-        const TYPE: &'static str = "AWS::CloudFront::DistributionTenant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DistributionTenantRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::DistributionTenant` in the construct tree (see [`crate::Ref`]).
-    pub type DistributionTenantRef = crate::Ref<DistributionTenant>;
-
-    impl DistributionTenantRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainResults` attribute (`Fn::GetAtt`).
-        pub fn domain_results(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DomainResults")
-        }
-
-        /// The `ETag` attribute (`Fn::GetAtt`).
-        pub fn e_tag(&self) -> Value<String> {
-            self.get_att("ETag")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::FieldLevelEncryptionConfig`: [`FieldLevelEncryptionConfig`], its property types and its typed handle.
@@ -3604,6 +3613,38 @@ pub mod field_level_encryption_config {
                 "ContentTypeProfileConfig",
                 &self.content_type_profile_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for FieldLevelEncryptionConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FieldLevelEncryptionConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FieldLevelEncryptionConfig {
+        const TYPE: &'static str = "AWS::CloudFront::FieldLevelEncryptionConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = FieldLevelEncryptionConfigRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::FieldLevelEncryptionConfig` in the construct tree (see [`crate::Ref`]).
+    pub type FieldLevelEncryptionConfigRef = crate::Ref<FieldLevelEncryptionConfig>;
+
+    impl FieldLevelEncryptionConfigRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -3755,38 +3796,6 @@ pub mod field_level_encryption_config {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for FieldLevelEncryptionConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FieldLevelEncryptionConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FieldLevelEncryptionConfig {
-        const TYPE: &'static str = "AWS::CloudFront::FieldLevelEncryptionConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = FieldLevelEncryptionConfigRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::FieldLevelEncryptionConfig` in the construct tree (see [`crate::Ref`]).
-    pub type FieldLevelEncryptionConfigRef = crate::Ref<FieldLevelEncryptionConfig>;
-
-    impl FieldLevelEncryptionConfigRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::FieldLevelEncryptionProfile`: [`FieldLevelEncryptionProfile`], its property types and its typed handle.
@@ -3828,6 +3837,38 @@ pub mod field_level_encryption_profile {
                 "FieldLevelEncryptionProfileConfig",
                 &self.field_level_encryption_profile_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for FieldLevelEncryptionProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FieldLevelEncryptionProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FieldLevelEncryptionProfile {
+        const TYPE: &'static str = "AWS::CloudFront::FieldLevelEncryptionProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = FieldLevelEncryptionProfileRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::FieldLevelEncryptionProfile` in the construct tree (see [`crate::Ref`]).
+    pub type FieldLevelEncryptionProfileRef = crate::Ref<FieldLevelEncryptionProfile>;
+
+    impl FieldLevelEncryptionProfileRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -3919,42 +3960,12 @@ pub mod field_level_encryption_profile {
             v.check("FieldPatterns", &self.field_patterns, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for FieldLevelEncryptionProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FieldLevelEncryptionProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FieldLevelEncryptionProfile {
-        const TYPE: &'static str = "AWS::CloudFront::FieldLevelEncryptionProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = FieldLevelEncryptionProfileRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::FieldLevelEncryptionProfile` in the construct tree (see [`crate::Ref`]).
-    pub type FieldLevelEncryptionProfileRef = crate::Ref<FieldLevelEncryptionProfile>;
-
-    impl FieldLevelEncryptionProfileRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::Function`: [`Function`], its property types and its typed handle.
 pub mod function {
+    pub use super::shared_::{KeyValueStoreAssociation, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4014,6 +4025,38 @@ pub mod function {
         }
     }
 
+    impl std::fmt::Debug for Function {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Function", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Function {
+        const TYPE: &'static str = "AWS::CloudFront::Function";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FunctionRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::Function` in the construct tree (see [`crate::Ref`]).
+    pub type FunctionRef = crate::Ref<Function>;
+
+    impl FunctionRef {
+        /// The `FunctionARN` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionARN")
+        }
+
+        /// The `FunctionMetadata.FunctionARN` attribute (`Fn::GetAtt`).
+        pub fn function_metadata_function_arn(&self) -> Value<String> {
+            self.get_att("FunctionMetadata.FunctionARN")
+        }
+
+        /// The `Stage` attribute (`Fn::GetAtt`).
+        pub fn stage(&self) -> Value<String> {
+            self.get_att("Stage")
+        }
+    }
+
     /// Contains configuration information about a CloudFront function.
     #[derive(Clone)]
     pub struct FunctionConfig {
@@ -4055,30 +4098,6 @@ pub mod function {
         }
     }
 
-    /// The key value store association.
-    #[derive(Clone)]
-    pub struct KeyValueStoreAssociation {
-        /// The Amazon Resource Name (ARN) of the key value store association.
-        pub key_value_store_arn: Value<String>,
-    }
-
-    impl KeyValueStoreAssociation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key_value_store_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                key_value_store_arn: key_value_store_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for KeyValueStoreAssociation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("KeyValueStoreARN", &self.key_value_store_arn);
-            o.build()
-        }
-    }
-
     /// Contains metadata about a CloudFront function.
     #[derive(Clone, Default)]
     pub struct FunctionMetadata {
@@ -4098,73 +4117,6 @@ pub mod function {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("FunctionARN", &self.function_arn);
             o.build()
-        }
-    }
-
-    /// A complex type that contains ``Tag`` key and ``Tag`` value.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string that contains ``Tag`` key.
-        pub key: Value<String>,
-        /// A string that contains an optional ``Tag`` value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Function {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Function", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Function {
-        const TYPE: &'static str = "AWS::CloudFront::Function";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FunctionRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::Function` in the construct tree (see [`crate::Ref`]).
-    pub type FunctionRef = crate::Ref<Function>;
-
-    impl FunctionRef {
-        /// The `FunctionARN` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionARN")
-        }
-
-        /// The `FunctionMetadata.FunctionARN` attribute (`Fn::GetAtt`).
-        pub fn function_metadata_function_arn(&self) -> Value<String> {
-            self.get_att("FunctionMetadata.FunctionARN")
-        }
-
-        /// The `Stage` attribute (`Fn::GetAtt`).
-        pub fn stage(&self) -> Value<String> {
-            self.get_att("Stage")
         }
     }
 }
@@ -4201,6 +4153,33 @@ pub mod key_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for KeyGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("KeyGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for KeyGroup {
+        const TYPE: &'static str = "AWS::CloudFront::KeyGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = KeyGroupRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::KeyGroup` in the construct tree (see [`crate::Ref`]).
+    pub type KeyGroupRef = crate::Ref<KeyGroup>;
+
+    impl KeyGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+    }
+
     /// A key group configuration.
     #[derive(Clone)]
     pub struct KeyGroupConfig {
@@ -4235,37 +4214,12 @@ pub mod key_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for KeyGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("KeyGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for KeyGroup {
-        const TYPE: &'static str = "AWS::CloudFront::KeyGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = KeyGroupRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::KeyGroup` in the construct tree (see [`crate::Ref`]).
-    pub type KeyGroupRef = crate::Ref<KeyGroup>;
-
-    impl KeyGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::KeyValueStore`: [`KeyValueStore`], its property types and its typed handle.
 pub mod key_value_store {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4314,6 +4268,38 @@ pub mod key_value_store {
         }
     }
 
+    impl std::fmt::Debug for KeyValueStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("KeyValueStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for KeyValueStore {
+        const TYPE: &'static str = "AWS::CloudFront::KeyValueStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KeyValueStoreRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::KeyValueStore` in the construct tree (see [`crate::Ref`]).
+    pub type KeyValueStoreRef = crate::Ref<KeyValueStore>;
+
+    impl KeyValueStoreRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The import source for the key value store.
     #[derive(Clone)]
     pub struct ImportSource {
@@ -4348,73 +4334,6 @@ pub mod key_value_store {
     impl Validate for ImportSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SourceType", &self.source_type, &RULE_37);
-        }
-    }
-
-    /// A complex type that contains ``Tag`` key and ``Tag`` value.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string that contains ``Tag`` key.
-        pub key: Value<String>,
-        /// A string that contains an optional ``Tag`` value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for KeyValueStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("KeyValueStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for KeyValueStore {
-        const TYPE: &'static str = "AWS::CloudFront::KeyValueStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KeyValueStoreRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::KeyValueStore` in the construct tree (see [`crate::Ref`]).
-    pub type KeyValueStoreRef = crate::Ref<KeyValueStore>;
-
-    impl KeyValueStoreRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -4460,6 +4379,21 @@ pub mod monitoring_subscription {
             v.nested("MonitoringSubscription", &self.monitoring_subscription);
         }
     }
+
+    impl std::fmt::Debug for MonitoringSubscription {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MonitoringSubscription", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MonitoringSubscription {
+        const TYPE: &'static str = "AWS::CloudFront::MonitoringSubscription";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MonitoringSubscriptionRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::MonitoringSubscription` in the construct tree (see [`crate::Ref`]).
+    pub type MonitoringSubscriptionRef = crate::Ref<MonitoringSubscription>;
 
     /// A monitoring subscription. This structure contains information about whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
     #[derive(Clone, Default)]
@@ -4531,21 +4465,6 @@ pub mod monitoring_subscription {
             );
         }
     }
-
-    impl std::fmt::Debug for MonitoringSubscription {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MonitoringSubscription", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MonitoringSubscription {
-        const TYPE: &'static str = "AWS::CloudFront::MonitoringSubscription";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MonitoringSubscriptionRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::MonitoringSubscription` in the construct tree (see [`crate::Ref`]).
-    pub type MonitoringSubscriptionRef = crate::Ref<MonitoringSubscription>;
 }
 
 /// `AWS::CloudFront::OriginAccessControl`: [`OriginAccessControl`], its property types and its typed handle.
@@ -4588,6 +4507,28 @@ pub mod origin_access_control {
                 "OriginAccessControlConfig",
                 &self.origin_access_control_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for OriginAccessControl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OriginAccessControl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OriginAccessControl {
+        const TYPE: &'static str = "AWS::CloudFront::OriginAccessControl";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OriginAccessControlRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::OriginAccessControl` in the construct tree (see [`crate::Ref`]).
+    pub type OriginAccessControlRef = crate::Ref<OriginAccessControl>;
+
+    impl OriginAccessControlRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -4650,28 +4591,6 @@ pub mod origin_access_control {
             v.check("SigningProtocol", &self.signing_protocol, &RULE_41);
         }
     }
-
-    impl std::fmt::Debug for OriginAccessControl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OriginAccessControl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OriginAccessControl {
-        const TYPE: &'static str = "AWS::CloudFront::OriginAccessControl";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OriginAccessControlRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::OriginAccessControl` in the construct tree (see [`crate::Ref`]).
-    pub type OriginAccessControlRef = crate::Ref<OriginAccessControl>;
-
-    impl OriginAccessControlRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::CloudFront::OriginRequestPolicy`: [`OriginRequestPolicy`], its property types and its typed handle.
@@ -4714,6 +4633,33 @@ pub mod origin_request_policy {
                 "OriginRequestPolicyConfig",
                 &self.origin_request_policy_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for OriginRequestPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OriginRequestPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OriginRequestPolicy {
+        const TYPE: &'static str = "AWS::CloudFront::OriginRequestPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OriginRequestPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::OriginRequestPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type OriginRequestPolicyRef = crate::Ref<OriginRequestPolicy>;
+
+    impl OriginRequestPolicyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -4871,33 +4817,6 @@ pub mod origin_request_policy {
             v.check("QueryStringBehavior", &self.query_string_behavior, &RULE_42);
         }
     }
-
-    impl std::fmt::Debug for OriginRequestPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OriginRequestPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OriginRequestPolicy {
-        const TYPE: &'static str = "AWS::CloudFront::OriginRequestPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OriginRequestPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::OriginRequestPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type OriginRequestPolicyRef = crate::Ref<OriginRequestPolicy>;
-
-    impl OriginRequestPolicyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::PublicKey`: [`PublicKey`], its property types and its typed handle.
@@ -4930,6 +4849,33 @@ pub mod public_key {
 
     impl Validate for PublicKey {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for PublicKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PublicKey", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PublicKey {
+        const TYPE: &'static str = "AWS::CloudFront::PublicKey";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PublicKeyRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::PublicKey` in the construct tree (see [`crate::Ref`]).
+    pub type PublicKeyRef = crate::Ref<PublicKey>;
+
+    impl PublicKeyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
     }
 
     /// Configuration information about a public key that you can use with [signed URLs and signed cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html), or with [field-level encryption](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html).
@@ -4969,33 +4915,6 @@ pub mod public_key {
             o.req("EncodedKey", &self.encoded_key);
             o.req("Name", &self.name);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PublicKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PublicKey", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PublicKey {
-        const TYPE: &'static str = "AWS::CloudFront::PublicKey";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PublicKeyRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::PublicKey` in the construct tree (see [`crate::Ref`]).
-    pub type PublicKeyRef = crate::Ref<PublicKey>;
-
-    impl PublicKeyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
         }
     }
 }
@@ -5051,6 +4970,28 @@ pub mod realtime_log_config {
             v.check("EndPoints", &self.end_points, &RULE_8);
             v.check("Fields", &self.fields, &RULE_8);
             v.check("SamplingRate", &self.sampling_rate, &RULE_44);
+        }
+    }
+
+    impl std::fmt::Debug for RealtimeLogConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RealtimeLogConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RealtimeLogConfig {
+        const TYPE: &'static str = "AWS::CloudFront::RealtimeLogConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RealtimeLogConfigRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::RealtimeLogConfig` in the construct tree (see [`crate::Ref`]).
+    pub type RealtimeLogConfigRef = crate::Ref<RealtimeLogConfig>;
+
+    impl RealtimeLogConfigRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -5115,28 +5056,6 @@ pub mod realtime_log_config {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for RealtimeLogConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RealtimeLogConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RealtimeLogConfig {
-        const TYPE: &'static str = "AWS::CloudFront::RealtimeLogConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RealtimeLogConfigRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::RealtimeLogConfig` in the construct tree (see [`crate::Ref`]).
-    pub type RealtimeLogConfigRef = crate::Ref<RealtimeLogConfig>;
-
-    impl RealtimeLogConfigRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CloudFront::ResponseHeadersPolicy`: [`ResponseHeadersPolicy`], its property types and its typed handle.
@@ -5179,6 +5098,33 @@ pub mod response_headers_policy {
                 "ResponseHeadersPolicyConfig",
                 &self.response_headers_policy_config,
             );
+        }
+    }
+
+    impl std::fmt::Debug for ResponseHeadersPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResponseHeadersPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResponseHeadersPolicy {
+        const TYPE: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ResponseHeadersPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::ResponseHeadersPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ResponseHeadersPolicyRef = crate::Ref<ResponseHeadersPolicy>;
+
+    impl ResponseHeadersPolicyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -5834,33 +5780,6 @@ pub mod response_headers_policy {
             v.check("SamplingRate", &self.sampling_rate, &RULE_48);
         }
     }
-
-    impl std::fmt::Debug for ResponseHeadersPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResponseHeadersPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResponseHeadersPolicy {
-        const TYPE: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ResponseHeadersPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::ResponseHeadersPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ResponseHeadersPolicyRef = crate::Ref<ResponseHeadersPolicy>;
-
-    impl ResponseHeadersPolicyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::CloudFront::StreamingDistribution`: [`StreamingDistribution`], its property types and its typed handle.
@@ -5901,6 +5820,33 @@ pub mod streaming_distribution {
 
     impl Validate for StreamingDistribution {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for StreamingDistribution {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StreamingDistribution", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StreamingDistribution {
+        const TYPE: &'static str = "AWS::CloudFront::StreamingDistribution";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamingDistributionRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::StreamingDistribution` in the construct tree (see [`crate::Ref`]).
+    pub type StreamingDistributionRef = crate::Ref<StreamingDistribution>;
+
+    impl StreamingDistributionRef {
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -6057,38 +6003,12 @@ pub mod streaming_distribution {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for StreamingDistribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StreamingDistribution", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StreamingDistribution {
-        const TYPE: &'static str = "AWS::CloudFront::StreamingDistribution";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamingDistributionRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::StreamingDistribution` in the construct tree (see [`crate::Ref`]).
-    pub type StreamingDistributionRef = crate::Ref<StreamingDistribution>;
-
-    impl StreamingDistributionRef {
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::CloudFront::TrustStore`: [`TrustStore`], its property types and its typed handle.
 pub mod trust_store {
-    use super::rules_::*;
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// A trust store.
@@ -6136,6 +6056,53 @@ pub mod trust_store {
     impl Validate for TrustStore {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TrustStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrustStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrustStore {
+        const TYPE: &'static str = "AWS::CloudFront::TrustStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrustStoreRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::TrustStore` in the construct tree (see [`crate::Ref`]).
+    pub type TrustStoreRef = crate::Ref<TrustStore>;
+
+    impl TrustStoreRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `ETag` attribute (`Fn::GetAtt`).
+        pub fn e_tag(&self) -> Value<String> {
+            self.get_att("ETag")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `NumberOfCaCertificates` attribute (`Fn::GetAtt`).
+        pub fn number_of_ca_certificates(&self) -> Value<i64> {
+            self.get_att("NumberOfCaCertificates")
         }
     }
 
@@ -6207,88 +6174,6 @@ pub mod trust_store {
             o.build()
         }
     }
-
-    /// A complex type that contains ``Tag`` key and ``Tag`` value.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string that contains ``Tag`` key.
-        pub key: Value<String>,
-        /// A string that contains an optional ``Tag`` value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for TrustStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrustStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrustStore {
-        const TYPE: &'static str = "AWS::CloudFront::TrustStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrustStoreRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::TrustStore` in the construct tree (see [`crate::Ref`]).
-    pub type TrustStoreRef = crate::Ref<TrustStore>;
-
-    impl TrustStoreRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `ETag` attribute (`Fn::GetAtt`).
-        pub fn e_tag(&self) -> Value<String> {
-            self.get_att("ETag")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `NumberOfCaCertificates` attribute (`Fn::GetAtt`).
-        pub fn number_of_ca_certificates(&self) -> Value<i64> {
-            self.get_att("NumberOfCaCertificates")
-        }
-    }
 }
 
 /// `AWS::CloudFront::VpcOrigin`: [`VpcOrigin`], its property types and its typed handle.
@@ -6327,6 +6212,53 @@ pub mod vpc_origin {
     impl Validate for VpcOrigin {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("VpcOriginEndpointConfig", &self.vpc_origin_endpoint_config);
+        }
+    }
+
+    impl std::fmt::Debug for VpcOrigin {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpcOrigin", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpcOrigin {
+        const TYPE: &'static str = "AWS::CloudFront::VpcOrigin";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpcOriginRef;
+    }
+
+    /// Typed handle of an `AWS::CloudFront::VpcOrigin` in the construct tree (see [`crate::Ref`]).
+    pub type VpcOriginRef = crate::Ref<VpcOrigin>;
+
+    impl VpcOriginRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -6413,53 +6345,6 @@ pub mod vpc_origin {
                 &self.origin_protocol_policy,
                 &RULE_49,
             );
-        }
-    }
-
-    impl std::fmt::Debug for VpcOrigin {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpcOrigin", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpcOrigin {
-        const TYPE: &'static str = "AWS::CloudFront::VpcOrigin";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpcOriginRef;
-    }
-
-    /// Typed handle of an `AWS::CloudFront::VpcOrigin` in the construct tree (see [`crate::Ref`]).
-    pub type VpcOriginRef = crate::Ref<VpcOrigin>;
-
-    impl VpcOriginRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
         }
     }
 }

@@ -124,6 +124,58 @@ pub mod cluster {
         }
     }
 
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::CloudHSM::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::CloudHSM::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ClusterId` attribute (`Fn::GetAtt`).
+        pub fn cluster_id(&self) -> Value<String> {
+            self.get_att("ClusterId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `SecurityGroup` attribute (`Fn::GetAtt`).
+        pub fn security_group(&self) -> Value<String> {
+            self.get_att("SecurityGroup")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
+        }
+
+        /// The `SubnetMapping` attribute (`Fn::GetAtt`).
+        pub fn subnet_mapping(&self) -> Value<String> {
+            self.get_att("SubnetMapping")
+        }
+
+        /// The `BackupPolicy` attribute (`Fn::GetAtt`).
+        pub fn backup_policy(&self) -> Value<String> {
+            self.get_att("BackupPolicy")
+        }
+    }
+
     /// A policy that defines how the service retains backups.
     #[derive(Clone, Default)]
     pub struct BackupRetentionPolicy {
@@ -187,58 +239,6 @@ pub mod cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::CloudHSM::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::CloudHSM::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ClusterId` attribute (`Fn::GetAtt`).
-        pub fn cluster_id(&self) -> Value<String> {
-            self.get_att("ClusterId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `SecurityGroup` attribute (`Fn::GetAtt`).
-        pub fn security_group(&self) -> Value<String> {
-            self.get_att("SecurityGroup")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
-        }
-
-        /// The `SubnetMapping` attribute (`Fn::GetAtt`).
-        pub fn subnet_mapping(&self) -> Value<String> {
-            self.get_att("SubnetMapping")
-        }
-
-        /// The `BackupPolicy` attribute (`Fn::GetAtt`).
-        pub fn backup_policy(&self) -> Value<String> {
-            self.get_att("BackupPolicy")
         }
     }
 }

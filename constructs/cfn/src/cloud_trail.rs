@@ -244,6 +244,73 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A single selector statement in an advanced event selector.
+    #[derive(Clone)]
+    pub struct AdvancedFieldSelector {
+        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
+        pub ends_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
+        pub equals: Option<Value<Vec<Value<String>>>>,
+        /// A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
+        pub field: Value<String>,
+        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
+        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
+        pub not_equals: Option<Value<Vec<Value<String>>>>,
+        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
+        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
+        pub starts_with: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl AdvancedFieldSelector {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(field: impl Into<Value<String>>) -> Self {
+            Self {
+                ends_with: None,
+                equals: None,
+                field: field.into(),
+                not_ends_with: None,
+                not_equals: None,
+                not_starts_with: None,
+                starts_with: None,
+            }
+        }
+    }
+
+    impl ToRaw for AdvancedFieldSelector {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(7);
+            o.opt("EndsWith", &self.ends_with);
+            o.opt("Equals", &self.equals);
+            o.req("Field", &self.field);
+            o.opt("NotEndsWith", &self.not_ends_with);
+            o.opt("NotEquals", &self.not_equals);
+            o.opt("NotStartsWith", &self.not_starts_with);
+            o.opt("StartsWith", &self.starts_with);
+            o.build()
+        }
+    }
+
+    impl Validate for AdvancedFieldSelector {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("EndsWith", &self.ends_with, &RULE_21, &RULE_23);
+            v.check_items("Equals", &self.equals, &RULE_21, &RULE_23);
+            v.check("Field", &self.field, &RULE_24);
+            v.check_items("NotEndsWith", &self.not_ends_with, &RULE_21, &RULE_23);
+            v.check_items("NotEquals", &self.not_equals, &RULE_21, &RULE_23);
+            v.check_items("NotStartsWith", &self.not_starts_with, &RULE_21, &RULE_23);
+            v.check_items("StartsWith", &self.starts_with, &RULE_21, &RULE_23);
+        }
+    }
+}
+
 /// `AWS::CloudTrail::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
     use super::rules_::*;
@@ -287,6 +354,28 @@ pub mod channel {
             v.check("Source", &self.source, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::CloudTrail::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::CloudTrail::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `ChannelArn` attribute (`Fn::GetAtt`).
+        pub fn channel_arn(&self) -> Value<String> {
+            self.get_att("ChannelArn")
         }
     }
 
@@ -359,28 +448,6 @@ pub mod channel {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::CloudTrail::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::CloudTrail::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `ChannelArn` attribute (`Fn::GetAtt`).
-        pub fn channel_arn(&self) -> Value<String> {
-            self.get_att("ChannelArn")
-        }
-    }
 }
 
 /// `AWS::CloudTrail::Dashboard`: [`Dashboard`], its property types and its typed handle.
@@ -429,6 +496,48 @@ pub mod dashboard {
             v.check("Name", &self.name, &RULE_8);
             v.nested("RefreshSchedule", &self.refresh_schedule);
             v.nested("Widgets", &self.widgets);
+        }
+    }
+
+    impl std::fmt::Debug for Dashboard {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dashboard", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dashboard {
+        const TYPE: &'static str = "AWS::CloudTrail::Dashboard";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DashboardRef;
+    }
+
+    /// Typed handle of an `AWS::CloudTrail::Dashboard` in the construct tree (see [`crate::Ref`]).
+    pub type DashboardRef = crate::Ref<Dashboard>;
+
+    impl DashboardRef {
+        /// The `DashboardArn` attribute (`Fn::GetAtt`).
+        pub fn dashboard_arn(&self) -> Value<String> {
+            self.get_att("DashboardArn")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
         }
     }
 
@@ -566,52 +675,12 @@ pub mod dashboard {
             v.check("QueryStatement", &self.query_statement, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for Dashboard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dashboard", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dashboard {
-        const TYPE: &'static str = "AWS::CloudTrail::Dashboard";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DashboardRef;
-    }
-
-    /// Typed handle of an `AWS::CloudTrail::Dashboard` in the construct tree (see [`crate::Ref`]).
-    pub type DashboardRef = crate::Ref<Dashboard>;
-
-    impl DashboardRef {
-        /// The `DashboardArn` attribute (`Fn::GetAtt`).
-        pub fn dashboard_arn(&self) -> Value<String> {
-            self.get_att("DashboardArn")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-    }
 }
 
 /// `AWS::CloudTrail::EventDataStore`: [`EventDataStore`], its property types and its typed handle.
 pub mod event_data_store {
+    pub use super::shared_::AdvancedFieldSelector;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -699,6 +768,43 @@ pub mod event_data_store {
         }
     }
 
+    impl std::fmt::Debug for EventDataStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventDataStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventDataStore {
+        const TYPE: &'static str = "AWS::CloudTrail::EventDataStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventDataStoreRef;
+    }
+
+    /// Typed handle of an `AWS::CloudTrail::EventDataStore` in the construct tree (see [`crate::Ref`]).
+    pub type EventDataStoreRef = crate::Ref<EventDataStore>;
+
+    impl EventDataStoreRef {
+        /// The `EventDataStoreArn` attribute (`Fn::GetAtt`).
+        pub fn event_data_store_arn(&self) -> Value<String> {
+            self.get_att("EventDataStoreArn")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// Advanced event selectors let you create fine-grained selectors for the following AWS CloudTrail event record ﬁelds. They help you control costs by logging only those events that are important to you.
     #[derive(Clone)]
     pub struct AdvancedEventSelector {
@@ -732,66 +838,6 @@ pub mod event_data_store {
             v.check("FieldSelectors", &self.field_selectors, &RULE_21);
             v.nested("FieldSelectors", &self.field_selectors);
             v.check("Name", &self.name, &RULE_22);
-        }
-    }
-
-    /// A single selector statement in an advanced event selector.
-    #[derive(Clone)]
-    pub struct AdvancedFieldSelector {
-        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-        pub ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
-        pub equals: Option<Value<Vec<Value<String>>>>,
-        /// A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
-        pub field: Value<String>,
-        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-        pub not_equals: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-        pub starts_with: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AdvancedFieldSelector {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(field: impl Into<Value<String>>) -> Self {
-            Self {
-                ends_with: None,
-                equals: None,
-                field: field.into(),
-                not_ends_with: None,
-                not_equals: None,
-                not_starts_with: None,
-                starts_with: None,
-            }
-        }
-    }
-
-    impl ToRaw for AdvancedFieldSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("EndsWith", &self.ends_with);
-            o.opt("Equals", &self.equals);
-            o.req("Field", &self.field);
-            o.opt("NotEndsWith", &self.not_ends_with);
-            o.opt("NotEquals", &self.not_equals);
-            o.opt("NotStartsWith", &self.not_starts_with);
-            o.opt("StartsWith", &self.starts_with);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedFieldSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("EndsWith", &self.ends_with, &RULE_21, &RULE_23);
-            v.check_items("Equals", &self.equals, &RULE_21, &RULE_23);
-            v.check("Field", &self.field, &RULE_24);
-            v.check_items("NotEndsWith", &self.not_ends_with, &RULE_21, &RULE_23);
-            v.check_items("NotEquals", &self.not_equals, &RULE_21, &RULE_23);
-            v.check_items("NotStartsWith", &self.not_starts_with, &RULE_21, &RULE_23);
-            v.check_items("StartsWith", &self.starts_with, &RULE_21, &RULE_23);
         }
     }
 
@@ -888,43 +934,6 @@ pub mod event_data_store {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for EventDataStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventDataStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventDataStore {
-        const TYPE: &'static str = "AWS::CloudTrail::EventDataStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventDataStoreRef;
-    }
-
-    /// Typed handle of an `AWS::CloudTrail::EventDataStore` in the construct tree (see [`crate::Ref`]).
-    pub type EventDataStoreRef = crate::Ref<EventDataStore>;
-
-    impl EventDataStoreRef {
-        /// The `EventDataStoreArn` attribute (`Fn::GetAtt`).
-        pub fn event_data_store_arn(&self) -> Value<String> {
-            self.get_att("EventDataStoreArn")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::CloudTrail::ResourcePolicy`: [`ResourcePolicy`], its property types and its typed handle.
@@ -987,6 +996,8 @@ pub mod resource_policy {
 
 /// `AWS::CloudTrail::Trail`: [`Trail`], its property types and its typed handle.
 pub mod trail {
+    pub use super::shared_::AdvancedFieldSelector;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1109,6 +1120,33 @@ pub mod trail {
         }
     }
 
+    impl std::fmt::Debug for Trail {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Trail", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Trail {
+        const TYPE: &'static str = "AWS::CloudTrail::Trail";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrailRef;
+    }
+
+    /// Typed handle of an `AWS::CloudTrail::Trail` in the construct tree (see [`crate::Ref`]).
+    pub type TrailRef = crate::Ref<Trail>;
+
+    impl TrailRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SnsTopicArn` attribute (`Fn::GetAtt`).
+        pub fn sns_topic_arn(&self) -> Value<String> {
+            self.get_att("SnsTopicArn")
+        }
+    }
+
     /// Advanced event selectors let you create fine-grained selectors for the following AWS CloudTrail event record fields. They help you control costs by logging only those events that are important to you.
     #[derive(Clone)]
     pub struct AdvancedEventSelector {
@@ -1142,66 +1180,6 @@ pub mod trail {
             v.check("FieldSelectors", &self.field_selectors, &RULE_21);
             v.nested("FieldSelectors", &self.field_selectors);
             v.check("Name", &self.name, &RULE_22);
-        }
-    }
-
-    /// A single selector statement in an advanced event selector.
-    #[derive(Clone)]
-    pub struct AdvancedFieldSelector {
-        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-        pub ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
-        pub equals: Option<Value<Vec<Value<String>>>>,
-        /// A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
-        pub field: Value<String>,
-        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-        pub not_equals: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-        pub starts_with: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AdvancedFieldSelector {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(field: impl Into<Value<String>>) -> Self {
-            Self {
-                ends_with: None,
-                equals: None,
-                field: field.into(),
-                not_ends_with: None,
-                not_equals: None,
-                not_starts_with: None,
-                starts_with: None,
-            }
-        }
-    }
-
-    impl ToRaw for AdvancedFieldSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("EndsWith", &self.ends_with);
-            o.opt("Equals", &self.equals);
-            o.req("Field", &self.field);
-            o.opt("NotEndsWith", &self.not_ends_with);
-            o.opt("NotEquals", &self.not_equals);
-            o.opt("NotStartsWith", &self.not_starts_with);
-            o.opt("StartsWith", &self.starts_with);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedFieldSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("EndsWith", &self.ends_with, &RULE_21, &RULE_23);
-            v.check_items("Equals", &self.equals, &RULE_21, &RULE_23);
-            v.check("Field", &self.field, &RULE_24);
-            v.check_items("NotEndsWith", &self.not_ends_with, &RULE_21, &RULE_23);
-            v.check_items("NotEquals", &self.not_equals, &RULE_21, &RULE_23);
-            v.check_items("NotStartsWith", &self.not_starts_with, &RULE_21, &RULE_23);
-            v.check_items("StartsWith", &self.starts_with, &RULE_21, &RULE_23);
         }
     }
 
@@ -1384,33 +1362,6 @@ pub mod trail {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Trail {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Trail", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Trail {
-        const TYPE: &'static str = "AWS::CloudTrail::Trail";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrailRef;
-    }
-
-    /// Typed handle of an `AWS::CloudTrail::Trail` in the construct tree (see [`crate::Ref`]).
-    pub type TrailRef = crate::Ref<Trail>;
-
-    impl TrailRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SnsTopicArn` attribute (`Fn::GetAtt`).
-        pub fn sns_topic_arn(&self) -> Value<String> {
-            self.get_att("SnsTopicArn")
         }
     }
 }

@@ -325,6 +325,90 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
+    #[derive(Clone, Default)]
+    pub struct ActionConfiguration {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        pub alarm_tags_propagation: Option<Value<AlarmTagsPropagation>>,
+    }
+
+    impl ActionConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ActionConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("AlarmTagsPropagation", &self.alarm_tags_propagation);
+            o.build()
+        }
+    }
+
+    impl Validate for ActionConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("AlarmTagsPropagation", &self.alarm_tags_propagation);
+        }
+    }
+
+    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
+    #[derive(Clone)]
+    pub struct AlarmTagsPropagation {
+        /// Whether the alarm's tags are included in its action notifications and state-change events.
+        pub enabled: Value<bool>,
+        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+        pub excluded_tag_keys: Option<Value<Vec<Value<String>>>>,
+        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+        pub included_tag_keys: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl AlarmTagsPropagation {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+                excluded_tag_keys: None,
+                included_tag_keys: None,
+            }
+        }
+    }
+
+    impl ToRaw for AlarmTagsPropagation {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Enabled", &self.enabled);
+            o.opt("ExcludedTagKeys", &self.excluded_tag_keys);
+            o.opt("IncludedTagKeys", &self.included_tag_keys);
+            o.build()
+        }
+    }
+
+    impl Validate for AlarmTagsPropagation {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "ExcludedTagKeys",
+                &self.excluded_tag_keys,
+                &RULE_14,
+                &RULE_15,
+            );
+            v.check_items(
+                "IncludedTagKeys",
+                &self.included_tag_keys,
+                &RULE_14,
+                &RULE_15,
+            );
+        }
+    }
+}
+
 /// `AWS::CloudWatch::Alarm`: [`Alarm`], its property types and its typed handle.
 pub mod alarm {
     use super::rules_::*;
@@ -467,6 +551,28 @@ pub mod alarm {
             v.check("TreatMissingData", &self.treat_missing_data, &RULE_12);
             v.check("Unit", &self.unit, &RULE_13);
             v.nested("WarmUpConfiguration", &self.warm_up_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Alarm {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Alarm", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Alarm {
+        const TYPE: &'static str = "AWS::CloudWatch::Alarm";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AlarmRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::Alarm` in the construct tree (see [`crate::Ref`]).
+    pub type AlarmRef = crate::Ref<Alarm>;
+
+    impl AlarmRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -895,28 +1001,6 @@ pub mod alarm {
             );
         }
     }
-
-    impl std::fmt::Debug for Alarm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Alarm", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Alarm {
-        const TYPE: &'static str = "AWS::CloudWatch::Alarm";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AlarmRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::Alarm` in the construct tree (see [`crate::Ref`]).
-    pub type AlarmRef = crate::Ref<Alarm>;
-
-    impl AlarmRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::AlarmMuteRule`: [`AlarmMuteRule`], its property types and its typed handle.
@@ -979,6 +1063,43 @@ pub mod alarm_mute_rule {
             v.check("Name", &self.name, &RULE_7);
             v.nested("Rule", &self.rule);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AlarmMuteRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AlarmMuteRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AlarmMuteRule {
+        const TYPE: &'static str = "AWS::CloudWatch::AlarmMuteRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AlarmMuteRuleRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::AlarmMuteRule` in the construct tree (see [`crate::Ref`]).
+    pub type AlarmMuteRuleRef = crate::Ref<AlarmMuteRule>;
+
+    impl AlarmMuteRuleRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_updated_timestamp(&self) -> Value<String> {
+            self.get_att("LastUpdatedTimestamp")
+        }
+
+        /// The `MuteType` attribute (`Fn::GetAtt`).
+        pub fn mute_type(&self) -> Value<String> {
+            self.get_att("MuteType")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1124,43 +1245,6 @@ pub mod alarm_mute_rule {
             v.check("Value", &self.value, &RULE_22);
         }
     }
-
-    impl std::fmt::Debug for AlarmMuteRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AlarmMuteRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AlarmMuteRule {
-        const TYPE: &'static str = "AWS::CloudWatch::AlarmMuteRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AlarmMuteRuleRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::AlarmMuteRule` in the construct tree (see [`crate::Ref`]).
-    pub type AlarmMuteRuleRef = crate::Ref<AlarmMuteRule>;
-
-    impl AlarmMuteRuleRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_updated_timestamp(&self) -> Value<String> {
-            self.get_att("LastUpdatedTimestamp")
-        }
-
-        /// The `MuteType` attribute (`Fn::GetAtt`).
-        pub fn mute_type(&self) -> Value<String> {
-            self.get_att("MuteType")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::AnomalyDetector`: [`AnomalyDetector`], its property types and its typed handle.
@@ -1210,6 +1294,28 @@ pub mod anomaly_detector {
 
     impl Validate for AnomalyDetector {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for AnomalyDetector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnomalyDetector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AnomalyDetector {
+        const TYPE: &'static str = "AWS::CloudWatch::AnomalyDetector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AnomalyDetectorRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::AnomalyDetector` in the construct tree (see [`crate::Ref`]).
+    pub type AnomalyDetectorRef = crate::Ref<AnomalyDetector>;
+
+    impl AnomalyDetectorRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -1460,32 +1566,12 @@ pub mod anomaly_detector {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for AnomalyDetector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnomalyDetector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnomalyDetector {
-        const TYPE: &'static str = "AWS::CloudWatch::AnomalyDetector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AnomalyDetectorRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::AnomalyDetector` in the construct tree (see [`crate::Ref`]).
-    pub type AnomalyDetectorRef = crate::Ref<AnomalyDetector>;
-
-    impl AnomalyDetectorRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::CompositeAlarm`: [`CompositeAlarm`], its property types and its typed handle.
 pub mod composite_alarm {
+    pub use super::shared_::{ActionConfiguration, AlarmTagsPropagation};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1593,80 +1679,25 @@ pub mod composite_alarm {
         }
     }
 
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Clone, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        pub alarm_tags_propagation: Option<Value<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for CompositeAlarm {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CompositeAlarm", self, f)
         }
     }
 
-    impl ToRaw for ActionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("AlarmTagsPropagation", &self.alarm_tags_propagation);
-            o.build()
-        }
+    impl strata_core::Resource for CompositeAlarm {
+        const TYPE: &'static str = "AWS::CloudWatch::CompositeAlarm";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CompositeAlarmRef;
     }
 
-    impl Validate for ActionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AlarmTagsPropagation", &self.alarm_tags_propagation);
-        }
-    }
+    /// Typed handle of an `AWS::CloudWatch::CompositeAlarm` in the construct tree (see [`crate::Ref`]).
+    pub type CompositeAlarmRef = crate::Ref<CompositeAlarm>;
 
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Clone)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        pub enabled: Value<bool>,
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        pub excluded_tag_keys: Option<Value<Vec<Value<String>>>>,
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        pub included_tag_keys: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                enabled: enabled.into(),
-                excluded_tag_keys: None,
-                included_tag_keys: None,
-            }
-        }
-    }
-
-    impl ToRaw for AlarmTagsPropagation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Enabled", &self.enabled);
-            o.opt("ExcludedTagKeys", &self.excluded_tag_keys);
-            o.opt("IncludedTagKeys", &self.included_tag_keys);
-            o.build()
-        }
-    }
-
-    impl Validate for AlarmTagsPropagation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ExcludedTagKeys",
-                &self.excluded_tag_keys,
-                &RULE_14,
-                &RULE_15,
-            );
-            v.check_items(
-                "IncludedTagKeys",
-                &self.included_tag_keys,
-                &RULE_14,
-                &RULE_15,
-            );
+    impl CompositeAlarmRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1702,28 +1733,6 @@ pub mod composite_alarm {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_15);
             v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for CompositeAlarm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CompositeAlarm", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CompositeAlarm {
-        const TYPE: &'static str = "AWS::CloudWatch::CompositeAlarm";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CompositeAlarmRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::CompositeAlarm` in the construct tree (see [`crate::Ref`]).
-    pub type CompositeAlarmRef = crate::Ref<CompositeAlarm>;
-
-    impl CompositeAlarmRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1772,6 +1781,21 @@ pub mod dashboard {
         }
     }
 
+    impl std::fmt::Debug for Dashboard {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dashboard", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dashboard {
+        const TYPE: &'static str = "AWS::CloudWatch::Dashboard";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DashboardRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::Dashboard` in the construct tree (see [`crate::Ref`]).
+    pub type DashboardRef = crate::Ref<Dashboard>;
+
     /// Metadata that you can assign to a cloudwatch dashboard. Tags can help you organize and categorize your resources. You can also use them to scope user permissions, by granting a user permission to access or change only resources with certain tag values.
     #[derive(Clone)]
     pub struct Tag {
@@ -1806,21 +1830,6 @@ pub mod dashboard {
             v.check("Value", &self.value, &RULE_18);
         }
     }
-
-    impl std::fmt::Debug for Dashboard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dashboard", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dashboard {
-        const TYPE: &'static str = "AWS::CloudWatch::Dashboard";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DashboardRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::Dashboard` in the construct tree (see [`crate::Ref`]).
-    pub type DashboardRef = crate::Ref<Dashboard>;
 }
 
 /// `AWS::CloudWatch::InsightRule`: [`InsightRule`], its property types and its typed handle.
@@ -1875,6 +1884,28 @@ pub mod insight_rule {
         }
     }
 
+    impl std::fmt::Debug for InsightRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InsightRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InsightRule {
+        const TYPE: &'static str = "AWS::CloudWatch::InsightRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InsightRuleRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::InsightRule` in the construct tree (see [`crate::Ref`]).
+    pub type InsightRuleRef = crate::Ref<InsightRule>;
+
+    impl InsightRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -1904,28 +1935,6 @@ pub mod insight_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_15);
             v.check("Value", &self.value, &RULE_22);
-        }
-    }
-
-    impl std::fmt::Debug for InsightRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InsightRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InsightRule {
-        const TYPE: &'static str = "AWS::CloudWatch::InsightRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InsightRuleRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::InsightRule` in the construct tree (see [`crate::Ref`]).
-    pub type InsightRuleRef = crate::Ref<InsightRule>;
-
-    impl InsightRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1989,6 +1998,48 @@ pub mod integration {
             v.check("RoleArn", &self.role_arn, &RULE_16);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::CloudWatch::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
+        pub fn integration_arn(&self) -> Value<String> {
+            self.get_att("IntegrationArn")
+        }
+
+        /// The `IntegrationId` attribute (`Fn::GetAtt`).
+        pub fn integration_id(&self) -> Value<String> {
+            self.get_att("IntegrationId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2082,52 +2133,12 @@ pub mod integration {
             v.check("Value", &self.value, &RULE_22);
         }
     }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::CloudWatch::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
-        pub fn integration_arn(&self) -> Value<String> {
-            self.get_att("IntegrationArn")
-        }
-
-        /// The `IntegrationId` attribute (`Fn::GetAtt`).
-        pub fn integration_id(&self) -> Value<String> {
-            self.get_att("IntegrationId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::LogAlarm`: [`LogAlarm`], its property types and its typed handle.
 pub mod log_alarm {
+    pub use super::shared_::{ActionConfiguration, AlarmTagsPropagation};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2260,80 +2271,25 @@ pub mod log_alarm {
         }
     }
 
-    /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-    #[derive(Clone, Default)]
-    pub struct ActionConfiguration {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        pub alarm_tags_propagation: Option<Value<AlarmTagsPropagation>>,
-    }
-
-    impl ActionConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for LogAlarm {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LogAlarm", self, f)
         }
     }
 
-    impl ToRaw for ActionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("AlarmTagsPropagation", &self.alarm_tags_propagation);
-            o.build()
-        }
+    impl strata_core::Resource for LogAlarm {
+        const TYPE: &'static str = "AWS::CloudWatch::LogAlarm";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LogAlarmRef;
     }
 
-    impl Validate for ActionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AlarmTagsPropagation", &self.alarm_tags_propagation);
-        }
-    }
+    /// Typed handle of an `AWS::CloudWatch::LogAlarm` in the construct tree (see [`crate::Ref`]).
+    pub type LogAlarmRef = crate::Ref<LogAlarm>;
 
-    /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-    #[derive(Clone)]
-    pub struct AlarmTagsPropagation {
-        /// Whether the alarm's tags are included in its action notifications and state-change events.
-        pub enabled: Value<bool>,
-        /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-        pub excluded_tag_keys: Option<Value<Vec<Value<String>>>>,
-        /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-        pub included_tag_keys: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AlarmTagsPropagation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                enabled: enabled.into(),
-                excluded_tag_keys: None,
-                included_tag_keys: None,
-            }
-        }
-    }
-
-    impl ToRaw for AlarmTagsPropagation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Enabled", &self.enabled);
-            o.opt("ExcludedTagKeys", &self.excluded_tag_keys);
-            o.opt("IncludedTagKeys", &self.included_tag_keys);
-            o.build()
-        }
-    }
-
-    impl Validate for AlarmTagsPropagation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ExcludedTagKeys",
-                &self.excluded_tag_keys,
-                &RULE_14,
-                &RULE_15,
-            );
-            v.check_items(
-                "IncludedTagKeys",
-                &self.included_tag_keys,
-                &RULE_14,
-                &RULE_15,
-            );
+    impl LogAlarmRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2529,28 +2485,6 @@ pub mod log_alarm {
             );
         }
     }
-
-    impl std::fmt::Debug for LogAlarm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LogAlarm", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LogAlarm {
-        const TYPE: &'static str = "AWS::CloudWatch::LogAlarm";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LogAlarmRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::LogAlarm` in the construct tree (see [`crate::Ref`]).
-    pub type LogAlarmRef = crate::Ref<LogAlarm>;
-
-    impl LogAlarmRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::MetricStream`: [`MetricStream`], its property types and its typed handle.
@@ -2640,6 +2574,43 @@ pub mod metric_stream {
             v.nested("StatisticsConfigurations", &self.statistics_configurations);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MetricStream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MetricStream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MetricStream {
+        const TYPE: &'static str = "AWS::CloudWatch::MetricStream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MetricStreamRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::MetricStream` in the construct tree (see [`crate::Ref`]).
+    pub type MetricStreamRef = crate::Ref<MetricStream>;
+
+    impl MetricStreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `LastUpdateDate` attribute (`Fn::GetAtt`).
+        pub fn last_update_date(&self) -> Value<String> {
+            self.get_att("LastUpdateDate")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -2793,43 +2764,6 @@ pub mod metric_stream {
             v.check("Value", &self.value, &RULE_22);
         }
     }
-
-    impl std::fmt::Debug for MetricStream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MetricStream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MetricStream {
-        const TYPE: &'static str = "AWS::CloudWatch::MetricStream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MetricStreamRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::MetricStream` in the construct tree (see [`crate::Ref`]).
-    pub type MetricStreamRef = crate::Ref<MetricStream>;
-
-    impl MetricStreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `LastUpdateDate` attribute (`Fn::GetAtt`).
-        pub fn last_update_date(&self) -> Value<String> {
-            self.get_att("LastUpdateDate")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::CloudWatch::OTelEnrichment`: [`OTelEnrichment`], its property types and its typed handle.
@@ -2871,6 +2805,33 @@ pub mod o_tel_enrichment {
         }
     }
 
+    impl std::fmt::Debug for OTelEnrichment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OTelEnrichment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OTelEnrichment {
+        const TYPE: &'static str = "AWS::CloudWatch::OTelEnrichment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OTelEnrichmentRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::OTelEnrichment` in the construct tree (see [`crate::Ref`]).
+    pub type OTelEnrichmentRef = crate::Ref<OTelEnrichment>;
+
+    impl OTelEnrichmentRef {
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// Selects metrics within one namespace. The same shape serves both the include and the exclude direction. Namespaces are compared byte-for-byte and case-sensitively; no wildcards, prefixes or normalization.
     #[derive(Clone)]
     pub struct OTelEnrichmentMetricSelector {
@@ -2903,33 +2864,6 @@ pub mod o_tel_enrichment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("MetricNames", &self.metric_names, &RULE_38, &RULE_7);
             v.check("Namespace", &self.namespace, &RULE_41);
-        }
-    }
-
-    impl std::fmt::Debug for OTelEnrichment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OTelEnrichment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OTelEnrichment {
-        const TYPE: &'static str = "AWS::CloudWatch::OTelEnrichment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OTelEnrichmentRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::OTelEnrichment` in the construct tree (see [`crate::Ref`]).
-    pub type OTelEnrichmentRef = crate::Ref<OTelEnrichment>;
-
-    impl OTelEnrichmentRef {
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -2975,6 +2909,33 @@ pub mod resource_metrics_configuration {
         }
     }
 
+    impl std::fmt::Debug for ResourceMetricsConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceMetricsConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceMetricsConfiguration {
+        const TYPE: &'static str = "AWS::CloudWatch::ResourceMetricsConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ResourceMetricsConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::CloudWatch::ResourceMetricsConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceMetricsConfigurationRef = crate::Ref<ResourceMetricsConfiguration>;
+
+    impl ResourceMetricsConfigurationRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     /// Defines which metrics are enabled for detailed monitoring on the resource.
     #[derive(Clone)]
     pub struct ResourceMetricSelection {
@@ -3007,33 +2968,6 @@ pub mod resource_metrics_configuration {
                 &RULE_44,
                 &RULE_7,
             );
-        }
-    }
-
-    impl std::fmt::Debug for ResourceMetricsConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceMetricsConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceMetricsConfiguration {
-        const TYPE: &'static str = "AWS::CloudWatch::ResourceMetricsConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ResourceMetricsConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::CloudWatch::ResourceMetricsConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceMetricsConfigurationRef = crate::Ref<ResourceMetricsConfiguration>;
-
-    impl ResourceMetricsConfigurationRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }
@@ -3089,41 +3023,6 @@ pub mod view {
         }
     }
 
-    /// A key-value pair to associate with the view.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_22);
-        }
-    }
-
     impl std::fmt::Debug for View {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("View", self, f)
@@ -3158,6 +3057,41 @@ pub mod view {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// A key-value pair to associate with the view.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_22);
         }
     }
 }

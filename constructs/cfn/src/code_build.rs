@@ -170,8 +170,40 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct VpcConfig {
+        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
+        pub subnets: Option<Value<Vec<Value<String>>>>,
+        pub vpc_id: Option<Value<String>>,
+    }
+
+    impl VpcConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("SecurityGroupIds", &self.security_group_ids);
+            o.opt("Subnets", &self.subnets);
+            o.opt("VpcId", &self.vpc_id);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::CodeBuild::Fleet`: [`Fleet`], its property types and its typed handle.
 pub mod fleet {
+    pub use super::shared_::VpcConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -232,6 +264,28 @@ pub mod fleet {
             v.nested("ScalingConfiguration", &self.scaling_configuration);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Fleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Fleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Fleet {
+        const TYPE: &'static str = "AWS::CodeBuild::Fleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FleetRef;
+    }
+
+    /// Typed handle of an `AWS::CodeBuild::Fleet` in the construct tree (see [`crate::Ref`]).
+    pub type FleetRef = crate::Ref<Fleet>;
+
+    impl FleetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -327,30 +381,6 @@ pub mod fleet {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Effect", &self.effect, &RULE_11);
             v.check("Type", &self.r#type, &RULE_12);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VpcConfig {
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnets: Option<Value<Vec<Value<String>>>>,
-        pub vpc_id: Option<Value<String>>,
-    }
-
-    impl VpcConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.opt("Subnets", &self.subnets);
-            o.opt("VpcId", &self.vpc_id);
-            o.build()
         }
     }
 
@@ -454,32 +484,12 @@ pub mod fleet {
             v.check("Value", &self.value, &RULE_17);
         }
     }
-
-    impl std::fmt::Debug for Fleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Fleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Fleet {
-        const TYPE: &'static str = "AWS::CodeBuild::Fleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FleetRef;
-    }
-
-    /// Typed handle of an `AWS::CodeBuild::Fleet` in the construct tree (see [`crate::Ref`]).
-    pub type FleetRef = crate::Ref<Fleet>;
-
-    impl FleetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CodeBuild::Project`: [`Project`], its property types and its typed handle.
 pub mod project {
+    pub use super::shared_::VpcConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -591,6 +601,33 @@ pub mod project {
                 &RULE_18,
             );
             v.check("TimeoutInMinutes", &self.timeout_in_minutes, &RULE_19);
+        }
+    }
+
+    impl std::fmt::Debug for Project {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Project", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Project {
+        const TYPE: &'static str = "AWS::CodeBuild::Project";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProjectRef;
+    }
+
+    /// Typed handle of an `AWS::CodeBuild::Project` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectRef = crate::Ref<Project>;
+
+    impl ProjectRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1246,57 +1283,6 @@ pub mod project {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct VpcConfig {
-        pub security_group_ids: Option<Value<Vec<Value<String>>>>,
-        pub subnets: Option<Value<Vec<Value<String>>>>,
-        pub vpc_id: Option<Value<String>>,
-    }
-
-    impl VpcConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("SecurityGroupIds", &self.security_group_ids);
-            o.opt("Subnets", &self.subnets);
-            o.opt("VpcId", &self.vpc_id);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Project {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Project", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Project {
-        const TYPE: &'static str = "AWS::CodeBuild::Project";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProjectRef;
-    }
-
-    /// Typed handle of an `AWS::CodeBuild::Project` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectRef = crate::Ref<Project>;
-
-    impl ProjectRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CodeBuild::ReportGroup`: [`ReportGroup`], its property types and its typed handle.
@@ -1349,6 +1335,28 @@ pub mod report_group {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_21);
+        }
+    }
+
+    impl std::fmt::Debug for ReportGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReportGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReportGroup {
+        const TYPE: &'static str = "AWS::CodeBuild::ReportGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReportGroupRef;
+    }
+
+    /// Typed handle of an `AWS::CodeBuild::ReportGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ReportGroupRef = crate::Ref<ReportGroup>;
+
+    impl ReportGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1458,28 +1466,6 @@ pub mod report_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_24);
             v.check("Value", &self.value, &RULE_25);
-        }
-    }
-
-    impl std::fmt::Debug for ReportGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReportGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReportGroup {
-        const TYPE: &'static str = "AWS::CodeBuild::ReportGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReportGroupRef;
-    }
-
-    /// Typed handle of an `AWS::CodeBuild::ReportGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ReportGroupRef = crate::Ref<ReportGroup>;
-
-    impl ReportGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -119,6 +119,48 @@ pub mod repository {
         }
     }
 
+    impl std::fmt::Debug for Repository {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Repository", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Repository {
+        const TYPE: &'static str = "AWS::CodeCommit::Repository";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RepositoryRef;
+    }
+
+    /// Typed handle of an `AWS::CodeCommit::Repository` in the construct tree (see [`crate::Ref`]).
+    pub type RepositoryRef = crate::Ref<Repository>;
+
+    impl RepositoryRef {
+        /// The `CloneUrlHttp` attribute (`Fn::GetAtt`).
+        pub fn clone_url_http(&self) -> Value<String> {
+            self.get_att("CloneUrlHttp")
+        }
+
+        /// The `RepositoryId` attribute (`Fn::GetAtt`).
+        pub fn repository_id(&self) -> Value<String> {
+            self.get_att("RepositoryId")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+
+        /// The `CloneUrlSsh` attribute (`Fn::GetAtt`).
+        pub fn clone_url_ssh(&self) -> Value<String> {
+            self.get_att("CloneUrlSsh")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Information about code to be committed to a repository after it is created in an AWS CloudFormation stack. Information about code is only used in resource creation. Updates to a stack will not reflect changes made to code properties after initial resource creation.
     #[derive(Clone)]
     pub struct Code {
@@ -270,48 +312,6 @@ pub mod repository {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("Branches", &self.branches, &RULE_6, &RULE_3);
             v.check_items("Events", &Some(self.events.clone()), &RULE_6, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Repository {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Repository", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Repository {
-        const TYPE: &'static str = "AWS::CodeCommit::Repository";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RepositoryRef;
-    }
-
-    /// Typed handle of an `AWS::CodeCommit::Repository` in the construct tree (see [`crate::Ref`]).
-    pub type RepositoryRef = crate::Ref<Repository>;
-
-    impl RepositoryRef {
-        /// The `CloneUrlHttp` attribute (`Fn::GetAtt`).
-        pub fn clone_url_http(&self) -> Value<String> {
-            self.get_att("CloneUrlHttp")
-        }
-
-        /// The `RepositoryId` attribute (`Fn::GetAtt`).
-        pub fn repository_id(&self) -> Value<String> {
-            self.get_att("RepositoryId")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-
-        /// The `CloneUrlSsh` attribute (`Fn::GetAtt`).
-        pub fn clone_url_ssh(&self) -> Value<String> {
-            self.get_att("CloneUrlSsh")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -158,6 +158,38 @@ pub mod connection {
         }
     }
 
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::CodeConnections::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::CodeConnections::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `ConnectionArn` attribute (`Fn::GetAtt`).
+        pub fn connection_arn(&self) -> Value<String> {
+            self.get_att("ConnectionArn")
+        }
+
+        /// The `ConnectionStatus` attribute (`Fn::GetAtt`).
+        pub fn connection_status(&self) -> Value<String> {
+            self.get_att("ConnectionStatus")
+        }
+
+        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
+        pub fn owner_account_id(&self) -> Value<String> {
+            self.get_att("OwnerAccountId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -190,38 +222,6 @@ pub mod connection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::CodeConnections::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::CodeConnections::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `ConnectionArn` attribute (`Fn::GetAtt`).
-        pub fn connection_arn(&self) -> Value<String> {
-            self.get_att("ConnectionArn")
-        }
-
-        /// The `ConnectionStatus` attribute (`Fn::GetAtt`).
-        pub fn connection_status(&self) -> Value<String> {
-            self.get_att("ConnectionStatus")
-        }
-
-        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
-        pub fn owner_account_id(&self) -> Value<String> {
-            self.get_att("OwnerAccountId")
         }
     }
 }
@@ -282,6 +282,38 @@ pub mod host {
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.nested("VpcConfiguration", &self.vpc_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Host {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Host", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Host {
+        const TYPE: &'static str = "AWS::CodeConnections::Host";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = HostRef;
+    }
+
+    /// Typed handle of an `AWS::CodeConnections::Host` in the construct tree (see [`crate::Ref`]).
+    pub type HostRef = crate::Ref<Host>;
+
+    impl HostRef {
+        /// The `HostArn` attribute (`Fn::GetAtt`).
+        pub fn host_arn(&self) -> Value<String> {
+            self.get_att("HostArn")
+        }
+
+        /// The `HostId` attribute (`Fn::GetAtt`).
+        pub fn host_id(&self) -> Value<String> {
+            self.get_att("HostId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -375,38 +407,6 @@ pub mod host {
             );
             v.check("TlsCertificate", &self.tls_certificate, &RULE_12);
             v.check("VpcId", &self.vpc_id, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Host {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Host", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Host {
-        const TYPE: &'static str = "AWS::CodeConnections::Host";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = HostRef;
-    }
-
-    /// Typed handle of an `AWS::CodeConnections::Host` in the construct tree (see [`crate::Ref`]).
-    pub type HostRef = crate::Ref<Host>;
-
-    impl HostRef {
-        /// The `HostArn` attribute (`Fn::GetAtt`).
-        pub fn host_arn(&self) -> Value<String> {
-            self.get_att("HostArn")
-        }
-
-        /// The `HostId` attribute (`Fn::GetAtt`).
-        pub fn host_id(&self) -> Value<String> {
-            self.get_att("HostId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

@@ -133,6 +133,21 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::CodeDeploy::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::CodeDeploy::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -157,21 +172,6 @@ pub mod application {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::CodeDeploy::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::CodeDeploy::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
 }
 
 /// `AWS::CodeDeploy::DeploymentConfig`: [`DeploymentConfig`], its property types and its typed handle.
@@ -226,6 +226,21 @@ pub mod deployment_config {
             v.nested("ZonalConfig", &self.zonal_config);
         }
     }
+
+    impl std::fmt::Debug for DeploymentConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeploymentConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeploymentConfig {
+        const TYPE: &'static str = "AWS::CodeDeploy::DeploymentConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DeploymentConfigRef;
+    }
+
+    /// Typed handle of an `AWS::CodeDeploy::DeploymentConfig` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentConfigRef = crate::Ref<DeploymentConfig>;
 
     #[derive(Clone)]
     pub struct MinimumHealthyHosts {
@@ -420,21 +435,6 @@ pub mod deployment_config {
             v.check("Type", &self.r#type, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for DeploymentConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeploymentConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeploymentConfig {
-        const TYPE: &'static str = "AWS::CodeDeploy::DeploymentConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DeploymentConfigRef;
-    }
-
-    /// Typed handle of an `AWS::CodeDeploy::DeploymentConfig` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentConfigRef = crate::Ref<DeploymentConfig>;
 }
 
 /// `AWS::CodeDeploy::DeploymentGroup`: [`DeploymentGroup`], its property types and its typed handle.
@@ -590,6 +590,21 @@ pub mod deployment_group {
             v.nested("TriggerConfigurations", &self.trigger_configurations);
         }
     }
+
+    impl std::fmt::Debug for DeploymentGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeploymentGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeploymentGroup {
+        const TYPE: &'static str = "AWS::CodeDeploy::DeploymentGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeploymentGroupRef;
+    }
+
+    /// Typed handle of an `AWS::CodeDeploy::DeploymentGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentGroupRef = crate::Ref<DeploymentGroup>;
 
     /// Configures CloudWatch alarms for an AWS CodeDeploy deployment group.
     #[derive(Clone, Default)]
@@ -1372,19 +1387,4 @@ pub mod deployment_group {
             v.check_items("TriggerEvents", &self.trigger_events, &RULE_5, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for DeploymentGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeploymentGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeploymentGroup {
-        const TYPE: &'static str = "AWS::CodeDeploy::DeploymentGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeploymentGroupRef;
-    }
-
-    /// Typed handle of an `AWS::CodeDeploy::DeploymentGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentGroupRef = crate::Ref<DeploymentGroup>;
 }

@@ -114,6 +114,28 @@ pub mod profiling_group {
         }
     }
 
+    impl std::fmt::Debug for ProfilingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProfilingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProfilingGroup {
+        const TYPE: &'static str = "AWS::CodeGuruProfiler::ProfilingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProfilingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::CodeGuruProfiler::ProfilingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ProfilingGroupRef = crate::Ref<ProfilingGroup>;
+
+    impl ProfilingGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The agent permissions attached to this profiling group.
     #[derive(Clone)]
     pub struct AgentPermissions {
@@ -214,28 +236,6 @@ pub mod profiling_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ProfilingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProfilingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProfilingGroup {
-        const TYPE: &'static str = "AWS::CodeGuruProfiler::ProfilingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProfilingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::CodeGuruProfiler::ProfilingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ProfilingGroupRef = crate::Ref<ProfilingGroup>;
-
-    impl ProfilingGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

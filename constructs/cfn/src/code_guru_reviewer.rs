@@ -121,6 +121,28 @@ pub mod repository_association {
         }
     }
 
+    impl std::fmt::Debug for RepositoryAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RepositoryAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RepositoryAssociation {
+        const TYPE: &'static str = "AWS::CodeGuruReviewer::RepositoryAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RepositoryAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::CodeGuruReviewer::RepositoryAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type RepositoryAssociationRef = crate::Ref<RepositoryAssociation>;
+
+    impl RepositoryAssociationRef {
+        /// The `AssociationArn` attribute (`Fn::GetAtt`).
+        pub fn association_arn(&self) -> Value<String> {
+            self.get_att("AssociationArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -153,28 +175,6 @@ pub mod repository_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for RepositoryAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RepositoryAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RepositoryAssociation {
-        const TYPE: &'static str = "AWS::CodeGuruReviewer::RepositoryAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RepositoryAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::CodeGuruReviewer::RepositoryAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type RepositoryAssociationRef = crate::Ref<RepositoryAssociation>;
-
-    impl RepositoryAssociationRef {
-        /// The `AssociationArn` attribute (`Fn::GetAtt`).
-        pub fn association_arn(&self) -> Value<String> {
-            self.get_att("AssociationArn")
         }
     }
 }

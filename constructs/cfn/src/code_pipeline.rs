@@ -252,6 +252,28 @@ pub mod custom_action_type {
         }
     }
 
+    impl std::fmt::Debug for CustomActionType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomActionType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomActionType {
+        const TYPE: &'static str = "AWS::CodePipeline::CustomActionType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomActionTypeRef;
+    }
+
+    /// Typed handle of an `AWS::CodePipeline::CustomActionType` in the construct tree (see [`crate::Ref`]).
+    pub type CustomActionTypeRef = crate::Ref<CustomActionType>;
+
+    impl CustomActionTypeRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// The configuration properties for the custom action.
     #[derive(Clone)]
     pub struct ConfigurationProperties {
@@ -433,28 +455,6 @@ pub mod custom_action_type {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for CustomActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomActionType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomActionType {
-        const TYPE: &'static str = "AWS::CodePipeline::CustomActionType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomActionTypeRef;
-    }
-
-    /// Typed handle of an `AWS::CodePipeline::CustomActionType` in the construct tree (see [`crate::Ref`]).
-    pub type CustomActionTypeRef = crate::Ref<CustomActionType>;
-
-    impl CustomActionTypeRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::CodePipeline::Pipeline`: [`Pipeline`], its property types and its typed handle.
@@ -550,6 +550,33 @@ pub mod pipeline {
             v.nested("Stages", &self.stages);
             v.nested("Tags", &self.tags);
             v.nested("Triggers", &self.triggers);
+        }
+    }
+
+    impl std::fmt::Debug for Pipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipeline {
+        const TYPE: &'static str = "AWS::CodePipeline::Pipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PipelineRef;
+    }
+
+    /// Typed handle of an `AWS::CodePipeline::Pipeline` in the construct tree (see [`crate::Ref`]).
+    pub type PipelineRef = crate::Ref<Pipeline>;
+
+    impl PipelineRef {
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1467,33 +1494,6 @@ pub mod pipeline {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Pipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipeline {
-        const TYPE: &'static str = "AWS::CodePipeline::Pipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PipelineRef;
-    }
-
-    /// Typed handle of an `AWS::CodePipeline::Pipeline` in the construct tree (see [`crate::Ref`]).
-    pub type PipelineRef = crate::Ref<Pipeline>;
-
-    impl PipelineRef {
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::CodePipeline::Webhook`: [`Webhook`], its property types and its typed handle.
@@ -1578,6 +1578,33 @@ pub mod webhook {
             v.nested("Tags", &self.tags);
             v.check("TargetAction", &self.target_action, &RULE_26);
             v.check("TargetPipeline", &self.target_pipeline, &RULE_26);
+        }
+    }
+
+    impl std::fmt::Debug for Webhook {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Webhook", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Webhook {
+        const TYPE: &'static str = "AWS::CodePipeline::Webhook";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WebhookRef;
+    }
+
+    /// Typed handle of an `AWS::CodePipeline::Webhook` in the construct tree (see [`crate::Ref`]).
+    pub type WebhookRef = crate::Ref<Webhook>;
+
+    impl WebhookRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Url` attribute (`Fn::GetAtt`).
+        pub fn url(&self) -> Value<String> {
+            self.get_att("Url")
         }
     }
 
@@ -1680,33 +1707,6 @@ pub mod webhook {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Webhook {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Webhook", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Webhook {
-        const TYPE: &'static str = "AWS::CodePipeline::Webhook";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WebhookRef;
-    }
-
-    /// Typed handle of an `AWS::CodePipeline::Webhook` in the construct tree (see [`crate::Ref`]).
-    pub type WebhookRef = crate::Ref<Webhook>;
-
-    impl WebhookRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Url` attribute (`Fn::GetAtt`).
-        pub fn url(&self) -> Value<String> {
-            self.get_att("Url")
         }
     }
 }

@@ -58,6 +58,28 @@ pub mod git_hub_repository {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for GitHubRepository {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GitHubRepository", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GitHubRepository {
+        const TYPE: &'static str = "AWS::CodeStar::GitHubRepository";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GitHubRepositoryRef;
+    }
+
+    /// Typed handle of an `AWS::CodeStar::GitHubRepository` in the construct tree (see [`crate::Ref`]).
+    pub type GitHubRepositoryRef = crate::Ref<GitHubRepository>;
+
+    impl GitHubRepositoryRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Code {
         pub s3: Value<S3>,
@@ -103,28 +125,6 @@ pub mod git_hub_repository {
             o.req("Key", &self.key);
             o.opt("ObjectVersion", &self.object_version);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for GitHubRepository {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GitHubRepository", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GitHubRepository {
-        const TYPE: &'static str = "AWS::CodeStar::GitHubRepository";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GitHubRepositoryRef;
-    }
-
-    /// Typed handle of an `AWS::CodeStar::GitHubRepository` in the construct tree (see [`crate::Ref`]).
-    pub type GitHubRepositoryRef = crate::Ref<GitHubRepository>;
-
-    impl GitHubRepositoryRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

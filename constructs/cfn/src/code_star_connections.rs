@@ -169,6 +169,38 @@ pub mod connection {
         }
     }
 
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::CodeStarConnections::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::CodeStarConnections::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `ConnectionArn` attribute (`Fn::GetAtt`).
+        pub fn connection_arn(&self) -> Value<String> {
+            self.get_att("ConnectionArn")
+        }
+
+        /// The `ConnectionStatus` attribute (`Fn::GetAtt`).
+        pub fn connection_status(&self) -> Value<String> {
+            self.get_att("ConnectionStatus")
+        }
+
+        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
+        pub fn owner_account_id(&self) -> Value<String> {
+            self.get_att("OwnerAccountId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -201,38 +233,6 @@ pub mod connection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::CodeStarConnections::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::CodeStarConnections::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `ConnectionArn` attribute (`Fn::GetAtt`).
-        pub fn connection_arn(&self) -> Value<String> {
-            self.get_att("ConnectionArn")
-        }
-
-        /// The `ConnectionStatus` attribute (`Fn::GetAtt`).
-        pub fn connection_status(&self) -> Value<String> {
-            self.get_att("ConnectionStatus")
-        }
-
-        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
-        pub fn owner_account_id(&self) -> Value<String> {
-            self.get_att("OwnerAccountId")
         }
     }
 }
@@ -297,6 +297,38 @@ pub mod repository_link {
         }
     }
 
+    impl std::fmt::Debug for RepositoryLink {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RepositoryLink", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RepositoryLink {
+        const TYPE: &'static str = "AWS::CodeStarConnections::RepositoryLink";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RepositoryLinkRef;
+    }
+
+    /// Typed handle of an `AWS::CodeStarConnections::RepositoryLink` in the construct tree (see [`crate::Ref`]).
+    pub type RepositoryLinkRef = crate::Ref<RepositoryLink>;
+
+    impl RepositoryLinkRef {
+        /// The `RepositoryLinkArn` attribute (`Fn::GetAtt`).
+        pub fn repository_link_arn(&self) -> Value<String> {
+            self.get_att("RepositoryLinkArn")
+        }
+
+        /// The `RepositoryLinkId` attribute (`Fn::GetAtt`).
+        pub fn repository_link_id(&self) -> Value<String> {
+            self.get_att("RepositoryLinkId")
+        }
+
+        /// The `ProviderType` attribute (`Fn::GetAtt`).
+        pub fn provider_type(&self) -> Value<String> {
+            self.get_att("ProviderType")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -329,38 +361,6 @@ pub mod repository_link {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for RepositoryLink {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RepositoryLink", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RepositoryLink {
-        const TYPE: &'static str = "AWS::CodeStarConnections::RepositoryLink";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RepositoryLinkRef;
-    }
-
-    /// Typed handle of an `AWS::CodeStarConnections::RepositoryLink` in the construct tree (see [`crate::Ref`]).
-    pub type RepositoryLinkRef = crate::Ref<RepositoryLink>;
-
-    impl RepositoryLinkRef {
-        /// The `RepositoryLinkArn` attribute (`Fn::GetAtt`).
-        pub fn repository_link_arn(&self) -> Value<String> {
-            self.get_att("RepositoryLinkArn")
-        }
-
-        /// The `RepositoryLinkId` attribute (`Fn::GetAtt`).
-        pub fn repository_link_id(&self) -> Value<String> {
-            self.get_att("RepositoryLinkId")
-        }
-
-        /// The `ProviderType` attribute (`Fn::GetAtt`).
-        pub fn provider_type(&self) -> Value<String> {
-            self.get_att("ProviderType")
         }
     }
 }

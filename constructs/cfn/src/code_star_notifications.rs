@@ -128,6 +128,28 @@ pub mod notification_rule {
         }
     }
 
+    impl std::fmt::Debug for NotificationRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NotificationRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NotificationRule {
+        const TYPE: &'static str = "AWS::CodeStarNotifications::NotificationRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = NotificationRuleRef;
+    }
+
+    /// Typed handle of an `AWS::CodeStarNotifications::NotificationRule` in the construct tree (see [`crate::Ref`]).
+    pub type NotificationRuleRef = crate::Ref<NotificationRule>;
+
+    impl NotificationRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Target {
         pub target_address: Value<String>,
@@ -153,28 +175,6 @@ pub mod notification_rule {
             o.req("TargetAddress", &self.target_address);
             o.req("TargetType", &self.target_type);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for NotificationRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NotificationRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NotificationRule {
-        const TYPE: &'static str = "AWS::CodeStarNotifications::NotificationRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = NotificationRuleRef;
-    }
-
-    /// Typed handle of an `AWS::CodeStarNotifications::NotificationRule` in the construct tree (see [`crate::Ref`]).
-    pub type NotificationRuleRef = crate::Ref<NotificationRule>;
-
-    impl NotificationRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -635,6 +635,33 @@ pub mod identity_pool {
         }
     }
 
+    impl std::fmt::Debug for IdentityPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdentityPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdentityPool {
+        const TYPE: &'static str = "AWS::Cognito::IdentityPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("IdentityPoolTags");
+        type Ref = IdentityPoolRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::IdentityPool` in the construct tree (see [`crate::Ref`]).
+    pub type IdentityPoolRef = crate::Ref<IdentityPool>;
+
+    impl IdentityPoolRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+    }
+
     #[derive(Clone)]
     pub struct CognitoIdentityProvider {
         pub client_id: Value<String>,
@@ -753,33 +780,6 @@ pub mod identity_pool {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for IdentityPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdentityPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdentityPool {
-        const TYPE: &'static str = "AWS::Cognito::IdentityPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("IdentityPoolTags");
-        type Ref = IdentityPoolRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::IdentityPool` in the construct tree (see [`crate::Ref`]).
-    pub type IdentityPoolRef = crate::Ref<IdentityPool>;
-
-    impl IdentityPoolRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-    }
 }
 
 /// `AWS::Cognito::IdentityPoolPrincipalTag`: [`IdentityPoolPrincipalTag`], its property types and its typed handle.
@@ -878,6 +878,28 @@ pub mod identity_pool_role_attachment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for IdentityPoolRoleAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdentityPoolRoleAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdentityPoolRoleAttachment {
+        const TYPE: &'static str = "AWS::Cognito::IdentityPoolRoleAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IdentityPoolRoleAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::IdentityPoolRoleAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type IdentityPoolRoleAttachmentRef = crate::Ref<IdentityPoolRoleAttachment>;
+
+    impl IdentityPoolRoleAttachmentRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct RoleMapping {
         pub ambiguous_role_resolution: Option<Value<String>>,
@@ -966,28 +988,6 @@ pub mod identity_pool_role_attachment {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for IdentityPoolRoleAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdentityPoolRoleAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdentityPoolRoleAttachment {
-        const TYPE: &'static str = "AWS::Cognito::IdentityPoolRoleAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IdentityPoolRoleAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::IdentityPoolRoleAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type IdentityPoolRoleAttachmentRef = crate::Ref<IdentityPoolRoleAttachment>;
-
-    impl IdentityPoolRoleAttachmentRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::Cognito::LogDeliveryConfiguration`: [`LogDeliveryConfiguration`], its property types and its typed handle.
@@ -1022,6 +1022,28 @@ pub mod log_delivery_configuration {
 
     impl Validate for LogDeliveryConfiguration {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for LogDeliveryConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LogDeliveryConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LogDeliveryConfiguration {
+        const TYPE: &'static str = "AWS::Cognito::LogDeliveryConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LogDeliveryConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::LogDeliveryConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LogDeliveryConfigurationRef = crate::Ref<LogDeliveryConfiguration>;
+
+    impl LogDeliveryConfigurationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -1114,28 +1136,6 @@ pub mod log_delivery_configuration {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for LogDeliveryConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LogDeliveryConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LogDeliveryConfiguration {
-        const TYPE: &'static str = "AWS::Cognito::LogDeliveryConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LogDeliveryConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::LogDeliveryConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LogDeliveryConfigurationRef = crate::Ref<LogDeliveryConfiguration>;
-
-    impl LogDeliveryConfigurationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::Cognito::ManagedLoginBranding`: [`ManagedLoginBranding`], its property types and its typed handle.
@@ -1193,6 +1193,28 @@ pub mod managed_login_branding {
         }
     }
 
+    impl std::fmt::Debug for ManagedLoginBranding {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ManagedLoginBranding", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ManagedLoginBranding {
+        const TYPE: &'static str = "AWS::Cognito::ManagedLoginBranding";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ManagedLoginBrandingRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::ManagedLoginBranding` in the construct tree (see [`crate::Ref`]).
+    pub type ManagedLoginBrandingRef = crate::Ref<ManagedLoginBranding>;
+
+    impl ManagedLoginBrandingRef {
+        /// The `ManagedLoginBrandingId` attribute (`Fn::GetAtt`).
+        pub fn managed_login_branding_id(&self) -> Value<String> {
+            self.get_att("ManagedLoginBrandingId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AssetType {
         pub bytes: Option<Value<String>>,
@@ -1238,28 +1260,6 @@ pub mod managed_login_branding {
             v.check("ColorMode", &self.color_mode, &RULE_13);
             v.check("Extension", &self.extension, &RULE_14);
             v.check("ResourceId", &self.resource_id, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for ManagedLoginBranding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ManagedLoginBranding", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ManagedLoginBranding {
-        const TYPE: &'static str = "AWS::Cognito::ManagedLoginBranding";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ManagedLoginBrandingRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::ManagedLoginBranding` in the construct tree (see [`crate::Ref`]).
-    pub type ManagedLoginBrandingRef = crate::Ref<ManagedLoginBranding>;
-
-    impl ManagedLoginBrandingRef {
-        /// The `ManagedLoginBrandingId` attribute (`Fn::GetAtt`).
-        pub fn managed_login_branding_id(&self) -> Value<String> {
-            self.get_att("ManagedLoginBrandingId")
         }
     }
 }
@@ -1535,6 +1535,43 @@ pub mod user_pool {
                 &self.web_authn_user_verification,
                 &RULE_30,
             );
+        }
+    }
+
+    impl std::fmt::Debug for UserPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPool {
+        const TYPE: &'static str = "AWS::Cognito::UserPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("UserPoolTags");
+        type Ref = UserPoolRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPool` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolRef = crate::Ref<UserPool>;
+
+    impl UserPoolRef {
+        /// The `ProviderName` attribute (`Fn::GetAtt`).
+        pub fn provider_name(&self) -> Value<String> {
+            self.get_att("ProviderName")
+        }
+
+        /// The `UserPoolId` attribute (`Fn::GetAtt`).
+        pub fn user_pool_id(&self) -> Value<String> {
+            self.get_att("UserPoolId")
+        }
+
+        /// The `ProviderURL` attribute (`Fn::GetAtt`).
+        pub fn provider_url(&self) -> Value<String> {
+            self.get_att("ProviderURL")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2457,43 +2494,6 @@ pub mod user_pool {
             v.check("SmsMessage", &self.sms_message, &RULE_26);
         }
     }
-
-    impl std::fmt::Debug for UserPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPool {
-        const TYPE: &'static str = "AWS::Cognito::UserPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("UserPoolTags");
-        type Ref = UserPoolRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPool` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolRef = crate::Ref<UserPool>;
-
-    impl UserPoolRef {
-        /// The `ProviderName` attribute (`Fn::GetAtt`).
-        pub fn provider_name(&self) -> Value<String> {
-            self.get_att("ProviderName")
-        }
-
-        /// The `UserPoolId` attribute (`Fn::GetAtt`).
-        pub fn user_pool_id(&self) -> Value<String> {
-            self.get_att("UserPoolId")
-        }
-
-        /// The `ProviderURL` attribute (`Fn::GetAtt`).
-        pub fn provider_url(&self) -> Value<String> {
-            self.get_att("ProviderURL")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Cognito::UserPoolClient`: [`UserPoolClient`], its property types and its typed handle.
@@ -2654,6 +2654,38 @@ pub mod user_pool_client {
         }
     }
 
+    impl std::fmt::Debug for UserPoolClient {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolClient", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolClient {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolClient";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserPoolClientRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolClient` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolClientRef = crate::Ref<UserPoolClient>;
+
+    impl UserPoolClientRef {
+        /// The `ClientSecret` attribute (`Fn::GetAtt`).
+        pub fn client_secret(&self) -> Value<String> {
+            self.get_att("ClientSecret")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+
+        /// The `ClientId` attribute (`Fn::GetAtt`).
+        pub fn client_id(&self) -> Value<String> {
+            self.get_att("ClientId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AnalyticsConfiguration {
         pub application_arn: Option<Value<String>>,
@@ -2755,38 +2787,6 @@ pub mod user_pool_client {
             v.check("RefreshToken", &self.refresh_token, &RULE_72);
         }
     }
-
-    impl std::fmt::Debug for UserPoolClient {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolClient", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolClient {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolClient";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserPoolClientRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolClient` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolClientRef = crate::Ref<UserPoolClient>;
-
-    impl UserPoolClientRef {
-        /// The `ClientSecret` attribute (`Fn::GetAtt`).
-        pub fn client_secret(&self) -> Value<String> {
-            self.get_att("ClientSecret")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-
-        /// The `ClientId` attribute (`Fn::GetAtt`).
-        pub fn client_id(&self) -> Value<String> {
-            self.get_att("ClientId")
-        }
-    }
 }
 
 /// `AWS::Cognito::UserPoolDomain`: [`UserPoolDomain`], its property types and its typed handle.
@@ -2838,6 +2838,28 @@ pub mod user_pool_domain {
             v.check("Domain", &self.domain, &RULE_29);
             v.nested("Routing", &self.routing);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
+        }
+    }
+
+    impl std::fmt::Debug for UserPoolDomain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolDomain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolDomain {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolDomain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserPoolDomainRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolDomain` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolDomainRef = crate::Ref<UserPoolDomain>;
+
+    impl UserPoolDomainRef {
+        /// The `CloudFrontDistribution` attribute (`Fn::GetAtt`).
+        pub fn cloud_front_distribution(&self) -> Value<String> {
+            self.get_att("CloudFrontDistribution")
         }
     }
 
@@ -2935,28 +2957,6 @@ pub mod user_pool_domain {
                 &RULE_74,
             );
             v.check("SecondaryRegion", &self.secondary_region, &RULE_52);
-        }
-    }
-
-    impl std::fmt::Debug for UserPoolDomain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolDomain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolDomain {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolDomain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserPoolDomainRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolDomain` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolDomainRef = crate::Ref<UserPoolDomain>;
-
-    impl UserPoolDomainRef {
-        /// The `CloudFrontDistribution` attribute (`Fn::GetAtt`).
-        pub fn cloud_front_distribution(&self) -> Value<String> {
-            self.get_att("CloudFrontDistribution")
         }
     }
 }
@@ -3146,6 +3146,22 @@ pub mod user_pool_regional_configuration_attachment {
     impl Validate for UserPoolRegionalConfigurationAttachment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
+
+    impl std::fmt::Debug for UserPoolRegionalConfigurationAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolRegionalConfigurationAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolRegionalConfigurationAttachment {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolRegionalConfigurationAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("UserPoolTags");
+        type Ref = UserPoolRegionalConfigurationAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolRegionalConfigurationAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolRegionalConfigurationAttachmentRef =
+        crate::Ref<UserPoolRegionalConfigurationAttachment>;
 
     #[derive(Clone, Default)]
     pub struct EmailConfiguration {
@@ -3382,22 +3398,6 @@ pub mod user_pool_regional_configuration_attachment {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for UserPoolRegionalConfigurationAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolRegionalConfigurationAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolRegionalConfigurationAttachment {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolRegionalConfigurationAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("UserPoolTags");
-        type Ref = UserPoolRegionalConfigurationAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolRegionalConfigurationAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolRegionalConfigurationAttachmentRef =
-        crate::Ref<UserPoolRegionalConfigurationAttachment>;
 }
 
 /// `AWS::Cognito::UserPoolReplica`: [`UserPoolReplica`], its property types and its typed handle.
@@ -3511,6 +3511,21 @@ pub mod user_pool_resource_server {
         }
     }
 
+    impl std::fmt::Debug for UserPoolResourceServer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolResourceServer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolResourceServer {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolResourceServer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserPoolResourceServerRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolResourceServer` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolResourceServerRef = crate::Ref<UserPoolResourceServer>;
+
     #[derive(Clone)]
     pub struct ResourceServerScopeType {
         pub scope_description: Value<String>,
@@ -3545,21 +3560,6 @@ pub mod user_pool_resource_server {
             v.check("ScopeName", &self.scope_name, &RULE_81);
         }
     }
-
-    impl std::fmt::Debug for UserPoolResourceServer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolResourceServer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolResourceServer {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolResourceServer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserPoolResourceServerRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolResourceServer` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolResourceServerRef = crate::Ref<UserPoolResourceServer>;
 }
 
 /// `AWS::Cognito::UserPoolRiskConfigurationAttachment`: [`UserPoolRiskConfigurationAttachment`], its property types and its typed handle.
@@ -3618,6 +3618,22 @@ pub mod user_pool_risk_configuration_attachment {
     impl Validate for UserPoolRiskConfigurationAttachment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
+
+    impl std::fmt::Debug for UserPoolRiskConfigurationAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolRiskConfigurationAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolRiskConfigurationAttachment {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolRiskConfigurationAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserPoolRiskConfigurationAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolRiskConfigurationAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolRiskConfigurationAttachmentRef =
+        crate::Ref<UserPoolRiskConfigurationAttachment>;
 
     #[derive(Clone)]
     pub struct AccountTakeoverRiskConfigurationType {
@@ -3826,22 +3842,6 @@ pub mod user_pool_risk_configuration_attachment {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for UserPoolRiskConfigurationAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolRiskConfigurationAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolRiskConfigurationAttachment {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolRiskConfigurationAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserPoolRiskConfigurationAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolRiskConfigurationAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolRiskConfigurationAttachmentRef =
-        crate::Ref<UserPoolRiskConfigurationAttachment>;
 }
 
 /// `AWS::Cognito::UserPoolUICustomizationAttachment`: [`UserPoolUiCustomizationAttachment`], its property types and its typed handle.
@@ -3952,6 +3952,21 @@ pub mod user_pool_user {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for UserPoolUser {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserPoolUser", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserPoolUser {
+        const TYPE: &'static str = "AWS::Cognito::UserPoolUser";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserPoolUserRef;
+    }
+
+    /// Typed handle of an `AWS::Cognito::UserPoolUser` in the construct tree (see [`crate::Ref`]).
+    pub type UserPoolUserRef = crate::Ref<UserPoolUser>;
+
     #[derive(Clone, Default)]
     pub struct AttributeType {
         pub name: Option<Value<String>>,
@@ -3973,21 +3988,6 @@ pub mod user_pool_user {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for UserPoolUser {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserPoolUser", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserPoolUser {
-        const TYPE: &'static str = "AWS::Cognito::UserPoolUser";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserPoolUserRef;
-    }
-
-    /// Typed handle of an `AWS::Cognito::UserPoolUser` in the construct tree (see [`crate::Ref`]).
-    pub type UserPoolUserRef = crate::Ref<UserPoolUser>;
 }
 
 /// `AWS::Cognito::UserPoolUserToGroupAttachment`: [`UserPoolUserToGroupAttachment`], its property types and its typed handle.

@@ -274,8 +274,89 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_17);
+            v.check("Value", &self.value, &RULE_18);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct VpcConfig {
+        pub security_group_ids: Value<Vec<Value<String>>>,
+        pub subnets: Value<Vec<Value<String>>>,
+    }
+
+    impl VpcConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            security_group_ids: impl Into<Value<Vec<Value<String>>>>,
+            subnets: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnets: subnets.into(),
+            }
+        }
+    }
+
+    impl ToRaw for VpcConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("SecurityGroupIds", &self.security_group_ids);
+            o.req("Subnets", &self.subnets);
+            o.build()
+        }
+    }
+
+    impl Validate for VpcConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "SecurityGroupIds",
+                &Some(self.security_group_ids.clone()),
+                &RULE_19,
+                &RULE_20,
+            );
+            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_20);
+        }
+    }
+}
+
 /// `AWS::Comprehend::DocumentClassifier`: [`DocumentClassifier`], its property types and its typed handle.
 pub mod document_classifier {
+    pub use super::shared_::{Tag, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -358,6 +439,28 @@ pub mod document_classifier {
             v.check("VersionName", &self.version_name, &RULE_1);
             v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_4);
             v.nested("VpcConfig", &self.vpc_config);
+        }
+    }
+
+    impl std::fmt::Debug for DocumentClassifier {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DocumentClassifier", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DocumentClassifier {
+        const TYPE: &'static str = "AWS::Comprehend::DocumentClassifier";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DocumentClassifierRef;
+    }
+
+    /// Typed handle of an `AWS::Comprehend::DocumentClassifier` in the construct tree (see [`crate::Ref`]).
+    pub type DocumentClassifierRef = crate::Ref<DocumentClassifier>;
+
+    impl DocumentClassifierRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -548,100 +651,6 @@ pub mod document_classifier {
             v.check("S3Uri", &self.s3_uri, &RULE_9);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct VpcConfig {
-        pub security_group_ids: Value<Vec<Value<String>>>,
-        pub subnets: Value<Vec<Value<String>>>,
-    }
-
-    impl VpcConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            security_group_ids: impl Into<Value<Vec<Value<String>>>>,
-            subnets: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                security_group_ids: security_group_ids.into(),
-                subnets: subnets.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecurityGroupIds", &self.security_group_ids);
-            o.req("Subnets", &self.subnets);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
-                &RULE_19,
-                &RULE_20,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for DocumentClassifier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DocumentClassifier", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DocumentClassifier {
-        const TYPE: &'static str = "AWS::Comprehend::DocumentClassifier";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DocumentClassifierRef;
-    }
-
-    /// Typed handle of an `AWS::Comprehend::DocumentClassifier` in the construct tree (see [`crate::Ref`]).
-    pub type DocumentClassifierRef = crate::Ref<DocumentClassifier>;
-
-    impl DocumentClassifierRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Comprehend::DocumentClassifierEndpoint`: [`DocumentClassifierEndpoint`], its property types and its typed handle.
@@ -702,40 +711,6 @@ pub mod document_classifier_endpoint {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The initial part of a key-value pair that forms a tag associated with a given resource.
-        pub key: Value<String>,
-        /// The second part of a key-value pair that forms a tag associated with a given resource.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
     impl std::fmt::Debug for DocumentClassifierEndpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DocumentClassifierEndpoint", self, f)
@@ -770,6 +745,40 @@ pub mod document_classifier_endpoint {
         /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
         pub fn last_modified_time(&self) -> Value<String> {
             self.get_att("LastModifiedTime")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The initial part of a key-value pair that forms a tag associated with a given resource.
+        pub key: Value<String>,
+        /// The second part of a key-value pair that forms a tag associated with a given resource.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_17);
+            v.check("Value", &self.value, &RULE_18);
         }
     }
 }
@@ -856,6 +865,28 @@ pub mod entity_recognizer {
             v.check("VersionName", &self.version_name, &RULE_29);
             v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_27);
             v.nested("VpcConfig", &self.vpc_config);
+        }
+    }
+
+    impl std::fmt::Debug for EntityRecognizer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EntityRecognizer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EntityRecognizer {
+        const TYPE: &'static str = "AWS::Comprehend::EntityRecognizer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EntityRecognizerRef;
+    }
+
+    /// Typed handle of an `AWS::Comprehend::EntityRecognizer` in the construct tree (see [`crate::Ref`]).
+    pub type EntityRecognizerRef = crate::Ref<EntityRecognizer>;
+
+    impl EntityRecognizerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1197,28 +1228,6 @@ pub mod entity_recognizer {
             v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_34);
         }
     }
-
-    impl std::fmt::Debug for EntityRecognizer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EntityRecognizer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EntityRecognizer {
-        const TYPE: &'static str = "AWS::Comprehend::EntityRecognizer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EntityRecognizerRef;
-    }
-
-    /// Typed handle of an `AWS::Comprehend::EntityRecognizer` in the construct tree (see [`crate::Ref`]).
-    pub type EntityRecognizerRef = crate::Ref<EntityRecognizer>;
-
-    impl EntityRecognizerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Comprehend::EntityRecognizerEndpoint`: [`EntityRecognizerEndpoint`], its property types and its typed handle.
@@ -1288,40 +1297,6 @@ pub mod entity_recognizer_endpoint {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The initial part of a key-value pair that forms a tag associated with a given resource.
-        pub key: Value<String>,
-        /// The second part of a key-value pair that forms a tag associated with a given resource.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
     impl std::fmt::Debug for EntityRecognizerEndpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EntityRecognizerEndpoint", self, f)
@@ -1363,10 +1338,46 @@ pub mod entity_recognizer_endpoint {
             self.get_att("LastModifiedTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The initial part of a key-value pair that forms a tag associated with a given resource.
+        pub key: Value<String>,
+        /// The second part of a key-value pair that forms a tag associated with a given resource.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_17);
+            v.check("Value", &self.value, &RULE_18);
+        }
+    }
 }
 
 /// `AWS::Comprehend::Flywheel`: [`Flywheel`], its property types and its typed handle.
 pub mod flywheel {
+    pub use super::shared_::{Tag, VpcConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1431,6 +1442,28 @@ pub mod flywheel {
         }
     }
 
+    impl std::fmt::Debug for Flywheel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Flywheel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Flywheel {
+        const TYPE: &'static str = "AWS::Comprehend::Flywheel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlywheelRef;
+    }
+
+    /// Typed handle of an `AWS::Comprehend::Flywheel` in the construct tree (see [`crate::Ref`]).
+    pub type FlywheelRef = crate::Ref<Flywheel>;
+
+    impl FlywheelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DataSecurityConfig {
         pub data_lake_kms_key_id: Option<Value<String>>,
@@ -1463,78 +1496,6 @@ pub mod flywheel {
             v.check("ModelKmsKeyId", &self.model_kms_key_id, &RULE_4);
             v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_4);
             v.nested("VpcConfig", &self.vpc_config);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct VpcConfig {
-        pub security_group_ids: Value<Vec<Value<String>>>,
-        pub subnets: Value<Vec<Value<String>>>,
-    }
-
-    impl VpcConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            security_group_ids: impl Into<Value<Vec<Value<String>>>>,
-            subnets: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                security_group_ids: security_group_ids.into(),
-                subnets: subnets.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VpcConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecurityGroupIds", &self.security_group_ids);
-            o.req("Subnets", &self.subnets);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
-                &RULE_19,
-                &RULE_20,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_20);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
         }
     }
 
@@ -1664,28 +1625,6 @@ pub mod flywheel {
     impl Validate for EntityTypesListItem {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_43);
-        }
-    }
-
-    impl std::fmt::Debug for Flywheel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Flywheel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Flywheel {
-        const TYPE: &'static str = "AWS::Comprehend::Flywheel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlywheelRef;
-    }
-
-    /// Typed handle of an `AWS::Comprehend::Flywheel` in the construct tree (see [`crate::Ref`]).
-    pub type FlywheelRef = crate::Ref<Flywheel>;
-
-    impl FlywheelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

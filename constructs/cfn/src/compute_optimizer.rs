@@ -206,6 +206,53 @@ pub mod automation_rule {
         }
     }
 
+    impl std::fmt::Debug for AutomationRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AutomationRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AutomationRule {
+        const TYPE: &'static str = "AWS::ComputeOptimizer::AutomationRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AutomationRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ComputeOptimizer::AutomationRule` in the construct tree (see [`crate::Ref`]).
+    pub type AutomationRuleRef = crate::Ref<AutomationRule>;
+
+    impl AutomationRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `RuleId` attribute (`Fn::GetAtt`).
+        pub fn rule_id(&self) -> Value<String> {
+            self.get_att("RuleId")
+        }
+
+        /// The `RuleRevision` attribute (`Fn::GetAtt`).
+        pub fn rule_revision(&self) -> Value<String> {
+            self.get_att("RuleRevision")
+        }
+
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn last_updated_timestamp(&self) -> Value<String> {
+            self.get_att("LastUpdatedTimestamp")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Criteria {
         pub ebs_volume_size_in_gib: Option<Value<Vec<Value<IntegerCriteriaCondition>>>>,
@@ -473,53 +520,6 @@ pub mod automation_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_14);
             v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for AutomationRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AutomationRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AutomationRule {
-        const TYPE: &'static str = "AWS::ComputeOptimizer::AutomationRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AutomationRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ComputeOptimizer::AutomationRule` in the construct tree (see [`crate::Ref`]).
-    pub type AutomationRuleRef = crate::Ref<AutomationRule>;
-
-    impl AutomationRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `RuleId` attribute (`Fn::GetAtt`).
-        pub fn rule_id(&self) -> Value<String> {
-            self.get_att("RuleId")
-        }
-
-        /// The `RuleRevision` attribute (`Fn::GetAtt`).
-        pub fn rule_revision(&self) -> Value<String> {
-            self.get_att("RuleRevision")
-        }
-
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `LastUpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn last_updated_timestamp(&self) -> Value<String> {
-            self.get_att("LastUpdatedTimestamp")
         }
     }
 }

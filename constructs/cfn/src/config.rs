@@ -235,8 +235,88 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+
+    /// Input parameters in the form of key-value pairs for the conformance pack.
+    #[derive(Clone)]
+    pub struct ConformancePackInputParameter {
+        pub parameter_name: Value<String>,
+        pub parameter_value: Value<String>,
+    }
+
+    impl ConformancePackInputParameter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            parameter_name: impl Into<Value<String>>,
+            parameter_value: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                parameter_name: parameter_name.into(),
+                parameter_value: parameter_value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ConformancePackInputParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("ParameterName", &self.parameter_name);
+            o.req("ParameterValue", &self.parameter_value);
+            o.build()
+        }
+    }
+
+    impl Validate for ConformancePackInputParameter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("ParameterName", &self.parameter_name, &RULE_15);
+            v.check("ParameterValue", &self.parameter_value, &RULE_16);
+        }
+    }
+}
+
 /// `AWS::Config::AggregationAuthorization`: [`AggregationAuthorization`], its property types and its typed handle.
 pub mod aggregation_authorization {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -281,41 +361,6 @@ pub mod aggregation_authorization {
             v.check("AuthorizedAwsRegion", &self.authorized_aws_region, &RULE_1);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 
@@ -405,6 +450,38 @@ pub mod config_rule {
     impl Validate for ConfigRule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigRule {
+        const TYPE: &'static str = "AWS::Config::ConfigRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigRuleRef;
+    }
+
+    /// Typed handle of an `AWS::Config::ConfigRule` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigRuleRef = crate::Ref<ConfigRule>;
+
+    impl ConfigRuleRef {
+        /// The `ConfigRuleId` attribute (`Fn::GetAtt`).
+        pub fn config_rule_id(&self) -> Value<String> {
+            self.get_att("ConfigRuleId")
+        }
+
+        /// The `Compliance.Type` attribute (`Fn::GetAtt`).
+        pub fn compliance_type(&self) -> Value<String> {
+            self.get_att("Compliance.Type")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -584,42 +661,12 @@ pub mod config_rule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ConfigRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigRule {
-        const TYPE: &'static str = "AWS::Config::ConfigRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigRuleRef;
-    }
-
-    /// Typed handle of an `AWS::Config::ConfigRule` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigRuleRef = crate::Ref<ConfigRule>;
-
-    impl ConfigRuleRef {
-        /// The `ConfigRuleId` attribute (`Fn::GetAtt`).
-        pub fn config_rule_id(&self) -> Value<String> {
-            self.get_att("ConfigRuleId")
-        }
-
-        /// The `Compliance.Type` attribute (`Fn::GetAtt`).
-        pub fn compliance_type(&self) -> Value<String> {
-            self.get_att("Compliance.Type")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Config::ConfigurationAggregator`: [`ConfigurationAggregator`], its property types and its typed handle.
 pub mod configuration_aggregator {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -683,6 +730,28 @@ pub mod configuration_aggregator {
             );
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationAggregator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationAggregator", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationAggregator {
+        const TYPE: &'static str = "AWS::Config::ConfigurationAggregator";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationAggregatorRef;
+    }
+
+    /// Typed handle of an `AWS::Config::ConfigurationAggregator` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationAggregatorRef = crate::Ref<ConfigurationAggregator>;
+
+    impl ConfigurationAggregatorRef {
+        /// The `ConfigurationAggregatorArn` attribute (`Fn::GetAtt`).
+        pub fn configuration_aggregator_arn(&self) -> Value<String> {
+            self.get_att("ConfigurationAggregatorArn")
         }
     }
 
@@ -759,63 +828,6 @@ pub mod configuration_aggregator {
             v.check("AwsRegions", &self.aws_regions, &RULE_7);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationAggregator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationAggregator", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationAggregator {
-        const TYPE: &'static str = "AWS::Config::ConfigurationAggregator";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationAggregatorRef;
-    }
-
-    /// Typed handle of an `AWS::Config::ConfigurationAggregator` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationAggregatorRef = crate::Ref<ConfigurationAggregator>;
-
-    impl ConfigurationAggregatorRef {
-        /// The `ConfigurationAggregatorArn` attribute (`Fn::GetAtt`).
-        pub fn configuration_aggregator_arn(&self) -> Value<String> {
-            self.get_att("ConfigurationAggregatorArn")
-        }
-    }
 }
 
 /// `AWS::Config::ConfigurationRecorder`: [`ConfigurationRecorder`], its property types and its typed handle.
@@ -866,6 +878,28 @@ pub mod configuration_recorder {
     impl Validate for ConfigurationRecorder {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RoleARN", &self.role_arn, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationRecorder {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationRecorder", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationRecorder {
+        const TYPE: &'static str = "AWS::Config::ConfigurationRecorder";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigurationRecorderRef;
+    }
+
+    /// Typed handle of an `AWS::Config::ConfigurationRecorder` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationRecorderRef = crate::Ref<ConfigurationRecorder>;
+
+    impl ConfigurationRecorderRef {
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
         }
     }
 
@@ -1018,32 +1052,12 @@ pub mod configuration_recorder {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ConfigurationRecorder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationRecorder", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationRecorder {
-        const TYPE: &'static str = "AWS::Config::ConfigurationRecorder";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigurationRecorderRef;
-    }
-
-    /// Typed handle of an `AWS::Config::ConfigurationRecorder` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationRecorderRef = crate::Ref<ConfigurationRecorder>;
-
-    impl ConfigurationRecorderRef {
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-    }
 }
 
 /// `AWS::Config::ConformancePack`: [`ConformancePack`], its property types and its typed handle.
 pub mod conformance_pack {
+    pub use super::shared_::{ConformancePackInputParameter, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1135,74 +1149,25 @@ pub mod conformance_pack {
         }
     }
 
-    /// Input parameters in the form of key-value pairs for the conformance pack.
-    #[derive(Clone)]
-    pub struct ConformancePackInputParameter {
-        pub parameter_name: Value<String>,
-        pub parameter_value: Value<String>,
-    }
-
-    impl ConformancePackInputParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            parameter_name: impl Into<Value<String>>,
-            parameter_value: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                parameter_name: parameter_name.into(),
-                parameter_value: parameter_value.into(),
-            }
+    impl std::fmt::Debug for ConformancePack {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConformancePack", self, f)
         }
     }
 
-    impl ToRaw for ConformancePackInputParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ParameterName", &self.parameter_name);
-            o.req("ParameterValue", &self.parameter_value);
-            o.build()
-        }
+    impl strata_core::Resource for ConformancePack {
+        const TYPE: &'static str = "AWS::Config::ConformancePack";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConformancePackRef;
     }
 
-    impl Validate for ConformancePackInputParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParameterName", &self.parameter_name, &RULE_15);
-            v.check("ParameterValue", &self.parameter_value, &RULE_16);
-        }
-    }
+    /// Typed handle of an `AWS::Config::ConformancePack` in the construct tree (see [`crate::Ref`]).
+    pub type ConformancePackRef = crate::Ref<ConformancePack>;
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
+    impl ConformancePackRef {
+        /// The `ConformancePackArn` attribute (`Fn::GetAtt`).
+        pub fn conformance_pack_arn(&self) -> Value<String> {
+            self.get_att("ConformancePackArn")
         }
     }
 
@@ -1233,28 +1198,6 @@ pub mod conformance_pack {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DocumentName", &self.document_name, &RULE_17);
             v.check("DocumentVersion", &self.document_version, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for ConformancePack {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConformancePack", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConformancePack {
-        const TYPE: &'static str = "AWS::Config::ConformancePack";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConformancePackRef;
-    }
-
-    /// Typed handle of an `AWS::Config::ConformancePack` in the construct tree (see [`crate::Ref`]).
-    pub type ConformancePackRef = crate::Ref<ConformancePack>;
-
-    impl ConformancePackRef {
-        /// The `ConformancePackArn` attribute (`Fn::GetAtt`).
-        pub fn conformance_pack_arn(&self) -> Value<String> {
-            self.get_att("ConformancePackArn")
         }
     }
 }
@@ -1297,6 +1240,38 @@ pub mod connector {
             v.nested("ConnectorConfiguration", &self.connector_configuration);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::Config::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::Config::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
         }
     }
 
@@ -1400,38 +1375,6 @@ pub mod connector {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::Config::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::Config::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-    }
 }
 
 /// `AWS::Config::DeliveryChannel`: [`DeliveryChannel`], its property types and its typed handle.
@@ -1495,6 +1438,21 @@ pub mod delivery_channel {
         }
     }
 
+    impl std::fmt::Debug for DeliveryChannel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeliveryChannel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeliveryChannel {
+        const TYPE: &'static str = "AWS::Config::DeliveryChannel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DeliveryChannelRef;
+    }
+
+    /// Typed handle of an `AWS::Config::DeliveryChannel` in the construct tree (see [`crate::Ref`]).
+    pub type DeliveryChannelRef = crate::Ref<DeliveryChannel>;
+
     #[derive(Clone, Default)]
     pub struct ConfigSnapshotDeliveryProperties {
         /// The frequency with which AWS Config delivers configuration snapshots.
@@ -1521,21 +1479,6 @@ pub mod delivery_channel {
             v.check("DeliveryFrequency", &self.delivery_frequency, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for DeliveryChannel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeliveryChannel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeliveryChannel {
-        const TYPE: &'static str = "AWS::Config::DeliveryChannel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DeliveryChannelRef;
-    }
-
-    /// Typed handle of an `AWS::Config::DeliveryChannel` in the construct tree (see [`crate::Ref`]).
-    pub type DeliveryChannelRef = crate::Ref<DeliveryChannel>;
 }
 
 /// `AWS::Config::OrganizationConfigRule`: [`OrganizationConfigRule`], its property types and its typed handle.
@@ -1621,6 +1564,28 @@ pub mod organization_config_rule {
                 "OrganizationManagedRuleMetadata",
                 &self.organization_managed_rule_metadata,
             );
+        }
+    }
+
+    impl std::fmt::Debug for OrganizationConfigRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OrganizationConfigRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OrganizationConfigRule {
+        const TYPE: &'static str = "AWS::Config::OrganizationConfigRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OrganizationConfigRuleRef;
+    }
+
+    /// Typed handle of an `AWS::Config::OrganizationConfigRule` in the construct tree (see [`crate::Ref`]).
+    pub type OrganizationConfigRuleRef = crate::Ref<OrganizationConfigRule>;
+
+    impl OrganizationConfigRuleRef {
+        /// The `OrganizationConfigRuleArn` attribute (`Fn::GetAtt`).
+        pub fn organization_config_rule_arn(&self) -> Value<String> {
+            self.get_att("OrganizationConfigRuleArn")
         }
     }
 
@@ -1889,32 +1854,12 @@ pub mod organization_config_rule {
             v.check("TagValueScope", &self.tag_value_scope, &RULE_28);
         }
     }
-
-    impl std::fmt::Debug for OrganizationConfigRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OrganizationConfigRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OrganizationConfigRule {
-        const TYPE: &'static str = "AWS::Config::OrganizationConfigRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OrganizationConfigRuleRef;
-    }
-
-    /// Typed handle of an `AWS::Config::OrganizationConfigRule` in the construct tree (see [`crate::Ref`]).
-    pub type OrganizationConfigRuleRef = crate::Ref<OrganizationConfigRule>;
-
-    impl OrganizationConfigRuleRef {
-        /// The `OrganizationConfigRuleArn` attribute (`Fn::GetAtt`).
-        pub fn organization_config_rule_arn(&self) -> Value<String> {
-            self.get_att("OrganizationConfigRuleArn")
-        }
-    }
 }
 
 /// `AWS::Config::OrganizationConformancePack`: [`OrganizationConformancePack`], its property types and its typed handle.
 pub mod organization_conformance_pack {
+    pub use super::shared_::{ConformancePackInputParameter, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2012,77 +1957,6 @@ pub mod organization_conformance_pack {
         }
     }
 
-    /// Input parameters in the form of key-value pairs for the conformance pack.
-    #[derive(Clone)]
-    pub struct ConformancePackInputParameter {
-        pub parameter_name: Value<String>,
-        pub parameter_value: Value<String>,
-    }
-
-    impl ConformancePackInputParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            parameter_name: impl Into<Value<String>>,
-            parameter_value: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                parameter_name: parameter_name.into(),
-                parameter_value: parameter_value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ConformancePackInputParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ParameterName", &self.parameter_name);
-            o.req("ParameterValue", &self.parameter_value);
-            o.build()
-        }
-    }
-
-    impl Validate for ConformancePackInputParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParameterName", &self.parameter_name, &RULE_15);
-            v.check("ParameterValue", &self.parameter_value, &RULE_16);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for OrganizationConformancePack {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("OrganizationConformancePack", self, f)
@@ -2168,6 +2042,21 @@ pub mod remediation_configuration {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RemediationConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RemediationConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RemediationConfiguration {
+        const TYPE: &'static str = "AWS::Config::RemediationConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RemediationConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Config::RemediationConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type RemediationConfigurationRef = crate::Ref<RemediationConfiguration>;
+
     #[derive(Clone, Default)]
     pub struct ExecutionControls {
         pub ssm_controls: Option<Value<SsmControls>>,
@@ -2212,21 +2101,6 @@ pub mod remediation_configuration {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for RemediationConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RemediationConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RemediationConfiguration {
-        const TYPE: &'static str = "AWS::Config::RemediationConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RemediationConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Config::RemediationConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type RemediationConfigurationRef = crate::Ref<RemediationConfiguration>;
 }
 
 /// `AWS::Config::StoredQuery`: [`StoredQuery`], its property types and its typed handle.
@@ -2280,6 +2154,33 @@ pub mod stored_query {
         }
     }
 
+    impl std::fmt::Debug for StoredQuery {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StoredQuery", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StoredQuery {
+        const TYPE: &'static str = "AWS::Config::StoredQuery";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StoredQueryRef;
+    }
+
+    /// Typed handle of an `AWS::Config::StoredQuery` in the construct tree (see [`crate::Ref`]).
+    pub type StoredQueryRef = crate::Ref<StoredQuery>;
+
+    impl StoredQueryRef {
+        /// The `QueryId` attribute (`Fn::GetAtt`).
+        pub fn query_id(&self) -> Value<String> {
+            self.get_att("QueryId")
+        }
+
+        /// The `QueryArn` attribute (`Fn::GetAtt`).
+        pub fn query_arn(&self) -> Value<String> {
+            self.get_att("QueryArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -2312,33 +2213,6 @@ pub mod stored_query {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_3);
             v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for StoredQuery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StoredQuery", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StoredQuery {
-        const TYPE: &'static str = "AWS::Config::StoredQuery";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StoredQueryRef;
-    }
-
-    /// Typed handle of an `AWS::Config::StoredQuery` in the construct tree (see [`crate::Ref`]).
-    pub type StoredQueryRef = crate::Ref<StoredQuery>;
-
-    impl StoredQueryRef {
-        /// The `QueryId` attribute (`Fn::GetAtt`).
-        pub fn query_id(&self) -> Value<String> {
-            self.get_att("QueryId")
-        }
-
-        /// The `QueryArn` attribute (`Fn::GetAtt`).
-        pub fn query_arn(&self) -> Value<String> {
-            self.get_att("QueryArn")
         }
     }
 }

@@ -1348,8 +1348,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_7);
+            v.check("Value", &self.value, &RULE_8);
+        }
+    }
+}
+
 /// `AWS::Connect::AgentStatus`: [`AgentStatus`], its property types and its typed handle.
 pub mod agent_status {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1419,41 +1463,6 @@ pub mod agent_status {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_6);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
         }
     }
 
@@ -1618,6 +1627,28 @@ pub mod contact_flow {
         }
     }
 
+    impl std::fmt::Debug for ContactFlow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContactFlow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContactFlow {
+        const TYPE: &'static str = "AWS::Connect::ContactFlow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContactFlowRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::ContactFlow` in the construct tree (see [`crate::Ref`]).
+    pub type ContactFlowRef = crate::Ref<ContactFlow>;
+
+    impl ContactFlowRef {
+        /// The `ContactFlowArn` attribute (`Fn::GetAtt`).
+        pub fn contact_flow_arn(&self) -> Value<String> {
+            self.get_att("ContactFlowArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1650,28 +1681,6 @@ pub mod contact_flow {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ContactFlow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContactFlow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContactFlow {
-        const TYPE: &'static str = "AWS::Connect::ContactFlow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContactFlowRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::ContactFlow` in the construct tree (see [`crate::Ref`]).
-    pub type ContactFlowRef = crate::Ref<ContactFlow>;
-
-    impl ContactFlowRef {
-        /// The `ContactFlowArn` attribute (`Fn::GetAtt`).
-        pub fn contact_flow_arn(&self) -> Value<String> {
-            self.get_att("ContactFlowArn")
         }
     }
 }
@@ -1753,6 +1762,33 @@ pub mod contact_flow_module {
         }
     }
 
+    impl std::fmt::Debug for ContactFlowModule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContactFlowModule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContactFlowModule {
+        const TYPE: &'static str = "AWS::Connect::ContactFlowModule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContactFlowModuleRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::ContactFlowModule` in the construct tree (see [`crate::Ref`]).
+    pub type ContactFlowModuleRef = crate::Ref<ContactFlowModule>;
+
+    impl ContactFlowModuleRef {
+        /// The `ContactFlowModuleArn` attribute (`Fn::GetAtt`).
+        pub fn contact_flow_module_arn(&self) -> Value<String> {
+            self.get_att("ContactFlowModuleArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// Defines the external invocation configuration of the flow module resource
     #[derive(Clone, Default)]
     pub struct ExternalInvocationConfiguration {
@@ -1806,33 +1842,6 @@ pub mod contact_flow_module {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ContactFlowModule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContactFlowModule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContactFlowModule {
-        const TYPE: &'static str = "AWS::Connect::ContactFlowModule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContactFlowModuleRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::ContactFlowModule` in the construct tree (see [`crate::Ref`]).
-    pub type ContactFlowModuleRef = crate::Ref<ContactFlowModule>;
-
-    impl ContactFlowModuleRef {
-        /// The `ContactFlowModuleArn` attribute (`Fn::GetAtt`).
-        pub fn contact_flow_module_arn(&self) -> Value<String> {
-            self.get_att("ContactFlowModuleArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -2227,41 +2236,6 @@ pub mod data_table {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is maximum of 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for DataTable {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DataTable", self, f)
@@ -2301,6 +2275,41 @@ pub mod data_table {
         /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
         pub fn last_modified_time(&self) -> Value<f64> {
             self.get_att("LastModifiedTime")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is maximum of 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_7);
+            v.check("Value", &self.value, &RULE_8);
         }
     }
 }
@@ -2364,6 +2373,43 @@ pub mod data_table_attribute {
             v.check("Name", &self.name, &RULE_7);
             v.nested("Validation", &self.validation);
             v.check("ValueType", &self.value_type, &RULE_31);
+        }
+    }
+
+    impl std::fmt::Debug for DataTableAttribute {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataTableAttribute", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataTableAttribute {
+        const TYPE: &'static str = "AWS::Connect::DataTableAttribute";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataTableAttributeRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::DataTableAttribute` in the construct tree (see [`crate::Ref`]).
+    pub type DataTableAttributeRef = crate::Ref<DataTableAttribute>;
+
+    impl DataTableAttributeRef {
+        /// The `AttributeId` attribute (`Fn::GetAtt`).
+        pub fn attribute_id(&self) -> Value<String> {
+            self.get_att("AttributeId")
+        }
+
+        /// The `LockVersion` attribute (`Fn::GetAtt`).
+        pub fn lock_version(&self) -> Value<String> {
+            self.get_att("LockVersion")
+        }
+
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -2436,43 +2482,6 @@ pub mod data_table_attribute {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DataTableAttribute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataTableAttribute", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataTableAttribute {
-        const TYPE: &'static str = "AWS::Connect::DataTableAttribute";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataTableAttributeRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::DataTableAttribute` in the construct tree (see [`crate::Ref`]).
-    pub type DataTableAttributeRef = crate::Ref<DataTableAttribute>;
-
-    impl DataTableAttributeRef {
-        /// The `AttributeId` attribute (`Fn::GetAtt`).
-        pub fn attribute_id(&self) -> Value<String> {
-            self.get_att("AttributeId")
-        }
-
-        /// The `LockVersion` attribute (`Fn::GetAtt`).
-        pub fn lock_version(&self) -> Value<String> {
-            self.get_att("LockVersion")
-        }
-
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::Connect::DataTableRecord`: [`DataTableRecord`], its property types and its typed handle.
@@ -2518,6 +2527,28 @@ pub mod data_table_record {
             v.check("DataTableArn", &self.data_table_arn, &RULE_30);
             v.nested("DataTableRecord", &self.data_table_record);
             v.check("InstanceArn", &self.instance_arn, &RULE_9);
+        }
+    }
+
+    impl std::fmt::Debug for DataTableRecord {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataTableRecord", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataTableRecord {
+        const TYPE: &'static str = "AWS::Connect::DataTableRecord";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataTableRecordRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::DataTableRecord` in the construct tree (see [`crate::Ref`]).
+    pub type DataTableRecordRef = crate::Ref<DataTableRecord>;
+
+    impl DataTableRecordRef {
+        /// The `RecordId` attribute (`Fn::GetAtt`).
+        pub fn record_id(&self) -> Value<String> {
+            self.get_att("RecordId")
         }
     }
 
@@ -2580,32 +2611,12 @@ pub mod data_table_record {
             v.check("AttributeId", &self.attribute_id, &RULE_35);
         }
     }
-
-    impl std::fmt::Debug for DataTableRecord {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataTableRecord", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataTableRecord {
-        const TYPE: &'static str = "AWS::Connect::DataTableRecord";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataTableRecordRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::DataTableRecord` in the construct tree (see [`crate::Ref`]).
-    pub type DataTableRecordRef = crate::Ref<DataTableRecord>;
-
-    impl DataTableRecordRef {
-        /// The `RecordId` attribute (`Fn::GetAtt`).
-        pub fn record_id(&self) -> Value<String> {
-            self.get_att("RecordId")
-        }
-    }
 }
 
 /// `AWS::Connect::EmailAddress`: [`EmailAddress`], its property types and its typed handle.
 pub mod email_address {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2669,6 +2680,28 @@ pub mod email_address {
         }
     }
 
+    impl std::fmt::Debug for EmailAddress {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EmailAddress", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EmailAddress {
+        const TYPE: &'static str = "AWS::Connect::EmailAddress";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EmailAddressRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::EmailAddress` in the construct tree (see [`crate::Ref`]).
+    pub type EmailAddressRef = crate::Ref<EmailAddress>;
+
+    impl EmailAddressRef {
+        /// The `EmailAddressArn` attribute (`Fn::GetAtt`).
+        pub fn email_address_arn(&self) -> Value<String> {
+            self.get_att("EmailAddressArn")
+        }
+    }
+
     /// Configuration for an email address alias
     #[derive(Clone)]
     pub struct AliasConfiguration {
@@ -2696,63 +2729,6 @@ pub mod email_address {
     impl Validate for AliasConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("EmailAddressArn", &self.email_address_arn, &RULE_41);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for EmailAddress {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EmailAddress", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EmailAddress {
-        const TYPE: &'static str = "AWS::Connect::EmailAddress";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EmailAddressRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::EmailAddress` in the construct tree (see [`crate::Ref`]).
-    pub type EmailAddressRef = crate::Ref<EmailAddress>;
-
-    impl EmailAddressRef {
-        /// The `EmailAddressArn` attribute (`Fn::GetAtt`).
-        pub fn email_address_arn(&self) -> Value<String> {
-            self.get_att("EmailAddressArn")
         }
     }
 }
@@ -2853,6 +2829,28 @@ pub mod evaluation_form {
             v.nested("Tags", &self.tags);
             v.nested("TargetConfiguration", &self.target_configuration);
             v.check("Title", &self.title, &RULE_7);
+        }
+    }
+
+    impl std::fmt::Debug for EvaluationForm {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EvaluationForm", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EvaluationForm {
+        const TYPE: &'static str = "AWS::Connect::EvaluationForm";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EvaluationFormRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::EvaluationForm` in the construct tree (see [`crate::Ref`]).
+    pub type EvaluationFormRef = crate::Ref<EvaluationForm>;
+
+    impl EvaluationFormRef {
+        /// The `EvaluationFormArn` attribute (`Fn::GetAtt`).
+        pub fn evaluation_form_arn(&self) -> Value<String> {
+            self.get_att("EvaluationFormArn")
         }
     }
 
@@ -4490,28 +4488,6 @@ pub mod evaluation_form {
             );
         }
     }
-
-    impl std::fmt::Debug for EvaluationForm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EvaluationForm", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EvaluationForm {
-        const TYPE: &'static str = "AWS::Connect::EvaluationForm";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EvaluationFormRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::EvaluationForm` in the construct tree (see [`crate::Ref`]).
-    pub type EvaluationFormRef = crate::Ref<EvaluationForm>;
-
-    impl EvaluationFormRef {
-        /// The `EvaluationFormArn` attribute (`Fn::GetAtt`).
-        pub fn evaluation_form_arn(&self) -> Value<String> {
-            self.get_att("EvaluationFormArn")
-        }
-    }
 }
 
 /// `AWS::Connect::HoursOfOperation`: [`HoursOfOperation`], its property types and its typed handle.
@@ -4603,6 +4579,28 @@ pub mod hours_of_operation {
             v.nested("ParentHoursOfOperations", &self.parent_hours_of_operations);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for HoursOfOperation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("HoursOfOperation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for HoursOfOperation {
+        const TYPE: &'static str = "AWS::Connect::HoursOfOperation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = HoursOfOperationRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::HoursOfOperation` in the construct tree (see [`crate::Ref`]).
+    pub type HoursOfOperationRef = crate::Ref<HoursOfOperation>;
+
+    impl HoursOfOperationRef {
+        /// The `HoursOfOperationArn` attribute (`Fn::GetAtt`).
+        pub fn hours_of_operation_arn(&self) -> Value<String> {
+            self.get_att("HoursOfOperationArn")
         }
     }
 
@@ -4975,32 +4973,12 @@ pub mod hours_of_operation {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for HoursOfOperation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("HoursOfOperation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for HoursOfOperation {
-        const TYPE: &'static str = "AWS::Connect::HoursOfOperation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = HoursOfOperationRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::HoursOfOperation` in the construct tree (see [`crate::Ref`]).
-    pub type HoursOfOperationRef = crate::Ref<HoursOfOperation>;
-
-    impl HoursOfOperationRef {
-        /// The `HoursOfOperationArn` attribute (`Fn::GetAtt`).
-        pub fn hours_of_operation_arn(&self) -> Value<String> {
-            self.get_att("HoursOfOperationArn")
-        }
-    }
 }
 
 /// `AWS::Connect::Instance`: [`Instance`], its property types and its typed handle.
 pub mod instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5057,6 +5035,48 @@ pub mod instance {
             );
             v.check("InstanceAlias", &self.instance_alias, &RULE_87);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Instance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Instance", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Instance {
+        const TYPE: &'static str = "AWS::Connect::Instance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InstanceRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Instance` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceRef = crate::Ref<Instance>;
+
+    impl InstanceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ServiceRole` attribute (`Fn::GetAtt`).
+        pub fn service_role(&self) -> Value<String> {
+            self.get_att("ServiceRole")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `InstanceStatus` attribute (`Fn::GetAtt`).
+        pub fn instance_status(&self) -> Value<String> {
+            self.get_att("InstanceStatus")
         }
     }
 
@@ -5129,83 +5149,6 @@ pub mod instance {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for Instance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Instance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Instance {
-        const TYPE: &'static str = "AWS::Connect::Instance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InstanceRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Instance` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceRef = crate::Ref<Instance>;
-
-    impl InstanceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ServiceRole` attribute (`Fn::GetAtt`).
-        pub fn service_role(&self) -> Value<String> {
-            self.get_att("ServiceRole")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `InstanceStatus` attribute (`Fn::GetAtt`).
-        pub fn instance_status(&self) -> Value<String> {
-            self.get_att("InstanceStatus")
-        }
-    }
 }
 
 /// `AWS::Connect::InstanceStorageConfig`: [`InstanceStorageConfig`], its property types and its typed handle.
@@ -5274,6 +5217,28 @@ pub mod instance_storage_config {
             v.check("ResourceType", &self.resource_type, &RULE_88);
             v.nested("S3Config", &self.s3_config);
             v.check("StorageType", &self.storage_type, &RULE_89);
+        }
+    }
+
+    impl std::fmt::Debug for InstanceStorageConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstanceStorageConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InstanceStorageConfig {
+        const TYPE: &'static str = "AWS::Connect::InstanceStorageConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = InstanceStorageConfigRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::InstanceStorageConfig` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceStorageConfigRef = crate::Ref<InstanceStorageConfig>;
+
+    impl InstanceStorageConfigRef {
+        /// The `AssociationId` attribute (`Fn::GetAtt`).
+        pub fn association_id(&self) -> Value<String> {
+            self.get_att("AssociationId")
         }
     }
 
@@ -5445,28 +5410,6 @@ pub mod instance_storage_config {
             v.nested("EncryptionConfig", &self.encryption_config);
         }
     }
-
-    impl std::fmt::Debug for InstanceStorageConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstanceStorageConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstanceStorageConfig {
-        const TYPE: &'static str = "AWS::Connect::InstanceStorageConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = InstanceStorageConfigRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::InstanceStorageConfig` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceStorageConfigRef = crate::Ref<InstanceStorageConfig>;
-
-    impl InstanceStorageConfigRef {
-        /// The `AssociationId` attribute (`Fn::GetAtt`).
-        pub fn association_id(&self) -> Value<String> {
-            self.get_att("AssociationId")
-        }
-    }
 }
 
 /// `AWS::Connect::IntegrationAssociation`: [`IntegrationAssociation`], its property types and its typed handle.
@@ -5541,6 +5484,28 @@ pub mod integration_association {
         }
     }
 
+    impl std::fmt::Debug for IntegrationAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IntegrationAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IntegrationAssociation {
+        const TYPE: &'static str = "AWS::Connect::IntegrationAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::IntegrationAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationAssociationRef = crate::Ref<IntegrationAssociation>;
+
+    impl IntegrationAssociationRef {
+        /// The `IntegrationAssociationId` attribute (`Fn::GetAtt`).
+        pub fn integration_association_id(&self) -> Value<String> {
+            self.get_att("IntegrationAssociationId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -5573,28 +5538,6 @@ pub mod integration_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for IntegrationAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IntegrationAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IntegrationAssociation {
-        const TYPE: &'static str = "AWS::Connect::IntegrationAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::IntegrationAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationAssociationRef = crate::Ref<IntegrationAssociation>;
-
-    impl IntegrationAssociationRef {
-        /// The `IntegrationAssociationId` attribute (`Fn::GetAtt`).
-        pub fn integration_association_id(&self) -> Value<String> {
-            self.get_att("IntegrationAssociationId")
         }
     }
 }
@@ -5677,6 +5620,113 @@ pub mod metric {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("Unit", &self.unit, &RULE_101);
+        }
+    }
+
+    impl std::fmt::Debug for Metric {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Metric", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Metric {
+        const TYPE: &'static str = "AWS::Connect::Metric";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MetricRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Metric` in the construct tree (see [`crate::Ref`]).
+    pub type MetricRef = crate::Ref<Metric>;
+
+    impl MetricRef {
+        /// The `MetricArn` attribute (`Fn::GetAtt`).
+        pub fn metric_arn(&self) -> Value<String> {
+            self.get_att("MetricArn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<f64> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `CreatedUser` attribute (`Fn::GetAtt`).
+        pub fn created_user(&self) -> Value<String> {
+            self.get_att("CreatedUser")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
+        }
+
+        /// The `LastModifiedUser` attribute (`Fn::GetAtt`).
+        pub fn last_modified_user(&self) -> Value<String> {
+            self.get_att("LastModifiedUser")
+        }
+
+        /// The `CreationMethod` attribute (`Fn::GetAtt`).
+        pub fn creation_method(&self) -> Value<String> {
+            self.get_att("CreationMethod")
+        }
+
+        /// The `Category` attribute (`Fn::GetAtt`).
+        pub fn category(&self) -> Value<String> {
+            self.get_att("Category")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `SupportsPreaggregateCalculation` attribute (`Fn::GetAtt`).
+        pub fn supports_preaggregate_calculation(&self) -> Value<bool> {
+            self.get_att("SupportsPreaggregateCalculation")
+        }
+
+        /// The `SupportsCustomCalculation` attribute (`Fn::GetAtt`).
+        pub fn supports_custom_calculation(&self) -> Value<bool> {
+            self.get_att("SupportsCustomCalculation")
+        }
+
+        /// The `Groupings` attribute (`Fn::GetAtt`).
+        pub fn groupings(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Groupings")
+        }
+
+        /// The `Filters` attribute (`Fn::GetAtt`).
+        pub fn filters(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Filters")
+        }
+
+        /// The `EffectiveTime` attribute (`Fn::GetAtt`).
+        pub fn effective_time(&self) -> Value<f64> {
+            self.get_att("EffectiveTime")
+        }
+
+        /// The `RefreshRate` attribute (`Fn::GetAtt`).
+        pub fn refresh_rate(&self) -> Value<i64> {
+            self.get_att("RefreshRate")
+        }
+
+        /// The `SupportedStats` attribute (`Fn::GetAtt`).
+        pub fn supported_stats(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("SupportedStats")
+        }
+
+        /// The `PrimaryEventSource` attribute (`Fn::GetAtt`).
+        pub fn primary_event_source(&self) -> Value<String> {
+            self.get_att("PrimaryEventSource")
+        }
+
+        /// The `PrimaryEventSourceEffectiveTimestampType` attribute (`Fn::GetAtt`).
+        pub fn primary_event_source_effective_timestamp_type(&self) -> Value<String> {
+            self.get_att("PrimaryEventSourceEffectiveTimestampType")
         }
     }
 
@@ -5940,117 +5990,12 @@ pub mod metric {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Metric {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Metric", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Metric {
-        const TYPE: &'static str = "AWS::Connect::Metric";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MetricRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Metric` in the construct tree (see [`crate::Ref`]).
-    pub type MetricRef = crate::Ref<Metric>;
-
-    impl MetricRef {
-        /// The `MetricArn` attribute (`Fn::GetAtt`).
-        pub fn metric_arn(&self) -> Value<String> {
-            self.get_att("MetricArn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<f64> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `CreatedUser` attribute (`Fn::GetAtt`).
-        pub fn created_user(&self) -> Value<String> {
-            self.get_att("CreatedUser")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-
-        /// The `LastModifiedUser` attribute (`Fn::GetAtt`).
-        pub fn last_modified_user(&self) -> Value<String> {
-            self.get_att("LastModifiedUser")
-        }
-
-        /// The `CreationMethod` attribute (`Fn::GetAtt`).
-        pub fn creation_method(&self) -> Value<String> {
-            self.get_att("CreationMethod")
-        }
-
-        /// The `Category` attribute (`Fn::GetAtt`).
-        pub fn category(&self) -> Value<String> {
-            self.get_att("Category")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `SupportsPreaggregateCalculation` attribute (`Fn::GetAtt`).
-        pub fn supports_preaggregate_calculation(&self) -> Value<bool> {
-            self.get_att("SupportsPreaggregateCalculation")
-        }
-
-        /// The `SupportsCustomCalculation` attribute (`Fn::GetAtt`).
-        pub fn supports_custom_calculation(&self) -> Value<bool> {
-            self.get_att("SupportsCustomCalculation")
-        }
-
-        /// The `Groupings` attribute (`Fn::GetAtt`).
-        pub fn groupings(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Groupings")
-        }
-
-        /// The `Filters` attribute (`Fn::GetAtt`).
-        pub fn filters(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Filters")
-        }
-
-        /// The `EffectiveTime` attribute (`Fn::GetAtt`).
-        pub fn effective_time(&self) -> Value<f64> {
-            self.get_att("EffectiveTime")
-        }
-
-        /// The `RefreshRate` attribute (`Fn::GetAtt`).
-        pub fn refresh_rate(&self) -> Value<i64> {
-            self.get_att("RefreshRate")
-        }
-
-        /// The `SupportedStats` attribute (`Fn::GetAtt`).
-        pub fn supported_stats(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("SupportedStats")
-        }
-
-        /// The `PrimaryEventSource` attribute (`Fn::GetAtt`).
-        pub fn primary_event_source(&self) -> Value<String> {
-            self.get_att("PrimaryEventSource")
-        }
-
-        /// The `PrimaryEventSourceEffectiveTimestampType` attribute (`Fn::GetAtt`).
-        pub fn primary_event_source_effective_timestamp_type(&self) -> Value<String> {
-            self.get_att("PrimaryEventSourceEffectiveTimestampType")
-        }
-    }
 }
 
 /// `AWS::Connect::Notification`: [`Notification`], its property types and its typed handle.
 pub mod notification {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6113,6 +6058,38 @@ pub mod notification {
         }
     }
 
+    impl std::fmt::Debug for Notification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Notification", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Notification {
+        const TYPE: &'static str = "AWS::Connect::Notification";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NotificationRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Notification` in the construct tree (see [`crate::Ref`]).
+    pub type NotificationRef = crate::Ref<Notification>;
+
+    impl NotificationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The content of a notification
     #[derive(Clone, Default)]
     pub struct NotificationContent {
@@ -6167,73 +6144,6 @@ pub mod notification {
             v.check("PtBR", &self.pt_br, &RULE_115);
             v.check("ZhCN", &self.zh_cn, &RULE_115);
             v.check("ZhTW", &self.zh_tw, &RULE_115);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for Notification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Notification", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Notification {
-        const TYPE: &'static str = "AWS::Connect::Notification";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NotificationRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Notification` in the construct tree (see [`crate::Ref`]).
-    pub type NotificationRef = crate::Ref<Notification>;
-
-    impl NotificationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }
@@ -6303,6 +6213,33 @@ pub mod phone_number {
         }
     }
 
+    impl std::fmt::Debug for PhoneNumber {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PhoneNumber", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PhoneNumber {
+        const TYPE: &'static str = "AWS::Connect::PhoneNumber";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PhoneNumberRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::PhoneNumber` in the construct tree (see [`crate::Ref`]).
+    pub type PhoneNumberRef = crate::Ref<PhoneNumber>;
+
+    impl PhoneNumberRef {
+        /// The `PhoneNumberArn` attribute (`Fn::GetAtt`).
+        pub fn phone_number_arn(&self) -> Value<String> {
+            self.get_att("PhoneNumberArn")
+        }
+
+        /// The `Address` attribute (`Fn::GetAtt`).
+        pub fn address(&self) -> Value<String> {
+            self.get_att("Address")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -6335,33 +6272,6 @@ pub mod phone_number {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for PhoneNumber {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PhoneNumber", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PhoneNumber {
-        const TYPE: &'static str = "AWS::Connect::PhoneNumber";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PhoneNumberRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::PhoneNumber` in the construct tree (see [`crate::Ref`]).
-    pub type PhoneNumberRef = crate::Ref<PhoneNumber>;
-
-    impl PhoneNumberRef {
-        /// The `PhoneNumberArn` attribute (`Fn::GetAtt`).
-        pub fn phone_number_arn(&self) -> Value<String> {
-            self.get_att("PhoneNumberArn")
-        }
-
-        /// The `Address` attribute (`Fn::GetAtt`).
-        pub fn address(&self) -> Value<String> {
-            self.get_att("Address")
         }
     }
 }
@@ -6420,6 +6330,33 @@ pub mod predefined_attribute {
         }
     }
 
+    impl std::fmt::Debug for PredefinedAttribute {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PredefinedAttribute", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PredefinedAttribute {
+        const TYPE: &'static str = "AWS::Connect::PredefinedAttribute";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PredefinedAttributeRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::PredefinedAttribute` in the construct tree (see [`crate::Ref`]).
+    pub type PredefinedAttributeRef = crate::Ref<PredefinedAttribute>;
+
+    impl PredefinedAttributeRef {
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
+        }
+    }
+
     /// Custom metadata associated to a Predefined attribute that controls how the attribute behaves when used by upstream services.
     #[derive(Clone, Default)]
     pub struct AttributeConfiguration {
@@ -6474,37 +6411,12 @@ pub mod predefined_attribute {
             v.check_items("StringList", &self.string_list, &RULE_120, &RULE_107);
         }
     }
-
-    impl std::fmt::Debug for PredefinedAttribute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PredefinedAttribute", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PredefinedAttribute {
-        const TYPE: &'static str = "AWS::Connect::PredefinedAttribute";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PredefinedAttributeRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::PredefinedAttribute` in the construct tree (see [`crate::Ref`]).
-    pub type PredefinedAttributeRef = crate::Ref<PredefinedAttribute>;
-
-    impl PredefinedAttributeRef {
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::Connect::Prompt`: [`Prompt`], its property types and its typed handle.
 pub mod prompt {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6555,41 +6467,6 @@ pub mod prompt {
             v.check("Name", &self.name, &RULE_3);
             v.check("S3Uri", &self.s3_uri, &RULE_121);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
         }
     }
 
@@ -6717,6 +6594,43 @@ pub mod queue {
             v.check("Status", &self.status, &RULE_4);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Queue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Queue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Queue {
+        const TYPE: &'static str = "AWS::Connect::Queue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QueueRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Queue` in the construct tree (see [`crate::Ref`]).
+    pub type QueueRef = crate::Ref<Queue>;
+
+    impl QueueRef {
+        /// The `QueueArn` attribute (`Fn::GetAtt`).
+        pub fn queue_arn(&self) -> Value<String> {
+            self.get_att("QueueArn")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
         }
     }
 
@@ -6857,43 +6771,6 @@ pub mod queue {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Queue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Queue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Queue {
-        const TYPE: &'static str = "AWS::Connect::Queue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QueueRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Queue` in the construct tree (see [`crate::Ref`]).
-    pub type QueueRef = crate::Ref<Queue>;
-
-    impl QueueRef {
-        /// The `QueueArn` attribute (`Fn::GetAtt`).
-        pub fn queue_arn(&self) -> Value<String> {
-            self.get_att("QueueArn")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-    }
 }
 
 /// `AWS::Connect::QuickConnect`: [`QuickConnect`], its property types and its typed handle.
@@ -6953,6 +6830,33 @@ pub mod quick_connect {
             v.nested("QuickConnectConfig", &self.quick_connect_config);
             v.check("Tags", &self.tags, &RULE_98);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for QuickConnect {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("QuickConnect", self, f)
+        }
+    }
+
+    impl strata_core::Resource for QuickConnect {
+        const TYPE: &'static str = "AWS::Connect::QuickConnect";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QuickConnectRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::QuickConnect` in the construct tree (see [`crate::Ref`]).
+    pub type QuickConnectRef = crate::Ref<QuickConnect>;
+
+    impl QuickConnectRef {
+        /// The `QuickConnectArn` attribute (`Fn::GetAtt`).
+        pub fn quick_connect_arn(&self) -> Value<String> {
+            self.get_att("QuickConnectArn")
+        }
+
+        /// The `QuickConnectType` attribute (`Fn::GetAtt`).
+        pub fn quick_connect_type(&self) -> Value<String> {
+            self.get_att("QuickConnectType")
         }
     }
 
@@ -7165,37 +7069,12 @@ pub mod quick_connect {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for QuickConnect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("QuickConnect", self, f)
-        }
-    }
-
-    impl strata_core::Resource for QuickConnect {
-        const TYPE: &'static str = "AWS::Connect::QuickConnect";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QuickConnectRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::QuickConnect` in the construct tree (see [`crate::Ref`]).
-    pub type QuickConnectRef = crate::Ref<QuickConnect>;
-
-    impl QuickConnectRef {
-        /// The `QuickConnectArn` attribute (`Fn::GetAtt`).
-        pub fn quick_connect_arn(&self) -> Value<String> {
-            self.get_att("QuickConnectArn")
-        }
-
-        /// The `QuickConnectType` attribute (`Fn::GetAtt`).
-        pub fn quick_connect_type(&self) -> Value<String> {
-            self.get_att("QuickConnectType")
-        }
-    }
 }
 
 /// `AWS::Connect::RoutingProfile`: [`RoutingProfile`], its property types and its typed handle.
 pub mod routing_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -7294,6 +7173,28 @@ pub mod routing_profile {
             v.nested("QueueConfigs", &self.queue_configs);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RoutingProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RoutingProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RoutingProfile {
+        const TYPE: &'static str = "AWS::Connect::RoutingProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RoutingProfileRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::RoutingProfile` in the construct tree (see [`crate::Ref`]).
+    pub type RoutingProfileRef = crate::Ref<RoutingProfile>;
+
+    impl RoutingProfileRef {
+        /// The `RoutingProfileArn` attribute (`Fn::GetAtt`).
+        pub fn routing_profile_arn(&self) -> Value<String> {
+            self.get_att("RoutingProfileArn")
         }
     }
 
@@ -7465,63 +7366,6 @@ pub mod routing_profile {
             v.nested("QueueReference", &self.queue_reference);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for RoutingProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RoutingProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RoutingProfile {
-        const TYPE: &'static str = "AWS::Connect::RoutingProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RoutingProfileRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::RoutingProfile` in the construct tree (see [`crate::Ref`]).
-    pub type RoutingProfileRef = crate::Ref<RoutingProfile>;
-
-    impl RoutingProfileRef {
-        /// The `RoutingProfileArn` attribute (`Fn::GetAtt`).
-        pub fn routing_profile_arn(&self) -> Value<String> {
-            self.get_att("RoutingProfileArn")
-        }
-    }
 }
 
 /// `AWS::Connect::Rule`: [`Rule`], its property types and its typed handle.
@@ -7593,6 +7437,28 @@ pub mod rule {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.nested("TriggerEventSource", &self.trigger_event_source);
+        }
+    }
+
+    impl std::fmt::Debug for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rule {
+        const TYPE: &'static str = "AWS::Connect::Rule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Rule` in the construct tree (see [`crate::Ref`]).
+    pub type RuleRef = crate::Ref<Rule>;
+
+    impl RuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
         }
     }
 
@@ -8367,28 +8233,6 @@ pub mod rule {
             );
         }
     }
-
-    impl std::fmt::Debug for Rule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rule {
-        const TYPE: &'static str = "AWS::Connect::Rule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Rule` in the construct tree (see [`crate::Ref`]).
-    pub type RuleRef = crate::Ref<Rule>;
-
-    impl RuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-    }
 }
 
 /// `AWS::Connect::SecurityKey`: [`SecurityKey`], its property types and its typed handle.
@@ -8454,6 +8298,8 @@ pub mod security_key {
 
 /// `AWS::Connect::SecurityProfile`: [`SecurityProfile`], its property types and its typed handle.
 pub mod security_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -8589,38 +8435,35 @@ pub mod security_profile {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for SecurityProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityProfile", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for SecurityProfile {
+        const TYPE: &'static str = "AWS::Connect::SecurityProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecurityProfileRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
+    /// Typed handle of an `AWS::Connect::SecurityProfile` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityProfileRef = crate::Ref<SecurityProfile>;
+
+    impl SecurityProfileRef {
+        /// The `SecurityProfileArn` attribute (`Fn::GetAtt`).
+        pub fn security_profile_arn(&self) -> Value<String> {
+            self.get_att("SecurityProfileArn")
+        }
+
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -8832,38 +8675,6 @@ pub mod security_profile {
             v.check_items("Values", &self.values, &RULE_170, &RULE_171);
         }
     }
-
-    impl std::fmt::Debug for SecurityProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityProfile {
-        const TYPE: &'static str = "AWS::Connect::SecurityProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecurityProfileRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::SecurityProfile` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityProfileRef = crate::Ref<SecurityProfile>;
-
-    impl SecurityProfileRef {
-        /// The `SecurityProfileArn` attribute (`Fn::GetAtt`).
-        pub fn security_profile_arn(&self) -> Value<String> {
-            self.get_att("SecurityProfileArn")
-        }
-
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::Connect::TaskTemplate`: [`TaskTemplate`], its property types and its typed handle.
@@ -8955,6 +8766,28 @@ pub mod task_template {
             v.check("Status", &self.status, &RULE_175);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TaskTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TaskTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TaskTemplate {
+        const TYPE: &'static str = "AWS::Connect::TaskTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::TaskTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type TaskTemplateRef = crate::Ref<TaskTemplate>;
+
+    impl TaskTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -9224,28 +9057,6 @@ pub mod task_template {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for TaskTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TaskTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TaskTemplate {
-        const TYPE: &'static str = "AWS::Connect::TaskTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::TaskTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type TaskTemplateRef = crate::Ref<TaskTemplate>;
-
-    impl TaskTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Connect::TestCase`: [`TestCase`], its property types and its typed handle.
@@ -9320,6 +9131,38 @@ pub mod test_case {
             v.check("Status", &self.status, &RULE_100);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TestCase {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TestCase", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TestCase {
+        const TYPE: &'static str = "AWS::Connect::TestCase";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TestCaseRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::TestCase` in the construct tree (see [`crate::Ref`]).
+    pub type TestCaseRef = crate::Ref<TestCase>;
+
+    impl TestCaseRef {
+        /// The `TestCaseArn` attribute (`Fn::GetAtt`).
+        pub fn test_case_arn(&self) -> Value<String> {
+            self.get_att("TestCaseArn")
+        }
+
+        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
+        pub fn last_modified_region(&self) -> Value<String> {
+            self.get_att("LastModifiedRegion")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<f64> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -9473,38 +9316,6 @@ pub mod test_case {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for TestCase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TestCase", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TestCase {
-        const TYPE: &'static str = "AWS::Connect::TestCase";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TestCaseRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::TestCase` in the construct tree (see [`crate::Ref`]).
-    pub type TestCaseRef = crate::Ref<TestCase>;
-
-    impl TestCaseRef {
-        /// The `TestCaseArn` attribute (`Fn::GetAtt`).
-        pub fn test_case_arn(&self) -> Value<String> {
-            self.get_att("TestCaseArn")
-        }
-
-        /// The `LastModifiedRegion` attribute (`Fn::GetAtt`).
-        pub fn last_modified_region(&self) -> Value<String> {
-            self.get_att("LastModifiedRegion")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<f64> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::Connect::TrafficDistributionGroup`: [`TrafficDistributionGroup`], its property types and its typed handle.
@@ -9558,6 +9369,38 @@ pub mod traffic_distribution_group {
         }
     }
 
+    impl std::fmt::Debug for TrafficDistributionGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrafficDistributionGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrafficDistributionGroup {
+        const TYPE: &'static str = "AWS::Connect::TrafficDistributionGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrafficDistributionGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::TrafficDistributionGroup` in the construct tree (see [`crate::Ref`]).
+    pub type TrafficDistributionGroupRef = crate::Ref<TrafficDistributionGroup>;
+
+    impl TrafficDistributionGroupRef {
+        /// The `TrafficDistributionGroupArn` attribute (`Fn::GetAtt`).
+        pub fn traffic_distribution_group_arn(&self) -> Value<String> {
+            self.get_att("TrafficDistributionGroupArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `IsDefault` attribute (`Fn::GetAtt`).
+        pub fn is_default(&self) -> Value<bool> {
+            self.get_att("IsDefault")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -9590,38 +9433,6 @@ pub mod traffic_distribution_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_35);
-        }
-    }
-
-    impl std::fmt::Debug for TrafficDistributionGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrafficDistributionGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrafficDistributionGroup {
-        const TYPE: &'static str = "AWS::Connect::TrafficDistributionGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrafficDistributionGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::TrafficDistributionGroup` in the construct tree (see [`crate::Ref`]).
-    pub type TrafficDistributionGroupRef = crate::Ref<TrafficDistributionGroup>;
-
-    impl TrafficDistributionGroupRef {
-        /// The `TrafficDistributionGroupArn` attribute (`Fn::GetAtt`).
-        pub fn traffic_distribution_group_arn(&self) -> Value<String> {
-            self.get_att("TrafficDistributionGroupArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `IsDefault` attribute (`Fn::GetAtt`).
-        pub fn is_default(&self) -> Value<bool> {
-            self.get_att("IsDefault")
         }
     }
 }
@@ -9685,6 +9496,33 @@ pub mod use_case {
         }
     }
 
+    impl std::fmt::Debug for UseCase {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UseCase", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UseCase {
+        const TYPE: &'static str = "AWS::Connect::UseCase";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UseCaseRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::UseCase` in the construct tree (see [`crate::Ref`]).
+    pub type UseCaseRef = crate::Ref<UseCase>;
+
+    impl UseCaseRef {
+        /// The `UseCaseArn` attribute (`Fn::GetAtt`).
+        pub fn use_case_arn(&self) -> Value<String> {
+            self.get_att("UseCaseArn")
+        }
+
+        /// The `UseCaseId` attribute (`Fn::GetAtt`).
+        pub fn use_case_id(&self) -> Value<String> {
+            self.get_att("UseCaseId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key name of the tag.
@@ -9716,33 +9554,6 @@ pub mod use_case {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for UseCase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UseCase", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UseCase {
-        const TYPE: &'static str = "AWS::Connect::UseCase";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UseCaseRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::UseCase` in the construct tree (see [`crate::Ref`]).
-    pub type UseCaseRef = crate::Ref<UseCase>;
-
-    impl UseCaseRef {
-        /// The `UseCaseArn` attribute (`Fn::GetAtt`).
-        pub fn use_case_arn(&self) -> Value<String> {
-            self.get_att("UseCaseArn")
-        }
-
-        /// The `UseCaseId` attribute (`Fn::GetAtt`).
-        pub fn use_case_id(&self) -> Value<String> {
-            self.get_att("UseCaseId")
         }
     }
 }
@@ -9869,6 +9680,28 @@ pub mod user {
             v.nested("UserProficiencies", &self.user_proficiencies);
             v.check("Username", &self.username, &RULE_185);
             v.nested("VoiceEnhancementConfigs", &self.voice_enhancement_configs);
+        }
+    }
+
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::Connect::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `UserArn` attribute (`Fn::GetAtt`).
+        pub fn user_arn(&self) -> Value<String> {
+            self.get_att("UserArn")
         }
     }
 
@@ -10266,28 +10099,6 @@ pub mod user {
             );
         }
     }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::Connect::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `UserArn` attribute (`Fn::GetAtt`).
-        pub fn user_arn(&self) -> Value<String> {
-            self.get_att("UserArn")
-        }
-    }
 }
 
 /// `AWS::Connect::UserHierarchyGroup`: [`UserHierarchyGroup`], its property types and its typed handle.
@@ -10341,6 +10152,28 @@ pub mod user_hierarchy_group {
         }
     }
 
+    impl std::fmt::Debug for UserHierarchyGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserHierarchyGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserHierarchyGroup {
+        const TYPE: &'static str = "AWS::Connect::UserHierarchyGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserHierarchyGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::UserHierarchyGroup` in the construct tree (see [`crate::Ref`]).
+    pub type UserHierarchyGroupRef = crate::Ref<UserHierarchyGroup>;
+
+    impl UserHierarchyGroupRef {
+        /// The `UserHierarchyGroupArn` attribute (`Fn::GetAtt`).
+        pub fn user_hierarchy_group_arn(&self) -> Value<String> {
+            self.get_att("UserHierarchyGroupArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -10373,28 +10206,6 @@ pub mod user_hierarchy_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for UserHierarchyGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserHierarchyGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserHierarchyGroup {
-        const TYPE: &'static str = "AWS::Connect::UserHierarchyGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserHierarchyGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::UserHierarchyGroup` in the construct tree (see [`crate::Ref`]).
-    pub type UserHierarchyGroupRef = crate::Ref<UserHierarchyGroup>;
-
-    impl UserHierarchyGroupRef {
-        /// The `UserHierarchyGroupArn` attribute (`Fn::GetAtt`).
-        pub fn user_hierarchy_group_arn(&self) -> Value<String> {
-            self.get_att("UserHierarchyGroupArn")
         }
     }
 }
@@ -10436,6 +10247,28 @@ pub mod user_hierarchy_structure {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("InstanceArn", &self.instance_arn, &RULE_2);
             v.nested("UserHierarchyStructure", &self.user_hierarchy_structure);
+        }
+    }
+
+    impl std::fmt::Debug for UserHierarchyStructure {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserHierarchyStructure", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserHierarchyStructure {
+        const TYPE: &'static str = "AWS::Connect::UserHierarchyStructure";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserHierarchyStructureRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::UserHierarchyStructure` in the construct tree (see [`crate::Ref`]).
+    pub type UserHierarchyStructureRef = crate::Ref<UserHierarchyStructure>;
+
+    impl UserHierarchyStructureRef {
+        /// The `UserHierarchyStructureArn` attribute (`Fn::GetAtt`).
+        pub fn user_hierarchy_structure_arn(&self) -> Value<String> {
+            self.get_att("UserHierarchyStructureArn")
         }
     }
 
@@ -10652,28 +10485,6 @@ pub mod user_hierarchy_structure {
             v.check("HierarchyLevelArn", &self.hierarchy_level_arn, &RULE_191);
         }
     }
-
-    impl std::fmt::Debug for UserHierarchyStructure {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserHierarchyStructure", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserHierarchyStructure {
-        const TYPE: &'static str = "AWS::Connect::UserHierarchyStructure";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserHierarchyStructureRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::UserHierarchyStructure` in the construct tree (see [`crate::Ref`]).
-    pub type UserHierarchyStructureRef = crate::Ref<UserHierarchyStructure>;
-
-    impl UserHierarchyStructureRef {
-        /// The `UserHierarchyStructureArn` attribute (`Fn::GetAtt`).
-        pub fn user_hierarchy_structure_arn(&self) -> Value<String> {
-            self.get_att("UserHierarchyStructureArn")
-        }
-    }
 }
 
 /// `AWS::Connect::View`: [`View`], its property types and its typed handle.
@@ -10740,6 +10551,38 @@ pub mod view {
         }
     }
 
+    impl std::fmt::Debug for View {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("View", self, f)
+        }
+    }
+
+    impl strata_core::Resource for View {
+        const TYPE: &'static str = "AWS::Connect::View";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ViewRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::View` in the construct tree (see [`crate::Ref`]).
+    pub type ViewRef = crate::Ref<View>;
+
+    impl ViewRef {
+        /// The `ViewArn` attribute (`Fn::GetAtt`).
+        pub fn view_arn(&self) -> Value<String> {
+            self.get_att("ViewArn")
+        }
+
+        /// The `ViewId` attribute (`Fn::GetAtt`).
+        pub fn view_id(&self) -> Value<String> {
+            self.get_att("ViewId")
+        }
+
+        /// The `ViewContentSha256` attribute (`Fn::GetAtt`).
+        pub fn view_content_sha256(&self) -> Value<String> {
+            self.get_att("ViewContentSha256")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -10772,38 +10615,6 @@ pub mod view {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for View {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("View", self, f)
-        }
-    }
-
-    impl strata_core::Resource for View {
-        const TYPE: &'static str = "AWS::Connect::View";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ViewRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::View` in the construct tree (see [`crate::Ref`]).
-    pub type ViewRef = crate::Ref<View>;
-
-    impl ViewRef {
-        /// The `ViewArn` attribute (`Fn::GetAtt`).
-        pub fn view_arn(&self) -> Value<String> {
-            self.get_att("ViewArn")
-        }
-
-        /// The `ViewId` attribute (`Fn::GetAtt`).
-        pub fn view_id(&self) -> Value<String> {
-            self.get_att("ViewId")
-        }
-
-        /// The `ViewContentSha256` attribute (`Fn::GetAtt`).
-        pub fn view_content_sha256(&self) -> Value<String> {
-            self.get_att("ViewContentSha256")
         }
     }
 }
@@ -10942,40 +10753,6 @@ pub mod vocabulary {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for Vocabulary {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Vocabulary", self, f)
@@ -11012,10 +10789,46 @@ pub mod vocabulary {
             self.get_att("LastModifiedTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_7);
+            v.check("Value", &self.value, &RULE_8);
+        }
+    }
 }
 
 /// `AWS::Connect::Workspace`: [`Workspace`], its property types and its typed handle.
 pub mod workspace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -11096,6 +10909,33 @@ pub mod workspace {
         }
     }
 
+    impl std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workspace {
+        const TYPE: &'static str = "AWS::Connect::Workspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceRef;
+    }
+
+    /// Typed handle of an `AWS::Connect::Workspace` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceRef = crate::Ref<Workspace>;
+
+    impl WorkspaceRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct MediaItem {
         pub source: Option<Value<String>>,
@@ -11169,41 +11009,6 @@ pub mod workspace {
             v.check("Page", &self.page, &RULE_203);
             v.check("ResourceArn", &self.resource_arn, &RULE_198);
             v.check("Slug", &self.slug, &RULE_204);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
         }
     }
 
@@ -11495,33 +11300,6 @@ pub mod workspace {
     impl Validate for FontFamily {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Default", &self.default, &RULE_205);
-        }
-    }
-
-    impl std::fmt::Debug for Workspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workspace {
-        const TYPE: &'static str = "AWS::Connect::Workspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::Connect::Workspace` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceRef = crate::Ref<Workspace>;
-
-    impl WorkspaceRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

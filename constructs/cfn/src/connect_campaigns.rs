@@ -128,6 +128,28 @@ pub mod campaign {
         }
     }
 
+    impl std::fmt::Debug for Campaign {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Campaign", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Campaign {
+        const TYPE: &'static str = "AWS::ConnectCampaigns::Campaign";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CampaignRef;
+    }
+
+    /// Typed handle of an `AWS::ConnectCampaigns::Campaign` in the construct tree (see [`crate::Ref`]).
+    pub type CampaignRef = crate::Ref<Campaign>;
+
+    impl CampaignRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The possible types of dialer config parameters
     #[derive(Clone, Default)]
     pub struct DialerConfig {
@@ -382,28 +404,6 @@ pub mod campaign {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Campaign {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Campaign", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Campaign {
-        const TYPE: &'static str = "AWS::ConnectCampaigns::Campaign";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CampaignRef;
-    }
-
-    /// Typed handle of an `AWS::ConnectCampaigns::Campaign` in the construct tree (see [`crate::Ref`]).
-    pub type CampaignRef = crate::Ref<Campaign>;
-
-    impl CampaignRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -248,6 +248,28 @@ pub mod campaign {
         }
     }
 
+    impl std::fmt::Debug for Campaign {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Campaign", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Campaign {
+        const TYPE: &'static str = "AWS::ConnectCampaignsV2::Campaign";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CampaignRef;
+    }
+
+    /// Typed handle of an `AWS::ConnectCampaignsV2::Campaign` in the construct tree (see [`crate::Ref`]).
+    pub type CampaignRef = crate::Ref<Campaign>;
+
+    impl CampaignRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The possible types of channel subtype config parameters
     #[derive(Clone, Default)]
     pub struct ChannelSubtypeConfig {
@@ -1463,28 +1485,6 @@ pub mod campaign {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Campaign {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Campaign", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Campaign {
-        const TYPE: &'static str = "AWS::ConnectCampaignsV2::Campaign";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CampaignRef;
-    }
-
-    /// Typed handle of an `AWS::ConnectCampaignsV2::Campaign` in the construct tree (see [`crate::Ref`]).
-    pub type CampaignRef = crate::Ref<Campaign>;
-
-    impl CampaignRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

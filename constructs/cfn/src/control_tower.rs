@@ -67,8 +67,46 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::ControlTower::EnabledBaseline`: [`EnabledBaseline`], its property types and its typed handle.
 pub mod enabled_baseline {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -121,6 +159,28 @@ pub mod enabled_baseline {
         }
     }
 
+    impl std::fmt::Debug for EnabledBaseline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EnabledBaseline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EnabledBaseline {
+        const TYPE: &'static str = "AWS::ControlTower::EnabledBaseline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnabledBaselineRef;
+    }
+
+    /// Typed handle of an `AWS::ControlTower::EnabledBaseline` in the construct tree (see [`crate::Ref`]).
+    pub type EnabledBaselineRef = crate::Ref<EnabledBaseline>;
+
+    impl EnabledBaselineRef {
+        /// The `EnabledBaselineIdentifier` attribute (`Fn::GetAtt`).
+        pub fn enabled_baseline_identifier(&self) -> Value<String> {
+            self.get_att("EnabledBaselineIdentifier")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Parameter {
         pub key: Option<Value<String>>,
@@ -146,57 +206,6 @@ pub mod enabled_baseline {
     impl Validate for Parameter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for EnabledBaseline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EnabledBaseline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EnabledBaseline {
-        const TYPE: &'static str = "AWS::ControlTower::EnabledBaseline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnabledBaselineRef;
-    }
-
-    /// Typed handle of an `AWS::ControlTower::EnabledBaseline` in the construct tree (see [`crate::Ref`]).
-    pub type EnabledBaselineRef = crate::Ref<EnabledBaseline>;
-
-    impl EnabledBaselineRef {
-        /// The `EnabledBaselineIdentifier` attribute (`Fn::GetAtt`).
-        pub fn enabled_baseline_identifier(&self) -> Value<String> {
-            self.get_att("EnabledBaselineIdentifier")
         }
     }
 }
@@ -254,6 +263,21 @@ pub mod enabled_control {
             v.check("TargetIdentifier", &self.target_identifier, &RULE_0);
         }
     }
+
+    impl std::fmt::Debug for EnabledControl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EnabledControl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EnabledControl {
+        const TYPE: &'static str = "AWS::ControlTower::EnabledControl";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnabledControlRef;
+    }
+
+    /// Typed handle of an `AWS::ControlTower::EnabledControl` in the construct tree (see [`crate::Ref`]).
+    pub type EnabledControlRef = crate::Ref<EnabledControl>;
 
     #[derive(Clone)]
     pub struct EnabledControlParameter {
@@ -314,25 +338,12 @@ pub mod enabled_control {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for EnabledControl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EnabledControl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EnabledControl {
-        const TYPE: &'static str = "AWS::ControlTower::EnabledControl";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnabledControlRef;
-    }
-
-    /// Typed handle of an `AWS::ControlTower::EnabledControl` in the construct tree (see [`crate::Ref`]).
-    pub type EnabledControlRef = crate::Ref<EnabledControl>;
 }
 
 /// `AWS::ControlTower::LandingZone`: [`LandingZone`], its property types and its typed handle.
 pub mod landing_zone {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -378,35 +389,6 @@ pub mod landing_zone {
             );
             v.nested("Tags", &self.tags);
             v.check("Version", &self.version, &RULE_9);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 

@@ -202,6 +202,21 @@ pub mod report_definition {
         }
     }
 
+    impl std::fmt::Debug for ReportDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReportDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReportDefinition {
+        const TYPE: &'static str = "AWS::CUR::ReportDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReportDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::CUR::ReportDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type ReportDefinitionRef = crate::Ref<ReportDefinition>;
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -233,19 +248,4 @@ pub mod report_definition {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for ReportDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReportDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReportDefinition {
-        const TYPE: &'static str = "AWS::CUR::ReportDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReportDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::CUR::ReportDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type ReportDefinitionRef = crate::Ref<ReportDefinition>;
 }

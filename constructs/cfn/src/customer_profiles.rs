@@ -685,8 +685,84 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_14);
+            v.check("Value", &self.value, &RULE_15);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tags {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tags {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tags {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_14);
+            v.check("Value", &self.value, &RULE_15);
+        }
+    }
+}
+
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`: [`CalculatedAttributeDefinition`], its property types and its typed handle.
 pub mod calculated_attribute_definition {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -758,6 +834,43 @@ pub mod calculated_attribute_definition {
             v.check("Statistic", &self.statistic, &RULE_4);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CalculatedAttributeDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CalculatedAttributeDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CalculatedAttributeDefinition {
+        const TYPE: &'static str = "AWS::CustomerProfiles::CalculatedAttributeDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CalculatedAttributeDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::CalculatedAttributeDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type CalculatedAttributeDefinitionRef = crate::Ref<CalculatedAttributeDefinition>;
+
+    impl CalculatedAttributeDefinitionRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Readiness` attribute (`Fn::GetAtt`).
+        pub fn readiness(&self) -> Value<String> {
+            self.get_att("Readiness")
         }
     }
 
@@ -972,78 +1085,6 @@ pub mod calculated_attribute_definition {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for CalculatedAttributeDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CalculatedAttributeDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CalculatedAttributeDefinition {
-        const TYPE: &'static str = "AWS::CustomerProfiles::CalculatedAttributeDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CalculatedAttributeDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::CalculatedAttributeDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type CalculatedAttributeDefinitionRef = crate::Ref<CalculatedAttributeDefinition>;
-
-    impl CalculatedAttributeDefinitionRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Readiness` attribute (`Fn::GetAtt`).
-        pub fn readiness(&self) -> Value<String> {
-            self.get_att("Readiness")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::Domain`: [`Domain`], its property types and its typed handle.
@@ -1122,6 +1163,48 @@ pub mod domain {
             v.nested("RuleBasedMatching", &self.rule_based_matching);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::CustomerProfiles::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `RuleBasedMatching.Status` attribute (`Fn::GetAtt`).
+        pub fn rule_based_matching_status(&self) -> Value<String> {
+            self.get_att("RuleBasedMatching.Status")
+        }
+
+        /// The `Stats` attribute (`Fn::GetAtt`).
+        pub fn stats(&self) -> Value<String> {
+            self.get_att("Stats")
+        }
+
+        /// The `DataStore.Readiness` attribute (`Fn::GetAtt`).
+        pub fn data_store_readiness(&self) -> Value<String> {
+            self.get_att("DataStore.Readiness")
         }
     }
 
@@ -1634,52 +1717,12 @@ pub mod domain {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::CustomerProfiles::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `RuleBasedMatching.Status` attribute (`Fn::GetAtt`).
-        pub fn rule_based_matching_status(&self) -> Value<String> {
-            self.get_att("RuleBasedMatching.Status")
-        }
-
-        /// The `Stats` attribute (`Fn::GetAtt`).
-        pub fn stats(&self) -> Value<String> {
-            self.get_att("Stats")
-        }
-
-        /// The `DataStore.Readiness` attribute (`Fn::GetAtt`).
-        pub fn data_store_readiness(&self) -> Value<String> {
-            self.get_att("DataStore.Readiness")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::DomainObjectType`: [`DomainObjectType`], its property types and its typed handle.
 pub mod domain_object_type {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1737,6 +1780,33 @@ pub mod domain_object_type {
         }
     }
 
+    impl std::fmt::Debug for DomainObjectType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainObjectType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainObjectType {
+        const TYPE: &'static str = "AWS::CustomerProfiles::DomainObjectType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainObjectTypeRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::DomainObjectType` in the construct tree (see [`crate::Ref`]).
+    pub type DomainObjectTypeRef = crate::Ref<DomainObjectType>;
+
+    impl DomainObjectTypeRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+    }
+
     /// Represents a field in a DomainObjectType.
     #[derive(Clone)]
     pub struct DomainObjectTypeField {
@@ -1781,72 +1851,12 @@ pub mod domain_object_type {
             v.check("Target", &self.target, &RULE_1);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for DomainObjectType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainObjectType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainObjectType {
-        const TYPE: &'static str = "AWS::CustomerProfiles::DomainObjectType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainObjectTypeRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::DomainObjectType` in the construct tree (see [`crate::Ref`]).
-    pub type DomainObjectTypeRef = crate::Ref<DomainObjectType>;
-
-    impl DomainObjectTypeRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::EventStream`: [`EventStream`], its property types and its typed handle.
 pub mod event_stream {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1899,41 +1909,6 @@ pub mod event_stream {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     impl std::fmt::Debug for EventStream {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EventStream", self, f)
@@ -1974,6 +1949,8 @@ pub mod event_stream {
 
 /// `AWS::CustomerProfiles::EventTrigger`: [`EventTrigger`], its property types and its typed handle.
 pub mod event_trigger {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2042,6 +2019,33 @@ pub mod event_trigger {
             v.check("SegmentFilter", &self.segment_filter, &RULE_3);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EventTrigger {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventTrigger", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventTrigger {
+        const TYPE: &'static str = "AWS::CustomerProfiles::EventTrigger";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventTriggerRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::EventTrigger` in the construct tree (see [`crate::Ref`]).
+    pub type EventTriggerRef = crate::Ref<EventTrigger>;
+
+    impl EventTriggerRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
         }
     }
 
@@ -2244,68 +2248,6 @@ pub mod event_trigger {
             v.check("Value", &self.value, &RULE_42);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for EventTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventTrigger", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventTrigger {
-        const TYPE: &'static str = "AWS::CustomerProfiles::EventTrigger";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventTriggerRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::EventTrigger` in the construct tree (see [`crate::Ref`]).
-    pub type EventTriggerRef = crate::Ref<EventTrigger>;
-
-    impl EventTriggerRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::Integration`: [`Integration`], its property types and its typed handle.
@@ -2380,6 +2322,33 @@ pub mod integration {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("Uri", &self.uri, &RULE_7);
+        }
+    }
+
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::CustomerProfiles::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -3006,33 +2975,6 @@ pub mod integration {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::CustomerProfiles::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::ObjectType`: [`ObjectType`], its property types and its typed handle.
@@ -3142,6 +3084,38 @@ pub mod object_type {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("TemplateId", &self.template_id, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for ObjectType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ObjectType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ObjectType {
+        const TYPE: &'static str = "AWS::CustomerProfiles::ObjectType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ObjectTypeRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::ObjectType` in the construct tree (see [`crate::Ref`]).
+    pub type ObjectTypeRef = crate::Ref<ObjectType>;
+
+    impl ObjectTypeRef {
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `MaxAvailableProfileObjectCount` attribute (`Fn::GetAtt`).
+        pub fn max_available_profile_object_count(&self) -> Value<i64> {
+            self.get_att("MaxAvailableProfileObjectCount")
         }
     }
 
@@ -3307,38 +3281,6 @@ pub mod object_type {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for ObjectType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ObjectType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ObjectType {
-        const TYPE: &'static str = "AWS::CustomerProfiles::ObjectType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ObjectTypeRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::ObjectType` in the construct tree (see [`crate::Ref`]).
-    pub type ObjectTypeRef = crate::Ref<ObjectType>;
-
-    impl ObjectTypeRef {
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `MaxAvailableProfileObjectCount` attribute (`Fn::GetAtt`).
-        pub fn max_available_profile_object_count(&self) -> Value<i64> {
-            self.get_att("MaxAvailableProfileObjectCount")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::Recommender`: [`Recommender`], its property types and its typed handle.
@@ -3402,6 +3344,58 @@ pub mod recommender {
             );
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Recommender {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Recommender", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Recommender {
+        const TYPE: &'static str = "AWS::CustomerProfiles::Recommender";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RecommenderRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::Recommender` in the construct tree (see [`crate::Ref`]).
+    pub type RecommenderRef = crate::Ref<Recommender>;
+
+    impl RecommenderRef {
+        /// The `RecommenderArn` attribute (`Fn::GetAtt`).
+        pub fn recommender_arn(&self) -> Value<String> {
+            self.get_att("RecommenderArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `FailureReason` attribute (`Fn::GetAtt`).
+        pub fn failure_reason(&self) -> Value<String> {
+            self.get_att("FailureReason")
+        }
+
+        /// The `LatestRecommenderUpdate` attribute (`Fn::GetAtt`).
+        pub fn latest_recommender_update(&self) -> Value<String> {
+            self.get_att("LatestRecommenderUpdate")
+        }
+
+        /// The `TrainingMetrics` attribute (`Fn::GetAtt`).
+        pub fn training_metrics(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("TrainingMetrics")
         }
     }
 
@@ -3528,62 +3522,12 @@ pub mod recommender {
             v.check("Value", &self.value, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for Recommender {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Recommender", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Recommender {
-        const TYPE: &'static str = "AWS::CustomerProfiles::Recommender";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RecommenderRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::Recommender` in the construct tree (see [`crate::Ref`]).
-    pub type RecommenderRef = crate::Ref<Recommender>;
-
-    impl RecommenderRef {
-        /// The `RecommenderArn` attribute (`Fn::GetAtt`).
-        pub fn recommender_arn(&self) -> Value<String> {
-            self.get_att("RecommenderArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `FailureReason` attribute (`Fn::GetAtt`).
-        pub fn failure_reason(&self) -> Value<String> {
-            self.get_att("FailureReason")
-        }
-
-        /// The `LatestRecommenderUpdate` attribute (`Fn::GetAtt`).
-        pub fn latest_recommender_update(&self) -> Value<String> {
-            self.get_att("LatestRecommenderUpdate")
-        }
-
-        /// The `TrainingMetrics` attribute (`Fn::GetAtt`).
-        pub fn training_metrics(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("TrainingMetrics")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::RecommenderFilter`: [`RecommenderFilter`], its property types and its typed handle.
 pub mod recommender_filter {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3662,38 +3606,6 @@ pub mod recommender_filter {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     impl std::fmt::Debug for RecommenderFilter {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RecommenderFilter", self, f)
@@ -3729,6 +3641,8 @@ pub mod recommender_filter {
 
 /// `AWS::CustomerProfiles::RecommenderSchema`: [`RecommenderSchema`], its property types and its typed handle.
 pub mod recommender_schema {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3782,6 +3696,38 @@ pub mod recommender_schema {
         }
     }
 
+    impl std::fmt::Debug for RecommenderSchema {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RecommenderSchema", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RecommenderSchema {
+        const TYPE: &'static str = "AWS::CustomerProfiles::RecommenderSchema";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RecommenderSchemaRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::RecommenderSchema` in the construct tree (see [`crate::Ref`]).
+    pub type RecommenderSchemaRef = crate::Ref<RecommenderSchema>;
+
+    impl RecommenderSchemaRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     #[derive(Clone)]
     pub struct RecommenderSchemaField {
         pub content_type: Option<Value<String>>,
@@ -3817,74 +3763,12 @@ pub mod recommender_schema {
             v.check("TargetFieldName", &self.target_field_name, &RULE_1);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for RecommenderSchema {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RecommenderSchema", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RecommenderSchema {
-        const TYPE: &'static str = "AWS::CustomerProfiles::RecommenderSchema";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RecommenderSchemaRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::RecommenderSchema` in the construct tree (see [`crate::Ref`]).
-    pub type RecommenderSchemaRef = crate::Ref<RecommenderSchema>;
-
-    impl RecommenderSchemaRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::CustomerProfiles::SegmentDefinition`: [`SegmentDefinition`], its property types and its typed handle.
 pub mod segment_definition {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3959,6 +3843,38 @@ pub mod segment_definition {
             v.check("SegmentSqlQuery", &self.segment_sql_query, &RULE_73);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SegmentDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SegmentDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SegmentDefinition {
+        const TYPE: &'static str = "AWS::CustomerProfiles::SegmentDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SegmentDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::CustomerProfiles::SegmentDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type SegmentDefinitionRef = crate::Ref<SegmentDefinition>;
+
+    impl SegmentDefinitionRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `SegmentDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn segment_definition_arn(&self) -> Value<String> {
+            self.get_att("SegmentDefinitionArn")
+        }
+
+        /// The `SegmentType` attribute (`Fn::GetAtt`).
+        pub fn segment_type(&self) -> Value<String> {
+            self.get_att("SegmentType")
         }
     }
 
@@ -4577,73 +4493,6 @@ pub mod segment_definition {
             v.check("Name", &self.name, &RULE_82);
             v.check("Order", &self.order, &RULE_83);
             v.check("Type", &self.r#type, &RULE_84);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for SegmentDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SegmentDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SegmentDefinition {
-        const TYPE: &'static str = "AWS::CustomerProfiles::SegmentDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SegmentDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::CustomerProfiles::SegmentDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type SegmentDefinitionRef = crate::Ref<SegmentDefinition>;
-
-    impl SegmentDefinitionRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `SegmentDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn segment_definition_arn(&self) -> Value<String> {
-            self.get_att("SegmentDefinitionArn")
-        }
-
-        /// The `SegmentType` attribute (`Fn::GetAtt`).
-        pub fn segment_type(&self) -> Value<String> {
-            self.get_att("SegmentType")
         }
     }
 }

@@ -282,8 +282,50 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_22);
+            v.check("Value", &self.value, &RULE_23);
+        }
+    }
+}
+
 /// `AWS::DataBrew::Dataset`: [`Dataset`], its property types and its typed handle.
 pub mod dataset {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -345,6 +387,21 @@ pub mod dataset {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::DataBrew::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::DataBrew::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
 
     /// Format options for dataset
     #[derive(Clone, Default)]
@@ -916,58 +973,12 @@ pub mod dataset {
             v.check("TimezoneOffset", &self.timezone_offset, &RULE_21);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::DataBrew::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::DataBrew::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
 }
 
 /// `AWS::DataBrew::Job`: [`Job`], its property types and its typed handle.
 pub mod job {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1100,6 +1111,21 @@ pub mod job {
             v.nested("ValidationConfigurations", &self.validation_configurations);
         }
     }
+
+    impl std::fmt::Debug for Job {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Job", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Job {
+        const TYPE: &'static str = "AWS::DataBrew::Job";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = JobRef;
+    }
+
+    /// Typed handle of an `AWS::DataBrew::Job` in the construct tree (see [`crate::Ref`]).
+    pub type JobRef = crate::Ref<Job>;
 
     #[derive(Clone)]
     pub struct DataCatalogOutput {
@@ -1753,39 +1779,6 @@ pub mod job {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
     /// Configuration to attach Rulesets to the job
     #[derive(Clone)]
     pub struct ValidationConfiguration {
@@ -1819,25 +1812,12 @@ pub mod job {
             v.check("ValidationMode", &self.validation_mode, &RULE_37);
         }
     }
-
-    impl std::fmt::Debug for Job {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Job", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Job {
-        const TYPE: &'static str = "AWS::DataBrew::Job";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = JobRef;
-    }
-
-    /// Typed handle of an `AWS::DataBrew::Job` in the construct tree (see [`crate::Ref`]).
-    pub type JobRef = crate::Ref<Job>;
 }
 
 /// `AWS::DataBrew::Project`: [`Project`], its property types and its typed handle.
 pub mod project {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1900,6 +1880,21 @@ pub mod project {
         }
     }
 
+    impl std::fmt::Debug for Project {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Project", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Project {
+        const TYPE: &'static str = "AWS::DataBrew::Project";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProjectRef;
+    }
+
+    /// Typed handle of an `AWS::DataBrew::Project` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectRef = crate::Ref<Project>;
+
     #[derive(Clone)]
     pub struct Sample {
         /// Sample size
@@ -1933,58 +1928,12 @@ pub mod project {
             v.check("Type", &self.r#type, &RULE_39);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
-    impl std::fmt::Debug for Project {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Project", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Project {
-        const TYPE: &'static str = "AWS::DataBrew::Project";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProjectRef;
-    }
-
-    /// Typed handle of an `AWS::DataBrew::Project` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectRef = crate::Ref<Project>;
 }
 
 /// `AWS::DataBrew::Recipe`: [`Recipe`], its property types and its typed handle.
 pub mod recipe {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2033,6 +1982,21 @@ pub mod recipe {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for Recipe {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Recipe", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Recipe {
+        const TYPE: &'static str = "AWS::DataBrew::Recipe";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RecipeRef;
+    }
+
+    /// Typed handle of an `AWS::DataBrew::Recipe` in the construct tree (see [`crate::Ref`]).
+    pub type RecipeRef = crate::Ref<Recipe>;
 
     #[derive(Clone)]
     pub struct RecipeStep {
@@ -2141,54 +2105,6 @@ pub mod recipe {
             v.check("Value", &self.value, &RULE_16);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
-    impl std::fmt::Debug for Recipe {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Recipe", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Recipe {
-        const TYPE: &'static str = "AWS::DataBrew::Recipe";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RecipeRef;
-    }
-
-    /// Typed handle of an `AWS::DataBrew::Recipe` in the construct tree (see [`crate::Ref`]).
-    pub type RecipeRef = crate::Ref<Recipe>;
 }
 
 /// `AWS::DataBrew::Ruleset`: [`Ruleset`], its property types and its typed handle.
@@ -2249,6 +2165,21 @@ pub mod ruleset {
             v.check("TargetArn", &self.target_arn, &RULE_11);
         }
     }
+
+    impl std::fmt::Debug for Ruleset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Ruleset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Ruleset {
+        const TYPE: &'static str = "AWS::DataBrew::Ruleset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RulesetRef;
+    }
+
+    /// Typed handle of an `AWS::DataBrew::Ruleset` in the construct tree (see [`crate::Ref`]).
+    pub type RulesetRef = crate::Ref<Ruleset>;
 
     /// Data quality rule for a target resource (dataset)
     #[derive(Clone)]
@@ -2441,25 +2372,12 @@ pub mod ruleset {
             v.check("Value", &self.value, &RULE_23);
         }
     }
-
-    impl std::fmt::Debug for Ruleset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Ruleset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Ruleset {
-        const TYPE: &'static str = "AWS::DataBrew::Ruleset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RulesetRef;
-    }
-
-    /// Typed handle of an `AWS::DataBrew::Ruleset` in the construct tree (see [`crate::Ref`]).
-    pub type RulesetRef = crate::Ref<Ruleset>;
 }
 
 /// `AWS::DataBrew::Schedule`: [`Schedule`], its property types and its typed handle.
 pub mod schedule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2506,39 +2424,6 @@ pub mod schedule {
             v.check_items("JobNames", &self.job_names, &RULE_44, &RULE_1);
             v.check("Name", &self.name, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_23);
         }
     }
 

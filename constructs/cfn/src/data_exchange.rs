@@ -80,31 +80,6 @@ pub mod data_set {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DataSet {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DataSet", self, f)
@@ -144,6 +119,31 @@ pub mod data_set {
         /// The `Origin` attribute (`Fn::GetAtt`).
         pub fn origin(&self) -> Value<String> {
             self.get_att("Origin")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -189,6 +189,43 @@ pub mod event_action {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Action", &self.action);
             v.nested("Event", &self.event);
+        }
+    }
+
+    impl std::fmt::Debug for EventAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventAction {
+        const TYPE: &'static str = "AWS::DataExchange::EventAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventActionRef;
+    }
+
+    /// Typed handle of an `AWS::DataExchange::EventAction` in the construct tree (see [`crate::Ref`]).
+    pub type EventActionRef = crate::Ref<EventAction>;
+
+    impl EventActionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `EventActionId` attribute (`Fn::GetAtt`).
+        pub fn event_action_id(&self) -> Value<String> {
+            self.get_att("EventActionId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -397,43 +434,6 @@ pub mod event_action {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for EventAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventAction {
-        const TYPE: &'static str = "AWS::DataExchange::EventAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventActionRef;
-    }
-
-    /// Typed handle of an `AWS::DataExchange::EventAction` in the construct tree (see [`crate::Ref`]).
-    pub type EventActionRef = crate::Ref<EventAction>;
-
-    impl EventActionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `EventActionId` attribute (`Fn::GetAtt`).
-        pub fn event_action_id(&self) -> Value<String> {
-            self.get_att("EventActionId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

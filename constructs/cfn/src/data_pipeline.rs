@@ -92,6 +92,28 @@ pub mod pipeline {
         }
     }
 
+    impl std::fmt::Debug for Pipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipeline {
+        const TYPE: &'static str = "AWS::DataPipeline::Pipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("PipelineTags");
+        type Ref = PipelineRef;
+    }
+
+    /// Typed handle of an `AWS::DataPipeline::Pipeline` in the construct tree (see [`crate::Ref`]).
+    pub type PipelineRef = crate::Ref<Pipeline>;
+
+    impl PipelineRef {
+        /// The `PipelineId` attribute (`Fn::GetAtt`).
+        pub fn pipeline_id(&self) -> Value<String> {
+            self.get_att("PipelineId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ParameterObject {
         /// The attributes of the parameter object.
@@ -303,28 +325,6 @@ pub mod pipeline {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Pipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipeline {
-        const TYPE: &'static str = "AWS::DataPipeline::Pipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("PipelineTags");
-        type Ref = PipelineRef;
-    }
-
-    /// Typed handle of an `AWS::DataPipeline::Pipeline` in the construct tree (see [`crate::Ref`]).
-    pub type PipelineRef = crate::Ref<Pipeline>;
-
-    impl PipelineRef {
-        /// The `PipelineId` attribute (`Fn::GetAtt`).
-        pub fn pipeline_id(&self) -> Value<String> {
-            self.get_att("PipelineId")
         }
     }
 }

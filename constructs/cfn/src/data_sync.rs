@@ -595,8 +595,154 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key for an AWS resource tag.
+        pub key: Value<String>,
+        /// The value for an AWS resource tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_7);
+            v.check("Value", &self.value, &RULE_8);
+        }
+    }
+
+    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
+    #[derive(Clone, Default)]
+    pub struct CmkSecretConfig {
+        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub kms_key_arn: Option<Value<String>>,
+        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub secret_arn: Option<Value<String>>,
+    }
+
+    impl CmkSecretConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CmkSecretConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("KmsKeyArn", &self.kms_key_arn);
+            o.opt("SecretArn", &self.secret_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for CmkSecretConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
+            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        }
+    }
+
+    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
+    #[derive(Clone)]
+    pub struct CustomSecretConfig {
+        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
+        pub secret_access_role_arn: Value<String>,
+        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
+        pub secret_arn: Value<String>,
+    }
+
+    impl CustomSecretConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            secret_access_role_arn: impl Into<Value<String>>,
+            secret_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                secret_access_role_arn: secret_access_role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CustomSecretConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
+            o.req("SecretArn", &self.secret_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for CustomSecretConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "SecretAccessRoleArn",
+                &self.secret_access_role_arn,
+                &RULE_19,
+            );
+            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        }
+    }
+
+    /// The NFS mount options that DataSync can use to mount your NFS share.
+    #[derive(Clone, Default)]
+    pub struct MountOptions {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        pub version: Option<Value<String>>,
+    }
+
+    impl MountOptions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MountOptions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Version", &self.version);
+            o.build()
+        }
+    }
+
+    impl Validate for MountOptions {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Version", &self.version, &RULE_35);
+        }
+    }
+}
+
 /// `AWS::DataSync::Agent`: [`Agent`], its property types and its typed handle.
 pub mod agent {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -654,41 +800,6 @@ pub mod agent {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for Agent {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Agent", self, f)
@@ -719,6 +830,8 @@ pub mod agent {
 
 /// `AWS::DataSync::LocationAzureBlob`: [`LocationAzureBlob`], its property types and its typed handle.
 pub mod location_azure_blob {
+    pub use super::shared_::{CmkSecretConfig, CustomSecretConfig, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -816,6 +929,43 @@ pub mod location_azure_blob {
         }
     }
 
+    impl std::fmt::Debug for LocationAzureBlob {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationAzureBlob", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationAzureBlob {
+        const TYPE: &'static str = "AWS::DataSync::LocationAzureBlob";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationAzureBlobRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationAzureBlob` in the construct tree (see [`crate::Ref`]).
+    pub type LocationAzureBlobRef = crate::Ref<LocationAzureBlob>;
+
+    impl LocationAzureBlobRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+
+        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
+        pub fn managed_secret_config(&self) -> Value<String> {
+            self.get_att("ManagedSecretConfig")
+        }
+
+        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
+            self.get_att("CmkSecretConfig.SecretArn")
+        }
+    }
+
     /// Specifies the shared access signature (SAS) that DataSync uses to access your Azure Blob Storage container.
     #[derive(Clone)]
     pub struct AzureBlobSasConfiguration {
@@ -843,80 +993,6 @@ pub mod location_azure_blob {
     impl Validate for AzureBlobSasConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AzureBlobSasToken", &self.azure_blob_sas_token, &RULE_16);
-        }
-    }
-
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub kms_key_arn: Option<Value<String>>,
-        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CmkSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CmkSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
-        }
-    }
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    #[derive(Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-        pub secret_access_role_arn: Value<String>,
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            secret_access_role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                secret_access_role_arn: secret_access_role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "SecretAccessRoleArn",
-                &self.secret_access_role_arn,
-                &RULE_19,
-            );
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
         }
     }
 
@@ -988,82 +1064,12 @@ pub mod location_azure_blob {
             v.check("TenantId", &self.tenant_id, &RULE_20);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationAzureBlob {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationAzureBlob", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationAzureBlob {
-        const TYPE: &'static str = "AWS::DataSync::LocationAzureBlob";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationAzureBlobRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationAzureBlob` in the construct tree (see [`crate::Ref`]).
-    pub type LocationAzureBlobRef = crate::Ref<LocationAzureBlob>;
-
-    impl LocationAzureBlobRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-
-        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
-        pub fn managed_secret_config(&self) -> Value<String> {
-            self.get_att("ManagedSecretConfig")
-        }
-
-        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
-            self.get_att("CmkSecretConfig.SecretArn")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationEFS`: [`LocationEfs`], its property types and its typed handle.
 pub mod location_efs {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1131,6 +1137,33 @@ pub mod location_efs {
         }
     }
 
+    impl std::fmt::Debug for LocationEfs {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationEfs", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationEfs {
+        const TYPE: &'static str = "AWS::DataSync::LocationEFS";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationEfsRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationEFS` in the construct tree (see [`crate::Ref`]).
+    pub type LocationEfsRef = crate::Ref<LocationEfs>;
+
+    impl LocationEfsRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+    }
+
     /// The subnet and security group that DataSync uses to access target EFS file system.
     #[derive(Clone)]
     pub struct Ec2Config {
@@ -1173,72 +1206,12 @@ pub mod location_efs {
             v.check("SubnetArn", &self.subnet_arn, &RULE_4);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationEfs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationEfs", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationEfs {
-        const TYPE: &'static str = "AWS::DataSync::LocationEFS";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationEfsRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationEFS` in the construct tree (see [`crate::Ref`]).
-    pub type LocationEfsRef = crate::Ref<LocationEfs>;
-
-    impl LocationEfsRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationFSxLustre`: [`LocationFSxLustre`], its property types and its typed handle.
 pub mod location_f_sx_lustre {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1293,41 +1266,6 @@ pub mod location_f_sx_lustre {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for LocationFSxLustre {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocationFSxLustre", self, f)
@@ -1358,6 +1296,8 @@ pub mod location_f_sx_lustre {
 
 /// `AWS::DataSync::LocationFSxONTAP`: [`LocationFSxOntap`], its property types and its typed handle.
 pub mod location_f_sx_ontap {
+    pub use super::shared_::{CmkSecretConfig, CustomSecretConfig, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1423,6 +1363,48 @@ pub mod location_f_sx_ontap {
             v.check("Subdirectory", &self.subdirectory, &RULE_25);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for LocationFSxOntap {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationFSxOntap", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationFSxOntap {
+        const TYPE: &'static str = "AWS::DataSync::LocationFSxONTAP";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationFSxOntapRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationFSxONTAP` in the construct tree (see [`crate::Ref`]).
+    pub type LocationFSxOntapRef = crate::Ref<LocationFSxOntap>;
+
+    impl LocationFSxOntapRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+
+        /// The `FsxFilesystemArn` attribute (`Fn::GetAtt`).
+        pub fn fsx_filesystem_arn(&self) -> Value<String> {
+            self.get_att("FsxFilesystemArn")
+        }
+
+        /// The `Protocol.SMB.ManagedSecretConfig` attribute (`Fn::GetAtt`).
+        pub fn protocol_smb_managed_secret_config(&self) -> Value<String> {
+            self.get_att("Protocol.SMB.ManagedSecretConfig")
+        }
+
+        /// The `Protocol.SMB.CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn protocol_smb_cmk_secret_config_secret_arn(&self) -> Value<String> {
+            self.get_att("Protocol.SMB.CmkSecretConfig.SecretArn")
         }
     }
 
@@ -1572,80 +1554,6 @@ pub mod location_f_sx_ontap {
         }
     }
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub kms_key_arn: Option<Value<String>>,
-        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CmkSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CmkSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
-        }
-    }
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    #[derive(Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-        pub secret_access_role_arn: Value<String>,
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            secret_access_role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                secret_access_role_arn: secret_access_role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "SecretAccessRoleArn",
-                &self.secret_access_role_arn,
-                &RULE_19,
-            );
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
-        }
-    }
-
     /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location. DataSync uses the default AWS-managed KMS key to encrypt this secret in AWS Secrets Manager.
     #[derive(Clone)]
     pub struct ManagedSecretConfig {
@@ -1703,87 +1611,12 @@ pub mod location_f_sx_ontap {
             v.check("Version", &self.version, &RULE_34);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationFSxOntap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationFSxOntap", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationFSxOntap {
-        const TYPE: &'static str = "AWS::DataSync::LocationFSxONTAP";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationFSxOntapRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationFSxONTAP` in the construct tree (see [`crate::Ref`]).
-    pub type LocationFSxOntapRef = crate::Ref<LocationFSxOntap>;
-
-    impl LocationFSxOntapRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-
-        /// The `FsxFilesystemArn` attribute (`Fn::GetAtt`).
-        pub fn fsx_filesystem_arn(&self) -> Value<String> {
-            self.get_att("FsxFilesystemArn")
-        }
-
-        /// The `Protocol.SMB.ManagedSecretConfig` attribute (`Fn::GetAtt`).
-        pub fn protocol_smb_managed_secret_config(&self) -> Value<String> {
-            self.get_att("Protocol.SMB.ManagedSecretConfig")
-        }
-
-        /// The `Protocol.SMB.CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn protocol_smb_cmk_secret_config_secret_arn(&self) -> Value<String> {
-            self.get_att("Protocol.SMB.CmkSecretConfig.SecretArn")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationFSxOpenZFS`: [`LocationFSxOpenZfs`], its property types and its typed handle.
 pub mod location_f_sx_open_zfs {
+    pub use super::shared_::{MountOptions, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1845,6 +1678,33 @@ pub mod location_f_sx_open_zfs {
         }
     }
 
+    impl std::fmt::Debug for LocationFSxOpenZfs {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationFSxOpenZfs", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationFSxOpenZfs {
+        const TYPE: &'static str = "AWS::DataSync::LocationFSxOpenZFS";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationFSxOpenZfsRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationFSxOpenZFS` in the construct tree (see [`crate::Ref`]).
+    pub type LocationFSxOpenZfsRef = crate::Ref<LocationFSxOpenZfs>;
+
+    impl LocationFSxOpenZfsRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+    }
+
     /// Configuration settings for an NFS or SMB protocol, currently only support NFS
     #[derive(Clone, Default)]
     pub struct Protocol {
@@ -1900,100 +1760,12 @@ pub mod location_f_sx_open_zfs {
             v.nested("MountOptions", &self.mount_options);
         }
     }
-
-    /// The NFS mount options that DataSync can use to mount your NFS share.
-    #[derive(Clone, Default)]
-    pub struct MountOptions {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        pub version: Option<Value<String>>,
-    }
-
-    impl MountOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MountOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Version", &self.version);
-            o.build()
-        }
-    }
-
-    impl Validate for MountOptions {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Version", &self.version, &RULE_35);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationFSxOpenZfs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationFSxOpenZfs", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationFSxOpenZfs {
-        const TYPE: &'static str = "AWS::DataSync::LocationFSxOpenZFS";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationFSxOpenZfsRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationFSxOpenZFS` in the construct tree (see [`crate::Ref`]).
-    pub type LocationFSxOpenZfsRef = crate::Ref<LocationFSxOpenZfs>;
-
-    impl LocationFSxOpenZfsRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationFSxWindows`: [`LocationFSxWindows`], its property types and its typed handle.
 pub mod location_f_sx_windows {
+    pub use super::shared_::{CmkSecretConfig, CustomSecretConfig, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2074,115 +1846,6 @@ pub mod location_f_sx_windows {
         }
     }
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub kms_key_arn: Option<Value<String>>,
-        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CmkSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CmkSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
-        }
-    }
-
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    #[derive(Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-        pub secret_access_role_arn: Value<String>,
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            secret_access_role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                secret_access_role_arn: secret_access_role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "SecretAccessRoleArn",
-                &self.secret_access_role_arn,
-                &RULE_19,
-            );
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for LocationFSxWindows {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocationFSxWindows", self, f)
@@ -2223,6 +1886,8 @@ pub mod location_f_sx_windows {
 
 /// `AWS::DataSync::LocationHDFS`: [`LocationHdfs`], its property types and its typed handle.
 pub mod location_hdfs {
+    pub use super::shared_::{CmkSecretConfig, CustomSecretConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2334,77 +1999,40 @@ pub mod location_hdfs {
         }
     }
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub kms_key_arn: Option<Value<String>>,
-        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for LocationHdfs {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationHdfs", self, f)
         }
     }
 
-    impl ToRaw for CmkSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
+    impl strata_core::Resource for LocationHdfs {
+        const TYPE: &'static str = "AWS::DataSync::LocationHDFS";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationHdfsRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationHDFS` in the construct tree (see [`crate::Ref`]).
+    pub type LocationHdfsRef = crate::Ref<LocationHdfs>;
+
+    impl LocationHdfsRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
         }
-    }
 
-    impl Validate for CmkSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
         }
-    }
 
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    #[derive(Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-        pub secret_access_role_arn: Value<String>,
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            secret_access_role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                secret_access_role_arn: secret_access_role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
+        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
+        pub fn managed_secret_config(&self) -> Value<String> {
+            self.get_att("ManagedSecretConfig")
         }
-    }
 
-    impl ToRaw for CustomSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "SecretAccessRoleArn",
-                &self.secret_access_role_arn,
-                &RULE_19,
-            );
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
+            self.get_att("CmkSecretConfig.SecretArn")
         }
     }
 
@@ -2513,47 +2141,12 @@ pub mod location_hdfs {
             v.check("Value", &self.value, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for LocationHdfs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationHdfs", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationHdfs {
-        const TYPE: &'static str = "AWS::DataSync::LocationHDFS";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationHdfsRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationHDFS` in the construct tree (see [`crate::Ref`]).
-    pub type LocationHdfsRef = crate::Ref<LocationHdfs>;
-
-    impl LocationHdfsRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-
-        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
-        pub fn managed_secret_config(&self) -> Value<String> {
-            self.get_att("ManagedSecretConfig")
-        }
-
-        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
-            self.get_att("CmkSecretConfig.SecretArn")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationNFS`: [`LocationNfs`], its property types and its typed handle.
 pub mod location_nfs {
+    pub use super::shared_::{MountOptions, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2606,31 +2199,30 @@ pub mod location_nfs {
         }
     }
 
-    /// The NFS mount options that DataSync can use to mount your NFS share.
-    #[derive(Clone, Default)]
-    pub struct MountOptions {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        pub version: Option<Value<String>>,
-    }
-
-    impl MountOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for LocationNfs {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationNfs", self, f)
         }
     }
 
-    impl ToRaw for MountOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Version", &self.version);
-            o.build()
-        }
+    impl strata_core::Resource for LocationNfs {
+        const TYPE: &'static str = "AWS::DataSync::LocationNFS";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationNfsRef;
     }
 
-    impl Validate for MountOptions {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Version", &self.version, &RULE_35);
+    /// Typed handle of an `AWS::DataSync::LocationNFS` in the construct tree (see [`crate::Ref`]).
+    pub type LocationNfsRef = crate::Ref<LocationNfs>;
+
+    impl LocationNfsRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
         }
     }
 
@@ -2668,72 +2260,12 @@ pub mod location_nfs {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationNfs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationNfs", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationNfs {
-        const TYPE: &'static str = "AWS::DataSync::LocationNFS";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationNfsRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationNFS` in the construct tree (see [`crate::Ref`]).
-    pub type LocationNfsRef = crate::Ref<LocationNfs>;
-
-    impl LocationNfsRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationObjectStorage`: [`LocationObjectStorage`], its property types and its typed handle.
 pub mod location_object_storage {
+    pub use super::shared_::{CmkSecretConfig, CustomSecretConfig, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2811,77 +2343,40 @@ pub mod location_object_storage {
         }
     }
 
-    /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-    #[derive(Clone, Default)]
-    pub struct CmkSecretConfig {
-        /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub kms_key_arn: Option<Value<String>>,
-        /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl CmkSecretConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for LocationObjectStorage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationObjectStorage", self, f)
         }
     }
 
-    impl ToRaw for CmkSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
+    impl strata_core::Resource for LocationObjectStorage {
+        const TYPE: &'static str = "AWS::DataSync::LocationObjectStorage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationObjectStorageRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationObjectStorage` in the construct tree (see [`crate::Ref`]).
+    pub type LocationObjectStorageRef = crate::Ref<LocationObjectStorage>;
+
+    impl LocationObjectStorageRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
         }
-    }
 
-    impl Validate for CmkSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
         }
-    }
 
-    /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    #[derive(Clone)]
-    pub struct CustomSecretConfig {
-        /// Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-        pub secret_access_role_arn: Value<String>,
-        /// Specifies the ARN for a customer created AWS Secrets Manager secret.
-        pub secret_arn: Value<String>,
-    }
-
-    impl CustomSecretConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            secret_access_role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                secret_access_role_arn: secret_access_role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
+        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
+        pub fn managed_secret_config(&self) -> Value<String> {
+            self.get_att("ManagedSecretConfig")
         }
-    }
 
-    impl ToRaw for CustomSecretConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("SecretAccessRoleArn", &self.secret_access_role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomSecretConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "SecretAccessRoleArn",
-                &self.secret_access_role_arn,
-                &RULE_19,
-            );
-            v.check("SecretArn", &self.secret_arn, &RULE_18);
+        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
+            self.get_att("CmkSecretConfig.SecretArn")
         }
     }
 
@@ -2996,82 +2491,12 @@ pub mod location_object_storage {
             v.check("ProjectNumber", &self.project_number, &RULE_58);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationObjectStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationObjectStorage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationObjectStorage {
-        const TYPE: &'static str = "AWS::DataSync::LocationObjectStorage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationObjectStorageRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationObjectStorage` in the construct tree (see [`crate::Ref`]).
-    pub type LocationObjectStorageRef = crate::Ref<LocationObjectStorage>;
-
-    impl LocationObjectStorageRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-
-        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
-        pub fn managed_secret_config(&self) -> Value<String> {
-            self.get_att("ManagedSecretConfig")
-        }
-
-        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
-            self.get_att("CmkSecretConfig.SecretArn")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationS3`: [`LocationS3`], its property types and its typed handle.
 pub mod location_s3 {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3125,6 +2550,33 @@ pub mod location_s3 {
         }
     }
 
+    impl std::fmt::Debug for LocationS3 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationS3", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationS3 {
+        const TYPE: &'static str = "AWS::DataSync::LocationS3";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationS3Ref;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationS3` in the construct tree (see [`crate::Ref`]).
+    pub type LocationS3Ref = crate::Ref<LocationS3>;
+
+    impl LocationS3Ref {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+    }
+
     /// The Amazon Resource Name (ARN) of the AWS IAM role that is used to access an Amazon S3 bucket.
     #[derive(Clone)]
     pub struct S3Config {
@@ -3158,72 +2610,12 @@ pub mod location_s3 {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationS3 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationS3", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationS3 {
-        const TYPE: &'static str = "AWS::DataSync::LocationS3";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationS3Ref;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationS3` in the construct tree (see [`crate::Ref`]).
-    pub type LocationS3Ref = crate::Ref<LocationS3>;
-
-    impl LocationS3Ref {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-    }
 }
 
 /// `AWS::DataSync::LocationSMB`: [`LocationSmb`], its property types and its typed handle.
 pub mod location_smb {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3330,6 +2722,43 @@ pub mod location_smb {
         }
     }
 
+    impl std::fmt::Debug for LocationSmb {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LocationSmb", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LocationSmb {
+        const TYPE: &'static str = "AWS::DataSync::LocationSMB";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LocationSmbRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::LocationSMB` in the construct tree (see [`crate::Ref`]).
+    pub type LocationSmbRef = crate::Ref<LocationSmb>;
+
+    impl LocationSmbRef {
+        /// The `LocationArn` attribute (`Fn::GetAtt`).
+        pub fn location_arn(&self) -> Value<String> {
+            self.get_att("LocationArn")
+        }
+
+        /// The `LocationUri` attribute (`Fn::GetAtt`).
+        pub fn location_uri(&self) -> Value<String> {
+            self.get_att("LocationUri")
+        }
+
+        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
+        pub fn managed_secret_config(&self) -> Value<String> {
+            self.get_att("ManagedSecretConfig")
+        }
+
+        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
+            self.get_att("CmkSecretConfig.SecretArn")
+        }
+    }
+
     /// Specifies configuration information for a DataSync-managed secret, such as a password or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
     #[derive(Clone, Default)]
     pub struct CmkSecretConfig {
@@ -3431,82 +2860,12 @@ pub mod location_smb {
             v.check("Version", &self.version, &RULE_65);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for LocationSmb {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LocationSmb", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LocationSmb {
-        const TYPE: &'static str = "AWS::DataSync::LocationSMB";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LocationSmbRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::LocationSMB` in the construct tree (see [`crate::Ref`]).
-    pub type LocationSmbRef = crate::Ref<LocationSmb>;
-
-    impl LocationSmbRef {
-        /// The `LocationArn` attribute (`Fn::GetAtt`).
-        pub fn location_arn(&self) -> Value<String> {
-            self.get_att("LocationArn")
-        }
-
-        /// The `LocationUri` attribute (`Fn::GetAtt`).
-        pub fn location_uri(&self) -> Value<String> {
-            self.get_att("LocationUri")
-        }
-
-        /// The `ManagedSecretConfig` attribute (`Fn::GetAtt`).
-        pub fn managed_secret_config(&self) -> Value<String> {
-            self.get_att("ManagedSecretConfig")
-        }
-
-        /// The `CmkSecretConfig.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn cmk_secret_config_secret_arn(&self) -> Value<String> {
-            self.get_att("CmkSecretConfig.SecretArn")
-        }
-    }
 }
 
 /// `AWS::DataSync::Task`: [`Task`], its property types and its typed handle.
 pub mod task {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3600,6 +2959,43 @@ pub mod task {
             v.nested("Tags", &self.tags);
             v.check("TaskMode", &self.task_mode, &RULE_69);
             v.nested("TaskReportConfig", &self.task_report_config);
+        }
+    }
+
+    impl std::fmt::Debug for Task {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Task", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Task {
+        const TYPE: &'static str = "AWS::DataSync::Task";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskRef;
+    }
+
+    /// Typed handle of an `AWS::DataSync::Task` in the construct tree (see [`crate::Ref`]).
+    pub type TaskRef = crate::Ref<Task>;
+
+    impl TaskRef {
+        /// The `TaskArn` attribute (`Fn::GetAtt`).
+        pub fn task_arn(&self) -> Value<String> {
+            self.get_att("TaskArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `SourceNetworkInterfaceArns` attribute (`Fn::GetAtt`).
+        pub fn source_network_interface_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("SourceNetworkInterfaceArns")
+        }
+
+        /// The `DestinationNetworkInterfaceArns` attribute (`Fn::GetAtt`).
+        pub fn destination_network_interface_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DestinationNetworkInterfaceArns")
         }
     }
 
@@ -3881,41 +3277,6 @@ pub mod task {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for an AWS resource tag.
-        pub key: Value<String>,
-        /// The value for an AWS resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     /// Specifies how you want to configure a task report, which provides detailed information about for your Datasync transfer.
     #[derive(Clone)]
     pub struct TaskReportConfig {
@@ -4185,43 +3546,6 @@ pub mod task {
     impl Validate for Verified {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ReportLevel", &self.report_level, &RULE_91);
-        }
-    }
-
-    impl std::fmt::Debug for Task {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Task", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Task {
-        const TYPE: &'static str = "AWS::DataSync::Task";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskRef;
-    }
-
-    /// Typed handle of an `AWS::DataSync::Task` in the construct tree (see [`crate::Ref`]).
-    pub type TaskRef = crate::Ref<Task>;
-
-    impl TaskRef {
-        /// The `TaskArn` attribute (`Fn::GetAtt`).
-        pub fn task_arn(&self) -> Value<String> {
-            self.get_att("TaskArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `SourceNetworkInterfaceArns` attribute (`Fn::GetAtt`).
-        pub fn source_network_interface_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("SourceNetworkInterfaceArns")
-        }
-
-        /// The `DestinationNetworkInterfaceArns` attribute (`Fn::GetAtt`).
-        pub fn destination_network_interface_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DestinationNetworkInterfaceArns")
         }
     }
 }

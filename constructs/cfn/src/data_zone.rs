@@ -854,6 +854,58 @@ pub mod connection {
         }
     }
 
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::DataZone::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `ConnectionId` attribute (`Fn::GetAtt`).
+        pub fn connection_id(&self) -> Value<String> {
+            self.get_att("ConnectionId")
+        }
+
+        /// The `DomainId` attribute (`Fn::GetAtt`).
+        pub fn domain_id(&self) -> Value<String> {
+            self.get_att("DomainId")
+        }
+
+        /// The `DomainUnitId` attribute (`Fn::GetAtt`).
+        pub fn domain_unit_id(&self) -> Value<String> {
+            self.get_att("DomainUnitId")
+        }
+
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+
+        /// The `EnvironmentUserRole` attribute (`Fn::GetAtt`).
+        pub fn environment_user_role(&self) -> Value<String> {
+            self.get_att("EnvironmentUserRole")
+        }
+
+        /// The `ProjectId` attribute (`Fn::GetAtt`).
+        pub fn project_id(&self) -> Value<String> {
+            self.get_att("ProjectId")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+    }
+
     /// AWS Location of project
     #[derive(Clone, Default)]
     pub struct AwsLocation {
@@ -1918,58 +1970,6 @@ pub mod connection {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::DataZone::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `ConnectionId` attribute (`Fn::GetAtt`).
-        pub fn connection_id(&self) -> Value<String> {
-            self.get_att("ConnectionId")
-        }
-
-        /// The `DomainId` attribute (`Fn::GetAtt`).
-        pub fn domain_id(&self) -> Value<String> {
-            self.get_att("DomainId")
-        }
-
-        /// The `DomainUnitId` attribute (`Fn::GetAtt`).
-        pub fn domain_unit_id(&self) -> Value<String> {
-            self.get_att("DomainUnitId")
-        }
-
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
-        }
-
-        /// The `EnvironmentUserRole` attribute (`Fn::GetAtt`).
-        pub fn environment_user_role(&self) -> Value<String> {
-            self.get_att("EnvironmentUserRole")
-        }
-
-        /// The `ProjectId` attribute (`Fn::GetAtt`).
-        pub fn project_id(&self) -> Value<String> {
-            self.get_att("ProjectId")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-    }
 }
 
 /// `AWS::DataZone::DataSource`: [`DataSource`], its property types and its typed handle.
@@ -2065,6 +2065,78 @@ pub mod data_source {
             v.check("Name", &self.name, &RULE_56);
             v.nested("Schedule", &self.schedule);
             v.check("Type", &self.r#type, &RULE_56);
+        }
+    }
+
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::DataZone::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `ConnectionId` attribute (`Fn::GetAtt`).
+        pub fn connection_id(&self) -> Value<String> {
+            self.get_att("ConnectionId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DomainId` attribute (`Fn::GetAtt`).
+        pub fn domain_id(&self) -> Value<String> {
+            self.get_att("DomainId")
+        }
+
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastRunAssetCount` attribute (`Fn::GetAtt`).
+        pub fn last_run_asset_count(&self) -> Value<f64> {
+            self.get_att("LastRunAssetCount")
+        }
+
+        /// The `LastRunAt` attribute (`Fn::GetAtt`).
+        pub fn last_run_at(&self) -> Value<String> {
+            self.get_att("LastRunAt")
+        }
+
+        /// The `LastRunStatus` attribute (`Fn::GetAtt`).
+        pub fn last_run_status(&self) -> Value<String> {
+            self.get_att("LastRunStatus")
+        }
+
+        /// The `ProjectId` attribute (`Fn::GetAtt`).
+        pub fn project_id(&self) -> Value<String> {
+            self.get_att("ProjectId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2537,78 +2609,6 @@ pub mod data_source {
             v.check("Timezone", &self.timezone, &RULE_67);
         }
     }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::DataZone::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `ConnectionId` attribute (`Fn::GetAtt`).
-        pub fn connection_id(&self) -> Value<String> {
-            self.get_att("ConnectionId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DomainId` attribute (`Fn::GetAtt`).
-        pub fn domain_id(&self) -> Value<String> {
-            self.get_att("DomainId")
-        }
-
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastRunAssetCount` attribute (`Fn::GetAtt`).
-        pub fn last_run_asset_count(&self) -> Value<f64> {
-            self.get_att("LastRunAssetCount")
-        }
-
-        /// The `LastRunAt` attribute (`Fn::GetAtt`).
-        pub fn last_run_at(&self) -> Value<String> {
-            self.get_att("LastRunAt")
-        }
-
-        /// The `LastRunStatus` attribute (`Fn::GetAtt`).
-        pub fn last_run_status(&self) -> Value<String> {
-            self.get_att("LastRunStatus")
-        }
-
-        /// The `ProjectId` attribute (`Fn::GetAtt`).
-        pub fn project_id(&self) -> Value<String> {
-            self.get_att("ProjectId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::DataZone::Domain`: [`Domain`], its property types and its typed handle.
@@ -2679,6 +2679,63 @@ pub mod domain {
         }
     }
 
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::DataZone::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `RootDomainUnitId` attribute (`Fn::GetAtt`).
+        pub fn root_domain_unit_id(&self) -> Value<String> {
+            self.get_att("RootDomainUnitId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `ManagedAccountId` attribute (`Fn::GetAtt`).
+        pub fn managed_account_id(&self) -> Value<String> {
+            self.get_att("ManagedAccountId")
+        }
+
+        /// The `PortalUrl` attribute (`Fn::GetAtt`).
+        pub fn portal_url(&self) -> Value<String> {
+            self.get_att("PortalUrl")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The single-sign on configuration of the Amazon DataZone domain.
     #[derive(Clone, Default)]
     pub struct SingleSignOn {
@@ -2744,63 +2801,6 @@ pub mod domain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_58);
             v.check("Value", &self.value, &RULE_73);
-        }
-    }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::DataZone::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `RootDomainUnitId` attribute (`Fn::GetAtt`).
-        pub fn root_domain_unit_id(&self) -> Value<String> {
-            self.get_att("RootDomainUnitId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `ManagedAccountId` attribute (`Fn::GetAtt`).
-        pub fn managed_account_id(&self) -> Value<String> {
-            self.get_att("ManagedAccountId")
-        }
-
-        /// The `PortalUrl` attribute (`Fn::GetAtt`).
-        pub fn portal_url(&self) -> Value<String> {
-            self.get_att("PortalUrl")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -3032,31 +3032,6 @@ pub mod environment {
         }
     }
 
-    /// The parameter details of an environment.
-    #[derive(Clone, Default)]
-    pub struct EnvironmentParameter {
-        /// The name of an environment parameter.
-        pub name: Option<Value<String>>,
-        /// The value of an environment parameter.
-        pub value: Option<Value<String>>,
-    }
-
-    impl EnvironmentParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EnvironmentParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Environment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Environment", self, f)
@@ -3133,6 +3108,31 @@ pub mod environment {
             self.get_att("UpdatedAt")
         }
     }
+
+    /// The parameter details of an environment.
+    #[derive(Clone, Default)]
+    pub struct EnvironmentParameter {
+        /// The name of an environment parameter.
+        pub name: Option<Value<String>>,
+        /// The value of an environment parameter.
+        pub value: Option<Value<String>>,
+    }
+
+    impl EnvironmentParameter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for EnvironmentParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Name", &self.name);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::DataZone::EnvironmentActions`: [`EnvironmentActions`], its property types and its typed handle.
@@ -3199,33 +3199,6 @@ pub mod environment_actions {
         }
     }
 
-    /// The parameters of the console link specified as part of the environment action
-    #[derive(Clone, Default)]
-    pub struct AwsConsoleLinkParameters {
-        pub uri: Option<Value<String>>,
-    }
-
-    impl AwsConsoleLinkParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AwsConsoleLinkParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Uri", &self.uri);
-            o.build()
-        }
-    }
-
-    impl Validate for AwsConsoleLinkParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Uri", &self.uri, &RULE_62);
-        }
-    }
-
     impl std::fmt::Debug for EnvironmentActions {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EnvironmentActions", self, f)
@@ -3255,6 +3228,33 @@ pub mod environment_actions {
         /// The `Id` attribute (`Fn::GetAtt`).
         pub fn id(&self) -> Value<String> {
             self.get_att("Id")
+        }
+    }
+
+    /// The parameters of the console link specified as part of the environment action
+    #[derive(Clone, Default)]
+    pub struct AwsConsoleLinkParameters {
+        pub uri: Option<Value<String>>,
+    }
+
+    impl AwsConsoleLinkParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AwsConsoleLinkParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Uri", &self.uri);
+            o.build()
+        }
+    }
+
+    impl Validate for AwsConsoleLinkParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Uri", &self.uri, &RULE_62);
         }
     }
 }
@@ -3355,6 +3355,43 @@ pub mod environment_blueprint_configuration {
             );
             v.check("ProvisioningRoleArn", &self.provisioning_role_arn, &RULE_61);
             v.nested("RegionalParameters", &self.regional_parameters);
+        }
+    }
+
+    impl std::fmt::Debug for EnvironmentBlueprintConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EnvironmentBlueprintConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EnvironmentBlueprintConfiguration {
+        const TYPE: &'static str = "AWS::DataZone::EnvironmentBlueprintConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EnvironmentBlueprintConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::EnvironmentBlueprintConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentBlueprintConfigurationRef = crate::Ref<EnvironmentBlueprintConfiguration>;
+
+    impl EnvironmentBlueprintConfigurationRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DomainId` attribute (`Fn::GetAtt`).
+        pub fn domain_id(&self) -> Value<String> {
+            self.get_att("DomainId")
+        }
+
+        /// The `EnvironmentBlueprintId` attribute (`Fn::GetAtt`).
+        pub fn environment_blueprint_id(&self) -> Value<String> {
+            self.get_att("EnvironmentBlueprintId")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -3462,43 +3499,6 @@ pub mod environment_blueprint_configuration {
             v.check("Region", &self.region, &RULE_86);
         }
     }
-
-    impl std::fmt::Debug for EnvironmentBlueprintConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EnvironmentBlueprintConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EnvironmentBlueprintConfiguration {
-        const TYPE: &'static str = "AWS::DataZone::EnvironmentBlueprintConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EnvironmentBlueprintConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::EnvironmentBlueprintConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentBlueprintConfigurationRef = crate::Ref<EnvironmentBlueprintConfiguration>;
-
-    impl EnvironmentBlueprintConfigurationRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DomainId` attribute (`Fn::GetAtt`).
-        pub fn domain_id(&self) -> Value<String> {
-            self.get_att("DomainId")
-        }
-
-        /// The `EnvironmentBlueprintId` attribute (`Fn::GetAtt`).
-        pub fn environment_blueprint_id(&self) -> Value<String> {
-            self.get_att("EnvironmentBlueprintId")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::DataZone::EnvironmentProfile`: [`EnvironmentProfile`], its property types and its typed handle.
@@ -3584,31 +3584,6 @@ pub mod environment_profile {
         }
     }
 
-    /// The parameter details of an environment profile.
-    #[derive(Clone, Default)]
-    pub struct EnvironmentParameter {
-        /// The name of an environment profile parameter.
-        pub name: Option<Value<String>>,
-        /// The value of an environment profile parameter.
-        pub value: Option<Value<String>>,
-    }
-
-    impl EnvironmentParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EnvironmentParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for EnvironmentProfile {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EnvironmentProfile", self, f)
@@ -3658,6 +3633,31 @@ pub mod environment_profile {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// The parameter details of an environment profile.
+    #[derive(Clone, Default)]
+    pub struct EnvironmentParameter {
+        /// The name of an environment profile parameter.
+        pub name: Option<Value<String>>,
+        /// The value of an environment profile parameter.
+        pub value: Option<Value<String>>,
+    }
+
+    impl EnvironmentParameter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for EnvironmentParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Name", &self.name);
+            o.opt("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -3731,33 +3731,6 @@ pub mod form_type {
         }
     }
 
-    /// Indicates the smithy model of the API.
-    #[derive(Clone, Default)]
-    pub struct Model {
-        pub smithy: Option<Value<String>>,
-    }
-
-    impl Model {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Model {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Smithy", &self.smithy);
-            o.build()
-        }
-    }
-
-    impl Validate for Model {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Smithy", &self.smithy, &RULE_87);
-        }
-    }
-
     impl std::fmt::Debug for FormType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("FormType", self, f)
@@ -3802,6 +3775,33 @@ pub mod form_type {
         /// The `CreatedBy` attribute (`Fn::GetAtt`).
         pub fn created_by(&self) -> Value<String> {
             self.get_att("CreatedBy")
+        }
+    }
+
+    /// Indicates the smithy model of the API.
+    #[derive(Clone, Default)]
+    pub struct Model {
+        pub smithy: Option<Value<String>>,
+    }
+
+    impl Model {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Model {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Smithy", &self.smithy);
+            o.build()
+        }
+    }
+
+    impl Validate for Model {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Smithy", &self.smithy, &RULE_87);
         }
     }
 }
@@ -3949,6 +3949,33 @@ pub mod owner {
         }
     }
 
+    impl std::fmt::Debug for Owner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Owner", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Owner {
+        const TYPE: &'static str = "AWS::DataZone::Owner";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OwnerRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::Owner` in the construct tree (see [`crate::Ref`]).
+    pub type OwnerRef = crate::Ref<Owner>;
+
+    impl OwnerRef {
+        /// The `OwnerIdentifier` attribute (`Fn::GetAtt`).
+        pub fn owner_identifier(&self) -> Value<String> {
+            self.get_att("OwnerIdentifier")
+        }
+
+        /// The `OwnerType` attribute (`Fn::GetAtt`).
+        pub fn owner_type(&self) -> Value<String> {
+            self.get_att("OwnerType")
+        }
+    }
+
     /// The properties of a domain unit's owner.
     #[derive(Clone, Default)]
     pub struct OwnerProperties {
@@ -4027,33 +4054,6 @@ pub mod owner {
             v.check("UserIdentifier", &self.user_identifier, &RULE_91);
         }
     }
-
-    impl std::fmt::Debug for Owner {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Owner", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Owner {
-        const TYPE: &'static str = "AWS::DataZone::Owner";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OwnerRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::Owner` in the construct tree (see [`crate::Ref`]).
-    pub type OwnerRef = crate::Ref<Owner>;
-
-    impl OwnerRef {
-        /// The `OwnerIdentifier` attribute (`Fn::GetAtt`).
-        pub fn owner_identifier(&self) -> Value<String> {
-            self.get_att("OwnerIdentifier")
-        }
-
-        /// The `OwnerType` attribute (`Fn::GetAtt`).
-        pub fn owner_type(&self) -> Value<String> {
-            self.get_att("OwnerType")
-        }
-    }
 }
 
 /// `AWS::DataZone::PolicyGrant`: [`PolicyGrant`], its property types and its typed handle.
@@ -4113,6 +4113,38 @@ pub mod policy_grant {
             v.check("EntityType", &self.entity_type, &RULE_92);
             v.check("PolicyType", &self.policy_type, &RULE_93);
             v.nested("Principal", &self.principal);
+        }
+    }
+
+    impl std::fmt::Debug for PolicyGrant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PolicyGrant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PolicyGrant {
+        const TYPE: &'static str = "AWS::DataZone::PolicyGrant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PolicyGrantRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::PolicyGrant` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyGrantRef = crate::Ref<PolicyGrant>;
+
+    impl PolicyGrantRef {
+        /// The `GrantId` attribute (`Fn::GetAtt`).
+        pub fn grant_id(&self) -> Value<String> {
+            self.get_att("GrantId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
         }
     }
 
@@ -4625,38 +4657,6 @@ pub mod policy_grant {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for PolicyGrant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PolicyGrant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PolicyGrant {
-        const TYPE: &'static str = "AWS::DataZone::PolicyGrant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PolicyGrantRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::PolicyGrant` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyGrantRef = crate::Ref<PolicyGrant>;
-
-    impl PolicyGrantRef {
-        /// The `GrantId` attribute (`Fn::GetAtt`).
-        pub fn grant_id(&self) -> Value<String> {
-            self.get_att("GrantId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-    }
 }
 
 /// `AWS::DataZone::Project`: [`Project`], its property types and its typed handle.
@@ -4751,6 +4751,53 @@ pub mod project {
             v.check("ProjectProfileId", &self.project_profile_id, &RULE_2);
             v.nested("ResourceTags", &self.resource_tags);
             v.nested("UserParameters", &self.user_parameters);
+        }
+    }
+
+    impl std::fmt::Debug for Project {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Project", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Project {
+        const TYPE: &'static str = "AWS::DataZone::Project";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ProjectRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::Project` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectRef = crate::Ref<Project>;
+
+    impl ProjectRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `DomainId` attribute (`Fn::GetAtt`).
+        pub fn domain_id(&self) -> Value<String> {
+            self.get_att("DomainId")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `ProjectStatus` attribute (`Fn::GetAtt`).
+        pub fn project_status(&self) -> Value<String> {
+            self.get_att("ProjectStatus")
         }
     }
 
@@ -4903,53 +4950,6 @@ pub mod project {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Project {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Project", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Project {
-        const TYPE: &'static str = "AWS::DataZone::Project";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ProjectRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::Project` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectRef = crate::Ref<Project>;
-
-    impl ProjectRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `DomainId` attribute (`Fn::GetAtt`).
-        pub fn domain_id(&self) -> Value<String> {
-            self.get_att("DomainId")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `ProjectStatus` attribute (`Fn::GetAtt`).
-        pub fn project_status(&self) -> Value<String> {
-            self.get_att("ProjectStatus")
-        }
-    }
 }
 
 /// `AWS::DataZone::ProjectMembership`: [`ProjectMembership`], its property types and its typed handle.
@@ -5002,28 +5002,6 @@ pub mod project_membership {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Member {
-        pub user_identifier: Option<Value<String>>,
-        pub group_identifier: Option<Value<String>>,
-    }
-
-    impl Member {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Member {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("UserIdentifier", &self.user_identifier);
-            o.opt("GroupIdentifier", &self.group_identifier);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ProjectMembership {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ProjectMembership", self, f)
@@ -5048,6 +5026,28 @@ pub mod project_membership {
         /// The `MemberIdentifierType` attribute (`Fn::GetAtt`).
         pub fn member_identifier_type(&self) -> Value<String> {
             self.get_att("MemberIdentifierType")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Member {
+        pub user_identifier: Option<Value<String>>,
+        pub group_identifier: Option<Value<String>>,
+    }
+
+    impl Member {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Member {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("UserIdentifier", &self.user_identifier);
+            o.opt("GroupIdentifier", &self.group_identifier);
+            o.build()
         }
     }
 }
@@ -5142,6 +5142,58 @@ pub mod project_profile {
                 &RULE_43,
             );
             v.check("Status", &self.status, &RULE_55);
+        }
+    }
+
+    impl std::fmt::Debug for ProjectProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProjectProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProjectProfile {
+        const TYPE: &'static str = "AWS::DataZone::ProjectProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ProjectProfileRef;
+    }
+
+    /// Typed handle of an `AWS::DataZone::ProjectProfile` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectProfileRef = crate::Ref<ProjectProfile>;
+
+    impl ProjectProfileRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `DomainId` attribute (`Fn::GetAtt`).
+        pub fn domain_id(&self) -> Value<String> {
+            self.get_att("DomainId")
+        }
+
+        /// The `DomainUnitId` attribute (`Fn::GetAtt`).
+        pub fn domain_unit_id(&self) -> Value<String> {
+            self.get_att("DomainUnitId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Identifier` attribute (`Fn::GetAtt`).
+        pub fn identifier(&self) -> Value<String> {
+            self.get_att("Identifier")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
         }
     }
 
@@ -5376,58 +5428,6 @@ pub mod project_profile {
             v.check("Value", &self.value, &RULE_99);
         }
     }
-
-    impl std::fmt::Debug for ProjectProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProjectProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProjectProfile {
-        const TYPE: &'static str = "AWS::DataZone::ProjectProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ProjectProfileRef;
-    }
-
-    /// Typed handle of an `AWS::DataZone::ProjectProfile` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectProfileRef = crate::Ref<ProjectProfile>;
-
-    impl ProjectProfileRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `DomainId` attribute (`Fn::GetAtt`).
-        pub fn domain_id(&self) -> Value<String> {
-            self.get_att("DomainId")
-        }
-
-        /// The `DomainUnitId` attribute (`Fn::GetAtt`).
-        pub fn domain_unit_id(&self) -> Value<String> {
-            self.get_att("DomainUnitId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Identifier` attribute (`Fn::GetAtt`).
-        pub fn identifier(&self) -> Value<String> {
-            self.get_att("Identifier")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::DataZone::SubscriptionTarget`: [`SubscriptionTarget`], its property types and its typed handle.
@@ -5525,40 +5525,6 @@ pub mod subscription_target {
         }
     }
 
-    /// The details of the subscription target configuration.
-    #[derive(Clone)]
-    pub struct SubscriptionTargetForm {
-        /// The content of the subscription target configuration.
-        pub content: Value<String>,
-        /// The form name included in the subscription target configuration.
-        pub form_name: Value<String>,
-    }
-
-    impl SubscriptionTargetForm {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(content: impl Into<Value<String>>, form_name: impl Into<Value<String>>) -> Self {
-            Self {
-                content: content.into(),
-                form_name: form_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubscriptionTargetForm {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Content", &self.content);
-            o.req("FormName", &self.form_name);
-            o.build()
-        }
-    }
-
-    impl Validate for SubscriptionTargetForm {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FormName", &self.form_name, &RULE_58);
-        }
-    }
-
     impl std::fmt::Debug for SubscriptionTarget {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("SubscriptionTarget", self, f)
@@ -5613,6 +5579,40 @@ pub mod subscription_target {
         /// The `UpdatedBy` attribute (`Fn::GetAtt`).
         pub fn updated_by(&self) -> Value<String> {
             self.get_att("UpdatedBy")
+        }
+    }
+
+    /// The details of the subscription target configuration.
+    #[derive(Clone)]
+    pub struct SubscriptionTargetForm {
+        /// The content of the subscription target configuration.
+        pub content: Value<String>,
+        /// The form name included in the subscription target configuration.
+        pub form_name: Value<String>,
+    }
+
+    impl SubscriptionTargetForm {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(content: impl Into<Value<String>>, form_name: impl Into<Value<String>>) -> Self {
+            Self {
+                content: content.into(),
+                form_name: form_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SubscriptionTargetForm {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Content", &self.content);
+            o.req("FormName", &self.form_name);
+            o.build()
+        }
+    }
+
+    impl Validate for SubscriptionTargetForm {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("FormName", &self.form_name, &RULE_58);
         }
     }
 }

@@ -88,26 +88,6 @@ pub mod cluster {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct SseSpecification {
-        pub sse_enabled: Option<Value<bool>>,
-    }
-
-    impl SseSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SseSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("SSEEnabled", &self.sse_enabled);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Cluster {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Cluster", self, f)
@@ -142,6 +122,26 @@ pub mod cluster {
         /// The `ClusterDiscoveryEndpointURL` attribute (`Fn::GetAtt`).
         pub fn cluster_discovery_endpoint_url(&self) -> Value<String> {
             self.get_att("ClusterDiscoveryEndpointURL")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct SseSpecification {
+        pub sse_enabled: Option<Value<bool>>,
+    }
+
+    impl SseSpecification {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SseSpecification {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("SSEEnabled", &self.sse_enabled);
+            o.build()
         }
     }
 }

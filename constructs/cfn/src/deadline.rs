@@ -459,6 +459,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::Deadline::Budget`: [`Budget`], its property types and its typed handle.
 pub mod budget {
     use super::rules_::*;
@@ -536,6 +578,38 @@ pub mod budget {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.nested("UsageTrackingResource", &self.usage_tracking_resource);
+        }
+    }
+
+    impl std::fmt::Debug for Budget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Budget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Budget {
+        const TYPE: &'static str = "AWS::Deadline::Budget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BudgetRef;
+    }
+
+    /// Typed handle of an `AWS::Deadline::Budget` in the construct tree (see [`crate::Ref`]).
+    pub type BudgetRef = crate::Ref<Budget>;
+
+    impl BudgetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `BudgetId` attribute (`Fn::GetAtt`).
+        pub fn budget_id(&self) -> Value<String> {
+            self.get_att("BudgetId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -700,42 +774,12 @@ pub mod budget {
             v.check("QueueId", &self.queue_id, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for Budget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Budget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Budget {
-        const TYPE: &'static str = "AWS::Deadline::Budget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BudgetRef;
-    }
-
-    /// Typed handle of an `AWS::Deadline::Budget` in the construct tree (see [`crate::Ref`]).
-    pub type BudgetRef = crate::Ref<Budget>;
-
-    impl BudgetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `BudgetId` attribute (`Fn::GetAtt`).
-        pub fn budget_id(&self) -> Value<String> {
-            self.get_att("BudgetId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Deadline::Farm`: [`Farm`], its property types and its typed handle.
 pub mod farm {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -786,41 +830,6 @@ pub mod farm {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for Farm {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Farm", self, f)
@@ -851,6 +860,8 @@ pub mod farm {
 
 /// `AWS::Deadline::Fleet`: [`Fleet`], its property types and its typed handle.
 pub mod fleet {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -920,6 +931,53 @@ pub mod fleet {
             v.check("RoleArn", &self.role_arn, &RULE_15);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Fleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Fleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Fleet {
+        const TYPE: &'static str = "AWS::Deadline::Fleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FleetRef;
+    }
+
+    /// Typed handle of an `AWS::Deadline::Fleet` in the construct tree (see [`crate::Ref`]).
+    pub type FleetRef = crate::Ref<Fleet>;
+
+    impl FleetRef {
+        /// The `Capabilities` attribute (`Fn::GetAtt`).
+        pub fn capabilities(&self) -> Value<String> {
+            self.get_att("Capabilities")
+        }
+
+        /// The `FleetId` attribute (`Fn::GetAtt`).
+        pub fn fleet_id(&self) -> Value<String> {
+            self.get_att("FleetId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
+        }
+
+        /// The `WorkerCount` attribute (`Fn::GetAtt`).
+        pub fn worker_count(&self) -> Value<i64> {
+            self.get_att("WorkerCount")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1772,92 +1830,12 @@ pub mod fleet {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Fleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Fleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Fleet {
-        const TYPE: &'static str = "AWS::Deadline::Fleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FleetRef;
-    }
-
-    /// Typed handle of an `AWS::Deadline::Fleet` in the construct tree (see [`crate::Ref`]).
-    pub type FleetRef = crate::Ref<Fleet>;
-
-    impl FleetRef {
-        /// The `Capabilities` attribute (`Fn::GetAtt`).
-        pub fn capabilities(&self) -> Value<String> {
-            self.get_att("Capabilities")
-        }
-
-        /// The `FleetId` attribute (`Fn::GetAtt`).
-        pub fn fleet_id(&self) -> Value<String> {
-            self.get_att("FleetId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
-        }
-
-        /// The `WorkerCount` attribute (`Fn::GetAtt`).
-        pub fn worker_count(&self) -> Value<i64> {
-            self.get_att("WorkerCount")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Deadline::LicenseEndpoint`: [`LicenseEndpoint`], its property types and its typed handle.
 pub mod license_endpoint {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1915,41 +1893,6 @@ pub mod license_endpoint {
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_49);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -2158,6 +2101,8 @@ pub mod metered_product {
 
 /// `AWS::Deadline::Monitor`: [`Monitor`], its property types and its typed handle.
 pub mod monitor {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2229,41 +2174,6 @@ pub mod monitor {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for Monitor {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Monitor", self, f)
@@ -2304,6 +2214,8 @@ pub mod monitor {
 
 /// `AWS::Deadline::Queue`: [`Queue`], its property types and its typed handle.
 pub mod queue {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2394,6 +2306,33 @@ pub mod queue {
             v.nested("SchedulingConfiguration", &self.scheduling_configuration);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Queue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Queue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Queue {
+        const TYPE: &'static str = "AWS::Deadline::Queue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QueueRef;
+    }
+
+    /// Typed handle of an `AWS::Deadline::Queue` in the construct tree (see [`crate::Ref`]).
+    pub type QueueRef = crate::Ref<Queue>;
+
+    impl QueueRef {
+        /// The `QueueId` attribute (`Fn::GetAtt`).
+        pub fn queue_id(&self) -> Value<String> {
+            self.get_att("QueueId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2678,68 +2617,6 @@ pub mod queue {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Queue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Queue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Queue {
-        const TYPE: &'static str = "AWS::Deadline::Queue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QueueRef;
-    }
-
-    /// Typed handle of an `AWS::Deadline::Queue` in the construct tree (see [`crate::Ref`]).
-    pub type QueueRef = crate::Ref<Queue>;
-
-    impl QueueRef {
-        /// The `QueueId` attribute (`Fn::GetAtt`).
-        pub fn queue_id(&self) -> Value<String> {
-            self.get_att("QueueId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Deadline::QueueEnvironment`: [`QueueEnvironment`], its property types and its typed handle.
@@ -3001,6 +2878,28 @@ pub mod storage_profile {
         }
     }
 
+    impl std::fmt::Debug for StorageProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StorageProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StorageProfile {
+        const TYPE: &'static str = "AWS::Deadline::StorageProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = StorageProfileRef;
+    }
+
+    /// Typed handle of an `AWS::Deadline::StorageProfile` in the construct tree (see [`crate::Ref`]).
+    pub type StorageProfileRef = crate::Ref<StorageProfile>;
+
+    impl StorageProfileRef {
+        /// The `StorageProfileId` attribute (`Fn::GetAtt`).
+        pub fn storage_profile_id(&self) -> Value<String> {
+            self.get_att("StorageProfileId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct FileSystemLocation {
         pub name: Value<String>,
@@ -3038,28 +2937,6 @@ pub mod storage_profile {
             v.check("Name", &self.name, &RULE_59);
             v.check("Path", &self.path, &RULE_50);
             v.check("Type", &self.r#type, &RULE_73);
-        }
-    }
-
-    impl std::fmt::Debug for StorageProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StorageProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StorageProfile {
-        const TYPE: &'static str = "AWS::Deadline::StorageProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = StorageProfileRef;
-    }
-
-    /// Typed handle of an `AWS::Deadline::StorageProfile` in the construct tree (see [`crate::Ref`]).
-    pub type StorageProfileRef = crate::Ref<StorageProfile>;
-
-    impl StorageProfileRef {
-        /// The `StorageProfileId` attribute (`Fn::GetAtt`).
-        pub fn storage_profile_id(&self) -> Value<String> {
-            self.get_att("StorageProfileId")
         }
     }
 }
@@ -3112,6 +2989,48 @@ pub mod worker {
             v.nested("HostProperties", &self.host_properties);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Worker {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Worker", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Worker {
+        const TYPE: &'static str = "AWS::Deadline::Worker";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkerRef;
+    }
+
+    /// Typed handle of an `AWS::Deadline::Worker` in the construct tree (see [`crate::Ref`]).
+    pub type WorkerRef = crate::Ref<Worker>;
+
+    impl WorkerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `WorkerId` attribute (`Fn::GetAtt`).
+        pub fn worker_id(&self) -> Value<String> {
+            self.get_att("WorkerId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
         }
     }
 
@@ -3207,48 +3126,6 @@ pub mod worker {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Worker {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Worker", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Worker {
-        const TYPE: &'static str = "AWS::Deadline::Worker";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkerRef;
-    }
-
-    /// Typed handle of an `AWS::Deadline::Worker` in the construct tree (see [`crate::Ref`]).
-    pub type WorkerRef = crate::Ref<Worker>;
-
-    impl WorkerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `WorkerId` attribute (`Fn::GetAtt`).
-        pub fn worker_id(&self) -> Value<String> {
-            self.get_att("WorkerId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
         }
     }
 }

@@ -78,6 +78,28 @@ pub mod graph {
         }
     }
 
+    impl std::fmt::Debug for Graph {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Graph", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Graph {
+        const TYPE: &'static str = "AWS::Detective::Graph";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GraphRef;
+    }
+
+    /// Typed handle of an `AWS::Detective::Graph` in the construct tree (see [`crate::Ref`]).
+    pub type GraphRef = crate::Ref<Graph>;
+
+    impl GraphRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone, Default)]
     pub struct Tag {
@@ -107,28 +129,6 @@ pub mod graph {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_0);
             v.check("Value", &self.value, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for Graph {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Graph", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Graph {
-        const TYPE: &'static str = "AWS::Detective::Graph";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GraphRef;
-    }
-
-    /// Typed handle of an `AWS::Detective::Graph` in the construct tree (see [`crate::Ref`]).
-    pub type GraphRef = crate::Ref<Graph>;
-
-    impl GraphRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -446,8 +446,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_8);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::DevOpsAgent::AgentSpace`: [`AgentSpace`], its property types and its typed handle.
 pub mod agent_space {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -505,6 +549,83 @@ pub mod agent_space {
             v.check("Name", &self.name, &RULE_3);
             v.nested("OperatorApp", &self.operator_app);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AgentSpace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AgentSpace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AgentSpace {
+        const TYPE: &'static str = "AWS::DevOpsAgent::AgentSpace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AgentSpaceRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::AgentSpace` in the construct tree (see [`crate::Ref`]).
+    pub type AgentSpaceRef = crate::Ref<AgentSpace>;
+
+    impl AgentSpaceRef {
+        /// The `AgentSpaceId` attribute (`Fn::GetAtt`).
+        pub fn agent_space_id(&self) -> Value<String> {
+            self.get_att("AgentSpaceId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `OperatorApp.Iam.CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_iam_created_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Iam.CreatedAt")
+        }
+
+        /// The `OperatorApp.Iam.UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_iam_updated_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Iam.UpdatedAt")
+        }
+
+        /// The `OperatorApp.Idc.IdcApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idc_idc_application_arn(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idc.IdcApplicationArn")
+        }
+
+        /// The `OperatorApp.Idc.CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idc_created_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idc.CreatedAt")
+        }
+
+        /// The `OperatorApp.Idc.UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idc_updated_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idc.UpdatedAt")
+        }
+
+        /// The `OperatorApp.Idp.UserIdClaim` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idp_user_id_claim(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idp.UserIdClaim")
+        }
+
+        /// The `OperatorApp.Idp.CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idp_created_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idp.CreatedAt")
+        }
+
+        /// The `OperatorApp.Idp.UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn operator_app_idp_updated_at(&self) -> Value<String> {
+            self.get_att("OperatorApp.Idp.UpdatedAt")
         }
     }
 
@@ -689,118 +810,6 @@ pub mod agent_space {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for AgentSpace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AgentSpace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AgentSpace {
-        const TYPE: &'static str = "AWS::DevOpsAgent::AgentSpace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AgentSpaceRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::AgentSpace` in the construct tree (see [`crate::Ref`]).
-    pub type AgentSpaceRef = crate::Ref<AgentSpace>;
-
-    impl AgentSpaceRef {
-        /// The `AgentSpaceId` attribute (`Fn::GetAtt`).
-        pub fn agent_space_id(&self) -> Value<String> {
-            self.get_att("AgentSpaceId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `OperatorApp.Iam.CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_iam_created_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Iam.CreatedAt")
-        }
-
-        /// The `OperatorApp.Iam.UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_iam_updated_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Iam.UpdatedAt")
-        }
-
-        /// The `OperatorApp.Idc.IdcApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idc_idc_application_arn(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idc.IdcApplicationArn")
-        }
-
-        /// The `OperatorApp.Idc.CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idc_created_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idc.CreatedAt")
-        }
-
-        /// The `OperatorApp.Idc.UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idc_updated_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idc.UpdatedAt")
-        }
-
-        /// The `OperatorApp.Idp.UserIdClaim` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idp_user_id_claim(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idp.UserIdClaim")
-        }
-
-        /// The `OperatorApp.Idp.CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idp_created_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idp.CreatedAt")
-        }
-
-        /// The `OperatorApp.Idp.UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn operator_app_idp_updated_at(&self) -> Value<String> {
-            self.get_att("OperatorApp.Idp.UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::DevOpsAgent::Asset`: [`Asset`], its property types and its typed handle.
@@ -861,6 +870,48 @@ pub mod asset {
         }
     }
 
+    impl std::fmt::Debug for Asset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Asset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Asset {
+        const TYPE: &'static str = "AWS::DevOpsAgent::Asset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AssetRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::Asset` in the construct tree (see [`crate::Ref`]).
+    pub type AssetRef = crate::Ref<Asset>;
+
+    impl AssetRef {
+        /// The `AssetId` attribute (`Fn::GetAtt`).
+        pub fn asset_id(&self) -> Value<String> {
+            self.get_att("AssetId")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<i64> {
+            self.get_att("Version")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A single file inside an Asset's bundle. Path is the diff key on update; Content is write-only and not repopulated by Read.
     #[derive(Clone)]
     pub struct AssetFile {
@@ -902,48 +953,6 @@ pub mod asset {
             v.check("ContentBytes", &self.content_bytes, &RULE_12);
             v.check("ContentText", &self.content_text, &RULE_13);
             v.check("Path", &self.path, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Asset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Asset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Asset {
-        const TYPE: &'static str = "AWS::DevOpsAgent::Asset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AssetRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::Asset` in the construct tree (see [`crate::Ref`]).
-    pub type AssetRef = crate::Ref<Asset>;
-
-    impl AssetRef {
-        /// The `AssetId` attribute (`Fn::GetAtt`).
-        pub fn asset_id(&self) -> Value<String> {
-            self.get_att("AssetId")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<i64> {
-            self.get_att("Version")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1004,6 +1013,38 @@ pub mod association {
                 &RULE_3,
             );
             v.check("ServiceId", &self.service_id, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for Association {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Association", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Association {
+        const TYPE: &'static str = "AWS::DevOpsAgent::Association";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AssociationRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::Association` in the construct tree (see [`crate::Ref`]).
+    pub type AssociationRef = crate::Ref<Association>;
+
+    impl AssociationRef {
+        /// The `AssociationId` attribute (`Fn::GetAtt`).
+        pub fn association_id(&self) -> Value<String> {
+            self.get_att("AssociationId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1871,42 +1912,12 @@ pub mod association {
             v.check_items("Tools", &Some(self.tools.clone()), &RULE_15, &RULE_24);
         }
     }
-
-    impl std::fmt::Debug for Association {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Association", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Association {
-        const TYPE: &'static str = "AWS::DevOpsAgent::Association";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AssociationRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::Association` in the construct tree (see [`crate::Ref`]).
-    pub type AssociationRef = crate::Ref<Association>;
-
-    impl AssociationRef {
-        /// The `AssociationId` attribute (`Fn::GetAtt`).
-        pub fn association_id(&self) -> Value<String> {
-            self.get_att("AssociationId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::DevOpsAgent::PrivateConnection`: [`PrivateConnection`], its property types and its typed handle.
 pub mod private_connection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1955,6 +1966,38 @@ pub mod private_connection {
             v.nested("ConnectionConfiguration", &self.connection_configuration);
             v.check("Name", &self.name, &RULE_29);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PrivateConnection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrivateConnection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrivateConnection {
+        const TYPE: &'static str = "AWS::DevOpsAgent::PrivateConnection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PrivateConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::PrivateConnection` in the construct tree (see [`crate::Ref`]).
+    pub type PrivateConnectionRef = crate::Ref<PrivateConnection>;
+
+    impl PrivateConnectionRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CertificateExpiryTime` attribute (`Fn::GetAtt`).
+        pub fn certificate_expiry_time(&self) -> Value<String> {
+            self.get_att("CertificateExpiryTime")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2098,77 +2141,12 @@ pub mod private_connection {
             v.check("VpcId", &self.vpc_id, &RULE_41);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for PrivateConnection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrivateConnection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrivateConnection {
-        const TYPE: &'static str = "AWS::DevOpsAgent::PrivateConnection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PrivateConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::PrivateConnection` in the construct tree (see [`crate::Ref`]).
-    pub type PrivateConnectionRef = crate::Ref<PrivateConnection>;
-
-    impl PrivateConnectionRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CertificateExpiryTime` attribute (`Fn::GetAtt`).
-        pub fn certificate_expiry_time(&self) -> Value<String> {
-            self.get_att("CertificateExpiryTime")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::DevOpsAgent::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2252,6 +2230,43 @@ pub mod service {
                 &self.target_url_private_connection_name,
                 &RULE_29,
             );
+        }
+    }
+
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::DevOpsAgent::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `ServiceId` attribute (`Fn::GetAtt`).
+        pub fn service_id(&self) -> Value<String> {
+            self.get_att("ServiceId")
+        }
+
+        /// The `AccessibleResources` attribute (`Fn::GetAtt`).
+        pub fn accessible_resources(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AccessibleResources")
+        }
+
+        /// The `AdditionalServiceDetails` attribute (`Fn::GetAtt`).
+        pub fn additional_service_details(&self) -> Value<String> {
+            self.get_att("AdditionalServiceDetails")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3314,78 +3329,6 @@ pub mod service {
             v.nested("BearerToken", &self.bearer_token);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::DevOpsAgent::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `ServiceId` attribute (`Fn::GetAtt`).
-        pub fn service_id(&self) -> Value<String> {
-            self.get_att("ServiceId")
-        }
-
-        /// The `AccessibleResources` attribute (`Fn::GetAtt`).
-        pub fn accessible_resources(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AccessibleResources")
-        }
-
-        /// The `AdditionalServiceDetails` attribute (`Fn::GetAtt`).
-        pub fn additional_service_details(&self) -> Value<String> {
-            self.get_att("AdditionalServiceDetails")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::DevOpsAgent::Trigger`: [`Trigger`], its property types and its typed handle.
@@ -3446,6 +3389,43 @@ pub mod trigger {
         }
     }
 
+    impl std::fmt::Debug for Trigger {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Trigger", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Trigger {
+        const TYPE: &'static str = "AWS::DevOpsAgent::Trigger";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TriggerRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsAgent::Trigger` in the construct tree (see [`crate::Ref`]).
+    pub type TriggerRef = crate::Ref<Trigger>;
+
+    impl TriggerRef {
+        /// The `TriggerId` attribute (`Fn::GetAtt`).
+        pub fn trigger_id(&self) -> Value<String> {
+            self.get_att("TriggerId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The condition that causes the trigger to fire.
     #[derive(Clone)]
     pub struct Condition {
@@ -3502,43 +3482,6 @@ pub mod trigger {
     impl Validate for Schedule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Expression", &self.expression, &RULE_68);
-        }
-    }
-
-    impl std::fmt::Debug for Trigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Trigger", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Trigger {
-        const TYPE: &'static str = "AWS::DevOpsAgent::Trigger";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TriggerRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsAgent::Trigger` in the construct tree (see [`crate::Ref`]).
-    pub type TriggerRef = crate::Ref<Trigger>;
-
-    impl TriggerRef {
-        /// The `TriggerId` attribute (`Fn::GetAtt`).
-        pub fn trigger_id(&self) -> Value<String> {
-            self.get_att("TriggerId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

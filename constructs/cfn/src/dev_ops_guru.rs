@@ -153,6 +153,28 @@ pub mod notification_channel {
         }
     }
 
+    impl std::fmt::Debug for NotificationChannel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NotificationChannel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NotificationChannel {
+        const TYPE: &'static str = "AWS::DevOpsGuru::NotificationChannel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = NotificationChannelRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsGuru::NotificationChannel` in the construct tree (see [`crate::Ref`]).
+    pub type NotificationChannelRef = crate::Ref<NotificationChannel>;
+
+    impl NotificationChannelRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Information about notification channels you have configured with DevOps Guru.
     #[derive(Clone, Default)]
     pub struct NotificationChannelConfig {
@@ -239,28 +261,6 @@ pub mod notification_channel {
             v.check("TopicArn", &self.topic_arn, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for NotificationChannel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NotificationChannel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NotificationChannel {
-        const TYPE: &'static str = "AWS::DevOpsGuru::NotificationChannel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = NotificationChannelRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsGuru::NotificationChannel` in the construct tree (see [`crate::Ref`]).
-    pub type NotificationChannelRef = crate::Ref<NotificationChannel>;
-
-    impl NotificationChannelRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::DevOpsGuru::ResourceCollection`: [`ResourceCollection`], its property types and its typed handle.
@@ -294,6 +294,28 @@ pub mod resource_collection {
     impl Validate for ResourceCollection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ResourceCollectionFilter", &self.resource_collection_filter);
+        }
+    }
+
+    impl std::fmt::Debug for ResourceCollection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceCollection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceCollection {
+        const TYPE: &'static str = "AWS::DevOpsGuru::ResourceCollection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ResourceCollectionRef;
+    }
+
+    /// Typed handle of an `AWS::DevOpsGuru::ResourceCollection` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceCollectionRef = crate::Ref<ResourceCollection>;
+
+    impl ResourceCollectionRef {
+        /// The `ResourceCollectionType` attribute (`Fn::GetAtt`).
+        pub fn resource_collection_type(&self) -> Value<String> {
+            self.get_att("ResourceCollectionType")
         }
     }
 
@@ -384,28 +406,6 @@ pub mod resource_collection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AppBoundaryKey", &self.app_boundary_key, &RULE_7);
             v.check_items("TagValues", &self.tag_values, &RULE_5, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ResourceCollection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceCollection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceCollection {
-        const TYPE: &'static str = "AWS::DevOpsGuru::ResourceCollection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ResourceCollectionRef;
-    }
-
-    /// Typed handle of an `AWS::DevOpsGuru::ResourceCollection` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceCollectionRef = crate::Ref<ResourceCollection>;
-
-    impl ResourceCollectionRef {
-        /// The `ResourceCollectionType` attribute (`Fn::GetAtt`).
-        pub fn resource_collection_type(&self) -> Value<String> {
-            self.get_att("ResourceCollectionType")
         }
     }
 }

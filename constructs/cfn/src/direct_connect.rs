@@ -133,8 +133,109 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+
+    /// Information about a BGP peer.
+    #[derive(Clone)]
+    pub struct BgpPeer {
+        /// The address family for the BGP peer.
+        pub address_family: Value<String>,
+        /// The IP address assigned to the Amazon interface.
+        pub amazon_address: Option<Value<String>>,
+        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
+        pub asn: Value<String>,
+        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum length of 80 characters.
+        pub auth_key: Option<Value<String>>,
+        pub bgp_peer_id: Option<Value<String>>,
+        /// The IP address assigned to the customer interface.
+        pub customer_address: Option<Value<String>>,
+    }
+
+    impl BgpPeer {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            address_family: impl Into<Value<String>>,
+            asn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                address_family: address_family.into(),
+                amazon_address: None,
+                asn: asn.into(),
+                auth_key: None,
+                bgp_peer_id: None,
+                customer_address: None,
+            }
+        }
+    }
+
+    impl ToRaw for BgpPeer {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.req("AddressFamily", &self.address_family);
+            o.opt("AmazonAddress", &self.amazon_address);
+            o.req("Asn", &self.asn);
+            o.opt("AuthKey", &self.auth_key);
+            o.opt("BgpPeerId", &self.bgp_peer_id);
+            o.opt("CustomerAddress", &self.customer_address);
+            o.build()
+        }
+    }
+
+    impl Validate for BgpPeer {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AddressFamily", &self.address_family, &RULE_18);
+            v.check("AmazonAddress", &self.amazon_address, &RULE_10);
+            v.check("Asn", &self.asn, &RULE_7);
+            v.check("AuthKey", &self.auth_key, &RULE_19);
+            v.check("BgpPeerId", &self.bgp_peer_id, &RULE_20);
+            v.check("CustomerAddress", &self.customer_address, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::DirectConnect::Connection`: [`Connection`], its property types and its typed handle.
 pub mod connection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -201,41 +302,6 @@ pub mod connection {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for Connection {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Connection", self, f)
@@ -271,6 +337,8 @@ pub mod connection {
 
 /// `AWS::DirectConnect::DirectConnectGateway`: [`DirectConnectGateway`], its property types and its typed handle.
 pub mod direct_connect_gateway {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -319,41 +387,6 @@ pub mod direct_connect_gateway {
             );
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -482,6 +515,8 @@ pub mod direct_connect_gateway_association {
 
 /// `AWS::DirectConnect::Lag`: [`Lag`], its property types and its typed handle.
 pub mod lag {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -547,41 +582,6 @@ pub mod lag {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for Lag {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Lag", self, f)
@@ -617,6 +617,8 @@ pub mod lag {
 
 /// `AWS::DirectConnect::PrivateVirtualInterface`: [`PrivateVirtualInterface`], its property types and its typed handle.
 pub mod private_virtual_interface {
+    pub use super::shared_::{BgpPeer, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -720,98 +722,6 @@ pub mod private_virtual_interface {
         }
     }
 
-    /// Information about a BGP peer.
-    #[derive(Clone)]
-    pub struct BgpPeer {
-        /// The address family for the BGP peer.
-        pub address_family: Value<String>,
-        /// The IP address assigned to the Amazon interface.
-        pub amazon_address: Option<Value<String>>,
-        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
-        pub asn: Value<String>,
-        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum length of 80 characters.
-        pub auth_key: Option<Value<String>>,
-        pub bgp_peer_id: Option<Value<String>>,
-        /// The IP address assigned to the customer interface.
-        pub customer_address: Option<Value<String>>,
-    }
-
-    impl BgpPeer {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            address_family: impl Into<Value<String>>,
-            asn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                address_family: address_family.into(),
-                amazon_address: None,
-                asn: asn.into(),
-                auth_key: None,
-                bgp_peer_id: None,
-                customer_address: None,
-            }
-        }
-    }
-
-    impl ToRaw for BgpPeer {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("AddressFamily", &self.address_family);
-            o.opt("AmazonAddress", &self.amazon_address);
-            o.req("Asn", &self.asn);
-            o.opt("AuthKey", &self.auth_key);
-            o.opt("BgpPeerId", &self.bgp_peer_id);
-            o.opt("CustomerAddress", &self.customer_address);
-            o.build()
-        }
-    }
-
-    impl Validate for BgpPeer {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddressFamily", &self.address_family, &RULE_18);
-            v.check("AmazonAddress", &self.amazon_address, &RULE_10);
-            v.check("Asn", &self.asn, &RULE_7);
-            v.check("AuthKey", &self.auth_key, &RULE_19);
-            v.check("BgpPeerId", &self.bgp_peer_id, &RULE_20);
-            v.check("CustomerAddress", &self.customer_address, &RULE_10);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for PrivateVirtualInterface {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PrivateVirtualInterface", self, f)
@@ -842,6 +752,8 @@ pub mod private_virtual_interface {
 
 /// `AWS::DirectConnect::PublicVirtualInterface`: [`PublicVirtualInterface`], its property types and its typed handle.
 pub mod public_virtual_interface {
+    pub use super::shared_::{BgpPeer, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -933,98 +845,6 @@ pub mod public_virtual_interface {
         }
     }
 
-    /// Information about a BGP peer.
-    #[derive(Clone)]
-    pub struct BgpPeer {
-        /// The address family for the BGP peer.
-        pub address_family: Value<String>,
-        /// The IP address assigned to the Amazon interface.
-        pub amazon_address: Option<Value<String>>,
-        /// The autonomous system (AS) number for Border Gateway Protocol (BGP) configuration.
-        pub asn: Value<String>,
-        /// The authentication key for BGP configuration. This string has a minimum length of 6 characters and and a maximum length of 80 characters.
-        pub auth_key: Option<Value<String>>,
-        pub bgp_peer_id: Option<Value<String>>,
-        /// The IP address assigned to the customer interface.
-        pub customer_address: Option<Value<String>>,
-    }
-
-    impl BgpPeer {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            address_family: impl Into<Value<String>>,
-            asn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                address_family: address_family.into(),
-                amazon_address: None,
-                asn: asn.into(),
-                auth_key: None,
-                bgp_peer_id: None,
-                customer_address: None,
-            }
-        }
-    }
-
-    impl ToRaw for BgpPeer {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("AddressFamily", &self.address_family);
-            o.opt("AmazonAddress", &self.amazon_address);
-            o.req("Asn", &self.asn);
-            o.opt("AuthKey", &self.auth_key);
-            o.opt("BgpPeerId", &self.bgp_peer_id);
-            o.opt("CustomerAddress", &self.customer_address);
-            o.build()
-        }
-    }
-
-    impl Validate for BgpPeer {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddressFamily", &self.address_family, &RULE_18);
-            v.check("AmazonAddress", &self.amazon_address, &RULE_10);
-            v.check("Asn", &self.asn, &RULE_7);
-            v.check("AuthKey", &self.auth_key, &RULE_19);
-            v.check("BgpPeerId", &self.bgp_peer_id, &RULE_20);
-            v.check("CustomerAddress", &self.customer_address, &RULE_10);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for PublicVirtualInterface {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PublicVirtualInterface", self, f)
@@ -1055,6 +875,8 @@ pub mod public_virtual_interface {
 
 /// `AWS::DirectConnect::TransitVirtualInterface`: [`TransitVirtualInterface`], its property types and its typed handle.
 pub mod transit_virtual_interface {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1154,6 +976,33 @@ pub mod transit_virtual_interface {
         }
     }
 
+    impl std::fmt::Debug for TransitVirtualInterface {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitVirtualInterface", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitVirtualInterface {
+        const TYPE: &'static str = "AWS::DirectConnect::TransitVirtualInterface";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitVirtualInterfaceRef;
+    }
+
+    /// Typed handle of an `AWS::DirectConnect::TransitVirtualInterface` in the construct tree (see [`crate::Ref`]).
+    pub type TransitVirtualInterfaceRef = crate::Ref<TransitVirtualInterface>;
+
+    impl TransitVirtualInterfaceRef {
+        /// The `VirtualInterfaceArn` attribute (`Fn::GetAtt`).
+        pub fn virtual_interface_arn(&self) -> Value<String> {
+            self.get_att("VirtualInterfaceArn")
+        }
+
+        /// The `VirtualInterfaceId` attribute (`Fn::GetAtt`).
+        pub fn virtual_interface_id(&self) -> Value<String> {
+            self.get_att("VirtualInterfaceId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct BgpPeer {
@@ -1208,68 +1057,6 @@ pub mod transit_virtual_interface {
             v.check("AuthKey", &self.auth_key, &RULE_19);
             v.check("BgpPeerId", &self.bgp_peer_id, &RULE_20);
             v.check("CustomerAddress", &self.customer_address, &RULE_10);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for TransitVirtualInterface {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitVirtualInterface", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitVirtualInterface {
-        const TYPE: &'static str = "AWS::DirectConnect::TransitVirtualInterface";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitVirtualInterfaceRef;
-    }
-
-    /// Typed handle of an `AWS::DirectConnect::TransitVirtualInterface` in the construct tree (see [`crate::Ref`]).
-    pub type TransitVirtualInterfaceRef = crate::Ref<TransitVirtualInterface>;
-
-    impl TransitVirtualInterfaceRef {
-        /// The `VirtualInterfaceArn` attribute (`Fn::GetAtt`).
-        pub fn virtual_interface_arn(&self) -> Value<String> {
-            self.get_att("VirtualInterfaceArn")
-        }
-
-        /// The `VirtualInterfaceId` attribute (`Fn::GetAtt`).
-        pub fn virtual_interface_id(&self) -> Value<String> {
-            self.get_att("VirtualInterfaceId")
         }
     }
 }

@@ -122,6 +122,38 @@ pub mod microsoft_ad {
         }
     }
 
+    impl std::fmt::Debug for MicrosoftAd {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MicrosoftAd", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MicrosoftAd {
+        const TYPE: &'static str = "AWS::DirectoryService::MicrosoftAD";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MicrosoftAdRef;
+    }
+
+    /// Typed handle of an `AWS::DirectoryService::MicrosoftAD` in the construct tree (see [`crate::Ref`]).
+    pub type MicrosoftAdRef = crate::Ref<MicrosoftAd>;
+
+    impl MicrosoftAdRef {
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DnsIpAddresses")
+        }
+
+        /// The `DirectoryId` attribute (`Fn::GetAtt`).
+        pub fn directory_id(&self) -> Value<String> {
+            self.get_att("DirectoryId")
+        }
+    }
+
     /// Contains VPC information for the CreateDirectory or CreateMicrosoftAD operation
     #[derive(Clone)]
     pub struct VpcSettings {
@@ -162,38 +194,6 @@ pub mod microsoft_ad {
                 &RULE_4,
             );
             v.check("VpcId", &self.vpc_id, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for MicrosoftAd {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MicrosoftAd", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MicrosoftAd {
-        const TYPE: &'static str = "AWS::DirectoryService::MicrosoftAD";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MicrosoftAdRef;
-    }
-
-    /// Typed handle of an `AWS::DirectoryService::MicrosoftAD` in the construct tree (see [`crate::Ref`]).
-    pub type MicrosoftAdRef = crate::Ref<MicrosoftAd>;
-
-    impl MicrosoftAdRef {
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DnsIpAddresses")
-        }
-
-        /// The `DirectoryId` attribute (`Fn::GetAtt`).
-        pub fn directory_id(&self) -> Value<String> {
-            self.get_att("DirectoryId")
         }
     }
 }
@@ -273,6 +273,38 @@ pub mod simple_ad {
         }
     }
 
+    impl std::fmt::Debug for SimpleAd {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SimpleAd", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SimpleAd {
+        const TYPE: &'static str = "AWS::DirectoryService::SimpleAD";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SimpleAdRef;
+    }
+
+    /// Typed handle of an `AWS::DirectoryService::SimpleAD` in the construct tree (see [`crate::Ref`]).
+    pub type SimpleAdRef = crate::Ref<SimpleAd>;
+
+    impl SimpleAdRef {
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DnsIpAddresses")
+        }
+
+        /// The `DirectoryId` attribute (`Fn::GetAtt`).
+        pub fn directory_id(&self) -> Value<String> {
+            self.get_att("DirectoryId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -347,38 +379,6 @@ pub mod simple_ad {
                 &RULE_4,
             );
             v.check("VpcId", &self.vpc_id, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for SimpleAd {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SimpleAd", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SimpleAd {
-        const TYPE: &'static str = "AWS::DirectoryService::SimpleAD";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SimpleAdRef;
-    }
-
-    /// Typed handle of an `AWS::DirectoryService::SimpleAD` in the construct tree (see [`crate::Ref`]).
-    pub type SimpleAdRef = crate::Ref<SimpleAd>;
-
-    impl SimpleAdRef {
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DnsIpAddresses")
-        }
-
-        /// The `DirectoryId` attribute (`Fn::GetAtt`).
-        pub fn directory_id(&self) -> Value<String> {
-            self.get_att("DirectoryId")
         }
     }
 }

@@ -321,6 +321,33 @@ pub mod lifecycle_policy {
         }
     }
 
+    impl std::fmt::Debug for LifecyclePolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LifecyclePolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LifecyclePolicy {
+        const TYPE: &'static str = "AWS::DLM::LifecyclePolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LifecyclePolicyRef;
+    }
+
+    /// Typed handle of an `AWS::DLM::LifecyclePolicy` in the construct tree (see [`crate::Ref`]).
+    pub type LifecyclePolicyRef = crate::Ref<LifecyclePolicy>;
+
+    impl LifecyclePolicyRef {
+        /// The `PolicyId` attribute (`Fn::GetAtt`).
+        pub fn policy_id(&self) -> Value<String> {
+            self.get_att("PolicyId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct CrossRegionCopyTarget {
         /// The target Region, for example `us-east-1`.
@@ -1299,33 +1326,6 @@ pub mod lifecycle_policy {
             v.check_items("TargetAccounts", &self.target_accounts, &RULE_41, &RULE_22);
             v.check("UnshareInterval", &self.unshare_interval, &RULE_0);
             v.check("UnshareIntervalUnit", &self.unshare_interval_unit, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for LifecyclePolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LifecyclePolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LifecyclePolicy {
-        const TYPE: &'static str = "AWS::DLM::LifecyclePolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LifecyclePolicyRef;
-    }
-
-    /// Typed handle of an `AWS::DLM::LifecyclePolicy` in the construct tree (see [`crate::Ref`]).
-    pub type LifecyclePolicyRef = crate::Ref<LifecyclePolicy>;
-
-    impl LifecyclePolicyRef {
-        /// The `PolicyId` attribute (`Fn::GetAtt`).
-        pub fn policy_id(&self) -> Value<String> {
-            self.get_att("PolicyId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -137,6 +137,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::DMS::Certificate`: [`Certificate`], its property types and its typed handle.
 pub mod certificate {
     use strata_core::*;
@@ -198,6 +240,8 @@ pub mod certificate {
 
 /// `AWS::DMS::DataMigration`: [`DataMigration`], its property types and its typed handle.
 pub mod data_migration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -285,6 +329,33 @@ pub mod data_migration {
         }
     }
 
+    impl std::fmt::Debug for DataMigration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataMigration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataMigration {
+        const TYPE: &'static str = "AWS::DMS::DataMigration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataMigrationRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::DataMigration` in the construct tree (see [`crate::Ref`]).
+    pub type DataMigrationRef = crate::Ref<DataMigration>;
+
+    impl DataMigrationRef {
+        /// The `DataMigrationArn` attribute (`Fn::GetAtt`).
+        pub fn data_migration_arn(&self) -> Value<String> {
+            self.get_att("DataMigrationArn")
+        }
+
+        /// The `DataMigrationCreateTime` attribute (`Fn::GetAtt`).
+        pub fn data_migration_create_time(&self) -> Value<String> {
+            self.get_att("DataMigrationCreateTime")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DataMigrationSettings {
         /// The property specifies whether to enable the CloudWatch log.
@@ -356,72 +427,12 @@ pub mod data_migration {
             v.check("SlotName", &self.slot_name, &RULE_5);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for DataMigration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataMigration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataMigration {
-        const TYPE: &'static str = "AWS::DMS::DataMigration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataMigrationRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::DataMigration` in the construct tree (see [`crate::Ref`]).
-    pub type DataMigrationRef = crate::Ref<DataMigration>;
-
-    impl DataMigrationRef {
-        /// The `DataMigrationArn` attribute (`Fn::GetAtt`).
-        pub fn data_migration_arn(&self) -> Value<String> {
-            self.get_att("DataMigrationArn")
-        }
-
-        /// The `DataMigrationCreateTime` attribute (`Fn::GetAtt`).
-        pub fn data_migration_create_time(&self) -> Value<String> {
-            self.get_att("DataMigrationCreateTime")
-        }
-    }
 }
 
 /// `AWS::DMS::DataProvider`: [`DataProvider`], its property types and its typed handle.
 pub mod data_provider {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -489,6 +500,33 @@ pub mod data_provider {
             v.check("Engine", &self.engine, &RULE_8);
             v.nested("Settings", &self.settings);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataProvider {
+        const TYPE: &'static str = "AWS::DMS::DataProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataProviderRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::DataProvider` in the construct tree (see [`crate::Ref`]).
+    pub type DataProviderRef = crate::Ref<DataProvider>;
+
+    impl DataProviderRef {
+        /// The `DataProviderArn` attribute (`Fn::GetAtt`).
+        pub fn data_provider_arn(&self) -> Value<String> {
+            self.get_att("DataProviderArn")
+        }
+
+        /// The `DataProviderCreationTime` attribute (`Fn::GetAtt`).
+        pub fn data_provider_creation_time(&self) -> Value<String> {
+            self.get_att("DataProviderCreationTime")
         }
     }
 
@@ -1097,68 +1135,6 @@ pub mod data_provider {
             v.check("SslMode", &self.ssl_mode, &RULE_14);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for DataProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataProvider {
-        const TYPE: &'static str = "AWS::DMS::DataProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataProviderRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::DataProvider` in the construct tree (see [`crate::Ref`]).
-    pub type DataProviderRef = crate::Ref<DataProvider>;
-
-    impl DataProviderRef {
-        /// The `DataProviderArn` attribute (`Fn::GetAtt`).
-        pub fn data_provider_arn(&self) -> Value<String> {
-            self.get_att("DataProviderArn")
-        }
-
-        /// The `DataProviderCreationTime` attribute (`Fn::GetAtt`).
-        pub fn data_provider_creation_time(&self) -> Value<String> {
-            self.get_att("DataProviderCreationTime")
-        }
-    }
 }
 
 /// `AWS::DMS::Endpoint`: [`Endpoint`], its property types and its typed handle.
@@ -1320,6 +1296,33 @@ pub mod endpoint {
 
     impl Validate for Endpoint {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Endpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Endpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Endpoint {
+        const TYPE: &'static str = "AWS::DMS::Endpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EndpointRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::Endpoint` in the construct tree (see [`crate::Ref`]).
+    pub type EndpointRef = crate::Ref<Endpoint>;
+
+    impl EndpointRef {
+        /// The `EndpointArn` attribute (`Fn::GetAtt`).
+        pub fn endpoint_arn(&self) -> Value<String> {
+            self.get_att("EndpointArn")
+        }
+
+        /// The `ExternalId` attribute (`Fn::GetAtt`).
+        pub fn external_id(&self) -> Value<String> {
+            self.get_att("ExternalId")
+        }
     }
 
     /// Provides information that defines a DocumentDB endpoint.
@@ -2473,33 +2476,6 @@ pub mod endpoint {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Endpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Endpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Endpoint {
-        const TYPE: &'static str = "AWS::DMS::Endpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EndpointRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::Endpoint` in the construct tree (see [`crate::Ref`]).
-    pub type EndpointRef = crate::Ref<Endpoint>;
-
-    impl EndpointRef {
-        /// The `EndpointArn` attribute (`Fn::GetAtt`).
-        pub fn endpoint_arn(&self) -> Value<String> {
-            self.get_att("EndpointArn")
-        }
-
-        /// The `ExternalId` attribute (`Fn::GetAtt`).
-        pub fn external_id(&self) -> Value<String> {
-            self.get_att("ExternalId")
-        }
-    }
 }
 
 /// `AWS::DMS::EventSubscription`: [`EventSubscription`], its property types and its typed handle.
@@ -2558,6 +2534,21 @@ pub mod event_subscription {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for EventSubscription {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventSubscription", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventSubscription {
+        const TYPE: &'static str = "AWS::DMS::EventSubscription";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventSubscriptionRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::EventSubscription` in the construct tree (see [`crate::Ref`]).
+    pub type EventSubscriptionRef = crate::Ref<EventSubscription>;
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -2582,25 +2573,12 @@ pub mod event_subscription {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for EventSubscription {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventSubscription", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventSubscription {
-        const TYPE: &'static str = "AWS::DMS::EventSubscription";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventSubscriptionRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::EventSubscription` in the construct tree (see [`crate::Ref`]).
-    pub type EventSubscriptionRef = crate::Ref<EventSubscription>;
 }
 
 /// `AWS::DMS::InstanceProfile`: [`InstanceProfile`], its property types and its typed handle.
 pub mod instance_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2674,41 +2652,6 @@ pub mod instance_profile {
                 &RULE_2,
             );
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -2829,6 +2772,43 @@ pub mod migration_project {
         }
     }
 
+    impl std::fmt::Debug for MigrationProject {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MigrationProject", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MigrationProject {
+        const TYPE: &'static str = "AWS::DMS::MigrationProject";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MigrationProjectRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::MigrationProject` in the construct tree (see [`crate::Ref`]).
+    pub type MigrationProjectRef = crate::Ref<MigrationProject>;
+
+    impl MigrationProjectRef {
+        /// The `MigrationProjectArn` attribute (`Fn::GetAtt`).
+        pub fn migration_project_arn(&self) -> Value<String> {
+            self.get_att("MigrationProjectArn")
+        }
+
+        /// The `MigrationProjectCreationTime` attribute (`Fn::GetAtt`).
+        pub fn migration_project_creation_time(&self) -> Value<String> {
+            self.get_att("MigrationProjectCreationTime")
+        }
+
+        /// The `InstanceProfileArn` attribute (`Fn::GetAtt`).
+        pub fn instance_profile_arn(&self) -> Value<String> {
+            self.get_att("InstanceProfileArn")
+        }
+
+        /// The `InstanceProfileName` attribute (`Fn::GetAtt`).
+        pub fn instance_profile_name(&self) -> Value<String> {
+            self.get_att("InstanceProfileName")
+        }
+    }
+
     /// The property describes schema conversion application attributes for the migration project.
     #[derive(Clone, Default)]
     pub struct SchemaConversionApplicationAttributes {
@@ -2918,43 +2898,6 @@ pub mod migration_project {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for MigrationProject {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MigrationProject", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MigrationProject {
-        const TYPE: &'static str = "AWS::DMS::MigrationProject";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MigrationProjectRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::MigrationProject` in the construct tree (see [`crate::Ref`]).
-    pub type MigrationProjectRef = crate::Ref<MigrationProject>;
-
-    impl MigrationProjectRef {
-        /// The `MigrationProjectArn` attribute (`Fn::GetAtt`).
-        pub fn migration_project_arn(&self) -> Value<String> {
-            self.get_att("MigrationProjectArn")
-        }
-
-        /// The `MigrationProjectCreationTime` attribute (`Fn::GetAtt`).
-        pub fn migration_project_creation_time(&self) -> Value<String> {
-            self.get_att("MigrationProjectCreationTime")
-        }
-
-        /// The `InstanceProfileArn` attribute (`Fn::GetAtt`).
-        pub fn instance_profile_arn(&self) -> Value<String> {
-            self.get_att("InstanceProfileArn")
-        }
-
-        /// The `InstanceProfileName` attribute (`Fn::GetAtt`).
-        pub fn instance_profile_name(&self) -> Value<String> {
-            self.get_att("InstanceProfileName")
-        }
-    }
 }
 
 /// `AWS::DMS::ReplicationConfig`: [`ReplicationConfig`], its property types and its typed handle.
@@ -3033,6 +2976,28 @@ pub mod replication_config {
             v.check("ReplicationType", &self.replication_type, &RULE_16);
             v.check("Tags", &self.tags, &RULE_17);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ReplicationConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationConfig {
+        const TYPE: &'static str = "AWS::DMS::ReplicationConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationConfigRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::ReplicationConfig` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationConfigRef = crate::Ref<ReplicationConfig>;
+
+    impl ReplicationConfigRef {
+        /// The `ReplicationConfigArn` attribute (`Fn::GetAtt`).
+        pub fn replication_config_arn(&self) -> Value<String> {
+            self.get_att("ReplicationConfigArn")
         }
     }
 
@@ -3121,28 +3086,6 @@ pub mod replication_config {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for ReplicationConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationConfig {
-        const TYPE: &'static str = "AWS::DMS::ReplicationConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationConfigRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::ReplicationConfig` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationConfigRef = crate::Ref<ReplicationConfig>;
-
-    impl ReplicationConfigRef {
-        /// The `ReplicationConfigArn` attribute (`Fn::GetAtt`).
-        pub fn replication_config_arn(&self) -> Value<String> {
-            self.get_att("ReplicationConfigArn")
         }
     }
 }
@@ -3238,31 +3181,6 @@ pub mod replication_instance {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ReplicationInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ReplicationInstance", self, f)
@@ -3292,6 +3210,31 @@ pub mod replication_instance {
         /// The `ReplicationInstancePrivateIpAddresses` attribute (`Fn::GetAtt`).
         pub fn replication_instance_private_ip_addresses(&self) -> Value<String> {
             self.get_att("ReplicationInstancePrivateIpAddresses")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -3349,6 +3292,21 @@ pub mod replication_subnet_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for ReplicationSubnetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationSubnetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationSubnetGroup {
+        const TYPE: &'static str = "AWS::DMS::ReplicationSubnetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationSubnetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::ReplicationSubnetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationSubnetGroupRef = crate::Ref<ReplicationSubnetGroup>;
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -3373,21 +3331,6 @@ pub mod replication_subnet_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ReplicationSubnetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationSubnetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationSubnetGroup {
-        const TYPE: &'static str = "AWS::DMS::ReplicationSubnetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationSubnetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::ReplicationSubnetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationSubnetGroupRef = crate::Ref<ReplicationSubnetGroup>;
 }
 
 /// `AWS::DMS::ReplicationTask`: [`ReplicationTask`], its property types and its typed handle.
@@ -3486,6 +3429,28 @@ pub mod replication_task {
         }
     }
 
+    impl std::fmt::Debug for ReplicationTask {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationTask", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationTask {
+        const TYPE: &'static str = "AWS::DMS::ReplicationTask";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationTaskRef;
+    }
+
+    /// Typed handle of an `AWS::DMS::ReplicationTask` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationTaskRef = crate::Ref<ReplicationTask>;
+
+    impl ReplicationTaskRef {
+        /// The `ReplicationTaskArn` attribute (`Fn::GetAtt`).
+        pub fn replication_task_arn(&self) -> Value<String> {
+            self.get_att("ReplicationTaskArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// Tag key
@@ -3510,28 +3475,6 @@ pub mod replication_task {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ReplicationTask {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationTask", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationTask {
-        const TYPE: &'static str = "AWS::DMS::ReplicationTask";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationTaskRef;
-    }
-
-    /// Typed handle of an `AWS::DMS::ReplicationTask` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationTaskRef = crate::Ref<ReplicationTask>;
-
-    impl ReplicationTaskRef {
-        /// The `ReplicationTaskArn` attribute (`Fn::GetAtt`).
-        pub fn replication_task_arn(&self) -> Value<String> {
-            self.get_att("ReplicationTaskArn")
         }
     }
 }

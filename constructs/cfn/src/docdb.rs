@@ -106,8 +106,41 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::DocDB::DBCluster`: [`DbCluster`], its property types and its typed handle.
 pub mod db_cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -225,59 +258,6 @@ pub mod db_cluster {
         }
     }
 
-    #[derive(Clone)]
-    pub struct ServerlessV2ScalingConfiguration {
-        pub max_capacity: Value<f64>,
-        pub min_capacity: Value<f64>,
-    }
-
-    impl ServerlessV2ScalingConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            max_capacity: impl Into<Value<f64>>,
-            min_capacity: impl Into<Value<f64>>,
-        ) -> Self {
-            Self {
-                max_capacity: max_capacity.into(),
-                min_capacity: min_capacity.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ServerlessV2ScalingConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MaxCapacity", &self.max_capacity);
-            o.req("MinCapacity", &self.min_capacity);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DbCluster {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbCluster", self, f)
@@ -312,6 +292,34 @@ pub mod db_cluster {
         /// The `ClusterResourceId` attribute (`Fn::GetAtt`).
         pub fn cluster_resource_id(&self) -> Value<String> {
             self.get_att("ClusterResourceId")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ServerlessV2ScalingConfiguration {
+        pub max_capacity: Value<f64>,
+        pub min_capacity: Value<f64>,
+    }
+
+    impl ServerlessV2ScalingConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            max_capacity: impl Into<Value<f64>>,
+            min_capacity: impl Into<Value<f64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ServerlessV2ScalingConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("MaxCapacity", &self.max_capacity);
+            o.req("MinCapacity", &self.min_capacity);
+            o.build()
         }
     }
 }
@@ -372,6 +380,21 @@ pub mod db_cluster_parameter_group {
         }
     }
 
+    impl std::fmt::Debug for DbClusterParameterGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbClusterParameterGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbClusterParameterGroup {
+        const TYPE: &'static str = "AWS::DocDB::DBClusterParameterGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbClusterParameterGroupRef;
+    }
+
+    /// Typed handle of an `AWS::DocDB::DBClusterParameterGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DbClusterParameterGroupRef = crate::Ref<DbClusterParameterGroup>;
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -399,25 +422,12 @@ pub mod db_cluster_parameter_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DbClusterParameterGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbClusterParameterGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbClusterParameterGroup {
-        const TYPE: &'static str = "AWS::DocDB::DBClusterParameterGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbClusterParameterGroupRef;
-    }
-
-    /// Typed handle of an `AWS::DocDB::DBClusterParameterGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DbClusterParameterGroupRef = crate::Ref<DbClusterParameterGroup>;
 }
 
 /// `AWS::DocDB::DBInstance`: [`DbInstance`], its property types and its typed handle.
 pub mod db_instance {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::DocDB::DBInstance
@@ -486,31 +496,6 @@ pub mod db_instance {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DbInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbInstance", self, f)
@@ -546,6 +531,8 @@ pub mod db_instance {
 
 /// `AWS::DocDB::DBSubnetGroup`: [`DbSubnetGroup`], its property types and its typed handle.
 pub mod db_subnet_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -600,31 +587,6 @@ pub mod db_subnet_group {
             );
             v.check("DBSubnetGroupName", &self.db_subnet_group_name, &RULE_5);
             v.check("SubnetIds", &self.subnet_ids, &RULE_6);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 
@@ -786,6 +748,33 @@ pub mod global_cluster {
         }
     }
 
+    impl std::fmt::Debug for GlobalCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalCluster {
+        const TYPE: &'static str = "AWS::DocDB::GlobalCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GlobalClusterRef;
+    }
+
+    /// Typed handle of an `AWS::DocDB::GlobalCluster` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
+
+    impl GlobalClusterRef {
+        /// The `GlobalClusterArn` attribute (`Fn::GetAtt`).
+        pub fn global_cluster_arn(&self) -> Value<String> {
+            self.get_att("GlobalClusterArn")
+        }
+
+        /// The `GlobalClusterResourceId` attribute (`Fn::GetAtt`).
+        pub fn global_cluster_resource_id(&self) -> Value<String> {
+            self.get_att("GlobalClusterResourceId")
+        }
+    }
+
     /// A key-value pair to associate with an Amazon DocumentDB resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -818,33 +807,6 @@ pub mod global_cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_14);
             v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for GlobalCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalCluster {
-        const TYPE: &'static str = "AWS::DocDB::GlobalCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GlobalClusterRef;
-    }
-
-    /// Typed handle of an `AWS::DocDB::GlobalCluster` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
-
-    impl GlobalClusterRef {
-        /// The `GlobalClusterArn` attribute (`Fn::GetAtt`).
-        pub fn global_cluster_arn(&self) -> Value<String> {
-            self.get_att("GlobalClusterArn")
-        }
-
-        /// The `GlobalClusterResourceId` attribute (`Fn::GetAtt`).
-        pub fn global_cluster_resource_id(&self) -> Value<String> {
-            self.get_att("GlobalClusterResourceId")
         }
     }
 }

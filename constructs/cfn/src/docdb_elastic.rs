@@ -121,6 +121,33 @@ pub mod cluster {
         }
     }
 
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::DocDBElastic::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::DocDBElastic::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `ClusterArn` attribute (`Fn::GetAtt`).
+        pub fn cluster_arn(&self) -> Value<String> {
+            self.get_att("ClusterArn")
+        }
+
+        /// The `ClusterEndpoint` attribute (`Fn::GetAtt`).
+        pub fn cluster_endpoint(&self) -> Value<String> {
+            self.get_att("ClusterEndpoint")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -150,33 +177,6 @@ pub mod cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::DocDBElastic::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::DocDBElastic::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `ClusterArn` attribute (`Fn::GetAtt`).
-        pub fn cluster_arn(&self) -> Value<String> {
-            self.get_att("ClusterArn")
-        }
-
-        /// The `ClusterEndpoint` attribute (`Fn::GetAtt`).
-        pub fn cluster_endpoint(&self) -> Value<String> {
-            self.get_att("ClusterEndpoint")
         }
     }
 }
@@ -225,41 +225,6 @@ pub mod cluster_snapshot {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SnapshotName", &self.snapshot_name, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -322,6 +287,41 @@ pub mod cluster_snapshot {
         /// The `KmsKeyId` attribute (`Fn::GetAtt`).
         pub fn kms_key_id(&self) -> Value<String> {
             self.get_att("KmsKeyId")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }

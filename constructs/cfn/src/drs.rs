@@ -133,6 +133,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::DRS::LaunchConfigurationTemplate`: [`LaunchConfigurationTemplate`], its property types and its typed handle.
 pub mod launch_configuration_template {
     use super::rules_::*;
@@ -202,6 +241,33 @@ pub mod launch_configuration_template {
         }
     }
 
+    impl std::fmt::Debug for LaunchConfigurationTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LaunchConfigurationTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LaunchConfigurationTemplate {
+        const TYPE: &'static str = "AWS::DRS::LaunchConfigurationTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LaunchConfigurationTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::DRS::LaunchConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type LaunchConfigurationTemplateRef = crate::Ref<LaunchConfigurationTemplate>;
+
+    impl LaunchConfigurationTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `LaunchConfigurationTemplateID` attribute (`Fn::GetAtt`).
+        pub fn launch_configuration_template_id(&self) -> Value<String> {
+            self.get_att("LaunchConfigurationTemplateID")
+        }
+    }
+
     /// Configuration of a machine's license.
     #[derive(Clone, Default)]
     pub struct Licensing {
@@ -258,37 +324,12 @@ pub mod launch_configuration_template {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for LaunchConfigurationTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LaunchConfigurationTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LaunchConfigurationTemplate {
-        const TYPE: &'static str = "AWS::DRS::LaunchConfigurationTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LaunchConfigurationTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::DRS::LaunchConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type LaunchConfigurationTemplateRef = crate::Ref<LaunchConfigurationTemplate>;
-
-    impl LaunchConfigurationTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LaunchConfigurationTemplateID` attribute (`Fn::GetAtt`).
-        pub fn launch_configuration_template_id(&self) -> Value<String> {
-            self.get_att("LaunchConfigurationTemplateID")
-        }
-    }
 }
 
 /// `AWS::DRS::RecoveryPlan`: [`RecoveryPlan`], its property types and its typed handle.
 pub mod recovery_plan {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -329,38 +370,6 @@ pub mod recovery_plan {
             v.check("Description", &self.description, &RULE_4);
             v.check("Name", &self.name, &RULE_5);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -553,6 +562,33 @@ pub mod replication_configuration_template {
         }
     }
 
+    impl std::fmt::Debug for ReplicationConfigurationTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationConfigurationTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationConfigurationTemplate {
+        const TYPE: &'static str = "AWS::DRS::ReplicationConfigurationTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationConfigurationTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::DRS::ReplicationConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationConfigurationTemplateRef = crate::Ref<ReplicationConfigurationTemplate>;
+
+    impl ReplicationConfigurationTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ReplicationConfigurationTemplateID` attribute (`Fn::GetAtt`).
+        pub fn replication_configuration_template_id(&self) -> Value<String> {
+            self.get_att("ReplicationConfigurationTemplateID")
+        }
+    }
+
     #[derive(Clone)]
     pub struct PitPolicyRule {
         /// Whether this rule is enabled or not.
@@ -638,37 +674,12 @@ pub mod replication_configuration_template {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for ReplicationConfigurationTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationConfigurationTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationConfigurationTemplate {
-        const TYPE: &'static str = "AWS::DRS::ReplicationConfigurationTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationConfigurationTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::DRS::ReplicationConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationConfigurationTemplateRef = crate::Ref<ReplicationConfigurationTemplate>;
-
-    impl ReplicationConfigurationTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ReplicationConfigurationTemplateID` attribute (`Fn::GetAtt`).
-        pub fn replication_configuration_template_id(&self) -> Value<String> {
-            self.get_att("ReplicationConfigurationTemplateID")
-        }
-    }
 }
 
 /// `AWS::DRS::SourceNetwork`: [`SourceNetwork`], its property types and its typed handle.
 pub mod source_network {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -718,38 +729,6 @@ pub mod source_network {
             v.check("OriginRegion", &self.origin_region, &RULE_19);
             v.nested("Tags", &self.tags);
             v.check("VpcID", &self.vpc_id, &RULE_20);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 

@@ -87,6 +87,68 @@ pub mod cluster {
         }
     }
 
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::DSQL::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::DSQL::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `ResourceArn` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceArn")
+        }
+
+        /// The `Identifier` attribute (`Fn::GetAtt`).
+        pub fn identifier(&self) -> Value<String> {
+            self.get_att("Identifier")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `VpcEndpointServiceName` attribute (`Fn::GetAtt`).
+        pub fn vpc_endpoint_service_name(&self) -> Value<String> {
+            self.get_att("VpcEndpointServiceName")
+        }
+
+        /// The `EncryptionDetails` attribute (`Fn::GetAtt`).
+        pub fn encryption_details(&self) -> Value<String> {
+            self.get_att("EncryptionDetails")
+        }
+
+        /// The `PolicyVersion` attribute (`Fn::GetAtt`).
+        pub fn policy_version(&self) -> Value<String> {
+            self.get_att("PolicyVersion")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `VpcEndpoint` attribute (`Fn::GetAtt`).
+        pub fn vpc_endpoint(&self) -> Value<String> {
+            self.get_att("VpcEndpoint")
+        }
+    }
+
     /// The Multi-region properties associated to this cluster.
     #[derive(Clone, Default)]
     pub struct MultiRegionProperties {
@@ -150,68 +212,6 @@ pub mod cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::DSQL::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::DSQL::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `ResourceArn` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceArn")
-        }
-
-        /// The `Identifier` attribute (`Fn::GetAtt`).
-        pub fn identifier(&self) -> Value<String> {
-            self.get_att("Identifier")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `VpcEndpointServiceName` attribute (`Fn::GetAtt`).
-        pub fn vpc_endpoint_service_name(&self) -> Value<String> {
-            self.get_att("VpcEndpointServiceName")
-        }
-
-        /// The `EncryptionDetails` attribute (`Fn::GetAtt`).
-        pub fn encryption_details(&self) -> Value<String> {
-            self.get_att("EncryptionDetails")
-        }
-
-        /// The `PolicyVersion` attribute (`Fn::GetAtt`).
-        pub fn policy_version(&self) -> Value<String> {
-            self.get_att("PolicyVersion")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `VpcEndpoint` attribute (`Fn::GetAtt`).
-        pub fn vpc_endpoint(&self) -> Value<String> {
-            self.get_att("VpcEndpoint")
         }
     }
 }

@@ -171,8 +171,84 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct SearchSchemaElement {
+        pub attribute_name: Value<String>,
+        pub search_schema_element_type: Value<String>,
+    }
+
+    impl SearchSchemaElement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            attribute_name: impl Into<Value<String>>,
+            search_schema_element_type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+                search_schema_element_type: search_schema_element_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SearchSchemaElement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("AttributeName", &self.attribute_name);
+            o.req("SearchSchemaElementType", &self.search_schema_element_type);
+            o.build()
+        }
+    }
+
+    impl Validate for SearchSchemaElement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AttributeName", &self.attribute_name, &RULE_25);
+            v.check(
+                "SearchSchemaElementType",
+                &self.search_schema_element_type,
+                &RULE_26,
+            );
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct VectorAttribute {
+        pub attribute_name: Value<String>,
+    }
+
+    impl VectorAttribute {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(attribute_name: impl Into<Value<String>>) -> Self {
+            Self {
+                attribute_name: attribute_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for VectorAttribute {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("AttributeName", &self.attribute_name);
+            o.build()
+        }
+    }
+
+    impl Validate for VectorAttribute {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AttributeName", &self.attribute_name, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::DynamoDB::GlobalTable`: [`GlobalTable`], its property types and its typed handle.
 pub mod global_table {
+    pub use super::shared_::{SearchSchemaElement, VectorAttribute};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -184,7 +260,7 @@ pub mod global_table {
         pub global_secondary_indexes: Option<Value<Vec<Value<GlobalSecondaryIndex>>>>,
         pub global_table_source_arn: Option<Value<String>>,
         pub global_table_witnesses: Option<Value<Vec<Value<GlobalTableWitness>>>>,
-        pub key_schema: Option<Value<Vec<Value<KeySchemaProperty>>>>,
+        pub key_schema: Option<Value<Vec<Value<KeySchema>>>>,
         pub local_secondary_indexes: Option<Value<Vec<Value<LocalSecondaryIndex>>>>,
         pub multi_region_consistency: Option<Value<String>>,
         pub read_on_demand_throughput_settings: Option<Value<ReadOnDemandThroughputSettings>>,
@@ -319,6 +395,38 @@ pub mod global_table {
                 "WriteProvisionedThroughputSettings",
                 &self.write_provisioned_throughput_settings,
             );
+        }
+    }
+
+    impl std::fmt::Debug for GlobalTable {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalTable", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalTable {
+        const TYPE: &'static str = "AWS::DynamoDB::GlobalTable";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GlobalTableRef;
+    }
+
+    /// Typed handle of an `AWS::DynamoDB::GlobalTable` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalTableRef = crate::Ref<GlobalTable>;
+
+    impl GlobalTableRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `StreamArn` attribute (`Fn::GetAtt`).
+        pub fn stream_arn(&self) -> Value<String> {
+            self.get_att("StreamArn")
+        }
+
+        /// The `TableId` attribute (`Fn::GetAtt`).
+        pub fn table_id(&self) -> Value<String> {
+            self.get_att("TableId")
         }
     }
 
@@ -777,44 +885,9 @@ pub mod global_table {
     }
 
     #[derive(Clone)]
-    pub struct KeySchemaProperty {
-        pub attribute_name: Value<String>,
-        pub key_type: Value<String>,
-    }
-
-    impl KeySchemaProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            attribute_name: impl Into<Value<String>>,
-            key_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-                key_type: key_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for KeySchemaProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AttributeName", &self.attribute_name);
-            o.req("KeyType", &self.key_type);
-            o.build()
-        }
-    }
-
-    impl Validate for KeySchemaProperty {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeName", &self.attribute_name, &RULE_7);
-            v.check("KeyType", &self.key_type, &RULE_10);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct LocalSecondaryIndex {
         pub index_name: Value<String>,
-        pub key_schema: Value<Vec<Value<KeySchemaProperty>>>,
+        pub key_schema: Value<Vec<Value<KeySchema>>>,
         pub projection: Value<Projection>,
     }
 
@@ -822,7 +895,7 @@ pub mod global_table {
         /// A value with the required properties set and the others `None`.
         pub fn new(
             index_name: impl Into<Value<String>>,
-            key_schema: impl Into<Value<Vec<Value<KeySchemaProperty>>>>,
+            key_schema: impl Into<Value<Vec<Value<KeySchema>>>>,
             projection: impl Into<Value<Projection>>,
         ) -> Self {
             Self {
@@ -1401,109 +1474,12 @@ pub mod global_table {
             v.nested("VectorAttribute", &self.vector_attribute);
         }
     }
-
-    #[derive(Clone)]
-    pub struct SearchSchemaElement {
-        pub attribute_name: Value<String>,
-        pub search_schema_element_type: Value<String>,
-    }
-
-    impl SearchSchemaElement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            attribute_name: impl Into<Value<String>>,
-            search_schema_element_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-                search_schema_element_type: search_schema_element_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SearchSchemaElement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AttributeName", &self.attribute_name);
-            o.req("SearchSchemaElementType", &self.search_schema_element_type);
-            o.build()
-        }
-    }
-
-    impl Validate for SearchSchemaElement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeName", &self.attribute_name, &RULE_25);
-            v.check(
-                "SearchSchemaElementType",
-                &self.search_schema_element_type,
-                &RULE_26,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct VectorAttribute {
-        pub attribute_name: Value<String>,
-    }
-
-    impl VectorAttribute {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(attribute_name: impl Into<Value<String>>) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VectorAttribute {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AttributeName", &self.attribute_name);
-            o.build()
-        }
-    }
-
-    impl Validate for VectorAttribute {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeName", &self.attribute_name, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for GlobalTable {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalTable", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalTable {
-        const TYPE: &'static str = "AWS::DynamoDB::GlobalTable";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GlobalTableRef;
-    }
-
-    /// Typed handle of an `AWS::DynamoDB::GlobalTable` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalTableRef = crate::Ref<GlobalTable>;
-
-    impl GlobalTableRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `StreamArn` attribute (`Fn::GetAtt`).
-        pub fn stream_arn(&self) -> Value<String> {
-            self.get_att("StreamArn")
-        }
-
-        /// The `TableId` attribute (`Fn::GetAtt`).
-        pub fn table_id(&self) -> Value<String> {
-            self.get_att("TableId")
-        }
-    }
 }
 
 /// `AWS::DynamoDB::Table`: [`Table`], its property types and its typed handle.
 pub mod table {
+    pub use super::shared_::{SearchSchemaElement, VectorAttribute};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1523,7 +1499,7 @@ pub mod table {
         /// Specifies the properties of data being imported from the S3 bucket source to the" table.
         pub import_source_specification: Option<Value<ImportSourceSpecification>>,
         /// Specifies the attributes that make up the primary key for the table. The attributes in the ``KeySchema`` property must also be defined in the ``AttributeDefinitions`` property.
-        pub key_schema: Value<Vec<Value<KeySchemaProperty>>>,
+        pub key_schema: Value<Vec<Value<KeySchema>>>,
         /// The Kinesis Data Streams configuration for the specified table.
         pub kinesis_stream_specification: Option<Value<KinesisStreamSpecification>>,
         /// Local secondary indexes to be created on the table. You can create up to 5 local secondary indexes. Each index is scoped to a given hash key value. The size of each hash key can be up to 10 gigabytes.
@@ -1555,7 +1531,7 @@ pub mod table {
 
     impl Table {
         /// A value with the required properties set and the others `None`.
-        pub fn new(key_schema: impl Into<Value<Vec<Value<KeySchemaProperty>>>>) -> Self {
+        pub fn new(key_schema: impl Into<Value<Vec<Value<KeySchema>>>>) -> Self {
             Self {
                 attribute_definitions: None,
                 billing_mode: None,
@@ -1654,6 +1630,33 @@ pub mod table {
             v.check("VectorIndexes", &self.vector_indexes, &RULE_0);
             v.nested("VectorIndexes", &self.vector_indexes);
             v.nested("WarmThroughput", &self.warm_throughput);
+        }
+    }
+
+    impl std::fmt::Debug for Table {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Table", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Table {
+        const TYPE: &'static str = "AWS::DynamoDB::Table";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TableRef;
+    }
+
+    /// Typed handle of an `AWS::DynamoDB::Table` in the construct tree (see [`crate::Ref`]).
+    pub type TableRef = crate::Ref<Table>;
+
+    impl TableRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `StreamArn` attribute (`Fn::GetAtt`).
+        pub fn stream_arn(&self) -> Value<String> {
+            self.get_att("StreamArn")
         }
     }
 
@@ -2095,34 +2098,6 @@ pub mod table {
         }
     }
 
-    #[derive(Clone)]
-    pub struct KeySchemaProperty {
-        pub attribute_name: Value<String>,
-        pub key_type: Value<String>,
-    }
-
-    impl KeySchemaProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            attribute_name: impl Into<Value<String>>,
-            key_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-                key_type: key_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for KeySchemaProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AttributeName", &self.attribute_name);
-            o.req("KeyType", &self.key_type);
-            o.build()
-        }
-    }
-
     /// The Kinesis Data Streams configuration for the specified table.
     #[derive(Clone)]
     pub struct KinesisStreamSpecification {
@@ -2169,7 +2144,7 @@ pub mod table {
     pub struct LocalSecondaryIndex {
         /// The name of the local secondary index. The name must be unique among all other indexes on this table.
         pub index_name: Value<String>,
-        pub key_schema: Value<Vec<Value<KeySchemaProperty>>>,
+        pub key_schema: Value<Vec<Value<KeySchema>>>,
         /// Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
         pub projection: Value<Projection>,
     }
@@ -2178,7 +2153,7 @@ pub mod table {
         /// A value with the required properties set and the others `None`.
         pub fn new(
             index_name: impl Into<Value<String>>,
-            key_schema: impl Into<Value<Vec<Value<KeySchemaProperty>>>>,
+            key_schema: impl Into<Value<Vec<Value<KeySchema>>>>,
             projection: impl Into<Value<Projection>>,
         ) -> Self {
             Self {
@@ -2460,100 +2435,6 @@ pub mod table {
             v.check("SearchSchema", &self.search_schema, &RULE_0);
             v.nested("SearchSchema", &self.search_schema);
             v.nested("VectorAttribute", &self.vector_attribute);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SearchSchemaElement {
-        pub attribute_name: Value<String>,
-        pub search_schema_element_type: Value<String>,
-    }
-
-    impl SearchSchemaElement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            attribute_name: impl Into<Value<String>>,
-            search_schema_element_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-                search_schema_element_type: search_schema_element_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SearchSchemaElement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AttributeName", &self.attribute_name);
-            o.req("SearchSchemaElementType", &self.search_schema_element_type);
-            o.build()
-        }
-    }
-
-    impl Validate for SearchSchemaElement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeName", &self.attribute_name, &RULE_25);
-            v.check(
-                "SearchSchemaElementType",
-                &self.search_schema_element_type,
-                &RULE_26,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct VectorAttribute {
-        pub attribute_name: Value<String>,
-    }
-
-    impl VectorAttribute {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(attribute_name: impl Into<Value<String>>) -> Self {
-            Self {
-                attribute_name: attribute_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VectorAttribute {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AttributeName", &self.attribute_name);
-            o.build()
-        }
-    }
-
-    impl Validate for VectorAttribute {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeName", &self.attribute_name, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Table {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Table", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Table {
-        const TYPE: &'static str = "AWS::DynamoDB::Table";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TableRef;
-    }
-
-    /// Typed handle of an `AWS::DynamoDB::Table` in the construct tree (see [`crate::Ref`]).
-    pub type TableRef = crate::Ref<Table>;
-
-    impl TableRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `StreamArn` attribute (`Fn::GetAtt`).
-        pub fn stream_arn(&self) -> Value<String> {
-            self.get_att("StreamArn")
         }
     }
 }

@@ -1328,6 +1328,374 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct TagSpecification {
+        pub resource_type: Option<Value<String>>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+    }
+
+    impl TagSpecification {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TagSpecification {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ResourceType", &self.resource_type);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for TagSpecification {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("ResourceType", &self.resource_type, &RULE_16);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct AcceleratorCountRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl AcceleratorCountRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AcceleratorCountRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct AcceleratorTotalMemoryMiBRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl AcceleratorTotalMemoryMiBRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AcceleratorTotalMemoryMiBRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct BaselineEbsBandwidthMbpsRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl BaselineEbsBandwidthMbpsRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for BaselineEbsBandwidthMbpsRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct BaselinePerformanceFactorsRequest {
+        pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
+    }
+
+    impl BaselinePerformanceFactorsRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for BaselinePerformanceFactorsRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Cpu", &self.cpu);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct CpuPerformanceFactorRequest {
+        pub references: Option<Value<Vec<Value<PerformanceFactorReferenceRequest>>>>,
+    }
+
+    impl CpuPerformanceFactorRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CpuPerformanceFactorRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("References", &self.references);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct PerformanceFactorReferenceRequest {
+        pub instance_family: Option<Value<String>>,
+    }
+
+    impl PerformanceFactorReferenceRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for PerformanceFactorReferenceRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("InstanceFamily", &self.instance_family);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct MemoryGiBPerVCpuRequest {
+        pub max: Option<Value<f64>>,
+        pub min: Option<Value<f64>>,
+    }
+
+    impl MemoryGiBPerVCpuRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MemoryGiBPerVCpuRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct MemoryMiBRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl MemoryMiBRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MemoryMiBRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct NetworkBandwidthGbpsRequest {
+        pub max: Option<Value<f64>>,
+        pub min: Option<Value<f64>>,
+    }
+
+    impl NetworkBandwidthGbpsRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for NetworkBandwidthGbpsRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct NetworkInterfaceCountRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl NetworkInterfaceCountRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for NetworkInterfaceCountRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct TotalLocalStorageGbRequest {
+        pub max: Option<Value<f64>>,
+        pub min: Option<Value<f64>>,
+    }
+
+    impl TotalLocalStorageGbRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TotalLocalStorageGbRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct VCpuCountRangeRequest {
+        pub max: Option<Value<i64>>,
+        pub min: Option<Value<i64>>,
+    }
+
+    impl VCpuCountRangeRequest {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VCpuCountRangeRequest {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Max", &self.max);
+            o.opt("Min", &self.min);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct InstanceIpv6Address {
+        pub ipv6_address: Value<String>,
+    }
+
+    impl InstanceIpv6Address {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(ipv6_address: impl Into<Value<String>>) -> Self {
+            Self {
+                ipv6_address: ipv6_address.into(),
+            }
+        }
+    }
+
+    impl ToRaw for InstanceIpv6Address {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Ipv6Address", &self.ipv6_address);
+            o.build()
+        }
+    }
+
+    /// The configuration options for customer provided KMS encryption.
+    #[derive(Clone, Default)]
+    pub struct SseSpecification {
+        /// Whether to encrypt the policy with the provided key or disable encryption
+        pub customer_managed_key_enabled: Option<Value<bool>>,
+        /// KMS Key Arn used to encrypt the group policy
+        pub kms_key_arn: Option<Value<String>>,
+    }
+
+    impl SseSpecification {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SseSpecification {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt(
+                "CustomerManagedKeyEnabled",
+                &self.customer_managed_key_enabled,
+            );
+            o.opt("KmsKeyArn", &self.kms_key_arn);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::EC2::ApplicationStatusCheck`: [`ApplicationStatusCheck`], its property types and its typed handle.
 pub mod application_status_check {
     use super::rules_::*;
@@ -1432,6 +1800,38 @@ pub mod application_status_check {
         }
     }
 
+    impl std::fmt::Debug for ApplicationStatusCheck {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationStatusCheck", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationStatusCheck {
+        const TYPE: &'static str = "AWS::EC2::ApplicationStatusCheck";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationStatusCheckRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::ApplicationStatusCheck` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationStatusCheckRef = crate::Ref<ApplicationStatusCheck>;
+
+    impl ApplicationStatusCheckRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ApplicationStatusCheckId` attribute (`Fn::GetAtt`).
+        pub fn application_status_check_id(&self) -> Value<String> {
+            self.get_att("ApplicationStatusCheckId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct HealthCheckPath {
         pub destinations: Option<Value<Vec<Value<HealthCheckPathDestination>>>>,
@@ -1529,38 +1929,6 @@ pub mod application_status_check {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ApplicationStatusCheck {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationStatusCheck", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationStatusCheck {
-        const TYPE: &'static str = "AWS::EC2::ApplicationStatusCheck";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationStatusCheckRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::ApplicationStatusCheck` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationStatusCheckRef = crate::Ref<ApplicationStatusCheck>;
-
-    impl ApplicationStatusCheckRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ApplicationStatusCheckId` attribute (`Fn::GetAtt`).
-        pub fn application_status_check_id(&self) -> Value<String> {
-            self.get_att("ApplicationStatusCheckId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-    }
 }
 
 /// `AWS::EC2::CapacityManagerDataExport`: [`CapacityManagerDataExport`], its property types and its typed handle.
@@ -1620,6 +1988,28 @@ pub mod capacity_manager_data_export {
         }
     }
 
+    impl std::fmt::Debug for CapacityManagerDataExport {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityManagerDataExport", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityManagerDataExport {
+        const TYPE: &'static str = "AWS::EC2::CapacityManagerDataExport";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapacityManagerDataExportRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::CapacityManagerDataExport` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityManagerDataExportRef = crate::Ref<CapacityManagerDataExport>;
+
+    impl CapacityManagerDataExportRef {
+        /// The `CapacityManagerDataExportId` attribute (`Fn::GetAtt`).
+        pub fn capacity_manager_data_export_id(&self) -> Value<String> {
+            self.get_att("CapacityManagerDataExportId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1654,32 +2044,12 @@ pub mod capacity_manager_data_export {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for CapacityManagerDataExport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityManagerDataExport", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityManagerDataExport {
-        const TYPE: &'static str = "AWS::EC2::CapacityManagerDataExport";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapacityManagerDataExportRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::CapacityManagerDataExport` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityManagerDataExportRef = crate::Ref<CapacityManagerDataExport>;
-
-    impl CapacityManagerDataExportRef {
-        /// The `CapacityManagerDataExportId` attribute (`Fn::GetAtt`).
-        pub fn capacity_manager_data_export_id(&self) -> Value<String> {
-            self.get_att("CapacityManagerDataExportId")
-        }
-    }
 }
 
 /// `AWS::EC2::CapacityReservation`: [`CapacityReservation`], its property types and its typed handle.
 pub mod capacity_reservation {
+    pub use super::shared_::{Tag, TagSpecification};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1771,59 +2141,6 @@ pub mod capacity_reservation {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct TagSpecification {
-        pub resource_type: Option<Value<String>>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-    }
-
-    impl TagSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TagSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ResourceType", &self.resource_type);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for TagSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResourceType", &self.resource_type, &RULE_16);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for CapacityReservation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CapacityReservation", self, f)
@@ -1909,6 +2226,8 @@ pub mod capacity_reservation {
 
 /// `AWS::EC2::CapacityReservationFleet`: [`CapacityReservationFleet`], its property types and its typed handle.
 pub mod capacity_reservation_fleet {
+    pub use super::shared_::{Tag, TagSpecification};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1974,6 +2293,28 @@ pub mod capacity_reservation_fleet {
         }
     }
 
+    impl std::fmt::Debug for CapacityReservationFleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityReservationFleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityReservationFleet {
+        const TYPE: &'static str = "AWS::EC2::CapacityReservationFleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CapacityReservationFleetRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::CapacityReservationFleet` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityReservationFleetRef = crate::Ref<CapacityReservationFleet>;
+
+    impl CapacityReservationFleetRef {
+        /// The `CapacityReservationFleetId` attribute (`Fn::GetAtt`).
+        pub fn capacity_reservation_fleet_id(&self) -> Value<String> {
+            self.get_att("CapacityReservationFleetId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct InstanceTypeSpecification {
         pub availability_zone: Option<Value<String>>,
@@ -2011,81 +2352,6 @@ pub mod capacity_reservation_fleet {
             v.check("InstancePlatform", &self.instance_platform, &RULE_12);
             v.check("Priority", &self.priority, &RULE_21);
             v.check("Weight", &self.weight, &RULE_22);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct TagSpecification {
-        pub resource_type: Option<Value<String>>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-    }
-
-    impl TagSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TagSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ResourceType", &self.resource_type);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for TagSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResourceType", &self.resource_type, &RULE_16);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for CapacityReservationFleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityReservationFleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityReservationFleet {
-        const TYPE: &'static str = "AWS::EC2::CapacityReservationFleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CapacityReservationFleetRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::CapacityReservationFleet` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityReservationFleetRef = crate::Ref<CapacityReservationFleet>;
-
-    impl CapacityReservationFleetRef {
-        /// The `CapacityReservationFleetId` attribute (`Fn::GetAtt`).
-        pub fn capacity_reservation_fleet_id(&self) -> Value<String> {
-            self.get_att("CapacityReservationFleetId")
         }
     }
 }
@@ -2129,35 +2395,6 @@ pub mod carrier_gateway {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for CarrierGateway {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CarrierGateway", self, f)
@@ -2187,6 +2424,35 @@ pub mod carrier_gateway {
         /// The `State` attribute (`Fn::GetAtt`).
         pub fn state(&self) -> Value<String> {
             self.get_att("State")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -2267,6 +2533,8 @@ pub mod client_vpn_authorization_rule {
 
 /// `AWS::EC2::ClientVpnEndpoint`: [`ClientVpnEndpoint`], its property types and its typed handle.
 pub mod client_vpn_endpoint {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::EC2::ClientVpnEndpoint
@@ -2376,6 +2644,28 @@ pub mod client_vpn_endpoint {
 
     impl Validate for ClientVpnEndpoint {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ClientVpnEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ClientVpnEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ClientVpnEndpoint {
+        const TYPE: &'static str = "AWS::EC2::ClientVpnEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ClientVpnEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::ClientVpnEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type ClientVpnEndpointRef = crate::Ref<ClientVpnEndpoint>;
+
+    impl ClientVpnEndpointRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -2704,31 +2994,6 @@ pub mod client_vpn_endpoint {
     }
 
     #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct TransitGatewayConfiguration {
         pub availability_zone_ids: Option<Value<Vec<Value<String>>>>,
         pub availability_zones: Option<Value<Vec<Value<String>>>>,
@@ -2753,28 +3018,6 @@ pub mod client_vpn_endpoint {
             o.opt("AvailabilityZones", &self.availability_zones);
             o.req("TransitGatewayId", &self.transit_gateway_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ClientVpnEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ClientVpnEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ClientVpnEndpoint {
-        const TYPE: &'static str = "AWS::EC2::ClientVpnEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ClientVpnEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::ClientVpnEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type ClientVpnEndpointRef = crate::Ref<ClientVpnEndpoint>;
-
-    impl ClientVpnEndpointRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -2972,6 +3215,28 @@ pub mod customer_gateway {
         }
     }
 
+    impl std::fmt::Debug for CustomerGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomerGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomerGateway {
+        const TYPE: &'static str = "AWS::EC2::CustomerGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomerGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::CustomerGateway` in the construct tree (see [`crate::Ref`]).
+    pub type CustomerGatewayRef = crate::Ref<CustomerGateway>;
+
+    impl CustomerGatewayRef {
+        /// The `CustomerGatewayId` attribute (`Fn::GetAtt`).
+        pub fn customer_gateway_id(&self) -> Value<String> {
+            self.get_att("CustomerGatewayId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -2997,28 +3262,6 @@ pub mod customer_gateway {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for CustomerGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomerGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomerGateway {
-        const TYPE: &'static str = "AWS::EC2::CustomerGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomerGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::CustomerGateway` in the construct tree (see [`crate::Ref`]).
-    pub type CustomerGatewayRef = crate::Ref<CustomerGateway>;
-
-    impl CustomerGatewayRef {
-        /// The `CustomerGatewayId` attribute (`Fn::GetAtt`).
-        pub fn customer_gateway_id(&self) -> Value<String> {
-            self.get_att("CustomerGatewayId")
         }
     }
 }
@@ -3077,6 +3320,28 @@ pub mod dhcp_options {
         }
     }
 
+    impl std::fmt::Debug for DhcpOptions {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DhcpOptions", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DhcpOptions {
+        const TYPE: &'static str = "AWS::EC2::DHCPOptions";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DhcpOptionsRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::DHCPOptions` in the construct tree (see [`crate::Ref`]).
+    pub type DhcpOptionsRef = crate::Ref<DhcpOptions>;
+
+    impl DhcpOptionsRef {
+        /// The `DhcpOptionsId` attribute (`Fn::GetAtt`).
+        pub fn dhcp_options_id(&self) -> Value<String> {
+            self.get_att("DhcpOptionsId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -3108,32 +3373,17 @@ pub mod dhcp_options {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for DhcpOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DhcpOptions", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DhcpOptions {
-        const TYPE: &'static str = "AWS::EC2::DHCPOptions";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DhcpOptionsRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::DHCPOptions` in the construct tree (see [`crate::Ref`]).
-    pub type DhcpOptionsRef = crate::Ref<DhcpOptions>;
-
-    impl DhcpOptionsRef {
-        /// The `DhcpOptionsId` attribute (`Fn::GetAtt`).
-        pub fn dhcp_options_id(&self) -> Value<String> {
-            self.get_att("DhcpOptionsId")
-        }
-    }
 }
 
 /// `AWS::EC2::EC2Fleet`: [`Ec2Fleet`], its property types and its typed handle.
 pub mod ec2_fleet {
+    pub use super::shared_::{
+        AcceleratorCountRequest, AcceleratorTotalMemoryMiBRequest, BaselineEbsBandwidthMbpsRequest,
+        BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest, MemoryGiBPerVCpuRequest,
+        MemoryMiBRequest, NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest,
+        PerformanceFactorReferenceRequest, Tag, TotalLocalStorageGbRequest, VCpuCountRangeRequest,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3233,6 +3483,28 @@ pub mod ec2_fleet {
                 &self.target_capacity_specification,
             );
             v.check("Type", &self.r#type, &RULE_28);
+        }
+    }
+
+    impl std::fmt::Debug for Ec2Fleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Ec2Fleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Ec2Fleet {
+        const TYPE: &'static str = "AWS::EC2::EC2Fleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = Ec2FleetRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::EC2Fleet` in the construct tree (see [`crate::Ref`]).
+    pub type Ec2FleetRef = crate::Ref<Ec2Fleet>;
+
+    impl Ec2FleetRef {
+        /// The `FleetId` attribute (`Fn::GetAtt`).
+        pub fn fleet_id(&self) -> Value<String> {
+            self.get_att("FleetId")
         }
     }
 
@@ -3656,264 +3928,6 @@ pub mod ec2_fleet {
                 &RULE_31,
                 &RULE_40,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AcceleratorCountRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl AcceleratorCountRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AcceleratorCountRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AcceleratorTotalMemoryMiBRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl AcceleratorTotalMemoryMiBRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AcceleratorTotalMemoryMiBRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct BaselineEbsBandwidthMbpsRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl BaselineEbsBandwidthMbpsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BaselineEbsBandwidthMbpsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct BaselinePerformanceFactorsRequest {
-        pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
-    }
-
-    impl BaselinePerformanceFactorsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BaselinePerformanceFactorsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Cpu", &self.cpu);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct CpuPerformanceFactorRequest {
-        pub references: Option<Value<Vec<Value<PerformanceFactorReferenceRequest>>>>,
-    }
-
-    impl CpuPerformanceFactorRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CpuPerformanceFactorRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("References", &self.references);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct PerformanceFactorReferenceRequest {
-        pub instance_family: Option<Value<String>>,
-    }
-
-    impl PerformanceFactorReferenceRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PerformanceFactorReferenceRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("InstanceFamily", &self.instance_family);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MemoryGiBPerVCpuRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl MemoryGiBPerVCpuRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MemoryGiBPerVCpuRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MemoryMiBRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl MemoryMiBRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MemoryMiBRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct NetworkBandwidthGbpsRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl NetworkBandwidthGbpsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NetworkBandwidthGbpsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct NetworkInterfaceCountRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl NetworkInterfaceCountRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NetworkInterfaceCountRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct TotalLocalStorageGbRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl TotalLocalStorageGbRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TotalLocalStorageGbRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VCpuCountRangeRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl VCpuCountRangeRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VCpuCountRangeRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
         }
     }
 
@@ -4383,31 +4397,6 @@ pub mod ec2_fleet {
     }
 
     #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct TargetCapacitySpecificationRequest {
         pub default_target_capacity_type: Option<Value<String>>,
         pub on_demand_target_capacity: Option<Value<i64>>,
@@ -4456,28 +4445,6 @@ pub mod ec2_fleet {
                 &self.target_capacity_unit_type,
                 &RULE_54,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Ec2Fleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Ec2Fleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Ec2Fleet {
-        const TYPE: &'static str = "AWS::EC2::EC2Fleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = Ec2FleetRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::EC2Fleet` in the construct tree (see [`crate::Ref`]).
-    pub type Ec2FleetRef = crate::Ref<Ec2Fleet>;
-
-    impl Ec2FleetRef {
-        /// The `FleetId` attribute (`Fn::GetAtt`).
-        pub fn fleet_id(&self) -> Value<String> {
-            self.get_att("FleetId")
         }
     }
 }
@@ -4533,6 +4500,33 @@ pub mod eip {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Eip {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Eip", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Eip {
+        const TYPE: &'static str = "AWS::EC2::EIP";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EipRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::EIP` in the construct tree (see [`crate::Ref`]).
+    pub type EipRef = crate::Ref<Eip>;
+
+    impl EipRef {
+        /// The `PublicIp` attribute (`Fn::GetAtt`).
+        pub fn public_ip(&self) -> Value<String> {
+            self.get_att("PublicIp")
+        }
+
+        /// The `AllocationId` attribute (`Fn::GetAtt`).
+        pub fn allocation_id(&self) -> Value<String> {
+            self.get_att("AllocationId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -4558,33 +4552,6 @@ pub mod eip {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Eip {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Eip", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Eip {
-        const TYPE: &'static str = "AWS::EC2::EIP";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EipRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::EIP` in the construct tree (see [`crate::Ref`]).
-    pub type EipRef = crate::Ref<Eip>;
-
-    impl EipRef {
-        /// The `PublicIp` attribute (`Fn::GetAtt`).
-        pub fn public_ip(&self) -> Value<String> {
-            self.get_att("PublicIp")
-        }
-
-        /// The `AllocationId` attribute (`Fn::GetAtt`).
-        pub fn allocation_id(&self) -> Value<String> {
-            self.get_att("AllocationId")
         }
     }
 }
@@ -4692,6 +4659,28 @@ pub mod egress_only_internet_gateway {
         }
     }
 
+    impl std::fmt::Debug for EgressOnlyInternetGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EgressOnlyInternetGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EgressOnlyInternetGateway {
+        const TYPE: &'static str = "AWS::EC2::EgressOnlyInternetGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EgressOnlyInternetGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::EgressOnlyInternetGateway` in the construct tree (see [`crate::Ref`]).
+    pub type EgressOnlyInternetGatewayRef = crate::Ref<EgressOnlyInternetGateway>;
+
+    impl EgressOnlyInternetGatewayRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -4721,28 +4710,6 @@ pub mod egress_only_internet_gateway {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for EgressOnlyInternetGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EgressOnlyInternetGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EgressOnlyInternetGateway {
-        const TYPE: &'static str = "AWS::EC2::EgressOnlyInternetGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EgressOnlyInternetGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::EgressOnlyInternetGateway` in the construct tree (see [`crate::Ref`]).
-    pub type EgressOnlyInternetGatewayRef = crate::Ref<EgressOnlyInternetGateway>;
-
-    impl EgressOnlyInternetGatewayRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -4826,6 +4793,8 @@ pub mod enclave_certificate_iam_role_association {
 
 /// `AWS::EC2::FlowLog`: [`FlowLog`], its property types and its typed handle.
 pub mod flow_log {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4921,6 +4890,28 @@ pub mod flow_log {
         }
     }
 
+    impl std::fmt::Debug for FlowLog {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowLog", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowLog {
+        const TYPE: &'static str = "AWS::EC2::FlowLog";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowLogRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::FlowLog` in the construct tree (see [`crate::Ref`]).
+    pub type FlowLogRef = crate::Ref<FlowLog>;
+
+    impl FlowLogRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct DestinationOptions {
         pub file_format: Value<String>,
@@ -4993,53 +4984,6 @@ pub mod flow_log {
             v.check_items("TagKeys", &Some(self.tag_keys.clone()), &RULE_63, &RULE_6);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for FlowLog {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowLog", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowLog {
-        const TYPE: &'static str = "AWS::EC2::FlowLog";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowLogRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::FlowLog` in the construct tree (see [`crate::Ref`]).
-    pub type FlowLogRef = crate::Ref<FlowLog>;
-
-    impl FlowLogRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EC2::FpgaImage`: [`FpgaImage`], its property types and its typed handle.
@@ -5082,59 +5026,6 @@ pub mod fpga_image {
 
     impl Validate for FpgaImage {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    /// Describes a storage location in Amazon S3.
-    #[derive(Clone, Default)]
-    pub struct StorageLocation {
-        /// The name of the S3 bucket.
-        pub bucket: Option<Value<String>>,
-        /// The key.
-        pub key: Option<Value<String>>,
-    }
-
-    impl StorageLocation {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StorageLocation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Bucket", &self.bucket);
-            o.opt("Key", &self.key);
-            o.build()
-        }
-    }
-
-    /// A tag consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for FpgaImage {
@@ -5196,6 +5087,59 @@ pub mod fpga_image {
         /// The `Public` attribute (`Fn::GetAtt`).
         pub fn public(&self) -> Value<bool> {
             self.get_att("Public")
+        }
+    }
+
+    /// Describes a storage location in Amazon S3.
+    #[derive(Clone, Default)]
+    pub struct StorageLocation {
+        /// The name of the S3 bucket.
+        pub bucket: Option<Value<String>>,
+        /// The key.
+        pub key: Option<Value<String>>,
+    }
+
+    impl StorageLocation {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for StorageLocation {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Bucket", &self.bucket);
+            o.opt("Key", &self.key);
+            o.build()
+        }
+    }
+
+    /// A tag consisting of a key-value pair.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -5264,6 +5208,8 @@ pub mod gateway_route_table_association {
 
 /// `AWS::EC2::Host`: [`Host`], its property types and its typed handle.
 pub mod host {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5328,31 +5274,6 @@ pub mod host {
             v.check("AutoPlacement", &self.auto_placement, &RULE_64);
             v.check("HostMaintenance", &self.host_maintenance, &RULE_64);
             v.check("HostRecovery", &self.host_recovery, &RULE_64);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 
@@ -5437,6 +5358,63 @@ pub mod ipam {
             v.check("OperatingRegions", &self.operating_regions, &RULE_18);
             v.nested("Tags", &self.tags);
             v.check("Tier", &self.tier, &RULE_66);
+        }
+    }
+
+    impl std::fmt::Debug for Ipam {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Ipam", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Ipam {
+        const TYPE: &'static str = "AWS::EC2::IPAM";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAM` in the construct tree (see [`crate::Ref`]).
+    pub type IpamRef = crate::Ref<Ipam>;
+
+    impl IpamRef {
+        /// The `IpamId` attribute (`Fn::GetAtt`).
+        pub fn ipam_id(&self) -> Value<String> {
+            self.get_att("IpamId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PublicDefaultScopeId` attribute (`Fn::GetAtt`).
+        pub fn public_default_scope_id(&self) -> Value<String> {
+            self.get_att("PublicDefaultScopeId")
+        }
+
+        /// The `PrivateDefaultScopeId` attribute (`Fn::GetAtt`).
+        pub fn private_default_scope_id(&self) -> Value<String> {
+            self.get_att("PrivateDefaultScopeId")
+        }
+
+        /// The `ScopeCount` attribute (`Fn::GetAtt`).
+        pub fn scope_count(&self) -> Value<i64> {
+            self.get_att("ScopeCount")
+        }
+
+        /// The `ResourceDiscoveryAssociationCount` attribute (`Fn::GetAtt`).
+        pub fn resource_discovery_association_count(&self) -> Value<i64> {
+            self.get_att("ResourceDiscoveryAssociationCount")
+        }
+
+        /// The `DefaultResourceDiscoveryId` attribute (`Fn::GetAtt`).
+        pub fn default_resource_discovery_id(&self) -> Value<String> {
+            self.get_att("DefaultResourceDiscoveryId")
+        }
+
+        /// The `DefaultResourceDiscoveryAssociationId` attribute (`Fn::GetAtt`).
+        pub fn default_resource_discovery_association_id(&self) -> Value<String> {
+            self.get_att("DefaultResourceDiscoveryAssociationId")
         }
     }
 
@@ -5530,63 +5508,6 @@ pub mod ipam {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Ipam {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Ipam", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Ipam {
-        const TYPE: &'static str = "AWS::EC2::IPAM";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAM` in the construct tree (see [`crate::Ref`]).
-    pub type IpamRef = crate::Ref<Ipam>;
-
-    impl IpamRef {
-        /// The `IpamId` attribute (`Fn::GetAtt`).
-        pub fn ipam_id(&self) -> Value<String> {
-            self.get_att("IpamId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PublicDefaultScopeId` attribute (`Fn::GetAtt`).
-        pub fn public_default_scope_id(&self) -> Value<String> {
-            self.get_att("PublicDefaultScopeId")
-        }
-
-        /// The `PrivateDefaultScopeId` attribute (`Fn::GetAtt`).
-        pub fn private_default_scope_id(&self) -> Value<String> {
-            self.get_att("PrivateDefaultScopeId")
-        }
-
-        /// The `ScopeCount` attribute (`Fn::GetAtt`).
-        pub fn scope_count(&self) -> Value<i64> {
-            self.get_att("ScopeCount")
-        }
-
-        /// The `ResourceDiscoveryAssociationCount` attribute (`Fn::GetAtt`).
-        pub fn resource_discovery_association_count(&self) -> Value<i64> {
-            self.get_att("ResourceDiscoveryAssociationCount")
-        }
-
-        /// The `DefaultResourceDiscoveryId` attribute (`Fn::GetAtt`).
-        pub fn default_resource_discovery_id(&self) -> Value<String> {
-            self.get_att("DefaultResourceDiscoveryId")
-        }
-
-        /// The `DefaultResourceDiscoveryAssociationId` attribute (`Fn::GetAtt`).
-        pub fn default_resource_discovery_association_id(&self) -> Value<String> {
-            self.get_att("DefaultResourceDiscoveryAssociationId")
         }
     }
 }
@@ -5777,6 +5698,63 @@ pub mod ipam_pool {
         }
     }
 
+    impl std::fmt::Debug for IpamPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpamPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpamPool {
+        const TYPE: &'static str = "AWS::EC2::IPAMPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamPoolRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAMPool` in the construct tree (see [`crate::Ref`]).
+    pub type IpamPoolRef = crate::Ref<IpamPool>;
+
+    impl IpamPoolRef {
+        /// The `IpamPoolId` attribute (`Fn::GetAtt`).
+        pub fn ipam_pool_id(&self) -> Value<String> {
+            self.get_att("IpamPoolId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `IpamScopeArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_scope_arn(&self) -> Value<String> {
+            self.get_att("IpamScopeArn")
+        }
+
+        /// The `IpamScopeType` attribute (`Fn::GetAtt`).
+        pub fn ipam_scope_type(&self) -> Value<String> {
+            self.get_att("IpamScopeType")
+        }
+
+        /// The `IpamArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_arn(&self) -> Value<String> {
+            self.get_att("IpamArn")
+        }
+
+        /// The `PoolDepth` attribute (`Fn::GetAtt`).
+        pub fn pool_depth(&self) -> Value<i64> {
+            self.get_att("PoolDepth")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `StateMessage` attribute (`Fn::GetAtt`).
+        pub fn state_message(&self) -> Value<String> {
+            self.get_att("StateMessage")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -5867,63 +5845,6 @@ pub mod ipam_pool {
             o.req("ResourceRegion", &self.resource_region);
             o.req("ResourceType", &self.resource_type);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for IpamPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpamPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpamPool {
-        const TYPE: &'static str = "AWS::EC2::IPAMPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamPoolRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAMPool` in the construct tree (see [`crate::Ref`]).
-    pub type IpamPoolRef = crate::Ref<IpamPool>;
-
-    impl IpamPoolRef {
-        /// The `IpamPoolId` attribute (`Fn::GetAtt`).
-        pub fn ipam_pool_id(&self) -> Value<String> {
-            self.get_att("IpamPoolId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `IpamScopeArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_scope_arn(&self) -> Value<String> {
-            self.get_att("IpamScopeArn")
-        }
-
-        /// The `IpamScopeType` attribute (`Fn::GetAtt`).
-        pub fn ipam_scope_type(&self) -> Value<String> {
-            self.get_att("IpamScopeType")
-        }
-
-        /// The `IpamArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_arn(&self) -> Value<String> {
-            self.get_att("IpamArn")
-        }
-
-        /// The `PoolDepth` attribute (`Fn::GetAtt`).
-        pub fn pool_depth(&self) -> Value<i64> {
-            self.get_att("PoolDepth")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `StateMessage` attribute (`Fn::GetAtt`).
-        pub fn state_message(&self) -> Value<String> {
-            self.get_att("StateMessage")
         }
     }
 }
@@ -6045,6 +5966,38 @@ pub mod ipam_prefix_list_resolver {
             v.check("AddressFamily", &self.address_family, &RULE_3);
             v.nested("Rules", &self.rules);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IpamPrefixListResolver {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpamPrefixListResolver", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpamPrefixListResolver {
+        const TYPE: &'static str = "AWS::EC2::IPAMPrefixListResolver";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamPrefixListResolverRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAMPrefixListResolver` in the construct tree (see [`crate::Ref`]).
+    pub type IpamPrefixListResolverRef = crate::Ref<IpamPrefixListResolver>;
+
+    impl IpamPrefixListResolverRef {
+        /// The `IpamArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_arn(&self) -> Value<String> {
+            self.get_att("IpamArn")
+        }
+
+        /// The `IpamPrefixListResolverId` attribute (`Fn::GetAtt`).
+        pub fn ipam_prefix_list_resolver_id(&self) -> Value<String> {
+            self.get_att("IpamPrefixListResolverId")
+        }
+
+        /// The `IpamPrefixListResolverArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_prefix_list_resolver_arn(&self) -> Value<String> {
+            self.get_att("IpamPrefixListResolverArn")
         }
     }
 
@@ -6185,38 +6138,6 @@ pub mod ipam_prefix_list_resolver {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for IpamPrefixListResolver {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpamPrefixListResolver", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpamPrefixListResolver {
-        const TYPE: &'static str = "AWS::EC2::IPAMPrefixListResolver";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamPrefixListResolverRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAMPrefixListResolver` in the construct tree (see [`crate::Ref`]).
-    pub type IpamPrefixListResolverRef = crate::Ref<IpamPrefixListResolver>;
-
-    impl IpamPrefixListResolverRef {
-        /// The `IpamArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_arn(&self) -> Value<String> {
-            self.get_att("IpamArn")
-        }
-
-        /// The `IpamPrefixListResolverId` attribute (`Fn::GetAtt`).
-        pub fn ipam_prefix_list_resolver_id(&self) -> Value<String> {
-            self.get_att("IpamPrefixListResolverId")
-        }
-
-        /// The `IpamPrefixListResolverArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_prefix_list_resolver_arn(&self) -> Value<String> {
-            self.get_att("IpamPrefixListResolverArn")
-        }
-    }
 }
 
 /// `AWS::EC2::IPAMPrefixListResolverTarget`: [`IpamPrefixListResolverTarget`], its property types and its typed handle.
@@ -6282,6 +6203,33 @@ pub mod ipam_prefix_list_resolver_target {
         }
     }
 
+    impl std::fmt::Debug for IpamPrefixListResolverTarget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpamPrefixListResolverTarget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpamPrefixListResolverTarget {
+        const TYPE: &'static str = "AWS::EC2::IPAMPrefixListResolverTarget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamPrefixListResolverTargetRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAMPrefixListResolverTarget` in the construct tree (see [`crate::Ref`]).
+    pub type IpamPrefixListResolverTargetRef = crate::Ref<IpamPrefixListResolverTarget>;
+
+    impl IpamPrefixListResolverTargetRef {
+        /// The `IpamPrefixListResolverTargetId` attribute (`Fn::GetAtt`).
+        pub fn ipam_prefix_list_resolver_target_id(&self) -> Value<String> {
+            self.get_att("IpamPrefixListResolverTargetId")
+        }
+
+        /// The `IpamPrefixListResolverTargetArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_prefix_list_resolver_target_arn(&self) -> Value<String> {
+            self.get_att("IpamPrefixListResolverTargetArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -6314,33 +6262,6 @@ pub mod ipam_prefix_list_resolver_target {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for IpamPrefixListResolverTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpamPrefixListResolverTarget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpamPrefixListResolverTarget {
-        const TYPE: &'static str = "AWS::EC2::IPAMPrefixListResolverTarget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamPrefixListResolverTargetRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAMPrefixListResolverTarget` in the construct tree (see [`crate::Ref`]).
-    pub type IpamPrefixListResolverTargetRef = crate::Ref<IpamPrefixListResolverTarget>;
-
-    impl IpamPrefixListResolverTargetRef {
-        /// The `IpamPrefixListResolverTargetId` attribute (`Fn::GetAtt`).
-        pub fn ipam_prefix_list_resolver_target_id(&self) -> Value<String> {
-            self.get_att("IpamPrefixListResolverTargetId")
-        }
-
-        /// The `IpamPrefixListResolverTargetArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_prefix_list_resolver_target_arn(&self) -> Value<String> {
-            self.get_att("IpamPrefixListResolverTargetArn")
         }
     }
 }
@@ -6392,6 +6313,53 @@ pub mod ipam_resource_discovery {
                 &self.organizational_unit_exclusions,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IpamResourceDiscovery {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpamResourceDiscovery", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpamResourceDiscovery {
+        const TYPE: &'static str = "AWS::EC2::IPAMResourceDiscovery";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamResourceDiscoveryRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAMResourceDiscovery` in the construct tree (see [`crate::Ref`]).
+    pub type IpamResourceDiscoveryRef = crate::Ref<IpamResourceDiscovery>;
+
+    impl IpamResourceDiscoveryRef {
+        /// The `IpamResourceDiscoveryId` attribute (`Fn::GetAtt`).
+        pub fn ipam_resource_discovery_id(&self) -> Value<String> {
+            self.get_att("IpamResourceDiscoveryId")
+        }
+
+        /// The `IpamResourceDiscoveryArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_resource_discovery_arn(&self) -> Value<String> {
+            self.get_att("IpamResourceDiscoveryArn")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+
+        /// The `IpamResourceDiscoveryRegion` attribute (`Fn::GetAtt`).
+        pub fn ipam_resource_discovery_region(&self) -> Value<String> {
+            self.get_att("IpamResourceDiscoveryRegion")
+        }
+
+        /// The `IsDefault` attribute (`Fn::GetAtt`).
+        pub fn is_default(&self) -> Value<bool> {
+            self.get_att("IsDefault")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -6487,53 +6455,6 @@ pub mod ipam_resource_discovery {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for IpamResourceDiscovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpamResourceDiscovery", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpamResourceDiscovery {
-        const TYPE: &'static str = "AWS::EC2::IPAMResourceDiscovery";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamResourceDiscoveryRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAMResourceDiscovery` in the construct tree (see [`crate::Ref`]).
-    pub type IpamResourceDiscoveryRef = crate::Ref<IpamResourceDiscovery>;
-
-    impl IpamResourceDiscoveryRef {
-        /// The `IpamResourceDiscoveryId` attribute (`Fn::GetAtt`).
-        pub fn ipam_resource_discovery_id(&self) -> Value<String> {
-            self.get_att("IpamResourceDiscoveryId")
-        }
-
-        /// The `IpamResourceDiscoveryArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_resource_discovery_arn(&self) -> Value<String> {
-            self.get_att("IpamResourceDiscoveryArn")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-
-        /// The `IpamResourceDiscoveryRegion` attribute (`Fn::GetAtt`).
-        pub fn ipam_resource_discovery_region(&self) -> Value<String> {
-            self.get_att("IpamResourceDiscoveryRegion")
-        }
-
-        /// The `IsDefault` attribute (`Fn::GetAtt`).
-        pub fn is_default(&self) -> Value<bool> {
-            self.get_att("IsDefault")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::EC2::IPAMResourceDiscoveryAssociation`: [`IpamResourceDiscoveryAssociation`], its property types and its typed handle.
@@ -6579,41 +6500,6 @@ pub mod ipam_resource_discovery_association {
     impl Validate for IpamResourceDiscoveryAssociation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -6673,6 +6559,41 @@ pub mod ipam_resource_discovery_association {
             self.get_att("OwnerId")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::EC2::IPAMScope`: [`IpamScope`], its property types and its typed handle.
@@ -6725,6 +6646,53 @@ pub mod ipam_scope {
                 &self.external_authority_configuration,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IpamScope {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpamScope", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpamScope {
+        const TYPE: &'static str = "AWS::EC2::IPAMScope";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpamScopeRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::IPAMScope` in the construct tree (see [`crate::Ref`]).
+    pub type IpamScopeRef = crate::Ref<IpamScope>;
+
+    impl IpamScopeRef {
+        /// The `IpamScopeId` attribute (`Fn::GetAtt`).
+        pub fn ipam_scope_id(&self) -> Value<String> {
+            self.get_att("IpamScopeId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `IpamArn` attribute (`Fn::GetAtt`).
+        pub fn ipam_arn(&self) -> Value<String> {
+            self.get_att("IpamArn")
+        }
+
+        /// The `IsDefault` attribute (`Fn::GetAtt`).
+        pub fn is_default(&self) -> Value<bool> {
+            self.get_att("IsDefault")
+        }
+
+        /// The `PoolCount` attribute (`Fn::GetAtt`).
+        pub fn pool_count(&self) -> Value<i64> {
+            self.get_att("PoolCount")
+        }
+
+        /// The `IpamScopeType` attribute (`Fn::GetAtt`).
+        pub fn ipam_scope_type(&self) -> Value<String> {
+            self.get_att("IpamScopeType")
         }
     }
 
@@ -6809,53 +6777,6 @@ pub mod ipam_scope {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for IpamScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpamScope", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpamScope {
-        const TYPE: &'static str = "AWS::EC2::IPAMScope";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpamScopeRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::IPAMScope` in the construct tree (see [`crate::Ref`]).
-    pub type IpamScopeRef = crate::Ref<IpamScope>;
-
-    impl IpamScopeRef {
-        /// The `IpamScopeId` attribute (`Fn::GetAtt`).
-        pub fn ipam_scope_id(&self) -> Value<String> {
-            self.get_att("IpamScopeId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `IpamArn` attribute (`Fn::GetAtt`).
-        pub fn ipam_arn(&self) -> Value<String> {
-            self.get_att("IpamArn")
-        }
-
-        /// The `IsDefault` attribute (`Fn::GetAtt`).
-        pub fn is_default(&self) -> Value<bool> {
-            self.get_att("IsDefault")
-        }
-
-        /// The `PoolCount` attribute (`Fn::GetAtt`).
-        pub fn pool_count(&self) -> Value<i64> {
-            self.get_att("PoolCount")
-        }
-
-        /// The `IpamScopeType` attribute (`Fn::GetAtt`).
-        pub fn ipam_scope_type(&self) -> Value<String> {
-            self.get_att("IpamScopeType")
-        }
-    }
 }
 
 /// `AWS::EC2::IPv4Pool`: [`IPv4Pool`], its property types and its typed handle.
@@ -6888,40 +6809,6 @@ pub mod i_pv4_pool {
     impl Validate for IPv4Pool {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -6971,10 +6858,46 @@ pub mod i_pv4_pool {
             self.get_att("TotalAvailableAddressCount")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::EC2::Instance`: [`Instance`], its property types and its typed handle.
 pub mod instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -7144,6 +7067,58 @@ pub mod instance {
             );
             v.nested("MetadataOptions", &self.metadata_options);
             v.nested("PrivateDnsNameOptions", &self.private_dns_name_options);
+        }
+    }
+
+    impl std::fmt::Debug for Instance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Instance", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Instance {
+        const TYPE: &'static str = "AWS::EC2::Instance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InstanceRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::Instance` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceRef = crate::Ref<Instance>;
+
+    impl InstanceRef {
+        /// The `InstanceId` attribute (`Fn::GetAtt`).
+        pub fn instance_id(&self) -> Value<String> {
+            self.get_att("InstanceId")
+        }
+
+        /// The `PrivateIp` attribute (`Fn::GetAtt`).
+        pub fn private_ip(&self) -> Value<String> {
+            self.get_att("PrivateIp")
+        }
+
+        /// The `PublicDnsName` attribute (`Fn::GetAtt`).
+        pub fn public_dns_name(&self) -> Value<String> {
+            self.get_att("PublicDnsName")
+        }
+
+        /// The `PublicIp` attribute (`Fn::GetAtt`).
+        pub fn public_ip(&self) -> Value<String> {
+            self.get_att("PublicIp")
+        }
+
+        /// The `PrivateDnsName` attribute (`Fn::GetAtt`).
+        pub fn private_dns_name(&self) -> Value<String> {
+            self.get_att("PrivateDnsName")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -7759,31 +7734,6 @@ pub mod instance {
     }
 
     #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct Volume {
         /// The device name (for example, /dev/sdh or xvdh).
         pub device: Value<String>,
@@ -7807,58 +7757,6 @@ pub mod instance {
             o.req("Device", &self.device);
             o.req("VolumeId", &self.volume_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Instance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Instance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Instance {
-        const TYPE: &'static str = "AWS::EC2::Instance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InstanceRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::Instance` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceRef = crate::Ref<Instance>;
-
-    impl InstanceRef {
-        /// The `InstanceId` attribute (`Fn::GetAtt`).
-        pub fn instance_id(&self) -> Value<String> {
-            self.get_att("InstanceId")
-        }
-
-        /// The `PrivateIp` attribute (`Fn::GetAtt`).
-        pub fn private_ip(&self) -> Value<String> {
-            self.get_att("PrivateIp")
-        }
-
-        /// The `PublicDnsName` attribute (`Fn::GetAtt`).
-        pub fn public_dns_name(&self) -> Value<String> {
-            self.get_att("PublicDnsName")
-        }
-
-        /// The `PublicIp` attribute (`Fn::GetAtt`).
-        pub fn public_ip(&self) -> Value<String> {
-            self.get_att("PublicIp")
-        }
-
-        /// The `PrivateDnsName` attribute (`Fn::GetAtt`).
-        pub fn private_dns_name(&self) -> Value<String> {
-            self.get_att("PrivateDnsName")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
         }
     }
 }
@@ -7911,32 +7809,6 @@ pub mod instance_connect_endpoint {
     impl Validate for InstanceConnectEndpoint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SecurityGroupIds", &self.security_group_ids, &RULE_78);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 
@@ -8011,6 +7883,32 @@ pub mod instance_connect_endpoint {
             self.get_att("VpcId")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::EC2::InstanceEventWindow`: [`InstanceEventWindow`], its property types and its typed handle.
@@ -8053,6 +7951,38 @@ pub mod instance_event_window {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
             v.nested("TimeRanges", &self.time_ranges);
+        }
+    }
+
+    impl std::fmt::Debug for InstanceEventWindow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstanceEventWindow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InstanceEventWindow {
+        const TYPE: &'static str = "AWS::EC2::InstanceEventWindow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InstanceEventWindowRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::InstanceEventWindow` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceEventWindowRef = crate::Ref<InstanceEventWindow>;
+
+    impl InstanceEventWindowRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `InstanceEventWindowId` attribute (`Fn::GetAtt`).
+        pub fn instance_event_window_id(&self) -> Value<String> {
+            self.get_att("InstanceEventWindowId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -8130,38 +8060,6 @@ pub mod instance_event_window {
             v.check("StartWeekDay", &self.start_week_day, &RULE_80);
         }
     }
-
-    impl std::fmt::Debug for InstanceEventWindow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstanceEventWindow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstanceEventWindow {
-        const TYPE: &'static str = "AWS::EC2::InstanceEventWindow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InstanceEventWindowRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::InstanceEventWindow` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceEventWindowRef = crate::Ref<InstanceEventWindow>;
-
-    impl InstanceEventWindowRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `InstanceEventWindowId` attribute (`Fn::GetAtt`).
-        pub fn instance_event_window_id(&self) -> Value<String> {
-            self.get_att("InstanceEventWindowId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::EC2::InternetGateway`: [`InternetGateway`], its property types and its typed handle.
@@ -8197,6 +8095,28 @@ pub mod internet_gateway {
         }
     }
 
+    impl std::fmt::Debug for InternetGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InternetGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InternetGateway {
+        const TYPE: &'static str = "AWS::EC2::InternetGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InternetGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::InternetGateway` in the construct tree (see [`crate::Ref`]).
+    pub type InternetGatewayRef = crate::Ref<InternetGateway>;
+
+    impl InternetGatewayRef {
+        /// The `InternetGatewayId` attribute (`Fn::GetAtt`).
+        pub fn internet_gateway_id(&self) -> Value<String> {
+            self.get_att("InternetGatewayId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -8229,28 +8149,6 @@ pub mod internet_gateway {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for InternetGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InternetGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InternetGateway {
-        const TYPE: &'static str = "AWS::EC2::InternetGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InternetGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::InternetGateway` in the construct tree (see [`crate::Ref`]).
-    pub type InternetGatewayRef = crate::Ref<InternetGateway>;
-
-    impl InternetGatewayRef {
-        /// The `InternetGatewayId` attribute (`Fn::GetAtt`).
-        pub fn internet_gateway_id(&self) -> Value<String> {
-            self.get_att("InternetGatewayId")
         }
     }
 }
@@ -8356,40 +8254,6 @@ pub mod ipam_external_resource_verification_token {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for IpamExternalResourceVerificationToken {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("IpamExternalResourceVerificationToken", self, f)
@@ -8452,6 +8316,40 @@ pub mod ipam_external_resource_verification_token {
             self.get_att("State")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::EC2::IpamInternetRegistryAssociation`: [`IpamInternetRegistryAssociation`], its property types and its typed handle.
@@ -8510,40 +8408,6 @@ pub mod ipam_internet_registry_association {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for IpamInternetRegistryAssociation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("IpamInternetRegistryAssociation", self, f)
@@ -8588,6 +8452,40 @@ pub mod ipam_internet_registry_association {
         /// The `ChildRequestXml` attribute (`Fn::GetAtt`).
         pub fn child_request_xml(&self) -> Value<String> {
             self.get_att("ChildRequestXml")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -8645,6 +8543,33 @@ pub mod key_pair {
         }
     }
 
+    impl std::fmt::Debug for KeyPair {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("KeyPair", self, f)
+        }
+    }
+
+    impl strata_core::Resource for KeyPair {
+        const TYPE: &'static str = "AWS::EC2::KeyPair";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KeyPairRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::KeyPair` in the construct tree (see [`crate::Ref`]).
+    pub type KeyPairRef = crate::Ref<KeyPair>;
+
+    impl KeyPairRef {
+        /// The `KeyPairId` attribute (`Fn::GetAtt`).
+        pub fn key_pair_id(&self) -> Value<String> {
+            self.get_att("KeyPairId")
+        }
+
+        /// The `KeyFingerprint` attribute (`Fn::GetAtt`).
+        pub fn key_fingerprint(&self) -> Value<String> {
+            self.get_att("KeyFingerprint")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -8677,33 +8602,6 @@ pub mod key_pair {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for KeyPair {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("KeyPair", self, f)
-        }
-    }
-
-    impl strata_core::Resource for KeyPair {
-        const TYPE: &'static str = "AWS::EC2::KeyPair";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KeyPairRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::KeyPair` in the construct tree (see [`crate::Ref`]).
-    pub type KeyPairRef = crate::Ref<KeyPair>;
-
-    impl KeyPairRef {
-        /// The `KeyPairId` attribute (`Fn::GetAtt`).
-        pub fn key_pair_id(&self) -> Value<String> {
-            self.get_att("KeyPairId")
-        }
-
-        /// The `KeyFingerprint` attribute (`Fn::GetAtt`).
-        pub fn key_fingerprint(&self) -> Value<String> {
-            self.get_att("KeyFingerprint")
         }
     }
 }
@@ -8754,6 +8652,38 @@ pub mod launch_template {
             v.nested("LaunchTemplateData", &self.launch_template_data);
             v.nested("TagSpecifications", &self.tag_specifications);
             v.check("VersionDescription", &self.version_description, &RULE_84);
+        }
+    }
+
+    impl std::fmt::Debug for LaunchTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LaunchTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LaunchTemplate {
+        const TYPE: &'static str = "AWS::EC2::LaunchTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LaunchTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::LaunchTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type LaunchTemplateRef = crate::Ref<LaunchTemplate>;
+
+    impl LaunchTemplateRef {
+        /// The `DefaultVersionNumber` attribute (`Fn::GetAtt`).
+        pub fn default_version_number(&self) -> Value<String> {
+            self.get_att("DefaultVersionNumber")
+        }
+
+        /// The `LaunchTemplateId` attribute (`Fn::GetAtt`).
+        pub fn launch_template_id(&self) -> Value<String> {
+            self.get_att("LaunchTemplateId")
+        }
+
+        /// The `LatestVersionNumber` attribute (`Fn::GetAtt`).
+        pub fn latest_version_number(&self) -> Value<String> {
+            self.get_att("LatestVersionNumber")
         }
     }
 
@@ -10332,38 +10262,6 @@ pub mod launch_template {
             v.check("ResourceType", &self.resource_type, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for LaunchTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LaunchTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LaunchTemplate {
-        const TYPE: &'static str = "AWS::EC2::LaunchTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LaunchTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::LaunchTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type LaunchTemplateRef = crate::Ref<LaunchTemplate>;
-
-    impl LaunchTemplateRef {
-        /// The `DefaultVersionNumber` attribute (`Fn::GetAtt`).
-        pub fn default_version_number(&self) -> Value<String> {
-            self.get_att("DefaultVersionNumber")
-        }
-
-        /// The `LaunchTemplateId` attribute (`Fn::GetAtt`).
-        pub fn launch_template_id(&self) -> Value<String> {
-            self.get_att("LaunchTemplateId")
-        }
-
-        /// The `LatestVersionNumber` attribute (`Fn::GetAtt`).
-        pub fn latest_version_number(&self) -> Value<String> {
-            self.get_att("LatestVersionNumber")
-        }
-    }
 }
 
 /// `AWS::EC2::LocalGatewayRoute`: [`LocalGatewayRoute`], its property types and its typed handle.
@@ -10491,35 +10389,6 @@ pub mod local_gateway_route_table {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for LocalGatewayRouteTable {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocalGatewayRouteTable", self, f)
@@ -10559,6 +10428,35 @@ pub mod local_gateway_route_table {
         /// The `State` attribute (`Fn::GetAtt`).
         pub fn state(&self) -> Value<String> {
             self.get_att("State")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -10612,35 +10510,6 @@ pub mod local_gateway_route_table_vpc_association {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for LocalGatewayRouteTableVpcAssociation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocalGatewayRouteTableVpcAssociation", self, f)
@@ -10671,6 +10540,35 @@ pub mod local_gateway_route_table_vpc_association {
         /// The `State` attribute (`Fn::GetAtt`).
         pub fn state(&self) -> Value<String> {
             self.get_att("State")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -10728,35 +10626,6 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw(
@@ -10804,6 +10673,35 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
         /// The `State` attribute (`Fn::GetAtt`).
         pub fn state(&self) -> Value<String> {
             self.get_att("State")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -10881,38 +10779,6 @@ pub mod local_gateway_virtual_interface {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Option<Value<String>>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for LocalGatewayVirtualInterface {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocalGatewayVirtualInterface", self, f)
@@ -10952,6 +10818,38 @@ pub mod local_gateway_virtual_interface {
         /// The `ConfigurationState` attribute (`Fn::GetAtt`).
         pub fn configuration_state(&self) -> Value<String> {
             self.get_att("ConfigurationState")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Option<Value<String>>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -11003,38 +10901,6 @@ pub mod local_gateway_virtual_interface_group {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Option<Value<String>>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_23);
-            v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
     impl std::fmt::Debug for LocalGatewayVirtualInterfaceGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LocalGatewayVirtualInterfaceGroup", self, f)
@@ -11074,6 +10940,38 @@ pub mod local_gateway_virtual_interface_group {
         /// The `ConfigurationState` attribute (`Fn::GetAtt`).
         pub fn configuration_state(&self) -> Value<String> {
             self.get_att("ConfigurationState")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Option<Value<String>>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_23);
+            v.check("Value", &self.value, &RULE_24);
         }
     }
 }
@@ -11159,6 +11057,48 @@ pub mod nat_gateway {
         }
     }
 
+    impl std::fmt::Debug for NatGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NatGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NatGateway {
+        const TYPE: &'static str = "AWS::EC2::NatGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NatGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NatGateway` in the construct tree (see [`crate::Ref`]).
+    pub type NatGatewayRef = crate::Ref<NatGateway>;
+
+    impl NatGatewayRef {
+        /// The `NatGatewayId` attribute (`Fn::GetAtt`).
+        pub fn nat_gateway_id(&self) -> Value<String> {
+            self.get_att("NatGatewayId")
+        }
+
+        /// The `EniId` attribute (`Fn::GetAtt`).
+        pub fn eni_id(&self) -> Value<String> {
+            self.get_att("EniId")
+        }
+
+        /// The `AutoProvisionZones` attribute (`Fn::GetAtt`).
+        pub fn auto_provision_zones(&self) -> Value<String> {
+            self.get_att("AutoProvisionZones")
+        }
+
+        /// The `AutoScalingIps` attribute (`Fn::GetAtt`).
+        pub fn auto_scaling_ips(&self) -> Value<String> {
+            self.get_att("AutoScalingIps")
+        }
+
+        /// The `RouteTableId` attribute (`Fn::GetAtt`).
+        pub fn route_table_id(&self) -> Value<String> {
+            self.get_att("RouteTableId")
+        }
+    }
+
     /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
     #[derive(Clone)]
     pub struct AvailabilityZoneAddress {
@@ -11218,48 +11158,6 @@ pub mod nat_gateway {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for NatGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NatGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NatGateway {
-        const TYPE: &'static str = "AWS::EC2::NatGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NatGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NatGateway` in the construct tree (see [`crate::Ref`]).
-    pub type NatGatewayRef = crate::Ref<NatGateway>;
-
-    impl NatGatewayRef {
-        /// The `NatGatewayId` attribute (`Fn::GetAtt`).
-        pub fn nat_gateway_id(&self) -> Value<String> {
-            self.get_att("NatGatewayId")
-        }
-
-        /// The `EniId` attribute (`Fn::GetAtt`).
-        pub fn eni_id(&self) -> Value<String> {
-            self.get_att("EniId")
-        }
-
-        /// The `AutoProvisionZones` attribute (`Fn::GetAtt`).
-        pub fn auto_provision_zones(&self) -> Value<String> {
-            self.get_att("AutoProvisionZones")
-        }
-
-        /// The `AutoScalingIps` attribute (`Fn::GetAtt`).
-        pub fn auto_scaling_ips(&self) -> Value<String> {
-            self.get_att("AutoScalingIps")
-        }
-
-        /// The `RouteTableId` attribute (`Fn::GetAtt`).
-        pub fn route_table_id(&self) -> Value<String> {
-            self.get_att("RouteTableId")
-        }
-    }
 }
 
 /// `AWS::EC2::NetworkAcl`: [`NetworkAcl`], its property types and its typed handle.
@@ -11298,6 +11196,28 @@ pub mod network_acl {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for NetworkAcl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkAcl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkAcl {
+        const TYPE: &'static str = "AWS::EC2::NetworkAcl";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkAclRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkAcl` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkAclRef = crate::Ref<NetworkAcl>;
+
+    impl NetworkAclRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -11323,28 +11243,6 @@ pub mod network_acl {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for NetworkAcl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkAcl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkAcl {
-        const TYPE: &'static str = "AWS::EC2::NetworkAcl";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkAclRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkAcl` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkAclRef = crate::Ref<NetworkAcl>;
-
-    impl NetworkAclRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -11418,6 +11316,28 @@ pub mod network_acl_entry {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for NetworkAclEntry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkAclEntry", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkAclEntry {
+        const TYPE: &'static str = "AWS::EC2::NetworkAclEntry";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = NetworkAclEntryRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkAclEntry` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkAclEntryRef = crate::Ref<NetworkAclEntry>;
+
+    impl NetworkAclEntryRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Icmp {
         pub code: Option<Value<i64>>,
@@ -11461,28 +11381,6 @@ pub mod network_acl_entry {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for NetworkAclEntry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkAclEntry", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkAclEntry {
-        const TYPE: &'static str = "AWS::EC2::NetworkAclEntry";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = NetworkAclEntryRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkAclEntry` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkAclEntryRef = crate::Ref<NetworkAclEntry>;
-
-    impl NetworkAclEntryRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EC2::NetworkInsightsAccessScope`: [`NetworkInsightsAccessScope`], its property types and its typed handle.
@@ -11519,6 +11417,43 @@ pub mod network_insights_access_scope {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ExcludePaths", &self.exclude_paths);
             v.nested("MatchPaths", &self.match_paths);
+        }
+    }
+
+    impl std::fmt::Debug for NetworkInsightsAccessScope {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkInsightsAccessScope", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkInsightsAccessScope {
+        const TYPE: &'static str = "AWS::EC2::NetworkInsightsAccessScope";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkInsightsAccessScopeRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkInsightsAccessScope` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkInsightsAccessScopeRef = crate::Ref<NetworkInsightsAccessScope>;
+
+    impl NetworkInsightsAccessScopeRef {
+        /// The `NetworkInsightsAccessScopeId` attribute (`Fn::GetAtt`).
+        pub fn network_insights_access_scope_id(&self) -> Value<String> {
+            self.get_att("NetworkInsightsAccessScopeId")
+        }
+
+        /// The `NetworkInsightsAccessScopeArn` attribute (`Fn::GetAtt`).
+        pub fn network_insights_access_scope_arn(&self) -> Value<String> {
+            self.get_att("NetworkInsightsAccessScopeArn")
+        }
+
+        /// The `CreatedDate` attribute (`Fn::GetAtt`).
+        pub fn created_date(&self) -> Value<String> {
+            self.get_att("CreatedDate")
+        }
+
+        /// The `UpdatedDate` attribute (`Fn::GetAtt`).
+        pub fn updated_date(&self) -> Value<String> {
+            self.get_att("UpdatedDate")
         }
     }
 
@@ -11685,43 +11620,6 @@ pub mod network_insights_access_scope {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for NetworkInsightsAccessScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkInsightsAccessScope", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkInsightsAccessScope {
-        const TYPE: &'static str = "AWS::EC2::NetworkInsightsAccessScope";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkInsightsAccessScopeRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkInsightsAccessScope` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkInsightsAccessScopeRef = crate::Ref<NetworkInsightsAccessScope>;
-
-    impl NetworkInsightsAccessScopeRef {
-        /// The `NetworkInsightsAccessScopeId` attribute (`Fn::GetAtt`).
-        pub fn network_insights_access_scope_id(&self) -> Value<String> {
-            self.get_att("NetworkInsightsAccessScopeId")
-        }
-
-        /// The `NetworkInsightsAccessScopeArn` attribute (`Fn::GetAtt`).
-        pub fn network_insights_access_scope_arn(&self) -> Value<String> {
-            self.get_att("NetworkInsightsAccessScopeArn")
-        }
-
-        /// The `CreatedDate` attribute (`Fn::GetAtt`).
-        pub fn created_date(&self) -> Value<String> {
-            self.get_att("CreatedDate")
-        }
-
-        /// The `UpdatedDate` attribute (`Fn::GetAtt`).
-        pub fn updated_date(&self) -> Value<String> {
-            self.get_att("UpdatedDate")
-        }
-    }
 }
 
 /// `AWS::EC2::NetworkInsightsAccessScopeAnalysis`: [`NetworkInsightsAccessScopeAnalysis`], its property types and its typed handle.
@@ -11759,31 +11657,6 @@ pub mod network_insights_access_scope_analysis {
 
     impl Validate for NetworkInsightsAccessScopeAnalysis {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for NetworkInsightsAccessScopeAnalysis {
@@ -11842,6 +11715,31 @@ pub mod network_insights_access_scope_analysis {
             self.get_att("AnalyzedEniCount")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::EC2::NetworkInsightsAnalysis`: [`NetworkInsightsAnalysis`], its property types and its typed handle.
@@ -11888,31 +11786,6 @@ pub mod network_insights_analysis {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("FilterInArns", &self.filter_in_arns, &RULE_31, &RULE_101);
             v.check_items("FilterOutArns", &self.filter_out_arns, &RULE_31, &RULE_101);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
         }
     }
 
@@ -11987,6 +11860,31 @@ pub mod network_insights_analysis {
             self.get_att("SuggestedAccounts")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::EC2::NetworkInsightsPath`: [`NetworkInsightsPath`], its property types and its typed handle.
@@ -12049,6 +11947,48 @@ pub mod network_insights_path {
             v.nested("FilterAtSource", &self.filter_at_source);
             v.check("Protocol", &self.protocol, &RULE_100);
             v.check("SourceIp", &self.source_ip, &RULE_102);
+        }
+    }
+
+    impl std::fmt::Debug for NetworkInsightsPath {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkInsightsPath", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkInsightsPath {
+        const TYPE: &'static str = "AWS::EC2::NetworkInsightsPath";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkInsightsPathRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkInsightsPath` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkInsightsPathRef = crate::Ref<NetworkInsightsPath>;
+
+    impl NetworkInsightsPathRef {
+        /// The `NetworkInsightsPathId` attribute (`Fn::GetAtt`).
+        pub fn network_insights_path_id(&self) -> Value<String> {
+            self.get_att("NetworkInsightsPathId")
+        }
+
+        /// The `NetworkInsightsPathArn` attribute (`Fn::GetAtt`).
+        pub fn network_insights_path_arn(&self) -> Value<String> {
+            self.get_att("NetworkInsightsPathArn")
+        }
+
+        /// The `CreatedDate` attribute (`Fn::GetAtt`).
+        pub fn created_date(&self) -> Value<String> {
+            self.get_att("CreatedDate")
+        }
+
+        /// The `SourceArn` attribute (`Fn::GetAtt`).
+        pub fn source_arn(&self) -> Value<String> {
+            self.get_att("SourceArn")
+        }
+
+        /// The `DestinationArn` attribute (`Fn::GetAtt`).
+        pub fn destination_arn(&self) -> Value<String> {
+            self.get_att("DestinationArn")
         }
     }
 
@@ -12140,52 +12080,12 @@ pub mod network_insights_path {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for NetworkInsightsPath {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkInsightsPath", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkInsightsPath {
-        const TYPE: &'static str = "AWS::EC2::NetworkInsightsPath";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkInsightsPathRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkInsightsPath` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkInsightsPathRef = crate::Ref<NetworkInsightsPath>;
-
-    impl NetworkInsightsPathRef {
-        /// The `NetworkInsightsPathId` attribute (`Fn::GetAtt`).
-        pub fn network_insights_path_id(&self) -> Value<String> {
-            self.get_att("NetworkInsightsPathId")
-        }
-
-        /// The `NetworkInsightsPathArn` attribute (`Fn::GetAtt`).
-        pub fn network_insights_path_arn(&self) -> Value<String> {
-            self.get_att("NetworkInsightsPathArn")
-        }
-
-        /// The `CreatedDate` attribute (`Fn::GetAtt`).
-        pub fn created_date(&self) -> Value<String> {
-            self.get_att("CreatedDate")
-        }
-
-        /// The `SourceArn` attribute (`Fn::GetAtt`).
-        pub fn source_arn(&self) -> Value<String> {
-            self.get_att("SourceArn")
-        }
-
-        /// The `DestinationArn` attribute (`Fn::GetAtt`).
-        pub fn destination_arn(&self) -> Value<String> {
-            self.get_att("DestinationArn")
-        }
-    }
 }
 
 /// `AWS::EC2::NetworkInterface`: [`NetworkInterface`], its property types and its typed handle.
 pub mod network_interface {
+    pub use super::shared_::{InstanceIpv6Address, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -12299,6 +12199,53 @@ pub mod network_interface {
         }
     }
 
+    impl std::fmt::Debug for NetworkInterface {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkInterface", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkInterface {
+        const TYPE: &'static str = "AWS::EC2::NetworkInterface";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkInterfaceRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkInterface` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkInterfaceRef = crate::Ref<NetworkInterface>;
+
+    impl NetworkInterfaceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `SecondaryPrivateIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn secondary_private_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("SecondaryPrivateIpAddresses")
+        }
+
+        /// The `PrimaryPrivateIpAddress` attribute (`Fn::GetAtt`).
+        pub fn primary_private_ip_address(&self) -> Value<String> {
+            self.get_att("PrimaryPrivateIpAddress")
+        }
+
+        /// The `PrimaryIpv6Address` attribute (`Fn::GetAtt`).
+        pub fn primary_ipv6_address(&self) -> Value<String> {
+            self.get_att("PrimaryIpv6Address")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
+        }
+
+        /// The `PublicIpDnsNameOptions` attribute (`Fn::GetAtt`).
+        pub fn public_ip_dns_name_options(&self) -> Value<String> {
+            self.get_att("PublicIpDnsNameOptions")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ConnectionTrackingSpecification {
         pub tcp_established_timeout: Option<Value<i64>>,
@@ -12341,28 +12288,6 @@ pub mod network_interface {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("Ipv4Prefix", &self.ipv4_prefix);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct InstanceIpv6Address {
-        pub ipv6_address: Value<String>,
-    }
-
-    impl InstanceIpv6Address {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(ipv6_address: impl Into<Value<String>>) -> Self {
-            Self {
-                ipv6_address: ipv6_address.into(),
-            }
-        }
-    }
-
-    impl ToRaw for InstanceIpv6Address {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Ipv6Address", &self.ipv6_address);
             o.build()
         }
     }
@@ -12414,78 +12339,6 @@ pub mod network_interface {
             o.req("Primary", &self.primary);
             o.req("PrivateIpAddress", &self.private_ip_address);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for NetworkInterface {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkInterface", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkInterface {
-        const TYPE: &'static str = "AWS::EC2::NetworkInterface";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkInterfaceRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkInterface` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkInterfaceRef = crate::Ref<NetworkInterface>;
-
-    impl NetworkInterfaceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `SecondaryPrivateIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn secondary_private_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("SecondaryPrivateIpAddresses")
-        }
-
-        /// The `PrimaryPrivateIpAddress` attribute (`Fn::GetAtt`).
-        pub fn primary_private_ip_address(&self) -> Value<String> {
-            self.get_att("PrimaryPrivateIpAddress")
-        }
-
-        /// The `PrimaryIpv6Address` attribute (`Fn::GetAtt`).
-        pub fn primary_ipv6_address(&self) -> Value<String> {
-            self.get_att("PrimaryIpv6Address")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
-        }
-
-        /// The `PublicIpDnsNameOptions` attribute (`Fn::GetAtt`).
-        pub fn public_ip_dns_name_options(&self) -> Value<String> {
-            self.get_att("PublicIpDnsNameOptions")
         }
     }
 }
@@ -12546,6 +12399,28 @@ pub mod network_interface_attachment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for NetworkInterfaceAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkInterfaceAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkInterfaceAttachment {
+        const TYPE: &'static str = "AWS::EC2::NetworkInterfaceAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = NetworkInterfaceAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::NetworkInterfaceAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkInterfaceAttachmentRef = crate::Ref<NetworkInterfaceAttachment>;
+
+    impl NetworkInterfaceAttachmentRef {
+        /// The `AttachmentId` attribute (`Fn::GetAtt`).
+        pub fn attachment_id(&self) -> Value<String> {
+            self.get_att("AttachmentId")
+        }
+    }
+
     /// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts.
     #[derive(Clone, Default)]
     pub struct EnaSrdSpecification {
@@ -12589,28 +12464,6 @@ pub mod network_interface_attachment {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("EnaSrdUdpEnabled", &self.ena_srd_udp_enabled);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for NetworkInterfaceAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkInterfaceAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkInterfaceAttachment {
-        const TYPE: &'static str = "AWS::EC2::NetworkInterfaceAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = NetworkInterfaceAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::NetworkInterfaceAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkInterfaceAttachmentRef = crate::Ref<NetworkInterfaceAttachment>;
-
-    impl NetworkInterfaceAttachmentRef {
-        /// The `AttachmentId` attribute (`Fn::GetAtt`).
-        pub fn attachment_id(&self) -> Value<String> {
-            self.get_att("AttachmentId")
         }
     }
 }
@@ -12792,6 +12645,33 @@ pub mod placement_group {
         }
     }
 
+    impl std::fmt::Debug for PlacementGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PlacementGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PlacementGroup {
+        const TYPE: &'static str = "AWS::EC2::PlacementGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PlacementGroupRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::PlacementGroup` in the construct tree (see [`crate::Ref`]).
+    pub type PlacementGroupRef = crate::Ref<PlacementGroup>;
+
+    impl PlacementGroupRef {
+        /// The `GroupName` attribute (`Fn::GetAtt`).
+        pub fn group_name(&self) -> Value<String> {
+            self.get_att("GroupName")
+        }
+
+        /// The `GroupId` attribute (`Fn::GetAtt`).
+        pub fn group_id(&self) -> Value<String> {
+            self.get_att("GroupId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -12824,33 +12704,6 @@ pub mod placement_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for PlacementGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PlacementGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PlacementGroup {
-        const TYPE: &'static str = "AWS::EC2::PlacementGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PlacementGroupRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::PlacementGroup` in the construct tree (see [`crate::Ref`]).
-    pub type PlacementGroupRef = crate::Ref<PlacementGroup>;
-
-    impl PlacementGroupRef {
-        /// The `GroupName` attribute (`Fn::GetAtt`).
-        pub fn group_name(&self) -> Value<String> {
-            self.get_att("GroupName")
-        }
-
-        /// The `GroupId` attribute (`Fn::GetAtt`).
-        pub fn group_id(&self) -> Value<String> {
-            self.get_att("GroupId")
         }
     }
 }
@@ -12911,6 +12764,43 @@ pub mod prefix_list {
             v.check("MaxEntries", &self.max_entries, &RULE_109);
             v.check("PrefixListName", &self.prefix_list_name, &RULE_24);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PrefixList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrefixList", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrefixList {
+        const TYPE: &'static str = "AWS::EC2::PrefixList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PrefixListRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::PrefixList` in the construct tree (see [`crate::Ref`]).
+    pub type PrefixListRef = crate::Ref<PrefixList>;
+
+    impl PrefixListRef {
+        /// The `PrefixListId` attribute (`Fn::GetAtt`).
+        pub fn prefix_list_id(&self) -> Value<String> {
+            self.get_att("PrefixListId")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<i64> {
+            self.get_att("Version")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -12975,43 +12865,6 @@ pub mod prefix_list {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for PrefixList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrefixList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrefixList {
-        const TYPE: &'static str = "AWS::EC2::PrefixList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PrefixListRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::PrefixList` in the construct tree (see [`crate::Ref`]).
-    pub type PrefixListRef = crate::Ref<PrefixList>;
-
-    impl PrefixListRef {
-        /// The `PrefixListId` attribute (`Fn::GetAtt`).
-        pub fn prefix_list_id(&self) -> Value<String> {
-            self.get_att("PrefixListId")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<i64> {
-            self.get_att("Version")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -13195,6 +13048,33 @@ pub mod route_server {
         }
     }
 
+    impl std::fmt::Debug for RouteServer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouteServer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouteServer {
+        const TYPE: &'static str = "AWS::EC2::RouteServer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouteServerRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::RouteServer` in the construct tree (see [`crate::Ref`]).
+    pub type RouteServerRef = crate::Ref<RouteServer>;
+
+    impl RouteServerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -13227,33 +13107,6 @@ pub mod route_server {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for RouteServer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouteServer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouteServer {
-        const TYPE: &'static str = "AWS::EC2::RouteServer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouteServerRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::RouteServer` in the construct tree (see [`crate::Ref`]).
-    pub type RouteServerRef = crate::Ref<RouteServer>;
-
-    impl RouteServerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -13359,41 +13212,6 @@ pub mod route_server_endpoint {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for RouteServerEndpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RouteServerEndpoint", self, f)
@@ -13433,6 +13251,41 @@ pub mod route_server_endpoint {
         /// The `VpcId` attribute (`Fn::GetAtt`).
         pub fn vpc_id(&self) -> Value<String> {
             self.get_att("VpcId")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -13485,6 +13338,58 @@ pub mod route_server_peer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("BgpOptions", &self.bgp_options);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RouteServerPeer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouteServerPeer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouteServerPeer {
+        const TYPE: &'static str = "AWS::EC2::RouteServerPeer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouteServerPeerRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::RouteServerPeer` in the construct tree (see [`crate::Ref`]).
+    pub type RouteServerPeerRef = crate::Ref<RouteServerPeer>;
+
+    impl RouteServerPeerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `RouteServerId` attribute (`Fn::GetAtt`).
+        pub fn route_server_id(&self) -> Value<String> {
+            self.get_att("RouteServerId")
+        }
+
+        /// The `EndpointEniId` attribute (`Fn::GetAtt`).
+        pub fn endpoint_eni_id(&self) -> Value<String> {
+            self.get_att("EndpointEniId")
+        }
+
+        /// The `EndpointEniAddress` attribute (`Fn::GetAtt`).
+        pub fn endpoint_eni_address(&self) -> Value<String> {
+            self.get_att("EndpointEniAddress")
+        }
+
+        /// The `SubnetId` attribute (`Fn::GetAtt`).
+        pub fn subnet_id(&self) -> Value<String> {
+            self.get_att("SubnetId")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
         }
     }
 
@@ -13556,58 +13461,6 @@ pub mod route_server_peer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for RouteServerPeer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouteServerPeer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouteServerPeer {
-        const TYPE: &'static str = "AWS::EC2::RouteServerPeer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouteServerPeerRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::RouteServerPeer` in the construct tree (see [`crate::Ref`]).
-    pub type RouteServerPeerRef = crate::Ref<RouteServerPeer>;
-
-    impl RouteServerPeerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `RouteServerId` attribute (`Fn::GetAtt`).
-        pub fn route_server_id(&self) -> Value<String> {
-            self.get_att("RouteServerId")
-        }
-
-        /// The `EndpointEniId` attribute (`Fn::GetAtt`).
-        pub fn endpoint_eni_id(&self) -> Value<String> {
-            self.get_att("EndpointEniId")
-        }
-
-        /// The `EndpointEniAddress` attribute (`Fn::GetAtt`).
-        pub fn endpoint_eni_address(&self) -> Value<String> {
-            self.get_att("EndpointEniAddress")
-        }
-
-        /// The `SubnetId` attribute (`Fn::GetAtt`).
-        pub fn subnet_id(&self) -> Value<String> {
-            self.get_att("SubnetId")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
         }
     }
 }
@@ -13703,6 +13556,28 @@ pub mod route_table {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RouteTable {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouteTable", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouteTable {
+        const TYPE: &'static str = "AWS::EC2::RouteTable";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouteTableRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::RouteTable` in the construct tree (see [`crate::Ref`]).
+    pub type RouteTableRef = crate::Ref<RouteTable>;
+
+    impl RouteTableRef {
+        /// The `RouteTableId` attribute (`Fn::GetAtt`).
+        pub fn route_table_id(&self) -> Value<String> {
+            self.get_att("RouteTableId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -13728,28 +13603,6 @@ pub mod route_table {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RouteTable {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouteTable", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouteTable {
-        const TYPE: &'static str = "AWS::EC2::RouteTable";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouteTableRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::RouteTable` in the construct tree (see [`crate::Ref`]).
-    pub type RouteTableRef = crate::Ref<RouteTable>;
-
-    impl RouteTableRef {
-        /// The `RouteTableId` attribute (`Fn::GetAtt`).
-        pub fn route_table_id(&self) -> Value<String> {
-            self.get_att("RouteTableId")
         }
     }
 }
@@ -13801,40 +13654,6 @@ pub mod secondary_network {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for SecondaryNetwork {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("SecondaryNetwork", self, f)
@@ -13871,10 +13690,46 @@ pub mod secondary_network {
             self.get_att("Ipv4CidrBlockAssociations")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::EC2::SecurityGroup`: [`SecurityGroup`], its property types and its typed handle.
 pub mod security_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -13927,6 +13782,33 @@ pub mod security_group {
             v.check("GroupDescription", &self.group_description, &RULE_84);
             v.nested("SecurityGroupEgress", &self.security_group_egress);
             v.nested("SecurityGroupIngress", &self.security_group_ingress);
+        }
+    }
+
+    impl std::fmt::Debug for SecurityGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityGroup {
+        const TYPE: &'static str = "AWS::EC2::SecurityGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecurityGroupRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::SecurityGroup` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityGroupRef = crate::Ref<SecurityGroup>;
+
+    impl SecurityGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `GroupId` attribute (`Fn::GetAtt`).
+        pub fn group_id(&self) -> Value<String> {
+            self.get_att("GroupId")
         }
     }
 
@@ -14039,58 +13921,6 @@ pub mod security_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FromPort", &self.from_port, &RULE_116);
             v.check("ToPort", &self.to_port, &RULE_116);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SecurityGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityGroup {
-        const TYPE: &'static str = "AWS::EC2::SecurityGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecurityGroupRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::SecurityGroup` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityGroupRef = crate::Ref<SecurityGroup>;
-
-    impl SecurityGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `GroupId` attribute (`Fn::GetAtt`).
-        pub fn group_id(&self) -> Value<String> {
-            self.get_att("GroupId")
         }
     }
 }
@@ -14427,6 +14257,14 @@ pub mod snapshot_block_public_access {
 
 /// `AWS::EC2::SpotFleet`: [`SpotFleet`], its property types and its typed handle.
 pub mod spot_fleet {
+    pub use super::shared_::{
+        AcceleratorCountRequest, AcceleratorTotalMemoryMiBRequest, BaselineEbsBandwidthMbpsRequest,
+        BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest, InstanceIpv6Address,
+        MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
+        NetworkInterfaceCountRequest, PerformanceFactorReferenceRequest, Tag,
+        TotalLocalStorageGbRequest, VCpuCountRangeRequest,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -14468,6 +14306,28 @@ pub mod spot_fleet {
                 "SpotFleetRequestConfigData",
                 &self.spot_fleet_request_config_data,
             );
+        }
+    }
+
+    impl std::fmt::Debug for SpotFleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SpotFleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SpotFleet {
+        const TYPE: &'static str = "AWS::EC2::SpotFleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SpotFleetRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::SpotFleet` in the construct tree (see [`crate::Ref`]).
+    pub type SpotFleetRef = crate::Ref<SpotFleet>;
+
+    impl SpotFleetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -14923,264 +14783,6 @@ pub mod spot_fleet {
     }
 
     #[derive(Clone, Default)]
-    pub struct AcceleratorCountRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl AcceleratorCountRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AcceleratorCountRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AcceleratorTotalMemoryMiBRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl AcceleratorTotalMemoryMiBRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AcceleratorTotalMemoryMiBRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct BaselineEbsBandwidthMbpsRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl BaselineEbsBandwidthMbpsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BaselineEbsBandwidthMbpsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct BaselinePerformanceFactorsRequest {
-        pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
-    }
-
-    impl BaselinePerformanceFactorsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BaselinePerformanceFactorsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Cpu", &self.cpu);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct CpuPerformanceFactorRequest {
-        pub references: Option<Value<Vec<Value<PerformanceFactorReferenceRequest>>>>,
-    }
-
-    impl CpuPerformanceFactorRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CpuPerformanceFactorRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("References", &self.references);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct PerformanceFactorReferenceRequest {
-        pub instance_family: Option<Value<String>>,
-    }
-
-    impl PerformanceFactorReferenceRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PerformanceFactorReferenceRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("InstanceFamily", &self.instance_family);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MemoryGiBPerVCpuRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl MemoryGiBPerVCpuRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MemoryGiBPerVCpuRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MemoryMiBRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl MemoryMiBRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MemoryMiBRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct NetworkBandwidthGbpsRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl NetworkBandwidthGbpsRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NetworkBandwidthGbpsRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct NetworkInterfaceCountRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl NetworkInterfaceCountRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NetworkInterfaceCountRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct TotalLocalStorageGbRequest {
-        pub max: Option<Value<f64>>,
-        pub min: Option<Value<f64>>,
-    }
-
-    impl TotalLocalStorageGbRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TotalLocalStorageGbRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct VCpuCountRangeRequest {
-        pub max: Option<Value<i64>>,
-        pub min: Option<Value<i64>>,
-    }
-
-    impl VCpuCountRangeRequest {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VCpuCountRangeRequest {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Max", &self.max);
-            o.opt("Min", &self.min);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct SpotFleetMonitoring {
         pub enabled: Option<Value<bool>>,
     }
@@ -15242,28 +14844,6 @@ pub mod spot_fleet {
                 &self.secondary_private_ip_address_count,
             );
             o.opt("SubnetId", &self.subnet_id);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct InstanceIpv6Address {
-        pub ipv6_address: Value<String>,
-    }
-
-    impl InstanceIpv6Address {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(ipv6_address: impl Into<Value<String>>) -> Self {
-            Self {
-                ipv6_address: ipv6_address.into(),
-            }
-        }
-    }
-
-    impl ToRaw for InstanceIpv6Address {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Ipv6Address", &self.ipv6_address);
             o.build()
         }
     }
@@ -15372,31 +14952,6 @@ pub mod spot_fleet {
     impl Validate for SpotFleetTagSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ResourceType", &self.resource_type, &RULE_52);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 
@@ -15673,28 +15228,6 @@ pub mod spot_fleet {
             v.check("ReplacementStrategy", &self.replacement_strategy, &RULE_51);
         }
     }
-
-    impl std::fmt::Debug for SpotFleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SpotFleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SpotFleet {
-        const TYPE: &'static str = "AWS::EC2::SpotFleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SpotFleetRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::SpotFleet` in the construct tree (see [`crate::Ref`]).
-    pub type SpotFleetRef = crate::Ref<SpotFleet>;
-
-    impl SpotFleetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EC2::SqlHaStandbyDetectedInstance`: [`SqlHaStandbyDetectedInstance`], its property types and its typed handle.
@@ -15869,6 +15402,43 @@ pub mod subnet {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Subnet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Subnet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Subnet {
+        const TYPE: &'static str = "AWS::EC2::Subnet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SubnetRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::Subnet` in the construct tree (see [`crate::Ref`]).
+    pub type SubnetRef = crate::Ref<Subnet>;
+
+    impl SubnetRef {
+        /// The `NetworkAclAssociationId` attribute (`Fn::GetAtt`).
+        pub fn network_acl_association_id(&self) -> Value<String> {
+            self.get_att("NetworkAclAssociationId")
+        }
+
+        /// The `SubnetId` attribute (`Fn::GetAtt`).
+        pub fn subnet_id(&self) -> Value<String> {
+            self.get_att("SubnetId")
+        }
+
+        /// The `Ipv6CidrBlocks` attribute (`Fn::GetAtt`).
+        pub fn ipv6_cidr_blocks(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Ipv6CidrBlocks")
+        }
+
+        /// The `BlockPublicAccessStates` attribute (`Fn::GetAtt`).
+        pub fn block_public_access_states(&self) -> Value<String> {
+            self.get_att("BlockPublicAccessStates")
+        }
+    }
+
     /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
     #[derive(Clone, Default)]
     pub struct PrivateDnsNameOptionsOnLaunch {
@@ -15925,43 +15495,6 @@ pub mod subnet {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Subnet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Subnet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Subnet {
-        const TYPE: &'static str = "AWS::EC2::Subnet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SubnetRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::Subnet` in the construct tree (see [`crate::Ref`]).
-    pub type SubnetRef = crate::Ref<Subnet>;
-
-    impl SubnetRef {
-        /// The `NetworkAclAssociationId` attribute (`Fn::GetAtt`).
-        pub fn network_acl_association_id(&self) -> Value<String> {
-            self.get_att("NetworkAclAssociationId")
-        }
-
-        /// The `SubnetId` attribute (`Fn::GetAtt`).
-        pub fn subnet_id(&self) -> Value<String> {
-            self.get_att("SubnetId")
-        }
-
-        /// The `Ipv6CidrBlocks` attribute (`Fn::GetAtt`).
-        pub fn ipv6_cidr_blocks(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Ipv6CidrBlocks")
-        }
-
-        /// The `BlockPublicAccessStates` attribute (`Fn::GetAtt`).
-        pub fn block_public_access_states(&self) -> Value<String> {
-            self.get_att("BlockPublicAccessStates")
         }
     }
 }
@@ -16103,6 +15636,38 @@ pub mod subnet_cidr_reservation {
         }
     }
 
+    impl std::fmt::Debug for SubnetCidrReservation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SubnetCidrReservation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SubnetCidrReservation {
+        const TYPE: &'static str = "AWS::EC2::SubnetCidrReservation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SubnetCidrReservationRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::SubnetCidrReservation` in the construct tree (see [`crate::Ref`]).
+    pub type SubnetCidrReservationRef = crate::Ref<SubnetCidrReservation>;
+
+    impl SubnetCidrReservationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SubnetCidrReservationId` attribute (`Fn::GetAtt`).
+        pub fn subnet_cidr_reservation_id(&self) -> Value<String> {
+            self.get_att("SubnetCidrReservationId")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key of the tag. Amazon EC2 reserves keys beginning with 'aws:' for internal use and rejects them for this resource. Amazon EC2 accepts a maximum of 128 Unicode characters.
@@ -16134,38 +15699,6 @@ pub mod subnet_cidr_reservation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for SubnetCidrReservation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SubnetCidrReservation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SubnetCidrReservation {
-        const TYPE: &'static str = "AWS::EC2::SubnetCidrReservation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SubnetCidrReservationRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::SubnetCidrReservation` in the construct tree (see [`crate::Ref`]).
-    pub type SubnetCidrReservationRef = crate::Ref<SubnetCidrReservation>;
-
-    impl SubnetCidrReservationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SubnetCidrReservationId` attribute (`Fn::GetAtt`).
-        pub fn subnet_cidr_reservation_id(&self) -> Value<String> {
-            self.get_att("SubnetCidrReservationId")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
         }
     }
 }
@@ -16296,6 +15829,8 @@ pub mod subnet_route_table_association {
 
 /// `AWS::EC2::TrafficMirrorFilter`: [`TrafficMirrorFilter`], its property types and its typed handle.
 pub mod traffic_mirror_filter {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -16338,31 +15873,6 @@ pub mod traffic_mirror_filter {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for TrafficMirrorFilter {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TrafficMirrorFilter", self, f)
@@ -16388,6 +15898,8 @@ pub mod traffic_mirror_filter {
 
 /// `AWS::EC2::TrafficMirrorFilterRule`: [`TrafficMirrorFilterRule`], its property types and its typed handle.
 pub mod traffic_mirror_filter_rule {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for for AWS::EC2::TrafficMirrorFilterRule
@@ -16465,6 +15977,28 @@ pub mod traffic_mirror_filter_rule {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for TrafficMirrorFilterRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrafficMirrorFilterRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrafficMirrorFilterRule {
+        const TYPE: &'static str = "AWS::EC2::TrafficMirrorFilterRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrafficMirrorFilterRuleRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TrafficMirrorFilterRule` in the construct tree (see [`crate::Ref`]).
+    pub type TrafficMirrorFilterRuleRef = crate::Ref<TrafficMirrorFilterRule>;
+
+    impl TrafficMirrorFilterRuleRef {
+        /// The `TrafficMirrorFilterRuleId` attribute (`Fn::GetAtt`).
+        pub fn traffic_mirror_filter_rule_id(&self) -> Value<String> {
+            self.get_att("TrafficMirrorFilterRuleId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct TrafficMirrorPortRange {
         /// The first port in the Traffic Mirror port range.
@@ -16489,53 +16023,6 @@ pub mod traffic_mirror_filter_rule {
             o.req("FromPort", &self.from_port);
             o.req("ToPort", &self.to_port);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TrafficMirrorFilterRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrafficMirrorFilterRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrafficMirrorFilterRule {
-        const TYPE: &'static str = "AWS::EC2::TrafficMirrorFilterRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrafficMirrorFilterRuleRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TrafficMirrorFilterRule` in the construct tree (see [`crate::Ref`]).
-    pub type TrafficMirrorFilterRuleRef = crate::Ref<TrafficMirrorFilterRule>;
-
-    impl TrafficMirrorFilterRuleRef {
-        /// The `TrafficMirrorFilterRuleId` attribute (`Fn::GetAtt`).
-        pub fn traffic_mirror_filter_rule_id(&self) -> Value<String> {
-            self.get_att("TrafficMirrorFilterRuleId")
         }
     }
 }
@@ -16609,6 +16096,28 @@ pub mod traffic_mirror_session {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for TrafficMirrorSession {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrafficMirrorSession", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrafficMirrorSession {
+        const TYPE: &'static str = "AWS::EC2::TrafficMirrorSession";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrafficMirrorSessionRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TrafficMirrorSession` in the construct tree (see [`crate::Ref`]).
+    pub type TrafficMirrorSessionRef = crate::Ref<TrafficMirrorSession>;
+
+    impl TrafficMirrorSessionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A key-value pair to associate with a traffic mirror session resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -16634,32 +16143,12 @@ pub mod traffic_mirror_session {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TrafficMirrorSession {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrafficMirrorSession", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrafficMirrorSession {
-        const TYPE: &'static str = "AWS::EC2::TrafficMirrorSession";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrafficMirrorSessionRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TrafficMirrorSession` in the construct tree (see [`crate::Ref`]).
-    pub type TrafficMirrorSessionRef = crate::Ref<TrafficMirrorSession>;
-
-    impl TrafficMirrorSessionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EC2::TrafficMirrorTarget`: [`TrafficMirrorTarget`], its property types and its typed handle.
 pub mod traffic_mirror_target {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The description of the Traffic Mirror target.
@@ -16703,31 +16192,6 @@ pub mod traffic_mirror_target {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for TrafficMirrorTarget {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TrafficMirrorTarget", self, f)
@@ -16753,6 +16217,8 @@ pub mod traffic_mirror_target {
 
 /// `AWS::EC2::TransitGateway`: [`TransitGateway`], its property types and its typed handle.
 pub mod transit_gateway {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -16830,31 +16296,6 @@ pub mod transit_gateway {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for TransitGateway {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TransitGateway", self, f)
@@ -16890,6 +16331,8 @@ pub mod transit_gateway {
 
 /// `AWS::EC2::TransitGatewayAttachment`: [`TransitGatewayAttachment`], its property types and its typed handle.
 pub mod transit_gateway_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -16936,6 +16379,28 @@ pub mod transit_gateway_attachment {
     impl Validate for TransitGatewayAttachment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Options", &self.options);
+        }
+    }
+
+    impl std::fmt::Debug for TransitGatewayAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayAttachment {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayAttachmentRef = crate::Ref<TransitGatewayAttachment>;
+
+    impl TransitGatewayAttachmentRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -16987,53 +16452,6 @@ pub mod transit_gateway_attachment {
                 &self.security_group_referencing_support,
                 &RULE_125,
             );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TransitGatewayAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayAttachment {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayAttachmentRef = crate::Ref<TransitGatewayAttachment>;
-
-    impl TransitGatewayAttachmentRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -17088,6 +16506,43 @@ pub mod transit_gateway_connect {
         }
     }
 
+    impl std::fmt::Debug for TransitGatewayConnect {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayConnect", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayConnect {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayConnect";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayConnectRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayConnect` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayConnectRef = crate::Ref<TransitGatewayConnect>;
+
+    impl TransitGatewayConnectRef {
+        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayAttachmentId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `TransitGatewayId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct TransitGatewayConnectOptions {
         /// The tunnel protocol.
@@ -17138,43 +16593,6 @@ pub mod transit_gateway_connect {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TransitGatewayConnect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayConnect", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayConnect {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayConnect";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayConnectRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayConnect` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayConnectRef = crate::Ref<TransitGatewayConnect>;
-
-    impl TransitGatewayConnectRef {
-        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayAttachmentId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `TransitGatewayId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayId")
-        }
-    }
 }
 
 /// `AWS::EC2::TransitGatewayConnectPeer`: [`TransitGatewayConnectPeer`], its property types and its typed handle.
@@ -17221,6 +16639,48 @@ pub mod transit_gateway_connect_peer {
 
     impl Validate for TransitGatewayConnectPeer {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for TransitGatewayConnectPeer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayConnectPeer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayConnectPeer {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayConnectPeer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayConnectPeerRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayConnectPeer` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayConnectPeerRef = crate::Ref<TransitGatewayConnectPeer>;
+
+    impl TransitGatewayConnectPeerRef {
+        /// The `TransitGatewayConnectPeerId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_connect_peer_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayConnectPeerId")
+        }
+
+        /// The `ConnectPeerConfiguration.Protocol` attribute (`Fn::GetAtt`).
+        pub fn connect_peer_configuration_protocol(&self) -> Value<String> {
+            self.get_att("ConnectPeerConfiguration.Protocol")
+        }
+
+        /// The `ConnectPeerConfiguration.BgpConfigurations` attribute (`Fn::GetAtt`).
+        pub fn connect_peer_configuration_bgp_configurations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ConnectPeerConfiguration.BgpConfigurations")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
     }
 
     #[derive(Clone)]
@@ -17321,52 +16781,12 @@ pub mod transit_gateway_connect_peer {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TransitGatewayConnectPeer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayConnectPeer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayConnectPeer {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayConnectPeer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayConnectPeerRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayConnectPeer` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayConnectPeerRef = crate::Ref<TransitGatewayConnectPeer>;
-
-    impl TransitGatewayConnectPeerRef {
-        /// The `TransitGatewayConnectPeerId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_connect_peer_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayConnectPeerId")
-        }
-
-        /// The `ConnectPeerConfiguration.Protocol` attribute (`Fn::GetAtt`).
-        pub fn connect_peer_configuration_protocol(&self) -> Value<String> {
-            self.get_att("ConnectPeerConfiguration.Protocol")
-        }
-
-        /// The `ConnectPeerConfiguration.BgpConfigurations` attribute (`Fn::GetAtt`).
-        pub fn connect_peer_configuration_bgp_configurations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ConnectPeerConfiguration.BgpConfigurations")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-    }
 }
 
 /// `AWS::EC2::TransitGatewayMeteringPolicy`: [`TransitGatewayMeteringPolicy`], its property types and its typed handle.
 pub mod transit_gateway_metering_policy {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// AWS::EC2::TransitGatewayMeteringPolicy Resource Definition
@@ -17402,31 +16822,6 @@ pub mod transit_gateway_metering_policy {
 
     impl Validate for TransitGatewayMeteringPolicy {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for TransitGatewayMeteringPolicy {
@@ -17641,6 +17036,43 @@ pub mod transit_gateway_multicast_domain {
         }
     }
 
+    impl std::fmt::Debug for TransitGatewayMulticastDomain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayMulticastDomain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayMulticastDomain {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayMulticastDomain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayMulticastDomainRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayMulticastDomain` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayMulticastDomainRef = crate::Ref<TransitGatewayMulticastDomain>;
+
+    impl TransitGatewayMulticastDomainRef {
+        /// The `TransitGatewayMulticastDomainId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_multicast_domain_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayMulticastDomainId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `TransitGatewayMulticastDomainArn` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_multicast_domain_arn(&self) -> Value<String> {
+            self.get_att("TransitGatewayMulticastDomainArn")
+        }
+    }
+
     /// The options for the transit gateway multicast domain.
     #[derive(Clone, Default)]
     pub struct Options {
@@ -17709,43 +17141,6 @@ pub mod transit_gateway_multicast_domain {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TransitGatewayMulticastDomain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayMulticastDomain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayMulticastDomain {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayMulticastDomain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayMulticastDomainRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayMulticastDomain` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayMulticastDomainRef = crate::Ref<TransitGatewayMulticastDomain>;
-
-    impl TransitGatewayMulticastDomainRef {
-        /// The `TransitGatewayMulticastDomainId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_multicast_domain_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayMulticastDomainId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `TransitGatewayMulticastDomainArn` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_multicast_domain_arn(&self) -> Value<String> {
-            self.get_att("TransitGatewayMulticastDomainArn")
         }
     }
 }
@@ -18087,30 +17482,6 @@ pub mod transit_gateway_peering_attachment {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
-        pub key: Option<Value<String>>,
-        /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for TransitGatewayPeeringAttachment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TransitGatewayPeeringAttachment", self, f)
@@ -18147,10 +17518,36 @@ pub mod transit_gateway_peering_attachment {
             self.get_att("CreationTime")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
+        pub key: Option<Value<String>>,
+        /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::EC2::TransitGatewayPolicyTable`: [`TransitGatewayPolicyTable`], its property types and its typed handle.
 pub mod transit_gateway_policy_table {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// AWS::EC2::TransitGatewayPolicyTable Resource Definition
@@ -18182,31 +17579,6 @@ pub mod transit_gateway_policy_table {
 
     impl Validate for TransitGatewayPolicyTable {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for TransitGatewayPolicyTable {
@@ -18363,6 +17735,28 @@ pub mod transit_gateway_policy_table_entry {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for TransitGatewayPolicyTableEntry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayPolicyTableEntry", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayPolicyTableEntry {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayPolicyTableEntry";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TransitGatewayPolicyTableEntryRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayPolicyTableEntry` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayPolicyTableEntryRef = crate::Ref<TransitGatewayPolicyTableEntry>;
+
+    impl TransitGatewayPolicyTableEntryRef {
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct TransitGatewayPolicyRule {
         /// The destination CIDR block for the transit gateway policy rule.
@@ -18393,28 +17787,6 @@ pub mod transit_gateway_policy_table_entry {
             o.opt("SourceCidrBlock", &self.source_cidr_block);
             o.opt("SourcePortRange", &self.source_port_range);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TransitGatewayPolicyTableEntry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayPolicyTableEntry", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayPolicyTableEntry {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayPolicyTableEntry";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TransitGatewayPolicyTableEntryRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayPolicyTableEntry` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayPolicyTableEntryRef = crate::Ref<TransitGatewayPolicyTableEntry>;
-
-    impl TransitGatewayPolicyTableEntryRef {
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
         }
     }
 }
@@ -18524,6 +17896,28 @@ pub mod transit_gateway_route_table {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for TransitGatewayRouteTable {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayRouteTable", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayRouteTable {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayRouteTable";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayRouteTableRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayRouteTable` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayRouteTableRef = crate::Ref<TransitGatewayRouteTable>;
+
+    impl TransitGatewayRouteTableRef {
+        /// The `TransitGatewayRouteTableId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_route_table_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayRouteTableId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key of the associated tag key-value pair
@@ -18548,28 +17942,6 @@ pub mod transit_gateway_route_table {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TransitGatewayRouteTable {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayRouteTable", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayRouteTable {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayRouteTable";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayRouteTableRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayRouteTable` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayRouteTableRef = crate::Ref<TransitGatewayRouteTable>;
-
-    impl TransitGatewayRouteTableRef {
-        /// The `TransitGatewayRouteTableId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_route_table_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayRouteTableId")
         }
     }
 }
@@ -18700,6 +18072,8 @@ pub mod transit_gateway_route_table_propagation {
 
 /// `AWS::EC2::TransitGatewayVpcAttachment`: [`TransitGatewayVpcAttachment`], its property types and its typed handle.
 pub mod transit_gateway_vpc_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -18755,6 +18129,28 @@ pub mod transit_gateway_vpc_attachment {
         }
     }
 
+    impl std::fmt::Debug for TransitGatewayVpcAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TransitGatewayVpcAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TransitGatewayVpcAttachment {
+        const TYPE: &'static str = "AWS::EC2::TransitGatewayVpcAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TransitGatewayVpcAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::TransitGatewayVpcAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type TransitGatewayVpcAttachmentRef = crate::Ref<TransitGatewayVpcAttachment>;
+
+    impl TransitGatewayVpcAttachmentRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// The options for the transit gateway vpc attachment.
     #[derive(Clone, Default)]
     pub struct Options {
@@ -18803,53 +18199,6 @@ pub mod transit_gateway_vpc_attachment {
                 &self.security_group_referencing_support,
                 &RULE_125,
             );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TransitGatewayVpcAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TransitGatewayVpcAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TransitGatewayVpcAttachment {
-        const TYPE: &'static str = "AWS::EC2::TransitGatewayVpcAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TransitGatewayVpcAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::TransitGatewayVpcAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type TransitGatewayVpcAttachmentRef = crate::Ref<TransitGatewayVpcAttachment>;
-
-    impl TransitGatewayVpcAttachmentRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -18906,209 +18255,6 @@ pub mod vpc {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("InstanceTenancy", &self.instance_tenancy, &RULE_43);
             v.nested("VpcEncryptionControl", &self.vpc_encryption_control);
-        }
-    }
-
-    /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    /// Describes the configuration and state of VPC encryption controls.
-    #[derive(Clone, Default)]
-    pub struct VpcEncryptionControl {
-        pub egress_only_internet_gateway_exclusion: Option<Value<String>>,
-        pub elastic_file_system_exclusion: Option<Value<String>>,
-        pub internet_gateway_exclusion: Option<Value<String>>,
-        pub lambda_exclusion: Option<Value<String>>,
-        /// The encryption mode for the VPC Encryption Control configuration.
-        pub mode: Option<Value<String>>,
-        pub nat_gateway_exclusion: Option<Value<String>>,
-        /// Information about resource exclusions for the VPC Encryption Control configuration.
-        pub resource_exclusions: Option<Value<VpcEncryptionControlExclusions>>,
-        /// The current state of the VPC Encryption Control configuration.
-        pub state: Option<Value<String>>,
-        /// A message providing additional information about the encryption control state.
-        pub state_message: Option<Value<String>>,
-        pub virtual_private_gateway_exclusion: Option<Value<String>>,
-        /// The ID of the VPC Encryption Control configuration.
-        pub vpc_encryption_control_id: Option<Value<String>>,
-        /// The ID of the VPC associated with the encryption control configuration.
-        pub vpc_id: Option<Value<String>>,
-        pub vpc_lattice_exclusion: Option<Value<String>>,
-        pub vpc_peering_exclusion: Option<Value<String>>,
-    }
-
-    impl VpcEncryptionControl {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcEncryptionControl {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(14);
-            o.opt(
-                "EgressOnlyInternetGatewayExclusion",
-                &self.egress_only_internet_gateway_exclusion,
-            );
-            o.opt(
-                "ElasticFileSystemExclusion",
-                &self.elastic_file_system_exclusion,
-            );
-            o.opt("InternetGatewayExclusion", &self.internet_gateway_exclusion);
-            o.opt("LambdaExclusion", &self.lambda_exclusion);
-            o.opt("Mode", &self.mode);
-            o.opt("NatGatewayExclusion", &self.nat_gateway_exclusion);
-            o.opt("ResourceExclusions", &self.resource_exclusions);
-            o.opt("State", &self.state);
-            o.opt("StateMessage", &self.state_message);
-            o.opt(
-                "VirtualPrivateGatewayExclusion",
-                &self.virtual_private_gateway_exclusion,
-            );
-            o.opt("VpcEncryptionControlId", &self.vpc_encryption_control_id);
-            o.opt("VpcId", &self.vpc_id);
-            o.opt("VpcLatticeExclusion", &self.vpc_lattice_exclusion);
-            o.opt("VpcPeeringExclusion", &self.vpc_peering_exclusion);
-            o.build()
-        }
-    }
-
-    impl Validate for VpcEncryptionControl {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "EgressOnlyInternetGatewayExclusion",
-                &self.egress_only_internet_gateway_exclusion,
-                &RULE_112,
-            );
-            v.check(
-                "ElasticFileSystemExclusion",
-                &self.elastic_file_system_exclusion,
-                &RULE_112,
-            );
-            v.check(
-                "InternetGatewayExclusion",
-                &self.internet_gateway_exclusion,
-                &RULE_112,
-            );
-            v.check("LambdaExclusion", &self.lambda_exclusion, &RULE_112);
-            v.check("Mode", &self.mode, &RULE_129);
-            v.check(
-                "NatGatewayExclusion",
-                &self.nat_gateway_exclusion,
-                &RULE_112,
-            );
-            v.check(
-                "VirtualPrivateGatewayExclusion",
-                &self.virtual_private_gateway_exclusion,
-                &RULE_112,
-            );
-            v.check(
-                "VpcLatticeExclusion",
-                &self.vpc_lattice_exclusion,
-                &RULE_112,
-            );
-            v.check(
-                "VpcPeeringExclusion",
-                &self.vpc_peering_exclusion,
-                &RULE_112,
-            );
-        }
-    }
-
-    /// Describes the exclusion configurations for various resource types in VPC Encryption Control.
-    #[derive(Clone, Default)]
-    pub struct VpcEncryptionControlExclusions {
-        /// The exclusion configuration for egress-only internet gateway traffic.
-        pub egress_only_internet_gateway: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for Elastic File System traffic.
-        pub elastic_file_system: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for internet gateway traffic.
-        pub internet_gateway: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for Lambda function traffic.
-        pub lambda: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for NAT gateway traffic.
-        pub nat_gateway: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for virtual private gateway traffic.
-        pub virtual_private_gateway: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for VPC Lattice traffic.
-        pub vpc_lattice: Option<Value<VpcEncryptionControlExclusion>>,
-        /// The exclusion configuration for VPC peering connection traffic.
-        pub vpc_peering: Option<Value<VpcEncryptionControlExclusion>>,
-    }
-
-    impl VpcEncryptionControlExclusions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcEncryptionControlExclusions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(8);
-            o.opt(
-                "EgressOnlyInternetGateway",
-                &self.egress_only_internet_gateway,
-            );
-            o.opt("ElasticFileSystem", &self.elastic_file_system);
-            o.opt("InternetGateway", &self.internet_gateway);
-            o.opt("Lambda", &self.lambda);
-            o.opt("NatGateway", &self.nat_gateway);
-            o.opt("VirtualPrivateGateway", &self.virtual_private_gateway);
-            o.opt("VpcLattice", &self.vpc_lattice);
-            o.opt("VpcPeering", &self.vpc_peering);
-            o.build()
-        }
-    }
-
-    /// Describes an exclusion configuration for VPC Encryption Control.
-    #[derive(Clone, Default)]
-    pub struct VpcEncryptionControlExclusion {
-        /// The current state of the exclusion configuration.
-        pub state: Option<Value<String>>,
-        /// A message providing additional information about the exclusion state.
-        pub state_message: Option<Value<String>>,
-    }
-
-    impl VpcEncryptionControlExclusion {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcEncryptionControlExclusion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("State", &self.state);
-            o.opt("StateMessage", &self.state_message);
-            o.build()
         }
     }
 
@@ -19338,6 +18484,209 @@ pub mod vpc {
             self.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage")
         }
     }
+
+    /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// Describes the configuration and state of VPC encryption controls.
+    #[derive(Clone, Default)]
+    pub struct VpcEncryptionControl {
+        pub egress_only_internet_gateway_exclusion: Option<Value<String>>,
+        pub elastic_file_system_exclusion: Option<Value<String>>,
+        pub internet_gateway_exclusion: Option<Value<String>>,
+        pub lambda_exclusion: Option<Value<String>>,
+        /// The encryption mode for the VPC Encryption Control configuration.
+        pub mode: Option<Value<String>>,
+        pub nat_gateway_exclusion: Option<Value<String>>,
+        /// Information about resource exclusions for the VPC Encryption Control configuration.
+        pub resource_exclusions: Option<Value<VpcEncryptionControlExclusions>>,
+        /// The current state of the VPC Encryption Control configuration.
+        pub state: Option<Value<String>>,
+        /// A message providing additional information about the encryption control state.
+        pub state_message: Option<Value<String>>,
+        pub virtual_private_gateway_exclusion: Option<Value<String>>,
+        /// The ID of the VPC Encryption Control configuration.
+        pub vpc_encryption_control_id: Option<Value<String>>,
+        /// The ID of the VPC associated with the encryption control configuration.
+        pub vpc_id: Option<Value<String>>,
+        pub vpc_lattice_exclusion: Option<Value<String>>,
+        pub vpc_peering_exclusion: Option<Value<String>>,
+    }
+
+    impl VpcEncryptionControl {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcEncryptionControl {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(14);
+            o.opt(
+                "EgressOnlyInternetGatewayExclusion",
+                &self.egress_only_internet_gateway_exclusion,
+            );
+            o.opt(
+                "ElasticFileSystemExclusion",
+                &self.elastic_file_system_exclusion,
+            );
+            o.opt("InternetGatewayExclusion", &self.internet_gateway_exclusion);
+            o.opt("LambdaExclusion", &self.lambda_exclusion);
+            o.opt("Mode", &self.mode);
+            o.opt("NatGatewayExclusion", &self.nat_gateway_exclusion);
+            o.opt("ResourceExclusions", &self.resource_exclusions);
+            o.opt("State", &self.state);
+            o.opt("StateMessage", &self.state_message);
+            o.opt(
+                "VirtualPrivateGatewayExclusion",
+                &self.virtual_private_gateway_exclusion,
+            );
+            o.opt("VpcEncryptionControlId", &self.vpc_encryption_control_id);
+            o.opt("VpcId", &self.vpc_id);
+            o.opt("VpcLatticeExclusion", &self.vpc_lattice_exclusion);
+            o.opt("VpcPeeringExclusion", &self.vpc_peering_exclusion);
+            o.build()
+        }
+    }
+
+    impl Validate for VpcEncryptionControl {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "EgressOnlyInternetGatewayExclusion",
+                &self.egress_only_internet_gateway_exclusion,
+                &RULE_112,
+            );
+            v.check(
+                "ElasticFileSystemExclusion",
+                &self.elastic_file_system_exclusion,
+                &RULE_112,
+            );
+            v.check(
+                "InternetGatewayExclusion",
+                &self.internet_gateway_exclusion,
+                &RULE_112,
+            );
+            v.check("LambdaExclusion", &self.lambda_exclusion, &RULE_112);
+            v.check("Mode", &self.mode, &RULE_129);
+            v.check(
+                "NatGatewayExclusion",
+                &self.nat_gateway_exclusion,
+                &RULE_112,
+            );
+            v.check(
+                "VirtualPrivateGatewayExclusion",
+                &self.virtual_private_gateway_exclusion,
+                &RULE_112,
+            );
+            v.check(
+                "VpcLatticeExclusion",
+                &self.vpc_lattice_exclusion,
+                &RULE_112,
+            );
+            v.check(
+                "VpcPeeringExclusion",
+                &self.vpc_peering_exclusion,
+                &RULE_112,
+            );
+        }
+    }
+
+    /// Describes the exclusion configurations for various resource types in VPC Encryption Control.
+    #[derive(Clone, Default)]
+    pub struct VpcEncryptionControlExclusions {
+        /// The exclusion configuration for egress-only internet gateway traffic.
+        pub egress_only_internet_gateway: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for Elastic File System traffic.
+        pub elastic_file_system: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for internet gateway traffic.
+        pub internet_gateway: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for Lambda function traffic.
+        pub lambda: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for NAT gateway traffic.
+        pub nat_gateway: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for virtual private gateway traffic.
+        pub virtual_private_gateway: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for VPC Lattice traffic.
+        pub vpc_lattice: Option<Value<VpcEncryptionControlExclusion>>,
+        /// The exclusion configuration for VPC peering connection traffic.
+        pub vpc_peering: Option<Value<VpcEncryptionControlExclusion>>,
+    }
+
+    impl VpcEncryptionControlExclusions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcEncryptionControlExclusions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(8);
+            o.opt(
+                "EgressOnlyInternetGateway",
+                &self.egress_only_internet_gateway,
+            );
+            o.opt("ElasticFileSystem", &self.elastic_file_system);
+            o.opt("InternetGateway", &self.internet_gateway);
+            o.opt("Lambda", &self.lambda);
+            o.opt("NatGateway", &self.nat_gateway);
+            o.opt("VirtualPrivateGateway", &self.virtual_private_gateway);
+            o.opt("VpcLattice", &self.vpc_lattice);
+            o.opt("VpcPeering", &self.vpc_peering);
+            o.build()
+        }
+    }
+
+    /// Describes an exclusion configuration for VPC Encryption Control.
+    #[derive(Clone, Default)]
+    pub struct VpcEncryptionControlExclusion {
+        /// The current state of the exclusion configuration.
+        pub state: Option<Value<String>>,
+        /// A message providing additional information about the exclusion state.
+        pub state_message: Option<Value<String>>,
+    }
+
+    impl VpcEncryptionControlExclusion {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcEncryptionControlExclusion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("State", &self.state);
+            o.opt("StateMessage", &self.state_message);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::EC2::VPCBlockPublicAccessExclusion`: [`VpcBlockPublicAccessExclusion`], its property types and its typed handle.
@@ -19395,6 +18744,28 @@ pub mod vpc_block_public_access_exclusion {
         }
     }
 
+    impl std::fmt::Debug for VpcBlockPublicAccessExclusion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpcBlockPublicAccessExclusion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpcBlockPublicAccessExclusion {
+        const TYPE: &'static str = "AWS::EC2::VPCBlockPublicAccessExclusion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpcBlockPublicAccessExclusionRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPCBlockPublicAccessExclusion` in the construct tree (see [`crate::Ref`]).
+    pub type VpcBlockPublicAccessExclusionRef = crate::Ref<VpcBlockPublicAccessExclusion>;
+
+    impl VpcBlockPublicAccessExclusionRef {
+        /// The `ExclusionId` attribute (`Fn::GetAtt`).
+        pub fn exclusion_id(&self) -> Value<String> {
+            self.get_att("ExclusionId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -19427,28 +18798,6 @@ pub mod vpc_block_public_access_exclusion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for VpcBlockPublicAccessExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpcBlockPublicAccessExclusion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpcBlockPublicAccessExclusion {
-        const TYPE: &'static str = "AWS::EC2::VPCBlockPublicAccessExclusion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpcBlockPublicAccessExclusionRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPCBlockPublicAccessExclusion` in the construct tree (see [`crate::Ref`]).
-    pub type VpcBlockPublicAccessExclusionRef = crate::Ref<VpcBlockPublicAccessExclusion>;
-
-    impl VpcBlockPublicAccessExclusionRef {
-        /// The `ExclusionId` attribute (`Fn::GetAtt`).
-        pub fn exclusion_id(&self) -> Value<String> {
-            self.get_att("ExclusionId")
         }
     }
 }
@@ -19810,41 +19159,6 @@ pub mod vpc_encryption_control {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for VpcEncryptionControl {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VpcEncryptionControl", self, f)
@@ -20003,6 +19317,41 @@ pub mod vpc_encryption_control {
             self.get_att("ResourceExclusions.Lambda.StateMessage")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
 }
 
 /// `AWS::EC2::VPCEndpoint`: [`VpcEndpoint`], its property types and its typed handle.
@@ -20094,6 +19443,43 @@ pub mod vpc_endpoint {
         }
     }
 
+    impl std::fmt::Debug for VpcEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpcEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpcEndpoint {
+        const TYPE: &'static str = "AWS::EC2::VPCEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpcEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPCEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type VpcEndpointRef = crate::Ref<VpcEndpoint>;
+
+    impl VpcEndpointRef {
+        /// The `NetworkInterfaceIds` attribute (`Fn::GetAtt`).
+        pub fn network_interface_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("NetworkInterfaceIds")
+        }
+
+        /// The `CreationTimestamp` attribute (`Fn::GetAtt`).
+        pub fn creation_timestamp(&self) -> Value<String> {
+            self.get_att("CreationTimestamp")
+        }
+
+        /// The `DnsEntries` attribute (`Fn::GetAtt`).
+        pub fn dns_entries(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DnsEntries")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Describes the DNS options for an endpoint.
     #[derive(Clone, Default)]
     pub struct DnsOptionsSpecification {
@@ -20180,43 +19566,6 @@ pub mod vpc_endpoint {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for VpcEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpcEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpcEndpoint {
-        const TYPE: &'static str = "AWS::EC2::VPCEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpcEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPCEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type VpcEndpointRef = crate::Ref<VpcEndpoint>;
-
-    impl VpcEndpointRef {
-        /// The `NetworkInterfaceIds` attribute (`Fn::GetAtt`).
-        pub fn network_interface_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("NetworkInterfaceIds")
-        }
-
-        /// The `CreationTimestamp` attribute (`Fn::GetAtt`).
-        pub fn creation_timestamp(&self) -> Value<String> {
-            self.get_att("CreationTimestamp")
-        }
-
-        /// The `DnsEntries` attribute (`Fn::GetAtt`).
-        pub fn dns_entries(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DnsEntries")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EC2::VPCEndpointConnectionNotification`: [`VpcEndpointConnectionNotification`], its property types and its typed handle.
@@ -20294,6 +19643,8 @@ pub mod vpc_endpoint_connection_notification {
 
 /// `AWS::EC2::VPCEndpointService`: [`VpcEndpointService`], its property types and its typed handle.
 pub mod vpc_endpoint_service {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -20356,57 +19707,6 @@ pub mod vpc_endpoint_service {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct PrivateDnsNameConfiguration {
-        pub name: Option<Value<String>>,
-        pub state: Option<Value<String>>,
-        pub r#type: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl PrivateDnsNameConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for PrivateDnsNameConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Name", &self.name);
-            o.opt("State", &self.state);
-            o.opt("Type", &self.r#type);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for VpcEndpointService {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VpcEndpointService", self, f)
@@ -20446,6 +19746,32 @@ pub mod vpc_endpoint_service {
         /// The `PrivateDnsNameConfiguration.Value` attribute (`Fn::GetAtt`).
         pub fn private_dns_name_configuration_value(&self) -> Value<String> {
             self.get_att("PrivateDnsNameConfiguration.Value")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct PrivateDnsNameConfiguration {
+        pub name: Option<Value<String>>,
+        pub state: Option<Value<String>>,
+        pub r#type: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl PrivateDnsNameConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for PrivateDnsNameConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Name", &self.name);
+            o.opt("State", &self.state);
+            o.opt("Type", &self.r#type);
+            o.opt("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -20621,6 +19947,28 @@ pub mod vpc_peering_connection {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for VpcPeeringConnection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpcPeeringConnection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpcPeeringConnection {
+        const TYPE: &'static str = "AWS::EC2::VPCPeeringConnection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpcPeeringConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPCPeeringConnection` in the construct tree (see [`crate::Ref`]).
+    pub type VpcPeeringConnectionRef = crate::Ref<VpcPeeringConnection>;
+
+    impl VpcPeeringConnectionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -20646,28 +19994,6 @@ pub mod vpc_peering_connection {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VpcPeeringConnection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpcPeeringConnection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpcPeeringConnection {
-        const TYPE: &'static str = "AWS::EC2::VPCPeeringConnection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpcPeeringConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPCPeeringConnection` in the construct tree (see [`crate::Ref`]).
-    pub type VpcPeeringConnectionRef = crate::Ref<VpcPeeringConnection>;
-
-    impl VpcPeeringConnectionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -20712,6 +20038,33 @@ pub mod vpn_concentrator {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for VpnConcentrator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpnConcentrator", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpnConcentrator {
+        const TYPE: &'static str = "AWS::EC2::VPNConcentrator";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpnConcentratorRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPNConcentrator` in the construct tree (see [`crate::Ref`]).
+    pub type VpnConcentratorRef = crate::Ref<VpnConcentrator>;
+
+    impl VpnConcentratorRef {
+        /// The `VpnConcentratorId` attribute (`Fn::GetAtt`).
+        pub fn vpn_concentrator_id(&self) -> Value<String> {
+            self.get_att("VpnConcentratorId")
+        }
+
+        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayAttachmentId")
+        }
+    }
+
     /// Describes a tag.
     #[derive(Clone)]
     pub struct Tag {
@@ -20737,33 +20090,6 @@ pub mod vpn_concentrator {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VpnConcentrator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpnConcentrator", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpnConcentrator {
-        const TYPE: &'static str = "AWS::EC2::VPNConcentrator";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpnConcentratorRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPNConcentrator` in the construct tree (see [`crate::Ref`]).
-    pub type VpnConcentratorRef = crate::Ref<VpnConcentrator>;
-
-    impl VpnConcentratorRef {
-        /// The `VpnConcentratorId` attribute (`Fn::GetAtt`).
-        pub fn vpn_concentrator_id(&self) -> Value<String> {
-            self.get_att("VpnConcentratorId")
-        }
-
-        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayAttachmentId")
         }
     }
 }
@@ -20887,6 +20213,28 @@ pub mod vpn_connection {
                 "VpnTunnelOptionsSpecifications",
                 &self.vpn_tunnel_options_specifications,
             );
+        }
+    }
+
+    impl std::fmt::Debug for VpnConnection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpnConnection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpnConnection {
+        const TYPE: &'static str = "AWS::EC2::VPNConnection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpnConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPNConnection` in the construct tree (see [`crate::Ref`]).
+    pub type VpnConnectionRef = crate::Ref<VpnConnection>;
+
+    impl VpnConnectionRef {
+        /// The `VpnConnectionId` attribute (`Fn::GetAtt`).
+        pub fn vpn_connection_id(&self) -> Value<String> {
+            self.get_att("VpnConnectionId")
         }
     }
 
@@ -21320,28 +20668,6 @@ pub mod vpn_connection {
             v.check("Value", &self.value, &RULE_151);
         }
     }
-
-    impl std::fmt::Debug for VpnConnection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpnConnection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpnConnection {
-        const TYPE: &'static str = "AWS::EC2::VPNConnection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpnConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPNConnection` in the construct tree (see [`crate::Ref`]).
-    pub type VpnConnectionRef = crate::Ref<VpnConnection>;
-
-    impl VpnConnectionRef {
-        /// The `VpnConnectionId` attribute (`Fn::GetAtt`).
-        pub fn vpn_connection_id(&self) -> Value<String> {
-            self.get_att("VpnConnectionId")
-        }
-    }
 }
 
 /// `AWS::EC2::VPNConnectionRoute`: [`VpnConnectionRoute`], its property types and its typed handle.
@@ -21439,6 +20765,28 @@ pub mod vpn_gateway {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for VpnGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VpnGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VpnGateway {
+        const TYPE: &'static str = "AWS::EC2::VPNGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VpnGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VPNGateway` in the construct tree (see [`crate::Ref`]).
+    pub type VpnGatewayRef = crate::Ref<VpnGateway>;
+
+    impl VpnGatewayRef {
+        /// The `VPNGatewayId` attribute (`Fn::GetAtt`).
+        pub fn vpn_gateway_id(&self) -> Value<String> {
+            self.get_att("VPNGatewayId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -21464,28 +20812,6 @@ pub mod vpn_gateway {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VpnGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VpnGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VpnGateway {
-        const TYPE: &'static str = "AWS::EC2::VPNGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VpnGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VPNGateway` in the construct tree (see [`crate::Ref`]).
-    pub type VpnGatewayRef = crate::Ref<VpnGateway>;
-
-    impl VpnGatewayRef {
-        /// The `VPNGatewayId` attribute (`Fn::GetAtt`).
-        pub fn vpn_gateway_id(&self) -> Value<String> {
-            self.get_att("VPNGatewayId")
         }
     }
 }
@@ -21554,6 +20880,8 @@ pub mod vpn_gateway_route_propagation {
 
 /// `AWS::EC2::VerifiedAccessEndpoint`: [`VerifiedAccessEndpoint`], its property types and its typed handle.
 pub mod verified_access_endpoint {
+    pub use super::shared_::SseSpecification;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -21654,6 +20982,58 @@ pub mod verified_access_endpoint {
             v.nested("NetworkInterfaceOptions", &self.network_interface_options);
             v.nested("RdsOptions", &self.rds_options);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for VerifiedAccessEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VerifiedAccessEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VerifiedAccessEndpoint {
+        const TYPE: &'static str = "AWS::EC2::VerifiedAccessEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VerifiedAccessEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VerifiedAccessEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type VerifiedAccessEndpointRef = crate::Ref<VerifiedAccessEndpoint>;
+
+    impl VerifiedAccessEndpointRef {
+        /// The `VerifiedAccessEndpointId` attribute (`Fn::GetAtt`).
+        pub fn verified_access_endpoint_id(&self) -> Value<String> {
+            self.get_att("VerifiedAccessEndpointId")
+        }
+
+        /// The `EndpointDomain` attribute (`Fn::GetAtt`).
+        pub fn endpoint_domain(&self) -> Value<String> {
+            self.get_att("EndpointDomain")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `DeviceValidationDomain` attribute (`Fn::GetAtt`).
+        pub fn device_validation_domain(&self) -> Value<String> {
+            self.get_att("DeviceValidationDomain")
+        }
+
+        /// The `VerifiedAccessInstanceId` attribute (`Fn::GetAtt`).
+        pub fn verified_access_instance_id(&self) -> Value<String> {
+            self.get_att("VerifiedAccessInstanceId")
         }
     }
 
@@ -21855,34 +21235,6 @@ pub mod verified_access_endpoint {
         }
     }
 
-    /// The configuration options for customer provided KMS encryption.
-    #[derive(Clone, Default)]
-    pub struct SseSpecification {
-        /// Whether to encrypt the policy with the provided key or disable encryption
-        pub customer_managed_key_enabled: Option<Value<bool>>,
-        /// KMS Key Arn used to encrypt the group policy
-        pub kms_key_arn: Option<Value<String>>,
-    }
-
-    impl SseSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SseSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "CustomerManagedKeyEnabled",
-                &self.customer_managed_key_enabled,
-            );
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.build()
-        }
-    }
-
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -21917,62 +21269,12 @@ pub mod verified_access_endpoint {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for VerifiedAccessEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VerifiedAccessEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VerifiedAccessEndpoint {
-        const TYPE: &'static str = "AWS::EC2::VerifiedAccessEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VerifiedAccessEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VerifiedAccessEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type VerifiedAccessEndpointRef = crate::Ref<VerifiedAccessEndpoint>;
-
-    impl VerifiedAccessEndpointRef {
-        /// The `VerifiedAccessEndpointId` attribute (`Fn::GetAtt`).
-        pub fn verified_access_endpoint_id(&self) -> Value<String> {
-            self.get_att("VerifiedAccessEndpointId")
-        }
-
-        /// The `EndpointDomain` attribute (`Fn::GetAtt`).
-        pub fn endpoint_domain(&self) -> Value<String> {
-            self.get_att("EndpointDomain")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `DeviceValidationDomain` attribute (`Fn::GetAtt`).
-        pub fn device_validation_domain(&self) -> Value<String> {
-            self.get_att("DeviceValidationDomain")
-        }
-
-        /// The `VerifiedAccessInstanceId` attribute (`Fn::GetAtt`).
-        pub fn verified_access_instance_id(&self) -> Value<String> {
-            self.get_att("VerifiedAccessInstanceId")
-        }
-    }
 }
 
 /// `AWS::EC2::VerifiedAccessGroup`: [`VerifiedAccessGroup`], its property types and its typed handle.
 pub mod verified_access_group {
+    pub use super::shared_::SseSpecification;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -22029,69 +21331,6 @@ pub mod verified_access_group {
         }
     }
 
-    /// The configuration options for customer provided KMS encryption.
-    #[derive(Clone, Default)]
-    pub struct SseSpecification {
-        /// Whether to encrypt the policy with the provided key or disable encryption
-        pub customer_managed_key_enabled: Option<Value<bool>>,
-        /// KMS Key Arn used to encrypt the group policy
-        pub kms_key_arn: Option<Value<String>>,
-    }
-
-    impl SseSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SseSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "CustomerManagedKeyEnabled",
-                &self.customer_managed_key_enabled,
-            );
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for VerifiedAccessGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VerifiedAccessGroup", self, f)
@@ -22131,6 +21370,41 @@ pub mod verified_access_group {
         /// The `VerifiedAccessGroupArn` attribute (`Fn::GetAtt`).
         pub fn verified_access_group_arn(&self) -> Value<String> {
             self.get_att("VerifiedAccessGroupArn")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -22192,6 +21466,43 @@ pub mod verified_access_instance {
     impl Validate for VerifiedAccessInstance {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for VerifiedAccessInstance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VerifiedAccessInstance", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VerifiedAccessInstance {
+        const TYPE: &'static str = "AWS::EC2::VerifiedAccessInstance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VerifiedAccessInstanceRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VerifiedAccessInstance` in the construct tree (see [`crate::Ref`]).
+    pub type VerifiedAccessInstanceRef = crate::Ref<VerifiedAccessInstance>;
+
+    impl VerifiedAccessInstanceRef {
+        /// The `VerifiedAccessInstanceId` attribute (`Fn::GetAtt`).
+        pub fn verified_access_instance_id(&self) -> Value<String> {
+            self.get_att("VerifiedAccessInstanceId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `CidrEndpointsCustomSubDomainNameServers` attribute (`Fn::GetAtt`).
+        pub fn cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("CidrEndpointsCustomSubDomainNameServers")
         }
     }
 
@@ -22381,47 +21692,12 @@ pub mod verified_access_instance {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for VerifiedAccessInstance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VerifiedAccessInstance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VerifiedAccessInstance {
-        const TYPE: &'static str = "AWS::EC2::VerifiedAccessInstance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VerifiedAccessInstanceRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VerifiedAccessInstance` in the construct tree (see [`crate::Ref`]).
-    pub type VerifiedAccessInstanceRef = crate::Ref<VerifiedAccessInstance>;
-
-    impl VerifiedAccessInstanceRef {
-        /// The `VerifiedAccessInstanceId` attribute (`Fn::GetAtt`).
-        pub fn verified_access_instance_id(&self) -> Value<String> {
-            self.get_att("VerifiedAccessInstanceId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `CidrEndpointsCustomSubDomainNameServers` attribute (`Fn::GetAtt`).
-        pub fn cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("CidrEndpointsCustomSubDomainNameServers")
-        }
-    }
 }
 
 /// `AWS::EC2::VerifiedAccessTrustProvider`: [`VerifiedAccessTrustProvider`], its property types and its typed handle.
 pub mod verified_access_trust_provider {
+    pub use super::shared_::SseSpecification;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -22502,6 +21778,38 @@ pub mod verified_access_trust_provider {
                 &self.user_trust_provider_type,
                 &RULE_157,
             );
+        }
+    }
+
+    impl std::fmt::Debug for VerifiedAccessTrustProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VerifiedAccessTrustProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VerifiedAccessTrustProvider {
+        const TYPE: &'static str = "AWS::EC2::VerifiedAccessTrustProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VerifiedAccessTrustProviderRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::VerifiedAccessTrustProvider` in the construct tree (see [`crate::Ref`]).
+    pub type VerifiedAccessTrustProviderRef = crate::Ref<VerifiedAccessTrustProvider>;
+
+    impl VerifiedAccessTrustProviderRef {
+        /// The `VerifiedAccessTrustProviderId` attribute (`Fn::GetAtt`).
+        pub fn verified_access_trust_provider_id(&self) -> Value<String> {
+            self.get_att("VerifiedAccessTrustProviderId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
         }
     }
 
@@ -22616,34 +21924,6 @@ pub mod verified_access_trust_provider {
         }
     }
 
-    /// The configuration options for customer provided KMS encryption.
-    #[derive(Clone, Default)]
-    pub struct SseSpecification {
-        /// Whether to encrypt the policy with the provided key or disable encryption
-        pub customer_managed_key_enabled: Option<Value<bool>>,
-        /// KMS Key Arn used to encrypt the group policy
-        pub kms_key_arn: Option<Value<String>>,
-    }
-
-    impl SseSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SseSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "CustomerManagedKeyEnabled",
-                &self.customer_managed_key_enabled,
-            );
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.build()
-        }
-    }
-
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -22676,38 +21956,6 @@ pub mod verified_access_trust_provider {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for VerifiedAccessTrustProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VerifiedAccessTrustProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VerifiedAccessTrustProvider {
-        const TYPE: &'static str = "AWS::EC2::VerifiedAccessTrustProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VerifiedAccessTrustProviderRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::VerifiedAccessTrustProvider` in the construct tree (see [`crate::Ref`]).
-    pub type VerifiedAccessTrustProviderRef = crate::Ref<VerifiedAccessTrustProvider>;
-
-    impl VerifiedAccessTrustProviderRef {
-        /// The `VerifiedAccessTrustProviderId` attribute (`Fn::GetAtt`).
-        pub fn verified_access_trust_provider_id(&self) -> Value<String> {
-            self.get_att("VerifiedAccessTrustProviderId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
         }
     }
 }
@@ -22784,6 +22032,28 @@ pub mod volume {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Volume {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Volume", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Volume {
+        const TYPE: &'static str = "AWS::EC2::Volume";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VolumeRef;
+    }
+
+    /// Typed handle of an `AWS::EC2::Volume` in the construct tree (see [`crate::Ref`]).
+    pub type VolumeRef = crate::Ref<Volume>;
+
+    impl VolumeRef {
+        /// The `VolumeId` attribute (`Fn::GetAtt`).
+        pub fn volume_id(&self) -> Value<String> {
+            self.get_att("VolumeId")
+        }
+    }
+
     /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     #[derive(Clone)]
     pub struct Tag {
@@ -22809,28 +22079,6 @@ pub mod volume {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Volume {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Volume", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Volume {
-        const TYPE: &'static str = "AWS::EC2::Volume";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VolumeRef;
-    }
-
-    /// Typed handle of an `AWS::EC2::Volume` in the construct tree (see [`crate::Ref`]).
-    pub type VolumeRef = crate::Ref<Volume>;
-
-    impl VolumeRef {
-        /// The `VolumeId` attribute (`Fn::GetAtt`).
-        pub fn volume_id(&self) -> Value<String> {
-            self.get_att("VolumeId")
         }
     }
 }

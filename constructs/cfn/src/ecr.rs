@@ -275,8 +275,139 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
+        pub key: Value<String>,
+        /// A ``value`` acts as a descriptor within a tag category (key).
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+
+    /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
+    #[derive(Clone)]
+    pub struct EncryptionConfiguration {
+        /// The encryption type to use.
+        pub encryption_type: Value<String>,
+        /// If you use the ``KMS`` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default AWS managed KMS key for Amazon ECR will be used.
+        pub kms_key: Option<Value<String>>,
+    }
+
+    impl EncryptionConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(encryption_type: impl Into<Value<String>>) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+                kms_key: None,
+            }
+        }
+    }
+
+    impl ToRaw for EncryptionConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("EncryptionType", &self.encryption_type);
+            o.opt("KmsKey", &self.kms_key);
+            o.build()
+        }
+    }
+
+    impl Validate for EncryptionConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EncryptionType", &self.encryption_type, &RULE_26);
+            v.check("KmsKey", &self.kms_key, &RULE_27);
+        }
+    }
+
+    /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
+    #[derive(Clone)]
+    pub struct ImageTagMutabilityExclusionFilter {
+        pub image_tag_mutability_exclusion_filter_type: Value<String>,
+        pub image_tag_mutability_exclusion_filter_value: Value<String>,
+    }
+
+    impl ImageTagMutabilityExclusionFilter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            image_tag_mutability_exclusion_filter_type: impl Into<Value<String>>,
+            image_tag_mutability_exclusion_filter_value: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                image_tag_mutability_exclusion_filter_type:
+                    image_tag_mutability_exclusion_filter_type.into(),
+                image_tag_mutability_exclusion_filter_value:
+                    image_tag_mutability_exclusion_filter_value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ImageTagMutabilityExclusionFilter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req(
+                "ImageTagMutabilityExclusionFilterType",
+                &self.image_tag_mutability_exclusion_filter_type,
+            );
+            o.req(
+                "ImageTagMutabilityExclusionFilterValue",
+                &self.image_tag_mutability_exclusion_filter_value,
+            );
+            o.build()
+        }
+    }
+
+    impl Validate for ImageTagMutabilityExclusionFilter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "ImageTagMutabilityExclusionFilterType",
+                &self.image_tag_mutability_exclusion_filter_type,
+                &RULE_17,
+            );
+            v.check(
+                "ImageTagMutabilityExclusionFilterValue",
+                &self.image_tag_mutability_exclusion_filter_value,
+                &RULE_28,
+            );
+        }
+    }
+}
+
 /// `AWS::ECR::PublicRepository`: [`PublicRepository`], its property types and its typed handle.
 pub mod public_repository {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -317,6 +448,28 @@ pub mod public_repository {
             v.check("RepositoryName", &self.repository_name, &RULE_0);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PublicRepository {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PublicRepository", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PublicRepository {
+        const TYPE: &'static str = "AWS::ECR::PublicRepository";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PublicRepositoryRef;
+    }
+
+    /// Typed handle of an `AWS::ECR::PublicRepository` in the construct tree (see [`crate::Ref`]).
+    pub type PublicRepositoryRef = crate::Ref<PublicRepository>;
+
+    impl PublicRepositoryRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -365,63 +518,6 @@ pub mod public_repository {
                 &RULE_4,
             );
             v.check("UsageText", &self.usage_text, &RULE_2);
-        }
-    }
-
-    /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Value<String>,
-        /// A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for PublicRepository {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PublicRepository", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PublicRepository {
-        const TYPE: &'static str = "AWS::ECR::PublicRepository";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PublicRepositoryRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::PublicRepository` in the construct tree (see [`crate::Ref`]).
-    pub type PublicRepositoryRef = crate::Ref<PublicRepository>;
-
-    impl PublicRepositoryRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -647,6 +743,28 @@ pub mod registry_scanning_configuration {
         }
     }
 
+    impl std::fmt::Debug for RegistryScanningConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RegistryScanningConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RegistryScanningConfiguration {
+        const TYPE: &'static str = "AWS::ECR::RegistryScanningConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RegistryScanningConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ECR::RegistryScanningConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type RegistryScanningConfigurationRef = crate::Ref<RegistryScanningConfiguration>;
+
+    impl RegistryScanningConfigurationRef {
+        /// The `RegistryId` attribute (`Fn::GetAtt`).
+        pub fn registry_id(&self) -> Value<String> {
+            self.get_att("RegistryId")
+        }
+    }
+
     /// The scanning rules associated with the registry.
     #[derive(Clone)]
     pub struct ScanningRule {
@@ -723,28 +841,6 @@ pub mod registry_scanning_configuration {
             v.check("FilterType", &self.filter_type, &RULE_17);
         }
     }
-
-    impl std::fmt::Debug for RegistryScanningConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RegistryScanningConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RegistryScanningConfiguration {
-        const TYPE: &'static str = "AWS::ECR::RegistryScanningConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RegistryScanningConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::RegistryScanningConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type RegistryScanningConfigurationRef = crate::Ref<RegistryScanningConfiguration>;
-
-    impl RegistryScanningConfigurationRef {
-        /// The `RegistryId` attribute (`Fn::GetAtt`).
-        pub fn registry_id(&self) -> Value<String> {
-            self.get_att("RegistryId")
-        }
-    }
 }
 
 /// `AWS::ECR::ReplicationConfiguration`: [`ReplicationConfiguration`], its property types and its typed handle.
@@ -781,6 +877,28 @@ pub mod replication_configuration {
     impl Validate for ReplicationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ReplicationConfiguration", &self.replication_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for ReplicationConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationConfiguration {
+        const TYPE: &'static str = "AWS::ECR::ReplicationConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ReplicationConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ECR::ReplicationConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationConfigurationRef = crate::Ref<ReplicationConfiguration>;
+
+    impl ReplicationConfigurationRef {
+        /// The `RegistryId` attribute (`Fn::GetAtt`).
+        pub fn registry_id(&self) -> Value<String> {
+            self.get_att("RegistryId")
         }
     }
 
@@ -927,32 +1045,12 @@ pub mod replication_configuration {
             v.check("FilterType", &self.filter_type, &RULE_23);
         }
     }
-
-    impl std::fmt::Debug for ReplicationConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationConfiguration {
-        const TYPE: &'static str = "AWS::ECR::ReplicationConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ReplicationConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::ReplicationConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationConfigurationRef = crate::Ref<ReplicationConfiguration>;
-
-    impl ReplicationConfigurationRef {
-        /// The `RegistryId` attribute (`Fn::GetAtt`).
-        pub fn registry_id(&self) -> Value<String> {
-            self.get_att("RegistryId")
-        }
-    }
 }
 
 /// `AWS::ECR::Repository`: [`Repository`], its property types and its typed handle.
 pub mod repository {
+    pub use super::shared_::{EncryptionConfiguration, ImageTagMutabilityExclusionFilter, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1029,38 +1127,30 @@ pub mod repository {
         }
     }
 
-    /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
-    #[derive(Clone)]
-    pub struct EncryptionConfiguration {
-        /// The encryption type to use.
-        pub encryption_type: Value<String>,
-        /// If you use the ``KMS`` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default AWS managed KMS key for Amazon ECR will be used.
-        pub kms_key: Option<Value<String>>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(encryption_type: impl Into<Value<String>>) -> Self {
-            Self {
-                encryption_type: encryption_type.into(),
-                kms_key: None,
-            }
+    impl std::fmt::Debug for Repository {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Repository", self, f)
         }
     }
 
-    impl ToRaw for EncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("EncryptionType", &self.encryption_type);
-            o.opt("KmsKey", &self.kms_key);
-            o.build()
-        }
+    impl strata_core::Resource for Repository {
+        const TYPE: &'static str = "AWS::ECR::Repository";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RepositoryRef;
     }
 
-    impl Validate for EncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionType", &self.encryption_type, &RULE_26);
-            v.check("KmsKey", &self.kms_key, &RULE_27);
+    /// Typed handle of an `AWS::ECR::Repository` in the construct tree (see [`crate::Ref`]).
+    pub type RepositoryRef = crate::Ref<Repository>;
+
+    impl RepositoryRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `RepositoryUri` attribute (`Fn::GetAtt`).
+        pub fn repository_uri(&self) -> Value<String> {
+            self.get_att("RepositoryUri")
         }
     }
 
@@ -1083,58 +1173,6 @@ pub mod repository {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("ScanOnPush", &self.scan_on_push);
             o.build()
-        }
-    }
-
-    /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
-    #[derive(Clone)]
-    pub struct ImageTagMutabilityExclusionFilter {
-        pub image_tag_mutability_exclusion_filter_type: Value<String>,
-        pub image_tag_mutability_exclusion_filter_value: Value<String>,
-    }
-
-    impl ImageTagMutabilityExclusionFilter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            image_tag_mutability_exclusion_filter_type: impl Into<Value<String>>,
-            image_tag_mutability_exclusion_filter_value: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                image_tag_mutability_exclusion_filter_type:
-                    image_tag_mutability_exclusion_filter_type.into(),
-                image_tag_mutability_exclusion_filter_value:
-                    image_tag_mutability_exclusion_filter_value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ImageTagMutabilityExclusionFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "ImageTagMutabilityExclusionFilterType",
-                &self.image_tag_mutability_exclusion_filter_type,
-            );
-            o.req(
-                "ImageTagMutabilityExclusionFilterValue",
-                &self.image_tag_mutability_exclusion_filter_value,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ImageTagMutabilityExclusionFilter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ImageTagMutabilityExclusionFilterType",
-                &self.image_tag_mutability_exclusion_filter_type,
-                &RULE_17,
-            );
-            v.check(
-                "ImageTagMutabilityExclusionFilterValue",
-                &self.image_tag_mutability_exclusion_filter_value,
-                &RULE_28,
-            );
         }
     }
 
@@ -1169,72 +1207,12 @@ pub mod repository {
             v.check("RegistryId", &self.registry_id, &RULE_30);
         }
     }
-
-    /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Value<String>,
-        /// A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Repository {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Repository", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Repository {
-        const TYPE: &'static str = "AWS::ECR::Repository";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RepositoryRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::Repository` in the construct tree (see [`crate::Ref`]).
-    pub type RepositoryRef = crate::Ref<Repository>;
-
-    impl RepositoryRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `RepositoryUri` attribute (`Fn::GetAtt`).
-        pub fn repository_uri(&self) -> Value<String> {
-            self.get_att("RepositoryUri")
-        }
-    }
 }
 
 /// `AWS::ECR::RepositoryCreationTemplate`: [`RepositoryCreationTemplate`], its property types and its typed handle.
 pub mod repository_creation_template {
+    pub use super::shared_::{EncryptionConfiguration, ImageTagMutabilityExclusionFilter};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1334,90 +1312,30 @@ pub mod repository_creation_template {
         }
     }
 
-    /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
-    #[derive(Clone)]
-    pub struct EncryptionConfiguration {
-        /// The encryption type to use.
-        pub encryption_type: Value<String>,
-        /// If you use the ``KMS`` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default AWS managed KMS key for Amazon ECR will be used.
-        pub kms_key: Option<Value<String>>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(encryption_type: impl Into<Value<String>>) -> Self {
-            Self {
-                encryption_type: encryption_type.into(),
-                kms_key: None,
-            }
+    impl std::fmt::Debug for RepositoryCreationTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RepositoryCreationTemplate", self, f)
         }
     }
 
-    impl ToRaw for EncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("EncryptionType", &self.encryption_type);
-            o.opt("KmsKey", &self.kms_key);
-            o.build()
+    impl strata_core::Resource for RepositoryCreationTemplate {
+        const TYPE: &'static str = "AWS::ECR::RepositoryCreationTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RepositoryCreationTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::ECR::RepositoryCreationTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type RepositoryCreationTemplateRef = crate::Ref<RepositoryCreationTemplate>;
+
+    impl RepositoryCreationTemplateRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
-    }
 
-    impl Validate for EncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionType", &self.encryption_type, &RULE_26);
-            v.check("KmsKey", &self.kms_key, &RULE_27);
-        }
-    }
-
-    /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
-    #[derive(Clone)]
-    pub struct ImageTagMutabilityExclusionFilter {
-        pub image_tag_mutability_exclusion_filter_type: Value<String>,
-        pub image_tag_mutability_exclusion_filter_value: Value<String>,
-    }
-
-    impl ImageTagMutabilityExclusionFilter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            image_tag_mutability_exclusion_filter_type: impl Into<Value<String>>,
-            image_tag_mutability_exclusion_filter_value: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                image_tag_mutability_exclusion_filter_type:
-                    image_tag_mutability_exclusion_filter_type.into(),
-                image_tag_mutability_exclusion_filter_value:
-                    image_tag_mutability_exclusion_filter_value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ImageTagMutabilityExclusionFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "ImageTagMutabilityExclusionFilterType",
-                &self.image_tag_mutability_exclusion_filter_type,
-            );
-            o.req(
-                "ImageTagMutabilityExclusionFilterValue",
-                &self.image_tag_mutability_exclusion_filter_value,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ImageTagMutabilityExclusionFilter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ImageTagMutabilityExclusionFilterType",
-                &self.image_tag_mutability_exclusion_filter_type,
-                &RULE_17,
-            );
-            v.check(
-                "ImageTagMutabilityExclusionFilterValue",
-                &self.image_tag_mutability_exclusion_filter_value,
-                &RULE_28,
-            );
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1455,33 +1373,6 @@ pub mod repository_creation_template {
             v.check("Value", &self.value, &RULE_34);
         }
     }
-
-    impl std::fmt::Debug for RepositoryCreationTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RepositoryCreationTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RepositoryCreationTemplate {
-        const TYPE: &'static str = "AWS::ECR::RepositoryCreationTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RepositoryCreationTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::RepositoryCreationTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type RepositoryCreationTemplateRef = crate::Ref<RepositoryCreationTemplate>;
-
-    impl RepositoryCreationTemplateRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::ECR::SigningConfiguration`: [`SigningConfiguration`], its property types and its typed handle.
@@ -1517,6 +1408,28 @@ pub mod signing_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Rules", &self.rules, &RULE_1);
             v.nested("Rules", &self.rules);
+        }
+    }
+
+    impl std::fmt::Debug for SigningConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SigningConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SigningConfiguration {
+        const TYPE: &'static str = "AWS::ECR::SigningConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SigningConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ECR::SigningConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type SigningConfigurationRef = crate::Ref<SigningConfiguration>;
+
+    impl SigningConfigurationRef {
+        /// The `RegistryId` attribute (`Fn::GetAtt`).
+        pub fn registry_id(&self) -> Value<String> {
+            self.get_att("RegistryId")
         }
     }
 
@@ -1588,28 +1501,6 @@ pub mod signing_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Filter", &self.filter, &RULE_39);
             v.check("FilterType", &self.filter_type, &RULE_40);
-        }
-    }
-
-    impl std::fmt::Debug for SigningConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SigningConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SigningConfiguration {
-        const TYPE: &'static str = "AWS::ECR::SigningConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SigningConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ECR::SigningConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type SigningConfigurationRef = crate::Ref<SigningConfiguration>;
-
-    impl SigningConfigurationRef {
-        /// The `RegistryId` attribute (`Fn::GetAtt`).
-        pub fn registry_id(&self) -> Value<String> {
-            self.get_att("RegistryId")
         }
     }
 }

@@ -573,6 +573,303 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
+        pub key: Option<Value<String>>,
+        /// The optional part of a key-value pair that make up a tag. A ``value`` acts as a descriptor within a tag category (key).
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_22);
+            v.check("Value", &self.value, &RULE_27);
+        }
+    }
+
+    /// A key-value pair object.
+    #[derive(Clone, Default)]
+    pub struct KeyValuePair {
+        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
+        pub name: Option<Value<String>>,
+        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
+        pub value: Option<Value<String>>,
+    }
+
+    impl KeyValuePair {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for KeyValuePair {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Name", &self.name);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a ``.env`` file extension. Each line in an environment file should contain an environment variable in ``VARIABLE=VALUE`` format.
+    #[derive(Clone, Default)]
+    pub struct EnvironmentFile {
+        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
+        pub r#type: Option<Value<String>>,
+        /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
+        pub value: Option<Value<String>>,
+    }
+
+    impl EnvironmentFile {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for EnvironmentFile {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Type", &self.r#type);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for EnvironmentFile {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Type", &self.r#type, &RULE_35);
+        }
+    }
+
+    /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
+    #[derive(Clone, Default)]
+    pub struct KernelCapabilities {
+        /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container create command and the ``--cap-add`` option to docker run.
+        pub add: Option<Value<Vec<Value<String>>>>,
+        /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container create command and the ``--cap-drop`` option to docker run.
+        pub drop: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl KernelCapabilities {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for KernelCapabilities {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Add", &self.add);
+            o.opt("Drop", &self.drop);
+            o.build()
+        }
+    }
+
+    /// The container path, mount options, and size of the tmpfs mount.
+    #[derive(Clone)]
+    pub struct Tmpfs {
+        /// The absolute file path where the tmpfs volume is to be mounted.
+        pub container_path: Option<Value<String>>,
+        /// The list of tmpfs volume mount options.
+        pub mount_options: Option<Value<Vec<Value<String>>>>,
+        /// The maximum size (in MiB) of the tmpfs volume.
+        pub size: Value<i64>,
+    }
+
+    impl Tmpfs {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(size: impl Into<Value<i64>>) -> Self {
+            Self {
+                container_path: None,
+                mount_options: None,
+                size: size.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tmpfs {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("ContainerPath", &self.container_path);
+            o.opt("MountOptions", &self.mount_options);
+            o.req("Size", &self.size);
+            o.build()
+        }
+    }
+
+    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
+    #[derive(Clone)]
+    pub struct Secret {
+        /// The name of the secret.
+        pub name: Value<String>,
+        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
+        pub value_from: Value<String>,
+    }
+
+    impl Secret {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
+            Self {
+                name: name.into(),
+                value_from: value_from.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Secret {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Name", &self.name);
+            o.req("ValueFrom", &self.value_from);
+            o.build()
+        }
+    }
+
+    /// The details for a volume mount point that's used in a container definition.
+    #[derive(Clone, Default)]
+    pub struct MountPoint {
+        /// The path on the container to mount the host volume at.
+        pub container_path: Option<Value<String>>,
+        /// If this value is ``true``, the container has read-only access to the volume. If this value is ``false``, then the container can write to the volume. The default value is ``false``.
+        pub read_only: Option<Value<bool>>,
+        /// The name of the volume to mount. Must be a volume name referenced in the ``name`` parameter of task definition ``volume``.
+        pub source_volume: Option<Value<String>>,
+    }
+
+    impl MountPoint {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MountPoint {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("ContainerPath", &self.container_path);
+            o.opt("ReadOnly", &self.read_only);
+            o.opt("SourceVolume", &self.source_volume);
+            o.build()
+        }
+    }
+
+    /// The repository credentials for private registry authentication.
+    #[derive(Clone, Default)]
+    pub struct RepositoryCredentials {
+        /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
+        pub credentials_parameter: Option<Value<String>>,
+    }
+
+    impl RepositoryCredentials {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for RepositoryCredentials {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("CredentialsParameter", &self.credentials_parameter);
+            o.build()
+        }
+    }
+
+    /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived connections.
+    #[derive(Clone, Default)]
+    pub struct SystemControl {
+        /// The namespaced kernel parameter to set a ``value`` for.
+        pub namespace: Option<Value<String>>,
+        /// The namespaced kernel parameter to set a ``value`` for.
+        pub value: Option<Value<String>>,
+    }
+
+    impl SystemControl {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SystemControl {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Namespace", &self.namespace);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// The ``ulimit`` settings to pass to the container.
+    #[derive(Clone)]
+    pub struct Ulimit {
+        /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+        pub hard_limit: Value<i64>,
+        /// The ``type`` of the ``ulimit``.
+        pub name: Value<String>,
+        /// The soft limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+        pub soft_limit: Value<i64>,
+    }
+
+    impl Ulimit {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            hard_limit: impl Into<Value<i64>>,
+            name: impl Into<Value<String>>,
+            soft_limit: impl Into<Value<i64>>,
+        ) -> Self {
+            Self {
+                hard_limit: hard_limit.into(),
+                name: name.into(),
+                soft_limit: soft_limit.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Ulimit {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("HardLimit", &self.hard_limit);
+            o.req("Name", &self.name);
+            o.req("SoftLimit", &self.soft_limit);
+            o.build()
+        }
+    }
+
+    impl Validate for Ulimit {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_38);
+        }
+    }
+}
+
 /// `AWS::ECS::CapacityProvider`: [`CapacityProvider`], its property types and its typed handle.
 pub mod capacity_provider {
     use super::rules_::*;
@@ -621,6 +918,21 @@ pub mod capacity_provider {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for CapacityProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityProvider {
+        const TYPE: &'static str = "AWS::ECS::CapacityProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapacityProviderRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::CapacityProvider` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
 
     #[derive(Clone)]
     pub struct AutoScalingGroupProvider {
@@ -1403,25 +1715,12 @@ pub mod capacity_provider {
             v.check("Value", &self.value, &RULE_23);
         }
     }
-
-    impl std::fmt::Debug for CapacityProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityProvider {
-        const TYPE: &'static str = "AWS::ECS::CapacityProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapacityProviderRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::CapacityProvider` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
 }
 
 /// `AWS::ECS::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1478,6 +1777,28 @@ pub mod cluster {
             );
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::ECS::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1701,60 +2022,6 @@ pub mod cluster {
             o.build()
         }
     }
-
-    /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Option<Value<String>>,
-        /// The optional part of a key-value pair that make up a tag. A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_27);
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::ECS::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ECS::ClusterCapacityProviderAssociations`: [`ClusterCapacityProviderAssociations`], its property types and its typed handle.
@@ -1807,6 +2074,22 @@ pub mod cluster_capacity_provider_associations {
         }
     }
 
+    impl std::fmt::Debug for ClusterCapacityProviderAssociations {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ClusterCapacityProviderAssociations", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ClusterCapacityProviderAssociations {
+        const TYPE: &'static str = "AWS::ECS::ClusterCapacityProviderAssociations";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ClusterCapacityProviderAssociationsRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::ClusterCapacityProviderAssociations` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterCapacityProviderAssociationsRef =
+        crate::Ref<ClusterCapacityProviderAssociations>;
+
     #[derive(Clone)]
     pub struct CapacityProviderStrategy {
         pub base: Option<Value<i64>>,
@@ -1841,22 +2124,6 @@ pub mod cluster_capacity_provider_associations {
             v.check("Weight", &self.weight, &RULE_26);
         }
     }
-
-    impl std::fmt::Debug for ClusterCapacityProviderAssociations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ClusterCapacityProviderAssociations", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ClusterCapacityProviderAssociations {
-        const TYPE: &'static str = "AWS::ECS::ClusterCapacityProviderAssociations";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ClusterCapacityProviderAssociationsRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::ClusterCapacityProviderAssociations` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterCapacityProviderAssociationsRef =
-        crate::Ref<ClusterCapacityProviderAssociations>;
 }
 
 /// `AWS::ECS::Daemon`: [`Daemon`], its property types and its typed handle.
@@ -1921,6 +2188,48 @@ pub mod daemon {
             v.check("PropagateTags", &self.propagate_tags, &RULE_30);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Daemon {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Daemon", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Daemon {
+        const TYPE: &'static str = "AWS::ECS::Daemon";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DaemonRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::Daemon` in the construct tree (see [`crate::Ref`]).
+    pub type DaemonRef = crate::Ref<Daemon>;
+
+    impl DaemonRef {
+        /// The `DaemonArn` attribute (`Fn::GetAtt`).
+        pub fn daemon_arn(&self) -> Value<String> {
+            self.get_att("DaemonArn")
+        }
+
+        /// The `DeploymentArn` attribute (`Fn::GetAtt`).
+        pub fn deployment_arn(&self) -> Value<String> {
+            self.get_att("DeploymentArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `DaemonStatus` attribute (`Fn::GetAtt`).
+        pub fn daemon_status(&self) -> Value<String> {
+            self.get_att("DaemonStatus")
         }
     }
 
@@ -2018,52 +2327,15 @@ pub mod daemon {
             v.check("Value", &self.value, &RULE_27);
         }
     }
-
-    impl std::fmt::Debug for Daemon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Daemon", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Daemon {
-        const TYPE: &'static str = "AWS::ECS::Daemon";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DaemonRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::Daemon` in the construct tree (see [`crate::Ref`]).
-    pub type DaemonRef = crate::Ref<Daemon>;
-
-    impl DaemonRef {
-        /// The `DaemonArn` attribute (`Fn::GetAtt`).
-        pub fn daemon_arn(&self) -> Value<String> {
-            self.get_att("DaemonArn")
-        }
-
-        /// The `DeploymentArn` attribute (`Fn::GetAtt`).
-        pub fn deployment_arn(&self) -> Value<String> {
-            self.get_att("DeploymentArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `DaemonStatus` attribute (`Fn::GetAtt`).
-        pub fn daemon_status(&self) -> Value<String> {
-            self.get_att("DaemonStatus")
-        }
-    }
 }
 
 /// `AWS::ECS::DaemonTaskDefinition`: [`DaemonTaskDefinition`], its property types and its typed handle.
 pub mod daemon_task_definition {
+    pub use super::shared_::{
+        EnvironmentFile, KernelCapabilities, KeyValuePair, MountPoint, RepositoryCredentials,
+        Secret, SystemControl, Tag, Tmpfs, Ulimit,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2122,6 +2394,28 @@ pub mod daemon_task_definition {
             v.check("PidMode", &self.pid_mode, &RULE_33);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DaemonTaskDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DaemonTaskDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DaemonTaskDefinition {
+        const TYPE: &'static str = "AWS::ECS::DaemonTaskDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DaemonTaskDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::DaemonTaskDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type DaemonTaskDefinitionRef = crate::Ref<DaemonTaskDefinition>;
+
+    impl DaemonTaskDefinitionRef {
+        /// The `DaemonTaskDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn daemon_task_definition_arn(&self) -> Value<String> {
+            self.get_att("DaemonTaskDefinitionArn")
         }
     }
 
@@ -2302,62 +2596,6 @@ pub mod daemon_task_definition {
         }
     }
 
-    /// A key-value pair object.
-    #[derive(Clone, Default)]
-    pub struct KeyValuePair {
-        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-        pub name: Option<Value<String>>,
-        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-        pub value: Option<Value<String>>,
-    }
-
-    impl KeyValuePair {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KeyValuePair {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a ``.env`` file extension. Each line in an environment file should contain an environment variable in ``VARIABLE=VALUE`` format.
-    #[derive(Clone, Default)]
-    pub struct EnvironmentFile {
-        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
-        pub r#type: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
-        pub value: Option<Value<String>>,
-    }
-
-    impl EnvironmentFile {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EnvironmentFile {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Type", &self.r#type);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for EnvironmentFile {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_35);
-        }
-    }
-
     /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
     #[derive(Clone, Default)]
     pub struct FirelensConfiguration {
@@ -2460,31 +2698,6 @@ pub mod daemon_task_definition {
         }
     }
 
-    /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
-    #[derive(Clone, Default)]
-    pub struct KernelCapabilities {
-        /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container create command and the ``--cap-add`` option to docker run.
-        pub add: Option<Value<Vec<Value<String>>>>,
-        /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container create command and the ``--cap-drop`` option to docker run.
-        pub drop: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl KernelCapabilities {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KernelCapabilities {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Add", &self.add);
-            o.opt("Drop", &self.drop);
-            o.build()
-        }
-    }
-
     /// An object representing a container instance host device.
     #[derive(Clone, Default)]
     pub struct Device {
@@ -2516,38 +2729,6 @@ pub mod daemon_task_definition {
     impl Validate for Device {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("Permissions", &self.permissions, &RULE_11, &RULE_37);
-        }
-    }
-
-    /// The container path, mount options, and size of the tmpfs mount.
-    #[derive(Clone)]
-    pub struct Tmpfs {
-        /// The absolute file path where the tmpfs volume is to be mounted.
-        pub container_path: Option<Value<String>>,
-        /// The list of tmpfs volume mount options.
-        pub mount_options: Option<Value<Vec<Value<String>>>>,
-        /// The maximum size (in MiB) of the tmpfs volume.
-        pub size: Value<i64>,
-    }
-
-    impl Tmpfs {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(size: impl Into<Value<i64>>) -> Self {
-            Self {
-                container_path: None,
-                mount_options: None,
-                size: size.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tmpfs {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContainerPath", &self.container_path);
-            o.opt("MountOptions", &self.mount_options);
-            o.req("Size", &self.size);
-            o.build()
         }
     }
 
@@ -2583,84 +2764,6 @@ pub mod daemon_task_definition {
         }
     }
 
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-    #[derive(Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        pub name: Value<String>,
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-        pub value_from: Value<String>,
-    }
-
-    impl Secret {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value_from: value_from.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Secret {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("ValueFrom", &self.value_from);
-            o.build()
-        }
-    }
-
-    /// The details for a volume mount point that's used in a container definition.
-    #[derive(Clone, Default)]
-    pub struct MountPoint {
-        /// The path on the container to mount the host volume at.
-        pub container_path: Option<Value<String>>,
-        /// If this value is ``true``, the container has read-only access to the volume. If this value is ``false``, then the container can write to the volume. The default value is ``false``.
-        pub read_only: Option<Value<bool>>,
-        /// The name of the volume to mount. Must be a volume name referenced in the ``name`` parameter of task definition ``volume``.
-        pub source_volume: Option<Value<String>>,
-    }
-
-    impl MountPoint {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MountPoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContainerPath", &self.container_path);
-            o.opt("ReadOnly", &self.read_only);
-            o.opt("SourceVolume", &self.source_volume);
-            o.build()
-        }
-    }
-
-    /// The repository credentials for private registry authentication.
-    #[derive(Clone, Default)]
-    pub struct RepositoryCredentials {
-        /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
-        pub credentials_parameter: Option<Value<String>>,
-    }
-
-    impl RepositoryCredentials {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RepositoryCredentials {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CredentialsParameter", &self.credentials_parameter);
-            o.build()
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct RestartPolicy {
         pub enabled: Option<Value<bool>>,
@@ -2682,105 +2785,6 @@ pub mod daemon_task_definition {
             o.opt("IgnoredExitCodes", &self.ignored_exit_codes);
             o.opt("RestartAttemptPeriod", &self.restart_attempt_period);
             o.build()
-        }
-    }
-
-    /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived connections.
-    #[derive(Clone, Default)]
-    pub struct SystemControl {
-        /// The namespaced kernel parameter to set a ``value`` for.
-        pub namespace: Option<Value<String>>,
-        /// The namespaced kernel parameter to set a ``value`` for.
-        pub value: Option<Value<String>>,
-    }
-
-    impl SystemControl {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SystemControl {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Namespace", &self.namespace);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    /// The ``ulimit`` settings to pass to the container.
-    #[derive(Clone)]
-    pub struct Ulimit {
-        /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-        pub hard_limit: Value<i64>,
-        /// The ``type`` of the ``ulimit``.
-        pub name: Value<String>,
-        /// The soft limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-        pub soft_limit: Value<i64>,
-    }
-
-    impl Ulimit {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            hard_limit: impl Into<Value<i64>>,
-            name: impl Into<Value<String>>,
-            soft_limit: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                hard_limit: hard_limit.into(),
-                name: name.into(),
-                soft_limit: soft_limit.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Ulimit {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("HardLimit", &self.hard_limit);
-            o.req("Name", &self.name);
-            o.req("SoftLimit", &self.soft_limit);
-            o.build()
-        }
-    }
-
-    impl Validate for Ulimit {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_38);
-        }
-    }
-
-    /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Option<Value<String>>,
-        /// The optional part of a key-value pair that make up a tag. A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_27);
         }
     }
 
@@ -2828,28 +2832,6 @@ pub mod daemon_task_definition {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("SourcePath", &self.source_path);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DaemonTaskDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DaemonTaskDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DaemonTaskDefinition {
-        const TYPE: &'static str = "AWS::ECS::DaemonTaskDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DaemonTaskDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::DaemonTaskDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type DaemonTaskDefinitionRef = crate::Ref<DaemonTaskDefinition>;
-
-    impl DaemonTaskDefinitionRef {
-        /// The `DaemonTaskDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn daemon_task_definition_arn(&self) -> Value<String> {
-            self.get_att("DaemonTaskDefinitionArn")
         }
     }
 }
@@ -2923,6 +2905,131 @@ pub mod express_gateway_service {
             v.nested("ScalingTarget", &self.scaling_target);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ExpressGatewayService {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ExpressGatewayService", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ExpressGatewayService {
+        const TYPE: &'static str = "AWS::ECS::ExpressGatewayService";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExpressGatewayServiceRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::ExpressGatewayService` in the construct tree (see [`crate::Ref`]).
+    pub type ExpressGatewayServiceRef = crate::Ref<ExpressGatewayService>;
+
+    impl ExpressGatewayServiceRef {
+        /// The `ServiceArn` attribute (`Fn::GetAtt`).
+        pub fn service_arn(&self) -> Value<String> {
+            self.get_att("ServiceArn")
+        }
+
+        /// The `ActiveConfigurations` attribute (`Fn::GetAtt`).
+        pub fn active_configurations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ActiveConfigurations")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `ECSManagedResourceArns` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns")
+        }
+
+        /// The `ECSManagedResourceArns.ServiceSecurityGroups` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_service_security_groups(
+            &self,
+        ) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.ServiceSecurityGroups")
+        }
+
+        /// The `ECSManagedResourceArns.AutoScaling` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_auto_scaling(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.AutoScaling")
+        }
+
+        /// The `ECSManagedResourceArns.AutoScaling.ScalableTarget` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_auto_scaling_scalable_target(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.AutoScaling.ScalableTarget")
+        }
+
+        /// The `ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(
+            &self,
+        ) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies")
+        }
+
+        /// The `ECSManagedResourceArns.LogGroups` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_log_groups(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.LogGroups")
+        }
+
+        /// The `ECSManagedResourceArns.MetricAlarms` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_metric_alarms(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.MetricAlarms")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.IngressPath")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.CertificateArn` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_certificate_arn(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.IngressPath.CertificateArn")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(
+            &self,
+        ) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.ListenerRuleArn` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_listener_rule_arn(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.IngressPath.ListenerRuleArn")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.ListenerArn` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_listener_arn(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.IngressPath.ListenerArn")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.LoadBalancerArn` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_load_balancer_arn(&self) -> Value<String> {
+            self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerArn")
+        }
+
+        /// The `ECSManagedResourceArns.IngressPath.TargetGroupArns` attribute (`Fn::GetAtt`).
+        pub fn ecs_managed_resource_arns_ingress_path_target_group_arns(
+            &self,
+        ) -> Value<Vec<Value<String>>> {
+            self.get_att("ECSManagedResourceArns.IngressPath.TargetGroupArns")
         }
     }
 
@@ -3151,131 +3258,6 @@ pub mod express_gateway_service {
             v.check("Value", &self.value, &RULE_27);
         }
     }
-
-    impl std::fmt::Debug for ExpressGatewayService {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ExpressGatewayService", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ExpressGatewayService {
-        const TYPE: &'static str = "AWS::ECS::ExpressGatewayService";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExpressGatewayServiceRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::ExpressGatewayService` in the construct tree (see [`crate::Ref`]).
-    pub type ExpressGatewayServiceRef = crate::Ref<ExpressGatewayService>;
-
-    impl ExpressGatewayServiceRef {
-        /// The `ServiceArn` attribute (`Fn::GetAtt`).
-        pub fn service_arn(&self) -> Value<String> {
-            self.get_att("ServiceArn")
-        }
-
-        /// The `ActiveConfigurations` attribute (`Fn::GetAtt`).
-        pub fn active_configurations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ActiveConfigurations")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `ECSManagedResourceArns` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns")
-        }
-
-        /// The `ECSManagedResourceArns.ServiceSecurityGroups` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_service_security_groups(
-            &self,
-        ) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.ServiceSecurityGroups")
-        }
-
-        /// The `ECSManagedResourceArns.AutoScaling` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_auto_scaling(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.AutoScaling")
-        }
-
-        /// The `ECSManagedResourceArns.AutoScaling.ScalableTarget` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_auto_scaling_scalable_target(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.AutoScaling.ScalableTarget")
-        }
-
-        /// The `ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(
-            &self,
-        ) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies")
-        }
-
-        /// The `ECSManagedResourceArns.LogGroups` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_log_groups(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.LogGroups")
-        }
-
-        /// The `ECSManagedResourceArns.MetricAlarms` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_metric_alarms(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.MetricAlarms")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.IngressPath")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.CertificateArn` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_certificate_arn(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.IngressPath.CertificateArn")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(
-            &self,
-        ) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.ListenerRuleArn` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_listener_rule_arn(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.IngressPath.ListenerRuleArn")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.ListenerArn` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_listener_arn(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.IngressPath.ListenerArn")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.LoadBalancerArn` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_load_balancer_arn(&self) -> Value<String> {
-            self.get_att("ECSManagedResourceArns.IngressPath.LoadBalancerArn")
-        }
-
-        /// The `ECSManagedResourceArns.IngressPath.TargetGroupArns` attribute (`Fn::GetAtt`).
-        pub fn ecs_managed_resource_arns_ingress_path_target_group_arns(
-            &self,
-        ) -> Value<Vec<Value<String>>> {
-            self.get_att("ECSManagedResourceArns.IngressPath.TargetGroupArns")
-        }
-    }
 }
 
 /// `AWS::ECS::Gateway`: [`Gateway`], its property types and its typed handle.
@@ -3338,6 +3320,53 @@ pub mod gateway {
             v.check("PropagateTags", &self.propagate_tags, &RULE_41);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Gateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Gateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Gateway {
+        const TYPE: &'static str = "AWS::ECS::Gateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GatewayRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::Gateway` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRef = crate::Ref<Gateway>;
+
+    impl GatewayRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `AccessType` attribute (`Fn::GetAtt`).
+        pub fn access_type(&self) -> Value<String> {
+            self.get_att("AccessType")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `Configuration.HostSharedAlb.CurrentAlbCount` attribute (`Fn::GetAtt`).
+        pub fn configuration_host_shared_alb_current_alb_count(&self) -> Value<i64> {
+            self.get_att("Configuration.HostSharedAlb.CurrentAlbCount")
         }
     }
 
@@ -3610,53 +3639,6 @@ pub mod gateway {
             v.check("Value", &self.value, &RULE_27);
         }
     }
-
-    impl std::fmt::Debug for Gateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Gateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Gateway {
-        const TYPE: &'static str = "AWS::ECS::Gateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GatewayRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::Gateway` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRef = crate::Ref<Gateway>;
-
-    impl GatewayRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `AccessType` attribute (`Fn::GetAtt`).
-        pub fn access_type(&self) -> Value<String> {
-            self.get_att("AccessType")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `Configuration.HostSharedAlb.CurrentAlbCount` attribute (`Fn::GetAtt`).
-        pub fn configuration_host_shared_alb_current_alb_count(&self) -> Value<i64> {
-            self.get_att("Configuration.HostSharedAlb.CurrentAlbCount")
-        }
-    }
 }
 
 /// `AWS::ECS::GatewayClusterAssociations`: [`GatewayClusterAssociations`], its property types and its typed handle.
@@ -3790,6 +3772,8 @@ pub mod primary_task_set {
 
 /// `AWS::ECS::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::{Secret, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3931,6 +3915,33 @@ pub mod service {
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
             v.nested("VolumeConfigurations", &self.volume_configurations);
+        }
+    }
+
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::ECS::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `ServiceArn` attribute (`Fn::GetAtt`).
+        pub fn service_arn(&self) -> Value<String> {
+            self.get_att("ServiceArn")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
         }
     }
 
@@ -4970,34 +4981,6 @@ pub mod service {
         }
     }
 
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-    #[derive(Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        pub name: Value<String>,
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-        pub value_from: Value<String>,
-    }
-
-    impl Secret {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value_from: value_from.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Secret {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("ValueFrom", &self.value_from);
-            o.build()
-        }
-    }
-
     /// The Service Connect service object configuration. For more information, see [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic Container Service Developer Guide*.
     #[derive(Clone)]
     pub struct ServiceConnectService {
@@ -5288,38 +5271,6 @@ pub mod service {
         }
     }
 
-    /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Option<Value<String>>,
-        /// The optional part of a key-value pair that make up a tag. A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_27);
-        }
-    }
-
     /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
     #[derive(Clone)]
     pub struct ServiceVolumeConfiguration {
@@ -5532,37 +5483,15 @@ pub mod service {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::ECS::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `ServiceArn` attribute (`Fn::GetAtt`).
-        pub fn service_arn(&self) -> Value<String> {
-            self.get_att("ServiceArn")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-    }
 }
 
 /// `AWS::ECS::TaskDefinition`: [`TaskDefinition`], its property types and its typed handle.
 pub mod task_definition {
+    pub use super::shared_::{
+        EnvironmentFile, KernelCapabilities, KeyValuePair, MountPoint, RepositoryCredentials,
+        Secret, SystemControl, Tag, Tmpfs, Ulimit,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5656,6 +5585,28 @@ pub mod task_definition {
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
             v.nested("Volumes", &self.volumes);
+        }
+    }
+
+    impl std::fmt::Debug for TaskDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TaskDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TaskDefinition {
+        const TYPE: &'static str = "AWS::ECS::TaskDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::TaskDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type TaskDefinitionRef = crate::Ref<TaskDefinition>;
+
+    impl TaskDefinitionRef {
+        /// The `TaskDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn task_definition_arn(&self) -> Value<String> {
+            self.get_att("TaskDefinitionArn")
         }
     }
 
@@ -5891,62 +5842,6 @@ pub mod task_definition {
         }
     }
 
-    /// A key-value pair object.
-    #[derive(Clone, Default)]
-    pub struct KeyValuePair {
-        /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-        pub name: Option<Value<String>>,
-        /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-        pub value: Option<Value<String>>,
-    }
-
-    impl KeyValuePair {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KeyValuePair {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a ``.env`` file extension. Each line in an environment file should contain an environment variable in ``VARIABLE=VALUE`` format.
-    #[derive(Clone, Default)]
-    pub struct EnvironmentFile {
-        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
-        pub r#type: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
-        pub value: Option<Value<String>>,
-    }
-
-    impl EnvironmentFile {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EnvironmentFile {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Type", &self.r#type);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for EnvironmentFile {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_35);
-        }
-    }
-
     /// The ``HostEntry`` property specifies a hostname and an IP address that are added to the ``/etc/hosts`` file of a container through the ``extraHosts`` parameter of its ``ContainerDefinition`` resource.
     #[derive(Clone, Default)]
     pub struct HostEntry {
@@ -6083,31 +5978,6 @@ pub mod task_definition {
         }
     }
 
-    /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
-    #[derive(Clone, Default)]
-    pub struct KernelCapabilities {
-        /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container create command and the ``--cap-add`` option to docker run.
-        pub add: Option<Value<Vec<Value<String>>>>,
-        /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container create command and the ``--cap-drop`` option to docker run.
-        pub drop: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl KernelCapabilities {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KernelCapabilities {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Add", &self.add);
-            o.opt("Drop", &self.drop);
-            o.build()
-        }
-    }
-
     /// The ``Device`` property specifies an object representing a container instance host device.
     #[derive(Clone, Default)]
     pub struct Device {
@@ -6142,38 +6012,6 @@ pub mod task_definition {
         }
     }
 
-    /// The container path, mount options, and size of the tmpfs mount.
-    #[derive(Clone)]
-    pub struct Tmpfs {
-        /// The absolute file path where the tmpfs volume is to be mounted.
-        pub container_path: Option<Value<String>>,
-        /// The list of tmpfs volume mount options.
-        pub mount_options: Option<Value<Vec<Value<String>>>>,
-        /// The maximum size (in MiB) of the tmpfs volume.
-        pub size: Value<i64>,
-    }
-
-    impl Tmpfs {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(size: impl Into<Value<i64>>) -> Self {
-            Self {
-                container_path: None,
-                mount_options: None,
-                size: size.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tmpfs {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContainerPath", &self.container_path);
-            o.opt("MountOptions", &self.mount_options);
-            o.req("Size", &self.size);
-            o.build()
-        }
-    }
-
     /// The ``LogConfiguration`` property specifies log configuration options to send to a custom log driver for the container.
     #[derive(Clone)]
     pub struct LogConfiguration {
@@ -6202,62 +6040,6 @@ pub mod task_definition {
             o.req("LogDriver", &self.log_driver);
             o.opt("Options", &self.options);
             o.opt("SecretOptions", &self.secret_options);
-            o.build()
-        }
-    }
-
-    /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-    #[derive(Clone)]
-    pub struct Secret {
-        /// The name of the secret.
-        pub name: Value<String>,
-        /// The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-        pub value_from: Value<String>,
-    }
-
-    impl Secret {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value_from: value_from.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Secret {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("ValueFrom", &self.value_from);
-            o.build()
-        }
-    }
-
-    /// The details for a volume mount point that's used in a container definition.
-    #[derive(Clone, Default)]
-    pub struct MountPoint {
-        /// The path on the container to mount the host volume at.
-        pub container_path: Option<Value<String>>,
-        /// If this value is ``true``, the container has read-only access to the volume. If this value is ``false``, then the container can write to the volume. The default value is ``false``.
-        pub read_only: Option<Value<bool>>,
-        /// The name of the volume to mount. Must be a volume name referenced in the ``name`` parameter of task definition ``volume``.
-        pub source_volume: Option<Value<String>>,
-    }
-
-    impl MountPoint {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MountPoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContainerPath", &self.container_path);
-            o.opt("ReadOnly", &self.read_only);
-            o.opt("SourceVolume", &self.source_volume);
             o.build()
         }
     }
@@ -6303,28 +6085,6 @@ pub mod task_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AppProtocol", &self.app_protocol, &RULE_82);
             v.check("Protocol", &self.protocol, &RULE_83);
-        }
-    }
-
-    /// The repository credentials for private registry authentication.
-    #[derive(Clone, Default)]
-    pub struct RepositoryCredentials {
-        /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
-        pub credentials_parameter: Option<Value<String>>,
-    }
-
-    impl RepositoryCredentials {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RepositoryCredentials {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CredentialsParameter", &self.credentials_parameter);
-            o.build()
         }
     }
 
@@ -6453,73 +6213,6 @@ pub mod task_definition {
             o.opt("IgnoredExitCodes", &self.ignored_exit_codes);
             o.opt("RestartAttemptPeriod", &self.restart_attempt_period);
             o.build()
-        }
-    }
-
-    /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived connections.
-    #[derive(Clone, Default)]
-    pub struct SystemControl {
-        /// The namespaced kernel parameter to set a ``value`` for.
-        pub namespace: Option<Value<String>>,
-        /// The namespaced kernel parameter to set a ``value`` for.
-        pub value: Option<Value<String>>,
-    }
-
-    impl SystemControl {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SystemControl {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Namespace", &self.namespace);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    /// The ``ulimit`` settings to pass to the container.
-    #[derive(Clone)]
-    pub struct Ulimit {
-        /// The hard limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-        pub hard_limit: Value<i64>,
-        /// The ``type`` of the ``ulimit``.
-        pub name: Value<String>,
-        /// The soft limit for the ``ulimit`` type. The value can be specified in bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-        pub soft_limit: Value<i64>,
-    }
-
-    impl Ulimit {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            hard_limit: impl Into<Value<i64>>,
-            name: impl Into<Value<String>>,
-            soft_limit: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                hard_limit: hard_limit.into(),
-                name: name.into(),
-                soft_limit: soft_limit.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Ulimit {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("HardLimit", &self.hard_limit);
-            o.req("Name", &self.name);
-            o.req("SoftLimit", &self.soft_limit);
-            o.build()
-        }
-    }
-
-    impl Validate for Ulimit {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_38);
         }
     }
 
@@ -6700,38 +6393,6 @@ pub mod task_definition {
                 &self.operating_system_family,
                 &RULE_88,
             );
-        }
-    }
-
-    /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        /// One part of a key-value pair that make up a tag. A ``key`` is a general label that acts like a category for more specific tag values.
-        pub key: Option<Value<String>>,
-        /// The optional part of a key-value pair that make up a tag. A ``value`` acts as a descriptor within a tag category (key).
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_22);
-            v.check("Value", &self.value, &RULE_27);
         }
     }
 
@@ -7036,28 +6697,6 @@ pub mod task_definition {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TaskDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TaskDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TaskDefinition {
-        const TYPE: &'static str = "AWS::ECS::TaskDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::TaskDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type TaskDefinitionRef = crate::Ref<TaskDefinition>;
-
-    impl TaskDefinitionRef {
-        /// The `TaskDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn task_definition_arn(&self) -> Value<String> {
-            self.get_att("TaskDefinitionArn")
-        }
-    }
 }
 
 /// `AWS::ECS::TaskSet`: [`TaskSet`], its property types and its typed handle.
@@ -7141,6 +6780,28 @@ pub mod task_set {
             v.nested("Scale", &self.scale);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TaskSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TaskSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TaskSet {
+        const TYPE: &'static str = "AWS::ECS::TaskSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskSetRef;
+    }
+
+    /// Typed handle of an `AWS::ECS::TaskSet` in the construct tree (see [`crate::Ref`]).
+    pub type TaskSetRef = crate::Ref<TaskSet>;
+
+    impl TaskSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -7357,28 +7018,6 @@ pub mod task_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_22);
             v.check("Value", &self.value, &RULE_27);
-        }
-    }
-
-    impl std::fmt::Debug for TaskSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TaskSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TaskSet {
-        const TYPE: &'static str = "AWS::ECS::TaskSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskSetRef;
-    }
-
-    /// Typed handle of an `AWS::ECS::TaskSet` in the construct tree (see [`crate::Ref`]).
-    pub type TaskSetRef = crate::Ref<TaskSet>;
-
-    impl TaskSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -210,6 +210,33 @@ pub mod access_point {
         }
     }
 
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::EFS::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("AccessPointTags");
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::EFS::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `AccessPointId` attribute (`Fn::GetAtt`).
+        pub fn access_point_id(&self) -> Value<String> {
+            self.get_att("AccessPointId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A tag is a key-value pair attached to a file system. Allowed characters in the ``Key`` and ``Value`` properties are letters, white space, and numbers that can be represented in UTF-8, and the following characters:``+ - = . _ : /``
     #[derive(Clone, Default)]
     pub struct AccessPointTag {
@@ -353,33 +380,6 @@ pub mod access_point {
             v.check("Permissions", &self.permissions, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::EFS::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("AccessPointTags");
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::EFS::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `AccessPointId` attribute (`Fn::GetAtt`).
-        pub fn access_point_id(&self) -> Value<String> {
-            self.get_att("AccessPointId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::EFS::FileSystem`: [`FileSystem`], its property types and its typed handle.
@@ -470,6 +470,33 @@ pub mod file_system {
             );
             v.nested("ReplicationConfiguration", &self.replication_configuration);
             v.check("ThroughputMode", &self.throughput_mode, &RULE_11);
+        }
+    }
+
+    impl std::fmt::Debug for FileSystem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FileSystem", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FileSystem {
+        const TYPE: &'static str = "AWS::EFS::FileSystem";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("FileSystemTags");
+        type Ref = FileSystemRef;
+    }
+
+    /// Typed handle of an `AWS::EFS::FileSystem` in the construct tree (see [`crate::Ref`]).
+    pub type FileSystemRef = crate::Ref<FileSystem>;
+
+    impl FileSystemRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `FileSystemId` attribute (`Fn::GetAtt`).
+        pub fn file_system_id(&self) -> Value<String> {
+            self.get_att("FileSystemId")
         }
     }
 
@@ -681,33 +708,6 @@ pub mod file_system {
     impl Validate for ReplicationDestination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FileSystemId", &self.file_system_id, &RULE_16);
-        }
-    }
-
-    impl std::fmt::Debug for FileSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FileSystem", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FileSystem {
-        const TYPE: &'static str = "AWS::EFS::FileSystem";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("FileSystemTags");
-        type Ref = FileSystemRef;
-    }
-
-    /// Typed handle of an `AWS::EFS::FileSystem` in the construct tree (see [`crate::Ref`]).
-    pub type FileSystemRef = crate::Ref<FileSystem>;
-
-    impl FileSystemRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `FileSystemId` attribute (`Fn::GetAtt`).
-        pub fn file_system_id(&self) -> Value<String> {
-            self.get_att("FileSystemId")
         }
     }
 }

@@ -310,8 +310,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+}
+
 /// `AWS::EKS::AccessEntry`: [`AccessEntry`], its property types and its typed handle.
 pub mod access_entry {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -373,6 +417,28 @@ pub mod access_entry {
             v.check("ClusterName", &self.cluster_name, &RULE_1);
             v.check("PrincipalArn", &self.principal_arn, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AccessEntry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessEntry", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessEntry {
+        const TYPE: &'static str = "AWS::EKS::AccessEntry";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AccessEntryRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::AccessEntry` in the construct tree (see [`crate::Ref`]).
+    pub type AccessEntryRef = crate::Ref<AccessEntry>;
+
+    impl AccessEntryRef {
+        /// The `AccessEntryArn` attribute (`Fn::GetAtt`).
+        pub fn access_entry_arn(&self) -> Value<String> {
+            self.get_att("AccessEntryArn")
         }
     }
 
@@ -443,63 +509,6 @@ pub mod access_entry {
     impl Validate for AccessScope {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_2);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for AccessEntry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessEntry", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessEntry {
-        const TYPE: &'static str = "AWS::EKS::AccessEntry";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AccessEntryRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::AccessEntry` in the construct tree (see [`crate::Ref`]).
-    pub type AccessEntryRef = crate::Ref<AccessEntry>;
-
-    impl AccessEntryRef {
-        /// The `AccessEntryArn` attribute (`Fn::GetAtt`).
-        pub fn access_entry_arn(&self) -> Value<String> {
-            self.get_att("AccessEntryArn")
         }
     }
 }
@@ -587,6 +596,28 @@ pub mod addon {
                 &RULE_6,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Addon {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Addon", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Addon {
+        const TYPE: &'static str = "AWS::EKS::Addon";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AddonRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::Addon` in the construct tree (see [`crate::Ref`]).
+    pub type AddonRef = crate::Ref<Addon>;
+
+    impl AddonRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -691,32 +722,12 @@ pub mod addon {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for Addon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Addon", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Addon {
-        const TYPE: &'static str = "AWS::EKS::Addon";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AddonRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::Addon` in the construct tree (see [`crate::Ref`]).
-    pub type AddonRef = crate::Ref<Addon>;
-
-    impl AddonRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::EKS::Capability`: [`Capability`], its property types and its typed handle.
 pub mod capability {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -787,6 +798,58 @@ pub mod capability {
             v.check("RoleArn", &self.role_arn, &RULE_12);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_13);
+        }
+    }
+
+    impl std::fmt::Debug for Capability {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Capability", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Capability {
+        const TYPE: &'static str = "AWS::EKS::Capability";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapabilityRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::Capability` in the construct tree (see [`crate::Ref`]).
+    pub type CapabilityRef = crate::Ref<Capability>;
+
+    impl CapabilityRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `Configuration.ArgoCd.ServerUrl` attribute (`Fn::GetAtt`).
+        pub fn configuration_argo_cd_server_url(&self) -> Value<String> {
+            self.get_att("Configuration.ArgoCd.ServerUrl")
+        }
+
+        /// The `Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn configuration_argo_cd_aws_idc_idc_managed_application_arn(&self) -> Value<String> {
+            self.get_att("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn")
         }
     }
 
@@ -1033,93 +1096,6 @@ pub mod capability {
             v.check("Type", &self.r#type, &RULE_18);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Capability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Capability", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Capability {
-        const TYPE: &'static str = "AWS::EKS::Capability";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapabilityRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::Capability` in the construct tree (see [`crate::Ref`]).
-    pub type CapabilityRef = crate::Ref<Capability>;
-
-    impl CapabilityRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `Configuration.ArgoCd.ServerUrl` attribute (`Fn::GetAtt`).
-        pub fn configuration_argo_cd_server_url(&self) -> Value<String> {
-            self.get_att("Configuration.ArgoCd.ServerUrl")
-        }
-
-        /// The `Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn configuration_argo_cd_aws_idc_idc_managed_application_arn(&self) -> Value<String> {
-            self.get_att("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn")
-        }
-    }
 }
 
 /// `AWS::EKS::CertificateAuthority`: [`CertificateAuthority`], its property types and its typed handle.
@@ -1252,6 +1228,8 @@ pub mod certificate_authority {
 
 /// `AWS::EKS::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1396,6 +1374,78 @@ pub mod cluster {
             v.nested("Tags", &self.tags);
             v.nested("UpgradePolicy", &self.upgrade_policy);
             v.check("Version", &self.version, &RULE_21);
+        }
+    }
+
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::EKS::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `CertificateAuthorityData` attribute (`Fn::GetAtt`).
+        pub fn certificate_authority_data(&self) -> Value<String> {
+            self.get_att("CertificateAuthorityData")
+        }
+
+        /// The `CertificateAuthority.Data` attribute (`Fn::GetAtt`).
+        pub fn certificate_authority_data_(&self) -> Value<String> {
+            self.get_att("CertificateAuthority.Data")
+        }
+
+        /// The `CertificateAuthority.Active.Id` attribute (`Fn::GetAtt`).
+        pub fn certificate_authority_active_id(&self) -> Value<String> {
+            self.get_att("CertificateAuthority.Active.Id")
+        }
+
+        /// The `CertificateAuthority.Active.ActivatedBy` attribute (`Fn::GetAtt`).
+        pub fn certificate_authority_active_activated_by(&self) -> Value<String> {
+            self.get_att("CertificateAuthority.Active.ActivatedBy")
+        }
+
+        /// The `ClusterSecurityGroupId` attribute (`Fn::GetAtt`).
+        pub fn cluster_security_group_id(&self) -> Value<String> {
+            self.get_att("ClusterSecurityGroupId")
+        }
+
+        /// The `EncryptionConfigKeyArn` attribute (`Fn::GetAtt`).
+        pub fn encryption_config_key_arn(&self) -> Value<String> {
+            self.get_att("EncryptionConfigKeyArn")
+        }
+
+        /// The `OpenIdConnectIssuerUrl` attribute (`Fn::GetAtt`).
+        pub fn open_id_connect_issuer_url(&self) -> Value<String> {
+            self.get_att("OpenIdConnectIssuerUrl")
+        }
+
+        /// The `KubernetesNetworkConfig.ServiceIpv6Cidr` attribute (`Fn::GetAtt`).
+        pub fn kubernetes_network_config_service_ipv6_cidr(&self) -> Value<String> {
+            self.get_att("KubernetesNetworkConfig.ServiceIpv6Cidr")
         }
     }
 
@@ -2305,41 +2355,6 @@ pub mod cluster {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     /// An object representing the Upgrade Policy to use for the cluster.
     #[derive(Clone, Default)]
     pub struct UpgradePolicy {
@@ -2387,78 +2402,6 @@ pub mod cluster {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("Enabled", &self.enabled);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::EKS::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `CertificateAuthorityData` attribute (`Fn::GetAtt`).
-        pub fn certificate_authority_data(&self) -> Value<String> {
-            self.get_att("CertificateAuthorityData")
-        }
-
-        /// The `CertificateAuthority.Data` attribute (`Fn::GetAtt`).
-        pub fn certificate_authority_data_(&self) -> Value<String> {
-            self.get_att("CertificateAuthority.Data")
-        }
-
-        /// The `CertificateAuthority.Active.Id` attribute (`Fn::GetAtt`).
-        pub fn certificate_authority_active_id(&self) -> Value<String> {
-            self.get_att("CertificateAuthority.Active.Id")
-        }
-
-        /// The `CertificateAuthority.Active.ActivatedBy` attribute (`Fn::GetAtt`).
-        pub fn certificate_authority_active_activated_by(&self) -> Value<String> {
-            self.get_att("CertificateAuthority.Active.ActivatedBy")
-        }
-
-        /// The `ClusterSecurityGroupId` attribute (`Fn::GetAtt`).
-        pub fn cluster_security_group_id(&self) -> Value<String> {
-            self.get_att("ClusterSecurityGroupId")
-        }
-
-        /// The `EncryptionConfigKeyArn` attribute (`Fn::GetAtt`).
-        pub fn encryption_config_key_arn(&self) -> Value<String> {
-            self.get_att("EncryptionConfigKeyArn")
-        }
-
-        /// The `OpenIdConnectIssuerUrl` attribute (`Fn::GetAtt`).
-        pub fn open_id_connect_issuer_url(&self) -> Value<String> {
-            self.get_att("OpenIdConnectIssuerUrl")
-        }
-
-        /// The `KubernetesNetworkConfig.ServiceIpv6Cidr` attribute (`Fn::GetAtt`).
-        pub fn kubernetes_network_config_service_ipv6_cidr(&self) -> Value<String> {
-            self.get_att("KubernetesNetworkConfig.ServiceIpv6Cidr")
         }
     }
 }
@@ -2522,6 +2465,28 @@ pub mod fargate_profile {
             v.check("Selectors", &self.selectors, &RULE_35);
             v.nested("Selectors", &self.selectors);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FargateProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FargateProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FargateProfile {
+        const TYPE: &'static str = "AWS::EKS::FargateProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FargateProfileRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::FargateProfile` in the construct tree (see [`crate::Ref`]).
+    pub type FargateProfileRef = crate::Ref<FargateProfile>;
+
+    impl FargateProfileRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2626,32 +2591,12 @@ pub mod fargate_profile {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for FargateProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FargateProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FargateProfile {
-        const TYPE: &'static str = "AWS::EKS::FargateProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FargateProfileRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::FargateProfile` in the construct tree (see [`crate::Ref`]).
-    pub type FargateProfileRef = crate::Ref<FargateProfile>;
-
-    impl FargateProfileRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::EKS::IdentityProviderConfig`: [`IdentityProviderConfig`], its property types and its typed handle.
 pub mod identity_provider_config {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2705,6 +2650,28 @@ pub mod identity_provider_config {
             v.nested("Oidc", &self.oidc);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_36);
+        }
+    }
+
+    impl std::fmt::Debug for IdentityProviderConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdentityProviderConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdentityProviderConfig {
+        const TYPE: &'static str = "AWS::EKS::IdentityProviderConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IdentityProviderConfigRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::IdentityProviderConfig` in the construct tree (see [`crate::Ref`]).
+    pub type IdentityProviderConfigRef = crate::Ref<IdentityProviderConfig>;
+
+    impl IdentityProviderConfigRef {
+        /// The `IdentityProviderConfigArn` attribute (`Fn::GetAtt`).
+        pub fn identity_provider_config_arn(&self) -> Value<String> {
+            self.get_att("IdentityProviderConfigArn")
         }
     }
 
@@ -2796,63 +2763,6 @@ pub mod identity_provider_config {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_27);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for IdentityProviderConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdentityProviderConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdentityProviderConfig {
-        const TYPE: &'static str = "AWS::EKS::IdentityProviderConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IdentityProviderConfigRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::IdentityProviderConfig` in the construct tree (see [`crate::Ref`]).
-    pub type IdentityProviderConfigRef = crate::Ref<IdentityProviderConfig>;
-
-    impl IdentityProviderConfigRef {
-        /// The `IdentityProviderConfigArn` attribute (`Fn::GetAtt`).
-        pub fn identity_provider_config_arn(&self) -> Value<String> {
-            self.get_att("IdentityProviderConfigArn")
         }
     }
 }
@@ -2978,6 +2888,33 @@ pub mod nodegroup {
             v.nested("Taints", &self.taints);
             v.nested("UpdateConfig", &self.update_config);
             v.nested("WarmPoolConfig", &self.warm_pool_config);
+        }
+    }
+
+    impl std::fmt::Debug for Nodegroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Nodegroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Nodegroup {
+        const TYPE: &'static str = "AWS::EKS::Nodegroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = NodegroupRef;
+    }
+
+    /// Typed handle of an `AWS::EKS::Nodegroup` in the construct tree (see [`crate::Ref`]).
+    pub type NodegroupRef = crate::Ref<Nodegroup>;
+
+    impl NodegroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3317,37 +3254,12 @@ pub mod nodegroup {
             v.check("PoolState", &self.pool_state, &RULE_47);
         }
     }
-
-    impl std::fmt::Debug for Nodegroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Nodegroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Nodegroup {
-        const TYPE: &'static str = "AWS::EKS::Nodegroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = NodegroupRef;
-    }
-
-    /// Typed handle of an `AWS::EKS::Nodegroup` in the construct tree (see [`crate::Ref`]).
-    pub type NodegroupRef = crate::Ref<Nodegroup>;
-
-    impl NodegroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::EKS::PodIdentityAssociation`: [`PodIdentityAssociation`], its property types and its typed handle.
 pub mod pod_identity_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3414,41 +3326,6 @@ pub mod pod_identity_association {
             v.check("Policy", &self.policy, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("TargetRoleArn", &self.target_role_arn, &RULE_1);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 

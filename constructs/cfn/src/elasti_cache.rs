@@ -115,8 +115,41 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::ElastiCache::CacheCluster`: [`CacheCluster`], its property types and its typed handle.
 pub mod cache_cluster {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource type definition for AWS::ElastiCache::CacheCluster
@@ -259,6 +292,53 @@ pub mod cache_cluster {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for CacheCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CacheCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CacheCluster {
+        const TYPE: &'static str = "AWS::ElastiCache::CacheCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CacheClusterRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::CacheCluster` in the construct tree (see [`crate::Ref`]).
+    pub type CacheClusterRef = crate::Ref<CacheCluster>;
+
+    impl CacheClusterRef {
+        /// The `ConfigurationEndpoint` attribute (`Fn::GetAtt`).
+        pub fn configuration_endpoint(&self) -> Value<String> {
+            self.get_att("ConfigurationEndpoint")
+        }
+
+        /// The `ConfigurationEndpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn configuration_endpoint_port(&self) -> Value<String> {
+            self.get_att("ConfigurationEndpoint.Port")
+        }
+
+        /// The `ConfigurationEndpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn configuration_endpoint_address(&self) -> Value<String> {
+            self.get_att("ConfigurationEndpoint.Address")
+        }
+
+        /// The `RedisEndpoint` attribute (`Fn::GetAtt`).
+        pub fn redis_endpoint(&self) -> Value<String> {
+            self.get_att("RedisEndpoint")
+        }
+
+        /// The `RedisEndpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn redis_endpoint_port(&self) -> Value<String> {
+            self.get_att("RedisEndpoint.Port")
+        }
+
+        /// The `RedisEndpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn redis_endpoint_address(&self) -> Value<String> {
+            self.get_att("RedisEndpoint.Address")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LogDeliveryConfigurationRequest {
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
@@ -368,78 +448,6 @@ pub mod cache_cluster {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for CacheCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CacheCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CacheCluster {
-        const TYPE: &'static str = "AWS::ElastiCache::CacheCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CacheClusterRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::CacheCluster` in the construct tree (see [`crate::Ref`]).
-    pub type CacheClusterRef = crate::Ref<CacheCluster>;
-
-    impl CacheClusterRef {
-        /// The `ConfigurationEndpoint` attribute (`Fn::GetAtt`).
-        pub fn configuration_endpoint(&self) -> Value<String> {
-            self.get_att("ConfigurationEndpoint")
-        }
-
-        /// The `ConfigurationEndpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn configuration_endpoint_port(&self) -> Value<String> {
-            self.get_att("ConfigurationEndpoint.Port")
-        }
-
-        /// The `ConfigurationEndpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn configuration_endpoint_address(&self) -> Value<String> {
-            self.get_att("ConfigurationEndpoint.Address")
-        }
-
-        /// The `RedisEndpoint` attribute (`Fn::GetAtt`).
-        pub fn redis_endpoint(&self) -> Value<String> {
-            self.get_att("RedisEndpoint")
-        }
-
-        /// The `RedisEndpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn redis_endpoint_port(&self) -> Value<String> {
-            self.get_att("RedisEndpoint.Port")
-        }
-
-        /// The `RedisEndpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn redis_endpoint_address(&self) -> Value<String> {
-            self.get_att("RedisEndpoint.Address")
-        }
-    }
 }
 
 /// `AWS::ElastiCache::GlobalReplicationGroup`: [`GlobalReplicationGroup`], its property types and its typed handle.
@@ -523,6 +531,38 @@ pub mod global_replication_group {
             v.nested("Members", &self.members);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for GlobalReplicationGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalReplicationGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalReplicationGroup {
+        const TYPE: &'static str = "AWS::ElastiCache::GlobalReplicationGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GlobalReplicationGroupRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::GlobalReplicationGroup` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalReplicationGroupRef = crate::Ref<GlobalReplicationGroup>;
+
+    impl GlobalReplicationGroupRef {
+        /// The `GlobalReplicationGroupId` attribute (`Fn::GetAtt`).
+        pub fn global_replication_group_id(&self) -> Value<String> {
+            self.get_att("GlobalReplicationGroupId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -647,42 +687,12 @@ pub mod global_replication_group {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for GlobalReplicationGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalReplicationGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalReplicationGroup {
-        const TYPE: &'static str = "AWS::ElastiCache::GlobalReplicationGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GlobalReplicationGroupRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::GlobalReplicationGroup` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalReplicationGroupRef = crate::Ref<GlobalReplicationGroup>;
-
-    impl GlobalReplicationGroupRef {
-        /// The `GlobalReplicationGroupId` attribute (`Fn::GetAtt`).
-        pub fn global_replication_group_id(&self) -> Value<String> {
-            self.get_att("GlobalReplicationGroupId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ElastiCache::ParameterGroup`: [`ParameterGroup`], its property types and its typed handle.
 pub mod parameter_group {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::ElastiCache::ParameterGroup
@@ -729,31 +739,6 @@ pub mod parameter_group {
 
     impl Validate for ParameterGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for ParameterGroup {
@@ -992,6 +977,98 @@ pub mod replication_group {
         }
     }
 
+    impl std::fmt::Debug for ReplicationGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationGroup {
+        const TYPE: &'static str = "AWS::ElastiCache::ReplicationGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationGroupRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::ReplicationGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationGroupRef = crate::Ref<ReplicationGroup>;
+
+    impl ReplicationGroupRef {
+        /// The `ConfigurationEndPoint` attribute (`Fn::GetAtt`).
+        pub fn configuration_end_point(&self) -> Value<String> {
+            self.get_att("ConfigurationEndPoint")
+        }
+
+        /// The `ConfigurationEndPoint.Address` attribute (`Fn::GetAtt`).
+        pub fn configuration_end_point_address(&self) -> Value<String> {
+            self.get_att("ConfigurationEndPoint.Address")
+        }
+
+        /// The `ConfigurationEndPoint.Port` attribute (`Fn::GetAtt`).
+        pub fn configuration_end_point_port(&self) -> Value<String> {
+            self.get_att("ConfigurationEndPoint.Port")
+        }
+
+        /// The `PrimaryEndPoint` attribute (`Fn::GetAtt`).
+        pub fn primary_end_point(&self) -> Value<String> {
+            self.get_att("PrimaryEndPoint")
+        }
+
+        /// The `PrimaryEndPoint.Address` attribute (`Fn::GetAtt`).
+        pub fn primary_end_point_address(&self) -> Value<String> {
+            self.get_att("PrimaryEndPoint.Address")
+        }
+
+        /// The `PrimaryEndPoint.Port` attribute (`Fn::GetAtt`).
+        pub fn primary_end_point_port(&self) -> Value<String> {
+            self.get_att("PrimaryEndPoint.Port")
+        }
+
+        /// The `ReadEndPoint` attribute (`Fn::GetAtt`).
+        pub fn read_end_point(&self) -> Value<String> {
+            self.get_att("ReadEndPoint")
+        }
+
+        /// The `ReadEndPoint.Addresses` attribute (`Fn::GetAtt`).
+        pub fn read_end_point_addresses(&self) -> Value<String> {
+            self.get_att("ReadEndPoint.Addresses")
+        }
+
+        /// The `ReadEndPoint.AddressesList` attribute (`Fn::GetAtt`).
+        pub fn read_end_point_addresses_list(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ReadEndPoint.AddressesList")
+        }
+
+        /// The `ReadEndPoint.Ports` attribute (`Fn::GetAtt`).
+        pub fn read_end_point_ports(&self) -> Value<String> {
+            self.get_att("ReadEndPoint.Ports")
+        }
+
+        /// The `ReadEndPoint.PortsList` attribute (`Fn::GetAtt`).
+        pub fn read_end_point_ports_list(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ReadEndPoint.PortsList")
+        }
+
+        /// The `ReaderEndPoint` attribute (`Fn::GetAtt`).
+        pub fn reader_end_point(&self) -> Value<String> {
+            self.get_att("ReaderEndPoint")
+        }
+
+        /// The `ReaderEndPoint.Address` attribute (`Fn::GetAtt`).
+        pub fn reader_end_point_address(&self) -> Value<String> {
+            self.get_att("ReaderEndPoint.Address")
+        }
+
+        /// The `ReaderEndPoint.Port` attribute (`Fn::GetAtt`).
+        pub fn reader_end_point_port(&self) -> Value<String> {
+            self.get_att("ReaderEndPoint.Port")
+        }
+
+        /// The `EffectiveDurability` attribute (`Fn::GetAtt`).
+        pub fn effective_durability(&self) -> Value<String> {
+            self.get_att("EffectiveDurability")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LogDeliveryConfigurationRequest {
         pub destination_details: Value<DestinationDetails>,
@@ -1167,102 +1244,12 @@ pub mod replication_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ReplicationGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationGroup {
-        const TYPE: &'static str = "AWS::ElastiCache::ReplicationGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationGroupRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::ReplicationGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationGroupRef = crate::Ref<ReplicationGroup>;
-
-    impl ReplicationGroupRef {
-        /// The `ConfigurationEndPoint` attribute (`Fn::GetAtt`).
-        pub fn configuration_end_point(&self) -> Value<String> {
-            self.get_att("ConfigurationEndPoint")
-        }
-
-        /// The `ConfigurationEndPoint.Address` attribute (`Fn::GetAtt`).
-        pub fn configuration_end_point_address(&self) -> Value<String> {
-            self.get_att("ConfigurationEndPoint.Address")
-        }
-
-        /// The `ConfigurationEndPoint.Port` attribute (`Fn::GetAtt`).
-        pub fn configuration_end_point_port(&self) -> Value<String> {
-            self.get_att("ConfigurationEndPoint.Port")
-        }
-
-        /// The `PrimaryEndPoint` attribute (`Fn::GetAtt`).
-        pub fn primary_end_point(&self) -> Value<String> {
-            self.get_att("PrimaryEndPoint")
-        }
-
-        /// The `PrimaryEndPoint.Address` attribute (`Fn::GetAtt`).
-        pub fn primary_end_point_address(&self) -> Value<String> {
-            self.get_att("PrimaryEndPoint.Address")
-        }
-
-        /// The `PrimaryEndPoint.Port` attribute (`Fn::GetAtt`).
-        pub fn primary_end_point_port(&self) -> Value<String> {
-            self.get_att("PrimaryEndPoint.Port")
-        }
-
-        /// The `ReadEndPoint` attribute (`Fn::GetAtt`).
-        pub fn read_end_point(&self) -> Value<String> {
-            self.get_att("ReadEndPoint")
-        }
-
-        /// The `ReadEndPoint.Addresses` attribute (`Fn::GetAtt`).
-        pub fn read_end_point_addresses(&self) -> Value<String> {
-            self.get_att("ReadEndPoint.Addresses")
-        }
-
-        /// The `ReadEndPoint.AddressesList` attribute (`Fn::GetAtt`).
-        pub fn read_end_point_addresses_list(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ReadEndPoint.AddressesList")
-        }
-
-        /// The `ReadEndPoint.Ports` attribute (`Fn::GetAtt`).
-        pub fn read_end_point_ports(&self) -> Value<String> {
-            self.get_att("ReadEndPoint.Ports")
-        }
-
-        /// The `ReadEndPoint.PortsList` attribute (`Fn::GetAtt`).
-        pub fn read_end_point_ports_list(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ReadEndPoint.PortsList")
-        }
-
-        /// The `ReaderEndPoint` attribute (`Fn::GetAtt`).
-        pub fn reader_end_point(&self) -> Value<String> {
-            self.get_att("ReaderEndPoint")
-        }
-
-        /// The `ReaderEndPoint.Address` attribute (`Fn::GetAtt`).
-        pub fn reader_end_point_address(&self) -> Value<String> {
-            self.get_att("ReaderEndPoint.Address")
-        }
-
-        /// The `ReaderEndPoint.Port` attribute (`Fn::GetAtt`).
-        pub fn reader_end_point_port(&self) -> Value<String> {
-            self.get_att("ReaderEndPoint.Port")
-        }
-
-        /// The `EffectiveDurability` attribute (`Fn::GetAtt`).
-        pub fn effective_durability(&self) -> Value<String> {
-            self.get_att("EffectiveDurability")
-        }
-    }
 }
 
 /// `AWS::ElastiCache::SecurityGroup`: [`SecurityGroup`], its property types and its typed handle.
 pub mod security_group {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::ElastiCache::SecurityGroup
@@ -1293,31 +1280,6 @@ pub mod security_group {
 
     impl Validate for SecurityGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for SecurityGroup {
@@ -1507,6 +1469,63 @@ pub mod serverless_cache {
         }
     }
 
+    impl std::fmt::Debug for ServerlessCache {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ServerlessCache", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ServerlessCache {
+        const TYPE: &'static str = "AWS::ElastiCache::ServerlessCache";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServerlessCacheRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::ServerlessCache` in the construct tree (see [`crate::Ref`]).
+    pub type ServerlessCacheRef = crate::Ref<ServerlessCache>;
+
+    impl ServerlessCacheRef {
+        /// The `FullEngineVersion` attribute (`Fn::GetAtt`).
+        pub fn full_engine_version(&self) -> Value<String> {
+            self.get_att("FullEngineVersion")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn endpoint_address(&self) -> Value<String> {
+            self.get_att("Endpoint.Address")
+        }
+
+        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn endpoint_port(&self) -> Value<String> {
+            self.get_att("Endpoint.Port")
+        }
+
+        /// The `ReaderEndpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn reader_endpoint_address(&self) -> Value<String> {
+            self.get_att("ReaderEndpoint.Address")
+        }
+
+        /// The `ReaderEndpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn reader_endpoint_port(&self) -> Value<String> {
+            self.get_att("ReaderEndpoint.Port")
+        }
+
+        /// The `ARN` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("ARN")
+        }
+    }
+
     /// The cache capacity limit of the Serverless Cache.
     #[derive(Clone, Default)]
     pub struct CacheUsageLimits {
@@ -1646,63 +1665,6 @@ pub mod serverless_cache {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for ServerlessCache {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ServerlessCache", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ServerlessCache {
-        const TYPE: &'static str = "AWS::ElastiCache::ServerlessCache";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServerlessCacheRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::ServerlessCache` in the construct tree (see [`crate::Ref`]).
-    pub type ServerlessCacheRef = crate::Ref<ServerlessCache>;
-
-    impl ServerlessCacheRef {
-        /// The `FullEngineVersion` attribute (`Fn::GetAtt`).
-        pub fn full_engine_version(&self) -> Value<String> {
-            self.get_att("FullEngineVersion")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn endpoint_address(&self) -> Value<String> {
-            self.get_att("Endpoint.Address")
-        }
-
-        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn endpoint_port(&self) -> Value<String> {
-            self.get_att("Endpoint.Port")
-        }
-
-        /// The `ReaderEndpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn reader_endpoint_address(&self) -> Value<String> {
-            self.get_att("ReaderEndpoint.Address")
-        }
-
-        /// The `ReaderEndpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn reader_endpoint_port(&self) -> Value<String> {
-            self.get_att("ReaderEndpoint.Port")
-        }
-
-        /// The `ARN` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("ARN")
-        }
-    }
 }
 
 /// `AWS::ElastiCache::ServerlessCacheSnapshot`: [`ServerlessCacheSnapshot`], its property types and its typed handle.
@@ -1765,40 +1727,6 @@ pub mod serverless_cache_snapshot {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for the tag. May not be null.
-        pub key: Value<String>,
-        /// The tag's value. May be null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
     impl std::fmt::Debug for ServerlessCacheSnapshot {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ServerlessCacheSnapshot", self, f)
@@ -1843,6 +1771,40 @@ pub mod serverless_cache_snapshot {
         /// The `ServerlessCacheConfiguration` attribute (`Fn::GetAtt`).
         pub fn serverless_cache_configuration(&self) -> Value<String> {
             self.get_att("ServerlessCacheConfiguration")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key for the tag. May not be null.
+        pub key: Value<String>,
+        /// The tag's value. May be null.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_12);
         }
     }
 }
@@ -1895,40 +1857,6 @@ pub mod snapshot {
     impl Validate for Snapshot {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_12);
         }
     }
 
@@ -2063,6 +1991,40 @@ pub mod snapshot {
             self.get_att("NodeSnapshots")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_12);
+        }
+    }
 }
 
 /// `AWS::ElastiCache::SubnetGroup`: [`SubnetGroup`], its property types and its typed handle.
@@ -2111,6 +2073,21 @@ pub mod subnet_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for SubnetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SubnetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SubnetGroup {
+        const TYPE: &'static str = "AWS::ElastiCache::SubnetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SubnetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::SubnetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type SubnetGroupRef = crate::Ref<SubnetGroup>;
+
     /// A tag that can be added to an ElastiCache subnet group. Tags are composed of a Key/Value pair. You can use tags to categorize and track all your subnet groups. A tag with a null Value is permitted.
     #[derive(Clone)]
     pub struct Tag {
@@ -2136,21 +2113,6 @@ pub mod subnet_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for SubnetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SubnetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SubnetGroup {
-        const TYPE: &'static str = "AWS::ElastiCache::SubnetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SubnetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::SubnetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type SubnetGroupRef = crate::Ref<SubnetGroup>;
 }
 
 /// `AWS::ElastiCache::User`: [`User`], its property types and its typed handle.
@@ -2226,6 +2188,33 @@ pub mod user {
         }
     }
 
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::ElastiCache::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AuthenticationMode {
         /// Passwords used for this user account. You can create up to two passwords for each user.
@@ -2293,33 +2282,6 @@ pub mod user {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::ElastiCache::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ElastiCache::UserGroup`: [`UserGroup`], its property types and its typed handle.
@@ -2377,6 +2339,33 @@ pub mod user_group {
         }
     }
 
+    impl std::fmt::Debug for UserGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserGroup {
+        const TYPE: &'static str = "AWS::ElastiCache::UserGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserGroupRef;
+    }
+
+    /// Typed handle of an `AWS::ElastiCache::UserGroup` in the construct tree (see [`crate::Ref`]).
+    pub type UserGroupRef = crate::Ref<UserGroup>;
+
+    impl UserGroupRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -2409,33 +2398,6 @@ pub mod user_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_3);
             v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for UserGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserGroup {
-        const TYPE: &'static str = "AWS::ElastiCache::UserGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserGroupRef;
-    }
-
-    /// Typed handle of an `AWS::ElastiCache::UserGroup` in the construct tree (see [`crate::Ref`]).
-    pub type UserGroupRef = crate::Ref<UserGroup>;
-
-    impl UserGroupRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -119,6 +119,21 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::ElasticBeanstalk::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticBeanstalk::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
     #[derive(Clone, Default)]
     pub struct ApplicationResourceLifecycleConfig {
         /// The ARN of an IAM service role that Elastic Beanstalk has permission to assume. The ServiceRole property is required the first time that you provide a ResourceLifecycleConfig for the application.
@@ -220,21 +235,6 @@ pub mod application {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::ElasticBeanstalk::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticBeanstalk::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
 }
 
 /// `AWS::ElasticBeanstalk::ApplicationVersion`: [`ApplicationVersion`], its property types and its typed handle.
@@ -293,6 +293,28 @@ pub mod application_version {
             v.check("Description", &self.description, &RULE_1);
             v.nested("ImageConfiguration", &self.image_configuration);
             v.nested("SourceBundle", &self.source_bundle);
+        }
+    }
+
+    impl std::fmt::Debug for ApplicationVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationVersion {
+        const TYPE: &'static str = "AWS::ElasticBeanstalk::ApplicationVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationVersionRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticBeanstalk::ApplicationVersion` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationVersionRef = crate::Ref<ApplicationVersion>;
+
+    impl ApplicationVersionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -497,28 +519,6 @@ pub mod application_version {
             v.check("S3Key", &self.s3_key, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ApplicationVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationVersion {
-        const TYPE: &'static str = "AWS::ElasticBeanstalk::ApplicationVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationVersionRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticBeanstalk::ApplicationVersion` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationVersionRef = crate::Ref<ApplicationVersion>;
-
-    impl ApplicationVersionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::ElasticBeanstalk::ConfigurationTemplate`: [`ConfigurationTemplate`], its property types and its typed handle.
@@ -580,6 +580,28 @@ pub mod configuration_template {
             v.check("Description", &self.description, &RULE_1);
             v.nested("OptionSettings", &self.option_settings);
             v.nested("SourceConfiguration", &self.source_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationTemplate {
+        const TYPE: &'static str = "AWS::ElasticBeanstalk::ConfigurationTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigurationTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticBeanstalk::ConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationTemplateRef = crate::Ref<ConfigurationTemplate>;
+
+    impl ConfigurationTemplateRef {
+        /// The `TemplateName` attribute (`Fn::GetAtt`).
+        pub fn template_name(&self) -> Value<String> {
+            self.get_att("TemplateName")
         }
     }
 
@@ -661,28 +683,6 @@ pub mod configuration_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ApplicationName", &self.application_name, &RULE_0);
             v.check("TemplateName", &self.template_name, &RULE_0);
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationTemplate {
-        const TYPE: &'static str = "AWS::ElasticBeanstalk::ConfigurationTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigurationTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticBeanstalk::ConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationTemplateRef = crate::Ref<ConfigurationTemplate>;
-
-    impl ConfigurationTemplateRef {
-        /// The `TemplateName` attribute (`Fn::GetAtt`).
-        pub fn template_name(&self) -> Value<String> {
-            self.get_att("TemplateName")
         }
     }
 }
@@ -771,6 +771,28 @@ pub mod environment {
             v.nested("Tags", &self.tags);
             v.check("TemplateName", &self.template_name, &RULE_0);
             v.check("VersionLabel", &self.version_label, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::ElasticBeanstalk::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticBeanstalk::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `EndpointURL` attribute (`Fn::GetAtt`).
+        pub fn endpoint_url(&self) -> Value<String> {
+            self.get_att("EndpointURL")
         }
     }
 
@@ -876,28 +898,6 @@ pub mod environment {
             o.opt("Type", &self.r#type);
             o.opt("Version", &self.version);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::ElasticBeanstalk::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticBeanstalk::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `EndpointURL` attribute (`Fn::GetAtt`).
-        pub fn endpoint_url(&self) -> Value<String> {
-            self.get_att("EndpointURL")
         }
     }
 }

@@ -125,6 +125,53 @@ pub mod load_balancer {
         }
     }
 
+    impl std::fmt::Debug for LoadBalancer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LoadBalancer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LoadBalancer {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancing::LoadBalancer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LoadBalancerRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancing::LoadBalancer` in the construct tree (see [`crate::Ref`]).
+    pub type LoadBalancerRef = crate::Ref<LoadBalancer>;
+
+    impl LoadBalancerRef {
+        /// The `CanonicalHostedZoneName` attribute (`Fn::GetAtt`).
+        pub fn canonical_hosted_zone_name(&self) -> Value<String> {
+            self.get_att("CanonicalHostedZoneName")
+        }
+
+        /// The `CanonicalHostedZoneNameID` attribute (`Fn::GetAtt`).
+        pub fn canonical_hosted_zone_name_id(&self) -> Value<String> {
+            self.get_att("CanonicalHostedZoneNameID")
+        }
+
+        /// The `SourceSecurityGroup` attribute (`Fn::GetAtt`).
+        pub fn source_security_group(&self) -> Value<String> {
+            self.get_att("SourceSecurityGroup")
+        }
+
+        /// The `SourceSecurityGroup.GroupName` attribute (`Fn::GetAtt`).
+        pub fn source_security_group_group_name(&self) -> Value<String> {
+            self.get_att("SourceSecurityGroup.GroupName")
+        }
+
+        /// The `DNSName` attribute (`Fn::GetAtt`).
+        pub fn dns_name(&self) -> Value<String> {
+            self.get_att("DNSName")
+        }
+
+        /// The `SourceSecurityGroup.OwnerAlias` attribute (`Fn::GetAtt`).
+        pub fn source_security_group_owner_alias(&self) -> Value<String> {
+            self.get_att("SourceSecurityGroup.OwnerAlias")
+        }
+    }
+
     /// Information about where and how access logs are stored for the load balancer.
     #[derive(Clone)]
     pub struct AccessLoggingPolicy {
@@ -461,53 +508,6 @@ pub mod load_balancer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_1);
             v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for LoadBalancer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LoadBalancer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LoadBalancer {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancing::LoadBalancer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LoadBalancerRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancing::LoadBalancer` in the construct tree (see [`crate::Ref`]).
-    pub type LoadBalancerRef = crate::Ref<LoadBalancer>;
-
-    impl LoadBalancerRef {
-        /// The `CanonicalHostedZoneName` attribute (`Fn::GetAtt`).
-        pub fn canonical_hosted_zone_name(&self) -> Value<String> {
-            self.get_att("CanonicalHostedZoneName")
-        }
-
-        /// The `CanonicalHostedZoneNameID` attribute (`Fn::GetAtt`).
-        pub fn canonical_hosted_zone_name_id(&self) -> Value<String> {
-            self.get_att("CanonicalHostedZoneNameID")
-        }
-
-        /// The `SourceSecurityGroup` attribute (`Fn::GetAtt`).
-        pub fn source_security_group(&self) -> Value<String> {
-            self.get_att("SourceSecurityGroup")
-        }
-
-        /// The `SourceSecurityGroup.GroupName` attribute (`Fn::GetAtt`).
-        pub fn source_security_group_group_name(&self) -> Value<String> {
-            self.get_att("SourceSecurityGroup.GroupName")
-        }
-
-        /// The `DNSName` attribute (`Fn::GetAtt`).
-        pub fn dns_name(&self) -> Value<String> {
-            self.get_att("DNSName")
-        }
-
-        /// The `SourceSecurityGroup.OwnerAlias` attribute (`Fn::GetAtt`).
-        pub fn source_security_group_owner_alias(&self) -> Value<String> {
-            self.get_att("SourceSecurityGroup.OwnerAlias")
         }
     }
 }

@@ -187,8 +187,306 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Specifies information required when returning a custom HTTP response.
+    #[derive(Clone)]
+    pub struct FixedResponseConfig {
+        /// The content type.
+        pub content_type: Option<Value<String>>,
+        /// The message.
+        pub message_body: Option<Value<String>>,
+        /// The HTTP response code (2XX, 4XX, or 5XX).
+        pub status_code: Value<String>,
+    }
+
+    impl FixedResponseConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(status_code: impl Into<Value<String>>) -> Self {
+            Self {
+                content_type: None,
+                message_body: None,
+                status_code: status_code.into(),
+            }
+        }
+    }
+
+    impl ToRaw for FixedResponseConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("ContentType", &self.content_type);
+            o.opt("MessageBody", &self.message_body);
+            o.req("StatusCode", &self.status_code);
+            o.build()
+        }
+    }
+
+    impl Validate for FixedResponseConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("ContentType", &self.content_type, &RULE_6);
+            v.check("MessageBody", &self.message_body, &RULE_7);
+            v.check("StatusCode", &self.status_code, &RULE_8);
+        }
+    }
+
+    /// Information for creating an action that distributes requests among multiple target groups. Specify only when ``Type`` is ``forward``.
+    #[derive(Clone, Default)]
+    pub struct ForwardConfig {
+        /// Information about the target group stickiness for a rule.
+        pub target_group_stickiness_config: Option<Value<TargetGroupStickinessConfig>>,
+        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
+        pub target_groups: Option<Value<Vec<Value<TargetGroupTuple>>>>,
+    }
+
+    impl ForwardConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ForwardConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt(
+                "TargetGroupStickinessConfig",
+                &self.target_group_stickiness_config,
+            );
+            o.opt("TargetGroups", &self.target_groups);
+            o.build()
+        }
+    }
+
+    /// Information about the target group stickiness for a rule.
+    #[derive(Clone, Default)]
+    pub struct TargetGroupStickinessConfig {
+        /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
+        pub duration_seconds: Option<Value<i64>>,
+        /// Indicates whether target group stickiness is enabled.
+        pub enabled: Option<Value<bool>>,
+    }
+
+    impl TargetGroupStickinessConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TargetGroupStickinessConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DurationSeconds", &self.duration_seconds);
+            o.opt("Enabled", &self.enabled);
+            o.build()
+        }
+    }
+
+    /// Information about how traffic will be distributed between multiple target groups in a forward rule.
+    #[derive(Clone, Default)]
+    pub struct TargetGroupTuple {
+        /// The Amazon Resource Name (ARN) of the target group.
+        pub target_group_arn: Option<Value<String>>,
+        /// The weight. The range is 0 to 999.
+        pub weight: Option<Value<i64>>,
+    }
+
+    impl TargetGroupTuple {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TargetGroupTuple {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("TargetGroupArn", &self.target_group_arn);
+            o.opt("Weight", &self.weight);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct JwtValidationConfig {
+        pub additional_claims: Option<Value<Vec<Value<JwtValidationActionAdditionalClaim>>>>,
+        pub issuer: Value<String>,
+        pub jwks_endpoint: Value<String>,
+    }
+
+    impl JwtValidationConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            issuer: impl Into<Value<String>>,
+            jwks_endpoint: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                additional_claims: None,
+                issuer: issuer.into(),
+                jwks_endpoint: jwks_endpoint.into(),
+            }
+        }
+    }
+
+    impl ToRaw for JwtValidationConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("AdditionalClaims", &self.additional_claims);
+            o.req("Issuer", &self.issuer);
+            o.req("JwksEndpoint", &self.jwks_endpoint);
+            o.build()
+        }
+    }
+
+    impl Validate for JwtValidationConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("AdditionalClaims", &self.additional_claims);
+        }
+    }
+
+    /// Information about an additional claim to validate.
+    #[derive(Clone)]
+    pub struct JwtValidationActionAdditionalClaim {
+        /// The format of the claim value.
+        pub format: Value<String>,
+        /// The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat`` because we validate them by default.
+        pub name: Value<String>,
+        /// The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is ``space-separated-values``, the values can't include spaces.
+        pub values: Value<Vec<Value<String>>>,
+    }
+
+    impl JwtValidationActionAdditionalClaim {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            format: impl Into<Value<String>>,
+            name: impl Into<Value<String>>,
+            values: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                format: format.into(),
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    impl ToRaw for JwtValidationActionAdditionalClaim {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Format", &self.format);
+            o.req("Name", &self.name);
+            o.req("Values", &self.values);
+            o.build()
+        }
+    }
+
+    impl Validate for JwtValidationActionAdditionalClaim {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Format", &self.format, &RULE_9);
+        }
+    }
+
+    /// Information about a redirect action.
+    #[derive(Clone)]
+    pub struct RedirectConfig {
+        /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+        pub host: Option<Value<String>>,
+        /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+        pub path: Option<Value<String>>,
+        /// The port. You can specify a value from 1 to 65535 or #{port}.
+        pub port: Option<Value<String>>,
+        /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+        pub protocol: Option<Value<String>>,
+        /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
+        pub query: Option<Value<String>>,
+        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
+        pub status_code: Value<String>,
+    }
+
+    impl RedirectConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(status_code: impl Into<Value<String>>) -> Self {
+            Self {
+                host: None,
+                path: None,
+                port: None,
+                protocol: None,
+                query: None,
+                status_code: status_code.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RedirectConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.opt("Host", &self.host);
+            o.opt("Path", &self.path);
+            o.opt("Port", &self.port);
+            o.opt("Protocol", &self.protocol);
+            o.opt("Query", &self.query);
+            o.req("StatusCode", &self.status_code);
+            o.build()
+        }
+    }
+
+    impl Validate for RedirectConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Host", &self.host, &RULE_10);
+            v.check("Path", &self.path, &RULE_10);
+            v.check("Protocol", &self.protocol, &RULE_11);
+            v.check("Query", &self.query, &RULE_12);
+            v.check("StatusCode", &self.status_code, &RULE_13);
+        }
+    }
+
+    /// Information about a tag.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_15);
+        }
+    }
+}
+
 /// `AWS::ElasticLoadBalancingV2::Listener`: [`Listener`], its property types and its typed handle.
 pub mod listener {
+    pub use super::shared_::{
+        FixedResponseConfig, ForwardConfig, JwtValidationActionAdditionalClaim,
+        JwtValidationConfig, RedirectConfig, Tag, TargetGroupStickinessConfig, TargetGroupTuple,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -262,6 +560,28 @@ pub mod listener {
             v.check("Protocol", &self.protocol, &RULE_1);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Listener {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Listener", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Listener {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ListenerRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancingV2::Listener` in the construct tree (see [`crate::Ref`]).
+    pub type ListenerRef = crate::Ref<Listener>;
+
+    impl ListenerRef {
+        /// The `ListenerArn` attribute (`Fn::GetAtt`).
+        pub fn listener_arn(&self) -> Value<String> {
+            self.get_att("ListenerArn")
         }
     }
 
@@ -517,257 +837,6 @@ pub mod listener {
         }
     }
 
-    /// Specifies information required when returning a custom HTTP response.
-    #[derive(Clone)]
-    pub struct FixedResponseConfig {
-        /// The content type.
-        pub content_type: Option<Value<String>>,
-        /// The message.
-        pub message_body: Option<Value<String>>,
-        /// The HTTP response code (2XX, 4XX, or 5XX).
-        pub status_code: Value<String>,
-    }
-
-    impl FixedResponseConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<String>>) -> Self {
-            Self {
-                content_type: None,
-                message_body: None,
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FixedResponseConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContentType", &self.content_type);
-            o.opt("MessageBody", &self.message_body);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for FixedResponseConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentType", &self.content_type, &RULE_6);
-            v.check("MessageBody", &self.message_body, &RULE_7);
-            v.check("StatusCode", &self.status_code, &RULE_8);
-        }
-    }
-
-    /// Information for creating an action that distributes requests among multiple target groups. Specify only when ``Type`` is ``forward``.
-    #[derive(Clone, Default)]
-    pub struct ForwardConfig {
-        /// Information about the target group stickiness for a rule.
-        pub target_group_stickiness_config: Option<Value<TargetGroupStickinessConfig>>,
-        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-        pub target_groups: Option<Value<Vec<Value<TargetGroupTuple>>>>,
-    }
-
-    impl ForwardConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ForwardConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "TargetGroupStickinessConfig",
-                &self.target_group_stickiness_config,
-            );
-            o.opt("TargetGroups", &self.target_groups);
-            o.build()
-        }
-    }
-
-    /// Information about the target group stickiness for a rule.
-    #[derive(Clone, Default)]
-    pub struct TargetGroupStickinessConfig {
-        /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
-        pub duration_seconds: Option<Value<i64>>,
-        /// Indicates whether target group stickiness is enabled.
-        pub enabled: Option<Value<bool>>,
-    }
-
-    impl TargetGroupStickinessConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetGroupStickinessConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DurationSeconds", &self.duration_seconds);
-            o.opt("Enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-    #[derive(Clone, Default)]
-    pub struct TargetGroupTuple {
-        /// The Amazon Resource Name (ARN) of the target group.
-        pub target_group_arn: Option<Value<String>>,
-        /// The weight. The range is 0 to 999.
-        pub weight: Option<Value<i64>>,
-    }
-
-    impl TargetGroupTuple {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetGroupTuple {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TargetGroupArn", &self.target_group_arn);
-            o.opt("Weight", &self.weight);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JwtValidationConfig {
-        pub additional_claims: Option<Value<Vec<Value<JwtValidationActionAdditionalClaim>>>>,
-        pub issuer: Value<String>,
-        pub jwks_endpoint: Value<String>,
-    }
-
-    impl JwtValidationConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            issuer: impl Into<Value<String>>,
-            jwks_endpoint: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                additional_claims: None,
-                issuer: issuer.into(),
-                jwks_endpoint: jwks_endpoint.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JwtValidationConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("AdditionalClaims", &self.additional_claims);
-            o.req("Issuer", &self.issuer);
-            o.req("JwksEndpoint", &self.jwks_endpoint);
-            o.build()
-        }
-    }
-
-    impl Validate for JwtValidationConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AdditionalClaims", &self.additional_claims);
-        }
-    }
-
-    /// Information about an additional claim to validate.
-    #[derive(Clone)]
-    pub struct JwtValidationActionAdditionalClaim {
-        /// The format of the claim value.
-        pub format: Value<String>,
-        /// The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat`` because we validate them by default.
-        pub name: Value<String>,
-        /// The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is ``space-separated-values``, the values can't include spaces.
-        pub values: Value<Vec<Value<String>>>,
-    }
-
-    impl JwtValidationActionAdditionalClaim {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            format: impl Into<Value<String>>,
-            name: impl Into<Value<String>>,
-            values: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                format: format.into(),
-                name: name.into(),
-                values: values.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JwtValidationActionAdditionalClaim {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Format", &self.format);
-            o.req("Name", &self.name);
-            o.req("Values", &self.values);
-            o.build()
-        }
-    }
-
-    impl Validate for JwtValidationActionAdditionalClaim {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Format", &self.format, &RULE_9);
-        }
-    }
-
-    /// Information about a redirect action.
-    #[derive(Clone)]
-    pub struct RedirectConfig {
-        /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-        pub host: Option<Value<String>>,
-        /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-        pub path: Option<Value<String>>,
-        /// The port. You can specify a value from 1 to 65535 or #{port}.
-        pub port: Option<Value<String>>,
-        /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-        pub protocol: Option<Value<String>>,
-        /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
-        pub query: Option<Value<String>>,
-        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-        pub status_code: Value<String>,
-    }
-
-    impl RedirectConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<String>>) -> Self {
-            Self {
-                host: None,
-                path: None,
-                port: None,
-                protocol: None,
-                query: None,
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RedirectConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.opt("Host", &self.host);
-            o.opt("Path", &self.path);
-            o.opt("Port", &self.port);
-            o.opt("Protocol", &self.protocol);
-            o.opt("Query", &self.query);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for RedirectConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Host", &self.host, &RULE_10);
-            v.check("Path", &self.path, &RULE_10);
-            v.check("Protocol", &self.protocol, &RULE_11);
-            v.check("Query", &self.query, &RULE_12);
-            v.check("StatusCode", &self.status_code, &RULE_13);
-        }
-    }
-
     /// Information about a listener attribute.
     #[derive(Clone, Default)]
     pub struct ListenerAttribute {
@@ -839,63 +908,6 @@ pub mod listener {
             );
         }
     }
-
-    /// Information about a tag.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for Listener {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Listener", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Listener {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ListenerRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancingV2::Listener` in the construct tree (see [`crate::Ref`]).
-    pub type ListenerRef = crate::Ref<Listener>;
-
-    impl ListenerRef {
-        /// The `ListenerArn` attribute (`Fn::GetAtt`).
-        pub fn listener_arn(&self) -> Value<String> {
-            self.get_att("ListenerArn")
-        }
-    }
 }
 
 /// `AWS::ElasticLoadBalancingV2::ListenerCertificate`: [`ListenerCertificate`], its property types and its typed handle.
@@ -935,26 +947,6 @@ pub mod listener_certificate {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct Certificate {
-        pub certificate_arn: Option<Value<String>>,
-    }
-
-    impl Certificate {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Certificate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CertificateArn", &self.certificate_arn);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ListenerCertificate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ListenerCertificate", self, f)
@@ -976,10 +968,35 @@ pub mod listener_certificate {
             self.get_att("Id")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct Certificate {
+        pub certificate_arn: Option<Value<String>>,
+    }
+
+    impl Certificate {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Certificate {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("CertificateArn", &self.certificate_arn);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::ElasticLoadBalancingV2::ListenerRule`: [`ListenerRule`], its property types and its typed handle.
 pub mod listener_rule {
+    pub use super::shared_::{
+        FixedResponseConfig, ForwardConfig, JwtValidationActionAdditionalClaim,
+        JwtValidationConfig, RedirectConfig, Tag, TargetGroupStickinessConfig, TargetGroupTuple,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1037,6 +1054,33 @@ pub mod listener_rule {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.nested("Transforms", &self.transforms);
+        }
+    }
+
+    impl std::fmt::Debug for ListenerRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ListenerRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ListenerRule {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ListenerRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancingV2::ListenerRule` in the construct tree (see [`crate::Ref`]).
+    pub type ListenerRuleRef = crate::Ref<ListenerRule>;
+
+    impl ListenerRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `IsDefault` attribute (`Fn::GetAtt`).
+        pub fn is_default(&self) -> Value<bool> {
+            self.get_att("IsDefault")
         }
     }
 
@@ -1267,257 +1311,6 @@ pub mod listener_rule {
                 &self.on_unauthenticated_request,
                 &RULE_5,
             );
-        }
-    }
-
-    /// Specifies information required when returning a custom HTTP response.
-    #[derive(Clone)]
-    pub struct FixedResponseConfig {
-        /// The content type.
-        pub content_type: Option<Value<String>>,
-        /// The message.
-        pub message_body: Option<Value<String>>,
-        /// The HTTP response code (2XX, 4XX, or 5XX).
-        pub status_code: Value<String>,
-    }
-
-    impl FixedResponseConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<String>>) -> Self {
-            Self {
-                content_type: None,
-                message_body: None,
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FixedResponseConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("ContentType", &self.content_type);
-            o.opt("MessageBody", &self.message_body);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for FixedResponseConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentType", &self.content_type, &RULE_6);
-            v.check("MessageBody", &self.message_body, &RULE_7);
-            v.check("StatusCode", &self.status_code, &RULE_8);
-        }
-    }
-
-    /// Information for creating an action that distributes requests among multiple target groups. Specify only when ``Type`` is ``forward``.
-    #[derive(Clone, Default)]
-    pub struct ForwardConfig {
-        /// Information about the target group stickiness for a rule.
-        pub target_group_stickiness_config: Option<Value<TargetGroupStickinessConfig>>,
-        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-        pub target_groups: Option<Value<Vec<Value<TargetGroupTuple>>>>,
-    }
-
-    impl ForwardConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ForwardConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "TargetGroupStickinessConfig",
-                &self.target_group_stickiness_config,
-            );
-            o.opt("TargetGroups", &self.target_groups);
-            o.build()
-        }
-    }
-
-    /// Information about the target group stickiness for a rule.
-    #[derive(Clone, Default)]
-    pub struct TargetGroupStickinessConfig {
-        /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
-        pub duration_seconds: Option<Value<i64>>,
-        /// Indicates whether target group stickiness is enabled.
-        pub enabled: Option<Value<bool>>,
-    }
-
-    impl TargetGroupStickinessConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetGroupStickinessConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DurationSeconds", &self.duration_seconds);
-            o.opt("Enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-    #[derive(Clone, Default)]
-    pub struct TargetGroupTuple {
-        /// The Amazon Resource Name (ARN) of the target group.
-        pub target_group_arn: Option<Value<String>>,
-        /// The weight. The range is 0 to 999.
-        pub weight: Option<Value<i64>>,
-    }
-
-    impl TargetGroupTuple {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetGroupTuple {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TargetGroupArn", &self.target_group_arn);
-            o.opt("Weight", &self.weight);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JwtValidationConfig {
-        pub additional_claims: Option<Value<Vec<Value<JwtValidationActionAdditionalClaim>>>>,
-        pub issuer: Value<String>,
-        pub jwks_endpoint: Value<String>,
-    }
-
-    impl JwtValidationConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            issuer: impl Into<Value<String>>,
-            jwks_endpoint: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                additional_claims: None,
-                issuer: issuer.into(),
-                jwks_endpoint: jwks_endpoint.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JwtValidationConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("AdditionalClaims", &self.additional_claims);
-            o.req("Issuer", &self.issuer);
-            o.req("JwksEndpoint", &self.jwks_endpoint);
-            o.build()
-        }
-    }
-
-    impl Validate for JwtValidationConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AdditionalClaims", &self.additional_claims);
-        }
-    }
-
-    /// Information about an additional claim to validate.
-    #[derive(Clone)]
-    pub struct JwtValidationActionAdditionalClaim {
-        /// The format of the claim value.
-        pub format: Value<String>,
-        /// The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat`` because we validate them by default.
-        pub name: Value<String>,
-        /// The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is ``space-separated-values``, the values can't include spaces.
-        pub values: Value<Vec<Value<String>>>,
-    }
-
-    impl JwtValidationActionAdditionalClaim {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            format: impl Into<Value<String>>,
-            name: impl Into<Value<String>>,
-            values: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                format: format.into(),
-                name: name.into(),
-                values: values.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JwtValidationActionAdditionalClaim {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Format", &self.format);
-            o.req("Name", &self.name);
-            o.req("Values", &self.values);
-            o.build()
-        }
-    }
-
-    impl Validate for JwtValidationActionAdditionalClaim {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Format", &self.format, &RULE_9);
-        }
-    }
-
-    /// Information about a redirect action.
-    #[derive(Clone)]
-    pub struct RedirectConfig {
-        /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-        pub host: Option<Value<String>>,
-        /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-        pub path: Option<Value<String>>,
-        /// The port. You can specify a value from 1 to 65535 or #{port}.
-        pub port: Option<Value<String>>,
-        /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-        pub protocol: Option<Value<String>>,
-        /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
-        pub query: Option<Value<String>>,
-        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-        pub status_code: Value<String>,
-    }
-
-    impl RedirectConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<String>>) -> Self {
-            Self {
-                host: None,
-                path: None,
-                port: None,
-                protocol: None,
-                query: None,
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RedirectConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.opt("Host", &self.host);
-            o.opt("Path", &self.path);
-            o.opt("Port", &self.port);
-            o.opt("Protocol", &self.protocol);
-            o.opt("Query", &self.query);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for RedirectConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Host", &self.host, &RULE_10);
-            v.check("Path", &self.path, &RULE_10);
-            v.check("Protocol", &self.protocol, &RULE_11);
-            v.check("Query", &self.query, &RULE_12);
-            v.check("StatusCode", &self.status_code, &RULE_13);
         }
     }
 
@@ -1755,41 +1548,6 @@ pub mod listener_rule {
         }
     }
 
-    /// Information about a tag.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     #[derive(Clone)]
     pub struct Transform {
         pub host_header_rewrite_config: Option<Value<RewriteConfigObject>>,
@@ -1871,33 +1629,6 @@ pub mod listener_rule {
             o.req("Regex", &self.regex);
             o.req("Replace", &self.replace);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ListenerRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ListenerRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ListenerRule {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ListenerRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancingV2::ListenerRule` in the construct tree (see [`crate::Ref`]).
-    pub type ListenerRuleRef = crate::Ref<ListenerRule>;
-
-    impl ListenerRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `IsDefault` attribute (`Fn::GetAtt`).
-        pub fn is_default(&self) -> Value<bool> {
-            self.get_att("IsDefault")
         }
     }
 }
@@ -1991,6 +1722,48 @@ pub mod load_balancer {
             v.check("Scheme", &self.scheme, &RULE_21);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_22);
+        }
+    }
+
+    impl std::fmt::Debug for LoadBalancer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LoadBalancer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LoadBalancer {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LoadBalancerRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancingV2::LoadBalancer` in the construct tree (see [`crate::Ref`]).
+    pub type LoadBalancerRef = crate::Ref<LoadBalancer>;
+
+    impl LoadBalancerRef {
+        /// The `LoadBalancerName` attribute (`Fn::GetAtt`).
+        pub fn load_balancer_name(&self) -> Value<String> {
+            self.get_att("LoadBalancerName")
+        }
+
+        /// The `LoadBalancerFullName` attribute (`Fn::GetAtt`).
+        pub fn load_balancer_full_name(&self) -> Value<String> {
+            self.get_att("LoadBalancerFullName")
+        }
+
+        /// The `CanonicalHostedZoneID` attribute (`Fn::GetAtt`).
+        pub fn canonical_hosted_zone_id(&self) -> Value<String> {
+            self.get_att("CanonicalHostedZoneID")
+        }
+
+        /// The `LoadBalancerArn` attribute (`Fn::GetAtt`).
+        pub fn load_balancer_arn(&self) -> Value<String> {
+            self.get_att("LoadBalancerArn")
+        }
+
+        /// The `DNSName` attribute (`Fn::GetAtt`).
+        pub fn dns_name(&self) -> Value<String> {
+            self.get_att("DNSName")
         }
     }
 
@@ -2115,48 +1888,6 @@ pub mod load_balancer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for LoadBalancer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LoadBalancer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LoadBalancer {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LoadBalancerRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancingV2::LoadBalancer` in the construct tree (see [`crate::Ref`]).
-    pub type LoadBalancerRef = crate::Ref<LoadBalancer>;
-
-    impl LoadBalancerRef {
-        /// The `LoadBalancerName` attribute (`Fn::GetAtt`).
-        pub fn load_balancer_name(&self) -> Value<String> {
-            self.get_att("LoadBalancerName")
-        }
-
-        /// The `LoadBalancerFullName` attribute (`Fn::GetAtt`).
-        pub fn load_balancer_full_name(&self) -> Value<String> {
-            self.get_att("LoadBalancerFullName")
-        }
-
-        /// The `CanonicalHostedZoneID` attribute (`Fn::GetAtt`).
-        pub fn canonical_hosted_zone_id(&self) -> Value<String> {
-            self.get_att("CanonicalHostedZoneID")
-        }
-
-        /// The `LoadBalancerArn` attribute (`Fn::GetAtt`).
-        pub fn load_balancer_arn(&self) -> Value<String> {
-            self.get_att("LoadBalancerArn")
-        }
-
-        /// The `DNSName` attribute (`Fn::GetAtt`).
-        pub fn dns_name(&self) -> Value<String> {
-            self.get_att("DNSName")
         }
     }
 }
@@ -2285,6 +2016,43 @@ pub mod target_group {
         }
     }
 
+    impl std::fmt::Debug for TargetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TargetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TargetGroup {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TargetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancingV2::TargetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type TargetGroupRef = crate::Ref<TargetGroup>;
+
+    impl TargetGroupRef {
+        /// The `LoadBalancerArns` attribute (`Fn::GetAtt`).
+        pub fn load_balancer_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("LoadBalancerArns")
+        }
+
+        /// The `TargetGroupArn` attribute (`Fn::GetAtt`).
+        pub fn target_group_arn(&self) -> Value<String> {
+            self.get_att("TargetGroupArn")
+        }
+
+        /// The `TargetGroupName` attribute (`Fn::GetAtt`).
+        pub fn target_group_name(&self) -> Value<String> {
+            self.get_att("TargetGroupName")
+        }
+
+        /// The `TargetGroupFullName` attribute (`Fn::GetAtt`).
+        pub fn target_group_full_name(&self) -> Value<String> {
+            self.get_att("TargetGroupFullName")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Matcher {
         /// You can specify values between 0 and 99. You can specify multiple values, or a range of values. The default value is 12.
@@ -2408,43 +2176,6 @@ pub mod target_group {
             v.check("QuicServerId", &self.quic_server_id, &RULE_28);
         }
     }
-
-    impl std::fmt::Debug for TargetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TargetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TargetGroup {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TargetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancingV2::TargetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type TargetGroupRef = crate::Ref<TargetGroup>;
-
-    impl TargetGroupRef {
-        /// The `LoadBalancerArns` attribute (`Fn::GetAtt`).
-        pub fn load_balancer_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("LoadBalancerArns")
-        }
-
-        /// The `TargetGroupArn` attribute (`Fn::GetAtt`).
-        pub fn target_group_arn(&self) -> Value<String> {
-            self.get_att("TargetGroupArn")
-        }
-
-        /// The `TargetGroupName` attribute (`Fn::GetAtt`).
-        pub fn target_group_name(&self) -> Value<String> {
-            self.get_att("TargetGroupName")
-        }
-
-        /// The `TargetGroupFullName` attribute (`Fn::GetAtt`).
-        pub fn target_group_full_name(&self) -> Value<String> {
-            self.get_att("TargetGroupFullName")
-        }
-    }
 }
 
 /// `AWS::ElasticLoadBalancingV2::TrustStore`: [`TrustStore`], its property types and its typed handle.
@@ -2503,38 +2234,6 @@ pub mod trust_store {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
     impl std::fmt::Debug for TrustStore {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TrustStore", self, f)
@@ -2564,6 +2263,38 @@ pub mod trust_store {
         /// The `NumberOfCaCertificates` attribute (`Fn::GetAtt`).
         pub fn number_of_ca_certificates(&self) -> Value<i64> {
             self.get_att("NumberOfCaCertificates")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_15);
         }
     }
 }
@@ -2604,6 +2335,33 @@ pub mod trust_store_revocation {
         }
     }
 
+    impl std::fmt::Debug for TrustStoreRevocation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrustStoreRevocation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrustStoreRevocation {
+        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::TrustStoreRevocation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TrustStoreRevocationRef;
+    }
+
+    /// Typed handle of an `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` in the construct tree (see [`crate::Ref`]).
+    pub type TrustStoreRevocationRef = crate::Ref<TrustStoreRevocation>;
+
+    impl TrustStoreRevocationRef {
+        /// The `RevocationId` attribute (`Fn::GetAtt`).
+        pub fn revocation_id(&self) -> Value<i64> {
+            self.get_att("RevocationId")
+        }
+
+        /// The `TrustStoreRevocations` attribute (`Fn::GetAtt`).
+        pub fn trust_store_revocations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("TrustStoreRevocations")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct RevocationContent {
         pub revocation_type: Option<Value<String>>,
@@ -2633,33 +2391,6 @@ pub mod trust_store_revocation {
     impl Validate for RevocationContent {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RevocationType", &self.revocation_type, &RULE_30);
-        }
-    }
-
-    impl std::fmt::Debug for TrustStoreRevocation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrustStoreRevocation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrustStoreRevocation {
-        const TYPE: &'static str = "AWS::ElasticLoadBalancingV2::TrustStoreRevocation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TrustStoreRevocationRef;
-    }
-
-    /// Typed handle of an `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` in the construct tree (see [`crate::Ref`]).
-    pub type TrustStoreRevocationRef = crate::Ref<TrustStoreRevocation>;
-
-    impl TrustStoreRevocationRef {
-        /// The `RevocationId` attribute (`Fn::GetAtt`).
-        pub fn revocation_id(&self) -> Value<i64> {
-            self.get_att("RevocationId")
-        }
-
-        /// The `TrustStoreRevocations` attribute (`Fn::GetAtt`).
-        pub fn trust_store_revocations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("TrustStoreRevocations")
         }
     }
 }

@@ -66,6 +66,43 @@ pub mod domain {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::Elasticsearch::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::Elasticsearch::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `DomainArn` attribute (`Fn::GetAtt`).
+        pub fn domain_arn(&self) -> Value<String> {
+            self.get_att("DomainArn")
+        }
+
+        /// The `DomainEndpoint` attribute (`Fn::GetAtt`).
+        pub fn domain_endpoint(&self) -> Value<String> {
+            self.get_att("DomainEndpoint")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AdvancedSecurityOptionsInput {
         pub anonymous_auth_enabled: Option<Value<bool>>,
@@ -416,43 +453,6 @@ pub mod domain {
             o.opt("SecurityGroupIds", &self.security_group_ids);
             o.opt("SubnetIds", &self.subnet_ids);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::Elasticsearch::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::Elasticsearch::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `DomainArn` attribute (`Fn::GetAtt`).
-        pub fn domain_arn(&self) -> Value<String> {
-            self.get_att("DomainArn")
-        }
-
-        /// The `DomainEndpoint` attribute (`Fn::GetAtt`).
-        pub fn domain_endpoint(&self) -> Value<String> {
-            self.get_att("DomainEndpoint")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -206,6 +206,38 @@ pub mod feed {
         }
     }
 
+    impl std::fmt::Debug for Feed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Feed", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Feed {
+        const TYPE: &'static str = "AWS::ElementalInference::Feed";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = FeedRef;
+    }
+
+    /// Typed handle of an `AWS::ElementalInference::Feed` in the construct tree (see [`crate::Ref`]).
+    pub type FeedRef = crate::Ref<Feed>;
+
+    impl FeedRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DataEndpoints` attribute (`Fn::GetAtt`).
+        pub fn data_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DataEndpoints")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct GetOutput {
         pub description: Option<Value<String>>,
@@ -469,38 +501,6 @@ pub mod feed {
             o.req("Height", &self.height);
             o.req("Width", &self.width);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Feed {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Feed", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Feed {
-        const TYPE: &'static str = "AWS::ElementalInference::Feed";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = FeedRef;
-    }
-
-    /// Typed handle of an `AWS::ElementalInference::Feed` in the construct tree (see [`crate::Ref`]).
-    pub type FeedRef = crate::Ref<Feed>;
-
-    impl FeedRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DataEndpoints` attribute (`Fn::GetAtt`).
-        pub fn data_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DataEndpoints")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

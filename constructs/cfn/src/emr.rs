@@ -129,8 +129,359 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct VolumeSpecification {
+        pub iops: Option<Value<i64>>,
+        pub size_in_gb: Value<i64>,
+        pub throughput: Option<Value<i64>>,
+        pub volume_type: Value<String>,
+    }
+
+    impl VolumeSpecification {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            size_in_gb: impl Into<Value<i64>>,
+            volume_type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                iops: None,
+                size_in_gb: size_in_gb.into(),
+                throughput: None,
+                volume_type: volume_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for VolumeSpecification {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Iops", &self.iops);
+            o.req("SizeInGB", &self.size_in_gb);
+            o.opt("Throughput", &self.throughput);
+            o.req("VolumeType", &self.volume_type);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct AutoScalingPolicy {
+        pub constraints: Value<ScalingConstraints>,
+        pub rules: Value<Vec<Value<ScalingRule>>>,
+    }
+
+    impl AutoScalingPolicy {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            constraints: impl Into<Value<ScalingConstraints>>,
+            rules: impl Into<Value<Vec<Value<ScalingRule>>>>,
+        ) -> Self {
+            Self {
+                constraints: constraints.into(),
+                rules: rules.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AutoScalingPolicy {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Constraints", &self.constraints);
+            o.req("Rules", &self.rules);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ScalingConstraints {
+        pub max_capacity: Value<i64>,
+        pub min_capacity: Value<i64>,
+    }
+
+    impl ScalingConstraints {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            max_capacity: impl Into<Value<i64>>,
+            min_capacity: impl Into<Value<i64>>,
+        ) -> Self {
+            Self {
+                max_capacity: max_capacity.into(),
+                min_capacity: min_capacity.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ScalingConstraints {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("MaxCapacity", &self.max_capacity);
+            o.req("MinCapacity", &self.min_capacity);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ScalingRule {
+        pub action: Value<ScalingAction>,
+        pub description: Option<Value<String>>,
+        pub name: Value<String>,
+        pub trigger: Value<ScalingTrigger>,
+    }
+
+    impl ScalingRule {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            action: impl Into<Value<ScalingAction>>,
+            name: impl Into<Value<String>>,
+            trigger: impl Into<Value<ScalingTrigger>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                description: None,
+                name: name.into(),
+                trigger: trigger.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ScalingRule {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("Action", &self.action);
+            o.opt("Description", &self.description);
+            o.req("Name", &self.name);
+            o.req("Trigger", &self.trigger);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ScalingAction {
+        pub market: Option<Value<String>>,
+        pub simple_scaling_policy_configuration: Value<SimpleScalingPolicyConfiguration>,
+    }
+
+    impl ScalingAction {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            simple_scaling_policy_configuration: impl Into<Value<SimpleScalingPolicyConfiguration>>,
+        ) -> Self {
+            Self {
+                market: None,
+                simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ScalingAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Market", &self.market);
+            o.req(
+                "SimpleScalingPolicyConfiguration",
+                &self.simple_scaling_policy_configuration,
+            );
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SimpleScalingPolicyConfiguration {
+        pub adjustment_type: Option<Value<String>>,
+        pub cool_down: Option<Value<i64>>,
+        pub scaling_adjustment: Value<i64>,
+    }
+
+    impl SimpleScalingPolicyConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
+            Self {
+                adjustment_type: None,
+                cool_down: None,
+                scaling_adjustment: scaling_adjustment.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SimpleScalingPolicyConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("AdjustmentType", &self.adjustment_type);
+            o.opt("CoolDown", &self.cool_down);
+            o.req("ScalingAdjustment", &self.scaling_adjustment);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ScalingTrigger {
+        pub cloud_watch_alarm_definition: Value<CloudWatchAlarmDefinition>,
+    }
+
+    impl ScalingTrigger {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            cloud_watch_alarm_definition: impl Into<Value<CloudWatchAlarmDefinition>>,
+        ) -> Self {
+            Self {
+                cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ScalingTrigger {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req(
+                "CloudWatchAlarmDefinition",
+                &self.cloud_watch_alarm_definition,
+            );
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct CloudWatchAlarmDefinition {
+        pub comparison_operator: Value<String>,
+        pub dimensions: Option<Value<Vec<Value<MetricDimension>>>>,
+        pub evaluation_periods: Option<Value<i64>>,
+        pub metric_name: Value<String>,
+        pub namespace: Option<Value<String>>,
+        pub period: Value<i64>,
+        pub statistic: Option<Value<String>>,
+        pub threshold: Value<f64>,
+        pub unit: Option<Value<String>>,
+    }
+
+    impl CloudWatchAlarmDefinition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            comparison_operator: impl Into<Value<String>>,
+            metric_name: impl Into<Value<String>>,
+            period: impl Into<Value<i64>>,
+            threshold: impl Into<Value<f64>>,
+        ) -> Self {
+            Self {
+                comparison_operator: comparison_operator.into(),
+                dimensions: None,
+                evaluation_periods: None,
+                metric_name: metric_name.into(),
+                namespace: None,
+                period: period.into(),
+                statistic: None,
+                threshold: threshold.into(),
+                unit: None,
+            }
+        }
+    }
+
+    impl ToRaw for CloudWatchAlarmDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(9);
+            o.req("ComparisonOperator", &self.comparison_operator);
+            o.opt("Dimensions", &self.dimensions);
+            o.opt("EvaluationPeriods", &self.evaluation_periods);
+            o.req("MetricName", &self.metric_name);
+            o.opt("Namespace", &self.namespace);
+            o.req("Period", &self.period);
+            o.opt("Statistic", &self.statistic);
+            o.req("Threshold", &self.threshold);
+            o.opt("Unit", &self.unit);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct MetricDimension {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl MetricDimension {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for MetricDimension {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct HadoopJarStepConfig {
+        pub args: Option<Value<Vec<Value<String>>>>,
+        pub jar: Value<String>,
+        pub main_class: Option<Value<String>>,
+        pub step_properties: Option<Value<Vec<Value<KeyValue>>>>,
+    }
+
+    impl HadoopJarStepConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(jar: impl Into<Value<String>>) -> Self {
+            Self {
+                args: None,
+                jar: jar.into(),
+                main_class: None,
+                step_properties: None,
+            }
+        }
+    }
+
+    impl ToRaw for HadoopJarStepConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Args", &self.args);
+            o.req("Jar", &self.jar);
+            o.opt("MainClass", &self.main_class);
+            o.opt("StepProperties", &self.step_properties);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct KeyValue {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl KeyValue {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for KeyValue {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::EMR::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::{
+        AutoScalingPolicy, CloudWatchAlarmDefinition, HadoopJarStepConfig, KeyValue,
+        MetricDimension, ScalingAction, ScalingConstraints, ScalingRule, ScalingTrigger,
+        SimpleScalingPolicyConfiguration, VolumeSpecification,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::EMR::Cluster
@@ -241,6 +592,33 @@ pub mod cluster {
 
     impl Validate for Cluster {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::EMR::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::EMR::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `MasterPublicDNS` attribute (`Fn::GetAtt`).
+        pub fn master_public_dns(&self) -> Value<String> {
+            self.get_att("MasterPublicDNS")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -563,40 +941,6 @@ pub mod cluster {
         }
     }
 
-    #[derive(Clone)]
-    pub struct VolumeSpecification {
-        pub iops: Option<Value<i64>>,
-        pub size_in_gb: Value<i64>,
-        pub throughput: Option<Value<i64>>,
-        pub volume_type: Value<String>,
-    }
-
-    impl VolumeSpecification {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            size_in_gb: impl Into<Value<i64>>,
-            volume_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                iops: None,
-                size_in_gb: size_in_gb.into(),
-                throughput: None,
-                volume_type: volume_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VolumeSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Iops", &self.iops);
-            o.req("SizeInGB", &self.size_in_gb);
-            o.opt("Throughput", &self.throughput);
-            o.req("VolumeType", &self.volume_type);
-            o.build()
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct InstanceFleetProvisioningSpecifications {
         pub on_demand_specification: Option<Value<OnDemandProvisioningSpecification>>,
@@ -835,258 +1179,6 @@ pub mod cluster {
     }
 
     #[derive(Clone)]
-    pub struct AutoScalingPolicy {
-        pub constraints: Value<ScalingConstraints>,
-        pub rules: Value<Vec<Value<ScalingRule>>>,
-    }
-
-    impl AutoScalingPolicy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            constraints: impl Into<Value<ScalingConstraints>>,
-            rules: impl Into<Value<Vec<Value<ScalingRule>>>>,
-        ) -> Self {
-            Self {
-                constraints: constraints.into(),
-                rules: rules.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AutoScalingPolicy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Constraints", &self.constraints);
-            o.req("Rules", &self.rules);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingConstraints {
-        pub max_capacity: Value<i64>,
-        pub min_capacity: Value<i64>,
-    }
-
-    impl ScalingConstraints {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            max_capacity: impl Into<Value<i64>>,
-            min_capacity: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                max_capacity: max_capacity.into(),
-                min_capacity: min_capacity.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingConstraints {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MaxCapacity", &self.max_capacity);
-            o.req("MinCapacity", &self.min_capacity);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingRule {
-        pub action: Value<ScalingAction>,
-        pub description: Option<Value<String>>,
-        pub name: Value<String>,
-        pub trigger: Value<ScalingTrigger>,
-    }
-
-    impl ScalingRule {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<ScalingAction>>,
-            name: impl Into<Value<String>>,
-            trigger: impl Into<Value<ScalingTrigger>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                description: None,
-                name: name.into(),
-                trigger: trigger.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingRule {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.opt("Description", &self.description);
-            o.req("Name", &self.name);
-            o.req("Trigger", &self.trigger);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingAction {
-        pub market: Option<Value<String>>,
-        pub simple_scaling_policy_configuration: Value<SimpleScalingPolicyConfiguration>,
-    }
-
-    impl ScalingAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            simple_scaling_policy_configuration: impl Into<Value<SimpleScalingPolicyConfiguration>>,
-        ) -> Self {
-            Self {
-                market: None,
-                simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Market", &self.market);
-            o.req(
-                "SimpleScalingPolicyConfiguration",
-                &self.simple_scaling_policy_configuration,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SimpleScalingPolicyConfiguration {
-        pub adjustment_type: Option<Value<String>>,
-        pub cool_down: Option<Value<i64>>,
-        pub scaling_adjustment: Value<i64>,
-    }
-
-    impl SimpleScalingPolicyConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-            Self {
-                adjustment_type: None,
-                cool_down: None,
-                scaling_adjustment: scaling_adjustment.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SimpleScalingPolicyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("AdjustmentType", &self.adjustment_type);
-            o.opt("CoolDown", &self.cool_down);
-            o.req("ScalingAdjustment", &self.scaling_adjustment);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingTrigger {
-        pub cloud_watch_alarm_definition: Value<CloudWatchAlarmDefinition>,
-    }
-
-    impl ScalingTrigger {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            cloud_watch_alarm_definition: impl Into<Value<CloudWatchAlarmDefinition>>,
-        ) -> Self {
-            Self {
-                cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingTrigger {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "CloudWatchAlarmDefinition",
-                &self.cloud_watch_alarm_definition,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct CloudWatchAlarmDefinition {
-        pub comparison_operator: Value<String>,
-        pub dimensions: Option<Value<Vec<Value<MetricDimension>>>>,
-        pub evaluation_periods: Option<Value<i64>>,
-        pub metric_name: Value<String>,
-        pub namespace: Option<Value<String>>,
-        pub period: Value<i64>,
-        pub statistic: Option<Value<String>>,
-        pub threshold: Value<f64>,
-        pub unit: Option<Value<String>>,
-    }
-
-    impl CloudWatchAlarmDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            comparison_operator: impl Into<Value<String>>,
-            metric_name: impl Into<Value<String>>,
-            period: impl Into<Value<i64>>,
-            threshold: impl Into<Value<f64>>,
-        ) -> Self {
-            Self {
-                comparison_operator: comparison_operator.into(),
-                dimensions: None,
-                evaluation_periods: None,
-                metric_name: metric_name.into(),
-                namespace: None,
-                period: period.into(),
-                statistic: None,
-                threshold: threshold.into(),
-                unit: None,
-            }
-        }
-    }
-
-    impl ToRaw for CloudWatchAlarmDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.req("ComparisonOperator", &self.comparison_operator);
-            o.opt("Dimensions", &self.dimensions);
-            o.opt("EvaluationPeriods", &self.evaluation_periods);
-            o.req("MetricName", &self.metric_name);
-            o.opt("Namespace", &self.namespace);
-            o.req("Period", &self.period);
-            o.opt("Statistic", &self.statistic);
-            o.req("Threshold", &self.threshold);
-            o.opt("Unit", &self.unit);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct MetricDimension {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl MetricDimension {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for MetricDimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct PlacementType {
         pub availability_zone: Value<String>,
     }
@@ -1276,59 +1368,6 @@ pub mod cluster {
     }
 
     #[derive(Clone)]
-    pub struct HadoopJarStepConfig {
-        pub args: Option<Value<Vec<Value<String>>>>,
-        pub jar: Value<String>,
-        pub main_class: Option<Value<String>>,
-        pub step_properties: Option<Value<Vec<Value<KeyValue>>>>,
-    }
-
-    impl HadoopJarStepConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(jar: impl Into<Value<String>>) -> Self {
-            Self {
-                args: None,
-                jar: jar.into(),
-                main_class: None,
-                step_properties: None,
-            }
-        }
-    }
-
-    impl ToRaw for HadoopJarStepConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Args", &self.args);
-            o.req("Jar", &self.jar);
-            o.opt("MainClass", &self.main_class);
-            o.opt("StepProperties", &self.step_properties);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct KeyValue {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl KeyValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KeyValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
         pub value: Value<String>,
@@ -1350,33 +1389,6 @@ pub mod cluster {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::EMR::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::EMR::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `MasterPublicDNS` attribute (`Fn::GetAtt`).
-        pub fn master_public_dns(&self) -> Value<String> {
-            self.get_att("MasterPublicDNS")
         }
     }
 }
@@ -1444,6 +1456,28 @@ pub mod instance_fleet_config {
     impl Validate for InstanceFleetConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ClusterId", &self.cluster_id, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for InstanceFleetConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstanceFleetConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InstanceFleetConfig {
+        const TYPE: &'static str = "AWS::EMR::InstanceFleetConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = InstanceFleetConfigRef;
+    }
+
+    /// Typed handle of an `AWS::EMR::InstanceFleetConfig` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceFleetConfigRef = crate::Ref<InstanceFleetConfig>;
+
+    impl InstanceFleetConfigRef {
+        /// The `InstanceFleetId` attribute (`Fn::GetAtt`).
+        pub fn instance_fleet_id(&self) -> Value<String> {
+            self.get_att("InstanceFleetId")
         }
     }
 
@@ -1829,32 +1863,16 @@ pub mod instance_fleet_config {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for InstanceFleetConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstanceFleetConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstanceFleetConfig {
-        const TYPE: &'static str = "AWS::EMR::InstanceFleetConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = InstanceFleetConfigRef;
-    }
-
-    /// Typed handle of an `AWS::EMR::InstanceFleetConfig` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceFleetConfigRef = crate::Ref<InstanceFleetConfig>;
-
-    impl InstanceFleetConfigRef {
-        /// The `InstanceFleetId` attribute (`Fn::GetAtt`).
-        pub fn instance_fleet_id(&self) -> Value<String> {
-            self.get_att("InstanceFleetId")
-        }
-    }
 }
 
 /// `AWS::EMR::InstanceGroupConfig`: [`InstanceGroupConfig`], its property types and its typed handle.
 pub mod instance_group_config {
+    pub use super::shared_::{
+        AutoScalingPolicy, CloudWatchAlarmDefinition, MetricDimension, ScalingAction,
+        ScalingConstraints, ScalingRule, ScalingTrigger, SimpleScalingPolicyConfiguration,
+        VolumeSpecification,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1922,255 +1940,25 @@ pub mod instance_group_config {
         }
     }
 
-    #[derive(Clone)]
-    pub struct AutoScalingPolicy {
-        pub constraints: Value<ScalingConstraints>,
-        pub rules: Value<Vec<Value<ScalingRule>>>,
-    }
-
-    impl AutoScalingPolicy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            constraints: impl Into<Value<ScalingConstraints>>,
-            rules: impl Into<Value<Vec<Value<ScalingRule>>>>,
-        ) -> Self {
-            Self {
-                constraints: constraints.into(),
-                rules: rules.into(),
-            }
+    impl std::fmt::Debug for InstanceGroupConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstanceGroupConfig", self, f)
         }
     }
 
-    impl ToRaw for AutoScalingPolicy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Constraints", &self.constraints);
-            o.req("Rules", &self.rules);
-            o.build()
-        }
+    impl strata_core::Resource for InstanceGroupConfig {
+        const TYPE: &'static str = "AWS::EMR::InstanceGroupConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = InstanceGroupConfigRef;
     }
 
-    #[derive(Clone)]
-    pub struct ScalingConstraints {
-        pub max_capacity: Value<i64>,
-        pub min_capacity: Value<i64>,
-    }
+    /// Typed handle of an `AWS::EMR::InstanceGroupConfig` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceGroupConfigRef = crate::Ref<InstanceGroupConfig>;
 
-    impl ScalingConstraints {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            max_capacity: impl Into<Value<i64>>,
-            min_capacity: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                max_capacity: max_capacity.into(),
-                min_capacity: min_capacity.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingConstraints {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MaxCapacity", &self.max_capacity);
-            o.req("MinCapacity", &self.min_capacity);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingRule {
-        pub action: Value<ScalingAction>,
-        pub description: Option<Value<String>>,
-        pub name: Value<String>,
-        pub trigger: Value<ScalingTrigger>,
-    }
-
-    impl ScalingRule {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<ScalingAction>>,
-            name: impl Into<Value<String>>,
-            trigger: impl Into<Value<ScalingTrigger>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                description: None,
-                name: name.into(),
-                trigger: trigger.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingRule {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.opt("Description", &self.description);
-            o.req("Name", &self.name);
-            o.req("Trigger", &self.trigger);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingAction {
-        pub market: Option<Value<String>>,
-        pub simple_scaling_policy_configuration: Value<SimpleScalingPolicyConfiguration>,
-    }
-
-    impl ScalingAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            simple_scaling_policy_configuration: impl Into<Value<SimpleScalingPolicyConfiguration>>,
-        ) -> Self {
-            Self {
-                market: None,
-                simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Market", &self.market);
-            o.req(
-                "SimpleScalingPolicyConfiguration",
-                &self.simple_scaling_policy_configuration,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SimpleScalingPolicyConfiguration {
-        pub adjustment_type: Option<Value<String>>,
-        pub cool_down: Option<Value<i64>>,
-        pub scaling_adjustment: Value<i64>,
-    }
-
-    impl SimpleScalingPolicyConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-            Self {
-                adjustment_type: None,
-                cool_down: None,
-                scaling_adjustment: scaling_adjustment.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SimpleScalingPolicyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("AdjustmentType", &self.adjustment_type);
-            o.opt("CoolDown", &self.cool_down);
-            o.req("ScalingAdjustment", &self.scaling_adjustment);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ScalingTrigger {
-        pub cloud_watch_alarm_definition: Value<CloudWatchAlarmDefinition>,
-    }
-
-    impl ScalingTrigger {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            cloud_watch_alarm_definition: impl Into<Value<CloudWatchAlarmDefinition>>,
-        ) -> Self {
-            Self {
-                cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ScalingTrigger {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "CloudWatchAlarmDefinition",
-                &self.cloud_watch_alarm_definition,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct CloudWatchAlarmDefinition {
-        pub comparison_operator: Value<String>,
-        pub dimensions: Option<Value<Vec<Value<MetricDimension>>>>,
-        pub evaluation_periods: Option<Value<i64>>,
-        pub metric_name: Value<String>,
-        pub namespace: Option<Value<String>>,
-        pub period: Value<i64>,
-        pub statistic: Option<Value<String>>,
-        pub threshold: Value<f64>,
-        pub unit: Option<Value<String>>,
-    }
-
-    impl CloudWatchAlarmDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            comparison_operator: impl Into<Value<String>>,
-            metric_name: impl Into<Value<String>>,
-            period: impl Into<Value<i64>>,
-            threshold: impl Into<Value<f64>>,
-        ) -> Self {
-            Self {
-                comparison_operator: comparison_operator.into(),
-                dimensions: None,
-                evaluation_periods: None,
-                metric_name: metric_name.into(),
-                namespace: None,
-                period: period.into(),
-                statistic: None,
-                threshold: threshold.into(),
-                unit: None,
-            }
-        }
-    }
-
-    impl ToRaw for CloudWatchAlarmDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.req("ComparisonOperator", &self.comparison_operator);
-            o.opt("Dimensions", &self.dimensions);
-            o.opt("EvaluationPeriods", &self.evaluation_periods);
-            o.req("MetricName", &self.metric_name);
-            o.opt("Namespace", &self.namespace);
-            o.req("Period", &self.period);
-            o.opt("Statistic", &self.statistic);
-            o.req("Threshold", &self.threshold);
-            o.opt("Unit", &self.unit);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct MetricDimension {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl MetricDimension {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for MetricDimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
+    impl InstanceGroupConfigRef {
+        /// The `InstanceGroupId` attribute (`Fn::GetAtt`).
+        pub fn instance_group_id(&self) -> Value<String> {
+            self.get_att("InstanceGroupId")
         }
     }
 
@@ -2245,62 +2033,6 @@ pub mod instance_group_config {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct VolumeSpecification {
-        pub iops: Option<Value<i64>>,
-        pub size_in_gb: Value<i64>,
-        pub throughput: Option<Value<i64>>,
-        pub volume_type: Value<String>,
-    }
-
-    impl VolumeSpecification {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            size_in_gb: impl Into<Value<i64>>,
-            volume_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                iops: None,
-                size_in_gb: size_in_gb.into(),
-                throughput: None,
-                volume_type: volume_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for VolumeSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Iops", &self.iops);
-            o.req("SizeInGB", &self.size_in_gb);
-            o.opt("Throughput", &self.throughput);
-            o.req("VolumeType", &self.volume_type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for InstanceGroupConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstanceGroupConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstanceGroupConfig {
-        const TYPE: &'static str = "AWS::EMR::InstanceGroupConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = InstanceGroupConfigRef;
-    }
-
-    /// Typed handle of an `AWS::EMR::InstanceGroupConfig` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceGroupConfigRef = crate::Ref<InstanceGroupConfig>;
-
-    impl InstanceGroupConfigRef {
-        /// The `InstanceGroupId` attribute (`Fn::GetAtt`).
-        pub fn instance_group_id(&self) -> Value<String> {
-            self.get_att("InstanceGroupId")
-        }
-    }
 }
 
 /// `AWS::EMR::SecurityConfiguration`: [`SecurityConfiguration`], its property types and its typed handle.
@@ -2360,6 +2092,8 @@ pub mod security_configuration {
 
 /// `AWS::EMR::Step`: [`Step`], its property types and its typed handle.
 pub mod step {
+    pub use super::shared_::{HadoopJarStepConfig, KeyValue};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2415,59 +2149,6 @@ pub mod step {
     impl Validate for Step {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("JobFlowId", &self.job_flow_id, &RULE_0);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct HadoopJarStepConfig {
-        pub args: Option<Value<Vec<Value<String>>>>,
-        pub jar: Value<String>,
-        pub main_class: Option<Value<String>>,
-        pub step_properties: Option<Value<Vec<Value<KeyValue>>>>,
-    }
-
-    impl HadoopJarStepConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(jar: impl Into<Value<String>>) -> Self {
-            Self {
-                args: None,
-                jar: jar.into(),
-                main_class: None,
-                step_properties: None,
-            }
-        }
-    }
-
-    impl ToRaw for HadoopJarStepConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Args", &self.args);
-            o.req("Jar", &self.jar);
-            o.opt("MainClass", &self.main_class);
-            o.opt("StepProperties", &self.step_properties);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct KeyValue {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl KeyValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for KeyValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
         }
     }
 
@@ -2638,6 +2319,38 @@ pub mod studio {
         }
     }
 
+    impl std::fmt::Debug for Studio {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Studio", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Studio {
+        const TYPE: &'static str = "AWS::EMR::Studio";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StudioRef;
+    }
+
+    /// Typed handle of an `AWS::EMR::Studio` in the construct tree (see [`crate::Ref`]).
+    pub type StudioRef = crate::Ref<Studio>;
+
+    impl StudioRef {
+        /// The `StudioId` attribute (`Fn::GetAtt`).
+        pub fn studio_id(&self) -> Value<String> {
+            self.get_att("StudioId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Url` attribute (`Fn::GetAtt`).
+        pub fn url(&self) -> Value<String> {
+            self.get_att("Url")
+        }
+    }
+
     /// An arbitrary set of tags (key-value pairs) for this EMR Studio.
     #[derive(Clone)]
     pub struct Tag {
@@ -2670,38 +2383,6 @@ pub mod studio {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_13);
             v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Studio {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Studio", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Studio {
-        const TYPE: &'static str = "AWS::EMR::Studio";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StudioRef;
-    }
-
-    /// Typed handle of an `AWS::EMR::Studio` in the construct tree (see [`crate::Ref`]).
-    pub type StudioRef = crate::Ref<Studio>;
-
-    impl StudioRef {
-        /// The `StudioId` attribute (`Fn::GetAtt`).
-        pub fn studio_id(&self) -> Value<String> {
-            self.get_att("StudioId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Url` attribute (`Fn::GetAtt`).
-        pub fn url(&self) -> Value<String> {
-            self.get_att("Url")
         }
     }
 }
@@ -2814,6 +2495,21 @@ pub mod wal_workspace {
         }
     }
 
+    impl std::fmt::Debug for WalWorkspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WalWorkspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WalWorkspace {
+        const TYPE: &'static str = "AWS::EMR::WALWorkspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WalWorkspaceRef;
+    }
+
+    /// Typed handle of an `AWS::EMR::WALWorkspace` in the construct tree (see [`crate::Ref`]).
+    pub type WalWorkspaceRef = crate::Ref<WalWorkspace>;
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -2848,19 +2544,4 @@ pub mod wal_workspace {
             v.check("Value", &self.value, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for WalWorkspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WalWorkspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WalWorkspace {
-        const TYPE: &'static str = "AWS::EMR::WALWorkspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WalWorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::EMR::WALWorkspace` in the construct tree (see [`crate::Ref`]).
-    pub type WalWorkspaceRef = crate::Ref<WalWorkspace>;
 }

@@ -345,6 +345,73 @@ pub mod endpoint {
         }
     }
 
+    impl std::fmt::Debug for Endpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Endpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Endpoint {
+        const TYPE: &'static str = "AWS::EMRContainers::Endpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EndpointRef;
+    }
+
+    /// Typed handle of an `AWS::EMRContainers::Endpoint` in the construct tree (see [`crate::Ref`]).
+    pub type EndpointRef = crate::Ref<Endpoint>;
+
+    impl EndpointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ServerUrl` attribute (`Fn::GetAtt`).
+        pub fn server_url(&self) -> Value<String> {
+            self.get_att("ServerUrl")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `StateDetails` attribute (`Fn::GetAtt`).
+        pub fn state_details(&self) -> Value<String> {
+            self.get_att("StateDetails")
+        }
+
+        /// The `FailureReason` attribute (`Fn::GetAtt`).
+        pub fn failure_reason(&self) -> Value<String> {
+            self.get_att("FailureReason")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `SecurityGroup` attribute (`Fn::GetAtt`).
+        pub fn security_group(&self) -> Value<String> {
+            self.get_att("SecurityGroup")
+        }
+
+        /// The `CertificateAuthority` attribute (`Fn::GetAtt`).
+        pub fn certificate_authority(&self) -> Value<String> {
+            self.get_att("CertificateAuthority")
+        }
+
+        /// The `AuthProxyUrl` attribute (`Fn::GetAtt`).
+        pub fn auth_proxy_url(&self) -> Value<String> {
+            self.get_att("AuthProxyUrl")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ConfigurationOverrides {
         pub application_configuration: Option<Value<Vec<Value<EmreksConfiguration>>>>,
@@ -600,73 +667,6 @@ pub mod endpoint {
             v.check("Value", &self.value, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for Endpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Endpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Endpoint {
-        const TYPE: &'static str = "AWS::EMRContainers::Endpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EndpointRef;
-    }
-
-    /// Typed handle of an `AWS::EMRContainers::Endpoint` in the construct tree (see [`crate::Ref`]).
-    pub type EndpointRef = crate::Ref<Endpoint>;
-
-    impl EndpointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ServerUrl` attribute (`Fn::GetAtt`).
-        pub fn server_url(&self) -> Value<String> {
-            self.get_att("ServerUrl")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `StateDetails` attribute (`Fn::GetAtt`).
-        pub fn state_details(&self) -> Value<String> {
-            self.get_att("StateDetails")
-        }
-
-        /// The `FailureReason` attribute (`Fn::GetAtt`).
-        pub fn failure_reason(&self) -> Value<String> {
-            self.get_att("FailureReason")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `SecurityGroup` attribute (`Fn::GetAtt`).
-        pub fn security_group(&self) -> Value<String> {
-            self.get_att("SecurityGroup")
-        }
-
-        /// The `CertificateAuthority` attribute (`Fn::GetAtt`).
-        pub fn certificate_authority(&self) -> Value<String> {
-            self.get_att("CertificateAuthority")
-        }
-
-        /// The `AuthProxyUrl` attribute (`Fn::GetAtt`).
-        pub fn auth_proxy_url(&self) -> Value<String> {
-            self.get_att("AuthProxyUrl")
-        }
-    }
 }
 
 /// `AWS::EMRContainers::JobTemplate`: [`JobTemplate`], its property types and its typed handle.
@@ -714,6 +714,43 @@ pub mod job_template {
             v.check("Name", &self.name, &RULE_17);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for JobTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("JobTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for JobTemplate {
+        const TYPE: &'static str = "AWS::EMRContainers::JobTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = JobTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::EMRContainers::JobTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type JobTemplateRef = crate::Ref<JobTemplate>;
+
+    impl JobTemplateRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
         }
     }
 
@@ -1128,43 +1165,6 @@ pub mod job_template {
             v.check("Value", &self.value, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for JobTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("JobTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for JobTemplate {
-        const TYPE: &'static str = "AWS::EMRContainers::JobTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = JobTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::EMRContainers::JobTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type JobTemplateRef = crate::Ref<JobTemplate>;
-
-    impl JobTemplateRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-    }
 }
 
 /// `AWS::EMRContainers::SecurityConfiguration`: [`SecurityConfiguration`], its property types and its typed handle.
@@ -1221,6 +1221,33 @@ pub mod security_configuration {
                 "SecurityConfigurationData",
                 &self.security_configuration_data,
             );
+        }
+    }
+
+    impl std::fmt::Debug for SecurityConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityConfiguration {
+        const TYPE: &'static str = "AWS::EMRContainers::SecurityConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecurityConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::EMRContainers::SecurityConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityConfigurationRef = crate::Ref<SecurityConfiguration>;
+
+    impl SecurityConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1822,33 +1849,6 @@ pub mod security_configuration {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for SecurityConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityConfiguration {
-        const TYPE: &'static str = "AWS::EMRContainers::SecurityConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecurityConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::EMRContainers::SecurityConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityConfigurationRef = crate::Ref<SecurityConfiguration>;
-
-    impl SecurityConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::EMRContainers::VirtualCluster`: [`VirtualCluster`], its property types and its typed handle.
@@ -1908,6 +1908,33 @@ pub mod virtual_cluster {
                 &self.security_configuration_id,
                 &RULE_36,
             );
+        }
+    }
+
+    impl std::fmt::Debug for VirtualCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VirtualCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VirtualCluster {
+        const TYPE: &'static str = "AWS::EMRContainers::VirtualCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VirtualClusterRef;
+    }
+
+    /// Typed handle of an `AWS::EMRContainers::VirtualCluster` in the construct tree (see [`crate::Ref`]).
+    pub type VirtualClusterRef = crate::Ref<VirtualCluster>;
+
+    impl VirtualClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -2034,33 +2061,6 @@ pub mod virtual_cluster {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for VirtualCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VirtualCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VirtualCluster {
-        const TYPE: &'static str = "AWS::EMRContainers::VirtualCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VirtualClusterRef;
-    }
-
-    /// Typed handle of an `AWS::EMRContainers::VirtualCluster` in the construct tree (see [`crate::Ref`]).
-    pub type VirtualClusterRef = crate::Ref<VirtualCluster>;
-
-    impl VirtualClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -283,6 +283,33 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::EMRServerless::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::EMRServerless::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ApplicationId` attribute (`Fn::GetAtt`).
+        pub fn application_id(&self) -> Value<String> {
+            self.get_att("ApplicationId")
+        }
+    }
+
     /// Configuration for Auto Start of Application
     #[derive(Clone, Default)]
     pub struct AutoStartConfiguration {
@@ -966,33 +993,6 @@ pub mod application {
     impl Validate for WorkerTypeSpecificationInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ImageConfiguration", &self.image_configuration);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::EMRServerless::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::EMRServerless::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ApplicationId` attribute (`Fn::GetAtt`).
-        pub fn application_id(&self) -> Value<String> {
-            self.get_att("ApplicationId")
         }
     }
 }

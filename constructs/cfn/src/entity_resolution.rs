@@ -301,8 +301,121 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct IntermediateSourceConfiguration {
+        /// The s3 path that would be used to stage the intermediate data being generated during workflow execution.
+        pub intermediate_s3_path: Value<String>,
+    }
+
+    impl IntermediateSourceConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(intermediate_s3_path: impl Into<Value<String>>) -> Self {
+            Self {
+                intermediate_s3_path: intermediate_s3_path.into(),
+            }
+        }
+    }
+
+    impl ToRaw for IntermediateSourceConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("IntermediateS3Path", &self.intermediate_s3_path);
+            o.build()
+        }
+    }
+
+    impl Validate for IntermediateSourceConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("IntermediateS3Path", &self.intermediate_s3_path, &RULE_9);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct RuleProperty {
+        pub matching_keys: Value<Vec<Value<String>>>,
+        pub rule_name: Value<String>,
+    }
+
+    impl RuleProperty {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            matching_keys: impl Into<Value<Vec<Value<String>>>>,
+            rule_name: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                matching_keys: matching_keys.into(),
+                rule_name: rule_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RuleProperty {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("MatchingKeys", &self.matching_keys);
+            o.req("RuleName", &self.rule_name);
+            o.build()
+        }
+    }
+
+    impl Validate for RuleProperty {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items(
+                "MatchingKeys",
+                &Some(self.matching_keys.clone()),
+                &RULE_14,
+                &RULE_15,
+            );
+            v.check("RuleName", &self.rule_name, &RULE_15);
+        }
+    }
+
+    /// A key-value pair to associate with a resource
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_20);
+            v.check("Value", &self.value, &RULE_21);
+        }
+    }
+}
+
 /// `AWS::EntityResolution::IdMappingWorkflow`: [`IdMappingWorkflow`], its property types and its typed handle.
 pub mod id_mapping_workflow {
+    pub use super::shared_::{IntermediateSourceConfiguration, RuleProperty, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -376,6 +489,38 @@ pub mod id_mapping_workflow {
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
             v.check("WorkflowName", &self.workflow_name, &RULE_5);
+        }
+    }
+
+    impl std::fmt::Debug for IdMappingWorkflow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdMappingWorkflow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdMappingWorkflow {
+        const TYPE: &'static str = "AWS::EntityResolution::IdMappingWorkflow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IdMappingWorkflowRef;
+    }
+
+    /// Typed handle of an `AWS::EntityResolution::IdMappingWorkflow` in the construct tree (see [`crate::Ref`]).
+    pub type IdMappingWorkflowRef = crate::Ref<IdMappingWorkflow>;
+
+    impl IdMappingWorkflowRef {
+        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
+        pub fn workflow_arn(&self) -> Value<String> {
+            self.get_att("WorkflowArn")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -485,35 +630,6 @@ pub mod id_mapping_workflow {
     }
 
     #[derive(Clone)]
-    pub struct IntermediateSourceConfiguration {
-        /// The s3 path that would be used to stage the intermediate data being generated during workflow execution.
-        pub intermediate_s3_path: Value<String>,
-    }
-
-    impl IntermediateSourceConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(intermediate_s3_path: impl Into<Value<String>>) -> Self {
-            Self {
-                intermediate_s3_path: intermediate_s3_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IntermediateSourceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("IntermediateS3Path", &self.intermediate_s3_path);
-            o.build()
-        }
-    }
-
-    impl Validate for IntermediateSourceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IntermediateS3Path", &self.intermediate_s3_path, &RULE_9);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct IdMappingRuleBasedProperties {
         pub attribute_matching_model: Value<String>,
         pub record_matching_model: Value<String>,
@@ -558,46 +674,6 @@ pub mod id_mapping_workflow {
             v.check("RuleDefinitionType", &self.rule_definition_type, &RULE_12);
             v.check("Rules", &self.rules, &RULE_13);
             v.nested("Rules", &self.rules);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct RuleProperty {
-        pub matching_keys: Value<Vec<Value<String>>>,
-        pub rule_name: Value<String>,
-    }
-
-    impl RuleProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            matching_keys: impl Into<Value<Vec<Value<String>>>>,
-            rule_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                matching_keys: matching_keys.into(),
-                rule_name: rule_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RuleProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MatchingKeys", &self.matching_keys);
-            o.req("RuleName", &self.rule_name);
-            o.build()
-        }
-    }
-
-    impl Validate for RuleProperty {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "MatchingKeys",
-                &Some(self.matching_keys.clone()),
-                &RULE_14,
-                &RULE_15,
-            );
-            v.check("RuleName", &self.rule_name, &RULE_15);
         }
     }
 
@@ -668,73 +744,6 @@ pub mod id_mapping_workflow {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("KMSArn", &self.kms_arn, &RULE_18);
             v.check("OutputS3Path", &self.output_s3_path, &RULE_19);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for IdMappingWorkflow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdMappingWorkflow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdMappingWorkflow {
-        const TYPE: &'static str = "AWS::EntityResolution::IdMappingWorkflow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IdMappingWorkflowRef;
-    }
-
-    /// Typed handle of an `AWS::EntityResolution::IdMappingWorkflow` in the construct tree (see [`crate::Ref`]).
-    pub type IdMappingWorkflowRef = crate::Ref<IdMappingWorkflow>;
-
-    impl IdMappingWorkflowRef {
-        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
-        pub fn workflow_arn(&self) -> Value<String> {
-            self.get_att("WorkflowArn")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }
@@ -811,6 +820,38 @@ pub mod id_namespace {
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for IdNamespace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdNamespace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdNamespace {
+        const TYPE: &'static str = "AWS::EntityResolution::IdNamespace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IdNamespaceRef;
+    }
+
+    /// Typed handle of an `AWS::EntityResolution::IdNamespace` in the construct tree (see [`crate::Ref`]).
+    pub type IdNamespaceRef = crate::Ref<IdNamespace>;
+
+    impl IdNamespaceRef {
+        /// The `IdNamespaceArn` attribute (`Fn::GetAtt`).
+        pub fn id_namespace_arn(&self) -> Value<String> {
+            self.get_att("IdNamespaceArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1038,42 +1079,12 @@ pub mod id_namespace {
             v.check("Value", &self.value, &RULE_21);
         }
     }
-
-    impl std::fmt::Debug for IdNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdNamespace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdNamespace {
-        const TYPE: &'static str = "AWS::EntityResolution::IdNamespace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IdNamespaceRef;
-    }
-
-    /// Typed handle of an `AWS::EntityResolution::IdNamespace` in the construct tree (see [`crate::Ref`]).
-    pub type IdNamespaceRef = crate::Ref<IdNamespace>;
-
-    impl IdNamespaceRef {
-        /// The `IdNamespaceArn` attribute (`Fn::GetAtt`).
-        pub fn id_namespace_arn(&self) -> Value<String> {
-            self.get_att("IdNamespaceArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::EntityResolution::MatchingWorkflow`: [`MatchingWorkflow`], its property types and its typed handle.
 pub mod matching_workflow {
+    pub use super::shared_::{IntermediateSourceConfiguration, RuleProperty, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1142,6 +1153,38 @@ pub mod matching_workflow {
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
             v.check("WorkflowName", &self.workflow_name, &RULE_5);
+        }
+    }
+
+    impl std::fmt::Debug for MatchingWorkflow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MatchingWorkflow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MatchingWorkflow {
+        const TYPE: &'static str = "AWS::EntityResolution::MatchingWorkflow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MatchingWorkflowRef;
+    }
+
+    /// Typed handle of an `AWS::EntityResolution::MatchingWorkflow` in the construct tree (see [`crate::Ref`]).
+    pub type MatchingWorkflowRef = crate::Ref<MatchingWorkflow>;
+
+    impl MatchingWorkflowRef {
+        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
+        pub fn workflow_arn(&self) -> Value<String> {
+            self.get_att("WorkflowArn")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -1412,35 +1455,6 @@ pub mod matching_workflow {
     }
 
     #[derive(Clone)]
-    pub struct IntermediateSourceConfiguration {
-        /// The s3 path that would be used to stage the intermediate data being generated during workflow execution.
-        pub intermediate_s3_path: Value<String>,
-    }
-
-    impl IntermediateSourceConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(intermediate_s3_path: impl Into<Value<String>>) -> Self {
-            Self {
-                intermediate_s3_path: intermediate_s3_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IntermediateSourceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("IntermediateS3Path", &self.intermediate_s3_path);
-            o.build()
-        }
-    }
-
-    impl Validate for IntermediateSourceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IntermediateS3Path", &self.intermediate_s3_path, &RULE_9);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct RuleBasedProperties {
         pub attribute_matching_model: Value<String>,
         pub match_purpose: Option<Value<String>>,
@@ -1481,46 +1495,6 @@ pub mod matching_workflow {
             v.check("MatchPurpose", &self.match_purpose, &RULE_35);
             v.check("Rules", &self.rules, &RULE_13);
             v.nested("Rules", &self.rules);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct RuleProperty {
-        pub matching_keys: Value<Vec<Value<String>>>,
-        pub rule_name: Value<String>,
-    }
-
-    impl RuleProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            matching_keys: impl Into<Value<Vec<Value<String>>>>,
-            rule_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                matching_keys: matching_keys.into(),
-                rule_name: rule_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RuleProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("MatchingKeys", &self.matching_keys);
-            o.req("RuleName", &self.rule_name);
-            o.build()
-        }
-    }
-
-    impl Validate for RuleProperty {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "MatchingKeys",
-                &Some(self.matching_keys.clone()),
-                &RULE_14,
-                &RULE_15,
-            );
-            v.check("RuleName", &self.rule_name, &RULE_15);
         }
     }
 
@@ -1605,73 +1579,6 @@ pub mod matching_workflow {
             v.check("RuleName", &self.rule_name, &RULE_15);
         }
     }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for MatchingWorkflow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MatchingWorkflow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MatchingWorkflow {
-        const TYPE: &'static str = "AWS::EntityResolution::MatchingWorkflow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MatchingWorkflowRef;
-    }
-
-    /// Typed handle of an `AWS::EntityResolution::MatchingWorkflow` in the construct tree (see [`crate::Ref`]).
-    pub type MatchingWorkflowRef = crate::Ref<MatchingWorkflow>;
-
-    impl MatchingWorkflowRef {
-        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
-        pub fn workflow_arn(&self) -> Value<String> {
-            self.get_att("WorkflowArn")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::EntityResolution::PolicyStatement`: [`PolicyStatement`], its property types and its typed handle.
@@ -1746,6 +1653,8 @@ pub mod policy_statement {
 
 /// `AWS::EntityResolution::SchemaMapping`: [`SchemaMapping`], its property types and its typed handle.
 pub mod schema_mapping {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1798,6 +1707,43 @@ pub mod schema_mapping {
         }
     }
 
+    impl std::fmt::Debug for SchemaMapping {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SchemaMapping", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SchemaMapping {
+        const TYPE: &'static str = "AWS::EntityResolution::SchemaMapping";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SchemaMappingRef;
+    }
+
+    /// Typed handle of an `AWS::EntityResolution::SchemaMapping` in the construct tree (see [`crate::Ref`]).
+    pub type SchemaMappingRef = crate::Ref<SchemaMapping>;
+
+    impl SchemaMappingRef {
+        /// The `SchemaArn` attribute (`Fn::GetAtt`).
+        pub fn schema_arn(&self) -> Value<String> {
+            self.get_att("SchemaArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `HasWorkflows` attribute (`Fn::GetAtt`).
+        pub fn has_workflows(&self) -> Value<bool> {
+            self.get_att("HasWorkflows")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SchemaInputAttribute {
         pub field_name: Value<String>,
@@ -1843,78 +1789,6 @@ pub mod schema_mapping {
             v.check("MatchKey", &self.match_key, &RULE_15);
             v.check("SubType", &self.sub_type, &RULE_44);
             v.check("Type", &self.r#type, &RULE_45);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for SchemaMapping {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SchemaMapping", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SchemaMapping {
-        const TYPE: &'static str = "AWS::EntityResolution::SchemaMapping";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SchemaMappingRef;
-    }
-
-    /// Typed handle of an `AWS::EntityResolution::SchemaMapping` in the construct tree (see [`crate::Ref`]).
-    pub type SchemaMappingRef = crate::Ref<SchemaMapping>;
-
-    impl SchemaMappingRef {
-        /// The `SchemaArn` attribute (`Fn::GetAtt`).
-        pub fn schema_arn(&self) -> Value<String> {
-            self.get_att("SchemaArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `HasWorkflows` attribute (`Fn::GetAtt`).
-        pub fn has_workflows(&self) -> Value<bool> {
-            self.get_att("HasWorkflows")
         }
     }
 }

@@ -6,8 +6,41 @@ pub use registry::{Registry, RegistryRef};
 pub use registry_policy::{RegistryPolicy, RegistryPolicyRef};
 pub use schema::{Schema, SchemaRef};
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct TagsEntry {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl TagsEntry {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for TagsEntry {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::EventSchemas::Discoverer`: [`Discoverer`], its property types and its typed handle.
 pub mod discoverer {
+    pub use super::shared_::TagsEntry;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::EventSchemas::Discoverer
@@ -50,31 +83,6 @@ pub mod discoverer {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Discoverer {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Discoverer", self, f)
@@ -110,6 +118,8 @@ pub mod discoverer {
 
 /// `AWS::EventSchemas::Registry`: [`Registry`], its property types and its typed handle.
 pub mod registry {
+    pub use super::shared_::TagsEntry;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::EventSchemas::Registry
@@ -142,31 +152,6 @@ pub mod registry {
 
     impl Validate for Registry {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for Registry {
@@ -257,6 +242,8 @@ pub mod registry_policy {
 
 /// `AWS::EventSchemas::Schema`: [`Schema`], its property types and its typed handle.
 pub mod schema {
+    pub use super::shared_::TagsEntry;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::EventSchemas::Schema
@@ -309,31 +296,6 @@ pub mod schema {
 
     impl Validate for Schema {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for Schema {

@@ -646,6 +646,56 @@ pub mod connection {
         }
     }
 
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::Events::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::Events::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ArnForPolicy` attribute (`Fn::GetAtt`).
+        pub fn arn_for_policy(&self) -> Value<String> {
+            self.get_att("ArnForPolicy")
+        }
+
+        /// The `SecretArn` attribute (`Fn::GetAtt`).
+        pub fn secret_arn(&self) -> Value<String> {
+            self.get_att("SecretArn")
+        }
+
+        /// The `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn",
+            )
+        }
+
+        /// The `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn invocation_connectivity_parameters_resource_parameters_resource_association_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn",
+            )
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AuthParameters {
         pub api_key_auth_parameters: Option<Value<ApiKeyAuthParameters>>,
@@ -1004,56 +1054,6 @@ pub mod connection {
             v.nested("ResourceParameters", &self.resource_parameters);
         }
     }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::Events::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::Events::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ArnForPolicy` attribute (`Fn::GetAtt`).
-        pub fn arn_for_policy(&self) -> Value<String> {
-            self.get_att("ArnForPolicy")
-        }
-
-        /// The `SecretArn` attribute (`Fn::GetAtt`).
-        pub fn secret_arn(&self) -> Value<String> {
-            self.get_att("SecretArn")
-        }
-
-        /// The `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn",
-            )
-        }
-
-        /// The `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn invocation_connectivity_parameters_resource_parameters_resource_association_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn",
-            )
-        }
-    }
 }
 
 /// `AWS::Events::Endpoint`: [`Endpoint`], its property types and its typed handle.
@@ -1111,6 +1111,48 @@ pub mod endpoint {
             v.nested("ReplicationConfig", &self.replication_config);
             v.check("RoleArn", &self.role_arn, &RULE_21);
             v.nested("RoutingConfig", &self.routing_config);
+        }
+    }
+
+    impl std::fmt::Debug for Endpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Endpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Endpoint {
+        const TYPE: &'static str = "AWS::Events::Endpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EndpointRef;
+    }
+
+    /// Typed handle of an `AWS::Events::Endpoint` in the construct tree (see [`crate::Ref`]).
+    pub type EndpointRef = crate::Ref<Endpoint>;
+
+    impl EndpointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `EndpointId` attribute (`Fn::GetAtt`).
+        pub fn endpoint_id(&self) -> Value<String> {
+            self.get_att("EndpointId")
+        }
+
+        /// The `EndpointUrl` attribute (`Fn::GetAtt`).
+        pub fn endpoint_url(&self) -> Value<String> {
+            self.get_att("EndpointUrl")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `StateReason` attribute (`Fn::GetAtt`).
+        pub fn state_reason(&self) -> Value<String> {
+            self.get_att("StateReason")
         }
     }
 
@@ -1288,48 +1330,6 @@ pub mod endpoint {
             v.check("Route", &self.route, &RULE_25);
         }
     }
-
-    impl std::fmt::Debug for Endpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Endpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Endpoint {
-        const TYPE: &'static str = "AWS::Events::Endpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EndpointRef;
-    }
-
-    /// Typed handle of an `AWS::Events::Endpoint` in the construct tree (see [`crate::Ref`]).
-    pub type EndpointRef = crate::Ref<Endpoint>;
-
-    impl EndpointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `EndpointId` attribute (`Fn::GetAtt`).
-        pub fn endpoint_id(&self) -> Value<String> {
-            self.get_att("EndpointId")
-        }
-
-        /// The `EndpointUrl` attribute (`Fn::GetAtt`).
-        pub fn endpoint_url(&self) -> Value<String> {
-            self.get_att("EndpointUrl")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `StateReason` attribute (`Fn::GetAtt`).
-        pub fn state_reason(&self) -> Value<String> {
-            self.get_att("StateReason")
-        }
-    }
 }
 
 /// `AWS::Events::EventBus`: [`EventBus`], its property types and its typed handle.
@@ -1395,6 +1395,28 @@ pub mod event_bus {
             v.nested("LogConfig", &self.log_config);
             v.check("Name", &self.name, &RULE_27);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EventBus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventBus", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventBus {
+        const TYPE: &'static str = "AWS::Events::EventBus";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventBusRef;
+    }
+
+    /// Typed handle of an `AWS::Events::EventBus` in the construct tree (see [`crate::Ref`]).
+    pub type EventBusRef = crate::Ref<EventBus>;
+
+    impl EventBusRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1482,28 +1504,6 @@ pub mod event_bus {
             v.check("Value", &self.value, &RULE_31);
         }
     }
-
-    impl std::fmt::Debug for EventBus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventBus", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventBus {
-        const TYPE: &'static str = "AWS::Events::EventBus";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventBusRef;
-    }
-
-    /// Typed handle of an `AWS::Events::EventBus` in the construct tree (see [`crate::Ref`]).
-    pub type EventBusRef = crate::Ref<EventBus>;
-
-    impl EventBusRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Events::EventBusPolicy`: [`EventBusPolicy`], its property types and its typed handle.
@@ -1563,6 +1563,21 @@ pub mod event_bus_policy {
         }
     }
 
+    impl std::fmt::Debug for EventBusPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventBusPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventBusPolicy {
+        const TYPE: &'static str = "AWS::Events::EventBusPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EventBusPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::Events::EventBusPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type EventBusPolicyRef = crate::Ref<EventBusPolicy>;
+
     /// This parameter enables you to limit the permission to accounts that fulfill a certain condition, such as being a member of a certain AWS organization.
     #[derive(Clone, Default)]
     pub struct Condition {
@@ -1596,21 +1611,6 @@ pub mod event_bus_policy {
             v.check("Type", &self.r#type, &RULE_36);
         }
     }
-
-    impl std::fmt::Debug for EventBusPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventBusPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventBusPolicy {
-        const TYPE: &'static str = "AWS::Events::EventBusPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EventBusPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::Events::EventBusPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type EventBusPolicyRef = crate::Ref<EventBusPolicy>;
 }
 
 /// `AWS::Events::Rule`: [`Rule`], its property types and its typed handle.
@@ -1675,6 +1675,33 @@ pub mod rule {
             v.nested("Tags", &self.tags);
             v.check("Targets", &self.targets, &RULE_41);
             v.nested("Targets", &self.targets);
+        }
+    }
+
+    impl std::fmt::Debug for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rule {
+        const TYPE: &'static str = "AWS::Events::Rule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleRef;
+    }
+
+    /// Typed handle of an `AWS::Events::Rule` in the construct tree (see [`crate::Ref`]).
+    pub type RuleRef = crate::Ref<Rule>;
+
+    impl RuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `RuleName` attribute (`Fn::GetAtt`).
+        pub fn rule_name(&self) -> Value<String> {
+            self.get_att("RuleName")
         }
     }
 
@@ -2474,33 +2501,6 @@ pub mod rule {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("MessageGroupId", &self.message_group_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Rule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rule {
-        const TYPE: &'static str = "AWS::Events::Rule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleRef;
-    }
-
-    /// Typed handle of an `AWS::Events::Rule` in the construct tree (see [`crate::Ref`]).
-    pub type RuleRef = crate::Ref<Rule>;
-
-    impl RuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `RuleName` attribute (`Fn::GetAtt`).
-        pub fn rule_name(&self) -> Value<String> {
-            self.get_att("RuleName")
         }
     }
 }

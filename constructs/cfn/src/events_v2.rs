@@ -225,8 +225,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with the resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key. For each resource, each tag key must be unique and each key can have only one value; keys are case sensitive. A key cannot begin or end with a whitespace character; whitespace inside the key is allowed.
+        pub key: Value<String>,
+        /// The tag value. May be empty. A value cannot begin or end with a whitespace character; whitespace inside the value is allowed.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::EventsV2::EventBus`: [`EventBus`], its property types and its typed handle.
 pub mod event_bus {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -278,6 +322,43 @@ pub mod event_bus {
             v.nested("StorageConfiguration", &self.storage_configuration);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EventBus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventBus", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventBus {
+        const TYPE: &'static str = "AWS::EventsV2::EventBus";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventBusRef;
+    }
+
+    /// Typed handle of an `AWS::EventsV2::EventBus` in the construct tree (see [`crate::Ref`]).
+    pub type EventBusRef = crate::Ref<EventBus>;
+
+    impl EventBusRef {
+        /// The `EventBusArn` attribute (`Fn::GetAtt`).
+        pub fn event_bus_arn(&self) -> Value<String> {
+            self.get_att("EventBusArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -340,78 +421,6 @@ pub mod event_bus {
             );
         }
     }
-
-    /// A key-value pair to associate with the resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key. For each resource, each tag key must be unique and each key can have only one value; keys are case sensitive. A key cannot begin or end with a whitespace character; whitespace inside the key is allowed.
-        pub key: Value<String>,
-        /// The tag value. May be empty. A value cannot begin or end with a whitespace character; whitespace inside the value is allowed.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for EventBus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventBus", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventBus {
-        const TYPE: &'static str = "AWS::EventsV2::EventBus";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventBusRef;
-    }
-
-    /// Typed handle of an `AWS::EventsV2::EventBus` in the construct tree (see [`crate::Ref`]).
-    pub type EventBusRef = crate::Ref<EventBus>;
-
-    impl EventBusRef {
-        /// The `EventBusArn` attribute (`Fn::GetAtt`).
-        pub fn event_bus_arn(&self) -> Value<String> {
-            self.get_att("EventBusArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::EventsV2::EventSource`: [`EventSource`], its property types and its typed handle.
@@ -471,6 +480,48 @@ pub mod event_source {
             v.check("Name", &self.name, &RULE_8);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EventSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventSource {
+        const TYPE: &'static str = "AWS::EventsV2::EventSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventSourceRef;
+    }
+
+    /// Typed handle of an `AWS::EventsV2::EventSource` in the construct tree (see [`crate::Ref`]).
+    pub type EventSourceRef = crate::Ref<EventSource>;
+
+    impl EventSourceRef {
+        /// The `EventSourceArn` attribute (`Fn::GetAtt`).
+        pub fn event_source_arn(&self) -> Value<String> {
+            self.get_att("EventSourceArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `Revoked` attribute (`Fn::GetAtt`).
+        pub fn revoked(&self) -> Value<bool> {
+            self.get_att("Revoked")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -676,48 +727,6 @@ pub mod event_source {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for EventSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventSource {
-        const TYPE: &'static str = "AWS::EventsV2::EventSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventSourceRef;
-    }
-
-    /// Typed handle of an `AWS::EventsV2::EventSource` in the construct tree (see [`crate::Ref`]).
-    pub type EventSourceRef = crate::Ref<EventSource>;
-
-    impl EventSourceRef {
-        /// The `EventSourceArn` attribute (`Fn::GetAtt`).
-        pub fn event_source_arn(&self) -> Value<String> {
-            self.get_att("EventSourceArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `Revoked` attribute (`Fn::GetAtt`).
-        pub fn revoked(&self) -> Value<bool> {
-            self.get_att("Revoked")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::EventsV2::ResourcePolicy`: [`ResourcePolicy`], its property types and its typed handle.
@@ -787,6 +796,8 @@ pub mod resource_policy {
 
 /// `AWS::EventsV2::Subscriber`: [`Subscriber`], its property types and its typed handle.
 pub mod subscriber {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -903,6 +914,43 @@ pub mod subscriber {
             v.nested("Tags", &self.tags);
             v.nested("Transformer", &self.transformer);
             v.check("Type", &self.r#type, &RULE_16);
+        }
+    }
+
+    impl std::fmt::Debug for Subscriber {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Subscriber", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Subscriber {
+        const TYPE: &'static str = "AWS::EventsV2::Subscriber";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SubscriberRef;
+    }
+
+    /// Typed handle of an `AWS::EventsV2::Subscriber` in the construct tree (see [`crate::Ref`]).
+    pub type SubscriberRef = crate::Ref<Subscriber>;
+
+    impl SubscriberRef {
+        /// The `SubscriberArn` attribute (`Fn::GetAtt`).
+        pub fn subscriber_arn(&self) -> Value<String> {
+            self.get_att("SubscriberArn")
+        }
+
+        /// The `BusName` attribute (`Fn::GetAtt`).
+        pub fn bus_name(&self) -> Value<String> {
+            self.get_att("BusName")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -1586,41 +1634,6 @@ pub mod subscriber {
         }
     }
 
-    /// A key-value pair to associate with the resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key. For each resource, each tag key must be unique and each key can have only one value; keys are case sensitive. A key cannot begin or end with a whitespace character; whitespace inside the key is allowed.
-        pub key: Value<String>,
-        /// The tag value. May be empty. A value cannot begin or end with a whitespace character; whitespace inside the value is allowed.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     /// Configuration for transforming events before delivery: the raw payload, the payload with its metadata envelope, or the output of a JSONata expression.
     #[derive(Clone, Default)]
     pub struct Transformer {
@@ -1680,43 +1693,6 @@ pub mod subscriber {
     impl Validate for JsonataConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Expression", &self.expression, &RULE_35);
-        }
-    }
-
-    impl std::fmt::Debug for Subscriber {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Subscriber", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Subscriber {
-        const TYPE: &'static str = "AWS::EventsV2::Subscriber";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SubscriberRef;
-    }
-
-    /// Typed handle of an `AWS::EventsV2::Subscriber` in the construct tree (see [`crate::Ref`]).
-    pub type SubscriberRef = crate::Ref<Subscriber>;
-
-    impl SubscriberRef {
-        /// The `SubscriberArn` attribute (`Fn::GetAtt`).
-        pub fn subscriber_arn(&self) -> Value<String> {
-            self.get_att("SubscriberArn")
-        }
-
-        /// The `BusName` attribute (`Fn::GetAtt`).
-        pub fn bus_name(&self) -> Value<String> {
-            self.get_att("BusName")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
         }
     }
 }

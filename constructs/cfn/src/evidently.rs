@@ -177,8 +177,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::Evidently::Experiment`: [`Experiment`], its property types and its typed handle.
 pub mod experiment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -261,6 +305,28 @@ pub mod experiment {
             v.nested("Tags", &self.tags);
             v.check("Treatments", &self.treatments, &RULE_7);
             v.nested("Treatments", &self.treatments);
+        }
+    }
+
+    impl std::fmt::Debug for Experiment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Experiment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Experiment {
+        const TYPE: &'static str = "AWS::Evidently::Experiment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExperimentRef;
+    }
+
+    /// Typed handle of an `AWS::Evidently::Experiment` in the construct tree (see [`crate::Ref`]).
+    pub type ExperimentRef = crate::Ref<Experiment>;
+
+    impl ExperimentRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -426,41 +492,6 @@ pub mod experiment {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     #[derive(Clone)]
     pub struct TreatmentObject {
         pub description: Option<Value<String>>,
@@ -503,32 +534,12 @@ pub mod experiment {
             v.check("Variation", &self.variation, &RULE_15);
         }
     }
-
-    impl std::fmt::Debug for Experiment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Experiment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Experiment {
-        const TYPE: &'static str = "AWS::Evidently::Experiment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExperimentRef;
-    }
-
-    /// Typed handle of an `AWS::Evidently::Experiment` in the construct tree (see [`crate::Ref`]).
-    pub type ExperimentRef = crate::Ref<Experiment>;
-
-    impl ExperimentRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Evidently::Feature`: [`Feature`], its property types and its typed handle.
 pub mod feature {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -596,6 +607,28 @@ pub mod feature {
         }
     }
 
+    impl std::fmt::Debug for Feature {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Feature", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Feature {
+        const TYPE: &'static str = "AWS::Evidently::Feature";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FeatureRef;
+    }
+
+    /// Typed handle of an `AWS::Evidently::Feature` in the construct tree (see [`crate::Ref`]).
+    pub type FeatureRef = crate::Ref<Feature>;
+
+    impl FeatureRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct EntityOverride {
         pub entity_id: Option<Value<String>>,
@@ -621,41 +654,6 @@ pub mod feature {
     impl Validate for EntityOverride {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Variation", &self.variation, &RULE_2);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -699,32 +697,12 @@ pub mod feature {
             v.check("VariationName", &self.variation_name, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for Feature {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Feature", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Feature {
-        const TYPE: &'static str = "AWS::Evidently::Feature";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FeatureRef;
-    }
-
-    /// Typed handle of an `AWS::Evidently::Feature` in the construct tree (see [`crate::Ref`]).
-    pub type FeatureRef = crate::Ref<Feature>;
-
-    impl FeatureRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Evidently::Launch`: [`Launch`], its property types and its typed handle.
 pub mod launch {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -799,6 +777,28 @@ pub mod launch {
             );
             v.nested("ScheduledSplitsConfig", &self.scheduled_splits_config);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Launch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Launch", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Launch {
+        const TYPE: &'static str = "AWS::Evidently::Launch";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LaunchRef;
+    }
+
+    /// Typed handle of an `AWS::Evidently::Launch` in the construct tree (see [`crate::Ref`]).
+    pub type LaunchRef = crate::Ref<Launch>;
+
+    impl LaunchRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1033,67 +1033,12 @@ pub mod launch {
             v.nested("Weights", &self.weights);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Launch {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Launch", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Launch {
-        const TYPE: &'static str = "AWS::Evidently::Launch";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LaunchRef;
-    }
-
-    /// Typed handle of an `AWS::Evidently::Launch` in the construct tree (see [`crate::Ref`]).
-    pub type LaunchRef = crate::Ref<Launch>;
-
-    impl LaunchRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Evidently::Project`: [`Project`], its property types and its typed handle.
 pub mod project {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1140,6 +1085,28 @@ pub mod project {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Project {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Project", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Project {
+        const TYPE: &'static str = "AWS::Evidently::Project";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProjectRef;
+    }
+
+    /// Typed handle of an `AWS::Evidently::Project` in the construct tree (see [`crate::Ref`]).
+    pub type ProjectRef = crate::Ref<Project>;
+
+    impl ProjectRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1239,67 +1206,12 @@ pub mod project {
             v.check("Prefix", &self.prefix, &RULE_26);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Project {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Project", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Project {
-        const TYPE: &'static str = "AWS::Evidently::Project";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProjectRef;
-    }
-
-    /// Typed handle of an `AWS::Evidently::Project` in the construct tree (see [`crate::Ref`]).
-    pub type ProjectRef = crate::Ref<Project>;
-
-    impl ProjectRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Evidently::Segment`: [`Segment`], its property types and its typed handle.
 pub mod segment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1342,41 +1254,6 @@ pub mod segment {
             v.check("Name", &self.name, &RULE_2);
             v.check("Pattern", &self.pattern, &RULE_27);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 

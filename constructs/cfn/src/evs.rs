@@ -228,6 +228,63 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::EVS::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::EVS::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+
+        /// The `Checks` attribute (`Fn::GetAtt`).
+        pub fn checks(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Checks")
+        }
+
+        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
+        pub fn environment_arn(&self) -> Value<String> {
+            self.get_att("EnvironmentArn")
+        }
+
+        /// The `Credentials` attribute (`Fn::GetAtt`).
+        pub fn credentials(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Credentials")
+        }
+
+        /// The `EnvironmentState` attribute (`Fn::GetAtt`).
+        pub fn environment_state(&self) -> Value<String> {
+            self.get_att("EnvironmentState")
+        }
+
+        /// The `StateDetails` attribute (`Fn::GetAtt`).
+        pub fn state_details(&self) -> Value<String> {
+            self.get_att("StateDetails")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ConnectivityInfo {
         pub private_route_server_peerings: Value<Vec<Value<String>>>,
@@ -585,63 +642,6 @@ pub mod environment {
             v.check("NsxManager3", &self.nsx_manager3, &RULE_8);
             v.check("SddcManager", &self.sddc_manager, &RULE_8);
             v.check("VCenter", &self.v_center, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::EVS::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::EVS::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
-        }
-
-        /// The `Checks` attribute (`Fn::GetAtt`).
-        pub fn checks(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Checks")
-        }
-
-        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
-        pub fn environment_arn(&self) -> Value<String> {
-            self.get_att("EnvironmentArn")
-        }
-
-        /// The `Credentials` attribute (`Fn::GetAtt`).
-        pub fn credentials(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Credentials")
-        }
-
-        /// The `EnvironmentState` attribute (`Fn::GetAtt`).
-        pub fn environment_state(&self) -> Value<String> {
-            self.get_att("EnvironmentState")
-        }
-
-        /// The `StateDetails` attribute (`Fn::GetAtt`).
-        pub fn state_details(&self) -> Value<String> {
-            self.get_att("StateDetails")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
         }
     }
 }

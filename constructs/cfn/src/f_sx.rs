@@ -471,6 +471,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::FSx::Backup`: [`Backup`], its property types and its typed handle.
 pub mod backup {
     use super::rules_::*;
@@ -509,40 +548,6 @@ pub mod backup {
             v.check("FileSystemId", &self.file_system_id, &RULE_0);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -585,6 +590,40 @@ pub mod backup {
         /// The `CreationTime` attribute (`Fn::GetAtt`).
         pub fn creation_time(&self) -> Value<String> {
             self.get_att("CreationTime")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }
@@ -662,6 +701,33 @@ pub mod data_repository_association {
             v.nested("S3", &self.s3);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataRepositoryAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataRepositoryAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataRepositoryAssociation {
+        const TYPE: &'static str = "AWS::FSx::DataRepositoryAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataRepositoryAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::DataRepositoryAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type DataRepositoryAssociationRef = crate::Ref<DataRepositoryAssociation>;
+
+    impl DataRepositoryAssociationRef {
+        /// The `AssociationId` attribute (`Fn::GetAtt`).
+        pub fn association_id(&self) -> Value<String> {
+            self.get_att("AssociationId")
+        }
+
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
         }
     }
 
@@ -787,37 +853,12 @@ pub mod data_repository_association {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for DataRepositoryAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataRepositoryAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataRepositoryAssociation {
-        const TYPE: &'static str = "AWS::FSx::DataRepositoryAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataRepositoryAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::DataRepositoryAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type DataRepositoryAssociationRef = crate::Ref<DataRepositoryAssociation>;
-
-    impl DataRepositoryAssociationRef {
-        /// The `AssociationId` attribute (`Fn::GetAtt`).
-        pub fn association_id(&self) -> Value<String> {
-            self.get_att("AssociationId")
-        }
-
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-    }
 }
 
 /// `AWS::FSx::FileCache`: [`FileCache`], its property types and its typed handle.
 pub mod file_cache {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -926,6 +967,78 @@ pub mod file_cache {
             );
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FileCache {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FileCache", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FileCache {
+        const TYPE: &'static str = "AWS::FSx::FileCache";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FileCacheRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::FileCache` in the construct tree (see [`crate::Ref`]).
+    pub type FileCacheRef = crate::Ref<FileCache>;
+
+    impl FileCacheRef {
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
+        }
+
+        /// The `FileCacheId` attribute (`Fn::GetAtt`).
+        pub fn file_cache_id(&self) -> Value<String> {
+            self.get_att("FileCacheId")
+        }
+
+        /// The `DNSName` attribute (`Fn::GetAtt`).
+        pub fn dns_name(&self) -> Value<String> {
+            self.get_att("DNSName")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
+        }
+
+        /// The `NetworkInterfaceIds` attribute (`Fn::GetAtt`).
+        pub fn network_interface_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("NetworkInterfaceIds")
+        }
+
+        /// The `DataRepositoryAssociationIds` attribute (`Fn::GetAtt`).
+        pub fn data_repository_association_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DataRepositoryAssociationIds")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Lifecycle` attribute (`Fn::GetAtt`).
+        pub fn lifecycle(&self) -> Value<String> {
+            self.get_att("Lifecycle")
+        }
+
+        /// The `LustreConfiguration.MountName` attribute (`Fn::GetAtt`).
+        pub fn lustre_configuration_mount_name(&self) -> Value<String> {
+            self.get_att("LustreConfiguration.MountName")
+        }
+
+        /// The `LustreConfiguration.LogConfiguration` attribute (`Fn::GetAtt`).
+        pub fn lustre_configuration_log_configuration(&self) -> Value<String> {
+            self.get_att("LustreConfiguration.LogConfiguration")
         }
     }
 
@@ -1089,110 +1202,6 @@ pub mod file_cache {
             v.check("StorageCapacity", &self.storage_capacity, &RULE_15);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for FileCache {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FileCache", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FileCache {
-        const TYPE: &'static str = "AWS::FSx::FileCache";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FileCacheRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::FileCache` in the construct tree (see [`crate::Ref`]).
-    pub type FileCacheRef = crate::Ref<FileCache>;
-
-    impl FileCacheRef {
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-
-        /// The `FileCacheId` attribute (`Fn::GetAtt`).
-        pub fn file_cache_id(&self) -> Value<String> {
-            self.get_att("FileCacheId")
-        }
-
-        /// The `DNSName` attribute (`Fn::GetAtt`).
-        pub fn dns_name(&self) -> Value<String> {
-            self.get_att("DNSName")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
-        }
-
-        /// The `NetworkInterfaceIds` attribute (`Fn::GetAtt`).
-        pub fn network_interface_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("NetworkInterfaceIds")
-        }
-
-        /// The `DataRepositoryAssociationIds` attribute (`Fn::GetAtt`).
-        pub fn data_repository_association_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DataRepositoryAssociationIds")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Lifecycle` attribute (`Fn::GetAtt`).
-        pub fn lifecycle(&self) -> Value<String> {
-            self.get_att("Lifecycle")
-        }
-
-        /// The `LustreConfiguration.MountName` attribute (`Fn::GetAtt`).
-        pub fn lustre_configuration_mount_name(&self) -> Value<String> {
-            self.get_att("LustreConfiguration.MountName")
-        }
-
-        /// The `LustreConfiguration.LogConfiguration` attribute (`Fn::GetAtt`).
-        pub fn lustre_configuration_log_configuration(&self) -> Value<String> {
-            self.get_att("LustreConfiguration.LogConfiguration")
-        }
-    }
 }
 
 /// `AWS::FSx::FileSystem`: [`FileSystem`], its property types and its typed handle.
@@ -1266,6 +1275,48 @@ pub mod file_system {
 
     impl Validate for FileSystem {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for FileSystem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FileSystem", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FileSystem {
+        const TYPE: &'static str = "AWS::FSx::FileSystem";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FileSystemRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::FileSystem` in the construct tree (see [`crate::Ref`]).
+    pub type FileSystemRef = crate::Ref<FileSystem>;
+
+    impl FileSystemRef {
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LustreMountName` attribute (`Fn::GetAtt`).
+        pub fn lustre_mount_name(&self) -> Value<String> {
+            self.get_att("LustreMountName")
+        }
+
+        /// The `RootVolumeId` attribute (`Fn::GetAtt`).
+        pub fn root_volume_id(&self) -> Value<String> {
+            self.get_att("RootVolumeId")
+        }
+
+        /// The `DNSName` attribute (`Fn::GetAtt`).
+        pub fn dns_name(&self) -> Value<String> {
+            self.get_att("DNSName")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -1888,48 +1939,6 @@ pub mod file_system {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for FileSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FileSystem", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FileSystem {
-        const TYPE: &'static str = "AWS::FSx::FileSystem";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FileSystemRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::FileSystem` in the construct tree (see [`crate::Ref`]).
-    pub type FileSystemRef = crate::Ref<FileSystem>;
-
-    impl FileSystemRef {
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LustreMountName` attribute (`Fn::GetAtt`).
-        pub fn lustre_mount_name(&self) -> Value<String> {
-            self.get_att("LustreMountName")
-        }
-
-        /// The `RootVolumeId` attribute (`Fn::GetAtt`).
-        pub fn root_volume_id(&self) -> Value<String> {
-            self.get_att("RootVolumeId")
-        }
-
-        /// The `DNSName` attribute (`Fn::GetAtt`).
-        pub fn dns_name(&self) -> Value<String> {
-            self.get_att("DNSName")
-        }
-    }
 }
 
 /// `AWS::FSx::S3AccessPointAttachment`: [`S3AccessPointAttachment`], its property types and its typed handle.
@@ -1984,6 +1993,38 @@ pub mod s3_access_point_attachment {
             v.nested("OpenZFSConfiguration", &self.open_zfs_configuration);
             v.nested("S3AccessPoint", &self.s3_access_point);
             v.check("Type", &self.r#type, &RULE_24);
+        }
+    }
+
+    impl std::fmt::Debug for S3AccessPointAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("S3AccessPointAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for S3AccessPointAttachment {
+        const TYPE: &'static str = "AWS::FSx::S3AccessPointAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = S3AccessPointAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::S3AccessPointAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type S3AccessPointAttachmentRef = crate::Ref<S3AccessPointAttachment>;
+
+    impl S3AccessPointAttachmentRef {
+        /// The `S3AccessPoint.ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn s3_access_point_resource_arn(&self) -> Value<String> {
+            self.get_att("S3AccessPoint.ResourceARN")
+        }
+
+        /// The `S3AccessPoint.Alias` attribute (`Fn::GetAtt`).
+        pub fn s3_access_point_alias(&self) -> Value<String> {
+            self.get_att("S3AccessPoint.Alias")
+        }
+
+        /// The `Lifecycle` attribute (`Fn::GetAtt`).
+        pub fn lifecycle(&self) -> Value<String> {
+            self.get_att("Lifecycle")
         }
     }
 
@@ -2324,38 +2365,6 @@ pub mod s3_access_point_attachment {
             v.check("VpcId", &self.vpc_id, &RULE_33);
         }
     }
-
-    impl std::fmt::Debug for S3AccessPointAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("S3AccessPointAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for S3AccessPointAttachment {
-        const TYPE: &'static str = "AWS::FSx::S3AccessPointAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = S3AccessPointAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::S3AccessPointAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type S3AccessPointAttachmentRef = crate::Ref<S3AccessPointAttachment>;
-
-    impl S3AccessPointAttachmentRef {
-        /// The `S3AccessPoint.ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn s3_access_point_resource_arn(&self) -> Value<String> {
-            self.get_att("S3AccessPoint.ResourceARN")
-        }
-
-        /// The `S3AccessPoint.Alias` attribute (`Fn::GetAtt`).
-        pub fn s3_access_point_alias(&self) -> Value<String> {
-            self.get_att("S3AccessPoint.Alias")
-        }
-
-        /// The `Lifecycle` attribute (`Fn::GetAtt`).
-        pub fn lifecycle(&self) -> Value<String> {
-            self.get_att("Lifecycle")
-        }
-    }
 }
 
 /// `AWS::FSx::Snapshot`: [`Snapshot`], its property types and its typed handle.
@@ -2404,6 +2413,33 @@ pub mod snapshot {
         }
     }
 
+    impl std::fmt::Debug for Snapshot {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Snapshot", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Snapshot {
+        const TYPE: &'static str = "AWS::FSx::Snapshot";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SnapshotRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::Snapshot` in the construct tree (see [`crate::Ref`]).
+    pub type SnapshotRef = crate::Ref<Snapshot>;
+
+    impl SnapshotRef {
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// A value that specifies the TagKey, the name of the tag. Tag keys must be unique for the resource to which they are attached.
@@ -2437,37 +2473,12 @@ pub mod snapshot {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for Snapshot {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Snapshot", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Snapshot {
-        const TYPE: &'static str = "AWS::FSx::Snapshot";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SnapshotRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::Snapshot` in the construct tree (see [`crate::Ref`]).
-    pub type SnapshotRef = crate::Ref<Snapshot>;
-
-    impl SnapshotRef {
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::FSx::StorageVirtualMachine`: [`StorageVirtualMachine`], its property types and its typed handle.
 pub mod storage_virtual_machine {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2537,6 +2548,38 @@ pub mod storage_virtual_machine {
             v.check("SvmAdminPassword", &self.svm_admin_password, &RULE_37);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for StorageVirtualMachine {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StorageVirtualMachine", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StorageVirtualMachine {
+        const TYPE: &'static str = "AWS::FSx::StorageVirtualMachine";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StorageVirtualMachineRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::StorageVirtualMachine` in the construct tree (see [`crate::Ref`]).
+    pub type StorageVirtualMachineRef = crate::Ref<StorageVirtualMachine>;
+
+    impl StorageVirtualMachineRef {
+        /// The `StorageVirtualMachineId` attribute (`Fn::GetAtt`).
+        pub fn storage_virtual_machine_id(&self) -> Value<String> {
+            self.get_att("StorageVirtualMachineId")
+        }
+
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
+        }
+
+        /// The `UUID` attribute (`Fn::GetAtt`).
+        pub fn uuid(&self) -> Value<String> {
+            self.get_att("UUID")
         }
     }
 
@@ -2650,70 +2693,6 @@ pub mod storage_virtual_machine {
             v.check("UserName", &self.user_name, &RULE_27);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for StorageVirtualMachine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StorageVirtualMachine", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StorageVirtualMachine {
-        const TYPE: &'static str = "AWS::FSx::StorageVirtualMachine";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StorageVirtualMachineRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::StorageVirtualMachine` in the construct tree (see [`crate::Ref`]).
-    pub type StorageVirtualMachineRef = crate::Ref<StorageVirtualMachine>;
-
-    impl StorageVirtualMachineRef {
-        /// The `StorageVirtualMachineId` attribute (`Fn::GetAtt`).
-        pub fn storage_virtual_machine_id(&self) -> Value<String> {
-            self.get_att("StorageVirtualMachineId")
-        }
-
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-
-        /// The `UUID` attribute (`Fn::GetAtt`).
-        pub fn uuid(&self) -> Value<String> {
-            self.get_att("UUID")
-        }
-    }
 }
 
 /// `AWS::FSx::Volume`: [`Volume`], its property types and its typed handle.
@@ -2774,6 +2753,38 @@ pub mod volume {
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("VolumeType", &self.volume_type, &RULE_47);
+        }
+    }
+
+    impl std::fmt::Debug for Volume {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Volume", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Volume {
+        const TYPE: &'static str = "AWS::FSx::Volume";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VolumeRef;
+    }
+
+    /// Typed handle of an `AWS::FSx::Volume` in the construct tree (see [`crate::Ref`]).
+    pub type VolumeRef = crate::Ref<Volume>;
+
+    impl VolumeRef {
+        /// The `ResourceARN` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceARN")
+        }
+
+        /// The `VolumeId` attribute (`Fn::GetAtt`).
+        pub fn volume_id(&self) -> Value<String> {
+            self.get_att("VolumeId")
+        }
+
+        /// The `UUID` attribute (`Fn::GetAtt`).
+        pub fn uuid(&self) -> Value<String> {
+            self.get_att("UUID")
         }
     }
 
@@ -3373,38 +3384,6 @@ pub mod volume {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Volume {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Volume", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Volume {
-        const TYPE: &'static str = "AWS::FSx::Volume";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VolumeRef;
-    }
-
-    /// Typed handle of an `AWS::FSx::Volume` in the construct tree (see [`crate::Ref`]).
-    pub type VolumeRef = crate::Ref<Volume>;
-
-    impl VolumeRef {
-        /// The `ResourceARN` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceARN")
-        }
-
-        /// The `VolumeId` attribute (`Fn::GetAtt`).
-        pub fn volume_id(&self) -> Value<String> {
-            self.get_att("VolumeId")
-        }
-
-        /// The `UUID` attribute (`Fn::GetAtt`).
-        pub fn uuid(&self) -> Value<String> {
-            self.get_att("UUID")
         }
     }
 }

@@ -149,6 +149,58 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::FinSpace::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::FinSpace::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `SageMakerStudioDomainUrl` attribute (`Fn::GetAtt`).
+        pub fn sage_maker_studio_domain_url(&self) -> Value<String> {
+            self.get_att("SageMakerStudioDomainUrl")
+        }
+
+        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
+        pub fn environment_arn(&self) -> Value<String> {
+            self.get_att("EnvironmentArn")
+        }
+
+        /// The `EnvironmentUrl` attribute (`Fn::GetAtt`).
+        pub fn environment_url(&self) -> Value<String> {
+            self.get_att("EnvironmentUrl")
+        }
+
+        /// The `AwsAccountId` attribute (`Fn::GetAtt`).
+        pub fn aws_account_id(&self) -> Value<String> {
+            self.get_att("AwsAccountId")
+        }
+
+        /// The `DedicatedServiceAccountId` attribute (`Fn::GetAtt`).
+        pub fn dedicated_service_account_id(&self) -> Value<String> {
+            self.get_att("DedicatedServiceAccountId")
+        }
+    }
+
     /// Additional parameters to identify Federation mode
     #[derive(Clone, Default)]
     pub struct FederationParameters {
@@ -307,58 +359,6 @@ pub mod environment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::FinSpace::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::FinSpace::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `SageMakerStudioDomainUrl` attribute (`Fn::GetAtt`).
-        pub fn sage_maker_studio_domain_url(&self) -> Value<String> {
-            self.get_att("SageMakerStudioDomainUrl")
-        }
-
-        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
-        pub fn environment_arn(&self) -> Value<String> {
-            self.get_att("EnvironmentArn")
-        }
-
-        /// The `EnvironmentUrl` attribute (`Fn::GetAtt`).
-        pub fn environment_url(&self) -> Value<String> {
-            self.get_att("EnvironmentUrl")
-        }
-
-        /// The `AwsAccountId` attribute (`Fn::GetAtt`).
-        pub fn aws_account_id(&self) -> Value<String> {
-            self.get_att("AwsAccountId")
-        }
-
-        /// The `DedicatedServiceAccountId` attribute (`Fn::GetAtt`).
-        pub fn dedicated_service_account_id(&self) -> Value<String> {
-            self.get_att("DedicatedServiceAccountId")
         }
     }
 }

@@ -213,6 +213,28 @@ pub mod experiment_template {
         }
     }
 
+    impl std::fmt::Debug for ExperimentTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ExperimentTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ExperimentTemplate {
+        const TYPE: &'static str = "AWS::FIS::ExperimentTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ExperimentTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::FIS::ExperimentTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type ExperimentTemplateRef = crate::Ref<ExperimentTemplate>;
+
+    impl ExperimentTemplateRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Specifies an action for the experiment template.
     #[derive(Clone)]
     pub struct ExperimentTemplateAction {
@@ -683,28 +705,6 @@ pub mod experiment_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Path", &self.path, &RULE_18);
             v.check_items("Values", &Some(self.values.clone()), &RULE_4, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for ExperimentTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ExperimentTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ExperimentTemplate {
-        const TYPE: &'static str = "AWS::FIS::ExperimentTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ExperimentTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::FIS::ExperimentTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type ExperimentTemplateRef = crate::Ref<ExperimentTemplate>;
-
-    impl ExperimentTemplateRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

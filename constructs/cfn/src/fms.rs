@@ -232,6 +232,43 @@ pub mod applications_list {
         }
     }
 
+    impl std::fmt::Debug for ApplicationsList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationsList", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationsList {
+        const TYPE: &'static str = "AWS::FMS::ApplicationsList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationsListRef;
+    }
+
+    /// Typed handle of an `AWS::FMS::ApplicationsList` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationsListRef = crate::Ref<ApplicationsList>;
+
+    impl ApplicationsListRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ListId` attribute (`Fn::GetAtt`).
+        pub fn list_id(&self) -> Value<String> {
+            self.get_att("ListId")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
+        pub fn last_update_time(&self) -> Value<String> {
+            self.get_att("LastUpdateTime")
+        }
+    }
+
     /// An individual Firewall Manager application.
     #[derive(Clone)]
     pub struct App {
@@ -308,43 +345,6 @@ pub mod applications_list {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_0);
             v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for ApplicationsList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationsList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationsList {
-        const TYPE: &'static str = "AWS::FMS::ApplicationsList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationsListRef;
-    }
-
-    /// Typed handle of an `AWS::FMS::ApplicationsList` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationsListRef = crate::Ref<ApplicationsList>;
-
-    impl ApplicationsListRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ListId` attribute (`Fn::GetAtt`).
-        pub fn list_id(&self) -> Value<String> {
-            self.get_att("ListId")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
-        pub fn last_update_time(&self) -> Value<String> {
-            self.get_att("LastUpdateTime")
         }
     }
 }
@@ -516,6 +516,33 @@ pub mod policy {
                 &self.security_service_policy_data,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::FMS::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::FMS::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -966,33 +993,6 @@ pub mod policy {
             v.check("Value", &self.value, &RULE_23);
         }
     }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::FMS::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::FMS::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::FMS::ProtocolsList`: [`ProtocolsList`], its property types and its typed handle.
@@ -1049,41 +1049,6 @@ pub mod protocols_list {
         }
     }
 
-    /// A tag to associate with the protocols list. A tag is a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for ProtocolsList {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ProtocolsList", self, f)
@@ -1118,6 +1083,41 @@ pub mod protocols_list {
         /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
         pub fn last_update_time(&self) -> Value<String> {
             self.get_att("LastUpdateTime")
+        }
+    }
+
+    /// A tag to associate with the protocols list. A tag is a key-value pair.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_0);
+            v.check("Value", &self.value, &RULE_4);
         }
     }
 }
@@ -1180,6 +1180,28 @@ pub mod resource_set {
         }
     }
 
+    impl std::fmt::Debug for ResourceSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceSet {
+        const TYPE: &'static str = "AWS::FMS::ResourceSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourceSetRef;
+    }
+
+    /// Typed handle of an `AWS::FMS::ResourceSet` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceSetRef = crate::Ref<ResourceSet>;
+
+    impl ResourceSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A tag.
     #[derive(Clone)]
     pub struct Tag {
@@ -1210,28 +1232,6 @@ pub mod resource_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_12);
             v.check("Value", &self.value, &RULE_23);
-        }
-    }
-
-    impl std::fmt::Debug for ResourceSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceSet {
-        const TYPE: &'static str = "AWS::FMS::ResourceSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourceSetRef;
-    }
-
-    /// Typed handle of an `AWS::FMS::ResourceSet` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceSetRef = crate::Ref<ResourceSet>;
-
-    impl ResourceSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

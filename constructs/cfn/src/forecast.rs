@@ -149,6 +149,28 @@ pub mod dataset {
         }
     }
 
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::Forecast::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::Forecast::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct EncryptionConfig {
         pub kms_key_arn: Option<Value<String>>,
@@ -268,28 +290,6 @@ pub mod dataset {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::Forecast::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::Forecast::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Forecast::DatasetGroup`: [`DatasetGroup`], its property types and its typed handle.
@@ -346,6 +346,28 @@ pub mod dataset_group {
         }
     }
 
+    impl std::fmt::Debug for DatasetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DatasetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DatasetGroup {
+        const TYPE: &'static str = "AWS::Forecast::DatasetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Forecast::DatasetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetGroupRef = crate::Ref<DatasetGroup>;
+
+    impl DatasetGroupRef {
+        /// The `DatasetGroupArn` attribute (`Fn::GetAtt`).
+        pub fn dataset_group_arn(&self) -> Value<String> {
+            self.get_att("DatasetGroupArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -378,28 +400,6 @@ pub mod dataset_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for DatasetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DatasetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DatasetGroup {
-        const TYPE: &'static str = "AWS::Forecast::DatasetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Forecast::DatasetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetGroupRef = crate::Ref<DatasetGroup>;
-
-    impl DatasetGroupRef {
-        /// The `DatasetGroupArn` attribute (`Fn::GetAtt`).
-        pub fn dataset_group_arn(&self) -> Value<String> {
-            self.get_att("DatasetGroupArn")
         }
     }
 }

@@ -164,8 +164,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::FraudDetector::Detector`: [`Detector`], its property types and its typed handle.
 pub mod detector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -239,6 +280,58 @@ pub mod detector {
             v.nested("Rules", &self.rules);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Detector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Detector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Detector {
+        const TYPE: &'static str = "AWS::FraudDetector::Detector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DetectorRef;
+    }
+
+    /// Typed handle of an `AWS::FraudDetector::Detector` in the construct tree (see [`crate::Ref`]).
+    pub type DetectorRef = crate::Ref<Detector>;
+
+    impl DetectorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DetectorVersionId` attribute (`Fn::GetAtt`).
+        pub fn detector_version_id(&self) -> Value<String> {
+            self.get_att("DetectorVersionId")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `EventType.Arn` attribute (`Fn::GetAtt`).
+        pub fn event_type_arn(&self) -> Value<String> {
+            self.get_att("EventType.Arn")
+        }
+
+        /// The `EventType.CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn event_type_created_time(&self) -> Value<String> {
+            self.get_att("EventType.CreatedTime")
+        }
+
+        /// The `EventType.LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn event_type_last_updated_time(&self) -> Value<String> {
+            self.get_att("EventType.LastUpdatedTime")
         }
     }
 
@@ -363,38 +456,6 @@ pub mod detector {
             v.check("Description", &self.description, &RULE_8);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -598,62 +659,12 @@ pub mod detector {
             v.nested("Tags", &self.tags);
         }
     }
-
-    impl std::fmt::Debug for Detector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Detector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Detector {
-        const TYPE: &'static str = "AWS::FraudDetector::Detector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DetectorRef;
-    }
-
-    /// Typed handle of an `AWS::FraudDetector::Detector` in the construct tree (see [`crate::Ref`]).
-    pub type DetectorRef = crate::Ref<Detector>;
-
-    impl DetectorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DetectorVersionId` attribute (`Fn::GetAtt`).
-        pub fn detector_version_id(&self) -> Value<String> {
-            self.get_att("DetectorVersionId")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `EventType.Arn` attribute (`Fn::GetAtt`).
-        pub fn event_type_arn(&self) -> Value<String> {
-            self.get_att("EventType.Arn")
-        }
-
-        /// The `EventType.CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn event_type_created_time(&self) -> Value<String> {
-            self.get_att("EventType.CreatedTime")
-        }
-
-        /// The `EventType.LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn event_type_last_updated_time(&self) -> Value<String> {
-            self.get_att("EventType.LastUpdatedTime")
-        }
-    }
 }
 
 /// `AWS::FraudDetector::EntityType`: [`EntityType`], its property types and its typed handle.
 pub mod entity_type {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -698,38 +709,6 @@ pub mod entity_type {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for EntityType {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EntityType", self, f)
@@ -765,6 +744,8 @@ pub mod entity_type {
 
 /// `AWS::FraudDetector::EventType`: [`EventType`], its property types and its typed handle.
 pub mod event_type {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -829,6 +810,38 @@ pub mod event_type {
         }
     }
 
+    impl std::fmt::Debug for EventType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventType {
+        const TYPE: &'static str = "AWS::FraudDetector::EventType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventTypeRef;
+    }
+
+    /// Typed handle of an `AWS::FraudDetector::EventType` in the construct tree (see [`crate::Ref`]).
+    pub type EventTypeRef = crate::Ref<EventType>;
+
+    impl EventTypeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct EntityType {
         pub arn: Option<Value<String>>,
@@ -870,38 +883,6 @@ pub mod event_type {
             v.check("Description", &self.description, &RULE_8);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -1003,42 +984,12 @@ pub mod event_type {
             v.nested("Tags", &self.tags);
         }
     }
-
-    impl std::fmt::Debug for EventType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventType {
-        const TYPE: &'static str = "AWS::FraudDetector::EventType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventTypeRef;
-    }
-
-    /// Typed handle of an `AWS::FraudDetector::EventType` in the construct tree (see [`crate::Ref`]).
-    pub type EventTypeRef = crate::Ref<EventType>;
-
-    impl EventTypeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-    }
 }
 
 /// `AWS::FraudDetector::Label`: [`Label`], its property types and its typed handle.
 pub mod label {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1080,38 +1031,6 @@ pub mod label {
             v.check("Name", &self.name, &RULE_2);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -1204,6 +1123,38 @@ pub mod list {
         }
     }
 
+    impl std::fmt::Debug for List {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("List", self, f)
+        }
+    }
+
+    impl strata_core::Resource for List {
+        const TYPE: &'static str = "AWS::FraudDetector::List";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ListRef;
+    }
+
+    /// Typed handle of an `AWS::FraudDetector::List` in the construct tree (see [`crate::Ref`]).
+    pub type ListRef = crate::Ref<List>;
+
+    impl ListRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1238,42 +1189,12 @@ pub mod list {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for List {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("List", self, f)
-        }
-    }
-
-    impl strata_core::Resource for List {
-        const TYPE: &'static str = "AWS::FraudDetector::List";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ListRef;
-    }
-
-    /// Typed handle of an `AWS::FraudDetector::List` in the construct tree (see [`crate::Ref`]).
-    pub type ListRef = crate::Ref<List>;
-
-    impl ListRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-    }
 }
 
 /// `AWS::FraudDetector::Outcome`: [`Outcome`], its property types and its typed handle.
 pub mod outcome {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1318,38 +1239,6 @@ pub mod outcome {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for Outcome {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Outcome", self, f)
@@ -1385,6 +1274,8 @@ pub mod outcome {
 
 /// `AWS::FraudDetector::Variable`: [`Variable`], its property types and its typed handle.
 pub mod variable {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1450,38 +1341,6 @@ pub mod variable {
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
             v.check("VariableType", &self.variable_type, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 

@@ -761,8 +761,126 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+
+    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges.
+    #[derive(Clone)]
+    pub struct IpPermission {
+        /// A starting value for a range of allowed port numbers.
+        pub from_port: Value<i64>,
+        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
+        pub ip_range: Value<String>,
+        /// The network communication protocol used by the fleet.
+        pub protocol: Value<String>,
+        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
+        pub to_port: Value<i64>,
+    }
+
+    impl IpPermission {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            from_port: impl Into<Value<i64>>,
+            ip_range: impl Into<Value<String>>,
+            protocol: impl Into<Value<String>>,
+            to_port: impl Into<Value<i64>>,
+        ) -> Self {
+            Self {
+                from_port: from_port.into(),
+                ip_range: ip_range.into(),
+                protocol: protocol.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
+    impl ToRaw for IpPermission {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("FromPort", &self.from_port);
+            o.req("IpRange", &self.ip_range);
+            o.req("Protocol", &self.protocol);
+            o.req("ToPort", &self.to_port);
+            o.build()
+        }
+    }
+
+    impl Validate for IpPermission {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("FromPort", &self.from_port, &RULE_24);
+            v.check("IpRange", &self.ip_range, &RULE_25);
+            v.check("Protocol", &self.protocol, &RULE_26);
+            v.check("ToPort", &self.to_port, &RULE_24);
+        }
+    }
+
+    /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value.
+    #[derive(Clone)]
+    pub struct TargetConfiguration {
+        /// Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using.
+        pub target_value: Value<f64>,
+    }
+
+    impl TargetConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(target_value: impl Into<Value<f64>>) -> Self {
+            Self {
+                target_value: target_value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for TargetConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("TargetValue", &self.target_value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::GameLift::Alias`: [`Alias`], its property types and its typed handle.
 pub mod alias {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -815,6 +933,33 @@ pub mod alias {
         }
     }
 
+    impl std::fmt::Debug for Alias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Alias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Alias {
+        const TYPE: &'static str = "AWS::GameLift::Alias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AliasRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::Alias` in the construct tree (see [`crate::Ref`]).
+    pub type AliasRef = crate::Ref<Alias>;
+
+    impl AliasRef {
+        /// The `AliasId` attribute (`Fn::GetAtt`).
+        pub fn alias_id(&self) -> Value<String> {
+            self.get_att("AliasId")
+        }
+
+        /// The `AliasArn` attribute (`Fn::GetAtt`).
+        pub fn alias_arn(&self) -> Value<String> {
+            self.get_att("AliasArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct RoutingStrategy {
         /// A unique identifier for a fleet that the alias points to. If you specify SIMPLE for the Type property, you must specify this property.
@@ -852,72 +997,12 @@ pub mod alias {
             v.check("Type", &self.r#type, &RULE_4);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Alias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Alias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Alias {
-        const TYPE: &'static str = "AWS::GameLift::Alias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AliasRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::Alias` in the construct tree (see [`crate::Ref`]).
-    pub type AliasRef = crate::Ref<Alias>;
-
-    impl AliasRef {
-        /// The `AliasId` attribute (`Fn::GetAtt`).
-        pub fn alias_id(&self) -> Value<String> {
-            self.get_att("AliasId")
-        }
-
-        /// The `AliasArn` attribute (`Fn::GetAtt`).
-        pub fn alias_arn(&self) -> Value<String> {
-            self.get_att("AliasArn")
-        }
-    }
 }
 
 /// `AWS::GameLift::Build`: [`Build`], its property types and its typed handle.
 pub mod build {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -970,6 +1055,33 @@ pub mod build {
         }
     }
 
+    impl std::fmt::Debug for Build {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Build", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Build {
+        const TYPE: &'static str = "AWS::GameLift::Build";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BuildRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::Build` in the construct tree (see [`crate::Ref`]).
+    pub type BuildRef = crate::Ref<Build>;
+
+    impl BuildRef {
+        /// The `BuildId` attribute (`Fn::GetAtt`).
+        pub fn build_id(&self) -> Value<String> {
+            self.get_att("BuildId")
+        }
+
+        /// The `BuildArn` attribute (`Fn::GetAtt`).
+        pub fn build_arn(&self) -> Value<String> {
+            self.get_att("BuildArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct StorageLocation {
         /// An Amazon S3 bucket identifier. This is the name of the S3 bucket.
@@ -1017,72 +1129,12 @@ pub mod build {
             v.check("RoleArn", &self.role_arn, &RULE_9);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Build {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Build", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Build {
-        const TYPE: &'static str = "AWS::GameLift::Build";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BuildRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::Build` in the construct tree (see [`crate::Ref`]).
-    pub type BuildRef = crate::Ref<Build>;
-
-    impl BuildRef {
-        /// The `BuildId` attribute (`Fn::GetAtt`).
-        pub fn build_id(&self) -> Value<String> {
-            self.get_att("BuildId")
-        }
-
-        /// The `BuildArn` attribute (`Fn::GetAtt`).
-        pub fn build_arn(&self) -> Value<String> {
-            self.get_att("BuildArn")
-        }
-    }
 }
 
 /// `AWS::GameLift::ContainerFleet`: [`ContainerFleet`], its property types and its typed handle.
 pub mod container_fleet {
+    pub use super::shared_::{IpPermission, Tag, TargetConfiguration};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1251,6 +1303,63 @@ pub mod container_fleet {
         }
     }
 
+    impl std::fmt::Debug for ContainerFleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContainerFleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContainerFleet {
+        const TYPE: &'static str = "AWS::GameLift::ContainerFleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContainerFleetRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::ContainerFleet` in the construct tree (see [`crate::Ref`]).
+    pub type ContainerFleetRef = crate::Ref<ContainerFleet>;
+
+    impl ContainerFleetRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `FleetId` attribute (`Fn::GetAtt`).
+        pub fn fleet_id(&self) -> Value<String> {
+            self.get_att("FleetId")
+        }
+
+        /// The `FleetArn` attribute (`Fn::GetAtt`).
+        pub fn fleet_arn(&self) -> Value<String> {
+            self.get_att("FleetArn")
+        }
+
+        /// The `DeploymentDetails` attribute (`Fn::GetAtt`).
+        pub fn deployment_details(&self) -> Value<String> {
+            self.get_att("DeploymentDetails")
+        }
+
+        /// The `GameServerContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn game_server_container_group_definition_arn(&self) -> Value<String> {
+            self.get_att("GameServerContainerGroupDefinitionArn")
+        }
+
+        /// The `PerInstanceContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn per_instance_container_group_definition_arn(&self) -> Value<String> {
+            self.get_att("PerInstanceContainerGroupDefinitionArn")
+        }
+
+        /// The `MaximumGameServerContainerGroupsPerInstance` attribute (`Fn::GetAtt`).
+        pub fn maximum_game_server_container_groups_per_instance(&self) -> Value<i64> {
+            self.get_att("MaximumGameServerContainerGroupsPerInstance")
+        }
+    }
+
     /// Provides details about how to drain old tasks and replace them with new updated tasks.
     #[derive(Clone, Default)]
     pub struct DeploymentConfiguration {
@@ -1365,56 +1474,6 @@ pub mod container_fleet {
     impl Validate for ConnectionPortRange {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FromPort", &self.from_port, &RULE_24);
-            v.check("ToPort", &self.to_port, &RULE_24);
-        }
-    }
-
-    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges.
-    #[derive(Clone)]
-    pub struct IpPermission {
-        /// A starting value for a range of allowed port numbers.
-        pub from_port: Value<i64>,
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
-        pub ip_range: Value<String>,
-        /// The network communication protocol used by the fleet.
-        pub protocol: Value<String>,
-        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
-        pub to_port: Value<i64>,
-    }
-
-    impl IpPermission {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            from_port: impl Into<Value<i64>>,
-            ip_range: impl Into<Value<String>>,
-            protocol: impl Into<Value<String>>,
-            to_port: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                from_port: from_port.into(),
-                ip_range: ip_range.into(),
-                protocol: protocol.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IpPermission {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("FromPort", &self.from_port);
-            o.req("IpRange", &self.ip_range);
-            o.req("Protocol", &self.protocol);
-            o.req("ToPort", &self.to_port);
-            o.build()
-        }
-    }
-
-    impl Validate for IpPermission {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FromPort", &self.from_port, &RULE_24);
-            v.check("IpRange", &self.ip_range, &RULE_25);
-            v.check("Protocol", &self.protocol, &RULE_26);
             v.check("ToPort", &self.to_port, &RULE_24);
         }
     }
@@ -1663,122 +1722,6 @@ pub mod container_fleet {
             );
         }
     }
-
-    /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value.
-    #[derive(Clone)]
-    pub struct TargetConfiguration {
-        /// Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using.
-        pub target_value: Value<f64>,
-    }
-
-    impl TargetConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-            Self {
-                target_value: target_value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TargetConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TargetValue", &self.target_value);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for ContainerFleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContainerFleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContainerFleet {
-        const TYPE: &'static str = "AWS::GameLift::ContainerFleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContainerFleetRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::ContainerFleet` in the construct tree (see [`crate::Ref`]).
-    pub type ContainerFleetRef = crate::Ref<ContainerFleet>;
-
-    impl ContainerFleetRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `FleetId` attribute (`Fn::GetAtt`).
-        pub fn fleet_id(&self) -> Value<String> {
-            self.get_att("FleetId")
-        }
-
-        /// The `FleetArn` attribute (`Fn::GetAtt`).
-        pub fn fleet_arn(&self) -> Value<String> {
-            self.get_att("FleetArn")
-        }
-
-        /// The `DeploymentDetails` attribute (`Fn::GetAtt`).
-        pub fn deployment_details(&self) -> Value<String> {
-            self.get_att("DeploymentDetails")
-        }
-
-        /// The `GameServerContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn game_server_container_group_definition_arn(&self) -> Value<String> {
-            self.get_att("GameServerContainerGroupDefinitionArn")
-        }
-
-        /// The `PerInstanceContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn per_instance_container_group_definition_arn(&self) -> Value<String> {
-            self.get_att("PerInstanceContainerGroupDefinitionArn")
-        }
-
-        /// The `MaximumGameServerContainerGroupsPerInstance` attribute (`Fn::GetAtt`).
-        pub fn maximum_game_server_container_groups_per_instance(&self) -> Value<i64> {
-            self.get_att("MaximumGameServerContainerGroupsPerInstance")
-        }
-    }
 }
 
 /// `AWS::GameLift::ContainerGroupDefinition`: [`ContainerGroupDefinition`], its property types and its typed handle.
@@ -1886,6 +1829,48 @@ pub mod container_group_definition {
             );
             v.check("TotalVcpuLimit", &self.total_vcpu_limit, &RULE_44);
             v.check("VersionDescription", &self.version_description, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for ContainerGroupDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContainerGroupDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContainerGroupDefinition {
+        const TYPE: &'static str = "AWS::GameLift::ContainerGroupDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContainerGroupDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::ContainerGroupDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type ContainerGroupDefinitionRef = crate::Ref<ContainerGroupDefinition>;
+
+    impl ContainerGroupDefinitionRef {
+        /// The `ContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn container_group_definition_arn(&self) -> Value<String> {
+            self.get_att("ContainerGroupDefinitionArn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `VersionNumber` attribute (`Fn::GetAtt`).
+        pub fn version_number(&self) -> Value<i64> {
+            self.get_att("VersionNumber")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
         }
     }
 
@@ -2370,52 +2355,12 @@ pub mod container_group_definition {
             v.check("Value", &self.value, &RULE_60);
         }
     }
-
-    impl std::fmt::Debug for ContainerGroupDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContainerGroupDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContainerGroupDefinition {
-        const TYPE: &'static str = "AWS::GameLift::ContainerGroupDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContainerGroupDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::ContainerGroupDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type ContainerGroupDefinitionRef = crate::Ref<ContainerGroupDefinition>;
-
-    impl ContainerGroupDefinitionRef {
-        /// The `ContainerGroupDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn container_group_definition_arn(&self) -> Value<String> {
-            self.get_att("ContainerGroupDefinitionArn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `VersionNumber` attribute (`Fn::GetAtt`).
-        pub fn version_number(&self) -> Value<i64> {
-            self.get_att("VersionNumber")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
-        }
-    }
 }
 
 /// `AWS::GameLift::Fleet`: [`Fleet`], its property types and its typed handle.
 pub mod fleet {
+    pub use super::shared_::{IpPermission, Tag, TargetConfiguration};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2635,6 +2580,33 @@ pub mod fleet {
         }
     }
 
+    impl std::fmt::Debug for Fleet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Fleet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Fleet {
+        const TYPE: &'static str = "AWS::GameLift::Fleet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FleetRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::Fleet` in the construct tree (see [`crate::Ref`]).
+    pub type FleetRef = crate::Ref<Fleet>;
+
+    impl FleetRef {
+        /// The `FleetId` attribute (`Fn::GetAtt`).
+        pub fn fleet_id(&self) -> Value<String> {
+            self.get_att("FleetId")
+        }
+
+        /// The `FleetArn` attribute (`Fn::GetAtt`).
+        pub fn fleet_arn(&self) -> Value<String> {
+            self.get_att("FleetArn")
+        }
+    }
+
     /// Configuration for Anywhere fleet.
     #[derive(Clone)]
     pub struct AnywhereConfiguration {
@@ -2689,56 +2661,6 @@ pub mod fleet {
     impl Validate for CertificateConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CertificateType", &self.certificate_type, &RULE_74);
-        }
-    }
-
-    /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges.
-    #[derive(Clone)]
-    pub struct IpPermission {
-        /// A starting value for a range of allowed port numbers.
-        pub from_port: Value<i64>,
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
-        pub ip_range: Value<String>,
-        /// The network communication protocol used by the fleet.
-        pub protocol: Value<String>,
-        /// An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
-        pub to_port: Value<i64>,
-    }
-
-    impl IpPermission {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            from_port: impl Into<Value<i64>>,
-            ip_range: impl Into<Value<String>>,
-            protocol: impl Into<Value<String>>,
-            to_port: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                from_port: from_port.into(),
-                ip_range: ip_range.into(),
-                protocol: protocol.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IpPermission {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("FromPort", &self.from_port);
-            o.req("IpRange", &self.ip_range);
-            o.req("Protocol", &self.protocol);
-            o.req("ToPort", &self.to_port);
-            o.build()
-        }
-    }
-
-    impl Validate for IpPermission {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FromPort", &self.from_port, &RULE_24);
-            v.check("IpRange", &self.ip_range, &RULE_25);
-            v.check("Protocol", &self.protocol, &RULE_26);
-            v.check("ToPort", &self.to_port, &RULE_24);
         }
     }
 
@@ -3137,92 +3059,6 @@ pub mod fleet {
             v.check("UpdateStatus", &self.update_status, &RULE_81);
         }
     }
-
-    /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value.
-    #[derive(Clone)]
-    pub struct TargetConfiguration {
-        /// Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using.
-        pub target_value: Value<f64>,
-    }
-
-    impl TargetConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-            Self {
-                target_value: target_value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TargetConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TargetValue", &self.target_value);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Fleet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Fleet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Fleet {
-        const TYPE: &'static str = "AWS::GameLift::Fleet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FleetRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::Fleet` in the construct tree (see [`crate::Ref`]).
-    pub type FleetRef = crate::Ref<Fleet>;
-
-    impl FleetRef {
-        /// The `FleetId` attribute (`Fn::GetAtt`).
-        pub fn fleet_id(&self) -> Value<String> {
-            self.get_att("FleetId")
-        }
-
-        /// The `FleetArn` attribute (`Fn::GetAtt`).
-        pub fn fleet_arn(&self) -> Value<String> {
-            self.get_att("FleetArn")
-        }
-    }
 }
 
 /// `AWS::GameLift::GameServerGroup`: [`GameServerGroup`], its property types and its typed handle.
@@ -3329,6 +3165,33 @@ pub mod game_server_group {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check_items("VpcSubnets", &self.vpc_subnets, &RULE_45, &RULE_88);
+        }
+    }
+
+    impl std::fmt::Debug for GameServerGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GameServerGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GameServerGroup {
+        const TYPE: &'static str = "AWS::GameLift::GameServerGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GameServerGroupRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::GameServerGroup` in the construct tree (see [`crate::Ref`]).
+    pub type GameServerGroupRef = crate::Ref<GameServerGroup>;
+
+    impl GameServerGroupRef {
+        /// The `GameServerGroupArn` attribute (`Fn::GetAtt`).
+        pub fn game_server_group_arn(&self) -> Value<String> {
+            self.get_att("GameServerGroupArn")
+        }
+
+        /// The `AutoScalingGroupArn` attribute (`Fn::GetAtt`).
+        pub fn auto_scaling_group_arn(&self) -> Value<String> {
+            self.get_att("AutoScalingGroupArn")
         }
     }
 
@@ -3501,33 +3364,6 @@ pub mod game_server_group {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for GameServerGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GameServerGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GameServerGroup {
-        const TYPE: &'static str = "AWS::GameLift::GameServerGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GameServerGroupRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::GameServerGroup` in the construct tree (see [`crate::Ref`]).
-    pub type GameServerGroupRef = crate::Ref<GameServerGroup>;
-
-    impl GameServerGroupRef {
-        /// The `GameServerGroupArn` attribute (`Fn::GetAtt`).
-        pub fn game_server_group_arn(&self) -> Value<String> {
-            self.get_att("GameServerGroupArn")
-        }
-
-        /// The `AutoScalingGroupArn` attribute (`Fn::GetAtt`).
-        pub fn auto_scaling_group_arn(&self) -> Value<String> {
-            self.get_att("AutoScalingGroupArn")
-        }
-    }
 }
 
 /// `AWS::GameLift::GameSessionQueue`: [`GameSessionQueue`], its property types and its typed handle.
@@ -3603,6 +3439,28 @@ pub mod game_session_queue {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("TimeoutInSeconds", &self.timeout_in_seconds, &RULE_23);
+        }
+    }
+
+    impl std::fmt::Debug for GameSessionQueue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GameSessionQueue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GameSessionQueue {
+        const TYPE: &'static str = "AWS::GameLift::GameSessionQueue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GameSessionQueueRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::GameSessionQueue` in the construct tree (see [`crate::Ref`]).
+    pub type GameSessionQueueRef = crate::Ref<GameSessionQueue>;
+
+    impl GameSessionQueueRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3770,32 +3628,12 @@ pub mod game_session_queue {
             v.check("Value", &self.value, &RULE_98);
         }
     }
-
-    impl std::fmt::Debug for GameSessionQueue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GameSessionQueue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GameSessionQueue {
-        const TYPE: &'static str = "AWS::GameLift::GameSessionQueue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GameSessionQueueRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::GameSessionQueue` in the construct tree (see [`crate::Ref`]).
-    pub type GameSessionQueueRef = crate::Ref<GameSessionQueue>;
-
-    impl GameSessionQueueRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::GameLift::Location`: [`Location`], its property types and its typed handle.
 pub mod location {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3834,41 +3672,6 @@ pub mod location {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for Location {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Location", self, f)
@@ -3894,6 +3697,8 @@ pub mod location {
 
 /// `AWS::GameLift::MatchmakingConfiguration`: [`MatchmakingConfiguration`], its property types and its typed handle.
 pub mod matchmaking_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4029,6 +3834,28 @@ pub mod matchmaking_configuration {
         }
     }
 
+    impl std::fmt::Debug for MatchmakingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MatchmakingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MatchmakingConfiguration {
+        const TYPE: &'static str = "AWS::GameLift::MatchmakingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MatchmakingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::MatchmakingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type MatchmakingConfigurationRef = crate::Ref<MatchmakingConfiguration>;
+
+    impl MatchmakingConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair that contains information about a game session.
     #[derive(Clone)]
     pub struct GameProperty {
@@ -4061,63 +3888,6 @@ pub mod matchmaking_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_109);
             v.check("Value", &self.value, &RULE_110);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for MatchmakingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MatchmakingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MatchmakingConfiguration {
-        const TYPE: &'static str = "AWS::GameLift::MatchmakingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MatchmakingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::MatchmakingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type MatchmakingConfigurationRef = crate::Ref<MatchmakingConfiguration>;
-
-    impl MatchmakingConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -4171,6 +3941,33 @@ pub mod matchmaking_rule_set {
         }
     }
 
+    impl std::fmt::Debug for MatchmakingRuleSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MatchmakingRuleSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MatchmakingRuleSet {
+        const TYPE: &'static str = "AWS::GameLift::MatchmakingRuleSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MatchmakingRuleSetRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::MatchmakingRuleSet` in the construct tree (see [`crate::Ref`]).
+    pub type MatchmakingRuleSetRef = crate::Ref<MatchmakingRuleSet>;
+
+    impl MatchmakingRuleSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -4205,37 +4002,12 @@ pub mod matchmaking_rule_set {
             v.check("Value", &self.value, &RULE_98);
         }
     }
-
-    impl std::fmt::Debug for MatchmakingRuleSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MatchmakingRuleSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MatchmakingRuleSet {
-        const TYPE: &'static str = "AWS::GameLift::MatchmakingRuleSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MatchmakingRuleSetRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::MatchmakingRuleSet` in the construct tree (see [`crate::Ref`]).
-    pub type MatchmakingRuleSetRef = crate::Ref<MatchmakingRuleSet>;
-
-    impl MatchmakingRuleSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-    }
 }
 
 /// `AWS::GameLift::Script`: [`Script`], its property types and its typed handle.
 pub mod script {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4290,6 +4062,43 @@ pub mod script {
         }
     }
 
+    impl std::fmt::Debug for Script {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Script", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Script {
+        const TYPE: &'static str = "AWS::GameLift::Script";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScriptRef;
+    }
+
+    /// Typed handle of an `AWS::GameLift::Script` in the construct tree (see [`crate::Ref`]).
+    pub type ScriptRef = crate::Ref<Script>;
+
+    impl ScriptRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SizeOnDisk` attribute (`Fn::GetAtt`).
+        pub fn size_on_disk(&self) -> Value<i64> {
+            self.get_att("SizeOnDisk")
+        }
+    }
+
     #[derive(Clone)]
     pub struct S3Location {
         /// An Amazon S3 bucket identifier. This is the name of the S3 bucket.
@@ -4335,78 +4144,6 @@ pub mod script {
             v.check("Key", &self.key, &RULE_9);
             v.check("ObjectVersion", &self.object_version, &RULE_9);
             v.check("RoleArn", &self.role_arn, &RULE_9);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Script {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Script", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Script {
-        const TYPE: &'static str = "AWS::GameLift::Script";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScriptRef;
-    }
-
-    /// Typed handle of an `AWS::GameLift::Script` in the construct tree (see [`crate::Ref`]).
-    pub type ScriptRef = crate::Ref<Script>;
-
-    impl ScriptRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SizeOnDisk` attribute (`Fn::GetAtt`).
-        pub fn size_on_disk(&self) -> Value<i64> {
-            self.get_att("SizeOnDisk")
         }
     }
 }

@@ -192,41 +192,6 @@ pub mod accelerator {
         }
     }
 
-    /// Tag is a key-value pair associated with accelerator.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Key of the tag. Value can be 1 to 127 characters.
-        pub key: Value<String>,
-        /// Value for the tag. Value can be 1 to 255 characters.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for Accelerator {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Accelerator", self, f)
@@ -266,6 +231,41 @@ pub mod accelerator {
         /// The `DualStackDnsName` attribute (`Fn::GetAtt`).
         pub fn dual_stack_dns_name(&self) -> Value<String> {
             self.get_att("DualStackDnsName")
+        }
+    }
+
+    /// Tag is a key-value pair associated with accelerator.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Key of the tag. Value can be 1 to 127 characters.
+        pub key: Value<String>,
+        /// Value for the tag. Value can be 1 to 255 characters.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
         }
     }
 }
@@ -316,6 +316,28 @@ pub mod cross_account_attachment {
             v.check_items("Principals", &self.principals, &RULE_7, &RULE_8);
             v.nested("Resources", &self.resources);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CrossAccountAttachment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CrossAccountAttachment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CrossAccountAttachment {
+        const TYPE: &'static str = "AWS::GlobalAccelerator::CrossAccountAttachment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CrossAccountAttachmentRef;
+    }
+
+    /// Typed handle of an `AWS::GlobalAccelerator::CrossAccountAttachment` in the construct tree (see [`crate::Ref`]).
+    pub type CrossAccountAttachmentRef = crate::Ref<CrossAccountAttachment>;
+
+    impl CrossAccountAttachmentRef {
+        /// The `AttachmentArn` attribute (`Fn::GetAtt`).
+        pub fn attachment_arn(&self) -> Value<String> {
+            self.get_att("AttachmentArn")
         }
     }
 
@@ -384,28 +406,6 @@ pub mod cross_account_attachment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for CrossAccountAttachment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CrossAccountAttachment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CrossAccountAttachment {
-        const TYPE: &'static str = "AWS::GlobalAccelerator::CrossAccountAttachment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CrossAccountAttachmentRef;
-    }
-
-    /// Typed handle of an `AWS::GlobalAccelerator::CrossAccountAttachment` in the construct tree (see [`crate::Ref`]).
-    pub type CrossAccountAttachmentRef = crate::Ref<CrossAccountAttachment>;
-
-    impl CrossAccountAttachmentRef {
-        /// The `AttachmentArn` attribute (`Fn::GetAtt`).
-        pub fn attachment_arn(&self) -> Value<String> {
-            self.get_att("AttachmentArn")
         }
     }
 }
@@ -508,6 +508,28 @@ pub mod endpoint_group {
         }
     }
 
+    impl std::fmt::Debug for EndpointGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EndpointGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EndpointGroup {
+        const TYPE: &'static str = "AWS::GlobalAccelerator::EndpointGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EndpointGroupRef;
+    }
+
+    /// Typed handle of an `AWS::GlobalAccelerator::EndpointGroup` in the construct tree (see [`crate::Ref`]).
+    pub type EndpointGroupRef = crate::Ref<EndpointGroup>;
+
+    impl EndpointGroupRef {
+        /// The `EndpointGroupArn` attribute (`Fn::GetAtt`).
+        pub fn endpoint_group_arn(&self) -> Value<String> {
+            self.get_att("EndpointGroupArn")
+        }
+    }
+
     /// The configuration for a given endpoint
     #[derive(Clone)]
     pub struct EndpointConfiguration {
@@ -590,28 +612,6 @@ pub mod endpoint_group {
             v.check("ListenerPort", &self.listener_port, &RULE_17);
         }
     }
-
-    impl std::fmt::Debug for EndpointGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EndpointGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EndpointGroup {
-        const TYPE: &'static str = "AWS::GlobalAccelerator::EndpointGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EndpointGroupRef;
-    }
-
-    /// Typed handle of an `AWS::GlobalAccelerator::EndpointGroup` in the construct tree (see [`crate::Ref`]).
-    pub type EndpointGroupRef = crate::Ref<EndpointGroup>;
-
-    impl EndpointGroupRef {
-        /// The `EndpointGroupArn` attribute (`Fn::GetAtt`).
-        pub fn endpoint_group_arn(&self) -> Value<String> {
-            self.get_att("EndpointGroupArn")
-        }
-    }
 }
 
 /// `AWS::GlobalAccelerator::Listener`: [`Listener`], its property types and its typed handle.
@@ -668,6 +668,28 @@ pub mod listener {
         }
     }
 
+    impl std::fmt::Debug for Listener {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Listener", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Listener {
+        const TYPE: &'static str = "AWS::GlobalAccelerator::Listener";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ListenerRef;
+    }
+
+    /// Typed handle of an `AWS::GlobalAccelerator::Listener` in the construct tree (see [`crate::Ref`]).
+    pub type ListenerRef = crate::Ref<Listener>;
+
+    impl ListenerRef {
+        /// The `ListenerArn` attribute (`Fn::GetAtt`).
+        pub fn listener_arn(&self) -> Value<String> {
+            self.get_att("ListenerArn")
+        }
+    }
+
     /// A port range to support for connections from clients to your accelerator.
     #[derive(Clone)]
     pub struct PortRange {
@@ -698,28 +720,6 @@ pub mod listener {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FromPort", &self.from_port, &RULE_17);
             v.check("ToPort", &self.to_port, &RULE_17);
-        }
-    }
-
-    impl std::fmt::Debug for Listener {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Listener", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Listener {
-        const TYPE: &'static str = "AWS::GlobalAccelerator::Listener";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ListenerRef;
-    }
-
-    /// Typed handle of an `AWS::GlobalAccelerator::Listener` in the construct tree (see [`crate::Ref`]).
-    pub type ListenerRef = crate::Ref<Listener>;
-
-    impl ListenerRef {
-        /// The `ListenerArn` attribute (`Fn::GetAtt`).
-        pub fn listener_arn(&self) -> Value<String> {
-            self.get_att("ListenerArn")
         }
     }
 }

@@ -881,6 +881,123 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A column in a Table.
+    #[derive(Clone)]
+    pub struct Column {
+        /// A free-form text comment.
+        pub comment: Option<Value<String>>,
+        /// The name of the Column.
+        pub name: Value<String>,
+        /// The data type of the Column.
+        pub r#type: Option<Value<String>>,
+    }
+
+    impl Column {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                comment: None,
+                name: name.into(),
+                r#type: None,
+            }
+        }
+    }
+
+    impl ToRaw for Column {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("Comment", &self.comment);
+            o.req("Name", &self.name);
+            o.opt("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    impl Validate for Column {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Comment", &self.comment, &RULE_78);
+            v.check("Name", &self.name, &RULE_8);
+            v.check("Type", &self.r#type, &RULE_83);
+        }
+    }
+
+    /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
+    #[derive(Clone, Default)]
+    pub struct SchemaId {
+        /// The name of the schema registry that contains the schema.
+        pub registry_name: Option<Value<String>>,
+        /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
+        pub schema_arn: Option<Value<String>>,
+        /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
+        pub schema_name: Option<Value<String>>,
+    }
+
+    impl SchemaId {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SchemaId {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("RegistryName", &self.registry_name);
+            o.opt("SchemaArn", &self.schema_arn);
+            o.opt("SchemaName", &self.schema_name);
+            o.build()
+        }
+    }
+
+    impl Validate for SchemaId {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RegistryName", &self.registry_name, &RULE_86);
+            v.check("SchemaArn", &self.schema_arn, &RULE_87);
+            v.check("SchemaName", &self.schema_name, &RULE_86);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A key to identify the tag.
+        pub key: Value<String>,
+        /// Corresponding tag value for the key.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::Glue::Blueprint`: [`Blueprint`], its property types and its typed handle.
 pub mod blueprint {
     use super::rules_::*;
@@ -935,41 +1052,6 @@ pub mod blueprint {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Blueprint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Blueprint", self, f)
@@ -1009,6 +1091,41 @@ pub mod blueprint {
         /// The `ParameterSpec` attribute (`Fn::GetAtt`).
         pub fn parameter_spec(&self) -> Value<String> {
             self.get_att("ParameterSpec")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
         }
     }
 }
@@ -1115,6 +1232,69 @@ pub mod catalog {
                 &RULE_9,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Catalog {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Catalog", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Catalog {
+        const TYPE: &'static str = "AWS::Glue::Catalog";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CatalogRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Catalog` in the construct tree (see [`crate::Ref`]).
+    pub type CatalogRef = crate::Ref<Catalog>;
+
+    impl CatalogRef {
+        /// The `CatalogId` attribute (`Fn::GetAtt`).
+        pub fn catalog_id(&self) -> Value<String> {
+            self.get_att("CatalogId")
+        }
+
+        /// The `ResourceArn` attribute (`Fn::GetAtt`).
+        pub fn resource_arn(&self) -> Value<String> {
+            self.get_att("ResourceArn")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<i64> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `UpdateTime` attribute (`Fn::GetAtt`).
+        pub fn update_time(&self) -> Value<i64> {
+            self.get_att("UpdateTime")
+        }
+
+        /// The `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName` attribute (`Fn::GetAtt`).
+        pub fn catalog_properties_data_lake_access_properties_managed_workgroup_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName")
+        }
+
+        /// The `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus` attribute (`Fn::GetAtt`).
+        pub fn catalog_properties_data_lake_access_properties_managed_workgroup_status(
+            &self,
+        ) -> Value<String> {
+            self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus")
+        }
+
+        /// The `CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName` attribute (`Fn::GetAtt`).
+        pub fn catalog_properties_data_lake_access_properties_redshift_database_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName")
+        }
+
+        /// The `CatalogProperties.CustomProperties` attribute (`Fn::GetAtt`).
+        pub fn catalog_properties_custom_properties(&self) -> Value<String> {
+            self.get_att("CatalogProperties.CustomProperties")
         }
     }
 
@@ -1358,69 +1538,6 @@ pub mod catalog {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Catalog {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Catalog", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Catalog {
-        const TYPE: &'static str = "AWS::Glue::Catalog";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CatalogRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Catalog` in the construct tree (see [`crate::Ref`]).
-    pub type CatalogRef = crate::Ref<Catalog>;
-
-    impl CatalogRef {
-        /// The `CatalogId` attribute (`Fn::GetAtt`).
-        pub fn catalog_id(&self) -> Value<String> {
-            self.get_att("CatalogId")
-        }
-
-        /// The `ResourceArn` attribute (`Fn::GetAtt`).
-        pub fn resource_arn(&self) -> Value<String> {
-            self.get_att("ResourceArn")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<i64> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `UpdateTime` attribute (`Fn::GetAtt`).
-        pub fn update_time(&self) -> Value<i64> {
-            self.get_att("UpdateTime")
-        }
-
-        /// The `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName` attribute (`Fn::GetAtt`).
-        pub fn catalog_properties_data_lake_access_properties_managed_workgroup_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName")
-        }
-
-        /// The `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus` attribute (`Fn::GetAtt`).
-        pub fn catalog_properties_data_lake_access_properties_managed_workgroup_status(
-            &self,
-        ) -> Value<String> {
-            self.get_att("CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus")
-        }
-
-        /// The `CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName` attribute (`Fn::GetAtt`).
-        pub fn catalog_properties_data_lake_access_properties_redshift_database_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName")
-        }
-
-        /// The `CatalogProperties.CustomProperties` attribute (`Fn::GetAtt`).
-        pub fn catalog_properties_custom_properties(&self) -> Value<String> {
-            self.get_att("CatalogProperties.CustomProperties")
-        }
-    }
 }
 
 /// `AWS::Glue::Classifier`: [`Classifier`], its property types and its typed handle.
@@ -1465,6 +1582,28 @@ pub mod classifier {
             v.nested("GrokClassifier", &self.grok_classifier);
             v.nested("JsonClassifier", &self.json_classifier);
             v.nested("XMLClassifier", &self.xml_classifier);
+        }
+    }
+
+    impl std::fmt::Debug for Classifier {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Classifier", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Classifier {
+        const TYPE: &'static str = "AWS::Glue::Classifier";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ClassifierRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Classifier` in the construct tree (see [`crate::Ref`]).
+    pub type ClassifierRef = crate::Ref<Classifier>;
+
+    impl ClassifierRef {
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
         }
     }
 
@@ -1641,28 +1780,6 @@ pub mod classifier {
             v.check("Name", &self.name, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Classifier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Classifier", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Classifier {
-        const TYPE: &'static str = "AWS::Glue::Classifier";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ClassifierRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Classifier` in the construct tree (see [`crate::Ref`]).
-    pub type ClassifierRef = crate::Ref<Classifier>;
-
-    impl ClassifierRef {
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-    }
 }
 
 /// `AWS::Glue::Connection`: [`Connection`], its property types and its typed handle.
@@ -1709,6 +1826,28 @@ pub mod connection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CatalogId", &self.catalog_id, &RULE_8);
             v.nested("ConnectionInput", &self.connection_input);
+        }
+    }
+
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::Glue::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
         }
     }
 
@@ -2120,28 +2259,6 @@ pub mod connection {
             v.check("SubnetId", &self.subnet_id, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::Glue::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-    }
 }
 
 /// `AWS::Glue::ConnectionType`: [`ConnectionType`], its property types and its typed handle.
@@ -2214,6 +2331,28 @@ pub mod connection_type {
             v.nested("RestConfiguration", &self.rest_configuration);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConnectionType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConnectionType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConnectionType {
+        const TYPE: &'static str = "AWS::Glue::ConnectionType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectionTypeRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::ConnectionType` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionTypeRef = crate::Ref<ConnectionType>;
+
+    impl ConnectionTypeRef {
+        /// The `ConnectionTypeArn` attribute (`Fn::GetAtt`).
+        pub fn connection_type_arn(&self) -> Value<String> {
+            self.get_att("ConnectionTypeArn")
         }
     }
 
@@ -3275,28 +3414,6 @@ pub mod connection_type {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for ConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConnectionType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConnectionType {
-        const TYPE: &'static str = "AWS::Glue::ConnectionType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectionTypeRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::ConnectionType` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionTypeRef = crate::Ref<ConnectionType>;
-
-    impl ConnectionTypeRef {
-        /// The `ConnectionTypeArn` attribute (`Fn::GetAtt`).
-        pub fn connection_type_arn(&self) -> Value<String> {
-            self.get_att("ConnectionTypeArn")
-        }
-    }
 }
 
 /// `AWS::Glue::Crawler`: [`Crawler`], its property types and its typed handle.
@@ -3400,6 +3517,21 @@ pub mod crawler {
             v.nested("Targets", &self.targets);
         }
     }
+
+    impl std::fmt::Debug for Crawler {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Crawler", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Crawler {
+        const TYPE: &'static str = "AWS::Glue::Crawler";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CrawlerRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Crawler` in the construct tree (see [`crate::Ref`]).
+    pub type CrawlerRef = crate::Ref<Crawler>;
 
     /// Specifies AWS Lake Formation configuration settings for the crawler
     #[derive(Clone, Default)]
@@ -3831,21 +3963,6 @@ pub mod crawler {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Crawler {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Crawler", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Crawler {
-        const TYPE: &'static str = "AWS::Glue::Crawler";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CrawlerRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Crawler` in the construct tree (see [`crate::Ref`]).
-    pub type CrawlerRef = crate::Ref<Crawler>;
 }
 
 /// `AWS::Glue::CustomEntityType`: [`CustomEntityType`], its property types and its typed handle.
@@ -3955,6 +4072,21 @@ pub mod data_catalog_encryption_settings {
         }
     }
 
+    impl std::fmt::Debug for DataCatalogEncryptionSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataCatalogEncryptionSettings", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataCatalogEncryptionSettings {
+        const TYPE: &'static str = "AWS::Glue::DataCatalogEncryptionSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataCatalogEncryptionSettingsRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::DataCatalogEncryptionSettings` in the construct tree (see [`crate::Ref`]).
+    pub type DataCatalogEncryptionSettingsRef = crate::Ref<DataCatalogEncryptionSettings>;
+
     /// Contains configuration information for maintaining Data Catalog security.
     #[derive(Clone, Default)]
     pub struct DataCatalogEncryptionSettingsProperty {
@@ -4061,21 +4193,6 @@ pub mod data_catalog_encryption_settings {
             v.check("SseAwsKmsKeyId", &self.sse_aws_kms_key_id, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for DataCatalogEncryptionSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataCatalogEncryptionSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataCatalogEncryptionSettings {
-        const TYPE: &'static str = "AWS::Glue::DataCatalogEncryptionSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataCatalogEncryptionSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::DataCatalogEncryptionSettings` in the construct tree (see [`crate::Ref`]).
-    pub type DataCatalogEncryptionSettingsRef = crate::Ref<DataCatalogEncryptionSettings>;
 }
 
 /// `AWS::Glue::DataQualityRuleset`: [`DataQualityRuleset`], its property types and its typed handle.
@@ -4136,6 +4253,21 @@ pub mod data_quality_ruleset {
         }
     }
 
+    impl std::fmt::Debug for DataQualityRuleset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataQualityRuleset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataQualityRuleset {
+        const TYPE: &'static str = "AWS::Glue::DataQualityRuleset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = DataQualityRulesetRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::DataQualityRuleset` in the construct tree (see [`crate::Ref`]).
+    pub type DataQualityRulesetRef = crate::Ref<DataQualityRuleset>;
+
     /// An object representing an AWS Glue table.
     #[derive(Clone)]
     pub struct DataQualityTargetTable {
@@ -4173,21 +4305,6 @@ pub mod data_quality_ruleset {
             v.check("TableName", &self.table_name, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for DataQualityRuleset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataQualityRuleset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataQualityRuleset {
-        const TYPE: &'static str = "AWS::Glue::DataQualityRuleset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = DataQualityRulesetRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::DataQualityRuleset` in the construct tree (see [`crate::Ref`]).
-    pub type DataQualityRulesetRef = crate::Ref<DataQualityRuleset>;
 }
 
 /// `AWS::Glue::Database`: [`Database`], its property types and its typed handle.
@@ -4236,6 +4353,21 @@ pub mod database {
             v.nested("DatabaseInput", &self.database_input);
         }
     }
+
+    impl std::fmt::Debug for Database {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Database", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Database {
+        const TYPE: &'static str = "AWS::Glue::Database";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DatabaseRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Database` in the construct tree (see [`crate::Ref`]).
+    pub type DatabaseRef = crate::Ref<Database>;
 
     /// The structure used to create or update a database.
     #[derive(Clone, Default)]
@@ -4427,21 +4559,6 @@ pub mod database {
             v.check("Region", &self.region, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Database {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Database", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Database {
-        const TYPE: &'static str = "AWS::Glue::Database";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DatabaseRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Database` in the construct tree (see [`crate::Ref`]).
-    pub type DatabaseRef = crate::Ref<Database>;
 }
 
 /// `AWS::Glue::DevEndpoint`: [`DevEndpoint`], its property types and its typed handle.
@@ -4693,6 +4810,38 @@ pub mod integration {
         }
     }
 
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::Glue::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
+        pub fn integration_arn(&self) -> Value<String> {
+            self.get_att("IntegrationArn")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The configuration settings for the integration.
     #[derive(Clone, Default)]
     pub struct IntegrationConfig {
@@ -4760,38 +4909,6 @@ pub mod integration {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::Glue::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
-        pub fn integration_arn(&self) -> Value<String> {
-            self.get_att("IntegrationArn")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Glue::IntegrationResourceProperty`: [`IntegrationResourceProperty`], its property types and its typed handle.
@@ -4854,6 +4971,28 @@ pub mod integration_resource_property {
                 "TargetProcessingProperties",
                 &self.target_processing_properties,
             );
+        }
+    }
+
+    impl std::fmt::Debug for IntegrationResourceProperty {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IntegrationResourceProperty", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IntegrationResourceProperty {
+        const TYPE: &'static str = "AWS::Glue::IntegrationResourceProperty";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationResourcePropertyRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::IntegrationResourceProperty` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationResourcePropertyRef = crate::Ref<IntegrationResourceProperty>;
+
+    impl IntegrationResourcePropertyRef {
+        /// The `ResourcePropertyArn` attribute (`Fn::GetAtt`).
+        pub fn resource_property_arn(&self) -> Value<String> {
+            self.get_att("ResourcePropertyArn")
         }
     }
 
@@ -4964,28 +5103,6 @@ pub mod integration_resource_property {
             v.check("EventBusArn", &self.event_bus_arn, &RULE_4);
             v.check("KmsArn", &self.kms_arn, &RULE_65);
             v.check("RoleArn", &self.role_arn, &RULE_66);
-        }
-    }
-
-    impl std::fmt::Debug for IntegrationResourceProperty {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IntegrationResourceProperty", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IntegrationResourceProperty {
-        const TYPE: &'static str = "AWS::Glue::IntegrationResourceProperty";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationResourcePropertyRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::IntegrationResourceProperty` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationResourcePropertyRef = crate::Ref<IntegrationResourceProperty>;
-
-    impl IntegrationResourcePropertyRef {
-        /// The `ResourcePropertyArn` attribute (`Fn::GetAtt`).
-        pub fn resource_property_arn(&self) -> Value<String> {
-            self.get_att("ResourcePropertyArn")
         }
     }
 }
@@ -5126,6 +5243,21 @@ pub mod job {
         }
     }
 
+    impl std::fmt::Debug for Job {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Job", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Job {
+        const TYPE: &'static str = "AWS::Glue::Job";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = JobRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Job` in the construct tree (see [`crate::Ref`]).
+    pub type JobRef = crate::Ref<Job>;
+
     #[derive(Clone, Default)]
     pub struct JobCommand {
         /// The name of the job command
@@ -5238,21 +5370,6 @@ pub mod job {
             v.check("NotifyDelayAfter", &self.notify_delay_after, &RULE_72);
         }
     }
-
-    impl std::fmt::Debug for Job {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Job", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Job {
-        const TYPE: &'static str = "AWS::Glue::Job";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = JobRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Job` in the construct tree (see [`crate::Ref`]).
-    pub type JobRef = crate::Ref<Job>;
 }
 
 /// `AWS::Glue::MLTransform`: [`MlTransform`], its property types and its typed handle.
@@ -5344,6 +5461,28 @@ pub mod ml_transform {
             v.check("Timeout", &self.timeout, &RULE_72);
             v.nested("TransformEncryption", &self.transform_encryption);
             v.check("WorkerType", &self.worker_type, &RULE_80);
+        }
+    }
+
+    impl std::fmt::Debug for MlTransform {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MlTransform", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MlTransform {
+        const TYPE: &'static str = "AWS::Glue::MLTransform";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = MlTransformRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::MLTransform` in the construct tree (see [`crate::Ref`]).
+    pub type MlTransformRef = crate::Ref<MlTransform>;
+
+    impl MlTransformRef {
+        /// The `TransformId` attribute (`Fn::GetAtt`).
+        pub fn transform_id(&self) -> Value<String> {
+            self.get_att("TransformId")
         }
     }
 
@@ -5550,32 +5689,12 @@ pub mod ml_transform {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for MlTransform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MlTransform", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MlTransform {
-        const TYPE: &'static str = "AWS::Glue::MLTransform";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = MlTransformRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::MLTransform` in the construct tree (see [`crate::Ref`]).
-    pub type MlTransformRef = crate::Ref<MlTransform>;
-
-    impl MlTransformRef {
-        /// The `TransformId` attribute (`Fn::GetAtt`).
-        pub fn transform_id(&self) -> Value<String> {
-            self.get_att("TransformId")
-        }
-    }
 }
 
 /// `AWS::Glue::Partition`: [`Partition`], its property types and its typed handle.
 pub mod partition {
+    pub use super::shared_::{Column, SchemaId};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5625,6 +5744,28 @@ pub mod partition {
             v.check("DatabaseName", &self.database_name, &RULE_8);
             v.nested("PartitionInput", &self.partition_input);
             v.check("TableName", &self.table_name, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for Partition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Partition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Partition {
+        const TYPE: &'static str = "AWS::Glue::Partition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PartitionRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Partition` in the construct tree (see [`crate::Ref`]).
+    pub type PartitionRef = crate::Ref<Partition>;
+
+    impl PartitionRef {
+        /// The `IdentifierPartitionInputValues` attribute (`Fn::GetAtt`).
+        pub fn identifier_partition_input_values(&self) -> Value<String> {
+            self.get_att("IdentifierPartitionInputValues")
         }
     }
 
@@ -5733,46 +5874,6 @@ pub mod partition {
         }
     }
 
-    /// A column in a Table.
-    #[derive(Clone)]
-    pub struct Column {
-        /// A free-form text comment.
-        pub comment: Option<Value<String>>,
-        /// The name of the Column.
-        pub name: Value<String>,
-        /// The data type of the Column.
-        pub r#type: Option<Value<String>>,
-    }
-
-    impl Column {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                comment: None,
-                name: name.into(),
-                r#type: None,
-            }
-        }
-    }
-
-    impl ToRaw for Column {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Comment", &self.comment);
-            o.req("Name", &self.name);
-            o.opt("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for Column {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comment", &self.comment, &RULE_78);
-            v.check("Name", &self.name, &RULE_8);
-            v.check("Type", &self.r#type, &RULE_83);
-        }
-    }
-
     /// An object that references a schema stored in the AWS Glue Schema Registry.
     #[derive(Clone, Default)]
     pub struct SchemaReference {
@@ -5805,42 +5906,6 @@ pub mod partition {
             v.nested("SchemaId", &self.schema_id);
             v.check("SchemaVersionId", &self.schema_version_id, &RULE_84);
             v.check("SchemaVersionNumber", &self.schema_version_number, &RULE_85);
-        }
-    }
-
-    /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
-    #[derive(Clone, Default)]
-    pub struct SchemaId {
-        /// The name of the schema registry that contains the schema.
-        pub registry_name: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub schema_arn: Option<Value<String>>,
-        /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub schema_name: Option<Value<String>>,
-    }
-
-    impl SchemaId {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SchemaId {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("RegistryName", &self.registry_name);
-            o.opt("SchemaArn", &self.schema_arn);
-            o.opt("SchemaName", &self.schema_name);
-            o.build()
-        }
-    }
-
-    impl Validate for SchemaId {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RegistryName", &self.registry_name, &RULE_86);
-            v.check("SchemaArn", &self.schema_arn, &RULE_87);
-            v.check("SchemaName", &self.schema_name, &RULE_86);
         }
     }
 
@@ -5953,32 +6018,12 @@ pub mod partition {
             v.check("SortOrder", &self.sort_order, &RULE_88);
         }
     }
-
-    impl std::fmt::Debug for Partition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Partition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Partition {
-        const TYPE: &'static str = "AWS::Glue::Partition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PartitionRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Partition` in the construct tree (see [`crate::Ref`]).
-    pub type PartitionRef = crate::Ref<Partition>;
-
-    impl PartitionRef {
-        /// The `IdentifierPartitionInputValues` attribute (`Fn::GetAtt`).
-        pub fn identifier_partition_input_values(&self) -> Value<String> {
-            self.get_att("IdentifierPartitionInputValues")
-        }
-    }
 }
 
 /// `AWS::Glue::Registry`: [`Registry`], its property types and its typed handle.
 pub mod registry {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6023,40 +6068,6 @@ pub mod registry {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key to identify the tag.
-        pub key: Value<String>,
-        /// Corresponding tag value for the key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Registry {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Registry", self, f)
@@ -6082,6 +6093,8 @@ pub mod registry {
 
 /// `AWS::Glue::Schema`: [`Schema`], its property types and its typed handle.
 pub mod schema {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6153,6 +6166,33 @@ pub mod schema {
         }
     }
 
+    impl std::fmt::Debug for Schema {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Schema", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Schema {
+        const TYPE: &'static str = "AWS::Glue::Schema";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SchemaRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Schema` in the construct tree (see [`crate::Ref`]).
+    pub type SchemaRef = crate::Ref<Schema>;
+
+    impl SchemaRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `InitialSchemaVersionId` attribute (`Fn::GetAtt`).
+        pub fn initial_schema_version_id(&self) -> Value<String> {
+            self.get_att("InitialSchemaVersionId")
+        }
+    }
+
     /// Specify checkpoint version for update. This is only required to update the Compatibility.
     #[derive(Clone, Default)]
     pub struct SchemaVersion {
@@ -6215,67 +6255,6 @@ pub mod schema {
             v.check("Name", &self.name, &RULE_8);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key to identify the tag.
-        pub key: Value<String>,
-        /// Corresponding tag value for the key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Schema {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Schema", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Schema {
-        const TYPE: &'static str = "AWS::Glue::Schema";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SchemaRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Schema` in the construct tree (see [`crate::Ref`]).
-    pub type SchemaRef = crate::Ref<Schema>;
-
-    impl SchemaRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `InitialSchemaVersionId` attribute (`Fn::GetAtt`).
-        pub fn initial_schema_version_id(&self) -> Value<String> {
-            self.get_att("InitialSchemaVersionId")
-        }
-    }
 }
 
 /// `AWS::Glue::SchemaVersion`: [`SchemaVersion`], its property types and its typed handle.
@@ -6320,6 +6299,28 @@ pub mod schema_version {
         }
     }
 
+    impl std::fmt::Debug for SchemaVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SchemaVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SchemaVersion {
+        const TYPE: &'static str = "AWS::Glue::SchemaVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SchemaVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::SchemaVersion` in the construct tree (see [`crate::Ref`]).
+    pub type SchemaVersionRef = crate::Ref<SchemaVersion>;
+
+    impl SchemaVersionRef {
+        /// The `VersionId` attribute (`Fn::GetAtt`).
+        pub fn version_id(&self) -> Value<String> {
+            self.get_att("VersionId")
+        }
+    }
+
     /// Identifier for the schema where the schema version will be created.
     #[derive(Clone, Default)]
     pub struct Schema {
@@ -6353,28 +6354,6 @@ pub mod schema_version {
             v.check("RegistryName", &self.registry_name, &RULE_8);
             v.check("SchemaArn", &self.schema_arn, &RULE_94);
             v.check("SchemaName", &self.schema_name, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for SchemaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SchemaVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SchemaVersion {
-        const TYPE: &'static str = "AWS::Glue::SchemaVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SchemaVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::SchemaVersion` in the construct tree (see [`crate::Ref`]).
-    pub type SchemaVersionRef = crate::Ref<SchemaVersion>;
-
-    impl SchemaVersionRef {
-        /// The `VersionId` attribute (`Fn::GetAtt`).
-        pub fn version_id(&self) -> Value<String> {
-            self.get_att("VersionId")
         }
     }
 }
@@ -6485,6 +6464,21 @@ pub mod security_configuration {
             v.check("Name", &self.name, &RULE_8);
         }
     }
+
+    impl std::fmt::Debug for SecurityConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityConfiguration {
+        const TYPE: &'static str = "AWS::Glue::SecurityConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SecurityConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::SecurityConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityConfigurationRef = crate::Ref<SecurityConfiguration>;
 
     /// The encryption configuration for the security configuration.
     #[derive(Clone, Default)]
@@ -6615,21 +6609,6 @@ pub mod security_configuration {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for SecurityConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityConfiguration {
-        const TYPE: &'static str = "AWS::Glue::SecurityConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SecurityConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::SecurityConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityConfigurationRef = crate::Ref<SecurityConfiguration>;
 }
 
 /// `AWS::Glue::Session`: [`Session`], its property types and its typed handle.
@@ -6741,6 +6720,43 @@ pub mod session {
         }
     }
 
+    impl std::fmt::Debug for Session {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Session", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Session {
+        const TYPE: &'static str = "AWS::Glue::Session";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SessionRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Session` in the construct tree (see [`crate::Ref`]).
+    pub type SessionRef = crate::Ref<Session>;
+
+    impl SessionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedOn` attribute (`Fn::GetAtt`).
+        pub fn created_on(&self) -> Value<String> {
+            self.get_att("CreatedOn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Progress` attribute (`Fn::GetAtt`).
+        pub fn progress(&self) -> Value<f64> {
+            self.get_att("Progress")
+        }
+    }
+
     /// The SessionCommand that runs the job.
     #[derive(Clone, Default)]
     pub struct SessionCommand {
@@ -6835,47 +6851,12 @@ pub mod session {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Session {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Session", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Session {
-        const TYPE: &'static str = "AWS::Glue::Session";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SessionRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Session` in the construct tree (see [`crate::Ref`]).
-    pub type SessionRef = crate::Ref<Session>;
-
-    impl SessionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedOn` attribute (`Fn::GetAtt`).
-        pub fn created_on(&self) -> Value<String> {
-            self.get_att("CreatedOn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Progress` attribute (`Fn::GetAtt`).
-        pub fn progress(&self) -> Value<f64> {
-            self.get_att("Progress")
-        }
-    }
 }
 
 /// `AWS::Glue::Table`: [`Table`], its property types and its typed handle.
 pub mod table {
+    pub use super::shared_::{Column, SchemaId};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6931,6 +6912,21 @@ pub mod table {
             v.nested("TableInput", &self.table_input);
         }
     }
+
+    impl std::fmt::Debug for Table {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Table", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Table {
+        const TYPE: &'static str = "AWS::Glue::Table";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TableRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Table` in the construct tree (see [`crate::Ref`]).
+    pub type TableRef = crate::Ref<Table>;
 
     /// Specifies an OpenTableFormatInput structure when creating an open format table.
     #[derive(Clone, Default)]
@@ -7329,46 +7325,6 @@ pub mod table {
         }
     }
 
-    /// A column in a Table.
-    #[derive(Clone)]
-    pub struct Column {
-        /// A free-form text comment.
-        pub comment: Option<Value<String>>,
-        /// The name of the Column.
-        pub name: Value<String>,
-        /// The data type of the Column.
-        pub r#type: Option<Value<String>>,
-    }
-
-    impl Column {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                comment: None,
-                name: name.into(),
-                r#type: None,
-            }
-        }
-    }
-
-    impl ToRaw for Column {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Comment", &self.comment);
-            o.req("Name", &self.name);
-            o.opt("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for Column {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comment", &self.comment, &RULE_78);
-            v.check("Name", &self.name, &RULE_8);
-            v.check("Type", &self.r#type, &RULE_83);
-        }
-    }
-
     /// Describes the physical storage of table data.
     #[derive(Clone, Default)]
     pub struct StorageDescriptor {
@@ -7473,42 +7429,6 @@ pub mod table {
             v.nested("SchemaId", &self.schema_id);
             v.check("SchemaVersionId", &self.schema_version_id, &RULE_84);
             v.check("SchemaVersionNumber", &self.schema_version_number, &RULE_85);
-        }
-    }
-
-    /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
-    #[derive(Clone, Default)]
-    pub struct SchemaId {
-        /// The name of the schema registry that contains the schema.
-        pub registry_name: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub schema_arn: Option<Value<String>>,
-        /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub schema_name: Option<Value<String>>,
-    }
-
-    impl SchemaId {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SchemaId {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("RegistryName", &self.registry_name);
-            o.opt("SchemaArn", &self.schema_arn);
-            o.opt("SchemaName", &self.schema_name);
-            o.build()
-        }
-    }
-
-    impl Validate for SchemaId {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RegistryName", &self.registry_name, &RULE_86);
-            v.check("SchemaArn", &self.schema_arn, &RULE_87);
-            v.check("SchemaName", &self.schema_name, &RULE_86);
         }
     }
 
@@ -7745,21 +7665,6 @@ pub mod table {
             v.check("ViewOriginalText", &self.view_original_text, &RULE_103);
         }
     }
-
-    impl std::fmt::Debug for Table {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Table", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Table {
-        const TYPE: &'static str = "AWS::Glue::Table";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TableRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Table` in the construct tree (see [`crate::Ref`]).
-    pub type TableRef = crate::Ref<Table>;
 }
 
 /// `AWS::Glue::TableOptimizer`: [`TableOptimizer`], its property types and its typed handle.
@@ -7828,6 +7733,21 @@ pub mod table_optimizer {
             v.check("Type", &self.r#type, &RULE_107);
         }
     }
+
+    impl std::fmt::Debug for TableOptimizer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TableOptimizer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TableOptimizer {
+        const TYPE: &'static str = "AWS::Glue::TableOptimizer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TableOptimizerRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::TableOptimizer` in the construct tree (see [`crate::Ref`]).
+    pub type TableOptimizerRef = crate::Ref<TableOptimizer>;
 
     #[derive(Clone)]
     pub struct TableOptimizerConfiguration {
@@ -8061,21 +7981,6 @@ pub mod table_optimizer {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TableOptimizer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TableOptimizer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TableOptimizer {
-        const TYPE: &'static str = "AWS::Glue::TableOptimizer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TableOptimizerRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::TableOptimizer` in the construct tree (see [`crate::Ref`]).
-    pub type TableOptimizerRef = crate::Ref<TableOptimizer>;
 }
 
 /// `AWS::Glue::Trigger`: [`Trigger`], its property types and its typed handle.
@@ -8156,6 +8061,21 @@ pub mod trigger {
             v.check("WorkflowName", &self.workflow_name, &RULE_8);
         }
     }
+
+    impl std::fmt::Debug for Trigger {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Trigger", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Trigger {
+        const TYPE: &'static str = "AWS::Glue::Trigger";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = TriggerRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::Trigger` in the construct tree (see [`crate::Ref`]).
+    pub type TriggerRef = crate::Ref<Trigger>;
 
     /// The actions initiated by this trigger.
     #[derive(Clone, Default)]
@@ -8346,25 +8266,12 @@ pub mod trigger {
             v.check("State", &self.state, &RULE_115);
         }
     }
-
-    impl std::fmt::Debug for Trigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Trigger", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Trigger {
-        const TYPE: &'static str = "AWS::Glue::Trigger";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = TriggerRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::Trigger` in the construct tree (see [`crate::Ref`]).
-    pub type TriggerRef = crate::Ref<Trigger>;
 }
 
 /// `AWS::Glue::UsageProfile`: [`UsageProfile`], its property types and its typed handle.
 pub mod usage_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -8413,6 +8320,28 @@ pub mod usage_profile {
         }
     }
 
+    impl std::fmt::Debug for UsageProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UsageProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UsageProfile {
+        const TYPE: &'static str = "AWS::Glue::UsageProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UsageProfileRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::UsageProfile` in the construct tree (see [`crate::Ref`]).
+    pub type UsageProfileRef = crate::Ref<UsageProfile>;
+
+    impl UsageProfileRef {
+        /// The `CreatedOn` attribute (`Fn::GetAtt`).
+        pub fn created_on(&self) -> Value<String> {
+            self.get_att("CreatedOn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ProfileConfiguration {
         pub job_configuration: Option<Value<Map<Value<ConfigurationObject>>>>,
@@ -8458,62 +8387,6 @@ pub mod usage_profile {
             o.opt("MaxValue", &self.max_value);
             o.opt("MinValue", &self.min_value);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key to identify the tag.
-        pub key: Value<String>,
-        /// Corresponding tag value for the key.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for UsageProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UsageProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UsageProfile {
-        const TYPE: &'static str = "AWS::Glue::UsageProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UsageProfileRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::UsageProfile` in the construct tree (see [`crate::Ref`]).
-    pub type UsageProfileRef = crate::Ref<UsageProfile>;
-
-    impl UsageProfileRef {
-        /// The `CreatedOn` attribute (`Fn::GetAtt`).
-        pub fn created_on(&self) -> Value<String> {
-            self.get_att("CreatedOn")
         }
     }
 }
@@ -8587,6 +8460,28 @@ pub mod user_defined_function {
         }
     }
 
+    impl std::fmt::Debug for UserDefinedFunction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserDefinedFunction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserDefinedFunction {
+        const TYPE: &'static str = "AWS::Glue::UserDefinedFunction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserDefinedFunctionRef;
+    }
+
+    /// Typed handle of an `AWS::Glue::UserDefinedFunction` in the construct tree (see [`crate::Ref`]).
+    pub type UserDefinedFunctionRef = crate::Ref<UserDefinedFunction>;
+
+    impl UserDefinedFunctionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The URIs for function resources.
     #[derive(Clone, Default)]
     pub struct ResourceUri {
@@ -8616,28 +8511,6 @@ pub mod user_defined_function {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ResourceType", &self.resource_type, &RULE_120);
             v.check("Uri", &self.uri, &RULE_58);
-        }
-    }
-
-    impl std::fmt::Debug for UserDefinedFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserDefinedFunction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserDefinedFunction {
-        const TYPE: &'static str = "AWS::Glue::UserDefinedFunction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserDefinedFunctionRef;
-    }
-
-    /// Typed handle of an `AWS::Glue::UserDefinedFunction` in the construct tree (see [`crate::Ref`]).
-    pub type UserDefinedFunctionRef = crate::Ref<UserDefinedFunction>;
-
-    impl UserDefinedFunctionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

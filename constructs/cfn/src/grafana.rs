@@ -245,6 +245,58 @@ pub mod workspace {
         }
     }
 
+    impl std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workspace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workspace {
+        const TYPE: &'static str = "AWS::Grafana::Workspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceRef;
+    }
+
+    /// Typed handle of an `AWS::Grafana::Workspace` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceRef = crate::Ref<Workspace>;
+
+    impl WorkspaceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `SsoClientId` attribute (`Fn::GetAtt`).
+        pub fn sso_client_id(&self) -> Value<String> {
+            self.get_att("SsoClientId")
+        }
+
+        /// The `SamlConfigurationStatus` attribute (`Fn::GetAtt`).
+        pub fn saml_configuration_status(&self) -> Value<String> {
+            self.get_att("SamlConfigurationStatus")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationTimestamp` attribute (`Fn::GetAtt`).
+        pub fn creation_timestamp(&self) -> Value<String> {
+            self.get_att("CreationTimestamp")
+        }
+
+        /// The `ModificationTimestamp` attribute (`Fn::GetAtt`).
+        pub fn modification_timestamp(&self) -> Value<String> {
+            self.get_att("ModificationTimestamp")
+        }
+    }
+
     /// The configuration settings for Network Access Control.
     #[derive(Clone, Default)]
     pub struct NetworkAccessControl {
@@ -516,58 +568,6 @@ pub mod workspace {
                 &RULE_18,
                 &RULE_7,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Workspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workspace {
-        const TYPE: &'static str = "AWS::Grafana::Workspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::Grafana::Workspace` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceRef = crate::Ref<Workspace>;
-
-    impl WorkspaceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `SsoClientId` attribute (`Fn::GetAtt`).
-        pub fn sso_client_id(&self) -> Value<String> {
-            self.get_att("SsoClientId")
-        }
-
-        /// The `SamlConfigurationStatus` attribute (`Fn::GetAtt`).
-        pub fn saml_configuration_status(&self) -> Value<String> {
-            self.get_att("SamlConfigurationStatus")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationTimestamp` attribute (`Fn::GetAtt`).
-        pub fn creation_timestamp(&self) -> Value<String> {
-            self.get_att("CreationTimestamp")
-        }
-
-        /// The `ModificationTimestamp` attribute (`Fn::GetAtt`).
-        pub fn modification_timestamp(&self) -> Value<String> {
-            self.get_att("ModificationTimestamp")
         }
     }
 }

@@ -20,64 +20,10 @@ pub use subscription_definition_version::{
     SubscriptionDefinitionVersion, SubscriptionDefinitionVersionRef,
 };
 
-/// `AWS::Greengrass::ConnectorDefinition`: [`ConnectorDefinition`], its property types and its typed handle.
-pub mod connector_definition {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::ConnectorDefinition
-    #[derive(Clone)]
-    pub struct ConnectorDefinition {
-        pub initial_version: Option<Value<ConnectorDefinitionVersion>>,
-        pub name: Value<String>,
-        pub tags: Option<Value<Json>>,
-    }
-
-    impl ConnectorDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                initial_version: None,
-                name: name.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for ConnectorDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("InitialVersion", &self.initial_version);
-            o.req("Name", &self.name);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for ConnectorDefinition {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct ConnectorDefinitionVersion {
-        pub connectors: Value<Vec<Value<Connector>>>,
-    }
-
-    impl ConnectorDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(connectors: impl Into<Value<Vec<Value<Connector>>>>) -> Self {
-            Self {
-                connectors: connectors.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ConnectorDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Connectors", &self.connectors);
-            o.build()
-        }
-    }
 
     #[derive(Clone)]
     pub struct Connector {
@@ -103,186 +49,6 @@ pub mod connector_definition {
             o.req("ConnectorArn", &self.connector_arn);
             o.req("Id", &self.id);
             o.opt("Parameters", &self.parameters);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ConnectorDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConnectorDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConnectorDefinition {
-        const TYPE: &'static str = "AWS::Greengrass::ConnectorDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectorDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::ConnectorDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorDefinitionRef = crate::Ref<ConnectorDefinition>;
-
-    impl ConnectorDefinitionRef {
-        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersionArn")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::ConnectorDefinitionVersion`: [`ConnectorDefinitionVersion`], its property types and its typed handle.
-pub mod connector_definition_version {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::ConnectorDefinitionVersion
-    #[derive(Clone)]
-    pub struct ConnectorDefinitionVersion {
-        pub connector_definition_id: Value<String>,
-        pub connectors: Value<Vec<Value<Connector>>>,
-    }
-
-    impl ConnectorDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            connector_definition_id: impl Into<Value<String>>,
-            connectors: impl Into<Value<Vec<Value<Connector>>>>,
-        ) -> Self {
-            Self {
-                connector_definition_id: connector_definition_id.into(),
-                connectors: connectors.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ConnectorDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ConnectorDefinitionId", &self.connector_definition_id);
-            o.req("Connectors", &self.connectors);
-            o.build()
-        }
-    }
-
-    impl Validate for ConnectorDefinitionVersion {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Connector {
-        pub connector_arn: Value<String>,
-        pub id: Value<String>,
-        pub parameters: Option<Value<Json>>,
-    }
-
-    impl Connector {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(connector_arn: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-            Self {
-                connector_arn: connector_arn.into(),
-                id: id.into(),
-                parameters: None,
-            }
-        }
-    }
-
-    impl ToRaw for Connector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("ConnectorArn", &self.connector_arn);
-            o.req("Id", &self.id);
-            o.opt("Parameters", &self.parameters);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ConnectorDefinitionVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConnectorDefinitionVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConnectorDefinitionVersion {
-        const TYPE: &'static str = "AWS::Greengrass::ConnectorDefinitionVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConnectorDefinitionVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::ConnectorDefinitionVersion` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorDefinitionVersionRef = crate::Ref<ConnectorDefinitionVersion>;
-
-    impl ConnectorDefinitionVersionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::CoreDefinition`: [`CoreDefinition`], its property types and its typed handle.
-pub mod core_definition {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::CoreDefinition
-    #[derive(Clone)]
-    pub struct CoreDefinition {
-        pub initial_version: Option<Value<CoreDefinitionVersion>>,
-        pub name: Value<String>,
-        pub tags: Option<Value<Json>>,
-    }
-
-    impl CoreDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                initial_version: None,
-                name: name.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for CoreDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("InitialVersion", &self.initial_version);
-            o.req("Name", &self.name);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for CoreDefinition {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct CoreDefinitionVersion {
-        pub cores: Value<Vec<Value<Core>>>,
-    }
-
-    impl CoreDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(cores: impl Into<Value<Vec<Value<Core>>>>) -> Self {
-            Self {
-                cores: cores.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CoreDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Cores", &self.cores);
             o.build()
         }
     }
@@ -322,193 +88,6 @@ pub mod core_definition {
         }
     }
 
-    impl std::fmt::Debug for CoreDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CoreDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CoreDefinition {
-        const TYPE: &'static str = "AWS::Greengrass::CoreDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CoreDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::CoreDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type CoreDefinitionRef = crate::Ref<CoreDefinition>;
-
-    impl CoreDefinitionRef {
-        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersionArn")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::CoreDefinitionVersion`: [`CoreDefinitionVersion`], its property types and its typed handle.
-pub mod core_definition_version {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::CoreDefinitionVersion
-    #[derive(Clone)]
-    pub struct CoreDefinitionVersion {
-        pub core_definition_id: Value<String>,
-        pub cores: Value<Vec<Value<Core>>>,
-    }
-
-    impl CoreDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            core_definition_id: impl Into<Value<String>>,
-            cores: impl Into<Value<Vec<Value<Core>>>>,
-        ) -> Self {
-            Self {
-                core_definition_id: core_definition_id.into(),
-                cores: cores.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CoreDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("CoreDefinitionId", &self.core_definition_id);
-            o.req("Cores", &self.cores);
-            o.build()
-        }
-    }
-
-    impl Validate for CoreDefinitionVersion {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Core {
-        pub certificate_arn: Value<String>,
-        pub id: Value<String>,
-        pub sync_shadow: Option<Value<bool>>,
-        pub thing_arn: Value<String>,
-    }
-
-    impl Core {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            certificate_arn: impl Into<Value<String>>,
-            id: impl Into<Value<String>>,
-            thing_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                certificate_arn: certificate_arn.into(),
-                id: id.into(),
-                sync_shadow: None,
-                thing_arn: thing_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Core {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("CertificateArn", &self.certificate_arn);
-            o.req("Id", &self.id);
-            o.opt("SyncShadow", &self.sync_shadow);
-            o.req("ThingArn", &self.thing_arn);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for CoreDefinitionVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CoreDefinitionVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CoreDefinitionVersion {
-        const TYPE: &'static str = "AWS::Greengrass::CoreDefinitionVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CoreDefinitionVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::CoreDefinitionVersion` in the construct tree (see [`crate::Ref`]).
-    pub type CoreDefinitionVersionRef = crate::Ref<CoreDefinitionVersion>;
-
-    impl CoreDefinitionVersionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::DeviceDefinition`: [`DeviceDefinition`], its property types and its typed handle.
-pub mod device_definition {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::DeviceDefinition
-    #[derive(Clone)]
-    pub struct DeviceDefinition {
-        pub initial_version: Option<Value<DeviceDefinitionVersion>>,
-        pub name: Value<String>,
-        pub tags: Option<Value<Json>>,
-    }
-
-    impl DeviceDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                initial_version: None,
-                name: name.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for DeviceDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("InitialVersion", &self.initial_version);
-            o.req("Name", &self.name);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for DeviceDefinition {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct DeviceDefinitionVersion {
-        pub devices: Value<Vec<Value<Device>>>,
-    }
-
-    impl DeviceDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(devices: impl Into<Value<Vec<Value<Device>>>>) -> Self {
-            Self {
-                devices: devices.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DeviceDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Devices", &self.devices);
-            o.build()
-        }
-    }
-
     #[derive(Clone)]
     pub struct Device {
         pub certificate_arn: Value<String>,
@@ -540,196 +119,6 @@ pub mod device_definition {
             o.req("Id", &self.id);
             o.opt("SyncShadow", &self.sync_shadow);
             o.req("ThingArn", &self.thing_arn);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DeviceDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeviceDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeviceDefinition {
-        const TYPE: &'static str = "AWS::Greengrass::DeviceDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = DeviceDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::DeviceDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type DeviceDefinitionRef = crate::Ref<DeviceDefinition>;
-
-    impl DeviceDefinitionRef {
-        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersionArn")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::DeviceDefinitionVersion`: [`DeviceDefinitionVersion`], its property types and its typed handle.
-pub mod device_definition_version {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::DeviceDefinitionVersion
-    #[derive(Clone)]
-    pub struct DeviceDefinitionVersion {
-        pub device_definition_id: Value<String>,
-        pub devices: Value<Vec<Value<Device>>>,
-    }
-
-    impl DeviceDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            device_definition_id: impl Into<Value<String>>,
-            devices: impl Into<Value<Vec<Value<Device>>>>,
-        ) -> Self {
-            Self {
-                device_definition_id: device_definition_id.into(),
-                devices: devices.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DeviceDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("DeviceDefinitionId", &self.device_definition_id);
-            o.req("Devices", &self.devices);
-            o.build()
-        }
-    }
-
-    impl Validate for DeviceDefinitionVersion {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Device {
-        pub certificate_arn: Value<String>,
-        pub id: Value<String>,
-        pub sync_shadow: Option<Value<bool>>,
-        pub thing_arn: Value<String>,
-    }
-
-    impl Device {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            certificate_arn: impl Into<Value<String>>,
-            id: impl Into<Value<String>>,
-            thing_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                certificate_arn: certificate_arn.into(),
-                id: id.into(),
-                sync_shadow: None,
-                thing_arn: thing_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Device {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("CertificateArn", &self.certificate_arn);
-            o.req("Id", &self.id);
-            o.opt("SyncShadow", &self.sync_shadow);
-            o.req("ThingArn", &self.thing_arn);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DeviceDefinitionVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeviceDefinitionVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeviceDefinitionVersion {
-        const TYPE: &'static str = "AWS::Greengrass::DeviceDefinitionVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DeviceDefinitionVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::DeviceDefinitionVersion` in the construct tree (see [`crate::Ref`]).
-    pub type DeviceDefinitionVersionRef = crate::Ref<DeviceDefinitionVersion>;
-
-    impl DeviceDefinitionVersionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::Greengrass::FunctionDefinition`: [`FunctionDefinition`], its property types and its typed handle.
-pub mod function_definition {
-    use strata_core::*;
-
-    /// Resource Type definition for AWS::Greengrass::FunctionDefinition
-    #[derive(Clone)]
-    pub struct FunctionDefinition {
-        pub initial_version: Option<Value<FunctionDefinitionVersion>>,
-        pub name: Value<String>,
-        pub tags: Option<Value<Json>>,
-    }
-
-    impl FunctionDefinition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                initial_version: None,
-                name: name.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for FunctionDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("InitialVersion", &self.initial_version);
-            o.req("Name", &self.name);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for FunctionDefinition {
-        fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct FunctionDefinitionVersion {
-        pub default_config: Option<Value<DefaultConfig>>,
-        pub functions: Value<Vec<Value<Function>>>,
-    }
-
-    impl FunctionDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(functions: impl Into<Value<Vec<Value<Function>>>>) -> Self {
-            Self {
-                default_config: None,
-                functions: functions.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FunctionDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DefaultConfig", &self.default_config);
-            o.req("Functions", &self.functions);
             o.build()
         }
     }
@@ -915,6 +304,862 @@ pub mod function_definition {
         }
     }
 
+    #[derive(Clone)]
+    pub struct Logger {
+        pub component: Value<String>,
+        pub id: Value<String>,
+        pub level: Value<String>,
+        pub space: Option<Value<i64>>,
+        pub r#type: Value<String>,
+    }
+
+    impl Logger {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            component: impl Into<Value<String>>,
+            id: impl Into<Value<String>>,
+            level: impl Into<Value<String>>,
+            r#type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                component: component.into(),
+                id: id.into(),
+                level: level.into(),
+                space: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Logger {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.req("Component", &self.component);
+            o.req("Id", &self.id);
+            o.req("Level", &self.level);
+            o.opt("Space", &self.space);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ResourceInstance {
+        pub id: Value<String>,
+        pub name: Value<String>,
+        pub resource_data_container: Value<ResourceDataContainer>,
+    }
+
+    impl ResourceInstance {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            id: impl Into<Value<String>>,
+            name: impl Into<Value<String>>,
+            resource_data_container: impl Into<Value<ResourceDataContainer>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                resource_data_container: resource_data_container.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ResourceInstance {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Id", &self.id);
+            o.req("Name", &self.name);
+            o.req("ResourceDataContainer", &self.resource_data_container);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct ResourceDataContainer {
+        pub local_device_resource_data: Option<Value<LocalDeviceResourceData>>,
+        pub local_volume_resource_data: Option<Value<LocalVolumeResourceData>>,
+        pub s3_machine_learning_model_resource_data:
+            Option<Value<S3MachineLearningModelResourceData>>,
+        pub sage_maker_machine_learning_model_resource_data:
+            Option<Value<SageMakerMachineLearningModelResourceData>>,
+        pub secrets_manager_secret_resource_data: Option<Value<SecretsManagerSecretResourceData>>,
+    }
+
+    impl ResourceDataContainer {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ResourceDataContainer {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.opt("LocalDeviceResourceData", &self.local_device_resource_data);
+            o.opt("LocalVolumeResourceData", &self.local_volume_resource_data);
+            o.opt(
+                "S3MachineLearningModelResourceData",
+                &self.s3_machine_learning_model_resource_data,
+            );
+            o.opt(
+                "SageMakerMachineLearningModelResourceData",
+                &self.sage_maker_machine_learning_model_resource_data,
+            );
+            o.opt(
+                "SecretsManagerSecretResourceData",
+                &self.secrets_manager_secret_resource_data,
+            );
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct LocalDeviceResourceData {
+        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
+        pub source_path: Value<String>,
+    }
+
+    impl LocalDeviceResourceData {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(source_path: impl Into<Value<String>>) -> Self {
+            Self {
+                group_owner_setting: None,
+                source_path: source_path.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LocalDeviceResourceData {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("GroupOwnerSetting", &self.group_owner_setting);
+            o.req("SourcePath", &self.source_path);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct GroupOwnerSetting {
+        pub auto_add_group_owner: Value<bool>,
+        pub group_owner: Option<Value<String>>,
+    }
+
+    impl GroupOwnerSetting {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(auto_add_group_owner: impl Into<Value<bool>>) -> Self {
+            Self {
+                auto_add_group_owner: auto_add_group_owner.into(),
+                group_owner: None,
+            }
+        }
+    }
+
+    impl ToRaw for GroupOwnerSetting {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("AutoAddGroupOwner", &self.auto_add_group_owner);
+            o.opt("GroupOwner", &self.group_owner);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct LocalVolumeResourceData {
+        pub destination_path: Value<String>,
+        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
+        pub source_path: Value<String>,
+    }
+
+    impl LocalVolumeResourceData {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            destination_path: impl Into<Value<String>>,
+            source_path: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                group_owner_setting: None,
+                source_path: source_path.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LocalVolumeResourceData {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("DestinationPath", &self.destination_path);
+            o.opt("GroupOwnerSetting", &self.group_owner_setting);
+            o.req("SourcePath", &self.source_path);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct S3MachineLearningModelResourceData {
+        pub destination_path: Value<String>,
+        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
+        pub s3_uri: Value<String>,
+    }
+
+    impl S3MachineLearningModelResourceData {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            destination_path: impl Into<Value<String>>,
+            s3_uri: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: None,
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
+    impl ToRaw for S3MachineLearningModelResourceData {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("DestinationPath", &self.destination_path);
+            o.opt("OwnerSetting", &self.owner_setting);
+            o.req("S3Uri", &self.s3_uri);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ResourceDownloadOwnerSetting {
+        pub group_owner: Value<String>,
+        pub group_permission: Value<String>,
+    }
+
+    impl ResourceDownloadOwnerSetting {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            group_owner: impl Into<Value<String>>,
+            group_permission: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                group_owner: group_owner.into(),
+                group_permission: group_permission.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ResourceDownloadOwnerSetting {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("GroupOwner", &self.group_owner);
+            o.req("GroupPermission", &self.group_permission);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SageMakerMachineLearningModelResourceData {
+        pub destination_path: Value<String>,
+        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
+        pub sage_maker_job_arn: Value<String>,
+    }
+
+    impl SageMakerMachineLearningModelResourceData {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            destination_path: impl Into<Value<String>>,
+            sage_maker_job_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                destination_path: destination_path.into(),
+                owner_setting: None,
+                sage_maker_job_arn: sage_maker_job_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SageMakerMachineLearningModelResourceData {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("DestinationPath", &self.destination_path);
+            o.opt("OwnerSetting", &self.owner_setting);
+            o.req("SageMakerJobArn", &self.sage_maker_job_arn);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SecretsManagerSecretResourceData {
+        pub arn: Value<String>,
+        pub additional_staging_labels_to_download: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl SecretsManagerSecretResourceData {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(arn: impl Into<Value<String>>) -> Self {
+            Self {
+                arn: arn.into(),
+                additional_staging_labels_to_download: None,
+            }
+        }
+    }
+
+    impl ToRaw for SecretsManagerSecretResourceData {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("ARN", &self.arn);
+            o.opt(
+                "AdditionalStagingLabelsToDownload",
+                &self.additional_staging_labels_to_download,
+            );
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Subscription {
+        pub id: Value<String>,
+        pub source: Value<String>,
+        pub subject: Value<String>,
+        pub target: Value<String>,
+    }
+
+    impl Subscription {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            id: impl Into<Value<String>>,
+            source: impl Into<Value<String>>,
+            subject: impl Into<Value<String>>,
+            target: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                source: source.into(),
+                subject: subject.into(),
+                target: target.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Subscription {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("Id", &self.id);
+            o.req("Source", &self.source);
+            o.req("Subject", &self.subject);
+            o.req("Target", &self.target);
+            o.build()
+        }
+    }
+}
+
+/// `AWS::Greengrass::ConnectorDefinition`: [`ConnectorDefinition`], its property types and its typed handle.
+pub mod connector_definition {
+    pub use super::shared_::Connector;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::ConnectorDefinition
+    #[derive(Clone)]
+    pub struct ConnectorDefinition {
+        pub initial_version: Option<Value<ConnectorDefinitionVersion>>,
+        pub name: Value<String>,
+        pub tags: Option<Value<Json>>,
+    }
+
+    impl ConnectorDefinition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                initial_version: None,
+                name: name.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for ConnectorDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("InitialVersion", &self.initial_version);
+            o.req("Name", &self.name);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for ConnectorDefinition {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ConnectorDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConnectorDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConnectorDefinition {
+        const TYPE: &'static str = "AWS::Greengrass::ConnectorDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectorDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::ConnectorDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorDefinitionRef = crate::Ref<ConnectorDefinition>;
+
+    impl ConnectorDefinitionRef {
+        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersionArn")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct ConnectorDefinitionVersion {
+        pub connectors: Value<Vec<Value<Connector>>>,
+    }
+
+    impl ConnectorDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(connectors: impl Into<Value<Vec<Value<Connector>>>>) -> Self {
+            Self {
+                connectors: connectors.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ConnectorDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Connectors", &self.connectors);
+            o.build()
+        }
+    }
+}
+
+/// `AWS::Greengrass::ConnectorDefinitionVersion`: [`ConnectorDefinitionVersion`], its property types and its typed handle.
+pub mod connector_definition_version {
+    pub use super::shared_::Connector;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::ConnectorDefinitionVersion
+    #[derive(Clone)]
+    pub struct ConnectorDefinitionVersion {
+        pub connector_definition_id: Value<String>,
+        pub connectors: Value<Vec<Value<Connector>>>,
+    }
+
+    impl ConnectorDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            connector_definition_id: impl Into<Value<String>>,
+            connectors: impl Into<Value<Vec<Value<Connector>>>>,
+        ) -> Self {
+            Self {
+                connector_definition_id: connector_definition_id.into(),
+                connectors: connectors.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ConnectorDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("ConnectorDefinitionId", &self.connector_definition_id);
+            o.req("Connectors", &self.connectors);
+            o.build()
+        }
+    }
+
+    impl Validate for ConnectorDefinitionVersion {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ConnectorDefinitionVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConnectorDefinitionVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConnectorDefinitionVersion {
+        const TYPE: &'static str = "AWS::Greengrass::ConnectorDefinitionVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConnectorDefinitionVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::ConnectorDefinitionVersion` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorDefinitionVersionRef = crate::Ref<ConnectorDefinitionVersion>;
+
+    impl ConnectorDefinitionVersionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::Greengrass::CoreDefinition`: [`CoreDefinition`], its property types and its typed handle.
+pub mod core_definition {
+    pub use super::shared_::Core;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::CoreDefinition
+    #[derive(Clone)]
+    pub struct CoreDefinition {
+        pub initial_version: Option<Value<CoreDefinitionVersion>>,
+        pub name: Value<String>,
+        pub tags: Option<Value<Json>>,
+    }
+
+    impl CoreDefinition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                initial_version: None,
+                name: name.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for CoreDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("InitialVersion", &self.initial_version);
+            o.req("Name", &self.name);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for CoreDefinition {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for CoreDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CoreDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CoreDefinition {
+        const TYPE: &'static str = "AWS::Greengrass::CoreDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CoreDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::CoreDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type CoreDefinitionRef = crate::Ref<CoreDefinition>;
+
+    impl CoreDefinitionRef {
+        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersionArn")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct CoreDefinitionVersion {
+        pub cores: Value<Vec<Value<Core>>>,
+    }
+
+    impl CoreDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(cores: impl Into<Value<Vec<Value<Core>>>>) -> Self {
+            Self {
+                cores: cores.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CoreDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Cores", &self.cores);
+            o.build()
+        }
+    }
+}
+
+/// `AWS::Greengrass::CoreDefinitionVersion`: [`CoreDefinitionVersion`], its property types and its typed handle.
+pub mod core_definition_version {
+    pub use super::shared_::Core;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::CoreDefinitionVersion
+    #[derive(Clone)]
+    pub struct CoreDefinitionVersion {
+        pub core_definition_id: Value<String>,
+        pub cores: Value<Vec<Value<Core>>>,
+    }
+
+    impl CoreDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            core_definition_id: impl Into<Value<String>>,
+            cores: impl Into<Value<Vec<Value<Core>>>>,
+        ) -> Self {
+            Self {
+                core_definition_id: core_definition_id.into(),
+                cores: cores.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CoreDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("CoreDefinitionId", &self.core_definition_id);
+            o.req("Cores", &self.cores);
+            o.build()
+        }
+    }
+
+    impl Validate for CoreDefinitionVersion {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for CoreDefinitionVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CoreDefinitionVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CoreDefinitionVersion {
+        const TYPE: &'static str = "AWS::Greengrass::CoreDefinitionVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CoreDefinitionVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::CoreDefinitionVersion` in the construct tree (see [`crate::Ref`]).
+    pub type CoreDefinitionVersionRef = crate::Ref<CoreDefinitionVersion>;
+
+    impl CoreDefinitionVersionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::Greengrass::DeviceDefinition`: [`DeviceDefinition`], its property types and its typed handle.
+pub mod device_definition {
+    pub use super::shared_::Device;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::DeviceDefinition
+    #[derive(Clone)]
+    pub struct DeviceDefinition {
+        pub initial_version: Option<Value<DeviceDefinitionVersion>>,
+        pub name: Value<String>,
+        pub tags: Option<Value<Json>>,
+    }
+
+    impl DeviceDefinition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                initial_version: None,
+                name: name.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for DeviceDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("InitialVersion", &self.initial_version);
+            o.req("Name", &self.name);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for DeviceDefinition {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for DeviceDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeviceDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeviceDefinition {
+        const TYPE: &'static str = "AWS::Greengrass::DeviceDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = DeviceDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::DeviceDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type DeviceDefinitionRef = crate::Ref<DeviceDefinition>;
+
+    impl DeviceDefinitionRef {
+        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersionArn")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct DeviceDefinitionVersion {
+        pub devices: Value<Vec<Value<Device>>>,
+    }
+
+    impl DeviceDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(devices: impl Into<Value<Vec<Value<Device>>>>) -> Self {
+            Self {
+                devices: devices.into(),
+            }
+        }
+    }
+
+    impl ToRaw for DeviceDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Devices", &self.devices);
+            o.build()
+        }
+    }
+}
+
+/// `AWS::Greengrass::DeviceDefinitionVersion`: [`DeviceDefinitionVersion`], its property types and its typed handle.
+pub mod device_definition_version {
+    pub use super::shared_::Device;
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::DeviceDefinitionVersion
+    #[derive(Clone)]
+    pub struct DeviceDefinitionVersion {
+        pub device_definition_id: Value<String>,
+        pub devices: Value<Vec<Value<Device>>>,
+    }
+
+    impl DeviceDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            device_definition_id: impl Into<Value<String>>,
+            devices: impl Into<Value<Vec<Value<Device>>>>,
+        ) -> Self {
+            Self {
+                device_definition_id: device_definition_id.into(),
+                devices: devices.into(),
+            }
+        }
+    }
+
+    impl ToRaw for DeviceDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("DeviceDefinitionId", &self.device_definition_id);
+            o.req("Devices", &self.devices);
+            o.build()
+        }
+    }
+
+    impl Validate for DeviceDefinitionVersion {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for DeviceDefinitionVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeviceDefinitionVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeviceDefinitionVersion {
+        const TYPE: &'static str = "AWS::Greengrass::DeviceDefinitionVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DeviceDefinitionVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::DeviceDefinitionVersion` in the construct tree (see [`crate::Ref`]).
+    pub type DeviceDefinitionVersionRef = crate::Ref<DeviceDefinitionVersion>;
+
+    impl DeviceDefinitionVersionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::Greengrass::FunctionDefinition`: [`FunctionDefinition`], its property types and its typed handle.
+pub mod function_definition {
+    pub use super::shared_::{
+        DefaultConfig, Environment, Execution, Function, FunctionConfiguration,
+        ResourceAccessPolicy, RunAs,
+    };
+
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::Greengrass::FunctionDefinition
+    #[derive(Clone)]
+    pub struct FunctionDefinition {
+        pub initial_version: Option<Value<FunctionDefinitionVersion>>,
+        pub name: Value<String>,
+        pub tags: Option<Value<Json>>,
+    }
+
+    impl FunctionDefinition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                initial_version: None,
+                name: name.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for FunctionDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("InitialVersion", &self.initial_version);
+            o.req("Name", &self.name);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for FunctionDefinition {
+        fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
     impl std::fmt::Debug for FunctionDefinition {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("FunctionDefinition", self, f)
@@ -946,10 +1191,40 @@ pub mod function_definition {
             self.get_att("Id")
         }
     }
+
+    #[derive(Clone)]
+    pub struct FunctionDefinitionVersion {
+        pub default_config: Option<Value<DefaultConfig>>,
+        pub functions: Value<Vec<Value<Function>>>,
+    }
+
+    impl FunctionDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(functions: impl Into<Value<Vec<Value<Function>>>>) -> Self {
+            Self {
+                default_config: None,
+                functions: functions.into(),
+            }
+        }
+    }
+
+    impl ToRaw for FunctionDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DefaultConfig", &self.default_config);
+            o.req("Functions", &self.functions);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Greengrass::FunctionDefinitionVersion`: [`FunctionDefinitionVersion`], its property types and its typed handle.
 pub mod function_definition_version {
+    pub use super::shared_::{
+        DefaultConfig, Environment, Execution, Function, FunctionConfiguration,
+        ResourceAccessPolicy, RunAs,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::FunctionDefinitionVersion
@@ -986,187 +1261,6 @@ pub mod function_definition_version {
 
     impl Validate for FunctionDefinitionVersion {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct DefaultConfig {
-        pub execution: Value<Execution>,
-    }
-
-    impl DefaultConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(execution: impl Into<Value<Execution>>) -> Self {
-            Self {
-                execution: execution.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DefaultConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Execution", &self.execution);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Execution {
-        pub isolation_mode: Option<Value<String>>,
-        pub run_as: Option<Value<RunAs>>,
-    }
-
-    impl Execution {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Execution {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("IsolationMode", &self.isolation_mode);
-            o.opt("RunAs", &self.run_as);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct RunAs {
-        pub gid: Option<Value<i64>>,
-        pub uid: Option<Value<i64>>,
-    }
-
-    impl RunAs {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RunAs {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Gid", &self.gid);
-            o.opt("Uid", &self.uid);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Function {
-        pub function_arn: Value<String>,
-        pub function_configuration: Value<FunctionConfiguration>,
-        pub id: Value<String>,
-    }
-
-    impl Function {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            function_arn: impl Into<Value<String>>,
-            function_configuration: impl Into<Value<FunctionConfiguration>>,
-            id: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                function_arn: function_arn.into(),
-                function_configuration: function_configuration.into(),
-                id: id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Function {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("FunctionArn", &self.function_arn);
-            o.req("FunctionConfiguration", &self.function_configuration);
-            o.req("Id", &self.id);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct FunctionConfiguration {
-        pub encoding_type: Option<Value<String>>,
-        pub environment: Option<Value<Environment>>,
-        pub exec_args: Option<Value<String>>,
-        pub executable: Option<Value<String>>,
-        pub memory_size: Option<Value<i64>>,
-        pub pinned: Option<Value<bool>>,
-        pub timeout: Option<Value<i64>>,
-    }
-
-    impl FunctionConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FunctionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("EncodingType", &self.encoding_type);
-            o.opt("Environment", &self.environment);
-            o.opt("ExecArgs", &self.exec_args);
-            o.opt("Executable", &self.executable);
-            o.opt("MemorySize", &self.memory_size);
-            o.opt("Pinned", &self.pinned);
-            o.opt("Timeout", &self.timeout);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Environment {
-        pub access_sysfs: Option<Value<bool>>,
-        pub execution: Option<Value<Execution>>,
-        pub resource_access_policies: Option<Value<Vec<Value<ResourceAccessPolicy>>>>,
-        pub variables: Option<Value<Json>>,
-    }
-
-    impl Environment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Environment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("AccessSysfs", &self.access_sysfs);
-            o.opt("Execution", &self.execution);
-            o.opt("ResourceAccessPolicies", &self.resource_access_policies);
-            o.opt("Variables", &self.variables);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ResourceAccessPolicy {
-        pub permission: Option<Value<String>>,
-        pub resource_id: Value<String>,
-    }
-
-    impl ResourceAccessPolicy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(resource_id: impl Into<Value<String>>) -> Self {
-            Self {
-                permission: None,
-                resource_id: resource_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceAccessPolicy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Permission", &self.permission);
-            o.req("ResourceId", &self.resource_id);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for FunctionDefinitionVersion {
@@ -1232,6 +1326,43 @@ pub mod group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Group {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Group", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Group {
+        const TYPE: &'static str = "AWS::Greengrass::Group";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = GroupRef;
+    }
+
+    /// Typed handle of an `AWS::Greengrass::Group` in the construct tree (see [`crate::Ref`]).
+    pub type GroupRef = crate::Ref<Group>;
+
+    impl GroupRef {
+        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersionArn")
+        }
+
+        /// The `RoleAttachedAt` attribute (`Fn::GetAtt`).
+        pub fn role_attached_at(&self) -> Value<String> {
+            self.get_att("RoleAttachedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct GroupVersion {
         pub connector_definition_version_arn: Option<Value<String>>,
@@ -1282,43 +1413,6 @@ pub mod group {
                 &self.subscription_definition_version_arn,
             );
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Group {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Group", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Group {
-        const TYPE: &'static str = "AWS::Greengrass::Group";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = GroupRef;
-    }
-
-    /// Typed handle of an `AWS::Greengrass::Group` in the construct tree (see [`crate::Ref`]).
-    pub type GroupRef = crate::Ref<Group>;
-
-    impl GroupRef {
-        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersionArn")
-        }
-
-        /// The `RoleAttachedAt` attribute (`Fn::GetAtt`).
-        pub fn role_attached_at(&self) -> Value<String> {
-            self.get_att("RoleAttachedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1421,6 +1515,8 @@ pub mod group_version {
 
 /// `AWS::Greengrass::LoggerDefinition`: [`LoggerDefinition`], its property types and its typed handle.
 pub mod logger_definition {
+    pub use super::shared_::Logger;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::LoggerDefinition
@@ -1456,67 +1552,6 @@ pub mod logger_definition {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct LoggerDefinitionVersion {
-        pub loggers: Value<Vec<Value<Logger>>>,
-    }
-
-    impl LoggerDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(loggers: impl Into<Value<Vec<Value<Logger>>>>) -> Self {
-            Self {
-                loggers: loggers.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LoggerDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Loggers", &self.loggers);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Logger {
-        pub component: Value<String>,
-        pub id: Value<String>,
-        pub level: Value<String>,
-        pub space: Option<Value<i64>>,
-        pub r#type: Value<String>,
-    }
-
-    impl Logger {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            component: impl Into<Value<String>>,
-            id: impl Into<Value<String>>,
-            level: impl Into<Value<String>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                component: component.into(),
-                id: id.into(),
-                level: level.into(),
-                space: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Logger {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.req("Component", &self.component);
-            o.req("Id", &self.id);
-            o.req("Level", &self.level);
-            o.opt("Space", &self.space);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for LoggerDefinition {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LoggerDefinition", self, f)
@@ -1548,10 +1583,34 @@ pub mod logger_definition {
             self.get_att("Id")
         }
     }
+
+    #[derive(Clone)]
+    pub struct LoggerDefinitionVersion {
+        pub loggers: Value<Vec<Value<Logger>>>,
+    }
+
+    impl LoggerDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(loggers: impl Into<Value<Vec<Value<Logger>>>>) -> Self {
+            Self {
+                loggers: loggers.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LoggerDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Loggers", &self.loggers);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Greengrass::LoggerDefinitionVersion`: [`LoggerDefinitionVersion`], its property types and its typed handle.
 pub mod logger_definition_version {
+    pub use super::shared_::Logger;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::LoggerDefinitionVersion
@@ -1587,45 +1646,6 @@ pub mod logger_definition_version {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Logger {
-        pub component: Value<String>,
-        pub id: Value<String>,
-        pub level: Value<String>,
-        pub space: Option<Value<i64>>,
-        pub r#type: Value<String>,
-    }
-
-    impl Logger {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            component: impl Into<Value<String>>,
-            id: impl Into<Value<String>>,
-            level: impl Into<Value<String>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                component: component.into(),
-                id: id.into(),
-                level: level.into(),
-                space: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Logger {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.req("Component", &self.component);
-            o.req("Id", &self.id);
-            o.req("Level", &self.level);
-            o.opt("Space", &self.space);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for LoggerDefinitionVersion {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LoggerDefinitionVersion", self, f)
@@ -1651,6 +1671,12 @@ pub mod logger_definition_version {
 
 /// `AWS::Greengrass::ResourceDefinition`: [`ResourceDefinition`], its property types and its typed handle.
 pub mod resource_definition {
+    pub use super::shared_::{
+        GroupOwnerSetting, LocalDeviceResourceData, LocalVolumeResourceData, ResourceDataContainer,
+        ResourceDownloadOwnerSetting, ResourceInstance, S3MachineLearningModelResourceData,
+        SageMakerMachineLearningModelResourceData, SecretsManagerSecretResourceData,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::ResourceDefinition
@@ -1686,298 +1712,6 @@ pub mod resource_definition {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct ResourceDefinitionVersion {
-        pub resources: Value<Vec<Value<ResourceInstance>>>,
-    }
-
-    impl ResourceDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(resources: impl Into<Value<Vec<Value<ResourceInstance>>>>) -> Self {
-            Self {
-                resources: resources.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Resources", &self.resources);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ResourceInstance {
-        pub id: Value<String>,
-        pub name: Value<String>,
-        pub resource_data_container: Value<ResourceDataContainer>,
-    }
-
-    impl ResourceInstance {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            id: impl Into<Value<String>>,
-            name: impl Into<Value<String>>,
-            resource_data_container: impl Into<Value<ResourceDataContainer>>,
-        ) -> Self {
-            Self {
-                id: id.into(),
-                name: name.into(),
-                resource_data_container: resource_data_container.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceInstance {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Id", &self.id);
-            o.req("Name", &self.name);
-            o.req("ResourceDataContainer", &self.resource_data_container);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ResourceDataContainer {
-        pub local_device_resource_data: Option<Value<LocalDeviceResourceData>>,
-        pub local_volume_resource_data: Option<Value<LocalVolumeResourceData>>,
-        pub s3_machine_learning_model_resource_data:
-            Option<Value<S3MachineLearningModelResourceData>>,
-        pub sage_maker_machine_learning_model_resource_data:
-            Option<Value<SageMakerMachineLearningModelResourceData>>,
-        pub secrets_manager_secret_resource_data: Option<Value<SecretsManagerSecretResourceData>>,
-    }
-
-    impl ResourceDataContainer {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ResourceDataContainer {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.opt("LocalDeviceResourceData", &self.local_device_resource_data);
-            o.opt("LocalVolumeResourceData", &self.local_volume_resource_data);
-            o.opt(
-                "S3MachineLearningModelResourceData",
-                &self.s3_machine_learning_model_resource_data,
-            );
-            o.opt(
-                "SageMakerMachineLearningModelResourceData",
-                &self.sage_maker_machine_learning_model_resource_data,
-            );
-            o.opt(
-                "SecretsManagerSecretResourceData",
-                &self.secrets_manager_secret_resource_data,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LocalDeviceResourceData {
-        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-        pub source_path: Value<String>,
-    }
-
-    impl LocalDeviceResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(source_path: impl Into<Value<String>>) -> Self {
-            Self {
-                group_owner_setting: None,
-                source_path: source_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LocalDeviceResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("GroupOwnerSetting", &self.group_owner_setting);
-            o.req("SourcePath", &self.source_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct GroupOwnerSetting {
-        pub auto_add_group_owner: Value<bool>,
-        pub group_owner: Option<Value<String>>,
-    }
-
-    impl GroupOwnerSetting {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(auto_add_group_owner: impl Into<Value<bool>>) -> Self {
-            Self {
-                auto_add_group_owner: auto_add_group_owner.into(),
-                group_owner: None,
-            }
-        }
-    }
-
-    impl ToRaw for GroupOwnerSetting {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AutoAddGroupOwner", &self.auto_add_group_owner);
-            o.opt("GroupOwner", &self.group_owner);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LocalVolumeResourceData {
-        pub destination_path: Value<String>,
-        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-        pub source_path: Value<String>,
-    }
-
-    impl LocalVolumeResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            source_path: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                group_owner_setting: None,
-                source_path: source_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LocalVolumeResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("GroupOwnerSetting", &self.group_owner_setting);
-            o.req("SourcePath", &self.source_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3MachineLearningModelResourceData {
-        pub destination_path: Value<String>,
-        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-        pub s3_uri: Value<String>,
-    }
-
-    impl S3MachineLearningModelResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            s3_uri: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                owner_setting: None,
-                s3_uri: s3_uri.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3MachineLearningModelResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("OwnerSetting", &self.owner_setting);
-            o.req("S3Uri", &self.s3_uri);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ResourceDownloadOwnerSetting {
-        pub group_owner: Value<String>,
-        pub group_permission: Value<String>,
-    }
-
-    impl ResourceDownloadOwnerSetting {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            group_owner: impl Into<Value<String>>,
-            group_permission: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                group_owner: group_owner.into(),
-                group_permission: group_permission.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceDownloadOwnerSetting {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("GroupOwner", &self.group_owner);
-            o.req("GroupPermission", &self.group_permission);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SageMakerMachineLearningModelResourceData {
-        pub destination_path: Value<String>,
-        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-        pub sage_maker_job_arn: Value<String>,
-    }
-
-    impl SageMakerMachineLearningModelResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            sage_maker_job_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                owner_setting: None,
-                sage_maker_job_arn: sage_maker_job_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SageMakerMachineLearningModelResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("OwnerSetting", &self.owner_setting);
-            o.req("SageMakerJobArn", &self.sage_maker_job_arn);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SecretsManagerSecretResourceData {
-        pub arn: Value<String>,
-        pub additional_staging_labels_to_download: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SecretsManagerSecretResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(arn: impl Into<Value<String>>) -> Self {
-            Self {
-                arn: arn.into(),
-                additional_staging_labels_to_download: None,
-            }
-        }
-    }
-
-    impl ToRaw for SecretsManagerSecretResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ARN", &self.arn);
-            o.opt(
-                "AdditionalStagingLabelsToDownload",
-                &self.additional_staging_labels_to_download,
-            );
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ResourceDefinition {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ResourceDefinition", self, f)
@@ -2009,10 +1743,38 @@ pub mod resource_definition {
             self.get_att("Arn")
         }
     }
+
+    #[derive(Clone)]
+    pub struct ResourceDefinitionVersion {
+        pub resources: Value<Vec<Value<ResourceInstance>>>,
+    }
+
+    impl ResourceDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(resources: impl Into<Value<Vec<Value<ResourceInstance>>>>) -> Self {
+            Self {
+                resources: resources.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ResourceDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Resources", &self.resources);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Greengrass::ResourceDefinitionVersion`: [`ResourceDefinitionVersion`], its property types and its typed handle.
 pub mod resource_definition_version {
+    pub use super::shared_::{
+        GroupOwnerSetting, LocalDeviceResourceData, LocalVolumeResourceData, ResourceDataContainer,
+        ResourceDownloadOwnerSetting, ResourceInstance, S3MachineLearningModelResourceData,
+        SageMakerMachineLearningModelResourceData, SecretsManagerSecretResourceData,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::ResourceDefinitionVersion
@@ -2048,276 +1810,6 @@ pub mod resource_definition_version {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct ResourceInstance {
-        pub id: Value<String>,
-        pub name: Value<String>,
-        pub resource_data_container: Value<ResourceDataContainer>,
-    }
-
-    impl ResourceInstance {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            id: impl Into<Value<String>>,
-            name: impl Into<Value<String>>,
-            resource_data_container: impl Into<Value<ResourceDataContainer>>,
-        ) -> Self {
-            Self {
-                id: id.into(),
-                name: name.into(),
-                resource_data_container: resource_data_container.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceInstance {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Id", &self.id);
-            o.req("Name", &self.name);
-            o.req("ResourceDataContainer", &self.resource_data_container);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ResourceDataContainer {
-        pub local_device_resource_data: Option<Value<LocalDeviceResourceData>>,
-        pub local_volume_resource_data: Option<Value<LocalVolumeResourceData>>,
-        pub s3_machine_learning_model_resource_data:
-            Option<Value<S3MachineLearningModelResourceData>>,
-        pub sage_maker_machine_learning_model_resource_data:
-            Option<Value<SageMakerMachineLearningModelResourceData>>,
-        pub secrets_manager_secret_resource_data: Option<Value<SecretsManagerSecretResourceData>>,
-    }
-
-    impl ResourceDataContainer {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ResourceDataContainer {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.opt("LocalDeviceResourceData", &self.local_device_resource_data);
-            o.opt("LocalVolumeResourceData", &self.local_volume_resource_data);
-            o.opt(
-                "S3MachineLearningModelResourceData",
-                &self.s3_machine_learning_model_resource_data,
-            );
-            o.opt(
-                "SageMakerMachineLearningModelResourceData",
-                &self.sage_maker_machine_learning_model_resource_data,
-            );
-            o.opt(
-                "SecretsManagerSecretResourceData",
-                &self.secrets_manager_secret_resource_data,
-            );
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LocalDeviceResourceData {
-        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-        pub source_path: Value<String>,
-    }
-
-    impl LocalDeviceResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(source_path: impl Into<Value<String>>) -> Self {
-            Self {
-                group_owner_setting: None,
-                source_path: source_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LocalDeviceResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("GroupOwnerSetting", &self.group_owner_setting);
-            o.req("SourcePath", &self.source_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct GroupOwnerSetting {
-        pub auto_add_group_owner: Value<bool>,
-        pub group_owner: Option<Value<String>>,
-    }
-
-    impl GroupOwnerSetting {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(auto_add_group_owner: impl Into<Value<bool>>) -> Self {
-            Self {
-                auto_add_group_owner: auto_add_group_owner.into(),
-                group_owner: None,
-            }
-        }
-    }
-
-    impl ToRaw for GroupOwnerSetting {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("AutoAddGroupOwner", &self.auto_add_group_owner);
-            o.opt("GroupOwner", &self.group_owner);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LocalVolumeResourceData {
-        pub destination_path: Value<String>,
-        pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-        pub source_path: Value<String>,
-    }
-
-    impl LocalVolumeResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            source_path: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                group_owner_setting: None,
-                source_path: source_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LocalVolumeResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("GroupOwnerSetting", &self.group_owner_setting);
-            o.req("SourcePath", &self.source_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3MachineLearningModelResourceData {
-        pub destination_path: Value<String>,
-        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-        pub s3_uri: Value<String>,
-    }
-
-    impl S3MachineLearningModelResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            s3_uri: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                owner_setting: None,
-                s3_uri: s3_uri.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3MachineLearningModelResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("OwnerSetting", &self.owner_setting);
-            o.req("S3Uri", &self.s3_uri);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ResourceDownloadOwnerSetting {
-        pub group_owner: Value<String>,
-        pub group_permission: Value<String>,
-    }
-
-    impl ResourceDownloadOwnerSetting {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            group_owner: impl Into<Value<String>>,
-            group_permission: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                group_owner: group_owner.into(),
-                group_permission: group_permission.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ResourceDownloadOwnerSetting {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("GroupOwner", &self.group_owner);
-            o.req("GroupPermission", &self.group_permission);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SageMakerMachineLearningModelResourceData {
-        pub destination_path: Value<String>,
-        pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-        pub sage_maker_job_arn: Value<String>,
-    }
-
-    impl SageMakerMachineLearningModelResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            destination_path: impl Into<Value<String>>,
-            sage_maker_job_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                destination_path: destination_path.into(),
-                owner_setting: None,
-                sage_maker_job_arn: sage_maker_job_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SageMakerMachineLearningModelResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DestinationPath", &self.destination_path);
-            o.opt("OwnerSetting", &self.owner_setting);
-            o.req("SageMakerJobArn", &self.sage_maker_job_arn);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SecretsManagerSecretResourceData {
-        pub arn: Value<String>,
-        pub additional_staging_labels_to_download: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SecretsManagerSecretResourceData {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(arn: impl Into<Value<String>>) -> Self {
-            Self {
-                arn: arn.into(),
-                additional_staging_labels_to_download: None,
-            }
-        }
-    }
-
-    impl ToRaw for SecretsManagerSecretResourceData {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ARN", &self.arn);
-            o.opt(
-                "AdditionalStagingLabelsToDownload",
-                &self.additional_staging_labels_to_download,
-            );
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ResourceDefinitionVersion {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ResourceDefinitionVersion", self, f)
@@ -2343,6 +1835,8 @@ pub mod resource_definition_version {
 
 /// `AWS::Greengrass::SubscriptionDefinition`: [`SubscriptionDefinition`], its property types and its typed handle.
 pub mod subscription_definition {
+    pub use super::shared_::Subscription;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::SubscriptionDefinition
@@ -2378,64 +1872,6 @@ pub mod subscription_definition {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct SubscriptionDefinitionVersion {
-        pub subscriptions: Value<Vec<Value<Subscription>>>,
-    }
-
-    impl SubscriptionDefinitionVersion {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(subscriptions: impl Into<Value<Vec<Value<Subscription>>>>) -> Self {
-            Self {
-                subscriptions: subscriptions.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubscriptionDefinitionVersion {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Subscriptions", &self.subscriptions);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Subscription {
-        pub id: Value<String>,
-        pub source: Value<String>,
-        pub subject: Value<String>,
-        pub target: Value<String>,
-    }
-
-    impl Subscription {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            id: impl Into<Value<String>>,
-            source: impl Into<Value<String>>,
-            subject: impl Into<Value<String>>,
-            target: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                id: id.into(),
-                source: source.into(),
-                subject: subject.into(),
-                target: target.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Subscription {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Id", &self.id);
-            o.req("Source", &self.source);
-            o.req("Subject", &self.subject);
-            o.req("Target", &self.target);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for SubscriptionDefinition {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("SubscriptionDefinition", self, f)
@@ -2467,10 +1903,34 @@ pub mod subscription_definition {
             self.get_att("Id")
         }
     }
+
+    #[derive(Clone)]
+    pub struct SubscriptionDefinitionVersion {
+        pub subscriptions: Value<Vec<Value<Subscription>>>,
+    }
+
+    impl SubscriptionDefinitionVersion {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(subscriptions: impl Into<Value<Vec<Value<Subscription>>>>) -> Self {
+            Self {
+                subscriptions: subscriptions.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SubscriptionDefinitionVersion {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Subscriptions", &self.subscriptions);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Greengrass::SubscriptionDefinitionVersion`: [`SubscriptionDefinitionVersion`], its property types and its typed handle.
 pub mod subscription_definition_version {
+    pub use super::shared_::Subscription;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Greengrass::SubscriptionDefinitionVersion
@@ -2504,42 +1964,6 @@ pub mod subscription_definition_version {
 
     impl Validate for SubscriptionDefinitionVersion {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Subscription {
-        pub id: Value<String>,
-        pub source: Value<String>,
-        pub subject: Value<String>,
-        pub target: Value<String>,
-    }
-
-    impl Subscription {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            id: impl Into<Value<String>>,
-            source: impl Into<Value<String>>,
-            subject: impl Into<Value<String>>,
-            target: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                id: id.into(),
-                source: source.into(),
-                subject: subject.into(),
-                target: target.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Subscription {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Id", &self.id);
-            o.req("Source", &self.source);
-            o.req("Subject", &self.subject);
-            o.req("Target", &self.target);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for SubscriptionDefinitionVersion {

@@ -187,6 +187,38 @@ pub mod component_version {
         }
     }
 
+    impl std::fmt::Debug for ComponentVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ComponentVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ComponentVersion {
+        const TYPE: &'static str = "AWS::GreengrassV2::ComponentVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ComponentVersionRef;
+    }
+
+    /// Typed handle of an `AWS::GreengrassV2::ComponentVersion` in the construct tree (see [`crate::Ref`]).
+    pub type ComponentVersionRef = crate::Ref<ComponentVersion>;
+
+    impl ComponentVersionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ComponentName` attribute (`Fn::GetAtt`).
+        pub fn component_name(&self) -> Value<String> {
+            self.get_att("ComponentName")
+        }
+
+        /// The `ComponentVersion` attribute (`Fn::GetAtt`).
+        pub fn component_version(&self) -> Value<String> {
+            self.get_att("ComponentVersion")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct LambdaFunctionRecipeSource {
         pub component_dependencies: Option<Value<Map<Value<ComponentDependencyRequirement>>>>,
@@ -496,38 +528,6 @@ pub mod component_version {
             v.check("Name", &self.name, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for ComponentVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ComponentVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ComponentVersion {
-        const TYPE: &'static str = "AWS::GreengrassV2::ComponentVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ComponentVersionRef;
-    }
-
-    /// Typed handle of an `AWS::GreengrassV2::ComponentVersion` in the construct tree (see [`crate::Ref`]).
-    pub type ComponentVersionRef = crate::Ref<ComponentVersion>;
-
-    impl ComponentVersionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ComponentName` attribute (`Fn::GetAtt`).
-        pub fn component_name(&self) -> Value<String> {
-            self.get_att("ComponentName")
-        }
-
-        /// The `ComponentVersion` attribute (`Fn::GetAtt`).
-        pub fn component_version(&self) -> Value<String> {
-            self.get_att("ComponentVersion")
-        }
-    }
 }
 
 /// `AWS::GreengrassV2::Deployment`: [`Deployment`], its property types and its typed handle.
@@ -584,6 +584,28 @@ pub mod deployment {
             v.nested("IotJobConfiguration", &self.iot_job_configuration);
             v.check("ParentTargetArn", &self.parent_target_arn, &RULE_10);
             v.check("TargetArn", &self.target_arn, &RULE_11);
+        }
+    }
+
+    impl std::fmt::Debug for Deployment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Deployment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Deployment {
+        const TYPE: &'static str = "AWS::GreengrassV2::Deployment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = DeploymentRef;
+    }
+
+    /// Typed handle of an `AWS::GreengrassV2::Deployment` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentRef = crate::Ref<Deployment>;
+
+    impl DeploymentRef {
+        /// The `DeploymentId` attribute (`Fn::GetAtt`).
+        pub fn deployment_id(&self) -> Value<String> {
+            self.get_att("DeploymentId")
         }
     }
 
@@ -1061,28 +1083,6 @@ pub mod deployment {
                 &self.in_progress_timeout_in_minutes,
                 &RULE_26,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Deployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Deployment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Deployment {
-        const TYPE: &'static str = "AWS::GreengrassV2::Deployment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = DeploymentRef;
-    }
-
-    /// Typed handle of an `AWS::GreengrassV2::Deployment` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentRef = crate::Ref<Deployment>;
-
-    impl DeploymentRef {
-        /// The `DeploymentId` attribute (`Fn::GetAtt`).
-        pub fn deployment_id(&self) -> Value<String> {
-            self.get_att("DeploymentId")
         }
     }
 }

@@ -168,6 +168,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::GroundStation::Config`: [`Config`], its property types and its typed handle.
 pub mod config {
     use super::rules_::*;
@@ -210,6 +249,38 @@ pub mod config {
             v.nested("ConfigData", &self.config_data);
             v.check("Name", &self.name, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Config {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Config", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Config {
+        const TYPE: &'static str = "AWS::GroundStation::Config";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigRef;
+    }
+
+    /// Typed handle of an `AWS::GroundStation::Config` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigRef = crate::Ref<Config>;
+
+    impl ConfigRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
         }
     }
 
@@ -793,42 +864,12 @@ pub mod config {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for Config {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Config", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Config {
-        const TYPE: &'static str = "AWS::GroundStation::Config";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigRef;
-    }
-
-    /// Typed handle of an `AWS::GroundStation::Config` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigRef = crate::Ref<Config>;
-
-    impl ConfigRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-    }
 }
 
 /// `AWS::GroundStation::DataflowEndpointGroup`: [`DataflowEndpointGroup`], its property types and its typed handle.
 pub mod dataflow_endpoint_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -887,6 +928,33 @@ pub mod dataflow_endpoint_group {
             v.check("EndpointDetails", &self.endpoint_details, &RULE_15);
             v.nested("EndpointDetails", &self.endpoint_details);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataflowEndpointGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataflowEndpointGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataflowEndpointGroup {
+        const TYPE: &'static str = "AWS::GroundStation::DataflowEndpointGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataflowEndpointGroupRef;
+    }
+
+    /// Typed handle of an `AWS::GroundStation::DataflowEndpointGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DataflowEndpointGroupRef = crate::Ref<DataflowEndpointGroup>;
+
+    impl DataflowEndpointGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1157,69 +1225,12 @@ pub mod dataflow_endpoint_group {
             v.check("RoleArn", &self.role_arn, &RULE_19);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for DataflowEndpointGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataflowEndpointGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataflowEndpointGroup {
-        const TYPE: &'static str = "AWS::GroundStation::DataflowEndpointGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataflowEndpointGroupRef;
-    }
-
-    /// Typed handle of an `AWS::GroundStation::DataflowEndpointGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DataflowEndpointGroupRef = crate::Ref<DataflowEndpointGroup>;
-
-    impl DataflowEndpointGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::GroundStation::DataflowEndpointGroupV2`: [`DataflowEndpointGroupV2`], its property types and its typed handle.
 pub mod dataflow_endpoint_group_v2 {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1273,6 +1284,38 @@ pub mod dataflow_endpoint_group_v2 {
             v.check("Endpoints", &self.endpoints, &RULE_20);
             v.nested("Endpoints", &self.endpoints);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataflowEndpointGroupV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataflowEndpointGroupV2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataflowEndpointGroupV2 {
+        const TYPE: &'static str = "AWS::GroundStation::DataflowEndpointGroupV2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataflowEndpointGroupV2Ref;
+    }
+
+    /// Typed handle of an `AWS::GroundStation::DataflowEndpointGroupV2` in the construct tree (see [`crate::Ref`]).
+    pub type DataflowEndpointGroupV2Ref = crate::Ref<DataflowEndpointGroupV2>;
+
+    impl DataflowEndpointGroupV2Ref {
+        /// The `EndpointDetails` attribute (`Fn::GetAtt`).
+        pub fn endpoint_details(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("EndpointDetails")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1679,74 +1722,12 @@ pub mod dataflow_endpoint_group_v2 {
             v.nested("IngressAddressAndPort", &self.ingress_address_and_port);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for DataflowEndpointGroupV2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataflowEndpointGroupV2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataflowEndpointGroupV2 {
-        const TYPE: &'static str = "AWS::GroundStation::DataflowEndpointGroupV2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataflowEndpointGroupV2Ref;
-    }
-
-    /// Typed handle of an `AWS::GroundStation::DataflowEndpointGroupV2` in the construct tree (see [`crate::Ref`]).
-    pub type DataflowEndpointGroupV2Ref = crate::Ref<DataflowEndpointGroupV2>;
-
-    impl DataflowEndpointGroupV2Ref {
-        /// The `EndpointDetails` attribute (`Fn::GetAtt`).
-        pub fn endpoint_details(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("EndpointDetails")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::GroundStation::MissionProfile`: [`MissionProfile`], its property types and its typed handle.
 pub mod mission_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1853,6 +1834,38 @@ pub mod mission_profile {
         }
     }
 
+    impl std::fmt::Debug for MissionProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MissionProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MissionProfile {
+        const TYPE: &'static str = "AWS::GroundStation::MissionProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MissionProfileRef;
+    }
+
+    /// Typed handle of an `AWS::GroundStation::MissionProfile` in the construct tree (see [`crate::Ref`]).
+    pub type MissionProfileRef = crate::Ref<MissionProfile>;
+
+    impl MissionProfileRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Region` attribute (`Fn::GetAtt`).
+        pub fn region(&self) -> Value<String> {
+            self.get_att("Region")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DataflowEdge {
         pub destination: Option<Value<String>>,
@@ -1904,70 +1917,6 @@ pub mod mission_profile {
             v.check("KmsAliasArn", &self.kms_alias_arn, &RULE_11);
             v.check("KmsAliasName", &self.kms_alias_name, &RULE_27);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_11);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for MissionProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MissionProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MissionProfile {
-        const TYPE: &'static str = "AWS::GroundStation::MissionProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MissionProfileRef;
-    }
-
-    /// Typed handle of an `AWS::GroundStation::MissionProfile` in the construct tree (see [`crate::Ref`]).
-    pub type MissionProfileRef = crate::Ref<MissionProfile>;
-
-    impl MissionProfileRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Region` attribute (`Fn::GetAtt`).
-        pub fn region(&self) -> Value<String> {
-            self.get_att("Region")
         }
     }
 }

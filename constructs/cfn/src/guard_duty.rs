@@ -182,8 +182,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct TagItem {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl TagItem {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for TagItem {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for TagItem {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::GuardDuty::CustomDetectionRuleAssociation`: [`CustomDetectionRuleAssociation`], its property types and its typed handle.
 pub mod custom_detection_rule_association {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -224,38 +265,6 @@ pub mod custom_detection_rule_association {
             v.check("Mode", &self.mode, &RULE_0);
             v.check("RuleId", &self.rule_id, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -304,6 +313,8 @@ pub mod custom_detection_rule_association {
 
 /// `AWS::GuardDuty::Detector`: [`Detector`], its property types and its typed handle.
 pub mod detector {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -354,6 +365,28 @@ pub mod detector {
                 &RULE_4,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Detector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Detector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Detector {
+        const TYPE: &'static str = "AWS::GuardDuty::Detector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DetectorRef;
+    }
+
+    /// Typed handle of an `AWS::GuardDuty::Detector` in the construct tree (see [`crate::Ref`]).
+    pub type DetectorRef = crate::Ref<Detector>;
+
+    impl DetectorRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -555,64 +588,12 @@ pub mod detector {
             v.check("Status", &self.status, &RULE_8);
         }
     }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Detector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Detector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Detector {
-        const TYPE: &'static str = "AWS::GuardDuty::Detector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DetectorRef;
-    }
-
-    /// Typed handle of an `AWS::GuardDuty::Detector` in the construct tree (see [`crate::Ref`]).
-    pub type DetectorRef = crate::Ref<Detector>;
-
-    impl DetectorRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::GuardDuty::Filter`: [`Filter`], its property types and its typed handle.
 pub mod filter {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -671,6 +652,21 @@ pub mod filter {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for Filter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Filter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Filter {
+        const TYPE: &'static str = "AWS::GuardDuty::Filter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FilterRef;
+    }
+
+    /// Typed handle of an `AWS::GuardDuty::Filter` in the construct tree (see [`crate::Ref`]).
+    pub type FilterRef = crate::Ref<Filter>;
 
     #[derive(Clone, Default)]
     pub struct FindingCriteria {
@@ -737,57 +733,12 @@ pub mod filter {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Filter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Filter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Filter {
-        const TYPE: &'static str = "AWS::GuardDuty::Filter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FilterRef;
-    }
-
-    /// Typed handle of an `AWS::GuardDuty::Filter` in the construct tree (see [`crate::Ref`]).
-    pub type FilterRef = crate::Ref<Filter>;
 }
 
 /// `AWS::GuardDuty::IPSet`: [`IpSet`], its property types and its typed handle.
 pub mod ip_set {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -840,38 +791,6 @@ pub mod ip_set {
             v.check("Location", &self.location, &RULE_11);
             v.check("Name", &self.name, &RULE_11);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -946,6 +865,48 @@ pub mod malware_protection_plan {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Actions", &self.actions);
             v.nested("ProtectedResource", &self.protected_resource);
+        }
+    }
+
+    impl std::fmt::Debug for MalwareProtectionPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MalwareProtectionPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MalwareProtectionPlan {
+        const TYPE: &'static str = "AWS::GuardDuty::MalwareProtectionPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MalwareProtectionPlanRef;
+    }
+
+    /// Typed handle of an `AWS::GuardDuty::MalwareProtectionPlan` in the construct tree (see [`crate::Ref`]).
+    pub type MalwareProtectionPlanRef = crate::Ref<MalwareProtectionPlan>;
+
+    impl MalwareProtectionPlanRef {
+        /// The `MalwareProtectionPlanId` attribute (`Fn::GetAtt`).
+        pub fn malware_protection_plan_id(&self) -> Value<String> {
+            self.get_att("MalwareProtectionPlanId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReasons` attribute (`Fn::GetAtt`).
+        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusReasons")
         }
     }
 
@@ -1087,48 +1048,6 @@ pub mod malware_protection_plan {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for MalwareProtectionPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MalwareProtectionPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MalwareProtectionPlan {
-        const TYPE: &'static str = "AWS::GuardDuty::MalwareProtectionPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MalwareProtectionPlanRef;
-    }
-
-    /// Typed handle of an `AWS::GuardDuty::MalwareProtectionPlan` in the construct tree (see [`crate::Ref`]).
-    pub type MalwareProtectionPlanRef = crate::Ref<MalwareProtectionPlan>;
-
-    impl MalwareProtectionPlanRef {
-        /// The `MalwareProtectionPlanId` attribute (`Fn::GetAtt`).
-        pub fn malware_protection_plan_id(&self) -> Value<String> {
-            self.get_att("MalwareProtectionPlanId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReasons` attribute (`Fn::GetAtt`).
-        pub fn status_reasons(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusReasons")
-        }
-    }
 }
 
 /// `AWS::GuardDuty::Master`: [`Master`], its property types and its typed handle.
@@ -1258,6 +1177,8 @@ pub mod member {
 
 /// `AWS::GuardDuty::PublishingDestination`: [`PublishingDestination`], its property types and its typed handle.
 pub mod publishing_destination {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1307,62 +1228,6 @@ pub mod publishing_destination {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct CfnDestinationProperties {
-        /// The ARN of the resource to publish to.
-        pub destination_arn: Option<Value<String>>,
-        /// The ARN of the KMS key to use for encryption.
-        pub kms_key_arn: Option<Value<String>>,
-    }
-
-    impl CfnDestinationProperties {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CfnDestinationProperties {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DestinationArn", &self.destination_arn);
-            o.opt("KmsKeyArn", &self.kms_key_arn);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for PublishingDestination {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PublishingDestination", self, f)
@@ -1394,10 +1259,36 @@ pub mod publishing_destination {
             self.get_att("PublishingFailureStartTimestamp")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct CfnDestinationProperties {
+        /// The ARN of the resource to publish to.
+        pub destination_arn: Option<Value<String>>,
+        /// The ARN of the KMS key to use for encryption.
+        pub kms_key_arn: Option<Value<String>>,
+    }
+
+    impl CfnDestinationProperties {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CfnDestinationProperties {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DestinationArn", &self.destination_arn);
+            o.opt("KmsKeyArn", &self.kms_key_arn);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::GuardDuty::ThreatEntitySet`: [`ThreatEntitySet`], its property types and its typed handle.
 pub mod threat_entity_set {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1453,38 +1344,6 @@ pub mod threat_entity_set {
         }
     }
 
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for ThreatEntitySet {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ThreatEntitySet", self, f)
@@ -1530,6 +1389,8 @@ pub mod threat_entity_set {
 
 /// `AWS::GuardDuty::ThreatIntelSet`: [`ThreatIntelSet`], its property types and its typed handle.
 pub mod threat_intel_set {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1585,38 +1446,6 @@ pub mod threat_intel_set {
         }
     }
 
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for ThreatIntelSet {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ThreatIntelSet", self, f)
@@ -1642,6 +1471,8 @@ pub mod threat_intel_set {
 
 /// `AWS::GuardDuty::TrustedEntitySet`: [`TrustedEntitySet`], its property types and its typed handle.
 pub mod trusted_entity_set {
+    pub use super::shared_::TagItem;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1694,38 +1525,6 @@ pub mod trusted_entity_set {
             v.check("Location", &self.location, &RULE_11);
             v.check("Name", &self.name, &RULE_11);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct TagItem {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 

@@ -64,38 +64,6 @@ pub mod domain {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for Domain {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Domain", self, f)
@@ -135,6 +103,38 @@ pub mod domain {
         /// The `CreatedAt` attribute (`Fn::GetAtt`).
         pub fn created_at(&self) -> Value<String> {
             self.get_att("CreatedAt")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tags {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tags {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tags {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 }

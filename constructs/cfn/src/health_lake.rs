@@ -162,6 +162,38 @@ pub mod data_transformation_profile {
         }
     }
 
+    impl std::fmt::Debug for DataTransformationProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataTransformationProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataTransformationProfile {
+        const TYPE: &'static str = "AWS::HealthLake::DataTransformationProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataTransformationProfileRef;
+    }
+
+    /// Typed handle of an `AWS::HealthLake::DataTransformationProfile` in the construct tree (see [`crate::Ref`]).
+    pub type DataTransformationProfileRef = crate::Ref<DataTransformationProfile>;
+
+    impl DataTransformationProfileRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ProfileId` attribute (`Fn::GetAtt`).
+        pub fn profile_id(&self) -> Value<String> {
+            self.get_att("ProfileId")
+        }
+
+        /// The `TargetFormat` attribute (`Fn::GetAtt`).
+        pub fn target_format(&self) -> Value<String> {
+            self.get_att("TargetFormat")
+        }
+    }
+
     /// The source from which to create the profile's initial template content. Exactly one of the members must be specified. Use StarterProfile (C-CDA only), ProfileMapping (C-CDA or CSV), or ExistingVersionedProfileId to clone an existing profile. Each produces a published profile.
     #[derive(Clone, Default)]
     pub struct Source {
@@ -300,38 +332,6 @@ pub mod data_transformation_profile {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for DataTransformationProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataTransformationProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataTransformationProfile {
-        const TYPE: &'static str = "AWS::HealthLake::DataTransformationProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataTransformationProfileRef;
-    }
-
-    /// Typed handle of an `AWS::HealthLake::DataTransformationProfile` in the construct tree (see [`crate::Ref`]).
-    pub type DataTransformationProfileRef = crate::Ref<DataTransformationProfile>;
-
-    impl DataTransformationProfileRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ProfileId` attribute (`Fn::GetAtt`).
-        pub fn profile_id(&self) -> Value<String> {
-            self.get_att("ProfileId")
-        }
-
-        /// The `TargetFormat` attribute (`Fn::GetAtt`).
-        pub fn target_format(&self) -> Value<String> {
-            self.get_att("TargetFormat")
-        }
-    }
 }
 
 /// `AWS::HealthLake::FHIRDatastore`: [`FhirDatastore`], its property types and its typed handle.
@@ -408,6 +408,48 @@ pub mod fhir_datastore {
             v.nested("SseConfiguration", &self.sse_configuration);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FhirDatastore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FhirDatastore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FhirDatastore {
+        const TYPE: &'static str = "AWS::HealthLake::FHIRDatastore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FhirDatastoreRef;
+    }
+
+    /// Typed handle of an `AWS::HealthLake::FHIRDatastore` in the construct tree (see [`crate::Ref`]).
+    pub type FhirDatastoreRef = crate::Ref<FhirDatastore>;
+
+    impl FhirDatastoreRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DatastoreArn` attribute (`Fn::GetAtt`).
+        pub fn datastore_arn(&self) -> Value<String> {
+            self.get_att("DatastoreArn")
+        }
+
+        /// The `DatastoreEndpoint` attribute (`Fn::GetAtt`).
+        pub fn datastore_endpoint(&self) -> Value<String> {
+            self.get_att("DatastoreEndpoint")
+        }
+
+        /// The `DatastoreId` attribute (`Fn::GetAtt`).
+        pub fn datastore_id(&self) -> Value<String> {
+            self.get_att("DatastoreId")
+        }
+
+        /// The `DatastoreStatus` attribute (`Fn::GetAtt`).
+        pub fn datastore_status(&self) -> Value<String> {
+            self.get_att("DatastoreStatus")
         }
     }
 
@@ -682,48 +724,6 @@ pub mod fhir_datastore {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for FhirDatastore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FhirDatastore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FhirDatastore {
-        const TYPE: &'static str = "AWS::HealthLake::FHIRDatastore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FhirDatastoreRef;
-    }
-
-    /// Typed handle of an `AWS::HealthLake::FHIRDatastore` in the construct tree (see [`crate::Ref`]).
-    pub type FhirDatastoreRef = crate::Ref<FhirDatastore>;
-
-    impl FhirDatastoreRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DatastoreArn` attribute (`Fn::GetAtt`).
-        pub fn datastore_arn(&self) -> Value<String> {
-            self.get_att("DatastoreArn")
-        }
-
-        /// The `DatastoreEndpoint` attribute (`Fn::GetAtt`).
-        pub fn datastore_endpoint(&self) -> Value<String> {
-            self.get_att("DatastoreEndpoint")
-        }
-
-        /// The `DatastoreId` attribute (`Fn::GetAtt`).
-        pub fn datastore_id(&self) -> Value<String> {
-            self.get_att("DatastoreId")
-        }
-
-        /// The `DatastoreStatus` attribute (`Fn::GetAtt`).
-        pub fn datastore_status(&self) -> Value<String> {
-            self.get_att("DatastoreStatus")
         }
     }
 }

@@ -211,6 +211,79 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_14);
+            v.check("Value", &self.value, &RULE_15);
+        }
+    }
+
+    /// Contains information about an attached policy.
+    #[derive(Clone)]
+    pub struct Policy {
+        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
+        pub policy_document: Value<Json>,
+        /// The friendly name (not ARN) identifying the policy.
+        pub policy_name: Value<String>,
+    }
+
+    impl Policy {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            policy_document: impl Into<Value<Json>>,
+            policy_name: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                policy_document: policy_document.into(),
+                policy_name: policy_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Policy {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("PolicyDocument", &self.policy_document);
+            o.req("PolicyName", &self.policy_name);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::IAM::AccessKey`: [`AccessKey`], its property types and its typed handle.
 pub mod access_key {
     use strata_core::*;
@@ -325,6 +398,28 @@ pub mod group {
         }
     }
 
+    impl std::fmt::Debug for Group {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Group", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Group {
+        const TYPE: &'static str = "AWS::IAM::Group";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GroupRef;
+    }
+
+    /// Typed handle of an `AWS::IAM::Group` in the construct tree (see [`crate::Ref`]).
+    pub type GroupRef = crate::Ref<Group>;
+
+    impl GroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Contains information about an attached policy.
     #[derive(Clone)]
     pub struct Policy {
@@ -353,28 +448,6 @@ pub mod group {
             o.req("PolicyDocument", &self.policy_document);
             o.req("PolicyName", &self.policy_name);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Group {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Group", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Group {
-        const TYPE: &'static str = "AWS::IAM::Group";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GroupRef;
-    }
-
-    /// Typed handle of an `AWS::IAM::Group` in the construct tree (see [`crate::Ref`]).
-    pub type GroupRef = crate::Ref<Group>;
-
-    impl GroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -628,6 +701,8 @@ pub mod managed_policy {
 
 /// `AWS::IAM::OIDCProvider`: [`OidcProvider`], its property types and its typed handle.
 pub mod oidc_provider {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -665,41 +740,6 @@ pub mod oidc_provider {
             v.nested("Tags", &self.tags);
             v.check_items("ThumbprintList", &self.thumbprint_list, &RULE_12, &RULE_13);
             v.check("Url", &self.url, &RULE_10);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
         }
     }
 
@@ -805,6 +845,8 @@ pub mod policy {
 
 /// `AWS::IAM::Role`: [`Role`], its property types and its typed handle.
 pub mod role {
+    pub use super::shared_::Policy;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -885,34 +927,30 @@ pub mod role {
         }
     }
 
-    /// Contains information about an attached policy.
-    #[derive(Clone)]
-    pub struct Policy {
-        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
-        pub policy_document: Value<Json>,
-        /// The friendly name (not ARN) identifying the policy.
-        pub policy_name: Value<String>,
-    }
-
-    impl Policy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            policy_document: impl Into<Value<Json>>,
-            policy_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                policy_document: policy_document.into(),
-                policy_name: policy_name.into(),
-            }
+    impl std::fmt::Debug for Role {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Role", self, f)
         }
     }
 
-    impl ToRaw for Policy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("PolicyDocument", &self.policy_document);
-            o.req("PolicyName", &self.policy_name);
-            o.build()
+    impl strata_core::Resource for Role {
+        const TYPE: &'static str = "AWS::IAM::Role";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RoleRef;
+    }
+
+    /// Typed handle of an `AWS::IAM::Role` in the construct tree (see [`crate::Ref`]).
+    pub type RoleRef = crate::Ref<Role>;
+
+    impl RoleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `RoleId` attribute (`Fn::GetAtt`).
+        pub fn role_id(&self) -> Value<String> {
+            self.get_att("RoleId")
         }
     }
 
@@ -948,33 +986,6 @@ pub mod role {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_14);
             v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for Role {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Role", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Role {
-        const TYPE: &'static str = "AWS::IAM::Role";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RoleRef;
-    }
-
-    /// Typed handle of an `AWS::IAM::Role` in the construct tree (see [`crate::Ref`]).
-    pub type RoleRef = crate::Ref<Role>;
-
-    impl RoleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `RoleId` attribute (`Fn::GetAtt`).
-        pub fn role_id(&self) -> Value<String> {
-            self.get_att("RoleId")
         }
     }
 }
@@ -1043,6 +1054,8 @@ pub mod role_policy {
 
 /// `AWS::IAM::SAMLProvider`: [`SamlProvider`], its property types and its typed handle.
 pub mod saml_provider {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1104,6 +1117,33 @@ pub mod saml_provider {
         }
     }
 
+    impl std::fmt::Debug for SamlProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SamlProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SamlProvider {
+        const TYPE: &'static str = "AWS::IAM::SAMLProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SamlProviderRef;
+    }
+
+    /// Typed handle of an `AWS::IAM::SAMLProvider` in the construct tree (see [`crate::Ref`]).
+    pub type SamlProviderRef = crate::Ref<SamlProvider>;
+
+    impl SamlProviderRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SamlProviderUUID` attribute (`Fn::GetAtt`).
+        pub fn saml_provider_uuid(&self) -> Value<String> {
+            self.get_att("SamlProviderUUID")
+        }
+    }
+
     /// The private key metadata for the SAML provider
     #[derive(Clone)]
     pub struct SamlPrivateKey {
@@ -1137,72 +1177,12 @@ pub mod saml_provider {
             v.check("KeyId", &self.key_id, &RULE_25);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for SamlProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SamlProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SamlProvider {
-        const TYPE: &'static str = "AWS::IAM::SAMLProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SamlProviderRef;
-    }
-
-    /// Typed handle of an `AWS::IAM::SAMLProvider` in the construct tree (see [`crate::Ref`]).
-    pub type SamlProviderRef = crate::Ref<SamlProvider>;
-
-    impl SamlProviderRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SamlProviderUUID` attribute (`Fn::GetAtt`).
-        pub fn saml_provider_uuid(&self) -> Value<String> {
-            self.get_att("SamlProviderUUID")
-        }
-    }
 }
 
 /// `AWS::IAM::ServerCertificate`: [`ServerCertificate`], its property types and its typed handle.
 pub mod server_certificate {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1249,41 +1229,6 @@ pub mod server_certificate {
                 &RULE_29,
             );
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
         }
     }
 
@@ -1376,6 +1321,8 @@ pub mod service_linked_role {
 
 /// `AWS::IAM::User`: [`User`], its property types and its typed handle.
 pub mod user {
+    pub use super::shared_::Policy;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1439,6 +1386,28 @@ pub mod user {
         }
     }
 
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::IAM::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::IAM::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Creates a password for the specified user, giving the user the ability to access AWS services through the console. For more information about managing passwords, see [Managing Passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *User Guide*.
     #[derive(Clone)]
     pub struct LoginProfile {
@@ -1463,37 +1432,6 @@ pub mod user {
             let mut o = ObjectBuilder::with_capacity(2);
             o.req("Password", &self.password);
             o.opt("PasswordResetRequired", &self.password_reset_required);
-            o.build()
-        }
-    }
-
-    /// Contains information about an attached policy.
-    #[derive(Clone)]
-    pub struct Policy {
-        /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json).
-        pub policy_document: Value<Json>,
-        /// The friendly name (not ARN) identifying the policy.
-        pub policy_name: Value<String>,
-    }
-
-    impl Policy {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            policy_document: impl Into<Value<Json>>,
-            policy_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                policy_document: policy_document.into(),
-                policy_name: policy_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Policy {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("PolicyDocument", &self.policy_document);
-            o.req("PolicyName", &self.policy_name);
             o.build()
         }
     }
@@ -1530,28 +1468,6 @@ pub mod user {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_14);
             v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::IAM::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::IAM::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1680,6 +1596,8 @@ pub mod user_to_group_addition {
 
 /// `AWS::IAM::VirtualMFADevice`: [`VirtualMfaDevice`], its property types and its typed handle.
 pub mod virtual_mfa_device {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1725,41 +1643,6 @@ pub mod virtual_mfa_device {
                 &self.virtual_mfa_device_name,
                 &RULE_31,
             );
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Value", &self.value, &RULE_15);
         }
     }
 

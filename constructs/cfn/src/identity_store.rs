@@ -171,6 +171,28 @@ pub mod group_membership {
         }
     }
 
+    impl std::fmt::Debug for GroupMembership {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GroupMembership", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GroupMembership {
+        const TYPE: &'static str = "AWS::IdentityStore::GroupMembership";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GroupMembershipRef;
+    }
+
+    /// Typed handle of an `AWS::IdentityStore::GroupMembership` in the construct tree (see [`crate::Ref`]).
+    pub type GroupMembershipRef = crate::Ref<GroupMembership>;
+
+    impl GroupMembershipRef {
+        /// The `MembershipId` attribute (`Fn::GetAtt`).
+        pub fn membership_id(&self) -> Value<String> {
+            self.get_att("MembershipId")
+        }
+    }
+
     /// An object containing the identifier of a group member.
     #[derive(Clone)]
     pub struct MemberId {
@@ -198,28 +220,6 @@ pub mod group_membership {
     impl Validate for MemberId {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("UserId", &self.user_id, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for GroupMembership {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GroupMembership", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GroupMembership {
-        const TYPE: &'static str = "AWS::IdentityStore::GroupMembership";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GroupMembershipRef;
-    }
-
-    /// Typed handle of an `AWS::IdentityStore::GroupMembership` in the construct tree (see [`crate::Ref`]).
-    pub type GroupMembershipRef = crate::Ref<GroupMembership>;
-
-    impl GroupMembershipRef {
-        /// The `MembershipId` attribute (`Fn::GetAtt`).
-        pub fn membership_id(&self) -> Value<String> {
-            self.get_att("MembershipId")
         }
     }
 }
@@ -346,6 +346,58 @@ pub mod user {
             v.check("UserName", &self.user_name, &RULE_5);
             v.check("UserType", &self.user_type, &RULE_0);
             v.check("Website", &self.website, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::IdentityStore::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::IdentityStore::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `UserId` attribute (`Fn::GetAtt`).
+        pub fn user_id(&self) -> Value<String> {
+            self.get_att("UserId")
+        }
+
+        /// The `UserStatus` attribute (`Fn::GetAtt`).
+        pub fn user_status(&self) -> Value<String> {
+            self.get_att("UserStatus")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `UpdatedBy` attribute (`Fn::GetAtt`).
+        pub fn updated_by(&self) -> Value<String> {
+            self.get_att("UpdatedBy")
         }
     }
 
@@ -593,58 +645,6 @@ pub mod user {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_0);
             v.check("Value", &self.value, &RULE_0);
-        }
-    }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::IdentityStore::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::IdentityStore::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `UserId` attribute (`Fn::GetAtt`).
-        pub fn user_id(&self) -> Value<String> {
-            self.get_att("UserId")
-        }
-
-        /// The `UserStatus` attribute (`Fn::GetAtt`).
-        pub fn user_status(&self) -> Value<String> {
-            self.get_att("UserStatus")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `UpdatedBy` attribute (`Fn::GetAtt`).
-        pub fn updated_by(&self) -> Value<String> {
-            self.get_att("UpdatedBy")
         }
     }
 }

@@ -397,6 +397,281 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Configuration details of the component.
+    #[derive(Clone, Default)]
+    pub struct ComponentConfiguration {
+        /// The Amazon Resource Name (ARN) of the component.
+        pub component_arn: Option<Value<String>>,
+        /// A group of parameter settings that are used to configure the component for a specific recipe.
+        pub parameters: Option<Value<Vec<Value<ComponentParameter>>>>,
+    }
+
+    impl ComponentConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ComponentConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ComponentArn", &self.component_arn);
+            o.opt("Parameters", &self.parameters);
+            o.build()
+        }
+    }
+
+    impl Validate for ComponentConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("ComponentArn", &self.component_arn, &RULE_9);
+            v.check("Parameters", &self.parameters, &RULE_6);
+            v.nested("Parameters", &self.parameters);
+        }
+    }
+
+    /// Contains a key/value pair that sets the named component parameter.
+    #[derive(Clone)]
+    pub struct ComponentParameter {
+        /// The name of the component parameter to set.
+        pub name: Value<String>,
+        /// Sets the value for the named component parameter.
+        pub value: Value<Vec<Value<String>>>,
+    }
+
+    impl ComponentParameter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            name: impl Into<Value<String>>,
+            value: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ComponentParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Name", &self.name);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for ComponentParameter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_10);
+            v.check_items("Value", &Some(self.value.clone()), &RULE_11, &RULE_12);
+        }
+    }
+
+    /// Defines block device mappings for the instance used to configure your image.
+    #[derive(Clone, Default)]
+    pub struct InstanceBlockDeviceMapping {
+        /// The device to which these mappings apply.
+        pub device_name: Option<Value<String>>,
+        /// Use to manage Amazon EBS-specific configuration for this mapping.
+        pub ebs: Option<Value<EbsInstanceBlockDeviceSpecification>>,
+        /// Use to remove a mapping from the parent image.
+        pub no_device: Option<Value<String>>,
+        /// Use to manage instance ephemeral devices.
+        pub virtual_name: Option<Value<String>>,
+    }
+
+    impl InstanceBlockDeviceMapping {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for InstanceBlockDeviceMapping {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("DeviceName", &self.device_name);
+            o.opt("Ebs", &self.ebs);
+            o.opt("NoDevice", &self.no_device);
+            o.opt("VirtualName", &self.virtual_name);
+            o.build()
+        }
+    }
+
+    impl Validate for InstanceBlockDeviceMapping {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DeviceName", &self.device_name, &RULE_0);
+            v.nested("Ebs", &self.ebs);
+            v.check("NoDevice", &self.no_device, &RULE_13);
+            v.check("VirtualName", &self.virtual_name, &RULE_0);
+        }
+    }
+
+    /// Amazon EBS-specific block device mapping specifications.
+    #[derive(Clone, Default)]
+    pub struct EbsInstanceBlockDeviceSpecification {
+        /// Use to configure delete on termination of the associated device.
+        pub delete_on_termination: Option<Value<bool>>,
+        /// Use to configure device encryption.
+        pub encrypted: Option<Value<bool>>,
+        /// Use to configure device IOPS.
+        pub iops: Option<Value<i64>>,
+        /// Use to configure the KMS key to use when encrypting the device.
+        pub kms_key_id: Option<Value<String>>,
+        /// The snapshot that defines the device contents.
+        pub snapshot_id: Option<Value<String>>,
+        /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
+        pub throughput: Option<Value<i64>>,
+        /// Use to override the device's volume size.
+        pub volume_size: Option<Value<i64>>,
+        /// Use to override the device's volume type.
+        pub volume_type: Option<Value<String>>,
+    }
+
+    impl EbsInstanceBlockDeviceSpecification {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for EbsInstanceBlockDeviceSpecification {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(8);
+            o.opt("DeleteOnTermination", &self.delete_on_termination);
+            o.opt("Encrypted", &self.encrypted);
+            o.opt("Iops", &self.iops);
+            o.opt("KmsKeyId", &self.kms_key_id);
+            o.opt("SnapshotId", &self.snapshot_id);
+            o.opt("Throughput", &self.throughput);
+            o.opt("VolumeSize", &self.volume_size);
+            o.opt("VolumeType", &self.volume_type);
+            o.build()
+        }
+    }
+
+    impl Validate for EbsInstanceBlockDeviceSpecification {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Iops", &self.iops, &RULE_14);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_0);
+            v.check("SnapshotId", &self.snapshot_id, &RULE_0);
+            v.check("Throughput", &self.throughput, &RULE_15);
+            v.check("VolumeSize", &self.volume_size, &RULE_16);
+            v.check("VolumeType", &self.volume_type, &RULE_17);
+        }
+    }
+
+    /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
+    #[derive(Clone, Default)]
+    pub struct EcrConfiguration {
+        /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
+        pub container_tags: Option<Value<Vec<Value<String>>>>,
+        /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location.
+        pub repository_name: Option<Value<String>>,
+    }
+
+    impl EcrConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for EcrConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ContainerTags", &self.container_tags);
+            o.opt("RepositoryName", &self.repository_name);
+            o.build()
+        }
+    }
+
+    impl Validate for EcrConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("ContainerTags", &self.container_tags, &RULE_11, &RULE_0);
+            v.check("RepositoryName", &self.repository_name, &RULE_0);
+        }
+    }
+
+    /// The workflow configuration of the image
+    #[derive(Clone, Default)]
+    pub struct WorkflowConfiguration {
+        /// Define execution decision in case of workflow failure
+        pub on_failure: Option<Value<String>>,
+        /// The parallel group name
+        pub parallel_group: Option<Value<String>>,
+        /// The parameters associated with the workflow
+        pub parameters: Option<Value<Vec<Value<WorkflowParameter>>>>,
+        /// The Amazon Resource Name (ARN) of the workflow
+        pub workflow_arn: Option<Value<String>>,
+    }
+
+    impl WorkflowConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for WorkflowConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("OnFailure", &self.on_failure);
+            o.opt("ParallelGroup", &self.parallel_group);
+            o.opt("Parameters", &self.parameters);
+            o.opt("WorkflowArn", &self.workflow_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for WorkflowConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("OnFailure", &self.on_failure, &RULE_38);
+            v.check("ParallelGroup", &self.parallel_group, &RULE_39);
+            v.check("Parameters", &self.parameters, &RULE_6);
+            v.nested("Parameters", &self.parameters);
+            v.check("WorkflowArn", &self.workflow_arn, &RULE_40);
+        }
+    }
+
+    /// A parameter associated with the workflow
+    #[derive(Clone, Default)]
+    pub struct WorkflowParameter {
+        pub name: Option<Value<String>>,
+        pub value: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl WorkflowParameter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for WorkflowParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Name", &self.name);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for WorkflowParameter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_41);
+            v.check_items("Value", &self.value, &RULE_11, &RULE_12);
+        }
+    }
+}
+
 /// `AWS::ImageBuilder::Component`: [`Component`], its property types and its typed handle.
 pub mod component {
     use super::rules_::*;
@@ -543,6 +818,11 @@ pub mod component {
 
 /// `AWS::ImageBuilder::ContainerRecipe`: [`ContainerRecipe`], its property types and its typed handle.
 pub mod container_recipe {
+    pub use super::shared_::{
+        ComponentConfiguration, ComponentParameter, EbsInstanceBlockDeviceSpecification,
+        InstanceBlockDeviceMapping,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -658,235 +938,6 @@ pub mod container_recipe {
         }
     }
 
-    /// Configuration details of the component.
-    #[derive(Clone, Default)]
-    pub struct ComponentConfiguration {
-        /// The Amazon Resource Name (ARN) of the component.
-        pub component_arn: Option<Value<String>>,
-        /// A group of parameter settings that are used to configure the component for a specific recipe.
-        pub parameters: Option<Value<Vec<Value<ComponentParameter>>>>,
-    }
-
-    impl ComponentConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ComponentConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ComponentArn", &self.component_arn);
-            o.opt("Parameters", &self.parameters);
-            o.build()
-        }
-    }
-
-    impl Validate for ComponentConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComponentArn", &self.component_arn, &RULE_9);
-            v.check("Parameters", &self.parameters, &RULE_6);
-            v.nested("Parameters", &self.parameters);
-        }
-    }
-
-    /// Contains a key/value pair that sets the named component parameter.
-    #[derive(Clone)]
-    pub struct ComponentParameter {
-        /// The name of the component parameter to set.
-        pub name: Value<String>,
-        /// Sets the value for the named component parameter.
-        pub value: Value<Vec<Value<String>>>,
-    }
-
-    impl ComponentParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            value: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                name: name.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ComponentParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for ComponentParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_10);
-            v.check_items("Value", &Some(self.value.clone()), &RULE_11, &RULE_12);
-        }
-    }
-
-    /// A group of options that can be used to configure an instance for building and testing container images.
-    #[derive(Clone, Default)]
-    pub struct InstanceConfiguration {
-        /// Defines the block devices to attach for building an instance from this Image Builder AMI.
-        pub block_device_mappings: Option<Value<Vec<Value<InstanceBlockDeviceMapping>>>>,
-        /// The AMI ID to use as the base image for a container build and test instance. If not specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
-        pub image: Option<Value<String>>,
-    }
-
-    impl InstanceConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for InstanceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("BlockDeviceMappings", &self.block_device_mappings);
-            o.opt("Image", &self.image);
-            o.build()
-        }
-    }
-
-    impl Validate for InstanceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("BlockDeviceMappings", &self.block_device_mappings);
-            v.check("Image", &self.image, &RULE_0);
-        }
-    }
-
-    /// Defines block device mappings for the instance used to configure your image.
-    #[derive(Clone, Default)]
-    pub struct InstanceBlockDeviceMapping {
-        /// The device to which these mappings apply.
-        pub device_name: Option<Value<String>>,
-        /// Use to manage Amazon EBS-specific configuration for this mapping.
-        pub ebs: Option<Value<EbsInstanceBlockDeviceSpecification>>,
-        /// Use to remove a mapping from the parent image.
-        pub no_device: Option<Value<String>>,
-        /// Use to manage instance ephemeral devices.
-        pub virtual_name: Option<Value<String>>,
-    }
-
-    impl InstanceBlockDeviceMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for InstanceBlockDeviceMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("DeviceName", &self.device_name);
-            o.opt("Ebs", &self.ebs);
-            o.opt("NoDevice", &self.no_device);
-            o.opt("VirtualName", &self.virtual_name);
-            o.build()
-        }
-    }
-
-    impl Validate for InstanceBlockDeviceMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DeviceName", &self.device_name, &RULE_0);
-            v.nested("Ebs", &self.ebs);
-            v.check("NoDevice", &self.no_device, &RULE_13);
-            v.check("VirtualName", &self.virtual_name, &RULE_0);
-        }
-    }
-
-    /// Amazon EBS-specific block device mapping specifications.
-    #[derive(Clone, Default)]
-    pub struct EbsInstanceBlockDeviceSpecification {
-        /// Use to configure delete on termination of the associated device.
-        pub delete_on_termination: Option<Value<bool>>,
-        /// Use to configure device encryption.
-        pub encrypted: Option<Value<bool>>,
-        /// Use to configure device IOPS.
-        pub iops: Option<Value<i64>>,
-        /// Use to configure the KMS key to use when encrypting the device.
-        pub kms_key_id: Option<Value<String>>,
-        /// The snapshot that defines the device contents.
-        pub snapshot_id: Option<Value<String>>,
-        /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
-        pub throughput: Option<Value<i64>>,
-        /// Use to override the device's volume size.
-        pub volume_size: Option<Value<i64>>,
-        /// Use to override the device's volume type.
-        pub volume_type: Option<Value<String>>,
-    }
-
-    impl EbsInstanceBlockDeviceSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EbsInstanceBlockDeviceSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(8);
-            o.opt("DeleteOnTermination", &self.delete_on_termination);
-            o.opt("Encrypted", &self.encrypted);
-            o.opt("Iops", &self.iops);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.opt("SnapshotId", &self.snapshot_id);
-            o.opt("Throughput", &self.throughput);
-            o.opt("VolumeSize", &self.volume_size);
-            o.opt("VolumeType", &self.volume_type);
-            o.build()
-        }
-    }
-
-    impl Validate for EbsInstanceBlockDeviceSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Iops", &self.iops, &RULE_14);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_0);
-            v.check("SnapshotId", &self.snapshot_id, &RULE_0);
-            v.check("Throughput", &self.throughput, &RULE_15);
-            v.check("VolumeSize", &self.volume_size, &RULE_16);
-            v.check("VolumeType", &self.volume_type, &RULE_17);
-        }
-    }
-
-    /// The container repository where the output container image is stored.
-    #[derive(Clone, Default)]
-    pub struct TargetContainerRepository {
-        /// The name of the container repository where the output container image is stored. This name is prefixed by the repository location.
-        pub repository_name: Option<Value<String>>,
-        /// Specifies the service in which this image was registered.
-        pub service: Option<Value<String>>,
-    }
-
-    impl TargetContainerRepository {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TargetContainerRepository {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("RepositoryName", &self.repository_name);
-            o.opt("Service", &self.service);
-            o.build()
-        }
-    }
-
-    impl Validate for TargetContainerRepository {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RepositoryName", &self.repository_name, &RULE_0);
-            v.check("Service", &self.service, &RULE_18);
-        }
-    }
-
     impl std::fmt::Debug for ContainerRecipe {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ContainerRecipe", self, f)
@@ -931,6 +982,70 @@ pub mod container_recipe {
         /// The `LatestVersion.Patch` attribute (`Fn::GetAtt`).
         pub fn latest_version_patch(&self) -> Value<String> {
             self.get_att("LatestVersion.Patch")
+        }
+    }
+
+    /// A group of options that can be used to configure an instance for building and testing container images.
+    #[derive(Clone, Default)]
+    pub struct InstanceConfiguration {
+        /// Defines the block devices to attach for building an instance from this Image Builder AMI.
+        pub block_device_mappings: Option<Value<Vec<Value<InstanceBlockDeviceMapping>>>>,
+        /// The AMI ID to use as the base image for a container build and test instance. If not specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
+        pub image: Option<Value<String>>,
+    }
+
+    impl InstanceConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for InstanceConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("BlockDeviceMappings", &self.block_device_mappings);
+            o.opt("Image", &self.image);
+            o.build()
+        }
+    }
+
+    impl Validate for InstanceConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("BlockDeviceMappings", &self.block_device_mappings);
+            v.check("Image", &self.image, &RULE_0);
+        }
+    }
+
+    /// The container repository where the output container image is stored.
+    #[derive(Clone, Default)]
+    pub struct TargetContainerRepository {
+        /// The name of the container repository where the output container image is stored. This name is prefixed by the repository location.
+        pub repository_name: Option<Value<String>>,
+        /// Specifies the service in which this image was registered.
+        pub service: Option<Value<String>>,
+    }
+
+    impl TargetContainerRepository {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TargetContainerRepository {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("RepositoryName", &self.repository_name);
+            o.opt("Service", &self.service);
+            o.build()
+        }
+    }
+
+    impl Validate for TargetContainerRepository {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RepositoryName", &self.repository_name, &RULE_0);
+            v.check("Service", &self.service, &RULE_18);
         }
     }
 }
@@ -984,6 +1099,28 @@ pub mod distribution_configuration {
             v.check("Description", &self.description, &RULE_0);
             v.nested("Distributions", &self.distributions);
             v.check("Name", &self.name, &RULE_2);
+        }
+    }
+
+    impl std::fmt::Debug for DistributionConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DistributionConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DistributionConfiguration {
+        const TYPE: &'static str = "AWS::ImageBuilder::DistributionConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = DistributionConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::DistributionConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type DistributionConfigurationRef = crate::Ref<DistributionConfiguration>;
+
+    impl DistributionConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1421,32 +1558,12 @@ pub mod distribution_configuration {
             v.check("ParameterName", &self.parameter_name, &RULE_30);
         }
     }
-
-    impl std::fmt::Debug for DistributionConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DistributionConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DistributionConfiguration {
-        const TYPE: &'static str = "AWS::ImageBuilder::DistributionConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = DistributionConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::DistributionConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type DistributionConfigurationRef = crate::Ref<DistributionConfiguration>;
-
-    impl DistributionConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ImageBuilder::Image`: [`Image`], its property types and its typed handle.
 pub mod image {
+    pub use super::shared_::{EcrConfiguration, WorkflowConfiguration, WorkflowParameter};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1548,6 +1665,68 @@ pub mod image {
         }
     }
 
+    impl std::fmt::Debug for Image {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Image", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Image {
+        const TYPE: &'static str = "AWS::ImageBuilder::Image";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ImageRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::Image` in the construct tree (see [`crate::Ref`]).
+    pub type ImageRef = crate::Ref<Image>;
+
+    impl ImageRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+
+        /// The `ImageId` attribute (`Fn::GetAtt`).
+        pub fn image_id(&self) -> Value<String> {
+            self.get_att("ImageId")
+        }
+
+        /// The `ImageUri` attribute (`Fn::GetAtt`).
+        pub fn image_uri(&self) -> Value<String> {
+            self.get_att("ImageUri")
+        }
+
+        /// The `LatestVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_version(&self) -> Value<String> {
+            self.get_att("LatestVersion")
+        }
+
+        /// The `LatestVersion.Arn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersion.Arn")
+        }
+
+        /// The `LatestVersion.Major` attribute (`Fn::GetAtt`).
+        pub fn latest_version_major(&self) -> Value<String> {
+            self.get_att("LatestVersion.Major")
+        }
+
+        /// The `LatestVersion.Minor` attribute (`Fn::GetAtt`).
+        pub fn latest_version_minor(&self) -> Value<String> {
+            self.get_att("LatestVersion.Minor")
+        }
+
+        /// The `LatestVersion.Patch` attribute (`Fn::GetAtt`).
+        pub fn latest_version_patch(&self) -> Value<String> {
+            self.get_att("LatestVersion.Patch")
+        }
+    }
+
     /// The deletion settings of the image, indicating whether to delete the underlying resources in addition to the image.
     #[derive(Clone)]
     pub struct DeletionSettings {
@@ -1628,38 +1807,6 @@ pub mod image {
         }
     }
 
-    /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
-    #[derive(Clone, Default)]
-    pub struct EcrConfiguration {
-        /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
-        pub container_tags: Option<Value<Vec<Value<String>>>>,
-        /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location.
-        pub repository_name: Option<Value<String>>,
-    }
-
-    impl EcrConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EcrConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ContainerTags", &self.container_tags);
-            o.opt("RepositoryName", &self.repository_name);
-            o.build()
-        }
-    }
-
-    impl Validate for EcrConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("ContainerTags", &self.container_tags, &RULE_11, &RULE_0);
-            v.check("RepositoryName", &self.repository_name, &RULE_0);
-        }
-    }
-
     /// The image tests configuration used when creating this image.
     #[derive(Clone, Default)]
     pub struct ImageTestsConfiguration {
@@ -1718,143 +1865,12 @@ pub mod image {
             v.check("LogGroupName", &self.log_group_name, &RULE_37);
         }
     }
-
-    /// The workflow configuration of the image
-    #[derive(Clone, Default)]
-    pub struct WorkflowConfiguration {
-        /// Define execution decision in case of workflow failure
-        pub on_failure: Option<Value<String>>,
-        /// The parallel group name
-        pub parallel_group: Option<Value<String>>,
-        /// The parameters associated with the workflow
-        pub parameters: Option<Value<Vec<Value<WorkflowParameter>>>>,
-        /// The Amazon Resource Name (ARN) of the workflow
-        pub workflow_arn: Option<Value<String>>,
-    }
-
-    impl WorkflowConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("OnFailure", &self.on_failure);
-            o.opt("ParallelGroup", &self.parallel_group);
-            o.opt("Parameters", &self.parameters);
-            o.opt("WorkflowArn", &self.workflow_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OnFailure", &self.on_failure, &RULE_38);
-            v.check("ParallelGroup", &self.parallel_group, &RULE_39);
-            v.check("Parameters", &self.parameters, &RULE_6);
-            v.nested("Parameters", &self.parameters);
-            v.check("WorkflowArn", &self.workflow_arn, &RULE_40);
-        }
-    }
-
-    /// A parameter associated with the workflow
-    #[derive(Clone, Default)]
-    pub struct WorkflowParameter {
-        pub name: Option<Value<String>>,
-        pub value: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl WorkflowParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_41);
-            v.check_items("Value", &self.value, &RULE_11, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Image {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Image", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Image {
-        const TYPE: &'static str = "AWS::ImageBuilder::Image";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ImageRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::Image` in the construct tree (see [`crate::Ref`]).
-    pub type ImageRef = crate::Ref<Image>;
-
-    impl ImageRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-
-        /// The `ImageId` attribute (`Fn::GetAtt`).
-        pub fn image_id(&self) -> Value<String> {
-            self.get_att("ImageId")
-        }
-
-        /// The `ImageUri` attribute (`Fn::GetAtt`).
-        pub fn image_uri(&self) -> Value<String> {
-            self.get_att("ImageUri")
-        }
-
-        /// The `LatestVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_version(&self) -> Value<String> {
-            self.get_att("LatestVersion")
-        }
-
-        /// The `LatestVersion.Arn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersion.Arn")
-        }
-
-        /// The `LatestVersion.Major` attribute (`Fn::GetAtt`).
-        pub fn latest_version_major(&self) -> Value<String> {
-            self.get_att("LatestVersion.Major")
-        }
-
-        /// The `LatestVersion.Minor` attribute (`Fn::GetAtt`).
-        pub fn latest_version_minor(&self) -> Value<String> {
-            self.get_att("LatestVersion.Minor")
-        }
-
-        /// The `LatestVersion.Patch` attribute (`Fn::GetAtt`).
-        pub fn latest_version_patch(&self) -> Value<String> {
-            self.get_att("LatestVersion.Patch")
-        }
-    }
 }
 
 /// `AWS::ImageBuilder::ImagePipeline`: [`ImagePipeline`], its property types and its typed handle.
 pub mod image_pipeline {
+    pub use super::shared_::{EcrConfiguration, WorkflowConfiguration, WorkflowParameter};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1986,6 +2002,33 @@ pub mod image_pipeline {
         }
     }
 
+    impl std::fmt::Debug for ImagePipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ImagePipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ImagePipeline {
+        const TYPE: &'static str = "AWS::ImageBuilder::ImagePipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ImagePipelineRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::ImagePipeline` in the construct tree (see [`crate::Ref`]).
+    pub type ImagePipelineRef = crate::Ref<ImagePipeline>;
+
+    impl ImagePipelineRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DeploymentId` attribute (`Fn::GetAtt`).
+        pub fn deployment_id(&self) -> Value<String> {
+            self.get_att("DeploymentId")
+        }
+    }
+
     /// Determines if tests should run after building the image. Image Builder defaults to enable tests to run following the image build, before image distribution.
     #[derive(Clone, Default)]
     pub struct ImageScanningConfiguration {
@@ -2014,38 +2057,6 @@ pub mod image_pipeline {
     impl Validate for ImageScanningConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("EcrConfiguration", &self.ecr_configuration);
-        }
-    }
-
-    /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
-    #[derive(Clone, Default)]
-    pub struct EcrConfiguration {
-        /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
-        pub container_tags: Option<Value<Vec<Value<String>>>>,
-        /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location.
-        pub repository_name: Option<Value<String>>,
-    }
-
-    impl EcrConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EcrConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ContainerTags", &self.container_tags);
-            o.opt("RepositoryName", &self.repository_name);
-            o.build()
-        }
-    }
-
-    impl Validate for EcrConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("ContainerTags", &self.container_tags, &RULE_11, &RULE_0);
-            v.check("RepositoryName", &self.repository_name, &RULE_0);
         }
     }
 
@@ -2192,108 +2203,15 @@ pub mod image_pipeline {
             v.check("FailureCount", &self.failure_count, &RULE_45);
         }
     }
-
-    /// The workflow configuration of the image
-    #[derive(Clone, Default)]
-    pub struct WorkflowConfiguration {
-        /// Define execution decision in case of workflow failure
-        pub on_failure: Option<Value<String>>,
-        /// The parallel group name
-        pub parallel_group: Option<Value<String>>,
-        /// The parameters associated with the workflow
-        pub parameters: Option<Value<Vec<Value<WorkflowParameter>>>>,
-        /// The Amazon Resource Name (ARN) of the workflow
-        pub workflow_arn: Option<Value<String>>,
-    }
-
-    impl WorkflowConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("OnFailure", &self.on_failure);
-            o.opt("ParallelGroup", &self.parallel_group);
-            o.opt("Parameters", &self.parameters);
-            o.opt("WorkflowArn", &self.workflow_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OnFailure", &self.on_failure, &RULE_38);
-            v.check("ParallelGroup", &self.parallel_group, &RULE_39);
-            v.check("Parameters", &self.parameters, &RULE_6);
-            v.nested("Parameters", &self.parameters);
-            v.check("WorkflowArn", &self.workflow_arn, &RULE_40);
-        }
-    }
-
-    /// A parameter associated with the workflow
-    #[derive(Clone, Default)]
-    pub struct WorkflowParameter {
-        pub name: Option<Value<String>>,
-        pub value: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl WorkflowParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_41);
-            v.check_items("Value", &self.value, &RULE_11, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for ImagePipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ImagePipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ImagePipeline {
-        const TYPE: &'static str = "AWS::ImageBuilder::ImagePipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ImagePipelineRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::ImagePipeline` in the construct tree (see [`crate::Ref`]).
-    pub type ImagePipelineRef = crate::Ref<ImagePipeline>;
-
-    impl ImagePipelineRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DeploymentId` attribute (`Fn::GetAtt`).
-        pub fn deployment_id(&self) -> Value<String> {
-            self.get_att("DeploymentId")
-        }
-    }
 }
 
 /// `AWS::ImageBuilder::ImageRecipe`: [`ImageRecipe`], its property types and its typed handle.
 pub mod image_recipe {
+    pub use super::shared_::{
+        ComponentConfiguration, ComponentParameter, EbsInstanceBlockDeviceSpecification,
+        InstanceBlockDeviceMapping,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2385,6 +2303,53 @@ pub mod image_recipe {
         }
     }
 
+    impl std::fmt::Debug for ImageRecipe {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ImageRecipe", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ImageRecipe {
+        const TYPE: &'static str = "AWS::ImageBuilder::ImageRecipe";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ImageRecipeRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::ImageRecipe` in the construct tree (see [`crate::Ref`]).
+    pub type ImageRecipeRef = crate::Ref<ImageRecipe>;
+
+    impl ImageRecipeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `LatestVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_version(&self) -> Value<String> {
+            self.get_att("LatestVersion")
+        }
+
+        /// The `LatestVersion.Arn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersion.Arn")
+        }
+
+        /// The `LatestVersion.Major` attribute (`Fn::GetAtt`).
+        pub fn latest_version_major(&self) -> Value<String> {
+            self.get_att("LatestVersion.Major")
+        }
+
+        /// The `LatestVersion.Minor` attribute (`Fn::GetAtt`).
+        pub fn latest_version_minor(&self) -> Value<String> {
+            self.get_att("LatestVersion.Minor")
+        }
+
+        /// The `LatestVersion.Patch` attribute (`Fn::GetAtt`).
+        pub fn latest_version_patch(&self) -> Value<String> {
+            self.get_att("LatestVersion.Patch")
+        }
+    }
+
     /// Specify additional settings and launch scripts for your build instances.
     #[derive(Clone, Default)]
     pub struct AdditionalInstanceConfiguration {
@@ -2435,218 +2400,6 @@ pub mod image_recipe {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("UninstallAfterBuild", &self.uninstall_after_build);
             o.build()
-        }
-    }
-
-    /// Defines block device mappings for the instance used to configure your image.
-    #[derive(Clone, Default)]
-    pub struct InstanceBlockDeviceMapping {
-        /// The device to which these mappings apply.
-        pub device_name: Option<Value<String>>,
-        /// Use to manage Amazon EBS-specific configuration for this mapping.
-        pub ebs: Option<Value<EbsInstanceBlockDeviceSpecification>>,
-        /// Use to remove a mapping from the parent image.
-        pub no_device: Option<Value<String>>,
-        /// Use to manage instance ephemeral devices.
-        pub virtual_name: Option<Value<String>>,
-    }
-
-    impl InstanceBlockDeviceMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for InstanceBlockDeviceMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("DeviceName", &self.device_name);
-            o.opt("Ebs", &self.ebs);
-            o.opt("NoDevice", &self.no_device);
-            o.opt("VirtualName", &self.virtual_name);
-            o.build()
-        }
-    }
-
-    impl Validate for InstanceBlockDeviceMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DeviceName", &self.device_name, &RULE_0);
-            v.nested("Ebs", &self.ebs);
-            v.check("NoDevice", &self.no_device, &RULE_13);
-            v.check("VirtualName", &self.virtual_name, &RULE_0);
-        }
-    }
-
-    /// Amazon EBS-specific block device mapping specifications.
-    #[derive(Clone, Default)]
-    pub struct EbsInstanceBlockDeviceSpecification {
-        /// Use to configure delete on termination of the associated device.
-        pub delete_on_termination: Option<Value<bool>>,
-        /// Use to configure device encryption.
-        pub encrypted: Option<Value<bool>>,
-        /// Use to configure device IOPS.
-        pub iops: Option<Value<i64>>,
-        /// Use to configure the KMS key to use when encrypting the device.
-        pub kms_key_id: Option<Value<String>>,
-        /// The snapshot that defines the device contents.
-        pub snapshot_id: Option<Value<String>>,
-        /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
-        pub throughput: Option<Value<i64>>,
-        /// Use to override the device's volume size.
-        pub volume_size: Option<Value<i64>>,
-        /// Use to override the device's volume type.
-        pub volume_type: Option<Value<String>>,
-    }
-
-    impl EbsInstanceBlockDeviceSpecification {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for EbsInstanceBlockDeviceSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(8);
-            o.opt("DeleteOnTermination", &self.delete_on_termination);
-            o.opt("Encrypted", &self.encrypted);
-            o.opt("Iops", &self.iops);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.opt("SnapshotId", &self.snapshot_id);
-            o.opt("Throughput", &self.throughput);
-            o.opt("VolumeSize", &self.volume_size);
-            o.opt("VolumeType", &self.volume_type);
-            o.build()
-        }
-    }
-
-    impl Validate for EbsInstanceBlockDeviceSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Iops", &self.iops, &RULE_14);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_0);
-            v.check("SnapshotId", &self.snapshot_id, &RULE_0);
-            v.check("Throughput", &self.throughput, &RULE_15);
-            v.check("VolumeSize", &self.volume_size, &RULE_16);
-            v.check("VolumeType", &self.volume_type, &RULE_17);
-        }
-    }
-
-    /// Configuration details of the component.
-    #[derive(Clone, Default)]
-    pub struct ComponentConfiguration {
-        /// The Amazon Resource Name (ARN) of the component.
-        pub component_arn: Option<Value<String>>,
-        /// A group of parameter settings that are used to configure the component for a specific recipe.
-        pub parameters: Option<Value<Vec<Value<ComponentParameter>>>>,
-    }
-
-    impl ComponentConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ComponentConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ComponentArn", &self.component_arn);
-            o.opt("Parameters", &self.parameters);
-            o.build()
-        }
-    }
-
-    impl Validate for ComponentConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComponentArn", &self.component_arn, &RULE_9);
-            v.check("Parameters", &self.parameters, &RULE_6);
-            v.nested("Parameters", &self.parameters);
-        }
-    }
-
-    /// Contains a key/value pair that sets the named component parameter.
-    #[derive(Clone)]
-    pub struct ComponentParameter {
-        /// The name of the component parameter to set.
-        pub name: Value<String>,
-        /// Sets the value for the named component parameter.
-        pub value: Value<Vec<Value<String>>>,
-    }
-
-    impl ComponentParameter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            value: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                name: name.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ComponentParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for ComponentParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_10);
-            v.check_items("Value", &Some(self.value.clone()), &RULE_11, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for ImageRecipe {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ImageRecipe", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ImageRecipe {
-        const TYPE: &'static str = "AWS::ImageBuilder::ImageRecipe";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ImageRecipeRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::ImageRecipe` in the construct tree (see [`crate::Ref`]).
-    pub type ImageRecipeRef = crate::Ref<ImageRecipe>;
-
-    impl ImageRecipeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LatestVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_version(&self) -> Value<String> {
-            self.get_att("LatestVersion")
-        }
-
-        /// The `LatestVersion.Arn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersion.Arn")
-        }
-
-        /// The `LatestVersion.Major` attribute (`Fn::GetAtt`).
-        pub fn latest_version_major(&self) -> Value<String> {
-            self.get_att("LatestVersion.Major")
-        }
-
-        /// The `LatestVersion.Minor` attribute (`Fn::GetAtt`).
-        pub fn latest_version_minor(&self) -> Value<String> {
-            self.get_att("LatestVersion.Minor")
-        }
-
-        /// The `LatestVersion.Patch` attribute (`Fn::GetAtt`).
-        pub fn latest_version_patch(&self) -> Value<String> {
-            self.get_att("LatestVersion.Patch")
         }
     }
 }
@@ -2767,6 +2520,28 @@ pub mod infrastructure_configuration {
             );
             v.check("SnsTopicArn", &self.sns_topic_arn, &RULE_50);
             v.check("SubnetId", &self.subnet_id, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for InfrastructureConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InfrastructureConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InfrastructureConfiguration {
+        const TYPE: &'static str = "AWS::ImageBuilder::InfrastructureConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = InfrastructureConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::InfrastructureConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type InfrastructureConfigurationRef = crate::Ref<InfrastructureConfiguration>;
+
+    impl InfrastructureConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2980,28 +2755,6 @@ pub mod infrastructure_configuration {
             v.check("Tenancy", &self.tenancy, &RULE_54);
         }
     }
-
-    impl std::fmt::Debug for InfrastructureConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InfrastructureConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InfrastructureConfiguration {
-        const TYPE: &'static str = "AWS::ImageBuilder::InfrastructureConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = InfrastructureConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::InfrastructureConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type InfrastructureConfigurationRef = crate::Ref<InfrastructureConfiguration>;
-
-    impl InfrastructureConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ImageBuilder::LifecyclePolicy`: [`LifecyclePolicy`], its property types and its typed handle.
@@ -3077,6 +2830,28 @@ pub mod lifecycle_policy {
             v.nested("ResourceSelection", &self.resource_selection);
             v.check("ResourceType", &self.resource_type, &RULE_56);
             v.check("Status", &self.status, &RULE_42);
+        }
+    }
+
+    impl std::fmt::Debug for LifecyclePolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LifecyclePolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LifecyclePolicy {
+        const TYPE: &'static str = "AWS::ImageBuilder::LifecyclePolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = LifecyclePolicyRef;
+    }
+
+    /// Typed handle of an `AWS::ImageBuilder::LifecyclePolicy` in the construct tree (see [`crate::Ref`]).
+    pub type LifecyclePolicyRef = crate::Ref<LifecyclePolicy>;
+
+    impl LifecyclePolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3397,28 +3172,6 @@ pub mod lifecycle_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_2);
             v.check("SemanticVersion", &self.semantic_version, &RULE_62);
-        }
-    }
-
-    impl std::fmt::Debug for LifecyclePolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LifecyclePolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LifecyclePolicy {
-        const TYPE: &'static str = "AWS::ImageBuilder::LifecyclePolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = LifecyclePolicyRef;
-    }
-
-    /// Typed handle of an `AWS::ImageBuilder::LifecyclePolicy` in the construct tree (see [`crate::Ref`]).
-    pub type LifecyclePolicyRef = crate::Ref<LifecyclePolicy>;
-
-    impl LifecyclePolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

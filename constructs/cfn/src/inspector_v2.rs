@@ -276,6 +276,28 @@ pub mod cis_scan_configuration {
         }
     }
 
+    impl std::fmt::Debug for CisScanConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CisScanConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CisScanConfiguration {
+        const TYPE: &'static str = "AWS::InspectorV2::CisScanConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CisScanConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::InspectorV2::CisScanConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type CisScanConfigurationRef = crate::Ref<CisScanConfiguration>;
+
+    impl CisScanConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Choose a Schedule cadence
     #[derive(Clone, Default)]
     pub struct Schedule {
@@ -478,28 +500,6 @@ pub mod cis_scan_configuration {
             );
         }
     }
-
-    impl std::fmt::Debug for CisScanConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CisScanConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CisScanConfiguration {
-        const TYPE: &'static str = "AWS::InspectorV2::CisScanConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CisScanConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::InspectorV2::CisScanConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type CisScanConfigurationRef = crate::Ref<CisScanConfiguration>;
-
-    impl CisScanConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::InspectorV2::CodeSecurityIntegration`: [`CodeSecurityIntegration`], its property types and its typed handle.
@@ -546,6 +546,53 @@ pub mod code_security_integration {
             v.check("Name", &self.name, &RULE_7);
             v.check("Type", &self.r#type, &RULE_8);
             v.nested("UpdateIntegrationDetails", &self.update_integration_details);
+        }
+    }
+
+    impl std::fmt::Debug for CodeSecurityIntegration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CodeSecurityIntegration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CodeSecurityIntegration {
+        const TYPE: &'static str = "AWS::InspectorV2::CodeSecurityIntegration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CodeSecurityIntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::InspectorV2::CodeSecurityIntegration` in the construct tree (see [`crate::Ref`]).
+    pub type CodeSecurityIntegrationRef = crate::Ref<CodeSecurityIntegration>;
+
+    impl CodeSecurityIntegrationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
+        }
+
+        /// The `AuthorizationUrl` attribute (`Fn::GetAtt`).
+        pub fn authorization_url(&self) -> Value<String> {
+            self.get_att("AuthorizationUrl")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
         }
     }
 
@@ -704,53 +751,6 @@ pub mod code_security_integration {
             v.check("authCode", &self.auth_code, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for CodeSecurityIntegration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CodeSecurityIntegration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CodeSecurityIntegration {
-        const TYPE: &'static str = "AWS::InspectorV2::CodeSecurityIntegration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CodeSecurityIntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::InspectorV2::CodeSecurityIntegration` in the construct tree (see [`crate::Ref`]).
-    pub type CodeSecurityIntegrationRef = crate::Ref<CodeSecurityIntegration>;
-
-    impl CodeSecurityIntegrationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
-        }
-
-        /// The `AuthorizationUrl` attribute (`Fn::GetAtt`).
-        pub fn authorization_url(&self) -> Value<String> {
-            self.get_att("AuthorizationUrl")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::InspectorV2::CodeSecurityScanConfiguration`: [`CodeSecurityScanConfiguration`], its property types and its typed handle.
@@ -797,6 +797,28 @@ pub mod code_security_scan_configuration {
             v.check("Level", &self.level, &RULE_11);
             v.check("Name", &self.name, &RULE_7);
             v.nested("ScopeSettings", &self.scope_settings);
+        }
+    }
+
+    impl std::fmt::Debug for CodeSecurityScanConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CodeSecurityScanConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CodeSecurityScanConfiguration {
+        const TYPE: &'static str = "AWS::InspectorV2::CodeSecurityScanConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CodeSecurityScanConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::InspectorV2::CodeSecurityScanConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type CodeSecurityScanConfigurationRef = crate::Ref<CodeSecurityScanConfiguration>;
+
+    impl CodeSecurityScanConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -945,28 +967,6 @@ pub mod code_security_scan_configuration {
             );
         }
     }
-
-    impl std::fmt::Debug for CodeSecurityScanConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CodeSecurityScanConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CodeSecurityScanConfiguration {
-        const TYPE: &'static str = "AWS::InspectorV2::CodeSecurityScanConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CodeSecurityScanConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::InspectorV2::CodeSecurityScanConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type CodeSecurityScanConfigurationRef = crate::Ref<CodeSecurityScanConfiguration>;
-
-    impl CodeSecurityScanConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::InspectorV2::Connector`: [`Connector`], its property types and its typed handle.
@@ -1026,6 +1026,101 @@ pub mod connector {
             v.nested("ProviderConfiguration", &self.provider_configuration);
             v.check("Tags", &self.tags, &RULE_22);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::InspectorV2::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::InspectorV2::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+
+        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
+        pub fn enablement_status(&self) -> Value<String> {
+            self.get_att("EnablementStatus")
+        }
+
+        /// The `EnablementStatusReason` attribute (`Fn::GetAtt`).
+        pub fn enablement_status_reason(&self) -> Value<String> {
+            self.get_att("EnablementStatusReason")
+        }
+
+        /// The `Health` attribute (`Fn::GetAtt`).
+        pub fn health(&self) -> Value<String> {
+            self.get_att("Health")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_vm_scanning_state(
+            &self,
+        ) -> Value<String> {
+            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State")
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_vm_scanning_state_reason(
+            &self,
+        ) -> Value<String> {
+            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason")
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_container_image_scanning_state(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State",
+            )
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_container_image_scanning_state_reason(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason",
+            )
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_serverless_scanning_state(
+            &self,
+        ) -> Value<String> {
+            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State")
+        }
+
+        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason` attribute (`Fn::GetAtt`).
+        pub fn provider_configuration_azure_scope_configuration_serverless_scanning_state_reason(
+            &self,
+        ) -> Value<String> {
+            self.get_att(
+                "ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason",
+            )
         }
     }
 
@@ -1213,101 +1308,6 @@ pub mod connector {
             v.check("Value", &self.value, &RULE_29);
         }
     }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::InspectorV2::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::InspectorV2::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
-        }
-
-        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
-        pub fn enablement_status(&self) -> Value<String> {
-            self.get_att("EnablementStatus")
-        }
-
-        /// The `EnablementStatusReason` attribute (`Fn::GetAtt`).
-        pub fn enablement_status_reason(&self) -> Value<String> {
-            self.get_att("EnablementStatusReason")
-        }
-
-        /// The `Health` attribute (`Fn::GetAtt`).
-        pub fn health(&self) -> Value<String> {
-            self.get_att("Health")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_vm_scanning_state(
-            &self,
-        ) -> Value<String> {
-            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State")
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_vm_scanning_state_reason(
-            &self,
-        ) -> Value<String> {
-            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason")
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_container_image_scanning_state(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State",
-            )
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_container_image_scanning_state_reason(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason",
-            )
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_serverless_scanning_state(
-            &self,
-        ) -> Value<String> {
-            self.get_att("ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State")
-        }
-
-        /// The `ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason` attribute (`Fn::GetAtt`).
-        pub fn provider_configuration_azure_scope_configuration_serverless_scanning_state_reason(
-            &self,
-        ) -> Value<String> {
-            self.get_att(
-                "ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason",
-            )
-        }
-    }
 }
 
 /// `AWS::InspectorV2::Filter`: [`Filter`], its property types and its typed handle.
@@ -1364,6 +1364,28 @@ pub mod filter {
             v.check("FilterAction", &self.filter_action, &RULE_31);
             v.nested("FilterCriteria", &self.filter_criteria);
             v.check("Name", &self.name, &RULE_32);
+        }
+    }
+
+    impl std::fmt::Debug for Filter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Filter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Filter {
+        const TYPE: &'static str = "AWS::InspectorV2::Filter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = FilterRef;
+    }
+
+    /// Typed handle of an `AWS::InspectorV2::Filter` in the construct tree (see [`crate::Ref`]).
+    pub type FilterRef = crate::Ref<Filter>;
+
+    impl FilterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1809,28 +1831,6 @@ pub mod filter {
             v.nested("SourceLambdaLayerArn", &self.source_lambda_layer_arn);
             v.nested("SourceLayerHash", &self.source_layer_hash);
             v.nested("Version", &self.version);
-        }
-    }
-
-    impl std::fmt::Debug for Filter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Filter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Filter {
-        const TYPE: &'static str = "AWS::InspectorV2::Filter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = FilterRef;
-    }
-
-    /// Typed handle of an `AWS::InspectorV2::Filter` in the construct tree (see [`crate::Ref`]).
-    pub type FilterRef = crate::Ref<Filter>;
-
-    impl FilterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -120,6 +120,63 @@ pub mod connection {
         }
     }
 
+    impl std::fmt::Debug for Connection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connection {
+        const TYPE: &'static str = "AWS::Interconnect::Connection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectionRef;
+    }
+
+    /// Typed handle of an `AWS::Interconnect::Connection` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectionRef = crate::Ref<Connection>;
+
+    impl ConnectionRef {
+        /// The `ConnectionId` attribute (`Fn::GetAtt`).
+        pub fn connection_id(&self) -> Value<String> {
+            self.get_att("ConnectionId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Provider` attribute (`Fn::GetAtt`).
+        pub fn provider(&self) -> Value<String> {
+            self.get_att("Provider")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `SharedId` attribute (`Fn::GetAtt`).
+        pub fn shared_id(&self) -> Value<String> {
+            self.get_att("SharedId")
+        }
+
+        /// The `OwnerAccount` attribute (`Fn::GetAtt`).
+        pub fn owner_account(&self) -> Value<String> {
+            self.get_att("OwnerAccount")
+        }
+
+        /// The `BillingTier` attribute (`Fn::GetAtt`).
+        pub fn billing_tier(&self) -> Value<i64> {
+            self.get_att("BillingTier")
+        }
+    }
+
     /// The logical attachment point in your AWS network where the managed connection will be connected.
     #[derive(Clone, Default)]
     pub struct AttachPoint {
@@ -217,63 +274,6 @@ pub mod connection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Connection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connection {
-        const TYPE: &'static str = "AWS::Interconnect::Connection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectionRef;
-    }
-
-    /// Typed handle of an `AWS::Interconnect::Connection` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectionRef = crate::Ref<Connection>;
-
-    impl ConnectionRef {
-        /// The `ConnectionId` attribute (`Fn::GetAtt`).
-        pub fn connection_id(&self) -> Value<String> {
-            self.get_att("ConnectionId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Provider` attribute (`Fn::GetAtt`).
-        pub fn provider(&self) -> Value<String> {
-            self.get_att("Provider")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `SharedId` attribute (`Fn::GetAtt`).
-        pub fn shared_id(&self) -> Value<String> {
-            self.get_att("SharedId")
-        }
-
-        /// The `OwnerAccount` attribute (`Fn::GetAtt`).
-        pub fn owner_account(&self) -> Value<String> {
-            self.get_att("OwnerAccount")
-        }
-
-        /// The `BillingTier` attribute (`Fn::GetAtt`).
-        pub fn billing_tier(&self) -> Value<i64> {
-            self.get_att("BillingTier")
         }
     }
 }

@@ -170,6 +170,48 @@ pub mod monitor {
         }
     }
 
+    impl std::fmt::Debug for Monitor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Monitor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Monitor {
+        const TYPE: &'static str = "AWS::InternetMonitor::Monitor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MonitorRef;
+    }
+
+    /// Typed handle of an `AWS::InternetMonitor::Monitor` in the construct tree (see [`crate::Ref`]).
+    pub type MonitorRef = crate::Ref<Monitor>;
+
+    impl MonitorRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+
+        /// The `MonitorArn` attribute (`Fn::GetAtt`).
+        pub fn monitor_arn(&self) -> Value<String> {
+            self.get_att("MonitorArn")
+        }
+
+        /// The `ProcessingStatus` attribute (`Fn::GetAtt`).
+        pub fn processing_status(&self) -> Value<String> {
+            self.get_att("ProcessingStatus")
+        }
+
+        /// The `ProcessingStatusInfo` attribute (`Fn::GetAtt`).
+        pub fn processing_status_info(&self) -> Value<String> {
+            self.get_att("ProcessingStatusInfo")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct HealthEventsConfig {
         pub availability_local_health_events_config: Option<Value<LocalHealthEventsConfig>>,
@@ -344,48 +386,6 @@ pub mod monitor {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Monitor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Monitor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Monitor {
-        const TYPE: &'static str = "AWS::InternetMonitor::Monitor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MonitorRef;
-    }
-
-    /// Typed handle of an `AWS::InternetMonitor::Monitor` in the construct tree (see [`crate::Ref`]).
-    pub type MonitorRef = crate::Ref<Monitor>;
-
-    impl MonitorRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `MonitorArn` attribute (`Fn::GetAtt`).
-        pub fn monitor_arn(&self) -> Value<String> {
-            self.get_att("MonitorArn")
-        }
-
-        /// The `ProcessingStatus` attribute (`Fn::GetAtt`).
-        pub fn processing_status(&self) -> Value<String> {
-            self.get_att("ProcessingStatus")
-        }
-
-        /// The `ProcessingStatusInfo` attribute (`Fn::GetAtt`).
-        pub fn processing_status_info(&self) -> Value<String> {
-            self.get_att("ProcessingStatusInfo")
         }
     }
 }

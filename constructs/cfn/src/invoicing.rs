@@ -207,6 +207,33 @@ pub mod invoice_unit {
         }
     }
 
+    impl std::fmt::Debug for InvoiceUnit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InvoiceUnit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InvoiceUnit {
+        const TYPE: &'static str = "AWS::Invoicing::InvoiceUnit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
+        type Ref = InvoiceUnitRef;
+    }
+
+    /// Typed handle of an `AWS::Invoicing::InvoiceUnit` in the construct tree (see [`crate::Ref`]).
+    pub type InvoiceUnitRef = crate::Ref<InvoiceUnit>;
+
+    impl InvoiceUnitRef {
+        /// The `InvoiceUnitArn` attribute (`Fn::GetAtt`).
+        pub fn invoice_unit_arn(&self) -> Value<String> {
+            self.get_att("InvoiceUnitArn")
+        }
+
+        /// The `LastModified` attribute (`Fn::GetAtt`).
+        pub fn last_modified(&self) -> Value<f64> {
+            self.get_att("LastModified")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ResourceTag {
         pub key: Value<String>,
@@ -269,33 +296,6 @@ pub mod invoice_unit {
                 &RULE_6,
                 &RULE_1,
             );
-        }
-    }
-
-    impl std::fmt::Debug for InvoiceUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InvoiceUnit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InvoiceUnit {
-        const TYPE: &'static str = "AWS::Invoicing::InvoiceUnit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("ResourceTags");
-        type Ref = InvoiceUnitRef;
-    }
-
-    /// Typed handle of an `AWS::Invoicing::InvoiceUnit` in the construct tree (see [`crate::Ref`]).
-    pub type InvoiceUnitRef = crate::Ref<InvoiceUnit>;
-
-    impl InvoiceUnitRef {
-        /// The `InvoiceUnitArn` attribute (`Fn::GetAtt`).
-        pub fn invoice_unit_arn(&self) -> Value<String> {
-            self.get_att("InvoiceUnitArn")
-        }
-
-        /// The `LastModified` attribute (`Fn::GetAtt`).
-        pub fn last_modified(&self) -> Value<f64> {
-            self.get_att("LastModified")
         }
     }
 }
@@ -430,6 +430,63 @@ pub mod procurement_portal_preference {
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.nested("TestEnvPreference", &self.test_env_preference);
+        }
+    }
+
+    impl std::fmt::Debug for ProcurementPortalPreference {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProcurementPortalPreference", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProcurementPortalPreference {
+        const TYPE: &'static str = "AWS::Invoicing::ProcurementPortalPreference";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProcurementPortalPreferenceRef;
+    }
+
+    /// Typed handle of an `AWS::Invoicing::ProcurementPortalPreference` in the construct tree (see [`crate::Ref`]).
+    pub type ProcurementPortalPreferenceRef = crate::Ref<ProcurementPortalPreference>;
+
+    impl ProcurementPortalPreferenceRef {
+        /// The `ProcurementPortalPreferenceArn` attribute (`Fn::GetAtt`).
+        pub fn procurement_portal_preference_arn(&self) -> Value<String> {
+            self.get_att("ProcurementPortalPreferenceArn")
+        }
+
+        /// The `AwsAccountId` attribute (`Fn::GetAtt`).
+        pub fn aws_account_id(&self) -> Value<String> {
+            self.get_att("AwsAccountId")
+        }
+
+        /// The `CreateDate` attribute (`Fn::GetAtt`).
+        pub fn create_date(&self) -> Value<String> {
+            self.get_att("CreateDate")
+        }
+
+        /// The `LastUpdateDate` attribute (`Fn::GetAtt`).
+        pub fn last_update_date(&self) -> Value<String> {
+            self.get_att("LastUpdateDate")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<i64> {
+            self.get_att("Version")
+        }
+
+        /// The `EinvoiceDeliveryPreferenceStatus` attribute (`Fn::GetAtt`).
+        pub fn einvoice_delivery_preference_status(&self) -> Value<String> {
+            self.get_att("EinvoiceDeliveryPreferenceStatus")
+        }
+
+        /// The `PurchaseOrderRetrievalPreferenceStatus` attribute (`Fn::GetAtt`).
+        pub fn purchase_order_retrieval_preference_status(&self) -> Value<String> {
+            self.get_att("PurchaseOrderRetrievalPreferenceStatus")
+        }
+
+        /// The `PurchaseOrderRetrievalEndpoint` attribute (`Fn::GetAtt`).
+        pub fn purchase_order_retrieval_endpoint(&self) -> Value<String> {
+            self.get_att("PurchaseOrderRetrievalEndpoint")
         }
     }
 
@@ -714,63 +771,6 @@ pub mod procurement_portal_preference {
             );
             v.check("SupplierDomain", &self.supplier_domain, &RULE_7);
             v.check("SupplierIdentifier", &self.supplier_identifier, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for ProcurementPortalPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProcurementPortalPreference", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProcurementPortalPreference {
-        const TYPE: &'static str = "AWS::Invoicing::ProcurementPortalPreference";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProcurementPortalPreferenceRef;
-    }
-
-    /// Typed handle of an `AWS::Invoicing::ProcurementPortalPreference` in the construct tree (see [`crate::Ref`]).
-    pub type ProcurementPortalPreferenceRef = crate::Ref<ProcurementPortalPreference>;
-
-    impl ProcurementPortalPreferenceRef {
-        /// The `ProcurementPortalPreferenceArn` attribute (`Fn::GetAtt`).
-        pub fn procurement_portal_preference_arn(&self) -> Value<String> {
-            self.get_att("ProcurementPortalPreferenceArn")
-        }
-
-        /// The `AwsAccountId` attribute (`Fn::GetAtt`).
-        pub fn aws_account_id(&self) -> Value<String> {
-            self.get_att("AwsAccountId")
-        }
-
-        /// The `CreateDate` attribute (`Fn::GetAtt`).
-        pub fn create_date(&self) -> Value<String> {
-            self.get_att("CreateDate")
-        }
-
-        /// The `LastUpdateDate` attribute (`Fn::GetAtt`).
-        pub fn last_update_date(&self) -> Value<String> {
-            self.get_att("LastUpdateDate")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<i64> {
-            self.get_att("Version")
-        }
-
-        /// The `EinvoiceDeliveryPreferenceStatus` attribute (`Fn::GetAtt`).
-        pub fn einvoice_delivery_preference_status(&self) -> Value<String> {
-            self.get_att("EinvoiceDeliveryPreferenceStatus")
-        }
-
-        /// The `PurchaseOrderRetrievalPreferenceStatus` attribute (`Fn::GetAtt`).
-        pub fn purchase_order_retrieval_preference_status(&self) -> Value<String> {
-            self.get_att("PurchaseOrderRetrievalPreferenceStatus")
-        }
-
-        /// The `PurchaseOrderRetrievalEndpoint` attribute (`Fn::GetAtt`).
-        pub fn purchase_order_retrieval_endpoint(&self) -> Value<String> {
-            self.get_att("PurchaseOrderRetrievalEndpoint")
         }
     }
 }

@@ -958,6 +958,125 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag's key.
+        pub key: Value<String>,
+        /// The tag's value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_8);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+
+    /// The criteria that determine when and how a job abort takes place.
+    #[derive(Clone)]
+    pub struct AbortCriteria {
+        /// The type of job action to take to initiate the job abort.
+        pub action: Value<String>,
+        /// The type of job execution failures that can initiate a job abort.
+        pub failure_type: Value<String>,
+        /// The minimum number of things which must receive job execution notifications before the job can be aborted.
+        pub min_number_of_executed_things: Value<i64>,
+        /// The minimum percentage of job execution failures that must occur to initiate the job abort.
+        pub threshold_percentage: Value<f64>,
+    }
+
+    impl AbortCriteria {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            action: impl Into<Value<String>>,
+            failure_type: impl Into<Value<String>>,
+            min_number_of_executed_things: impl Into<Value<i64>>,
+            threshold_percentage: impl Into<Value<f64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                failure_type: failure_type.into(),
+                min_number_of_executed_things: min_number_of_executed_things.into(),
+                threshold_percentage: threshold_percentage.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AbortCriteria {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("Action", &self.action);
+            o.req("FailureType", &self.failure_type);
+            o.req(
+                "MinNumberOfExecutedThings",
+                &self.min_number_of_executed_things,
+            );
+            o.req("ThresholdPercentage", &self.threshold_percentage);
+            o.build()
+        }
+    }
+
+    impl Validate for AbortCriteria {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Action", &self.action, &RULE_70);
+            v.check("FailureType", &self.failure_type, &RULE_71);
+            v.check(
+                "MinNumberOfExecutedThings",
+                &self.min_number_of_executed_things,
+                &RULE_72,
+            );
+            v.check("ThresholdPercentage", &self.threshold_percentage, &RULE_73);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct AttributePayload {
+        pub attributes: Option<Value<Map<Value<String>>>>,
+    }
+
+    impl AttributePayload {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AttributePayload {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Attributes", &self.attributes);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::IoT::AccountAuditConfiguration`: [`AccountAuditConfiguration`], its property types and its typed handle.
 pub mod account_audit_configuration {
     use super::rules_::*;
@@ -1016,6 +1135,21 @@ pub mod account_audit_configuration {
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
+
+    impl std::fmt::Debug for AccountAuditConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccountAuditConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccountAuditConfiguration {
+        const TYPE: &'static str = "AWS::IoT::AccountAuditConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AccountAuditConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::AccountAuditConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type AccountAuditConfigurationRef = crate::Ref<AccountAuditConfiguration>;
 
     /// Specifies which audit checks are enabled and disabled for this account.
     #[derive(Clone, Default)]
@@ -1343,21 +1477,6 @@ pub mod account_audit_configuration {
             v.check("TargetArn", &self.target_arn, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for AccountAuditConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccountAuditConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccountAuditConfiguration {
-        const TYPE: &'static str = "AWS::IoT::AccountAuditConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AccountAuditConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::AccountAuditConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type AccountAuditConfigurationRef = crate::Ref<AccountAuditConfiguration>;
 }
 
 /// `AWS::IoT::Authorizer`: [`Authorizer`], its property types and its typed handle.
@@ -1423,6 +1542,28 @@ pub mod authorizer {
         }
     }
 
+    impl std::fmt::Debug for Authorizer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Authorizer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Authorizer {
+        const TYPE: &'static str = "AWS::IoT::Authorizer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AuthorizerRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Authorizer` in the construct tree (see [`crate::Ref`]).
+    pub type AuthorizerRef = crate::Ref<Authorizer>;
+
+    impl AuthorizerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -1452,28 +1593,6 @@ pub mod authorizer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Authorizer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Authorizer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Authorizer {
-        const TYPE: &'static str = "AWS::IoT::Authorizer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AuthorizerRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Authorizer` in the construct tree (see [`crate::Ref`]).
-    pub type AuthorizerRef = crate::Ref<Authorizer>;
-
-    impl AuthorizerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1515,6 +1634,33 @@ pub mod billing_group {
             v.nested("BillingGroupProperties", &self.billing_group_properties);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for BillingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BillingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BillingGroup {
+        const TYPE: &'static str = "AWS::IoT::BillingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BillingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::BillingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type BillingGroupRef = crate::Ref<BillingGroup>;
+
+    impl BillingGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1580,33 +1726,6 @@ pub mod billing_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for BillingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BillingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BillingGroup {
-        const TYPE: &'static str = "AWS::IoT::BillingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BillingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::BillingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type BillingGroupRef = crate::Ref<BillingGroup>;
-
-    impl BillingGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -1688,6 +1807,33 @@ pub mod ca_certificate {
         }
     }
 
+    impl std::fmt::Debug for CaCertificate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CaCertificate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CaCertificate {
+        const TYPE: &'static str = "AWS::IoT::CACertificate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CaCertificateRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::CACertificate` in the construct tree (see [`crate::Ref`]).
+    pub type CaCertificateRef = crate::Ref<CaCertificate>;
+
+    impl CaCertificateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct RegistrationConfig {
         pub role_arn: Option<Value<String>>,
@@ -1752,33 +1898,6 @@ pub mod ca_certificate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_20);
             v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for CaCertificate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CaCertificate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CaCertificate {
-        const TYPE: &'static str = "AWS::IoT::CACertificate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CaCertificateRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::CACertificate` in the construct tree (see [`crate::Ref`]).
-    pub type CaCertificateRef = crate::Ref<CaCertificate>;
-
-    impl CaCertificateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -1931,6 +2050,28 @@ pub mod certificate_provider {
         }
     }
 
+    impl std::fmt::Debug for CertificateProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CertificateProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CertificateProvider {
+        const TYPE: &'static str = "AWS::IoT::CertificateProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CertificateProviderRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::CertificateProvider` in the construct tree (see [`crate::Ref`]).
+    pub type CertificateProviderRef = crate::Ref<CertificateProvider>;
+
+    impl CertificateProviderRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1965,32 +2106,12 @@ pub mod certificate_provider {
             v.check("Value", &self.value, &RULE_21);
         }
     }
-
-    impl std::fmt::Debug for CertificateProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CertificateProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CertificateProvider {
-        const TYPE: &'static str = "AWS::IoT::CertificateProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CertificateProviderRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::CertificateProvider` in the construct tree (see [`crate::Ref`]).
-    pub type CertificateProviderRef = crate::Ref<CertificateProvider>;
-
-    impl CertificateProviderRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IoT::Command`: [`Command`], its property types and its typed handle.
 pub mod command {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2083,6 +2204,28 @@ pub mod command {
             v.nested("Preprocessor", &self.preprocessor);
             v.check("RoleArn", &self.role_arn, &RULE_33);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Command {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Command", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Command {
+        const TYPE: &'static str = "AWS::IoT::Command";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CommandRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Command` in the construct tree (see [`crate::Ref`]).
+    pub type CommandRef = crate::Ref<Command>;
+
+    impl CommandRef {
+        /// The `CommandArn` attribute (`Fn::GetAtt`).
+        pub fn command_arn(&self) -> Value<String> {
+            self.get_att("CommandArn")
         }
     }
 
@@ -2362,67 +2505,12 @@ pub mod command {
             v.check("OutputFormat", &self.output_format, &RULE_41);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Command {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Command", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Command {
-        const TYPE: &'static str = "AWS::IoT::Command";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CommandRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Command` in the construct tree (see [`crate::Ref`]).
-    pub type CommandRef = crate::Ref<Command>;
-
-    impl CommandRef {
-        /// The `CommandArn` attribute (`Fn::GetAtt`).
-        pub fn command_arn(&self) -> Value<String> {
-            self.get_att("CommandArn")
-        }
-    }
 }
 
 /// `AWS::IoT::CustomMetric`: [`CustomMetric`], its property types and its typed handle.
 pub mod custom_metric {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2472,41 +2560,6 @@ pub mod custom_metric {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for CustomMetric {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CustomMetric", self, f)
@@ -2532,6 +2585,8 @@ pub mod custom_metric {
 
 /// `AWS::IoT::Dimension`: [`Dimension`], its property types and its typed handle.
 pub mod dimension {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2586,41 +2641,6 @@ pub mod dimension {
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_45);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -2732,6 +2752,38 @@ pub mod domain_configuration {
                 &self.validation_certificate_arn,
                 &RULE_52,
             );
+        }
+    }
+
+    impl std::fmt::Debug for DomainConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DomainConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DomainConfiguration {
+        const TYPE: &'static str = "AWS::IoT::DomainConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::DomainConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type DomainConfigurationRef = crate::Ref<DomainConfiguration>;
+
+    impl DomainConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainType` attribute (`Fn::GetAtt`).
+        pub fn domain_type(&self) -> Value<String> {
+            self.get_att("DomainType")
+        }
+
+        /// The `ServerCertificates` attribute (`Fn::GetAtt`).
+        pub fn server_certificates(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ServerCertificates")
         }
     }
 
@@ -2895,38 +2947,6 @@ pub mod domain_configuration {
             v.check("SecurityPolicy", &self.security_policy, &RULE_56);
         }
     }
-
-    impl std::fmt::Debug for DomainConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DomainConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DomainConfiguration {
-        const TYPE: &'static str = "AWS::IoT::DomainConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::DomainConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type DomainConfigurationRef = crate::Ref<DomainConfiguration>;
-
-    impl DomainConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainType` attribute (`Fn::GetAtt`).
-        pub fn domain_type(&self) -> Value<String> {
-            self.get_att("DomainType")
-        }
-
-        /// The `ServerCertificates` attribute (`Fn::GetAtt`).
-        pub fn server_certificates(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ServerCertificates")
-        }
-    }
 }
 
 /// `AWS::IoT::EncryptionConfiguration`: [`EncryptionConfiguration`], its property types and its typed handle.
@@ -3083,6 +3103,43 @@ pub mod fleet_metric {
         }
     }
 
+    impl std::fmt::Debug for FleetMetric {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FleetMetric", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FleetMetric {
+        const TYPE: &'static str = "AWS::IoT::FleetMetric";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FleetMetricRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::FleetMetric` in the construct tree (see [`crate::Ref`]).
+    pub type FleetMetricRef = crate::Ref<FleetMetric>;
+
+    impl FleetMetricRef {
+        /// The `MetricArn` attribute (`Fn::GetAtt`).
+        pub fn metric_arn(&self) -> Value<String> {
+            self.get_att("MetricArn")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `LastModifiedDate` attribute (`Fn::GetAtt`).
+        pub fn last_modified_date(&self) -> Value<String> {
+            self.get_att("LastModifiedDate")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<f64> {
+            self.get_att("Version")
+        }
+    }
+
     /// Aggregation types supported by Fleet Indexing
     #[derive(Clone)]
     pub struct AggregationType {
@@ -3155,47 +3212,12 @@ pub mod fleet_metric {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for FleetMetric {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FleetMetric", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FleetMetric {
-        const TYPE: &'static str = "AWS::IoT::FleetMetric";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FleetMetricRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::FleetMetric` in the construct tree (see [`crate::Ref`]).
-    pub type FleetMetricRef = crate::Ref<FleetMetric>;
-
-    impl FleetMetricRef {
-        /// The `MetricArn` attribute (`Fn::GetAtt`).
-        pub fn metric_arn(&self) -> Value<String> {
-            self.get_att("MetricArn")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `LastModifiedDate` attribute (`Fn::GetAtt`).
-        pub fn last_modified_date(&self) -> Value<String> {
-            self.get_att("LastModifiedDate")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<f64> {
-            self.get_att("Version")
-        }
-    }
 }
 
 /// `AWS::IoT::Job`: [`Job`], its property types and its typed handle.
 pub mod job {
+    pub use super::shared_::AbortCriteria;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3319,6 +3341,33 @@ pub mod job {
         }
     }
 
+    impl std::fmt::Debug for Job {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Job", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Job {
+        const TYPE: &'static str = "AWS::IoT::Job";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = JobRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Job` in the construct tree (see [`crate::Ref`]).
+    pub type JobRef = crate::Ref<Job>;
+
+    impl JobRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The criteria that determine when and how a job abort takes place.
     #[derive(Clone)]
     pub struct AbortConfig {
@@ -3347,63 +3396,6 @@ pub mod job {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CriteriaList", &self.criteria_list, &RULE_30);
             v.nested("CriteriaList", &self.criteria_list);
-        }
-    }
-
-    /// The criteria that determine when and how a job abort takes place.
-    #[derive(Clone)]
-    pub struct AbortCriteria {
-        /// The type of job action to take to initiate the job abort.
-        pub action: Value<String>,
-        /// The type of job execution failures that can initiate a job abort.
-        pub failure_type: Value<String>,
-        /// The minimum number of things which must receive job execution notifications before the job can be aborted.
-        pub min_number_of_executed_things: Value<i64>,
-        /// The minimum percentage of job execution failures that must occur to initiate the job abort.
-        pub threshold_percentage: Value<f64>,
-    }
-
-    impl AbortCriteria {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            failure_type: impl Into<Value<String>>,
-            min_number_of_executed_things: impl Into<Value<i64>>,
-            threshold_percentage: impl Into<Value<f64>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                failure_type: failure_type.into(),
-                min_number_of_executed_things: min_number_of_executed_things.into(),
-                threshold_percentage: threshold_percentage.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AbortCriteria {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.req("FailureType", &self.failure_type);
-            o.req(
-                "MinNumberOfExecutedThings",
-                &self.min_number_of_executed_things,
-            );
-            o.req("ThresholdPercentage", &self.threshold_percentage);
-            o.build()
-        }
-    }
-
-    impl Validate for AbortCriteria {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_70);
-            v.check("FailureType", &self.failure_type, &RULE_71);
-            v.check(
-                "MinNumberOfExecutedThings",
-                &self.min_number_of_executed_things,
-                &RULE_72,
-            );
-            v.check("ThresholdPercentage", &self.threshold_percentage, &RULE_73);
         }
     }
 
@@ -3759,37 +3751,12 @@ pub mod job {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Job {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Job", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Job {
-        const TYPE: &'static str = "AWS::IoT::Job";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = JobRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Job` in the construct tree (see [`crate::Ref`]).
-    pub type JobRef = crate::Ref<Job>;
-
-    impl JobRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::IoT::JobTemplate`: [`JobTemplate`], its property types and its typed handle.
 pub mod job_template {
+    pub use super::shared_::{AbortCriteria, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3902,6 +3869,28 @@ pub mod job_template {
         }
     }
 
+    impl std::fmt::Debug for JobTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("JobTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for JobTemplate {
+        const TYPE: &'static str = "AWS::IoT::JobTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = JobTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::JobTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type JobTemplateRef = crate::Ref<JobTemplate>;
+
+    impl JobTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The criteria that determine when and how a job abort takes place.
     #[derive(Clone)]
     pub struct AbortConfig {
@@ -3929,63 +3918,6 @@ pub mod job_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CriteriaList", &self.criteria_list, &RULE_30);
             v.nested("CriteriaList", &self.criteria_list);
-        }
-    }
-
-    /// The criteria that determine when and how a job abort takes place.
-    #[derive(Clone)]
-    pub struct AbortCriteria {
-        /// The type of job action to take to initiate the job abort.
-        pub action: Value<String>,
-        /// The type of job execution failures that can initiate a job abort.
-        pub failure_type: Value<String>,
-        /// The minimum number of things which must receive job execution notifications before the job can be aborted.
-        pub min_number_of_executed_things: Value<i64>,
-        /// The minimum percentage of job execution failures that must occur to initiate the job abort.
-        pub threshold_percentage: Value<f64>,
-    }
-
-    impl AbortCriteria {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            failure_type: impl Into<Value<String>>,
-            min_number_of_executed_things: impl Into<Value<i64>>,
-            threshold_percentage: impl Into<Value<f64>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                failure_type: failure_type.into(),
-                min_number_of_executed_things: min_number_of_executed_things.into(),
-                threshold_percentage: threshold_percentage.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AbortCriteria {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.req("FailureType", &self.failure_type);
-            o.req(
-                "MinNumberOfExecutedThings",
-                &self.min_number_of_executed_things,
-            );
-            o.req("ThresholdPercentage", &self.threshold_percentage);
-            o.build()
-        }
-    }
-
-    impl Validate for AbortCriteria {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_70);
-            v.check("FailureType", &self.failure_type, &RULE_71);
-            v.check(
-                "MinNumberOfExecutedThings",
-                &self.min_number_of_executed_things,
-                &RULE_72,
-            );
-            v.check("ThresholdPercentage", &self.threshold_percentage, &RULE_73);
         }
     }
 
@@ -4222,41 +4154,6 @@ pub mod job_template {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     /// Specifies the amount of time each device has to finish its execution of the job.
     #[derive(Clone)]
     pub struct TimeoutConfig {
@@ -4290,28 +4187,6 @@ pub mod job_template {
                 &self.in_progress_timeout_in_minutes,
                 &RULE_84,
             );
-        }
-    }
-
-    impl std::fmt::Debug for JobTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("JobTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for JobTemplate {
-        const TYPE: &'static str = "AWS::IoT::JobTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = JobTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::JobTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type JobTemplateRef = crate::Ref<JobTemplate>;
-
-    impl JobTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -4370,6 +4245,21 @@ pub mod logging {
         }
     }
 
+    impl std::fmt::Debug for Logging {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Logging", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Logging {
+        const TYPE: &'static str = "AWS::IoT::Logging";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LoggingRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Logging` in the construct tree (see [`crate::Ref`]).
+    pub type LoggingRef = crate::Ref<Logging>;
+
     /// Configuration for event-based logging that specifies which event types to log and their logging settings. Used for account-level logging overrides.
     #[derive(Clone)]
     pub struct EventConfiguration {
@@ -4409,25 +4299,12 @@ pub mod logging {
             v.check("LogLevel", &self.log_level, &RULE_86);
         }
     }
-
-    impl std::fmt::Debug for Logging {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Logging", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Logging {
-        const TYPE: &'static str = "AWS::IoT::Logging";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LoggingRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Logging` in the construct tree (see [`crate::Ref`]).
-    pub type LoggingRef = crate::Ref<Logging>;
 }
 
 /// `AWS::IoT::MitigationAction`: [`MitigationAction`], its property types and its typed handle.
 pub mod mitigation_action {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4475,6 +4352,33 @@ pub mod mitigation_action {
             v.check("RoleArn", &self.role_arn, &RULE_1);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MitigationAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MitigationAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MitigationAction {
+        const TYPE: &'static str = "AWS::IoT::MitigationAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MitigationActionRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::MitigationAction` in the construct tree (see [`crate::Ref`]).
+    pub type MitigationActionRef = crate::Ref<MitigationAction>;
+
+    impl MitigationActionRef {
+        /// The `MitigationActionArn` attribute (`Fn::GetAtt`).
+        pub fn mitigation_action_arn(&self) -> Value<String> {
+            self.get_att("MitigationActionArn")
+        }
+
+        /// The `MitigationActionId` attribute (`Fn::GetAtt`).
+        pub fn mitigation_action_id(&self) -> Value<String> {
+            self.get_att("MitigationActionId")
         }
     }
 
@@ -4743,68 +4647,6 @@ pub mod mitigation_action {
             v.check("Action", &self.action, &RULE_91);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for MitigationAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MitigationAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MitigationAction {
-        const TYPE: &'static str = "AWS::IoT::MitigationAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MitigationActionRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::MitigationAction` in the construct tree (see [`crate::Ref`]).
-    pub type MitigationActionRef = crate::Ref<MitigationAction>;
-
-    impl MitigationActionRef {
-        /// The `MitigationActionArn` attribute (`Fn::GetAtt`).
-        pub fn mitigation_action_arn(&self) -> Value<String> {
-            self.get_att("MitigationActionArn")
-        }
-
-        /// The `MitigationActionId` attribute (`Fn::GetAtt`).
-        pub fn mitigation_action_id(&self) -> Value<String> {
-            self.get_att("MitigationActionId")
-        }
-    }
 }
 
 /// `AWS::IoT::Policy`: [`Policy`], its property types and its typed handle.
@@ -4848,6 +4690,33 @@ pub mod policy {
         }
     }
 
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::IoT::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -4877,33 +4746,6 @@ pub mod policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::IoT::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -5027,6 +4869,28 @@ pub mod provisioning_template {
         }
     }
 
+    impl std::fmt::Debug for ProvisioningTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProvisioningTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProvisioningTemplate {
+        const TYPE: &'static str = "AWS::IoT::ProvisioningTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProvisioningTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::ProvisioningTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type ProvisioningTemplateRef = crate::Ref<ProvisioningTemplate>;
+
+    impl ProvisioningTemplateRef {
+        /// The `TemplateArn` attribute (`Fn::GetAtt`).
+        pub fn template_arn(&self) -> Value<String> {
+            self.get_att("TemplateArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ProvisioningHook {
         pub payload_version: Option<Value<String>>,
@@ -5085,28 +4949,6 @@ pub mod provisioning_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for ProvisioningTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProvisioningTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProvisioningTemplate {
-        const TYPE: &'static str = "AWS::IoT::ProvisioningTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProvisioningTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::ProvisioningTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type ProvisioningTemplateRef = crate::Ref<ProvisioningTemplate>;
-
-    impl ProvisioningTemplateRef {
-        /// The `TemplateArn` attribute (`Fn::GetAtt`).
-        pub fn template_arn(&self) -> Value<String> {
-            self.get_att("TemplateArn")
         }
     }
 }
@@ -5236,6 +5078,28 @@ pub mod role_alias {
         }
     }
 
+    impl std::fmt::Debug for RoleAlias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RoleAlias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RoleAlias {
+        const TYPE: &'static str = "AWS::IoT::RoleAlias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RoleAliasRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::RoleAlias` in the construct tree (see [`crate::Ref`]).
+    pub type RoleAliasRef = crate::Ref<RoleAlias>;
+
+    impl RoleAliasRef {
+        /// The `RoleAliasArn` attribute (`Fn::GetAtt`).
+        pub fn role_alias_arn(&self) -> Value<String> {
+            self.get_att("RoleAliasArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -5270,32 +5134,12 @@ pub mod role_alias {
             v.check("Value", &self.value, &RULE_21);
         }
     }
-
-    impl std::fmt::Debug for RoleAlias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RoleAlias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RoleAlias {
-        const TYPE: &'static str = "AWS::IoT::RoleAlias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RoleAliasRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::RoleAlias` in the construct tree (see [`crate::Ref`]).
-    pub type RoleAliasRef = crate::Ref<RoleAlias>;
-
-    impl RoleAliasRef {
-        /// The `RoleAliasArn` attribute (`Fn::GetAtt`).
-        pub fn role_alias_arn(&self) -> Value<String> {
-            self.get_att("RoleAliasArn")
-        }
-    }
 }
 
 /// `AWS::IoT::ScheduledAudit`: [`ScheduledAudit`], its property types and its typed handle.
 pub mod scheduled_audit {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5357,41 +5201,6 @@ pub mod scheduled_audit {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for ScheduledAudit {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ScheduledAudit", self, f)
@@ -5417,6 +5226,8 @@ pub mod scheduled_audit {
 
 /// `AWS::IoT::SecurityProfile`: [`SecurityProfile`], its property types and its typed handle.
 pub mod security_profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5488,6 +5299,28 @@ pub mod security_profile {
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
             v.check_items("TargetArns", &self.target_arns, &RULE_64, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for SecurityProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityProfile {
+        const TYPE: &'static str = "AWS::IoT::SecurityProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecurityProfileRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::SecurityProfile` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityProfileRef = crate::Ref<SecurityProfile>;
+
+    impl SecurityProfileRef {
+        /// The `SecurityProfileArn` attribute (`Fn::GetAtt`).
+        pub fn security_profile_arn(&self) -> Value<String> {
+            self.get_att("SecurityProfileArn")
         }
     }
 
@@ -5850,63 +5683,6 @@ pub mod security_profile {
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for SecurityProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityProfile {
-        const TYPE: &'static str = "AWS::IoT::SecurityProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecurityProfileRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::SecurityProfile` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityProfileRef = crate::Ref<SecurityProfile>;
-
-    impl SecurityProfileRef {
-        /// The `SecurityProfileArn` attribute (`Fn::GetAtt`).
-        pub fn security_profile_arn(&self) -> Value<String> {
-            self.get_att("SecurityProfileArn")
-        }
-    }
 }
 
 /// `AWS::IoT::SoftwarePackage`: [`SoftwarePackage`], its property types and its typed handle.
@@ -5949,6 +5725,28 @@ pub mod software_package {
         }
     }
 
+    impl std::fmt::Debug for SoftwarePackage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SoftwarePackage", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SoftwarePackage {
+        const TYPE: &'static str = "AWS::IoT::SoftwarePackage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SoftwarePackageRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::SoftwarePackage` in the construct tree (see [`crate::Ref`]).
+    pub type SoftwarePackageRef = crate::Ref<SoftwarePackage>;
+
+    impl SoftwarePackageRef {
+        /// The `PackageArn` attribute (`Fn::GetAtt`).
+        pub fn package_arn(&self) -> Value<String> {
+            self.get_att("PackageArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -5981,28 +5779,6 @@ pub mod software_package {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for SoftwarePackage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SoftwarePackage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SoftwarePackage {
-        const TYPE: &'static str = "AWS::IoT::SoftwarePackage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SoftwarePackageRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::SoftwarePackage` in the construct tree (see [`crate::Ref`]).
-    pub type SoftwarePackageRef = crate::Ref<SoftwarePackage>;
-
-    impl SoftwarePackageRef {
-        /// The `PackageArn` attribute (`Fn::GetAtt`).
-        pub fn package_arn(&self) -> Value<String> {
-            self.get_att("PackageArn")
         }
     }
 }
@@ -6068,6 +5844,43 @@ pub mod software_package_version {
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
             v.check("VersionName", &self.version_name, &RULE_114);
+        }
+    }
+
+    impl std::fmt::Debug for SoftwarePackageVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SoftwarePackageVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SoftwarePackageVersion {
+        const TYPE: &'static str = "AWS::IoT::SoftwarePackageVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SoftwarePackageVersionRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::SoftwarePackageVersion` in the construct tree (see [`crate::Ref`]).
+    pub type SoftwarePackageVersionRef = crate::Ref<SoftwarePackageVersion>;
+
+    impl SoftwarePackageVersionRef {
+        /// The `ErrorReason` attribute (`Fn::GetAtt`).
+        pub fn error_reason(&self) -> Value<String> {
+            self.get_att("ErrorReason")
+        }
+
+        /// The `PackageVersionArn` attribute (`Fn::GetAtt`).
+        pub fn package_version_arn(&self) -> Value<String> {
+            self.get_att("PackageVersionArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `SbomValidationStatus` attribute (`Fn::GetAtt`).
+        pub fn sbom_validation_status(&self) -> Value<String> {
+            self.get_att("SbomValidationStatus")
         }
     }
 
@@ -6206,43 +6019,6 @@ pub mod software_package_version {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for SoftwarePackageVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SoftwarePackageVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SoftwarePackageVersion {
-        const TYPE: &'static str = "AWS::IoT::SoftwarePackageVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SoftwarePackageVersionRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::SoftwarePackageVersion` in the construct tree (see [`crate::Ref`]).
-    pub type SoftwarePackageVersionRef = crate::Ref<SoftwarePackageVersion>;
-
-    impl SoftwarePackageVersionRef {
-        /// The `ErrorReason` attribute (`Fn::GetAtt`).
-        pub fn error_reason(&self) -> Value<String> {
-            self.get_att("ErrorReason")
-        }
-
-        /// The `PackageVersionArn` attribute (`Fn::GetAtt`).
-        pub fn package_version_arn(&self) -> Value<String> {
-            self.get_att("PackageVersionArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `SbomValidationStatus` attribute (`Fn::GetAtt`).
-        pub fn sbom_validation_status(&self) -> Value<String> {
-            self.get_att("SbomValidationStatus")
-        }
-    }
 }
 
 /// `AWS::IoT::Stream`: [`Stream`], its property types and its typed handle.
@@ -6302,6 +6078,43 @@ pub mod stream {
             v.check("RoleArn", &self.role_arn, &RULE_1);
             v.check("StreamId", &self.stream_id, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Stream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stream {
+        const TYPE: &'static str = "AWS::IoT::Stream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::Stream` in the construct tree (see [`crate::Ref`]).
+    pub type StreamRef = crate::Ref<Stream>;
+
+    impl StreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `StreamVersion` attribute (`Fn::GetAtt`).
+        pub fn stream_version(&self) -> Value<i64> {
+            self.get_att("StreamVersion")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
         }
     }
 
@@ -6405,47 +6218,12 @@ pub mod stream {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for Stream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stream {
-        const TYPE: &'static str = "AWS::IoT::Stream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::Stream` in the construct tree (see [`crate::Ref`]).
-    pub type StreamRef = crate::Ref<Stream>;
-
-    impl StreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `StreamVersion` attribute (`Fn::GetAtt`).
-        pub fn stream_version(&self) -> Value<i64> {
-            self.get_att("StreamVersion")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::IoT::Thing`: [`Thing`], its property types and its typed handle.
 pub mod thing {
+    pub use super::shared_::AttributePayload;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6475,26 +6253,6 @@ pub mod thing {
     impl Validate for Thing {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ThingName", &self.thing_name, &RULE_10);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AttributePayload {
-        pub attributes: Option<Value<Map<Value<String>>>>,
-    }
-
-    impl AttributePayload {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AttributePayload {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Attributes", &self.attributes);
-            o.build()
         }
     }
 
@@ -6528,6 +6286,8 @@ pub mod thing {
 
 /// `AWS::IoT::ThingGroup`: [`ThingGroup`], its property types and its typed handle.
 pub mod thing_group {
+    pub use super::shared_::AttributePayload;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6569,6 +6329,33 @@ pub mod thing_group {
             v.nested("Tags", &self.tags);
             v.check("ThingGroupName", &self.thing_group_name, &RULE_10);
             v.nested("ThingGroupProperties", &self.thing_group_properties);
+        }
+    }
+
+    impl std::fmt::Debug for ThingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ThingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ThingGroup {
+        const TYPE: &'static str = "AWS::IoT::ThingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ThingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::ThingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ThingGroupRef = crate::Ref<ThingGroup>;
+
+    impl ThingGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -6636,53 +6423,6 @@ pub mod thing_group {
                 &self.thing_group_description,
                 &RULE_12,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AttributePayload {
-        pub attributes: Option<Value<Map<Value<String>>>>,
-    }
-
-    impl AttributePayload {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AttributePayload {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Attributes", &self.attributes);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ThingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ThingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ThingGroup {
-        const TYPE: &'static str = "AWS::IoT::ThingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ThingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::ThingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ThingGroupRef = crate::Ref<ThingGroup>;
-
-    impl ThingGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -6785,6 +6525,33 @@ pub mod thing_type {
             v.nested("Tags", &self.tags);
             v.check("ThingTypeName", &self.thing_type_name, &RULE_10);
             v.nested("ThingTypeProperties", &self.thing_type_properties);
+        }
+    }
+
+    impl std::fmt::Debug for ThingType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ThingType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ThingType {
+        const TYPE: &'static str = "AWS::IoT::ThingType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ThingTypeRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::ThingType` in the construct tree (see [`crate::Ref`]).
+    pub type ThingTypeRef = crate::Ref<ThingType>;
+
+    impl ThingTypeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -6925,33 +6692,6 @@ pub mod thing_type {
             v.check("UserPropertyKey", &self.user_property_key, &RULE_121);
         }
     }
-
-    impl std::fmt::Debug for ThingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ThingType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ThingType {
-        const TYPE: &'static str = "AWS::IoT::ThingType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ThingTypeRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::ThingType` in the construct tree (see [`crate::Ref`]).
-    pub type ThingTypeRef = crate::Ref<ThingType>;
-
-    impl ThingTypeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::IoT::TopicRule`: [`TopicRule`], its property types and its typed handle.
@@ -6992,6 +6732,28 @@ pub mod topic_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RuleName", &self.rule_name, &RULE_122);
             v.nested("TopicRulePayload", &self.topic_rule_payload);
+        }
+    }
+
+    impl std::fmt::Debug for TopicRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TopicRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TopicRule {
+        const TYPE: &'static str = "AWS::IoT::TopicRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TopicRuleRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::TopicRule` in the construct tree (see [`crate::Ref`]).
+    pub type TopicRuleRef = crate::Ref<TopicRule>;
+
+    impl TopicRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -8539,28 +8301,6 @@ pub mod topic_rule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for TopicRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TopicRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TopicRule {
-        const TYPE: &'static str = "AWS::IoT::TopicRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TopicRuleRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::TopicRule` in the construct tree (see [`crate::Ref`]).
-    pub type TopicRuleRef = crate::Ref<TopicRule>;
-
-    impl TopicRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IoT::TopicRuleDestination`: [`TopicRuleDestination`], its property types and its typed handle.
@@ -8602,6 +8342,33 @@ pub mod topic_rule_destination {
     impl Validate for TopicRuleDestination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Status", &self.status, &RULE_142);
+        }
+    }
+
+    impl std::fmt::Debug for TopicRuleDestination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TopicRuleDestination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TopicRuleDestination {
+        const TYPE: &'static str = "AWS::IoT::TopicRuleDestination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TopicRuleDestinationRef;
+    }
+
+    /// Typed handle of an `AWS::IoT::TopicRuleDestination` in the construct tree (see [`crate::Ref`]).
+    pub type TopicRuleDestinationRef = crate::Ref<TopicRuleDestination>;
+
+    impl TopicRuleDestinationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
         }
     }
 
@@ -8691,33 +8458,6 @@ pub mod topic_rule_destination {
             o.opt("SubnetIds", &self.subnet_ids);
             o.opt("VpcId", &self.vpc_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for TopicRuleDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TopicRuleDestination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TopicRuleDestination {
-        const TYPE: &'static str = "AWS::IoT::TopicRuleDestination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TopicRuleDestinationRef;
-    }
-
-    /// Typed handle of an `AWS::IoT::TopicRuleDestination` in the construct tree (see [`crate::Ref`]).
-    pub type TopicRuleDestinationRef = crate::Ref<TopicRuleDestination>;
-
-    impl TopicRuleDestinationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
         }
     }
 }

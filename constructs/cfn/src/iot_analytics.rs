@@ -200,8 +200,77 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct RetentionPeriod {
+        pub number_of_days: Option<Value<i64>>,
+        pub unlimited: Option<Value<bool>>,
+    }
+
+    impl RetentionPeriod {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for RetentionPeriod {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("NumberOfDays", &self.number_of_days);
+            o.opt("Unlimited", &self.unlimited);
+            o.build()
+        }
+    }
+
+    impl Validate for RetentionPeriod {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("NumberOfDays", &self.number_of_days, &RULE_5);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_0);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::IoTAnalytics::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
+    pub use super::shared_::{RetentionPeriod, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -239,6 +308,28 @@ pub mod channel {
             v.nested("RetentionPeriod", &self.retention_period);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::IoTAnalytics::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::IoTAnalytics::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -305,92 +396,12 @@ pub mod channel {
             v.check("RoleArn", &self.role_arn, &RULE_4);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct RetentionPeriod {
-        pub number_of_days: Option<Value<i64>>,
-        pub unlimited: Option<Value<bool>>,
-    }
-
-    impl RetentionPeriod {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RetentionPeriod {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("NumberOfDays", &self.number_of_days);
-            o.opt("Unlimited", &self.unlimited);
-            o.build()
-        }
-    }
-
-    impl Validate for RetentionPeriod {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NumberOfDays", &self.number_of_days, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::IoTAnalytics::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::IoTAnalytics::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::IoTAnalytics::Dataset`: [`Dataset`], its property types and its typed handle.
 pub mod dataset {
+    pub use super::shared_::{RetentionPeriod, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -457,6 +468,28 @@ pub mod dataset {
             v.check("Triggers", &self.triggers, &RULE_9);
             v.nested("Triggers", &self.triggers);
             v.nested("VersioningConfiguration", &self.versioning_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::IoTAnalytics::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::IoTAnalytics::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1040,66 +1073,6 @@ pub mod dataset {
     }
 
     #[derive(Clone, Default)]
-    pub struct RetentionPeriod {
-        pub number_of_days: Option<Value<i64>>,
-        pub unlimited: Option<Value<bool>>,
-    }
-
-    impl RetentionPeriod {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RetentionPeriod {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("NumberOfDays", &self.number_of_days);
-            o.opt("Unlimited", &self.unlimited);
-            o.build()
-        }
-    }
-
-    impl Validate for RetentionPeriod {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NumberOfDays", &self.number_of_days, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct Trigger {
         pub schedule: Option<Value<Schedule>>,
         pub triggering_dataset: Option<Value<TriggeringDataset>>,
@@ -1204,32 +1177,12 @@ pub mod dataset {
             v.check("MaxVersions", &self.max_versions, &RULE_22);
         }
     }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::IoTAnalytics::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::IoTAnalytics::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::IoTAnalytics::Datastore`: [`Datastore`], its property types and its typed handle.
 pub mod datastore {
+    pub use super::shared_::{RetentionPeriod, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1273,6 +1226,28 @@ pub mod datastore {
             v.nested("RetentionPeriod", &self.retention_period);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Datastore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Datastore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Datastore {
+        const TYPE: &'static str = "AWS::IoTAnalytics::Datastore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatastoreRef;
+    }
+
+    /// Typed handle of an `AWS::IoTAnalytics::Datastore` in the construct tree (see [`crate::Ref`]).
+    pub type DatastoreRef = crate::Ref<Datastore>;
+
+    impl DatastoreRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1633,92 +1608,12 @@ pub mod datastore {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct RetentionPeriod {
-        pub number_of_days: Option<Value<i64>>,
-        pub unlimited: Option<Value<bool>>,
-    }
-
-    impl RetentionPeriod {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RetentionPeriod {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("NumberOfDays", &self.number_of_days);
-            o.opt("Unlimited", &self.unlimited);
-            o.build()
-        }
-    }
-
-    impl Validate for RetentionPeriod {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NumberOfDays", &self.number_of_days, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Datastore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Datastore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Datastore {
-        const TYPE: &'static str = "AWS::IoTAnalytics::Datastore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatastoreRef;
-    }
-
-    /// Typed handle of an `AWS::IoTAnalytics::Datastore` in the construct tree (see [`crate::Ref`]).
-    pub type DatastoreRef = crate::Ref<Datastore>;
-
-    impl DatastoreRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::IoTAnalytics::Pipeline`: [`Pipeline`], its property types and its typed handle.
 pub mod pipeline {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1758,6 +1653,28 @@ pub mod pipeline {
             v.check("PipelineName", &self.pipeline_name, &RULE_23);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Pipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipeline {
+        const TYPE: &'static str = "AWS::IoTAnalytics::Pipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PipelineRef;
+    }
+
+    /// Typed handle of an `AWS::IoTAnalytics::Pipeline` in the construct tree (see [`crate::Ref`]).
+    pub type PipelineRef = crate::Ref<Pipeline>;
+
+    impl PipelineRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -2230,60 +2147,6 @@ pub mod pipeline {
             );
             v.check("Name", &self.name, &RULE_0);
             v.check("Next", &self.next, &RULE_0);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_0);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Pipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipeline {
-        const TYPE: &'static str = "AWS::IoTAnalytics::Pipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PipelineRef;
-    }
-
-    /// Typed handle of an `AWS::IoTAnalytics::Pipeline` in the construct tree (see [`crate::Ref`]).
-    pub type PipelineRef = crate::Ref<Pipeline>;
-
-    impl PipelineRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

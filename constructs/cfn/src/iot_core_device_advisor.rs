@@ -88,6 +88,38 @@ pub mod suite_definition {
         }
     }
 
+    impl std::fmt::Debug for SuiteDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SuiteDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SuiteDefinition {
+        const TYPE: &'static str = "AWS::IoTCoreDeviceAdvisor::SuiteDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SuiteDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type SuiteDefinitionRef = crate::Ref<SuiteDefinition>;
+
+    impl SuiteDefinitionRef {
+        /// The `SuiteDefinitionId` attribute (`Fn::GetAtt`).
+        pub fn suite_definition_id(&self) -> Value<String> {
+            self.get_att("SuiteDefinitionId")
+        }
+
+        /// The `SuiteDefinitionArn` attribute (`Fn::GetAtt`).
+        pub fn suite_definition_arn(&self) -> Value<String> {
+            self.get_att("SuiteDefinitionArn")
+        }
+
+        /// The `SuiteDefinitionVersion` attribute (`Fn::GetAtt`).
+        pub fn suite_definition_version(&self) -> Value<String> {
+            self.get_att("SuiteDefinitionVersion")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SuiteDefinitionConfiguration {
         pub device_permission_role_arn: Value<String>,
@@ -200,38 +232,6 @@ pub mod suite_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for SuiteDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SuiteDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SuiteDefinition {
-        const TYPE: &'static str = "AWS::IoTCoreDeviceAdvisor::SuiteDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SuiteDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type SuiteDefinitionRef = crate::Ref<SuiteDefinition>;
-
-    impl SuiteDefinitionRef {
-        /// The `SuiteDefinitionId` attribute (`Fn::GetAtt`).
-        pub fn suite_definition_id(&self) -> Value<String> {
-            self.get_att("SuiteDefinitionId")
-        }
-
-        /// The `SuiteDefinitionArn` attribute (`Fn::GetAtt`).
-        pub fn suite_definition_arn(&self) -> Value<String> {
-            self.get_att("SuiteDefinitionArn")
-        }
-
-        /// The `SuiteDefinitionVersion` attribute (`Fn::GetAtt`).
-        pub fn suite_definition_version(&self) -> Value<String> {
-            self.get_att("SuiteDefinitionVersion")
         }
     }
 }

@@ -315,8 +315,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_36);
+            v.check("Value", &self.value, &RULE_37);
+        }
+    }
+}
+
 /// `AWS::IoTFleetWise::Campaign`: [`Campaign`], its property types and its typed handle.
 pub mod campaign {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -440,6 +481,43 @@ pub mod campaign {
             v.check("SpoolingMode", &self.spooling_mode, &RULE_13);
             v.check("Tags", &self.tags, &RULE_14);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Campaign {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Campaign", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Campaign {
+        const TYPE: &'static str = "AWS::IoTFleetWise::Campaign";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CampaignRef;
+    }
+
+    /// Typed handle of an `AWS::IoTFleetWise::Campaign` in the construct tree (see [`crate::Ref`]).
+    pub type CampaignRef = crate::Ref<Campaign>;
+
+    impl CampaignRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
+        pub fn last_modification_time(&self) -> Value<String> {
+            self.get_att("LastModificationTime")
         }
     }
 
@@ -1078,79 +1156,12 @@ pub mod campaign {
             v.check("TriggerMode", &self.trigger_mode, &RULE_18);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
-    impl std::fmt::Debug for Campaign {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Campaign", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Campaign {
-        const TYPE: &'static str = "AWS::IoTFleetWise::Campaign";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CampaignRef;
-    }
-
-    /// Typed handle of an `AWS::IoTFleetWise::Campaign` in the construct tree (see [`crate::Ref`]).
-    pub type CampaignRef = crate::Ref<Campaign>;
-
-    impl CampaignRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
-        pub fn last_modification_time(&self) -> Value<String> {
-            self.get_att("LastModificationTime")
-        }
-    }
 }
 
 /// `AWS::IoTFleetWise::DecoderManifest`: [`DecoderManifest`], its property types and its typed handle.
 pub mod decoder_manifest {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1221,38 +1232,6 @@ pub mod decoder_manifest {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
     impl std::fmt::Debug for DecoderManifest {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DecoderManifest", self, f)
@@ -1288,6 +1267,8 @@ pub mod decoder_manifest {
 
 /// `AWS::IoTFleetWise::Fleet`: [`Fleet`], its property types and its typed handle.
 pub mod fleet {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1335,38 +1316,6 @@ pub mod fleet {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
     impl std::fmt::Debug for Fleet {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Fleet", self, f)
@@ -1402,6 +1351,8 @@ pub mod fleet {
 
 /// `AWS::IoTFleetWise::ModelManifest`: [`ModelManifest`], its property types and its typed handle.
 pub mod model_manifest {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1457,38 +1408,6 @@ pub mod model_manifest {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
     impl std::fmt::Debug for ModelManifest {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ModelManifest", self, f)
@@ -1524,6 +1443,8 @@ pub mod model_manifest {
 
 /// `AWS::IoTFleetWise::SignalCatalog`: [`SignalCatalog`], its property types and its typed handle.
 pub mod signal_catalog {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1564,6 +1485,63 @@ pub mod signal_catalog {
             v.nested("Nodes", &self.nodes);
             v.check("Tags", &self.tags, &RULE_14);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SignalCatalog {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SignalCatalog", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SignalCatalog {
+        const TYPE: &'static str = "AWS::IoTFleetWise::SignalCatalog";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SignalCatalogRef;
+    }
+
+    /// Typed handle of an `AWS::IoTFleetWise::SignalCatalog` in the construct tree (see [`crate::Ref`]).
+    pub type SignalCatalogRef = crate::Ref<SignalCatalog>;
+
+    impl SignalCatalogRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
+        pub fn last_modification_time(&self) -> Value<String> {
+            self.get_att("LastModificationTime")
+        }
+
+        /// The `NodeCounts.TotalNodes` attribute (`Fn::GetAtt`).
+        pub fn node_counts_total_nodes(&self) -> Value<f64> {
+            self.get_att("NodeCounts.TotalNodes")
+        }
+
+        /// The `NodeCounts.TotalBranches` attribute (`Fn::GetAtt`).
+        pub fn node_counts_total_branches(&self) -> Value<f64> {
+            self.get_att("NodeCounts.TotalBranches")
+        }
+
+        /// The `NodeCounts.TotalSensors` attribute (`Fn::GetAtt`).
+        pub fn node_counts_total_sensors(&self) -> Value<f64> {
+            self.get_att("NodeCounts.TotalSensors")
+        }
+
+        /// The `NodeCounts.TotalAttributes` attribute (`Fn::GetAtt`).
+        pub fn node_counts_total_attributes(&self) -> Value<f64> {
+            self.get_att("NodeCounts.TotalAttributes")
+        }
+
+        /// The `NodeCounts.TotalActuators` attribute (`Fn::GetAtt`).
+        pub fn node_counts_total_actuators(&self) -> Value<f64> {
+            self.get_att("NodeCounts.TotalActuators")
         }
     }
 
@@ -1822,99 +1800,12 @@ pub mod signal_catalog {
             v.check("Description", &self.description, &RULE_6);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
-    impl std::fmt::Debug for SignalCatalog {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SignalCatalog", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SignalCatalog {
-        const TYPE: &'static str = "AWS::IoTFleetWise::SignalCatalog";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SignalCatalogRef;
-    }
-
-    /// Typed handle of an `AWS::IoTFleetWise::SignalCatalog` in the construct tree (see [`crate::Ref`]).
-    pub type SignalCatalogRef = crate::Ref<SignalCatalog>;
-
-    impl SignalCatalogRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
-        pub fn last_modification_time(&self) -> Value<String> {
-            self.get_att("LastModificationTime")
-        }
-
-        /// The `NodeCounts.TotalNodes` attribute (`Fn::GetAtt`).
-        pub fn node_counts_total_nodes(&self) -> Value<f64> {
-            self.get_att("NodeCounts.TotalNodes")
-        }
-
-        /// The `NodeCounts.TotalBranches` attribute (`Fn::GetAtt`).
-        pub fn node_counts_total_branches(&self) -> Value<f64> {
-            self.get_att("NodeCounts.TotalBranches")
-        }
-
-        /// The `NodeCounts.TotalSensors` attribute (`Fn::GetAtt`).
-        pub fn node_counts_total_sensors(&self) -> Value<f64> {
-            self.get_att("NodeCounts.TotalSensors")
-        }
-
-        /// The `NodeCounts.TotalAttributes` attribute (`Fn::GetAtt`).
-        pub fn node_counts_total_attributes(&self) -> Value<f64> {
-            self.get_att("NodeCounts.TotalAttributes")
-        }
-
-        /// The `NodeCounts.TotalActuators` attribute (`Fn::GetAtt`).
-        pub fn node_counts_total_actuators(&self) -> Value<f64> {
-            self.get_att("NodeCounts.TotalActuators")
-        }
-    }
 }
 
 /// `AWS::IoTFleetWise::StateTemplate`: [`StateTemplate`], its property types and its typed handle.
 pub mod state_template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1990,38 +1881,6 @@ pub mod state_template {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
     impl std::fmt::Debug for StateTemplate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("StateTemplate", self, f)
@@ -2062,6 +1921,8 @@ pub mod state_template {
 
 /// `AWS::IoTFleetWise::Vehicle`: [`Vehicle`], its property types and its typed handle.
 pub mod vehicle {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2118,6 +1979,38 @@ pub mod vehicle {
             v.nested("StateTemplates", &self.state_templates);
             v.check("Tags", &self.tags, &RULE_14);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Vehicle {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Vehicle", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Vehicle {
+        const TYPE: &'static str = "AWS::IoTFleetWise::Vehicle";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VehicleRef;
+    }
+
+    /// Typed handle of an `AWS::IoTFleetWise::Vehicle` in the construct tree (see [`crate::Ref`]).
+    pub type VehicleRef = crate::Ref<Vehicle>;
+
+    impl VehicleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
+        pub fn last_modification_time(&self) -> Value<String> {
+            self.get_att("LastModificationTime")
         }
     }
 
@@ -2247,70 +2140,6 @@ pub mod vehicle {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Unit", &self.unit, &RULE_46);
             v.check("Value", &self.value, &RULE_35);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
-        }
-    }
-
-    impl std::fmt::Debug for Vehicle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Vehicle", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Vehicle {
-        const TYPE: &'static str = "AWS::IoTFleetWise::Vehicle";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VehicleRef;
-    }
-
-    /// Typed handle of an `AWS::IoTFleetWise::Vehicle` in the construct tree (see [`crate::Ref`]).
-    pub type VehicleRef = crate::Ref<Vehicle>;
-
-    impl VehicleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastModificationTime` attribute (`Fn::GetAtt`).
-        pub fn last_modification_time(&self) -> Value<String> {
-            self.get_att("LastModificationTime")
         }
     }
 }

@@ -80,6 +80,38 @@ pub mod tunnel {
         }
     }
 
+    impl std::fmt::Debug for Tunnel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Tunnel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Tunnel {
+        const TYPE: &'static str = "AWS::IoTSecureTunneling::Tunnel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TunnelRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSecureTunneling::Tunnel` in the construct tree (see [`crate::Ref`]).
+    pub type TunnelRef = crate::Ref<Tunnel>;
+
+    impl TunnelRef {
+        /// The `TunnelArn` attribute (`Fn::GetAtt`).
+        pub fn tunnel_arn(&self) -> Value<String> {
+            self.get_att("TunnelArn")
+        }
+
+        /// The `TunnelId` attribute (`Fn::GetAtt`).
+        pub fn tunnel_id(&self) -> Value<String> {
+            self.get_att("TunnelId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The destination configuration.
     #[derive(Clone)]
     pub struct DestinationConfig {
@@ -182,38 +214,6 @@ pub mod tunnel {
                 &self.max_lifetime_timeout_minutes,
                 &RULE_4,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Tunnel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Tunnel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Tunnel {
-        const TYPE: &'static str = "AWS::IoTSecureTunneling::Tunnel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TunnelRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSecureTunneling::Tunnel` in the construct tree (see [`crate::Ref`]).
-    pub type TunnelRef = crate::Ref<Tunnel>;
-
-    impl TunnelRef {
-        /// The `TunnelArn` attribute (`Fn::GetAtt`).
-        pub fn tunnel_arn(&self) -> Value<String> {
-            self.get_att("TunnelArn")
-        }
-
-        /// The `TunnelId` attribute (`Fn::GetAtt`).
-        pub fn tunnel_id(&self) -> Value<String> {
-            self.get_att("TunnelId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

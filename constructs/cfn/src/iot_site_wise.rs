@@ -368,6 +368,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::IoTSiteWise::AccessPolicy`: [`AccessPolicy`], its property types and its typed handle.
 pub mod access_policy {
     use super::rules_::*;
@@ -418,6 +460,33 @@ pub mod access_policy {
                 &RULE_0,
             );
             v.nested("AccessPolicyResource", &self.access_policy_resource);
+        }
+    }
+
+    impl std::fmt::Debug for AccessPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPolicy {
+        const TYPE: &'static str = "AWS::IoTSiteWise::AccessPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AccessPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::AccessPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPolicyRef = crate::Ref<AccessPolicy>;
+
+    impl AccessPolicyRef {
+        /// The `AccessPolicyArn` attribute (`Fn::GetAtt`).
+        pub fn access_policy_arn(&self) -> Value<String> {
+            self.get_att("AccessPolicyArn")
+        }
+
+        /// The `AccessPolicyId` attribute (`Fn::GetAtt`).
+        pub fn access_policy_id(&self) -> Value<String> {
+            self.get_att("AccessPolicyId")
         }
     }
 
@@ -623,37 +692,12 @@ pub mod access_policy {
             v.check("id", &self.id, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for AccessPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPolicy {
-        const TYPE: &'static str = "AWS::IoTSiteWise::AccessPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AccessPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::AccessPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPolicyRef = crate::Ref<AccessPolicy>;
-
-    impl AccessPolicyRef {
-        /// The `AccessPolicyArn` attribute (`Fn::GetAtt`).
-        pub fn access_policy_arn(&self) -> Value<String> {
-            self.get_att("AccessPolicyArn")
-        }
-
-        /// The `AccessPolicyId` attribute (`Fn::GetAtt`).
-        pub fn access_policy_id(&self) -> Value<String> {
-            self.get_att("AccessPolicyId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -708,41 +752,6 @@ pub mod application {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check("WorkspaceName", &self.workspace_name, &RULE_8);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -864,6 +873,33 @@ pub mod asset {
         }
     }
 
+    impl std::fmt::Debug for Asset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Asset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Asset {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Asset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssetRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::Asset` in the construct tree (see [`crate::Ref`]).
+    pub type AssetRef = crate::Ref<Asset>;
+
+    impl AssetRef {
+        /// The `AssetArn` attribute (`Fn::GetAtt`).
+        pub fn asset_arn(&self) -> Value<String> {
+            self.get_att("AssetArn")
+        }
+
+        /// The `AssetId` attribute (`Fn::GetAtt`).
+        pub fn asset_id(&self) -> Value<String> {
+            self.get_att("AssetId")
+        }
+    }
+
     /// A hierarchy specifies allowed parent/child asset relationships.
     #[derive(Clone)]
     pub struct AssetHierarchy {
@@ -978,33 +1014,6 @@ pub mod asset {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Asset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Asset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Asset {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Asset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssetRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Asset` in the construct tree (see [`crate::Ref`]).
-    pub type AssetRef = crate::Ref<Asset>;
-
-    impl AssetRef {
-        /// The `AssetArn` attribute (`Fn::GetAtt`).
-        pub fn asset_arn(&self) -> Value<String> {
-            self.get_att("AssetArn")
-        }
-
-        /// The `AssetId` attribute (`Fn::GetAtt`).
-        pub fn asset_id(&self) -> Value<String> {
-            self.get_att("AssetId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::AssetModel`: [`AssetModel`], its property types and its typed handle.
@@ -1095,6 +1104,33 @@ pub mod asset_model {
             v.check("AssetModelName", &self.asset_model_name, &RULE_13);
             v.nested("AssetModelProperties", &self.asset_model_properties);
             v.check("AssetModelType", &self.asset_model_type, &RULE_17);
+        }
+    }
+
+    impl std::fmt::Debug for AssetModel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AssetModel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AssetModel {
+        const TYPE: &'static str = "AWS::IoTSiteWise::AssetModel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssetModelRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::AssetModel` in the construct tree (see [`crate::Ref`]).
+    pub type AssetModelRef = crate::Ref<AssetModel>;
+
+    impl AssetModelRef {
+        /// The `AssetModelArn` attribute (`Fn::GetAtt`).
+        pub fn asset_model_arn(&self) -> Value<String> {
+            self.get_att("AssetModelArn")
+        }
+
+        /// The `AssetModelId` attribute (`Fn::GetAtt`).
+        pub fn asset_model_id(&self) -> Value<String> {
+            self.get_att("AssetModelId")
         }
     }
 
@@ -1705,33 +1741,6 @@ pub mod asset_model {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for AssetModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AssetModel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AssetModel {
-        const TYPE: &'static str = "AWS::IoTSiteWise::AssetModel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssetModelRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::AssetModel` in the construct tree (see [`crate::Ref`]).
-    pub type AssetModelRef = crate::Ref<AssetModel>;
-
-    impl AssetModelRef {
-        /// The `AssetModelArn` attribute (`Fn::GetAtt`).
-        pub fn asset_model_arn(&self) -> Value<String> {
-            self.get_att("AssetModelArn")
-        }
-
-        /// The `AssetModelId` attribute (`Fn::GetAtt`).
-        pub fn asset_model_id(&self) -> Value<String> {
-            self.get_att("AssetModelId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::ComputationModel`: [`ComputationModel`], its property types and its typed handle.
@@ -1815,6 +1824,33 @@ pub mod computation_model {
                 &RULE_27,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ComputationModel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ComputationModel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ComputationModel {
+        const TYPE: &'static str = "AWS::IoTSiteWise::ComputationModel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ComputationModelRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::ComputationModel` in the construct tree (see [`crate::Ref`]).
+    pub type ComputationModelRef = crate::Ref<ComputationModel>;
+
+    impl ComputationModelRef {
+        /// The `ComputationModelArn` attribute (`Fn::GetAtt`).
+        pub fn computation_model_arn(&self) -> Value<String> {
+            self.get_att("ComputationModelArn")
+        }
+
+        /// The `ComputationModelId` attribute (`Fn::GetAtt`).
+        pub fn computation_model_id(&self) -> Value<String> {
+            self.get_att("ComputationModelId")
         }
     }
 
@@ -2022,33 +2058,6 @@ pub mod computation_model {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for ComputationModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ComputationModel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ComputationModel {
-        const TYPE: &'static str = "AWS::IoTSiteWise::ComputationModel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ComputationModelRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::ComputationModel` in the construct tree (see [`crate::Ref`]).
-    pub type ComputationModelRef = crate::Ref<ComputationModel>;
-
-    impl ComputationModelRef {
-        /// The `ComputationModelArn` attribute (`Fn::GetAtt`).
-        pub fn computation_model_arn(&self) -> Value<String> {
-            self.get_att("ComputationModelArn")
-        }
-
-        /// The `ComputationModelId` attribute (`Fn::GetAtt`).
-        pub fn computation_model_id(&self) -> Value<String> {
-            self.get_att("ComputationModelId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Dashboard`: [`Dashboard`], its property types and its typed handle.
@@ -2109,32 +2118,6 @@ pub mod dashboard {
         }
     }
 
-    /// To add or update tag, provide both key and value. To delete tag, provide only tag key to be deleted
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Dashboard {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Dashboard", self, f)
@@ -2159,6 +2142,32 @@ pub mod dashboard {
         /// The `DashboardId` attribute (`Fn::GetAtt`).
         pub fn dashboard_id(&self) -> Value<String> {
             self.get_att("DashboardId")
+        }
+    }
+
+    /// To add or update tag, provide both key and value. To delete tag, provide only tag key to be deleted
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
         }
     }
 }
@@ -2223,6 +2232,33 @@ pub mod dataset {
             v.nested("DatasetSource", &self.dataset_source);
             v.check("DatasetType", &self.dataset_type, &RULE_31);
             v.check("WorkspaceName", &self.workspace_name, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `DatasetArn` attribute (`Fn::GetAtt`).
+        pub fn dataset_arn(&self) -> Value<String> {
+            self.get_att("DatasetArn")
+        }
+
+        /// The `DatasetId` attribute (`Fn::GetAtt`).
+        pub fn dataset_id(&self) -> Value<String> {
+            self.get_att("DatasetId")
         }
     }
 
@@ -2407,33 +2443,6 @@ pub mod dataset {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `DatasetArn` attribute (`Fn::GetAtt`).
-        pub fn dataset_arn(&self) -> Value<String> {
-            self.get_att("DatasetArn")
-        }
-
-        /// The `DatasetId` attribute (`Fn::GetAtt`).
-        pub fn dataset_id(&self) -> Value<String> {
-            self.get_att("DatasetId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Gateway`: [`Gateway`], its property types and its typed handle.
@@ -2492,6 +2501,28 @@ pub mod gateway {
             v.check("GatewayName", &self.gateway_name, &RULE_13);
             v.nested("GatewayPlatform", &self.gateway_platform);
             v.check("GatewayVersion", &self.gateway_version, &RULE_34);
+        }
+    }
+
+    impl std::fmt::Debug for Gateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Gateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Gateway {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Gateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GatewayRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::Gateway` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRef = crate::Ref<Gateway>;
+
+    impl GatewayRef {
+        /// The `GatewayId` attribute (`Fn::GetAtt`).
+        pub fn gateway_id(&self) -> Value<String> {
+            self.get_att("GatewayId")
         }
     }
 
@@ -2654,32 +2685,12 @@ pub mod gateway {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Gateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Gateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Gateway {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Gateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GatewayRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Gateway` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRef = crate::Ref<Gateway>;
-
-    impl GatewayRef {
-        /// The `GatewayId` attribute (`Fn::GetAtt`).
-        pub fn gateway_id(&self) -> Value<String> {
-            self.get_att("GatewayId")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Pipeline`: [`Pipeline`], its property types and its typed handle.
 pub mod pipeline {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2743,6 +2754,33 @@ pub mod pipeline {
         }
     }
 
+    impl std::fmt::Debug for Pipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipeline {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Pipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PipelineRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::Pipeline` in the construct tree (see [`crate::Ref`]).
+    pub type PipelineRef = crate::Ref<Pipeline>;
+
+    impl PipelineRef {
+        /// The `PipelineArn` attribute (`Fn::GetAtt`).
+        pub fn pipeline_arn(&self) -> Value<String> {
+            self.get_att("PipelineArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// A single compute node in a pipeline DAG.
     #[derive(Clone)]
     pub struct ComputeNode {
@@ -2786,68 +2824,6 @@ pub mod pipeline {
             v.check("ComputeNodeName", &self.compute_node_name, &RULE_39);
             v.check_items("DependsOn", &self.depends_on, &RULE_7, &RULE_39);
             v.check("TaskName", &self.task_name, &RULE_39);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Pipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipeline {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Pipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PipelineRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Pipeline` in the construct tree (see [`crate::Ref`]).
-    pub type PipelineRef = crate::Ref<Pipeline>;
-
-    impl PipelineRef {
-        /// The `PipelineArn` attribute (`Fn::GetAtt`).
-        pub fn pipeline_arn(&self) -> Value<String> {
-            self.get_att("PipelineArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }
@@ -2937,6 +2913,43 @@ pub mod portal {
         }
     }
 
+    impl std::fmt::Debug for Portal {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Portal", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Portal {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Portal";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PortalRef;
+    }
+
+    /// Typed handle of an `AWS::IoTSiteWise::Portal` in the construct tree (see [`crate::Ref`]).
+    pub type PortalRef = crate::Ref<Portal>;
+
+    impl PortalRef {
+        /// The `PortalArn` attribute (`Fn::GetAtt`).
+        pub fn portal_arn(&self) -> Value<String> {
+            self.get_att("PortalArn")
+        }
+
+        /// The `PortalClientId` attribute (`Fn::GetAtt`).
+        pub fn portal_client_id(&self) -> Value<String> {
+            self.get_att("PortalClientId")
+        }
+
+        /// The `PortalId` attribute (`Fn::GetAtt`).
+        pub fn portal_id(&self) -> Value<String> {
+            self.get_att("PortalId")
+        }
+
+        /// The `PortalStartUrl` attribute (`Fn::GetAtt`).
+        pub fn portal_start_url(&self) -> Value<String> {
+            self.get_att("PortalStartUrl")
+        }
+    }
+
     /// Contains the configuration information of an alarm created in an AWS IoT SiteWise Monitor portal. You can use the alarm to monitor an asset property and get notified when the asset property value is outside a specified range.
     #[derive(Clone, Default)]
     pub struct Alarms {
@@ -3021,43 +3034,6 @@ pub mod portal {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Portal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Portal", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Portal {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Portal";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PortalRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Portal` in the construct tree (see [`crate::Ref`]).
-    pub type PortalRef = crate::Ref<Portal>;
-
-    impl PortalRef {
-        /// The `PortalArn` attribute (`Fn::GetAtt`).
-        pub fn portal_arn(&self) -> Value<String> {
-            self.get_att("PortalArn")
-        }
-
-        /// The `PortalClientId` attribute (`Fn::GetAtt`).
-        pub fn portal_client_id(&self) -> Value<String> {
-            self.get_att("PortalClientId")
-        }
-
-        /// The `PortalId` attribute (`Fn::GetAtt`).
-        pub fn portal_id(&self) -> Value<String> {
-            self.get_att("PortalId")
-        }
-
-        /// The `PortalStartUrl` attribute (`Fn::GetAtt`).
-        pub fn portal_start_url(&self) -> Value<String> {
-            self.get_att("PortalStartUrl")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Project`: [`Project`], its property types and its typed handle.
@@ -3116,32 +3092,6 @@ pub mod project {
         }
     }
 
-    /// To add or update tag, provide both key and value. To delete tag, provide only tag key to be deleted
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Project {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Project", self, f)
@@ -3168,10 +3118,38 @@ pub mod project {
             self.get_att("ProjectArn")
         }
     }
+
+    /// To add or update tag, provide both key and value. To delete tag, provide only tag key to be deleted
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::IoTSiteWise::Task`: [`Task`], its property types and its typed handle.
 pub mod task {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3230,38 +3208,30 @@ pub mod task {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for Task {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Task", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for Task {
+        const TYPE: &'static str = "AWS::IoTSiteWise::Task";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
+    /// Typed handle of an `AWS::IoTSiteWise::Task` in the construct tree (see [`crate::Ref`]).
+    pub type TaskRef = crate::Ref<Task>;
+
+    impl TaskRef {
+        /// The `TaskArn` attribute (`Fn::GetAtt`).
+        pub fn task_arn(&self) -> Value<String> {
+            self.get_att("TaskArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -3530,37 +3500,12 @@ pub mod task {
             v.check("Prefix", &self.prefix, &RULE_51);
         }
     }
-
-    impl std::fmt::Debug for Task {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Task", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Task {
-        const TYPE: &'static str = "AWS::IoTSiteWise::Task";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskRef;
-    }
-
-    /// Typed handle of an `AWS::IoTSiteWise::Task` in the construct tree (see [`crate::Ref`]).
-    pub type TaskRef = crate::Ref<Task>;
-
-    impl TaskRef {
-        /// The `TaskArn` attribute (`Fn::GetAtt`).
-        pub fn task_arn(&self) -> Value<String> {
-            self.get_att("TaskArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::IoTSiteWise::Workspace`: [`Workspace`], its property types and its typed handle.
 pub mod workspace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3621,71 +3566,6 @@ pub mod workspace {
         }
     }
 
-    /// The encryption configuration for the workspace.
-    #[derive(Clone)]
-    pub struct EncryptionConfiguration {
-        /// The type of encryption.
-        pub encryption_type: Value<String>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(encryption_type: impl Into<Value<String>>) -> Self {
-            Self {
-                encryption_type: encryption_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("EncryptionType", &self.encryption_type);
-            o.build()
-        }
-    }
-
-    impl Validate for EncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionType", &self.encryption_type, &RULE_55);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for Workspace {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Workspace", self, f)
@@ -3720,6 +3600,36 @@ pub mod workspace {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// The encryption configuration for the workspace.
+    #[derive(Clone)]
+    pub struct EncryptionConfiguration {
+        /// The type of encryption.
+        pub encryption_type: Value<String>,
+    }
+
+    impl EncryptionConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(encryption_type: impl Into<Value<String>>) -> Self {
+            Self {
+                encryption_type: encryption_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for EncryptionConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("EncryptionType", &self.encryption_type);
+            o.build()
+        }
+    }
+
+    impl Validate for EncryptionConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EncryptionType", &self.encryption_type, &RULE_55);
         }
     }
 }

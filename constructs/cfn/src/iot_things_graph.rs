@@ -40,6 +40,28 @@ pub mod flow_template {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for FlowTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowTemplate {
+        const TYPE: &'static str = "AWS::IoTThingsGraph::FlowTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = FlowTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::IoTThingsGraph::FlowTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type FlowTemplateRef = crate::Ref<FlowTemplate>;
+
+    impl FlowTemplateRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct DefinitionDocument {
         pub language: Value<String>,
@@ -62,28 +84,6 @@ pub mod flow_template {
             o.req("Language", &self.language);
             o.req("Text", &self.text);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for FlowTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowTemplate {
-        const TYPE: &'static str = "AWS::IoTThingsGraph::FlowTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = FlowTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::IoTThingsGraph::FlowTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type FlowTemplateRef = crate::Ref<FlowTemplate>;
-
-    impl FlowTemplateRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

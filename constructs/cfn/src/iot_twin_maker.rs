@@ -185,8 +185,140 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// An object that specifies a value for a property.
+    #[derive(Clone, Default)]
+    pub struct DataValue {
+        /// A Boolean value.
+        pub boolean_value: Option<Value<bool>>,
+        /// A double value.
+        pub double_value: Option<Value<f64>>,
+        /// An expression that produces the value.
+        pub expression: Option<Value<String>>,
+        /// An integer value.
+        pub integer_value: Option<Value<i64>>,
+        /// A list of multiple values.
+        pub list_value: Option<Value<Vec<Value<DataValue>>>>,
+        /// A long value.
+        pub long_value: Option<Value<f64>>,
+        /// An object that maps strings to multiple DataValue objects.
+        pub map_value: Option<Value<Map<Value<DataValue>>>>,
+        /// A value that relates a component to another component.
+        pub relationship_value: Option<Value<RelationshipValue>>,
+        /// A string value.
+        pub string_value: Option<Value<String>>,
+    }
+
+    impl DataValue {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DataValue {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(9);
+            o.opt("BooleanValue", &self.boolean_value);
+            o.opt("DoubleValue", &self.double_value);
+            o.opt("Expression", &self.expression);
+            o.opt("IntegerValue", &self.integer_value);
+            o.opt("ListValue", &self.list_value);
+            o.opt("LongValue", &self.long_value);
+            o.opt("MapValue", &self.map_value);
+            o.opt("RelationshipValue", &self.relationship_value);
+            o.opt("StringValue", &self.string_value);
+            o.build()
+        }
+    }
+
+    impl Validate for DataValue {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Expression", &self.expression, &RULE_10);
+            v.check("ListValue", &self.list_value, &RULE_7);
+            v.nested("ListValue", &self.list_value);
+            v.nested("MapValue", &self.map_value);
+            v.nested("RelationshipValue", &self.relationship_value);
+            v.check("StringValue", &self.string_value, &RULE_9);
+        }
+    }
+
+    /// A value that relates a component to another component.
+    #[derive(Clone, Default)]
+    pub struct RelationshipValue {
+        pub target_component_name: Option<Value<String>>,
+        pub target_entity_id: Option<Value<String>>,
+    }
+
+    impl RelationshipValue {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for RelationshipValue {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("TargetComponentName", &self.target_component_name);
+            o.opt("TargetEntityId", &self.target_entity_id);
+            o.build()
+        }
+    }
+
+    impl Validate for RelationshipValue {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("TargetComponentName", &self.target_component_name, &RULE_11);
+            v.check("TargetEntityId", &self.target_entity_id, &RULE_12);
+        }
+    }
+
+    /// The type of the relationship.
+    #[derive(Clone, Default)]
+    pub struct Relationship {
+        /// The type of the relationship.
+        pub relationship_type: Option<Value<String>>,
+        /// The ID of the target component type associated with this relationship.
+        pub target_component_type_id: Option<Value<String>>,
+    }
+
+    impl Relationship {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Relationship {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("RelationshipType", &self.relationship_type);
+            o.opt("TargetComponentTypeId", &self.target_component_type_id);
+            o.build()
+        }
+    }
+
+    impl Validate for Relationship {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RelationshipType", &self.relationship_type, &RULE_9);
+            v.check(
+                "TargetComponentTypeId",
+                &self.target_component_type_id,
+                &RULE_0,
+            );
+        }
+    }
+}
+
 /// `AWS::IoTTwinMaker::ComponentType`: [`ComponentType`], its property types and its typed handle.
 pub mod component_type {
+    pub use super::shared_::{DataValue, Relationship, RelationshipValue};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -263,6 +395,53 @@ pub mod component_type {
             v.nested("PropertyDefinitions", &self.property_definitions);
             v.nested("PropertyGroups", &self.property_groups);
             v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for ComponentType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ComponentType", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ComponentType {
+        const TYPE: &'static str = "AWS::IoTTwinMaker::ComponentType";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ComponentTypeRef;
+    }
+
+    /// Typed handle of an `AWS::IoTTwinMaker::ComponentType` in the construct tree (see [`crate::Ref`]).
+    pub type ComponentTypeRef = crate::Ref<ComponentType>;
+
+    impl ComponentTypeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
+        pub fn creation_date_time(&self) -> Value<String> {
+            self.get_att("CreationDateTime")
+        }
+
+        /// The `UpdateDateTime` attribute (`Fn::GetAtt`).
+        pub fn update_date_time(&self) -> Value<String> {
+            self.get_att("UpdateDateTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `IsAbstract` attribute (`Fn::GetAtt`).
+        pub fn is_abstract(&self) -> Value<bool> {
+            self.get_att("IsAbstract")
+        }
+
+        /// The `IsSchemaInitialized` attribute (`Fn::GetAtt`).
+        pub fn is_schema_initialized(&self) -> Value<bool> {
+            self.get_att("IsSchemaInitialized")
         }
     }
 
@@ -490,129 +669,6 @@ pub mod component_type {
         }
     }
 
-    /// An object that specifies a value for a property.
-    #[derive(Clone, Default)]
-    pub struct DataValue {
-        /// A Boolean value.
-        pub boolean_value: Option<Value<bool>>,
-        /// A double value.
-        pub double_value: Option<Value<f64>>,
-        /// An expression that produces the value.
-        pub expression: Option<Value<String>>,
-        /// An integer value.
-        pub integer_value: Option<Value<i64>>,
-        /// A list of multiple values.
-        pub list_value: Option<Value<Vec<Value<DataValue>>>>,
-        /// A long value.
-        pub long_value: Option<Value<f64>>,
-        /// An object that maps strings to multiple DataValue objects.
-        pub map_value: Option<Value<Map<Value<DataValue>>>>,
-        /// A value that relates a component to another component.
-        pub relationship_value: Option<Value<RelationshipValue>>,
-        /// A string value.
-        pub string_value: Option<Value<String>>,
-    }
-
-    impl DataValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DataValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.opt("BooleanValue", &self.boolean_value);
-            o.opt("DoubleValue", &self.double_value);
-            o.opt("Expression", &self.expression);
-            o.opt("IntegerValue", &self.integer_value);
-            o.opt("ListValue", &self.list_value);
-            o.opt("LongValue", &self.long_value);
-            o.opt("MapValue", &self.map_value);
-            o.opt("RelationshipValue", &self.relationship_value);
-            o.opt("StringValue", &self.string_value);
-            o.build()
-        }
-    }
-
-    impl Validate for DataValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_10);
-            v.check("ListValue", &self.list_value, &RULE_7);
-            v.nested("ListValue", &self.list_value);
-            v.nested("MapValue", &self.map_value);
-            v.nested("RelationshipValue", &self.relationship_value);
-            v.check("StringValue", &self.string_value, &RULE_9);
-        }
-    }
-
-    /// A value that relates a component to another component.
-    #[derive(Clone, Default)]
-    pub struct RelationshipValue {
-        pub target_component_name: Option<Value<String>>,
-        pub target_entity_id: Option<Value<String>>,
-    }
-
-    impl RelationshipValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RelationshipValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TargetComponentName", &self.target_component_name);
-            o.opt("TargetEntityId", &self.target_entity_id);
-            o.build()
-        }
-    }
-
-    impl Validate for RelationshipValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TargetComponentName", &self.target_component_name, &RULE_11);
-            v.check("TargetEntityId", &self.target_entity_id, &RULE_12);
-        }
-    }
-
-    /// The type of the relationship.
-    #[derive(Clone, Default)]
-    pub struct Relationship {
-        /// The type of the relationship.
-        pub relationship_type: Option<Value<String>>,
-        /// The ID of the target component type associated with this relationship.
-        pub target_component_type_id: Option<Value<String>>,
-    }
-
-    impl Relationship {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Relationship {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("RelationshipType", &self.relationship_type);
-            o.opt("TargetComponentTypeId", &self.target_component_type_id);
-            o.build()
-        }
-    }
-
-    impl Validate for Relationship {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RelationshipType", &self.relationship_type, &RULE_9);
-            v.check(
-                "TargetComponentTypeId",
-                &self.target_component_type_id,
-                &RULE_0,
-            );
-        }
-    }
-
     /// An object that sets information about a property group.
     #[derive(Clone, Default)]
     pub struct PropertyGroup {
@@ -644,57 +700,12 @@ pub mod component_type {
             v.check_items("PropertyNames", &self.property_names, &RULE_2, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for ComponentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ComponentType", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ComponentType {
-        const TYPE: &'static str = "AWS::IoTTwinMaker::ComponentType";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ComponentTypeRef;
-    }
-
-    /// Typed handle of an `AWS::IoTTwinMaker::ComponentType` in the construct tree (see [`crate::Ref`]).
-    pub type ComponentTypeRef = crate::Ref<ComponentType>;
-
-    impl ComponentTypeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
-        pub fn creation_date_time(&self) -> Value<String> {
-            self.get_att("CreationDateTime")
-        }
-
-        /// The `UpdateDateTime` attribute (`Fn::GetAtt`).
-        pub fn update_date_time(&self) -> Value<String> {
-            self.get_att("UpdateDateTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `IsAbstract` attribute (`Fn::GetAtt`).
-        pub fn is_abstract(&self) -> Value<bool> {
-            self.get_att("IsAbstract")
-        }
-
-        /// The `IsSchemaInitialized` attribute (`Fn::GetAtt`).
-        pub fn is_schema_initialized(&self) -> Value<bool> {
-            self.get_att("IsSchemaInitialized")
-        }
-    }
 }
 
 /// `AWS::IoTTwinMaker::Entity`: [`Entity`], its property types and its typed handle.
 pub mod entity {
+    pub use super::shared_::{DataValue, Relationship, RelationshipValue};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -762,6 +773,48 @@ pub mod entity {
             v.check("EntityName", &self.entity_name, &RULE_14);
             v.check("ParentEntityId", &self.parent_entity_id, &RULE_15);
             v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for Entity {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Entity", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Entity {
+        const TYPE: &'static str = "AWS::IoTTwinMaker::Entity";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = EntityRef;
+    }
+
+    /// Typed handle of an `AWS::IoTTwinMaker::Entity` in the construct tree (see [`crate::Ref`]).
+    pub type EntityRef = crate::Ref<Entity>;
+
+    impl EntityRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
+        pub fn creation_date_time(&self) -> Value<String> {
+            self.get_att("CreationDateTime")
+        }
+
+        /// The `UpdateDateTime` attribute (`Fn::GetAtt`).
+        pub fn update_date_time(&self) -> Value<String> {
+            self.get_att("UpdateDateTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `HasChildEntities` attribute (`Fn::GetAtt`).
+        pub fn has_child_entities(&self) -> Value<bool> {
+            self.get_att("HasChildEntities")
         }
     }
 
@@ -949,129 +1002,6 @@ pub mod entity {
         }
     }
 
-    /// An object that specifies a value for a property.
-    #[derive(Clone, Default)]
-    pub struct DataValue {
-        /// A Boolean value.
-        pub boolean_value: Option<Value<bool>>,
-        /// A double value.
-        pub double_value: Option<Value<f64>>,
-        /// An expression that produces the value.
-        pub expression: Option<Value<String>>,
-        /// An integer value.
-        pub integer_value: Option<Value<i64>>,
-        /// A list of multiple values.
-        pub list_value: Option<Value<Vec<Value<DataValue>>>>,
-        /// A long value.
-        pub long_value: Option<Value<f64>>,
-        /// An object that maps strings to multiple DataValue objects.
-        pub map_value: Option<Value<Map<Value<DataValue>>>>,
-        /// A value that relates a component to another component.
-        pub relationship_value: Option<Value<RelationshipValue>>,
-        /// A string value.
-        pub string_value: Option<Value<String>>,
-    }
-
-    impl DataValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DataValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.opt("BooleanValue", &self.boolean_value);
-            o.opt("DoubleValue", &self.double_value);
-            o.opt("Expression", &self.expression);
-            o.opt("IntegerValue", &self.integer_value);
-            o.opt("ListValue", &self.list_value);
-            o.opt("LongValue", &self.long_value);
-            o.opt("MapValue", &self.map_value);
-            o.opt("RelationshipValue", &self.relationship_value);
-            o.opt("StringValue", &self.string_value);
-            o.build()
-        }
-    }
-
-    impl Validate for DataValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_10);
-            v.check("ListValue", &self.list_value, &RULE_7);
-            v.nested("ListValue", &self.list_value);
-            v.nested("MapValue", &self.map_value);
-            v.nested("RelationshipValue", &self.relationship_value);
-            v.check("StringValue", &self.string_value, &RULE_9);
-        }
-    }
-
-    /// A value that relates a component to another component.
-    #[derive(Clone, Default)]
-    pub struct RelationshipValue {
-        pub target_component_name: Option<Value<String>>,
-        pub target_entity_id: Option<Value<String>>,
-    }
-
-    impl RelationshipValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RelationshipValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("TargetComponentName", &self.target_component_name);
-            o.opt("TargetEntityId", &self.target_entity_id);
-            o.build()
-        }
-    }
-
-    impl Validate for RelationshipValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TargetComponentName", &self.target_component_name, &RULE_11);
-            v.check("TargetEntityId", &self.target_entity_id, &RULE_12);
-        }
-    }
-
-    /// The type of the relationship.
-    #[derive(Clone, Default)]
-    pub struct Relationship {
-        /// The type of the relationship.
-        pub relationship_type: Option<Value<String>>,
-        /// The ID of the target component type associated with this relationship.
-        pub target_component_type_id: Option<Value<String>>,
-    }
-
-    impl Relationship {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Relationship {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("RelationshipType", &self.relationship_type);
-            o.opt("TargetComponentTypeId", &self.target_component_type_id);
-            o.build()
-        }
-    }
-
-    impl Validate for Relationship {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RelationshipType", &self.relationship_type, &RULE_9);
-            v.check(
-                "TargetComponentTypeId",
-                &self.target_component_type_id,
-                &RULE_0,
-            );
-        }
-    }
-
     /// An object that specifies information about a property group.
     #[derive(Clone, Default)]
     pub struct PropertyGroup {
@@ -1210,48 +1140,6 @@ pub mod entity {
             v.nested("Properties", &self.properties);
             v.nested("PropertyGroups", &self.property_groups);
             v.nested("Status", &self.status);
-        }
-    }
-
-    impl std::fmt::Debug for Entity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Entity", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Entity {
-        const TYPE: &'static str = "AWS::IoTTwinMaker::Entity";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = EntityRef;
-    }
-
-    /// Typed handle of an `AWS::IoTTwinMaker::Entity` in the construct tree (see [`crate::Ref`]).
-    pub type EntityRef = crate::Ref<Entity>;
-
-    impl EntityRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
-        pub fn creation_date_time(&self) -> Value<String> {
-            self.get_att("CreationDateTime")
-        }
-
-        /// The `UpdateDateTime` attribute (`Fn::GetAtt`).
-        pub fn update_date_time(&self) -> Value<String> {
-            self.get_att("UpdateDateTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `HasChildEntities` attribute (`Fn::GetAtt`).
-        pub fn has_child_entities(&self) -> Value<bool> {
-            self.get_att("HasChildEntities")
         }
     }
 }

@@ -280,6 +280,42 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::IoTWireless::Destination`: [`Destination`], its property types and its typed handle.
 pub mod destination {
     use super::rules_::*;
@@ -345,6 +381,28 @@ pub mod destination {
         }
     }
 
+    impl std::fmt::Debug for Destination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Destination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Destination {
+        const TYPE: &'static str = "AWS::IoTWireless::Destination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DestinationRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::Destination` in the construct tree (see [`crate::Ref`]).
+    pub type DestinationRef = crate::Ref<Destination>;
+
+    impl DestinationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Tag {
         pub key: Option<Value<String>>,
@@ -371,28 +429,6 @@ pub mod destination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Destination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Destination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Destination {
-        const TYPE: &'static str = "AWS::IoTWireless::Destination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DestinationRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::Destination` in the construct tree (see [`crate::Ref`]).
-    pub type DestinationRef = crate::Ref<Destination>;
-
-    impl DestinationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -436,6 +472,33 @@ pub mod device_profile {
             v.check("Name", &self.name, &RULE_7);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DeviceProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeviceProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeviceProfile {
+        const TYPE: &'static str = "AWS::IoTWireless::DeviceProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeviceProfileRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::DeviceProfile` in the construct tree (see [`crate::Ref`]).
+    pub type DeviceProfileRef = crate::Ref<DeviceProfile>;
+
+    impl DeviceProfileRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -548,37 +611,12 @@ pub mod device_profile {
             v.check("Value", &self.value, &RULE_17);
         }
     }
-
-    impl std::fmt::Debug for DeviceProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeviceProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeviceProfile {
-        const TYPE: &'static str = "AWS::IoTWireless::DeviceProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeviceProfileRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::DeviceProfile` in the construct tree (see [`crate::Ref`]).
-    pub type DeviceProfileRef = crate::Ref<DeviceProfile>;
-
-    impl DeviceProfileRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::FuotaTask`: [`FuotaTask`], its property types and its typed handle.
 pub mod fuota_task {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -684,69 +722,6 @@ pub mod fuota_task {
         }
     }
 
-    #[derive(Clone)]
-    pub struct LoRaWan {
-        /// FUOTA task LoRaWAN RF region
-        pub rf_region: Value<String>,
-        /// FUOTA task LoRaWAN start time
-        pub start_time: Option<Value<String>>,
-    }
-
-    impl LoRaWan {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(rf_region: impl Into<Value<String>>) -> Self {
-            Self {
-                rf_region: rf_region.into(),
-                start_time: None,
-            }
-        }
-    }
-
-    impl ToRaw for LoRaWan {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("RfRegion", &self.rf_region);
-            o.opt("StartTime", &self.start_time);
-            o.build()
-        }
-    }
-
-    impl Validate for LoRaWan {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RfRegion", &self.rf_region, &RULE_19);
-            v.check("StartTime", &self.start_time, &RULE_11);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for FuotaTask {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("FuotaTask", self, f)
@@ -783,10 +758,46 @@ pub mod fuota_task {
             self.get_att("LoRaWAN.StartTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct LoRaWan {
+        /// FUOTA task LoRaWAN RF region
+        pub rf_region: Value<String>,
+        /// FUOTA task LoRaWAN start time
+        pub start_time: Option<Value<String>>,
+    }
+
+    impl LoRaWan {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(rf_region: impl Into<Value<String>>) -> Self {
+            Self {
+                rf_region: rf_region.into(),
+                start_time: None,
+            }
+        }
+    }
+
+    impl ToRaw for LoRaWan {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("RfRegion", &self.rf_region);
+            o.opt("StartTime", &self.start_time);
+            o.build()
+        }
+    }
+
+    impl Validate for LoRaWan {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RfRegion", &self.rf_region, &RULE_19);
+            v.check("StartTime", &self.start_time, &RULE_11);
+        }
+    }
 }
 
 /// `AWS::IoTWireless::MulticastGroup`: [`MulticastGroup`], its property types and its typed handle.
 pub mod multicast_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -857,6 +868,48 @@ pub mod multicast_group {
         }
     }
 
+    impl std::fmt::Debug for MulticastGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MulticastGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MulticastGroup {
+        const TYPE: &'static str = "AWS::IoTWireless::MulticastGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MulticastGroupRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::MulticastGroup` in the construct tree (see [`crate::Ref`]).
+    pub type MulticastGroupRef = crate::Ref<MulticastGroup>;
+
+    impl MulticastGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `LoRaWAN.NumberOfDevicesRequested` attribute (`Fn::GetAtt`).
+        pub fn lo_ra_wan_number_of_devices_requested(&self) -> Value<i64> {
+            self.get_att("LoRaWAN.NumberOfDevicesRequested")
+        }
+
+        /// The `LoRaWAN.NumberOfDevicesInGroup` attribute (`Fn::GetAtt`).
+        pub fn lo_ra_wan_number_of_devices_in_group(&self) -> Value<i64> {
+            self.get_att("LoRaWAN.NumberOfDevicesInGroup")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LoRaWan {
         /// Multicast group LoRaWAN DL Class
@@ -902,77 +955,6 @@ pub mod multicast_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DlClass", &self.dl_class, &RULE_20);
             v.check("RfRegion", &self.rf_region, &RULE_19);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for MulticastGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MulticastGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MulticastGroup {
-        const TYPE: &'static str = "AWS::IoTWireless::MulticastGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MulticastGroupRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::MulticastGroup` in the construct tree (see [`crate::Ref`]).
-    pub type MulticastGroupRef = crate::Ref<MulticastGroup>;
-
-    impl MulticastGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `LoRaWAN.NumberOfDevicesRequested` attribute (`Fn::GetAtt`).
-        pub fn lo_ra_wan_number_of_devices_requested(&self) -> Value<i64> {
-            self.get_att("LoRaWAN.NumberOfDevicesRequested")
-        }
-
-        /// The `LoRaWAN.NumberOfDevicesInGroup` attribute (`Fn::GetAtt`).
-        pub fn lo_ra_wan_number_of_devices_in_group(&self) -> Value<i64> {
-            self.get_att("LoRaWAN.NumberOfDevicesInGroup")
         }
     }
 }
@@ -1040,6 +1022,28 @@ pub mod network_analyzer_configuration {
                 &RULE_22,
                 &RULE_7,
             );
+        }
+    }
+
+    impl std::fmt::Debug for NetworkAnalyzerConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkAnalyzerConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkAnalyzerConfiguration {
+        const TYPE: &'static str = "AWS::IoTWireless::NetworkAnalyzerConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkAnalyzerConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::NetworkAnalyzerConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkAnalyzerConfigurationRef = crate::Ref<NetworkAnalyzerConfiguration>;
+
+    impl NetworkAnalyzerConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1111,28 +1115,6 @@ pub mod network_analyzer_configuration {
             );
         }
     }
-
-    impl std::fmt::Debug for NetworkAnalyzerConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkAnalyzerConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkAnalyzerConfiguration {
-        const TYPE: &'static str = "AWS::IoTWireless::NetworkAnalyzerConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkAnalyzerConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::NetworkAnalyzerConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkAnalyzerConfigurationRef = crate::Ref<NetworkAnalyzerConfiguration>;
-
-    impl NetworkAnalyzerConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::PartnerAccount`: [`PartnerAccount`], its property types and its typed handle.
@@ -1189,6 +1171,33 @@ pub mod partner_account {
             v.nested("SidewalkUpdate", &self.sidewalk_update);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PartnerAccount {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PartnerAccount", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PartnerAccount {
+        const TYPE: &'static str = "AWS::IoTWireless::PartnerAccount";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PartnerAccountRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::PartnerAccount` in the construct tree (see [`crate::Ref`]).
+    pub type PartnerAccountRef = crate::Ref<PartnerAccount>;
+
+    impl PartnerAccountRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Fingerprint` attribute (`Fn::GetAtt`).
+        pub fn fingerprint(&self) -> Value<String> {
+            self.get_att("Fingerprint")
         }
     }
 
@@ -1313,33 +1322,6 @@ pub mod partner_account {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for PartnerAccount {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PartnerAccount", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PartnerAccount {
-        const TYPE: &'static str = "AWS::IoTWireless::PartnerAccount";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PartnerAccountRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::PartnerAccount` in the construct tree (see [`crate::Ref`]).
-    pub type PartnerAccountRef = crate::Ref<PartnerAccount>;
-
-    impl PartnerAccountRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Fingerprint` attribute (`Fn::GetAtt`).
-        pub fn fingerprint(&self) -> Value<String> {
-            self.get_att("Fingerprint")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::ServiceProfile`: [`ServiceProfile`], its property types and its typed handle.
@@ -1381,98 +1363,6 @@ pub mod service_profile {
             v.check("Name", &self.name, &RULE_7);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct LoRaWanServiceProfile {
-        pub add_gw_metadata: Option<Value<bool>>,
-        pub channel_mask: Option<Value<String>>,
-        pub dev_status_req_freq: Option<Value<i64>>,
-        pub dl_bucket_size: Option<Value<i64>>,
-        pub dl_rate: Option<Value<i64>>,
-        pub dl_rate_policy: Option<Value<String>>,
-        pub dr_max: Option<Value<i64>>,
-        pub dr_min: Option<Value<i64>>,
-        pub hr_allowed: Option<Value<bool>>,
-        pub min_gw_diversity: Option<Value<i64>>,
-        pub nwk_geo_loc: Option<Value<bool>>,
-        pub pr_allowed: Option<Value<bool>>,
-        pub ra_allowed: Option<Value<bool>>,
-        pub report_dev_status_battery: Option<Value<bool>>,
-        pub report_dev_status_margin: Option<Value<bool>>,
-        pub target_per: Option<Value<i64>>,
-        pub ul_bucket_size: Option<Value<i64>>,
-        pub ul_rate: Option<Value<i64>>,
-        pub ul_rate_policy: Option<Value<String>>,
-    }
-
-    impl LoRaWanServiceProfile {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoRaWanServiceProfile {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(19);
-            o.opt("AddGwMetadata", &self.add_gw_metadata);
-            o.opt("ChannelMask", &self.channel_mask);
-            o.opt("DevStatusReqFreq", &self.dev_status_req_freq);
-            o.opt("DlBucketSize", &self.dl_bucket_size);
-            o.opt("DlRate", &self.dl_rate);
-            o.opt("DlRatePolicy", &self.dl_rate_policy);
-            o.opt("DrMax", &self.dr_max);
-            o.opt("DrMin", &self.dr_min);
-            o.opt("HrAllowed", &self.hr_allowed);
-            o.opt("MinGwDiversity", &self.min_gw_diversity);
-            o.opt("NwkGeoLoc", &self.nwk_geo_loc);
-            o.opt("PrAllowed", &self.pr_allowed);
-            o.opt("RaAllowed", &self.ra_allowed);
-            o.opt("ReportDevStatusBattery", &self.report_dev_status_battery);
-            o.opt("ReportDevStatusMargin", &self.report_dev_status_margin);
-            o.opt("TargetPer", &self.target_per);
-            o.opt("UlBucketSize", &self.ul_bucket_size);
-            o.opt("UlRate", &self.ul_rate);
-            o.opt("UlRatePolicy", &self.ul_rate_policy);
-            o.build()
-        }
-    }
-
-    impl Validate for LoRaWanServiceProfile {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DrMax", &self.dr_max, &RULE_13);
-            v.check("DrMin", &self.dr_min, &RULE_13);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_17);
         }
     }
 
@@ -1582,6 +1472,98 @@ pub mod service_profile {
             self.get_att("LoRaWAN.MinGwDiversity")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct LoRaWanServiceProfile {
+        pub add_gw_metadata: Option<Value<bool>>,
+        pub channel_mask: Option<Value<String>>,
+        pub dev_status_req_freq: Option<Value<i64>>,
+        pub dl_bucket_size: Option<Value<i64>>,
+        pub dl_rate: Option<Value<i64>>,
+        pub dl_rate_policy: Option<Value<String>>,
+        pub dr_max: Option<Value<i64>>,
+        pub dr_min: Option<Value<i64>>,
+        pub hr_allowed: Option<Value<bool>>,
+        pub min_gw_diversity: Option<Value<i64>>,
+        pub nwk_geo_loc: Option<Value<bool>>,
+        pub pr_allowed: Option<Value<bool>>,
+        pub ra_allowed: Option<Value<bool>>,
+        pub report_dev_status_battery: Option<Value<bool>>,
+        pub report_dev_status_margin: Option<Value<bool>>,
+        pub target_per: Option<Value<i64>>,
+        pub ul_bucket_size: Option<Value<i64>>,
+        pub ul_rate: Option<Value<i64>>,
+        pub ul_rate_policy: Option<Value<String>>,
+    }
+
+    impl LoRaWanServiceProfile {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LoRaWanServiceProfile {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(19);
+            o.opt("AddGwMetadata", &self.add_gw_metadata);
+            o.opt("ChannelMask", &self.channel_mask);
+            o.opt("DevStatusReqFreq", &self.dev_status_req_freq);
+            o.opt("DlBucketSize", &self.dl_bucket_size);
+            o.opt("DlRate", &self.dl_rate);
+            o.opt("DlRatePolicy", &self.dl_rate_policy);
+            o.opt("DrMax", &self.dr_max);
+            o.opt("DrMin", &self.dr_min);
+            o.opt("HrAllowed", &self.hr_allowed);
+            o.opt("MinGwDiversity", &self.min_gw_diversity);
+            o.opt("NwkGeoLoc", &self.nwk_geo_loc);
+            o.opt("PrAllowed", &self.pr_allowed);
+            o.opt("RaAllowed", &self.ra_allowed);
+            o.opt("ReportDevStatusBattery", &self.report_dev_status_battery);
+            o.opt("ReportDevStatusMargin", &self.report_dev_status_margin);
+            o.opt("TargetPer", &self.target_per);
+            o.opt("UlBucketSize", &self.ul_bucket_size);
+            o.opt("UlRate", &self.ul_rate);
+            o.opt("UlRatePolicy", &self.ul_rate_policy);
+            o.build()
+        }
+    }
+
+    impl Validate for LoRaWanServiceProfile {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DrMax", &self.dr_max, &RULE_13);
+            v.check("DrMin", &self.dr_min, &RULE_13);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_17);
+        }
+    }
 }
 
 /// `AWS::IoTWireless::TaskDefinition`: [`TaskDefinition`], its property types and its typed handle.
@@ -1647,6 +1629,33 @@ pub mod task_definition {
             v.nested("Tags", &self.tags);
             v.check("TaskDefinitionType", &self.task_definition_type, &RULE_28);
             v.nested("Update", &self.update);
+        }
+    }
+
+    impl std::fmt::Debug for TaskDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TaskDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TaskDefinition {
+        const TYPE: &'static str = "AWS::IoTWireless::TaskDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TaskDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::TaskDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type TaskDefinitionRef = crate::Ref<TaskDefinition>;
+
+    impl TaskDefinitionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1806,37 +1815,12 @@ pub mod task_definition {
             v.nested("UpdateVersion", &self.update_version);
         }
     }
-
-    impl std::fmt::Debug for TaskDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TaskDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TaskDefinition {
-        const TYPE: &'static str = "AWS::IoTWireless::TaskDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TaskDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::TaskDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type TaskDefinitionRef = crate::Ref<TaskDefinition>;
-
-    impl TaskDefinitionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::WirelessDevice`: [`WirelessDevice`], its property types and its typed handle.
 pub mod wireless_device {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1909,6 +1893,38 @@ pub mod wireless_device {
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_34);
+        }
+    }
+
+    impl std::fmt::Debug for WirelessDevice {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WirelessDevice", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WirelessDevice {
+        const TYPE: &'static str = "AWS::IoTWireless::WirelessDevice";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WirelessDeviceRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::WirelessDevice` in the construct tree (see [`crate::Ref`]).
+    pub type WirelessDeviceRef = crate::Ref<WirelessDevice>;
+
+    impl WirelessDeviceRef {
+        /// The `ThingName` attribute (`Fn::GetAtt`).
+        pub fn thing_name(&self) -> Value<String> {
+            self.get_att("ThingName")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2243,67 +2259,6 @@ pub mod wireless_device {
             v.check("NwkKey", &self.nwk_key, &RULE_37);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for WirelessDevice {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WirelessDevice", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WirelessDevice {
-        const TYPE: &'static str = "AWS::IoTWireless::WirelessDevice";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WirelessDeviceRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::WirelessDevice` in the construct tree (see [`crate::Ref`]).
-    pub type WirelessDeviceRef = crate::Ref<WirelessDevice>;
-
-    impl WirelessDeviceRef {
-        /// The `ThingName` attribute (`Fn::GetAtt`).
-        pub fn thing_name(&self) -> Value<String> {
-            self.get_att("ThingName")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::WirelessDeviceImportTask`: [`WirelessDeviceImportTask`], its property types and its typed handle.
@@ -2352,6 +2307,73 @@ pub mod wireless_device_import_task {
             v.nested("Sidewalk", &self.sidewalk);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for WirelessDeviceImportTask {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WirelessDeviceImportTask", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WirelessDeviceImportTask {
+        const TYPE: &'static str = "AWS::IoTWireless::WirelessDeviceImportTask";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WirelessDeviceImportTaskRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::WirelessDeviceImportTask` in the construct tree (see [`crate::Ref`]).
+    pub type WirelessDeviceImportTaskRef = crate::Ref<WirelessDeviceImportTask>;
+
+    impl WirelessDeviceImportTaskRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusReason` attribute (`Fn::GetAtt`).
+        pub fn status_reason(&self) -> Value<String> {
+            self.get_att("StatusReason")
+        }
+
+        /// The `InitializedImportedDevicesCount` attribute (`Fn::GetAtt`).
+        pub fn initialized_imported_devices_count(&self) -> Value<i64> {
+            self.get_att("InitializedImportedDevicesCount")
+        }
+
+        /// The `PendingImportedDevicesCount` attribute (`Fn::GetAtt`).
+        pub fn pending_imported_devices_count(&self) -> Value<i64> {
+            self.get_att("PendingImportedDevicesCount")
+        }
+
+        /// The `OnboardedImportedDevicesCount` attribute (`Fn::GetAtt`).
+        pub fn onboarded_imported_devices_count(&self) -> Value<i64> {
+            self.get_att("OnboardedImportedDevicesCount")
+        }
+
+        /// The `FailedImportedDevicesCount` attribute (`Fn::GetAtt`).
+        pub fn failed_imported_devices_count(&self) -> Value<i64> {
+            self.get_att("FailedImportedDevicesCount")
+        }
+
+        /// The `Sidewalk.DeviceCreationFileList` attribute (`Fn::GetAtt`).
+        pub fn sidewalk_device_creation_file_list(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Sidewalk.DeviceCreationFileList")
         }
     }
 
@@ -2434,77 +2456,12 @@ pub mod wireless_device_import_task {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for WirelessDeviceImportTask {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WirelessDeviceImportTask", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WirelessDeviceImportTask {
-        const TYPE: &'static str = "AWS::IoTWireless::WirelessDeviceImportTask";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WirelessDeviceImportTaskRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::WirelessDeviceImportTask` in the construct tree (see [`crate::Ref`]).
-    pub type WirelessDeviceImportTaskRef = crate::Ref<WirelessDeviceImportTask>;
-
-    impl WirelessDeviceImportTaskRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusReason` attribute (`Fn::GetAtt`).
-        pub fn status_reason(&self) -> Value<String> {
-            self.get_att("StatusReason")
-        }
-
-        /// The `InitializedImportedDevicesCount` attribute (`Fn::GetAtt`).
-        pub fn initialized_imported_devices_count(&self) -> Value<i64> {
-            self.get_att("InitializedImportedDevicesCount")
-        }
-
-        /// The `PendingImportedDevicesCount` attribute (`Fn::GetAtt`).
-        pub fn pending_imported_devices_count(&self) -> Value<i64> {
-            self.get_att("PendingImportedDevicesCount")
-        }
-
-        /// The `OnboardedImportedDevicesCount` attribute (`Fn::GetAtt`).
-        pub fn onboarded_imported_devices_count(&self) -> Value<i64> {
-            self.get_att("OnboardedImportedDevicesCount")
-        }
-
-        /// The `FailedImportedDevicesCount` attribute (`Fn::GetAtt`).
-        pub fn failed_imported_devices_count(&self) -> Value<i64> {
-            self.get_att("FailedImportedDevicesCount")
-        }
-
-        /// The `Sidewalk.DeviceCreationFileList` attribute (`Fn::GetAtt`).
-        pub fn sidewalk_device_creation_file_list(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Sidewalk.DeviceCreationFileList")
-        }
-    }
 }
 
 /// `AWS::IoTWireless::WirelessGateway`: [`WirelessGateway`], its property types and its typed handle.
 pub mod wireless_gateway {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2566,6 +2523,33 @@ pub mod wireless_gateway {
         }
     }
 
+    impl std::fmt::Debug for WirelessGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WirelessGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WirelessGateway {
+        const TYPE: &'static str = "AWS::IoTWireless::WirelessGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WirelessGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::IoTWireless::WirelessGateway` in the construct tree (see [`crate::Ref`]).
+    pub type WirelessGatewayRef = crate::Ref<WirelessGateway>;
+
+    impl WirelessGatewayRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LoRaWanGateway {
         pub gateway_eui: Value<String>,
@@ -2598,62 +2582,6 @@ pub mod wireless_gateway {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("GatewayEui", &self.gateway_eui, &RULE_44);
             v.check("RfRegion", &self.rf_region, &RULE_11);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for WirelessGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WirelessGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WirelessGateway {
-        const TYPE: &'static str = "AWS::IoTWireless::WirelessGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WirelessGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::IoTWireless::WirelessGateway` in the construct tree (see [`crate::Ref`]).
-    pub type WirelessGatewayRef = crate::Ref<WirelessGateway>;
-
-    impl WirelessGatewayRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

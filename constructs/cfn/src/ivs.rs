@@ -226,6 +226,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::IVS::AdConfiguration`: [`AdConfiguration`], its property types and its typed handle.
 pub mod ad_configuration {
     use super::rules_::*;
@@ -289,6 +330,28 @@ pub mod ad_configuration {
             v.nested("PostRollConfiguration", &self.post_roll_configuration);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AdConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AdConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AdConfiguration {
+        const TYPE: &'static str = "AWS::IVS::AdConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AdConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::AdConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type AdConfigurationRef = crate::Ref<AdConfiguration>;
+
+    impl AdConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -395,32 +458,12 @@ pub mod ad_configuration {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for AdConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AdConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AdConfiguration {
-        const TYPE: &'static str = "AWS::IVS::AdConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AdConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::AdConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type AdConfigurationRef = crate::Ref<AdConfiguration>;
-
-    impl AdConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IVS::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -499,6 +542,38 @@ pub mod channel {
         }
     }
 
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::IVS::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PlaybackUrl` attribute (`Fn::GetAtt`).
+        pub fn playback_url(&self) -> Value<String> {
+            self.get_att("PlaybackUrl")
+        }
+
+        /// The `IngestEndpoint` attribute (`Fn::GetAtt`).
+        pub fn ingest_endpoint(&self) -> Value<String> {
+            self.get_att("IngestEndpoint")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct MultitrackInputConfiguration {
         /// Indicates whether multitrack input is enabled. Can be set to true only if channel type is STANDARD. Setting enabled to true with any other channel type will cause an exception. If true, then policy, maximumResolution, and containerFormat are required, and containerFormat must be set to FRAGMENTED_MP4. Default: false.
@@ -530,72 +605,6 @@ pub mod channel {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("MaximumResolution", &self.maximum_resolution, &RULE_12);
             v.check("Policy", &self.policy, &RULE_13);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::IVS::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PlaybackUrl` attribute (`Fn::GetAtt`).
-        pub fn playback_url(&self) -> Value<String> {
-            self.get_att("PlaybackUrl")
-        }
-
-        /// The `IngestEndpoint` attribute (`Fn::GetAtt`).
-        pub fn ingest_endpoint(&self) -> Value<String> {
-            self.get_att("IngestEndpoint")
         }
     }
 }
@@ -639,6 +648,28 @@ pub mod encoder_configuration {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.nested("Video", &self.video);
+        }
+    }
+
+    impl std::fmt::Debug for EncoderConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EncoderConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EncoderConfiguration {
+        const TYPE: &'static str = "AWS::IVS::EncoderConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EncoderConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::EncoderConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type EncoderConfigurationRef = crate::Ref<EncoderConfiguration>;
+
+    impl EncoderConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -716,32 +747,12 @@ pub mod encoder_configuration {
             v.check("Width", &self.width, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for EncoderConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EncoderConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EncoderConfiguration {
-        const TYPE: &'static str = "AWS::IVS::EncoderConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EncoderConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::EncoderConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type EncoderConfigurationRef = crate::Ref<EncoderConfiguration>;
-
-    impl EncoderConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IVS::IngestConfiguration`: [`IngestConfiguration`], its property types and its typed handle.
 pub mod ingest_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -789,40 +800,6 @@ pub mod ingest_configuration {
             v.check("StageArn", &self.stage_arn, &RULE_18);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -905,6 +882,33 @@ pub mod playback_key_pair {
         }
     }
 
+    impl std::fmt::Debug for PlaybackKeyPair {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PlaybackKeyPair", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PlaybackKeyPair {
+        const TYPE: &'static str = "AWS::IVS::PlaybackKeyPair";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PlaybackKeyPairRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::PlaybackKeyPair` in the construct tree (see [`crate::Ref`]).
+    pub type PlaybackKeyPairRef = crate::Ref<PlaybackKeyPair>;
+
+    impl PlaybackKeyPairRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Fingerprint` attribute (`Fn::GetAtt`).
+        pub fn fingerprint(&self) -> Value<String> {
+            self.get_att("Fingerprint")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -934,33 +938,6 @@ pub mod playback_key_pair {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for PlaybackKeyPair {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PlaybackKeyPair", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PlaybackKeyPair {
-        const TYPE: &'static str = "AWS::IVS::PlaybackKeyPair";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PlaybackKeyPairRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::PlaybackKeyPair` in the construct tree (see [`crate::Ref`]).
-    pub type PlaybackKeyPairRef = crate::Ref<PlaybackKeyPair>;
-
-    impl PlaybackKeyPairRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Fingerprint` attribute (`Fn::GetAtt`).
-        pub fn fingerprint(&self) -> Value<String> {
-            self.get_att("Fingerprint")
         }
     }
 }
@@ -1022,6 +999,28 @@ pub mod playback_restriction_policy {
         }
     }
 
+    impl std::fmt::Debug for PlaybackRestrictionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PlaybackRestrictionPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PlaybackRestrictionPolicy {
+        const TYPE: &'static str = "AWS::IVS::PlaybackRestrictionPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PlaybackRestrictionPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::PlaybackRestrictionPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type PlaybackRestrictionPolicyRef = crate::Ref<PlaybackRestrictionPolicy>;
+
+    impl PlaybackRestrictionPolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1054,28 +1053,6 @@ pub mod playback_restriction_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for PlaybackRestrictionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PlaybackRestrictionPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PlaybackRestrictionPolicy {
-        const TYPE: &'static str = "AWS::IVS::PlaybackRestrictionPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PlaybackRestrictionPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::PlaybackRestrictionPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type PlaybackRestrictionPolicyRef = crate::Ref<PlaybackRestrictionPolicy>;
-
-    impl PlaybackRestrictionPolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1122,6 +1099,33 @@ pub mod public_key {
         }
     }
 
+    impl std::fmt::Debug for PublicKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PublicKey", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PublicKey {
+        const TYPE: &'static str = "AWS::IVS::PublicKey";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PublicKeyRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::PublicKey` in the construct tree (see [`crate::Ref`]).
+    pub type PublicKeyRef = crate::Ref<PublicKey>;
+
+    impl PublicKeyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Fingerprint` attribute (`Fn::GetAtt`).
+        pub fn fingerprint(&self) -> Value<String> {
+            self.get_att("Fingerprint")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -1153,37 +1157,12 @@ pub mod public_key {
             v.check("Value", &self.value, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for PublicKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PublicKey", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PublicKey {
-        const TYPE: &'static str = "AWS::IVS::PublicKey";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PublicKeyRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::PublicKey` in the construct tree (see [`crate::Ref`]).
-    pub type PublicKeyRef = crate::Ref<PublicKey>;
-
-    impl PublicKeyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Fingerprint` attribute (`Fn::GetAtt`).
-        pub fn fingerprint(&self) -> Value<String> {
-            self.get_att("Fingerprint")
-        }
-    }
 }
 
 /// `AWS::IVS::RecordingConfiguration`: [`RecordingConfiguration`], its property types and its typed handle.
 pub mod recording_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1244,6 +1223,33 @@ pub mod recording_configuration {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.nested("ThumbnailConfiguration", &self.thumbnail_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for RecordingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RecordingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RecordingConfiguration {
+        const TYPE: &'static str = "AWS::IVS::RecordingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RecordingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::RecordingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type RecordingConfigurationRef = crate::Ref<RecordingConfiguration>;
+
+    impl RecordingConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -1335,40 +1341,6 @@ pub mod recording_configuration {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     /// Recording Thumbnail Configuration.
     #[derive(Clone, Default)]
     pub struct ThumbnailConfiguration {
@@ -1412,37 +1384,12 @@ pub mod recording_configuration {
             );
         }
     }
-
-    impl std::fmt::Debug for RecordingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RecordingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RecordingConfiguration {
-        const TYPE: &'static str = "AWS::IVS::RecordingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RecordingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::RecordingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type RecordingConfigurationRef = crate::Ref<RecordingConfiguration>;
-
-    impl RecordingConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::IVS::Stage`: [`Stage`], its property types and its typed handle.
 pub mod stage {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1486,6 +1433,33 @@ pub mod stage {
             v.check("Name", &self.name, &RULE_1);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Stage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stage", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stage {
+        const TYPE: &'static str = "AWS::IVS::Stage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StageRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::Stage` in the construct tree (see [`crate::Ref`]).
+    pub type StageRef = crate::Ref<Stage>;
+
+    impl StageRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ActiveSessionId` attribute (`Fn::GetAtt`).
+        pub fn active_session_id(&self) -> Value<String> {
+            self.get_att("ActiveSessionId")
         }
     }
 
@@ -1690,71 +1664,12 @@ pub mod stage {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Stage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stage {
-        const TYPE: &'static str = "AWS::IVS::Stage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StageRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::Stage` in the construct tree (see [`crate::Ref`]).
-    pub type StageRef = crate::Ref<Stage>;
-
-    impl StageRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ActiveSessionId` attribute (`Fn::GetAtt`).
-        pub fn active_session_id(&self) -> Value<String> {
-            self.get_att("ActiveSessionId")
-        }
-    }
 }
 
 /// `AWS::IVS::StorageConfiguration`: [`StorageConfiguration`], its property types and its typed handle.
 pub mod storage_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1798,6 +1713,28 @@ pub mod storage_configuration {
         }
     }
 
+    impl std::fmt::Debug for StorageConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StorageConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StorageConfiguration {
+        const TYPE: &'static str = "AWS::IVS::StorageConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StorageConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IVS::StorageConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type StorageConfigurationRef = crate::Ref<StorageConfiguration>;
+
+    impl StorageConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A complex type that describes an S3 location where recorded videos will be stored.
     #[derive(Clone)]
     pub struct S3StorageConfiguration {
@@ -1827,66 +1764,12 @@ pub mod storage_configuration {
             v.check("BucketName", &self.bucket_name, &RULE_24);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for StorageConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StorageConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StorageConfiguration {
-        const TYPE: &'static str = "AWS::IVS::StorageConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StorageConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IVS::StorageConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type StorageConfigurationRef = crate::Ref<StorageConfiguration>;
-
-    impl StorageConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::IVS::StreamKey`: [`StreamKey`], its property types and its typed handle.
 pub mod stream_key {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1923,40 +1806,6 @@ pub mod stream_key {
             v.check("ChannelArn", &self.channel_arn, &RULE_36);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 

@@ -131,6 +131,38 @@ pub mod logging_configuration {
         }
     }
 
+    impl std::fmt::Debug for LoggingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LoggingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LoggingConfiguration {
+        const TYPE: &'static str = "AWS::IVSChat::LoggingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LoggingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::IVSChat::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
+
+    impl LoggingConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+    }
+
     /// Destination configuration for IVS Chat logging.
     #[derive(Clone, Default)]
     pub struct DestinationConfiguration {
@@ -288,38 +320,6 @@ pub mod logging_configuration {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for LoggingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LoggingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LoggingConfiguration {
-        const TYPE: &'static str = "AWS::IVSChat::LoggingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LoggingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::IVSChat::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
-
-    impl LoggingConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::IVSChat::Room`: [`Room`], its property types and its typed handle.
@@ -393,6 +393,33 @@ pub mod room {
         }
     }
 
+    impl std::fmt::Debug for Room {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Room", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Room {
+        const TYPE: &'static str = "AWS::IVSChat::Room";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RoomRef;
+    }
+
+    /// Typed handle of an `AWS::IVSChat::Room` in the construct tree (see [`crate::Ref`]).
+    pub type RoomRef = crate::Ref<Room>;
+
+    impl RoomRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Configuration information for optional review of messages.
     #[derive(Clone, Default)]
     pub struct MessageReviewHandler {
@@ -457,33 +484,6 @@ pub mod room {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Room {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Room", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Room {
-        const TYPE: &'static str = "AWS::IVSChat::Room";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RoomRef;
-    }
-
-    /// Typed handle of an `AWS::IVSChat::Room` in the construct tree (see [`crate::Ref`]).
-    pub type RoomRef = crate::Ref<Room>;
-
-    impl RoomRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

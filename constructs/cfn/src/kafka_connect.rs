@@ -78,8 +78,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::KafkaConnect::Connector`: [`Connector`], its property types and its typed handle.
 pub mod connector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -193,6 +234,28 @@ pub mod connector {
             );
             v.nested("Tags", &self.tags);
             v.nested("WorkerConfiguration", &self.worker_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::KafkaConnect::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::KafkaConnect::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
         }
     }
 
@@ -747,38 +810,6 @@ pub mod connector {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     /// Specifies the worker configuration to use with the connector.
     #[derive(Clone)]
     pub struct WorkerConfiguration {
@@ -818,28 +849,6 @@ pub mod connector {
                 &self.worker_configuration_arn,
                 &RULE_9,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::KafkaConnect::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::KafkaConnect::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
         }
     }
 }
@@ -898,6 +907,38 @@ pub mod custom_plugin {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CustomPlugin {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomPlugin", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomPlugin {
+        const TYPE: &'static str = "AWS::KafkaConnect::CustomPlugin";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomPluginRef;
+    }
+
+    /// Typed handle of an `AWS::KafkaConnect::CustomPlugin` in the construct tree (see [`crate::Ref`]).
+    pub type CustomPluginRef = crate::Ref<CustomPlugin>;
+
+    impl CustomPluginRef {
+        /// The `CustomPluginArn` attribute (`Fn::GetAtt`).
+        pub fn custom_plugin_arn(&self) -> Value<String> {
+            self.get_att("CustomPluginArn")
+        }
+
+        /// The `Revision` attribute (`Fn::GetAtt`).
+        pub fn revision(&self) -> Value<i64> {
+            self.get_att("Revision")
+        }
+
+        /// The `FileDescription` attribute (`Fn::GetAtt`).
+        pub fn file_description(&self) -> Value<String> {
+            self.get_att("FileDescription")
         }
     }
 
@@ -993,42 +1034,12 @@ pub mod custom_plugin {
             v.check("Value", &self.value, &RULE_11);
         }
     }
-
-    impl std::fmt::Debug for CustomPlugin {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomPlugin", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomPlugin {
-        const TYPE: &'static str = "AWS::KafkaConnect::CustomPlugin";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomPluginRef;
-    }
-
-    /// Typed handle of an `AWS::KafkaConnect::CustomPlugin` in the construct tree (see [`crate::Ref`]).
-    pub type CustomPluginRef = crate::Ref<CustomPlugin>;
-
-    impl CustomPluginRef {
-        /// The `CustomPluginArn` attribute (`Fn::GetAtt`).
-        pub fn custom_plugin_arn(&self) -> Value<String> {
-            self.get_att("CustomPluginArn")
-        }
-
-        /// The `Revision` attribute (`Fn::GetAtt`).
-        pub fn revision(&self) -> Value<i64> {
-            self.get_att("Revision")
-        }
-
-        /// The `FileDescription` attribute (`Fn::GetAtt`).
-        pub fn file_description(&self) -> Value<String> {
-            self.get_att("FileDescription")
-        }
-    }
 }
 
 /// `AWS::KafkaConnect::WorkerConfiguration`: [`WorkerConfiguration`], its property types and its typed handle.
 pub mod worker_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1076,38 +1087,6 @@ pub mod worker_configuration {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 

@@ -600,8 +600,84 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct S3Path {
+        pub bucket: Value<String>,
+        pub key: Value<String>,
+    }
+
+    impl S3Path {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
+    }
+
+    impl ToRaw for S3Path {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Bucket", &self.bucket);
+            o.req("Key", &self.key);
+            o.build()
+        }
+    }
+
+    impl Validate for S3Path {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Bucket", &self.bucket, &RULE_14);
+            v.check("Key", &self.key, &RULE_43);
+        }
+    }
+
+    /// A label for tagging Kendra resources
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string used to identify this tag
+        pub key: Value<String>,
+        /// A string containing the value for the tag
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_64);
+            v.check("Value", &self.value, &RULE_65);
+        }
+    }
+}
+
 /// `AWS::Kendra::DataSource`: [`DataSource`], its property types and its typed handle.
 pub mod data_source {
+    pub use super::shared_::{S3Path, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -680,6 +756,33 @@ pub mod data_source {
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_7);
+        }
+    }
+
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::Kendra::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::Kendra::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1863,38 +1966,6 @@ pub mod data_source {
                 &RULE_40,
             );
             v.nested("OneDriveUserS3Path", &self.one_drive_user_s3_path);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3Path {
-        pub bucket: Value<String>,
-        pub key: Value<String>,
-    }
-
-    impl S3Path {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-            Self {
-                bucket: bucket.into(),
-                key: key.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3Path {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Bucket", &self.bucket);
-            o.req("Key", &self.key);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Path {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_14);
-            v.check("Key", &self.key, &RULE_43);
         }
     }
 
@@ -3096,72 +3167,12 @@ pub mod data_source {
             v.check("OrganizationId", &self.organization_id, &RULE_63);
         }
     }
-
-    /// A label for tagging Kendra resources
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_64);
-            v.check("Value", &self.value, &RULE_65);
-        }
-    }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::Kendra::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::Kendra::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Kendra::Faq`: [`Faq`], its property types and its typed handle.
 pub mod faq {
+    pub use super::shared_::{S3Path, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3232,73 +3243,6 @@ pub mod faq {
             v.nested("S3Path", &self.s3_path);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct S3Path {
-        pub bucket: Value<String>,
-        pub key: Value<String>,
-    }
-
-    impl S3Path {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-            Self {
-                bucket: bucket.into(),
-                key: key.into(),
-            }
-        }
-    }
-
-    impl ToRaw for S3Path {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Bucket", &self.bucket);
-            o.req("Key", &self.key);
-            o.build()
-        }
-    }
-
-    impl Validate for S3Path {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_14);
-            v.check("Key", &self.key, &RULE_43);
-        }
-    }
-
-    /// A label for tagging Kendra resources
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_64);
-            v.check("Value", &self.value, &RULE_65);
         }
     }
 
@@ -3403,6 +3347,33 @@ pub mod featured_results_set {
         }
     }
 
+    impl std::fmt::Debug for FeaturedResultsSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FeaturedResultsSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FeaturedResultsSet {
+        const TYPE: &'static str = "AWS::Kendra::FeaturedResultsSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FeaturedResultsSetRef;
+    }
+
+    /// Typed handle of an `AWS::Kendra::FeaturedResultsSet` in the construct tree (see [`crate::Ref`]).
+    pub type FeaturedResultsSetRef = crate::Ref<FeaturedResultsSet>;
+
+    impl FeaturedResultsSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `FeaturedResultsSetId` attribute (`Fn::GetAtt`).
+        pub fn featured_results_set_id(&self) -> Value<String> {
+            self.get_att("FeaturedResultsSetId")
+        }
+    }
+
     /// A featured document. This document is displayed at the top of the search results page.
     #[derive(Clone, Default)]
     pub struct FeaturedDocument {
@@ -3465,37 +3436,12 @@ pub mod featured_results_set {
             v.check("Value", &self.value, &RULE_65);
         }
     }
-
-    impl std::fmt::Debug for FeaturedResultsSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FeaturedResultsSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FeaturedResultsSet {
-        const TYPE: &'static str = "AWS::Kendra::FeaturedResultsSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FeaturedResultsSetRef;
-    }
-
-    /// Typed handle of an `AWS::Kendra::FeaturedResultsSet` in the construct tree (see [`crate::Ref`]).
-    pub type FeaturedResultsSetRef = crate::Ref<FeaturedResultsSet>;
-
-    impl FeaturedResultsSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `FeaturedResultsSetId` attribute (`Fn::GetAtt`).
-        pub fn featured_results_set_id(&self) -> Value<String> {
-            self.get_att("FeaturedResultsSetId")
-        }
-    }
 }
 
 /// `AWS::Kendra::Index`: [`Index`], its property types and its typed handle.
 pub mod index {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3594,6 +3540,33 @@ pub mod index {
                 &RULE_74,
             );
             v.nested("UserTokenConfigurations", &self.user_token_configurations);
+        }
+    }
+
+    impl std::fmt::Debug for Index {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Index", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Index {
+        const TYPE: &'static str = "AWS::Kendra::Index";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IndexRef;
+    }
+
+    /// Typed handle of an `AWS::Kendra::Index` in the construct tree (see [`crate::Ref`]).
+    pub type IndexRef = crate::Ref<Index>;
+
+    impl IndexRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3793,41 +3766,6 @@ pub mod index {
         }
     }
 
-    /// A label for tagging Kendra resources
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_64);
-            v.check("Value", &self.value, &RULE_65);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct UserTokenConfiguration {
         pub json_token_type_configuration: Option<Value<JsonTokenTypeConfiguration>>,
@@ -3963,33 +3901,6 @@ pub mod index {
             );
         }
     }
-
-    impl std::fmt::Debug for Index {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Index", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Index {
-        const TYPE: &'static str = "AWS::Kendra::Index";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IndexRef;
-    }
-
-    /// Typed handle of an `AWS::Kendra::Index` in the construct tree (see [`crate::Ref`]).
-    pub type IndexRef = crate::Ref<Index>;
-
-    impl IndexRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Kendra::QuerySuggestionsBlockList`: [`QuerySuggestionsBlockList`], its property types and its typed handle.
@@ -4054,6 +3965,33 @@ pub mod query_suggestions_block_list {
             v.nested("SourceS3Path", &self.source_s3_path);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for QuerySuggestionsBlockList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("QuerySuggestionsBlockList", self, f)
+        }
+    }
+
+    impl strata_core::Resource for QuerySuggestionsBlockList {
+        const TYPE: &'static str = "AWS::Kendra::QuerySuggestionsBlockList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QuerySuggestionsBlockListRef;
+    }
+
+    /// Typed handle of an `AWS::Kendra::QuerySuggestionsBlockList` in the construct tree (see [`crate::Ref`]).
+    pub type QuerySuggestionsBlockListRef = crate::Ref<QuerySuggestionsBlockList>;
+
+    impl QuerySuggestionsBlockListRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -4124,33 +4062,6 @@ pub mod query_suggestions_block_list {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_64);
             v.check("Value", &self.value, &RULE_65);
-        }
-    }
-
-    impl std::fmt::Debug for QuerySuggestionsBlockList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("QuerySuggestionsBlockList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for QuerySuggestionsBlockList {
-        const TYPE: &'static str = "AWS::Kendra::QuerySuggestionsBlockList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QuerySuggestionsBlockListRef;
-    }
-
-    /// Typed handle of an `AWS::Kendra::QuerySuggestionsBlockList` in the construct tree (see [`crate::Ref`]).
-    pub type QuerySuggestionsBlockListRef = crate::Ref<QuerySuggestionsBlockList>;
-
-    impl QuerySuggestionsBlockListRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -4220,6 +4131,33 @@ pub mod thesaurus {
         }
     }
 
+    impl std::fmt::Debug for Thesaurus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Thesaurus", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Thesaurus {
+        const TYPE: &'static str = "AWS::Kendra::Thesaurus";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ThesaurusRef;
+    }
+
+    /// Typed handle of an `AWS::Kendra::Thesaurus` in the construct tree (see [`crate::Ref`]).
+    pub type ThesaurusRef = crate::Ref<Thesaurus>;
+
+    impl ThesaurusRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// Information required to find a specific file in an Amazon S3 bucket.
     #[derive(Clone)]
     pub struct S3Path {
@@ -4287,33 +4225,6 @@ pub mod thesaurus {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_64);
             v.check("Value", &self.value, &RULE_65);
-        }
-    }
-
-    impl std::fmt::Debug for Thesaurus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Thesaurus", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Thesaurus {
-        const TYPE: &'static str = "AWS::Kendra::Thesaurus";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ThesaurusRef;
-    }
-
-    /// Typed handle of an `AWS::Kendra::Thesaurus` in the construct tree (see [`crate::Ref`]).
-    pub type ThesaurusRef = crate::Ref<Thesaurus>;
-
-    impl ThesaurusRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -90,6 +90,33 @@ pub mod execution_plan {
         }
     }
 
+    impl std::fmt::Debug for ExecutionPlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ExecutionPlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ExecutionPlan {
+        const TYPE: &'static str = "AWS::KendraRanking::ExecutionPlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ExecutionPlanRef;
+    }
+
+    /// Typed handle of an `AWS::KendraRanking::ExecutionPlan` in the construct tree (see [`crate::Ref`]).
+    pub type ExecutionPlanRef = crate::Ref<ExecutionPlan>;
+
+    impl ExecutionPlanRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct CapacityUnitsConfiguration {
         pub rescore_capacity_units: Value<i64>,
@@ -154,33 +181,6 @@ pub mod execution_plan {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for ExecutionPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ExecutionPlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ExecutionPlan {
-        const TYPE: &'static str = "AWS::KendraRanking::ExecutionPlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ExecutionPlanRef;
-    }
-
-    /// Typed handle of an `AWS::KendraRanking::ExecutionPlan` in the construct tree (see [`crate::Ref`]).
-    pub type ExecutionPlanRef = crate::Ref<ExecutionPlan>;
-
-    impl ExecutionPlanRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -322,6 +322,43 @@ pub mod channel {
         }
     }
 
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::Kinesis::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::Kinesis::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `ChannelARN` attribute (`Fn::GetAtt`).
+        pub fn channel_arn(&self) -> Value<String> {
+            self.get_att("ChannelARN")
+        }
+
+        /// The `ChannelId` attribute (`Fn::GetAtt`).
+        pub fn channel_id(&self) -> Value<String> {
+            self.get_att("ChannelId")
+        }
+
+        /// The `ChannelStatus` attribute (`Fn::GetAtt`).
+        pub fn channel_status(&self) -> Value<String> {
+            self.get_att("ChannelStatus")
+        }
+
+        /// The `ChannelCreationTimestamp` attribute (`Fn::GetAtt`).
+        pub fn channel_creation_timestamp(&self) -> Value<String> {
+            self.get_att("ChannelCreationTimestamp")
+        }
+    }
+
     /// Server-side encryption configuration for data at rest in the destination. Data delivered to S3 / S3 Tables is encrypted with the same key.
     #[derive(Clone)]
     pub struct EncryptionConfiguration {
@@ -861,43 +898,6 @@ pub mod channel {
             v.check("Value", &self.value, &RULE_24);
         }
     }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::Kinesis::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::Kinesis::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `ChannelARN` attribute (`Fn::GetAtt`).
-        pub fn channel_arn(&self) -> Value<String> {
-            self.get_att("ChannelARN")
-        }
-
-        /// The `ChannelId` attribute (`Fn::GetAtt`).
-        pub fn channel_id(&self) -> Value<String> {
-            self.get_att("ChannelId")
-        }
-
-        /// The `ChannelStatus` attribute (`Fn::GetAtt`).
-        pub fn channel_status(&self) -> Value<String> {
-            self.get_att("ChannelStatus")
-        }
-
-        /// The `ChannelCreationTimestamp` attribute (`Fn::GetAtt`).
-        pub fn channel_creation_timestamp(&self) -> Value<String> {
-            self.get_att("ChannelCreationTimestamp")
-        }
-    }
 }
 
 /// `AWS::Kinesis::ResourcePolicy`: [`ResourcePolicy`], its property types and its typed handle.
@@ -1055,6 +1055,33 @@ pub mod stream {
         }
     }
 
+    impl std::fmt::Debug for Stream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stream {
+        const TYPE: &'static str = "AWS::Kinesis::Stream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamRef;
+    }
+
+    /// Typed handle of an `AWS::Kinesis::Stream` in the construct tree (see [`crate::Ref`]).
+    pub type StreamRef = crate::Ref<Stream>;
+
+    impl StreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `WarmThroughputObject` attribute (`Fn::GetAtt`).
+        pub fn warm_throughput_object(&self) -> Value<String> {
+            self.get_att("WarmThroughputObject")
+        }
+    }
+
     /// When specified, enables or updates server-side encryption using an AWS KMS key for a specified stream. Removing this property from your stack template and updating your stack disables encryption.
     #[derive(Clone)]
     pub struct StreamEncryption {
@@ -1157,33 +1184,6 @@ pub mod stream {
             v.check("Value", &self.value, &RULE_24);
         }
     }
-
-    impl std::fmt::Debug for Stream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stream {
-        const TYPE: &'static str = "AWS::Kinesis::Stream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamRef;
-    }
-
-    /// Typed handle of an `AWS::Kinesis::Stream` in the construct tree (see [`crate::Ref`]).
-    pub type StreamRef = crate::Ref<Stream>;
-
-    impl StreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `WarmThroughputObject` attribute (`Fn::GetAtt`).
-        pub fn warm_throughput_object(&self) -> Value<String> {
-            self.get_att("WarmThroughputObject")
-        }
-    }
 }
 
 /// `AWS::Kinesis::StreamConsumer`: [`StreamConsumer`], its property types and its typed handle.
@@ -1235,6 +1235,38 @@ pub mod stream_consumer {
         }
     }
 
+    impl std::fmt::Debug for StreamConsumer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StreamConsumer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StreamConsumer {
+        const TYPE: &'static str = "AWS::Kinesis::StreamConsumer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamConsumerRef;
+    }
+
+    /// Typed handle of an `AWS::Kinesis::StreamConsumer` in the construct tree (see [`crate::Ref`]).
+    pub type StreamConsumerRef = crate::Ref<StreamConsumer>;
+
+    impl StreamConsumerRef {
+        /// The `ConsumerARN` attribute (`Fn::GetAtt`).
+        pub fn consumer_arn(&self) -> Value<String> {
+            self.get_att("ConsumerARN")
+        }
+
+        /// The `ConsumerStatus` attribute (`Fn::GetAtt`).
+        pub fn consumer_status(&self) -> Value<String> {
+            self.get_att("ConsumerStatus")
+        }
+
+        /// The `ConsumerCreationTimestamp` attribute (`Fn::GetAtt`).
+        pub fn consumer_creation_timestamp(&self) -> Value<String> {
+            self.get_att("ConsumerCreationTimestamp")
+        }
+    }
+
     /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis consumer.
     #[derive(Clone)]
     pub struct Tag {
@@ -1267,38 +1299,6 @@ pub mod stream_consumer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_23);
             v.check("Value", &self.value, &RULE_24);
-        }
-    }
-
-    impl std::fmt::Debug for StreamConsumer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StreamConsumer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StreamConsumer {
-        const TYPE: &'static str = "AWS::Kinesis::StreamConsumer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamConsumerRef;
-    }
-
-    /// Typed handle of an `AWS::Kinesis::StreamConsumer` in the construct tree (see [`crate::Ref`]).
-    pub type StreamConsumerRef = crate::Ref<StreamConsumer>;
-
-    impl StreamConsumerRef {
-        /// The `ConsumerARN` attribute (`Fn::GetAtt`).
-        pub fn consumer_arn(&self) -> Value<String> {
-            self.get_att("ConsumerARN")
-        }
-
-        /// The `ConsumerStatus` attribute (`Fn::GetAtt`).
-        pub fn consumer_status(&self) -> Value<String> {
-            self.get_att("ConsumerStatus")
-        }
-
-        /// The `ConsumerCreationTimestamp` attribute (`Fn::GetAtt`).
-        pub fn consumer_creation_timestamp(&self) -> Value<String> {
-            self.get_att("ConsumerCreationTimestamp")
         }
     }
 }

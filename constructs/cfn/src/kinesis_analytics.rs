@@ -7,8 +7,143 @@ pub use application_reference_data_source::{
     ApplicationReferenceDataSource, ApplicationReferenceDataSourceRef,
 };
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct RecordColumn {
+        pub mapping: Option<Value<String>>,
+        pub name: Value<String>,
+        pub sql_type: Value<String>,
+    }
+
+    impl RecordColumn {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
+            Self {
+                mapping: None,
+                name: name.into(),
+                sql_type: sql_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RecordColumn {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("Mapping", &self.mapping);
+            o.req("Name", &self.name);
+            o.req("SqlType", &self.sql_type);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct RecordFormat {
+        pub mapping_parameters: Option<Value<MappingParameters>>,
+        pub record_format_type: Value<String>,
+    }
+
+    impl RecordFormat {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(record_format_type: impl Into<Value<String>>) -> Self {
+            Self {
+                mapping_parameters: None,
+                record_format_type: record_format_type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RecordFormat {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("MappingParameters", &self.mapping_parameters);
+            o.req("RecordFormatType", &self.record_format_type);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct MappingParameters {
+        pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
+        pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
+    }
+
+    impl MappingParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MappingParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("CSVMappingParameters", &self.csv_mapping_parameters);
+            o.opt("JSONMappingParameters", &self.json_mapping_parameters);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct CsvMappingParameters {
+        pub record_column_delimiter: Value<String>,
+        pub record_row_delimiter: Value<String>,
+    }
+
+    impl CsvMappingParameters {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            record_column_delimiter: impl Into<Value<String>>,
+            record_row_delimiter: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                record_column_delimiter: record_column_delimiter.into(),
+                record_row_delimiter: record_row_delimiter.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CsvMappingParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("RecordColumnDelimiter", &self.record_column_delimiter);
+            o.req("RecordRowDelimiter", &self.record_row_delimiter);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct JsonMappingParameters {
+        pub record_row_path: Value<String>,
+    }
+
+    impl JsonMappingParameters {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
+            Self {
+                record_row_path: record_row_path.into(),
+            }
+        }
+    }
+
+    impl ToRaw for JsonMappingParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("RecordRowPath", &self.record_row_path);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::KinesisAnalytics::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::{
+        CsvMappingParameters, JsonMappingParameters, MappingParameters, RecordColumn, RecordFormat,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::KinesisAnalytics::Application
@@ -45,6 +180,28 @@ pub mod application {
 
     impl Validate for Application {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::KinesisAnalytics::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalytics::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -190,131 +347,6 @@ pub mod application {
     }
 
     #[derive(Clone)]
-    pub struct RecordColumn {
-        pub mapping: Option<Value<String>>,
-        pub name: Value<String>,
-        pub sql_type: Value<String>,
-    }
-
-    impl RecordColumn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
-            Self {
-                mapping: None,
-                name: name.into(),
-                sql_type: sql_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RecordColumn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Mapping", &self.mapping);
-            o.req("Name", &self.name);
-            o.req("SqlType", &self.sql_type);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct RecordFormat {
-        pub mapping_parameters: Option<Value<MappingParameters>>,
-        pub record_format_type: Value<String>,
-    }
-
-    impl RecordFormat {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(record_format_type: impl Into<Value<String>>) -> Self {
-            Self {
-                mapping_parameters: None,
-                record_format_type: record_format_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RecordFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("MappingParameters", &self.mapping_parameters);
-            o.req("RecordFormatType", &self.record_format_type);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MappingParameters {
-        pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
-        pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
-    }
-
-    impl MappingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CSVMappingParameters", &self.csv_mapping_parameters);
-            o.opt("JSONMappingParameters", &self.json_mapping_parameters);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct CsvMappingParameters {
-        pub record_column_delimiter: Value<String>,
-        pub record_row_delimiter: Value<String>,
-    }
-
-    impl CsvMappingParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            record_column_delimiter: impl Into<Value<String>>,
-            record_row_delimiter: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                record_column_delimiter: record_column_delimiter.into(),
-                record_row_delimiter: record_row_delimiter.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CsvMappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("RecordColumnDelimiter", &self.record_column_delimiter);
-            o.req("RecordRowDelimiter", &self.record_row_delimiter);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JsonMappingParameters {
-        pub record_row_path: Value<String>,
-    }
-
-    impl JsonMappingParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
-            Self {
-                record_row_path: record_row_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JsonMappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("RecordRowPath", &self.record_row_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct KinesisFirehoseInput {
         pub resource_arn: Value<String>,
         pub role_arn: Value<String>,
@@ -369,28 +401,6 @@ pub mod application {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::KinesisAnalytics::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalytics::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::KinesisAnalytics::ApplicationOutput`: [`ApplicationOutput`], its property types and its typed handle.
@@ -428,6 +438,28 @@ pub mod application_output {
 
     impl Validate for ApplicationOutput {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ApplicationOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationOutput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationOutput {
+        const TYPE: &'static str = "AWS::KinesisAnalytics::ApplicationOutput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationOutputRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalytics::ApplicationOutput` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationOutputRef = crate::Ref<ApplicationOutput>;
+
+    impl ApplicationOutputRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -567,32 +599,14 @@ pub mod application_output {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ApplicationOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationOutput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationOutput {
-        const TYPE: &'static str = "AWS::KinesisAnalytics::ApplicationOutput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationOutputRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalytics::ApplicationOutput` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationOutputRef = crate::Ref<ApplicationOutput>;
-
-    impl ApplicationOutputRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [`ApplicationReferenceDataSource`], its property types and its typed handle.
 pub mod application_reference_data_source {
+    pub use super::shared_::{
+        CsvMappingParameters, JsonMappingParameters, MappingParameters, RecordColumn, RecordFormat,
+    };
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::KinesisAnalytics::ApplicationReferenceDataSource
@@ -626,6 +640,28 @@ pub mod application_reference_data_source {
 
     impl Validate for ApplicationReferenceDataSource {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ApplicationReferenceDataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationReferenceDataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationReferenceDataSource {
+        const TYPE: &'static str = "AWS::KinesisAnalytics::ApplicationReferenceDataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationReferenceDataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalytics::ApplicationReferenceDataSource` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationReferenceDataSourceRef = crate::Ref<ApplicationReferenceDataSource>;
+
+    impl ApplicationReferenceDataSourceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -688,131 +724,6 @@ pub mod application_reference_data_source {
     }
 
     #[derive(Clone)]
-    pub struct RecordColumn {
-        pub mapping: Option<Value<String>>,
-        pub name: Value<String>,
-        pub sql_type: Value<String>,
-    }
-
-    impl RecordColumn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
-            Self {
-                mapping: None,
-                name: name.into(),
-                sql_type: sql_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RecordColumn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Mapping", &self.mapping);
-            o.req("Name", &self.name);
-            o.req("SqlType", &self.sql_type);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct RecordFormat {
-        pub mapping_parameters: Option<Value<MappingParameters>>,
-        pub record_format_type: Value<String>,
-    }
-
-    impl RecordFormat {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(record_format_type: impl Into<Value<String>>) -> Self {
-            Self {
-                mapping_parameters: None,
-                record_format_type: record_format_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RecordFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("MappingParameters", &self.mapping_parameters);
-            o.req("RecordFormatType", &self.record_format_type);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MappingParameters {
-        pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
-        pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
-    }
-
-    impl MappingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CSVMappingParameters", &self.csv_mapping_parameters);
-            o.opt("JSONMappingParameters", &self.json_mapping_parameters);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct CsvMappingParameters {
-        pub record_column_delimiter: Value<String>,
-        pub record_row_delimiter: Value<String>,
-    }
-
-    impl CsvMappingParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            record_column_delimiter: impl Into<Value<String>>,
-            record_row_delimiter: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                record_column_delimiter: record_column_delimiter.into(),
-                record_row_delimiter: record_row_delimiter.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CsvMappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("RecordColumnDelimiter", &self.record_column_delimiter);
-            o.req("RecordRowDelimiter", &self.record_row_delimiter);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct JsonMappingParameters {
-        pub record_row_path: Value<String>,
-    }
-
-    impl JsonMappingParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
-            Self {
-                record_row_path: record_row_path.into(),
-            }
-        }
-    }
-
-    impl ToRaw for JsonMappingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("RecordRowPath", &self.record_row_path);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct S3ReferenceDataSource {
         pub bucket_arn: Value<String>,
         pub file_key: Value<String>,
@@ -841,28 +752,6 @@ pub mod application_reference_data_source {
             o.req("FileKey", &self.file_key);
             o.req("ReferenceRoleARN", &self.reference_role_arn);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ApplicationReferenceDataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationReferenceDataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationReferenceDataSource {
-        const TYPE: &'static str = "AWS::KinesisAnalytics::ApplicationReferenceDataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationReferenceDataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalytics::ApplicationReferenceDataSource` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationReferenceDataSourceRef = crate::Ref<ApplicationReferenceDataSource>;
-
-    impl ApplicationReferenceDataSourceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

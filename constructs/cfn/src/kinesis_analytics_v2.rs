@@ -349,6 +349,21 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalyticsV2::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
     /// Specifies the creation parameters for a Kinesis Data Analytics application.
     #[derive(Clone, Default)]
     pub struct ApplicationConfiguration {
@@ -1841,21 +1856,6 @@ pub mod application {
             v.check("Value", &self.value, &RULE_37);
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalyticsV2::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
 }
 
 /// `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`: [`ApplicationCloudWatchLoggingOption`], its property types and its typed handle.
@@ -1895,28 +1895,6 @@ pub mod application_cloud_watch_logging_option {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct CloudWatchLoggingOption {
-        pub log_stream_arn: Value<String>,
-    }
-
-    impl CloudWatchLoggingOption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(log_stream_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                log_stream_arn: log_stream_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CloudWatchLoggingOption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("LogStreamARN", &self.log_stream_arn);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ApplicationCloudWatchLoggingOption {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ApplicationCloudWatchLoggingOption", self, f)
@@ -1936,6 +1914,28 @@ pub mod application_cloud_watch_logging_option {
         /// The `Id` attribute (`Fn::GetAtt`).
         pub fn id(&self) -> Value<String> {
             self.get_att("Id")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct CloudWatchLoggingOption {
+        pub log_stream_arn: Value<String>,
+    }
+
+    impl CloudWatchLoggingOption {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(log_stream_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                log_stream_arn: log_stream_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CloudWatchLoggingOption {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("LogStreamARN", &self.log_stream_arn);
+            o.build()
         }
     }
 }
@@ -1975,6 +1975,28 @@ pub mod application_output {
 
     impl Validate for ApplicationOutput {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ApplicationOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationOutput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationOutput {
+        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::ApplicationOutput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationOutputRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalyticsV2::ApplicationOutput` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationOutputRef = crate::Ref<ApplicationOutput>;
+
+    impl ApplicationOutputRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -2096,28 +2118,6 @@ pub mod application_output {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ApplicationOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationOutput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationOutput {
-        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::ApplicationOutput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationOutputRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalyticsV2::ApplicationOutput` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationOutputRef = crate::Ref<ApplicationOutput>;
-
-    impl ApplicationOutputRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [`ApplicationReferenceDataSource`], its property types and its typed handle.
@@ -2155,6 +2155,28 @@ pub mod application_reference_data_source {
 
     impl Validate for ApplicationReferenceDataSource {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ApplicationReferenceDataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationReferenceDataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApplicationReferenceDataSource {
+        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationReferenceDataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationReferenceDataSourceRef = crate::Ref<ApplicationReferenceDataSource>;
+
+    impl ApplicationReferenceDataSourceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -2366,28 +2388,6 @@ pub mod application_reference_data_source {
             o.req("BucketARN", &self.bucket_arn);
             o.req("FileKey", &self.file_key);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ApplicationReferenceDataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationReferenceDataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationReferenceDataSource {
-        const TYPE: &'static str = "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationReferenceDataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationReferenceDataSourceRef = crate::Ref<ApplicationReferenceDataSource>;
-
-    impl ApplicationReferenceDataSourceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

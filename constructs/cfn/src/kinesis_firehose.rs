@@ -687,6 +687,28 @@ pub mod delivery_stream {
         }
     }
 
+    impl std::fmt::Debug for DeliveryStream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeliveryStream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeliveryStream {
+        const TYPE: &'static str = "AWS::KinesisFirehose::DeliveryStream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeliveryStreamRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisFirehose::DeliveryStream` in the construct tree (see [`crate::Ref`]).
+    pub type DeliveryStreamRef = crate::Ref<DeliveryStream>;
+
+    impl DeliveryStreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AmazonOpenSearchServerlessDestinationConfiguration {
         pub buffering_hints: Option<Value<AmazonOpenSearchServerlessBufferingHints>>,
@@ -3485,28 +3507,6 @@ pub mod delivery_stream {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_80);
             v.check("Value", &self.value, &RULE_81);
-        }
-    }
-
-    impl std::fmt::Debug for DeliveryStream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeliveryStream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeliveryStream {
-        const TYPE: &'static str = "AWS::KinesisFirehose::DeliveryStream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeliveryStreamRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisFirehose::DeliveryStream` in the construct tree (see [`crate::Ref`]).
-    pub type DeliveryStreamRef = crate::Ref<DeliveryStream>;
-
-    impl DeliveryStreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -121,6 +121,28 @@ pub mod signaling_channel {
         }
     }
 
+    impl std::fmt::Debug for SignalingChannel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SignalingChannel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SignalingChannel {
+        const TYPE: &'static str = "AWS::KinesisVideo::SignalingChannel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SignalingChannelRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisVideo::SignalingChannel` in the construct tree (see [`crate::Ref`]).
+    pub type SignalingChannelRef = crate::Ref<SignalingChannel>;
+
+    impl SignalingChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -153,28 +175,6 @@ pub mod signaling_channel {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for SignalingChannel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SignalingChannel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SignalingChannel {
-        const TYPE: &'static str = "AWS::KinesisVideo::SignalingChannel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SignalingChannelRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisVideo::SignalingChannel` in the construct tree (see [`crate::Ref`]).
-    pub type SignalingChannelRef = crate::Ref<SignalingChannel>;
-
-    impl SignalingChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -247,6 +247,28 @@ pub mod stream {
         }
     }
 
+    impl std::fmt::Debug for Stream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stream {
+        const TYPE: &'static str = "AWS::KinesisVideo::Stream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamRef;
+    }
+
+    /// Typed handle of an `AWS::KinesisVideo::Stream` in the construct tree (see [`crate::Ref`]).
+    pub type StreamRef = crate::Ref<Stream>;
+
+    impl StreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Configuration for the storage tier of the Kinesis Video Stream.
     #[derive(Clone, Default)]
     pub struct StreamStorageConfiguration {
@@ -307,28 +329,6 @@ pub mod stream {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Stream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stream {
-        const TYPE: &'static str = "AWS::KinesisVideo::Stream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamRef;
-    }
-
-    /// Typed handle of an `AWS::KinesisVideo::Stream` in the construct tree (see [`crate::Ref`]).
-    pub type StreamRef = crate::Ref<Stream>;
-
-    impl StreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -226,6 +226,33 @@ pub mod key {
         }
     }
 
+    impl std::fmt::Debug for Key {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Key", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Key {
+        const TYPE: &'static str = "AWS::KMS::Key";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KeyRef;
+    }
+
+    /// Typed handle of an `AWS::KMS::Key` in the construct tree (see [`crate::Ref`]).
+    pub type KeyRef = crate::Ref<Key>;
+
+    impl KeyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `KeyId` attribute (`Fn::GetAtt`).
+        pub fn key_id(&self) -> Value<String> {
+            self.get_att("KeyId")
+        }
+    }
+
     /// A key-value pair. A tag consists of a tag key and a tag value. Tag keys and tag values are both required, but tag values can be empty (null) strings.
     #[derive(Clone)]
     pub struct Tag {
@@ -258,33 +285,6 @@ pub mod key {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Key {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Key", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Key {
-        const TYPE: &'static str = "AWS::KMS::Key";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KeyRef;
-    }
-
-    /// Typed handle of an `AWS::KMS::Key` in the construct tree (see [`crate::Ref`]).
-    pub type KeyRef = crate::Ref<Key>;
-
-    impl KeyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `KeyId` attribute (`Fn::GetAtt`).
-        pub fn key_id(&self) -> Value<String> {
-            self.get_att("KeyId")
         }
     }
 }
@@ -350,6 +350,33 @@ pub mod replica_key {
         }
     }
 
+    impl std::fmt::Debug for ReplicaKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicaKey", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicaKey {
+        const TYPE: &'static str = "AWS::KMS::ReplicaKey";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicaKeyRef;
+    }
+
+    /// Typed handle of an `AWS::KMS::ReplicaKey` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicaKeyRef = crate::Ref<ReplicaKey>;
+
+    impl ReplicaKeyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `KeyId` attribute (`Fn::GetAtt`).
+        pub fn key_id(&self) -> Value<String> {
+            self.get_att("KeyId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -382,33 +409,6 @@ pub mod replica_key {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for ReplicaKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicaKey", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicaKey {
-        const TYPE: &'static str = "AWS::KMS::ReplicaKey";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicaKeyRef;
-    }
-
-    /// Typed handle of an `AWS::KMS::ReplicaKey` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicaKeyRef = crate::Ref<ReplicaKey>;
-
-    impl ReplicaKeyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `KeyId` attribute (`Fn::GetAtt`).
-        pub fn key_id(&self) -> Value<String> {
-            self.get_att("KeyId")
         }
     }
 }

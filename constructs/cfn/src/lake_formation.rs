@@ -168,6 +168,21 @@ pub mod data_cells_filter {
         }
     }
 
+    impl std::fmt::Debug for DataCellsFilter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataCellsFilter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataCellsFilter {
+        const TYPE: &'static str = "AWS::LakeFormation::DataCellsFilter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataCellsFilterRef;
+    }
+
+    /// Typed handle of an `AWS::LakeFormation::DataCellsFilter` in the construct tree (see [`crate::Ref`]).
+    pub type DataCellsFilterRef = crate::Ref<DataCellsFilter>;
+
     /// An object representing the Data Cells Filter's Columns. Either Column Names or a Wildcard is required.
     #[derive(Clone, Default)]
     pub struct ColumnWildcard {
@@ -225,21 +240,6 @@ pub mod data_cells_filter {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DataCellsFilter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataCellsFilter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataCellsFilter {
-        const TYPE: &'static str = "AWS::LakeFormation::DataCellsFilter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataCellsFilterRef;
-    }
-
-    /// Typed handle of an `AWS::LakeFormation::DataCellsFilter` in the construct tree (see [`crate::Ref`]).
-    pub type DataCellsFilterRef = crate::Ref<DataCellsFilter>;
 }
 
 /// `AWS::LakeFormation::DataLakeSettings`: [`DataLakeSettings`], its property types and its typed handle.
@@ -309,6 +309,28 @@ pub mod data_lake_settings {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for DataLakeSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataLakeSettings", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataLakeSettings {
+        const TYPE: &'static str = "AWS::LakeFormation::DataLakeSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataLakeSettingsRef;
+    }
+
+    /// Typed handle of an `AWS::LakeFormation::DataLakeSettings` in the construct tree (see [`crate::Ref`]).
+    pub type DataLakeSettingsRef = crate::Ref<DataLakeSettings>;
+
+    impl DataLakeSettingsRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct DataLakePrincipal {
         pub data_lake_principal_identifier: Value<String>,
@@ -361,28 +383,6 @@ pub mod data_lake_settings {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DataLakeSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataLakeSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataLakeSettings {
-        const TYPE: &'static str = "AWS::LakeFormation::DataLakeSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataLakeSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::LakeFormation::DataLakeSettings` in the construct tree (see [`crate::Ref`]).
-    pub type DataLakeSettingsRef = crate::Ref<DataLakeSettings>;
-
-    impl DataLakeSettingsRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::LakeFormation::Permissions`: [`Permissions`], its property types and its typed handle.
@@ -429,6 +429,28 @@ pub mod permissions {
 
     impl Validate for Permissions {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Permissions {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Permissions", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Permissions {
+        const TYPE: &'static str = "AWS::LakeFormation::Permissions";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PermissionsRef;
+    }
+
+    /// Typed handle of an `AWS::LakeFormation::Permissions` in the construct tree (see [`crate::Ref`]).
+    pub type PermissionsRef = crate::Ref<Permissions>;
+
+    impl PermissionsRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -600,28 +622,6 @@ pub mod permissions {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Permissions", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Permissions {
-        const TYPE: &'static str = "AWS::LakeFormation::Permissions";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PermissionsRef;
-    }
-
-    /// Typed handle of an `AWS::LakeFormation::Permissions` in the construct tree (see [`crate::Ref`]).
-    pub type PermissionsRef = crate::Ref<Permissions>;
-
-    impl PermissionsRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::LakeFormation::PrincipalPermissions`: [`PrincipalPermissions`], its property types and its typed handle.
@@ -694,6 +694,33 @@ pub mod principal_permissions {
             );
             v.nested("Principal", &self.principal);
             v.nested("Resource", &self.resource);
+        }
+    }
+
+    impl std::fmt::Debug for PrincipalPermissions {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrincipalPermissions", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrincipalPermissions {
+        const TYPE: &'static str = "AWS::LakeFormation::PrincipalPermissions";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PrincipalPermissionsRef;
+    }
+
+    /// Typed handle of an `AWS::LakeFormation::PrincipalPermissions` in the construct tree (see [`crate::Ref`]).
+    pub type PrincipalPermissionsRef = crate::Ref<PrincipalPermissions>;
+
+    impl PrincipalPermissionsRef {
+        /// The `PrincipalIdentifier` attribute (`Fn::GetAtt`).
+        pub fn principal_identifier(&self) -> Value<String> {
+            self.get_att("PrincipalIdentifier")
+        }
+
+        /// The `ResourceIdentifier` attribute (`Fn::GetAtt`).
+        pub fn resource_identifier(&self) -> Value<String> {
+            self.get_att("ResourceIdentifier")
         }
     }
 
@@ -1168,33 +1195,6 @@ pub mod principal_permissions {
             );
         }
     }
-
-    impl std::fmt::Debug for PrincipalPermissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrincipalPermissions", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrincipalPermissions {
-        const TYPE: &'static str = "AWS::LakeFormation::PrincipalPermissions";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PrincipalPermissionsRef;
-    }
-
-    /// Typed handle of an `AWS::LakeFormation::PrincipalPermissions` in the construct tree (see [`crate::Ref`]).
-    pub type PrincipalPermissionsRef = crate::Ref<PrincipalPermissions>;
-
-    impl PrincipalPermissionsRef {
-        /// The `PrincipalIdentifier` attribute (`Fn::GetAtt`).
-        pub fn principal_identifier(&self) -> Value<String> {
-            self.get_att("PrincipalIdentifier")
-        }
-
-        /// The `ResourceIdentifier` attribute (`Fn::GetAtt`).
-        pub fn resource_identifier(&self) -> Value<String> {
-            self.get_att("ResourceIdentifier")
-        }
-    }
 }
 
 /// `AWS::LakeFormation::Resource`: [`Resource`], its property types and its typed handle.
@@ -1376,6 +1376,33 @@ pub mod tag_association {
             v.check("LFTags", &self.lf_tags, &RULE_5);
             v.nested("LFTags", &self.lf_tags);
             v.nested("Resource", &self.resource);
+        }
+    }
+
+    impl std::fmt::Debug for TagAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TagAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TagAssociation {
+        const TYPE: &'static str = "AWS::LakeFormation::TagAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TagAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::LakeFormation::TagAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type TagAssociationRef = crate::Ref<TagAssociation>;
+
+    impl TagAssociationRef {
+        /// The `ResourceIdentifier` attribute (`Fn::GetAtt`).
+        pub fn resource_identifier(&self) -> Value<String> {
+            self.get_att("ResourceIdentifier")
+        }
+
+        /// The `TagsIdentifier` attribute (`Fn::GetAtt`).
+        pub fn tags_identifier(&self) -> Value<String> {
+            self.get_att("TagsIdentifier")
         }
     }
 
@@ -1579,33 +1606,6 @@ pub mod tag_association {
             );
             v.check("DatabaseName", &self.database_name, &RULE_1);
             v.check("Name", &self.name, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for TagAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TagAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TagAssociation {
-        const TYPE: &'static str = "AWS::LakeFormation::TagAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TagAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::LakeFormation::TagAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type TagAssociationRef = crate::Ref<TagAssociation>;
-
-    impl TagAssociationRef {
-        /// The `ResourceIdentifier` attribute (`Fn::GetAtt`).
-        pub fn resource_identifier(&self) -> Value<String> {
-            self.get_att("ResourceIdentifier")
-        }
-
-        /// The `TagsIdentifier` attribute (`Fn::GetAtt`).
-        pub fn tags_identifier(&self) -> Value<String> {
-            self.get_att("TagsIdentifier")
         }
     }
 }

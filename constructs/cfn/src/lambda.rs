@@ -1052,6 +1052,53 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
+    #[derive(Clone, Default)]
+    pub struct FunctionScalingConfig {
+        /// The maximum number of execution environments that can be provisioned for the function.
+        pub max_execution_environments: Option<Value<i64>>,
+        /// The minimum number of execution environments to maintain for the function.
+        pub min_execution_environments: Option<Value<i64>>,
+    }
+
+    impl FunctionScalingConfig {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FunctionScalingConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("MaxExecutionEnvironments", &self.max_execution_environments);
+            o.opt("MinExecutionEnvironments", &self.min_execution_environments);
+            o.build()
+        }
+    }
+
+    impl Validate for FunctionScalingConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "MaxExecutionEnvironments",
+                &self.max_execution_environments,
+                &RULE_88,
+            );
+            v.check(
+                "MinExecutionEnvironments",
+                &self.min_execution_environments,
+                &RULE_88,
+            );
+        }
+    }
+}
+
 /// `AWS::Lambda::Alias`: [`Alias`], its property types and its typed handle.
 pub mod alias {
     use super::rules_::*;
@@ -1113,6 +1160,28 @@ pub mod alias {
             v.check("Description", &self.description, &RULE_0);
             v.check("FunctionVersion", &self.function_version, &RULE_1);
             v.check("Name", &self.name, &RULE_2);
+        }
+    }
+
+    impl std::fmt::Debug for Alias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Alias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Alias {
+        const TYPE: &'static str = "AWS::Lambda::Alias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AliasRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::Alias` in the construct tree (see [`crate::Ref`]).
+    pub type AliasRef = crate::Ref<Alias>;
+
+    impl AliasRef {
+        /// The `AliasArn` attribute (`Fn::GetAtt`).
+        pub fn alias_arn(&self) -> Value<String> {
+            self.get_att("AliasArn")
         }
     }
 
@@ -1193,28 +1262,6 @@ pub mod alias {
             o.req("FunctionVersion", &self.function_version);
             o.req("FunctionWeight", &self.function_weight);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Alias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Alias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Alias {
-        const TYPE: &'static str = "AWS::Lambda::Alias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AliasRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::Alias` in the construct tree (see [`crate::Ref`]).
-    pub type AliasRef = crate::Ref<Alias>;
-
-    impl AliasRef {
-        /// The `AliasArn` attribute (`Fn::GetAtt`).
-        pub fn alias_arn(&self) -> Value<String> {
-            self.get_att("AliasArn")
         }
     }
 }
@@ -1303,6 +1350,33 @@ pub mod capacity_provider {
             v.nested("Tags", &self.tags);
             v.nested("TelemetryConfig", &self.telemetry_config);
             v.nested("VpcConfig", &self.vpc_config);
+        }
+    }
+
+    impl std::fmt::Debug for CapacityProvider {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CapacityProvider", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CapacityProvider {
+        const TYPE: &'static str = "AWS::Lambda::CapacityProvider";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CapacityProviderRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::CapacityProvider` in the construct tree (see [`crate::Ref`]).
+    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
+
+    impl CapacityProviderRef {
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1643,33 +1717,6 @@ pub mod capacity_provider {
             );
         }
     }
-
-    impl std::fmt::Debug for CapacityProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CapacityProvider", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CapacityProvider {
-        const TYPE: &'static str = "AWS::Lambda::CapacityProvider";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CapacityProviderRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::CapacityProvider` in the construct tree (see [`crate::Ref`]).
-    pub type CapacityProviderRef = crate::Ref<CapacityProvider>;
-
-    impl CapacityProviderRef {
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Lambda::CodeSigningConfig`: [`CodeSigningConfig`], its property types and its typed handle.
@@ -1719,6 +1766,33 @@ pub mod code_signing_config {
             v.nested("CodeSigningPolicies", &self.code_signing_policies);
             v.check("Description", &self.description, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CodeSigningConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CodeSigningConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CodeSigningConfig {
+        const TYPE: &'static str = "AWS::Lambda::CodeSigningConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CodeSigningConfigRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::CodeSigningConfig` in the construct tree (see [`crate::Ref`]).
+    pub type CodeSigningConfigRef = crate::Ref<CodeSigningConfig>;
+
+    impl CodeSigningConfigRef {
+        /// The `CodeSigningConfigId` attribute (`Fn::GetAtt`).
+        pub fn code_signing_config_id(&self) -> Value<String> {
+            self.get_att("CodeSigningConfigId")
+        }
+
+        /// The `CodeSigningConfigArn` attribute (`Fn::GetAtt`).
+        pub fn code_signing_config_arn(&self) -> Value<String> {
+            self.get_att("CodeSigningConfigArn")
         }
     }
 
@@ -1830,33 +1904,6 @@ pub mod code_signing_config {
             v.check("Value", &self.value, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for CodeSigningConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CodeSigningConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CodeSigningConfig {
-        const TYPE: &'static str = "AWS::Lambda::CodeSigningConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CodeSigningConfigRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::CodeSigningConfig` in the construct tree (see [`crate::Ref`]).
-    pub type CodeSigningConfigRef = crate::Ref<CodeSigningConfig>;
-
-    impl CodeSigningConfigRef {
-        /// The `CodeSigningConfigId` attribute (`Fn::GetAtt`).
-        pub fn code_signing_config_id(&self) -> Value<String> {
-            self.get_att("CodeSigningConfigId")
-        }
-
-        /// The `CodeSigningConfigArn` attribute (`Fn::GetAtt`).
-        pub fn code_signing_config_arn(&self) -> Value<String> {
-            self.get_att("CodeSigningConfigArn")
-        }
-    }
 }
 
 /// `AWS::Lambda::EventInvokeConfig`: [`EventInvokeConfig`], its property types and its typed handle.
@@ -1926,6 +1973,21 @@ pub mod event_invoke_config {
             v.check("Qualifier", &self.qualifier, &RULE_29);
         }
     }
+
+    impl std::fmt::Debug for EventInvokeConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventInvokeConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventInvokeConfig {
+        const TYPE: &'static str = "AWS::Lambda::EventInvokeConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = EventInvokeConfigRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::EventInvokeConfig` in the construct tree (see [`crate::Ref`]).
+    pub type EventInvokeConfigRef = crate::Ref<EventInvokeConfig>;
 
     /// A destination for events after they have been sent to a function for processing.
     #[derive(Clone, Default)]
@@ -2016,21 +2078,6 @@ pub mod event_invoke_config {
             v.check("Destination", &self.destination, &RULE_30);
         }
     }
-
-    impl std::fmt::Debug for EventInvokeConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventInvokeConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventInvokeConfig {
-        const TYPE: &'static str = "AWS::Lambda::EventInvokeConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = EventInvokeConfigRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::EventInvokeConfig` in the construct tree (see [`crate::Ref`]).
-    pub type EventInvokeConfigRef = crate::Ref<EventInvokeConfig>;
 }
 
 /// `AWS::Lambda::EventSourceMapping`: [`EventSourceMapping`], its property types and its typed handle.
@@ -2265,6 +2312,33 @@ pub mod event_source_mapping {
                 &self.tumbling_window_in_seconds,
                 &RULE_44,
             );
+        }
+    }
+
+    impl std::fmt::Debug for EventSourceMapping {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventSourceMapping", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventSourceMapping {
+        const TYPE: &'static str = "AWS::Lambda::EventSourceMapping";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventSourceMappingRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::EventSourceMapping` in the construct tree (see [`crate::Ref`]).
+    pub type EventSourceMappingRef = crate::Ref<EventSourceMapping>;
+
+    impl EventSourceMappingRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `EventSourceMappingArn` attribute (`Fn::GetAtt`).
+        pub fn event_source_mapping_arn(&self) -> Value<String> {
+            self.get_att("EventSourceMappingArn")
         }
     }
 
@@ -2837,37 +2911,12 @@ pub mod event_source_mapping {
             v.check("Value", &self.value, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for EventSourceMapping {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventSourceMapping", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventSourceMapping {
-        const TYPE: &'static str = "AWS::Lambda::EventSourceMapping";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventSourceMappingRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::EventSourceMapping` in the construct tree (see [`crate::Ref`]).
-    pub type EventSourceMappingRef = crate::Ref<EventSourceMapping>;
-
-    impl EventSourceMappingRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `EventSourceMappingArn` attribute (`Fn::GetAtt`).
-        pub fn event_source_mapping_arn(&self) -> Value<String> {
-            self.get_att("EventSourceMappingArn")
-        }
-    }
 }
 
 /// `AWS::Lambda::Function`: [`Function`], its property types and its typed handle.
 pub mod function {
+    pub use super::shared_::FunctionScalingConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3060,6 +3109,43 @@ pub mod function {
             v.check("Timeout", &self.timeout, &RULE_75);
             v.nested("TracingConfig", &self.tracing_config);
             v.nested("VpcConfig", &self.vpc_config);
+        }
+    }
+
+    impl std::fmt::Debug for Function {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Function", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Function {
+        const TYPE: &'static str = "AWS::Lambda::Function";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FunctionRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::Function` in the construct tree (see [`crate::Ref`]).
+    pub type FunctionRef = crate::Ref<Function>;
+
+    impl FunctionRef {
+        /// The `SnapStartResponse` attribute (`Fn::GetAtt`).
+        pub fn snap_start_response(&self) -> Value<String> {
+            self.get_att("SnapStartResponse")
+        }
+
+        /// The `SnapStartResponse.ApplyOn` attribute (`Fn::GetAtt`).
+        pub fn snap_start_response_apply_on(&self) -> Value<String> {
+            self.get_att("SnapStartResponse.ApplyOn")
+        }
+
+        /// The `SnapStartResponse.OptimizationStatus` attribute (`Fn::GetAtt`).
+        pub fn snap_start_response_optimization_status(&self) -> Value<String> {
+            self.get_att("SnapStartResponse.OptimizationStatus")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3406,46 +3492,6 @@ pub mod function {
         }
     }
 
-    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
-    #[derive(Clone, Default)]
-    pub struct FunctionScalingConfig {
-        /// The maximum number of execution environments that can be provisioned for the function.
-        pub max_execution_environments: Option<Value<i64>>,
-        /// The minimum number of execution environments to maintain for the function.
-        pub min_execution_environments: Option<Value<i64>>,
-    }
-
-    impl FunctionScalingConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FunctionScalingConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("MaxExecutionEnvironments", &self.max_execution_environments);
-            o.opt("MinExecutionEnvironments", &self.min_execution_environments);
-            o.build()
-        }
-    }
-
-    impl Validate for FunctionScalingConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "MaxExecutionEnvironments",
-                &self.max_execution_environments,
-                &RULE_88,
-            );
-            v.check(
-                "MinExecutionEnvironments",
-                &self.min_execution_environments,
-                &RULE_88,
-            );
-        }
-    }
-
     /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
     #[derive(Clone, Default)]
     pub struct ImageConfig {
@@ -3718,43 +3764,6 @@ pub mod function {
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_97, &RULE_22);
         }
     }
-
-    impl std::fmt::Debug for Function {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Function", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Function {
-        const TYPE: &'static str = "AWS::Lambda::Function";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FunctionRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::Function` in the construct tree (see [`crate::Ref`]).
-    pub type FunctionRef = crate::Ref<Function>;
-
-    impl FunctionRef {
-        /// The `SnapStartResponse` attribute (`Fn::GetAtt`).
-        pub fn snap_start_response(&self) -> Value<String> {
-            self.get_att("SnapStartResponse")
-        }
-
-        /// The `SnapStartResponse.ApplyOn` attribute (`Fn::GetAtt`).
-        pub fn snap_start_response_apply_on(&self) -> Value<String> {
-            self.get_att("SnapStartResponse.ApplyOn")
-        }
-
-        /// The `SnapStartResponse.OptimizationStatus` attribute (`Fn::GetAtt`).
-        pub fn snap_start_response_optimization_status(&self) -> Value<String> {
-            self.get_att("SnapStartResponse.OptimizationStatus")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Lambda::LayerVersion`: [`LayerVersion`], its property types and its typed handle.
@@ -3827,6 +3836,28 @@ pub mod layer_version {
         }
     }
 
+    impl std::fmt::Debug for LayerVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LayerVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LayerVersion {
+        const TYPE: &'static str = "AWS::Lambda::LayerVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LayerVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::LayerVersion` in the construct tree (see [`crate::Ref`]).
+    pub type LayerVersionRef = crate::Ref<LayerVersion>;
+
+    impl LayerVersionRef {
+        /// The `LayerVersionArn` attribute (`Fn::GetAtt`).
+        pub fn layer_version_arn(&self) -> Value<String> {
+            self.get_att("LayerVersionArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Content {
         /// The Amazon S3 bucket of the layer archive.
@@ -3872,28 +3903,6 @@ pub mod layer_version {
                 &RULE_81,
             );
             v.check("S3ObjectVersion", &self.s3_object_version, &RULE_80);
-        }
-    }
-
-    impl std::fmt::Debug for LayerVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LayerVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LayerVersion {
-        const TYPE: &'static str = "AWS::Lambda::LayerVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LayerVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::LayerVersion` in the construct tree (see [`crate::Ref`]).
-    pub type LayerVersionRef = crate::Ref<LayerVersion>;
-
-    impl LayerVersionRef {
-        /// The `LayerVersionArn` attribute (`Fn::GetAtt`).
-        pub fn layer_version_arn(&self) -> Value<String> {
-            self.get_att("LayerVersionArn")
         }
     }
 }
@@ -4093,6 +4102,53 @@ pub mod microvm_image {
             v.check("Name", &self.name, &RULE_111);
             v.check("Resources", &self.resources, &RULE_33);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MicrovmImage {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MicrovmImage", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MicrovmImage {
+        const TYPE: &'static str = "AWS::Lambda::MicrovmImage";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MicrovmImageRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::MicrovmImage` in the construct tree (see [`crate::Ref`]).
+    pub type MicrovmImageRef = crate::Ref<MicrovmImage>;
+
+    impl MicrovmImageRef {
+        /// The `ImageArn` attribute (`Fn::GetAtt`).
+        pub fn image_arn(&self) -> Value<String> {
+            self.get_att("ImageArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `LatestActiveImageVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_active_image_version(&self) -> Value<String> {
+            self.get_att("LatestActiveImageVersion")
+        }
+
+        /// The `LatestFailedImageVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_failed_image_version(&self) -> Value<String> {
+            self.get_att("LatestFailedImageVersion")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -4438,53 +4494,6 @@ pub mod microvm_image {
             v.check("Value", &self.value, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for MicrovmImage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MicrovmImage", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MicrovmImage {
-        const TYPE: &'static str = "AWS::Lambda::MicrovmImage";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MicrovmImageRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::MicrovmImage` in the construct tree (see [`crate::Ref`]).
-    pub type MicrovmImageRef = crate::Ref<MicrovmImage>;
-
-    impl MicrovmImageRef {
-        /// The `ImageArn` attribute (`Fn::GetAtt`).
-        pub fn image_arn(&self) -> Value<String> {
-            self.get_att("ImageArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `LatestActiveImageVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_active_image_version(&self) -> Value<String> {
-            self.get_att("LatestActiveImageVersion")
-        }
-
-        /// The `LatestFailedImageVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_failed_image_version(&self) -> Value<String> {
-            self.get_att("LatestFailedImageVersion")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::Lambda::NetworkConnector`: [`NetworkConnector`], its property types and its typed handle.
@@ -4531,6 +4540,43 @@ pub mod network_connector {
             v.check("Name", &self.name, &RULE_121);
             v.check("OperatorRole", &self.operator_role, &RULE_14);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for NetworkConnector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkConnector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkConnector {
+        const TYPE: &'static str = "AWS::Lambda::NetworkConnector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::NetworkConnector` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkConnectorRef = crate::Ref<NetworkConnector>;
+
+    impl NetworkConnectorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
+        pub fn latest_version_arn(&self) -> Value<String> {
+            self.get_att("LatestVersionArn")
+        }
+
+        /// The `LatestVersion` attribute (`Fn::GetAtt`).
+        pub fn latest_version(&self) -> Value<i64> {
+            self.get_att("LatestVersion")
         }
     }
 
@@ -4663,43 +4709,6 @@ pub mod network_connector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_0);
-        }
-    }
-
-    impl std::fmt::Debug for NetworkConnector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkConnector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkConnector {
-        const TYPE: &'static str = "AWS::Lambda::NetworkConnector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::NetworkConnector` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkConnectorRef = crate::Ref<NetworkConnector>;
-
-    impl NetworkConnectorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `LatestVersionArn` attribute (`Fn::GetAtt`).
-        pub fn latest_version_arn(&self) -> Value<String> {
-            self.get_att("LatestVersionArn")
-        }
-
-        /// The `LatestVersion` attribute (`Fn::GetAtt`).
-        pub fn latest_version(&self) -> Value<i64> {
-            self.get_att("LatestVersion")
         }
     }
 }
@@ -4922,6 +4931,33 @@ pub mod url {
         }
     }
 
+    impl std::fmt::Debug for Url {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Url", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Url {
+        const TYPE: &'static str = "AWS::Lambda::Url";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = UrlRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::Url` in the construct tree (see [`crate::Ref`]).
+    pub type UrlRef = crate::Ref<Url>;
+
+    impl UrlRef {
+        /// The `FunctionUrl` attribute (`Fn::GetAtt`).
+        pub fn function_url(&self) -> Value<String> {
+            self.get_att("FunctionUrl")
+        }
+
+        /// The `FunctionArn` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Cors {
         /// Specifies whether credentials are included in the CORS request.
@@ -4966,37 +5002,12 @@ pub mod url {
             v.check("MaxAge", &self.max_age, &RULE_138);
         }
     }
-
-    impl std::fmt::Debug for Url {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Url", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Url {
-        const TYPE: &'static str = "AWS::Lambda::Url";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = UrlRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::Url` in the construct tree (see [`crate::Ref`]).
-    pub type UrlRef = crate::Ref<Url>;
-
-    impl UrlRef {
-        /// The `FunctionUrl` attribute (`Fn::GetAtt`).
-        pub fn function_url(&self) -> Value<String> {
-            self.get_att("FunctionUrl")
-        }
-
-        /// The `FunctionArn` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionArn")
-        }
-    }
 }
 
 /// `AWS::Lambda::Version`: [`Version`], its property types and its typed handle.
 pub mod version {
+    pub use super::shared_::FunctionScalingConfig;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5056,43 +5067,30 @@ pub mod version {
         }
     }
 
-    /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
-    #[derive(Clone, Default)]
-    pub struct FunctionScalingConfig {
-        /// The maximum number of execution environments that can be provisioned for the function.
-        pub max_execution_environments: Option<Value<i64>>,
-        /// The minimum number of execution environments to maintain for the function.
-        pub min_execution_environments: Option<Value<i64>>,
-    }
-
-    impl FunctionScalingConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for Version {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Version", self, f)
         }
     }
 
-    impl ToRaw for FunctionScalingConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("MaxExecutionEnvironments", &self.max_execution_environments);
-            o.opt("MinExecutionEnvironments", &self.min_execution_environments);
-            o.build()
-        }
+    impl strata_core::Resource for Version {
+        const TYPE: &'static str = "AWS::Lambda::Version";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = VersionRef;
     }
 
-    impl Validate for FunctionScalingConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "MaxExecutionEnvironments",
-                &self.max_execution_environments,
-                &RULE_88,
-            );
-            v.check(
-                "MinExecutionEnvironments",
-                &self.min_execution_environments,
-                &RULE_88,
-            );
+    /// Typed handle of an `AWS::Lambda::Version` in the construct tree (see [`crate::Ref`]).
+    pub type VersionRef = crate::Ref<Version>;
+
+    impl VersionRef {
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `FunctionArn` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionArn")
         }
     }
 
@@ -5156,33 +5154,6 @@ pub mod version {
             v.check("RuntimeVersionArn", &self.runtime_version_arn, &RULE_140);
         }
     }
-
-    impl std::fmt::Debug for Version {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Version", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Version {
-        const TYPE: &'static str = "AWS::Lambda::Version";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = VersionRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::Version` in the construct tree (see [`crate::Ref`]).
-    pub type VersionRef = crate::Ref<Version>;
-
-    impl VersionRef {
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `FunctionArn` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionArn")
-        }
-    }
 }
 
 /// `AWS::Lambda::WebFunction`: [`WebFunction`], its property types and its typed handle.
@@ -5225,41 +5196,6 @@ pub mod web_function {
         }
     }
 
-    /// A key-value pair to associate with the function.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_0);
-        }
-    }
-
     impl std::fmt::Debug for WebFunction {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("WebFunction", self, f)
@@ -5299,6 +5235,41 @@ pub mod web_function {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// A key-value pair to associate with the function.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_0);
         }
     }
 }
@@ -5381,6 +5352,73 @@ pub mod web_function_endpoint {
             v.nested("RevisionWeights", &self.revision_weights);
             v.nested("ScalingConfig", &self.scaling_config);
             v.nested("ThrottleConfig", &self.throttle_config);
+        }
+    }
+
+    impl std::fmt::Debug for WebFunctionEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebFunctionEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebFunctionEndpoint {
+        const TYPE: &'static str = "AWS::Lambda::WebFunctionEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WebFunctionEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::WebFunctionEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type WebFunctionEndpointRef = crate::Ref<WebFunctionEndpoint>;
+
+    impl WebFunctionEndpointRef {
+        /// The `FunctionArn` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionArn")
+        }
+
+        /// The `EndpointArn` attribute (`Fn::GetAtt`).
+        pub fn endpoint_arn(&self) -> Value<String> {
+            self.get_att("EndpointArn")
+        }
+
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `StateReason` attribute (`Fn::GetAtt`).
+        pub fn state_reason(&self) -> Value<String> {
+            self.get_att("StateReason")
+        }
+
+        /// The `UpdateStatus` attribute (`Fn::GetAtt`).
+        pub fn update_status(&self) -> Value<String> {
+            self.get_att("UpdateStatus")
+        }
+
+        /// The `UpdateStatusReason` attribute (`Fn::GetAtt`).
+        pub fn update_status_reason(&self) -> Value<String> {
+            self.get_att("UpdateStatusReason")
+        }
+
+        /// The `RegionalEndpoints` attribute (`Fn::GetAtt`).
+        pub fn regional_endpoints(&self) -> Value<String> {
+            self.get_att("RegionalEndpoints")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -5474,73 +5512,6 @@ pub mod web_function_endpoint {
             v.check("RateLimit", &self.rate_limit, &RULE_73);
         }
     }
-
-    impl std::fmt::Debug for WebFunctionEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebFunctionEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebFunctionEndpoint {
-        const TYPE: &'static str = "AWS::Lambda::WebFunctionEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WebFunctionEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::WebFunctionEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type WebFunctionEndpointRef = crate::Ref<WebFunctionEndpoint>;
-
-    impl WebFunctionEndpointRef {
-        /// The `FunctionArn` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionArn")
-        }
-
-        /// The `EndpointArn` attribute (`Fn::GetAtt`).
-        pub fn endpoint_arn(&self) -> Value<String> {
-            self.get_att("EndpointArn")
-        }
-
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `StateReason` attribute (`Fn::GetAtt`).
-        pub fn state_reason(&self) -> Value<String> {
-            self.get_att("StateReason")
-        }
-
-        /// The `UpdateStatus` attribute (`Fn::GetAtt`).
-        pub fn update_status(&self) -> Value<String> {
-            self.get_att("UpdateStatus")
-        }
-
-        /// The `UpdateStatusReason` attribute (`Fn::GetAtt`).
-        pub fn update_status_reason(&self) -> Value<String> {
-            self.get_att("UpdateStatusReason")
-        }
-
-        /// The `RegionalEndpoints` attribute (`Fn::GetAtt`).
-        pub fn regional_endpoints(&self) -> Value<String> {
-            self.get_att("RegionalEndpoints")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::Lambda::WebFunctionRevision`: [`WebFunctionRevision`], its property types and its typed handle.
@@ -5599,6 +5570,53 @@ pub mod web_function_revision {
             v.check("FunctionName", &self.function_name, &RULE_141);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_147);
             v.nested("ServiceConfig", &self.service_config);
+        }
+    }
+
+    impl std::fmt::Debug for WebFunctionRevision {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebFunctionRevision", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebFunctionRevision {
+        const TYPE: &'static str = "AWS::Lambda::WebFunctionRevision";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WebFunctionRevisionRef;
+    }
+
+    /// Typed handle of an `AWS::Lambda::WebFunctionRevision` in the construct tree (see [`crate::Ref`]).
+    pub type WebFunctionRevisionRef = crate::Ref<WebFunctionRevision>;
+
+    impl WebFunctionRevisionRef {
+        /// The `FunctionArn` attribute (`Fn::GetAtt`).
+        pub fn function_arn(&self) -> Value<String> {
+            self.get_att("FunctionArn")
+        }
+
+        /// The `RevisionId` attribute (`Fn::GetAtt`).
+        pub fn revision_id(&self) -> Value<String> {
+            self.get_att("RevisionId")
+        }
+
+        /// The `RevisionArn` attribute (`Fn::GetAtt`).
+        pub fn revision_arn(&self) -> Value<String> {
+            self.get_att("RevisionArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `StateReason` attribute (`Fn::GetAtt`).
+        pub fn state_reason(&self) -> Value<String> {
+            self.get_att("StateReason")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -5868,53 +5886,6 @@ pub mod web_function_revision {
             v.check("ApplicationLogLevel", &self.application_log_level, &RULE_91);
             v.check("LogGroup", &self.log_group, &RULE_154);
             v.check("SystemLogLevel", &self.system_log_level, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for WebFunctionRevision {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebFunctionRevision", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebFunctionRevision {
-        const TYPE: &'static str = "AWS::Lambda::WebFunctionRevision";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WebFunctionRevisionRef;
-    }
-
-    /// Typed handle of an `AWS::Lambda::WebFunctionRevision` in the construct tree (see [`crate::Ref`]).
-    pub type WebFunctionRevisionRef = crate::Ref<WebFunctionRevision>;
-
-    impl WebFunctionRevisionRef {
-        /// The `FunctionArn` attribute (`Fn::GetAtt`).
-        pub fn function_arn(&self) -> Value<String> {
-            self.get_att("FunctionArn")
-        }
-
-        /// The `RevisionId` attribute (`Fn::GetAtt`).
-        pub fn revision_id(&self) -> Value<String> {
-            self.get_att("RevisionId")
-        }
-
-        /// The `RevisionArn` attribute (`Fn::GetAtt`).
-        pub fn revision_arn(&self) -> Value<String> {
-            self.get_att("RevisionArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `StateReason` attribute (`Fn::GetAtt`).
-        pub fn state_reason(&self) -> Value<String> {
-            self.get_att("StateReason")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }

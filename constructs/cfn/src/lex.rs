@@ -608,6 +608,33 @@ pub mod bot {
         }
     }
 
+    impl std::fmt::Debug for Bot {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Bot", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Bot {
+        const TYPE: &'static str = "AWS::Lex::Bot";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("BotTags");
+        type Ref = BotRef;
+    }
+
+    /// Typed handle of an `AWS::Lex::Bot` in the construct tree (see [`crate::Ref`]).
+    pub type BotRef = crate::Ref<Bot>;
+
+    impl BotRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct S3Location {
         pub s3_bucket: Value<String>,
@@ -908,7 +935,7 @@ pub mod bot {
         pub descriptive_bot_builder_specification:
             Option<Value<DescriptiveBotBuilderSpecification>>,
         pub sample_utterance_generation_specification:
-            Option<Value<SampleUtteranceGenerationSpecification>>,
+            Option<Value<DescriptiveBotBuilderSpecification>>,
     }
 
     impl BuildtimeSettings {
@@ -1076,48 +1103,11 @@ pub mod bot {
         }
     }
 
-    #[derive(Clone)]
-    pub struct SampleUtteranceGenerationSpecification {
-        pub bedrock_model_specification: Option<Value<BedrockModelSpecification>>,
-        pub enabled: Value<bool>,
-    }
-
-    impl SampleUtteranceGenerationSpecification {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                bedrock_model_specification: None,
-                enabled: enabled.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SampleUtteranceGenerationSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "BedrockModelSpecification",
-                &self.bedrock_model_specification,
-            );
-            o.req("Enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    impl Validate for SampleUtteranceGenerationSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "BedrockModelSpecification",
-                &self.bedrock_model_specification,
-            );
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct RuntimeSettings {
         pub nlu_improvement_specification: Option<Value<NluImprovementSpecification>>,
         pub slot_resolution_improvement_specification:
-            Option<Value<SlotResolutionImprovementSpecification>>,
+            Option<Value<DescriptiveBotBuilderSpecification>>,
     }
 
     impl RuntimeSettings {
@@ -1238,43 +1228,6 @@ pub mod bot {
                 "MaxDisambiguationIntents",
                 &self.max_disambiguation_intents,
                 &RULE_25,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SlotResolutionImprovementSpecification {
-        pub bedrock_model_specification: Option<Value<BedrockModelSpecification>>,
-        pub enabled: Value<bool>,
-    }
-
-    impl SlotResolutionImprovementSpecification {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                bedrock_model_specification: None,
-                enabled: enabled.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SlotResolutionImprovementSpecification {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt(
-                "BedrockModelSpecification",
-                &self.bedrock_model_specification,
-            );
-            o.req("Enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    impl Validate for SlotResolutionImprovementSpecification {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "BedrockModelSpecification",
-                &self.bedrock_model_specification,
             );
         }
     }
@@ -4998,33 +4951,6 @@ pub mod bot {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Bot {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Bot", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Bot {
-        const TYPE: &'static str = "AWS::Lex::Bot";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("BotTags");
-        type Ref = BotRef;
-    }
-
-    /// Typed handle of an `AWS::Lex::Bot` in the construct tree (see [`crate::Ref`]).
-    pub type BotRef = crate::Ref<Bot>;
-
-    impl BotRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Lex::BotAlias`: [`BotAlias`], its property types and its typed handle.
@@ -5099,6 +5025,38 @@ pub mod bot_alias {
             v.check("BotVersion", &self.bot_version, &RULE_78);
             v.nested("ConversationLogSettings", &self.conversation_log_settings);
             v.check("Description", &self.description, &RULE_79);
+        }
+    }
+
+    impl std::fmt::Debug for BotAlias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BotAlias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BotAlias {
+        const TYPE: &'static str = "AWS::Lex::BotAlias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("BotAliasTags");
+        type Ref = BotAliasRef;
+    }
+
+    /// Typed handle of an `AWS::Lex::BotAlias` in the construct tree (see [`crate::Ref`]).
+    pub type BotAliasRef = crate::Ref<BotAlias>;
+
+    impl BotAliasRef {
+        /// The `BotAliasId` attribute (`Fn::GetAtt`).
+        pub fn bot_alias_id(&self) -> Value<String> {
+            self.get_att("BotAliasId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `BotAliasStatus` attribute (`Fn::GetAtt`).
+        pub fn bot_alias_status(&self) -> Value<String> {
+            self.get_att("BotAliasStatus")
         }
     }
 
@@ -5548,38 +5506,6 @@ pub mod bot_alias {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for BotAlias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BotAlias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BotAlias {
-        const TYPE: &'static str = "AWS::Lex::BotAlias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("BotAliasTags");
-        type Ref = BotAliasRef;
-    }
-
-    /// Typed handle of an `AWS::Lex::BotAlias` in the construct tree (see [`crate::Ref`]).
-    pub type BotAliasRef = crate::Ref<BotAlias>;
-
-    impl BotAliasRef {
-        /// The `BotAliasId` attribute (`Fn::GetAtt`).
-        pub fn bot_alias_id(&self) -> Value<String> {
-            self.get_att("BotAliasId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `BotAliasStatus` attribute (`Fn::GetAtt`).
-        pub fn bot_alias_status(&self) -> Value<String> {
-            self.get_att("BotAliasStatus")
-        }
-    }
 }
 
 /// `AWS::Lex::BotVersion`: [`BotVersion`], its property types and its typed handle.
@@ -5637,6 +5563,28 @@ pub mod bot_version {
                 &self.bot_version_locale_specification,
             );
             v.check("Description", &self.description, &RULE_79);
+        }
+    }
+
+    impl std::fmt::Debug for BotVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BotVersion", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BotVersion {
+        const TYPE: &'static str = "AWS::Lex::BotVersion";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = BotVersionRef;
+    }
+
+    /// Typed handle of an `AWS::Lex::BotVersion` in the construct tree (see [`crate::Ref`]).
+    pub type BotVersionRef = crate::Ref<BotVersion>;
+
+    impl BotVersionRef {
+        /// The `BotVersion` attribute (`Fn::GetAtt`).
+        pub fn bot_version(&self) -> Value<String> {
+            self.get_att("BotVersion")
         }
     }
 
@@ -5700,28 +5648,6 @@ pub mod bot_version {
     impl Validate for BotVersionLocaleDetails {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SourceBotVersion", &self.source_bot_version, &RULE_78);
-        }
-    }
-
-    impl std::fmt::Debug for BotVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BotVersion", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BotVersion {
-        const TYPE: &'static str = "AWS::Lex::BotVersion";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = BotVersionRef;
-    }
-
-    /// Typed handle of an `AWS::Lex::BotVersion` in the construct tree (see [`crate::Ref`]).
-    pub type BotVersionRef = crate::Ref<BotVersion>;
-
-    impl BotVersionRef {
-        /// The `BotVersion` attribute (`Fn::GetAtt`).
-        pub fn bot_version(&self) -> Value<String> {
-            self.get_att("BotVersion")
         }
     }
 }

@@ -160,6 +160,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::LicenseManager::Grant`: [`Grant`], its property types and its typed handle.
 pub mod grant {
     use super::rules_::*;
@@ -216,6 +255,33 @@ pub mod grant {
         }
     }
 
+    impl std::fmt::Debug for Grant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Grant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Grant {
+        const TYPE: &'static str = "AWS::LicenseManager::Grant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GrantRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::Grant` in the construct tree (see [`crate::Ref`]).
+    pub type GrantRef = crate::Ref<Grant>;
+
+    impl GrantRef {
+        /// The `GrantArn` attribute (`Fn::GetAtt`).
+        pub fn grant_arn(&self) -> Value<String> {
+            self.get_att("GrantArn")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -241,33 +307,6 @@ pub mod grant {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Grant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Grant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Grant {
-        const TYPE: &'static str = "AWS::LicenseManager::Grant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GrantRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::Grant` in the construct tree (see [`crate::Ref`]).
-    pub type GrantRef = crate::Ref<Grant>;
-
-    impl GrantRef {
-        /// The `GrantArn` attribute (`Fn::GetAtt`).
-        pub fn grant_arn(&self) -> Value<String> {
-            self.get_att("GrantArn")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
         }
     }
 }
@@ -355,6 +394,33 @@ pub mod license {
             v.nested("Entitlements", &self.entitlements);
             v.check("ProductSKU", &self.product_sku, &RULE_5);
             v.nested("Validity", &self.validity);
+        }
+    }
+
+    impl std::fmt::Debug for License {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("License", self, f)
+        }
+    }
+
+    impl strata_core::Resource for License {
+        const TYPE: &'static str = "AWS::LicenseManager::License";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LicenseRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::License` in the construct tree (see [`crate::Ref`]).
+    pub type LicenseRef = crate::Ref<License>;
+
+    impl LicenseRef {
+        /// The `LicenseArn` attribute (`Fn::GetAtt`).
+        pub fn license_arn(&self) -> Value<String> {
+            self.get_att("LicenseArn")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
         }
     }
 
@@ -592,37 +658,12 @@ pub mod license {
             v.check("End", &self.end, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for License {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("License", self, f)
-        }
-    }
-
-    impl strata_core::Resource for License {
-        const TYPE: &'static str = "AWS::LicenseManager::License";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LicenseRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::License` in the construct tree (see [`crate::Ref`]).
-    pub type LicenseRef = crate::Ref<License>;
-
-    impl LicenseRef {
-        /// The `LicenseArn` attribute (`Fn::GetAtt`).
-        pub fn license_arn(&self) -> Value<String> {
-            self.get_att("LicenseArn")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-    }
 }
 
 /// `AWS::LicenseManager::LicenseAssetGroup`: [`LicenseAssetGroup`], its property types and its typed handle.
 pub mod license_asset_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -697,6 +738,28 @@ pub mod license_asset_group {
         }
     }
 
+    impl std::fmt::Debug for LicenseAssetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LicenseAssetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LicenseAssetGroup {
+        const TYPE: &'static str = "AWS::LicenseManager::LicenseAssetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LicenseAssetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::LicenseAssetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type LicenseAssetGroupRef = crate::Ref<LicenseAssetGroup>;
+
+    impl LicenseAssetGroupRef {
+        /// The `LicenseAssetGroupArn` attribute (`Fn::GetAtt`).
+        pub fn license_asset_group_arn(&self) -> Value<String> {
+            self.get_att("LicenseAssetGroupArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct LicenseAssetGroupConfiguration {
         pub usage_dimension: Option<Value<String>>,
@@ -738,64 +801,12 @@ pub mod license_asset_group {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for LicenseAssetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LicenseAssetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LicenseAssetGroup {
-        const TYPE: &'static str = "AWS::LicenseManager::LicenseAssetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LicenseAssetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::LicenseAssetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type LicenseAssetGroupRef = crate::Ref<LicenseAssetGroup>;
-
-    impl LicenseAssetGroupRef {
-        /// The `LicenseAssetGroupArn` attribute (`Fn::GetAtt`).
-        pub fn license_asset_group_arn(&self) -> Value<String> {
-            self.get_att("LicenseAssetGroupArn")
-        }
-    }
 }
 
 /// `AWS::LicenseManager::LicenseAssetRuleSet`: [`LicenseAssetRuleSet`], its property types and its typed handle.
 pub mod license_asset_rule_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -843,6 +854,28 @@ pub mod license_asset_rule_set {
             v.check("Description", &self.description, &RULE_10);
             v.check("Name", &self.name, &RULE_11);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for LicenseAssetRuleSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LicenseAssetRuleSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LicenseAssetRuleSet {
+        const TYPE: &'static str = "AWS::LicenseManager::LicenseAssetRuleSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LicenseAssetRuleSetRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::LicenseAssetRuleSet` in the construct tree (see [`crate::Ref`]).
+    pub type LicenseAssetRuleSetRef = crate::Ref<LicenseAssetRuleSet>;
+
+    impl LicenseAssetRuleSetRef {
+        /// The `LicenseAssetRulesetArn` attribute (`Fn::GetAtt`).
+        pub fn license_asset_ruleset_arn(&self) -> Value<String> {
+            self.get_att("LicenseAssetRulesetArn")
         }
     }
 
@@ -1049,64 +1082,12 @@ pub mod license_asset_rule_set {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for LicenseAssetRuleSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LicenseAssetRuleSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LicenseAssetRuleSet {
-        const TYPE: &'static str = "AWS::LicenseManager::LicenseAssetRuleSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LicenseAssetRuleSetRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::LicenseAssetRuleSet` in the construct tree (see [`crate::Ref`]).
-    pub type LicenseAssetRuleSetRef = crate::Ref<LicenseAssetRuleSet>;
-
-    impl LicenseAssetRuleSetRef {
-        /// The `LicenseAssetRulesetArn` attribute (`Fn::GetAtt`).
-        pub fn license_asset_ruleset_arn(&self) -> Value<String> {
-            self.get_att("LicenseAssetRulesetArn")
-        }
-    }
 }
 
 /// `AWS::LicenseManager::LicenseConfiguration`: [`LicenseConfiguration`], its property types and its typed handle.
 pub mod license_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1180,6 +1161,43 @@ pub mod license_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LicenseCountingType", &self.license_counting_type, &RULE_14);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for LicenseConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LicenseConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LicenseConfiguration {
+        const TYPE: &'static str = "AWS::LicenseManager::LicenseConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LicenseConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::LicenseConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LicenseConfigurationRef = crate::Ref<LicenseConfiguration>;
+
+    impl LicenseConfigurationRef {
+        /// The `LicenseConfigurationId` attribute (`Fn::GetAtt`).
+        pub fn license_configuration_id(&self) -> Value<String> {
+            self.get_att("LicenseConfigurationId")
+        }
+
+        /// The `LicenseConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn license_configuration_arn(&self) -> Value<String> {
+            self.get_att("LicenseConfigurationArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
+        pub fn owner_account_id(&self) -> Value<String> {
+            self.get_att("OwnerAccountId")
         }
     }
 
@@ -1260,75 +1278,6 @@ pub mod license_configuration {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for LicenseConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LicenseConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LicenseConfiguration {
-        const TYPE: &'static str = "AWS::LicenseManager::LicenseConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LicenseConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::LicenseConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LicenseConfigurationRef = crate::Ref<LicenseConfiguration>;
-
-    impl LicenseConfigurationRef {
-        /// The `LicenseConfigurationId` attribute (`Fn::GetAtt`).
-        pub fn license_configuration_id(&self) -> Value<String> {
-            self.get_att("LicenseConfigurationId")
-        }
-
-        /// The `LicenseConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn license_configuration_arn(&self) -> Value<String> {
-            self.get_att("LicenseConfigurationArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `OwnerAccountId` attribute (`Fn::GetAtt`).
-        pub fn owner_account_id(&self) -> Value<String> {
-            self.get_att("OwnerAccountId")
-        }
-    }
 }
 
 /// `AWS::LicenseManager::ReportGenerator`: [`ReportGenerator`], its property types and its typed handle.
@@ -1394,6 +1343,43 @@ pub mod report_generator {
                 &RULE_9,
                 &RULE_16,
             );
+        }
+    }
+
+    impl std::fmt::Debug for ReportGenerator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReportGenerator", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReportGenerator {
+        const TYPE: &'static str = "AWS::LicenseManager::ReportGenerator";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReportGeneratorRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManager::ReportGenerator` in the construct tree (see [`crate::Ref`]).
+    pub type ReportGeneratorRef = crate::Ref<ReportGenerator>;
+
+    impl ReportGeneratorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `S3Location` attribute (`Fn::GetAtt`).
+        pub fn s3_location(&self) -> Value<String> {
+            self.get_att("S3Location")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `ReportCreatorAccount` attribute (`Fn::GetAtt`).
+        pub fn report_creator_account(&self) -> Value<String> {
+            self.get_att("ReportCreatorAccount")
         }
     }
 
@@ -1501,43 +1487,6 @@ pub mod report_generator {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ReportGenerator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReportGenerator", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReportGenerator {
-        const TYPE: &'static str = "AWS::LicenseManager::ReportGenerator";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReportGeneratorRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManager::ReportGenerator` in the construct tree (see [`crate::Ref`]).
-    pub type ReportGeneratorRef = crate::Ref<ReportGenerator>;
-
-    impl ReportGeneratorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `S3Location` attribute (`Fn::GetAtt`).
-        pub fn s3_location(&self) -> Value<String> {
-            self.get_att("S3Location")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `ReportCreatorAccount` attribute (`Fn::GetAtt`).
-        pub fn report_creator_account(&self) -> Value<String> {
-            self.get_att("ReportCreatorAccount")
         }
     }
 }

@@ -85,6 +85,58 @@ pub mod license_server_endpoint {
         }
     }
 
+    impl std::fmt::Debug for LicenseServerEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LicenseServerEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LicenseServerEndpoint {
+        const TYPE: &'static str = "AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LicenseServerEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type LicenseServerEndpointRef = crate::Ref<LicenseServerEndpoint>;
+
+    impl LicenseServerEndpointRef {
+        /// The `LicenseServerEndpointArn` attribute (`Fn::GetAtt`).
+        pub fn license_server_endpoint_arn(&self) -> Value<String> {
+            self.get_att("LicenseServerEndpointArn")
+        }
+
+        /// The `LicenseServerEndpointId` attribute (`Fn::GetAtt`).
+        pub fn license_server_endpoint_id(&self) -> Value<String> {
+            self.get_att("LicenseServerEndpointId")
+        }
+
+        /// The `LicenseServerEndpointProvisioningStatus` attribute (`Fn::GetAtt`).
+        pub fn license_server_endpoint_provisioning_status(&self) -> Value<String> {
+            self.get_att("LicenseServerEndpointProvisioningStatus")
+        }
+
+        /// The `ServerType` attribute (`Fn::GetAtt`).
+        pub fn server_type(&self) -> Value<String> {
+            self.get_att("ServerType")
+        }
+
+        /// The `ServerEndpoint` attribute (`Fn::GetAtt`).
+        pub fn server_endpoint(&self) -> Value<String> {
+            self.get_att("ServerEndpoint")
+        }
+
+        /// The `LicenseServers` attribute (`Fn::GetAtt`).
+        pub fn license_servers(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("LicenseServers")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
     /// The settings of the RDS license server to create the endpoint for.
     #[derive(Clone)]
     pub struct LicenseServerSettings {
@@ -284,58 +336,6 @@ pub mod license_server_endpoint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for LicenseServerEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LicenseServerEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LicenseServerEndpoint {
-        const TYPE: &'static str = "AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LicenseServerEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type LicenseServerEndpointRef = crate::Ref<LicenseServerEndpoint>;
-
-    impl LicenseServerEndpointRef {
-        /// The `LicenseServerEndpointArn` attribute (`Fn::GetAtt`).
-        pub fn license_server_endpoint_arn(&self) -> Value<String> {
-            self.get_att("LicenseServerEndpointArn")
-        }
-
-        /// The `LicenseServerEndpointId` attribute (`Fn::GetAtt`).
-        pub fn license_server_endpoint_id(&self) -> Value<String> {
-            self.get_att("LicenseServerEndpointId")
-        }
-
-        /// The `LicenseServerEndpointProvisioningStatus` attribute (`Fn::GetAtt`).
-        pub fn license_server_endpoint_provisioning_status(&self) -> Value<String> {
-            self.get_att("LicenseServerEndpointProvisioningStatus")
-        }
-
-        /// The `ServerType` attribute (`Fn::GetAtt`).
-        pub fn server_type(&self) -> Value<String> {
-            self.get_att("ServerType")
-        }
-
-        /// The `ServerEndpoint` attribute (`Fn::GetAtt`).
-        pub fn server_endpoint(&self) -> Value<String> {
-            self.get_att("ServerEndpoint")
-        }
-
-        /// The `LicenseServers` attribute (`Fn::GetAtt`).
-        pub fn license_servers(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("LicenseServers")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
         }
     }
 }

@@ -269,6 +269,121 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+
+    /// A addon associate with a resource.
+    #[derive(Clone)]
+    pub struct AddOn {
+        /// The add-on type
+        pub add_on_type: Value<String>,
+        pub auto_snapshot_add_on_request: Option<Value<AutoSnapshotAddOn>>,
+        /// Status of the Addon
+        pub status: Option<Value<String>>,
+    }
+
+    impl AddOn {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(add_on_type: impl Into<Value<String>>) -> Self {
+            Self {
+                add_on_type: add_on_type.into(),
+                auto_snapshot_add_on_request: None,
+                status: None,
+            }
+        }
+    }
+
+    impl ToRaw for AddOn {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("AddOnType", &self.add_on_type);
+            o.opt(
+                "AutoSnapshotAddOnRequest",
+                &self.auto_snapshot_add_on_request,
+            );
+            o.opt("Status", &self.status);
+            o.build()
+        }
+    }
+
+    impl Validate for AddOn {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AddOnType", &self.add_on_type, &RULE_23);
+            v.nested(
+                "AutoSnapshotAddOnRequest",
+                &self.auto_snapshot_add_on_request,
+            );
+            v.check("Status", &self.status, &RULE_24);
+        }
+    }
+
+    /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
+    #[derive(Clone, Default)]
+    pub struct AutoSnapshotAddOn {
+        /// The daily time when an automatic snapshot will be created.
+        pub snapshot_time_of_day: Option<Value<String>>,
+    }
+
+    impl AutoSnapshotAddOn {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AutoSnapshotAddOn {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("SnapshotTimeOfDay", &self.snapshot_time_of_day);
+            o.build()
+        }
+    }
+
+    impl Validate for AutoSnapshotAddOn {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("SnapshotTimeOfDay", &self.snapshot_time_of_day, &RULE_25);
+        }
+    }
+}
+
 /// `AWS::Lightsail::Alarm`: [`Alarm`], its property types and its typed handle.
 pub mod alarm {
     use super::rules_::*;
@@ -401,6 +516,8 @@ pub mod alarm {
 
 /// `AWS::Lightsail::Bucket`: [`Bucket`], its property types and its typed handle.
 pub mod bucket {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -462,66 +579,6 @@ pub mod bucket {
         }
     }
 
-    /// An object that sets the public accessibility of objects in the specified bucket.
-    #[derive(Clone, Default)]
-    pub struct AccessRules {
-        /// A Boolean value that indicates whether the access control list (ACL) permissions that are applied to individual objects override the getObject option that is currently specified.
-        pub allow_public_overrides: Option<Value<bool>>,
-        /// Specifies the anonymous access to all objects in a bucket.
-        pub get_object: Option<Value<String>>,
-    }
-
-    impl AccessRules {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AccessRules {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("AllowPublicOverrides", &self.allow_public_overrides);
-            o.opt("GetObject", &self.get_object);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for Bucket {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Bucket", self, f)
@@ -553,11 +610,37 @@ pub mod bucket {
             self.get_att("AbleToUpdateBundle")
         }
     }
+
+    /// An object that sets the public accessibility of objects in the specified bucket.
+    #[derive(Clone, Default)]
+    pub struct AccessRules {
+        /// A Boolean value that indicates whether the access control list (ACL) permissions that are applied to individual objects override the getObject option that is currently specified.
+        pub allow_public_overrides: Option<Value<bool>>,
+        /// Specifies the anonymous access to all objects in a bucket.
+        pub get_object: Option<Value<String>>,
+    }
+
+    impl AccessRules {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AccessRules {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("AllowPublicOverrides", &self.allow_public_overrides);
+            o.opt("GetObject", &self.get_object);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Lightsail::Certificate`: [`Certificate`], its property types and its typed handle.
 pub mod certificate {
-    use super::rules_::*;
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Lightsail::Certificate.
@@ -602,41 +685,6 @@ pub mod certificate {
     impl Validate for Certificate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -761,6 +809,8 @@ pub mod contact_method {
 
 /// `AWS::Lightsail::Container`: [`Container`], its property types and its typed handle.
 pub mod container {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -829,6 +879,43 @@ pub mod container {
             v.check("Scale", &self.scale, &RULE_14);
             v.check("ServiceName", &self.service_name, &RULE_15);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Container {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Container", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Container {
+        const TYPE: &'static str = "AWS::Lightsail::Container";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContainerRef;
+    }
+
+    /// Typed handle of an `AWS::Lightsail::Container` in the construct tree (see [`crate::Ref`]).
+    pub type ContainerRef = crate::Ref<Container>;
+
+    impl ContainerRef {
+        /// The `ContainerArn` attribute (`Fn::GetAtt`).
+        pub fn container_arn(&self) -> Value<String> {
+            self.get_att("ContainerArn")
+        }
+
+        /// The `Url` attribute (`Fn::GetAtt`).
+        pub fn url(&self) -> Value<String> {
+            self.get_att("Url")
+        }
+
+        /// The `PrincipalArn` attribute (`Fn::GetAtt`).
+        pub fn principal_arn(&self) -> Value<String> {
+            self.get_att("PrincipalArn")
+        }
+
+        /// The `PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn` attribute (`Fn::GetAtt`).
+        pub fn private_registry_access_ecr_image_puller_role_principal_arn(&self) -> Value<String> {
+            self.get_att("PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn")
         }
     }
 
@@ -1070,82 +1157,12 @@ pub mod container {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Container {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Container", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Container {
-        const TYPE: &'static str = "AWS::Lightsail::Container";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContainerRef;
-    }
-
-    /// Typed handle of an `AWS::Lightsail::Container` in the construct tree (see [`crate::Ref`]).
-    pub type ContainerRef = crate::Ref<Container>;
-
-    impl ContainerRef {
-        /// The `ContainerArn` attribute (`Fn::GetAtt`).
-        pub fn container_arn(&self) -> Value<String> {
-            self.get_att("ContainerArn")
-        }
-
-        /// The `Url` attribute (`Fn::GetAtt`).
-        pub fn url(&self) -> Value<String> {
-            self.get_att("Url")
-        }
-
-        /// The `PrincipalArn` attribute (`Fn::GetAtt`).
-        pub fn principal_arn(&self) -> Value<String> {
-            self.get_att("PrincipalArn")
-        }
-
-        /// The `PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn` attribute (`Fn::GetAtt`).
-        pub fn private_registry_access_ecr_image_puller_role_principal_arn(&self) -> Value<String> {
-            self.get_att("PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn")
-        }
-    }
 }
 
 /// `AWS::Lightsail::Database`: [`Database`], its property types and its typed handle.
 pub mod database {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1275,6 +1292,28 @@ pub mod database {
         }
     }
 
+    impl std::fmt::Debug for Database {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Database", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Database {
+        const TYPE: &'static str = "AWS::Lightsail::Database";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatabaseRef;
+    }
+
+    /// Typed handle of an `AWS::Lightsail::Database` in the construct tree (see [`crate::Ref`]).
+    pub type DatabaseRef = crate::Ref<Database>;
+
+    impl DatabaseRef {
+        /// The `DatabaseArn` attribute (`Fn::GetAtt`).
+        pub fn database_arn(&self) -> Value<String> {
+            self.get_att("DatabaseArn")
+        }
+    }
+
     /// Describes the parameters of the database.
     #[derive(Clone, Default)]
     pub struct RelationalDatabaseParameter {
@@ -1317,67 +1356,12 @@ pub mod database {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Database {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Database", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Database {
-        const TYPE: &'static str = "AWS::Lightsail::Database";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatabaseRef;
-    }
-
-    /// Typed handle of an `AWS::Lightsail::Database` in the construct tree (see [`crate::Ref`]).
-    pub type DatabaseRef = crate::Ref<Database>;
-
-    impl DatabaseRef {
-        /// The `DatabaseArn` attribute (`Fn::GetAtt`).
-        pub fn database_arn(&self) -> Value<String> {
-            self.get_att("DatabaseArn")
-        }
-    }
 }
 
 /// `AWS::Lightsail::DatabaseSnapshot`: [`DatabaseSnapshot`], its property types and its typed handle.
 pub mod database_snapshot {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1433,41 +1417,6 @@ pub mod database_snapshot {
             );
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -1561,6 +1510,8 @@ pub mod database_snapshot {
 
 /// `AWS::Lightsail::Disk`: [`Disk`], its property types and its typed handle.
 pub mod disk {
+    pub use super::shared_::{AddOn, AutoSnapshotAddOn, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1613,139 +1564,6 @@ pub mod disk {
             v.check("AvailabilityZone", &self.availability_zone, &RULE_21);
             v.check("DiskName", &self.disk_name, &RULE_22);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A addon associate with a resource.
-    #[derive(Clone)]
-    pub struct AddOn {
-        /// The add-on type
-        pub add_on_type: Value<String>,
-        pub auto_snapshot_add_on_request: Option<Value<AutoSnapshotAddOn>>,
-        /// Status of the Addon
-        pub status: Option<Value<String>>,
-    }
-
-    impl AddOn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(add_on_type: impl Into<Value<String>>) -> Self {
-            Self {
-                add_on_type: add_on_type.into(),
-                auto_snapshot_add_on_request: None,
-                status: None,
-            }
-        }
-    }
-
-    impl ToRaw for AddOn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("AddOnType", &self.add_on_type);
-            o.opt(
-                "AutoSnapshotAddOnRequest",
-                &self.auto_snapshot_add_on_request,
-            );
-            o.opt("Status", &self.status);
-            o.build()
-        }
-    }
-
-    impl Validate for AddOn {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddOnType", &self.add_on_type, &RULE_23);
-            v.nested(
-                "AutoSnapshotAddOnRequest",
-                &self.auto_snapshot_add_on_request,
-            );
-            v.check("Status", &self.status, &RULE_24);
-        }
-    }
-
-    /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
-    #[derive(Clone, Default)]
-    pub struct AutoSnapshotAddOn {
-        /// The daily time when an automatic snapshot will be created.
-        pub snapshot_time_of_day: Option<Value<String>>,
-    }
-
-    impl AutoSnapshotAddOn {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AutoSnapshotAddOn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("SnapshotTimeOfDay", &self.snapshot_time_of_day);
-            o.build()
-        }
-    }
-
-    impl Validate for AutoSnapshotAddOn {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SnapshotTimeOfDay", &self.snapshot_time_of_day, &RULE_25);
-        }
-    }
-
-    /// Location of a resource.
-    #[derive(Clone, Default)]
-    pub struct Location {
-        /// The Availability Zone in which to create your disk. Use the following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones parameter to your request.
-        pub availability_zone: Option<Value<String>>,
-        /// The Region Name in which to create your disk.
-        pub region_name: Option<Value<String>>,
-    }
-
-    impl Location {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Location {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("AvailabilityZone", &self.availability_zone);
-            o.opt("RegionName", &self.region_name);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -1820,10 +1638,37 @@ pub mod disk {
             self.get_att("DiskArn")
         }
     }
+
+    /// Location of a resource.
+    #[derive(Clone, Default)]
+    pub struct Location {
+        /// The Availability Zone in which to create your disk. Use the following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones parameter to your request.
+        pub availability_zone: Option<Value<String>>,
+        /// The Region Name in which to create your disk.
+        pub region_name: Option<Value<String>>,
+    }
+
+    impl Location {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Location {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("AvailabilityZone", &self.availability_zone);
+            o.opt("RegionName", &self.region_name);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::Lightsail::DiskSnapshot`: [`DiskSnapshot`], its property types and its typed handle.
 pub mod disk_snapshot {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1868,41 +1713,6 @@ pub mod disk_snapshot {
             v.check("DiskSnapshotName", &self.disk_snapshot_name, &RULE_19);
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -1976,6 +1786,8 @@ pub mod disk_snapshot {
 
 /// `AWS::Lightsail::Distribution`: [`Distribution`], its property types and its typed handle.
 pub mod distribution {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2054,6 +1866,38 @@ pub mod distribution {
             v.check("IpAddressType", &self.ip_address_type, &RULE_26);
             v.nested("Origin", &self.origin);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Distribution {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Distribution", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Distribution {
+        const TYPE: &'static str = "AWS::Lightsail::Distribution";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DistributionRef;
+    }
+
+    /// Typed handle of an `AWS::Lightsail::Distribution` in the construct tree (see [`crate::Ref`]).
+    pub type DistributionRef = crate::Ref<Distribution>;
+
+    impl DistributionRef {
+        /// The `DistributionArn` attribute (`Fn::GetAtt`).
+        pub fn distribution_arn(&self) -> Value<String> {
+            self.get_att("DistributionArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `AbleToUpdateBundle` attribute (`Fn::GetAtt`).
+        pub fn able_to_update_bundle(&self) -> Value<bool> {
+            self.get_att("AbleToUpdateBundle")
         }
     }
 
@@ -2290,73 +2134,6 @@ pub mod distribution {
             v.check("RegionName", &self.region_name, &RULE_30);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Distribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Distribution", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Distribution {
-        const TYPE: &'static str = "AWS::Lightsail::Distribution";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DistributionRef;
-    }
-
-    /// Typed handle of an `AWS::Lightsail::Distribution` in the construct tree (see [`crate::Ref`]).
-    pub type DistributionRef = crate::Ref<Distribution>;
-
-    impl DistributionRef {
-        /// The `DistributionArn` attribute (`Fn::GetAtt`).
-        pub fn distribution_arn(&self) -> Value<String> {
-            self.get_att("DistributionArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `AbleToUpdateBundle` attribute (`Fn::GetAtt`).
-        pub fn able_to_update_bundle(&self) -> Value<bool> {
-            self.get_att("AbleToUpdateBundle")
-        }
-    }
 }
 
 /// `AWS::Lightsail::Domain`: [`Domain`], its property types and its typed handle.
@@ -2399,6 +2176,48 @@ pub mod domain {
     impl Validate for Domain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DomainEntries", &self.domain_entries);
+        }
+    }
+
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::Lightsail::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::Lightsail::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SupportCode` attribute (`Fn::GetAtt`).
+        pub fn support_code(&self) -> Value<String> {
+            self.get_att("SupportCode")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Location` attribute (`Fn::GetAtt`).
+        pub fn location(&self) -> Value<String> {
+            self.get_att("Location")
+        }
+
+        /// The `ResourceType` attribute (`Fn::GetAtt`).
+        pub fn resource_type(&self) -> Value<String> {
+            self.get_att("ResourceType")
         }
     }
 
@@ -2479,52 +2298,12 @@ pub mod domain {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::Lightsail::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::Lightsail::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SupportCode` attribute (`Fn::GetAtt`).
-        pub fn support_code(&self) -> Value<String> {
-            self.get_att("SupportCode")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Location` attribute (`Fn::GetAtt`).
-        pub fn location(&self) -> Value<String> {
-            self.get_att("Location")
-        }
-
-        /// The `ResourceType` attribute (`Fn::GetAtt`).
-        pub fn resource_type(&self) -> Value<String> {
-            self.get_att("ResourceType")
-        }
-    }
 }
 
 /// `AWS::Lightsail::Instance`: [`Instance`], its property types and its typed handle.
 pub mod instance {
+    pub use super::shared_::{AddOn, AutoSnapshotAddOn, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2609,76 +2388,100 @@ pub mod instance {
         }
     }
 
-    /// A addon associate with a resource.
-    #[derive(Clone)]
-    pub struct AddOn {
-        /// The add-on type
-        pub add_on_type: Value<String>,
-        pub auto_snapshot_add_on_request: Option<Value<AutoSnapshotAddOn>>,
-        /// Status of the Addon
-        pub status: Option<Value<String>>,
-    }
-
-    impl AddOn {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(add_on_type: impl Into<Value<String>>) -> Self {
-            Self {
-                add_on_type: add_on_type.into(),
-                auto_snapshot_add_on_request: None,
-                status: None,
-            }
+    impl std::fmt::Debug for Instance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Instance", self, f)
         }
     }
 
-    impl ToRaw for AddOn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("AddOnType", &self.add_on_type);
-            o.opt(
-                "AutoSnapshotAddOnRequest",
-                &self.auto_snapshot_add_on_request,
-            );
-            o.opt("Status", &self.status);
-            o.build()
+    impl strata_core::Resource for Instance {
+        const TYPE: &'static str = "AWS::Lightsail::Instance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InstanceRef;
+    }
+
+    /// Typed handle of an `AWS::Lightsail::Instance` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceRef = crate::Ref<Instance>;
+
+    impl InstanceRef {
+        /// The `InstanceArn` attribute (`Fn::GetAtt`).
+        pub fn instance_arn(&self) -> Value<String> {
+            self.get_att("InstanceArn")
         }
-    }
 
-    impl Validate for AddOn {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddOnType", &self.add_on_type, &RULE_23);
-            v.nested(
-                "AutoSnapshotAddOnRequest",
-                &self.auto_snapshot_add_on_request,
-            );
-            v.check("Status", &self.status, &RULE_24);
+        /// The `SshKeyName` attribute (`Fn::GetAtt`).
+        pub fn ssh_key_name(&self) -> Value<String> {
+            self.get_att("SshKeyName")
         }
-    }
 
-    /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
-    #[derive(Clone, Default)]
-    pub struct AutoSnapshotAddOn {
-        /// The daily time when an automatic snapshot will be created.
-        pub snapshot_time_of_day: Option<Value<String>>,
-    }
-
-    impl AutoSnapshotAddOn {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+        /// The `SupportCode` attribute (`Fn::GetAtt`).
+        pub fn support_code(&self) -> Value<String> {
+            self.get_att("SupportCode")
         }
-    }
 
-    impl ToRaw for AutoSnapshotAddOn {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("SnapshotTimeOfDay", &self.snapshot_time_of_day);
-            o.build()
+        /// The `ResourceType` attribute (`Fn::GetAtt`).
+        pub fn resource_type(&self) -> Value<String> {
+            self.get_att("ResourceType")
         }
-    }
 
-    impl Validate for AutoSnapshotAddOn {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SnapshotTimeOfDay", &self.snapshot_time_of_day, &RULE_25);
+        /// The `IsStaticIp` attribute (`Fn::GetAtt`).
+        pub fn is_static_ip(&self) -> Value<bool> {
+            self.get_att("IsStaticIp")
+        }
+
+        /// The `PrivateIpAddress` attribute (`Fn::GetAtt`).
+        pub fn private_ip_address(&self) -> Value<String> {
+            self.get_att("PrivateIpAddress")
+        }
+
+        /// The `PublicIpAddress` attribute (`Fn::GetAtt`).
+        pub fn public_ip_address(&self) -> Value<String> {
+            self.get_att("PublicIpAddress")
+        }
+
+        /// The `Ipv6Addresses` attribute (`Fn::GetAtt`).
+        pub fn ipv6_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Ipv6Addresses")
+        }
+
+        /// The `Location.AvailabilityZone` attribute (`Fn::GetAtt`).
+        pub fn location_availability_zone(&self) -> Value<String> {
+            self.get_att("Location.AvailabilityZone")
+        }
+
+        /// The `Location.RegionName` attribute (`Fn::GetAtt`).
+        pub fn location_region_name(&self) -> Value<String> {
+            self.get_att("Location.RegionName")
+        }
+
+        /// The `Hardware.CpuCount` attribute (`Fn::GetAtt`).
+        pub fn hardware_cpu_count(&self) -> Value<i64> {
+            self.get_att("Hardware.CpuCount")
+        }
+
+        /// The `Hardware.RamSizeInGb` attribute (`Fn::GetAtt`).
+        pub fn hardware_ram_size_in_gb(&self) -> Value<i64> {
+            self.get_att("Hardware.RamSizeInGb")
+        }
+
+        /// The `State.Code` attribute (`Fn::GetAtt`).
+        pub fn state_code(&self) -> Value<i64> {
+            self.get_att("State.Code")
+        }
+
+        /// The `State.Name` attribute (`Fn::GetAtt`).
+        pub fn state_name(&self) -> Value<String> {
+            self.get_att("State.Name")
+        }
+
+        /// The `UserName` attribute (`Fn::GetAtt`).
+        pub fn user_name(&self) -> Value<String> {
+            self.get_att("UserName")
+        }
+
+        /// The `Networking.MonthlyTransfer.GbPerMonthAllocated` attribute (`Fn::GetAtt`).
+        pub fn networking_monthly_transfer_gb_per_month_allocated(&self) -> Value<String> {
+            self.get_att("Networking.MonthlyTransfer.GbPerMonthAllocated")
         }
     }
 
@@ -2914,142 +2717,12 @@ pub mod instance {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Instance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Instance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Instance {
-        const TYPE: &'static str = "AWS::Lightsail::Instance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InstanceRef;
-    }
-
-    /// Typed handle of an `AWS::Lightsail::Instance` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceRef = crate::Ref<Instance>;
-
-    impl InstanceRef {
-        /// The `InstanceArn` attribute (`Fn::GetAtt`).
-        pub fn instance_arn(&self) -> Value<String> {
-            self.get_att("InstanceArn")
-        }
-
-        /// The `SshKeyName` attribute (`Fn::GetAtt`).
-        pub fn ssh_key_name(&self) -> Value<String> {
-            self.get_att("SshKeyName")
-        }
-
-        /// The `SupportCode` attribute (`Fn::GetAtt`).
-        pub fn support_code(&self) -> Value<String> {
-            self.get_att("SupportCode")
-        }
-
-        /// The `ResourceType` attribute (`Fn::GetAtt`).
-        pub fn resource_type(&self) -> Value<String> {
-            self.get_att("ResourceType")
-        }
-
-        /// The `IsStaticIp` attribute (`Fn::GetAtt`).
-        pub fn is_static_ip(&self) -> Value<bool> {
-            self.get_att("IsStaticIp")
-        }
-
-        /// The `PrivateIpAddress` attribute (`Fn::GetAtt`).
-        pub fn private_ip_address(&self) -> Value<String> {
-            self.get_att("PrivateIpAddress")
-        }
-
-        /// The `PublicIpAddress` attribute (`Fn::GetAtt`).
-        pub fn public_ip_address(&self) -> Value<String> {
-            self.get_att("PublicIpAddress")
-        }
-
-        /// The `Ipv6Addresses` attribute (`Fn::GetAtt`).
-        pub fn ipv6_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Ipv6Addresses")
-        }
-
-        /// The `Location.AvailabilityZone` attribute (`Fn::GetAtt`).
-        pub fn location_availability_zone(&self) -> Value<String> {
-            self.get_att("Location.AvailabilityZone")
-        }
-
-        /// The `Location.RegionName` attribute (`Fn::GetAtt`).
-        pub fn location_region_name(&self) -> Value<String> {
-            self.get_att("Location.RegionName")
-        }
-
-        /// The `Hardware.CpuCount` attribute (`Fn::GetAtt`).
-        pub fn hardware_cpu_count(&self) -> Value<i64> {
-            self.get_att("Hardware.CpuCount")
-        }
-
-        /// The `Hardware.RamSizeInGb` attribute (`Fn::GetAtt`).
-        pub fn hardware_ram_size_in_gb(&self) -> Value<i64> {
-            self.get_att("Hardware.RamSizeInGb")
-        }
-
-        /// The `State.Code` attribute (`Fn::GetAtt`).
-        pub fn state_code(&self) -> Value<i64> {
-            self.get_att("State.Code")
-        }
-
-        /// The `State.Name` attribute (`Fn::GetAtt`).
-        pub fn state_name(&self) -> Value<String> {
-            self.get_att("State.Name")
-        }
-
-        /// The `UserName` attribute (`Fn::GetAtt`).
-        pub fn user_name(&self) -> Value<String> {
-            self.get_att("UserName")
-        }
-
-        /// The `Networking.MonthlyTransfer.GbPerMonthAllocated` attribute (`Fn::GetAtt`).
-        pub fn networking_monthly_transfer_gb_per_month_allocated(&self) -> Value<String> {
-            self.get_att("Networking.MonthlyTransfer.GbPerMonthAllocated")
-        }
-    }
 }
 
 /// `AWS::Lightsail::InstanceSnapshot`: [`InstanceSnapshot`], its property types and its typed handle.
 pub mod instance_snapshot {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3097,41 +2770,6 @@ pub mod instance_snapshot {
                 &RULE_5,
             );
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -3238,41 +2876,6 @@ pub mod key_pair {
         }
     }
 
-    /// A tag key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for KeyPair {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("KeyPair", self, f)
@@ -3319,10 +2922,47 @@ pub mod key_pair {
             self.get_att("Location")
         }
     }
+
+    /// A tag key-value pair.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
 }
 
 /// `AWS::Lightsail::LoadBalancer`: [`LoadBalancer`], its property types and its typed handle.
 pub mod load_balancer {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3394,41 +3034,6 @@ pub mod load_balancer {
             v.check("IpAddressType", &self.ip_address_type, &RULE_26);
             v.check("LoadBalancerName", &self.load_balancer_name, &RULE_0);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 

@@ -150,8 +150,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_14);
+        }
+    }
+}
+
 /// `AWS::Location::APIKey`: [`ApiKey`], its property types and its typed handle.
 pub mod api_key {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -211,6 +255,43 @@ pub mod api_key {
             v.nested("Restrictions", &self.restrictions);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ApiKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApiKey", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApiKey {
+        const TYPE: &'static str = "AWS::Location::APIKey";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApiKeyRef;
+    }
+
+    /// Typed handle of an `AWS::Location::APIKey` in the construct tree (see [`crate::Ref`]).
+    pub type ApiKeyRef = crate::Ref<ApiKey>;
+
+    impl ApiKeyRef {
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `KeyArn` attribute (`Fn::GetAtt`).
+        pub fn key_arn(&self) -> Value<String> {
+            self.get_att("KeyArn")
+        }
+
+        /// The `UpdateTime` attribute (`Fn::GetAtt`).
+        pub fn update_time(&self) -> Value<String> {
+            self.get_att("UpdateTime")
         }
     }
 
@@ -339,82 +420,12 @@ pub mod api_key {
             v.check("BundleId", &self.bundle_id, &RULE_12);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for ApiKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApiKey", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApiKey {
-        const TYPE: &'static str = "AWS::Location::APIKey";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApiKeyRef;
-    }
-
-    /// Typed handle of an `AWS::Location::APIKey` in the construct tree (see [`crate::Ref`]).
-    pub type ApiKeyRef = crate::Ref<ApiKey>;
-
-    impl ApiKeyRef {
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `KeyArn` attribute (`Fn::GetAtt`).
-        pub fn key_arn(&self) -> Value<String> {
-            self.get_att("KeyArn")
-        }
-
-        /// The `UpdateTime` attribute (`Fn::GetAtt`).
-        pub fn update_time(&self) -> Value<String> {
-            self.get_att("UpdateTime")
-        }
-    }
 }
 
 /// `AWS::Location::GeofenceCollection`: [`GeofenceCollection`], its property types and its typed handle.
 pub mod geofence_collection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -469,41 +480,6 @@ pub mod geofence_collection {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
     impl std::fmt::Debug for GeofenceCollection {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("GeofenceCollection", self, f)
@@ -544,6 +520,8 @@ pub mod geofence_collection {
 
 /// `AWS::Location::Map`: [`Map`], its property types and its typed handle.
 pub mod map {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -597,77 +575,6 @@ pub mod map {
         }
     }
 
-    #[derive(Clone)]
-    pub struct MapConfiguration {
-        pub custom_layers: Option<Value<Vec<Value<String>>>>,
-        pub political_view: Option<Value<String>>,
-        pub style: Value<String>,
-    }
-
-    impl MapConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(style: impl Into<Value<String>>) -> Self {
-            Self {
-                custom_layers: None,
-                political_view: None,
-                style: style.into(),
-            }
-        }
-    }
-
-    impl ToRaw for MapConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("CustomLayers", &self.custom_layers);
-            o.opt("PoliticalView", &self.political_view);
-            o.req("Style", &self.style);
-            o.build()
-        }
-    }
-
-    impl Validate for MapConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("CustomLayers", &self.custom_layers, &RULE_17, &RULE_2);
-            v.check("PoliticalView", &self.political_view, &RULE_18);
-            v.check("Style", &self.style, &RULE_2);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
     impl std::fmt::Debug for Map {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Map", self, f)
@@ -704,10 +611,48 @@ pub mod map {
             self.get_att("UpdateTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct MapConfiguration {
+        pub custom_layers: Option<Value<Vec<Value<String>>>>,
+        pub political_view: Option<Value<String>>,
+        pub style: Value<String>,
+    }
+
+    impl MapConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(style: impl Into<Value<String>>) -> Self {
+            Self {
+                custom_layers: None,
+                political_view: None,
+                style: style.into(),
+            }
+        }
+    }
+
+    impl ToRaw for MapConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("CustomLayers", &self.custom_layers);
+            o.opt("PoliticalView", &self.political_view);
+            o.req("Style", &self.style);
+            o.build()
+        }
+    }
+
+    impl Validate for MapConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("CustomLayers", &self.custom_layers, &RULE_17, &RULE_2);
+            v.check("PoliticalView", &self.political_view, &RULE_18);
+            v.check("Style", &self.style, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::Location::PlaceIndex`: [`PlaceIndex`], its property types and its typed handle.
 pub mod place_index {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -764,67 +709,6 @@ pub mod place_index {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct DataSourceConfiguration {
-        pub intended_use: Option<Value<String>>,
-    }
-
-    impl DataSourceConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DataSourceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("IntendedUse", &self.intended_use);
-            o.build()
-        }
-    }
-
-    impl Validate for DataSourceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IntendedUse", &self.intended_use, &RULE_19);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
     impl std::fmt::Debug for PlaceIndex {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("PlaceIndex", self, f)
@@ -861,10 +745,38 @@ pub mod place_index {
             self.get_att("UpdateTime")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct DataSourceConfiguration {
+        pub intended_use: Option<Value<String>>,
+    }
+
+    impl DataSourceConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DataSourceConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("IntendedUse", &self.intended_use);
+            o.build()
+        }
+    }
+
+    impl Validate for DataSourceConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("IntendedUse", &self.intended_use, &RULE_19);
+        }
+    }
 }
 
 /// `AWS::Location::RouteCalculator`: [`RouteCalculator`], its property types and its typed handle.
 pub mod route_calculator {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -917,41 +829,6 @@ pub mod route_calculator {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
     impl std::fmt::Debug for RouteCalculator {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RouteCalculator", self, f)
@@ -992,6 +869,8 @@ pub mod route_calculator {
 
 /// `AWS::Location::Tracker`: [`Tracker`], its property types and its typed handle.
 pub mod tracker {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1056,41 +935,6 @@ pub mod tracker {
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.check("TrackerName", &self.tracker_name, &RULE_2);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
         }
     }
 

@@ -495,6 +495,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::Logs::AccountPolicy`: [`AccountPolicy`], its property types and its typed handle.
 pub mod account_policy {
     use super::rules_::*;
@@ -578,6 +620,8 @@ pub mod account_policy {
 
 /// `AWS::Logs::Delivery`: [`Delivery`], its property types and its typed handle.
 pub mod delivery {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -647,41 +691,6 @@ pub mod delivery {
             v.check_items("RecordFields", &self.record_fields, &RULE_7, &RULE_8);
             v.check("S3SuffixPath", &self.s3_suffix_path, &RULE_9);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -792,6 +801,28 @@ pub mod delivery_destination {
         }
     }
 
+    impl std::fmt::Debug for DeliveryDestination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DeliveryDestination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DeliveryDestination {
+        const TYPE: &'static str = "AWS::Logs::DeliveryDestination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeliveryDestinationRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::DeliveryDestination` in the construct tree (see [`crate::Ref`]).
+    pub type DeliveryDestinationRef = crate::Ref<DeliveryDestination>;
+
+    impl DeliveryDestinationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DestinationPolicy {
         /// The name of the delivery destination to assign this policy to
@@ -863,32 +894,12 @@ pub mod delivery_destination {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for DeliveryDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DeliveryDestination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DeliveryDestination {
-        const TYPE: &'static str = "AWS::Logs::DeliveryDestination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeliveryDestinationRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::DeliveryDestination` in the construct tree (see [`crate::Ref`]).
-    pub type DeliveryDestinationRef = crate::Ref<DeliveryDestination>;
-
-    impl DeliveryDestinationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Logs::DeliverySource`: [`DeliverySource`], its property types and its typed handle.
 pub mod delivery_source {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -941,41 +952,6 @@ pub mod delivery_source {
             v.check("Name", &self.name, &RULE_5);
             v.check("ResourceArn", &self.resource_arn, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -1081,6 +1057,28 @@ pub mod destination {
         }
     }
 
+    impl std::fmt::Debug for Destination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Destination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Destination {
+        const TYPE: &'static str = "AWS::Logs::Destination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DestinationRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::Destination` in the construct tree (see [`crate::Ref`]).
+    pub type DestinationRef = crate::Ref<Destination>;
+
+    impl DestinationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1113,28 +1111,6 @@ pub mod destination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Destination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Destination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Destination {
-        const TYPE: &'static str = "AWS::Logs::Destination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DestinationRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::Destination` in the construct tree (see [`crate::Ref`]).
-    pub type DestinationRef = crate::Ref<Destination>;
-
-    impl DestinationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1185,6 +1161,28 @@ pub mod integration {
             v.check("IntegrationName", &self.integration_name, &RULE_16);
             v.check("IntegrationType", &self.integration_type, &RULE_17);
             v.nested("ResourceConfig", &self.resource_config);
+        }
+    }
+
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::Logs::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `IntegrationStatus` attribute (`Fn::GetAtt`).
+        pub fn integration_status(&self) -> Value<String> {
+            self.get_att("IntegrationStatus")
         }
     }
 
@@ -1273,28 +1271,6 @@ pub mod integration {
             v.check("DataSourceRoleArn", &self.data_source_role_arn, &RULE_18);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_18);
             v.check("RetentionDays", &self.retention_days, &RULE_20);
-        }
-    }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::Logs::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `IntegrationStatus` attribute (`Fn::GetAtt`).
-        pub fn integration_status(&self) -> Value<String> {
-            self.get_att("IntegrationStatus")
         }
     }
 }
@@ -1468,6 +1444,28 @@ pub mod log_group {
         }
     }
 
+    impl std::fmt::Debug for LogGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LogGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LogGroup {
+        const TYPE: &'static str = "AWS::Logs::LogGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LogGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::LogGroup` in the construct tree (see [`crate::Ref`]).
+    pub type LogGroupRef = crate::Ref<LogGroup>;
+
+    impl LogGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The value of this key-value pair.
     #[derive(Clone)]
     pub struct Tag {
@@ -1499,28 +1497,6 @@ pub mod log_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for LogGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LogGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LogGroup {
-        const TYPE: &'static str = "AWS::Logs::LogGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LogGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::LogGroup` in the construct tree (see [`crate::Ref`]).
-    pub type LogGroupRef = crate::Ref<LogGroup>;
-
-    impl LogGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1660,6 +1636,21 @@ pub mod metric_filter {
         }
     }
 
+    impl std::fmt::Debug for MetricFilter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MetricFilter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MetricFilter {
+        const TYPE: &'static str = "AWS::Logs::MetricFilter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MetricFilterRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::MetricFilter` in the construct tree (see [`crate::Ref`]).
+    pub type MetricFilterRef = crate::Ref<MetricFilter>;
+
     /// ``MetricTransformation`` is a property of the ``AWS::Logs::MetricFilter`` resource that describes how to transform log streams into a CloudWatch metric.
     #[derive(Clone)]
     pub struct MetricTransformation {
@@ -1753,21 +1744,6 @@ pub mod metric_filter {
             v.check("Value", &self.value, &RULE_36);
         }
     }
-
-    impl std::fmt::Debug for MetricFilter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MetricFilter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MetricFilter {
-        const TYPE: &'static str = "AWS::Logs::MetricFilter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MetricFilterRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::MetricFilter` in the construct tree (see [`crate::Ref`]).
-    pub type MetricFilterRef = crate::Ref<MetricFilter>;
 }
 
 /// `AWS::Logs::QueryDefinition`: [`QueryDefinition`], its property types and its typed handle.
@@ -1826,6 +1802,28 @@ pub mod query_definition {
         }
     }
 
+    impl std::fmt::Debug for QueryDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("QueryDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for QueryDefinition {
+        const TYPE: &'static str = "AWS::Logs::QueryDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = QueryDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::QueryDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type QueryDefinitionRef = crate::Ref<QueryDefinition>;
+
+    impl QueryDefinitionRef {
+        /// The `QueryDefinitionId` attribute (`Fn::GetAtt`).
+        pub fn query_definition_id(&self) -> Value<String> {
+            self.get_att("QueryDefinitionId")
+        }
+    }
+
     /// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition. Query parameters are supported only for Logs Insights QL queries. They are placeholder variables that you can reference in a query string using the {{parameterName}} syntax.
     #[derive(Clone)]
     pub struct QueryParameter {
@@ -1863,28 +1861,6 @@ pub mod query_definition {
             v.check("DefaultValue", &self.default_value, &RULE_32);
             v.check("Description", &self.description, &RULE_44);
             v.check("Name", &self.name, &RULE_45);
-        }
-    }
-
-    impl std::fmt::Debug for QueryDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("QueryDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for QueryDefinition {
-        const TYPE: &'static str = "AWS::Logs::QueryDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = QueryDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::QueryDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type QueryDefinitionRef = crate::Ref<QueryDefinition>;
-
-    impl QueryDefinitionRef {
-        /// The `QueryDefinitionId` attribute (`Fn::GetAtt`).
-        pub fn query_definition_id(&self) -> Value<String> {
-            self.get_att("QueryDefinitionId")
         }
     }
 }
@@ -2043,6 +2019,48 @@ pub mod scheduled_query {
         }
     }
 
+    impl std::fmt::Debug for ScheduledQuery {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScheduledQuery", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScheduledQuery {
+        const TYPE: &'static str = "AWS::Logs::ScheduledQuery";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScheduledQueryRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::ScheduledQuery` in the construct tree (see [`crate::Ref`]).
+    pub type ScheduledQueryRef = crate::Ref<ScheduledQuery>;
+
+    impl ScheduledQueryRef {
+        /// The `ScheduledQueryArn` attribute (`Fn::GetAtt`).
+        pub fn scheduled_query_arn(&self) -> Value<String> {
+            self.get_att("ScheduledQueryArn")
+        }
+
+        /// The `LastTriggeredTime` attribute (`Fn::GetAtt`).
+        pub fn last_triggered_time(&self) -> Value<f64> {
+            self.get_att("LastTriggeredTime")
+        }
+
+        /// The `LastExecutionStatus` attribute (`Fn::GetAtt`).
+        pub fn last_execution_status(&self) -> Value<String> {
+            self.get_att("LastExecutionStatus")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<f64> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<f64> {
+            self.get_att("LastUpdatedTime")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct DestinationConfiguration {
         pub s3_configuration: Option<Value<S3Configuration>>,
@@ -2137,48 +2155,6 @@ pub mod scheduled_query {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for ScheduledQuery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScheduledQuery", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScheduledQuery {
-        const TYPE: &'static str = "AWS::Logs::ScheduledQuery";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScheduledQueryRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::ScheduledQuery` in the construct tree (see [`crate::Ref`]).
-    pub type ScheduledQueryRef = crate::Ref<ScheduledQuery>;
-
-    impl ScheduledQueryRef {
-        /// The `ScheduledQueryArn` attribute (`Fn::GetAtt`).
-        pub fn scheduled_query_arn(&self) -> Value<String> {
-            self.get_att("ScheduledQueryArn")
-        }
-
-        /// The `LastTriggeredTime` attribute (`Fn::GetAtt`).
-        pub fn last_triggered_time(&self) -> Value<f64> {
-            self.get_att("LastTriggeredTime")
-        }
-
-        /// The `LastExecutionStatus` attribute (`Fn::GetAtt`).
-        pub fn last_execution_status(&self) -> Value<String> {
-            self.get_att("LastExecutionStatus")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<f64> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<f64> {
-            self.get_att("LastUpdatedTime")
         }
     }
 }
@@ -2387,6 +2363,21 @@ pub mod transformer {
         }
     }
 
+    impl std::fmt::Debug for Transformer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Transformer", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Transformer {
+        const TYPE: &'static str = "AWS::Logs::Transformer";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TransformerRef;
+    }
+
+    /// Typed handle of an `AWS::Logs::Transformer` in the construct tree (see [`crate::Ref`]).
+    pub type TransformerRef = crate::Ref<Transformer>;
+
     /// Individual processor configuration
     #[derive(Clone, Default)]
     pub struct Processor {
@@ -2410,9 +2401,9 @@ pub mod transformer {
         pub rename_keys: Option<Value<RenameKeys>>,
         pub split_string: Option<Value<SplitString>>,
         pub substitute_string: Option<Value<SubstituteString>>,
-        pub trim_string: Option<Value<TrimString>>,
+        pub trim_string: Option<Value<LowerCaseString>>,
         pub type_converter: Option<Value<TypeConverter>>,
-        pub upper_case_string: Option<Value<UpperCaseString>>,
+        pub upper_case_string: Option<Value<LowerCaseString>>,
     }
 
     impl Processor {
@@ -3353,39 +3344,6 @@ pub mod transformer {
     }
 
     #[derive(Clone)]
-    pub struct TrimString {
-        pub with_keys: Value<Vec<Value<String>>>,
-    }
-
-    impl TrimString {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(with_keys: impl Into<Value<Vec<Value<String>>>>) -> Self {
-            Self {
-                with_keys: with_keys.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TrimString {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("WithKeys", &self.with_keys);
-            o.build()
-        }
-    }
-
-    impl Validate for TrimString {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "WithKeys",
-                &Some(self.with_keys.clone()),
-                &RULE_67,
-                &RULE_10,
-            );
-        }
-    }
-
-    #[derive(Clone)]
     pub struct TypeConverter {
         pub entries: Value<Vec<Value<TypeConverterEntry>>>,
     }
@@ -3445,52 +3403,4 @@ pub mod transformer {
             v.check("Type", &self.r#type, &RULE_71);
         }
     }
-
-    #[derive(Clone)]
-    pub struct UpperCaseString {
-        pub with_keys: Value<Vec<Value<String>>>,
-    }
-
-    impl UpperCaseString {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(with_keys: impl Into<Value<Vec<Value<String>>>>) -> Self {
-            Self {
-                with_keys: with_keys.into(),
-            }
-        }
-    }
-
-    impl ToRaw for UpperCaseString {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("WithKeys", &self.with_keys);
-            o.build()
-        }
-    }
-
-    impl Validate for UpperCaseString {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "WithKeys",
-                &Some(self.with_keys.clone()),
-                &RULE_67,
-                &RULE_10,
-            );
-        }
-    }
-
-    impl std::fmt::Debug for Transformer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Transformer", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Transformer {
-        const TYPE: &'static str = "AWS::Logs::Transformer";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TransformerRef;
-    }
-
-    /// Typed handle of an `AWS::Logs::Transformer` in the construct tree (see [`crate::Ref`]).
-    pub type TransformerRef = crate::Ref<Transformer>;
 }

@@ -178,6 +178,28 @@ pub mod inference_scheduler {
         }
     }
 
+    impl std::fmt::Debug for InferenceScheduler {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InferenceScheduler", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InferenceScheduler {
+        const TYPE: &'static str = "AWS::LookoutEquipment::InferenceScheduler";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InferenceSchedulerRef;
+    }
+
+    /// Typed handle of an `AWS::LookoutEquipment::InferenceScheduler` in the construct tree (see [`crate::Ref`]).
+    pub type InferenceSchedulerRef = crate::Ref<InferenceScheduler>;
+
+    impl InferenceSchedulerRef {
+        /// The `InferenceSchedulerArn` attribute (`Fn::GetAtt`).
+        pub fn inference_scheduler_arn(&self) -> Value<String> {
+            self.get_att("InferenceSchedulerArn")
+        }
+    }
+
     /// Specifies configuration information for the input data for the inference scheduler, including delimiter, format, and dataset location.
     #[derive(Clone)]
     pub struct DataInputConfiguration {
@@ -393,28 +415,6 @@ pub mod inference_scheduler {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_11);
             v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for InferenceScheduler {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InferenceScheduler", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InferenceScheduler {
-        const TYPE: &'static str = "AWS::LookoutEquipment::InferenceScheduler";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InferenceSchedulerRef;
-    }
-
-    /// Typed handle of an `AWS::LookoutEquipment::InferenceScheduler` in the construct tree (see [`crate::Ref`]).
-    pub type InferenceSchedulerRef = crate::Ref<InferenceScheduler>;
-
-    impl InferenceSchedulerRef {
-        /// The `InferenceSchedulerArn` attribute (`Fn::GetAtt`).
-        pub fn inference_scheduler_arn(&self) -> Value<String> {
-            self.get_att("InferenceSchedulerArn")
         }
     }
 }

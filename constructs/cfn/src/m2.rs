@@ -148,6 +148,33 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::M2::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::M2::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationArn")
+        }
+
+        /// The `ApplicationId` attribute (`Fn::GetAtt`).
+        pub fn application_id(&self) -> Value<String> {
+            self.get_att("ApplicationId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Definition {
         pub s3_location: Option<Value<String>>,
@@ -174,33 +201,6 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("S3Location", &self.s3_location, &RULE_5);
             v.check("Content", &self.content, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::M2::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::M2::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationArn")
-        }
-
-        /// The `ApplicationId` attribute (`Fn::GetAtt`).
-        pub fn application_id(&self) -> Value<String> {
-            self.get_att("ApplicationId")
         }
     }
 }
@@ -393,6 +393,33 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::M2::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::M2::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
+        pub fn environment_arn(&self) -> Value<String> {
+            self.get_att("EnvironmentArn")
+        }
+
+        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
+        pub fn environment_id(&self) -> Value<String> {
+            self.get_att("EnvironmentId")
+        }
+    }
+
     /// Defines the details of a high availability configuration.
     #[derive(Clone)]
     pub struct HighAvailabilityConfig {
@@ -525,33 +552,6 @@ pub mod environment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FileSystemId", &self.file_system_id, &RULE_15);
             v.check("MountPoint", &self.mount_point, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::M2::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::M2::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `EnvironmentArn` attribute (`Fn::GetAtt`).
-        pub fn environment_arn(&self) -> Value<String> {
-            self.get_att("EnvironmentArn")
-        }
-
-        /// The `EnvironmentId` attribute (`Fn::GetAtt`).
-        pub fn environment_id(&self) -> Value<String> {
-            self.get_att("EnvironmentId")
         }
     }
 }

@@ -42,8 +42,44 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag's key.
+        pub key: Value<String>,
+        /// The tag's value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::Macie::AllowList`: [`AllowList`], its property types and its typed handle.
 pub mod allow_list {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Macie AllowList resource schema
@@ -84,6 +120,38 @@ pub mod allow_list {
 
     impl Validate for AllowList {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for AllowList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AllowList", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AllowList {
+        const TYPE: &'static str = "AWS::Macie::AllowList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AllowListRef;
+    }
+
+    /// Typed handle of an `AWS::Macie::AllowList` in the construct tree (see [`crate::Ref`]).
+    pub type AllowListRef = crate::Ref<AllowList>;
+
+    impl AllowListRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
     }
 
     /// The regex or s3 object to use for the AllowList.
@@ -138,70 +206,12 @@ pub mod allow_list {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for AllowList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AllowList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AllowList {
-        const TYPE: &'static str = "AWS::Macie::AllowList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AllowListRef;
-    }
-
-    /// Typed handle of an `AWS::Macie::AllowList` in the construct tree (see [`crate::Ref`]).
-    pub type AllowListRef = crate::Ref<AllowList>;
-
-    impl AllowListRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Macie::CustomDataIdentifier`: [`CustomDataIdentifier`], its property types and its typed handle.
 pub mod custom_data_identifier {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Macie CustomDataIdentifier resource schema
@@ -256,34 +266,6 @@ pub mod custom_data_identifier {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for CustomDataIdentifier {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CustomDataIdentifier", self, f)
@@ -314,6 +296,8 @@ pub mod custom_data_identifier {
 
 /// `AWS::Macie::FindingsFilter`: [`FindingsFilter`], its property types and its typed handle.
 pub mod findings_filter {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -370,6 +354,33 @@ pub mod findings_filter {
         }
     }
 
+    impl std::fmt::Debug for FindingsFilter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FindingsFilter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FindingsFilter {
+        const TYPE: &'static str = "AWS::Macie::FindingsFilter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FindingsFilterRef;
+    }
+
+    /// Typed handle of an `AWS::Macie::FindingsFilter` in the construct tree (see [`crate::Ref`]).
+    pub type FindingsFilterRef = crate::Ref<FindingsFilter>;
+
+    impl FindingsFilterRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct FindingCriteria {
         pub criterion: Option<Value<Map<Value<CriterionAdditionalProperties>>>>,
@@ -419,61 +430,6 @@ pub mod findings_filter {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag's key.
-        pub key: Value<String>,
-        /// The tag's value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for FindingsFilter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FindingsFilter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FindingsFilter {
-        const TYPE: &'static str = "AWS::Macie::FindingsFilter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FindingsFilterRef;
-    }
-
-    /// Typed handle of an `AWS::Macie::FindingsFilter` in the construct tree (see [`crate::Ref`]).
-    pub type FindingsFilterRef = crate::Ref<FindingsFilter>;
-
-    impl FindingsFilterRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Macie::Member`: [`Member`], its property types and its typed handle.
@@ -520,41 +476,6 @@ pub mod member {
         }
     }
 
-    /// A key-value pair to associate with the Amazon Macie member account.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag. The maximum length of a tag key is 128 characters.
-        pub key: Value<String>,
-        /// The value of the tag. The maximum length of a tag value is 256 characters.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for Member {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Member", self, f)
@@ -589,6 +510,41 @@ pub mod member {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// A key-value pair to associate with the Amazon Macie member account.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag. The maximum length of a tag key is 128 characters.
+        pub key: Value<String>,
+        /// The value of the tag. The maximum length of a tag value is 256 characters.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }

@@ -86,41 +86,6 @@ pub mod accessor {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for Accessor {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Accessor", self, f)
@@ -160,6 +125,41 @@ pub mod accessor {
         /// The `Status` attribute (`Fn::GetAtt`).
         pub fn status(&self) -> Value<String> {
             self.get_att("Status")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
         }
     }
 }
@@ -202,6 +202,28 @@ pub mod member {
 
     impl Validate for Member {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Member {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Member", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Member {
+        const TYPE: &'static str = "AWS::ManagedBlockchain::Member";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MemberRef;
+    }
+
+    /// Typed handle of an `AWS::ManagedBlockchain::Member` in the construct tree (see [`crate::Ref`]).
+    pub type MemberRef = crate::Ref<Member>;
+
+    impl MemberRef {
+        /// The `MemberId` attribute (`Fn::GetAtt`).
+        pub fn member_id(&self) -> Value<String> {
+            self.get_att("MemberId")
+        }
     }
 
     #[derive(Clone)]
@@ -419,28 +441,6 @@ pub mod member {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Member {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Member", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Member {
-        const TYPE: &'static str = "AWS::ManagedBlockchain::Member";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MemberRef;
-    }
-
-    /// Typed handle of an `AWS::ManagedBlockchain::Member` in the construct tree (see [`crate::Ref`]).
-    pub type MemberRef = crate::Ref<Member>;
-
-    impl MemberRef {
-        /// The `MemberId` attribute (`Fn::GetAtt`).
-        pub fn member_id(&self) -> Value<String> {
-            self.get_att("MemberId")
-        }
-    }
 }
 
 /// `AWS::ManagedBlockchain::Node`: [`Node`], its property types and its typed handle.
@@ -483,6 +483,33 @@ pub mod node {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Node {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Node", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Node {
+        const TYPE: &'static str = "AWS::ManagedBlockchain::Node";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = NodeRef;
+    }
+
+    /// Typed handle of an `AWS::ManagedBlockchain::Node` in the construct tree (see [`crate::Ref`]).
+    pub type NodeRef = crate::Ref<Node>;
+
+    impl NodeRef {
+        /// The `NodeId` attribute (`Fn::GetAtt`).
+        pub fn node_id(&self) -> Value<String> {
+            self.get_att("NodeId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct NodeConfiguration {
         pub availability_zone: Value<String>,
@@ -508,33 +535,6 @@ pub mod node {
             o.req("AvailabilityZone", &self.availability_zone);
             o.req("InstanceType", &self.instance_type);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Node {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Node", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Node {
-        const TYPE: &'static str = "AWS::ManagedBlockchain::Node";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = NodeRef;
-    }
-
-    /// Typed handle of an `AWS::ManagedBlockchain::Node` in the construct tree (see [`crate::Ref`]).
-    pub type NodeRef = crate::Ref<Node>;
-
-    impl NodeRef {
-        /// The `NodeId` attribute (`Fn::GetAtt`).
-        pub fn node_id(&self) -> Value<String> {
-            self.get_att("NodeId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -395,8 +395,450 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// The settings for attaching a VPC interface to an resource.
+    #[derive(Clone, Default)]
+    pub struct VpcInterfaceAttachment {
+        /// The name of the VPC interface to use for this resource.
+        pub vpc_interface_name: Option<Value<String>>,
+    }
+
+    impl VpcInterfaceAttachment {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcInterfaceAttachment {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("VpcInterfaceName", &self.vpc_interface_name);
+            o.build()
+        }
+    }
+
+    /// The settings related to the multicast source.
+    #[derive(Clone, Default)]
+    pub struct MulticastSourceSettings {
+        /// The IP address of the source for source-specific multicast (SSM).
+        pub multicast_source_ip: Option<Value<String>>,
+    }
+
+    impl MulticastSourceSettings {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MulticastSourceSettings {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("MulticastSourceIp", &self.multicast_source_ip);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// Information about the encryption of the flow.
+    #[derive(Clone)]
+    pub struct Encryption {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        pub algorithm: Option<Value<String>>,
+        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
+        pub constant_initialization_vector: Option<Value<String>>,
+        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub device_id: Option<Value<String>>,
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
+        pub key_type: Option<Value<String>>,
+        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub region: Option<Value<String>>,
+        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub resource_id: Option<Value<String>>,
+        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
+        pub role_arn: Value<String>,
+        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
+        pub secret_arn: Option<Value<String>>,
+        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub url: Option<Value<String>>,
+    }
+
+    impl Encryption {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(role_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                algorithm: None,
+                constant_initialization_vector: None,
+                device_id: None,
+                key_type: None,
+                region: None,
+                resource_id: None,
+                role_arn: role_arn.into(),
+                secret_arn: None,
+                url: None,
+            }
+        }
+    }
+
+    impl ToRaw for Encryption {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(9);
+            o.opt("Algorithm", &self.algorithm);
+            o.opt(
+                "ConstantInitializationVector",
+                &self.constant_initialization_vector,
+            );
+            o.opt("DeviceId", &self.device_id);
+            o.opt("KeyType", &self.key_type);
+            o.opt("Region", &self.region);
+            o.opt("ResourceId", &self.resource_id);
+            o.req("RoleArn", &self.role_arn);
+            o.opt("SecretArn", &self.secret_arn);
+            o.opt("Url", &self.url);
+            o.build()
+        }
+    }
+
+    impl Validate for Encryption {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Algorithm", &self.algorithm, &RULE_16);
+            v.check("KeyType", &self.key_type, &RULE_17);
+            v.check("RoleArn", &self.role_arn, &RULE_18);
+            v.check("SecretArn", &self.secret_arn, &RULE_19);
+        }
+    }
+
+    /// The source configuration for cloud flows receiving a stream from a bridge.
+    #[derive(Clone)]
+    pub struct GatewayBridgeSource {
+        /// The ARN of the bridge feeding this flow.
+        pub bridge_arn: Value<String>,
+        /// The name of the VPC interface attachment to use for this bridge source.
+        pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
+    }
+
+    impl GatewayBridgeSource {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(bridge_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                bridge_arn: bridge_arn.into(),
+                vpc_interface_attachment: None,
+            }
+        }
+    }
+
+    impl ToRaw for GatewayBridgeSource {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("BridgeArn", &self.bridge_arn);
+            o.opt("VpcInterfaceAttachment", &self.vpc_interface_attachment);
+            o.build()
+        }
+    }
+
+    impl Validate for GatewayBridgeSource {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("BridgeArn", &self.bridge_arn, &RULE_20);
+        }
+    }
+
+    /// The VPC interface that you want to use for the media stream associated with the output.
+    #[derive(Clone)]
+    pub struct Interface {
+        /// The name of the VPC interface that you want to use for the media stream associated with the output.
+        pub name: Value<String>,
+    }
+
+    impl Interface {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for Interface {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+
+    /// The configuration settings for transit encryption using Secrets Manager, including the secret ARN and role ARN.
+    #[derive(Clone)]
+    pub struct SecretsManagerEncryptionKeyConfiguration {
+        /// The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager secret.
+        pub role_arn: Value<String>,
+        /// The ARN of the Secrets Manager secret used for transit encryption.
+        pub secret_arn: Value<String>,
+    }
+
+    impl SecretsManagerEncryptionKeyConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            role_arn: impl Into<Value<String>>,
+            secret_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SecretsManagerEncryptionKeyConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("RoleArn", &self.role_arn);
+            o.req("SecretArn", &self.secret_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for SecretsManagerEncryptionKeyConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RoleArn", &self.role_arn, &RULE_18);
+            v.check("SecretArn", &self.secret_arn, &RULE_19);
+        }
+    }
+
+    /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
+    #[derive(Clone)]
+    pub struct FlowTransitEncryption {
+        pub encryption_key_configuration: Value<FlowTransitEncryptionKeyConfiguration>,
+        pub encryption_key_type: Option<Value<String>>,
+    }
+
+    impl FlowTransitEncryption {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            encryption_key_configuration: impl Into<Value<FlowTransitEncryptionKeyConfiguration>>,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: None,
+            }
+        }
+    }
+
+    impl ToRaw for FlowTransitEncryption {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req(
+                "EncryptionKeyConfiguration",
+                &self.encryption_key_configuration,
+            );
+            o.opt("EncryptionKeyType", &self.encryption_key_type);
+            o.build()
+        }
+    }
+
+    impl Validate for FlowTransitEncryption {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested(
+                "EncryptionKeyConfiguration",
+                &self.encryption_key_configuration,
+            );
+            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
+        }
+    }
+
+    /// Configuration settings for flow transit encryption keys.
+    #[derive(Clone, Default)]
+    pub struct FlowTransitEncryptionKeyConfiguration {
+        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
+        pub automatic: Option<Value<Json>>,
+    }
+
+    impl FlowTransitEncryptionKeyConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FlowTransitEncryptionKeyConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("SecretsManager", &self.secrets_manager);
+            o.opt("Automatic", &self.automatic);
+            o.build()
+        }
+    }
+
+    impl Validate for FlowTransitEncryptionKeyConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("SecretsManager", &self.secrets_manager);
+        }
+    }
+
+    /// The encryption configuration that defines how content is encrypted during transit between MediaConnect Router and MediaLive. This configuration determines whether encryption keys are automatically managed by the service or manually managed through Secrets Manager.
+    #[derive(Clone)]
+    pub struct MediaLiveTransitEncryption {
+        pub encryption_key_configuration: Value<MediaLiveTransitEncryptionKeyConfiguration>,
+        pub encryption_key_type: Option<Value<String>>,
+    }
+
+    impl MediaLiveTransitEncryption {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            encryption_key_configuration: impl Into<Value<MediaLiveTransitEncryptionKeyConfiguration>>,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: None,
+            }
+        }
+    }
+
+    impl ToRaw for MediaLiveTransitEncryption {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req(
+                "EncryptionKeyConfiguration",
+                &self.encryption_key_configuration,
+            );
+            o.opt("EncryptionKeyType", &self.encryption_key_type);
+            o.build()
+        }
+    }
+
+    impl Validate for MediaLiveTransitEncryption {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested(
+                "EncryptionKeyConfiguration",
+                &self.encryption_key_configuration,
+            );
+            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
+        }
+    }
+
+    /// Configuration settings for the MediaLive transit encryption key.
+    #[derive(Clone, Default)]
+    pub struct MediaLiveTransitEncryptionKeyConfiguration {
+        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
+        pub automatic: Option<Value<Json>>,
+    }
+
+    impl MediaLiveTransitEncryptionKeyConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MediaLiveTransitEncryptionKeyConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("SecretsManager", &self.secrets_manager);
+            o.opt("Automatic", &self.automatic);
+            o.build()
+        }
+    }
+
+    impl Validate for MediaLiveTransitEncryptionKeyConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("SecretsManager", &self.secrets_manager);
+        }
+    }
+
+    /// The configuration settings for maintenance operations, including preferred maintenance windows and schedules.
+    #[derive(Clone, Default)]
+    pub struct MaintenanceConfiguration {
+        pub preferred_day_time: Option<Value<PreferredDayTimeMaintenanceConfiguration>>,
+        pub default: Option<Value<Json>>,
+    }
+
+    impl MaintenanceConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MaintenanceConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("PreferredDayTime", &self.preferred_day_time);
+            o.opt("Default", &self.default);
+            o.build()
+        }
+    }
+
+    impl Validate for MaintenanceConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("PreferredDayTime", &self.preferred_day_time);
+        }
+    }
+
+    /// Configuration for preferred day and time maintenance settings.
+    #[derive(Clone)]
+    pub struct PreferredDayTimeMaintenanceConfiguration {
+        pub day: Value<String>,
+        /// The preferred time for maintenance operations.
+        pub time: Value<String>,
+    }
+
+    impl PreferredDayTimeMaintenanceConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(day: impl Into<Value<String>>, time: impl Into<Value<String>>) -> Self {
+            Self {
+                day: day.into(),
+                time: time.into(),
+            }
+        }
+    }
+
+    impl ToRaw for PreferredDayTimeMaintenanceConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Day", &self.day);
+            o.req("Time", &self.time);
+            o.build()
+        }
+    }
+
+    impl Validate for PreferredDayTimeMaintenanceConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Day", &self.day, &RULE_49);
+        }
+    }
+}
+
 /// `AWS::MediaConnect::Bridge`: [`Bridge`], its property types and its typed handle.
 pub mod bridge {
+    pub use super::shared_::{MulticastSourceSettings, VpcInterfaceAttachment};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -456,6 +898,33 @@ pub mod bridge {
             v.nested("SourceFailoverConfig", &self.source_failover_config);
             v.check("Sources", &self.sources, &RULE_0);
             v.nested("Sources", &self.sources);
+        }
+    }
+
+    impl std::fmt::Debug for Bridge {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Bridge", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Bridge {
+        const TYPE: &'static str = "AWS::MediaConnect::Bridge";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = BridgeRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::Bridge` in the construct tree (see [`crate::Ref`]).
+    pub type BridgeRef = crate::Ref<Bridge>;
+
+    impl BridgeRef {
+        /// The `BridgeArn` attribute (`Fn::GetAtt`).
+        pub fn bridge_arn(&self) -> Value<String> {
+            self.get_att("BridgeArn")
+        }
+
+        /// The `BridgeState` attribute (`Fn::GetAtt`).
+        pub fn bridge_state(&self) -> Value<String> {
+            self.get_att("BridgeState")
         }
     }
 
@@ -717,28 +1186,6 @@ pub mod bridge {
         }
     }
 
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        pub vpc_interface_name: Option<Value<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcInterfaceAttachment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VpcInterfaceName", &self.vpc_interface_name);
-            o.build()
-        }
-    }
-
     /// The source of the bridge. A network source originates at your premises.
     #[derive(Clone)]
     pub struct BridgeNetworkSource {
@@ -794,55 +1241,6 @@ pub mod bridge {
             v.check("Protocol", &self.protocol, &RULE_1);
         }
     }
-
-    /// The settings related to the multicast source.
-    #[derive(Clone, Default)]
-    pub struct MulticastSourceSettings {
-        /// The IP address of the source for source-specific multicast (SSM).
-        pub multicast_source_ip: Option<Value<String>>,
-    }
-
-    impl MulticastSourceSettings {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MulticastSourceSettings {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("MulticastSourceIp", &self.multicast_source_ip);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Bridge {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Bridge", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Bridge {
-        const TYPE: &'static str = "AWS::MediaConnect::Bridge";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = BridgeRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::Bridge` in the construct tree (see [`crate::Ref`]).
-    pub type BridgeRef = crate::Ref<Bridge>;
-
-    impl BridgeRef {
-        /// The `BridgeArn` attribute (`Fn::GetAtt`).
-        pub fn bridge_arn(&self) -> Value<String> {
-            self.get_att("BridgeArn")
-        }
-
-        /// The `BridgeState` attribute (`Fn::GetAtt`).
-        pub fn bridge_state(&self) -> Value<String> {
-            self.get_att("BridgeState")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::BridgeOutput`: [`BridgeOutput`], its property types and its typed handle.
@@ -891,6 +1289,21 @@ pub mod bridge_output {
             v.nested("NetworkOutput", &self.network_output);
         }
     }
+
+    impl std::fmt::Debug for BridgeOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BridgeOutput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BridgeOutput {
+        const TYPE: &'static str = "AWS::MediaConnect::BridgeOutput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = BridgeOutputRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::BridgeOutput` in the construct tree (see [`crate::Ref`]).
+    pub type BridgeOutputRef = crate::Ref<BridgeOutput>;
 
     /// The output of the bridge. A network output is delivered to your premises.
     #[derive(Clone)]
@@ -943,25 +1356,12 @@ pub mod bridge_output {
             v.check("Protocol", &self.protocol, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for BridgeOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BridgeOutput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BridgeOutput {
-        const TYPE: &'static str = "AWS::MediaConnect::BridgeOutput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = BridgeOutputRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::BridgeOutput` in the construct tree (see [`crate::Ref`]).
-    pub type BridgeOutputRef = crate::Ref<BridgeOutput>;
 }
 
 /// `AWS::MediaConnect::BridgeSource`: [`BridgeSource`], its property types and its typed handle.
 pub mod bridge_source {
+    pub use super::shared_::{MulticastSourceSettings, VpcInterfaceAttachment};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1005,6 +1405,21 @@ pub mod bridge_source {
         }
     }
 
+    impl std::fmt::Debug for BridgeSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BridgeSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for BridgeSource {
+        const TYPE: &'static str = "AWS::MediaConnect::BridgeSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = BridgeSourceRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::BridgeSource` in the construct tree (see [`crate::Ref`]).
+    pub type BridgeSourceRef = crate::Ref<BridgeSource>;
+
     /// The source of the bridge. A flow source originates in MediaConnect as an existing cloud flow.
     #[derive(Clone)]
     pub struct BridgeFlowSource {
@@ -1032,28 +1447,6 @@ pub mod bridge_source {
                 "FlowVpcInterfaceAttachment",
                 &self.flow_vpc_interface_attachment,
             );
-            o.build()
-        }
-    }
-
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        pub vpc_interface_name: Option<Value<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcInterfaceAttachment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VpcInterfaceName", &self.vpc_interface_name);
             o.build()
         }
     }
@@ -1108,47 +1501,14 @@ pub mod bridge_source {
             v.check("Protocol", &self.protocol, &RULE_1);
         }
     }
-
-    /// The settings related to the multicast source.
-    #[derive(Clone, Default)]
-    pub struct MulticastSourceSettings {
-        /// The IP address of the source for source-specific multicast (SSM).
-        pub multicast_source_ip: Option<Value<String>>,
-    }
-
-    impl MulticastSourceSettings {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MulticastSourceSettings {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("MulticastSourceIp", &self.multicast_source_ip);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for BridgeSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BridgeSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BridgeSource {
-        const TYPE: &'static str = "AWS::MediaConnect::BridgeSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = BridgeSourceRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::BridgeSource` in the construct tree (see [`crate::Ref`]).
-    pub type BridgeSourceRef = crate::Ref<BridgeSource>;
 }
 
 /// `AWS::MediaConnect::Flow`: [`Flow`], its property types and its typed handle.
 pub mod flow {
+    pub use super::shared_::{
+        Encryption, GatewayBridgeSource, Interface, Tag, VpcInterfaceAttachment,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1231,6 +1591,58 @@ pub mod flow {
             v.nested("SourceFailoverConfig", &self.source_failover_config);
             v.nested("SourceMonitoringConfig", &self.source_monitoring_config);
             v.nested("VpcInterfaces", &self.vpc_interfaces);
+        }
+    }
+
+    impl std::fmt::Debug for Flow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Flow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Flow {
+        const TYPE: &'static str = "AWS::MediaConnect::Flow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::Flow` in the construct tree (see [`crate::Ref`]).
+    pub type FlowRef = crate::Ref<Flow>;
+
+    impl FlowRef {
+        /// The `FlowArn` attribute (`Fn::GetAtt`).
+        pub fn flow_arn(&self) -> Value<String> {
+            self.get_att("FlowArn")
+        }
+
+        /// The `FlowAvailabilityZone` attribute (`Fn::GetAtt`).
+        pub fn flow_availability_zone(&self) -> Value<String> {
+            self.get_att("FlowAvailabilityZone")
+        }
+
+        /// The `Source.SourceArn` attribute (`Fn::GetAtt`).
+        pub fn source_source_arn(&self) -> Value<String> {
+            self.get_att("Source.SourceArn")
+        }
+
+        /// The `Source.IngestIp` attribute (`Fn::GetAtt`).
+        pub fn source_ingest_ip(&self) -> Value<String> {
+            self.get_att("Source.IngestIp")
+        }
+
+        /// The `Source.SourceIngestPort` attribute (`Fn::GetAtt`).
+        pub fn source_source_ingest_port(&self) -> Value<String> {
+            self.get_att("Source.SourceIngestPort")
+        }
+
+        /// The `EgressIp` attribute (`Fn::GetAtt`).
+        pub fn egress_ip(&self) -> Value<String> {
+            self.get_att("EgressIp")
+        }
+
+        /// The `FlowNdiMachineName` attribute (`Fn::GetAtt`).
+        pub fn flow_ndi_machine_name(&self) -> Value<String> {
+            self.get_att("FlowNdiMachineName")
         }
     }
 
@@ -1448,31 +1860,6 @@ pub mod flow {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     /// Specifies the configuration settings for NDI sources and outputs. Required when the flow includes NDI sources or outputs.
     #[derive(Clone, Default)]
     pub struct NdiConfig {
@@ -1668,130 +2055,6 @@ pub mod flow {
         }
     }
 
-    /// Information about the encryption of the flow.
-    #[derive(Clone)]
-    pub struct Encryption {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        pub algorithm: Option<Value<String>>,
-        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
-        pub constant_initialization_vector: Option<Value<String>>,
-        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub device_id: Option<Value<String>>,
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-        pub key_type: Option<Value<String>>,
-        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub region: Option<Value<String>>,
-        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub resource_id: Option<Value<String>>,
-        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
-        pub role_arn: Value<String>,
-        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
-        pub secret_arn: Option<Value<String>>,
-        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub url: Option<Value<String>>,
-    }
-
-    impl Encryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(role_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                algorithm: None,
-                constant_initialization_vector: None,
-                device_id: None,
-                key_type: None,
-                region: None,
-                resource_id: None,
-                role_arn: role_arn.into(),
-                secret_arn: None,
-                url: None,
-            }
-        }
-    }
-
-    impl ToRaw for Encryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.opt("Algorithm", &self.algorithm);
-            o.opt(
-                "ConstantInitializationVector",
-                &self.constant_initialization_vector,
-            );
-            o.opt("DeviceId", &self.device_id);
-            o.opt("KeyType", &self.key_type);
-            o.opt("Region", &self.region);
-            o.opt("ResourceId", &self.resource_id);
-            o.req("RoleArn", &self.role_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.opt("Url", &self.url);
-            o.build()
-        }
-    }
-
-    impl Validate for Encryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Algorithm", &self.algorithm, &RULE_16);
-            v.check("KeyType", &self.key_type, &RULE_17);
-            v.check("RoleArn", &self.role_arn, &RULE_18);
-            v.check("SecretArn", &self.secret_arn, &RULE_19);
-        }
-    }
-
-    /// The source configuration for cloud flows receiving a stream from a bridge.
-    #[derive(Clone)]
-    pub struct GatewayBridgeSource {
-        /// The ARN of the bridge feeding this flow.
-        pub bridge_arn: Value<String>,
-        /// The name of the VPC interface attachment to use for this bridge source.
-        pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
-    }
-
-    impl GatewayBridgeSource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(bridge_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                bridge_arn: bridge_arn.into(),
-                vpc_interface_attachment: None,
-            }
-        }
-    }
-
-    impl ToRaw for GatewayBridgeSource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("BridgeArn", &self.bridge_arn);
-            o.opt("VpcInterfaceAttachment", &self.vpc_interface_attachment);
-            o.build()
-        }
-    }
-
-    impl Validate for GatewayBridgeSource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BridgeArn", &self.bridge_arn, &RULE_20);
-        }
-    }
-
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        pub vpc_interface_name: Option<Value<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcInterfaceAttachment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VpcInterfaceName", &self.vpc_interface_name);
-            o.build()
-        }
-    }
-
     /// The media stream that is associated with the source, and the parameters for that association.
     #[derive(Clone)]
     pub struct MediaStreamSourceConfiguration {
@@ -1860,28 +2123,6 @@ pub mod flow {
             let mut o = ObjectBuilder::with_capacity(2);
             o.req("InputPort", &self.input_port);
             o.req("Interface", &self.interface);
-            o.build()
-        }
-    }
-
-    /// The VPC interface that you want to use for the media stream associated with the output.
-    #[derive(Clone)]
-    pub struct Interface {
-        /// The name of the VPC interface that you want to use for the media stream associated with the output.
-        pub name: Value<String>,
-    }
-
-    impl Interface {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for Interface {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
             o.build()
         }
     }
@@ -2344,62 +2585,12 @@ pub mod flow {
             v.check("RoleArn", &self.role_arn, &RULE_18);
         }
     }
-
-    impl std::fmt::Debug for Flow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Flow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Flow {
-        const TYPE: &'static str = "AWS::MediaConnect::Flow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::Flow` in the construct tree (see [`crate::Ref`]).
-    pub type FlowRef = crate::Ref<Flow>;
-
-    impl FlowRef {
-        /// The `FlowArn` attribute (`Fn::GetAtt`).
-        pub fn flow_arn(&self) -> Value<String> {
-            self.get_att("FlowArn")
-        }
-
-        /// The `FlowAvailabilityZone` attribute (`Fn::GetAtt`).
-        pub fn flow_availability_zone(&self) -> Value<String> {
-            self.get_att("FlowAvailabilityZone")
-        }
-
-        /// The `Source.SourceArn` attribute (`Fn::GetAtt`).
-        pub fn source_source_arn(&self) -> Value<String> {
-            self.get_att("Source.SourceArn")
-        }
-
-        /// The `Source.IngestIp` attribute (`Fn::GetAtt`).
-        pub fn source_ingest_ip(&self) -> Value<String> {
-            self.get_att("Source.IngestIp")
-        }
-
-        /// The `Source.SourceIngestPort` attribute (`Fn::GetAtt`).
-        pub fn source_source_ingest_port(&self) -> Value<String> {
-            self.get_att("Source.SourceIngestPort")
-        }
-
-        /// The `EgressIp` attribute (`Fn::GetAtt`).
-        pub fn egress_ip(&self) -> Value<String> {
-            self.get_att("EgressIp")
-        }
-
-        /// The `FlowNdiMachineName` attribute (`Fn::GetAtt`).
-        pub fn flow_ndi_machine_name(&self) -> Value<String> {
-            self.get_att("FlowNdiMachineName")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::FlowEntitlement`: [`FlowEntitlement`], its property types and its typed handle.
 pub mod flow_entitlement {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2467,6 +2658,28 @@ pub mod flow_entitlement {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Encryption", &self.encryption);
             v.check("EntitlementStatus", &self.entitlement_status, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for FlowEntitlement {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowEntitlement", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowEntitlement {
+        const TYPE: &'static str = "AWS::MediaConnect::FlowEntitlement";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowEntitlementRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::FlowEntitlement` in the construct tree (see [`crate::Ref`]).
+    pub type FlowEntitlementRef = crate::Ref<FlowEntitlement>;
+
+    impl FlowEntitlementRef {
+        /// The `EntitlementArn` attribute (`Fn::GetAtt`).
+        pub fn entitlement_arn(&self) -> Value<String> {
+            self.get_att("EntitlementArn")
         }
     }
 
@@ -2538,53 +2751,6 @@ pub mod flow_entitlement {
             v.check("KeyType", &self.key_type, &RULE_26);
             v.check("RoleArn", &self.role_arn, &RULE_18);
             v.check("SecretArn", &self.secret_arn, &RULE_19);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for FlowEntitlement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowEntitlement", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowEntitlement {
-        const TYPE: &'static str = "AWS::MediaConnect::FlowEntitlement";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowEntitlementRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::FlowEntitlement` in the construct tree (see [`crate::Ref`]).
-    pub type FlowEntitlementRef = crate::Ref<FlowEntitlement>;
-
-    impl FlowEntitlementRef {
-        /// The `EntitlementArn` attribute (`Fn::GetAtt`).
-        pub fn entitlement_arn(&self) -> Value<String> {
-            self.get_att("EntitlementArn")
         }
     }
 }
@@ -2660,6 +2826,33 @@ pub mod flow_media_stream {
             v.check("FlowArn", &self.flow_arn, &RULE_27);
             v.check("MediaStreamType", &self.media_stream_type, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FlowMediaStream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowMediaStream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowMediaStream {
+        const TYPE: &'static str = "AWS::MediaConnect::FlowMediaStream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowMediaStreamRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::FlowMediaStream` in the construct tree (see [`crate::Ref`]).
+    pub type FlowMediaStreamRef = crate::Ref<FlowMediaStream>;
+
+    impl FlowMediaStreamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Fmt` attribute (`Fn::GetAtt`).
+        pub fn fmt(&self) -> Value<i64> {
+            self.get_att("Fmt")
         }
     }
 
@@ -2776,37 +2969,12 @@ pub mod flow_media_stream {
             v.check("Value", &self.value, &RULE_29);
         }
     }
-
-    impl std::fmt::Debug for FlowMediaStream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowMediaStream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowMediaStream {
-        const TYPE: &'static str = "AWS::MediaConnect::FlowMediaStream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowMediaStreamRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::FlowMediaStream` in the construct tree (see [`crate::Ref`]).
-    pub type FlowMediaStreamRef = crate::Ref<FlowMediaStream>;
-
-    impl FlowMediaStreamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Fmt` attribute (`Fn::GetAtt`).
-        pub fn fmt(&self) -> Value<i64> {
-            self.get_att("Fmt")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::FlowOutput`: [`FlowOutput`], its property types and its typed handle.
 pub mod flow_output {
+    pub use super::shared_::{Interface, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2959,6 +3127,28 @@ pub mod flow_output {
         }
     }
 
+    impl std::fmt::Debug for FlowOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FlowOutput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FlowOutput {
+        const TYPE: &'static str = "AWS::MediaConnect::FlowOutput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FlowOutputRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::FlowOutput` in the construct tree (see [`crate::Ref`]).
+    pub type FlowOutputRef = crate::Ref<FlowOutput>;
+
+    impl FlowOutputRef {
+        /// The `OutputArn` attribute (`Fn::GetAtt`).
+        pub fn output_arn(&self) -> Value<String> {
+            self.get_att("OutputArn")
+        }
+    }
+
     /// Information about the encryption of the flow.
     #[derive(Clone)]
     pub struct Encryption {
@@ -3088,28 +3278,6 @@ pub mod flow_output {
             o.req("DestinationIp", &self.destination_ip);
             o.req("DestinationPort", &self.destination_port);
             o.req("Interface", &self.interface);
-            o.build()
-        }
-    }
-
-    /// The VPC interface that you want to use for the media stream associated with the output.
-    #[derive(Clone)]
-    pub struct Interface {
-        /// The name of the VPC interface that you want to use for the media stream associated with the output.
-        pub name: Value<String>,
-    }
-
-    impl Interface {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for Interface {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
             o.build()
         }
     }
@@ -3256,31 +3424,6 @@ pub mod flow_output {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     /// The settings for attaching a VPC interface to an output.
     #[derive(Clone, Default)]
     pub struct VpcInterfaceAttachment {
@@ -3302,32 +3445,12 @@ pub mod flow_output {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for FlowOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FlowOutput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FlowOutput {
-        const TYPE: &'static str = "AWS::MediaConnect::FlowOutput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FlowOutputRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::FlowOutput` in the construct tree (see [`crate::Ref`]).
-    pub type FlowOutputRef = crate::Ref<FlowOutput>;
-
-    impl FlowOutputRef {
-        /// The `OutputArn` attribute (`Fn::GetAtt`).
-        pub fn output_arn(&self) -> Value<String> {
-            self.get_att("OutputArn")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::FlowSource`: [`FlowSource`], its property types and its typed handle.
 pub mod flow_source {
+    pub use super::shared_::{Encryption, GatewayBridgeSource, Tag, VpcInterfaceAttachment};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3441,155 +3564,6 @@ pub mod flow_source {
         }
     }
 
-    /// Information about the encryption of the flow.
-    #[derive(Clone)]
-    pub struct Encryption {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        pub algorithm: Option<Value<String>>,
-        /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
-        pub constant_initialization_vector: Option<Value<String>>,
-        /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub device_id: Option<Value<String>>,
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-        pub key_type: Option<Value<String>>,
-        /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub region: Option<Value<String>>,
-        /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub resource_id: Option<Value<String>>,
-        /// The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
-        pub role_arn: Value<String>,
-        /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
-        pub secret_arn: Option<Value<String>>,
-        /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub url: Option<Value<String>>,
-    }
-
-    impl Encryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(role_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                algorithm: None,
-                constant_initialization_vector: None,
-                device_id: None,
-                key_type: None,
-                region: None,
-                resource_id: None,
-                role_arn: role_arn.into(),
-                secret_arn: None,
-                url: None,
-            }
-        }
-    }
-
-    impl ToRaw for Encryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.opt("Algorithm", &self.algorithm);
-            o.opt(
-                "ConstantInitializationVector",
-                &self.constant_initialization_vector,
-            );
-            o.opt("DeviceId", &self.device_id);
-            o.opt("KeyType", &self.key_type);
-            o.opt("Region", &self.region);
-            o.opt("ResourceId", &self.resource_id);
-            o.req("RoleArn", &self.role_arn);
-            o.opt("SecretArn", &self.secret_arn);
-            o.opt("Url", &self.url);
-            o.build()
-        }
-    }
-
-    impl Validate for Encryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Algorithm", &self.algorithm, &RULE_16);
-            v.check("KeyType", &self.key_type, &RULE_17);
-            v.check("RoleArn", &self.role_arn, &RULE_18);
-            v.check("SecretArn", &self.secret_arn, &RULE_19);
-        }
-    }
-
-    /// The source configuration for cloud flows receiving a stream from a bridge.
-    #[derive(Clone)]
-    pub struct GatewayBridgeSource {
-        /// The ARN of the bridge feeding this flow.
-        pub bridge_arn: Value<String>,
-        /// The name of the VPC interface attachment to use for this bridge source.
-        pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
-    }
-
-    impl GatewayBridgeSource {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(bridge_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                bridge_arn: bridge_arn.into(),
-                vpc_interface_attachment: None,
-            }
-        }
-    }
-
-    impl ToRaw for GatewayBridgeSource {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("BridgeArn", &self.bridge_arn);
-            o.opt("VpcInterfaceAttachment", &self.vpc_interface_attachment);
-            o.build()
-        }
-    }
-
-    impl Validate for GatewayBridgeSource {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BridgeArn", &self.bridge_arn, &RULE_20);
-        }
-    }
-
-    /// The settings for attaching a VPC interface to an resource.
-    #[derive(Clone, Default)]
-    pub struct VpcInterfaceAttachment {
-        /// The name of the VPC interface to use for this resource.
-        pub vpc_interface_name: Option<Value<String>>,
-    }
-
-    impl VpcInterfaceAttachment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcInterfaceAttachment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("VpcInterfaceName", &self.vpc_interface_name);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for FlowSource {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("FlowSource", self, f)
@@ -3625,6 +3599,8 @@ pub mod flow_source {
 
 /// `AWS::MediaConnect::FlowVpcInterface`: [`FlowVpcInterface`], its property types and its typed handle.
 pub mod flow_vpc_interface {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3682,31 +3658,6 @@ pub mod flow_vpc_interface {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FlowArn", &self.flow_arn, &RULE_27);
             v.check("RoleArn", &self.role_arn, &RULE_18);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 
@@ -3780,6 +3731,33 @@ pub mod gateway {
         }
     }
 
+    impl std::fmt::Debug for Gateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Gateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Gateway {
+        const TYPE: &'static str = "AWS::MediaConnect::Gateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GatewayRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::Gateway` in the construct tree (see [`crate::Ref`]).
+    pub type GatewayRef = crate::Ref<Gateway>;
+
+    impl GatewayRef {
+        /// The `GatewayArn` attribute (`Fn::GetAtt`).
+        pub fn gateway_arn(&self) -> Value<String> {
+            self.get_att("GatewayArn")
+        }
+
+        /// The `GatewayState` attribute (`Fn::GetAtt`).
+        pub fn gateway_state(&self) -> Value<String> {
+            self.get_att("GatewayState")
+        }
+    }
+
     /// The network settings for a gateway.
     #[derive(Clone)]
     pub struct GatewayNetwork {
@@ -3807,37 +3785,16 @@ pub mod gateway {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Gateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Gateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Gateway {
-        const TYPE: &'static str = "AWS::MediaConnect::Gateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GatewayRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::Gateway` in the construct tree (see [`crate::Ref`]).
-    pub type GatewayRef = crate::Ref<Gateway>;
-
-    impl GatewayRef {
-        /// The `GatewayArn` attribute (`Fn::GetAtt`).
-        pub fn gateway_arn(&self) -> Value<String> {
-            self.get_att("GatewayArn")
-        }
-
-        /// The `GatewayState` attribute (`Fn::GetAtt`).
-        pub fn gateway_state(&self) -> Value<String> {
-            self.get_att("GatewayState")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::RouterInput`: [`RouterInput`], its property types and its typed handle.
 pub mod router_input {
+    pub use super::shared_::{
+        FlowTransitEncryption, FlowTransitEncryptionKeyConfiguration, MaintenanceConfiguration,
+        MediaLiveTransitEncryption, MediaLiveTransitEncryptionKeyConfiguration,
+        PreferredDayTimeMaintenanceConfiguration, SecretsManagerEncryptionKeyConfiguration, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3921,6 +3878,73 @@ pub mod router_input {
             v.check("RoutingScope", &self.routing_scope, &RULE_36);
             v.check("Tier", &self.tier, &RULE_37);
             v.nested("TransitEncryption", &self.transit_encryption);
+        }
+    }
+
+    impl std::fmt::Debug for RouterInput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouterInput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouterInput {
+        const TYPE: &'static str = "AWS::MediaConnect::RouterInput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouterInputRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::RouterInput` in the construct tree (see [`crate::Ref`]).
+    pub type RouterInputRef = crate::Ref<RouterInput>;
+
+    impl RouterInputRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ContentQualityAnalysisType` attribute (`Fn::GetAtt`).
+        pub fn content_quality_analysis_type(&self) -> Value<String> {
+            self.get_att("ContentQualityAnalysisType")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `InputType` attribute (`Fn::GetAtt`).
+        pub fn input_type(&self) -> Value<String> {
+            self.get_att("InputType")
+        }
+
+        /// The `IpAddress` attribute (`Fn::GetAtt`).
+        pub fn ip_address(&self) -> Value<String> {
+            self.get_att("IpAddress")
+        }
+
+        /// The `MaintenanceType` attribute (`Fn::GetAtt`).
+        pub fn maintenance_type(&self) -> Value<String> {
+            self.get_att("MaintenanceType")
+        }
+
+        /// The `RoutedOutputs` attribute (`Fn::GetAtt`).
+        pub fn routed_outputs(&self) -> Value<i64> {
+            self.get_att("RoutedOutputs")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -4203,44 +4227,6 @@ pub mod router_input {
         }
     }
 
-    /// The configuration settings for transit encryption using Secrets Manager, including the secret ARN and role ARN.
-    #[derive(Clone)]
-    pub struct SecretsManagerEncryptionKeyConfiguration {
-        /// The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager secret.
-        pub role_arn: Value<String>,
-        /// The ARN of the Secrets Manager secret used for transit encryption.
-        pub secret_arn: Value<String>,
-    }
-
-    impl SecretsManagerEncryptionKeyConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                role_arn: role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SecretsManagerEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("RoleArn", &self.role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for SecretsManagerEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RoleArn", &self.role_arn, &RULE_18);
-            v.check("SecretArn", &self.secret_arn, &RULE_19);
-        }
-    }
-
     /// The configuration settings for a router input using the SRT (Secure Reliable Transport) protocol in caller mode, including the source address and port, minimum latency, stream ID, and decryption key configuration.
     #[derive(Clone)]
     pub struct SrtCallerRouterInputConfiguration {
@@ -4500,76 +4486,6 @@ pub mod router_input {
         }
     }
 
-    /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
-    #[derive(Clone)]
-    pub struct FlowTransitEncryption {
-        pub encryption_key_configuration: Value<FlowTransitEncryptionKeyConfiguration>,
-        pub encryption_key_type: Option<Value<String>>,
-    }
-
-    impl FlowTransitEncryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            encryption_key_configuration: impl Into<Value<FlowTransitEncryptionKeyConfiguration>>,
-        ) -> Self {
-            Self {
-                encryption_key_configuration: encryption_key_configuration.into(),
-                encryption_key_type: None,
-            }
-        }
-    }
-
-    impl ToRaw for FlowTransitEncryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            o.opt("EncryptionKeyType", &self.encryption_key_type);
-            o.build()
-        }
-    }
-
-    impl Validate for FlowTransitEncryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
-        }
-    }
-
-    /// Configuration settings for flow transit encryption keys.
-    #[derive(Clone, Default)]
-    pub struct FlowTransitEncryptionKeyConfiguration {
-        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
-        pub automatic: Option<Value<Json>>,
-    }
-
-    impl FlowTransitEncryptionKeyConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FlowTransitEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecretsManager", &self.secrets_manager);
-            o.opt("Automatic", &self.automatic);
-            o.build()
-        }
-    }
-
-    impl Validate for FlowTransitEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SecretsManager", &self.secrets_manager);
-        }
-    }
-
     /// Configuration settings for connecting a router input to a MediaLive channel output.
     #[derive(Clone)]
     pub struct MediaLiveChannelRouterInputConfiguration {
@@ -4622,76 +4538,6 @@ pub mod router_input {
                 &RULE_47,
             );
             v.nested("SourceTransitDecryption", &self.source_transit_decryption);
-        }
-    }
-
-    /// The encryption configuration that defines how content is encrypted during transit between MediaConnect Router and MediaLive. This configuration determines whether encryption keys are automatically managed by the service or manually managed through Secrets Manager.
-    #[derive(Clone)]
-    pub struct MediaLiveTransitEncryption {
-        pub encryption_key_configuration: Value<MediaLiveTransitEncryptionKeyConfiguration>,
-        pub encryption_key_type: Option<Value<String>>,
-    }
-
-    impl MediaLiveTransitEncryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            encryption_key_configuration: impl Into<Value<MediaLiveTransitEncryptionKeyConfiguration>>,
-        ) -> Self {
-            Self {
-                encryption_key_configuration: encryption_key_configuration.into(),
-                encryption_key_type: None,
-            }
-        }
-    }
-
-    impl ToRaw for MediaLiveTransitEncryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            o.opt("EncryptionKeyType", &self.encryption_key_type);
-            o.build()
-        }
-    }
-
-    impl Validate for MediaLiveTransitEncryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
-        }
-    }
-
-    /// Configuration settings for the MediaLive transit encryption key.
-    #[derive(Clone, Default)]
-    pub struct MediaLiveTransitEncryptionKeyConfiguration {
-        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
-        pub automatic: Option<Value<Json>>,
-    }
-
-    impl MediaLiveTransitEncryptionKeyConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MediaLiveTransitEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecretsManager", &self.secrets_manager);
-            o.opt("Automatic", &self.automatic);
-            o.build()
-        }
-    }
-
-    impl Validate for MediaLiveTransitEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SecretsManager", &self.secrets_manager);
         }
     }
 
@@ -4869,93 +4715,6 @@ pub mod router_input {
         }
     }
 
-    /// The configuration settings for maintenance operations, including preferred maintenance windows and schedules.
-    #[derive(Clone, Default)]
-    pub struct MaintenanceConfiguration {
-        pub preferred_day_time: Option<Value<PreferredDayTimeMaintenanceConfiguration>>,
-        pub default: Option<Value<Json>>,
-    }
-
-    impl MaintenanceConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MaintenanceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("PreferredDayTime", &self.preferred_day_time);
-            o.opt("Default", &self.default);
-            o.build()
-        }
-    }
-
-    impl Validate for MaintenanceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("PreferredDayTime", &self.preferred_day_time);
-        }
-    }
-
-    /// Configuration for preferred day and time maintenance settings.
-    #[derive(Clone)]
-    pub struct PreferredDayTimeMaintenanceConfiguration {
-        pub day: Value<String>,
-        /// The preferred time for maintenance operations.
-        pub time: Value<String>,
-    }
-
-    impl PreferredDayTimeMaintenanceConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(day: impl Into<Value<String>>, time: impl Into<Value<String>>) -> Self {
-            Self {
-                day: day.into(),
-                time: time.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PreferredDayTimeMaintenanceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Day", &self.day);
-            o.req("Time", &self.time);
-            o.build()
-        }
-    }
-
-    impl Validate for PreferredDayTimeMaintenanceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Day", &self.day, &RULE_49);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     /// The transit encryption settings for a router input.
     #[derive(Clone)]
     pub struct RouterInputTransitEncryption {
@@ -5025,77 +4784,12 @@ pub mod router_input {
             v.nested("SecretsManager", &self.secrets_manager);
         }
     }
-
-    impl std::fmt::Debug for RouterInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouterInput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouterInput {
-        const TYPE: &'static str = "AWS::MediaConnect::RouterInput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouterInputRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::RouterInput` in the construct tree (see [`crate::Ref`]).
-    pub type RouterInputRef = crate::Ref<RouterInput>;
-
-    impl RouterInputRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ContentQualityAnalysisType` attribute (`Fn::GetAtt`).
-        pub fn content_quality_analysis_type(&self) -> Value<String> {
-            self.get_att("ContentQualityAnalysisType")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `InputType` attribute (`Fn::GetAtt`).
-        pub fn input_type(&self) -> Value<String> {
-            self.get_att("InputType")
-        }
-
-        /// The `IpAddress` attribute (`Fn::GetAtt`).
-        pub fn ip_address(&self) -> Value<String> {
-            self.get_att("IpAddress")
-        }
-
-        /// The `MaintenanceType` attribute (`Fn::GetAtt`).
-        pub fn maintenance_type(&self) -> Value<String> {
-            self.get_att("MaintenanceType")
-        }
-
-        /// The `RoutedOutputs` attribute (`Fn::GetAtt`).
-        pub fn routed_outputs(&self) -> Value<i64> {
-            self.get_att("RoutedOutputs")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::RouterNetworkInterface`: [`RouterNetworkInterface`], its property types and its typed handle.
 pub mod router_network_interface {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5141,6 +4835,63 @@ pub mod router_network_interface {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Configuration", &self.configuration);
             v.check("Name", &self.name, &RULE_28);
+        }
+    }
+
+    impl std::fmt::Debug for RouterNetworkInterface {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouterNetworkInterface", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouterNetworkInterface {
+        const TYPE: &'static str = "AWS::MediaConnect::RouterNetworkInterface";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouterNetworkInterfaceRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::RouterNetworkInterface` in the construct tree (see [`crate::Ref`]).
+    pub type RouterNetworkInterfaceRef = crate::Ref<RouterNetworkInterface>;
+
+    impl RouterNetworkInterfaceRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AssociatedInputCount` attribute (`Fn::GetAtt`).
+        pub fn associated_input_count(&self) -> Value<i64> {
+            self.get_att("AssociatedInputCount")
+        }
+
+        /// The `AssociatedOutputCount` attribute (`Fn::GetAtt`).
+        pub fn associated_output_count(&self) -> Value<i64> {
+            self.get_att("AssociatedOutputCount")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `NetworkInterfaceType` attribute (`Fn::GetAtt`).
+        pub fn network_interface_type(&self) -> Value<String> {
+            self.get_att("NetworkInterfaceType")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -5264,92 +5015,16 @@ pub mod router_network_interface {
             v.check("SecurityGroupIds", &self.security_group_ids, &RULE_51);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RouterNetworkInterface {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouterNetworkInterface", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouterNetworkInterface {
-        const TYPE: &'static str = "AWS::MediaConnect::RouterNetworkInterface";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouterNetworkInterfaceRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::RouterNetworkInterface` in the construct tree (see [`crate::Ref`]).
-    pub type RouterNetworkInterfaceRef = crate::Ref<RouterNetworkInterface>;
-
-    impl RouterNetworkInterfaceRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AssociatedInputCount` attribute (`Fn::GetAtt`).
-        pub fn associated_input_count(&self) -> Value<i64> {
-            self.get_att("AssociatedInputCount")
-        }
-
-        /// The `AssociatedOutputCount` attribute (`Fn::GetAtt`).
-        pub fn associated_output_count(&self) -> Value<i64> {
-            self.get_att("AssociatedOutputCount")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `NetworkInterfaceType` attribute (`Fn::GetAtt`).
-        pub fn network_interface_type(&self) -> Value<String> {
-            self.get_att("NetworkInterfaceType")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::MediaConnect::RouterOutput`: [`RouterOutput`], its property types and its typed handle.
 pub mod router_output {
+    pub use super::shared_::{
+        FlowTransitEncryption, FlowTransitEncryptionKeyConfiguration, MaintenanceConfiguration,
+        MediaLiveTransitEncryption, MediaLiveTransitEncryptionKeyConfiguration,
+        PreferredDayTimeMaintenanceConfiguration, SecretsManagerEncryptionKeyConfiguration, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5422,6 +5097,68 @@ pub mod router_output {
             v.check("Name", &self.name, &RULE_28);
             v.check("RoutingScope", &self.routing_scope, &RULE_36);
             v.check("Tier", &self.tier, &RULE_52);
+        }
+    }
+
+    impl std::fmt::Debug for RouterOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RouterOutput", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RouterOutput {
+        const TYPE: &'static str = "AWS::MediaConnect::RouterOutput";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouterOutputRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConnect::RouterOutput` in the construct tree (see [`crate::Ref`]).
+    pub type RouterOutputRef = crate::Ref<RouterOutput>;
+
+    impl RouterOutputRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `IpAddress` attribute (`Fn::GetAtt`).
+        pub fn ip_address(&self) -> Value<String> {
+            self.get_att("IpAddress")
+        }
+
+        /// The `MaintenanceType` attribute (`Fn::GetAtt`).
+        pub fn maintenance_type(&self) -> Value<String> {
+            self.get_att("MaintenanceType")
+        }
+
+        /// The `OutputType` attribute (`Fn::GetAtt`).
+        pub fn output_type(&self) -> Value<String> {
+            self.get_att("OutputType")
+        }
+
+        /// The `RoutedState` attribute (`Fn::GetAtt`).
+        pub fn routed_state(&self) -> Value<String> {
+            self.get_att("RoutedState")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -5700,44 +5437,6 @@ pub mod router_output {
         }
     }
 
-    /// The configuration settings for transit encryption using Secrets Manager, including the secret ARN and role ARN.
-    #[derive(Clone)]
-    pub struct SecretsManagerEncryptionKeyConfiguration {
-        /// The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager secret.
-        pub role_arn: Value<String>,
-        /// The ARN of the Secrets Manager secret used for transit encryption.
-        pub secret_arn: Value<String>,
-    }
-
-    impl SecretsManagerEncryptionKeyConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            role_arn: impl Into<Value<String>>,
-            secret_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                role_arn: role_arn.into(),
-                secret_arn: secret_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SecretsManagerEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("RoleArn", &self.role_arn);
-            o.req("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for SecretsManagerEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RoleArn", &self.role_arn, &RULE_18);
-            v.check("SecretArn", &self.secret_arn, &RULE_19);
-        }
-    }
-
     /// The configuration settings for a router output using the SRT (Secure Reliable Transport) protocol in caller mode, including the destination address and port, minimum latency, stream ID, and encryption key configuration.
     #[derive(Clone)]
     pub struct SrtCallerRouterOutputConfiguration {
@@ -5948,76 +5647,6 @@ pub mod router_output {
         }
     }
 
-    /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
-    #[derive(Clone)]
-    pub struct FlowTransitEncryption {
-        pub encryption_key_configuration: Value<FlowTransitEncryptionKeyConfiguration>,
-        pub encryption_key_type: Option<Value<String>>,
-    }
-
-    impl FlowTransitEncryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            encryption_key_configuration: impl Into<Value<FlowTransitEncryptionKeyConfiguration>>,
-        ) -> Self {
-            Self {
-                encryption_key_configuration: encryption_key_configuration.into(),
-                encryption_key_type: None,
-            }
-        }
-    }
-
-    impl ToRaw for FlowTransitEncryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            o.opt("EncryptionKeyType", &self.encryption_key_type);
-            o.build()
-        }
-    }
-
-    impl Validate for FlowTransitEncryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
-        }
-    }
-
-    /// Configuration settings for flow transit encryption keys.
-    #[derive(Clone, Default)]
-    pub struct FlowTransitEncryptionKeyConfiguration {
-        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
-        pub automatic: Option<Value<Json>>,
-    }
-
-    impl FlowTransitEncryptionKeyConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FlowTransitEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecretsManager", &self.secrets_manager);
-            o.opt("Automatic", &self.automatic);
-            o.build()
-        }
-    }
-
-    impl Validate for FlowTransitEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SecretsManager", &self.secrets_manager);
-        }
-    }
-
     /// Configuration settings for connecting a router output to a MediaLive input.
     #[derive(Clone)]
     pub struct MediaLiveInputRouterOutputConfiguration {
@@ -6068,76 +5697,6 @@ pub mod router_output {
         }
     }
 
-    /// The encryption configuration that defines how content is encrypted during transit between MediaConnect Router and MediaLive. This configuration determines whether encryption keys are automatically managed by the service or manually managed through Secrets Manager.
-    #[derive(Clone)]
-    pub struct MediaLiveTransitEncryption {
-        pub encryption_key_configuration: Value<MediaLiveTransitEncryptionKeyConfiguration>,
-        pub encryption_key_type: Option<Value<String>>,
-    }
-
-    impl MediaLiveTransitEncryption {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            encryption_key_configuration: impl Into<Value<MediaLiveTransitEncryptionKeyConfiguration>>,
-        ) -> Self {
-            Self {
-                encryption_key_configuration: encryption_key_configuration.into(),
-                encryption_key_type: None,
-            }
-        }
-    }
-
-    impl ToRaw for MediaLiveTransitEncryption {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            o.opt("EncryptionKeyType", &self.encryption_key_type);
-            o.build()
-        }
-    }
-
-    impl Validate for MediaLiveTransitEncryption {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "EncryptionKeyConfiguration",
-                &self.encryption_key_configuration,
-            );
-            v.check("EncryptionKeyType", &self.encryption_key_type, &RULE_23);
-        }
-    }
-
-    /// Configuration settings for the MediaLive transit encryption key.
-    #[derive(Clone, Default)]
-    pub struct MediaLiveTransitEncryptionKeyConfiguration {
-        pub secrets_manager: Option<Value<SecretsManagerEncryptionKeyConfiguration>>,
-        pub automatic: Option<Value<Json>>,
-    }
-
-    impl MediaLiveTransitEncryptionKeyConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MediaLiveTransitEncryptionKeyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("SecretsManager", &self.secrets_manager);
-            o.opt("Automatic", &self.automatic);
-            o.build()
-        }
-    }
-
-    impl Validate for MediaLiveTransitEncryptionKeyConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SecretsManager", &self.secrets_manager);
-        }
-    }
-
     /// The fabric configuration settings for the router output.
     #[derive(Clone)]
     pub struct FabricConfiguration {
@@ -6164,155 +5723,6 @@ pub mod router_output {
     impl Validate for FabricConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RecoveryLatencyMode", &self.recovery_latency_mode, &RULE_58);
-        }
-    }
-
-    /// The configuration settings for maintenance operations, including preferred maintenance windows and schedules.
-    #[derive(Clone, Default)]
-    pub struct MaintenanceConfiguration {
-        pub preferred_day_time: Option<Value<PreferredDayTimeMaintenanceConfiguration>>,
-        pub default: Option<Value<Json>>,
-    }
-
-    impl MaintenanceConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MaintenanceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("PreferredDayTime", &self.preferred_day_time);
-            o.opt("Default", &self.default);
-            o.build()
-        }
-    }
-
-    impl Validate for MaintenanceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("PreferredDayTime", &self.preferred_day_time);
-        }
-    }
-
-    /// Configuration for preferred day and time maintenance settings.
-    #[derive(Clone)]
-    pub struct PreferredDayTimeMaintenanceConfiguration {
-        pub day: Value<String>,
-        /// The preferred time for maintenance operations.
-        pub time: Value<String>,
-    }
-
-    impl PreferredDayTimeMaintenanceConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(day: impl Into<Value<String>>, time: impl Into<Value<String>>) -> Self {
-            Self {
-                day: day.into(),
-                time: time.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PreferredDayTimeMaintenanceConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Day", &self.day);
-            o.req("Time", &self.time);
-            o.build()
-        }
-    }
-
-    impl Validate for PreferredDayTimeMaintenanceConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Day", &self.day, &RULE_49);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RouterOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RouterOutput", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RouterOutput {
-        const TYPE: &'static str = "AWS::MediaConnect::RouterOutput";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouterOutputRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConnect::RouterOutput` in the construct tree (see [`crate::Ref`]).
-    pub type RouterOutputRef = crate::Ref<RouterOutput>;
-
-    impl RouterOutputRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `IpAddress` attribute (`Fn::GetAtt`).
-        pub fn ip_address(&self) -> Value<String> {
-            self.get_att("IpAddress")
-        }
-
-        /// The `MaintenanceType` attribute (`Fn::GetAtt`).
-        pub fn maintenance_type(&self) -> Value<String> {
-            self.get_att("MaintenanceType")
-        }
-
-        /// The `OutputType` attribute (`Fn::GetAtt`).
-        pub fn output_type(&self) -> Value<String> {
-            self.get_att("OutputType")
-        }
-
-        /// The `RoutedState` attribute (`Fn::GetAtt`).
-        pub fn routed_state(&self) -> Value<String> {
-            self.get_att("RoutedState")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

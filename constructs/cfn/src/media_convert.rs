@@ -195,6 +195,28 @@ pub mod job_template {
         }
     }
 
+    impl std::fmt::Debug for JobTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("JobTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for JobTemplate {
+        const TYPE: &'static str = "AWS::MediaConvert::JobTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = JobTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::MediaConvert::JobTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type JobTemplateRef = crate::Ref<JobTemplate>;
+
+    impl JobTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AccelerationSettings {
         /// Specify the conditions when the service will run your job with accelerated transcoding.
@@ -253,28 +275,6 @@ pub mod job_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Priority", &self.priority, &RULE_1);
             v.check("WaitMinutes", &self.wait_minutes, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for JobTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("JobTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for JobTemplate {
-        const TYPE: &'static str = "AWS::MediaConvert::JobTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = JobTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::MediaConvert::JobTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type JobTemplateRef = crate::Ref<JobTemplate>;
-
-    impl JobTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

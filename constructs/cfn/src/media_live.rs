@@ -246,6 +246,35 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone, Default)]
+    pub struct Tags {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tags {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::MediaLive::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
     use strata_core::*;
@@ -307,6 +336,38 @@ pub mod channel {
 
     impl Validate for Channel {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::MediaLive::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Inputs` attribute (`Fn::GetAtt`).
+        pub fn inputs(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Inputs")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -5268,42 +5329,12 @@ pub mod channel {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::MediaLive::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Inputs` attribute (`Fn::GetAtt`).
-        pub fn inputs(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Inputs")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaLive::ChannelPlacementGroup`: [`ChannelPlacementGroup`], its property types and its typed handle.
 pub mod channel_placement_group {
+    pub use super::shared_::Tags;
+
     use strata_core::*;
 
     /// Definition of AWS::MediaLive::ChannelPlacementGroup Resource Type
@@ -5339,29 +5370,6 @@ pub mod channel_placement_group {
 
     impl Validate for ChannelPlacementGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for ChannelPlacementGroup {
@@ -5636,6 +5644,8 @@ pub mod cloud_watch_alarm_template_group {
 
 /// `AWS::MediaLive::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5675,6 +5685,43 @@ pub mod cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ClusterType", &self.cluster_type, &RULE_10);
             v.check("InstanceRoleArn", &self.instance_role_arn, &RULE_11);
+        }
+    }
+
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::MediaLive::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ChannelIds` attribute (`Fn::GetAtt`).
+        pub fn channel_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ChannelIds")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -5725,66 +5772,6 @@ pub mod cluster {
             o.opt("LogicalInterfaceName", &self.logical_interface_name);
             o.opt("NetworkId", &self.network_id);
             o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::MediaLive::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ChannelIds` attribute (`Fn::GetAtt`).
-        pub fn channel_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ChannelIds")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
         }
     }
 }
@@ -5846,34 +5833,6 @@ pub mod event_bridge_rule_template {
         }
     }
 
-    /// The target to which to send matching events.
-    #[derive(Clone)]
-    pub struct EventBridgeRuleTemplateTarget {
-        /// Target ARNs must be either an SNS topic or CloudWatch log group.
-        pub arn: Value<String>,
-    }
-
-    impl EventBridgeRuleTemplateTarget {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(arn: impl Into<Value<String>>) -> Self {
-            Self { arn: arn.into() }
-        }
-    }
-
-    impl ToRaw for EventBridgeRuleTemplateTarget {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Arn", &self.arn);
-            o.build()
-        }
-    }
-
-    impl Validate for EventBridgeRuleTemplateTarget {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for EventBridgeRuleTemplate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EventBridgeRuleTemplate", self, f)
@@ -5918,6 +5877,34 @@ pub mod event_bridge_rule_template {
         /// The `ModifiedAt` attribute (`Fn::GetAtt`).
         pub fn modified_at(&self) -> Value<String> {
             self.get_att("ModifiedAt")
+        }
+    }
+
+    /// The target to which to send matching events.
+    #[derive(Clone)]
+    pub struct EventBridgeRuleTemplateTarget {
+        /// Target ARNs must be either an SNS topic or CloudWatch log group.
+        pub arn: Value<String>,
+    }
+
+    impl EventBridgeRuleTemplateTarget {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(arn: impl Into<Value<String>>) -> Self {
+            Self { arn: arn.into() }
+        }
+    }
+
+    impl ToRaw for EventBridgeRuleTemplateTarget {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Arn", &self.arn);
+            o.build()
+        }
+    }
+
+    impl Validate for EventBridgeRuleTemplateTarget {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Arn", &self.arn, &RULE_13);
         }
     }
 }
@@ -6092,6 +6079,73 @@ pub mod input {
             v.nested("RouterSettings", &self.router_settings);
             v.nested("SrtSettings", &self.srt_settings);
             v.check("Type", &self.r#type, &RULE_15);
+        }
+    }
+
+    impl std::fmt::Debug for Input {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Input", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Input {
+        const TYPE: &'static str = "AWS::MediaLive::Input";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = InputRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Input` in the construct tree (see [`crate::Ref`]).
+    pub type InputRef = crate::Ref<Input>;
+
+    impl InputRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AttachedChannels` attribute (`Fn::GetAtt`).
+        pub fn attached_channels(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AttachedChannels")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `InputClass` attribute (`Fn::GetAtt`).
+        pub fn input_class(&self) -> Value<String> {
+            self.get_att("InputClass")
+        }
+
+        /// The `InputPartnerIds` attribute (`Fn::GetAtt`).
+        pub fn input_partner_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("InputPartnerIds")
+        }
+
+        /// The `InputSourceType` attribute (`Fn::GetAtt`).
+        pub fn input_source_type(&self) -> Value<String> {
+            self.get_att("InputSourceType")
+        }
+
+        /// The `SecurityGroups` attribute (`Fn::GetAtt`).
+        pub fn security_groups(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("SecurityGroups")
+        }
+
+        /// The `SourceUrls` attribute (`Fn::GetAtt`).
+        pub fn source_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("SourceUrls")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `DestinationUrls` attribute (`Fn::GetAtt`).
+        pub fn destination_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DestinationUrls")
         }
     }
 
@@ -6661,73 +6715,6 @@ pub mod input {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Input {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Input", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Input {
-        const TYPE: &'static str = "AWS::MediaLive::Input";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = InputRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Input` in the construct tree (see [`crate::Ref`]).
-    pub type InputRef = crate::Ref<Input>;
-
-    impl InputRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AttachedChannels` attribute (`Fn::GetAtt`).
-        pub fn attached_channels(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AttachedChannels")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `InputClass` attribute (`Fn::GetAtt`).
-        pub fn input_class(&self) -> Value<String> {
-            self.get_att("InputClass")
-        }
-
-        /// The `InputPartnerIds` attribute (`Fn::GetAtt`).
-        pub fn input_partner_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("InputPartnerIds")
-        }
-
-        /// The `InputSourceType` attribute (`Fn::GetAtt`).
-        pub fn input_source_type(&self) -> Value<String> {
-            self.get_att("InputSourceType")
-        }
-
-        /// The `SecurityGroups` attribute (`Fn::GetAtt`).
-        pub fn security_groups(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("SecurityGroups")
-        }
-
-        /// The `SourceUrls` attribute (`Fn::GetAtt`).
-        pub fn source_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("SourceUrls")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `DestinationUrls` attribute (`Fn::GetAtt`).
-        pub fn destination_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DestinationUrls")
-        }
-    }
 }
 
 /// `AWS::MediaLive::InputSecurityGroup`: [`InputSecurityGroup`], its property types and its typed handle.
@@ -6762,28 +6749,6 @@ pub mod input_security_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// Whitelist rule
-    #[derive(Clone, Default)]
-    pub struct InputWhitelistRule {
-        /// The IPv4 CIDR that's whitelisted.
-        pub cidr: Option<Value<String>>,
-    }
-
-    impl InputWhitelistRule {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for InputWhitelistRule {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Cidr", &self.cidr);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for InputSecurityGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("InputSecurityGroup", self, f)
@@ -6815,10 +6780,34 @@ pub mod input_security_group {
             self.get_att("Inputs")
         }
     }
+
+    /// Whitelist rule
+    #[derive(Clone, Default)]
+    pub struct InputWhitelistRule {
+        /// The IPv4 CIDR that's whitelisted.
+        pub cidr: Option<Value<String>>,
+    }
+
+    impl InputWhitelistRule {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for InputWhitelistRule {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Cidr", &self.cidr);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::MediaLive::Multiplex`: [`Multiplex`], its property types and its typed handle.
 pub mod multiplex {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -6870,6 +6859,48 @@ pub mod multiplex {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Destinations", &self.destinations);
             v.nested("MultiplexSettings", &self.multiplex_settings);
+        }
+    }
+
+    impl std::fmt::Debug for Multiplex {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Multiplex", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Multiplex {
+        const TYPE: &'static str = "AWS::MediaLive::Multiplex";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MultiplexRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Multiplex` in the construct tree (see [`crate::Ref`]).
+    pub type MultiplexRef = crate::Ref<Multiplex>;
+
+    impl MultiplexRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `PipelinesRunningCount` attribute (`Fn::GetAtt`).
+        pub fn pipelines_running_count(&self) -> Value<i64> {
+            self.get_att("PipelinesRunningCount")
+        }
+
+        /// The `ProgramCount` attribute (`Fn::GetAtt`).
+        pub fn program_count(&self) -> Value<i64> {
+            self.get_att("ProgramCount")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -7001,71 +7032,6 @@ pub mod multiplex {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Multiplex {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Multiplex", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Multiplex {
-        const TYPE: &'static str = "AWS::MediaLive::Multiplex";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MultiplexRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Multiplex` in the construct tree (see [`crate::Ref`]).
-    pub type MultiplexRef = crate::Ref<Multiplex>;
-
-    impl MultiplexRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `PipelinesRunningCount` attribute (`Fn::GetAtt`).
-        pub fn pipelines_running_count(&self) -> Value<i64> {
-            self.get_att("PipelinesRunningCount")
-        }
-
-        /// The `ProgramCount` attribute (`Fn::GetAtt`).
-        pub fn program_count(&self) -> Value<i64> {
-            self.get_att("ProgramCount")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::MediaLive::Multiplexprogram`: [`Multiplexprogram`], its property types and its typed handle.
@@ -7118,6 +7084,28 @@ pub mod multiplexprogram {
                 &self.preferred_channel_pipeline,
                 &RULE_23,
             );
+        }
+    }
+
+    impl std::fmt::Debug for Multiplexprogram {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Multiplexprogram", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Multiplexprogram {
+        const TYPE: &'static str = "AWS::MediaLive::Multiplexprogram";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MultiplexprogramRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Multiplexprogram` in the construct tree (see [`crate::Ref`]).
+    pub type MultiplexprogramRef = crate::Ref<Multiplexprogram>;
+
+    impl MultiplexprogramRef {
+        /// The `ChannelId` attribute (`Fn::GetAtt`).
+        pub fn channel_id(&self) -> Value<String> {
+            self.get_att("ChannelId")
         }
     }
 
@@ -7344,32 +7332,12 @@ pub mod multiplexprogram {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Multiplexprogram {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Multiplexprogram", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Multiplexprogram {
-        const TYPE: &'static str = "AWS::MediaLive::Multiplexprogram";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MultiplexprogramRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Multiplexprogram` in the construct tree (see [`crate::Ref`]).
-    pub type MultiplexprogramRef = crate::Ref<Multiplexprogram>;
-
-    impl MultiplexprogramRef {
-        /// The `ChannelId` attribute (`Fn::GetAtt`).
-        pub fn channel_id(&self) -> Value<String> {
-            self.get_att("ChannelId")
-        }
-    }
 }
 
 /// `AWS::MediaLive::Network`: [`Network`], its property types and its typed handle.
 pub mod network {
+    pub use super::shared_::Tags;
+
     use strata_core::*;
 
     /// Resource schema for AWS::MediaLive::Network.
@@ -7415,6 +7383,43 @@ pub mod network {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Network {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Network", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Network {
+        const TYPE: &'static str = "AWS::MediaLive::Network";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Network` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkRef = crate::Ref<Network>;
+
+    impl NetworkRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `AssociatedClusterIds` attribute (`Fn::GetAtt`).
+        pub fn associated_cluster_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AssociatedClusterIds")
+        }
+    }
+
     /// IP address cidr pool
     #[derive(Clone, Default)]
     pub struct IpPool {
@@ -7458,66 +7463,6 @@ pub mod network {
             o.opt("Cidr", &self.cidr);
             o.opt("Gateway", &self.gateway);
             o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Network {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Network", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Network {
-        const TYPE: &'static str = "AWS::MediaLive::Network";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Network` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkRef = crate::Ref<Network>;
-
-    impl NetworkRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `AssociatedClusterIds` attribute (`Fn::GetAtt`).
-        pub fn associated_cluster_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AssociatedClusterIds")
         }
     }
 }
@@ -7574,6 +7519,53 @@ pub mod node {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("NodeInterfaceMappings", &self.node_interface_mappings);
             v.check("Role", &self.role, &RULE_27);
+        }
+    }
+
+    impl std::fmt::Debug for Node {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Node", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Node {
+        const TYPE: &'static str = "AWS::MediaLive::Node";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NodeRef;
+    }
+
+    /// Typed handle of an `AWS::MediaLive::Node` in the construct tree (see [`crate::Ref`]).
+    pub type NodeRef = crate::Ref<Node>;
+
+    impl NodeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `ConnectionState` attribute (`Fn::GetAtt`).
+        pub fn connection_state(&self) -> Value<String> {
+            self.get_att("ConnectionState")
+        }
+
+        /// The `InstanceArn` attribute (`Fn::GetAtt`).
+        pub fn instance_arn(&self) -> Value<String> {
+            self.get_att("InstanceArn")
+        }
+
+        /// The `ChannelPlacementGroups` attribute (`Fn::GetAtt`).
+        pub fn channel_placement_groups(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ChannelPlacementGroups")
         }
     }
 
@@ -7670,57 +7662,12 @@ pub mod node {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Node {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Node", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Node {
-        const TYPE: &'static str = "AWS::MediaLive::Node";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NodeRef;
-    }
-
-    /// Typed handle of an `AWS::MediaLive::Node` in the construct tree (see [`crate::Ref`]).
-    pub type NodeRef = crate::Ref<Node>;
-
-    impl NodeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `ConnectionState` attribute (`Fn::GetAtt`).
-        pub fn connection_state(&self) -> Value<String> {
-            self.get_att("ConnectionState")
-        }
-
-        /// The `InstanceArn` attribute (`Fn::GetAtt`).
-        pub fn instance_arn(&self) -> Value<String> {
-            self.get_att("InstanceArn")
-        }
-
-        /// The `ChannelPlacementGroups` attribute (`Fn::GetAtt`).
-        pub fn channel_placement_groups(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ChannelPlacementGroups")
-        }
-    }
 }
 
 /// `AWS::MediaLive::SdiSource`: [`SdiSource`], its property types and its typed handle.
 pub mod sdi_source {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -7762,29 +7709,6 @@ pub mod sdi_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Mode", &self.mode, &RULE_29);
             v.check("Type", &self.r#type, &RULE_30);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
         }
     }
 

@@ -160,8 +160,114 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
+    #[derive(Clone)]
+    pub struct EncryptionContractConfiguration {
+        /// A collection of audio encryption presets.
+        pub preset_speke20_audio: Value<String>,
+        /// A collection of video encryption presets.
+        pub preset_speke20_video: Value<String>,
+    }
+
+    impl EncryptionContractConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            preset_speke20_audio: impl Into<Value<String>>,
+            preset_speke20_video: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                preset_speke20_audio: preset_speke20_audio.into(),
+                preset_speke20_video: preset_speke20_video.into(),
+            }
+        }
+    }
+
+    impl ToRaw for EncryptionContractConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("PresetSpeke20Audio", &self.preset_speke20_audio);
+            o.req("PresetSpeke20Video", &self.preset_speke20_video);
+            o.build()
+        }
+    }
+
+    impl Validate for EncryptionContractConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("PresetSpeke20Audio", &self.preset_speke20_audio, &RULE_4);
+            v.check("PresetSpeke20Video", &self.preset_speke20_video, &RULE_5);
+        }
+    }
+
+    /// A StreamSelection configuration.
+    #[derive(Clone, Default)]
+    pub struct StreamSelection {
+        /// The maximum video bitrate (bps) to include in output.
+        pub max_video_bits_per_second: Option<Value<i64>>,
+        /// The minimum video bitrate (bps) to include in output.
+        pub min_video_bits_per_second: Option<Value<i64>>,
+        /// A directive that determines the order of streams in the output.
+        pub stream_order: Option<Value<String>>,
+    }
+
+    impl StreamSelection {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for StreamSelection {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("MaxVideoBitsPerSecond", &self.max_video_bits_per_second);
+            o.opt("MinVideoBitsPerSecond", &self.min_video_bits_per_second);
+            o.opt("StreamOrder", &self.stream_order);
+            o.build()
+        }
+    }
+
+    impl Validate for StreamSelection {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("StreamOrder", &self.stream_order, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::MediaPackage::Asset`: [`Asset`], its property types and its typed handle.
 pub mod asset {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource schema for AWS::MediaPackage::Asset
@@ -221,6 +327,33 @@ pub mod asset {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Asset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Asset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Asset {
+        const TYPE: &'static str = "AWS::MediaPackage::Asset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssetRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackage::Asset` in the construct tree (see [`crate::Ref`]).
+    pub type AssetRef = crate::Ref<Asset>;
+
+    impl AssetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The endpoint URL used to access an Asset using one PackagingConfiguration.
     #[derive(Clone)]
     pub struct EgressEndpoint {
@@ -251,62 +384,12 @@ pub mod asset {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Asset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Asset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Asset {
-        const TYPE: &'static str = "AWS::MediaPackage::Asset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssetRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackage::Asset` in the construct tree (see [`crate::Ref`]).
-    pub type AssetRef = crate::Ref<Asset>;
-
-    impl AssetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::MediaPackage::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -359,6 +442,28 @@ pub mod channel {
             v.nested("EgressAccessLogs", &self.egress_access_logs);
             v.check("Id", &self.id, &RULE_0);
             v.nested("IngressAccessLogs", &self.ingress_access_logs);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::MediaPackage::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackage::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -441,57 +546,12 @@ pub mod channel {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::MediaPackage::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackage::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaPackage::OriginEndpoint`: [`OriginEndpoint`], its property types and its typed handle.
 pub mod origin_endpoint {
+    pub use super::shared_::{EncryptionContractConfiguration, StreamSelection, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -574,6 +634,33 @@ pub mod origin_endpoint {
             v.check("Id", &self.id, &RULE_0);
             v.nested("MssPackage", &self.mss_package);
             v.check("Origination", &self.origination, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for OriginEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OriginEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OriginEndpoint {
+        const TYPE: &'static str = "AWS::MediaPackage::OriginEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OriginEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackage::OriginEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type OriginEndpointRef = crate::Ref<OriginEndpoint>;
+
+    impl OriginEndpointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Url` attribute (`Fn::GetAtt`).
+        pub fn url(&self) -> Value<String> {
+            self.get_att("Url")
         }
     }
 
@@ -761,44 +848,6 @@ pub mod origin_endpoint {
         }
     }
 
-    /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
-    #[derive(Clone)]
-    pub struct EncryptionContractConfiguration {
-        /// A collection of audio encryption presets.
-        pub preset_speke20_audio: Value<String>,
-        /// A collection of video encryption presets.
-        pub preset_speke20_video: Value<String>,
-    }
-
-    impl EncryptionContractConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            preset_speke20_audio: impl Into<Value<String>>,
-            preset_speke20_video: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                preset_speke20_audio: preset_speke20_audio.into(),
-                preset_speke20_video: preset_speke20_video.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EncryptionContractConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("PresetSpeke20Audio", &self.preset_speke20_audio);
-            o.req("PresetSpeke20Video", &self.preset_speke20_video);
-            o.build()
-        }
-    }
-
-    impl Validate for EncryptionContractConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PresetSpeke20Audio", &self.preset_speke20_audio, &RULE_4);
-            v.check("PresetSpeke20Video", &self.preset_speke20_video, &RULE_5);
-        }
-    }
-
     /// A HTTP Live Streaming (HLS) manifest configuration.
     #[derive(Clone)]
     pub struct HlsManifest {
@@ -874,40 +923,6 @@ pub mod origin_endpoint {
                 &RULE_9,
             );
             v.check("PlaylistType", &self.playlist_type, &RULE_10);
-        }
-    }
-
-    /// A StreamSelection configuration.
-    #[derive(Clone, Default)]
-    pub struct StreamSelection {
-        /// The maximum video bitrate (bps) to include in output.
-        pub max_video_bits_per_second: Option<Value<i64>>,
-        /// The minimum video bitrate (bps) to include in output.
-        pub min_video_bits_per_second: Option<Value<i64>>,
-        /// A directive that determines the order of streams in the output.
-        pub stream_order: Option<Value<String>>,
-    }
-
-    impl StreamSelection {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StreamSelection {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("MaxVideoBitsPerSecond", &self.max_video_bits_per_second);
-            o.opt("MinVideoBitsPerSecond", &self.min_video_bits_per_second);
-            o.opt("StreamOrder", &self.stream_order);
-            o.build()
-        }
-    }
-
-    impl Validate for StreamSelection {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StreamOrder", &self.stream_order, &RULE_11);
         }
     }
 
@@ -1228,62 +1243,12 @@ pub mod origin_endpoint {
             v.nested("SpekeKeyProvider", &self.speke_key_provider);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for OriginEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OriginEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OriginEndpoint {
-        const TYPE: &'static str = "AWS::MediaPackage::OriginEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OriginEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackage::OriginEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type OriginEndpointRef = crate::Ref<OriginEndpoint>;
-
-    impl OriginEndpointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Url` attribute (`Fn::GetAtt`).
-        pub fn url(&self) -> Value<String> {
-            self.get_att("Url")
-        }
-    }
 }
 
 /// `AWS::MediaPackage::PackagingConfiguration`: [`PackagingConfiguration`], its property types and its typed handle.
 pub mod packaging_configuration {
+    pub use super::shared_::{EncryptionContractConfiguration, StreamSelection, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1344,6 +1309,28 @@ pub mod packaging_configuration {
             v.nested("DashPackage", &self.dash_package);
             v.nested("HlsPackage", &self.hls_package);
             v.nested("MssPackage", &self.mss_package);
+        }
+    }
+
+    impl std::fmt::Debug for PackagingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PackagingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PackagingConfiguration {
+        const TYPE: &'static str = "AWS::MediaPackage::PackagingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PackagingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackage::PackagingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type PackagingConfigurationRef = crate::Ref<PackagingConfiguration>;
+
+    impl PackagingConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1470,44 +1457,6 @@ pub mod packaging_configuration {
         }
     }
 
-    /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
-    #[derive(Clone)]
-    pub struct EncryptionContractConfiguration {
-        /// A collection of audio encryption presets.
-        pub preset_speke20_audio: Value<String>,
-        /// A collection of video encryption presets.
-        pub preset_speke20_video: Value<String>,
-    }
-
-    impl EncryptionContractConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            preset_speke20_audio: impl Into<Value<String>>,
-            preset_speke20_video: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                preset_speke20_audio: preset_speke20_audio.into(),
-                preset_speke20_video: preset_speke20_video.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EncryptionContractConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("PresetSpeke20Audio", &self.preset_speke20_audio);
-            o.req("PresetSpeke20Video", &self.preset_speke20_video);
-            o.build()
-        }
-    }
-
-    impl Validate for EncryptionContractConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PresetSpeke20Audio", &self.preset_speke20_audio, &RULE_4);
-            v.check("PresetSpeke20Video", &self.preset_speke20_video, &RULE_5);
-        }
-    }
-
     /// An HTTP Live Streaming (HLS) manifest configuration.
     #[derive(Clone, Default)]
     pub struct HlsManifest {
@@ -1550,40 +1499,6 @@ pub mod packaging_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AdMarkers", &self.ad_markers, &RULE_18);
             v.nested("StreamSelection", &self.stream_selection);
-        }
-    }
-
-    /// A StreamSelection configuration.
-    #[derive(Clone, Default)]
-    pub struct StreamSelection {
-        /// The maximum video bitrate (bps) to include in output.
-        pub max_video_bits_per_second: Option<Value<i64>>,
-        /// The minimum video bitrate (bps) to include in output.
-        pub min_video_bits_per_second: Option<Value<i64>>,
-        /// A directive that determines the order of streams in the output.
-        pub stream_order: Option<Value<String>>,
-    }
-
-    impl StreamSelection {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StreamSelection {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("MaxVideoBitsPerSecond", &self.max_video_bits_per_second);
-            o.opt("MinVideoBitsPerSecond", &self.min_video_bits_per_second);
-            o.opt("StreamOrder", &self.stream_order);
-            o.build()
-        }
-    }
-
-    impl Validate for StreamSelection {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StreamOrder", &self.stream_order, &RULE_11);
         }
     }
 
@@ -1902,57 +1817,12 @@ pub mod packaging_configuration {
             v.nested("StreamSelection", &self.stream_selection);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PackagingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PackagingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PackagingConfiguration {
-        const TYPE: &'static str = "AWS::MediaPackage::PackagingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PackagingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackage::PackagingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type PackagingConfigurationRef = crate::Ref<PackagingConfiguration>;
-
-    impl PackagingConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaPackage::PackagingGroup`: [`PackagingGroup`], its property types and its typed handle.
 pub mod packaging_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1996,6 +1866,33 @@ pub mod packaging_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("EgressAccessLogs", &self.egress_access_logs);
             v.check("Id", &self.id, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for PackagingGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PackagingGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PackagingGroup {
+        const TYPE: &'static str = "AWS::MediaPackage::PackagingGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PackagingGroupRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackage::PackagingGroup` in the construct tree (see [`crate::Ref`]).
+    pub type PackagingGroupRef = crate::Ref<PackagingGroup>;
+
+    impl PackagingGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
         }
     }
 
@@ -2053,58 +1950,6 @@ pub mod packaging_group {
     impl Validate for LogConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LogGroupName", &self.log_group_name, &RULE_22);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PackagingGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PackagingGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PackagingGroup {
-        const TYPE: &'static str = "AWS::MediaPackage::PackagingGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PackagingGroupRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackage::PackagingGroup` in the construct tree (see [`crate::Ref`]).
-    pub type PackagingGroupRef = crate::Ref<PackagingGroup>;
-
-    impl PackagingGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
         }
     }
 }

@@ -398,8 +398,38 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::MediaPackageV2::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -466,6 +496,53 @@ pub mod channel {
             v.check("InputType", &self.input_type, &RULE_2);
             v.nested("MultiviewConfiguration", &self.multiview_configuration);
             v.check("OutputLockingMode", &self.output_locking_mode, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::MediaPackageV2::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackageV2::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `IngestEndpoints` attribute (`Fn::GetAtt`).
+        pub fn ingest_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("IngestEndpoints")
+        }
+
+        /// The `IngestEndpointUrls` attribute (`Fn::GetAtt`).
+        pub fn ingest_endpoint_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("IngestEndpointUrls")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+
+        /// The `AttachedMultiviewChannels` attribute (`Fn::GetAtt`).
+        pub fn attached_multiview_channels(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AttachedMultiviewChannels")
         }
     }
 
@@ -569,79 +646,12 @@ pub mod channel {
             o.build()
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::MediaPackageV2::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackageV2::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `IngestEndpoints` attribute (`Fn::GetAtt`).
-        pub fn ingest_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("IngestEndpoints")
-        }
-
-        /// The `IngestEndpointUrls` attribute (`Fn::GetAtt`).
-        pub fn ingest_endpoint_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("IngestEndpointUrls")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `AttachedMultiviewChannels` attribute (`Fn::GetAtt`).
-        pub fn attached_multiview_channels(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AttachedMultiviewChannels")
-        }
-    }
 }
 
 /// `AWS::MediaPackageV2::ChannelGroup`: [`ChannelGroup`], its property types and its typed handle.
 pub mod channel_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -679,28 +689,6 @@ pub mod channel_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ChannelGroupName", &self.channel_group_name, &RULE_0);
             v.check("Description", &self.description, &RULE_1);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
         }
     }
 
@@ -805,6 +793,8 @@ pub mod channel_policy {
 
 /// `AWS::MediaPackageV2::OriginEndpoint`: [`OriginEndpoint`], its property types and its typed handle.
 pub mod origin_endpoint {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -915,6 +905,58 @@ pub mod origin_endpoint {
                 &RULE_10,
             );
             v.check("UriSeparator", &self.uri_separator, &RULE_11);
+        }
+    }
+
+    impl std::fmt::Debug for OriginEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OriginEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OriginEndpoint {
+        const TYPE: &'static str = "AWS::MediaPackageV2::OriginEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OriginEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackageV2::OriginEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type OriginEndpointRef = crate::Ref<OriginEndpoint>;
+
+    impl OriginEndpointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DashManifestUrls` attribute (`Fn::GetAtt`).
+        pub fn dash_manifest_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DashManifestUrls")
+        }
+
+        /// The `MssManifestUrls` attribute (`Fn::GetAtt`).
+        pub fn mss_manifest_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("MssManifestUrls")
+        }
+
+        /// The `HlsManifestUrls` attribute (`Fn::GetAtt`).
+        pub fn hls_manifest_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("HlsManifestUrls")
+        }
+
+        /// The `LowLatencyHlsManifestUrls` attribute (`Fn::GetAtt`).
+        pub fn low_latency_hls_manifest_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("LowLatencyHlsManifestUrls")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
         }
     }
 
@@ -2173,80 +2215,6 @@ pub mod origin_endpoint {
             v.check("ScteInSegments", &self.scte_in_segments, &RULE_56);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for OriginEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OriginEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OriginEndpoint {
-        const TYPE: &'static str = "AWS::MediaPackageV2::OriginEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OriginEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackageV2::OriginEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type OriginEndpointRef = crate::Ref<OriginEndpoint>;
-
-    impl OriginEndpointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DashManifestUrls` attribute (`Fn::GetAtt`).
-        pub fn dash_manifest_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DashManifestUrls")
-        }
-
-        /// The `MssManifestUrls` attribute (`Fn::GetAtt`).
-        pub fn mss_manifest_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("MssManifestUrls")
-        }
-
-        /// The `HlsManifestUrls` attribute (`Fn::GetAtt`).
-        pub fn hls_manifest_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("HlsManifestUrls")
-        }
-
-        /// The `LowLatencyHlsManifestUrls` attribute (`Fn::GetAtt`).
-        pub fn low_latency_hls_manifest_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("LowLatencyHlsManifestUrls")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-    }
 }
 
 /// `AWS::MediaPackageV2::OriginEndpointPolicy`: [`OriginEndpointPolicy`], its property types and its typed handle.
@@ -2303,6 +2271,21 @@ pub mod origin_endpoint_policy {
         }
     }
 
+    impl std::fmt::Debug for OriginEndpointPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OriginEndpointPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OriginEndpointPolicy {
+        const TYPE: &'static str = "AWS::MediaPackageV2::OriginEndpointPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = OriginEndpointPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::MediaPackageV2::OriginEndpointPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type OriginEndpointPolicyRef = crate::Ref<OriginEndpointPolicy>;
+
     /// <p>The settings to enable CDN authorization headers in MediaPackage.</p>
     #[derive(Clone)]
     pub struct CdnAuthConfiguration {
@@ -2345,19 +2328,4 @@ pub mod origin_endpoint_policy {
             v.check("SecretsRoleArn", &self.secrets_role_arn, &RULE_58);
         }
     }
-
-    impl std::fmt::Debug for OriginEndpointPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OriginEndpointPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OriginEndpointPolicy {
-        const TYPE: &'static str = "AWS::MediaPackageV2::OriginEndpointPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = OriginEndpointPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::MediaPackageV2::OriginEndpointPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type OriginEndpointPolicyRef = crate::Ref<OriginEndpointPolicy>;
 }

@@ -52,6 +52,33 @@ pub mod container {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Container {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Container", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Container {
+        const TYPE: &'static str = "AWS::MediaStore::Container";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContainerRef;
+    }
+
+    /// Typed handle of an `AWS::MediaStore::Container` in the construct tree (see [`crate::Ref`]).
+    pub type ContainerRef = crate::Ref<Container>;
+
+    impl ContainerRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct CorsRule {
         pub allowed_headers: Option<Value<Vec<Value<String>>>>,
@@ -155,33 +182,6 @@ pub mod container {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Container {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Container", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Container {
-        const TYPE: &'static str = "AWS::MediaStore::Container";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContainerRef;
-    }
-
-    /// Typed handle of an `AWS::MediaStore::Container` in the construct tree (see [`crate::Ref`]).
-    pub type ContainerRef = crate::Ref<Container>;
-
-    impl ContainerRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
         }
     }
 }

@@ -202,8 +202,83 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    /// <p>The HTTP package configuration properties for the requested VOD source.</p>
+    #[derive(Clone)]
+    pub struct HttpPackageConfiguration {
+        /// <p>The relative path to the URL for this VOD source. This is combined with <code>SourceLocation::HttpConfiguration::BaseUrl</code> to form a valid URL.</p>
+        pub path: Value<String>,
+        /// <p>The name of the source group. This has to match one of the <code>Channel::Outputs::SourceGroup</code>.</p>
+        pub source_group: Value<String>,
+        pub r#type: Value<String>,
+    }
+
+    impl HttpPackageConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            path: impl Into<Value<String>>,
+            source_group: impl Into<Value<String>>,
+            r#type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                path: path.into(),
+                source_group: source_group.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for HttpPackageConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Path", &self.path);
+            o.req("SourceGroup", &self.source_group);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    impl Validate for HttpPackageConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Type", &self.r#type, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::MediaTailor::Channel`: [`Channel`], its property types and its typed handle.
 pub mod channel {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -267,6 +342,28 @@ pub mod channel {
             v.nested("Outputs", &self.outputs);
             v.check("PlaybackMode", &self.playback_mode, &RULE_0);
             v.check("Tier", &self.tier, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::MediaTailor::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -431,31 +528,6 @@ pub mod channel {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     /// <p>The configuration for time-shifted viewing.</p>
     #[derive(Clone)]
     pub struct TimeShiftConfiguration {
@@ -477,28 +549,6 @@ pub mod channel {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("MaxTimeDelaySeconds", &self.max_time_delay_seconds);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::MediaTailor::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -556,6 +606,8 @@ pub mod channel_policy {
 
 /// `AWS::MediaTailor::Function`: [`Function`], its property types and its typed handle.
 pub mod function {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -650,6 +702,28 @@ pub mod function {
                 &self.sequential_executor_configuration,
             );
             v.nested("VastRequestConfiguration", &self.vast_request_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Function {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Function", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Function {
+        const TYPE: &'static str = "AWS::MediaTailor::Function";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FunctionRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::Function` in the construct tree (see [`crate::Ref`]).
+    pub type FunctionRef = crate::Ref<Function>;
+
+    impl FunctionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -955,31 +1029,6 @@ pub mod function {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     /// The configuration for a VAST_REQUEST function. Specifies the HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then makes the parsed ads available to the function's output expressions.
     #[derive(Clone)]
     pub struct VastRequestConfiguration {
@@ -1045,33 +1094,12 @@ pub mod function {
             v.check("Runtime", &self.runtime, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for Function {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Function", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Function {
-        const TYPE: &'static str = "AWS::MediaTailor::Function";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FunctionRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::Function` in the construct tree (see [`crate::Ref`]).
-    pub type FunctionRef = crate::Ref<Function>;
-
-    impl FunctionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaTailor::LiveSource`: [`LiveSource`], its property types and its typed handle.
 pub mod live_source {
-    use super::rules_::*;
+    pub use super::shared_::{HttpPackageConfiguration, Tag};
+
     use strata_core::*;
 
     /// Definition of AWS::MediaTailor::LiveSource Resource Type
@@ -1124,72 +1152,6 @@ pub mod live_source {
         }
     }
 
-    /// <p>The HTTP package configuration properties for the requested VOD source.</p>
-    #[derive(Clone)]
-    pub struct HttpPackageConfiguration {
-        /// <p>The relative path to the URL for this VOD source. This is combined with <code>SourceLocation::HttpConfiguration::BaseUrl</code> to form a valid URL.</p>
-        pub path: Value<String>,
-        /// <p>The name of the source group. This has to match one of the <code>Channel::Outputs::SourceGroup</code>.</p>
-        pub source_group: Value<String>,
-        pub r#type: Value<String>,
-    }
-
-    impl HttpPackageConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            path: impl Into<Value<String>>,
-            source_group: impl Into<Value<String>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                path: path.into(),
-                source_group: source_group.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for HttpPackageConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Path", &self.path);
-            o.req("SourceGroup", &self.source_group);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for HttpPackageConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_13);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for LiveSource {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("LiveSource", self, f)
@@ -1215,6 +1177,8 @@ pub mod live_source {
 
 /// `AWS::MediaTailor::PlaybackConfiguration`: [`PlaybackConfiguration`], its property types and its typed handle.
 pub mod playback_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1375,6 +1339,48 @@ pub mod playback_configuration {
                 &self.personalization_threshold_seconds,
                 &RULE_16,
             );
+        }
+    }
+
+    impl std::fmt::Debug for PlaybackConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PlaybackConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PlaybackConfiguration {
+        const TYPE: &'static str = "AWS::MediaTailor::PlaybackConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PlaybackConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::PlaybackConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type PlaybackConfigurationRef = crate::Ref<PlaybackConfiguration>;
+
+    impl PlaybackConfigurationRef {
+        /// The `SessionInitializationEndpointPrefix` attribute (`Fn::GetAtt`).
+        pub fn session_initialization_endpoint_prefix(&self) -> Value<String> {
+            self.get_att("SessionInitializationEndpointPrefix")
+        }
+
+        /// The `HlsConfiguration.ManifestEndpointPrefix` attribute (`Fn::GetAtt`).
+        pub fn hls_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
+            self.get_att("HlsConfiguration.ManifestEndpointPrefix")
+        }
+
+        /// The `DashConfiguration.ManifestEndpointPrefix` attribute (`Fn::GetAtt`).
+        pub fn dash_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
+            self.get_att("DashConfiguration.ManifestEndpointPrefix")
+        }
+
+        /// The `PlaybackConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn playback_configuration_arn(&self) -> Value<String> {
+            self.get_att("PlaybackConfigurationArn")
+        }
+
+        /// The `PlaybackEndpointPrefix` attribute (`Fn::GetAtt`).
+        pub fn playback_endpoint_prefix(&self) -> Value<String> {
+            self.get_att("PlaybackEndpointPrefix")
         }
     }
 
@@ -2023,77 +2029,12 @@ pub mod playback_configuration {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PlaybackConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PlaybackConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PlaybackConfiguration {
-        const TYPE: &'static str = "AWS::MediaTailor::PlaybackConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PlaybackConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::PlaybackConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type PlaybackConfigurationRef = crate::Ref<PlaybackConfiguration>;
-
-    impl PlaybackConfigurationRef {
-        /// The `SessionInitializationEndpointPrefix` attribute (`Fn::GetAtt`).
-        pub fn session_initialization_endpoint_prefix(&self) -> Value<String> {
-            self.get_att("SessionInitializationEndpointPrefix")
-        }
-
-        /// The `HlsConfiguration.ManifestEndpointPrefix` attribute (`Fn::GetAtt`).
-        pub fn hls_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
-            self.get_att("HlsConfiguration.ManifestEndpointPrefix")
-        }
-
-        /// The `DashConfiguration.ManifestEndpointPrefix` attribute (`Fn::GetAtt`).
-        pub fn dash_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
-            self.get_att("DashConfiguration.ManifestEndpointPrefix")
-        }
-
-        /// The `PlaybackConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn playback_configuration_arn(&self) -> Value<String> {
-            self.get_att("PlaybackConfigurationArn")
-        }
-
-        /// The `PlaybackEndpointPrefix` attribute (`Fn::GetAtt`).
-        pub fn playback_endpoint_prefix(&self) -> Value<String> {
-            self.get_att("PlaybackEndpointPrefix")
-        }
-    }
 }
 
 /// `AWS::MediaTailor::PrefetchSchedule`: [`PrefetchSchedule`], its property types and its typed handle.
 pub mod prefetch_schedule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2164,6 +2105,28 @@ pub mod prefetch_schedule {
             );
             v.nested("Retrieval", &self.retrieval);
             v.check("ScheduleType", &self.schedule_type, &RULE_27);
+        }
+    }
+
+    impl std::fmt::Debug for PrefetchSchedule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrefetchSchedule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrefetchSchedule {
+        const TYPE: &'static str = "AWS::MediaTailor::PrefetchSchedule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PrefetchScheduleRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::PrefetchSchedule` in the construct tree (see [`crate::Ref`]).
+    pub type PrefetchScheduleRef = crate::Ref<PrefetchSchedule>;
+
+    impl PrefetchScheduleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2463,53 +2426,6 @@ pub mod prefetch_schedule {
             v.check("TrafficShapingType", &self.traffic_shaping_type, &RULE_29);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for PrefetchSchedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrefetchSchedule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrefetchSchedule {
-        const TYPE: &'static str = "AWS::MediaTailor::PrefetchSchedule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PrefetchScheduleRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::PrefetchSchedule` in the construct tree (see [`crate::Ref`]).
-    pub type PrefetchScheduleRef = crate::Ref<PrefetchSchedule>;
-
-    impl PrefetchScheduleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaTailor::Program`: [`Program`], its property types and its typed handle.
@@ -2578,6 +2494,48 @@ pub mod program {
             v.nested("AdBreaks", &self.ad_breaks);
             v.nested("AudienceMedia", &self.audience_media);
             v.nested("ScheduleConfiguration", &self.schedule_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Program {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Program", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Program {
+        const TYPE: &'static str = "AWS::MediaTailor::Program";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ProgramRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::Program` in the construct tree (see [`crate::Ref`]).
+    pub type ProgramRef = crate::Ref<Program>;
+
+    impl ProgramRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `ScheduledStartTime` attribute (`Fn::GetAtt`).
+        pub fn scheduled_start_time(&self) -> Value<String> {
+            self.get_att("ScheduledStartTime")
+        }
+
+        /// The `ClipRange` attribute (`Fn::GetAtt`).
+        pub fn clip_range(&self) -> Value<String> {
+            self.get_att("ClipRange")
+        }
+
+        /// The `DurationMillis` attribute (`Fn::GetAtt`).
+        pub fn duration_millis(&self) -> Value<i64> {
+            self.get_att("DurationMillis")
         }
     }
 
@@ -2964,52 +2922,12 @@ pub mod program {
             v.check("RelativePosition", &self.relative_position, &RULE_31);
         }
     }
-
-    impl std::fmt::Debug for Program {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Program", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Program {
-        const TYPE: &'static str = "AWS::MediaTailor::Program";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ProgramRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::Program` in the construct tree (see [`crate::Ref`]).
-    pub type ProgramRef = crate::Ref<Program>;
-
-    impl ProgramRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `ScheduledStartTime` attribute (`Fn::GetAtt`).
-        pub fn scheduled_start_time(&self) -> Value<String> {
-            self.get_att("ScheduledStartTime")
-        }
-
-        /// The `ClipRange` attribute (`Fn::GetAtt`).
-        pub fn clip_range(&self) -> Value<String> {
-            self.get_att("ClipRange")
-        }
-
-        /// The `DurationMillis` attribute (`Fn::GetAtt`).
-        pub fn duration_millis(&self) -> Value<i64> {
-            self.get_att("DurationMillis")
-        }
-    }
 }
 
 /// `AWS::MediaTailor::SourceLocation`: [`SourceLocation`], its property types and its typed handle.
 pub mod source_location {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3067,6 +2985,28 @@ pub mod source_location {
     impl Validate for SourceLocation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AccessConfiguration", &self.access_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for SourceLocation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SourceLocation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SourceLocation {
+        const TYPE: &'static str = "AWS::MediaTailor::SourceLocation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SourceLocationRef;
+    }
+
+    /// Typed handle of an `AWS::MediaTailor::SourceLocation` in the construct tree (see [`crate::Ref`]).
+    pub type SourceLocationRef = crate::Ref<SourceLocation>;
+
+    impl SourceLocationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3201,58 +3141,12 @@ pub mod source_location {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SourceLocation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SourceLocation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SourceLocation {
-        const TYPE: &'static str = "AWS::MediaTailor::SourceLocation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SourceLocationRef;
-    }
-
-    /// Typed handle of an `AWS::MediaTailor::SourceLocation` in the construct tree (see [`crate::Ref`]).
-    pub type SourceLocationRef = crate::Ref<SourceLocation>;
-
-    impl SourceLocationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MediaTailor::VodSource`: [`VodSource`], its property types and its typed handle.
 pub mod vod_source {
-    use super::rules_::*;
+    pub use super::shared_::{HttpPackageConfiguration, Tag};
+
     use strata_core::*;
 
     /// Definition of AWS::MediaTailor::VodSource Resource Type
@@ -3302,72 +3196,6 @@ pub mod vod_source {
                 "HttpPackageConfigurations",
                 &self.http_package_configurations,
             );
-        }
-    }
-
-    /// <p>The HTTP package configuration properties for the requested VOD source.</p>
-    #[derive(Clone)]
-    pub struct HttpPackageConfiguration {
-        /// <p>The relative path to the URL for this VOD source. This is combined with <code>SourceLocation::HttpConfiguration::BaseUrl</code> to form a valid URL.</p>
-        pub path: Value<String>,
-        /// <p>The name of the source group. This has to match one of the <code>Channel::Outputs::SourceGroup</code>.</p>
-        pub source_group: Value<String>,
-        pub r#type: Value<String>,
-    }
-
-    impl HttpPackageConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            path: impl Into<Value<String>>,
-            source_group: impl Into<Value<String>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                path: path.into(),
-                source_group: source_group.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for HttpPackageConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Path", &self.path);
-            o.req("SourceGroup", &self.source_group);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for HttpPackageConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_13);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
         }
     }
 

@@ -112,6 +112,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key for the tag. May not be null.
+        pub key: Value<String>,
+        /// The tag's value. May be null.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::MemoryDB::ACL`: [`Acl`], its property types and its typed handle.
 pub mod acl {
     use super::rules_::*;
@@ -158,6 +200,33 @@ pub mod acl {
         }
     }
 
+    impl std::fmt::Debug for Acl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Acl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Acl {
+        const TYPE: &'static str = "AWS::MemoryDB::ACL";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AclRef;
+    }
+
+    /// Typed handle of an `AWS::MemoryDB::ACL` in the construct tree (see [`crate::Ref`]).
+    pub type AclRef = crate::Ref<Acl>;
+
+    impl AclRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -192,37 +261,12 @@ pub mod acl {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Acl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Acl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Acl {
-        const TYPE: &'static str = "AWS::MemoryDB::ACL";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AclRef;
-    }
-
-    /// Typed handle of an `AWS::MemoryDB::ACL` in the construct tree (see [`crate::Ref`]).
-    pub type AclRef = crate::Ref<Acl>;
-
-    impl AclRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::MemoryDB::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -378,65 +422,6 @@ pub mod cluster {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct Endpoint {
-        /// The DNS address of the primary read-write node.
-        pub address: Option<Value<String>>,
-        /// The port number that the engine is listening on.
-        pub port: Option<Value<i64>>,
-    }
-
-    impl Endpoint {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Endpoint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Address", &self.address);
-            o.opt("Port", &self.port);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for the tag. May not be null.
-        pub key: Value<String>,
-        /// The tag's value. May be null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for Cluster {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Cluster", self, f)
@@ -478,10 +463,36 @@ pub mod cluster {
             self.get_att("ParameterGroupStatus")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct Endpoint {
+        /// The DNS address of the primary read-write node.
+        pub address: Option<Value<String>>,
+        /// The port number that the engine is listening on.
+        pub port: Option<Value<i64>>,
+    }
+
+    impl Endpoint {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Endpoint {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Address", &self.address);
+            o.opt("Port", &self.port);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::MemoryDB::MultiRegionCluster`: [`MultiRegionCluster`], its property types and its typed handle.
 pub mod multi_region_cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -564,41 +575,6 @@ pub mod multi_region_cluster {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for the tag. May not be null.
-        pub key: Value<String>,
-        /// The tag's value. May be null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for MultiRegionCluster {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MultiRegionCluster", self, f)
@@ -634,6 +610,8 @@ pub mod multi_region_cluster {
 
 /// `AWS::MemoryDB::ParameterGroup`: [`ParameterGroup`], its property types and its typed handle.
 pub mod parameter_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -683,41 +661,6 @@ pub mod parameter_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for the tag. May not be null.
-        pub key: Value<String>,
-        /// The tag's value. May be null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -795,40 +738,6 @@ pub mod snapshot {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
     impl std::fmt::Debug for Snapshot {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Snapshot", self, f)
@@ -870,10 +779,46 @@ pub mod snapshot {
             self.get_att("DataTiering")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_14);
+        }
+    }
 }
 
 /// `AWS::MemoryDB::SubnetGroup`: [`SubnetGroup`], its property types and its typed handle.
 pub mod subnet_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -921,41 +866,6 @@ pub mod subnet_group {
             v.check("SubnetGroupName", &self.subnet_group_name, &RULE_7);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key for the tag. May not be null.
-        pub key: Value<String>,
-        /// The tag's value. May be null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -1037,6 +947,33 @@ pub mod user {
         }
     }
 
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::MemoryDB::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::MemoryDB::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AuthenticationMode {
         /// Passwords used for this user account. You can create up to two passwords for each user.
@@ -1100,33 +1037,6 @@ pub mod user {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::MemoryDB::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::MemoryDB::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

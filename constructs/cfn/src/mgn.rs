@@ -209,8 +209,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::MGN::Connector`: [`Connector`], its property types and its typed handle.
 pub mod connector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -262,6 +306,33 @@ pub mod connector {
         }
     }
 
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::MGN::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::MGN::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorID` attribute (`Fn::GetAtt`).
+        pub fn connector_id(&self) -> Value<String> {
+            self.get_att("ConnectorID")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// SSM command configuration for the connector.
     #[derive(Clone)]
     pub struct ConnectorSsmCommandConfig {
@@ -309,68 +380,6 @@ pub mod connector {
                 &RULE_3,
             );
             v.check("OutputS3BucketName", &self.output_s3_bucket_name, &RULE_4);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::MGN::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::MGN::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorID` attribute (`Fn::GetAtt`).
-        pub fn connector_id(&self) -> Value<String> {
-            self.get_att("ConnectorID")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -477,6 +486,38 @@ pub mod launch_configuration_template {
                 &self.target_instance_type_right_sizing_method,
                 &RULE_10,
             );
+        }
+    }
+
+    impl std::fmt::Debug for LaunchConfigurationTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LaunchConfigurationTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LaunchConfigurationTemplate {
+        const TYPE: &'static str = "AWS::MGN::LaunchConfigurationTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LaunchConfigurationTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::MGN::LaunchConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type LaunchConfigurationTemplateRef = crate::Ref<LaunchConfigurationTemplate>;
+
+    impl LaunchConfigurationTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `LaunchConfigurationTemplateID` attribute (`Fn::GetAtt`).
+        pub fn launch_configuration_template_id(&self) -> Value<String> {
+            self.get_att("LaunchConfigurationTemplateID")
+        }
+
+        /// The `Ec2LaunchTemplateID` attribute (`Fn::GetAtt`).
+        pub fn ec2_launch_template_id(&self) -> Value<String> {
+            self.get_att("Ec2LaunchTemplateID")
         }
     }
 
@@ -744,42 +785,12 @@ pub mod launch_configuration_template {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for LaunchConfigurationTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LaunchConfigurationTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LaunchConfigurationTemplate {
-        const TYPE: &'static str = "AWS::MGN::LaunchConfigurationTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LaunchConfigurationTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::MGN::LaunchConfigurationTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type LaunchConfigurationTemplateRef = crate::Ref<LaunchConfigurationTemplate>;
-
-    impl LaunchConfigurationTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LaunchConfigurationTemplateID` attribute (`Fn::GetAtt`).
-        pub fn launch_configuration_template_id(&self) -> Value<String> {
-            self.get_att("LaunchConfigurationTemplateID")
-        }
-
-        /// The `Ec2LaunchTemplateID` attribute (`Fn::GetAtt`).
-        pub fn ec2_launch_template_id(&self) -> Value<String> {
-            self.get_att("Ec2LaunchTemplateID")
-        }
-    }
 }
 
 /// `AWS::MGN::NetworkMigrationDefinition`: [`NetworkMigrationDefinition`], its property types and its typed handle.
 pub mod network_migration_definition {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -854,6 +865,43 @@ pub mod network_migration_definition {
             v.check("TargetDeployment", &self.target_deployment, &RULE_26);
             v.nested("TargetNetwork", &self.target_network);
             v.nested("TargetS3Configuration", &self.target_s3_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for NetworkMigrationDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NetworkMigrationDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for NetworkMigrationDefinition {
+        const TYPE: &'static str = "AWS::MGN::NetworkMigrationDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NetworkMigrationDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::MGN::NetworkMigrationDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type NetworkMigrationDefinitionRef = crate::Ref<NetworkMigrationDefinition>;
+
+    impl NetworkMigrationDefinitionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `NetworkMigrationDefinitionID` attribute (`Fn::GetAtt`).
+        pub fn network_migration_definition_id(&self) -> Value<String> {
+            self.get_att("NetworkMigrationDefinitionID")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -938,41 +986,6 @@ pub mod network_migration_definition {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     /// Configuration for the target network topology and addressing.
     #[derive(Clone)]
     pub struct TargetNetwork {
@@ -1053,43 +1066,6 @@ pub mod network_migration_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("S3Bucket", &self.s3_bucket, &RULE_4);
             v.check("S3BucketOwner", &self.s3_bucket_owner, &RULE_28);
-        }
-    }
-
-    impl std::fmt::Debug for NetworkMigrationDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NetworkMigrationDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NetworkMigrationDefinition {
-        const TYPE: &'static str = "AWS::MGN::NetworkMigrationDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NetworkMigrationDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::MGN::NetworkMigrationDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type NetworkMigrationDefinitionRef = crate::Ref<NetworkMigrationDefinition>;
-
-    impl NetworkMigrationDefinitionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `NetworkMigrationDefinitionID` attribute (`Fn::GetAtt`).
-        pub fn network_migration_definition_id(&self) -> Value<String> {
-            self.get_att("NetworkMigrationDefinitionID")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }

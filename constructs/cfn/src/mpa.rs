@@ -58,8 +58,43 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::MPA::ApprovalTeam`: [`ApprovalTeam`], its property types and its typed handle.
 pub mod approval_team {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -115,6 +150,68 @@ pub mod approval_team {
             v.check("Name", &self.name, &RULE_2);
             v.check("Policies", &self.policies, &RULE_3);
             v.nested("Policies", &self.policies);
+        }
+    }
+
+    impl std::fmt::Debug for ApprovalTeam {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApprovalTeam", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ApprovalTeam {
+        const TYPE: &'static str = "AWS::MPA::ApprovalTeam";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApprovalTeamRef;
+    }
+
+    /// Typed handle of an `AWS::MPA::ApprovalTeam` in the construct tree (see [`crate::Ref`]).
+    pub type ApprovalTeamRef = crate::Ref<ApprovalTeam>;
+
+    impl ApprovalTeamRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `VersionId` attribute (`Fn::GetAtt`).
+        pub fn version_id(&self) -> Value<String> {
+            self.get_att("VersionId")
+        }
+
+        /// The `NumberOfApprovers` attribute (`Fn::GetAtt`).
+        pub fn number_of_approvers(&self) -> Value<i64> {
+            self.get_att("NumberOfApprovers")
+        }
+
+        /// The `UpdateSessionArn` attribute (`Fn::GetAtt`).
+        pub fn update_session_arn(&self) -> Value<String> {
+            self.get_att("UpdateSessionArn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
+        pub fn last_update_time(&self) -> Value<String> {
+            self.get_att("LastUpdateTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusCode` attribute (`Fn::GetAtt`).
+        pub fn status_code(&self) -> Value<String> {
+            self.get_att("StatusCode")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
         }
     }
 
@@ -240,99 +337,12 @@ pub mod approval_team {
             v.check("PolicyArn", &self.policy_arn, &RULE_6);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ApprovalTeam {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApprovalTeam", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApprovalTeam {
-        const TYPE: &'static str = "AWS::MPA::ApprovalTeam";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApprovalTeamRef;
-    }
-
-    /// Typed handle of an `AWS::MPA::ApprovalTeam` in the construct tree (see [`crate::Ref`]).
-    pub type ApprovalTeamRef = crate::Ref<ApprovalTeam>;
-
-    impl ApprovalTeamRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `VersionId` attribute (`Fn::GetAtt`).
-        pub fn version_id(&self) -> Value<String> {
-            self.get_att("VersionId")
-        }
-
-        /// The `NumberOfApprovers` attribute (`Fn::GetAtt`).
-        pub fn number_of_approvers(&self) -> Value<i64> {
-            self.get_att("NumberOfApprovers")
-        }
-
-        /// The `UpdateSessionArn` attribute (`Fn::GetAtt`).
-        pub fn update_session_arn(&self) -> Value<String> {
-            self.get_att("UpdateSessionArn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
-        pub fn last_update_time(&self) -> Value<String> {
-            self.get_att("LastUpdateTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusCode` attribute (`Fn::GetAtt`).
-        pub fn status_code(&self) -> Value<String> {
-            self.get_att("StatusCode")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
-        }
-    }
 }
 
 /// `AWS::MPA::IdentitySource`: [`IdentitySource`], its property types and its typed handle.
 pub mod identity_source {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -365,6 +375,60 @@ pub mod identity_source {
     impl Validate for IdentitySource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("IdentitySourceParameters", &self.identity_source_parameters);
+        }
+    }
+
+    impl std::fmt::Debug for IdentitySource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdentitySource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdentitySource {
+        const TYPE: &'static str = "AWS::MPA::IdentitySource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IdentitySourceRef;
+    }
+
+    /// Typed handle of an `AWS::MPA::IdentitySource` in the construct tree (see [`crate::Ref`]).
+    pub type IdentitySourceRef = crate::Ref<IdentitySource>;
+
+    impl IdentitySourceRef {
+        /// The `IdentitySourceArn` attribute (`Fn::GetAtt`).
+        pub fn identity_source_arn(&self) -> Value<String> {
+            self.get_att("IdentitySourceArn")
+        }
+
+        /// The `IdentitySourceType` attribute (`Fn::GetAtt`).
+        pub fn identity_source_type(&self) -> Value<String> {
+            self.get_att("IdentitySourceType")
+        }
+
+        /// The `IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl` attribute (`Fn::GetAtt`).
+        pub fn identity_source_parameters_iam_identity_center_approval_portal_url(
+            &self,
+        ) -> Value<String> {
+            self.get_att("IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusCode` attribute (`Fn::GetAtt`).
+        pub fn status_code(&self) -> Value<String> {
+            self.get_att("StatusCode")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
         }
     }
 
@@ -431,87 +495,6 @@ pub mod identity_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("InstanceArn", &self.instance_arn, &RULE_7);
             v.check("Region", &self.region, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for IdentitySource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdentitySource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdentitySource {
-        const TYPE: &'static str = "AWS::MPA::IdentitySource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IdentitySourceRef;
-    }
-
-    /// Typed handle of an `AWS::MPA::IdentitySource` in the construct tree (see [`crate::Ref`]).
-    pub type IdentitySourceRef = crate::Ref<IdentitySource>;
-
-    impl IdentitySourceRef {
-        /// The `IdentitySourceArn` attribute (`Fn::GetAtt`).
-        pub fn identity_source_arn(&self) -> Value<String> {
-            self.get_att("IdentitySourceArn")
-        }
-
-        /// The `IdentitySourceType` attribute (`Fn::GetAtt`).
-        pub fn identity_source_type(&self) -> Value<String> {
-            self.get_att("IdentitySourceType")
-        }
-
-        /// The `IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl` attribute (`Fn::GetAtt`).
-        pub fn identity_source_parameters_iam_identity_center_approval_portal_url(
-            &self,
-        ) -> Value<String> {
-            self.get_att("IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusCode` attribute (`Fn::GetAtt`).
-        pub fn status_code(&self) -> Value<String> {
-            self.get_att("StatusCode")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
         }
     }
 }

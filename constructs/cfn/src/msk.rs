@@ -243,6 +243,34 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Iam {
+        pub enabled: Value<bool>,
+    }
+
+    impl Iam {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Iam {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Enabled", &self.enabled);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::MSK::BatchScramSecret`: [`BatchScramSecret`], its property types and its typed handle.
 pub mod batch_scram_secret {
     use strata_core::*;
@@ -370,6 +398,38 @@ pub mod channel {
                 &RULE_1,
             );
             v.nested("TopicConfigurationList", &self.topic_configuration_list);
+        }
+    }
+
+    impl std::fmt::Debug for Channel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Channel", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Channel {
+        const TYPE: &'static str = "AWS::MSK::Channel";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ChannelRef;
+    }
+
+    /// Typed handle of an `AWS::MSK::Channel` in the construct tree (see [`crate::Ref`]).
+    pub type ChannelRef = crate::Ref<Channel>;
+
+    impl ChannelRef {
+        /// The `ChannelArn` attribute (`Fn::GetAtt`).
+        pub fn channel_arn(&self) -> Value<String> {
+            self.get_att("ChannelArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StateInfo` attribute (`Fn::GetAtt`).
+        pub fn state_info(&self) -> Value<String> {
+            self.get_att("StateInfo")
         }
     }
 
@@ -981,42 +1041,12 @@ pub mod channel {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Channel", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Channel {
-        const TYPE: &'static str = "AWS::MSK::Channel";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ChannelRef;
-    }
-
-    /// Typed handle of an `AWS::MSK::Channel` in the construct tree (see [`crate::Ref`]).
-    pub type ChannelRef = crate::Ref<Channel>;
-
-    impl ChannelRef {
-        /// The `ChannelArn` attribute (`Fn::GetAtt`).
-        pub fn channel_arn(&self) -> Value<String> {
-            self.get_att("ChannelArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StateInfo` attribute (`Fn::GetAtt`).
-        pub fn state_info(&self) -> Value<String> {
-            self.get_att("StateInfo")
-        }
-    }
 }
 
 /// `AWS::MSK::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Iam;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1102,6 +1132,33 @@ pub mod cluster {
             );
             v.nested("Rebalancing", &self.rebalancing);
             v.check("StorageMode", &self.storage_mode, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::MSK::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::MSK::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CurrentVersion` attribute (`Fn::GetAtt`).
+        pub fn current_version(&self) -> Value<String> {
+            self.get_att("CurrentVersion")
         }
     }
 
@@ -1463,28 +1520,6 @@ pub mod cluster {
             let mut o = ObjectBuilder::with_capacity(2);
             o.opt("Iam", &self.iam);
             o.opt("Scram", &self.scram);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Iam {
-        pub enabled: Value<bool>,
-    }
-
-    impl Iam {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                enabled: enabled.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Iam {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Enabled", &self.enabled);
             o.build()
         }
     }
@@ -1944,33 +1979,6 @@ pub mod cluster {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::MSK::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::MSK::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CurrentVersion` attribute (`Fn::GetAtt`).
-        pub fn current_version(&self) -> Value<String> {
-            self.get_att("CurrentVersion")
-        }
-    }
 }
 
 /// `AWS::MSK::ClusterPolicy`: [`ClusterPolicy`], its property types and its typed handle.
@@ -2077,30 +2085,6 @@ pub mod configuration {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct LatestRevision {
-        pub creation_time: Option<Value<String>>,
-        pub description: Option<Value<String>>,
-        pub revision: Option<Value<i64>>,
-    }
-
-    impl LatestRevision {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LatestRevision {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("CreationTime", &self.creation_time);
-            o.opt("Description", &self.description);
-            o.opt("Revision", &self.revision);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Configuration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Configuration", self, f)
@@ -2135,6 +2119,30 @@ pub mod configuration {
         /// The `LatestRevision.Description` attribute (`Fn::GetAtt`).
         pub fn latest_revision_description(&self) -> Value<String> {
             self.get_att("LatestRevision.Description")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct LatestRevision {
+        pub creation_time: Option<Value<String>>,
+        pub description: Option<Value<String>>,
+        pub revision: Option<Value<i64>>,
+    }
+
+    impl LatestRevision {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LatestRevision {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("CreationTime", &self.creation_time);
+            o.opt("Description", &self.description);
+            o.opt("Revision", &self.revision);
+            o.build()
         }
     }
 }
@@ -2211,6 +2219,33 @@ pub mod replicator {
                 &RULE_23,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Replicator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Replicator", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Replicator {
+        const TYPE: &'static str = "AWS::MSK::Replicator";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicatorRef;
+    }
+
+    /// Typed handle of an `AWS::MSK::Replicator` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicatorRef = crate::Ref<Replicator>;
+
+    impl ReplicatorRef {
+        /// The `ReplicatorArn` attribute (`Fn::GetAtt`).
+        pub fn replicator_arn(&self) -> Value<String> {
+            self.get_att("ReplicatorArn")
+        }
+
+        /// The `CurrentVersion` attribute (`Fn::GetAtt`).
+        pub fn current_version(&self) -> Value<String> {
+            self.get_att("CurrentVersion")
         }
     }
 
@@ -3105,37 +3140,12 @@ pub mod replicator {
             v.check("Value", &self.value, &RULE_34);
         }
     }
-
-    impl std::fmt::Debug for Replicator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Replicator", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Replicator {
-        const TYPE: &'static str = "AWS::MSK::Replicator";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicatorRef;
-    }
-
-    /// Typed handle of an `AWS::MSK::Replicator` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicatorRef = crate::Ref<Replicator>;
-
-    impl ReplicatorRef {
-        /// The `ReplicatorArn` attribute (`Fn::GetAtt`).
-        pub fn replicator_arn(&self) -> Value<String> {
-            self.get_att("ReplicatorArn")
-        }
-
-        /// The `CurrentVersion` attribute (`Fn::GetAtt`).
-        pub fn current_version(&self) -> Value<String> {
-            self.get_att("CurrentVersion")
-        }
-    }
 }
 
 /// `AWS::MSK::ServerlessCluster`: [`ServerlessCluster`], its property types and its typed handle.
 pub mod serverless_cluster {
+    pub use super::shared_::Iam;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3182,6 +3192,28 @@ pub mod serverless_cluster {
         }
     }
 
+    impl std::fmt::Debug for ServerlessCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ServerlessCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ServerlessCluster {
+        const TYPE: &'static str = "AWS::MSK::ServerlessCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ServerlessClusterRef;
+    }
+
+    /// Typed handle of an `AWS::MSK::ServerlessCluster` in the construct tree (see [`crate::Ref`]).
+    pub type ServerlessClusterRef = crate::Ref<ServerlessCluster>;
+
+    impl ServerlessClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ClientAuthentication {
         pub sasl: Value<Sasl>,
@@ -3223,28 +3255,6 @@ pub mod serverless_cluster {
     }
 
     #[derive(Clone)]
-    pub struct Iam {
-        pub enabled: Value<bool>,
-    }
-
-    impl Iam {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                enabled: enabled.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Iam {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
     pub struct VpcConfig {
         pub security_groups: Option<Value<Vec<Value<String>>>>,
         pub subnet_ids: Value<Vec<Value<String>>>,
@@ -3266,28 +3276,6 @@ pub mod serverless_cluster {
             o.opt("SecurityGroups", &self.security_groups);
             o.req("SubnetIds", &self.subnet_ids);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ServerlessCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ServerlessCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ServerlessCluster {
-        const TYPE: &'static str = "AWS::MSK::ServerlessCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ServerlessClusterRef;
-    }
-
-    /// Typed handle of an `AWS::MSK::ServerlessCluster` in the construct tree (see [`crate::Ref`]).
-    pub type ServerlessClusterRef = crate::Ref<ServerlessCluster>;
-
-    impl ServerlessClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -304,6 +304,79 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::MWAA::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::MWAA::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CeleryExecutorQueue` attribute (`Fn::GetAtt`).
+        pub fn celery_executor_queue(&self) -> Value<String> {
+            self.get_att("CeleryExecutorQueue")
+        }
+
+        /// The `DatabaseVpcEndpointService` attribute (`Fn::GetAtt`).
+        pub fn database_vpc_endpoint_service(&self) -> Value<String> {
+            self.get_att("DatabaseVpcEndpointService")
+        }
+
+        /// The `WebserverVpcEndpointService` attribute (`Fn::GetAtt`).
+        pub fn webserver_vpc_endpoint_service(&self) -> Value<String> {
+            self.get_att("WebserverVpcEndpointService")
+        }
+
+        /// The `WebserverUrl` attribute (`Fn::GetAtt`).
+        pub fn webserver_url(&self) -> Value<String> {
+            self.get_att("WebserverUrl")
+        }
+
+        /// The `LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
+        pub fn logging_configuration_dag_processing_logs_cloud_watch_log_group_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn")
+        }
+
+        /// The `LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
+        pub fn logging_configuration_scheduler_logs_cloud_watch_log_group_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn")
+        }
+
+        /// The `LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
+        pub fn logging_configuration_webserver_logs_cloud_watch_log_group_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn")
+        }
+
+        /// The `LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
+        pub fn logging_configuration_worker_logs_cloud_watch_log_group_arn(&self) -> Value<String> {
+            self.get_att("LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn")
+        }
+
+        /// The `LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
+        pub fn logging_configuration_task_logs_cloud_watch_log_group_arn(&self) -> Value<String> {
+            self.get_att("LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn")
+        }
+    }
+
     /// Logging configuration for the environment.
     #[derive(Clone, Default)]
     pub struct LoggingConfiguration {
@@ -413,79 +486,6 @@ pub mod environment {
                 &RULE_17,
             );
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_18, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::MWAA::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::MWAA::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CeleryExecutorQueue` attribute (`Fn::GetAtt`).
-        pub fn celery_executor_queue(&self) -> Value<String> {
-            self.get_att("CeleryExecutorQueue")
-        }
-
-        /// The `DatabaseVpcEndpointService` attribute (`Fn::GetAtt`).
-        pub fn database_vpc_endpoint_service(&self) -> Value<String> {
-            self.get_att("DatabaseVpcEndpointService")
-        }
-
-        /// The `WebserverVpcEndpointService` attribute (`Fn::GetAtt`).
-        pub fn webserver_vpc_endpoint_service(&self) -> Value<String> {
-            self.get_att("WebserverVpcEndpointService")
-        }
-
-        /// The `WebserverUrl` attribute (`Fn::GetAtt`).
-        pub fn webserver_url(&self) -> Value<String> {
-            self.get_att("WebserverUrl")
-        }
-
-        /// The `LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
-        pub fn logging_configuration_dag_processing_logs_cloud_watch_log_group_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn")
-        }
-
-        /// The `LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
-        pub fn logging_configuration_scheduler_logs_cloud_watch_log_group_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn")
-        }
-
-        /// The `LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
-        pub fn logging_configuration_webserver_logs_cloud_watch_log_group_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn")
-        }
-
-        /// The `LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
-        pub fn logging_configuration_worker_logs_cloud_watch_log_group_arn(&self) -> Value<String> {
-            self.get_att("LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn")
-        }
-
-        /// The `LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn` attribute (`Fn::GetAtt`).
-        pub fn logging_configuration_task_logs_cloud_watch_log_group_arn(&self) -> Value<String> {
-            self.get_att("LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn")
         }
     }
 }

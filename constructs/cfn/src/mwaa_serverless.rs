@@ -146,6 +146,58 @@ pub mod workflow {
         }
     }
 
+    impl std::fmt::Debug for Workflow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workflow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workflow {
+        const TYPE: &'static str = "AWS::MWAAServerless::Workflow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = WorkflowRef;
+    }
+
+    /// Typed handle of an `AWS::MWAAServerless::Workflow` in the construct tree (see [`crate::Ref`]).
+    pub type WorkflowRef = crate::Ref<Workflow>;
+
+    impl WorkflowRef {
+        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
+        pub fn workflow_arn(&self) -> Value<String> {
+            self.get_att("WorkflowArn")
+        }
+
+        /// The `WorkflowVersion` attribute (`Fn::GetAtt`).
+        pub fn workflow_version(&self) -> Value<String> {
+            self.get_att("WorkflowVersion")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
+        }
+
+        /// The `WorkflowStatus` attribute (`Fn::GetAtt`).
+        pub fn workflow_status(&self) -> Value<String> {
+            self.get_att("WorkflowStatus")
+        }
+
+        /// The `ScheduleConfiguration` attribute (`Fn::GetAtt`).
+        pub fn schedule_configuration(&self) -> Value<String> {
+            self.get_att("ScheduleConfiguration")
+        }
+
+        /// The `CodeSnapshottedAt` attribute (`Fn::GetAtt`).
+        pub fn code_snapshotted_at(&self) -> Value<String> {
+            self.get_att("CodeSnapshottedAt")
+        }
+    }
+
     /// The location of code artifacts in Amazon S3 for the workflow. Modeled as a single-member container so it stays extensible to future artifact types (e.g. OCI images).
     #[derive(Clone, Default)]
     pub struct Code {
@@ -334,58 +386,6 @@ pub mod workflow {
                 &RULE_9,
             );
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_8, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Workflow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workflow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workflow {
-        const TYPE: &'static str = "AWS::MWAAServerless::Workflow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = WorkflowRef;
-    }
-
-    /// Typed handle of an `AWS::MWAAServerless::Workflow` in the construct tree (see [`crate::Ref`]).
-    pub type WorkflowRef = crate::Ref<Workflow>;
-
-    impl WorkflowRef {
-        /// The `WorkflowArn` attribute (`Fn::GetAtt`).
-        pub fn workflow_arn(&self) -> Value<String> {
-            self.get_att("WorkflowArn")
-        }
-
-        /// The `WorkflowVersion` attribute (`Fn::GetAtt`).
-        pub fn workflow_version(&self) -> Value<String> {
-            self.get_att("WorkflowVersion")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-
-        /// The `WorkflowStatus` attribute (`Fn::GetAtt`).
-        pub fn workflow_status(&self) -> Value<String> {
-            self.get_att("WorkflowStatus")
-        }
-
-        /// The `ScheduleConfiguration` attribute (`Fn::GetAtt`).
-        pub fn schedule_configuration(&self) -> Value<String> {
-            self.get_att("ScheduleConfiguration")
-        }
-
-        /// The `CodeSnapshottedAt` attribute (`Fn::GetAtt`).
-        pub fn code_snapshotted_at(&self) -> Value<String> {
-            self.get_att("CodeSnapshottedAt")
         }
     }
 }

@@ -75,6 +75,40 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::Neptune::DBCluster`: [`DbCluster`], its property types and its typed handle.
 pub mod db_cluster {
     use super::rules_::*;
@@ -221,6 +255,43 @@ pub mod db_cluster {
         }
     }
 
+    impl std::fmt::Debug for DbCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbCluster {
+        const TYPE: &'static str = "AWS::Neptune::DBCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbClusterRef;
+    }
+
+    /// Typed handle of an `AWS::Neptune::DBCluster` in the construct tree (see [`crate::Ref`]).
+    pub type DbClusterRef = crate::Ref<DbCluster>;
+
+    impl DbClusterRef {
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `ClusterResourceId` attribute (`Fn::GetAtt`).
+        pub fn cluster_resource_id(&self) -> Value<String> {
+            self.get_att("ClusterResourceId")
+        }
+
+        /// The `Port` attribute (`Fn::GetAtt`).
+        pub fn port(&self) -> Value<String> {
+            self.get_att("Port")
+        }
+
+        /// The `ReadEndpoint` attribute (`Fn::GetAtt`).
+        pub fn read_endpoint(&self) -> Value<String> {
+            self.get_att("ReadEndpoint")
+        }
+    }
+
     /// Describes an AWS Identity and Access Management (IAM) role that is associated with a DB cluster.
     #[derive(Clone)]
     pub struct DbClusterRole {
@@ -321,47 +392,12 @@ pub mod db_cluster {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for DbCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbCluster {
-        const TYPE: &'static str = "AWS::Neptune::DBCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbClusterRef;
-    }
-
-    /// Typed handle of an `AWS::Neptune::DBCluster` in the construct tree (see [`crate::Ref`]).
-    pub type DbClusterRef = crate::Ref<DbCluster>;
-
-    impl DbClusterRef {
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `ClusterResourceId` attribute (`Fn::GetAtt`).
-        pub fn cluster_resource_id(&self) -> Value<String> {
-            self.get_att("ClusterResourceId")
-        }
-
-        /// The `Port` attribute (`Fn::GetAtt`).
-        pub fn port(&self) -> Value<String> {
-            self.get_att("Port")
-        }
-
-        /// The `ReadEndpoint` attribute (`Fn::GetAtt`).
-        pub fn read_endpoint(&self) -> Value<String> {
-            self.get_att("ReadEndpoint")
-        }
-    }
 }
 
 /// `AWS::Neptune::DBClusterParameterGroup`: [`DbClusterParameterGroup`], its property types and its typed handle.
 pub mod db_cluster_parameter_group {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The AWS::Neptune::DBClusterParameterGroup resource creates a new Amazon Neptune DB cluster parameter group
@@ -411,34 +447,6 @@ pub mod db_cluster_parameter_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DbClusterParameterGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbClusterParameterGroup", self, f)
@@ -457,6 +465,8 @@ pub mod db_cluster_parameter_group {
 
 /// `AWS::Neptune::DBInstance`: [`DbInstance`], its property types and its typed handle.
 pub mod db_instance {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The AWS::Neptune::DBInstance resource creates an Amazon Neptune DB instance.
@@ -537,34 +547,6 @@ pub mod db_instance {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DbInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbInstance", self, f)
@@ -595,6 +577,8 @@ pub mod db_instance {
 
 /// `AWS::Neptune::DBParameterGroup`: [`DbParameterGroup`], its property types and its typed handle.
 pub mod db_parameter_group {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// AWS::Neptune::DBParameterGroup creates a new DB parameter group. This type can be declared in a template and referenced in the DBParameterGroupName parameter of AWS::Neptune::DBInstance
@@ -642,34 +626,6 @@ pub mod db_parameter_group {
 
     impl Validate for DbParameterGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for DbParameterGroup {
@@ -738,6 +694,21 @@ pub mod db_subnet_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for DbSubnetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbSubnetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbSubnetGroup {
+        const TYPE: &'static str = "AWS::Neptune::DBSubnetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbSubnetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Neptune::DBSubnetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DbSubnetGroupRef = crate::Ref<DbSubnetGroup>;
+
     /// An optional array of key-value pairs to apply to this DB subnet group.
     #[derive(Clone)]
     pub struct Tag {
@@ -765,21 +736,6 @@ pub mod db_subnet_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for DbSubnetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbSubnetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbSubnetGroup {
-        const TYPE: &'static str = "AWS::Neptune::DBSubnetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbSubnetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Neptune::DBSubnetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DbSubnetGroupRef = crate::Ref<DbSubnetGroup>;
 }
 
 /// `AWS::Neptune::EventSubscription`: [`EventSubscription`], its property types and its typed handle.
@@ -841,6 +797,21 @@ pub mod event_subscription {
         }
     }
 
+    impl std::fmt::Debug for EventSubscription {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventSubscription", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventSubscription {
+        const TYPE: &'static str = "AWS::Neptune::EventSubscription";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventSubscriptionRef;
+    }
+
+    /// Typed handle of an `AWS::Neptune::EventSubscription` in the construct tree (see [`crate::Ref`]).
+    pub type EventSubscriptionRef = crate::Ref<EventSubscription>;
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -866,21 +837,6 @@ pub mod event_subscription {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for EventSubscription {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventSubscription", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventSubscription {
-        const TYPE: &'static str = "AWS::Neptune::EventSubscription";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventSubscriptionRef;
-    }
-
-    /// Typed handle of an `AWS::Neptune::EventSubscription` in the construct tree (see [`crate::Ref`]).
-    pub type EventSubscriptionRef = crate::Ref<EventSubscription>;
 }
 
 /// `AWS::Neptune::GlobalCluster`: [`GlobalCluster`], its property types and its typed handle.
@@ -944,6 +900,21 @@ pub mod global_cluster {
         }
     }
 
+    impl std::fmt::Debug for GlobalCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalCluster {
+        const TYPE: &'static str = "AWS::Neptune::GlobalCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GlobalClusterRef;
+    }
+
+    /// Typed handle of an `AWS::Neptune::GlobalCluster` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -978,19 +949,4 @@ pub mod global_cluster {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for GlobalCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalCluster {
-        const TYPE: &'static str = "AWS::Neptune::GlobalCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GlobalClusterRef;
-    }
-
-    /// Typed handle of an `AWS::Neptune::GlobalCluster` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
 }

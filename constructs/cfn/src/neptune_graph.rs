@@ -184,6 +184,38 @@ pub mod graph {
         }
     }
 
+    impl std::fmt::Debug for Graph {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Graph", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Graph {
+        const TYPE: &'static str = "AWS::NeptuneGraph::Graph";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GraphRef;
+    }
+
+    /// Typed handle of an `AWS::NeptuneGraph::Graph` in the construct tree (see [`crate::Ref`]).
+    pub type GraphRef = crate::Ref<Graph>;
+
+    impl GraphRef {
+        /// The `GraphArn` attribute (`Fn::GetAtt`).
+        pub fn graph_arn(&self) -> Value<String> {
+            self.get_att("GraphArn")
+        }
+
+        /// The `GraphId` attribute (`Fn::GetAtt`).
+        pub fn graph_id(&self) -> Value<String> {
+            self.get_att("GraphId")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+    }
+
     /// The import task details to import data into the graph at creation time.
     #[derive(Clone)]
     pub struct ImportTask {
@@ -395,38 +427,6 @@ pub mod graph {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Graph {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Graph", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Graph {
-        const TYPE: &'static str = "AWS::NeptuneGraph::Graph";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GraphRef;
-    }
-
-    /// Typed handle of an `AWS::NeptuneGraph::Graph` in the construct tree (see [`crate::Ref`]).
-    pub type GraphRef = crate::Ref<Graph>;
-
-    impl GraphRef {
-        /// The `GraphArn` attribute (`Fn::GetAtt`).
-        pub fn graph_arn(&self) -> Value<String> {
-            self.get_att("GraphArn")
-        }
-
-        /// The `GraphId` attribute (`Fn::GetAtt`).
-        pub fn graph_id(&self) -> Value<String> {
-            self.get_att("GraphId")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-    }
 }
 
 /// `AWS::NeptuneGraph::GraphSnapshot`: [`GraphSnapshot`], its property types and its typed handle.
@@ -478,41 +478,6 @@ pub mod graph_snapshot {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
     impl std::fmt::Debug for GraphSnapshot {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("GraphSnapshot", self, f)
@@ -552,6 +517,41 @@ pub mod graph_snapshot {
         /// The `KmsKeyIdentifier` attribute (`Fn::GetAtt`).
         pub fn kms_key_identifier(&self) -> Value<String> {
             self.get_att("KmsKeyIdentifier")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
         }
     }
 }

@@ -299,6 +299,282 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct SubnetMapping {
+        /// A IPAddressType
+        pub ip_address_type: Option<Value<String>>,
+        /// A SubnetId.
+        pub subnet_id: Value<String>,
+    }
+
+    impl SubnetMapping {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
+            Self {
+                ip_address_type: None,
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SubnetMapping {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("IPAddressType", &self.ip_address_type);
+            o.req("SubnetId", &self.subnet_id);
+            o.build()
+        }
+    }
+
+    impl Validate for SubnetMapping {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("IPAddressType", &self.ip_address_type, &RULE_16);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct IpSet {
+        pub definition: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl IpSet {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for IpSet {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Definition", &self.definition);
+            o.build()
+        }
+    }
+
+    impl Validate for IpSet {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("Definition", &self.definition, &RULE_8, &RULE_21);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct CustomAction {
+        pub action_definition: Value<ActionDefinition>,
+        pub action_name: Value<String>,
+    }
+
+    impl CustomAction {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            action_definition: impl Into<Value<ActionDefinition>>,
+            action_name: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                action_definition: action_definition.into(),
+                action_name: action_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CustomAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("ActionDefinition", &self.action_definition);
+            o.req("ActionName", &self.action_name);
+            o.build()
+        }
+    }
+
+    impl Validate for CustomAction {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("ActionDefinition", &self.action_definition);
+            v.check("ActionName", &self.action_name, &RULE_27);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct ActionDefinition {
+        pub publish_metric_action: Option<Value<PublishMetricAction>>,
+    }
+
+    impl ActionDefinition {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ActionDefinition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("PublishMetricAction", &self.publish_metric_action);
+            o.build()
+        }
+    }
+
+    impl Validate for ActionDefinition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("PublishMetricAction", &self.publish_metric_action);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct PublishMetricAction {
+        pub dimensions: Value<Vec<Value<Dimension>>>,
+    }
+
+    impl PublishMetricAction {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(dimensions: impl Into<Value<Vec<Value<Dimension>>>>) -> Self {
+            Self {
+                dimensions: dimensions.into(),
+            }
+        }
+    }
+
+    impl ToRaw for PublishMetricAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Dimensions", &self.dimensions);
+            o.build()
+        }
+    }
+
+    impl Validate for PublishMetricAction {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Dimensions", &self.dimensions, &RULE_28);
+            v.nested("Dimensions", &self.dimensions);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Dimension {
+        pub value: Value<String>,
+    }
+
+    impl Dimension {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(value: impl Into<Value<String>>) -> Self {
+            Self {
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Dimension {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Dimension {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Value", &self.value, &RULE_29);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_30);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct PortRange {
+        pub from_port: Value<i64>,
+        pub to_port: Value<i64>,
+    }
+
+    impl PortRange {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
+            Self {
+                from_port: from_port.into(),
+                to_port: to_port.into(),
+            }
+        }
+    }
+
+    impl ToRaw for PortRange {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("FromPort", &self.from_port);
+            o.req("ToPort", &self.to_port);
+            o.build()
+        }
+    }
+
+    impl Validate for PortRange {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("FromPort", &self.from_port, &RULE_44);
+            v.check("ToPort", &self.to_port, &RULE_44);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Address {
+        pub address_definition: Value<String>,
+    }
+
+    impl Address {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(address_definition: impl Into<Value<String>>) -> Self {
+            Self {
+                address_definition: address_definition.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Address {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("AddressDefinition", &self.address_definition);
+            o.build()
+        }
+    }
+
+    impl Validate for Address {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AddressDefinition", &self.address_definition, &RULE_45);
+        }
+    }
+}
+
 /// `AWS::NetworkFirewall::ContainerAssociation`: [`ContainerAssociation`], its property types and its typed handle.
 pub mod container_association {
     use super::rules_::*;
@@ -369,6 +645,38 @@ pub mod container_association {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for ContainerAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContainerAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContainerAssociation {
+        const TYPE: &'static str = "AWS::NetworkFirewall::ContainerAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContainerAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::ContainerAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ContainerAssociationRef = crate::Ref<ContainerAssociation>;
+
+    impl ContainerAssociationRef {
+        /// The `ContainerAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn container_association_arn(&self) -> Value<String> {
+            self.get_att("ContainerAssociationArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `ResolvedCidrCount` attribute (`Fn::GetAtt`).
+        pub fn resolved_cidr_count(&self) -> Value<i64> {
+            self.get_att("ResolvedCidrCount")
         }
     }
 
@@ -476,42 +784,12 @@ pub mod container_association {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ContainerAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContainerAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContainerAssociation {
-        const TYPE: &'static str = "AWS::NetworkFirewall::ContainerAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContainerAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::ContainerAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ContainerAssociationRef = crate::Ref<ContainerAssociation>;
-
-    impl ContainerAssociationRef {
-        /// The `ContainerAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn container_association_arn(&self) -> Value<String> {
-            self.get_att("ContainerAssociationArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `ResolvedCidrCount` attribute (`Fn::GetAtt`).
-        pub fn resolved_cidr_count(&self) -> Value<i64> {
-            self.get_att("ResolvedCidrCount")
-        }
-    }
 }
 
 /// `AWS::NetworkFirewall::Firewall`: [`Firewall`], its property types and its typed handle.
 pub mod firewall {
+    pub use super::shared_::SubnetMapping;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -618,6 +896,48 @@ pub mod firewall {
             v.check("TransitGatewayId", &self.transit_gateway_id, &RULE_11);
             v.nested("VpcEndpoint", &self.vpc_endpoint);
             v.check("VpcId", &self.vpc_id, &RULE_12);
+        }
+    }
+
+    impl std::fmt::Debug for Firewall {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Firewall", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Firewall {
+        const TYPE: &'static str = "AWS::NetworkFirewall::Firewall";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FirewallRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::Firewall` in the construct tree (see [`crate::Ref`]).
+    pub type FirewallRef = crate::Ref<Firewall>;
+
+    impl FirewallRef {
+        /// The `FirewallArn` attribute (`Fn::GetAtt`).
+        pub fn firewall_arn(&self) -> Value<String> {
+            self.get_att("FirewallArn")
+        }
+
+        /// The `FirewallId` attribute (`Fn::GetAtt`).
+        pub fn firewall_id(&self) -> Value<String> {
+            self.get_att("FirewallId")
+        }
+
+        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
+        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
+            self.get_att("TransitGatewayAttachmentId")
+        }
+
+        /// The `EndpointIds` attribute (`Fn::GetAtt`).
+        pub fn endpoint_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("EndpointIds")
+        }
+
+        /// The `NumberOfAssociations` attribute (`Fn::GetAtt`).
+        pub fn number_of_associations(&self) -> Value<i64> {
+            self.get_att("NumberOfAssociations")
         }
     }
 
@@ -739,39 +1059,6 @@ pub mod firewall {
     }
 
     #[derive(Clone)]
-    pub struct SubnetMapping {
-        /// A IPAddressType
-        pub ip_address_type: Option<Value<String>>,
-        /// A SubnetId.
-        pub subnet_id: Value<String>,
-    }
-
-    impl SubnetMapping {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
-            Self {
-                ip_address_type: None,
-                subnet_id: subnet_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubnetMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("IPAddressType", &self.ip_address_type);
-            o.req("SubnetId", &self.subnet_id);
-            o.build()
-        }
-    }
-
-    impl Validate for SubnetMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IPAddressType", &self.ip_address_type, &RULE_16);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
         pub value: Value<String>,
@@ -833,52 +1120,14 @@ pub mod firewall {
             v.check("VpcId", &self.vpc_id, &RULE_12);
         }
     }
-
-    impl std::fmt::Debug for Firewall {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Firewall", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Firewall {
-        const TYPE: &'static str = "AWS::NetworkFirewall::Firewall";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FirewallRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::Firewall` in the construct tree (see [`crate::Ref`]).
-    pub type FirewallRef = crate::Ref<Firewall>;
-
-    impl FirewallRef {
-        /// The `FirewallArn` attribute (`Fn::GetAtt`).
-        pub fn firewall_arn(&self) -> Value<String> {
-            self.get_att("FirewallArn")
-        }
-
-        /// The `FirewallId` attribute (`Fn::GetAtt`).
-        pub fn firewall_id(&self) -> Value<String> {
-            self.get_att("FirewallId")
-        }
-
-        /// The `TransitGatewayAttachmentId` attribute (`Fn::GetAtt`).
-        pub fn transit_gateway_attachment_id(&self) -> Value<String> {
-            self.get_att("TransitGatewayAttachmentId")
-        }
-
-        /// The `EndpointIds` attribute (`Fn::GetAtt`).
-        pub fn endpoint_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("EndpointIds")
-        }
-
-        /// The `NumberOfAssociations` attribute (`Fn::GetAtt`).
-        pub fn number_of_associations(&self) -> Value<i64> {
-            self.get_att("NumberOfAssociations")
-        }
-    }
 }
 
 /// `AWS::NetworkFirewall::FirewallPolicy`: [`FirewallPolicy`], its property types and its typed handle.
 pub mod firewall_policy {
+    pub use super::shared_::{
+        ActionDefinition, CustomAction, Dimension, IpSet, PublishMetricAction, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -924,6 +1173,33 @@ pub mod firewall_policy {
             v.check("FirewallPolicyName", &self.firewall_policy_name, &RULE_0);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FirewallPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FirewallPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FirewallPolicy {
+        const TYPE: &'static str = "AWS::NetworkFirewall::FirewallPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FirewallPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::FirewallPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type FirewallPolicyRef = crate::Ref<FirewallPolicy>;
+
+    impl FirewallPolicyRef {
+        /// The `FirewallPolicyArn` attribute (`Fn::GetAtt`).
+        pub fn firewall_policy_arn(&self) -> Value<String> {
+            self.get_att("FirewallPolicyArn")
+        }
+
+        /// The `FirewallPolicyId` attribute (`Fn::GetAtt`).
+        pub fn firewall_policy_id(&self) -> Value<String> {
+            self.get_att("FirewallPolicyId")
         }
     }
 
@@ -1035,32 +1311,6 @@ pub mod firewall_policy {
     impl Validate for PolicyVariables {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RuleVariables", &self.rule_variables);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct IpSet {
-        pub definition: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl IpSet {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for IpSet {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Definition", &self.definition);
-            o.build()
-        }
-    }
-
-    impl Validate for IpSet {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Definition", &self.definition, &RULE_8, &RULE_21);
         }
     }
 
@@ -1196,124 +1446,6 @@ pub mod firewall_policy {
     }
 
     #[derive(Clone)]
-    pub struct CustomAction {
-        pub action_definition: Value<ActionDefinition>,
-        pub action_name: Value<String>,
-    }
-
-    impl CustomAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action_definition: impl Into<Value<ActionDefinition>>,
-            action_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                action_definition: action_definition.into(),
-                action_name: action_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ActionDefinition", &self.action_definition);
-            o.req("ActionName", &self.action_name);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ActionDefinition", &self.action_definition);
-            v.check("ActionName", &self.action_name, &RULE_27);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ActionDefinition {
-        pub publish_metric_action: Option<Value<PublishMetricAction>>,
-    }
-
-    impl ActionDefinition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ActionDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PublishMetricAction", &self.publish_metric_action);
-            o.build()
-        }
-    }
-
-    impl Validate for ActionDefinition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("PublishMetricAction", &self.publish_metric_action);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct PublishMetricAction {
-        pub dimensions: Value<Vec<Value<Dimension>>>,
-    }
-
-    impl PublishMetricAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(dimensions: impl Into<Value<Vec<Value<Dimension>>>>) -> Self {
-            Self {
-                dimensions: dimensions.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PublishMetricAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Dimensions", &self.dimensions);
-            o.build()
-        }
-    }
-
-    impl Validate for PublishMetricAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dimensions", &self.dimensions, &RULE_28);
-            v.nested("Dimensions", &self.dimensions);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Dimension {
-        pub value: Value<String>,
-    }
-
-    impl Dimension {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(value: impl Into<Value<String>>) -> Self {
-            Self {
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Dimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Dimension {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Value", &self.value, &RULE_29);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct StatelessRuleGroupReference {
         pub priority: Value<i64>,
         pub resource_arn: Value<String>,
@@ -1345,65 +1477,6 @@ pub mod firewall_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Priority", &self.priority, &RULE_25);
             v.check("ResourceArn", &self.resource_arn, &RULE_20);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_30);
-        }
-    }
-
-    impl std::fmt::Debug for FirewallPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FirewallPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FirewallPolicy {
-        const TYPE: &'static str = "AWS::NetworkFirewall::FirewallPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FirewallPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::FirewallPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type FirewallPolicyRef = crate::Ref<FirewallPolicy>;
-
-    impl FirewallPolicyRef {
-        /// The `FirewallPolicyArn` attribute (`Fn::GetAtt`).
-        pub fn firewall_policy_arn(&self) -> Value<String> {
-            self.get_att("FirewallPolicyArn")
-        }
-
-        /// The `FirewallPolicyId` attribute (`Fn::GetAtt`).
-        pub fn firewall_policy_id(&self) -> Value<String> {
-            self.get_att("FirewallPolicyId")
         }
     }
 }
@@ -1458,6 +1531,21 @@ pub mod logging_configuration {
             v.nested("LoggingConfiguration", &self.logging_configuration);
         }
     }
+
+    impl std::fmt::Debug for LoggingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LoggingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LoggingConfiguration {
+        const TYPE: &'static str = "AWS::NetworkFirewall::LoggingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LoggingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
 
     #[derive(Clone)]
     pub struct LoggingConfigurationProperty {
@@ -1533,25 +1621,15 @@ pub mod logging_configuration {
             v.check("LogType", &self.log_type, &RULE_33);
         }
     }
-
-    impl std::fmt::Debug for LoggingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LoggingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LoggingConfiguration {
-        const TYPE: &'static str = "AWS::NetworkFirewall::LoggingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LoggingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
 }
 
 /// `AWS::NetworkFirewall::RuleGroup`: [`RuleGroup`], its property types and its typed handle.
 pub mod rule_group {
+    pub use super::shared_::{
+        ActionDefinition, Address, CustomAction, Dimension, IpSet, PortRange, PublishMetricAction,
+        Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1609,6 +1687,33 @@ pub mod rule_group {
             v.check("Tags", &self.tags, &RULE_34);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_35);
+        }
+    }
+
+    impl std::fmt::Debug for RuleGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RuleGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RuleGroup {
+        const TYPE: &'static str = "AWS::NetworkFirewall::RuleGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleGroupRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::RuleGroup` in the construct tree (see [`crate::Ref`]).
+    pub type RuleGroupRef = crate::Ref<RuleGroup>;
+
+    impl RuleGroupRef {
+        /// The `RuleGroupArn` attribute (`Fn::GetAtt`).
+        pub fn rule_group_arn(&self) -> Value<String> {
+            self.get_att("RuleGroupArn")
+        }
+
+        /// The `RuleGroupId` attribute (`Fn::GetAtt`).
+        pub fn rule_group_id(&self) -> Value<String> {
+            self.get_att("RuleGroupId")
         }
     }
 
@@ -1730,32 +1835,6 @@ pub mod rule_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("IPSets", &self.ip_sets);
             v.nested("PortSets", &self.port_sets);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct IpSet {
-        pub definition: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl IpSet {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for IpSet {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Definition", &self.definition);
-            o.build()
-        }
-    }
-
-    impl Validate for IpSet {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Definition", &self.definition, &RULE_8, &RULE_21);
         }
     }
 
@@ -2030,124 +2109,6 @@ pub mod rule_group {
     }
 
     #[derive(Clone)]
-    pub struct CustomAction {
-        pub action_definition: Value<ActionDefinition>,
-        pub action_name: Value<String>,
-    }
-
-    impl CustomAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action_definition: impl Into<Value<ActionDefinition>>,
-            action_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                action_definition: action_definition.into(),
-                action_name: action_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ActionDefinition", &self.action_definition);
-            o.req("ActionName", &self.action_name);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ActionDefinition", &self.action_definition);
-            v.check("ActionName", &self.action_name, &RULE_27);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ActionDefinition {
-        pub publish_metric_action: Option<Value<PublishMetricAction>>,
-    }
-
-    impl ActionDefinition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ActionDefinition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PublishMetricAction", &self.publish_metric_action);
-            o.build()
-        }
-    }
-
-    impl Validate for ActionDefinition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("PublishMetricAction", &self.publish_metric_action);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct PublishMetricAction {
-        pub dimensions: Value<Vec<Value<Dimension>>>,
-    }
-
-    impl PublishMetricAction {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(dimensions: impl Into<Value<Vec<Value<Dimension>>>>) -> Self {
-            Self {
-                dimensions: dimensions.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PublishMetricAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Dimensions", &self.dimensions);
-            o.build()
-        }
-    }
-
-    impl Validate for PublishMetricAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dimensions", &self.dimensions, &RULE_28);
-            v.nested("Dimensions", &self.dimensions);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Dimension {
-        pub value: Value<String>,
-    }
-
-    impl Dimension {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(value: impl Into<Value<String>>) -> Self {
-            Self {
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Dimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Dimension {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Value", &self.value, &RULE_29);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct StatelessRule {
         pub priority: Value<i64>,
         pub rule_definition: Value<RuleDefinition>,
@@ -2258,66 +2219,6 @@ pub mod rule_group {
     }
 
     #[derive(Clone)]
-    pub struct PortRange {
-        pub from_port: Value<i64>,
-        pub to_port: Value<i64>,
-    }
-
-    impl PortRange {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-            Self {
-                from_port: from_port.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PortRange {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FromPort", &self.from_port);
-            o.req("ToPort", &self.to_port);
-            o.build()
-        }
-    }
-
-    impl Validate for PortRange {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FromPort", &self.from_port, &RULE_44);
-            v.check("ToPort", &self.to_port, &RULE_44);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Address {
-        pub address_definition: Value<String>,
-    }
-
-    impl Address {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(address_definition: impl Into<Value<String>>) -> Self {
-            Self {
-                address_definition: address_definition.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Address {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AddressDefinition", &self.address_definition);
-            o.build()
-        }
-    }
-
-    impl Validate for Address {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddressDefinition", &self.address_definition, &RULE_45);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct TcpFlagField {
         pub flags: Value<Vec<Value<String>>>,
         pub masks: Option<Value<Vec<Value<String>>>>,
@@ -2400,69 +2301,12 @@ pub mod rule_group {
             v.check_items("RuleOptions", &self.rule_options, &RULE_8, &RULE_47);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_30);
-        }
-    }
-
-    impl std::fmt::Debug for RuleGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RuleGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RuleGroup {
-        const TYPE: &'static str = "AWS::NetworkFirewall::RuleGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleGroupRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::RuleGroup` in the construct tree (see [`crate::Ref`]).
-    pub type RuleGroupRef = crate::Ref<RuleGroup>;
-
-    impl RuleGroupRef {
-        /// The `RuleGroupArn` attribute (`Fn::GetAtt`).
-        pub fn rule_group_arn(&self) -> Value<String> {
-            self.get_att("RuleGroupArn")
-        }
-
-        /// The `RuleGroupId` attribute (`Fn::GetAtt`).
-        pub fn rule_group_id(&self) -> Value<String> {
-            self.get_att("RuleGroupId")
-        }
-    }
 }
 
 /// `AWS::NetworkFirewall::TLSInspectionConfiguration`: [`TlsInspectionConfiguration`], its property types and its typed handle.
 pub mod tls_inspection_configuration {
+    pub use super::shared_::{Address, PortRange, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2521,6 +2365,33 @@ pub mod tls_inspection_configuration {
             );
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TlsInspectionConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TlsInspectionConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TlsInspectionConfiguration {
+        const TYPE: &'static str = "AWS::NetworkFirewall::TLSInspectionConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TlsInspectionConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFirewall::TLSInspectionConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type TlsInspectionConfigurationRef = crate::Ref<TlsInspectionConfiguration>;
+
+    impl TlsInspectionConfigurationRef {
+        /// The `TLSInspectionConfigurationArn` attribute (`Fn::GetAtt`).
+        pub fn tls_inspection_configuration_arn(&self) -> Value<String> {
+            self.get_att("TLSInspectionConfigurationArn")
+        }
+
+        /// The `TLSInspectionConfigurationId` attribute (`Fn::GetAtt`).
+        pub fn tls_inspection_configuration_id(&self) -> Value<String> {
+            self.get_att("TLSInspectionConfigurationId")
         }
     }
 
@@ -2669,66 +2540,6 @@ pub mod tls_inspection_configuration {
         }
     }
 
-    #[derive(Clone)]
-    pub struct PortRange {
-        pub from_port: Value<i64>,
-        pub to_port: Value<i64>,
-    }
-
-    impl PortRange {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-            Self {
-                from_port: from_port.into(),
-                to_port: to_port.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PortRange {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FromPort", &self.from_port);
-            o.req("ToPort", &self.to_port);
-            o.build()
-        }
-    }
-
-    impl Validate for PortRange {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FromPort", &self.from_port, &RULE_44);
-            v.check("ToPort", &self.to_port, &RULE_44);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Address {
-        pub address_definition: Value<String>,
-    }
-
-    impl Address {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(address_definition: impl Into<Value<String>>) -> Self {
-            Self {
-                address_definition: address_definition.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Address {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AddressDefinition", &self.address_definition);
-            o.build()
-        }
-    }
-
-    impl Validate for Address {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddressDefinition", &self.address_definition, &RULE_45);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct ServerCertificate {
         pub resource_arn: Option<Value<String>>,
@@ -2754,69 +2565,12 @@ pub mod tls_inspection_configuration {
             v.check("ResourceArn", &self.resource_arn, &RULE_20);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_30);
-        }
-    }
-
-    impl std::fmt::Debug for TlsInspectionConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TlsInspectionConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TlsInspectionConfiguration {
-        const TYPE: &'static str = "AWS::NetworkFirewall::TLSInspectionConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TlsInspectionConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFirewall::TLSInspectionConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type TlsInspectionConfigurationRef = crate::Ref<TlsInspectionConfiguration>;
-
-    impl TlsInspectionConfigurationRef {
-        /// The `TLSInspectionConfigurationArn` attribute (`Fn::GetAtt`).
-        pub fn tls_inspection_configuration_arn(&self) -> Value<String> {
-            self.get_att("TLSInspectionConfigurationArn")
-        }
-
-        /// The `TLSInspectionConfigurationId` attribute (`Fn::GetAtt`).
-        pub fn tls_inspection_configuration_id(&self) -> Value<String> {
-            self.get_att("TLSInspectionConfigurationId")
-        }
-    }
 }
 
 /// `AWS::NetworkFirewall::VpcEndpointAssociation`: [`VpcEndpointAssociation`], its property types and its typed handle.
 pub mod vpc_endpoint_association {
+    pub use super::shared_::{SubnetMapping, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2867,71 +2621,6 @@ pub mod vpc_endpoint_association {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SubnetMapping {
-        /// A IPAddressType
-        pub ip_address_type: Option<Value<String>>,
-        /// A SubnetId.
-        pub subnet_id: Value<String>,
-    }
-
-    impl SubnetMapping {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(subnet_id: impl Into<Value<String>>) -> Self {
-            Self {
-                ip_address_type: None,
-                subnet_id: subnet_id.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SubnetMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("IPAddressType", &self.ip_address_type);
-            o.req("SubnetId", &self.subnet_id);
-            o.build()
-        }
-    }
-
-    impl Validate for SubnetMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IPAddressType", &self.ip_address_type, &RULE_16);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_30);
         }
     }
 

@@ -83,8 +83,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::NetworkFlowMonitor::Monitor`: [`Monitor`], its property types and its typed handle.
 pub mod monitor {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -140,6 +181,43 @@ pub mod monitor {
             v.check("ScopeArn", &self.scope_arn, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Monitor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Monitor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Monitor {
+        const TYPE: &'static str = "AWS::NetworkFlowMonitor::Monitor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MonitorRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkFlowMonitor::Monitor` in the construct tree (see [`crate::Ref`]).
+    pub type MonitorRef = crate::Ref<Monitor>;
+
+    impl MonitorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `MonitorStatus` attribute (`Fn::GetAtt`).
+        pub fn monitor_status(&self) -> Value<String> {
+            self.get_att("MonitorStatus")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn modified_at(&self) -> Value<String> {
+            self.get_att("ModifiedAt")
         }
     }
 
@@ -210,79 +288,12 @@ pub mod monitor {
             v.check("Type", &self.r#type, &RULE_5);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Monitor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Monitor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Monitor {
-        const TYPE: &'static str = "AWS::NetworkFlowMonitor::Monitor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MonitorRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFlowMonitor::Monitor` in the construct tree (see [`crate::Ref`]).
-    pub type MonitorRef = crate::Ref<Monitor>;
-
-    impl MonitorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `MonitorStatus` attribute (`Fn::GetAtt`).
-        pub fn monitor_status(&self) -> Value<String> {
-            self.get_att("MonitorStatus")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `ModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn modified_at(&self) -> Value<String> {
-            self.get_att("ModifiedAt")
-        }
-    }
 }
 
 /// `AWS::NetworkFlowMonitor::Scope`: [`Scope`], its property types and its typed handle.
 pub mod scope {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -323,35 +334,35 @@ pub mod scope {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for Scope {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Scope", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for Scope {
+        const TYPE: &'static str = "AWS::NetworkFlowMonitor::Scope";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScopeRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
+    /// Typed handle of an `AWS::NetworkFlowMonitor::Scope` in the construct tree (see [`crate::Ref`]).
+    pub type ScopeRef = crate::Ref<Scope>;
+
+    impl ScopeRef {
+        /// The `ScopeArn` attribute (`Fn::GetAtt`).
+        pub fn scope_arn(&self) -> Value<String> {
+            self.get_att("ScopeArn")
+        }
+
+        /// The `ScopeId` attribute (`Fn::GetAtt`).
+        pub fn scope_id(&self) -> Value<String> {
+            self.get_att("ScopeId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -455,38 +466,6 @@ pub mod scope {
     impl Validate for TargetId {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AccountId", &self.account_id, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Scope", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Scope {
-        const TYPE: &'static str = "AWS::NetworkFlowMonitor::Scope";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScopeRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkFlowMonitor::Scope` in the construct tree (see [`crate::Ref`]).
-    pub type ScopeRef = crate::Ref<Scope>;
-
-    impl ScopeRef {
-        /// The `ScopeArn` attribute (`Fn::GetAtt`).
-        pub fn scope_arn(&self) -> Value<String> {
-            self.get_att("ScopeArn")
-        }
-
-        /// The `ScopeId` attribute (`Fn::GetAtt`).
-        pub fn scope_id(&self) -> Value<String> {
-            self.get_att("ScopeId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

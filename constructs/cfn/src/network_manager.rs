@@ -128,8 +128,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::NetworkManager::ConnectAttachment`: [`ConnectAttachment`], its property types and its typed handle.
 pub mod connect_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -201,69 +245,6 @@ pub mod connect_attachment {
                 &self.transport_attachment_id,
                 &RULE_3,
             );
-        }
-    }
-
-    /// Connect attachment options for protocol
-    #[derive(Clone, Default)]
-    pub struct ConnectAttachmentOptions {
-        /// Tunnel protocol for connect attachment
-        pub protocol: Option<Value<String>>,
-    }
-
-    impl ConnectAttachmentOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ConnectAttachmentOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Protocol", &self.protocol);
-            o.build()
-        }
-    }
-
-    impl Validate for ConnectAttachmentOptions {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Protocol", &self.protocol, &RULE_4);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -348,10 +329,40 @@ pub mod connect_attachment {
             self.get_att("ProposedNetworkFunctionGroupChange")
         }
     }
+
+    /// Connect attachment options for protocol
+    #[derive(Clone, Default)]
+    pub struct ConnectAttachmentOptions {
+        /// Tunnel protocol for connect attachment
+        pub protocol: Option<Value<String>>,
+    }
+
+    impl ConnectAttachmentOptions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ConnectAttachmentOptions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Protocol", &self.protocol);
+            o.build()
+        }
+    }
+
+    impl Validate for ConnectAttachmentOptions {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Protocol", &self.protocol, &RULE_4);
+        }
+    }
 }
 
 /// `AWS::NetworkManager::ConnectPeer`: [`ConnectPeer`], its property types and its typed handle.
 pub mod connect_peer {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -422,62 +433,6 @@ pub mod connect_peer {
         }
     }
 
-    /// Bgp options
-    #[derive(Clone, Default)]
-    pub struct BgpOptions {
-        pub peer_asn: Option<Value<f64>>,
-    }
-
-    impl BgpOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BgpOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PeerAsn", &self.peer_asn);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for ConnectPeer {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ConnectPeer", self, f)
@@ -529,10 +484,33 @@ pub mod connect_peer {
             self.get_att("LastModificationErrors")
         }
     }
+
+    /// Bgp options
+    #[derive(Clone, Default)]
+    pub struct BgpOptions {
+        pub peer_asn: Option<Value<f64>>,
+    }
+
+    impl BgpOptions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for BgpOptions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("PeerAsn", &self.peer_asn);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::NetworkManager::CoreNetwork`: [`CoreNetwork`], its property types and its typed handle.
 pub mod core_network {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -576,41 +554,6 @@ pub mod core_network {
             v.check("Description", &self.description, &RULE_2);
             v.check("GlobalNetworkId", &self.global_network_id, &RULE_9);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -881,6 +824,43 @@ pub mod device {
         }
     }
 
+    impl std::fmt::Debug for Device {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Device", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Device {
+        const TYPE: &'static str = "AWS::NetworkManager::Device";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeviceRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkManager::Device` in the construct tree (see [`crate::Ref`]).
+    pub type DeviceRef = crate::Ref<Device>;
+
+    impl DeviceRef {
+        /// The `DeviceId` attribute (`Fn::GetAtt`).
+        pub fn device_id(&self) -> Value<String> {
+            self.get_att("DeviceId")
+        }
+
+        /// The `DeviceArn` attribute (`Fn::GetAtt`).
+        pub fn device_arn(&self) -> Value<String> {
+            self.get_att("DeviceArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The Amazon Web Services location of the device, if applicable.
     #[derive(Clone, Default)]
     pub struct AwsLocation {
@@ -983,47 +963,12 @@ pub mod device {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Device {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Device", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Device {
-        const TYPE: &'static str = "AWS::NetworkManager::Device";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeviceRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkManager::Device` in the construct tree (see [`crate::Ref`]).
-    pub type DeviceRef = crate::Ref<Device>;
-
-    impl DeviceRef {
-        /// The `DeviceId` attribute (`Fn::GetAtt`).
-        pub fn device_id(&self) -> Value<String> {
-            self.get_att("DeviceId")
-        }
-
-        /// The `DeviceArn` attribute (`Fn::GetAtt`).
-        pub fn device_arn(&self) -> Value<String> {
-            self.get_att("DeviceArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::NetworkManager::DirectConnectGatewayAttachment`: [`DirectConnectGatewayAttachment`], its property types and its typed handle.
 pub mod direct_connect_gateway_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1087,41 +1032,6 @@ pub mod direct_connect_gateway_attachment {
             );
             v.check("RoutingPolicyLabel", &self.routing_policy_label, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -1256,6 +1166,33 @@ pub mod global_network {
         }
     }
 
+    impl std::fmt::Debug for GlobalNetwork {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalNetwork", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalNetwork {
+        const TYPE: &'static str = "AWS::NetworkManager::GlobalNetwork";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GlobalNetworkRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkManager::GlobalNetwork` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalNetworkRef = crate::Ref<GlobalNetwork>;
+
+    impl GlobalNetworkRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a global network resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1288,33 +1225,6 @@ pub mod global_network {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for GlobalNetwork {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalNetwork", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalNetwork {
-        const TYPE: &'static str = "AWS::NetworkManager::GlobalNetwork";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GlobalNetworkRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkManager::GlobalNetwork` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalNetworkRef = crate::Ref<GlobalNetwork>;
-
-    impl GlobalNetworkRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1387,6 +1297,43 @@ pub mod link {
         }
     }
 
+    impl std::fmt::Debug for Link {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Link", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Link {
+        const TYPE: &'static str = "AWS::NetworkManager::Link";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LinkRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkManager::Link` in the construct tree (see [`crate::Ref`]).
+    pub type LinkRef = crate::Ref<Link>;
+
+    impl LinkRef {
+        /// The `LinkId` attribute (`Fn::GetAtt`).
+        pub fn link_id(&self) -> Value<String> {
+            self.get_att("LinkId")
+        }
+
+        /// The `LinkArn` attribute (`Fn::GetAtt`).
+        pub fn link_arn(&self) -> Value<String> {
+            self.get_att("LinkArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+    }
+
     /// The bandwidth for the link.
     #[derive(Clone, Default)]
     pub struct Bandwidth {
@@ -1444,43 +1391,6 @@ pub mod link {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Link {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Link", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Link {
-        const TYPE: &'static str = "AWS::NetworkManager::Link";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LinkRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkManager::Link` in the construct tree (see [`crate::Ref`]).
-    pub type LinkRef = crate::Ref<Link>;
-
-    impl LinkRef {
-        /// The `LinkId` attribute (`Fn::GetAtt`).
-        pub fn link_id(&self) -> Value<String> {
-            self.get_att("LinkId")
-        }
-
-        /// The `LinkArn` attribute (`Fn::GetAtt`).
-        pub fn link_arn(&self) -> Value<String> {
-            self.get_att("LinkArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
         }
     }
 }
@@ -1595,6 +1505,43 @@ pub mod site {
         }
     }
 
+    impl std::fmt::Debug for Site {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Site", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Site {
+        const TYPE: &'static str = "AWS::NetworkManager::Site";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SiteRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkManager::Site` in the construct tree (see [`crate::Ref`]).
+    pub type SiteRef = crate::Ref<Site>;
+
+    impl SiteRef {
+        /// The `SiteId` attribute (`Fn::GetAtt`).
+        pub fn site_id(&self) -> Value<String> {
+            self.get_att("SiteId")
+        }
+
+        /// The `SiteArn` attribute (`Fn::GetAtt`).
+        pub fn site_arn(&self) -> Value<String> {
+            self.get_att("SiteArn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The location of the site
     #[derive(Clone, Default)]
     pub struct Location {
@@ -1665,47 +1612,12 @@ pub mod site {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Site {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Site", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Site {
-        const TYPE: &'static str = "AWS::NetworkManager::Site";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SiteRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkManager::Site` in the construct tree (see [`crate::Ref`]).
-    pub type SiteRef = crate::Ref<Site>;
-
-    impl SiteRef {
-        /// The `SiteId` attribute (`Fn::GetAtt`).
-        pub fn site_id(&self) -> Value<String> {
-            self.get_att("SiteId")
-        }
-
-        /// The `SiteArn` attribute (`Fn::GetAtt`).
-        pub fn site_arn(&self) -> Value<String> {
-            self.get_att("SiteArn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-    }
 }
 
 /// `AWS::NetworkManager::SiteToSiteVpnAttachment`: [`SiteToSiteVpnAttachment`], its property types and its typed handle.
 pub mod site_to_site_vpn_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1761,41 +1673,6 @@ pub mod site_to_site_vpn_attachment {
             v.check("RoutingPolicyLabel", &self.routing_policy_label, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("VpnConnectionArn", &self.vpn_connection_arn, &RULE_12);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -1935,41 +1812,6 @@ pub mod transit_gateway_peering {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for TransitGatewayPeering {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TransitGatewayPeering", self, f)
@@ -2036,6 +1878,41 @@ pub mod transit_gateway_peering {
             self.get_att("LastModificationErrors")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::NetworkManager::TransitGatewayRegistration`: [`TransitGatewayRegistration`], its property types and its typed handle.
@@ -2099,6 +1976,8 @@ pub mod transit_gateway_registration {
 
 /// `AWS::NetworkManager::TransitGatewayRouteTableAttachment`: [`TransitGatewayRouteTableAttachment`], its property types and its typed handle.
 pub mod transit_gateway_route_table_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2161,41 +2040,6 @@ pub mod transit_gateway_route_table_attachment {
                 &self.transit_gateway_route_table_arn,
                 &RULE_10,
             );
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -2294,6 +2138,8 @@ pub mod transit_gateway_route_table_attachment {
 
 /// `AWS::NetworkManager::VpcAttachment`: [`VpcAttachment`], its property types and its typed handle.
 pub mod vpc_attachment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2357,75 +2203,6 @@ pub mod vpc_attachment {
             );
             v.nested("Tags", &self.tags);
             v.check("VpcArn", &self.vpc_arn, &RULE_15);
-        }
-    }
-
-    /// Vpc options of the attachment.
-    #[derive(Clone, Default)]
-    pub struct VpcOptions {
-        /// Indicates whether to enable ApplianceModeSupport Support for Vpc Attachment. Valid Values: true | false
-        pub appliance_mode_support: Option<Value<bool>>,
-        /// Indicates whether to enable private DNS Support for Vpc Attachment. Valid Values: true | false
-        pub dns_support: Option<Value<bool>>,
-        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-        pub ipv6_support: Option<Value<bool>>,
-        /// Indicates whether to enable Security Group Referencing Support for Vpc Attachment. Valid Values: true | false
-        pub security_group_referencing_support: Option<Value<bool>>,
-    }
-
-    impl VpcOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("ApplianceModeSupport", &self.appliance_mode_support);
-            o.opt("DnsSupport", &self.dns_support);
-            o.opt("Ipv6Support", &self.ipv6_support);
-            o.opt(
-                "SecurityGroupReferencingSupport",
-                &self.security_group_referencing_support,
-            );
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -2518,6 +2295,40 @@ pub mod vpc_attachment {
         /// The `ProposedNetworkFunctionGroupChange` attribute (`Fn::GetAtt`).
         pub fn proposed_network_function_group_change(&self) -> Value<String> {
             self.get_att("ProposedNetworkFunctionGroupChange")
+        }
+    }
+
+    /// Vpc options of the attachment.
+    #[derive(Clone, Default)]
+    pub struct VpcOptions {
+        /// Indicates whether to enable ApplianceModeSupport Support for Vpc Attachment. Valid Values: true | false
+        pub appliance_mode_support: Option<Value<bool>>,
+        /// Indicates whether to enable private DNS Support for Vpc Attachment. Valid Values: true | false
+        pub dns_support: Option<Value<bool>>,
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        pub ipv6_support: Option<Value<bool>>,
+        /// Indicates whether to enable Security Group Referencing Support for Vpc Attachment. Valid Values: true | false
+        pub security_group_referencing_support: Option<Value<bool>>,
+    }
+
+    impl VpcOptions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcOptions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("ApplianceModeSupport", &self.appliance_mode_support);
+            o.opt("DnsSupport", &self.dns_support);
+            o.opt("Ipv6Support", &self.ipv6_support);
+            o.opt(
+                "SecurityGroupReferencingSupport",
+                &self.security_group_referencing_support,
+            );
+            o.build()
         }
     }
 }

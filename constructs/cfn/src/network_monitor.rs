@@ -81,38 +81,6 @@ pub mod monitor {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for Monitor {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Monitor", self, f)
@@ -147,6 +115,38 @@ pub mod monitor {
         /// The `ModifiedAt` attribute (`Fn::GetAtt`).
         pub fn modified_at(&self) -> Value<String> {
             self.get_att("ModifiedAt")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
         }
     }
 }

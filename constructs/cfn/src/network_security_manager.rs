@@ -98,8 +98,50 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::NetworkSecurityManager::Deployment`: [`Deployment`], its property types and its typed handle.
 pub mod deployment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -161,6 +203,48 @@ pub mod deployment {
             );
             v.check("DeploymentName", &self.deployment_name, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Deployment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Deployment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Deployment {
+        const TYPE: &'static str = "AWS::NetworkSecurityManager::Deployment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DeploymentRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkSecurityManager::Deployment` in the construct tree (see [`crate::Ref`]).
+    pub type DeploymentRef = crate::Ref<Deployment>;
+
+    impl DeploymentRef {
+        /// The `DeploymentId` attribute (`Fn::GetAtt`).
+        pub fn deployment_id(&self) -> Value<String> {
+            self.get_att("DeploymentId")
+        }
+
+        /// The `DeploymentArn` attribute (`Fn::GetAtt`).
+        pub fn deployment_arn(&self) -> Value<String> {
+            self.get_att("DeploymentArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -236,85 +320,12 @@ pub mod deployment {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Deployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Deployment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Deployment {
-        const TYPE: &'static str = "AWS::NetworkSecurityManager::Deployment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DeploymentRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkSecurityManager::Deployment` in the construct tree (see [`crate::Ref`]).
-    pub type DeploymentRef = crate::Ref<Deployment>;
-
-    impl DeploymentRef {
-        /// The `DeploymentId` attribute (`Fn::GetAtt`).
-        pub fn deployment_id(&self) -> Value<String> {
-            self.get_att("DeploymentId")
-        }
-
-        /// The `DeploymentArn` attribute (`Fn::GetAtt`).
-        pub fn deployment_arn(&self) -> Value<String> {
-            self.get_att("DeploymentArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::NetworkSecurityManager::Policy`: [`Policy`], its property types and its typed handle.
 pub mod policy {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -387,6 +398,48 @@ pub mod policy {
             v.check("PolicyName", &self.policy_name, &RULE_3);
             v.check("Priority", &self.priority, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::NetworkSecurityManager::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::NetworkSecurityManager::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `PolicyId` attribute (`Fn::GetAtt`).
+        pub fn policy_id(&self) -> Value<String> {
+            self.get_att("PolicyId")
+        }
+
+        /// The `PolicyArn` attribute (`Fn::GetAtt`).
+        pub fn policy_arn(&self) -> Value<String> {
+            self.get_att("PolicyArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Version` attribute (`Fn::GetAtt`).
+        pub fn version(&self) -> Value<String> {
+            self.get_att("Version")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -492,85 +545,12 @@ pub mod policy {
             );
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::NetworkSecurityManager::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::NetworkSecurityManager::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `PolicyId` attribute (`Fn::GetAtt`).
-        pub fn policy_id(&self) -> Value<String> {
-            self.get_att("PolicyId")
-        }
-
-        /// The `PolicyArn` attribute (`Fn::GetAtt`).
-        pub fn policy_arn(&self) -> Value<String> {
-            self.get_att("PolicyArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Version` attribute (`Fn::GetAtt`).
-        pub fn version(&self) -> Value<String> {
-            self.get_att("Version")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::NetworkSecurityManager::Rule`: [`Rule`], its property types and its typed handle.
 pub mod rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -628,39 +608,6 @@ pub mod rule {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Rule {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Rule", self, f)
@@ -706,6 +653,8 @@ pub mod rule {
 
 /// `AWS::NetworkSecurityManager::Scope`: [`Scope`], its property types and its typed handle.
 pub mod scope {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -750,39 +699,6 @@ pub mod scope {
             v.check("ScopeDescription", &self.scope_description, &RULE_2);
             v.check("ScopeName", &self.scope_name, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -831,6 +747,8 @@ pub mod scope {
 
 /// `AWS::NetworkSecurityManager::Template`: [`Template`], its property types and its typed handle.
 pub mod template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -884,63 +802,6 @@ pub mod template {
         }
     }
 
-    /// An association between a template and a rule.
-    #[derive(Clone)]
-    pub struct AssociatedRule {
-        /// ARN of the associated rule.
-        pub rule_arn: Value<String>,
-    }
-
-    impl AssociatedRule {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(rule_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                rule_arn: rule_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AssociatedRule {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("RuleArn", &self.rule_arn);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Template {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Template", self, f)
@@ -980,6 +841,30 @@ pub mod template {
         /// The `UpdatedAt` attribute (`Fn::GetAtt`).
         pub fn updated_at(&self) -> Value<String> {
             self.get_att("UpdatedAt")
+        }
+    }
+
+    /// An association between a template and a rule.
+    #[derive(Clone)]
+    pub struct AssociatedRule {
+        /// ARN of the associated rule.
+        pub rule_arn: Value<String>,
+    }
+
+    impl AssociatedRule {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(rule_arn: impl Into<Value<String>>) -> Self {
+            Self {
+                rule_arn: rule_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AssociatedRule {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("RuleArn", &self.rule_arn);
+            o.build()
         }
     }
 }

@@ -78,6 +78,38 @@ pub mod workflow_definition {
         }
     }
 
+    impl std::fmt::Debug for WorkflowDefinition {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WorkflowDefinition", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WorkflowDefinition {
+        const TYPE: &'static str = "AWS::NovaAct::WorkflowDefinition";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WorkflowDefinitionRef;
+    }
+
+    /// Typed handle of an `AWS::NovaAct::WorkflowDefinition` in the construct tree (see [`crate::Ref`]).
+    pub type WorkflowDefinitionRef = crate::Ref<WorkflowDefinition>;
+
+    impl WorkflowDefinitionRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// Configuration settings for exporting workflow execution data and logs to Amazon S3.
     #[derive(Clone)]
     pub struct WorkflowExportConfig {
@@ -110,38 +142,6 @@ pub mod workflow_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("S3BucketName", &self.s3_bucket_name, &RULE_2);
             v.check("S3KeyPrefix", &self.s3_key_prefix, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for WorkflowDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WorkflowDefinition", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WorkflowDefinition {
-        const TYPE: &'static str = "AWS::NovaAct::WorkflowDefinition";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WorkflowDefinitionRef;
-    }
-
-    /// Typed handle of an `AWS::NovaAct::WorkflowDefinition` in the construct tree (see [`crate::Ref`]).
-    pub type WorkflowDefinitionRef = crate::Ref<WorkflowDefinition>;
-
-    impl WorkflowDefinitionRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

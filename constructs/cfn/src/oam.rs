@@ -111,6 +111,33 @@ pub mod link {
         }
     }
 
+    impl std::fmt::Debug for Link {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Link", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Link {
+        const TYPE: &'static str = "AWS::Oam::Link";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = LinkRef;
+    }
+
+    /// Typed handle of an `AWS::Oam::Link` in the construct tree (see [`crate::Ref`]).
+    pub type LinkRef = crate::Ref<Link>;
+
+    impl LinkRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Label` attribute (`Fn::GetAtt`).
+        pub fn label(&self) -> Value<String> {
+            self.get_att("Label")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct LinkConfiguration {
         pub log_group_configuration: Option<Value<LinkFilter>>,
@@ -165,33 +192,6 @@ pub mod link {
     impl Validate for LinkFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Filter", &self.filter, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Link {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Link", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Link {
-        const TYPE: &'static str = "AWS::Oam::Link";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = LinkRef;
-    }
-
-    /// Typed handle of an `AWS::Oam::Link` in the construct tree (see [`crate::Ref`]).
-    pub type LinkRef = crate::Ref<Link>;
-
-    impl LinkRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Label` attribute (`Fn::GetAtt`).
-        pub fn label(&self) -> Value<String> {
-            self.get_att("Label")
         }
     }
 }

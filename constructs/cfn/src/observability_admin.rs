@@ -313,6 +313,495 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Telemetry parameters for Cloudtrail
+    #[derive(Clone)]
+    pub struct CloudtrailParameters {
+        /// Create fine-grained selectors for AWS CloudTrail management and data.
+        pub advanced_event_selectors: Value<Vec<Value<AdvancedEventSelector>>>,
+    }
+
+    impl CloudtrailParameters {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            advanced_event_selectors: impl Into<Value<Vec<Value<AdvancedEventSelector>>>>,
+        ) -> Self {
+            Self {
+                advanced_event_selectors: advanced_event_selectors.into(),
+            }
+        }
+    }
+
+    impl ToRaw for CloudtrailParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("AdvancedEventSelectors", &self.advanced_event_selectors);
+            o.build()
+        }
+    }
+
+    impl Validate for CloudtrailParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("AdvancedEventSelectors", &self.advanced_event_selectors);
+        }
+    }
+
+    /// An advanced event selector that includes optional name and field selectors
+    #[derive(Clone)]
+    pub struct AdvancedEventSelector {
+        /// Contains all selector statements in an advanced event selector.
+        pub field_selectors: Value<Vec<Value<AdvancedFieldSelector>>>,
+        /// An optional descriptive name for the advanced event selector
+        pub name: Option<Value<String>>,
+    }
+
+    impl AdvancedEventSelector {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(field_selectors: impl Into<Value<Vec<Value<AdvancedFieldSelector>>>>) -> Self {
+            Self {
+                field_selectors: field_selectors.into(),
+                name: None,
+            }
+        }
+    }
+
+    impl ToRaw for AdvancedEventSelector {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("FieldSelectors", &self.field_selectors);
+            o.opt("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for AdvancedEventSelector {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("FieldSelectors", &self.field_selectors);
+        }
+    }
+
+    /// A single selector statement in an advanced event selector.
+    #[derive(Clone, Default)]
+    pub struct AdvancedFieldSelector {
+        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
+        pub ends_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
+        pub equals: Option<Value<Vec<Value<String>>>>,
+        /// A field in a CloudTrail event record on which to filter events to be logged
+        pub field: Option<Value<String>>,
+        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
+        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
+        pub not_equals: Option<Value<Vec<Value<String>>>>,
+        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
+        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
+        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
+        pub starts_with: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl AdvancedFieldSelector {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AdvancedFieldSelector {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(7);
+            o.opt("EndsWith", &self.ends_with);
+            o.opt("Equals", &self.equals);
+            o.opt("Field", &self.field);
+            o.opt("NotEndsWith", &self.not_ends_with);
+            o.opt("NotEquals", &self.not_equals);
+            o.opt("NotStartsWith", &self.not_starts_with);
+            o.opt("StartsWith", &self.starts_with);
+            o.build()
+        }
+    }
+
+    impl Validate for AdvancedFieldSelector {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Field", &self.field, &RULE_22);
+        }
+    }
+
+    /// Telemetry parameters for ELB/NLB Load Balancer Logs
+    #[derive(Clone, Default)]
+    pub struct ElbLoadBalancerLoggingParameters {
+        /// A delimiter to delineate log fields
+        pub field_delimiter: Option<Value<String>>,
+        pub output_format: Option<Value<String>>,
+    }
+
+    impl ElbLoadBalancerLoggingParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ElbLoadBalancerLoggingParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("FieldDelimiter", &self.field_delimiter);
+            o.opt("OutputFormat", &self.output_format);
+            o.build()
+        }
+    }
+
+    impl Validate for ElbLoadBalancerLoggingParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("OutputFormat", &self.output_format, &RULE_23);
+        }
+    }
+
+    /// Configuration parameters for Amazon MSK cluster monitoring.
+    #[derive(Clone, Default)]
+    pub struct MskMonitoringParameters {
+        /// The level of enhanced monitoring for the MSK cluster.
+        pub enhanced_monitoring: Option<Value<String>>,
+    }
+
+    impl MskMonitoringParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MskMonitoringParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("EnhancedMonitoring", &self.enhanced_monitoring);
+            o.build()
+        }
+    }
+
+    impl Validate for MskMonitoringParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EnhancedMonitoring", &self.enhanced_monitoring, &RULE_25);
+        }
+    }
+
+    /// Telemetry parameters for VPC Flow logs
+    #[derive(Clone, Default)]
+    pub struct VpcFlowLogParameters {
+        /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
+        pub log_format: Option<Value<String>>,
+        /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
+        pub max_aggregation_interval: Option<Value<i64>>,
+        /// The type of traffic captured for the flow log. Default is ALL
+        pub traffic_type: Option<Value<String>>,
+    }
+
+    impl VpcFlowLogParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for VpcFlowLogParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("LogFormat", &self.log_format);
+            o.opt("MaxAggregationInterval", &self.max_aggregation_interval);
+            o.opt("TrafficType", &self.traffic_type);
+            o.build()
+        }
+    }
+
+    /// Telemetry parameters for WAF v2 Web ACL
+    #[derive(Clone, Default)]
+    pub struct WafLoggingParameters {
+        pub log_type: Option<Value<String>>,
+        pub logging_filter: Option<Value<LoggingFilter>>,
+        /// Fields not to be included in the logs.
+        pub redacted_fields: Option<Value<Vec<Value<FieldToMatch>>>>,
+    }
+
+    impl WafLoggingParameters {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for WafLoggingParameters {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("LogType", &self.log_type);
+            o.opt("LoggingFilter", &self.logging_filter);
+            o.opt("RedactedFields", &self.redacted_fields);
+            o.build()
+        }
+    }
+
+    impl Validate for WafLoggingParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("LogType", &self.log_type, &RULE_26);
+            v.nested("LoggingFilter", &self.logging_filter);
+            v.check("RedactedFields", &self.redacted_fields, &RULE_27);
+            v.nested("RedactedFields", &self.redacted_fields);
+        }
+    }
+
+    /// Default handling for logs that don't match any of the specified filtering conditions.
+    #[derive(Clone, Default)]
+    pub struct LoggingFilter {
+        pub default_behavior: Option<Value<String>>,
+        pub filters: Option<Value<Vec<Value<Filter>>>>,
+    }
+
+    impl LoggingFilter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LoggingFilter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DefaultBehavior", &self.default_behavior);
+            o.opt("Filters", &self.filters);
+            o.build()
+        }
+    }
+
+    impl Validate for LoggingFilter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DefaultBehavior", &self.default_behavior, &RULE_28);
+            v.check("Filters", &self.filters, &RULE_13);
+            v.nested("Filters", &self.filters);
+        }
+    }
+
+    /// A filter to be applied
+    #[derive(Clone, Default)]
+    pub struct Filter {
+        pub behavior: Option<Value<String>>,
+        pub conditions: Option<Value<Vec<Value<Condition>>>>,
+        pub requirement: Option<Value<String>>,
+    }
+
+    impl Filter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Filter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("Behavior", &self.behavior);
+            o.opt("Conditions", &self.conditions);
+            o.opt("Requirement", &self.requirement);
+            o.build()
+        }
+    }
+
+    impl Validate for Filter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Behavior", &self.behavior, &RULE_28);
+            v.check("Conditions", &self.conditions, &RULE_13);
+            v.nested("Conditions", &self.conditions);
+            v.check("Requirement", &self.requirement, &RULE_29);
+        }
+    }
+
+    /// A condition for a filter.
+    #[derive(Clone, Default)]
+    pub struct Condition {
+        pub action_condition: Option<Value<ActionCondition>>,
+        pub label_name_condition: Option<Value<LabelNameCondition>>,
+    }
+
+    impl Condition {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Condition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ActionCondition", &self.action_condition);
+            o.opt("LabelNameCondition", &self.label_name_condition);
+            o.build()
+        }
+    }
+
+    impl Validate for Condition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("ActionCondition", &self.action_condition);
+            v.nested("LabelNameCondition", &self.label_name_condition);
+        }
+    }
+
+    /// The condition of the action desired in the filter.
+    #[derive(Clone, Default)]
+    pub struct ActionCondition {
+        pub action: Option<Value<String>>,
+    }
+
+    impl ActionCondition {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ActionCondition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Action", &self.action);
+            o.build()
+        }
+    }
+
+    impl Validate for ActionCondition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Action", &self.action, &RULE_30);
+        }
+    }
+
+    /// The label name of the condition.
+    #[derive(Clone, Default)]
+    pub struct LabelNameCondition {
+        /// The label name of the condition.
+        pub label_name: Option<Value<String>>,
+    }
+
+    impl LabelNameCondition {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LabelNameCondition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("LabelName", &self.label_name);
+            o.build()
+        }
+    }
+
+    impl Validate for LabelNameCondition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("LabelName", &self.label_name, &RULE_31);
+        }
+    }
+
+    /// The field that we want to match this rule to.
+    #[derive(Clone, Default)]
+    pub struct FieldToMatch {
+        /// The method with which to match this rule.
+        pub method: Option<Value<String>>,
+        /// The query string to find the resource to match this field to.
+        pub query_string: Option<Value<String>>,
+        pub single_header: Option<Value<SingleHeader>>,
+        /// This is the URI path to match this rule to.
+        pub uri_path: Option<Value<String>>,
+    }
+
+    impl FieldToMatch {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FieldToMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Method", &self.method);
+            o.opt("QueryString", &self.query_string);
+            o.opt("SingleHeader", &self.single_header);
+            o.opt("UriPath", &self.uri_path);
+            o.build()
+        }
+    }
+
+    impl Validate for FieldToMatch {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("SingleHeader", &self.single_header);
+        }
+    }
+
+    /// Header for the field to match.
+    #[derive(Clone)]
+    pub struct SingleHeader {
+        /// The name of the header
+        pub name: Value<String>,
+    }
+
+    impl SingleHeader {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for SingleHeader {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for SingleHeader {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_32);
+        }
+    }
+
+    /// A key-value pair to associate with a resource
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
+}
+
 /// `AWS::ObservabilityAdmin::DatasetIntegration`: [`DatasetIntegration`], its property types and its typed handle.
 pub mod dataset_integration {
     use super::rules_::*;
@@ -353,6 +842,38 @@ pub mod dataset_integration {
         }
     }
 
+    impl std::fmt::Debug for DatasetIntegration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DatasetIntegration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DatasetIntegration {
+        const TYPE: &'static str = "AWS::ObservabilityAdmin::DatasetIntegration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetIntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::ObservabilityAdmin::DatasetIntegration` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetIntegrationRef = crate::Ref<DatasetIntegration>;
+
+    impl DatasetIntegrationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -385,38 +906,6 @@ pub mod dataset_integration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_1);
             v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for DatasetIntegration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DatasetIntegration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DatasetIntegration {
-        const TYPE: &'static str = "AWS::ObservabilityAdmin::DatasetIntegration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetIntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::ObservabilityAdmin::DatasetIntegration` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetIntegrationRef = crate::Ref<DatasetIntegration>;
-
-    impl DatasetIntegrationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }
@@ -464,6 +953,28 @@ pub mod organization_centralization_rule {
             v.nested("Rule", &self.rule);
             v.check("RuleName", &self.rule_name, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for OrganizationCentralizationRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OrganizationCentralizationRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OrganizationCentralizationRule {
+        const TYPE: &'static str = "AWS::ObservabilityAdmin::OrganizationCentralizationRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OrganizationCentralizationRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ObservabilityAdmin::OrganizationCentralizationRule` in the construct tree (see [`crate::Ref`]).
+    pub type OrganizationCentralizationRuleRef = crate::Ref<OrganizationCentralizationRule>;
+
+    impl OrganizationCentralizationRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
         }
     }
 
@@ -976,32 +1487,17 @@ pub mod organization_centralization_rule {
             v.check("Value", &self.value, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for OrganizationCentralizationRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OrganizationCentralizationRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OrganizationCentralizationRule {
-        const TYPE: &'static str = "AWS::ObservabilityAdmin::OrganizationCentralizationRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OrganizationCentralizationRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ObservabilityAdmin::OrganizationCentralizationRule` in the construct tree (see [`crate::Ref`]).
-    pub type OrganizationCentralizationRuleRef = crate::Ref<OrganizationCentralizationRule>;
-
-    impl OrganizationCentralizationRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-    }
 }
 
 /// `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [`OrganizationTelemetryRule`], its property types and its typed handle.
 pub mod organization_telemetry_rule {
+    pub use super::shared_::{
+        ActionCondition, AdvancedEventSelector, AdvancedFieldSelector, CloudtrailParameters,
+        Condition, ElbLoadBalancerLoggingParameters, FieldToMatch, Filter, LabelNameCondition,
+        LoggingFilter, MskMonitoringParameters, SingleHeader, Tag, VpcFlowLogParameters,
+        WafLoggingParameters,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1044,6 +1540,33 @@ pub mod organization_telemetry_rule {
             v.nested("Rule", &self.rule);
             v.check("RuleName", &self.rule_name, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for OrganizationTelemetryRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OrganizationTelemetryRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OrganizationTelemetryRule {
+        const TYPE: &'static str = "AWS::ObservabilityAdmin::OrganizationTelemetryRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OrganizationTelemetryRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ObservabilityAdmin::OrganizationTelemetryRule` in the construct tree (see [`crate::Ref`]).
+    pub type OrganizationTelemetryRuleRef = crate::Ref<OrganizationTelemetryRule>;
+
+    impl OrganizationTelemetryRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `RegionStatuses` attribute (`Fn::GetAtt`).
+        pub fn region_statuses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("RegionStatuses")
         }
     }
 
@@ -1173,148 +1696,6 @@ pub mod organization_telemetry_rule {
         }
     }
 
-    /// Telemetry parameters for Cloudtrail
-    #[derive(Clone)]
-    pub struct CloudtrailParameters {
-        /// Create fine-grained selectors for AWS CloudTrail management and data.
-        pub advanced_event_selectors: Value<Vec<Value<AdvancedEventSelector>>>,
-    }
-
-    impl CloudtrailParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            advanced_event_selectors: impl Into<Value<Vec<Value<AdvancedEventSelector>>>>,
-        ) -> Self {
-            Self {
-                advanced_event_selectors: advanced_event_selectors.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CloudtrailParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AdvancedEventSelectors", &self.advanced_event_selectors);
-            o.build()
-        }
-    }
-
-    impl Validate for CloudtrailParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AdvancedEventSelectors", &self.advanced_event_selectors);
-        }
-    }
-
-    /// An advanced event selector that includes optional name and field selectors
-    #[derive(Clone)]
-    pub struct AdvancedEventSelector {
-        /// Contains all selector statements in an advanced event selector.
-        pub field_selectors: Value<Vec<Value<AdvancedFieldSelector>>>,
-        /// An optional descriptive name for the advanced event selector
-        pub name: Option<Value<String>>,
-    }
-
-    impl AdvancedEventSelector {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(field_selectors: impl Into<Value<Vec<Value<AdvancedFieldSelector>>>>) -> Self {
-            Self {
-                field_selectors: field_selectors.into(),
-                name: None,
-            }
-        }
-    }
-
-    impl ToRaw for AdvancedEventSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FieldSelectors", &self.field_selectors);
-            o.opt("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedEventSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("FieldSelectors", &self.field_selectors);
-        }
-    }
-
-    /// A single selector statement in an advanced event selector.
-    #[derive(Clone, Default)]
-    pub struct AdvancedFieldSelector {
-        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-        pub ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
-        pub equals: Option<Value<Vec<Value<String>>>>,
-        /// A field in a CloudTrail event record on which to filter events to be logged
-        pub field: Option<Value<String>>,
-        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-        pub not_equals: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-        pub starts_with: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AdvancedFieldSelector {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AdvancedFieldSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("EndsWith", &self.ends_with);
-            o.opt("Equals", &self.equals);
-            o.opt("Field", &self.field);
-            o.opt("NotEndsWith", &self.not_ends_with);
-            o.opt("NotEquals", &self.not_equals);
-            o.opt("NotStartsWith", &self.not_starts_with);
-            o.opt("StartsWith", &self.starts_with);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedFieldSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Field", &self.field, &RULE_22);
-        }
-    }
-
-    /// Telemetry parameters for ELB/NLB Load Balancer Logs
-    #[derive(Clone, Default)]
-    pub struct ElbLoadBalancerLoggingParameters {
-        /// A delimiter to delineate log fields
-        pub field_delimiter: Option<Value<String>>,
-        pub output_format: Option<Value<String>>,
-    }
-
-    impl ElbLoadBalancerLoggingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ElbLoadBalancerLoggingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("FieldDelimiter", &self.field_delimiter);
-            o.opt("OutputFormat", &self.output_format);
-            o.build()
-        }
-    }
-
-    impl Validate for ElbLoadBalancerLoggingParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OutputFormat", &self.output_format, &RULE_23);
-        }
-    }
-
     /// Parameters for log delivery configuration
     #[derive(Clone, Default)]
     pub struct LogDeliveryParameters {
@@ -1342,377 +1723,12 @@ pub mod organization_telemetry_rule {
             v.check_items("LogTypes", &self.log_types, &RULE_13, &RULE_24);
         }
     }
-
-    /// Configuration parameters for Amazon MSK cluster monitoring.
-    #[derive(Clone, Default)]
-    pub struct MskMonitoringParameters {
-        /// The level of enhanced monitoring for the MSK cluster.
-        pub enhanced_monitoring: Option<Value<String>>,
-    }
-
-    impl MskMonitoringParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MskMonitoringParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("EnhancedMonitoring", &self.enhanced_monitoring);
-            o.build()
-        }
-    }
-
-    impl Validate for MskMonitoringParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EnhancedMonitoring", &self.enhanced_monitoring, &RULE_25);
-        }
-    }
-
-    /// Telemetry parameters for VPC Flow logs
-    #[derive(Clone, Default)]
-    pub struct VpcFlowLogParameters {
-        /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
-        pub log_format: Option<Value<String>>,
-        /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
-        pub max_aggregation_interval: Option<Value<i64>>,
-        /// The type of traffic captured for the flow log. Default is ALL
-        pub traffic_type: Option<Value<String>>,
-    }
-
-    impl VpcFlowLogParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcFlowLogParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LogFormat", &self.log_format);
-            o.opt("MaxAggregationInterval", &self.max_aggregation_interval);
-            o.opt("TrafficType", &self.traffic_type);
-            o.build()
-        }
-    }
-
-    /// Telemetry parameters for WAF v2 Web ACL
-    #[derive(Clone, Default)]
-    pub struct WafLoggingParameters {
-        pub log_type: Option<Value<String>>,
-        pub logging_filter: Option<Value<LoggingFilter>>,
-        /// Fields not to be included in the logs.
-        pub redacted_fields: Option<Value<Vec<Value<FieldToMatch>>>>,
-    }
-
-    impl WafLoggingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WafLoggingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LogType", &self.log_type);
-            o.opt("LoggingFilter", &self.logging_filter);
-            o.opt("RedactedFields", &self.redacted_fields);
-            o.build()
-        }
-    }
-
-    impl Validate for WafLoggingParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogType", &self.log_type, &RULE_26);
-            v.nested("LoggingFilter", &self.logging_filter);
-            v.check("RedactedFields", &self.redacted_fields, &RULE_27);
-            v.nested("RedactedFields", &self.redacted_fields);
-        }
-    }
-
-    /// Default handling for logs that don't match any of the specified filtering conditions.
-    #[derive(Clone, Default)]
-    pub struct LoggingFilter {
-        pub default_behavior: Option<Value<String>>,
-        pub filters: Option<Value<Vec<Value<Filter>>>>,
-    }
-
-    impl LoggingFilter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DefaultBehavior", &self.default_behavior);
-            o.opt("Filters", &self.filters);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingFilter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultBehavior", &self.default_behavior, &RULE_28);
-            v.check("Filters", &self.filters, &RULE_13);
-            v.nested("Filters", &self.filters);
-        }
-    }
-
-    /// A filter to be applied
-    #[derive(Clone, Default)]
-    pub struct Filter {
-        pub behavior: Option<Value<String>>,
-        pub conditions: Option<Value<Vec<Value<Condition>>>>,
-        pub requirement: Option<Value<String>>,
-    }
-
-    impl Filter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Filter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Behavior", &self.behavior);
-            o.opt("Conditions", &self.conditions);
-            o.opt("Requirement", &self.requirement);
-            o.build()
-        }
-    }
-
-    impl Validate for Filter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_28);
-            v.check("Conditions", &self.conditions, &RULE_13);
-            v.nested("Conditions", &self.conditions);
-            v.check("Requirement", &self.requirement, &RULE_29);
-        }
-    }
-
-    /// A condition for a filter.
-    #[derive(Clone, Default)]
-    pub struct Condition {
-        pub action_condition: Option<Value<ActionCondition>>,
-        pub label_name_condition: Option<Value<LabelNameCondition>>,
-    }
-
-    impl Condition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Condition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ActionCondition", &self.action_condition);
-            o.opt("LabelNameCondition", &self.label_name_condition);
-            o.build()
-        }
-    }
-
-    impl Validate for Condition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ActionCondition", &self.action_condition);
-            v.nested("LabelNameCondition", &self.label_name_condition);
-        }
-    }
-
-    /// The condition of the action desired in the filter.
-    #[derive(Clone, Default)]
-    pub struct ActionCondition {
-        pub action: Option<Value<String>>,
-    }
-
-    impl ActionCondition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ActionCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Action", &self.action);
-            o.build()
-        }
-    }
-
-    impl Validate for ActionCondition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_30);
-        }
-    }
-
-    /// The label name of the condition.
-    #[derive(Clone, Default)]
-    pub struct LabelNameCondition {
-        /// The label name of the condition.
-        pub label_name: Option<Value<String>>,
-    }
-
-    impl LabelNameCondition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LabelNameCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("LabelName", &self.label_name);
-            o.build()
-        }
-    }
-
-    impl Validate for LabelNameCondition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LabelName", &self.label_name, &RULE_31);
-        }
-    }
-
-    /// The field that we want to match this rule to.
-    #[derive(Clone, Default)]
-    pub struct FieldToMatch {
-        /// The method with which to match this rule.
-        pub method: Option<Value<String>>,
-        /// The query string to find the resource to match this field to.
-        pub query_string: Option<Value<String>>,
-        pub single_header: Option<Value<SingleHeader>>,
-        /// This is the URI path to match this rule to.
-        pub uri_path: Option<Value<String>>,
-    }
-
-    impl FieldToMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Method", &self.method);
-            o.opt("QueryString", &self.query_string);
-            o.opt("SingleHeader", &self.single_header);
-            o.opt("UriPath", &self.uri_path);
-            o.build()
-        }
-    }
-
-    impl Validate for FieldToMatch {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SingleHeader", &self.single_header);
-        }
-    }
-
-    /// Header for the field to match.
-    #[derive(Clone)]
-    pub struct SingleHeader {
-        /// The name of the header
-        pub name: Value<String>,
-    }
-
-    impl SingleHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for SingleHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for SingleHeader {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_32);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for OrganizationTelemetryRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OrganizationTelemetryRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OrganizationTelemetryRule {
-        const TYPE: &'static str = "AWS::ObservabilityAdmin::OrganizationTelemetryRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OrganizationTelemetryRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ObservabilityAdmin::OrganizationTelemetryRule` in the construct tree (see [`crate::Ref`]).
-    pub type OrganizationTelemetryRuleRef = crate::Ref<OrganizationTelemetryRule>;
-
-    impl OrganizationTelemetryRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `RegionStatuses` attribute (`Fn::GetAtt`).
-        pub fn region_statuses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("RegionStatuses")
-        }
-    }
 }
 
 /// `AWS::ObservabilityAdmin::S3TableIntegration`: [`S3TableIntegration`], its property types and its typed handle.
 pub mod s3_table_integration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1760,6 +1776,28 @@ pub mod s3_table_integration {
             v.nested("LogSources", &self.log_sources);
             v.check("RoleArn", &self.role_arn, &RULE_6);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for S3TableIntegration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("S3TableIntegration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for S3TableIntegration {
+        const TYPE: &'static str = "AWS::ObservabilityAdmin::S3TableIntegration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = S3TableIntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::ObservabilityAdmin::S3TableIntegration` in the construct tree (see [`crate::Ref`]).
+    pub type S3TableIntegrationRef = crate::Ref<S3TableIntegration>;
+
+    impl S3TableIntegrationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1837,63 +1875,6 @@ pub mod s3_table_integration {
             v.check("Type", &self.r#type, &RULE_34);
         }
     }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for S3TableIntegration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("S3TableIntegration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for S3TableIntegration {
-        const TYPE: &'static str = "AWS::ObservabilityAdmin::S3TableIntegration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = S3TableIntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::ObservabilityAdmin::S3TableIntegration` in the construct tree (see [`crate::Ref`]).
-    pub type S3TableIntegrationRef = crate::Ref<S3TableIntegration>;
-
-    impl S3TableIntegrationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ObservabilityAdmin::TelemetryEnrichment`: [`TelemetryEnrichment`], its property types and its typed handle.
@@ -1955,6 +1936,8 @@ pub mod telemetry_enrichment {
 
 /// `AWS::ObservabilityAdmin::TelemetryPipelines`: [`TelemetryPipelines`], its property types and its typed handle.
 pub mod telemetry_pipelines {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1993,67 +1976,6 @@ pub mod telemetry_pipelines {
             v.nested("Configuration", &self.configuration);
             v.check("Name", &self.name, &RULE_36);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct TelemetryPipelineConfiguration {
-        pub body: Value<String>,
-    }
-
-    impl TelemetryPipelineConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(body: impl Into<Value<String>>) -> Self {
-            Self { body: body.into() }
-        }
-    }
-
-    impl ToRaw for TelemetryPipelineConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Body", &self.body);
-            o.build()
-        }
-    }
-
-    impl Validate for TelemetryPipelineConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Body", &self.body, &RULE_37);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -2098,10 +2020,43 @@ pub mod telemetry_pipelines {
             self.get_att("StatusReason")
         }
     }
+
+    #[derive(Clone)]
+    pub struct TelemetryPipelineConfiguration {
+        pub body: Value<String>,
+    }
+
+    impl TelemetryPipelineConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(body: impl Into<Value<String>>) -> Self {
+            Self { body: body.into() }
+        }
+    }
+
+    impl ToRaw for TelemetryPipelineConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Body", &self.body);
+            o.build()
+        }
+    }
+
+    impl Validate for TelemetryPipelineConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Body", &self.body, &RULE_37);
+        }
+    }
 }
 
 /// `AWS::ObservabilityAdmin::TelemetryRule`: [`TelemetryRule`], its property types and its typed handle.
 pub mod telemetry_rule {
+    pub use super::shared_::{
+        ActionCondition, AdvancedEventSelector, AdvancedFieldSelector, CloudtrailParameters,
+        Condition, ElbLoadBalancerLoggingParameters, FieldToMatch, Filter, LabelNameCondition,
+        LoggingFilter, MskMonitoringParameters, SingleHeader, Tag, VpcFlowLogParameters,
+        WafLoggingParameters,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2144,6 +2099,33 @@ pub mod telemetry_rule {
             v.nested("Rule", &self.rule);
             v.check("RuleName", &self.rule_name, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TelemetryRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TelemetryRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TelemetryRule {
+        const TYPE: &'static str = "AWS::ObservabilityAdmin::TelemetryRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TelemetryRuleRef;
+    }
+
+    /// Typed handle of an `AWS::ObservabilityAdmin::TelemetryRule` in the construct tree (see [`crate::Ref`]).
+    pub type TelemetryRuleRef = crate::Ref<TelemetryRule>;
+
+    impl TelemetryRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `RegionStatuses` attribute (`Fn::GetAtt`).
+        pub fn region_statuses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("RegionStatuses")
         }
     }
 
@@ -2270,148 +2252,6 @@ pub mod telemetry_rule {
         }
     }
 
-    /// Telemetry parameters for Cloudtrail
-    #[derive(Clone)]
-    pub struct CloudtrailParameters {
-        /// Create fine-grained selectors for AWS CloudTrail management and data.
-        pub advanced_event_selectors: Value<Vec<Value<AdvancedEventSelector>>>,
-    }
-
-    impl CloudtrailParameters {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            advanced_event_selectors: impl Into<Value<Vec<Value<AdvancedEventSelector>>>>,
-        ) -> Self {
-            Self {
-                advanced_event_selectors: advanced_event_selectors.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CloudtrailParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("AdvancedEventSelectors", &self.advanced_event_selectors);
-            o.build()
-        }
-    }
-
-    impl Validate for CloudtrailParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AdvancedEventSelectors", &self.advanced_event_selectors);
-        }
-    }
-
-    /// An advanced event selector that includes optional name and field selectors
-    #[derive(Clone)]
-    pub struct AdvancedEventSelector {
-        /// Contains all selector statements in an advanced event selector.
-        pub field_selectors: Value<Vec<Value<AdvancedFieldSelector>>>,
-        /// An optional descriptive name for the advanced event selector
-        pub name: Option<Value<String>>,
-    }
-
-    impl AdvancedEventSelector {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(field_selectors: impl Into<Value<Vec<Value<AdvancedFieldSelector>>>>) -> Self {
-            Self {
-                field_selectors: field_selectors.into(),
-                name: None,
-            }
-        }
-    }
-
-    impl ToRaw for AdvancedEventSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FieldSelectors", &self.field_selectors);
-            o.opt("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedEventSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("FieldSelectors", &self.field_selectors);
-        }
-    }
-
-    /// A single selector statement in an advanced event selector.
-    #[derive(Clone, Default)]
-    pub struct AdvancedFieldSelector {
-        /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-        pub ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
-        pub equals: Option<Value<Vec<Value<String>>>>,
-        /// A field in a CloudTrail event record on which to filter events to be logged
-        pub field: Option<Value<String>>,
-        /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-        pub not_ends_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-        pub not_equals: Option<Value<Vec<Value<String>>>>,
-        /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-        pub not_starts_with: Option<Value<Vec<Value<String>>>>,
-        /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-        pub starts_with: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl AdvancedFieldSelector {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AdvancedFieldSelector {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("EndsWith", &self.ends_with);
-            o.opt("Equals", &self.equals);
-            o.opt("Field", &self.field);
-            o.opt("NotEndsWith", &self.not_ends_with);
-            o.opt("NotEquals", &self.not_equals);
-            o.opt("NotStartsWith", &self.not_starts_with);
-            o.opt("StartsWith", &self.starts_with);
-            o.build()
-        }
-    }
-
-    impl Validate for AdvancedFieldSelector {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Field", &self.field, &RULE_22);
-        }
-    }
-
-    /// Telemetry parameters for ELB/NLB Load Balancer Logs
-    #[derive(Clone, Default)]
-    pub struct ElbLoadBalancerLoggingParameters {
-        /// A delimiter to delineate log fields
-        pub field_delimiter: Option<Value<String>>,
-        pub output_format: Option<Value<String>>,
-    }
-
-    impl ElbLoadBalancerLoggingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ElbLoadBalancerLoggingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("FieldDelimiter", &self.field_delimiter);
-            o.opt("OutputFormat", &self.output_format);
-            o.build()
-        }
-    }
-
-    impl Validate for ElbLoadBalancerLoggingParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OutputFormat", &self.output_format, &RULE_23);
-        }
-    }
-
     /// Parameters for log delivery configuration
     #[derive(Clone, Default)]
     pub struct LogDeliveryParameters {
@@ -2437,373 +2277,6 @@ pub mod telemetry_rule {
     impl Validate for LogDeliveryParameters {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("LogTypes", &self.log_types, &RULE_13, &RULE_40);
-        }
-    }
-
-    /// Configuration parameters for Amazon MSK cluster monitoring.
-    #[derive(Clone, Default)]
-    pub struct MskMonitoringParameters {
-        /// The level of enhanced monitoring for the MSK cluster.
-        pub enhanced_monitoring: Option<Value<String>>,
-    }
-
-    impl MskMonitoringParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MskMonitoringParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("EnhancedMonitoring", &self.enhanced_monitoring);
-            o.build()
-        }
-    }
-
-    impl Validate for MskMonitoringParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EnhancedMonitoring", &self.enhanced_monitoring, &RULE_25);
-        }
-    }
-
-    /// Telemetry parameters for VPC Flow logs
-    #[derive(Clone, Default)]
-    pub struct VpcFlowLogParameters {
-        /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
-        pub log_format: Option<Value<String>>,
-        /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
-        pub max_aggregation_interval: Option<Value<i64>>,
-        /// The type of traffic captured for the flow log. Default is ALL
-        pub traffic_type: Option<Value<String>>,
-    }
-
-    impl VpcFlowLogParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for VpcFlowLogParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LogFormat", &self.log_format);
-            o.opt("MaxAggregationInterval", &self.max_aggregation_interval);
-            o.opt("TrafficType", &self.traffic_type);
-            o.build()
-        }
-    }
-
-    /// Telemetry parameters for WAF v2 Web ACL
-    #[derive(Clone, Default)]
-    pub struct WafLoggingParameters {
-        pub log_type: Option<Value<String>>,
-        pub logging_filter: Option<Value<LoggingFilter>>,
-        /// Fields not to be included in the logs.
-        pub redacted_fields: Option<Value<Vec<Value<FieldToMatch>>>>,
-    }
-
-    impl WafLoggingParameters {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WafLoggingParameters {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LogType", &self.log_type);
-            o.opt("LoggingFilter", &self.logging_filter);
-            o.opt("RedactedFields", &self.redacted_fields);
-            o.build()
-        }
-    }
-
-    impl Validate for WafLoggingParameters {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogType", &self.log_type, &RULE_26);
-            v.nested("LoggingFilter", &self.logging_filter);
-            v.check("RedactedFields", &self.redacted_fields, &RULE_27);
-            v.nested("RedactedFields", &self.redacted_fields);
-        }
-    }
-
-    /// Default handling for logs that don't match any of the specified filtering conditions.
-    #[derive(Clone, Default)]
-    pub struct LoggingFilter {
-        pub default_behavior: Option<Value<String>>,
-        pub filters: Option<Value<Vec<Value<Filter>>>>,
-    }
-
-    impl LoggingFilter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LoggingFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DefaultBehavior", &self.default_behavior);
-            o.opt("Filters", &self.filters);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingFilter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultBehavior", &self.default_behavior, &RULE_28);
-            v.check("Filters", &self.filters, &RULE_13);
-            v.nested("Filters", &self.filters);
-        }
-    }
-
-    /// A filter to be applied
-    #[derive(Clone, Default)]
-    pub struct Filter {
-        pub behavior: Option<Value<String>>,
-        pub conditions: Option<Value<Vec<Value<Condition>>>>,
-        pub requirement: Option<Value<String>>,
-    }
-
-    impl Filter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Filter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Behavior", &self.behavior);
-            o.opt("Conditions", &self.conditions);
-            o.opt("Requirement", &self.requirement);
-            o.build()
-        }
-    }
-
-    impl Validate for Filter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_28);
-            v.check("Conditions", &self.conditions, &RULE_13);
-            v.nested("Conditions", &self.conditions);
-            v.check("Requirement", &self.requirement, &RULE_29);
-        }
-    }
-
-    /// A condition for a filter.
-    #[derive(Clone, Default)]
-    pub struct Condition {
-        pub action_condition: Option<Value<ActionCondition>>,
-        pub label_name_condition: Option<Value<LabelNameCondition>>,
-    }
-
-    impl Condition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Condition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ActionCondition", &self.action_condition);
-            o.opt("LabelNameCondition", &self.label_name_condition);
-            o.build()
-        }
-    }
-
-    impl Validate for Condition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ActionCondition", &self.action_condition);
-            v.nested("LabelNameCondition", &self.label_name_condition);
-        }
-    }
-
-    /// The condition of the action desired in the filter.
-    #[derive(Clone, Default)]
-    pub struct ActionCondition {
-        pub action: Option<Value<String>>,
-    }
-
-    impl ActionCondition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ActionCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Action", &self.action);
-            o.build()
-        }
-    }
-
-    impl Validate for ActionCondition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_30);
-        }
-    }
-
-    /// The label name of the condition.
-    #[derive(Clone, Default)]
-    pub struct LabelNameCondition {
-        /// The label name of the condition.
-        pub label_name: Option<Value<String>>,
-    }
-
-    impl LabelNameCondition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LabelNameCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("LabelName", &self.label_name);
-            o.build()
-        }
-    }
-
-    impl Validate for LabelNameCondition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LabelName", &self.label_name, &RULE_31);
-        }
-    }
-
-    /// The field that we want to match this rule to.
-    #[derive(Clone, Default)]
-    pub struct FieldToMatch {
-        /// The method with which to match this rule.
-        pub method: Option<Value<String>>,
-        /// The query string to find the resource to match this field to.
-        pub query_string: Option<Value<String>>,
-        pub single_header: Option<Value<SingleHeader>>,
-        /// This is the URI path to match this rule to.
-        pub uri_path: Option<Value<String>>,
-    }
-
-    impl FieldToMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Method", &self.method);
-            o.opt("QueryString", &self.query_string);
-            o.opt("SingleHeader", &self.single_header);
-            o.opt("UriPath", &self.uri_path);
-            o.build()
-        }
-    }
-
-    impl Validate for FieldToMatch {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("SingleHeader", &self.single_header);
-        }
-    }
-
-    /// Header for the field to match.
-    #[derive(Clone)]
-    pub struct SingleHeader {
-        /// The name of the header
-        pub name: Value<String>,
-    }
-
-    impl SingleHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for SingleHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for SingleHeader {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_32);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for TelemetryRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TelemetryRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TelemetryRule {
-        const TYPE: &'static str = "AWS::ObservabilityAdmin::TelemetryRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TelemetryRuleRef;
-    }
-
-    /// Typed handle of an `AWS::ObservabilityAdmin::TelemetryRule` in the construct tree (see [`crate::Ref`]).
-    pub type TelemetryRuleRef = crate::Ref<TelemetryRule>;
-
-    impl TelemetryRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `RegionStatuses` attribute (`Fn::GetAtt`).
-        pub fn region_statuses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("RegionStatuses")
         }
     }
 }

@@ -163,8 +163,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::ODB::CloudAutonomousVmCluster`: [`CloudAutonomousVmCluster`], its property types and its typed handle.
 pub mod cloud_autonomous_vm_cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -267,114 +311,6 @@ pub mod cloud_autonomous_vm_cluster {
             v.check("ScanListenerPortTls", &self.scan_listener_port_tls, &RULE_4);
             v.nested("Tags", &self.tags);
             v.check("TimeZone", &self.time_zone, &RULE_2);
-        }
-    }
-
-    /// An AWS Identity and Access Management (IAM) service role associated with the Autonomous VM cluster.
-    #[derive(Clone, Default)]
-    pub struct IamRole {
-        /// The AWS integration configuration settings for the AWS Identity and Access Management (IAM) service role.
-        pub aws_integration: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) service role.
-        pub iam_role_arn: Option<Value<String>>,
-        /// The current status of the AWS Identity and Access Management (IAM) service role.
-        pub status: Option<Value<String>>,
-    }
-
-    impl IamRole {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for IamRole {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("AwsIntegration", &self.aws_integration);
-            o.opt("IamRoleArn", &self.iam_role_arn);
-            o.opt("Status", &self.status);
-            o.build()
-        }
-    }
-
-    /// The scheduling details for the maintenance window. Patching and system updates take place during the maintenance window.
-    #[derive(Clone, Default)]
-    pub struct MaintenanceWindow {
-        /// The days of the week when maintenance can be performed.
-        pub days_of_week: Option<Value<Vec<Value<String>>>>,
-        /// The hours of the day when maintenance can be performed.
-        pub hours_of_day: Option<Value<Vec<Value<i64>>>>,
-        /// The lead time in weeks before the maintenance window.
-        pub lead_time_in_weeks: Option<Value<i64>>,
-        /// The months when maintenance can be performed.
-        pub months: Option<Value<Vec<Value<String>>>>,
-        /// The preference for the maintenance window scheduling.
-        pub preference: Option<Value<String>>,
-        /// The weeks of the month when maintenance can be performed.
-        pub weeks_of_month: Option<Value<Vec<Value<i64>>>>,
-    }
-
-    impl MaintenanceWindow {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MaintenanceWindow {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.opt("DaysOfWeek", &self.days_of_week);
-            o.opt("HoursOfDay", &self.hours_of_day);
-            o.opt("LeadTimeInWeeks", &self.lead_time_in_weeks);
-            o.opt("Months", &self.months);
-            o.opt("Preference", &self.preference);
-            o.opt("WeeksOfMonth", &self.weeks_of_month);
-            o.build()
-        }
-    }
-
-    impl Validate for MaintenanceWindow {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("DaysOfWeek", &self.days_of_week, &RULE_5, &RULE_6);
-            v.check_items("Months", &self.months, &RULE_5, &RULE_7);
-            v.check("Preference", &self.preference, &RULE_8);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -534,10 +470,85 @@ pub mod cloud_autonomous_vm_cluster {
             self.get_att("Shape")
         }
     }
+
+    /// An AWS Identity and Access Management (IAM) service role associated with the Autonomous VM cluster.
+    #[derive(Clone, Default)]
+    pub struct IamRole {
+        /// The AWS integration configuration settings for the AWS Identity and Access Management (IAM) service role.
+        pub aws_integration: Option<Value<String>>,
+        /// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) service role.
+        pub iam_role_arn: Option<Value<String>>,
+        /// The current status of the AWS Identity and Access Management (IAM) service role.
+        pub status: Option<Value<String>>,
+    }
+
+    impl IamRole {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for IamRole {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("AwsIntegration", &self.aws_integration);
+            o.opt("IamRoleArn", &self.iam_role_arn);
+            o.opt("Status", &self.status);
+            o.build()
+        }
+    }
+
+    /// The scheduling details for the maintenance window. Patching and system updates take place during the maintenance window.
+    #[derive(Clone, Default)]
+    pub struct MaintenanceWindow {
+        /// The days of the week when maintenance can be performed.
+        pub days_of_week: Option<Value<Vec<Value<String>>>>,
+        /// The hours of the day when maintenance can be performed.
+        pub hours_of_day: Option<Value<Vec<Value<i64>>>>,
+        /// The lead time in weeks before the maintenance window.
+        pub lead_time_in_weeks: Option<Value<i64>>,
+        /// The months when maintenance can be performed.
+        pub months: Option<Value<Vec<Value<String>>>>,
+        /// The preference for the maintenance window scheduling.
+        pub preference: Option<Value<String>>,
+        /// The weeks of the month when maintenance can be performed.
+        pub weeks_of_month: Option<Value<Vec<Value<i64>>>>,
+    }
+
+    impl MaintenanceWindow {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MaintenanceWindow {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.opt("DaysOfWeek", &self.days_of_week);
+            o.opt("HoursOfDay", &self.hours_of_day);
+            o.opt("LeadTimeInWeeks", &self.lead_time_in_weeks);
+            o.opt("Months", &self.months);
+            o.opt("Preference", &self.preference);
+            o.opt("WeeksOfMonth", &self.weeks_of_month);
+            o.build()
+        }
+    }
+
+    impl Validate for MaintenanceWindow {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("DaysOfWeek", &self.days_of_week, &RULE_5, &RULE_6);
+            v.check_items("Months", &self.months, &RULE_5, &RULE_7);
+            v.check("Preference", &self.preference, &RULE_8);
+        }
+    }
 }
 
 /// `AWS::ODB::CloudExadataInfrastructure`: [`CloudExadataInfrastructure`], its property types and its typed handle.
 pub mod cloud_exadata_infrastructure {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -606,130 +617,6 @@ pub mod cloud_exadata_infrastructure {
             v.check("Shape", &self.shape, &RULE_11);
             v.check("StorageServerType", &self.storage_server_type, &RULE_11);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A contact to receive notification from Oracle about maintenance updates for a specific Exadata infrastructure.
-    #[derive(Clone, Default)]
-    pub struct CustomerContact {
-        /// The email address of the contact.
-        pub email: Option<Value<String>>,
-    }
-
-    impl CustomerContact {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CustomerContact {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Email", &self.email);
-            o.build()
-        }
-    }
-
-    /// The scheduling details for the maintenance window. Patching and system updates take place during the maintenance window.
-    #[derive(Clone, Default)]
-    pub struct MaintenanceWindow {
-        /// The timeout duration for custom actions in minutes.
-        pub custom_action_timeout_in_mins: Option<Value<i64>>,
-        /// The days of the week when maintenance can be performed.
-        pub days_of_week: Option<Value<Vec<Value<String>>>>,
-        /// The hours of the day when maintenance can be performed.
-        pub hours_of_day: Option<Value<Vec<Value<i64>>>>,
-        /// Indicates whether custom action timeout is enabled.
-        pub is_custom_action_timeout_enabled: Option<Value<bool>>,
-        /// The lead time in weeks before the maintenance window.
-        pub lead_time_in_weeks: Option<Value<i64>>,
-        /// The months when maintenance can be performed.
-        pub months: Option<Value<Vec<Value<String>>>>,
-        /// The patching mode for the maintenance window.
-        pub patching_mode: Option<Value<String>>,
-        /// The preference for the maintenance window scheduling.
-        pub preference: Option<Value<String>>,
-        /// The weeks of the month when maintenance can be performed.
-        pub weeks_of_month: Option<Value<Vec<Value<i64>>>>,
-    }
-
-    impl MaintenanceWindow {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MaintenanceWindow {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(9);
-            o.opt(
-                "CustomActionTimeoutInMins",
-                &self.custom_action_timeout_in_mins,
-            );
-            o.opt("DaysOfWeek", &self.days_of_week);
-            o.opt("HoursOfDay", &self.hours_of_day);
-            o.opt(
-                "IsCustomActionTimeoutEnabled",
-                &self.is_custom_action_timeout_enabled,
-            );
-            o.opt("LeadTimeInWeeks", &self.lead_time_in_weeks);
-            o.opt("Months", &self.months);
-            o.opt("PatchingMode", &self.patching_mode);
-            o.opt("Preference", &self.preference);
-            o.opt("WeeksOfMonth", &self.weeks_of_month);
-            o.build()
-        }
-    }
-
-    impl Validate for MaintenanceWindow {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "CustomActionTimeoutInMins",
-                &self.custom_action_timeout_in_mins,
-                &RULE_12,
-            );
-            v.check_items("DaysOfWeek", &self.days_of_week, &RULE_5, &RULE_6);
-            v.check("LeadTimeInWeeks", &self.lead_time_in_weeks, &RULE_13);
-            v.check_items("Months", &self.months, &RULE_5, &RULE_7);
-            v.check("PatchingMode", &self.patching_mode, &RULE_14);
-            v.check("Preference", &self.preference, &RULE_15);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -854,10 +741,101 @@ pub mod cloud_exadata_infrastructure {
             self.get_att("DbServerIds")
         }
     }
+
+    /// A contact to receive notification from Oracle about maintenance updates for a specific Exadata infrastructure.
+    #[derive(Clone, Default)]
+    pub struct CustomerContact {
+        /// The email address of the contact.
+        pub email: Option<Value<String>>,
+    }
+
+    impl CustomerContact {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CustomerContact {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Email", &self.email);
+            o.build()
+        }
+    }
+
+    /// The scheduling details for the maintenance window. Patching and system updates take place during the maintenance window.
+    #[derive(Clone, Default)]
+    pub struct MaintenanceWindow {
+        /// The timeout duration for custom actions in minutes.
+        pub custom_action_timeout_in_mins: Option<Value<i64>>,
+        /// The days of the week when maintenance can be performed.
+        pub days_of_week: Option<Value<Vec<Value<String>>>>,
+        /// The hours of the day when maintenance can be performed.
+        pub hours_of_day: Option<Value<Vec<Value<i64>>>>,
+        /// Indicates whether custom action timeout is enabled.
+        pub is_custom_action_timeout_enabled: Option<Value<bool>>,
+        /// The lead time in weeks before the maintenance window.
+        pub lead_time_in_weeks: Option<Value<i64>>,
+        /// The months when maintenance can be performed.
+        pub months: Option<Value<Vec<Value<String>>>>,
+        /// The patching mode for the maintenance window.
+        pub patching_mode: Option<Value<String>>,
+        /// The preference for the maintenance window scheduling.
+        pub preference: Option<Value<String>>,
+        /// The weeks of the month when maintenance can be performed.
+        pub weeks_of_month: Option<Value<Vec<Value<i64>>>>,
+    }
+
+    impl MaintenanceWindow {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MaintenanceWindow {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(9);
+            o.opt(
+                "CustomActionTimeoutInMins",
+                &self.custom_action_timeout_in_mins,
+            );
+            o.opt("DaysOfWeek", &self.days_of_week);
+            o.opt("HoursOfDay", &self.hours_of_day);
+            o.opt(
+                "IsCustomActionTimeoutEnabled",
+                &self.is_custom_action_timeout_enabled,
+            );
+            o.opt("LeadTimeInWeeks", &self.lead_time_in_weeks);
+            o.opt("Months", &self.months);
+            o.opt("PatchingMode", &self.patching_mode);
+            o.opt("Preference", &self.preference);
+            o.opt("WeeksOfMonth", &self.weeks_of_month);
+            o.build()
+        }
+    }
+
+    impl Validate for MaintenanceWindow {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "CustomActionTimeoutInMins",
+                &self.custom_action_timeout_in_mins,
+                &RULE_12,
+            );
+            v.check_items("DaysOfWeek", &self.days_of_week, &RULE_5, &RULE_6);
+            v.check("LeadTimeInWeeks", &self.lead_time_in_weeks, &RULE_13);
+            v.check_items("Months", &self.months, &RULE_5, &RULE_7);
+            v.check("PatchingMode", &self.patching_mode, &RULE_14);
+            v.check("Preference", &self.preference, &RULE_15);
+        }
+    }
 }
 
 /// `AWS::ODB::CloudVmCluster`: [`CloudVmCluster`], its property types and its typed handle.
 pub mod cloud_vm_cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -973,6 +951,98 @@ pub mod cloud_vm_cluster {
             v.check("SystemVersion", &self.system_version, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("TimeZone", &self.time_zone, &RULE_2);
+        }
+    }
+
+    impl std::fmt::Debug for CloudVmCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CloudVmCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CloudVmCluster {
+        const TYPE: &'static str = "AWS::ODB::CloudVmCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CloudVmClusterRef;
+    }
+
+    /// Typed handle of an `AWS::ODB::CloudVmCluster` in the construct tree (see [`crate::Ref`]).
+    pub type CloudVmClusterRef = crate::Ref<CloudVmCluster>;
+
+    impl CloudVmClusterRef {
+        /// The `CloudVmClusterArn` attribute (`Fn::GetAtt`).
+        pub fn cloud_vm_cluster_arn(&self) -> Value<String> {
+            self.get_att("CloudVmClusterArn")
+        }
+
+        /// The `CloudVmClusterId` attribute (`Fn::GetAtt`).
+        pub fn cloud_vm_cluster_id(&self) -> Value<String> {
+            self.get_att("CloudVmClusterId")
+        }
+
+        /// The `ComputeModel` attribute (`Fn::GetAtt`).
+        pub fn compute_model(&self) -> Value<String> {
+            self.get_att("ComputeModel")
+        }
+
+        /// The `DiskRedundancy` attribute (`Fn::GetAtt`).
+        pub fn disk_redundancy(&self) -> Value<String> {
+            self.get_att("DiskRedundancy")
+        }
+
+        /// The `Domain` attribute (`Fn::GetAtt`).
+        pub fn domain(&self) -> Value<String> {
+            self.get_att("Domain")
+        }
+
+        /// The `ListenerPort` attribute (`Fn::GetAtt`).
+        pub fn listener_port(&self) -> Value<i64> {
+            self.get_att("ListenerPort")
+        }
+
+        /// The `NodeCount` attribute (`Fn::GetAtt`).
+        pub fn node_count(&self) -> Value<i64> {
+            self.get_att("NodeCount")
+        }
+
+        /// The `Ocid` attribute (`Fn::GetAtt`).
+        pub fn ocid(&self) -> Value<String> {
+            self.get_att("Ocid")
+        }
+
+        /// The `OciResourceAnchorName` attribute (`Fn::GetAtt`).
+        pub fn oci_resource_anchor_name(&self) -> Value<String> {
+            self.get_att("OciResourceAnchorName")
+        }
+
+        /// The `OciUrl` attribute (`Fn::GetAtt`).
+        pub fn oci_url(&self) -> Value<String> {
+            self.get_att("OciUrl")
+        }
+
+        /// The `ScanDnsName` attribute (`Fn::GetAtt`).
+        pub fn scan_dns_name(&self) -> Value<String> {
+            self.get_att("ScanDnsName")
+        }
+
+        /// The `ScanIpIds` attribute (`Fn::GetAtt`).
+        pub fn scan_ip_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ScanIpIds")
+        }
+
+        /// The `Shape` attribute (`Fn::GetAtt`).
+        pub fn shape(&self) -> Value<String> {
+            self.get_att("Shape")
+        }
+
+        /// The `StorageSizeInGBs` attribute (`Fn::GetAtt`).
+        pub fn storage_size_in_g_bs(&self) -> Value<i64> {
+            self.get_att("StorageSizeInGBs")
+        }
+
+        /// The `VipIds` attribute (`Fn::GetAtt`).
+        pub fn vip_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("VipIds")
         }
     }
 
@@ -1099,41 +1169,6 @@ pub mod cloud_vm_cluster {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     /// An AWS Identity and Access Management (IAM) service role associated with the VM cluster.
     #[derive(Clone, Default)]
     pub struct IamRole {
@@ -1161,102 +1196,12 @@ pub mod cloud_vm_cluster {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for CloudVmCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CloudVmCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CloudVmCluster {
-        const TYPE: &'static str = "AWS::ODB::CloudVmCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CloudVmClusterRef;
-    }
-
-    /// Typed handle of an `AWS::ODB::CloudVmCluster` in the construct tree (see [`crate::Ref`]).
-    pub type CloudVmClusterRef = crate::Ref<CloudVmCluster>;
-
-    impl CloudVmClusterRef {
-        /// The `CloudVmClusterArn` attribute (`Fn::GetAtt`).
-        pub fn cloud_vm_cluster_arn(&self) -> Value<String> {
-            self.get_att("CloudVmClusterArn")
-        }
-
-        /// The `CloudVmClusterId` attribute (`Fn::GetAtt`).
-        pub fn cloud_vm_cluster_id(&self) -> Value<String> {
-            self.get_att("CloudVmClusterId")
-        }
-
-        /// The `ComputeModel` attribute (`Fn::GetAtt`).
-        pub fn compute_model(&self) -> Value<String> {
-            self.get_att("ComputeModel")
-        }
-
-        /// The `DiskRedundancy` attribute (`Fn::GetAtt`).
-        pub fn disk_redundancy(&self) -> Value<String> {
-            self.get_att("DiskRedundancy")
-        }
-
-        /// The `Domain` attribute (`Fn::GetAtt`).
-        pub fn domain(&self) -> Value<String> {
-            self.get_att("Domain")
-        }
-
-        /// The `ListenerPort` attribute (`Fn::GetAtt`).
-        pub fn listener_port(&self) -> Value<i64> {
-            self.get_att("ListenerPort")
-        }
-
-        /// The `NodeCount` attribute (`Fn::GetAtt`).
-        pub fn node_count(&self) -> Value<i64> {
-            self.get_att("NodeCount")
-        }
-
-        /// The `Ocid` attribute (`Fn::GetAtt`).
-        pub fn ocid(&self) -> Value<String> {
-            self.get_att("Ocid")
-        }
-
-        /// The `OciResourceAnchorName` attribute (`Fn::GetAtt`).
-        pub fn oci_resource_anchor_name(&self) -> Value<String> {
-            self.get_att("OciResourceAnchorName")
-        }
-
-        /// The `OciUrl` attribute (`Fn::GetAtt`).
-        pub fn oci_url(&self) -> Value<String> {
-            self.get_att("OciUrl")
-        }
-
-        /// The `ScanDnsName` attribute (`Fn::GetAtt`).
-        pub fn scan_dns_name(&self) -> Value<String> {
-            self.get_att("ScanDnsName")
-        }
-
-        /// The `ScanIpIds` attribute (`Fn::GetAtt`).
-        pub fn scan_ip_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ScanIpIds")
-        }
-
-        /// The `Shape` attribute (`Fn::GetAtt`).
-        pub fn shape(&self) -> Value<String> {
-            self.get_att("Shape")
-        }
-
-        /// The `StorageSizeInGBs` attribute (`Fn::GetAtt`).
-        pub fn storage_size_in_g_bs(&self) -> Value<i64> {
-            self.get_att("StorageSizeInGBs")
-        }
-
-        /// The `VipIds` attribute (`Fn::GetAtt`).
-        pub fn vip_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("VipIds")
-        }
-    }
 }
 
 /// `AWS::ODB::OdbNetwork`: [`OdbNetwork`], its property types and its typed handle.
 pub mod odb_network {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1353,41 +1298,6 @@ pub mod odb_network {
             v.check("StsPolicyDocument", &self.sts_policy_document, &RULE_20);
             v.nested("Tags", &self.tags);
             v.check("ZeroEtlAccess", &self.zero_etl_access, &RULE_19);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -1507,41 +1417,6 @@ pub mod odb_peering_connection {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for OdbPeeringConnection {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("OdbPeeringConnection", self, f)
@@ -1581,6 +1456,41 @@ pub mod odb_peering_connection {
         /// The `PeerNetworkCidrs` attribute (`Fn::GetAtt`).
         pub fn peer_network_cidrs(&self) -> Value<Vec<Value<String>>> {
             self.get_att("PeerNetworkCidrs")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 }

@@ -273,62 +273,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::Omics::AnnotationStore`: [`AnnotationStore`], its property types and its typed handle.
-pub mod annotation_store {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Definition of AWS::Omics::AnnotationStore Resource Type
-    #[derive(Clone)]
-    pub struct AnnotationStore {
-        pub description: Option<Value<String>>,
-        pub name: Value<String>,
-        pub reference: Option<Value<ReferenceItem>>,
-        pub sse_config: Option<Value<SseConfig>>,
-        pub store_format: Value<String>,
-        pub store_options: Option<Value<StoreOptions>>,
-        pub tags: Option<Value<Map<Value<String>>>>,
-    }
-
-    impl AnnotationStore {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, store_format: impl Into<Value<String>>) -> Self {
-            Self {
-                description: None,
-                name: name.into(),
-                reference: None,
-                sse_config: None,
-                store_format: store_format.into(),
-                store_options: None,
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for AnnotationStore {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(7);
-            o.opt("Description", &self.description);
-            o.req("Name", &self.name);
-            o.opt("Reference", &self.reference);
-            o.opt("SseConfig", &self.sse_config);
-            o.req("StoreFormat", &self.store_format);
-            o.opt("StoreOptions", &self.store_options);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for AnnotationStore {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_0);
-            v.check("Name", &self.name, &RULE_1);
-            v.nested("Reference", &self.reference);
-            v.nested("SseConfig", &self.sse_config);
-            v.check("StoreFormat", &self.store_format, &RULE_2);
-            v.nested("StoreOptions", &self.store_options);
-        }
-    }
 
     #[derive(Clone)]
     pub struct ReferenceItem {
@@ -390,6 +339,306 @@ pub mod annotation_store {
         }
     }
 
+    #[derive(Clone, Default)]
+    pub struct ContainerRegistryMap {
+        pub image_mappings: Option<Value<Vec<Value<ImageMapping>>>>,
+        pub registry_mappings: Option<Value<Vec<Value<RegistryMapping>>>>,
+    }
+
+    impl ContainerRegistryMap {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ContainerRegistryMap {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ImageMappings", &self.image_mappings);
+            o.opt("RegistryMappings", &self.registry_mappings);
+            o.build()
+        }
+    }
+
+    impl Validate for ContainerRegistryMap {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("ImageMappings", &self.image_mappings);
+            v.nested("RegistryMappings", &self.registry_mappings);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct ImageMapping {
+        pub destination_image: Option<Value<String>>,
+        pub source_image: Option<Value<String>>,
+    }
+
+    impl ImageMapping {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ImageMapping {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DestinationImage", &self.destination_image);
+            o.opt("SourceImage", &self.source_image);
+            o.build()
+        }
+    }
+
+    impl Validate for ImageMapping {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DestinationImage", &self.destination_image, &RULE_27);
+            v.check("SourceImage", &self.source_image, &RULE_27);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct RegistryMapping {
+        pub ecr_account_id: Option<Value<String>>,
+        pub ecr_repository_prefix: Option<Value<String>>,
+        pub upstream_registry_url: Option<Value<String>>,
+        pub upstream_repository_prefix: Option<Value<String>>,
+    }
+
+    impl RegistryMapping {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for RegistryMapping {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("EcrAccountId", &self.ecr_account_id);
+            o.opt("EcrRepositoryPrefix", &self.ecr_repository_prefix);
+            o.opt("UpstreamRegistryUrl", &self.upstream_registry_url);
+            o.opt("UpstreamRepositoryPrefix", &self.upstream_repository_prefix);
+            o.build()
+        }
+    }
+
+    impl Validate for RegistryMapping {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EcrAccountId", &self.ecr_account_id, &RULE_17);
+            v.check("EcrRepositoryPrefix", &self.ecr_repository_prefix, &RULE_8);
+            v.check("UpstreamRegistryUrl", &self.upstream_registry_url, &RULE_27);
+            v.check(
+                "UpstreamRepositoryPrefix",
+                &self.upstream_repository_prefix,
+                &RULE_34,
+            );
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct DefinitionRepository {
+        pub connection_arn: Option<Value<String>>,
+        pub exclude_file_patterns: Option<Value<Vec<Value<String>>>>,
+        pub full_repository_id: Option<Value<String>>,
+        pub source_reference: Option<Value<SourceReference>>,
+    }
+
+    impl DefinitionRepository {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DefinitionRepository {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("connectionArn", &self.connection_arn);
+            o.opt("excludeFilePatterns", &self.exclude_file_patterns);
+            o.opt("fullRepositoryId", &self.full_repository_id);
+            o.opt("sourceReference", &self.source_reference);
+            o.build()
+        }
+    }
+
+    impl Validate for DefinitionRepository {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("connectionArn", &self.connection_arn, &RULE_35);
+            v.check("excludeFilePatterns", &self.exclude_file_patterns, &RULE_36);
+            v.check("fullRepositoryId", &self.full_repository_id, &RULE_37);
+            v.nested("sourceReference", &self.source_reference);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct SourceReference {
+        pub r#type: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl SourceReference {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SourceReference {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("type", &self.r#type);
+            o.opt("value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for SourceReference {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("type", &self.r#type, &RULE_38);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct WorkflowParameter {
+        pub description: Option<Value<String>>,
+        pub optional: Option<Value<bool>>,
+    }
+
+    impl WorkflowParameter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for WorkflowParameter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Description", &self.description);
+            o.opt("Optional", &self.optional);
+            o.build()
+        }
+    }
+
+    impl Validate for WorkflowParameter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Description", &self.description, &RULE_20);
+        }
+    }
+}
+
+/// `AWS::Omics::AnnotationStore`: [`AnnotationStore`], its property types and its typed handle.
+pub mod annotation_store {
+    pub use super::shared_::{ReferenceItem, SseConfig};
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Definition of AWS::Omics::AnnotationStore Resource Type
+    #[derive(Clone)]
+    pub struct AnnotationStore {
+        pub description: Option<Value<String>>,
+        pub name: Value<String>,
+        pub reference: Option<Value<ReferenceItem>>,
+        pub sse_config: Option<Value<SseConfig>>,
+        pub store_format: Value<String>,
+        pub store_options: Option<Value<StoreOptions>>,
+        pub tags: Option<Value<Map<Value<String>>>>,
+    }
+
+    impl AnnotationStore {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>, store_format: impl Into<Value<String>>) -> Self {
+            Self {
+                description: None,
+                name: name.into(),
+                reference: None,
+                sse_config: None,
+                store_format: store_format.into(),
+                store_options: None,
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for AnnotationStore {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(7);
+            o.opt("Description", &self.description);
+            o.req("Name", &self.name);
+            o.opt("Reference", &self.reference);
+            o.opt("SseConfig", &self.sse_config);
+            o.req("StoreFormat", &self.store_format);
+            o.opt("StoreOptions", &self.store_options);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for AnnotationStore {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Description", &self.description, &RULE_0);
+            v.check("Name", &self.name, &RULE_1);
+            v.nested("Reference", &self.reference);
+            v.nested("SseConfig", &self.sse_config);
+            v.check("StoreFormat", &self.store_format, &RULE_2);
+            v.nested("StoreOptions", &self.store_options);
+        }
+    }
+
+    impl std::fmt::Debug for AnnotationStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AnnotationStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AnnotationStore {
+        const TYPE: &'static str = "AWS::Omics::AnnotationStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AnnotationStoreRef;
+    }
+
+    /// Typed handle of an `AWS::Omics::AnnotationStore` in the construct tree (see [`crate::Ref`]).
+    pub type AnnotationStoreRef = crate::Ref<AnnotationStore>;
+
+    impl AnnotationStoreRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
+        }
+
+        /// The `StoreArn` attribute (`Fn::GetAtt`).
+        pub fn store_arn(&self) -> Value<String> {
+            self.get_att("StoreArn")
+        }
+
+        /// The `StoreSizeBytes` attribute (`Fn::GetAtt`).
+        pub fn store_size_bytes(&self) -> Value<f64> {
+            self.get_att("StoreSizeBytes")
+        }
+
+        /// The `UpdateTime` attribute (`Fn::GetAtt`).
+        pub fn update_time(&self) -> Value<String> {
+            self.get_att("UpdateTime")
+        }
+    }
+
     #[derive(Clone)]
     pub struct StoreOptions {
         pub tsv_store_options: Value<TsvStoreOptions>,
@@ -448,58 +697,6 @@ pub mod annotation_store {
             v.check("Schema", &self.schema, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for AnnotationStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AnnotationStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AnnotationStore {
-        const TYPE: &'static str = "AWS::Omics::AnnotationStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AnnotationStoreRef;
-    }
-
-    /// Typed handle of an `AWS::Omics::AnnotationStore` in the construct tree (see [`crate::Ref`]).
-    pub type AnnotationStoreRef = crate::Ref<AnnotationStore>;
-
-    impl AnnotationStoreRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
-        }
-
-        /// The `StoreArn` attribute (`Fn::GetAtt`).
-        pub fn store_arn(&self) -> Value<String> {
-            self.get_att("StoreArn")
-        }
-
-        /// The `StoreSizeBytes` attribute (`Fn::GetAtt`).
-        pub fn store_size_bytes(&self) -> Value<f64> {
-            self.get_att("StoreSizeBytes")
-        }
-
-        /// The `UpdateTime` attribute (`Fn::GetAtt`).
-        pub fn update_time(&self) -> Value<String> {
-            self.get_att("UpdateTime")
-        }
-    }
 }
 
 /// `AWS::Omics::Configuration`: [`Configuration`], its property types and its typed handle.
@@ -551,6 +748,43 @@ pub mod configuration {
             v.check("Description", &self.description, &RULE_8);
             v.check("Name", &self.name, &RULE_9);
             v.nested("RunConfigurations", &self.run_configurations);
+        }
+    }
+
+    impl std::fmt::Debug for Configuration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Configuration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Configuration {
+        const TYPE: &'static str = "AWS::Omics::Configuration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::Omics::Configuration` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationRef = crate::Ref<Configuration>;
+
+    impl ConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Uuid` attribute (`Fn::GetAtt`).
+        pub fn uuid(&self) -> Value<String> {
+            self.get_att("Uuid")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
         }
     }
 
@@ -613,43 +847,6 @@ pub mod configuration {
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for Configuration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Configuration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Configuration {
-        const TYPE: &'static str = "AWS::Omics::Configuration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::Omics::Configuration` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationRef = crate::Ref<Configuration>;
-
-    impl ConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Uuid` attribute (`Fn::GetAtt`).
-        pub fn uuid(&self) -> Value<String> {
-            self.get_att("Uuid")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-    }
 }
 
 /// `AWS::Omics::ReferenceStore`: [`ReferenceStore`], its property types and its typed handle.
@@ -699,6 +896,38 @@ pub mod reference_store {
         }
     }
 
+    impl std::fmt::Debug for ReferenceStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReferenceStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReferenceStore {
+        const TYPE: &'static str = "AWS::Omics::ReferenceStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ReferenceStoreRef;
+    }
+
+    /// Typed handle of an `AWS::Omics::ReferenceStore` in the construct tree (see [`crate::Ref`]).
+    pub type ReferenceStoreRef = crate::Ref<ReferenceStore>;
+
+    impl ReferenceStoreRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `ReferenceStoreId` attribute (`Fn::GetAtt`).
+        pub fn reference_store_id(&self) -> Value<String> {
+            self.get_att("ReferenceStoreId")
+        }
+    }
+
     /// Server-side encryption (SSE) settings for a store.
     #[derive(Clone)]
     pub struct SseConfig {
@@ -730,38 +959,6 @@ pub mod reference_store {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("KeyArn", &self.key_arn, &RULE_4);
             v.check("Type", &self.r#type, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for ReferenceStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReferenceStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReferenceStore {
-        const TYPE: &'static str = "AWS::Omics::ReferenceStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ReferenceStoreRef;
-    }
-
-    /// Typed handle of an `AWS::Omics::ReferenceStore` in the construct tree (see [`crate::Ref`]).
-    pub type ReferenceStoreRef = crate::Ref<ReferenceStore>;
-
-    impl ReferenceStoreRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `ReferenceStoreId` attribute (`Fn::GetAtt`).
-        pub fn reference_store_id(&self) -> Value<String> {
-            self.get_att("ReferenceStoreId")
         }
     }
 }
@@ -819,40 +1016,6 @@ pub mod run_cache {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
-        }
-    }
-
     impl std::fmt::Debug for RunCache {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RunCache", self, f)
@@ -887,6 +1050,40 @@ pub mod run_cache {
         /// The `Status` attribute (`Fn::GetAtt`).
         pub fn status(&self) -> Value<String> {
             self.get_att("Status")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_19);
+            v.check("Value", &self.value, &RULE_20);
         }
     }
 }
@@ -1049,40 +1246,6 @@ pub mod sequence_store {
         }
     }
 
-    /// Server-side encryption (SSE) settings for a store.
-    #[derive(Clone)]
-    pub struct SseConfig {
-        /// An encryption key ARN.
-        pub key_arn: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl SseConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                key_arn: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SseConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KeyArn", &self.key_arn);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for SseConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyArn", &self.key_arn, &RULE_4);
-            v.check("Type", &self.r#type, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for SequenceStore {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("SequenceStore", self, f)
@@ -1139,10 +1302,46 @@ pub mod sequence_store {
             self.get_att("UpdateTime")
         }
     }
+
+    /// Server-side encryption (SSE) settings for a store.
+    #[derive(Clone)]
+    pub struct SseConfig {
+        /// An encryption key ARN.
+        pub key_arn: Option<Value<String>>,
+        pub r#type: Value<String>,
+    }
+
+    impl SseConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(r#type: impl Into<Value<String>>) -> Self {
+            Self {
+                key_arn: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SseConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("KeyArn", &self.key_arn);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    impl Validate for SseConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("KeyArn", &self.key_arn, &RULE_4);
+            v.check("Type", &self.r#type, &RULE_5);
+        }
+    }
 }
 
 /// `AWS::Omics::VariantStore`: [`VariantStore`], its property types and its typed handle.
 pub mod variant_store {
+    pub use super::shared_::{ReferenceItem, SseConfig};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1190,66 +1389,6 @@ pub mod variant_store {
             v.check("Name", &self.name, &RULE_1);
             v.nested("Reference", &self.reference);
             v.nested("SseConfig", &self.sse_config);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ReferenceItem {
-        pub reference_arn: Value<String>,
-    }
-
-    impl ReferenceItem {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(reference_arn: impl Into<Value<String>>) -> Self {
-            Self {
-                reference_arn: reference_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ReferenceItem {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("ReferenceArn", &self.reference_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for ReferenceItem {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ReferenceArn", &self.reference_arn, &RULE_3);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct SseConfig {
-        pub key_arn: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl SseConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                key_arn: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SseConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KeyArn", &self.key_arn);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for SseConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyArn", &self.key_arn, &RULE_4);
-            v.check("Type", &self.r#type, &RULE_5);
         }
     }
 
@@ -1308,6 +1447,11 @@ pub mod variant_store {
 
 /// `AWS::Omics::Workflow`: [`Workflow`], its property types and its typed handle.
 pub mod workflow {
+    pub use super::shared_::{
+        ContainerRegistryMap, DefinitionRepository, ImageMapping, RegistryMapping, SourceReference,
+        WorkflowParameter,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1404,194 +1548,6 @@ pub mod workflow {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct ContainerRegistryMap {
-        pub image_mappings: Option<Value<Vec<Value<ImageMapping>>>>,
-        pub registry_mappings: Option<Value<Vec<Value<RegistryMapping>>>>,
-    }
-
-    impl ContainerRegistryMap {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ContainerRegistryMap {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ImageMappings", &self.image_mappings);
-            o.opt("RegistryMappings", &self.registry_mappings);
-            o.build()
-        }
-    }
-
-    impl Validate for ContainerRegistryMap {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ImageMappings", &self.image_mappings);
-            v.nested("RegistryMappings", &self.registry_mappings);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ImageMapping {
-        pub destination_image: Option<Value<String>>,
-        pub source_image: Option<Value<String>>,
-    }
-
-    impl ImageMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ImageMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DestinationImage", &self.destination_image);
-            o.opt("SourceImage", &self.source_image);
-            o.build()
-        }
-    }
-
-    impl Validate for ImageMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationImage", &self.destination_image, &RULE_27);
-            v.check("SourceImage", &self.source_image, &RULE_27);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct RegistryMapping {
-        pub ecr_account_id: Option<Value<String>>,
-        pub ecr_repository_prefix: Option<Value<String>>,
-        pub upstream_registry_url: Option<Value<String>>,
-        pub upstream_repository_prefix: Option<Value<String>>,
-    }
-
-    impl RegistryMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RegistryMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("EcrAccountId", &self.ecr_account_id);
-            o.opt("EcrRepositoryPrefix", &self.ecr_repository_prefix);
-            o.opt("UpstreamRegistryUrl", &self.upstream_registry_url);
-            o.opt("UpstreamRepositoryPrefix", &self.upstream_repository_prefix);
-            o.build()
-        }
-    }
-
-    impl Validate for RegistryMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EcrAccountId", &self.ecr_account_id, &RULE_17);
-            v.check("EcrRepositoryPrefix", &self.ecr_repository_prefix, &RULE_8);
-            v.check("UpstreamRegistryUrl", &self.upstream_registry_url, &RULE_27);
-            v.check(
-                "UpstreamRepositoryPrefix",
-                &self.upstream_repository_prefix,
-                &RULE_34,
-            );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DefinitionRepository {
-        pub connection_arn: Option<Value<String>>,
-        pub exclude_file_patterns: Option<Value<Vec<Value<String>>>>,
-        pub full_repository_id: Option<Value<String>>,
-        pub source_reference: Option<Value<SourceReference>>,
-    }
-
-    impl DefinitionRepository {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DefinitionRepository {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("connectionArn", &self.connection_arn);
-            o.opt("excludeFilePatterns", &self.exclude_file_patterns);
-            o.opt("fullRepositoryId", &self.full_repository_id);
-            o.opt("sourceReference", &self.source_reference);
-            o.build()
-        }
-    }
-
-    impl Validate for DefinitionRepository {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("connectionArn", &self.connection_arn, &RULE_35);
-            v.check("excludeFilePatterns", &self.exclude_file_patterns, &RULE_36);
-            v.check("fullRepositoryId", &self.full_repository_id, &RULE_37);
-            v.nested("sourceReference", &self.source_reference);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SourceReference {
-        pub r#type: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl SourceReference {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SourceReference {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("type", &self.r#type);
-            o.opt("value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for SourceReference {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("type", &self.r#type, &RULE_38);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct WorkflowParameter {
-        pub description: Option<Value<String>>,
-        pub optional: Option<Value<bool>>,
-    }
-
-    impl WorkflowParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Description", &self.description);
-            o.opt("Optional", &self.optional);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_20);
-        }
-    }
-
     impl std::fmt::Debug for Workflow {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Workflow", self, f)
@@ -1642,6 +1598,11 @@ pub mod workflow {
 
 /// `AWS::Omics::WorkflowVersion`: [`WorkflowVersion`], its property types and its typed handle.
 pub mod workflow_version {
+    pub use super::shared_::{
+        ContainerRegistryMap, DefinitionRepository, ImageMapping, RegistryMapping, SourceReference,
+        WorkflowParameter,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1760,194 +1721,6 @@ pub mod workflow_version {
             v.check("WorkflowId", &self.workflow_id, &RULE_41);
             v.check("readmePath", &self.readme_path, &RULE_19);
             v.check("readmeUri", &self.readme_uri, &RULE_33);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ContainerRegistryMap {
-        pub image_mappings: Option<Value<Vec<Value<ImageMapping>>>>,
-        pub registry_mappings: Option<Value<Vec<Value<RegistryMapping>>>>,
-    }
-
-    impl ContainerRegistryMap {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ContainerRegistryMap {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ImageMappings", &self.image_mappings);
-            o.opt("RegistryMappings", &self.registry_mappings);
-            o.build()
-        }
-    }
-
-    impl Validate for ContainerRegistryMap {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ImageMappings", &self.image_mappings);
-            v.nested("RegistryMappings", &self.registry_mappings);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ImageMapping {
-        pub destination_image: Option<Value<String>>,
-        pub source_image: Option<Value<String>>,
-    }
-
-    impl ImageMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ImageMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DestinationImage", &self.destination_image);
-            o.opt("SourceImage", &self.source_image);
-            o.build()
-        }
-    }
-
-    impl Validate for ImageMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationImage", &self.destination_image, &RULE_27);
-            v.check("SourceImage", &self.source_image, &RULE_27);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct RegistryMapping {
-        pub ecr_account_id: Option<Value<String>>,
-        pub ecr_repository_prefix: Option<Value<String>>,
-        pub upstream_registry_url: Option<Value<String>>,
-        pub upstream_repository_prefix: Option<Value<String>>,
-    }
-
-    impl RegistryMapping {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RegistryMapping {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("EcrAccountId", &self.ecr_account_id);
-            o.opt("EcrRepositoryPrefix", &self.ecr_repository_prefix);
-            o.opt("UpstreamRegistryUrl", &self.upstream_registry_url);
-            o.opt("UpstreamRepositoryPrefix", &self.upstream_repository_prefix);
-            o.build()
-        }
-    }
-
-    impl Validate for RegistryMapping {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EcrAccountId", &self.ecr_account_id, &RULE_17);
-            v.check("EcrRepositoryPrefix", &self.ecr_repository_prefix, &RULE_8);
-            v.check("UpstreamRegistryUrl", &self.upstream_registry_url, &RULE_27);
-            v.check(
-                "UpstreamRepositoryPrefix",
-                &self.upstream_repository_prefix,
-                &RULE_34,
-            );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DefinitionRepository {
-        pub connection_arn: Option<Value<String>>,
-        pub exclude_file_patterns: Option<Value<Vec<Value<String>>>>,
-        pub full_repository_id: Option<Value<String>>,
-        pub source_reference: Option<Value<SourceReference>>,
-    }
-
-    impl DefinitionRepository {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DefinitionRepository {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("connectionArn", &self.connection_arn);
-            o.opt("excludeFilePatterns", &self.exclude_file_patterns);
-            o.opt("fullRepositoryId", &self.full_repository_id);
-            o.opt("sourceReference", &self.source_reference);
-            o.build()
-        }
-    }
-
-    impl Validate for DefinitionRepository {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("connectionArn", &self.connection_arn, &RULE_35);
-            v.check("excludeFilePatterns", &self.exclude_file_patterns, &RULE_36);
-            v.check("fullRepositoryId", &self.full_repository_id, &RULE_37);
-            v.nested("sourceReference", &self.source_reference);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SourceReference {
-        pub r#type: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl SourceReference {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SourceReference {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("type", &self.r#type);
-            o.opt("value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for SourceReference {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("type", &self.r#type, &RULE_38);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct WorkflowParameter {
-        pub description: Option<Value<String>>,
-        pub optional: Option<Value<bool>>,
-    }
-
-    impl WorkflowParameter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for WorkflowParameter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Description", &self.description);
-            o.opt("Optional", &self.optional);
-            o.build()
-        }
-    }
-
-    impl Validate for WorkflowParameter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_20);
         }
     }
 

@@ -87,6 +87,33 @@ pub mod data_source {
         }
     }
 
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::OpenSearch::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearch::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The type of data source.
     #[derive(Clone, Default)]
     pub struct DataSourceType {
@@ -141,33 +168,6 @@ pub mod data_source {
     impl Validate for S3GlueDataCatalog {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RoleArn", &self.role_arn, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::OpenSearch::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearch::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

@@ -385,6 +385,53 @@ pub mod collection {
         }
     }
 
+    impl std::fmt::Debug for Collection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Collection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Collection {
+        const TYPE: &'static str = "AWS::OpenSearchServerless::Collection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CollectionRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchServerless::Collection` in the construct tree (see [`crate::Ref`]).
+    pub type CollectionRef = crate::Ref<Collection>;
+
+    impl CollectionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CollectionEndpoint` attribute (`Fn::GetAtt`).
+        pub fn collection_endpoint(&self) -> Value<String> {
+            self.get_att("CollectionEndpoint")
+        }
+
+        /// The `DashboardEndpoint` attribute (`Fn::GetAtt`).
+        pub fn dashboard_endpoint(&self) -> Value<String> {
+            self.get_att("DashboardEndpoint")
+        }
+
+        /// The `FipsEndpoints` attribute (`Fn::GetAtt`).
+        pub fn fips_endpoints(&self) -> Value<String> {
+            self.get_att("FipsEndpoints")
+        }
+
+        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
+        pub fn kms_key_arn(&self) -> Value<String> {
+            self.get_att("KmsKeyArn")
+        }
+    }
+
     /// Encryption settings for the collection
     #[derive(Clone, Default)]
     pub struct EncryptionConfig {
@@ -478,53 +525,6 @@ pub mod collection {
             );
         }
     }
-
-    impl std::fmt::Debug for Collection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Collection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Collection {
-        const TYPE: &'static str = "AWS::OpenSearchServerless::Collection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CollectionRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchServerless::Collection` in the construct tree (see [`crate::Ref`]).
-    pub type CollectionRef = crate::Ref<Collection>;
-
-    impl CollectionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CollectionEndpoint` attribute (`Fn::GetAtt`).
-        pub fn collection_endpoint(&self) -> Value<String> {
-            self.get_att("CollectionEndpoint")
-        }
-
-        /// The `DashboardEndpoint` attribute (`Fn::GetAtt`).
-        pub fn dashboard_endpoint(&self) -> Value<String> {
-            self.get_att("DashboardEndpoint")
-        }
-
-        /// The `FipsEndpoints` attribute (`Fn::GetAtt`).
-        pub fn fips_endpoints(&self) -> Value<String> {
-            self.get_att("FipsEndpoints")
-        }
-
-        /// The `KmsKeyArn` attribute (`Fn::GetAtt`).
-        pub fn kms_key_arn(&self) -> Value<String> {
-            self.get_att("KmsKeyArn")
-        }
-    }
 }
 
 /// `AWS::OpenSearchServerless::CollectionGroup`: [`CollectionGroup`], its property types and its typed handle.
@@ -587,6 +587,33 @@ pub mod collection_group {
             v.check("StandbyReplicas", &self.standby_replicas, &RULE_5);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CollectionGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CollectionGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CollectionGroup {
+        const TYPE: &'static str = "AWS::OpenSearchServerless::CollectionGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CollectionGroupRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchServerless::CollectionGroup` in the construct tree (see [`crate::Ref`]).
+    pub type CollectionGroupRef = crate::Ref<CollectionGroup>;
+
+    impl CollectionGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -683,33 +710,6 @@ pub mod collection_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for CollectionGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CollectionGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CollectionGroup {
-        const TYPE: &'static str = "AWS::OpenSearchServerless::CollectionGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CollectionGroupRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchServerless::CollectionGroup` in the construct tree (see [`crate::Ref`]).
-    pub type CollectionGroupRef = crate::Ref<CollectionGroup>;
-
-    impl CollectionGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -822,6 +822,28 @@ pub mod index {
     impl Validate for Index {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Mappings", &self.mappings);
+        }
+    }
+
+    impl std::fmt::Debug for Index {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Index", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Index {
+        const TYPE: &'static str = "AWS::OpenSearchServerless::Index";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IndexRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchServerless::Index` in the construct tree (see [`crate::Ref`]).
+    pub type IndexRef = crate::Ref<Index>;
+
+    impl IndexRef {
+        /// The `Uuid` attribute (`Fn::GetAtt`).
+        pub fn uuid(&self) -> Value<String> {
+            self.get_att("Uuid")
         }
     }
 
@@ -1101,28 +1123,6 @@ pub mod index {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Index {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Index", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Index {
-        const TYPE: &'static str = "AWS::OpenSearchServerless::Index";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IndexRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchServerless::Index` in the construct tree (see [`crate::Ref`]).
-    pub type IndexRef = crate::Ref<Index>;
-
-    impl IndexRef {
-        /// The `Uuid` attribute (`Fn::GetAtt`).
-        pub fn uuid(&self) -> Value<String> {
-            self.get_att("Uuid")
-        }
-    }
 }
 
 /// `AWS::OpenSearchServerless::LifecyclePolicy`: [`LifecyclePolicy`], its property types and its typed handle.
@@ -1246,6 +1246,43 @@ pub mod security_config {
             v.check("Name", &self.name, &RULE_1);
             v.nested("SamlOptions", &self.saml_options);
             v.check("Type", &self.r#type, &RULE_27);
+        }
+    }
+
+    impl std::fmt::Debug for SecurityConfig {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityConfig", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityConfig {
+        const TYPE: &'static str = "AWS::OpenSearchServerless::SecurityConfig";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SecurityConfigRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchServerless::SecurityConfig` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityConfigRef = crate::Ref<SecurityConfig>;
+
+    impl SecurityConfigRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `IamIdentityCenterOptions.ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn iam_identity_center_options_application_arn(&self) -> Value<String> {
+            self.get_att("IamIdentityCenterOptions.ApplicationArn")
+        }
+
+        /// The `IamIdentityCenterOptions.ApplicationName` attribute (`Fn::GetAtt`).
+        pub fn iam_identity_center_options_application_name(&self) -> Value<String> {
+            self.get_att("IamIdentityCenterOptions.ApplicationName")
+        }
+
+        /// The `IamIdentityCenterOptions.ApplicationDescription` attribute (`Fn::GetAtt`).
+        pub fn iam_identity_center_options_application_description(&self) -> Value<String> {
+            self.get_att("IamIdentityCenterOptions.ApplicationDescription")
         }
     }
 
@@ -1380,43 +1417,6 @@ pub mod security_config {
                 &RULE_32,
             );
             v.check("UserAttribute", &self.user_attribute, &RULE_30);
-        }
-    }
-
-    impl std::fmt::Debug for SecurityConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityConfig", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityConfig {
-        const TYPE: &'static str = "AWS::OpenSearchServerless::SecurityConfig";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SecurityConfigRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchServerless::SecurityConfig` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityConfigRef = crate::Ref<SecurityConfig>;
-
-    impl SecurityConfigRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `IamIdentityCenterOptions.ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn iam_identity_center_options_application_arn(&self) -> Value<String> {
-            self.get_att("IamIdentityCenterOptions.ApplicationArn")
-        }
-
-        /// The `IamIdentityCenterOptions.ApplicationName` attribute (`Fn::GetAtt`).
-        pub fn iam_identity_center_options_application_name(&self) -> Value<String> {
-            self.get_att("IamIdentityCenterOptions.ApplicationName")
-        }
-
-        /// The `IamIdentityCenterOptions.ApplicationDescription` attribute (`Fn::GetAtt`).
-        pub fn iam_identity_center_options_application_description(&self) -> Value<String> {
-            self.get_att("IamIdentityCenterOptions.ApplicationDescription")
         }
     }
 }

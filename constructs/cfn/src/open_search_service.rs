@@ -161,6 +161,33 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::OpenSearchService::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchService::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair of AppConfig
     #[derive(Clone)]
     pub struct AppConfig {
@@ -292,33 +319,6 @@ pub mod application {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::OpenSearchService::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchService::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::OpenSearchService::Domain`: [`Domain`], its property types and its typed handle.
@@ -420,6 +420,73 @@ pub mod domain {
             v.nested("OffPeakWindowOptions", &self.off_peak_window_options);
             v.nested("Tags", &self.tags);
             v.check("UseCase", &self.use_case, &RULE_6);
+        }
+    }
+
+    impl std::fmt::Debug for Domain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Domain", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Domain {
+        const TYPE: &'static str = "AWS::OpenSearchService::Domain";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DomainRef;
+    }
+
+    /// Typed handle of an `AWS::OpenSearchService::Domain` in the construct tree (see [`crate::Ref`]).
+    pub type DomainRef = crate::Ref<Domain>;
+
+    impl DomainRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainArn` attribute (`Fn::GetAtt`).
+        pub fn domain_arn(&self) -> Value<String> {
+            self.get_att("DomainArn")
+        }
+
+        /// The `DomainEndpoint` attribute (`Fn::GetAtt`).
+        pub fn domain_endpoint(&self) -> Value<String> {
+            self.get_att("DomainEndpoint")
+        }
+
+        /// The `DomainEndpointV2` attribute (`Fn::GetAtt`).
+        pub fn domain_endpoint_v2(&self) -> Value<String> {
+            self.get_att("DomainEndpointV2")
+        }
+
+        /// The `DomainEndpoints` attribute (`Fn::GetAtt`).
+        pub fn domain_endpoints(&self) -> Value<String> {
+            self.get_att("DomainEndpoints")
+        }
+
+        /// The `ServiceSoftwareOptions` attribute (`Fn::GetAtt`).
+        pub fn service_software_options(&self) -> Value<String> {
+            self.get_att("ServiceSoftwareOptions")
+        }
+
+        /// The `AdvancedSecurityOptions.AnonymousAuthDisableDate` attribute (`Fn::GetAtt`).
+        pub fn advanced_security_options_anonymous_auth_disable_date(&self) -> Value<String> {
+            self.get_att("AdvancedSecurityOptions.AnonymousAuthDisableDate")
+        }
+
+        /// The `IdentityCenterOptions.IdentityCenterApplicationARN` attribute (`Fn::GetAtt`).
+        pub fn identity_center_options_identity_center_application_arn(&self) -> Value<String> {
+            self.get_att("IdentityCenterOptions.IdentityCenterApplicationARN")
+        }
+
+        /// The `IdentityCenterOptions.IdentityStoreId` attribute (`Fn::GetAtt`).
+        pub fn identity_center_options_identity_store_id(&self) -> Value<String> {
+            self.get_att("IdentityCenterOptions.IdentityStoreId")
         }
     }
 
@@ -1278,73 +1345,6 @@ pub mod domain {
             o.opt("SecurityGroupIds", &self.security_group_ids);
             o.opt("SubnetIds", &self.subnet_ids);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Domain", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Domain {
-        const TYPE: &'static str = "AWS::OpenSearchService::Domain";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DomainRef;
-    }
-
-    /// Typed handle of an `AWS::OpenSearchService::Domain` in the construct tree (see [`crate::Ref`]).
-    pub type DomainRef = crate::Ref<Domain>;
-
-    impl DomainRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainArn` attribute (`Fn::GetAtt`).
-        pub fn domain_arn(&self) -> Value<String> {
-            self.get_att("DomainArn")
-        }
-
-        /// The `DomainEndpoint` attribute (`Fn::GetAtt`).
-        pub fn domain_endpoint(&self) -> Value<String> {
-            self.get_att("DomainEndpoint")
-        }
-
-        /// The `DomainEndpointV2` attribute (`Fn::GetAtt`).
-        pub fn domain_endpoint_v2(&self) -> Value<String> {
-            self.get_att("DomainEndpointV2")
-        }
-
-        /// The `DomainEndpoints` attribute (`Fn::GetAtt`).
-        pub fn domain_endpoints(&self) -> Value<String> {
-            self.get_att("DomainEndpoints")
-        }
-
-        /// The `ServiceSoftwareOptions` attribute (`Fn::GetAtt`).
-        pub fn service_software_options(&self) -> Value<String> {
-            self.get_att("ServiceSoftwareOptions")
-        }
-
-        /// The `AdvancedSecurityOptions.AnonymousAuthDisableDate` attribute (`Fn::GetAtt`).
-        pub fn advanced_security_options_anonymous_auth_disable_date(&self) -> Value<String> {
-            self.get_att("AdvancedSecurityOptions.AnonymousAuthDisableDate")
-        }
-
-        /// The `IdentityCenterOptions.IdentityCenterApplicationARN` attribute (`Fn::GetAtt`).
-        pub fn identity_center_options_identity_center_application_arn(&self) -> Value<String> {
-            self.get_att("IdentityCenterOptions.IdentityCenterApplicationARN")
-        }
-
-        /// The `IdentityCenterOptions.IdentityStoreId` attribute (`Fn::GetAtt`).
-        pub fn identity_center_options_identity_store_id(&self) -> Value<String> {
-            self.get_att("IdentityCenterOptions.IdentityStoreId")
         }
     }
 }

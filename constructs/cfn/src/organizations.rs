@@ -105,8 +105,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A custom key-value pair associated with a resource within your organization.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key identifier, or name, of the tag.
+        pub key: Value<String>,
+        /// The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::Organizations::Account`: [`Account`], its property types and its typed handle.
 pub mod account {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -160,41 +204,6 @@ pub mod account {
             v.check_items("ParentIds", &self.parent_ids, &RULE_2, &RULE_3);
             v.check("RoleName", &self.role_name, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A custom key-value pair associated with a resource within your organization.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key identifier, or name, of the tag.
-        pub key: Value<String>,
-        /// The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -377,6 +386,38 @@ pub mod organizational_unit {
         }
     }
 
+    impl std::fmt::Debug for OrganizationalUnit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OrganizationalUnit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OrganizationalUnit {
+        const TYPE: &'static str = "AWS::Organizations::OrganizationalUnit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OrganizationalUnitRef;
+    }
+
+    /// Typed handle of an `AWS::Organizations::OrganizationalUnit` in the construct tree (see [`crate::Ref`]).
+    pub type OrganizationalUnitRef = crate::Ref<OrganizationalUnit>;
+
+    impl OrganizationalUnitRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Path` attribute (`Fn::GetAtt`).
+        pub fn path(&self) -> Value<String> {
+            self.get_att("Path")
+        }
+    }
+
     /// A custom key-value pair associated with a resource within your organization.
     #[derive(Clone)]
     pub struct Tag {
@@ -411,42 +452,12 @@ pub mod organizational_unit {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for OrganizationalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OrganizationalUnit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OrganizationalUnit {
-        const TYPE: &'static str = "AWS::Organizations::OrganizationalUnit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OrganizationalUnitRef;
-    }
-
-    /// Typed handle of an `AWS::Organizations::OrganizationalUnit` in the construct tree (see [`crate::Ref`]).
-    pub type OrganizationalUnitRef = crate::Ref<OrganizationalUnit>;
-
-    impl OrganizationalUnitRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Path` attribute (`Fn::GetAtt`).
-        pub fn path(&self) -> Value<String> {
-            self.get_att("Path")
-        }
-    }
 }
 
 /// `AWS::Organizations::Policy`: [`Policy`], its property types and its typed handle.
 pub mod policy {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -505,41 +516,6 @@ pub mod policy {
             v.nested("Tags", &self.tags);
             v.check_items("TargetIds", &self.target_ids, &RULE_2, &RULE_12);
             v.check("Type", &self.r#type, &RULE_13);
-        }
-    }
-
-    /// A custom key-value pair associated with a resource within your organization.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key identifier, or name, of the tag.
-        pub key: Value<String>,
-        /// The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -615,6 +591,33 @@ pub mod resource_policy {
         }
     }
 
+    impl std::fmt::Debug for ResourcePolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourcePolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourcePolicy {
+        const TYPE: &'static str = "AWS::Organizations::ResourcePolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourcePolicyRef;
+    }
+
+    /// Typed handle of an `AWS::Organizations::ResourcePolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ResourcePolicyRef = crate::Ref<ResourcePolicy>;
+
+    impl ResourcePolicyRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A custom key-value pair associated with a resource within your organization.
     #[derive(Clone)]
     pub struct Tag {
@@ -647,33 +650,6 @@ pub mod resource_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for ResourcePolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourcePolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourcePolicy {
-        const TYPE: &'static str = "AWS::Organizations::ResourcePolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourcePolicyRef;
-    }
-
-    /// Typed handle of an `AWS::Organizations::ResourcePolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ResourcePolicyRef = crate::Ref<ResourcePolicy>;
-
-    impl ResourcePolicyRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -181,6 +181,43 @@ pub mod pipeline {
         }
     }
 
+    impl std::fmt::Debug for Pipeline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipeline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipeline {
+        const TYPE: &'static str = "AWS::OSIS::Pipeline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PipelineRef;
+    }
+
+    /// Typed handle of an `AWS::OSIS::Pipeline` in the construct tree (see [`crate::Ref`]).
+    pub type PipelineRef = crate::Ref<Pipeline>;
+
+    impl PipelineRef {
+        /// The `PipelineArn` attribute (`Fn::GetAtt`).
+        pub fn pipeline_arn(&self) -> Value<String> {
+            self.get_att("PipelineArn")
+        }
+
+        /// The `IngestEndpointUrls` attribute (`Fn::GetAtt`).
+        pub fn ingest_endpoint_urls(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("IngestEndpointUrls")
+        }
+
+        /// The `VpcEndpoints` attribute (`Fn::GetAtt`).
+        pub fn vpc_endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("VpcEndpoints")
+        }
+
+        /// The `VpcEndpointService` attribute (`Fn::GetAtt`).
+        pub fn vpc_endpoint_service(&self) -> Value<String> {
+            self.get_att("VpcEndpointService")
+        }
+    }
+
     /// Key-value pairs to configure buffering.
     #[derive(Clone)]
     pub struct BufferOptions {
@@ -451,43 +488,6 @@ pub mod pipeline {
     impl Validate for VpcAttachmentOptions {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CidrBlock", &self.cidr_block, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Pipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipeline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipeline {
-        const TYPE: &'static str = "AWS::OSIS::Pipeline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PipelineRef;
-    }
-
-    /// Typed handle of an `AWS::OSIS::Pipeline` in the construct tree (see [`crate::Ref`]).
-    pub type PipelineRef = crate::Ref<Pipeline>;
-
-    impl PipelineRef {
-        /// The `PipelineArn` attribute (`Fn::GetAtt`).
-        pub fn pipeline_arn(&self) -> Value<String> {
-            self.get_att("PipelineArn")
-        }
-
-        /// The `IngestEndpointUrls` attribute (`Fn::GetAtt`).
-        pub fn ingest_endpoint_urls(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("IngestEndpointUrls")
-        }
-
-        /// The `VpcEndpoints` attribute (`Fn::GetAtt`).
-        pub fn vpc_endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("VpcEndpoints")
-        }
-
-        /// The `VpcEndpointService` attribute (`Fn::GetAtt`).
-        pub fn vpc_endpoint_service(&self) -> Value<String> {
-            self.get_att("VpcEndpointService")
         }
     }
 }

@@ -228,8 +228,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_7);
+            v.check("Value", &self.value, &RULE_8);
+        }
+    }
+}
+
 /// `AWS::Outposts::Outpost`: [`Outpost`], its property types and its typed handle.
 pub mod outpost {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -291,38 +332,6 @@ pub mod outpost {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
     impl std::fmt::Debug for Outpost {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Outpost", self, f)
@@ -368,6 +377,8 @@ pub mod outpost {
 
 /// `AWS::Outposts::Site`: [`Site`], its property types and its typed handle.
 pub mod site {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -421,6 +432,33 @@ pub mod site {
             v.nested("RackPhysicalProperties", &self.rack_physical_properties);
             v.nested("ShippingAddress", &self.shipping_address);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Site {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Site", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Site {
+        const TYPE: &'static str = "AWS::Outposts::Site";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SiteRef;
+    }
+
+    /// Typed handle of an `AWS::Outposts::Site` in the construct tree (see [`crate::Ref`]).
+    pub type SiteRef = crate::Ref<Site>;
+
+    impl SiteRef {
+        /// The `SiteId` attribute (`Fn::GetAtt`).
+        pub fn site_id(&self) -> Value<String> {
+            self.get_att("SiteId")
+        }
+
+        /// The `SiteArn` attribute (`Fn::GetAtt`).
+        pub fn site_arn(&self) -> Value<String> {
+            self.get_att("SiteArn")
         }
     }
 
@@ -558,65 +596,6 @@ pub mod site {
             v.check("PowerPhase", &self.power_phase, &RULE_27);
             v.check("UplinkCount", &self.uplink_count, &RULE_28);
             v.check("UplinkGbps", &self.uplink_gbps, &RULE_29);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for Site {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Site", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Site {
-        const TYPE: &'static str = "AWS::Outposts::Site";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SiteRef;
-    }
-
-    /// Typed handle of an `AWS::Outposts::Site` in the construct tree (see [`crate::Ref`]).
-    pub type SiteRef = crate::Ref<Site>;
-
-    impl SiteRef {
-        /// The `SiteId` attribute (`Fn::GetAtt`).
-        pub fn site_id(&self) -> Value<String> {
-            self.get_att("SiteId")
-        }
-
-        /// The `SiteArn` attribute (`Fn::GetAtt`).
-        pub fn site_arn(&self) -> Value<String> {
-            self.get_att("SiteArn")
         }
     }
 }

@@ -90,8 +90,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::Panorama::ApplicationInstance`: [`ApplicationInstance`], its property types and its typed handle.
 pub mod application_instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -177,94 +218,6 @@ pub mod application_instance {
         }
     }
 
-    /// Parameter overrides for an application instance. This is a JSON document that has a single key (``PayloadData``) where the value is an escaped string representation of the overrides document.
-    #[derive(Clone, Default)]
-    pub struct ManifestOverridesPayload {
-        /// The overrides document.
-        pub payload_data: Option<Value<String>>,
-    }
-
-    impl ManifestOverridesPayload {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ManifestOverridesPayload {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PayloadData", &self.payload_data);
-            o.build()
-        }
-    }
-
-    impl Validate for ManifestOverridesPayload {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PayloadData", &self.payload_data, &RULE_3);
-        }
-    }
-
-    /// A application verion's manifest file. This is a JSON document that has a single key (``PayloadData``) where the value is an escaped string representation of the application manifest (``graph.json``). This file is located in the ``graphs`` folder in your application source.
-    #[derive(Clone, Default)]
-    pub struct ManifestPayload {
-        /// The application manifest.
-        pub payload_data: Option<Value<String>>,
-    }
-
-    impl ManifestPayload {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ManifestPayload {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PayloadData", &self.payload_data);
-            o.build()
-        }
-    }
-
-    impl Validate for ManifestPayload {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PayloadData", &self.payload_data, &RULE_4);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for ApplicationInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ApplicationInstance", self, f)
@@ -321,10 +274,68 @@ pub mod application_instance {
             self.get_att("LastUpdatedTime")
         }
     }
+
+    /// Parameter overrides for an application instance. This is a JSON document that has a single key (``PayloadData``) where the value is an escaped string representation of the overrides document.
+    #[derive(Clone, Default)]
+    pub struct ManifestOverridesPayload {
+        /// The overrides document.
+        pub payload_data: Option<Value<String>>,
+    }
+
+    impl ManifestOverridesPayload {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ManifestOverridesPayload {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("PayloadData", &self.payload_data);
+            o.build()
+        }
+    }
+
+    impl Validate for ManifestOverridesPayload {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("PayloadData", &self.payload_data, &RULE_3);
+        }
+    }
+
+    /// A application verion's manifest file. This is a JSON document that has a single key (``PayloadData``) where the value is an escaped string representation of the application manifest (``graph.json``). This file is located in the ``graphs`` folder in your application source.
+    #[derive(Clone, Default)]
+    pub struct ManifestPayload {
+        /// The application manifest.
+        pub payload_data: Option<Value<String>>,
+    }
+
+    impl ManifestPayload {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ManifestPayload {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("PayloadData", &self.payload_data);
+            o.build()
+        }
+    }
+
+    impl Validate for ManifestPayload {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("PayloadData", &self.payload_data, &RULE_4);
+        }
+    }
 }
 
 /// `AWS::Panorama::Package`: [`Package`], its property types and its typed handle.
 pub mod package {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -364,72 +375,6 @@ pub mod package {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("PackageName", &self.package_name, &RULE_7);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A storage location.
-    #[derive(Clone, Default)]
-    pub struct StorageLocation {
-        /// The location's binary prefix.
-        pub binary_prefix_location: Option<Value<String>>,
-        /// The location's bucket.
-        pub bucket: Option<Value<String>>,
-        /// The location's generated prefix.
-        pub generated_prefix_location: Option<Value<String>>,
-        /// The location's manifest prefix.
-        pub manifest_prefix_location: Option<Value<String>>,
-        /// The location's repo prefix.
-        pub repo_prefix_location: Option<Value<String>>,
-    }
-
-    impl StorageLocation {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for StorageLocation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.opt("BinaryPrefixLocation", &self.binary_prefix_location);
-            o.opt("Bucket", &self.bucket);
-            o.opt("GeneratedPrefixLocation", &self.generated_prefix_location);
-            o.opt("ManifestPrefixLocation", &self.manifest_prefix_location);
-            o.opt("RepoPrefixLocation", &self.repo_prefix_location);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -487,6 +432,40 @@ pub mod package {
         /// The `StorageLocation.ManifestPrefixLocation` attribute (`Fn::GetAtt`).
         pub fn storage_location_manifest_prefix_location(&self) -> Value<String> {
             self.get_att("StorageLocation.ManifestPrefixLocation")
+        }
+    }
+
+    /// A storage location.
+    #[derive(Clone, Default)]
+    pub struct StorageLocation {
+        /// The location's binary prefix.
+        pub binary_prefix_location: Option<Value<String>>,
+        /// The location's bucket.
+        pub bucket: Option<Value<String>>,
+        /// The location's generated prefix.
+        pub generated_prefix_location: Option<Value<String>>,
+        /// The location's manifest prefix.
+        pub manifest_prefix_location: Option<Value<String>>,
+        /// The location's repo prefix.
+        pub repo_prefix_location: Option<Value<String>>,
+    }
+
+    impl StorageLocation {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for StorageLocation {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.opt("BinaryPrefixLocation", &self.binary_prefix_location);
+            o.opt("Bucket", &self.bucket);
+            o.opt("GeneratedPrefixLocation", &self.generated_prefix_location);
+            o.opt("ManifestPrefixLocation", &self.manifest_prefix_location);
+            o.opt("RepoPrefixLocation", &self.repo_prefix_location);
+            o.build()
         }
     }
 }

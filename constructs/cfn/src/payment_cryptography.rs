@@ -274,6 +274,43 @@ pub mod key {
         }
     }
 
+    impl std::fmt::Debug for Key {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Key", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Key {
+        const TYPE: &'static str = "AWS::PaymentCryptography::Key";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KeyRef;
+    }
+
+    /// Typed handle of an `AWS::PaymentCryptography::Key` in the construct tree (see [`crate::Ref`]).
+    pub type KeyRef = crate::Ref<Key>;
+
+    impl KeyRef {
+        /// The `KeyIdentifier` attribute (`Fn::GetAtt`).
+        pub fn key_identifier(&self) -> Value<String> {
+            self.get_att("KeyIdentifier")
+        }
+
+        /// The `KeyOrigin` attribute (`Fn::GetAtt`).
+        pub fn key_origin(&self) -> Value<String> {
+            self.get_att("KeyOrigin")
+        }
+
+        /// The `KeyState` attribute (`Fn::GetAtt`).
+        pub fn key_state(&self) -> Value<String> {
+            self.get_att("KeyState")
+        }
+
+        /// The `ReplicationStatus` attribute (`Fn::GetAtt`).
+        pub fn replication_status(&self) -> Value<String> {
+            self.get_att("ReplicationStatus")
+        }
+    }
+
     #[derive(Clone)]
     pub struct KeyAttributes {
         pub key_algorithm: Value<String>,
@@ -383,43 +420,6 @@ pub mod key {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_11);
             v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Key {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Key", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Key {
-        const TYPE: &'static str = "AWS::PaymentCryptography::Key";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KeyRef;
-    }
-
-    /// Typed handle of an `AWS::PaymentCryptography::Key` in the construct tree (see [`crate::Ref`]).
-    pub type KeyRef = crate::Ref<Key>;
-
-    impl KeyRef {
-        /// The `KeyIdentifier` attribute (`Fn::GetAtt`).
-        pub fn key_identifier(&self) -> Value<String> {
-            self.get_att("KeyIdentifier")
-        }
-
-        /// The `KeyOrigin` attribute (`Fn::GetAtt`).
-        pub fn key_origin(&self) -> Value<String> {
-            self.get_att("KeyOrigin")
-        }
-
-        /// The `KeyState` attribute (`Fn::GetAtt`).
-        pub fn key_state(&self) -> Value<String> {
-            self.get_att("KeyState")
-        }
-
-        /// The `ReplicationStatus` attribute (`Fn::GetAtt`).
-        pub fn replication_status(&self) -> Value<String> {
-            self.get_att("ReplicationStatus")
         }
     }
 }

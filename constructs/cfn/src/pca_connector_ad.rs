@@ -316,6 +316,28 @@ pub mod connector {
         }
     }
 
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::PCAConnectorAD::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::PCAConnectorAD::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct VpcInformation {
         pub ip_address_type: Option<Value<String>>,
@@ -350,28 +372,6 @@ pub mod connector {
                 &RULE_3,
                 &RULE_4,
             );
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::PCAConnectorAD::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::PCAConnectorAD::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
         }
     }
 }
@@ -549,6 +549,28 @@ pub mod template {
             v.check("ConnectorArn", &self.connector_arn, &RULE_7);
             v.nested("Definition", &self.definition);
             v.check("Name", &self.name, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for Template {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Template", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Template {
+        const TYPE: &'static str = "AWS::PCAConnectorAD::Template";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = TemplateRef;
+    }
+
+    /// Typed handle of an `AWS::PCAConnectorAD::Template` in the construct tree (see [`crate::Ref`]).
+    pub type TemplateRef = crate::Ref<Template>;
+
+    impl TemplateRef {
+        /// The `TemplateArn` attribute (`Fn::GetAtt`).
+        pub fn template_arn(&self) -> Value<String> {
+            self.get_att("TemplateArn")
         }
     }
 
@@ -1675,28 +1697,6 @@ pub mod template {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Template {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Template", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Template {
-        const TYPE: &'static str = "AWS::PCAConnectorAD::Template";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = TemplateRef;
-    }
-
-    /// Typed handle of an `AWS::PCAConnectorAD::Template` in the construct tree (see [`crate::Ref`]).
-    pub type TemplateRef = crate::Ref<Template>;
-
-    impl TemplateRef {
-        /// The `TemplateArn` attribute (`Fn::GetAtt`).
-        pub fn template_arn(&self) -> Value<String> {
-            self.get_att("TemplateArn")
-        }
-    }
 }
 
 /// `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`: [`TemplateGroupAccessControlEntry`], its property types and its typed handle.
@@ -1754,6 +1754,21 @@ pub mod template_group_access_control_entry {
         }
     }
 
+    impl std::fmt::Debug for TemplateGroupAccessControlEntry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TemplateGroupAccessControlEntry", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TemplateGroupAccessControlEntry {
+        const TYPE: &'static str = "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = TemplateGroupAccessControlEntryRef;
+    }
+
+    /// Typed handle of an `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` in the construct tree (see [`crate::Ref`]).
+    pub type TemplateGroupAccessControlEntryRef = crate::Ref<TemplateGroupAccessControlEntry>;
+
     #[derive(Clone, Default)]
     pub struct AccessRights {
         pub auto_enroll: Option<Value<String>>,
@@ -1782,19 +1797,4 @@ pub mod template_group_access_control_entry {
             v.check("Enroll", &self.enroll, &RULE_26);
         }
     }
-
-    impl std::fmt::Debug for TemplateGroupAccessControlEntry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TemplateGroupAccessControlEntry", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TemplateGroupAccessControlEntry {
-        const TYPE: &'static str = "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = TemplateGroupAccessControlEntryRef;
-    }
-
-    /// Typed handle of an `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` in the construct tree (see [`crate::Ref`]).
-    pub type TemplateGroupAccessControlEntryRef = crate::Ref<TemplateGroupAccessControlEntry>;
 }

@@ -158,6 +158,43 @@ pub mod connector {
         }
     }
 
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::PCAConnectorSCEP::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::PCAConnectorSCEP::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `OpenIdConfiguration` attribute (`Fn::GetAtt`).
+        pub fn open_id_configuration(&self) -> Value<String> {
+            self.get_att("OpenIdConfiguration")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+    }
+
     #[derive(Clone)]
     pub struct MobileDeviceManagement {
         pub intune: Value<IntuneConfiguration>,
@@ -218,43 +255,6 @@ pub mod connector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AzureApplicationId", &self.azure_application_id, &RULE_3);
             v.check("Domain", &self.domain, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::PCAConnectorSCEP::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::PCAConnectorSCEP::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `OpenIdConfiguration` attribute (`Fn::GetAtt`).
-        pub fn open_id_configuration(&self) -> Value<String> {
-            self.get_att("OpenIdConfiguration")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
         }
     }
 }

@@ -216,6 +216,48 @@ pub mod cluster {
         }
     }
 
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::PCS::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::PCS::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Endpoints` attribute (`Fn::GetAtt`).
+        pub fn endpoints(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Endpoints")
+        }
+
+        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
+        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ErrorInfo")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+    }
+
     /// The networking configuration for the cluster's control plane.
     #[derive(Clone, Default)]
     pub struct Networking {
@@ -587,48 +629,6 @@ pub mod cluster {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::PCS::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::PCS::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Endpoints` attribute (`Fn::GetAtt`).
-        pub fn endpoints(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Endpoints")
-        }
-
-        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
-        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ErrorInfo")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::PCS::ComputeNodeGroup`: [`ComputeNodeGroup`], its property types and its typed handle.
@@ -726,6 +726,43 @@ pub mod compute_node_group {
             v.nested("ScalingConfiguration", &self.scaling_configuration);
             v.nested("SlurmConfiguration", &self.slurm_configuration);
             v.nested("SpotOptions", &self.spot_options);
+        }
+    }
+
+    impl std::fmt::Debug for ComputeNodeGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ComputeNodeGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ComputeNodeGroup {
+        const TYPE: &'static str = "AWS::PCS::ComputeNodeGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ComputeNodeGroupRef;
+    }
+
+    /// Typed handle of an `AWS::PCS::ComputeNodeGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ComputeNodeGroupRef = crate::Ref<ComputeNodeGroup>;
+
+    impl ComputeNodeGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
+        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ErrorInfo")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -1073,43 +1110,6 @@ pub mod compute_node_group {
             v.check("AllocationStrategy", &self.allocation_strategy, &RULE_25);
         }
     }
-
-    impl std::fmt::Debug for ComputeNodeGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ComputeNodeGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ComputeNodeGroup {
-        const TYPE: &'static str = "AWS::PCS::ComputeNodeGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ComputeNodeGroupRef;
-    }
-
-    /// Typed handle of an `AWS::PCS::ComputeNodeGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ComputeNodeGroupRef = crate::Ref<ComputeNodeGroup>;
-
-    impl ComputeNodeGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
-        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ErrorInfo")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::PCS::Queue`: [`Queue`], its property types and its typed handle.
@@ -1162,6 +1162,43 @@ pub mod queue {
 
     impl Validate for Queue {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Queue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Queue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Queue {
+        const TYPE: &'static str = "AWS::PCS::Queue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = QueueRef;
+    }
+
+    /// Typed handle of an `AWS::PCS::Queue` in the construct tree (see [`crate::Ref`]).
+    pub type QueueRef = crate::Ref<Queue>;
+
+    impl QueueRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
+        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ErrorInfo")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
     }
 
     /// The compute node group configuration for a queue.
@@ -1236,43 +1273,6 @@ pub mod queue {
             o.req("ParameterName", &self.parameter_name);
             o.req("ParameterValue", &self.parameter_value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Queue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Queue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Queue {
-        const TYPE: &'static str = "AWS::PCS::Queue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = QueueRef;
-    }
-
-    /// Typed handle of an `AWS::PCS::Queue` in the construct tree (see [`crate::Ref`]).
-    pub type QueueRef = crate::Ref<Queue>;
-
-    impl QueueRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ErrorInfo` attribute (`Fn::GetAtt`).
-        pub fn error_info(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ErrorInfo")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

@@ -155,6 +155,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::Personalize::Campaign`: [`Campaign`], its property types and its typed handle.
 pub mod campaign {
     use super::rules_::*;
@@ -209,6 +248,43 @@ pub mod campaign {
             v.check("SolutionVersionArn", &self.solution_version_arn, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Campaign {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Campaign", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Campaign {
+        const TYPE: &'static str = "AWS::Personalize::Campaign";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CampaignRef;
+    }
+
+    /// Typed handle of an `AWS::Personalize::Campaign` in the construct tree (see [`crate::Ref`]).
+    pub type CampaignRef = crate::Ref<Campaign>;
+
+    impl CampaignRef {
+        /// The `CampaignArn` attribute (`Fn::GetAtt`).
+        pub fn campaign_arn(&self) -> Value<String> {
+            self.get_att("CampaignArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
+        pub fn creation_date_time(&self) -> Value<String> {
+            self.get_att("CreationDateTime")
+        }
+
+        /// The `LastUpdatedDateTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_date_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedDateTime")
         }
     }
 
@@ -283,47 +359,12 @@ pub mod campaign {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for Campaign {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Campaign", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Campaign {
-        const TYPE: &'static str = "AWS::Personalize::Campaign";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CampaignRef;
-    }
-
-    /// Typed handle of an `AWS::Personalize::Campaign` in the construct tree (see [`crate::Ref`]).
-    pub type CampaignRef = crate::Ref<Campaign>;
-
-    impl CampaignRef {
-        /// The `CampaignArn` attribute (`Fn::GetAtt`).
-        pub fn campaign_arn(&self) -> Value<String> {
-            self.get_att("CampaignArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationDateTime` attribute (`Fn::GetAtt`).
-        pub fn creation_date_time(&self) -> Value<String> {
-            self.get_att("CreationDateTime")
-        }
-
-        /// The `LastUpdatedDateTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_date_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedDateTime")
-        }
-    }
 }
 
 /// `AWS::Personalize::Dataset`: [`Dataset`], its property types and its typed handle.
 pub mod dataset {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -384,6 +425,28 @@ pub mod dataset {
             v.check("SchemaArn", &self.schema_arn, &RULE_2);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::Personalize::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::Personalize::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `DatasetArn` attribute (`Fn::GetAtt`).
+        pub fn dataset_arn(&self) -> Value<String> {
+            self.get_att("DatasetArn")
         }
     }
 
@@ -458,64 +521,12 @@ pub mod dataset {
             v.check("DataLocation", &self.data_location, &RULE_10);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::Personalize::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::Personalize::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `DatasetArn` attribute (`Fn::GetAtt`).
-        pub fn dataset_arn(&self) -> Value<String> {
-            self.get_att("DatasetArn")
-        }
-    }
 }
 
 /// `AWS::Personalize::DatasetGroup`: [`DatasetGroup`], its property types and its typed handle.
 pub mod dataset_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -567,38 +578,6 @@ pub mod dataset_group {
             v.check("RoleArn", &self.role_arn, &RULE_9);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -674,6 +653,33 @@ pub mod event_tracker {
         }
     }
 
+    impl std::fmt::Debug for EventTracker {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EventTracker", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EventTracker {
+        const TYPE: &'static str = "AWS::Personalize::EventTracker";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EventTrackerRef;
+    }
+
+    /// Typed handle of an `AWS::Personalize::EventTracker` in the construct tree (see [`crate::Ref`]).
+    pub type EventTrackerRef = crate::Ref<EventTracker>;
+
+    impl EventTrackerRef {
+        /// The `EventTrackerArn` attribute (`Fn::GetAtt`).
+        pub fn event_tracker_arn(&self) -> Value<String> {
+            self.get_att("EventTrackerArn")
+        }
+
+        /// The `TrackingId` attribute (`Fn::GetAtt`).
+        pub fn tracking_id(&self) -> Value<String> {
+            self.get_att("TrackingId")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -706,33 +712,6 @@ pub mod event_tracker {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for EventTracker {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EventTracker", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EventTracker {
-        const TYPE: &'static str = "AWS::Personalize::EventTracker";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EventTrackerRef;
-    }
-
-    /// Typed handle of an `AWS::Personalize::EventTracker` in the construct tree (see [`crate::Ref`]).
-    pub type EventTrackerRef = crate::Ref<EventTracker>;
-
-    impl EventTrackerRef {
-        /// The `EventTrackerArn` attribute (`Fn::GetAtt`).
-        pub fn event_tracker_arn(&self) -> Value<String> {
-            self.get_att("EventTrackerArn")
-        }
-
-        /// The `TrackingId` attribute (`Fn::GetAtt`).
-        pub fn tracking_id(&self) -> Value<String> {
-            self.get_att("TrackingId")
         }
     }
 }
@@ -792,41 +771,6 @@ pub mod filter {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Filter {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Filter", self, f)
@@ -861,6 +805,41 @@ pub mod filter {
         /// The `LastUpdatedDateTime` attribute (`Fn::GetAtt`).
         pub fn last_updated_date_time(&self) -> Value<String> {
             self.get_att("LastUpdatedDateTime")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
         }
     }
 }
@@ -917,6 +896,33 @@ pub mod metric_attribution {
             v.nested("Metrics", &self.metrics);
             v.nested("MetricsOutputConfig", &self.metrics_output_config);
             v.check("Name", &self.name, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for MetricAttribution {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MetricAttribution", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MetricAttribution {
+        const TYPE: &'static str = "AWS::Personalize::MetricAttribution";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MetricAttributionRef;
+    }
+
+    /// Typed handle of an `AWS::Personalize::MetricAttribution` in the construct tree (see [`crate::Ref`]).
+    pub type MetricAttributionRef = crate::Ref<MetricAttribution>;
+
+    impl MetricAttributionRef {
+        /// The `MetricAttributionArn` attribute (`Fn::GetAtt`).
+        pub fn metric_attribution_arn(&self) -> Value<String> {
+            self.get_att("MetricAttributionArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -1032,37 +1038,12 @@ pub mod metric_attribution {
             v.check("Path", &self.path, &RULE_18);
         }
     }
-
-    impl std::fmt::Debug for MetricAttribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MetricAttribution", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MetricAttribution {
-        const TYPE: &'static str = "AWS::Personalize::MetricAttribution";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MetricAttributionRef;
-    }
-
-    /// Typed handle of an `AWS::Personalize::MetricAttribution` in the construct tree (see [`crate::Ref`]).
-    pub type MetricAttributionRef = crate::Ref<MetricAttribution>;
-
-    impl MetricAttributionRef {
-        /// The `MetricAttributionArn` attribute (`Fn::GetAtt`).
-        pub fn metric_attribution_arn(&self) -> Value<String> {
-            self.get_att("MetricAttributionArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-    }
 }
 
 /// `AWS::Personalize::Schema`: [`Schema`], its property types and its typed handle.
 pub mod schema {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1112,38 +1093,6 @@ pub mod schema {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Schema {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Schema", self, f)
@@ -1169,6 +1118,8 @@ pub mod schema {
 
 /// `AWS::Personalize::Solution`: [`Solution`], its property types and its typed handle.
 pub mod solution {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1235,6 +1186,28 @@ pub mod solution {
             v.nested("SolutionConfig", &self.solution_config);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Solution {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Solution", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Solution {
+        const TYPE: &'static str = "AWS::Personalize::Solution";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SolutionRef;
+    }
+
+    /// Typed handle of an `AWS::Personalize::Solution` in the construct tree (see [`crate::Ref`]).
+    pub type SolutionRef = crate::Ref<Solution>;
+
+    impl SolutionRef {
+        /// The `SolutionArn` attribute (`Fn::GetAtt`).
+        pub fn solution_arn(&self) -> Value<String> {
+            self.get_att("SolutionArn")
         }
     }
 
@@ -1605,60 +1578,6 @@ pub mod solution {
                 &self.max_parallel_training_jobs,
                 &RULE_5,
             );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Solution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Solution", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Solution {
-        const TYPE: &'static str = "AWS::Personalize::Solution";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SolutionRef;
-    }
-
-    /// Typed handle of an `AWS::Personalize::Solution` in the construct tree (see [`crate::Ref`]).
-    pub type SolutionRef = crate::Ref<Solution>;
-
-    impl SolutionRef {
-        /// The `SolutionArn` attribute (`Fn::GetAtt`).
-        pub fn solution_arn(&self) -> Value<String> {
-            self.get_att("SolutionArn")
         }
     }
 }

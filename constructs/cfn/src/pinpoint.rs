@@ -47,6 +47,83 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct CampaignHook {
+        pub lambda_function_name: Option<Value<String>>,
+        pub mode: Option<Value<String>>,
+        pub web_url: Option<Value<String>>,
+    }
+
+    impl CampaignHook {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CampaignHook {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("LambdaFunctionName", &self.lambda_function_name);
+            o.opt("Mode", &self.mode);
+            o.opt("WebUrl", &self.web_url);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct QuietTime {
+        pub end: Value<String>,
+        pub start: Value<String>,
+    }
+
+    impl QuietTime {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(end: impl Into<Value<String>>, start: impl Into<Value<String>>) -> Self {
+            Self {
+                end: end.into(),
+                start: start.into(),
+            }
+        }
+    }
+
+    impl ToRaw for QuietTime {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("End", &self.end);
+            o.req("Start", &self.start);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct SetDimension {
+        pub dimension_type: Option<Value<String>>,
+        pub values: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl SetDimension {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for SetDimension {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DimensionType", &self.dimension_type);
+            o.opt("Values", &self.values);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::Pinpoint::ADMChannel`: [`AdmChannel`], its property types and its typed handle.
 pub mod adm_channel {
     use strata_core::*;
@@ -502,6 +579,8 @@ pub mod app {
 
 /// `AWS::Pinpoint::ApplicationSettings`: [`ApplicationSettings`], its property types and its typed handle.
 pub mod application_settings {
+    pub use super::shared_::{CampaignHook, QuietTime};
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Pinpoint::ApplicationSettings
@@ -546,27 +625,25 @@ pub mod application_settings {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct CampaignHook {
-        pub lambda_function_name: Option<Value<String>>,
-        pub mode: Option<Value<String>>,
-        pub web_url: Option<Value<String>>,
-    }
-
-    impl CampaignHook {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for ApplicationSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ApplicationSettings", self, f)
         }
     }
 
-    impl ToRaw for CampaignHook {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LambdaFunctionName", &self.lambda_function_name);
-            o.opt("Mode", &self.mode);
-            o.opt("WebUrl", &self.web_url);
-            o.build()
+    impl strata_core::Resource for ApplicationSettings {
+        const TYPE: &'static str = "AWS::Pinpoint::ApplicationSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ApplicationSettingsRef;
+    }
+
+    /// Typed handle of an `AWS::Pinpoint::ApplicationSettings` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationSettingsRef = crate::Ref<ApplicationSettings>;
+
+    impl ApplicationSettingsRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -593,53 +670,6 @@ pub mod application_settings {
             o.opt("MessagesPerSecond", &self.messages_per_second);
             o.opt("Total", &self.total);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct QuietTime {
-        pub end: Value<String>,
-        pub start: Value<String>,
-    }
-
-    impl QuietTime {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(end: impl Into<Value<String>>, start: impl Into<Value<String>>) -> Self {
-            Self {
-                end: end.into(),
-                start: start.into(),
-            }
-        }
-    }
-
-    impl ToRaw for QuietTime {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("End", &self.end);
-            o.req("Start", &self.start);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ApplicationSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ApplicationSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ApplicationSettings {
-        const TYPE: &'static str = "AWS::Pinpoint::ApplicationSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ApplicationSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::Pinpoint::ApplicationSettings` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationSettingsRef = crate::Ref<ApplicationSettings>;
-
-    impl ApplicationSettingsRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -713,6 +743,8 @@ pub mod baidu_channel {
 
 /// `AWS::Pinpoint::Campaign`: [`Campaign`], its property types and its typed handle.
 pub mod campaign {
+    pub use super::shared_::{CampaignHook, QuietTime, SetDimension};
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Pinpoint::Campaign
@@ -799,6 +831,33 @@ pub mod campaign {
 
     impl Validate for Campaign {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Campaign {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Campaign", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Campaign {
+        const TYPE: &'static str = "AWS::Pinpoint::Campaign";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = CampaignRef;
+    }
+
+    /// Typed handle of an `AWS::Pinpoint::Campaign` in the construct tree (see [`crate::Ref`]).
+    pub type CampaignRef = crate::Ref<Campaign>;
+
+    impl CampaignRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CampaignId` attribute (`Fn::GetAtt`).
+        pub fn campaign_id(&self) -> Value<String> {
+            self.get_att("CampaignId")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -1271,53 +1330,6 @@ pub mod campaign {
     }
 
     #[derive(Clone, Default)]
-    pub struct SetDimension {
-        pub dimension_type: Option<Value<String>>,
-        pub values: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SetDimension {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SetDimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DimensionType", &self.dimension_type);
-            o.opt("Values", &self.values);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct QuietTime {
-        pub end: Value<String>,
-        pub start: Value<String>,
-    }
-
-    impl QuietTime {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(end: impl Into<Value<String>>, start: impl Into<Value<String>>) -> Self {
-            Self {
-                end: end.into(),
-                start: start.into(),
-            }
-        }
-    }
-
-    impl ToRaw for QuietTime {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("End", &self.end);
-            o.req("Start", &self.start);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct TemplateConfiguration {
         pub email_template: Option<Value<Template>>,
         pub push_template: Option<Value<Template>>,
@@ -1366,30 +1378,6 @@ pub mod campaign {
     }
 
     #[derive(Clone, Default)]
-    pub struct CampaignHook {
-        pub lambda_function_name: Option<Value<String>>,
-        pub mode: Option<Value<String>>,
-        pub web_url: Option<Value<String>>,
-    }
-
-    impl CampaignHook {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CampaignHook {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("LambdaFunctionName", &self.lambda_function_name);
-            o.opt("Mode", &self.mode);
-            o.opt("WebUrl", &self.web_url);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct Limits {
         pub daily: Option<Value<i64>>,
         pub maximum_duration: Option<Value<i64>>,
@@ -1414,33 +1402,6 @@ pub mod campaign {
             o.opt("Session", &self.session);
             o.opt("Total", &self.total);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Campaign {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Campaign", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Campaign {
-        const TYPE: &'static str = "AWS::Pinpoint::Campaign";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = CampaignRef;
-    }
-
-    /// Typed handle of an `AWS::Pinpoint::Campaign` in the construct tree (see [`crate::Ref`]).
-    pub type CampaignRef = crate::Ref<Campaign>;
-
-    impl CampaignRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CampaignId` attribute (`Fn::GetAtt`).
-        pub fn campaign_id(&self) -> Value<String> {
-            self.get_att("CampaignId")
         }
     }
 }
@@ -1787,6 +1748,28 @@ pub mod in_app_template {
         }
     }
 
+    impl std::fmt::Debug for InAppTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InAppTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InAppTemplate {
+        const TYPE: &'static str = "AWS::Pinpoint::InAppTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = InAppTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::Pinpoint::InAppTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type InAppTemplateRef = crate::Ref<InAppTemplate>;
+
+    impl InAppTemplateRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct InAppMessageContent {
         pub background_color: Option<Value<String>>,
@@ -1984,28 +1967,6 @@ pub mod in_app_template {
             v.check("ButtonAction", &self.button_action, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for InAppTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InAppTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InAppTemplate {
-        const TYPE: &'static str = "AWS::Pinpoint::InAppTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = InAppTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::Pinpoint::InAppTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type InAppTemplateRef = crate::Ref<InAppTemplate>;
-
-    impl InAppTemplateRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Pinpoint::PushTemplate`: [`PushTemplate`], its property types and its typed handle.
@@ -2061,6 +2022,33 @@ pub mod push_template {
 
     impl Validate for PushTemplate {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for PushTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PushTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PushTemplate {
+        const TYPE: &'static str = "AWS::Pinpoint::PushTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = PushTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::Pinpoint::PushTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type PushTemplateRef = crate::Ref<PushTemplate>;
+
+    impl PushTemplateRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -2154,33 +2142,6 @@ pub mod push_template {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for PushTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PushTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PushTemplate {
-        const TYPE: &'static str = "AWS::Pinpoint::PushTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = PushTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::Pinpoint::PushTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type PushTemplateRef = crate::Ref<PushTemplate>;
-
-    impl PushTemplateRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Pinpoint::SMSChannel`: [`SmsChannel`], its property types and its typed handle.
@@ -2248,6 +2209,8 @@ pub mod sms_channel {
 
 /// `AWS::Pinpoint::Segment`: [`Segment`], its property types and its typed handle.
 pub mod segment {
+    pub use super::shared_::SetDimension;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::Pinpoint::Segment
@@ -2290,6 +2253,33 @@ pub mod segment {
 
     impl Validate for Segment {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for Segment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Segment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Segment {
+        const TYPE: &'static str = "AWS::Pinpoint::Segment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = SegmentRef;
+    }
+
+    /// Typed handle of an `AWS::Pinpoint::Segment` in the construct tree (see [`crate::Ref`]).
+    pub type SegmentRef = crate::Ref<Segment>;
+
+    impl SegmentRef {
+        /// The `SegmentId` attribute (`Fn::GetAtt`).
+        pub fn segment_id(&self) -> Value<String> {
+            self.get_att("SegmentId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -2396,28 +2386,6 @@ pub mod segment {
             o.opt("Make", &self.make);
             o.opt("Model", &self.model);
             o.opt("Platform", &self.platform);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct SetDimension {
-        pub dimension_type: Option<Value<String>>,
-        pub values: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl SetDimension {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for SetDimension {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DimensionType", &self.dimension_type);
-            o.opt("Values", &self.values);
             o.build()
         }
     }
@@ -2567,33 +2535,6 @@ pub mod segment {
             o.req("Id", &self.id);
             o.opt("Version", &self.version);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Segment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Segment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Segment {
-        const TYPE: &'static str = "AWS::Pinpoint::Segment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = SegmentRef;
-    }
-
-    /// Typed handle of an `AWS::Pinpoint::Segment` in the construct tree (see [`crate::Ref`]).
-    pub type SegmentRef = crate::Ref<Segment>;
-
-    impl SegmentRef {
-        /// The `SegmentId` attribute (`Fn::GetAtt`).
-        pub fn segment_id(&self) -> Value<String> {
-            self.get_att("SegmentId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

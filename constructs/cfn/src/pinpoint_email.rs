@@ -8,8 +8,38 @@ pub use configuration_set_event_destination::{
 pub use dedicated_ip_pool::{DedicatedIpPool, DedicatedIpPoolRef};
 pub use identity::{Identity, IdentityRef};
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct Tags {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tags {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::PinpointEmail::ConfigurationSet`: [`ConfigurationSet`], its property types and its typed handle.
 pub mod configuration_set {
+    pub use super::shared_::Tags;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::PinpointEmail::ConfigurationSet
@@ -52,6 +82,28 @@ pub mod configuration_set {
 
     impl Validate for ConfigurationSet {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ConfigurationSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationSet {
+        const TYPE: &'static str = "AWS::PinpointEmail::ConfigurationSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationSetRef;
+    }
+
+    /// Typed handle of an `AWS::PinpointEmail::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
+
+    impl ConfigurationSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -115,28 +167,6 @@ pub mod configuration_set {
     }
 
     #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
     pub struct TrackingOptions {
         pub custom_redirect_domain: Option<Value<String>>,
     }
@@ -153,28 +183,6 @@ pub mod configuration_set {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("CustomRedirectDomain", &self.custom_redirect_domain);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationSet {
-        const TYPE: &'static str = "AWS::PinpointEmail::ConfigurationSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationSetRef;
-    }
-
-    /// Typed handle of an `AWS::PinpointEmail::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
-
-    impl ConfigurationSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -217,6 +225,28 @@ pub mod configuration_set_event_destination {
 
     impl Validate for ConfigurationSetEventDestination {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ConfigurationSetEventDestination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationSetEventDestination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationSetEventDestination {
+        const TYPE: &'static str = "AWS::PinpointEmail::ConfigurationSetEventDestination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigurationSetEventDestinationRef;
+    }
+
+    /// Typed handle of an `AWS::PinpointEmail::ConfigurationSetEventDestination` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationSetEventDestinationRef = crate::Ref<ConfigurationSetEventDestination>;
+
+    impl ConfigurationSetEventDestinationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -380,32 +410,12 @@ pub mod configuration_set_event_destination {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ConfigurationSetEventDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationSetEventDestination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationSetEventDestination {
-        const TYPE: &'static str = "AWS::PinpointEmail::ConfigurationSetEventDestination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigurationSetEventDestinationRef;
-    }
-
-    /// Typed handle of an `AWS::PinpointEmail::ConfigurationSetEventDestination` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationSetEventDestinationRef = crate::Ref<ConfigurationSetEventDestination>;
-
-    impl ConfigurationSetEventDestinationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::PinpointEmail::DedicatedIpPool`: [`DedicatedIpPool`], its property types and its typed handle.
 pub mod dedicated_ip_pool {
+    pub use super::shared_::Tags;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::PinpointEmail::DedicatedIpPool
@@ -435,28 +445,6 @@ pub mod dedicated_ip_pool {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for DedicatedIpPool {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DedicatedIpPool", self, f)
@@ -482,6 +470,8 @@ pub mod dedicated_ip_pool {
 
 /// `AWS::PinpointEmail::Identity`: [`Identity`], its property types and its typed handle.
 pub mod identity {
+    pub use super::shared_::Tags;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::PinpointEmail::Identity
@@ -524,50 +514,6 @@ pub mod identity {
 
     impl Validate for Identity {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone, Default)]
-    pub struct MailFromAttributes {
-        pub behavior_on_mx_failure: Option<Value<String>>,
-        pub mail_from_domain: Option<Value<String>>,
-    }
-
-    impl MailFromAttributes {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MailFromAttributes {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("BehaviorOnMxFailure", &self.behavior_on_mx_failure);
-            o.opt("MailFromDomain", &self.mail_from_domain);
-            o.build()
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tags {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tags {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for Identity {
@@ -619,6 +565,28 @@ pub mod identity {
         /// The `Id` attribute (`Fn::GetAtt`).
         pub fn id(&self) -> Value<String> {
             self.get_att("Id")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct MailFromAttributes {
+        pub behavior_on_mx_failure: Option<Value<String>>,
+        pub mail_from_domain: Option<Value<String>>,
+    }
+
+    impl MailFromAttributes {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MailFromAttributes {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("BehaviorOnMxFailure", &self.behavior_on_mx_failure);
+            o.opt("MailFromDomain", &self.mail_from_domain);
+            o.build()
         }
     }
 }

@@ -587,6 +587,48 @@ pub mod pipe {
         }
     }
 
+    impl std::fmt::Debug for Pipe {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pipe", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pipe {
+        const TYPE: &'static str = "AWS::Pipes::Pipe";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = PipeRef;
+    }
+
+    /// Typed handle of an `AWS::Pipes::Pipe` in the construct tree (see [`crate::Ref`]).
+    pub type PipeRef = crate::Ref<Pipe>;
+
+    impl PipeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `CurrentState` attribute (`Fn::GetAtt`).
+        pub fn current_state(&self) -> Value<String> {
+            self.get_att("CurrentState")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
+        }
+
+        /// The `StateReason` attribute (`Fn::GetAtt`).
+        pub fn state_reason(&self) -> Value<String> {
+            self.get_att("StateReason")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct PipeEnrichmentParameters {
         pub http_parameters: Option<Value<PipeEnrichmentHttpParameters>>,
@@ -2890,48 +2932,6 @@ pub mod pipe {
             v.check("MeasureName", &self.measure_name, &RULE_82);
             v.check("MeasureValue", &self.measure_value, &RULE_78);
             v.check("MeasureValueType", &self.measure_value_type, &RULE_81);
-        }
-    }
-
-    impl std::fmt::Debug for Pipe {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pipe", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pipe {
-        const TYPE: &'static str = "AWS::Pipes::Pipe";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = PipeRef;
-    }
-
-    /// Typed handle of an `AWS::Pipes::Pipe` in the construct tree (see [`crate::Ref`]).
-    pub type PipeRef = crate::Ref<Pipe>;
-
-    impl PipeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `CurrentState` attribute (`Fn::GetAtt`).
-        pub fn current_state(&self) -> Value<String> {
-            self.get_att("CurrentState")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-
-        /// The `StateReason` attribute (`Fn::GetAtt`).
-        pub fn state_reason(&self) -> Value<String> {
-            self.get_att("StateReason")
         }
     }
 }

@@ -73,8 +73,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// <p>A description of a resource tag.</p>
+    #[derive(Clone)]
+    pub struct Tag {
+        /// <p>The key of the resource tag.</p>
+        pub key: Value<String>,
+        /// <p>The value of the resource tag.</p>
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::Proton::EnvironmentAccountConnection`: [`EnvironmentAccountConnection`], its property types and its typed handle.
 pub mod environment_account_connection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -135,41 +179,6 @@ pub mod environment_account_connection {
         }
     }
 
-    /// <p>A description of a resource tag.</p>
-    #[derive(Clone)]
-    pub struct Tag {
-        /// <p>The key of the resource tag.</p>
-        pub key: Value<String>,
-        /// <p>The value of the resource tag.</p>
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for EnvironmentAccountConnection {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EnvironmentAccountConnection", self, f)
@@ -205,6 +214,8 @@ pub mod environment_account_connection {
 
 /// `AWS::Proton::EnvironmentTemplate`: [`EnvironmentTemplate`], its property types and its typed handle.
 pub mod environment_template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -255,41 +266,6 @@ pub mod environment_template {
         }
     }
 
-    /// <p>A description of a resource tag.</p>
-    #[derive(Clone)]
-    pub struct Tag {
-        /// <p>The key of the resource tag.</p>
-        pub key: Value<String>,
-        /// <p>The value of the resource tag.</p>
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for EnvironmentTemplate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EnvironmentTemplate", self, f)
@@ -315,6 +291,8 @@ pub mod environment_template {
 
 /// `AWS::Proton::ServiceTemplate`: [`ServiceTemplate`], its property types and its typed handle.
 pub mod service_template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -362,41 +340,6 @@ pub mod service_template {
             v.check("PipelineProvisioning", &self.pipeline_provisioning, &RULE_9);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// <p>A description of a resource tag.</p>
-    #[derive(Clone)]
-    pub struct Tag {
-        /// <p>The key of the resource tag.</p>
-        pub key: Value<String>,
-        /// <p>The value of the resource tag.</p>
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 

@@ -393,8 +393,87 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_14);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct DocumentAttributeValue {
+        pub string_value: Option<Value<String>>,
+        pub string_list_value: Option<Value<Vec<Value<String>>>>,
+        pub long_value: Option<Value<f64>>,
+        pub date_value: Option<Value<String>>,
+    }
+
+    impl DocumentAttributeValue {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DocumentAttributeValue {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("StringValue", &self.string_value);
+            o.opt("StringListValue", &self.string_list_value);
+            o.opt("LongValue", &self.long_value);
+            o.opt("DateValue", &self.date_value);
+            o.build()
+        }
+    }
+
+    impl Validate for DocumentAttributeValue {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("StringValue", &self.string_value, &RULE_21);
+            v.check_items(
+                "StringListValue",
+                &self.string_list_value,
+                &RULE_0,
+                &RULE_11,
+            );
+        }
+    }
+}
+
 /// `AWS::QBusiness::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -505,6 +584,53 @@ pub mod application {
             v.check("RoleArn", &self.role_arn, &RULE_7);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::QBusiness::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationArn")
+        }
+
+        /// The `ApplicationId` attribute (`Fn::GetAtt`).
+        pub fn application_id(&self) -> Value<String> {
+            self.get_att("ApplicationId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `IdentityCenterApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn identity_center_application_arn(&self) -> Value<String> {
+            self.get_att("IdentityCenterApplicationArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -692,89 +818,12 @@ pub mod application {
             v.check("ClientNamespace", &self.client_namespace, &RULE_12);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::QBusiness::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationArn")
-        }
-
-        /// The `ApplicationId` attribute (`Fn::GetAtt`).
-        pub fn application_id(&self) -> Value<String> {
-            self.get_att("ApplicationId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `IdentityCenterApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn identity_center_application_arn(&self) -> Value<String> {
-            self.get_att("IdentityCenterApplicationArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::QBusiness::DataAccessor`: [`DataAccessor`], its property types and its typed handle.
 pub mod data_accessor {
+    pub use super::shared_::{DocumentAttributeValue, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -835,6 +884,48 @@ pub mod data_accessor {
             v.check("Principal", &self.principal, &RULE_18);
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataAccessor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataAccessor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataAccessor {
+        const TYPE: &'static str = "AWS::QBusiness::DataAccessor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataAccessorRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::DataAccessor` in the construct tree (see [`crate::Ref`]).
+    pub type DataAccessorRef = crate::Ref<DataAccessor>;
+
+    impl DataAccessorRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DataAccessorArn` attribute (`Fn::GetAtt`).
+        pub fn data_accessor_arn(&self) -> Value<String> {
+            self.get_att("DataAccessorArn")
+        }
+
+        /// The `DataAccessorId` attribute (`Fn::GetAtt`).
+        pub fn data_accessor_id(&self) -> Value<String> {
+            self.get_att("DataAccessorId")
+        }
+
+        /// The `IdcApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn idc_application_arn(&self) -> Value<String> {
+            self.get_att("IdcApplicationArn")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -986,44 +1077,6 @@ pub mod data_accessor {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct DocumentAttributeValue {
-        pub string_value: Option<Value<String>>,
-        pub string_list_value: Option<Value<Vec<Value<String>>>>,
-        pub long_value: Option<Value<f64>>,
-        pub date_value: Option<Value<String>>,
-    }
-
-    impl DocumentAttributeValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DocumentAttributeValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("StringValue", &self.string_value);
-            o.opt("StringListValue", &self.string_list_value);
-            o.opt("LongValue", &self.long_value);
-            o.opt("DateValue", &self.date_value);
-            o.build()
-        }
-    }
-
-    impl Validate for DocumentAttributeValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StringValue", &self.string_value, &RULE_21);
-            v.check_items(
-                "StringListValue",
-                &self.string_list_value,
-                &RULE_0,
-                &RULE_11,
-            );
-        }
-    }
-
     #[derive(Clone)]
     pub struct DataAccessorAuthenticationDetail {
         pub authentication_configuration: Option<Value<DataAccessorAuthenticationConfiguration>>,
@@ -1140,84 +1193,12 @@ pub mod data_accessor {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for DataAccessor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataAccessor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataAccessor {
-        const TYPE: &'static str = "AWS::QBusiness::DataAccessor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataAccessorRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::DataAccessor` in the construct tree (see [`crate::Ref`]).
-    pub type DataAccessorRef = crate::Ref<DataAccessor>;
-
-    impl DataAccessorRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DataAccessorArn` attribute (`Fn::GetAtt`).
-        pub fn data_accessor_arn(&self) -> Value<String> {
-            self.get_att("DataAccessorArn")
-        }
-
-        /// The `DataAccessorId` attribute (`Fn::GetAtt`).
-        pub fn data_accessor_id(&self) -> Value<String> {
-            self.get_att("DataAccessorId")
-        }
-
-        /// The `IdcApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn idc_application_arn(&self) -> Value<String> {
-            self.get_att("IdcApplicationArn")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::QBusiness::DataSource`: [`DataSource`], its property types and its typed handle.
 pub mod data_source {
+    pub use super::shared_::{DocumentAttributeValue, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1304,6 +1285,53 @@ pub mod data_source {
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
             v.nested("VpcConfiguration", &self.vpc_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for DataSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataSource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataSource {
+        const TYPE: &'static str = "AWS::QBusiness::DataSource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataSourceRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::DataSource` in the construct tree (see [`crate::Ref`]).
+    pub type DataSourceRef = crate::Ref<DataSource>;
+
+    impl DataSourceRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DataSourceArn` attribute (`Fn::GetAtt`).
+        pub fn data_source_arn(&self) -> Value<String> {
+            self.get_att("DataSourceArn")
+        }
+
+        /// The `DataSourceId` attribute (`Fn::GetAtt`).
+        pub fn data_source_id(&self) -> Value<String> {
+            self.get_att("DataSourceId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Type` attribute (`Fn::GetAtt`).
+        pub fn r#type(&self) -> Value<String> {
+            self.get_att("Type")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1425,44 +1453,6 @@ pub mod data_source {
             v.check("Key", &self.key, &RULE_20);
             v.check("Operator", &self.operator, &RULE_28);
             v.nested("Value", &self.value);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DocumentAttributeValue {
-        pub string_value: Option<Value<String>>,
-        pub string_list_value: Option<Value<Vec<Value<String>>>>,
-        pub long_value: Option<Value<f64>>,
-        pub date_value: Option<Value<String>>,
-    }
-
-    impl DocumentAttributeValue {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DocumentAttributeValue {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("StringValue", &self.string_value);
-            o.opt("StringListValue", &self.string_list_value);
-            o.opt("LongValue", &self.long_value);
-            o.opt("DateValue", &self.date_value);
-            o.build()
-        }
-    }
-
-    impl Validate for DocumentAttributeValue {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StringValue", &self.string_value, &RULE_21);
-            v.check_items(
-                "StringListValue",
-                &self.string_list_value,
-                &RULE_0,
-                &RULE_11,
-            );
         }
     }
 
@@ -1688,38 +1678,6 @@ pub mod data_source {
     }
 
     #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct DataSourceVpcConfiguration {
         pub security_group_ids: Value<Vec<Value<String>>>,
         pub subnet_ids: Value<Vec<Value<String>>>,
@@ -1763,57 +1721,12 @@ pub mod data_source {
             );
         }
     }
-
-    impl std::fmt::Debug for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataSource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataSource {
-        const TYPE: &'static str = "AWS::QBusiness::DataSource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataSourceRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::DataSource` in the construct tree (see [`crate::Ref`]).
-    pub type DataSourceRef = crate::Ref<DataSource>;
-
-    impl DataSourceRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DataSourceArn` attribute (`Fn::GetAtt`).
-        pub fn data_source_arn(&self) -> Value<String> {
-            self.get_att("DataSourceArn")
-        }
-
-        /// The `DataSourceId` attribute (`Fn::GetAtt`).
-        pub fn data_source_id(&self) -> Value<String> {
-            self.get_att("DataSourceId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Type` attribute (`Fn::GetAtt`).
-        pub fn r#type(&self) -> Value<String> {
-            self.get_att("Type")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::QBusiness::Index`: [`Index`], its property types and its typed handle.
 pub mod index {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1886,6 +1799,53 @@ pub mod index {
         }
     }
 
+    impl std::fmt::Debug for Index {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Index", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Index {
+        const TYPE: &'static str = "AWS::QBusiness::Index";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IndexRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::Index` in the construct tree (see [`crate::Ref`]).
+    pub type IndexRef = crate::Ref<Index>;
+
+    impl IndexRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `IndexArn` attribute (`Fn::GetAtt`).
+        pub fn index_arn(&self) -> Value<String> {
+            self.get_att("IndexArn")
+        }
+
+        /// The `IndexId` attribute (`Fn::GetAtt`).
+        pub fn index_id(&self) -> Value<String> {
+            self.get_att("IndexId")
+        }
+
+        /// The `IndexStatistics` attribute (`Fn::GetAtt`).
+        pub fn index_statistics(&self) -> Value<String> {
+            self.get_att("IndexStatistics")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct IndexCapacityConfiguration {
         pub units: Option<Value<f64>>,
@@ -1941,85 +1901,6 @@ pub mod index {
             v.check("Name", &self.name, &RULE_35);
             v.check("Search", &self.search, &RULE_9);
             v.check("Type", &self.r#type, &RULE_36);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Index {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Index", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Index {
-        const TYPE: &'static str = "AWS::QBusiness::Index";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IndexRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::Index` in the construct tree (see [`crate::Ref`]).
-    pub type IndexRef = crate::Ref<Index>;
-
-    impl IndexRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `IndexArn` attribute (`Fn::GetAtt`).
-        pub fn index_arn(&self) -> Value<String> {
-            self.get_att("IndexArn")
-        }
-
-        /// The `IndexId` attribute (`Fn::GetAtt`).
-        pub fn index_id(&self) -> Value<String> {
-            self.get_att("IndexId")
-        }
-
-        /// The `IndexStatistics` attribute (`Fn::GetAtt`).
-        pub fn index_statistics(&self) -> Value<String> {
-            self.get_att("IndexStatistics")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
         }
     }
 }
@@ -2080,6 +1961,21 @@ pub mod permission {
         }
     }
 
+    impl std::fmt::Debug for Permission {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Permission", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Permission {
+        const TYPE: &'static str = "AWS::QBusiness::Permission";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PermissionRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::Permission` in the construct tree (see [`crate::Ref`]).
+    pub type PermissionRef = crate::Ref<Permission>;
+
     #[derive(Clone)]
     pub struct Condition {
         pub condition_key: Value<String>,
@@ -2119,25 +2015,12 @@ pub mod permission {
             v.check("ConditionValues", &self.condition_values, &RULE_23);
         }
     }
-
-    impl std::fmt::Debug for Permission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Permission", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Permission {
-        const TYPE: &'static str = "AWS::QBusiness::Permission";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PermissionRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::Permission` in the construct tree (see [`crate::Ref`]).
-    pub type PermissionRef = crate::Ref<Permission>;
 }
 
 /// `AWS::QBusiness::Plugin`: [`Plugin`], its property types and its typed handle.
 pub mod plugin {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2206,6 +2089,48 @@ pub mod plugin {
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_41);
+        }
+    }
+
+    impl std::fmt::Debug for Plugin {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Plugin", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Plugin {
+        const TYPE: &'static str = "AWS::QBusiness::Plugin";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PluginRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::Plugin` in the construct tree (see [`crate::Ref`]).
+    pub type PluginRef = crate::Ref<Plugin>;
+
+    impl PluginRef {
+        /// The `BuildStatus` attribute (`Fn::GetAtt`).
+        pub fn build_status(&self) -> Value<String> {
+            self.get_att("BuildStatus")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `PluginArn` attribute (`Fn::GetAtt`).
+        pub fn plugin_arn(&self) -> Value<String> {
+            self.get_att("PluginArn")
+        }
+
+        /// The `PluginId` attribute (`Fn::GetAtt`).
+        pub fn plugin_id(&self) -> Value<String> {
+            self.get_att("PluginId")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2424,84 +2349,12 @@ pub mod plugin {
             v.check("Key", &self.key, &RULE_44);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Plugin {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Plugin", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Plugin {
-        const TYPE: &'static str = "AWS::QBusiness::Plugin";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PluginRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::Plugin` in the construct tree (see [`crate::Ref`]).
-    pub type PluginRef = crate::Ref<Plugin>;
-
-    impl PluginRef {
-        /// The `BuildStatus` attribute (`Fn::GetAtt`).
-        pub fn build_status(&self) -> Value<String> {
-            self.get_att("BuildStatus")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `PluginArn` attribute (`Fn::GetAtt`).
-        pub fn plugin_arn(&self) -> Value<String> {
-            self.get_att("PluginArn")
-        }
-
-        /// The `PluginId` attribute (`Fn::GetAtt`).
-        pub fn plugin_id(&self) -> Value<String> {
-            self.get_att("PluginId")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::QBusiness::Retriever`: [`Retriever`], its property types and its typed handle.
 pub mod retriever {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2557,6 +2410,48 @@ pub mod retriever {
             v.check("Tags", &self.tags, &RULE_8);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_45);
+        }
+    }
+
+    impl std::fmt::Debug for Retriever {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Retriever", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Retriever {
+        const TYPE: &'static str = "AWS::QBusiness::Retriever";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RetrieverRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::Retriever` in the construct tree (see [`crate::Ref`]).
+    pub type RetrieverRef = crate::Ref<Retriever>;
+
+    impl RetrieverRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `RetrieverArn` attribute (`Fn::GetAtt`).
+        pub fn retriever_arn(&self) -> Value<String> {
+            self.get_att("RetrieverArn")
+        }
+
+        /// The `RetrieverId` attribute (`Fn::GetAtt`).
+        pub fn retriever_id(&self) -> Value<String> {
+            self.get_att("RetrieverId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2644,84 +2539,12 @@ pub mod retriever {
             v.check("IndexId", &self.index_id, &RULE_16);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Retriever {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Retriever", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Retriever {
-        const TYPE: &'static str = "AWS::QBusiness::Retriever";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RetrieverRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::Retriever` in the construct tree (see [`crate::Ref`]).
-    pub type RetrieverRef = crate::Ref<Retriever>;
-
-    impl RetrieverRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `RetrieverArn` attribute (`Fn::GetAtt`).
-        pub fn retriever_arn(&self) -> Value<String> {
-            self.get_att("RetrieverArn")
-        }
-
-        /// The `RetrieverId` attribute (`Fn::GetAtt`).
-        pub fn retriever_id(&self) -> Value<String> {
-            self.get_att("RetrieverId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::QBusiness::WebExperience`: [`WebExperience`], its property types and its typed handle.
 pub mod web_experience {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2817,6 +2640,53 @@ pub mod web_experience {
             v.nested("Tags", &self.tags);
             v.check("Title", &self.title, &RULE_48);
             v.check("WelcomeMessage", &self.welcome_message, &RULE_49);
+        }
+    }
+
+    impl std::fmt::Debug for WebExperience {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebExperience", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebExperience {
+        const TYPE: &'static str = "AWS::QBusiness::WebExperience";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WebExperienceRef;
+    }
+
+    /// Typed handle of an `AWS::QBusiness::WebExperience` in the construct tree (see [`crate::Ref`]).
+    pub type WebExperienceRef = crate::Ref<WebExperience>;
+
+    impl WebExperienceRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DefaultEndpoint` attribute (`Fn::GetAtt`).
+        pub fn default_endpoint(&self) -> Value<String> {
+            self.get_att("DefaultEndpoint")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `WebExperienceArn` attribute (`Fn::GetAtt`).
+        pub fn web_experience_arn(&self) -> Value<String> {
+            self.get_att("WebExperienceArn")
+        }
+
+        /// The `WebExperienceId` attribute (`Fn::GetAtt`).
+        pub fn web_experience_id(&self) -> Value<String> {
+            self.get_att("WebExperienceId")
         }
     }
 
@@ -2983,85 +2853,6 @@ pub mod web_experience {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SecretsArn", &self.secrets_arn, &RULE_7);
             v.check("SecretsRole", &self.secrets_role, &RULE_7);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for WebExperience {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebExperience", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebExperience {
-        const TYPE: &'static str = "AWS::QBusiness::WebExperience";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WebExperienceRef;
-    }
-
-    /// Typed handle of an `AWS::QBusiness::WebExperience` in the construct tree (see [`crate::Ref`]).
-    pub type WebExperienceRef = crate::Ref<WebExperience>;
-
-    impl WebExperienceRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DefaultEndpoint` attribute (`Fn::GetAtt`).
-        pub fn default_endpoint(&self) -> Value<String> {
-            self.get_att("DefaultEndpoint")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `WebExperienceArn` attribute (`Fn::GetAtt`).
-        pub fn web_experience_arn(&self) -> Value<String> {
-            self.get_att("WebExperienceArn")
-        }
-
-        /// The `WebExperienceId` attribute (`Fn::GetAtt`).
-        pub fn web_experience_id(&self) -> Value<String> {
-            self.get_att("WebExperienceId")
         }
     }
 }

@@ -75,6 +75,28 @@ pub mod ledger {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Ledger {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Ledger", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Ledger {
+        const TYPE: &'static str = "AWS::QLDB::Ledger";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LedgerRef;
+    }
+
+    /// Typed handle of an `AWS::QLDB::Ledger` in the construct tree (see [`crate::Ref`]).
+    pub type LedgerRef = crate::Ref<Ledger>;
+
+    impl LedgerRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -97,28 +119,6 @@ pub mod ledger {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Ledger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Ledger", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Ledger {
-        const TYPE: &'static str = "AWS::QLDB::Ledger";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LedgerRef;
-    }
-
-    /// Typed handle of an `AWS::QLDB::Ledger` in the construct tree (see [`crate::Ref`]).
-    pub type LedgerRef = crate::Ref<Ledger>;
-
-    impl LedgerRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -185,6 +185,33 @@ pub mod stream {
         }
     }
 
+    impl std::fmt::Debug for Stream {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Stream", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Stream {
+        const TYPE: &'static str = "AWS::QLDB::Stream";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamRef;
+    }
+
+    /// Typed handle of an `AWS::QLDB::Stream` in the construct tree (see [`crate::Ref`]).
+    pub type StreamRef = crate::Ref<Stream>;
+
+    impl StreamRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct KinesisConfiguration {
         pub aggregation_enabled: Option<Value<bool>>,
@@ -245,33 +272,6 @@ pub mod stream {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_2);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Stream {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Stream", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Stream {
-        const TYPE: &'static str = "AWS::QLDB::Stream";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamRef;
-    }
-
-    /// Typed handle of an `AWS::QLDB::Stream` in the construct tree (see [`crate::Ref`]).
-    pub type StreamRef = crate::Ref<Stream>;
-
-    impl StreamRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

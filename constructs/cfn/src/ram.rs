@@ -80,40 +80,6 @@ pub mod permission {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for Permission {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Permission", self, f)
@@ -148,6 +114,40 @@ pub mod permission {
         /// The `PermissionType` attribute (`Fn::GetAtt`).
         pub fn permission_type(&self) -> Value<String> {
             self.get_att("PermissionType")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 }
@@ -470,6 +470,53 @@ pub mod resource_share {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for ResourceShare {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceShare", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceShare {
+        const TYPE: &'static str = "AWS::RAM::ResourceShare";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourceShareRef;
+    }
+
+    /// Typed handle of an `AWS::RAM::ResourceShare` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceShareRef = crate::Ref<ResourceShare>;
+
+    impl ResourceShareRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
+        pub fn last_updated_time(&self) -> Value<String> {
+            self.get_att("LastUpdatedTime")
+        }
+
+        /// The `FeatureSet` attribute (`Fn::GetAtt`).
+        pub fn feature_set(&self) -> Value<String> {
+            self.get_att("FeatureSet")
+        }
+
+        /// The `OwningAccountId` attribute (`Fn::GetAtt`).
+        pub fn owning_account_id(&self) -> Value<String> {
+            self.get_att("OwningAccountId")
+        }
+    }
+
     /// The configuration for a resource share.
     #[derive(Clone, Default)]
     pub struct ResourceShareConfiguration {
@@ -523,53 +570,6 @@ pub mod resource_share {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ResourceShare {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceShare", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceShare {
-        const TYPE: &'static str = "AWS::RAM::ResourceShare";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourceShareRef;
-    }
-
-    /// Typed handle of an `AWS::RAM::ResourceShare` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceShareRef = crate::Ref<ResourceShare>;
-
-    impl ResourceShareRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `LastUpdatedTime` attribute (`Fn::GetAtt`).
-        pub fn last_updated_time(&self) -> Value<String> {
-            self.get_att("LastUpdatedTime")
-        }
-
-        /// The `FeatureSet` attribute (`Fn::GetAtt`).
-        pub fn feature_set(&self) -> Value<String> {
-            self.get_att("FeatureSet")
-        }
-
-        /// The `OwningAccountId` attribute (`Fn::GetAtt`).
-        pub fn owning_account_id(&self) -> Value<String> {
-            self.get_att("OwningAccountId")
         }
     }
 }

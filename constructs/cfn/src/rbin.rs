@@ -155,6 +155,38 @@ pub mod rule {
         }
     }
 
+    impl std::fmt::Debug for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rule {
+        const TYPE: &'static str = "AWS::Rbin::Rule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleRef;
+    }
+
+    /// Typed handle of an `AWS::Rbin::Rule` in the construct tree (see [`crate::Ref`]).
+    pub type RuleRef = crate::Ref<Rule>;
+
+    impl RuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Identifier` attribute (`Fn::GetAtt`).
+        pub fn identifier(&self) -> Value<String> {
+            self.get_att("Identifier")
+        }
+
+        /// The `LockState` attribute (`Fn::GetAtt`).
+        pub fn lock_state(&self) -> Value<String> {
+            self.get_att("LockState")
+        }
+    }
+
     /// The resource tag of the rule.
     #[derive(Clone)]
     pub struct ResourceTag {
@@ -298,38 +330,6 @@ pub mod rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_11);
             v.check("Value", &self.value, &RULE_12);
-        }
-    }
-
-    impl std::fmt::Debug for Rule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rule {
-        const TYPE: &'static str = "AWS::Rbin::Rule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleRef;
-    }
-
-    /// Typed handle of an `AWS::Rbin::Rule` in the construct tree (see [`crate::Ref`]).
-    pub type RuleRef = crate::Ref<Rule>;
-
-    impl RuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Identifier` attribute (`Fn::GetAtt`).
-        pub fn identifier(&self) -> Value<String> {
-            self.get_att("Identifier")
-        }
-
-        /// The `LockState` attribute (`Fn::GetAtt`).
-        pub fn lock_state(&self) -> Value<String> {
-            self.get_att("LockState")
         }
     }
 }

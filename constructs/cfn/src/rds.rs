@@ -406,6 +406,102 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
+        pub key: Value<String>,
+        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
+
+    /// The ``MasterUserSecret`` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
+    #[derive(Clone, Default)]
+    pub struct MasterUserSecret {
+        /// The AWS KMS key identifier that is used to encrypt the secret.
+        pub kms_key_id: Option<Value<String>>,
+        /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the ``Fn::GetAtt`` intrinsic function.
+        pub secret_arn: Option<Value<String>>,
+    }
+
+    impl MasterUserSecret {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for MasterUserSecret {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("KmsKeyId", &self.kms_key_id);
+            o.opt("SecretArn", &self.secret_arn);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct TagFormat {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl TagFormat {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for TagFormat {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for TagFormat {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_45);
+            v.check("Value", &self.value, &RULE_45);
+        }
+    }
+}
+
 /// `AWS::RDS::ClusterSnapshot`: [`ClusterSnapshot`], its property types and its typed handle.
 pub mod cluster_snapshot {
     use super::rules_::*;
@@ -457,40 +553,6 @@ pub mod cluster_snapshot {
                 &RULE_0,
             );
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -600,10 +662,46 @@ pub mod cluster_snapshot {
             self.get_att("SnapshotCreateTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::RDS::CustomDBEngineVersion`: [`CustomDbEngineVersion`], its property types and its typed handle.
 pub mod custom_db_engine_version {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -724,41 +822,6 @@ pub mod custom_db_engine_version {
         }
     }
 
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for CustomDbEngineVersion {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("CustomDbEngineVersion", self, f)
@@ -784,6 +847,8 @@ pub mod custom_db_engine_version {
 
 /// `AWS::RDS::DBCluster`: [`DbCluster`], its property types and its typed handle.
 pub mod db_cluster {
+    pub use super::shared_::{MasterUserSecret, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1074,6 +1139,73 @@ pub mod db_cluster {
         }
     }
 
+    impl std::fmt::Debug for DbCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbCluster {
+        const TYPE: &'static str = "AWS::RDS::DBCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbClusterRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::DBCluster` in the construct tree (see [`crate::Ref`]).
+    pub type DbClusterRef = crate::Ref<DbCluster>;
+
+    impl DbClusterRef {
+        /// The `DBClusterArn` attribute (`Fn::GetAtt`).
+        pub fn db_cluster_arn(&self) -> Value<String> {
+            self.get_att("DBClusterArn")
+        }
+
+        /// The `DBClusterResourceId` attribute (`Fn::GetAtt`).
+        pub fn db_cluster_resource_id(&self) -> Value<String> {
+            self.get_att("DBClusterResourceId")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn endpoint_address(&self) -> Value<String> {
+            self.get_att("Endpoint.Address")
+        }
+
+        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn endpoint_port(&self) -> Value<String> {
+            self.get_att("Endpoint.Port")
+        }
+
+        /// The `ReadEndpoint` attribute (`Fn::GetAtt`).
+        pub fn read_endpoint(&self) -> Value<String> {
+            self.get_att("ReadEndpoint")
+        }
+
+        /// The `ReadEndpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn read_endpoint_address(&self) -> Value<String> {
+            self.get_att("ReadEndpoint.Address")
+        }
+
+        /// The `MasterUserSecret.SecretArn` attribute (`Fn::GetAtt`).
+        pub fn master_user_secret_secret_arn(&self) -> Value<String> {
+            self.get_att("MasterUserSecret.SecretArn")
+        }
+
+        /// The `StorageEncryptionType` attribute (`Fn::GetAtt`).
+        pub fn storage_encryption_type(&self) -> Value<String> {
+            self.get_att("StorageEncryptionType")
+        }
+
+        /// The `StorageThroughput` attribute (`Fn::GetAtt`).
+        pub fn storage_throughput(&self) -> Value<i64> {
+            self.get_att("StorageThroughput")
+        }
+    }
+
     /// Describes an AWS Identity and Access Management (IAM) role that is associated with a DB cluster.
     #[derive(Clone)]
     pub struct DbClusterRole {
@@ -1105,31 +1237,6 @@ pub mod db_cluster {
     impl Validate for DbClusterRole {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("RoleArn", &self.role_arn, &RULE_21);
-        }
-    }
-
-    /// The ``MasterUserSecret`` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
-    #[derive(Clone, Default)]
-    pub struct MasterUserSecret {
-        /// The AWS KMS key identifier that is used to encrypt the secret.
-        pub kms_key_id: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the ``Fn::GetAtt`` intrinsic function.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl MasterUserSecret {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MasterUserSecret {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
         }
     }
 
@@ -1195,108 +1302,6 @@ pub mod db_cluster {
             o.opt("MinCapacity", &self.min_capacity);
             o.opt("SecondsUntilAutoPause", &self.seconds_until_auto_pause);
             o.build()
-        }
-    }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for DbCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbCluster {
-        const TYPE: &'static str = "AWS::RDS::DBCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbClusterRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::DBCluster` in the construct tree (see [`crate::Ref`]).
-    pub type DbClusterRef = crate::Ref<DbCluster>;
-
-    impl DbClusterRef {
-        /// The `DBClusterArn` attribute (`Fn::GetAtt`).
-        pub fn db_cluster_arn(&self) -> Value<String> {
-            self.get_att("DBClusterArn")
-        }
-
-        /// The `DBClusterResourceId` attribute (`Fn::GetAtt`).
-        pub fn db_cluster_resource_id(&self) -> Value<String> {
-            self.get_att("DBClusterResourceId")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn endpoint_address(&self) -> Value<String> {
-            self.get_att("Endpoint.Address")
-        }
-
-        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn endpoint_port(&self) -> Value<String> {
-            self.get_att("Endpoint.Port")
-        }
-
-        /// The `ReadEndpoint` attribute (`Fn::GetAtt`).
-        pub fn read_endpoint(&self) -> Value<String> {
-            self.get_att("ReadEndpoint")
-        }
-
-        /// The `ReadEndpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn read_endpoint_address(&self) -> Value<String> {
-            self.get_att("ReadEndpoint.Address")
-        }
-
-        /// The `MasterUserSecret.SecretArn` attribute (`Fn::GetAtt`).
-        pub fn master_user_secret_secret_arn(&self) -> Value<String> {
-            self.get_att("MasterUserSecret.SecretArn")
-        }
-
-        /// The `StorageEncryptionType` attribute (`Fn::GetAtt`).
-        pub fn storage_encryption_type(&self) -> Value<String> {
-            self.get_att("StorageEncryptionType")
-        }
-
-        /// The `StorageThroughput` attribute (`Fn::GetAtt`).
-        pub fn storage_throughput(&self) -> Value<i64> {
-            self.get_att("StorageThroughput")
         }
     }
 }
@@ -1371,40 +1376,6 @@ pub mod db_cluster_endpoint {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for DbClusterEndpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbClusterEndpoint", self, f)
@@ -1446,10 +1417,46 @@ pub mod db_cluster_endpoint {
             self.get_att("Status")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::RDS::DBClusterParameterGroup`: [`DbClusterParameterGroup`], its property types and its typed handle.
 pub mod db_cluster_parameter_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1511,41 +1518,6 @@ pub mod db_cluster_parameter_group {
         }
     }
 
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for DbClusterParameterGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbClusterParameterGroup", self, f)
@@ -1564,6 +1536,8 @@ pub mod db_cluster_parameter_group {
 
 /// `AWS::RDS::DBInstance`: [`DbInstance`], its property types and its typed handle.
 pub mod db_instance {
+    pub use super::shared_::{MasterUserSecret, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1927,178 +1901,6 @@ pub mod db_instance {
         }
     }
 
-    /// Contains details about an additional storage volume for a DB instance. RDS support additional storage volumes for RDS for Oracle and RDS for SQL Server.
-    #[derive(Clone, Default)]
-    pub struct AdditionalStorageVolume {
-        /// The amount of storage allocated for the additional storage volume, in gibibytes (GiB). The minimum is 20 GiB. The maximum is 65,536 GiB (64 TiB).
-        pub allocated_storage: Option<Value<String>>,
-        /// The number of I/O operations per second (IOPS) provisioned for the additional storage volume.
-        pub iops: Option<Value<i64>>,
-        /// The upper limit in gibibytes (GiB) to which RDS can automatically scale the storage of the additional storage volume.
-        pub max_allocated_storage: Option<Value<i64>>,
-        pub storage_operation_percent_progress: Option<Value<i64>>,
-        pub storage_operation_status: Option<Value<String>>,
-        /// The storage throughput value for the additional storage volume, in mebibytes per second (MiBps). This setting applies only to the General Purpose SSD (``gp3``) storage type.
-        pub storage_throughput: Option<Value<i64>>,
-        /// The storage type for the additional storage volume.
-        pub storage_type: Option<Value<String>>,
-        /// The name of the additional storage volume.
-        pub volume_name: Option<Value<String>>,
-    }
-
-    impl AdditionalStorageVolume {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AdditionalStorageVolume {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(8);
-            o.opt("AllocatedStorage", &self.allocated_storage);
-            o.opt("Iops", &self.iops);
-            o.opt("MaxAllocatedStorage", &self.max_allocated_storage);
-            o.opt(
-                "StorageOperationPercentProgress",
-                &self.storage_operation_percent_progress,
-            );
-            o.opt("StorageOperationStatus", &self.storage_operation_status);
-            o.opt("StorageThroughput", &self.storage_throughput);
-            o.opt("StorageType", &self.storage_type);
-            o.opt("VolumeName", &self.volume_name);
-            o.build()
-        }
-    }
-
-    impl Validate for AdditionalStorageVolume {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AllocatedStorage", &self.allocated_storage, &RULE_25);
-        }
-    }
-
-    /// Information about an AWS Identity and Access Management (IAM) role that is associated with a DB instance.
-    #[derive(Clone)]
-    pub struct DbInstanceRole {
-        /// The name of the feature associated with the AWS Identity and Access Management (IAM) role. IAM roles that are associated with a DB instance grant permission for the DB instance to access other AWS services on your behalf.
-        pub feature_name: Value<String>,
-        /// The Amazon Resource Name (ARN) of the IAM role that is associated with the DB instance.
-        pub role_arn: Value<String>,
-    }
-
-    impl DbInstanceRole {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            feature_name: impl Into<Value<String>>,
-            role_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                feature_name: feature_name.into(),
-                role_arn: role_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DbInstanceRole {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FeatureName", &self.feature_name);
-            o.req("RoleArn", &self.role_arn);
-            o.build()
-        }
-    }
-
-    /// The ``MasterUserSecret`` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
-    #[derive(Clone, Default)]
-    pub struct MasterUserSecret {
-        /// The AWS KMS key identifier that is used to encrypt the secret.
-        pub kms_key_id: Option<Value<String>>,
-        /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the ``Fn::GetAtt`` intrinsic function.
-        pub secret_arn: Option<Value<String>>,
-    }
-
-    impl MasterUserSecret {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MasterUserSecret {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.opt("SecretArn", &self.secret_arn);
-            o.build()
-        }
-    }
-
-    /// The ``ProcessorFeature`` property type specifies the processor features of a DB instance class.
-    #[derive(Clone, Default)]
-    pub struct ProcessorFeature {
-        /// The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
-        pub name: Option<Value<String>>,
-        /// The value of a processor feature.
-        pub value: Option<Value<String>>,
-    }
-
-    impl ProcessorFeature {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ProcessorFeature {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Name", &self.name);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for ProcessorFeature {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_31);
-        }
-    }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for DbInstance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbInstance", self, f)
@@ -2250,10 +2052,124 @@ pub mod db_instance {
             self.get_att("StorageOperationPercentProgress")
         }
     }
+
+    /// Contains details about an additional storage volume for a DB instance. RDS support additional storage volumes for RDS for Oracle and RDS for SQL Server.
+    #[derive(Clone, Default)]
+    pub struct AdditionalStorageVolume {
+        /// The amount of storage allocated for the additional storage volume, in gibibytes (GiB). The minimum is 20 GiB. The maximum is 65,536 GiB (64 TiB).
+        pub allocated_storage: Option<Value<String>>,
+        /// The number of I/O operations per second (IOPS) provisioned for the additional storage volume.
+        pub iops: Option<Value<i64>>,
+        /// The upper limit in gibibytes (GiB) to which RDS can automatically scale the storage of the additional storage volume.
+        pub max_allocated_storage: Option<Value<i64>>,
+        pub storage_operation_percent_progress: Option<Value<i64>>,
+        pub storage_operation_status: Option<Value<String>>,
+        /// The storage throughput value for the additional storage volume, in mebibytes per second (MiBps). This setting applies only to the General Purpose SSD (``gp3``) storage type.
+        pub storage_throughput: Option<Value<i64>>,
+        /// The storage type for the additional storage volume.
+        pub storage_type: Option<Value<String>>,
+        /// The name of the additional storage volume.
+        pub volume_name: Option<Value<String>>,
+    }
+
+    impl AdditionalStorageVolume {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for AdditionalStorageVolume {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(8);
+            o.opt("AllocatedStorage", &self.allocated_storage);
+            o.opt("Iops", &self.iops);
+            o.opt("MaxAllocatedStorage", &self.max_allocated_storage);
+            o.opt(
+                "StorageOperationPercentProgress",
+                &self.storage_operation_percent_progress,
+            );
+            o.opt("StorageOperationStatus", &self.storage_operation_status);
+            o.opt("StorageThroughput", &self.storage_throughput);
+            o.opt("StorageType", &self.storage_type);
+            o.opt("VolumeName", &self.volume_name);
+            o.build()
+        }
+    }
+
+    impl Validate for AdditionalStorageVolume {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AllocatedStorage", &self.allocated_storage, &RULE_25);
+        }
+    }
+
+    /// Information about an AWS Identity and Access Management (IAM) role that is associated with a DB instance.
+    #[derive(Clone)]
+    pub struct DbInstanceRole {
+        /// The name of the feature associated with the AWS Identity and Access Management (IAM) role. IAM roles that are associated with a DB instance grant permission for the DB instance to access other AWS services on your behalf.
+        pub feature_name: Value<String>,
+        /// The Amazon Resource Name (ARN) of the IAM role that is associated with the DB instance.
+        pub role_arn: Value<String>,
+    }
+
+    impl DbInstanceRole {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            feature_name: impl Into<Value<String>>,
+            role_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                feature_name: feature_name.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for DbInstanceRole {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("FeatureName", &self.feature_name);
+            o.req("RoleArn", &self.role_arn);
+            o.build()
+        }
+    }
+
+    /// The ``ProcessorFeature`` property type specifies the processor features of a DB instance class.
+    #[derive(Clone, Default)]
+    pub struct ProcessorFeature {
+        /// The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
+        pub name: Option<Value<String>>,
+        /// The value of a processor feature.
+        pub value: Option<Value<String>>,
+    }
+
+    impl ProcessorFeature {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ProcessorFeature {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Name", &self.name);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for ProcessorFeature {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_31);
+        }
+    }
 }
 
 /// `AWS::RDS::DBParameterGroup`: [`DbParameterGroup`], its property types and its typed handle.
 pub mod db_parameter_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2311,41 +2227,6 @@ pub mod db_parameter_group {
         }
     }
 
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for DbParameterGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DbParameterGroup", self, f)
@@ -2371,6 +2252,8 @@ pub mod db_parameter_group {
 
 /// `AWS::RDS::DBProxy`: [`DbProxy`], its property types and its typed handle.
 pub mod db_proxy {
+    pub use super::shared_::TagFormat;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2478,6 +2361,38 @@ pub mod db_proxy {
         }
     }
 
+    impl std::fmt::Debug for DbProxy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbProxy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbProxy {
+        const TYPE: &'static str = "AWS::RDS::DBProxy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbProxyRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::DBProxy` in the construct tree (see [`crate::Ref`]).
+    pub type DbProxyRef = crate::Ref<DbProxy>;
+
+    impl DbProxyRef {
+        /// The `DBProxyArn` attribute (`Fn::GetAtt`).
+        pub fn db_proxy_arn(&self) -> Value<String> {
+            self.get_att("DBProxyArn")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `VpcId` attribute (`Fn::GetAtt`).
+        pub fn vpc_id(&self) -> Value<String> {
+            self.get_att("VpcId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct AuthFormat {
         /// The type of authentication that the proxy uses for connections from the proxy to the underlying database.
@@ -2524,71 +2439,12 @@ pub mod db_proxy {
             v.check("SecretArn", &self.secret_arn, &RULE_38);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct TagFormat {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl TagFormat {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TagFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagFormat {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_45);
-            v.check("Value", &self.value, &RULE_45);
-        }
-    }
-
-    impl std::fmt::Debug for DbProxy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbProxy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbProxy {
-        const TYPE: &'static str = "AWS::RDS::DBProxy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbProxyRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::DBProxy` in the construct tree (see [`crate::Ref`]).
-    pub type DbProxyRef = crate::Ref<DbProxy>;
-
-    impl DbProxyRef {
-        /// The `DBProxyArn` attribute (`Fn::GetAtt`).
-        pub fn db_proxy_arn(&self) -> Value<String> {
-            self.get_att("DBProxyArn")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `VpcId` attribute (`Fn::GetAtt`).
-        pub fn vpc_id(&self) -> Value<String> {
-            self.get_att("VpcId")
-        }
-    }
 }
 
 /// `AWS::RDS::DBProxyEndpoint`: [`DbProxyEndpoint`], its property types and its typed handle.
 pub mod db_proxy_endpoint {
+    pub use super::shared_::TagFormat;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2661,35 +2517,6 @@ pub mod db_proxy_endpoint {
                 &RULE_40,
             );
             v.check("VpcSubnetIds", &self.vpc_subnet_ids, &RULE_41);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct TagFormat {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl TagFormat {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for TagFormat {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagFormat {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_45);
-            v.check("Value", &self.value, &RULE_45);
         }
     }
 
@@ -2796,6 +2623,28 @@ pub mod db_proxy_target_group {
         }
     }
 
+    impl std::fmt::Debug for DbProxyTargetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbProxyTargetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbProxyTargetGroup {
+        const TYPE: &'static str = "AWS::RDS::DBProxyTargetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbProxyTargetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::DBProxyTargetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DbProxyTargetGroupRef = crate::Ref<DbProxyTargetGroup>;
+
+    impl DbProxyTargetGroupRef {
+        /// The `TargetGroupArn` attribute (`Fn::GetAtt`).
+        pub fn target_group_arn(&self) -> Value<String> {
+            self.get_att("TargetGroupArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ConnectionPoolConfigurationInfoFormat {
         /// The number of seconds for a proxy to wait for a connection to become available in the connection pool.
@@ -2881,28 +2730,6 @@ pub mod db_proxy_target_group {
             v.check("Value", &self.value, &RULE_50);
         }
     }
-
-    impl std::fmt::Debug for DbProxyTargetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbProxyTargetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbProxyTargetGroup {
-        const TYPE: &'static str = "AWS::RDS::DBProxyTargetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbProxyTargetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::DBProxyTargetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DbProxyTargetGroupRef = crate::Ref<DbProxyTargetGroup>;
-
-    impl DbProxyTargetGroupRef {
-        /// The `TargetGroupArn` attribute (`Fn::GetAtt`).
-        pub fn target_group_arn(&self) -> Value<String> {
-            self.get_att("TargetGroupArn")
-        }
-    }
 }
 
 /// `AWS::RDS::DBSecurityGroup`: [`DbSecurityGroup`], its property types and its typed handle.
@@ -2946,6 +2773,28 @@ pub mod db_security_group {
 
     impl Validate for DbSecurityGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for DbSecurityGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DbSecurityGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DbSecurityGroup {
+        const TYPE: &'static str = "AWS::RDS::DBSecurityGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DbSecurityGroupRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::DBSecurityGroup` in the construct tree (see [`crate::Ref`]).
+    pub type DbSecurityGroupRef = crate::Ref<DbSecurityGroup>;
+
+    impl DbSecurityGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone, Default)]
@@ -2996,28 +2845,6 @@ pub mod db_security_group {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for DbSecurityGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DbSecurityGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DbSecurityGroup {
-        const TYPE: &'static str = "AWS::RDS::DBSecurityGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DbSecurityGroupRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::DBSecurityGroup` in the construct tree (see [`crate::Ref`]).
-    pub type DbSecurityGroupRef = crate::Ref<DbSecurityGroup>;
-
-    impl DbSecurityGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -3090,6 +2917,8 @@ pub mod db_security_group_ingress {
 
 /// `AWS::RDS::DBShardGroup`: [`DbShardGroup`], its property types and its typed handle.
 pub mod db_shard_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3155,41 +2984,6 @@ pub mod db_shard_group {
             );
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -3269,40 +3063,6 @@ pub mod db_snapshot {
                 &RULE_52,
             );
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -3432,10 +3192,46 @@ pub mod db_snapshot {
             self.get_att("StorageThroughput")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::RDS::DBSubnetGroup`: [`DbSubnetGroup`], its property types and its typed handle.
 pub mod db_subnet_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3485,41 +3281,6 @@ pub mod db_subnet_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -3659,40 +3420,6 @@ pub mod deployment {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for Deployment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Deployment", self, f)
@@ -3744,10 +3471,46 @@ pub mod deployment {
             self.get_att("CreateTime")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
 }
 
 /// `AWS::RDS::EventSubscription`: [`EventSubscription`], its property types and its typed handle.
 pub mod event_subscription {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3804,41 +3567,6 @@ pub mod event_subscription {
             v.check("SubscriptionName", &self.subscription_name, &RULE_57);
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -3922,6 +3650,28 @@ pub mod global_cluster {
         }
     }
 
+    impl std::fmt::Debug for GlobalCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GlobalCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GlobalCluster {
+        const TYPE: &'static str = "AWS::RDS::GlobalCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GlobalClusterRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::GlobalCluster` in the construct tree (see [`crate::Ref`]).
+    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
+
+    impl GlobalClusterRef {
+        /// The `GlobalEndpoint` attribute (`Fn::GetAtt`).
+        pub fn global_endpoint(&self) -> Value<String> {
+            self.get_att("GlobalEndpoint")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -3956,32 +3706,12 @@ pub mod global_cluster {
             v.check("Value", &self.value, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for GlobalCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GlobalCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GlobalCluster {
-        const TYPE: &'static str = "AWS::RDS::GlobalCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GlobalClusterRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::GlobalCluster` in the construct tree (see [`crate::Ref`]).
-    pub type GlobalClusterRef = crate::Ref<GlobalCluster>;
-
-    impl GlobalClusterRef {
-        /// The `GlobalEndpoint` attribute (`Fn::GetAtt`).
-        pub fn global_endpoint(&self) -> Value<String> {
-            self.get_att("GlobalEndpoint")
-        }
-    }
 }
 
 /// `AWS::RDS::Integration`: [`Integration`], its property types and its typed handle.
 pub mod integration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4055,41 +3785,6 @@ pub mod integration {
         }
     }
 
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for Integration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Integration", self, f)
@@ -4120,7 +3815,8 @@ pub mod integration {
 
 /// `AWS::RDS::OptionGroup`: [`OptionGroup`], its property types and its typed handle.
 pub mod option_group {
-    use super::rules_::*;
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The ``AWS::RDS::OptionGroup`` resource creates or updates an option group, to enable and configure features that are specific to a particular DB engine.
@@ -4176,6 +3872,21 @@ pub mod option_group {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for OptionGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("OptionGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for OptionGroup {
+        const TYPE: &'static str = "AWS::RDS::OptionGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = OptionGroupRef;
+    }
+
+    /// Typed handle of an `AWS::RDS::OptionGroup` in the construct tree (see [`crate::Ref`]).
+    pub type OptionGroupRef = crate::Ref<OptionGroup>;
 
     /// The ``OptionConfiguration`` property type specifies an individual option, and its settings, within an ``AWS::RDS::OptionGroup`` resource.
     #[derive(Clone)]
@@ -4251,54 +3962,4 @@ pub mod option_group {
             o.build()
         }
     }
-
-    /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub key: Value<String>,
-        /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with ``aws:`` or ``rds:``.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for OptionGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("OptionGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for OptionGroup {
-        const TYPE: &'static str = "AWS::RDS::OptionGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = OptionGroupRef;
-    }
-
-    /// Typed handle of an `AWS::RDS::OptionGroup` in the construct tree (see [`crate::Ref`]).
-    pub type OptionGroupRef = crate::Ref<OptionGroup>;
 }

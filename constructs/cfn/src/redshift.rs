@@ -243,8 +243,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::Redshift::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -585,6 +629,48 @@ pub mod cluster {
         }
     }
 
+    impl std::fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Cluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Cluster {
+        const TYPE: &'static str = "AWS::Redshift::Cluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::Cluster` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterRef = crate::Ref<Cluster>;
+
+    impl ClusterRef {
+        /// The `DeferMaintenanceIdentifier` attribute (`Fn::GetAtt`).
+        pub fn defer_maintenance_identifier(&self) -> Value<String> {
+            self.get_att("DeferMaintenanceIdentifier")
+        }
+
+        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn endpoint_port(&self) -> Value<String> {
+            self.get_att("Endpoint.Port")
+        }
+
+        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn endpoint_address(&self) -> Value<String> {
+            self.get_att("Endpoint.Address")
+        }
+
+        /// The `ClusterNamespaceArn` attribute (`Fn::GetAtt`).
+        pub fn cluster_namespace_arn(&self) -> Value<String> {
+            self.get_att("ClusterNamespaceArn")
+        }
+
+        /// The `MasterPasswordSecretArn` attribute (`Fn::GetAtt`).
+        pub fn master_password_secret_arn(&self) -> Value<String> {
+            self.get_att("MasterPasswordSecretArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Endpoint {
         pub address: Option<Value<String>>,
@@ -636,83 +722,6 @@ pub mod cluster {
     impl Validate for LoggingProperties {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LogExports", &self.log_exports, &RULE_9);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Cluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Cluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Cluster {
-        const TYPE: &'static str = "AWS::Redshift::Cluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::Cluster` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterRef = crate::Ref<Cluster>;
-
-    impl ClusterRef {
-        /// The `DeferMaintenanceIdentifier` attribute (`Fn::GetAtt`).
-        pub fn defer_maintenance_identifier(&self) -> Value<String> {
-            self.get_att("DeferMaintenanceIdentifier")
-        }
-
-        /// The `Endpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn endpoint_port(&self) -> Value<String> {
-            self.get_att("Endpoint.Port")
-        }
-
-        /// The `Endpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn endpoint_address(&self) -> Value<String> {
-            self.get_att("Endpoint.Address")
-        }
-
-        /// The `ClusterNamespaceArn` attribute (`Fn::GetAtt`).
-        pub fn cluster_namespace_arn(&self) -> Value<String> {
-            self.get_att("ClusterNamespaceArn")
-        }
-
-        /// The `MasterPasswordSecretArn` attribute (`Fn::GetAtt`).
-        pub fn master_password_secret_arn(&self) -> Value<String> {
-            self.get_att("MasterPasswordSecretArn")
         }
     }
 }
@@ -778,6 +787,21 @@ pub mod cluster_parameter_group {
         }
     }
 
+    impl std::fmt::Debug for ClusterParameterGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ClusterParameterGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ClusterParameterGroup {
+        const TYPE: &'static str = "AWS::Redshift::ClusterParameterGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterParameterGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::ClusterParameterGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterParameterGroupRef = crate::Ref<ClusterParameterGroup>;
+
     #[derive(Clone)]
     pub struct Parameter {
         /// The name of the parameter.
@@ -842,21 +866,6 @@ pub mod cluster_parameter_group {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for ClusterParameterGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ClusterParameterGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ClusterParameterGroup {
-        const TYPE: &'static str = "AWS::Redshift::ClusterParameterGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterParameterGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::ClusterParameterGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterParameterGroupRef = crate::Ref<ClusterParameterGroup>;
 }
 
 /// `AWS::Redshift::ClusterSecurityGroup`: [`ClusterSecurityGroup`], its property types and its typed handle.
@@ -893,6 +902,28 @@ pub mod cluster_security_group {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for ClusterSecurityGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ClusterSecurityGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ClusterSecurityGroup {
+        const TYPE: &'static str = "AWS::Redshift::ClusterSecurityGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ClusterSecurityGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::ClusterSecurityGroup` in the construct tree (see [`crate::Ref`]).
+    pub type ClusterSecurityGroupRef = crate::Ref<ClusterSecurityGroup>;
+
+    impl ClusterSecurityGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -915,28 +946,6 @@ pub mod cluster_security_group {
             o.req("Key", &self.key);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ClusterSecurityGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ClusterSecurityGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ClusterSecurityGroup {
-        const TYPE: &'static str = "AWS::Redshift::ClusterSecurityGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ClusterSecurityGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::ClusterSecurityGroup` in the construct tree (see [`crate::Ref`]).
-    pub type ClusterSecurityGroupRef = crate::Ref<ClusterSecurityGroup>;
-
-    impl ClusterSecurityGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -1009,6 +1018,8 @@ pub mod cluster_security_group_ingress {
 
 /// `AWS::Redshift::ClusterSubnetGroup`: [`ClusterSubnetGroup`], its property types and its typed handle.
 pub mod cluster_subnet_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1058,41 +1069,6 @@ pub mod cluster_subnet_group {
             );
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
         }
     }
 
@@ -1417,41 +1393,6 @@ pub mod event_subscription {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for EventSubscription {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("EventSubscription", self, f)
@@ -1496,6 +1437,41 @@ pub mod event_subscription {
         /// The `EventCategoriesList` attribute (`Fn::GetAtt`).
         pub fn event_categories_list(&self) -> Value<Vec<Value<String>>> {
             self.get_att("EventCategoriesList")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
         }
     }
 }
@@ -1565,6 +1541,33 @@ pub mod integration {
         }
     }
 
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::Redshift::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
+        pub fn integration_arn(&self) -> Value<String> {
+            self.get_att("IntegrationArn")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1597,33 +1600,6 @@ pub mod integration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_12);
             v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::Redshift::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `IntegrationArn` attribute (`Fn::GetAtt`).
-        pub fn integration_arn(&self) -> Value<String> {
-            self.get_att("IntegrationArn")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
         }
     }
 }
@@ -1686,6 +1662,38 @@ pub mod qev2_idc_application {
         }
     }
 
+    impl std::fmt::Debug for Qev2IdcApplication {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Qev2IdcApplication", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Qev2IdcApplication {
+        const TYPE: &'static str = "AWS::Redshift::QEV2IdcApplication";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = Qev2IdcApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::QEV2IdcApplication` in the construct tree (see [`crate::Ref`]).
+    pub type Qev2IdcApplicationRef = crate::Ref<Qev2IdcApplication>;
+
+    impl Qev2IdcApplicationRef {
+        /// The `Qev2IdcApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn qev2_idc_application_arn(&self) -> Value<String> {
+            self.get_att("Qev2IdcApplicationArn")
+        }
+
+        /// The `IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn idc_managed_application_arn(&self) -> Value<String> {
+            self.get_att("IdcManagedApplicationArn")
+        }
+
+        /// The `IdcOnboardStatus` attribute (`Fn::GetAtt`).
+        pub fn idc_onboard_status(&self) -> Value<String> {
+            self.get_att("IdcOnboardStatus")
+        }
+    }
+
     /// A tag consisting of a name/value pair for a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -1718,38 +1726,6 @@ pub mod qev2_idc_application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_12);
             v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Qev2IdcApplication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Qev2IdcApplication", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Qev2IdcApplication {
-        const TYPE: &'static str = "AWS::Redshift::QEV2IdcApplication";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = Qev2IdcApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::QEV2IdcApplication` in the construct tree (see [`crate::Ref`]).
-    pub type Qev2IdcApplicationRef = crate::Ref<Qev2IdcApplication>;
-
-    impl Qev2IdcApplicationRef {
-        /// The `Qev2IdcApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn qev2_idc_application_arn(&self) -> Value<String> {
-            self.get_att("Qev2IdcApplicationArn")
-        }
-
-        /// The `IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn idc_managed_application_arn(&self) -> Value<String> {
-            self.get_att("IdcManagedApplicationArn")
-        }
-
-        /// The `IdcOnboardStatus` attribute (`Fn::GetAtt`).
-        pub fn idc_onboard_status(&self) -> Value<String> {
-            self.get_att("IdcOnboardStatus")
         }
     }
 }
@@ -1849,6 +1825,38 @@ pub mod redshift_idc_application {
             v.nested("ServiceIntegrations", &self.service_integrations);
             v.check_items("SsoTagKeys", &self.sso_tag_keys, &RULE_4, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RedshiftIdcApplication {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RedshiftIdcApplication", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RedshiftIdcApplication {
+        const TYPE: &'static str = "AWS::Redshift::RedshiftIdcApplication";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RedshiftIdcApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::RedshiftIdcApplication` in the construct tree (see [`crate::Ref`]).
+    pub type RedshiftIdcApplicationRef = crate::Ref<RedshiftIdcApplication>;
+
+    impl RedshiftIdcApplicationRef {
+        /// The `RedshiftIdcApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn redshift_idc_application_arn(&self) -> Value<String> {
+            self.get_att("RedshiftIdcApplicationArn")
+        }
+
+        /// The `IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn idc_managed_application_arn(&self) -> Value<String> {
+            self.get_att("IdcManagedApplicationArn")
+        }
+
+        /// The `IdcOnboardStatus` attribute (`Fn::GetAtt`).
+        pub fn idc_onboard_status(&self) -> Value<String> {
+            self.get_att("IdcOnboardStatus")
         }
     }
 
@@ -2133,38 +2141,6 @@ pub mod redshift_idc_application {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for RedshiftIdcApplication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RedshiftIdcApplication", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RedshiftIdcApplication {
-        const TYPE: &'static str = "AWS::Redshift::RedshiftIdcApplication";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RedshiftIdcApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::RedshiftIdcApplication` in the construct tree (see [`crate::Ref`]).
-    pub type RedshiftIdcApplicationRef = crate::Ref<RedshiftIdcApplication>;
-
-    impl RedshiftIdcApplicationRef {
-        /// The `RedshiftIdcApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn redshift_idc_application_arn(&self) -> Value<String> {
-            self.get_att("RedshiftIdcApplicationArn")
-        }
-
-        /// The `IdcManagedApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn idc_managed_application_arn(&self) -> Value<String> {
-            self.get_att("IdcManagedApplicationArn")
-        }
-
-        /// The `IdcOnboardStatus` attribute (`Fn::GetAtt`).
-        pub fn idc_onboard_status(&self) -> Value<String> {
-            self.get_att("IdcOnboardStatus")
-        }
-    }
 }
 
 /// `AWS::Redshift::ScheduledAction`: [`ScheduledAction`], its property types and its typed handle.
@@ -2237,6 +2213,33 @@ pub mod scheduled_action {
                 &RULE_1,
             );
             v.check("ScheduledActionName", &self.scheduled_action_name, &RULE_1);
+        }
+    }
+
+    impl std::fmt::Debug for ScheduledAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScheduledAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScheduledAction {
+        const TYPE: &'static str = "AWS::Redshift::ScheduledAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ScheduledActionRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::ScheduledAction` in the construct tree (see [`crate::Ref`]).
+    pub type ScheduledActionRef = crate::Ref<ScheduledAction>;
+
+    impl ScheduledActionRef {
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `NextInvocations` attribute (`Fn::GetAtt`).
+        pub fn next_invocations(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("NextInvocations")
         }
     }
 
@@ -2344,33 +2347,6 @@ pub mod scheduled_action {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ScheduledAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScheduledAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScheduledAction {
-        const TYPE: &'static str = "AWS::Redshift::ScheduledAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ScheduledActionRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::ScheduledAction` in the construct tree (see [`crate::Ref`]).
-    pub type ScheduledActionRef = crate::Ref<ScheduledAction>;
-
-    impl ScheduledActionRef {
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `NextInvocations` attribute (`Fn::GetAtt`).
-        pub fn next_invocations(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("NextInvocations")
-        }
-    }
 }
 
 /// `AWS::Redshift::Snapshot`: [`Snapshot`], its property types and its typed handle.
@@ -2430,41 +2406,6 @@ pub mod snapshot {
             );
             v.check("SnapshotIdentifier", &self.snapshot_identifier, &RULE_11);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key, or name, for the resource tag.
-        pub key: Value<String>,
-        /// The value for the resource tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -2584,6 +2525,41 @@ pub mod snapshot {
             self.get_att("OwnerAccount")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key, or name, for the resource tag.
+        pub key: Value<String>,
+        /// The value for the resource tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
 }
 
 /// `AWS::Redshift::SnapshotCopyGrant`: [`SnapshotCopyGrant`], its property types and its typed handle.
@@ -2635,6 +2611,28 @@ pub mod snapshot_copy_grant {
         }
     }
 
+    impl std::fmt::Debug for SnapshotCopyGrant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SnapshotCopyGrant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SnapshotCopyGrant {
+        const TYPE: &'static str = "AWS::Redshift::SnapshotCopyGrant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SnapshotCopyGrantRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::SnapshotCopyGrant` in the construct tree (see [`crate::Ref`]).
+    pub type SnapshotCopyGrantRef = crate::Ref<SnapshotCopyGrant>;
+
+    impl SnapshotCopyGrantRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key, or name, for the resource tag.
@@ -2666,28 +2664,6 @@ pub mod snapshot_copy_grant {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for SnapshotCopyGrant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SnapshotCopyGrant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SnapshotCopyGrant {
-        const TYPE: &'static str = "AWS::Redshift::SnapshotCopyGrant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SnapshotCopyGrantRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::SnapshotCopyGrant` in the construct tree (see [`crate::Ref`]).
-    pub type SnapshotCopyGrantRef = crate::Ref<SnapshotCopyGrant>;
-
-    impl SnapshotCopyGrantRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -2750,6 +2726,33 @@ pub mod snapshot_schedule {
         }
     }
 
+    impl std::fmt::Debug for SnapshotSchedule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SnapshotSchedule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SnapshotSchedule {
+        const TYPE: &'static str = "AWS::Redshift::SnapshotSchedule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SnapshotScheduleRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::SnapshotSchedule` in the construct tree (see [`crate::Ref`]).
+    pub type SnapshotScheduleRef = crate::Ref<SnapshotSchedule>;
+
+    impl SnapshotScheduleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AssociatedClusterCount` attribute (`Fn::GetAtt`).
+        pub fn associated_cluster_count(&self) -> Value<i64> {
+            self.get_att("AssociatedClusterCount")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key, or name, for the resource tag.
@@ -2781,33 +2784,6 @@ pub mod snapshot_schedule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for SnapshotSchedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SnapshotSchedule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SnapshotSchedule {
-        const TYPE: &'static str = "AWS::Redshift::SnapshotSchedule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SnapshotScheduleRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::SnapshotSchedule` in the construct tree (see [`crate::Ref`]).
-    pub type SnapshotScheduleRef = crate::Ref<SnapshotSchedule>;
-
-    impl SnapshotScheduleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AssociatedClusterCount` attribute (`Fn::GetAtt`).
-        pub fn associated_cluster_count(&self) -> Value<i64> {
-            self.get_att("AssociatedClusterCount")
         }
     }
 }
@@ -2881,6 +2857,33 @@ pub mod usage_limit {
         }
     }
 
+    impl std::fmt::Debug for UsageLimit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UsageLimit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UsageLimit {
+        const TYPE: &'static str = "AWS::Redshift::UsageLimit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UsageLimitRef;
+    }
+
+    /// Typed handle of an `AWS::Redshift::UsageLimit` in the construct tree (see [`crate::Ref`]).
+    pub type UsageLimitRef = crate::Ref<UsageLimit>;
+
+    impl UsageLimitRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `UsageLimitId` attribute (`Fn::GetAtt`).
+        pub fn usage_limit_id(&self) -> Value<String> {
+            self.get_att("UsageLimitId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key, or name, for the resource tag.
@@ -2912,33 +2915,6 @@ pub mod usage_limit {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_12);
             v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for UsageLimit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UsageLimit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UsageLimit {
-        const TYPE: &'static str = "AWS::Redshift::UsageLimit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UsageLimitRef;
-    }
-
-    /// Typed handle of an `AWS::Redshift::UsageLimit` in the construct tree (see [`crate::Ref`]).
-    pub type UsageLimitRef = crate::Ref<UsageLimit>;
-
-    impl UsageLimitRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `UsageLimitId` attribute (`Fn::GetAtt`).
-        pub fn usage_limit_id(&self) -> Value<String> {
-            self.get_att("UsageLimitId")
         }
     }
 }

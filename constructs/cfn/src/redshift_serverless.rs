@@ -152,8 +152,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::RedshiftServerless::Namespace`: [`Namespace`], its property types and its typed handle.
 pub mod namespace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -276,66 +317,6 @@ pub mod namespace {
         }
     }
 
-    #[derive(Clone)]
-    pub struct SnapshotCopyConfiguration {
-        pub destination_kms_key_id: Option<Value<String>>,
-        pub destination_region: Value<String>,
-        pub snapshot_retention_period: Option<Value<i64>>,
-    }
-
-    impl SnapshotCopyConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(destination_region: impl Into<Value<String>>) -> Self {
-            Self {
-                destination_kms_key_id: None,
-                destination_region: destination_region.into(),
-                snapshot_retention_period: None,
-            }
-        }
-    }
-
-    impl ToRaw for SnapshotCopyConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("DestinationKmsKeyId", &self.destination_kms_key_id);
-            o.req("DestinationRegion", &self.destination_region);
-            o.opt("SnapshotRetentionPeriod", &self.snapshot_retention_period);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for Namespace {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Namespace", self, f)
@@ -412,10 +393,40 @@ pub mod namespace {
             self.get_att("Namespace.CreationDate")
         }
     }
+
+    #[derive(Clone)]
+    pub struct SnapshotCopyConfiguration {
+        pub destination_kms_key_id: Option<Value<String>>,
+        pub destination_region: Value<String>,
+        pub snapshot_retention_period: Option<Value<i64>>,
+    }
+
+    impl SnapshotCopyConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(destination_region: impl Into<Value<String>>) -> Self {
+            Self {
+                destination_kms_key_id: None,
+                destination_region: destination_region.into(),
+                snapshot_retention_period: None,
+            }
+        }
+    }
+
+    impl ToRaw for SnapshotCopyConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("DestinationKmsKeyId", &self.destination_kms_key_id);
+            o.req("DestinationRegion", &self.destination_region);
+            o.opt("SnapshotRetentionPeriod", &self.snapshot_retention_period);
+            o.build()
+        }
+    }
 }
 
 /// `AWS::RedshiftServerless::Snapshot`: [`Snapshot`], its property types and its typed handle.
 pub mod snapshot {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -461,38 +472,6 @@ pub mod snapshot {
             v.check("SnapshotName", &self.snapshot_name, &RULE_14);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -576,6 +555,8 @@ pub mod snapshot {
 
 /// `AWS::RedshiftServerless::Workgroup`: [`Workgroup`], its property types and its typed handle.
 pub mod workgroup {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -691,6 +672,103 @@ pub mod workgroup {
         }
     }
 
+    impl std::fmt::Debug for Workgroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workgroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workgroup {
+        const TYPE: &'static str = "AWS::RedshiftServerless::Workgroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkgroupRef;
+    }
+
+    /// Typed handle of an `AWS::RedshiftServerless::Workgroup` in the construct tree (see [`crate::Ref`]).
+    pub type WorkgroupRef = crate::Ref<Workgroup>;
+
+    impl WorkgroupRef {
+        /// The `Workgroup.WorkgroupId` attribute (`Fn::GetAtt`).
+        pub fn workgroup_workgroup_id(&self) -> Value<String> {
+            self.get_att("Workgroup.WorkgroupId")
+        }
+
+        /// The `Workgroup.WorkgroupArn` attribute (`Fn::GetAtt`).
+        pub fn workgroup_workgroup_arn(&self) -> Value<String> {
+            self.get_att("Workgroup.WorkgroupArn")
+        }
+
+        /// The `Workgroup.WorkgroupName` attribute (`Fn::GetAtt`).
+        pub fn workgroup_workgroup_name(&self) -> Value<String> {
+            self.get_att("Workgroup.WorkgroupName")
+        }
+
+        /// The `Workgroup.NamespaceName` attribute (`Fn::GetAtt`).
+        pub fn workgroup_namespace_name(&self) -> Value<String> {
+            self.get_att("Workgroup.NamespaceName")
+        }
+
+        /// The `Workgroup.BaseCapacity` attribute (`Fn::GetAtt`).
+        pub fn workgroup_base_capacity(&self) -> Value<i64> {
+            self.get_att("Workgroup.BaseCapacity")
+        }
+
+        /// The `Workgroup.MaxCapacity` attribute (`Fn::GetAtt`).
+        pub fn workgroup_max_capacity(&self) -> Value<i64> {
+            self.get_att("Workgroup.MaxCapacity")
+        }
+
+        /// The `Workgroup.EnhancedVpcRouting` attribute (`Fn::GetAtt`).
+        pub fn workgroup_enhanced_vpc_routing(&self) -> Value<bool> {
+            self.get_att("Workgroup.EnhancedVpcRouting")
+        }
+
+        /// The `Workgroup.ConfigParameters` attribute (`Fn::GetAtt`).
+        pub fn workgroup_config_parameters(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Workgroup.ConfigParameters")
+        }
+
+        /// The `Workgroup.SecurityGroupIds` attribute (`Fn::GetAtt`).
+        pub fn workgroup_security_group_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Workgroup.SecurityGroupIds")
+        }
+
+        /// The `Workgroup.SubnetIds` attribute (`Fn::GetAtt`).
+        pub fn workgroup_subnet_ids(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Workgroup.SubnetIds")
+        }
+
+        /// The `Workgroup.TrackName` attribute (`Fn::GetAtt`).
+        pub fn workgroup_track_name(&self) -> Value<String> {
+            self.get_att("Workgroup.TrackName")
+        }
+
+        /// The `Workgroup.Status` attribute (`Fn::GetAtt`).
+        pub fn workgroup_status(&self) -> Value<String> {
+            self.get_att("Workgroup.Status")
+        }
+
+        /// The `Workgroup.Endpoint.Address` attribute (`Fn::GetAtt`).
+        pub fn workgroup_endpoint_address(&self) -> Value<String> {
+            self.get_att("Workgroup.Endpoint.Address")
+        }
+
+        /// The `Workgroup.Endpoint.Port` attribute (`Fn::GetAtt`).
+        pub fn workgroup_endpoint_port(&self) -> Value<i64> {
+            self.get_att("Workgroup.Endpoint.Port")
+        }
+
+        /// The `Workgroup.PubliclyAccessible` attribute (`Fn::GetAtt`).
+        pub fn workgroup_publicly_accessible(&self) -> Value<bool> {
+            self.get_att("Workgroup.PubliclyAccessible")
+        }
+
+        /// The `Workgroup.CreationDate` attribute (`Fn::GetAtt`).
+        pub fn workgroup_creation_date(&self) -> Value<String> {
+            self.get_att("Workgroup.CreationDate")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ConfigParameter {
         pub parameter_key: Option<Value<String>>,
@@ -746,38 +824,6 @@ pub mod workgroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Level", &self.level, &RULE_22);
             v.check("Status", &self.status, &RULE_23);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -920,103 +966,6 @@ pub mod workgroup {
             o.opt("PrivateIpAddress", &self.private_ip_address);
             o.opt("SubnetId", &self.subnet_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Workgroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workgroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workgroup {
-        const TYPE: &'static str = "AWS::RedshiftServerless::Workgroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkgroupRef;
-    }
-
-    /// Typed handle of an `AWS::RedshiftServerless::Workgroup` in the construct tree (see [`crate::Ref`]).
-    pub type WorkgroupRef = crate::Ref<Workgroup>;
-
-    impl WorkgroupRef {
-        /// The `Workgroup.WorkgroupId` attribute (`Fn::GetAtt`).
-        pub fn workgroup_workgroup_id(&self) -> Value<String> {
-            self.get_att("Workgroup.WorkgroupId")
-        }
-
-        /// The `Workgroup.WorkgroupArn` attribute (`Fn::GetAtt`).
-        pub fn workgroup_workgroup_arn(&self) -> Value<String> {
-            self.get_att("Workgroup.WorkgroupArn")
-        }
-
-        /// The `Workgroup.WorkgroupName` attribute (`Fn::GetAtt`).
-        pub fn workgroup_workgroup_name(&self) -> Value<String> {
-            self.get_att("Workgroup.WorkgroupName")
-        }
-
-        /// The `Workgroup.NamespaceName` attribute (`Fn::GetAtt`).
-        pub fn workgroup_namespace_name(&self) -> Value<String> {
-            self.get_att("Workgroup.NamespaceName")
-        }
-
-        /// The `Workgroup.BaseCapacity` attribute (`Fn::GetAtt`).
-        pub fn workgroup_base_capacity(&self) -> Value<i64> {
-            self.get_att("Workgroup.BaseCapacity")
-        }
-
-        /// The `Workgroup.MaxCapacity` attribute (`Fn::GetAtt`).
-        pub fn workgroup_max_capacity(&self) -> Value<i64> {
-            self.get_att("Workgroup.MaxCapacity")
-        }
-
-        /// The `Workgroup.EnhancedVpcRouting` attribute (`Fn::GetAtt`).
-        pub fn workgroup_enhanced_vpc_routing(&self) -> Value<bool> {
-            self.get_att("Workgroup.EnhancedVpcRouting")
-        }
-
-        /// The `Workgroup.ConfigParameters` attribute (`Fn::GetAtt`).
-        pub fn workgroup_config_parameters(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Workgroup.ConfigParameters")
-        }
-
-        /// The `Workgroup.SecurityGroupIds` attribute (`Fn::GetAtt`).
-        pub fn workgroup_security_group_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Workgroup.SecurityGroupIds")
-        }
-
-        /// The `Workgroup.SubnetIds` attribute (`Fn::GetAtt`).
-        pub fn workgroup_subnet_ids(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Workgroup.SubnetIds")
-        }
-
-        /// The `Workgroup.TrackName` attribute (`Fn::GetAtt`).
-        pub fn workgroup_track_name(&self) -> Value<String> {
-            self.get_att("Workgroup.TrackName")
-        }
-
-        /// The `Workgroup.Status` attribute (`Fn::GetAtt`).
-        pub fn workgroup_status(&self) -> Value<String> {
-            self.get_att("Workgroup.Status")
-        }
-
-        /// The `Workgroup.Endpoint.Address` attribute (`Fn::GetAtt`).
-        pub fn workgroup_endpoint_address(&self) -> Value<String> {
-            self.get_att("Workgroup.Endpoint.Address")
-        }
-
-        /// The `Workgroup.Endpoint.Port` attribute (`Fn::GetAtt`).
-        pub fn workgroup_endpoint_port(&self) -> Value<i64> {
-            self.get_att("Workgroup.Endpoint.Port")
-        }
-
-        /// The `Workgroup.PubliclyAccessible` attribute (`Fn::GetAtt`).
-        pub fn workgroup_publicly_accessible(&self) -> Value<bool> {
-            self.get_att("Workgroup.PubliclyAccessible")
-        }
-
-        /// The `Workgroup.CreationDate` attribute (`Fn::GetAtt`).
-        pub fn workgroup_creation_date(&self) -> Value<String> {
-            self.get_att("Workgroup.CreationDate")
         }
     }
 }

@@ -129,8 +129,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A label for tagging Environment resource
+    #[derive(Clone)]
+    pub struct Tag {
+        /// A string used to identify this tag
+        pub key: Value<String>,
+        /// A string containing the value for the tag
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
+        }
+    }
+}
+
 /// `AWS::RefactorSpaces::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -193,70 +237,6 @@ pub mod application {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct ApiGatewayProxyInput {
-        pub endpoint_type: Option<Value<String>>,
-        pub stage_name: Option<Value<String>>,
-    }
-
-    impl ApiGatewayProxyInput {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ApiGatewayProxyInput {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("EndpointType", &self.endpoint_type);
-            o.opt("StageName", &self.stage_name);
-            o.build()
-        }
-    }
-
-    impl Validate for ApiGatewayProxyInput {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointType", &self.endpoint_type, &RULE_4);
-            v.check("StageName", &self.stage_name, &RULE_5);
-        }
-    }
-
-    /// A label for tagging Environment resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for Application {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Application", self, f)
@@ -313,10 +293,41 @@ pub mod application {
             self.get_att("StageName")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct ApiGatewayProxyInput {
+        pub endpoint_type: Option<Value<String>>,
+        pub stage_name: Option<Value<String>>,
+    }
+
+    impl ApiGatewayProxyInput {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ApiGatewayProxyInput {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("EndpointType", &self.endpoint_type);
+            o.opt("StageName", &self.stage_name);
+            o.build()
+        }
+    }
+
+    impl Validate for ApiGatewayProxyInput {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("EndpointType", &self.endpoint_type, &RULE_4);
+            v.check("StageName", &self.stage_name, &RULE_5);
+        }
+    }
 }
 
 /// `AWS::RefactorSpaces::Environment`: [`Environment`], its property types and its typed handle.
 pub mod environment {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -357,41 +368,6 @@ pub mod environment {
         }
     }
 
-    /// A label for tagging Environment resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
     impl std::fmt::Debug for Environment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Environment", self, f)
@@ -427,6 +403,8 @@ pub mod environment {
 
 /// `AWS::RefactorSpaces::Route`: [`Route`], its property types and its typed handle.
 pub mod route {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -497,6 +475,38 @@ pub mod route {
         }
     }
 
+    impl std::fmt::Debug for Route {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Route", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Route {
+        const TYPE: &'static str = "AWS::RefactorSpaces::Route";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RouteRef;
+    }
+
+    /// Typed handle of an `AWS::RefactorSpaces::Route` in the construct tree (see [`crate::Ref`]).
+    pub type RouteRef = crate::Ref<Route>;
+
+    impl RouteRef {
+        /// The `RouteIdentifier` attribute (`Fn::GetAtt`).
+        pub fn route_identifier(&self) -> Value<String> {
+            self.get_att("RouteIdentifier")
+        }
+
+        /// The `PathResourceToId` attribute (`Fn::GetAtt`).
+        pub fn path_resource_to_id(&self) -> Value<String> {
+            self.get_att("PathResourceToId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct DefaultRouteInput {
         pub activation_state: Value<String>,
@@ -522,41 +532,6 @@ pub mod route {
     impl Validate for DefaultRouteInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ActivationState", &self.activation_state, &RULE_13);
-        }
-    }
-
-    /// A label for tagging Environment resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -601,42 +576,12 @@ pub mod route {
             v.check("SourcePath", &self.source_path, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for Route {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Route", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Route {
-        const TYPE: &'static str = "AWS::RefactorSpaces::Route";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RouteRef;
-    }
-
-    /// Typed handle of an `AWS::RefactorSpaces::Route` in the construct tree (see [`crate::Ref`]).
-    pub type RouteRef = crate::Ref<Route>;
-
-    impl RouteRef {
-        /// The `RouteIdentifier` attribute (`Fn::GetAtt`).
-        pub fn route_identifier(&self) -> Value<String> {
-            self.get_att("RouteIdentifier")
-        }
-
-        /// The `PathResourceToId` attribute (`Fn::GetAtt`).
-        pub fn path_resource_to_id(&self) -> Value<String> {
-            self.get_att("PathResourceToId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::RefactorSpaces::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -715,6 +660,33 @@ pub mod service {
         }
     }
 
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::RefactorSpaces::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::RefactorSpaces::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `ServiceIdentifier` attribute (`Fn::GetAtt`).
+        pub fn service_identifier(&self) -> Value<String> {
+            self.get_att("ServiceIdentifier")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LambdaEndpointInput {
         pub arn: Value<String>,
@@ -738,41 +710,6 @@ pub mod service {
     impl Validate for LambdaEndpointInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Arn", &self.arn, &RULE_18);
-        }
-    }
-
-    /// A label for tagging Environment resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// A string used to identify this tag
-        pub key: Value<String>,
-        /// A string containing the value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_6);
-            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -805,33 +742,6 @@ pub mod service {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("HealthUrl", &self.health_url, &RULE_19);
             v.check("Url", &self.url, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::RefactorSpaces::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::RefactorSpaces::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `ServiceIdentifier` attribute (`Fn::GetAtt`).
-        pub fn service_identifier(&self) -> Value<String> {
-            self.get_att("ServiceIdentifier")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -131,8 +131,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::Rekognition::Collection`: [`Collection`], its property types and its typed handle.
 pub mod collection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -168,41 +212,6 @@ pub mod collection {
             v.check("CollectionId", &self.collection_id, &RULE_0);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -275,6 +284,28 @@ pub mod dataset {
         }
     }
 
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::Rekognition::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::Rekognition::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `DatasetArn` attribute (`Fn::GetAtt`).
+        pub fn dataset_arn(&self) -> Value<String> {
+            self.get_att("DatasetArn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -309,32 +340,12 @@ pub mod dataset {
             v.check("Value", &self.value, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::Rekognition::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::Rekognition::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `DatasetArn` attribute (`Fn::GetAtt`).
-        pub fn dataset_arn(&self) -> Value<String> {
-            self.get_att("DatasetArn")
-        }
-    }
 }
 
 /// `AWS::Rekognition::Project`: [`Project`], its property types and its typed handle.
 pub mod project {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -370,41 +381,6 @@ pub mod project {
             v.check("ProjectName", &self.project_name, &RULE_8);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -533,6 +509,38 @@ pub mod stream_processor {
             v.nested("S3Destination", &self.s3_destination);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for StreamProcessor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StreamProcessor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StreamProcessor {
+        const TYPE: &'static str = "AWS::Rekognition::StreamProcessor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StreamProcessorRef;
+    }
+
+    /// Typed handle of an `AWS::Rekognition::StreamProcessor` in the construct tree (see [`crate::Ref`]).
+    pub type StreamProcessorRef = crate::Ref<StreamProcessor>;
+
+    impl StreamProcessorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
         }
     }
 
@@ -854,38 +862,6 @@ pub mod stream_processor {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for StreamProcessor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StreamProcessor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StreamProcessor {
-        const TYPE: &'static str = "AWS::Rekognition::StreamProcessor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StreamProcessorRef;
-    }
-
-    /// Typed handle of an `AWS::Rekognition::StreamProcessor` in the construct tree (see [`crate::Ref`]).
-    pub type StreamProcessorRef = crate::Ref<StreamProcessor>;
-
-    impl StreamProcessorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
         }
     }
 }

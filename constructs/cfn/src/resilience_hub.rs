@@ -199,6 +199,33 @@ pub mod app {
         }
     }
 
+    impl std::fmt::Debug for App {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("App", self, f)
+        }
+    }
+
+    impl strata_core::Resource for App {
+        const TYPE: &'static str = "AWS::ResilienceHub::App";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AppRef;
+    }
+
+    /// Typed handle of an `AWS::ResilienceHub::App` in the construct tree (see [`crate::Ref`]).
+    pub type AppRef = crate::Ref<App>;
+
+    impl AppRef {
+        /// The `AppArn` attribute (`Fn::GetAtt`).
+        pub fn app_arn(&self) -> Value<String> {
+            self.get_att("AppArn")
+        }
+
+        /// The `DriftStatus` attribute (`Fn::GetAtt`).
+        pub fn drift_status(&self) -> Value<String> {
+            self.get_att("DriftStatus")
+        }
+    }
+
     /// Indicates an event you would like to subscribe and get notification for.
     #[derive(Clone)]
     pub struct EventSubscription {
@@ -375,33 +402,6 @@ pub mod app {
             v.check("Type", &self.r#type, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for App {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("App", self, f)
-        }
-    }
-
-    impl strata_core::Resource for App {
-        const TYPE: &'static str = "AWS::ResilienceHub::App";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AppRef;
-    }
-
-    /// Typed handle of an `AWS::ResilienceHub::App` in the construct tree (see [`crate::Ref`]).
-    pub type AppRef = crate::Ref<App>;
-
-    impl AppRef {
-        /// The `AppArn` attribute (`Fn::GetAtt`).
-        pub fn app_arn(&self) -> Value<String> {
-            self.get_att("AppArn")
-        }
-
-        /// The `DriftStatus` attribute (`Fn::GetAtt`).
-        pub fn drift_status(&self) -> Value<String> {
-            self.get_att("DriftStatus")
-        }
-    }
 }
 
 /// `AWS::ResilienceHub::ResiliencyPolicy`: [`ResiliencyPolicy`], its property types and its typed handle.
@@ -468,6 +468,28 @@ pub mod resiliency_policy {
         }
     }
 
+    impl std::fmt::Debug for ResiliencyPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResiliencyPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResiliencyPolicy {
+        const TYPE: &'static str = "AWS::ResilienceHub::ResiliencyPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ResiliencyPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::ResilienceHub::ResiliencyPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ResiliencyPolicyRef = crate::Ref<ResiliencyPolicy>;
+
+    impl ResiliencyPolicyRef {
+        /// The `PolicyArn` attribute (`Fn::GetAtt`).
+        pub fn policy_arn(&self) -> Value<String> {
+            self.get_att("PolicyArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct PolicyMap {
         pub az: Value<FailurePolicy>,
@@ -528,28 +550,6 @@ pub mod resiliency_policy {
             o.req("RpoInSecs", &self.rpo_in_secs);
             o.req("RtoInSecs", &self.rto_in_secs);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ResiliencyPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResiliencyPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResiliencyPolicy {
-        const TYPE: &'static str = "AWS::ResilienceHub::ResiliencyPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ResiliencyPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::ResilienceHub::ResiliencyPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ResiliencyPolicyRef = crate::Ref<ResiliencyPolicy>;
-
-    impl ResiliencyPolicyRef {
-        /// The `PolicyArn` attribute (`Fn::GetAtt`).
-        pub fn policy_arn(&self) -> Value<String> {
-            self.get_att("PolicyArn")
         }
     }
 }

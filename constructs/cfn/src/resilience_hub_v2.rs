@@ -202,8 +202,51 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_8);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::ResilienceHubV2::Policy`: [`Policy`], its property types and its typed handle.
 pub mod policy {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -270,6 +313,43 @@ pub mod policy {
             v.check("Name", &self.name, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::ResilienceHubV2::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::ResilienceHubV2::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `PolicyArn` attribute (`Fn::GetAtt`).
+        pub fn policy_arn(&self) -> Value<String> {
+            self.get_att("PolicyArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `AssociatedServiceCount` attribute (`Fn::GetAtt`).
+        pub fn associated_service_count(&self) -> Value<i64> {
+            self.get_att("AssociatedServiceCount")
         }
     }
 
@@ -411,81 +491,12 @@ pub mod policy {
             v.check("RtoInMinutes", &self.rto_in_minutes, &RULE_7);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::ResilienceHubV2::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::ResilienceHubV2::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `PolicyArn` attribute (`Fn::GetAtt`).
-        pub fn policy_arn(&self) -> Value<String> {
-            self.get_att("PolicyArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `AssociatedServiceCount` attribute (`Fn::GetAtt`).
-        pub fn associated_service_count(&self) -> Value<i64> {
-            self.get_att("AssociatedServiceCount")
-        }
-    }
 }
 
 /// `AWS::ResilienceHubV2::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -586,6 +597,43 @@ pub mod service {
             v.nested("ReportConfiguration", &self.report_configuration);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::ResilienceHubV2::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::ResilienceHubV2::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `ServiceArn` attribute (`Fn::GetAtt`).
+        pub fn service_arn(&self) -> Value<String> {
+            self.get_att("ServiceArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `EffectivePolicyValues` attribute (`Fn::GetAtt`).
+        pub fn effective_policy_values(&self) -> Value<String> {
+            self.get_att("EffectivePolicyValues")
         }
     }
 
@@ -1073,77 +1121,6 @@ pub mod service {
             v.check("BucketPath", &self.bucket_path, &RULE_27);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::ResilienceHubV2::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::ResilienceHubV2::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `ServiceArn` attribute (`Fn::GetAtt`).
-        pub fn service_arn(&self) -> Value<String> {
-            self.get_att("ServiceArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `EffectivePolicyValues` attribute (`Fn::GetAtt`).
-        pub fn effective_policy_values(&self) -> Value<String> {
-            self.get_att("EffectivePolicyValues")
-        }
-    }
 }
 
 /// `AWS::ResilienceHubV2::ServiceFunction`: [`ServiceFunction`], its property types and its typed handle.
@@ -1245,6 +1222,8 @@ pub mod service_function {
 
 /// `AWS::ResilienceHubV2::System`: [`System`], its property types and its typed handle.
 pub mod system {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1295,40 +1274,6 @@ pub mod system {
             v.check("Name", &self.name, &RULE_2);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 

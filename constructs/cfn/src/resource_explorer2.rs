@@ -197,6 +197,28 @@ pub mod view {
         }
     }
 
+    impl std::fmt::Debug for View {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("View", self, f)
+        }
+    }
+
+    impl strata_core::Resource for View {
+        const TYPE: &'static str = "AWS::ResourceExplorer2::View";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ViewRef;
+    }
+
+    /// Typed handle of an `AWS::ResourceExplorer2::View` in the construct tree (see [`crate::Ref`]).
+    pub type ViewRef = crate::Ref<View>;
+
+    impl ViewRef {
+        /// The `ViewArn` attribute (`Fn::GetAtt`).
+        pub fn view_arn(&self) -> Value<String> {
+            self.get_att("ViewArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SearchFilter {
         pub filter_string: Value<String>,
@@ -248,28 +270,6 @@ pub mod view {
     impl Validate for IncludedProperty {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for View {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("View", self, f)
-        }
-    }
-
-    impl strata_core::Resource for View {
-        const TYPE: &'static str = "AWS::ResourceExplorer2::View";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ViewRef;
-    }
-
-    /// Typed handle of an `AWS::ResourceExplorer2::View` in the construct tree (see [`crate::Ref`]).
-    pub type ViewRef = crate::Ref<View>;
-
-    impl ViewRef {
-        /// The `ViewArn` attribute (`Fn::GetAtt`).
-        pub fn view_arn(&self) -> Value<String> {
-            self.get_att("ViewArn")
         }
     }
 }

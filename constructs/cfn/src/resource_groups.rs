@@ -135,6 +135,28 @@ pub mod group {
         }
     }
 
+    impl std::fmt::Debug for Group {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Group", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Group {
+        const TYPE: &'static str = "AWS::ResourceGroups::Group";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GroupRef;
+    }
+
+    /// Typed handle of an `AWS::ResourceGroups::Group` in the construct tree (see [`crate::Ref`]).
+    pub type GroupRef = crate::Ref<Group>;
+
+    impl GroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ConfigurationItem {
         pub parameters: Option<Value<Vec<Value<ConfigurationParameter>>>>,
@@ -286,28 +308,6 @@ pub mod group {
             o.opt("Key", &self.key);
             o.opt("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Group {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Group", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Group {
-        const TYPE: &'static str = "AWS::ResourceGroups::Group";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GroupRef;
-    }
-
-    /// Typed handle of an `AWS::ResourceGroups::Group` in the construct tree (see [`crate::Ref`]).
-    pub type GroupRef = crate::Ref<Group>;
-
-    impl GroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -311,6 +311,28 @@ pub mod robot_application {
         }
     }
 
+    impl std::fmt::Debug for RobotApplication {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RobotApplication", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RobotApplication {
+        const TYPE: &'static str = "AWS::RoboMaker::RobotApplication";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = RobotApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::RoboMaker::RobotApplication` in the construct tree (see [`crate::Ref`]).
+    pub type RobotApplicationRef = crate::Ref<RobotApplication>;
+
+    impl RobotApplicationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// The robot software suite used by the robot application.
     #[derive(Clone)]
     pub struct RobotSoftwareSuite {
@@ -384,28 +406,6 @@ pub mod robot_application {
     impl Validate for SourceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Architecture", &self.architecture, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for RobotApplication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RobotApplication", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RobotApplication {
-        const TYPE: &'static str = "AWS::RoboMaker::RobotApplication";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = RobotApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::RoboMaker::RobotApplication` in the construct tree (see [`crate::Ref`]).
-    pub type RobotApplicationRef = crate::Ref<RobotApplication>;
-
-    impl RobotApplicationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -543,6 +543,28 @@ pub mod simulation_application {
             v.nested("RobotSoftwareSuite", &self.robot_software_suite);
             v.nested("SimulationSoftwareSuite", &self.simulation_software_suite);
             v.nested("Sources", &self.sources);
+        }
+    }
+
+    impl std::fmt::Debug for SimulationApplication {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SimulationApplication", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SimulationApplication {
+        const TYPE: &'static str = "AWS::RoboMaker::SimulationApplication";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = SimulationApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::RoboMaker::SimulationApplication` in the construct tree (see [`crate::Ref`]).
+    pub type SimulationApplicationRef = crate::Ref<SimulationApplication>;
+
+    impl SimulationApplicationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -692,28 +714,6 @@ pub mod simulation_application {
             v.check("Architecture", &self.architecture, &RULE_1);
             v.check("S3Bucket", &self.s3_bucket, &RULE_16);
             v.check("S3Key", &self.s3_key, &RULE_17);
-        }
-    }
-
-    impl std::fmt::Debug for SimulationApplication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SimulationApplication", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SimulationApplication {
-        const TYPE: &'static str = "AWS::RoboMaker::SimulationApplication";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = SimulationApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::RoboMaker::SimulationApplication` in the construct tree (see [`crate::Ref`]).
-    pub type SimulationApplicationRef = crate::Ref<SimulationApplication>;
-
-    impl SimulationApplicationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

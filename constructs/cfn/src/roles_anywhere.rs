@@ -99,6 +99,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_11);
+        }
+    }
+}
+
 /// `AWS::RolesAnywhere::CRL`: [`Crl`], its property types and its typed handle.
 pub mod crl {
     use super::rules_::*;
@@ -147,6 +186,28 @@ pub mod crl {
         }
     }
 
+    impl std::fmt::Debug for Crl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Crl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Crl {
+        const TYPE: &'static str = "AWS::RolesAnywhere::CRL";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CrlRef;
+    }
+
+    /// Typed handle of an `AWS::RolesAnywhere::CRL` in the construct tree (see [`crate::Ref`]).
+    pub type CrlRef = crate::Ref<Crl>;
+
+    impl CrlRef {
+        /// The `CrlId` attribute (`Fn::GetAtt`).
+        pub fn crl_id(&self) -> Value<String> {
+            self.get_att("CrlId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -178,32 +239,12 @@ pub mod crl {
             v.check("Value", &self.value, &RULE_3);
         }
     }
-
-    impl std::fmt::Debug for Crl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Crl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Crl {
-        const TYPE: &'static str = "AWS::RolesAnywhere::CRL";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CrlRef;
-    }
-
-    /// Typed handle of an `AWS::RolesAnywhere::CRL` in the construct tree (see [`crate::Ref`]).
-    pub type CrlRef = crate::Ref<Crl>;
-
-    impl CrlRef {
-        /// The `CrlId` attribute (`Fn::GetAtt`).
-        pub fn crl_id(&self) -> Value<String> {
-            self.get_att("CrlId")
-        }
-    }
 }
 
 /// `AWS::RolesAnywhere::Profile`: [`Profile`], its property types and its typed handle.
 pub mod profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -275,6 +316,33 @@ pub mod profile {
         }
     }
 
+    impl std::fmt::Debug for Profile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Profile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Profile {
+        const TYPE: &'static str = "AWS::RolesAnywhere::Profile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProfileRef;
+    }
+
+    /// Typed handle of an `AWS::RolesAnywhere::Profile` in the construct tree (see [`crate::Ref`]).
+    pub type ProfileRef = crate::Ref<Profile>;
+
+    impl ProfileRef {
+        /// The `ProfileId` attribute (`Fn::GetAtt`).
+        pub fn profile_id(&self) -> Value<String> {
+            self.get_att("ProfileId")
+        }
+
+        /// The `ProfileArn` attribute (`Fn::GetAtt`).
+        pub fn profile_arn(&self) -> Value<String> {
+            self.get_att("ProfileArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AttributeMapping {
         pub certificate_field: Value<String>,
@@ -330,69 +398,12 @@ pub mod profile {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for Profile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Profile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Profile {
-        const TYPE: &'static str = "AWS::RolesAnywhere::Profile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProfileRef;
-    }
-
-    /// Typed handle of an `AWS::RolesAnywhere::Profile` in the construct tree (see [`crate::Ref`]).
-    pub type ProfileRef = crate::Ref<Profile>;
-
-    impl ProfileRef {
-        /// The `ProfileId` attribute (`Fn::GetAtt`).
-        pub fn profile_id(&self) -> Value<String> {
-            self.get_att("ProfileId")
-        }
-
-        /// The `ProfileArn` attribute (`Fn::GetAtt`).
-        pub fn profile_arn(&self) -> Value<String> {
-            self.get_att("ProfileArn")
-        }
-    }
 }
 
 /// `AWS::RolesAnywhere::TrustAnchor`: [`TrustAnchor`], its property types and its typed handle.
 pub mod trust_anchor {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -439,6 +450,33 @@ pub mod trust_anchor {
             v.nested("Source", &self.source);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for TrustAnchor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TrustAnchor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TrustAnchor {
+        const TYPE: &'static str = "AWS::RolesAnywhere::TrustAnchor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TrustAnchorRef;
+    }
+
+    /// Typed handle of an `AWS::RolesAnywhere::TrustAnchor` in the construct tree (see [`crate::Ref`]).
+    pub type TrustAnchorRef = crate::Ref<TrustAnchor>;
+
+    impl TrustAnchorRef {
+        /// The `TrustAnchorId` attribute (`Fn::GetAtt`).
+        pub fn trust_anchor_id(&self) -> Value<String> {
+            self.get_att("TrustAnchorId")
+        }
+
+        /// The `TrustAnchorArn` attribute (`Fn::GetAtt`).
+        pub fn trust_anchor_arn(&self) -> Value<String> {
+            self.get_att("TrustAnchorArn")
         }
     }
 
@@ -534,65 +572,6 @@ pub mod trust_anchor {
             o.opt("X509CertificateData", &self.x509_certificate_data);
             o.opt("AcmPcaArn", &self.acm_pca_arn);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_10);
-            v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for TrustAnchor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TrustAnchor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TrustAnchor {
-        const TYPE: &'static str = "AWS::RolesAnywhere::TrustAnchor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TrustAnchorRef;
-    }
-
-    /// Typed handle of an `AWS::RolesAnywhere::TrustAnchor` in the construct tree (see [`crate::Ref`]).
-    pub type TrustAnchorRef = crate::Ref<TrustAnchor>;
-
-    impl TrustAnchorRef {
-        /// The `TrustAnchorId` attribute (`Fn::GetAtt`).
-        pub fn trust_anchor_id(&self) -> Value<String> {
-            self.get_att("TrustAnchorId")
-        }
-
-        /// The `TrustAnchorArn` attribute (`Fn::GetAtt`).
-        pub fn trust_anchor_arn(&self) -> Value<String> {
-            self.get_att("TrustAnchorArn")
         }
     }
 }

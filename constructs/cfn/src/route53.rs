@@ -367,6 +367,33 @@ pub mod cidr_collection {
         }
     }
 
+    impl std::fmt::Debug for CidrCollection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CidrCollection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CidrCollection {
+        const TYPE: &'static str = "AWS::Route53::CidrCollection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = CidrCollectionRef;
+    }
+
+    /// Typed handle of an `AWS::Route53::CidrCollection` in the construct tree (see [`crate::Ref`]).
+    pub type CidrCollectionRef = crate::Ref<CidrCollection>;
+
+    impl CidrCollectionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Location {
         /// A list of CIDR blocks.
@@ -400,33 +427,6 @@ pub mod cidr_collection {
     impl Validate for Location {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LocationName", &self.location_name, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for CidrCollection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CidrCollection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CidrCollection {
-        const TYPE: &'static str = "AWS::Route53::CidrCollection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = CidrCollectionRef;
-    }
-
-    /// Typed handle of an `AWS::Route53::CidrCollection` in the construct tree (see [`crate::Ref`]).
-    pub type CidrCollectionRef = crate::Ref<CidrCollection>;
-
-    impl CidrCollectionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -582,6 +582,28 @@ pub mod health_check {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("HealthCheckConfig", &self.health_check_config);
             v.nested("HealthCheckTags", &self.health_check_tags);
+        }
+    }
+
+    impl std::fmt::Debug for HealthCheck {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("HealthCheck", self, f)
+        }
+    }
+
+    impl strata_core::Resource for HealthCheck {
+        const TYPE: &'static str = "AWS::Route53::HealthCheck";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("HealthCheckTags");
+        type Ref = HealthCheckRef;
+    }
+
+    /// Typed handle of an `AWS::Route53::HealthCheck` in the construct tree (see [`crate::Ref`]).
+    pub type HealthCheckRef = crate::Ref<HealthCheck>;
+
+    impl HealthCheckRef {
+        /// The `HealthCheckId` attribute (`Fn::GetAtt`).
+        pub fn health_check_id(&self) -> Value<String> {
+            self.get_att("HealthCheckId")
         }
     }
 
@@ -763,28 +785,6 @@ pub mod health_check {
             v.check("Value", &self.value, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for HealthCheck {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("HealthCheck", self, f)
-        }
-    }
-
-    impl strata_core::Resource for HealthCheck {
-        const TYPE: &'static str = "AWS::Route53::HealthCheck";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("HealthCheckTags");
-        type Ref = HealthCheckRef;
-    }
-
-    /// Typed handle of an `AWS::Route53::HealthCheck` in the construct tree (see [`crate::Ref`]).
-    pub type HealthCheckRef = crate::Ref<HealthCheck>;
-
-    impl HealthCheckRef {
-        /// The `HealthCheckId` attribute (`Fn::GetAtt`).
-        pub fn health_check_id(&self) -> Value<String> {
-            self.get_att("HealthCheckId")
-        }
-    }
 }
 
 /// `AWS::Route53::HostedZone`: [`HostedZone`], its property types and its typed handle.
@@ -837,6 +837,33 @@ pub mod hosted_zone {
             v.nested("HostedZoneConfig", &self.hosted_zone_config);
             v.nested("HostedZoneTags", &self.hosted_zone_tags);
             v.check("Name", &self.name, &RULE_21);
+        }
+    }
+
+    impl std::fmt::Debug for HostedZone {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("HostedZone", self, f)
+        }
+    }
+
+    impl strata_core::Resource for HostedZone {
+        const TYPE: &'static str = "AWS::Route53::HostedZone";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("HostedZoneTags");
+        type Ref = HostedZoneRef;
+    }
+
+    /// Typed handle of an `AWS::Route53::HostedZone` in the construct tree (see [`crate::Ref`]).
+    pub type HostedZoneRef = crate::Ref<HostedZone>;
+
+    impl HostedZoneRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `NameServers` attribute (`Fn::GetAtt`).
+        pub fn name_servers(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("NameServers")
         }
     }
 
@@ -979,33 +1006,6 @@ pub mod hosted_zone {
             o.req("VPCId", &self.vpc_id);
             o.req("VPCRegion", &self.vpc_region);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for HostedZone {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("HostedZone", self, f)
-        }
-    }
-
-    impl strata_core::Resource for HostedZone {
-        const TYPE: &'static str = "AWS::Route53::HostedZone";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("HostedZoneTags");
-        type Ref = HostedZoneRef;
-    }
-
-    /// Typed handle of an `AWS::Route53::HostedZone` in the construct tree (see [`crate::Ref`]).
-    pub type HostedZoneRef = crate::Ref<HostedZone>;
-
-    impl HostedZoneRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `NameServers` attribute (`Fn::GetAtt`).
-        pub fn name_servers(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("NameServers")
         }
     }
 }
@@ -1273,6 +1273,21 @@ pub mod record_set {
         }
     }
 
+    impl std::fmt::Debug for RecordSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RecordSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RecordSet {
+        const TYPE: &'static str = "AWS::Route53::RecordSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RecordSetRef;
+    }
+
+    /// Typed handle of an `AWS::Route53::RecordSet` in the construct tree (see [`crate::Ref`]).
+    pub type RecordSetRef = crate::Ref<RecordSet>;
+
     #[derive(Clone)]
     pub struct AliasTarget {
         /// The value that you specify depends on where you want to route queries.
@@ -1461,21 +1476,6 @@ pub mod record_set {
             v.check("Longitude", &self.longitude, &RULE_36);
         }
     }
-
-    impl std::fmt::Debug for RecordSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RecordSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RecordSet {
-        const TYPE: &'static str = "AWS::Route53::RecordSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RecordSetRef;
-    }
-
-    /// Typed handle of an `AWS::Route53::RecordSet` in the construct tree (see [`crate::Ref`]).
-    pub type RecordSetRef = crate::Ref<RecordSet>;
 }
 
 /// `AWS::Route53::RecordSetGroup`: [`RecordSetGroup`], its property types and its typed handle.
@@ -1511,6 +1511,28 @@ pub mod record_set_group {
 
     impl Validate for RecordSetGroup {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for RecordSetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RecordSetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RecordSetGroup {
+        const TYPE: &'static str = "AWS::Route53::RecordSetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RecordSetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Route53::RecordSetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type RecordSetGroupRef = crate::Ref<RecordSetGroup>;
+
+    impl RecordSetGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -1714,28 +1736,6 @@ pub mod record_set_group {
             o.req("Latitude", &self.latitude);
             o.req("Longitude", &self.longitude);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for RecordSetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RecordSetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RecordSetGroup {
-        const TYPE: &'static str = "AWS::Route53::RecordSetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RecordSetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Route53::RecordSetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type RecordSetGroupRef = crate::Ref<RecordSetGroup>;
-
-    impl RecordSetGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

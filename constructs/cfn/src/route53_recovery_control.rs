@@ -42,8 +42,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::Route53RecoveryControl::Cluster`: [`Cluster`], its property types and its typed handle.
 pub mod cluster {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -87,38 +128,6 @@ pub mod cluster {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for Cluster {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Cluster", self, f)
@@ -154,6 +163,8 @@ pub mod cluster {
 
 /// `AWS::Route53RecoveryControl::ControlPanel`: [`ControlPanel`], its property types and its typed handle.
 pub mod control_panel {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -194,38 +205,6 @@ pub mod control_panel {
             v.check("ClusterArn", &self.cluster_arn, &RULE_4);
             v.check("Name", &self.name, &RULE_0);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
         }
     }
 
@@ -342,6 +321,8 @@ pub mod routing_control {
 
 /// `AWS::Route53RecoveryControl::SafetyRule`: [`SafetyRule`], its property types and its typed handle.
 pub mod safety_rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -393,6 +374,33 @@ pub mod safety_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RuleConfig", &self.rule_config);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SafetyRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SafetyRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SafetyRule {
+        const TYPE: &'static str = "AWS::Route53RecoveryControl::SafetyRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SafetyRuleRef;
+    }
+
+    /// Typed handle of an `AWS::Route53RecoveryControl::SafetyRule` in the construct tree (see [`crate::Ref`]).
+    pub type SafetyRuleRef = crate::Ref<SafetyRule>;
+
+    impl SafetyRuleRef {
+        /// The `SafetyRuleArn` attribute (`Fn::GetAtt`).
+        pub fn safety_rule_arn(&self) -> Value<String> {
+            self.get_att("SafetyRuleArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -501,65 +509,6 @@ pub mod safety_rule {
     impl Validate for RuleConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for SafetyRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SafetyRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SafetyRule {
-        const TYPE: &'static str = "AWS::Route53RecoveryControl::SafetyRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SafetyRuleRef;
-    }
-
-    /// Typed handle of an `AWS::Route53RecoveryControl::SafetyRule` in the construct tree (see [`crate::Ref`]).
-    pub type SafetyRuleRef = crate::Ref<SafetyRule>;
-
-    impl SafetyRuleRef {
-        /// The `SafetyRuleArn` attribute (`Fn::GetAtt`).
-        pub fn safety_rule_arn(&self) -> Value<String> {
-            self.get_att("SafetyRuleArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

@@ -45,8 +45,41 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::Route53RecoveryReadiness::Cell`: [`Cell`], its property types and its typed handle.
 pub mod cell {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -85,31 +118,6 @@ pub mod cell {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Cell {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Cell", self, f)
@@ -140,6 +148,8 @@ pub mod cell {
 
 /// `AWS::Route53RecoveryReadiness::ReadinessCheck`: [`ReadinessCheck`], its property types and its typed handle.
 pub mod readiness_check {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -178,31 +188,6 @@ pub mod readiness_check {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for ReadinessCheck {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ReadinessCheck", self, f)
@@ -228,6 +213,8 @@ pub mod readiness_check {
 
 /// `AWS::Route53RecoveryReadiness::RecoveryGroup`: [`RecoveryGroup`], its property types and its typed handle.
 pub mod recovery_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -266,31 +253,6 @@ pub mod recovery_group {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for RecoveryGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RecoveryGroup", self, f)
@@ -316,6 +278,8 @@ pub mod recovery_group {
 
 /// `AWS::Route53RecoveryReadiness::ResourceSet`: [`ResourceSet`], its property types and its typed handle.
 pub mod resource_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -362,6 +326,28 @@ pub mod resource_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ResourceSetType", &self.resource_set_type, &RULE_4);
             v.check("Resources", &self.resources, &RULE_5);
+        }
+    }
+
+    impl std::fmt::Debug for ResourceSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceSet {
+        const TYPE: &'static str = "AWS::Route53RecoveryReadiness::ResourceSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourceSetRef;
+    }
+
+    /// Typed handle of an `AWS::Route53RecoveryReadiness::ResourceSet` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceSetRef = crate::Ref<ResourceSet>;
+
+    impl ResourceSetRef {
+        /// The `ResourceSetArn` attribute (`Fn::GetAtt`).
+        pub fn resource_set_arn(&self) -> Value<String> {
+            self.get_att("ResourceSetArn")
         }
     }
 
@@ -495,53 +481,6 @@ pub mod resource_set {
             o.opt("DomainName", &self.domain_name);
             o.opt("RecordSetId", &self.record_set_id);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ResourceSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceSet {
-        const TYPE: &'static str = "AWS::Route53RecoveryReadiness::ResourceSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourceSetRef;
-    }
-
-    /// Typed handle of an `AWS::Route53RecoveryReadiness::ResourceSet` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceSetRef = crate::Ref<ResourceSet>;
-
-    impl ResourceSetRef {
-        /// The `ResourceSetArn` attribute (`Fn::GetAtt`).
-        pub fn resource_set_arn(&self) -> Value<String> {
-            self.get_att("ResourceSetArn")
         }
     }
 }

@@ -204,8 +204,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::Route53Resolver::FirewallDomainList`: [`FirewallDomainList`], its property types and its typed handle.
 pub mod firewall_domain_list {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -246,41 +290,6 @@ pub mod firewall_domain_list {
             v.check("Name", &self.name, &RULE_3);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -349,6 +358,8 @@ pub mod firewall_domain_list {
 
 /// `AWS::Route53Resolver::FirewallRuleGroup`: [`FirewallRuleGroup`], its property types and its typed handle.
 pub mod firewall_rule_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -386,6 +397,73 @@ pub mod firewall_rule_group {
             v.check("Name", &self.name, &RULE_3);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FirewallRuleGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FirewallRuleGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FirewallRuleGroup {
+        const TYPE: &'static str = "AWS::Route53Resolver::FirewallRuleGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FirewallRuleGroupRef;
+    }
+
+    /// Typed handle of an `AWS::Route53Resolver::FirewallRuleGroup` in the construct tree (see [`crate::Ref`]).
+    pub type FirewallRuleGroupRef = crate::Ref<FirewallRuleGroup>;
+
+    impl FirewallRuleGroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `RuleCount` attribute (`Fn::GetAtt`).
+        pub fn rule_count(&self) -> Value<i64> {
+            self.get_att("RuleCount")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+
+        /// The `ShareStatus` attribute (`Fn::GetAtt`).
+        pub fn share_status(&self) -> Value<String> {
+            self.get_att("ShareStatus")
+        }
+
+        /// The `CreatorRequestId` attribute (`Fn::GetAtt`).
+        pub fn creator_request_id(&self) -> Value<String> {
+            self.get_att("CreatorRequestId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `ModificationTime` attribute (`Fn::GetAtt`).
+        pub fn modification_time(&self) -> Value<String> {
+            self.get_att("ModificationTime")
         }
     }
 
@@ -640,112 +718,12 @@ pub mod firewall_rule_group {
             v.check("Partner", &self.partner, &RULE_16);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for FirewallRuleGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FirewallRuleGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FirewallRuleGroup {
-        const TYPE: &'static str = "AWS::Route53Resolver::FirewallRuleGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FirewallRuleGroupRef;
-    }
-
-    /// Typed handle of an `AWS::Route53Resolver::FirewallRuleGroup` in the construct tree (see [`crate::Ref`]).
-    pub type FirewallRuleGroupRef = crate::Ref<FirewallRuleGroup>;
-
-    impl FirewallRuleGroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `RuleCount` attribute (`Fn::GetAtt`).
-        pub fn rule_count(&self) -> Value<i64> {
-            self.get_att("RuleCount")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-
-        /// The `ShareStatus` attribute (`Fn::GetAtt`).
-        pub fn share_status(&self) -> Value<String> {
-            self.get_att("ShareStatus")
-        }
-
-        /// The `CreatorRequestId` attribute (`Fn::GetAtt`).
-        pub fn creator_request_id(&self) -> Value<String> {
-            self.get_att("CreatorRequestId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `ModificationTime` attribute (`Fn::GetAtt`).
-        pub fn modification_time(&self) -> Value<String> {
-            self.get_att("ModificationTime")
-        }
-    }
 }
 
 /// `AWS::Route53Resolver::FirewallRuleGroupAssociation`: [`FirewallRuleGroupAssociation`], its property types and its typed handle.
 pub mod firewall_rule_group_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -804,41 +782,6 @@ pub mod firewall_rule_group_association {
             v.check("Name", &self.name, &RULE_18);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_3);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -964,41 +907,6 @@ pub mod outpost_resolver {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_21);
-        }
-    }
-
     impl std::fmt::Debug for OutpostResolver {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("OutpostResolver", self, f)
@@ -1048,6 +956,41 @@ pub mod outpost_resolver {
         /// The `CreatorRequestId` attribute (`Fn::GetAtt`).
         pub fn creator_request_id(&self) -> Value<String> {
             self.get_att("CreatorRequestId")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_21);
         }
     }
 }
@@ -1311,6 +1254,43 @@ pub mod resolver_endpoint {
         }
     }
 
+    impl std::fmt::Debug for ResolverEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResolverEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResolverEndpoint {
+        const TYPE: &'static str = "AWS::Route53Resolver::ResolverEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResolverEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::Route53Resolver::ResolverEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type ResolverEndpointRef = crate::Ref<ResolverEndpoint>;
+
+    impl ResolverEndpointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `HostVPCId` attribute (`Fn::GetAtt`).
+        pub fn host_vpc_id(&self) -> Value<String> {
+            self.get_att("HostVPCId")
+        }
+
+        /// The `IpAddressCount` attribute (`Fn::GetAtt`).
+        pub fn ip_address_count(&self) -> Value<String> {
+            self.get_att("IpAddressCount")
+        }
+
+        /// The `ResolverEndpointId` attribute (`Fn::GetAtt`).
+        pub fn resolver_endpoint_id(&self) -> Value<String> {
+            self.get_att("ResolverEndpointId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct IpAddressRequest {
         /// The IPv4 address that you want to use for DNS queries.
@@ -1383,43 +1363,6 @@ pub mod resolver_endpoint {
             v.check("Value", &self.value, &RULE_21);
         }
     }
-
-    impl std::fmt::Debug for ResolverEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResolverEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResolverEndpoint {
-        const TYPE: &'static str = "AWS::Route53Resolver::ResolverEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResolverEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::Route53Resolver::ResolverEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type ResolverEndpointRef = crate::Ref<ResolverEndpoint>;
-
-    impl ResolverEndpointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `HostVPCId` attribute (`Fn::GetAtt`).
-        pub fn host_vpc_id(&self) -> Value<String> {
-            self.get_att("HostVPCId")
-        }
-
-        /// The `IpAddressCount` attribute (`Fn::GetAtt`).
-        pub fn ip_address_count(&self) -> Value<String> {
-            self.get_att("IpAddressCount")
-        }
-
-        /// The `ResolverEndpointId` attribute (`Fn::GetAtt`).
-        pub fn resolver_endpoint_id(&self) -> Value<String> {
-            self.get_att("ResolverEndpointId")
-        }
-    }
 }
 
 /// `AWS::Route53Resolver::ResolverQueryLoggingConfig`: [`ResolverQueryLoggingConfig`], its property types and its typed handle.
@@ -1461,41 +1404,6 @@ pub mod resolver_query_logging_config {
             v.check("Name", &self.name, &RULE_3);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_21);
         }
     }
 
@@ -1553,6 +1461,41 @@ pub mod resolver_query_logging_config {
         /// The `Id` attribute (`Fn::GetAtt`).
         pub fn id(&self) -> Value<String> {
             self.get_att("Id")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_21);
         }
     }
 }
@@ -1711,6 +1654,33 @@ pub mod resolver_rule {
         }
     }
 
+    impl std::fmt::Debug for ResolverRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResolverRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResolverRule {
+        const TYPE: &'static str = "AWS::Route53Resolver::ResolverRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResolverRuleRef;
+    }
+
+    /// Typed handle of an `AWS::Route53Resolver::ResolverRule` in the construct tree (see [`crate::Ref`]).
+    pub type ResolverRuleRef = crate::Ref<ResolverRule>;
+
+    impl ResolverRuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ResolverRuleId` attribute (`Fn::GetAtt`).
+        pub fn resolver_rule_id(&self) -> Value<String> {
+            self.get_att("ResolverRuleId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
@@ -1788,33 +1758,6 @@ pub mod resolver_rule {
                 &self.server_name_indication,
                 &RULE_6,
             );
-        }
-    }
-
-    impl std::fmt::Debug for ResolverRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResolverRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResolverRule {
-        const TYPE: &'static str = "AWS::Route53Resolver::ResolverRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResolverRuleRef;
-    }
-
-    /// Typed handle of an `AWS::Route53Resolver::ResolverRule` in the construct tree (see [`crate::Ref`]).
-    pub type ResolverRuleRef = crate::Ref<ResolverRule>;
-
-    impl ResolverRuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ResolverRuleId` attribute (`Fn::GetAtt`).
-        pub fn resolver_rule_id(&self) -> Value<String> {
-            self.get_att("ResolverRuleId")
         }
     }
 }

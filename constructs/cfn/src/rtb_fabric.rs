@@ -279,55 +279,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::RTBFabric::InboundExternalLink`: [`InboundExternalLink`], its property types and its typed handle.
-pub mod inbound_external_link {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Resource Type definition for AWS::RTBFabric::InboundExternalLink Resource Type
-    #[derive(Clone)]
-    pub struct InboundExternalLink {
-        pub gateway_id: Value<String>,
-        pub link_attributes: Option<Value<LinkAttributes>>,
-        pub link_log_settings: Value<LinkLogSettings>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-    }
-
-    impl InboundExternalLink {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            gateway_id: impl Into<Value<String>>,
-            link_log_settings: impl Into<Value<LinkLogSettings>>,
-        ) -> Self {
-            Self {
-                gateway_id: gateway_id.into(),
-                link_attributes: None,
-                link_log_settings: link_log_settings.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for InboundExternalLink {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("GatewayId", &self.gateway_id);
-            o.opt("LinkAttributes", &self.link_attributes);
-            o.req("LinkLogSettings", &self.link_log_settings);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for InboundExternalLink {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GatewayId", &self.gateway_id, &RULE_0);
-            v.nested("LinkAttributes", &self.link_attributes);
-            v.nested("LinkLogSettings", &self.link_log_settings);
-            v.check("Tags", &self.tags, &RULE_1);
-            v.nested("Tags", &self.tags);
-        }
-    }
 
     #[derive(Clone, Default)]
     pub struct LinkAttributes {
@@ -548,6 +504,62 @@ pub mod inbound_external_link {
             v.check("Value", &self.value, &RULE_9);
         }
     }
+}
+
+/// `AWS::RTBFabric::InboundExternalLink`: [`InboundExternalLink`], its property types and its typed handle.
+pub mod inbound_external_link {
+    pub use super::shared_::{
+        ApplicationLogs, LinkApplicationLogSampling, LinkAttributes, LinkLogSettings,
+        ResponderErrorMaskingForHttpCode, Tag,
+    };
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::RTBFabric::InboundExternalLink Resource Type
+    #[derive(Clone)]
+    pub struct InboundExternalLink {
+        pub gateway_id: Value<String>,
+        pub link_attributes: Option<Value<LinkAttributes>>,
+        pub link_log_settings: Value<LinkLogSettings>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+    }
+
+    impl InboundExternalLink {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            gateway_id: impl Into<Value<String>>,
+            link_log_settings: impl Into<Value<LinkLogSettings>>,
+        ) -> Self {
+            Self {
+                gateway_id: gateway_id.into(),
+                link_attributes: None,
+                link_log_settings: link_log_settings.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for InboundExternalLink {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("GatewayId", &self.gateway_id);
+            o.opt("LinkAttributes", &self.link_attributes);
+            o.req("LinkLogSettings", &self.link_log_settings);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for InboundExternalLink {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("GatewayId", &self.gateway_id, &RULE_0);
+            v.nested("LinkAttributes", &self.link_attributes);
+            v.nested("LinkLogSettings", &self.link_log_settings);
+            v.check("Tags", &self.tags, &RULE_1);
+            v.nested("Tags", &self.tags);
+        }
+    }
 
     impl std::fmt::Debug for InboundExternalLink {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -599,6 +611,11 @@ pub mod inbound_external_link {
 
 /// `AWS::RTBFabric::Link`: [`Link`], its property types and its typed handle.
 pub mod link {
+    pub use super::shared_::{
+        ApplicationLogs, LinkApplicationLogSampling, LinkAttributes, LinkLogSettings,
+        ResponderErrorMaskingForHttpCode, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -659,188 +676,50 @@ pub mod link {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct LinkAttributes {
-        pub customer_provided_id: Option<Value<String>>,
-        pub responder_error_masking: Option<Value<Vec<Value<ResponderErrorMaskingForHttpCode>>>>,
-    }
-
-    impl LinkAttributes {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for Link {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Link", self, f)
         }
     }
 
-    impl ToRaw for LinkAttributes {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CustomerProvidedId", &self.customer_provided_id);
-            o.opt("ResponderErrorMasking", &self.responder_error_masking);
-            o.build()
+    impl strata_core::Resource for Link {
+        const TYPE: &'static str = "AWS::RTBFabric::Link";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LinkRef;
+    }
+
+    /// Typed handle of an `AWS::RTBFabric::Link` in the construct tree (see [`crate::Ref`]).
+    pub type LinkRef = crate::Ref<Link>;
+
+    impl LinkRef {
+        /// The `LinkId` attribute (`Fn::GetAtt`).
+        pub fn link_id(&self) -> Value<String> {
+            self.get_att("LinkId")
         }
-    }
 
-    impl Validate for LinkAttributes {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ResponderErrorMasking",
-                &self.responder_error_masking,
-                &RULE_2,
-            );
-            v.nested("ResponderErrorMasking", &self.responder_error_masking);
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
-    }
 
-    #[derive(Clone)]
-    pub struct ResponderErrorMaskingForHttpCode {
-        pub action: Value<String>,
-        pub http_code: Value<String>,
-        pub logging_types: Value<Vec<Value<String>>>,
-        pub response_logging_percentage: Option<Value<f64>>,
-    }
-
-    impl ResponderErrorMaskingForHttpCode {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            http_code: impl Into<Value<String>>,
-            logging_types: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                http_code: http_code.into(),
-                logging_types: logging_types.into(),
-                response_logging_percentage: None,
-            }
+        /// The `LinkStatus` attribute (`Fn::GetAtt`).
+        pub fn link_status(&self) -> Value<String> {
+            self.get_att("LinkStatus")
         }
-    }
 
-    impl ToRaw for ResponderErrorMaskingForHttpCode {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.req("HttpCode", &self.http_code);
-            o.req("LoggingTypes", &self.logging_types);
-            o.opt(
-                "ResponseLoggingPercentage",
-                &self.response_logging_percentage,
-            );
-            o.build()
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
         }
-    }
 
-    impl Validate for ResponderErrorMaskingForHttpCode {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_3);
-            v.check("HttpCode", &self.http_code, &RULE_4);
-            v.check_items(
-                "LoggingTypes",
-                &Some(self.logging_types.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
-            v.check(
-                "ResponseLoggingPercentage",
-                &self.response_logging_percentage,
-                &RULE_7,
-            );
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
         }
-    }
 
-    #[derive(Clone)]
-    pub struct LinkLogSettings {
-        pub application_logs: Value<ApplicationLogs>,
-    }
-
-    impl LinkLogSettings {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(application_logs: impl Into<Value<ApplicationLogs>>) -> Self {
-            Self {
-                application_logs: application_logs.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LinkLogSettings {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("ApplicationLogs", &self.application_logs);
-            o.build()
-        }
-    }
-
-    impl Validate for LinkLogSettings {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ApplicationLogs", &self.application_logs);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ApplicationLogs {
-        pub link_application_log_sampling: Value<LinkApplicationLogSampling>,
-    }
-
-    impl ApplicationLogs {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            link_application_log_sampling: impl Into<Value<LinkApplicationLogSampling>>,
-        ) -> Self {
-            Self {
-                link_application_log_sampling: link_application_log_sampling.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ApplicationLogs {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "LinkApplicationLogSampling",
-                &self.link_application_log_sampling,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ApplicationLogs {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "LinkApplicationLogSampling",
-                &self.link_application_log_sampling,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LinkApplicationLogSampling {
-        pub error_log: Value<f64>,
-        pub filter_log: Value<f64>,
-    }
-
-    impl LinkApplicationLogSampling {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(error_log: impl Into<Value<f64>>, filter_log: impl Into<Value<f64>>) -> Self {
-            Self {
-                error_log: error_log.into(),
-                filter_log: filter_log.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LinkApplicationLogSampling {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ErrorLog", &self.error_log);
-            o.req("FilterLog", &self.filter_log);
-            o.build()
-        }
-    }
-
-    impl Validate for LinkApplicationLogSampling {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ErrorLog", &self.error_log, &RULE_7);
-            v.check("FilterLog", &self.filter_log, &RULE_7);
+        /// The `LinkDirection` attribute (`Fn::GetAtt`).
+        pub fn link_direction(&self) -> Value<String> {
+            self.get_att("LinkDirection")
         }
     }
 
@@ -1134,92 +1013,12 @@ pub mod link {
             v.check("Values", &self.values, &RULE_17);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Link {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Link", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Link {
-        const TYPE: &'static str = "AWS::RTBFabric::Link";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LinkRef;
-    }
-
-    /// Typed handle of an `AWS::RTBFabric::Link` in the construct tree (see [`crate::Ref`]).
-    pub type LinkRef = crate::Ref<Link>;
-
-    impl LinkRef {
-        /// The `LinkId` attribute (`Fn::GetAtt`).
-        pub fn link_id(&self) -> Value<String> {
-            self.get_att("LinkId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `LinkStatus` attribute (`Fn::GetAtt`).
-        pub fn link_status(&self) -> Value<String> {
-            self.get_att("LinkStatus")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-
-        /// The `LinkDirection` attribute (`Fn::GetAtt`).
-        pub fn link_direction(&self) -> Value<String> {
-            self.get_att("LinkDirection")
-        }
-    }
 }
 
 /// `AWS::RTBFabric::LinkRoutingRule`: [`LinkRoutingRule`], its property types and its typed handle.
 pub mod link_routing_rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1271,6 +1070,48 @@ pub mod link_routing_rule {
             v.check("Priority", &self.priority, &RULE_19);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for LinkRoutingRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LinkRoutingRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LinkRoutingRule {
+        const TYPE: &'static str = "AWS::RTBFabric::LinkRoutingRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = LinkRoutingRuleRef;
+    }
+
+    /// Typed handle of an `AWS::RTBFabric::LinkRoutingRule` in the construct tree (see [`crate::Ref`]).
+    pub type LinkRoutingRuleRef = crate::Ref<LinkRoutingRule>;
+
+    impl LinkRoutingRuleRef {
+        /// The `RuleId` attribute (`Fn::GetAtt`).
+        pub fn rule_id(&self) -> Value<String> {
+            self.get_att("RuleId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
         }
     }
 
@@ -1355,87 +1196,15 @@ pub mod link_routing_rule {
             v.check("Value", &self.value, &RULE_23);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for LinkRoutingRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LinkRoutingRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LinkRoutingRule {
-        const TYPE: &'static str = "AWS::RTBFabric::LinkRoutingRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = LinkRoutingRuleRef;
-    }
-
-    /// Typed handle of an `AWS::RTBFabric::LinkRoutingRule` in the construct tree (see [`crate::Ref`]).
-    pub type LinkRoutingRuleRef = crate::Ref<LinkRoutingRule>;
-
-    impl LinkRoutingRuleRef {
-        /// The `RuleId` attribute (`Fn::GetAtt`).
-        pub fn rule_id(&self) -> Value<String> {
-            self.get_att("RuleId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-    }
 }
 
 /// `AWS::RTBFabric::OutboundExternalLink`: [`OutboundExternalLink`], its property types and its typed handle.
 pub mod outbound_external_link {
+    pub use super::shared_::{
+        ApplicationLogs, LinkApplicationLogSampling, LinkAttributes, LinkLogSettings,
+        ResponderErrorMaskingForHttpCode, Tag,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1486,226 +1255,6 @@ pub mod outbound_external_link {
             v.check("PublicEndpoint", &self.public_endpoint, &RULE_24);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct LinkAttributes {
-        pub customer_provided_id: Option<Value<String>>,
-        pub responder_error_masking: Option<Value<Vec<Value<ResponderErrorMaskingForHttpCode>>>>,
-    }
-
-    impl LinkAttributes {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LinkAttributes {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CustomerProvidedId", &self.customer_provided_id);
-            o.opt("ResponderErrorMasking", &self.responder_error_masking);
-            o.build()
-        }
-    }
-
-    impl Validate for LinkAttributes {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "ResponderErrorMasking",
-                &self.responder_error_masking,
-                &RULE_2,
-            );
-            v.nested("ResponderErrorMasking", &self.responder_error_masking);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ResponderErrorMaskingForHttpCode {
-        pub action: Value<String>,
-        pub http_code: Value<String>,
-        pub logging_types: Value<Vec<Value<String>>>,
-        pub response_logging_percentage: Option<Value<f64>>,
-    }
-
-    impl ResponderErrorMaskingForHttpCode {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            http_code: impl Into<Value<String>>,
-            logging_types: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                http_code: http_code.into(),
-                logging_types: logging_types.into(),
-                response_logging_percentage: None,
-            }
-        }
-    }
-
-    impl ToRaw for ResponderErrorMaskingForHttpCode {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("Action", &self.action);
-            o.req("HttpCode", &self.http_code);
-            o.req("LoggingTypes", &self.logging_types);
-            o.opt(
-                "ResponseLoggingPercentage",
-                &self.response_logging_percentage,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ResponderErrorMaskingForHttpCode {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_3);
-            v.check("HttpCode", &self.http_code, &RULE_4);
-            v.check_items(
-                "LoggingTypes",
-                &Some(self.logging_types.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
-            v.check(
-                "ResponseLoggingPercentage",
-                &self.response_logging_percentage,
-                &RULE_7,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LinkLogSettings {
-        pub application_logs: Value<ApplicationLogs>,
-    }
-
-    impl LinkLogSettings {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(application_logs: impl Into<Value<ApplicationLogs>>) -> Self {
-            Self {
-                application_logs: application_logs.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LinkLogSettings {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("ApplicationLogs", &self.application_logs);
-            o.build()
-        }
-    }
-
-    impl Validate for LinkLogSettings {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ApplicationLogs", &self.application_logs);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ApplicationLogs {
-        pub link_application_log_sampling: Value<LinkApplicationLogSampling>,
-    }
-
-    impl ApplicationLogs {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            link_application_log_sampling: impl Into<Value<LinkApplicationLogSampling>>,
-        ) -> Self {
-            Self {
-                link_application_log_sampling: link_application_log_sampling.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ApplicationLogs {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req(
-                "LinkApplicationLogSampling",
-                &self.link_application_log_sampling,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for ApplicationLogs {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested(
-                "LinkApplicationLogSampling",
-                &self.link_application_log_sampling,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LinkApplicationLogSampling {
-        pub error_log: Value<f64>,
-        pub filter_log: Value<f64>,
-    }
-
-    impl LinkApplicationLogSampling {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(error_log: impl Into<Value<f64>>, filter_log: impl Into<Value<f64>>) -> Self {
-            Self {
-                error_log: error_log.into(),
-                filter_log: filter_log.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LinkApplicationLogSampling {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ErrorLog", &self.error_log);
-            o.req("FilterLog", &self.filter_log);
-            o.build()
-        }
-    }
-
-    impl Validate for LinkApplicationLogSampling {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ErrorLog", &self.error_log, &RULE_7);
-            v.check("FilterLog", &self.filter_log, &RULE_7);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -1817,41 +1366,6 @@ pub mod requester_gateway {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_29);
-        }
-    }
-
     impl std::fmt::Debug for RequesterGateway {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RequesterGateway", self, f)
@@ -1908,10 +1422,47 @@ pub mod requester_gateway {
             self.get_att("TotalLinksCount")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_8);
+            v.check("Value", &self.value, &RULE_29);
+        }
+    }
 }
 
 /// `AWS::RTBFabric::ResponderGateway`: [`ResponderGateway`], its property types and its typed handle.
 pub mod responder_gateway {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2012,6 +1563,58 @@ pub mod responder_gateway {
             v.nested("Tags", &self.tags);
             v.nested("TrustStoreConfiguration", &self.trust_store_configuration);
             v.check("VpcId", &self.vpc_id, &RULE_28);
+        }
+    }
+
+    impl std::fmt::Debug for ResponderGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResponderGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResponderGateway {
+        const TYPE: &'static str = "AWS::RTBFabric::ResponderGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResponderGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::RTBFabric::ResponderGateway` in the construct tree (see [`crate::Ref`]).
+    pub type ResponderGatewayRef = crate::Ref<ResponderGateway>;
+
+    impl ResponderGatewayRef {
+        /// The `GatewayId` attribute (`Fn::GetAtt`).
+        pub fn gateway_id(&self) -> Value<String> {
+            self.get_att("GatewayId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ResponderGatewayStatus` attribute (`Fn::GetAtt`).
+        pub fn responder_gateway_status(&self) -> Value<String> {
+            self.get_att("ResponderGatewayStatus")
+        }
+
+        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn created_timestamp(&self) -> Value<String> {
+            self.get_att("CreatedTimestamp")
+        }
+
+        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
+        pub fn updated_timestamp(&self) -> Value<String> {
+            self.get_att("UpdatedTimestamp")
+        }
+
+        /// The `ExternalInboundEndpoint` attribute (`Fn::GetAtt`).
+        pub fn external_inbound_endpoint(&self) -> Value<String> {
+            self.get_att("ExternalInboundEndpoint")
+        }
+
+        /// The `CertificateAssociationStatus` attribute (`Fn::GetAtt`).
+        pub fn certificate_association_status(&self) -> Value<String> {
+            self.get_att("CertificateAssociationStatus")
         }
     }
 
@@ -2273,41 +1876,6 @@ pub mod responder_gateway {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     #[derive(Clone)]
     pub struct TrustStoreConfiguration {
         pub certificate_authority_certificates: Value<Vec<Value<String>>>,
@@ -2343,58 +1911,6 @@ pub mod responder_gateway {
                 &RULE_44,
                 &RULE_41,
             );
-        }
-    }
-
-    impl std::fmt::Debug for ResponderGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResponderGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResponderGateway {
-        const TYPE: &'static str = "AWS::RTBFabric::ResponderGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResponderGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::RTBFabric::ResponderGateway` in the construct tree (see [`crate::Ref`]).
-    pub type ResponderGatewayRef = crate::Ref<ResponderGateway>;
-
-    impl ResponderGatewayRef {
-        /// The `GatewayId` attribute (`Fn::GetAtt`).
-        pub fn gateway_id(&self) -> Value<String> {
-            self.get_att("GatewayId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ResponderGatewayStatus` attribute (`Fn::GetAtt`).
-        pub fn responder_gateway_status(&self) -> Value<String> {
-            self.get_att("ResponderGatewayStatus")
-        }
-
-        /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn created_timestamp(&self) -> Value<String> {
-            self.get_att("CreatedTimestamp")
-        }
-
-        /// The `UpdatedTimestamp` attribute (`Fn::GetAtt`).
-        pub fn updated_timestamp(&self) -> Value<String> {
-            self.get_att("UpdatedTimestamp")
-        }
-
-        /// The `ExternalInboundEndpoint` attribute (`Fn::GetAtt`).
-        pub fn external_inbound_endpoint(&self) -> Value<String> {
-            self.get_att("ExternalInboundEndpoint")
-        }
-
-        /// The `CertificateAssociationStatus` attribute (`Fn::GetAtt`).
-        pub fn certificate_association_status(&self) -> Value<String> {
-            self.get_att("CertificateAssociationStatus")
         }
     }
 }

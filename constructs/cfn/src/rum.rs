@@ -221,6 +221,28 @@ pub mod app_monitor {
         }
     }
 
+    impl std::fmt::Debug for AppMonitor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AppMonitor", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AppMonitor {
+        const TYPE: &'static str = "AWS::RUM::AppMonitor";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AppMonitorRef;
+    }
+
+    /// Typed handle of an `AWS::RUM::AppMonitor` in the construct tree (see [`crate::Ref`]).
+    pub type AppMonitorRef = crate::Ref<AppMonitor>;
+
+    impl AppMonitorRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// AppMonitor configuration
     #[derive(Clone, Default)]
     pub struct AppMonitorConfiguration {
@@ -541,28 +563,6 @@ pub mod app_monitor {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_21);
             v.check("Value", &self.value, &RULE_22);
-        }
-    }
-
-    impl std::fmt::Debug for AppMonitor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AppMonitor", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AppMonitor {
-        const TYPE: &'static str = "AWS::RUM::AppMonitor";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AppMonitorRef;
-    }
-
-    /// Typed handle of an `AWS::RUM::AppMonitor` in the construct tree (see [`crate::Ref`]).
-    pub type AppMonitorRef = crate::Ref<AppMonitor>;
-
-    impl AppMonitorRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -352,8 +352,71 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct PublicAccessBlockConfiguration {
+        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting this element to TRUE causes the following behavior:
+        pub block_public_acls: Option<Value<bool>>,
+        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting doesn't affect existing bucket policies.
+        pub block_public_policy: Option<Value<bool>>,
+        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
+        pub ignore_public_acls: Option<Value<bool>>,
+        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS services and authorized users within this account if the bucket has a public policy.
+        pub restrict_public_buckets: Option<Value<bool>>,
+    }
+
+    impl PublicAccessBlockConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for PublicAccessBlockConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("BlockPublicAcls", &self.block_public_acls);
+            o.opt("BlockPublicPolicy", &self.block_public_policy);
+            o.opt("IgnorePublicAcls", &self.ignore_public_acls);
+            o.opt("RestrictPublicBuckets", &self.restrict_public_buckets);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::S3::AccessGrant`: [`AccessGrant`], its property types and its typed handle.
 pub mod access_grant {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -419,6 +482,38 @@ pub mod access_grant {
         }
     }
 
+    impl std::fmt::Debug for AccessGrant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessGrant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessGrant {
+        const TYPE: &'static str = "AWS::S3::AccessGrant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AccessGrantRef;
+    }
+
+    /// Typed handle of an `AWS::S3::AccessGrant` in the construct tree (see [`crate::Ref`]).
+    pub type AccessGrantRef = crate::Ref<AccessGrant>;
+
+    impl AccessGrantRef {
+        /// The `AccessGrantId` attribute (`Fn::GetAtt`).
+        pub fn access_grant_id(&self) -> Value<String> {
+            self.get_att("AccessGrantId")
+        }
+
+        /// The `AccessGrantArn` attribute (`Fn::GetAtt`).
+        pub fn access_grant_arn(&self) -> Value<String> {
+            self.get_att("AccessGrantArn")
+        }
+
+        /// The `GrantScope` attribute (`Fn::GetAtt`).
+        pub fn grant_scope(&self) -> Value<String> {
+            self.get_att("GrantScope")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AccessGrantsLocationConfiguration {
         /// The S3 sub prefix of a registered location in your S3 Access Grants instance
@@ -477,67 +572,12 @@ pub mod access_grant {
             v.check("GranteeType", &self.grantee_type, &RULE_2);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for AccessGrant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessGrant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessGrant {
-        const TYPE: &'static str = "AWS::S3::AccessGrant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AccessGrantRef;
-    }
-
-    /// Typed handle of an `AWS::S3::AccessGrant` in the construct tree (see [`crate::Ref`]).
-    pub type AccessGrantRef = crate::Ref<AccessGrant>;
-
-    impl AccessGrantRef {
-        /// The `AccessGrantId` attribute (`Fn::GetAtt`).
-        pub fn access_grant_id(&self) -> Value<String> {
-            self.get_att("AccessGrantId")
-        }
-
-        /// The `AccessGrantArn` attribute (`Fn::GetAtt`).
-        pub fn access_grant_arn(&self) -> Value<String> {
-            self.get_att("AccessGrantArn")
-        }
-
-        /// The `GrantScope` attribute (`Fn::GetAtt`).
-        pub fn grant_scope(&self) -> Value<String> {
-            self.get_att("GrantScope")
-        }
-    }
 }
 
 /// `AWS::S3::AccessGrantsInstance`: [`AccessGrantsInstance`], its property types and its typed handle.
 pub mod access_grants_instance {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The AWS::S3::AccessGrantsInstance resource is an Amazon S3 resource type that hosts Access Grants and their associated locations
@@ -566,31 +606,6 @@ pub mod access_grants_instance {
 
     impl Validate for AccessGrantsInstance {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for AccessGrantsInstance {
@@ -623,6 +638,8 @@ pub mod access_grants_instance {
 
 /// `AWS::S3::AccessGrantsLocation`: [`AccessGrantsLocation`], its property types and its typed handle.
 pub mod access_grants_location {
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// The AWS::S3::AccessGrantsLocation resource is an Amazon S3 resource type hosted in an access grants instance which can be the target of S3 access grants.
@@ -663,31 +680,6 @@ pub mod access_grants_location {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for AccessGrantsLocation {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("AccessGrantsLocation", self, f)
@@ -718,6 +710,8 @@ pub mod access_grants_location {
 
 /// `AWS::S3::AccessPoint`: [`AccessPoint`], its property types and its typed handle.
 pub mod access_point {
+    pub use super::shared_::PublicAccessBlockConfiguration;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -781,33 +775,35 @@ pub mod access_point {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct PublicAccessBlockConfiguration {
-        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting this element to TRUE causes the following behavior:
-        pub block_public_acls: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting doesn't affect existing bucket policies.
-        pub block_public_policy: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
-        pub ignore_public_acls: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS services and authorized users within this account if the bucket has a public policy.
-        pub restrict_public_buckets: Option<Value<bool>>,
-    }
-
-    impl PublicAccessBlockConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
         }
     }
 
-    impl ToRaw for PublicAccessBlockConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("BlockPublicAcls", &self.block_public_acls);
-            o.opt("BlockPublicPolicy", &self.block_public_policy);
-            o.opt("IgnorePublicAcls", &self.ignore_public_acls);
-            o.opt("RestrictPublicBuckets", &self.restrict_public_buckets);
-            o.build()
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::S3::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `NetworkOrigin` attribute (`Fn::GetAtt`).
+        pub fn network_origin(&self) -> Value<String> {
+            self.get_att("NetworkOrigin")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -868,38 +864,6 @@ pub mod access_point {
     impl Validate for VpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("VpcId", &self.vpc_id, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::S3::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `NetworkOrigin` attribute (`Fn::GetAtt`).
-        pub fn network_origin(&self) -> Value<String> {
-            self.get_att("NetworkOrigin")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1042,6 +1006,109 @@ pub mod bucket {
             v.nested("Tags", &self.tags);
             v.nested("VersioningConfiguration", &self.versioning_configuration);
             v.nested("WebsiteConfiguration", &self.website_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for Bucket {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Bucket", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Bucket {
+        const TYPE: &'static str = "AWS::S3::Bucket";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BucketRef;
+    }
+
+    /// Typed handle of an `AWS::S3::Bucket` in the construct tree (see [`crate::Ref`]).
+    pub type BucketRef = crate::Ref<Bucket>;
+
+    impl BucketRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `DomainName` attribute (`Fn::GetAtt`).
+        pub fn domain_name(&self) -> Value<String> {
+            self.get_att("DomainName")
+        }
+
+        /// The `DualStackDomainName` attribute (`Fn::GetAtt`).
+        pub fn dual_stack_domain_name(&self) -> Value<String> {
+            self.get_att("DualStackDomainName")
+        }
+
+        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
+        pub fn regional_domain_name(&self) -> Value<String> {
+            self.get_att("RegionalDomainName")
+        }
+
+        /// The `MetadataTableConfiguration.S3TablesDestination.TableNamespace` attribute (`Fn::GetAtt`).
+        pub fn metadata_table_configuration_s3_tables_destination_table_namespace(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
+        }
+
+        /// The `MetadataTableConfiguration.S3TablesDestination.TableArn` attribute (`Fn::GetAtt`).
+        pub fn metadata_table_configuration_s3_tables_destination_table_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataTableConfiguration.S3TablesDestination.TableArn")
+        }
+
+        /// The `MetadataConfiguration.Destination` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_destination(&self) -> Value<String> {
+            self.get_att("MetadataConfiguration.Destination")
+        }
+
+        /// The `MetadataConfiguration.JournalTableConfiguration.TableName` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_journal_table_configuration_table_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.JournalTableConfiguration.TableName")
+        }
+
+        /// The `MetadataConfiguration.JournalTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_journal_table_configuration_table_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.JournalTableConfiguration.TableArn")
+        }
+
+        /// The `MetadataConfiguration.InventoryTableConfiguration.TableName` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_inventory_table_configuration_table_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableName")
+        }
+
+        /// The `MetadataConfiguration.InventoryTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_inventory_table_configuration_table_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableArn")
+        }
+
+        /// The `MetadataConfiguration.AnnotationTableConfiguration.TableName` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_annotation_table_configuration_table_name(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableName")
+        }
+
+        /// The `MetadataConfiguration.AnnotationTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
+        pub fn metadata_configuration_annotation_table_configuration_table_arn(
+            &self,
+        ) -> Value<String> {
+            self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableArn")
+        }
+
+        /// The `WebsiteURL` attribute (`Fn::GetAtt`).
+        pub fn website_url(&self) -> Value<String> {
+            self.get_att("WebsiteURL")
         }
     }
 
@@ -3645,109 +3712,6 @@ pub mod bucket {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Bucket {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Bucket", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Bucket {
-        const TYPE: &'static str = "AWS::S3::Bucket";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BucketRef;
-    }
-
-    /// Typed handle of an `AWS::S3::Bucket` in the construct tree (see [`crate::Ref`]).
-    pub type BucketRef = crate::Ref<Bucket>;
-
-    impl BucketRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `DomainName` attribute (`Fn::GetAtt`).
-        pub fn domain_name(&self) -> Value<String> {
-            self.get_att("DomainName")
-        }
-
-        /// The `DualStackDomainName` attribute (`Fn::GetAtt`).
-        pub fn dual_stack_domain_name(&self) -> Value<String> {
-            self.get_att("DualStackDomainName")
-        }
-
-        /// The `RegionalDomainName` attribute (`Fn::GetAtt`).
-        pub fn regional_domain_name(&self) -> Value<String> {
-            self.get_att("RegionalDomainName")
-        }
-
-        /// The `MetadataTableConfiguration.S3TablesDestination.TableNamespace` attribute (`Fn::GetAtt`).
-        pub fn metadata_table_configuration_s3_tables_destination_table_namespace(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
-        }
-
-        /// The `MetadataTableConfiguration.S3TablesDestination.TableArn` attribute (`Fn::GetAtt`).
-        pub fn metadata_table_configuration_s3_tables_destination_table_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataTableConfiguration.S3TablesDestination.TableArn")
-        }
-
-        /// The `MetadataConfiguration.Destination` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_destination(&self) -> Value<String> {
-            self.get_att("MetadataConfiguration.Destination")
-        }
-
-        /// The `MetadataConfiguration.JournalTableConfiguration.TableName` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_journal_table_configuration_table_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.JournalTableConfiguration.TableName")
-        }
-
-        /// The `MetadataConfiguration.JournalTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_journal_table_configuration_table_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.JournalTableConfiguration.TableArn")
-        }
-
-        /// The `MetadataConfiguration.InventoryTableConfiguration.TableName` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_inventory_table_configuration_table_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableName")
-        }
-
-        /// The `MetadataConfiguration.InventoryTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_inventory_table_configuration_table_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.InventoryTableConfiguration.TableArn")
-        }
-
-        /// The `MetadataConfiguration.AnnotationTableConfiguration.TableName` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_annotation_table_configuration_table_name(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableName")
-        }
-
-        /// The `MetadataConfiguration.AnnotationTableConfiguration.TableArn` attribute (`Fn::GetAtt`).
-        pub fn metadata_configuration_annotation_table_configuration_table_arn(
-            &self,
-        ) -> Value<String> {
-            self.get_att("MetadataConfiguration.AnnotationTableConfiguration.TableArn")
-        }
-
-        /// The `WebsiteURL` attribute (`Fn::GetAtt`).
-        pub fn website_url(&self) -> Value<String> {
-            self.get_att("WebsiteURL")
-        }
-    }
 }
 
 /// `AWS::S3::BucketPolicy`: [`BucketPolicy`], its property types and its typed handle.
@@ -3807,6 +3771,8 @@ pub mod bucket_policy {
 
 /// `AWS::S3::MultiRegionAccessPoint`: [`MultiRegionAccessPoint`], its property types and its typed handle.
 pub mod multi_region_access_point {
+    pub use super::shared_::PublicAccessBlockConfiguration;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3853,33 +3819,30 @@ pub mod multi_region_access_point {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct PublicAccessBlockConfiguration {
-        /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting this element to TRUE causes the following behavior:
-        pub block_public_acls: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should block public bucket policies for buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting doesn't affect existing bucket policies.
-        pub block_public_policy: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should ignore public ACLs for buckets in this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on buckets in this account and any objects that they contain.
-        pub ignore_public_acls: Option<Value<bool>>,
-        /// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS services and authorized users within this account if the bucket has a public policy.
-        pub restrict_public_buckets: Option<Value<bool>>,
-    }
-
-    impl PublicAccessBlockConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for MultiRegionAccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MultiRegionAccessPoint", self, f)
         }
     }
 
-    impl ToRaw for PublicAccessBlockConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("BlockPublicAcls", &self.block_public_acls);
-            o.opt("BlockPublicPolicy", &self.block_public_policy);
-            o.opt("IgnorePublicAcls", &self.ignore_public_acls);
-            o.opt("RestrictPublicBuckets", &self.restrict_public_buckets);
-            o.build()
+    impl strata_core::Resource for MultiRegionAccessPoint {
+        const TYPE: &'static str = "AWS::S3::MultiRegionAccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MultiRegionAccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3::MultiRegionAccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type MultiRegionAccessPointRef = crate::Ref<MultiRegionAccessPoint>;
+
+    impl MultiRegionAccessPointRef {
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
         }
     }
 
@@ -3912,33 +3875,6 @@ pub mod multi_region_access_point {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Bucket", &self.bucket, &RULE_43);
             v.check("BucketAccountId", &self.bucket_account_id, &RULE_44);
-        }
-    }
-
-    impl std::fmt::Debug for MultiRegionAccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MultiRegionAccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MultiRegionAccessPoint {
-        const TYPE: &'static str = "AWS::S3::MultiRegionAccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MultiRegionAccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3::MultiRegionAccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type MultiRegionAccessPointRef = crate::Ref<MultiRegionAccessPoint>;
-
-    impl MultiRegionAccessPointRef {
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }
@@ -4046,6 +3982,28 @@ pub mod storage_lens {
             v.nested("StorageLensConfiguration", &self.storage_lens_configuration);
             v.check("Tags", &self.tags, &RULE_45);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for StorageLens {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StorageLens", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StorageLens {
+        const TYPE: &'static str = "AWS::S3::StorageLens";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StorageLensRef;
+    }
+
+    /// Typed handle of an `AWS::S3::StorageLens` in the construct tree (see [`crate::Ref`]).
+    pub type StorageLensRef = crate::Ref<StorageLens>;
+
+    impl StorageLensRef {
+        /// The `StorageLensConfiguration.StorageLensArn` attribute (`Fn::GetAtt`).
+        pub fn storage_lens_configuration_storage_lens_arn(&self) -> Value<String> {
+            self.get_att("StorageLensConfiguration.StorageLensArn")
         }
     }
 
@@ -4745,28 +4703,6 @@ pub mod storage_lens {
             v.check("Value", &self.value, &RULE_50);
         }
     }
-
-    impl std::fmt::Debug for StorageLens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StorageLens", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StorageLens {
-        const TYPE: &'static str = "AWS::S3::StorageLens";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StorageLensRef;
-    }
-
-    /// Typed handle of an `AWS::S3::StorageLens` in the construct tree (see [`crate::Ref`]).
-    pub type StorageLensRef = crate::Ref<StorageLens>;
-
-    impl StorageLensRef {
-        /// The `StorageLensConfiguration.StorageLensArn` attribute (`Fn::GetAtt`).
-        pub fn storage_lens_configuration_storage_lens_arn(&self) -> Value<String> {
-            self.get_att("StorageLensConfiguration.StorageLensArn")
-        }
-    }
 }
 
 /// `AWS::S3::StorageLensGroup`: [`StorageLensGroup`], its property types and its typed handle.
@@ -4809,6 +4745,28 @@ pub mod storage_lens_group {
             v.nested("Filter", &self.filter);
             v.check("Name", &self.name, &RULE_51);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for StorageLensGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StorageLensGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StorageLensGroup {
+        const TYPE: &'static str = "AWS::S3::StorageLensGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StorageLensGroupRef;
+    }
+
+    /// Typed handle of an `AWS::S3::StorageLensGroup` in the construct tree (see [`crate::Ref`]).
+    pub type StorageLensGroupRef = crate::Ref<StorageLensGroup>;
+
+    impl StorageLensGroupRef {
+        /// The `StorageLensGroupArn` attribute (`Fn::GetAtt`).
+        pub fn storage_lens_group_arn(&self) -> Value<String> {
+            self.get_att("StorageLensGroupArn")
         }
     }
 
@@ -5028,28 +4986,6 @@ pub mod storage_lens_group {
             v.nested("MatchAnyTag", &self.match_any_tag);
             v.nested("MatchObjectAge", &self.match_object_age);
             v.nested("MatchObjectSize", &self.match_object_size);
-        }
-    }
-
-    impl std::fmt::Debug for StorageLensGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StorageLensGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StorageLensGroup {
-        const TYPE: &'static str = "AWS::S3::StorageLensGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StorageLensGroupRef;
-    }
-
-    /// Typed handle of an `AWS::S3::StorageLensGroup` in the construct tree (see [`crate::Ref`]).
-    pub type StorageLensGroupRef = crate::Ref<StorageLensGroup>;
-
-    impl StorageLensGroupRef {
-        /// The `StorageLensGroupArn` attribute (`Fn::GetAtt`).
-        pub fn storage_lens_group_arn(&self) -> Value<String> {
-            self.get_att("StorageLensGroupArn")
         }
     }
 }

@@ -128,8 +128,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+}
+
 /// `AWS::S3Express::AccessPoint`: [`AccessPoint`], its property types and its typed handle.
 pub mod access_point {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -198,6 +239,33 @@ pub mod access_point {
         }
     }
 
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::S3Express::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3Express::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `NetworkOrigin` attribute (`Fn::GetAtt`).
+        pub fn network_origin(&self) -> Value<String> {
+            self.get_att("NetworkOrigin")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for buckets in this account. Setting this element to TRUE causes the following behavior:
@@ -258,38 +326,6 @@ pub mod access_point {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
     #[derive(Clone, Default)]
     pub struct VpcConfiguration {
@@ -315,33 +351,6 @@ pub mod access_point {
     impl Validate for VpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("VpcId", &self.vpc_id, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::S3Express::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3Express::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `NetworkOrigin` attribute (`Fn::GetAtt`).
-        pub fn network_origin(&self) -> Value<String> {
-            self.get_att("NetworkOrigin")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -403,6 +412,8 @@ pub mod bucket_policy {
 
 /// `AWS::S3Express::DirectoryBucket`: [`DirectoryBucket`], its property types and its typed handle.
 pub mod directory_bucket {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -467,6 +478,33 @@ pub mod directory_bucket {
             v.nested("InventoryConfigurations", &self.inventory_configurations);
             v.nested("LifecycleConfiguration", &self.lifecycle_configuration);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DirectoryBucket {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DirectoryBucket", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DirectoryBucket {
+        const TYPE: &'static str = "AWS::S3Express::DirectoryBucket";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DirectoryBucketRef;
+    }
+
+    /// Typed handle of an `AWS::S3Express::DirectoryBucket` in the construct tree (see [`crate::Ref`]).
+    pub type DirectoryBucketRef = crate::Ref<DirectoryBucket>;
+
+    impl DirectoryBucketRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AvailabilityZoneName` attribute (`Fn::GetAtt`).
+        pub fn availability_zone_name(&self) -> Value<String> {
+            self.get_att("AvailabilityZoneName")
         }
     }
 
@@ -834,65 +872,6 @@ pub mod directory_bucket {
             o.req("Id", &self.id);
             o.opt("Prefix", &self.prefix);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for DirectoryBucket {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DirectoryBucket", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DirectoryBucket {
-        const TYPE: &'static str = "AWS::S3Express::DirectoryBucket";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DirectoryBucketRef;
-    }
-
-    /// Typed handle of an `AWS::S3Express::DirectoryBucket` in the construct tree (see [`crate::Ref`]).
-    pub type DirectoryBucketRef = crate::Ref<DirectoryBucket>;
-
-    impl DirectoryBucketRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AvailabilityZoneName` attribute (`Fn::GetAtt`).
-        pub fn availability_zone_name(&self) -> Value<String> {
-            self.get_att("AvailabilityZoneName")
         }
     }
 }

@@ -206,6 +206,43 @@ pub mod access_point {
         }
     }
 
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::S3Files::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3Files::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `AccessPointId` attribute (`Fn::GetAtt`).
+        pub fn access_point_id(&self) -> Value<String> {
+            self.get_att("AccessPointId")
+        }
+
+        /// The `AccessPointArn` attribute (`Fn::GetAtt`).
+        pub fn access_point_arn(&self) -> Value<String> {
+            self.get_att("AccessPointArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct PosixUser {
         /// The POSIX group ID used for all file system operations using this access point.
@@ -347,43 +384,6 @@ pub mod access_point {
             v.check("Value", &self.value, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::S3Files::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3Files::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `AccessPointId` attribute (`Fn::GetAtt`).
-        pub fn access_point_id(&self) -> Value<String> {
-            self.get_att("AccessPointId")
-        }
-
-        /// The `AccessPointArn` attribute (`Fn::GetAtt`).
-        pub fn access_point_arn(&self) -> Value<String> {
-            self.get_att("AccessPointArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-    }
 }
 
 /// `AWS::S3Files::FileSystem`: [`FileSystem`], its property types and its typed handle.
@@ -451,6 +451,58 @@ pub mod file_system {
             );
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for FileSystem {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("FileSystem", self, f)
+        }
+    }
+
+    impl strata_core::Resource for FileSystem {
+        const TYPE: &'static str = "AWS::S3Files::FileSystem";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = FileSystemRef;
+    }
+
+    /// Typed handle of an `AWS::S3Files::FileSystem` in the construct tree (see [`crate::Ref`]).
+    pub type FileSystemRef = crate::Ref<FileSystem>;
+
+    impl FileSystemRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `FileSystemArn` attribute (`Fn::GetAtt`).
+        pub fn file_system_arn(&self) -> Value<String> {
+            self.get_att("FileSystemArn")
+        }
+
+        /// The `FileSystemId` attribute (`Fn::GetAtt`).
+        pub fn file_system_id(&self) -> Value<String> {
+            self.get_att("FileSystemId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `StatusMessage` attribute (`Fn::GetAtt`).
+        pub fn status_message(&self) -> Value<String> {
+            self.get_att("StatusMessage")
+        }
+
+        /// The `OwnerId` attribute (`Fn::GetAtt`).
+        pub fn owner_id(&self) -> Value<String> {
+            self.get_att("OwnerId")
+        }
+
+        /// The `SynchronizationConfiguration.LatestVersionNumber` attribute (`Fn::GetAtt`).
+        pub fn synchronization_configuration_latest_version_number(&self) -> Value<i64> {
+            self.get_att("SynchronizationConfiguration.LatestVersionNumber")
         }
     }
 
@@ -595,58 +647,6 @@ pub mod file_system {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for FileSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("FileSystem", self, f)
-        }
-    }
-
-    impl strata_core::Resource for FileSystem {
-        const TYPE: &'static str = "AWS::S3Files::FileSystem";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = FileSystemRef;
-    }
-
-    /// Typed handle of an `AWS::S3Files::FileSystem` in the construct tree (see [`crate::Ref`]).
-    pub type FileSystemRef = crate::Ref<FileSystem>;
-
-    impl FileSystemRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `FileSystemArn` attribute (`Fn::GetAtt`).
-        pub fn file_system_arn(&self) -> Value<String> {
-            self.get_att("FileSystemArn")
-        }
-
-        /// The `FileSystemId` attribute (`Fn::GetAtt`).
-        pub fn file_system_id(&self) -> Value<String> {
-            self.get_att("FileSystemId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `StatusMessage` attribute (`Fn::GetAtt`).
-        pub fn status_message(&self) -> Value<String> {
-            self.get_att("StatusMessage")
-        }
-
-        /// The `OwnerId` attribute (`Fn::GetAtt`).
-        pub fn owner_id(&self) -> Value<String> {
-            self.get_att("OwnerId")
-        }
-
-        /// The `SynchronizationConfiguration.LatestVersionNumber` attribute (`Fn::GetAtt`).
-        pub fn synchronization_configuration_latest_version_number(&self) -> Value<i64> {
-            self.get_att("SynchronizationConfiguration.LatestVersionNumber")
         }
     }
 }

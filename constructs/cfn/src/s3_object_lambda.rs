@@ -69,6 +69,63 @@ pub mod access_point {
         }
     }
 
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::S3ObjectLambda::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3ObjectLambda::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `Alias.Value` attribute (`Fn::GetAtt`).
+        pub fn alias_value(&self) -> Value<String> {
+            self.get_att("Alias.Value")
+        }
+
+        /// The `Alias.Status` attribute (`Fn::GetAtt`).
+        pub fn alias_status(&self) -> Value<String> {
+            self.get_att("Alias.Status")
+        }
+
+        /// The `PolicyStatus` attribute (`Fn::GetAtt`).
+        pub fn policy_status(&self) -> Value<String> {
+            self.get_att("PolicyStatus")
+        }
+
+        /// The `PolicyStatus.IsPublic` attribute (`Fn::GetAtt`).
+        pub fn policy_status_is_public(&self) -> Value<bool> {
+            self.get_att("PolicyStatus.IsPublic")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `PublicAccessBlockConfiguration` attribute (`Fn::GetAtt`).
+        pub fn public_access_block_configuration(&self) -> Value<String> {
+            self.get_att("PublicAccessBlockConfiguration")
+        }
+    }
+
     /// Configuration to be applied to this Object lambda Access Point. It specifies Supporting Access Point, Transformation Configurations. Customers can also set if they like to enable Cloudwatch metrics for accesses to this Object lambda Access Point. Default setting for Cloudwatch metrics is disable.
     #[derive(Clone)]
     pub struct ObjectLambdaConfiguration {
@@ -215,63 +272,6 @@ pub mod access_point {
     impl Validate for AwsLambda {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FunctionArn", &self.function_arn, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::S3ObjectLambda::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3ObjectLambda::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `Alias.Value` attribute (`Fn::GetAtt`).
-        pub fn alias_value(&self) -> Value<String> {
-            self.get_att("Alias.Value")
-        }
-
-        /// The `Alias.Status` attribute (`Fn::GetAtt`).
-        pub fn alias_status(&self) -> Value<String> {
-            self.get_att("Alias.Status")
-        }
-
-        /// The `PolicyStatus` attribute (`Fn::GetAtt`).
-        pub fn policy_status(&self) -> Value<String> {
-            self.get_att("PolicyStatus")
-        }
-
-        /// The `PolicyStatus.IsPublic` attribute (`Fn::GetAtt`).
-        pub fn policy_status_is_public(&self) -> Value<bool> {
-            self.get_att("PolicyStatus.IsPublic")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `PublicAccessBlockConfiguration` attribute (`Fn::GetAtt`).
-        pub fn public_access_block_configuration(&self) -> Value<String> {
-            self.get_att("PublicAccessBlockConfiguration")
         }
     }
 }

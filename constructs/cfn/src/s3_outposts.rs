@@ -151,6 +151,28 @@ pub mod access_point {
         }
     }
 
+    impl std::fmt::Debug for AccessPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AccessPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AccessPoint {
+        const TYPE: &'static str = "AWS::S3Outposts::AccessPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = AccessPointRef;
+    }
+
+    /// Typed handle of an `AWS::S3Outposts::AccessPoint` in the construct tree (see [`crate::Ref`]).
+    pub type AccessPointRef = crate::Ref<AccessPoint>;
+
+    impl AccessPointRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct VpcConfiguration {
         /// Virtual Private Cloud (VPC) Id from which AccessPoint will allow requests.
@@ -175,28 +197,6 @@ pub mod access_point {
     impl Validate for VpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("VpcId", &self.vpc_id, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for AccessPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AccessPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AccessPoint {
-        const TYPE: &'static str = "AWS::S3Outposts::AccessPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = AccessPointRef;
-    }
-
-    /// Typed handle of an `AWS::S3Outposts::AccessPoint` in the construct tree (see [`crate::Ref`]).
-    pub type AccessPointRef = crate::Ref<AccessPoint>;
-
-    impl AccessPointRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -251,6 +251,28 @@ pub mod bucket {
             v.nested("LifecycleConfiguration", &self.lifecycle_configuration);
             v.check("OutpostId", &self.outpost_id, &RULE_4);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Bucket {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Bucket", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Bucket {
+        const TYPE: &'static str = "AWS::S3Outposts::Bucket";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BucketRef;
+    }
+
+    /// Typed handle of an `AWS::S3Outposts::Bucket` in the construct tree (see [`crate::Ref`]).
+    pub type BucketRef = crate::Ref<Bucket>;
+
+    impl BucketRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -506,28 +528,6 @@ pub mod bucket {
             v.check("Value", &self.value, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for Bucket {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Bucket", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Bucket {
-        const TYPE: &'static str = "AWS::S3Outposts::Bucket";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BucketRef;
-    }
-
-    /// Typed handle of an `AWS::S3Outposts::Bucket` in the construct tree (see [`crate::Ref`]).
-    pub type BucketRef = crate::Ref<Bucket>;
-
-    impl BucketRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::S3Outposts::BucketPolicy`: [`BucketPolicy`], its property types and its typed handle.
@@ -654,30 +654,6 @@ pub mod endpoint {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct FailedReason {
-        /// The failure code, if any, for a create or delete endpoint operation.
-        pub error_code: Option<Value<String>>,
-        /// Additional error details describing the endpoint failure and recommended action.
-        pub message: Option<Value<String>>,
-    }
-
-    impl FailedReason {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FailedReason {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ErrorCode", &self.error_code);
-            o.opt("Message", &self.message);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Endpoint {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Endpoint", self, f)
@@ -722,6 +698,30 @@ pub mod endpoint {
         /// The `Status` attribute (`Fn::GetAtt`).
         pub fn status(&self) -> Value<String> {
             self.get_att("Status")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct FailedReason {
+        /// The failure code, if any, for a create or delete endpoint operation.
+        pub error_code: Option<Value<String>>,
+        /// Additional error details describing the endpoint failure and recommended action.
+        pub message: Option<Value<String>>,
+    }
+
+    impl FailedReason {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FailedReason {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ErrorCode", &self.error_code);
+            o.opt("Message", &self.message);
+            o.build()
         }
     }
 }

@@ -115,6 +115,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
+        pub key: Value<String>,
+        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::S3Tables::Namespace`: [`Namespace`], its property types and its typed handle.
 pub mod namespace {
     use super::rules_::*;
@@ -174,6 +215,8 @@ pub mod namespace {
 
 /// `AWS::S3Tables::Table`: [`Table`], its property types and its typed handle.
 pub mod table {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -250,6 +293,38 @@ pub mod table {
             v.check("TableBucketARN", &self.table_bucket_arn, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("WithoutMetadata", &self.without_metadata, &RULE_4);
+        }
+    }
+
+    impl std::fmt::Debug for Table {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Table", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Table {
+        const TYPE: &'static str = "AWS::S3Tables::Table";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TableRef;
+    }
+
+    /// Typed handle of an `AWS::S3Tables::Table` in the construct tree (see [`crate::Ref`]).
+    pub type TableRef = crate::Ref<Table>;
+
+    impl TableRef {
+        /// The `TableARN` attribute (`Fn::GetAtt`).
+        pub fn table_arn(&self) -> Value<String> {
+            self.get_att("TableARN")
+        }
+
+        /// The `WarehouseLocation` attribute (`Fn::GetAtt`).
+        pub fn warehouse_location(&self) -> Value<String> {
+            self.get_att("WarehouseLocation")
+        }
+
+        /// The `VersionToken` attribute (`Fn::GetAtt`).
+        pub fn version_token(&self) -> Value<String> {
+            self.get_att("VersionToken")
         }
     }
 
@@ -689,76 +764,12 @@ pub mod table {
             v.check("StorageClass", &self.storage_class, &RULE_11);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub key: Value<String>,
-        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for Table {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Table", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Table {
-        const TYPE: &'static str = "AWS::S3Tables::Table";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TableRef;
-    }
-
-    /// Typed handle of an `AWS::S3Tables::Table` in the construct tree (see [`crate::Ref`]).
-    pub type TableRef = crate::Ref<Table>;
-
-    impl TableRef {
-        /// The `TableARN` attribute (`Fn::GetAtt`).
-        pub fn table_arn(&self) -> Value<String> {
-            self.get_att("TableARN")
-        }
-
-        /// The `WarehouseLocation` attribute (`Fn::GetAtt`).
-        pub fn warehouse_location(&self) -> Value<String> {
-            self.get_att("WarehouseLocation")
-        }
-
-        /// The `VersionToken` attribute (`Fn::GetAtt`).
-        pub fn version_token(&self) -> Value<String> {
-            self.get_att("VersionToken")
-        }
-    }
 }
 
 /// `AWS::S3Tables::TableBucket`: [`TableBucket`], its property types and its typed handle.
 pub mod table_bucket {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -819,6 +830,28 @@ pub mod table_bucket {
             v.check("TableBucketName", &self.table_bucket_name, &RULE_14);
             v.nested("Tags", &self.tags);
             v.nested("UnreferencedFileRemoval", &self.unreferenced_file_removal);
+        }
+    }
+
+    impl std::fmt::Debug for TableBucket {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TableBucket", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TableBucket {
+        const TYPE: &'static str = "AWS::S3Tables::TableBucket";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TableBucketRef;
+    }
+
+    /// Typed handle of an `AWS::S3Tables::TableBucket` in the construct tree (see [`crate::Ref`]).
+    pub type TableBucketRef = crate::Ref<TableBucket>;
+
+    impl TableBucketRef {
+        /// The `TableBucketARN` attribute (`Fn::GetAtt`).
+        pub fn table_bucket_arn(&self) -> Value<String> {
+            self.get_att("TableBucketARN")
         }
     }
 
@@ -1004,40 +1037,6 @@ pub mod table_bucket {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub key: Value<String>,
-        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     /// Settings governing the Unreferenced File Removal maintenance action. Unreferenced file removal identifies and deletes all objects that are not referenced by any table snapshots.
     #[derive(Clone, Default)]
     pub struct UnreferencedFileRemoval {
@@ -1071,28 +1070,6 @@ pub mod table_bucket {
             v.check("NoncurrentDays", &self.noncurrent_days, &RULE_10);
             v.check("Status", &self.status, &RULE_16);
             v.check("UnreferencedDays", &self.unreferenced_days, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for TableBucket {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TableBucket", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TableBucket {
-        const TYPE: &'static str = "AWS::S3Tables::TableBucket";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TableBucketRef;
-    }
-
-    /// Typed handle of an `AWS::S3Tables::TableBucket` in the construct tree (see [`crate::Ref`]).
-    pub type TableBucketRef = crate::Ref<TableBucket>;
-
-    impl TableBucketRef {
-        /// The `TableBucketARN` attribute (`Fn::GetAtt`).
-        pub fn table_bucket_arn(&self) -> Value<String> {
-            self.get_att("TableBucketARN")
         }
     }
 }

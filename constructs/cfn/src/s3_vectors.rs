@@ -73,8 +73,51 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
+        pub key: Value<String>,
+        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::S3Vectors::Index`: [`Index`], its property types and its typed handle.
 pub mod index {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -141,6 +184,33 @@ pub mod index {
             v.nested("Tags", &self.tags);
             v.check("VectorBucketArn", &self.vector_bucket_arn, &RULE_4);
             v.check("VectorBucketName", &self.vector_bucket_name, &RULE_3);
+        }
+    }
+
+    impl std::fmt::Debug for Index {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Index", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Index {
+        const TYPE: &'static str = "AWS::S3Vectors::Index";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IndexRef;
+    }
+
+    /// Typed handle of an `AWS::S3Vectors::Index` in the construct tree (see [`crate::Ref`]).
+    pub type IndexRef = crate::Ref<Index>;
+
+    impl IndexRef {
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+
+        /// The `IndexArn` attribute (`Fn::GetAtt`).
+        pub fn index_arn(&self) -> Value<String> {
+            self.get_att("IndexArn")
         }
     }
 
@@ -211,71 +281,12 @@ pub mod index {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub key: Value<String>,
-        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Index {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Index", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Index {
-        const TYPE: &'static str = "AWS::S3Vectors::Index";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IndexRef;
-    }
-
-    /// Typed handle of an `AWS::S3Vectors::Index` in the construct tree (see [`crate::Ref`]).
-    pub type IndexRef = crate::Ref<Index>;
-
-    impl IndexRef {
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
-        }
-
-        /// The `IndexArn` attribute (`Fn::GetAtt`).
-        pub fn index_arn(&self) -> Value<String> {
-            self.get_att("IndexArn")
-        }
-    }
 }
 
 /// `AWS::S3Vectors::VectorBucket`: [`VectorBucket`], its property types and its typed handle.
 pub mod vector_bucket {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -313,6 +324,33 @@ pub mod vector_bucket {
         }
     }
 
+    impl std::fmt::Debug for VectorBucket {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VectorBucket", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VectorBucket {
+        const TYPE: &'static str = "AWS::S3Vectors::VectorBucket";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = VectorBucketRef;
+    }
+
+    /// Typed handle of an `AWS::S3Vectors::VectorBucket` in the construct tree (see [`crate::Ref`]).
+    pub type VectorBucketRef = crate::Ref<VectorBucket>;
+
+    impl VectorBucketRef {
+        /// The `VectorBucketArn` attribute (`Fn::GetAtt`).
+        pub fn vector_bucket_arn(&self) -> Value<String> {
+            self.get_att("VectorBucketArn")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
     /// The encryption configuration for the vector bucket.
     #[derive(Clone, Default)]
     pub struct EncryptionConfiguration {
@@ -342,67 +380,6 @@ pub mod vector_bucket {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_5);
             v.check("SseType", &self.sse_type, &RULE_6);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub key: Value<String>,
-        /// Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for VectorBucket {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VectorBucket", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VectorBucket {
-        const TYPE: &'static str = "AWS::S3Vectors::VectorBucket";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = VectorBucketRef;
-    }
-
-    /// Typed handle of an `AWS::S3Vectors::VectorBucket` in the construct tree (see [`crate::Ref`]).
-    pub type VectorBucketRef = crate::Ref<VectorBucket>;
-
-    impl VectorBucketRef {
-        /// The `VectorBucketArn` attribute (`Fn::GetAtt`).
-        pub fn vector_bucket_arn(&self) -> Value<String> {
-            self.get_att("VectorBucketArn")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
         }
     }
 }

@@ -309,6 +309,28 @@ pub mod schedule {
         }
     }
 
+    impl std::fmt::Debug for Schedule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Schedule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Schedule {
+        const TYPE: &'static str = "AWS::Scheduler::Schedule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ScheduleRef;
+    }
+
+    /// Typed handle of an `AWS::Scheduler::Schedule` in the construct tree (see [`crate::Ref`]).
+    pub type ScheduleRef = crate::Ref<Schedule>;
+
+    impl ScheduleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Flexible time window allows configuration of a window within which a schedule can be invoked
     #[derive(Clone)]
     pub struct FlexibleTimeWindow {
@@ -924,28 +946,6 @@ pub mod schedule {
             v.check("MessageGroupId", &self.message_group_id, &RULE_31);
         }
     }
-
-    impl std::fmt::Debug for Schedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Schedule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Schedule {
-        const TYPE: &'static str = "AWS::Scheduler::Schedule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ScheduleRef;
-    }
-
-    /// Typed handle of an `AWS::Scheduler::Schedule` in the construct tree (see [`crate::Ref`]).
-    pub type ScheduleRef = crate::Ref<Schedule>;
-
-    impl ScheduleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Scheduler::ScheduleGroup`: [`ScheduleGroup`], its property types and its typed handle.
@@ -985,41 +985,6 @@ pub mod schedule_group {
         }
     }
 
-    /// Tag to associate with the resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Key for the tag
-        pub key: Value<String>,
-        /// Value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_31);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
     impl std::fmt::Debug for ScheduleGroup {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ScheduleGroup", self, f)
@@ -1054,6 +1019,41 @@ pub mod schedule_group {
         /// The `State` attribute (`Fn::GetAtt`).
         pub fn state(&self) -> Value<String> {
             self.get_att("State")
+        }
+    }
+
+    /// Tag to associate with the resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Key for the tag
+        pub key: Value<String>,
+        /// Value for the tag
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_31);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }

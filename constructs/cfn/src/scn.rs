@@ -187,8 +187,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_16);
+        }
+    }
+}
+
 /// `AWS::SCN::DataIntegrationFlow`: [`DataIntegrationFlow`], its property types and its typed handle.
 pub mod data_integration_flow {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -250,6 +294,38 @@ pub mod data_integration_flow {
             v.nested("Tags", &self.tags);
             v.nested("Target", &self.target);
             v.nested("Transformation", &self.transformation);
+        }
+    }
+
+    impl std::fmt::Debug for DataIntegrationFlow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataIntegrationFlow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataIntegrationFlow {
+        const TYPE: &'static str = "AWS::SCN::DataIntegrationFlow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataIntegrationFlowRef;
+    }
+
+    /// Typed handle of an `AWS::SCN::DataIntegrationFlow` in the construct tree (see [`crate::Ref`]).
+    pub type DataIntegrationFlowRef = crate::Ref<DataIntegrationFlow>;
+
+    impl DataIntegrationFlowRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -537,41 +613,6 @@ pub mod data_integration_flow {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
     /// The DataIntegrationFlow target parameters.
     #[derive(Clone)]
     pub struct DataIntegrationFlowTarget {
@@ -703,42 +744,12 @@ pub mod data_integration_flow {
             v.check("Query", &self.query, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for DataIntegrationFlow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataIntegrationFlow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataIntegrationFlow {
-        const TYPE: &'static str = "AWS::SCN::DataIntegrationFlow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataIntegrationFlowRef;
-    }
-
-    /// Typed handle of an `AWS::SCN::DataIntegrationFlow` in the construct tree (see [`crate::Ref`]).
-    pub type DataIntegrationFlowRef = crate::Ref<DataIntegrationFlow>;
-
-    impl DataIntegrationFlowRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::SCN::Dataset`: [`Dataset`], its property types and its typed handle.
 pub mod dataset {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -804,6 +815,38 @@ pub mod dataset {
             v.nested("Schema", &self.schema);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Dataset {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Dataset", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Dataset {
+        const TYPE: &'static str = "AWS::SCN::Dataset";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DatasetRef;
+    }
+
+    /// Typed handle of an `AWS::SCN::Dataset` in the construct tree (see [`crate::Ref`]).
+    pub type DatasetRef = crate::Ref<Dataset>;
+
+    impl DatasetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedTime` attribute (`Fn::GetAtt`).
+        pub fn created_time(&self) -> Value<String> {
+            self.get_att("CreatedTime")
+        }
+
+        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
+        pub fn last_modified_time(&self) -> Value<String> {
+            self.get_att("LastModifiedTime")
         }
     }
 
@@ -1018,77 +1061,12 @@ pub mod dataset {
             v.check("Name", &self.name, &RULE_10);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
-    impl std::fmt::Debug for Dataset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Dataset", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Dataset {
-        const TYPE: &'static str = "AWS::SCN::Dataset";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DatasetRef;
-    }
-
-    /// Typed handle of an `AWS::SCN::Dataset` in the construct tree (see [`crate::Ref`]).
-    pub type DatasetRef = crate::Ref<Dataset>;
-
-    impl DatasetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedTime` attribute (`Fn::GetAtt`).
-        pub fn created_time(&self) -> Value<String> {
-            self.get_att("CreatedTime")
-        }
-
-        /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
-        pub fn last_modified_time(&self) -> Value<String> {
-            self.get_att("LastModifiedTime")
-        }
-    }
 }
 
 /// `AWS::SCN::Instance`: [`Instance`], its property types and its typed handle.
 pub mod instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1129,41 +1107,6 @@ pub mod instance {
             v.check("InstanceName", &self.instance_name, &RULE_29);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
         }
     }
 
@@ -1271,38 +1214,6 @@ pub mod namespace {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
     impl std::fmt::Debug for Namespace {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Namespace", self, f)
@@ -1332,6 +1243,38 @@ pub mod namespace {
         /// The `LastModifiedTime` attribute (`Fn::GetAtt`).
         pub fn last_modified_time(&self) -> Value<String> {
             self.get_att("LastModifiedTime")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_16);
         }
     }
 }

@@ -177,6 +177,28 @@ pub mod rotation_schedule {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for RotationSchedule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RotationSchedule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RotationSchedule {
+        const TYPE: &'static str = "AWS::SecretsManager::RotationSchedule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RotationScheduleRef;
+    }
+
+    /// Typed handle of an `AWS::SecretsManager::RotationSchedule` in the construct tree (see [`crate::Ref`]).
+    pub type RotationScheduleRef = crate::Ref<RotationSchedule>;
+
+    impl RotationScheduleRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// The metadata needed to successfully rotate a managed external secret. Each metadata item is a key and value pair of strings in a JSON text string.
     #[derive(Clone)]
     pub struct ExternalSecretRotationMetadataItem {
@@ -297,28 +319,6 @@ pub mod rotation_schedule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for RotationSchedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RotationSchedule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RotationSchedule {
-        const TYPE: &'static str = "AWS::SecretsManager::RotationSchedule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RotationScheduleRef;
-    }
-
-    /// Typed handle of an `AWS::SecretsManager::RotationSchedule` in the construct tree (see [`crate::Ref`]).
-    pub type RotationScheduleRef = crate::Ref<RotationSchedule>;
-
-    impl RotationScheduleRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::SecretsManager::Secret`: [`Secret`], its property types and its typed handle.
@@ -377,6 +377,28 @@ pub mod secret {
             v.check("SecretString", &self.secret_string, &RULE_3);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_4);
+        }
+    }
+
+    impl std::fmt::Debug for Secret {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Secret", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Secret {
+        const TYPE: &'static str = "AWS::SecretsManager::Secret";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecretRef;
+    }
+
+    /// Typed handle of an `AWS::SecretsManager::Secret` in the construct tree (see [`crate::Ref`]).
+    pub type SecretRef = crate::Ref<Secret>;
+
+    impl SecretRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -489,28 +511,6 @@ pub mod secret {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_5);
             v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Secret", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Secret {
-        const TYPE: &'static str = "AWS::SecretsManager::Secret";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecretRef;
-    }
-
-    /// Typed handle of an `AWS::SecretsManager::Secret` in the construct tree (see [`crate::Ref`]).
-    pub type SecretRef = crate::Ref<Secret>;
-
-    impl SecretRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -154,8 +154,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag
+        pub key: Value<String>,
+        /// The value for the tag
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
+}
+
 /// `AWS::SecurityAgent::AgentSpace`: [`AgentSpace`], its property types and its typed handle.
 pub mod agent_space {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -212,6 +256,38 @@ pub mod agent_space {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_0);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AgentSpace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AgentSpace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AgentSpace {
+        const TYPE: &'static str = "AWS::SecurityAgent::AgentSpace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AgentSpaceRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityAgent::AgentSpace` in the construct tree (see [`crate::Ref`]).
+    pub type AgentSpaceRef = crate::Ref<AgentSpace>;
+
+    impl AgentSpaceRef {
+        /// The `AgentSpaceId` attribute (`Fn::GetAtt`).
+        pub fn agent_space_id(&self) -> Value<String> {
+            self.get_att("AgentSpaceId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -613,77 +689,12 @@ pub mod agent_space {
             o.build()
         }
     }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag
-        pub key: Value<String>,
-        /// The value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for AgentSpace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AgentSpace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AgentSpace {
-        const TYPE: &'static str = "AWS::SecurityAgent::AgentSpace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AgentSpaceRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityAgent::AgentSpace` in the construct tree (see [`crate::Ref`]).
-    pub type AgentSpaceRef = crate::Ref<AgentSpace>;
-
-    impl AgentSpaceRef {
-        /// The `AgentSpaceId` attribute (`Fn::GetAtt`).
-        pub fn agent_space_id(&self) -> Value<String> {
-            self.get_att("AgentSpaceId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::SecurityAgent::Application`: [`Application`], its property types and its typed handle.
 pub mod application {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -723,63 +734,6 @@ pub mod application {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct IdCConfiguration {
-        pub id_c_application_arn: Option<Value<String>>,
-        pub id_c_instance_arn: Option<Value<String>>,
-    }
-
-    impl IdCConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for IdCConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("IdCApplicationArn", &self.id_c_application_arn);
-            o.opt("IdCInstanceArn", &self.id_c_instance_arn);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag
-        pub key: Value<String>,
-        /// The value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     impl std::fmt::Debug for Application {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Application", self, f)
@@ -814,6 +768,28 @@ pub mod application {
         /// The `IdCConfiguration.IdCApplicationArn` attribute (`Fn::GetAtt`).
         pub fn id_c_configuration_id_c_application_arn(&self) -> Value<String> {
             self.get_att("IdCConfiguration.IdCApplicationArn")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct IdCConfiguration {
+        pub id_c_application_arn: Option<Value<String>>,
+        pub id_c_instance_arn: Option<Value<String>>,
+    }
+
+    impl IdCConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for IdCConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("IdCApplicationArn", &self.id_c_application_arn);
+            o.opt("IdCInstanceArn", &self.id_c_instance_arn);
+            o.build()
         }
     }
 }
@@ -958,6 +934,48 @@ pub mod integration {
             v.check("Provider", &self.provider, &RULE_5);
             v.nested("ProviderInput", &self.provider_input);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Integration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Integration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Integration {
+        const TYPE: &'static str = "AWS::SecurityAgent::Integration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IntegrationRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityAgent::Integration` in the construct tree (see [`crate::Ref`]).
+    pub type IntegrationRef = crate::Ref<Integration>;
+
+    impl IntegrationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `IntegrationId` attribute (`Fn::GetAtt`).
+        pub fn integration_id(&self) -> Value<String> {
+            self.get_att("IntegrationId")
+        }
+
+        /// The `InstallationId` attribute (`Fn::GetAtt`).
+        pub fn installation_id(&self) -> Value<String> {
+            self.get_att("InstallationId")
+        }
+
+        /// The `ProviderType` attribute (`Fn::GetAtt`).
+        pub fn provider_type(&self) -> Value<String> {
+            self.get_att("ProviderType")
+        }
+
+        /// The `TargetUrl` attribute (`Fn::GetAtt`).
+        pub fn target_url(&self) -> Value<String> {
+            self.get_att("TargetUrl")
         }
     }
 
@@ -1195,48 +1213,6 @@ pub mod integration {
             v.check("Value", &self.value, &RULE_2);
         }
     }
-
-    impl std::fmt::Debug for Integration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Integration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Integration {
-        const TYPE: &'static str = "AWS::SecurityAgent::Integration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IntegrationRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityAgent::Integration` in the construct tree (see [`crate::Ref`]).
-    pub type IntegrationRef = crate::Ref<Integration>;
-
-    impl IntegrationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `IntegrationId` attribute (`Fn::GetAtt`).
-        pub fn integration_id(&self) -> Value<String> {
-            self.get_att("IntegrationId")
-        }
-
-        /// The `InstallationId` attribute (`Fn::GetAtt`).
-        pub fn installation_id(&self) -> Value<String> {
-            self.get_att("InstallationId")
-        }
-
-        /// The `ProviderType` attribute (`Fn::GetAtt`).
-        pub fn provider_type(&self) -> Value<String> {
-            self.get_att("ProviderType")
-        }
-
-        /// The `TargetUrl` attribute (`Fn::GetAtt`).
-        pub fn target_url(&self) -> Value<String> {
-            self.get_att("TargetUrl")
-        }
-    }
 }
 
 /// `AWS::SecurityAgent::Pentest`: [`Pentest`], its property types and its typed handle.
@@ -1334,6 +1310,38 @@ pub mod pentest {
                 &RULE_11,
             );
             v.nested("NetworkTrafficConfig", &self.network_traffic_config);
+        }
+    }
+
+    impl std::fmt::Debug for Pentest {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pentest", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Pentest {
+        const TYPE: &'static str = "AWS::SecurityAgent::Pentest";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PentestRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityAgent::Pentest` in the construct tree (see [`crate::Ref`]).
+    pub type PentestRef = crate::Ref<Pentest>;
+
+    impl PentestRef {
+        /// The `PentestId` attribute (`Fn::GetAtt`).
+        pub fn pentest_id(&self) -> Value<String> {
+            self.get_att("PentestId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1756,42 +1764,12 @@ pub mod pentest {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Pentest {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pentest", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pentest {
-        const TYPE: &'static str = "AWS::SecurityAgent::Pentest";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PentestRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityAgent::Pentest` in the construct tree (see [`crate::Ref`]).
-    pub type PentestRef = crate::Ref<Pentest>;
-
-    impl PentestRef {
-        /// The `PentestId` attribute (`Fn::GetAtt`).
-        pub fn pentest_id(&self) -> Value<String> {
-            self.get_att("PentestId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::SecurityAgent::SecurityRequirementPack`: [`SecurityRequirementPack`], its property types and its typed handle.
 pub mod security_requirement_pack {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1850,6 +1828,28 @@ pub mod security_requirement_pack {
         }
     }
 
+    impl std::fmt::Debug for SecurityRequirementPack {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityRequirementPack", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityRequirementPack {
+        const TYPE: &'static str = "AWS::SecurityAgent::SecurityRequirementPack";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SecurityRequirementPackRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityAgent::SecurityRequirementPack` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityRequirementPackRef = crate::Ref<SecurityRequirementPack>;
+
+    impl SecurityRequirementPackRef {
+        /// The `PackId` attribute (`Fn::GetAtt`).
+        pub fn pack_id(&self) -> Value<String> {
+            self.get_att("PackId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SecurityRequirement {
         /// Description of the security requirement
@@ -1903,67 +1903,12 @@ pub mod security_requirement_pack {
             v.check("Remediation", &self.remediation, &RULE_18);
         }
     }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag
-        pub key: Value<String>,
-        /// The value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for SecurityRequirementPack {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityRequirementPack", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityRequirementPack {
-        const TYPE: &'static str = "AWS::SecurityAgent::SecurityRequirementPack";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SecurityRequirementPackRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityAgent::SecurityRequirementPack` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityRequirementPackRef = crate::Ref<SecurityRequirementPack>;
-
-    impl SecurityRequirementPackRef {
-        /// The `PackId` attribute (`Fn::GetAtt`).
-        pub fn pack_id(&self) -> Value<String> {
-            self.get_att("PackId")
-        }
-    }
 }
 
 /// `AWS::SecurityAgent::TargetDomain`: [`TargetDomain`], its property types and its typed handle.
 pub mod target_domain {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2006,41 +1951,6 @@ pub mod target_domain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
             v.check("VerificationMethod", &self.verification_method, &RULE_20);
-        }
-    }
-
-    /// A key-value pair to associate with a resource
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag
-        pub key: Value<String>,
-        /// The value for the tag
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 

@@ -440,6 +440,75 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A number filter for querying findings.
+    #[derive(Clone, Default)]
+    pub struct NumberFilter {
+        /// The equal-to condition to be applied to a single field when querying for findings.
+        pub eq: Option<Value<f64>>,
+        /// The greater-than-equal condition to be applied to a single field when querying for findings.
+        pub gte: Option<Value<f64>>,
+        /// The less-than-equal condition to be applied to a single field when querying for findings.
+        pub lte: Option<Value<f64>>,
+    }
+
+    impl NumberFilter {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for NumberFilter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("Eq", &self.eq);
+            o.opt("Gte", &self.gte);
+            o.opt("Lte", &self.lte);
+            o.build()
+        }
+    }
+
+    /// A date range for the date filter.
+    #[derive(Clone)]
+    pub struct DateRange {
+        /// A date range unit for the date filter.
+        pub unit: Value<String>,
+        /// A date range value for the date filter.
+        pub value: Value<f64>,
+    }
+
+    impl DateRange {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<f64>>) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for DateRange {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Unit", &self.unit);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for DateRange {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Unit", &self.unit, &RULE_23);
+        }
+    }
+}
+
 /// `AWS::SecurityHub::ActionTarget`: [`ActionTarget`], its property types and its typed handle.
 pub mod action_target {
     use super::rules_::*;
@@ -593,6 +662,8 @@ pub mod aggregator_v2 {
 
 /// `AWS::SecurityHub::AutomationRule`: [`AutomationRule`], its property types and its typed handle.
 pub mod automation_rule {
+    pub use super::shared_::{DateRange, NumberFilter};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -663,6 +734,43 @@ pub mod automation_rule {
             v.check("RuleName", &self.rule_name, &RULE_6);
             v.check("RuleOrder", &self.rule_order, &RULE_7);
             v.check("RuleStatus", &self.rule_status, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for AutomationRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AutomationRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AutomationRule {
+        const TYPE: &'static str = "AWS::SecurityHub::AutomationRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AutomationRuleRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::AutomationRule` in the construct tree (see [`crate::Ref`]).
+    pub type AutomationRuleRef = crate::Ref<AutomationRule>;
+
+    impl AutomationRuleRef {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
         }
     }
 
@@ -1165,34 +1273,6 @@ pub mod automation_rule {
         }
     }
 
-    /// A number filter for querying findings.
-    #[derive(Clone, Default)]
-    pub struct NumberFilter {
-        /// The equal-to condition to be applied to a single field when querying for findings.
-        pub eq: Option<Value<f64>>,
-        /// The greater-than-equal condition to be applied to a single field when querying for findings.
-        pub gte: Option<Value<f64>>,
-        /// The less-than-equal condition to be applied to a single field when querying for findings.
-        pub lte: Option<Value<f64>>,
-    }
-
-    impl NumberFilter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NumberFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Eq", &self.eq);
-            o.opt("Gte", &self.gte);
-            o.opt("Lte", &self.lte);
-            o.build()
-        }
-    }
-
     /// A date filter for querying findings.
     #[derive(Clone, Default)]
     pub struct DateFilter {
@@ -1226,40 +1306,6 @@ pub mod automation_rule {
             v.nested("DateRange", &self.date_range);
             v.check("End", &self.end, &RULE_22);
             v.check("Start", &self.start, &RULE_22);
-        }
-    }
-
-    /// A date range for the date filter.
-    #[derive(Clone)]
-    pub struct DateRange {
-        /// A date range unit for the date filter.
-        pub unit: Value<String>,
-        /// A date range value for the date filter.
-        pub value: Value<f64>,
-    }
-
-    impl DateRange {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<f64>>) -> Self {
-            Self {
-                unit: unit.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DateRange {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Unit", &self.unit);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for DateRange {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Unit", &self.unit, &RULE_23);
         }
     }
 
@@ -1303,43 +1349,6 @@ pub mod automation_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Comparison", &self.comparison, &RULE_24);
             v.check("Key", &self.key, &RULE_0);
-        }
-    }
-
-    impl std::fmt::Debug for AutomationRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AutomationRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AutomationRule {
-        const TYPE: &'static str = "AWS::SecurityHub::AutomationRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AutomationRuleRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::AutomationRule` in the construct tree (see [`crate::Ref`]).
-    pub type AutomationRuleRef = crate::Ref<AutomationRule>;
-
-    impl AutomationRuleRef {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
         }
     }
 }
@@ -1410,6 +1419,43 @@ pub mod automation_rule_v2 {
             v.check("RuleName", &self.rule_name, &RULE_25);
             v.check("RuleOrder", &self.rule_order, &RULE_7);
             v.check("RuleStatus", &self.rule_status, &RULE_8);
+        }
+    }
+
+    impl std::fmt::Debug for AutomationRuleV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AutomationRuleV2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AutomationRuleV2 {
+        const TYPE: &'static str = "AWS::SecurityHub::AutomationRuleV2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AutomationRuleV2Ref;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::AutomationRuleV2` in the construct tree (see [`crate::Ref`]).
+    pub type AutomationRuleV2Ref = crate::Ref<AutomationRuleV2>;
+
+    impl AutomationRuleV2Ref {
+        /// The `RuleArn` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleArn")
+        }
+
+        /// The `RuleId` attribute (`Fn::GetAtt`).
+        pub fn rule_id(&self) -> Value<String> {
+            self.get_att("RuleId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -2008,43 +2054,6 @@ pub mod automation_rule_v2 {
             v.check("Value", &self.value, &RULE_34);
         }
     }
-
-    impl std::fmt::Debug for AutomationRuleV2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AutomationRuleV2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AutomationRuleV2 {
-        const TYPE: &'static str = "AWS::SecurityHub::AutomationRuleV2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AutomationRuleV2Ref;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::AutomationRuleV2` in the construct tree (see [`crate::Ref`]).
-    pub type AutomationRuleV2Ref = crate::Ref<AutomationRuleV2>;
-
-    impl AutomationRuleV2Ref {
-        /// The `RuleArn` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleArn")
-        }
-
-        /// The `RuleId` attribute (`Fn::GetAtt`).
-        pub fn rule_id(&self) -> Value<String> {
-            self.get_att("RuleId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::SecurityHub::ConfigurationPolicy`: [`ConfigurationPolicy`], its property types and its typed handle.
@@ -2094,6 +2103,48 @@ pub mod configuration_policy {
             v.nested("ConfigurationPolicy", &self.configuration_policy);
             v.check("Description", &self.description, &RULE_38);
             v.check("Name", &self.name, &RULE_39);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationPolicy {
+        const TYPE: &'static str = "AWS::SecurityHub::ConfigurationPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConfigurationPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::ConfigurationPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationPolicyRef = crate::Ref<ConfigurationPolicy>;
+
+    impl ConfigurationPolicyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `ServiceEnabled` attribute (`Fn::GetAtt`).
+        pub fn service_enabled(&self) -> Value<bool> {
+            self.get_att("ServiceEnabled")
         }
     }
 
@@ -2354,48 +2405,6 @@ pub mod configuration_policy {
             v.check_items("StringList", &self.string_list, &RULE_19, &RULE_41);
         }
     }
-
-    impl std::fmt::Debug for ConfigurationPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationPolicy {
-        const TYPE: &'static str = "AWS::SecurityHub::ConfigurationPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConfigurationPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::ConfigurationPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationPolicyRef = crate::Ref<ConfigurationPolicy>;
-
-    impl ConfigurationPolicyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `ServiceEnabled` attribute (`Fn::GetAtt`).
-        pub fn service_enabled(&self) -> Value<bool> {
-            self.get_att("ServiceEnabled")
-        }
-    }
 }
 
 /// `AWS::SecurityHub::Connector`: [`Connector`], its property types and its typed handle.
@@ -2442,6 +2451,73 @@ pub mod connector {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_0);
             v.nested("Provider", &self.provider);
+        }
+    }
+
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::SecurityHub::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+
+        /// The `ConnectorId` attribute (`Fn::GetAtt`).
+        pub fn connector_id(&self) -> Value<String> {
+            self.get_att("ConnectorId")
+        }
+
+        /// The `ConnectorStatus` attribute (`Fn::GetAtt`).
+        pub fn connector_status(&self) -> Value<String> {
+            self.get_att("ConnectorStatus")
+        }
+
+        /// The `Message` attribute (`Fn::GetAtt`).
+        pub fn message(&self) -> Value<String> {
+            self.get_att("Message")
+        }
+
+        /// The `LastCheckedAt` attribute (`Fn::GetAtt`).
+        pub fn last_checked_at(&self) -> Value<String> {
+            self.get_att("LastCheckedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
+        pub fn enablement_status(&self) -> Value<String> {
+            self.get_att("EnablementStatus")
+        }
+
+        /// The `Issues` attribute (`Fn::GetAtt`).
+        pub fn issues(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Issues")
         }
     }
 
@@ -2550,73 +2626,6 @@ pub mod connector {
             v.check("ScopeValues", &self.scope_values, &RULE_19);
         }
     }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::SecurityHub::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
-        }
-
-        /// The `ConnectorId` attribute (`Fn::GetAtt`).
-        pub fn connector_id(&self) -> Value<String> {
-            self.get_att("ConnectorId")
-        }
-
-        /// The `ConnectorStatus` attribute (`Fn::GetAtt`).
-        pub fn connector_status(&self) -> Value<String> {
-            self.get_att("ConnectorStatus")
-        }
-
-        /// The `Message` attribute (`Fn::GetAtt`).
-        pub fn message(&self) -> Value<String> {
-            self.get_att("Message")
-        }
-
-        /// The `LastCheckedAt` attribute (`Fn::GetAtt`).
-        pub fn last_checked_at(&self) -> Value<String> {
-            self.get_att("LastCheckedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
-        pub fn enablement_status(&self) -> Value<String> {
-            self.get_att("EnablementStatus")
-        }
-
-        /// The `Issues` attribute (`Fn::GetAtt`).
-        pub fn issues(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Issues")
-        }
-    }
 }
 
 /// `AWS::SecurityHub::ConnectorV2`: [`ConnectorV2`], its property types and its typed handle.
@@ -2668,6 +2677,73 @@ pub mod connector_v2 {
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_46);
             v.check("Name", &self.name, &RULE_47);
             v.nested("Provider", &self.provider);
+        }
+    }
+
+    impl std::fmt::Debug for ConnectorV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConnectorV2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConnectorV2 {
+        const TYPE: &'static str = "AWS::SecurityHub::ConnectorV2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConnectorV2Ref;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::ConnectorV2` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorV2Ref = crate::Ref<ConnectorV2>;
+
+    impl ConnectorV2Ref {
+        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn connector_arn(&self) -> Value<String> {
+            self.get_att("ConnectorArn")
+        }
+
+        /// The `ConnectorId` attribute (`Fn::GetAtt`).
+        pub fn connector_id(&self) -> Value<String> {
+            self.get_att("ConnectorId")
+        }
+
+        /// The `Message` attribute (`Fn::GetAtt`).
+        pub fn message(&self) -> Value<String> {
+            self.get_att("Message")
+        }
+
+        /// The `ConnectorStatus` attribute (`Fn::GetAtt`).
+        pub fn connector_status(&self) -> Value<String> {
+            self.get_att("ConnectorStatus")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `LastCheckedAt` attribute (`Fn::GetAtt`).
+        pub fn last_checked_at(&self) -> Value<String> {
+            self.get_att("LastCheckedAt")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
+        pub fn enablement_status(&self) -> Value<String> {
+            self.get_att("EnablementStatus")
+        }
+
+        /// The `EnablementStatusReason` attribute (`Fn::GetAtt`).
+        pub fn enablement_status_reason(&self) -> Value<String> {
+            self.get_att("EnablementStatusReason")
+        }
+
+        /// The `Issues` attribute (`Fn::GetAtt`).
+        pub fn issues(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("Issues")
         }
     }
 
@@ -2846,73 +2922,6 @@ pub mod connector_v2 {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ScopeType", &self.scope_type, &RULE_44);
             v.check("ScopeValues", &self.scope_values, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for ConnectorV2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConnectorV2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConnectorV2 {
-        const TYPE: &'static str = "AWS::SecurityHub::ConnectorV2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConnectorV2Ref;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::ConnectorV2` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorV2Ref = crate::Ref<ConnectorV2>;
-
-    impl ConnectorV2Ref {
-        /// The `ConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn connector_arn(&self) -> Value<String> {
-            self.get_att("ConnectorArn")
-        }
-
-        /// The `ConnectorId` attribute (`Fn::GetAtt`).
-        pub fn connector_id(&self) -> Value<String> {
-            self.get_att("ConnectorId")
-        }
-
-        /// The `Message` attribute (`Fn::GetAtt`).
-        pub fn message(&self) -> Value<String> {
-            self.get_att("Message")
-        }
-
-        /// The `ConnectorStatus` attribute (`Fn::GetAtt`).
-        pub fn connector_status(&self) -> Value<String> {
-            self.get_att("ConnectorStatus")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `LastCheckedAt` attribute (`Fn::GetAtt`).
-        pub fn last_checked_at(&self) -> Value<String> {
-            self.get_att("LastCheckedAt")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `EnablementStatus` attribute (`Fn::GetAtt`).
-        pub fn enablement_status(&self) -> Value<String> {
-            self.get_att("EnablementStatus")
-        }
-
-        /// The `EnablementStatusReason` attribute (`Fn::GetAtt`).
-        pub fn enablement_status_reason(&self) -> Value<String> {
-            self.get_att("EnablementStatusReason")
-        }
-
-        /// The `Issues` attribute (`Fn::GetAtt`).
-        pub fn issues(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("Issues")
         }
     }
 }
@@ -3155,6 +3164,33 @@ pub mod hub_v2 {
         }
     }
 
+    impl std::fmt::Debug for HubV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("HubV2", self, f)
+        }
+    }
+
+    impl strata_core::Resource for HubV2 {
+        const TYPE: &'static str = "AWS::SecurityHub::HubV2";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = HubV2Ref;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::HubV2` in the construct tree (see [`crate::Ref`]).
+    pub type HubV2Ref = crate::Ref<HubV2>;
+
+    impl HubV2Ref {
+        /// The `HubV2Arn` attribute (`Fn::GetAtt`).
+        pub fn hub_v2_arn(&self) -> Value<String> {
+            self.get_att("HubV2Arn")
+        }
+
+        /// The `SubscribedAt` attribute (`Fn::GetAtt`).
+        pub fn subscribed_at(&self) -> Value<String> {
+            self.get_att("SubscribedAt")
+        }
+    }
+
     /// Configuration for the Network Scanning opt-in feature of Security Hub V2. Network Scanning is available in the AWS commercial partition only; specifying this property in another partition, such as AWS GovCloud (US) or China, fails.
     #[derive(Clone)]
     pub struct NetworkScanning {
@@ -3184,37 +3220,12 @@ pub mod hub_v2 {
             v.check("Status", &self.status, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for HubV2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("HubV2", self, f)
-        }
-    }
-
-    impl strata_core::Resource for HubV2 {
-        const TYPE: &'static str = "AWS::SecurityHub::HubV2";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = HubV2Ref;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::HubV2` in the construct tree (see [`crate::Ref`]).
-    pub type HubV2Ref = crate::Ref<HubV2>;
-
-    impl HubV2Ref {
-        /// The `HubV2Arn` attribute (`Fn::GetAtt`).
-        pub fn hub_v2_arn(&self) -> Value<String> {
-            self.get_att("HubV2Arn")
-        }
-
-        /// The `SubscribedAt` attribute (`Fn::GetAtt`).
-        pub fn subscribed_at(&self) -> Value<String> {
-            self.get_att("SubscribedAt")
-        }
-    }
 }
 
 /// `AWS::SecurityHub::Insight`: [`Insight`], its property types and its typed handle.
 pub mod insight {
+    pub use super::shared_::{DateRange, NumberFilter};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3259,6 +3270,28 @@ pub mod insight {
             v.nested("Filters", &self.filters);
             v.check("GroupByAttribute", &self.group_by_attribute, &RULE_53);
             v.check("Name", &self.name, &RULE_39);
+        }
+    }
+
+    impl std::fmt::Debug for Insight {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Insight", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Insight {
+        const TYPE: &'static str = "AWS::SecurityHub::Insight";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = InsightRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::Insight` in the construct tree (see [`crate::Ref`]).
+    pub type InsightRef = crate::Ref<Insight>;
+
+    impl InsightRef {
+        /// The `InsightArn` attribute (`Fn::GetAtt`).
+        pub fn insight_arn(&self) -> Value<String> {
+            self.get_att("InsightArn")
         }
     }
 
@@ -4246,34 +4279,6 @@ pub mod insight {
         }
     }
 
-    /// A number filter for querying findings.
-    #[derive(Clone, Default)]
-    pub struct NumberFilter {
-        /// The equal-to condition to be applied to a single field when querying for findings.
-        pub eq: Option<Value<f64>>,
-        /// The greater-than-equal condition to be applied to a single field when querying for findings.
-        pub gte: Option<Value<f64>>,
-        /// The less-than-equal condition to be applied to a single field when querying for findings.
-        pub lte: Option<Value<f64>>,
-    }
-
-    impl NumberFilter {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for NumberFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("Eq", &self.eq);
-            o.opt("Gte", &self.gte);
-            o.opt("Lte", &self.lte);
-            o.build()
-        }
-    }
-
     /// A date filter for querying findings.
     #[derive(Clone, Default)]
     pub struct DateFilter {
@@ -4302,40 +4307,6 @@ pub mod insight {
     impl Validate for DateFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DateRange", &self.date_range);
-        }
-    }
-
-    /// A date range for the date filter.
-    #[derive(Clone)]
-    pub struct DateRange {
-        /// A date range unit for the date filter.
-        pub unit: Value<String>,
-        /// A date range value for the date filter.
-        pub value: Value<f64>,
-    }
-
-    impl DateRange {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<f64>>) -> Self {
-            Self {
-                unit: unit.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for DateRange {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Unit", &self.unit);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for DateRange {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Unit", &self.unit, &RULE_23);
         }
     }
 
@@ -4460,28 +4431,6 @@ pub mod insight {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Insight {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Insight", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Insight {
-        const TYPE: &'static str = "AWS::SecurityHub::Insight";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = InsightRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::Insight` in the construct tree (see [`crate::Ref`]).
-    pub type InsightRef = crate::Ref<Insight>;
-
-    impl InsightRef {
-        /// The `InsightArn` attribute (`Fn::GetAtt`).
-        pub fn insight_arn(&self) -> Value<String> {
-            self.get_att("InsightArn")
         }
     }
 }
@@ -4771,6 +4720,21 @@ pub mod security_control {
         }
     }
 
+    impl std::fmt::Debug for SecurityControl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SecurityControl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SecurityControl {
+        const TYPE: &'static str = "AWS::SecurityHub::SecurityControl";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SecurityControlRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::SecurityControl` in the construct tree (see [`crate::Ref`]).
+    pub type SecurityControlRef = crate::Ref<SecurityControl>;
+
     #[derive(Clone)]
     pub struct ParameterConfiguration {
         pub value: Option<Value<ParameterValue>>,
@@ -4853,21 +4817,6 @@ pub mod security_control {
             v.check_items("StringList", &self.string_list, &RULE_61, &RULE_27);
         }
     }
-
-    impl std::fmt::Debug for SecurityControl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SecurityControl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SecurityControl {
-        const TYPE: &'static str = "AWS::SecurityHub::SecurityControl";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SecurityControlRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::SecurityControl` in the construct tree (see [`crate::Ref`]).
-    pub type SecurityControlRef = crate::Ref<SecurityControl>;
 }
 
 /// `AWS::SecurityHub::Standard`: [`Standard`], its property types and its typed handle.
@@ -4921,6 +4870,28 @@ pub mod standard {
         }
     }
 
+    impl std::fmt::Debug for Standard {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Standard", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Standard {
+        const TYPE: &'static str = "AWS::SecurityHub::Standard";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = StandardRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityHub::Standard` in the construct tree (see [`crate::Ref`]).
+    pub type StandardRef = crate::Ref<Standard>;
+
+    impl StandardRef {
+        /// The `StandardsSubscriptionArn` attribute (`Fn::GetAtt`).
+        pub fn standards_subscription_arn(&self) -> Value<String> {
+            self.get_att("StandardsSubscriptionArn")
+        }
+    }
+
     /// Provides details about an individual security control. For a list of ASH controls, see [controls reference](https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-controls-reference.html) in the *User Guide*.
     #[derive(Clone)]
     pub struct StandardsControl {
@@ -4952,28 +4923,6 @@ pub mod standard {
     impl Validate for StandardsControl {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("StandardsControlArn", &self.standards_control_arn, &RULE_59);
-        }
-    }
-
-    impl std::fmt::Debug for Standard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Standard", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Standard {
-        const TYPE: &'static str = "AWS::SecurityHub::Standard";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = StandardRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityHub::Standard` in the construct tree (see [`crate::Ref`]).
-    pub type StandardRef = crate::Ref<Standard>;
-
-    impl StandardRef {
-        /// The `StandardsSubscriptionArn` attribute (`Fn::GetAtt`).
-        pub fn standards_subscription_arn(&self) -> Value<String> {
-            self.get_att("StandardsSubscriptionArn")
         }
     }
 }

@@ -237,6 +237,33 @@ pub mod data_lake {
         }
     }
 
+    impl std::fmt::Debug for DataLake {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataLake", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataLake {
+        const TYPE: &'static str = "AWS::SecurityLake::DataLake";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataLakeRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityLake::DataLake` in the construct tree (see [`crate::Ref`]).
+    pub type DataLakeRef = crate::Ref<DataLake>;
+
+    impl DataLakeRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `S3BucketArn` attribute (`Fn::GetAtt`).
+        pub fn s3_bucket_arn(&self) -> Value<String> {
+            self.get_att("S3BucketArn")
+        }
+    }
+
     /// Provides encryption details of Amazon Security Lake object.
     #[derive(Clone, Default)]
     pub struct EncryptionConfiguration {
@@ -412,33 +439,6 @@ pub mod data_lake {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for DataLake {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataLake", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataLake {
-        const TYPE: &'static str = "AWS::SecurityLake::DataLake";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataLakeRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityLake::DataLake` in the construct tree (see [`crate::Ref`]).
-    pub type DataLakeRef = crate::Ref<DataLake>;
-
-    impl DataLakeRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `S3BucketArn` attribute (`Fn::GetAtt`).
-        pub fn s3_bucket_arn(&self) -> Value<String> {
-            self.get_att("S3BucketArn")
-        }
-    }
 }
 
 /// `AWS::SecurityLake::Subscriber`: [`Subscriber`], its property types and its typed handle.
@@ -518,6 +518,48 @@ pub mod subscriber {
             v.check("SubscriberName", &self.subscriber_name, &RULE_13);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Subscriber {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Subscriber", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Subscriber {
+        const TYPE: &'static str = "AWS::SecurityLake::Subscriber";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SubscriberRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityLake::Subscriber` in the construct tree (see [`crate::Ref`]).
+    pub type SubscriberRef = crate::Ref<Subscriber>;
+
+    impl SubscriberRef {
+        /// The `SubscriberArn` attribute (`Fn::GetAtt`).
+        pub fn subscriber_arn(&self) -> Value<String> {
+            self.get_att("SubscriberArn")
+        }
+
+        /// The `S3BucketArn` attribute (`Fn::GetAtt`).
+        pub fn s3_bucket_arn(&self) -> Value<String> {
+            self.get_att("S3BucketArn")
+        }
+
+        /// The `SubscriberRoleArn` attribute (`Fn::GetAtt`).
+        pub fn subscriber_role_arn(&self) -> Value<String> {
+            self.get_att("SubscriberRoleArn")
+        }
+
+        /// The `ResourceShareArn` attribute (`Fn::GetAtt`).
+        pub fn resource_share_arn(&self) -> Value<String> {
+            self.get_att("ResourceShareArn")
+        }
+
+        /// The `ResourceShareName` attribute (`Fn::GetAtt`).
+        pub fn resource_share_name(&self) -> Value<String> {
+            self.get_att("ResourceShareName")
         }
     }
 
@@ -683,48 +725,6 @@ pub mod subscriber {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for Subscriber {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Subscriber", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Subscriber {
-        const TYPE: &'static str = "AWS::SecurityLake::Subscriber";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SubscriberRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityLake::Subscriber` in the construct tree (see [`crate::Ref`]).
-    pub type SubscriberRef = crate::Ref<Subscriber>;
-
-    impl SubscriberRef {
-        /// The `SubscriberArn` attribute (`Fn::GetAtt`).
-        pub fn subscriber_arn(&self) -> Value<String> {
-            self.get_att("SubscriberArn")
-        }
-
-        /// The `S3BucketArn` attribute (`Fn::GetAtt`).
-        pub fn s3_bucket_arn(&self) -> Value<String> {
-            self.get_att("S3BucketArn")
-        }
-
-        /// The `SubscriberRoleArn` attribute (`Fn::GetAtt`).
-        pub fn subscriber_role_arn(&self) -> Value<String> {
-            self.get_att("SubscriberRoleArn")
-        }
-
-        /// The `ResourceShareArn` attribute (`Fn::GetAtt`).
-        pub fn resource_share_arn(&self) -> Value<String> {
-            self.get_att("ResourceShareArn")
-        }
-
-        /// The `ResourceShareName` attribute (`Fn::GetAtt`).
-        pub fn resource_share_name(&self) -> Value<String> {
-            self.get_att("ResourceShareName")
-        }
-    }
 }
 
 /// `AWS::SecurityLake::SubscriberNotification`: [`SubscriberNotification`], its property types and its typed handle.
@@ -772,6 +772,28 @@ pub mod subscriber_notification {
                 &self.notification_configuration,
             );
             v.check("SubscriberArn", &self.subscriber_arn, &RULE_4);
+        }
+    }
+
+    impl std::fmt::Debug for SubscriberNotification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SubscriberNotification", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SubscriberNotification {
+        const TYPE: &'static str = "AWS::SecurityLake::SubscriberNotification";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SubscriberNotificationRef;
+    }
+
+    /// Typed handle of an `AWS::SecurityLake::SubscriberNotification` in the construct tree (see [`crate::Ref`]).
+    pub type SubscriberNotificationRef = crate::Ref<SubscriberNotification>;
+
+    impl SubscriberNotificationRef {
+        /// The `SubscriberEndpoint` attribute (`Fn::GetAtt`).
+        pub fn subscriber_endpoint(&self) -> Value<String> {
+            self.get_att("SubscriberEndpoint")
         }
     }
 
@@ -863,28 +885,6 @@ pub mod subscriber_notification {
             v.check("Endpoint", &self.endpoint, &RULE_18);
             v.check("HttpMethod", &self.http_method, &RULE_19);
             v.check("TargetRoleArn", &self.target_role_arn, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for SubscriberNotification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SubscriberNotification", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SubscriberNotification {
-        const TYPE: &'static str = "AWS::SecurityLake::SubscriberNotification";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SubscriberNotificationRef;
-    }
-
-    /// Typed handle of an `AWS::SecurityLake::SubscriberNotification` in the construct tree (see [`crate::Ref`]).
-    pub type SubscriberNotificationRef = crate::Ref<SubscriberNotification>;
-
-    impl SubscriberNotificationRef {
-        /// The `SubscriberEndpoint` attribute (`Fn::GetAtt`).
-        pub fn subscriber_endpoint(&self) -> Value<String> {
-            self.get_att("SubscriberEndpoint")
         }
     }
 }

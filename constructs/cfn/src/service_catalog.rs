@@ -232,6 +232,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare`: [`AcceptedPortfolioShare`], its property types and its typed handle.
 pub mod accepted_portfolio_share {
     use super::rules_::*;
@@ -390,6 +429,43 @@ pub mod cloud_formation_product {
             v.check("SupportUrl", &self.support_url, &RULE_6);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CloudFormationProduct {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CloudFormationProduct", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CloudFormationProduct {
+        const TYPE: &'static str = "AWS::ServiceCatalog::CloudFormationProduct";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CloudFormationProductRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceCatalog::CloudFormationProduct` in the construct tree (see [`crate::Ref`]).
+    pub type CloudFormationProductRef = crate::Ref<CloudFormationProduct>;
+
+    impl CloudFormationProductRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ProvisioningArtifactIds` attribute (`Fn::GetAtt`).
+        pub fn provisioning_artifact_ids(&self) -> Value<String> {
+            self.get_att("ProvisioningArtifactIds")
+        }
+
+        /// The `ProvisioningArtifactNames` attribute (`Fn::GetAtt`).
+        pub fn provisioning_artifact_names(&self) -> Value<String> {
+            self.get_att("ProvisioningArtifactNames")
+        }
+
+        /// The `ProductName` attribute (`Fn::GetAtt`).
+        pub fn product_name(&self) -> Value<String> {
+            self.get_att("ProductName")
         }
     }
 
@@ -586,47 +662,12 @@ pub mod cloud_formation_product {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for CloudFormationProduct {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CloudFormationProduct", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CloudFormationProduct {
-        const TYPE: &'static str = "AWS::ServiceCatalog::CloudFormationProduct";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CloudFormationProductRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceCatalog::CloudFormationProduct` in the construct tree (see [`crate::Ref`]).
-    pub type CloudFormationProductRef = crate::Ref<CloudFormationProduct>;
-
-    impl CloudFormationProductRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ProvisioningArtifactIds` attribute (`Fn::GetAtt`).
-        pub fn provisioning_artifact_ids(&self) -> Value<String> {
-            self.get_att("ProvisioningArtifactIds")
-        }
-
-        /// The `ProvisioningArtifactNames` attribute (`Fn::GetAtt`).
-        pub fn provisioning_artifact_names(&self) -> Value<String> {
-            self.get_att("ProvisioningArtifactNames")
-        }
-
-        /// The `ProductName` attribute (`Fn::GetAtt`).
-        pub fn product_name(&self) -> Value<String> {
-            self.get_att("ProductName")
-        }
-    }
 }
 
 /// `AWS::ServiceCatalog::CloudFormationProvisionedProduct`: [`CloudFormationProvisionedProduct`], its property types and its typed handle.
 pub mod cloud_formation_provisioned_product {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -699,6 +740,43 @@ pub mod cloud_formation_provisioned_product {
             v.nested("ProvisioningParameters", &self.provisioning_parameters);
             v.nested("ProvisioningPreferences", &self.provisioning_preferences);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CloudFormationProvisionedProduct {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CloudFormationProvisionedProduct", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CloudFormationProvisionedProduct {
+        const TYPE: &'static str = "AWS::ServiceCatalog::CloudFormationProvisionedProduct";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CloudFormationProvisionedProductRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceCatalog::CloudFormationProvisionedProduct` in the construct tree (see [`crate::Ref`]).
+    pub type CloudFormationProvisionedProductRef = crate::Ref<CloudFormationProvisionedProduct>;
+
+    impl CloudFormationProvisionedProductRef {
+        /// The `RecordId` attribute (`Fn::GetAtt`).
+        pub fn record_id(&self) -> Value<String> {
+            self.get_att("RecordId")
+        }
+
+        /// The `CloudformationStackArn` attribute (`Fn::GetAtt`).
+        pub fn cloudformation_stack_arn(&self) -> Value<String> {
+            self.get_att("CloudformationStackArn")
+        }
+
+        /// The `Outputs` attribute (`Fn::GetAtt`).
+        pub fn outputs(&self) -> Value<String> {
+            self.get_att("Outputs")
+        }
+
+        /// The `ProvisionedProductId` attribute (`Fn::GetAtt`).
+        pub fn provisioned_product_id(&self) -> Value<String> {
+            self.get_att("ProvisionedProductId")
         }
     }
 
@@ -817,75 +895,6 @@ pub mod cloud_formation_provisioned_product {
                 &RULE_19,
                 &RULE_26,
             );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
-    impl std::fmt::Debug for CloudFormationProvisionedProduct {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CloudFormationProvisionedProduct", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CloudFormationProvisionedProduct {
-        const TYPE: &'static str = "AWS::ServiceCatalog::CloudFormationProvisionedProduct";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CloudFormationProvisionedProductRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceCatalog::CloudFormationProvisionedProduct` in the construct tree (see [`crate::Ref`]).
-    pub type CloudFormationProvisionedProductRef = crate::Ref<CloudFormationProvisionedProduct>;
-
-    impl CloudFormationProvisionedProductRef {
-        /// The `RecordId` attribute (`Fn::GetAtt`).
-        pub fn record_id(&self) -> Value<String> {
-            self.get_att("RecordId")
-        }
-
-        /// The `CloudformationStackArn` attribute (`Fn::GetAtt`).
-        pub fn cloudformation_stack_arn(&self) -> Value<String> {
-            self.get_att("CloudformationStackArn")
-        }
-
-        /// The `Outputs` attribute (`Fn::GetAtt`).
-        pub fn outputs(&self) -> Value<String> {
-            self.get_att("Outputs")
-        }
-
-        /// The `ProvisionedProductId` attribute (`Fn::GetAtt`).
-        pub fn provisioned_product_id(&self) -> Value<String> {
-            self.get_att("ProvisionedProductId")
         }
     }
 }
@@ -1134,6 +1143,8 @@ pub mod launch_template_constraint {
 
 /// `AWS::ServiceCatalog::Portfolio`: [`Portfolio`], its property types and its typed handle.
 pub mod portfolio {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1183,38 +1194,6 @@ pub mod portfolio {
             v.check("ProviderName", &self.provider_name, &RULE_30);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 
@@ -1570,6 +1549,28 @@ pub mod service_action {
         }
     }
 
+    impl std::fmt::Debug for ServiceAction {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ServiceAction", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ServiceAction {
+        const TYPE: &'static str = "AWS::ServiceCatalog::ServiceAction";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ServiceActionRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceCatalog::ServiceAction` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceActionRef = crate::Ref<ServiceAction>;
+
+    impl ServiceActionRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct DefinitionParameter {
         pub key: Value<String>,
@@ -1599,28 +1600,6 @@ pub mod service_action {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_17);
             v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for ServiceAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ServiceAction", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ServiceAction {
-        const TYPE: &'static str = "AWS::ServiceCatalog::ServiceAction";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ServiceActionRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceCatalog::ServiceAction` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceActionRef = crate::Ref<ServiceAction>;
-
-    impl ServiceActionRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -102,8 +102,75 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Soa {
+        pub ttl: Option<Value<f64>>,
+    }
+
+    impl Soa {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Soa {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("TTL", &self.ttl);
+            o.build()
+        }
+    }
+
+    impl Validate for Soa {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("TTL", &self.ttl, &RULE_8);
+        }
+    }
+}
+
 /// `AWS::ServiceDiscovery::HttpNamespace`: [`HttpNamespace`], its property types and its typed handle.
 pub mod http_namespace {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -145,38 +212,6 @@ pub mod http_namespace {
             v.check("Name", &self.name, &RULE_1);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 
@@ -272,6 +307,8 @@ pub mod instance {
 
 /// `AWS::ServiceDiscovery::PrivateDnsNamespace`: [`PrivateDnsNamespace`], its property types and its typed handle.
 pub mod private_dns_namespace {
+    pub use super::shared_::{Soa, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -326,6 +363,38 @@ pub mod private_dns_namespace {
         }
     }
 
+    impl std::fmt::Debug for PrivateDnsNamespace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PrivateDnsNamespace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PrivateDnsNamespace {
+        const TYPE: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PrivateDnsNamespaceRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceDiscovery::PrivateDnsNamespace` in the construct tree (see [`crate::Ref`]).
+    pub type PrivateDnsNamespaceRef = crate::Ref<PrivateDnsNamespace>;
+
+    impl PrivateDnsNamespaceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn hosted_zone_id(&self) -> Value<String> {
+            self.get_att("HostedZoneId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Properties {
         pub dns_properties: Option<Value<PrivateDnsPropertiesMutable>>,
@@ -377,100 +446,12 @@ pub mod private_dns_namespace {
             v.nested("SOA", &self.soa);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Soa {
-        pub ttl: Option<Value<f64>>,
-    }
-
-    impl Soa {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Soa {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("TTL", &self.ttl);
-            o.build()
-        }
-    }
-
-    impl Validate for Soa {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TTL", &self.ttl, &RULE_8);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for PrivateDnsNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PrivateDnsNamespace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PrivateDnsNamespace {
-        const TYPE: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PrivateDnsNamespaceRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceDiscovery::PrivateDnsNamespace` in the construct tree (see [`crate::Ref`]).
-    pub type PrivateDnsNamespaceRef = crate::Ref<PrivateDnsNamespace>;
-
-    impl PrivateDnsNamespaceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn hosted_zone_id(&self) -> Value<String> {
-            self.get_att("HostedZoneId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::ServiceDiscovery::PublicDnsNamespace`: [`PublicDnsNamespace`], its property types and its typed handle.
 pub mod public_dns_namespace {
+    pub use super::shared_::{Soa, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -517,6 +498,38 @@ pub mod public_dns_namespace {
             v.nested("Properties", &self.properties);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PublicDnsNamespace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PublicDnsNamespace", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PublicDnsNamespace {
+        const TYPE: &'static str = "AWS::ServiceDiscovery::PublicDnsNamespace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PublicDnsNamespaceRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceDiscovery::PublicDnsNamespace` in the construct tree (see [`crate::Ref`]).
+    pub type PublicDnsNamespaceRef = crate::Ref<PublicDnsNamespace>;
+
+    impl PublicDnsNamespaceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
+        pub fn hosted_zone_id(&self) -> Value<String> {
+            self.get_att("HostedZoneId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -569,96 +582,6 @@ pub mod public_dns_namespace {
     impl Validate for PublicDnsPropertiesMutable {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("SOA", &self.soa);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Soa {
-        pub ttl: Option<Value<f64>>,
-    }
-
-    impl Soa {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Soa {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("TTL", &self.ttl);
-            o.build()
-        }
-    }
-
-    impl Validate for Soa {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TTL", &self.ttl, &RULE_8);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for PublicDnsNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PublicDnsNamespace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PublicDnsNamespace {
-        const TYPE: &'static str = "AWS::ServiceDiscovery::PublicDnsNamespace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PublicDnsNamespaceRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceDiscovery::PublicDnsNamespace` in the construct tree (see [`crate::Ref`]).
-    pub type PublicDnsNamespaceRef = crate::Ref<PublicDnsNamespace>;
-
-    impl PublicDnsNamespaceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `HostedZoneId` attribute (`Fn::GetAtt`).
-        pub fn hosted_zone_id(&self) -> Value<String> {
-            self.get_att("HostedZoneId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -724,6 +647,33 @@ pub mod service {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_11);
+        }
+    }
+
+    impl std::fmt::Debug for Service {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Service", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Service {
+        const TYPE: &'static str = "AWS::ServiceDiscovery::Service";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceRef;
+    }
+
+    /// Typed handle of an `AWS::ServiceDiscovery::Service` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceRef = crate::Ref<Service>;
+
+    impl ServiceRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -902,33 +852,6 @@ pub mod service {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_3);
             v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Service", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Service {
-        const TYPE: &'static str = "AWS::ServiceDiscovery::Service";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceRef;
-    }
-
-    /// Typed handle of an `AWS::ServiceDiscovery::Service` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceRef = crate::Ref<Service>;
-
-    impl ServiceRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -758,8 +758,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_8);
+            v.check("Value", &self.value, &RULE_9);
+        }
+    }
+}
+
 /// `AWS::SES::ConfigurationSet`: [`ConfigurationSet`], its property types and its typed handle.
 pub mod configuration_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -813,6 +854,21 @@ pub mod configuration_set {
             v.nested("VdmOptions", &self.vdm_options);
         }
     }
+
+    impl std::fmt::Debug for ConfigurationSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationSet {
+        const TYPE: &'static str = "AWS::SES::ConfigurationSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationSetRef;
+    }
+
+    /// Typed handle of an `AWS::SES::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
 
     /// An object that defines a MailManager archive that is used to preserve emails that you send using the configuration set.
     #[derive(Clone, Default)]
@@ -1066,38 +1122,6 @@ pub mod configuration_set {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     /// An object that defines the open and click tracking options for emails that you send using the configuration set.
     #[derive(Clone, Default)]
     pub struct TrackingOptions {
@@ -1222,21 +1246,6 @@ pub mod configuration_set {
             );
         }
     }
-
-    impl std::fmt::Debug for ConfigurationSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationSet {
-        const TYPE: &'static str = "AWS::SES::ConfigurationSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationSetRef;
-    }
-
-    /// Typed handle of an `AWS::SES::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
 }
 
 /// `AWS::SES::ConfigurationSetEventDestination`: [`ConfigurationSetEventDestination`], its property types and its typed handle.
@@ -1278,6 +1287,28 @@ pub mod configuration_set_event_destination {
     impl Validate for ConfigurationSetEventDestination {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("EventDestination", &self.event_destination);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationSetEventDestination {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationSetEventDestination", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationSetEventDestination {
+        const TYPE: &'static str = "AWS::SES::ConfigurationSetEventDestination";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ConfigurationSetEventDestinationRef;
+    }
+
+    /// Typed handle of an `AWS::SES::ConfigurationSetEventDestination` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationSetEventDestinationRef = crate::Ref<ConfigurationSetEventDestination>;
+
+    impl ConfigurationSetEventDestinationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1508,32 +1539,12 @@ pub mod configuration_set_event_destination {
             v.check("TopicARN", &self.topic_arn, &RULE_16);
         }
     }
-
-    impl std::fmt::Debug for ConfigurationSetEventDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationSetEventDestination", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationSetEventDestination {
-        const TYPE: &'static str = "AWS::SES::ConfigurationSetEventDestination";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ConfigurationSetEventDestinationRef;
-    }
-
-    /// Typed handle of an `AWS::SES::ConfigurationSetEventDestination` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationSetEventDestinationRef = crate::Ref<ConfigurationSetEventDestination>;
-
-    impl ConfigurationSetEventDestinationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::SES::ContactList`: [`ContactList`], its property types and its typed handle.
 pub mod contact_list {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1579,37 +1590,20 @@ pub mod contact_list {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for ContactList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContactList", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for ContactList {
+        const TYPE: &'static str = "AWS::SES::ContactList";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContactListRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
+    /// Typed handle of an `AWS::SES::ContactList` in the construct tree (see [`crate::Ref`]).
+    pub type ContactListRef = crate::Ref<ContactList>;
 
     #[derive(Clone)]
     pub struct Topic {
@@ -1659,21 +1653,6 @@ pub mod contact_list {
             v.check("TopicName", &self.topic_name, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for ContactList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContactList", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContactList {
-        const TYPE: &'static str = "AWS::SES::ContactList";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContactListRef;
-    }
-
-    /// Typed handle of an `AWS::SES::ContactList` in the construct tree (see [`crate::Ref`]).
-    pub type ContactListRef = crate::Ref<ContactList>;
 }
 
 /// `AWS::SES::CustomVerificationEmailTemplate`: [`CustomVerificationEmailTemplate`], its property types and its typed handle.
@@ -1744,6 +1723,21 @@ pub mod custom_verification_email_template {
         }
     }
 
+    impl std::fmt::Debug for CustomVerificationEmailTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CustomVerificationEmailTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CustomVerificationEmailTemplate {
+        const TYPE: &'static str = "AWS::SES::CustomVerificationEmailTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CustomVerificationEmailTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::SES::CustomVerificationEmailTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type CustomVerificationEmailTemplateRef = crate::Ref<CustomVerificationEmailTemplate>;
+
     /// An object that defines the tags (keys and values) that you want to associate with the tenant.
     #[derive(Clone)]
     pub struct Tag {
@@ -1778,25 +1772,12 @@ pub mod custom_verification_email_template {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for CustomVerificationEmailTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CustomVerificationEmailTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CustomVerificationEmailTemplate {
-        const TYPE: &'static str = "AWS::SES::CustomVerificationEmailTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CustomVerificationEmailTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::SES::CustomVerificationEmailTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type CustomVerificationEmailTemplateRef = crate::Ref<CustomVerificationEmailTemplate>;
 }
 
 /// `AWS::SES::DedicatedIpPool`: [`DedicatedIpPool`], its property types and its typed handle.
 pub mod dedicated_ip_pool {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1837,38 +1818,6 @@ pub mod dedicated_ip_pool {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for DedicatedIpPool {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DedicatedIpPool", self, f)
@@ -1887,6 +1836,8 @@ pub mod dedicated_ip_pool {
 
 /// `AWS::SES::EmailIdentity`: [`EmailIdentity`], its property types and its typed handle.
 pub mod email_identity {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1942,6 +1893,53 @@ pub mod email_identity {
             v.nested("MailFromAttributes", &self.mail_from_attributes);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for EmailIdentity {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("EmailIdentity", self, f)
+        }
+    }
+
+    impl strata_core::Resource for EmailIdentity {
+        const TYPE: &'static str = "AWS::SES::EmailIdentity";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EmailIdentityRef;
+    }
+
+    /// Typed handle of an `AWS::SES::EmailIdentity` in the construct tree (see [`crate::Ref`]).
+    pub type EmailIdentityRef = crate::Ref<EmailIdentity>;
+
+    impl EmailIdentityRef {
+        /// The `DkimDNSTokenName1` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_name1(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenName1")
+        }
+
+        /// The `DkimDNSTokenName2` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_name2(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenName2")
+        }
+
+        /// The `DkimDNSTokenName3` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_name3(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenName3")
+        }
+
+        /// The `DkimDNSTokenValue1` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_value1(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenValue1")
+        }
+
+        /// The `DkimDNSTokenValue2` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_value2(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenValue2")
+        }
+
+        /// The `DkimDNSTokenValue3` attribute (`Fn::GetAtt`).
+        pub fn dkim_dns_token_value3(&self) -> Value<String> {
+            self.get_att("DkimDNSTokenValue3")
         }
     }
 
@@ -2083,85 +2081,6 @@ pub mod email_identity {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for EmailIdentity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("EmailIdentity", self, f)
-        }
-    }
-
-    impl strata_core::Resource for EmailIdentity {
-        const TYPE: &'static str = "AWS::SES::EmailIdentity";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EmailIdentityRef;
-    }
-
-    /// Typed handle of an `AWS::SES::EmailIdentity` in the construct tree (see [`crate::Ref`]).
-    pub type EmailIdentityRef = crate::Ref<EmailIdentity>;
-
-    impl EmailIdentityRef {
-        /// The `DkimDNSTokenName1` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_name1(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenName1")
-        }
-
-        /// The `DkimDNSTokenName2` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_name2(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenName2")
-        }
-
-        /// The `DkimDNSTokenName3` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_name3(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenName3")
-        }
-
-        /// The `DkimDNSTokenValue1` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_value1(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenValue1")
-        }
-
-        /// The `DkimDNSTokenValue2` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_value2(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenValue2")
-        }
-
-        /// The `DkimDNSTokenValue3` attribute (`Fn::GetAtt`).
-        pub fn dkim_dns_token_value3(&self) -> Value<String> {
-            self.get_att("DkimDNSTokenValue3")
-        }
-    }
 }
 
 /// `AWS::SES::EmailIdentityCertificate`: [`EmailIdentityCertificate`], its property types and its typed handle.
@@ -2231,6 +2150,8 @@ pub mod email_identity_certificate {
 
 /// `AWS::SES::MailManagerAddonInstance`: [`MailManagerAddonInstance`], its property types and its typed handle.
 pub mod mail_manager_addon_instance {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2265,38 +2186,6 @@ pub mod mail_manager_addon_instance {
             v.check("AddonSubscriptionId", &self.addon_subscription_id, &RULE_27);
             v.check("Tags", &self.tags, &RULE_28);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -2335,6 +2224,8 @@ pub mod mail_manager_addon_instance {
 
 /// `AWS::SES::MailManagerAddonSubscription`: [`MailManagerAddonSubscription`], its property types and its typed handle.
 pub mod mail_manager_addon_subscription {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2371,38 +2262,6 @@ pub mod mail_manager_addon_subscription {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for MailManagerAddonSubscription {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MailManagerAddonSubscription", self, f)
@@ -2433,6 +2292,8 @@ pub mod mail_manager_addon_subscription {
 
 /// `AWS::SES::MailManagerAddressList`: [`MailManagerAddressList`], its property types and its typed handle.
 pub mod mail_manager_address_list {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2467,38 +2328,6 @@ pub mod mail_manager_address_list {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for MailManagerAddressList {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MailManagerAddressList", self, f)
@@ -2529,6 +2358,8 @@ pub mod mail_manager_address_list {
 
 /// `AWS::SES::MailManagerArchive`: [`MailManagerArchive`], its property types and its typed handle.
 pub mod mail_manager_archive {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2569,66 +2400,6 @@ pub mod mail_manager_archive {
         }
     }
 
-    #[derive(Clone)]
-    pub struct ArchiveRetention {
-        pub retention_period: Value<String>,
-    }
-
-    impl ArchiveRetention {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(retention_period: impl Into<Value<String>>) -> Self {
-            Self {
-                retention_period: retention_period.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ArchiveRetention {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("RetentionPeriod", &self.retention_period);
-            o.build()
-        }
-    }
-
-    impl Validate for ArchiveRetention {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RetentionPeriod", &self.retention_period, &RULE_32);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
     impl std::fmt::Debug for MailManagerArchive {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MailManagerArchive", self, f)
@@ -2660,10 +2431,40 @@ pub mod mail_manager_archive {
             self.get_att("ArchiveState")
         }
     }
+
+    #[derive(Clone)]
+    pub struct ArchiveRetention {
+        pub retention_period: Value<String>,
+    }
+
+    impl ArchiveRetention {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(retention_period: impl Into<Value<String>>) -> Self {
+            Self {
+                retention_period: retention_period.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ArchiveRetention {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("RetentionPeriod", &self.retention_period);
+            o.build()
+        }
+    }
+
+    impl Validate for ArchiveRetention {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("RetentionPeriod", &self.retention_period, &RULE_32);
+        }
+    }
 }
 
 /// `AWS::SES::MailManagerIngressPoint`: [`MailManagerIngressPoint`], its property types and its typed handle.
 pub mod mail_manager_ingress_point {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2736,6 +2537,43 @@ pub mod mail_manager_ingress_point {
             v.check("TlsPolicy", &self.tls_policy, &RULE_36);
             v.check("TrafficPolicyId", &self.traffic_policy_id, &RULE_34);
             v.check("Type", &self.r#type, &RULE_37);
+        }
+    }
+
+    impl std::fmt::Debug for MailManagerIngressPoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MailManagerIngressPoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MailManagerIngressPoint {
+        const TYPE: &'static str = "AWS::SES::MailManagerIngressPoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MailManagerIngressPointRef;
+    }
+
+    /// Typed handle of an `AWS::SES::MailManagerIngressPoint` in the construct tree (see [`crate::Ref`]).
+    pub type MailManagerIngressPointRef = crate::Ref<MailManagerIngressPoint>;
+
+    impl MailManagerIngressPointRef {
+        /// The `IngressPointId` attribute (`Fn::GetAtt`).
+        pub fn ingress_point_id(&self) -> Value<String> {
+            self.get_att("IngressPointId")
+        }
+
+        /// The `IngressPointArn` attribute (`Fn::GetAtt`).
+        pub fn ingress_point_arn(&self) -> Value<String> {
+            self.get_att("IngressPointArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `ARecord` attribute (`Fn::GetAtt`).
+        pub fn a_record(&self) -> Value<String> {
+            self.get_att("ARecord")
         }
     }
 
@@ -2931,79 +2769,12 @@ pub mod mail_manager_ingress_point {
             v.check("VpcEndpointId", &self.vpc_endpoint_id, &RULE_43);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for MailManagerIngressPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MailManagerIngressPoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MailManagerIngressPoint {
-        const TYPE: &'static str = "AWS::SES::MailManagerIngressPoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MailManagerIngressPointRef;
-    }
-
-    /// Typed handle of an `AWS::SES::MailManagerIngressPoint` in the construct tree (see [`crate::Ref`]).
-    pub type MailManagerIngressPointRef = crate::Ref<MailManagerIngressPoint>;
-
-    impl MailManagerIngressPointRef {
-        /// The `IngressPointId` attribute (`Fn::GetAtt`).
-        pub fn ingress_point_id(&self) -> Value<String> {
-            self.get_att("IngressPointId")
-        }
-
-        /// The `IngressPointArn` attribute (`Fn::GetAtt`).
-        pub fn ingress_point_arn(&self) -> Value<String> {
-            self.get_att("IngressPointArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `ARecord` attribute (`Fn::GetAtt`).
-        pub fn a_record(&self) -> Value<String> {
-            self.get_att("ARecord")
-        }
-    }
 }
 
 /// `AWS::SES::MailManagerRelay`: [`MailManagerRelay`], its property types and its typed handle.
 pub mod mail_manager_relay {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3057,6 +2828,33 @@ pub mod mail_manager_relay {
         }
     }
 
+    impl std::fmt::Debug for MailManagerRelay {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MailManagerRelay", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MailManagerRelay {
+        const TYPE: &'static str = "AWS::SES::MailManagerRelay";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MailManagerRelayRef;
+    }
+
+    /// Typed handle of an `AWS::SES::MailManagerRelay` in the construct tree (see [`crate::Ref`]).
+    pub type MailManagerRelayRef = crate::Ref<MailManagerRelay>;
+
+    impl MailManagerRelayRef {
+        /// The `RelayArn` attribute (`Fn::GetAtt`).
+        pub fn relay_arn(&self) -> Value<String> {
+            self.get_att("RelayArn")
+        }
+
+        /// The `RelayId` attribute (`Fn::GetAtt`).
+        pub fn relay_id(&self) -> Value<String> {
+            self.get_att("RelayId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct RelayAuthentication {
         pub secret_arn: Option<Value<String>>,
@@ -3084,69 +2882,12 @@ pub mod mail_manager_relay {
             v.check("SecretArn", &self.secret_arn, &RULE_39);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for MailManagerRelay {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MailManagerRelay", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MailManagerRelay {
-        const TYPE: &'static str = "AWS::SES::MailManagerRelay";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MailManagerRelayRef;
-    }
-
-    /// Typed handle of an `AWS::SES::MailManagerRelay` in the construct tree (see [`crate::Ref`]).
-    pub type MailManagerRelayRef = crate::Ref<MailManagerRelay>;
-
-    impl MailManagerRelayRef {
-        /// The `RelayArn` attribute (`Fn::GetAtt`).
-        pub fn relay_arn(&self) -> Value<String> {
-            self.get_att("RelayArn")
-        }
-
-        /// The `RelayId` attribute (`Fn::GetAtt`).
-        pub fn relay_id(&self) -> Value<String> {
-            self.get_att("RelayId")
-        }
-    }
 }
 
 /// `AWS::SES::MailManagerRuleSet`: [`MailManagerRuleSet`], its property types and its typed handle.
 pub mod mail_manager_rule_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3186,6 +2927,33 @@ pub mod mail_manager_rule_set {
             v.nested("Rules", &self.rules);
             v.check("Tags", &self.tags, &RULE_28);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MailManagerRuleSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MailManagerRuleSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MailManagerRuleSet {
+        const TYPE: &'static str = "AWS::SES::MailManagerRuleSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MailManagerRuleSetRef;
+    }
+
+    /// Typed handle of an `AWS::SES::MailManagerRuleSet` in the construct tree (see [`crate::Ref`]).
+    pub type MailManagerRuleSetRef = crate::Ref<MailManagerRuleSet>;
+
+    impl MailManagerRuleSetRef {
+        /// The `RuleSetArn` attribute (`Fn::GetAtt`).
+        pub fn rule_set_arn(&self) -> Value<String> {
+            self.get_att("RuleSetArn")
+        }
+
+        /// The `RuleSetId` attribute (`Fn::GetAtt`).
+        pub fn rule_set_id(&self) -> Value<String> {
+            self.get_att("RuleSetId")
         }
     }
 
@@ -4232,69 +4000,12 @@ pub mod mail_manager_rule_set {
             v.check_items("Values", &Some(self.values.clone()), &RULE_49, &RULE_91);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for MailManagerRuleSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MailManagerRuleSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MailManagerRuleSet {
-        const TYPE: &'static str = "AWS::SES::MailManagerRuleSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MailManagerRuleSetRef;
-    }
-
-    /// Typed handle of an `AWS::SES::MailManagerRuleSet` in the construct tree (see [`crate::Ref`]).
-    pub type MailManagerRuleSetRef = crate::Ref<MailManagerRuleSet>;
-
-    impl MailManagerRuleSetRef {
-        /// The `RuleSetArn` attribute (`Fn::GetAtt`).
-        pub fn rule_set_arn(&self) -> Value<String> {
-            self.get_att("RuleSetArn")
-        }
-
-        /// The `RuleSetId` attribute (`Fn::GetAtt`).
-        pub fn rule_set_id(&self) -> Value<String> {
-            self.get_att("RuleSetId")
-        }
-    }
 }
 
 /// `AWS::SES::MailManagerTrafficPolicy`: [`MailManagerTrafficPolicy`], its property types and its typed handle.
 pub mod mail_manager_traffic_policy {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -4348,6 +4059,33 @@ pub mod mail_manager_traffic_policy {
             v.check("Tags", &self.tags, &RULE_28);
             v.nested("Tags", &self.tags);
             v.check("TrafficPolicyName", &self.traffic_policy_name, &RULE_33);
+        }
+    }
+
+    impl std::fmt::Debug for MailManagerTrafficPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MailManagerTrafficPolicy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MailManagerTrafficPolicy {
+        const TYPE: &'static str = "AWS::SES::MailManagerTrafficPolicy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MailManagerTrafficPolicyRef;
+    }
+
+    /// Typed handle of an `AWS::SES::MailManagerTrafficPolicy` in the construct tree (see [`crate::Ref`]).
+    pub type MailManagerTrafficPolicyRef = crate::Ref<MailManagerTrafficPolicy>;
+
+    impl MailManagerTrafficPolicyRef {
+        /// The `TrafficPolicyArn` attribute (`Fn::GetAtt`).
+        pub fn traffic_policy_arn(&self) -> Value<String> {
+            self.get_att("TrafficPolicyArn")
+        }
+
+        /// The `TrafficPolicyId` attribute (`Fn::GetAtt`).
+        pub fn traffic_policy_id(&self) -> Value<String> {
+            self.get_att("TrafficPolicyId")
         }
     }
 
@@ -4830,65 +4568,6 @@ pub mod mail_manager_traffic_policy {
             v.check("Attribute", &self.attribute, &RULE_95);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for MailManagerTrafficPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MailManagerTrafficPolicy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MailManagerTrafficPolicy {
-        const TYPE: &'static str = "AWS::SES::MailManagerTrafficPolicy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MailManagerTrafficPolicyRef;
-    }
-
-    /// Typed handle of an `AWS::SES::MailManagerTrafficPolicy` in the construct tree (see [`crate::Ref`]).
-    pub type MailManagerTrafficPolicyRef = crate::Ref<MailManagerTrafficPolicy>;
-
-    impl MailManagerTrafficPolicyRef {
-        /// The `TrafficPolicyArn` attribute (`Fn::GetAtt`).
-        pub fn traffic_policy_arn(&self) -> Value<String> {
-            self.get_att("TrafficPolicyArn")
-        }
-
-        /// The `TrafficPolicyId` attribute (`Fn::GetAtt`).
-        pub fn traffic_policy_id(&self) -> Value<String> {
-            self.get_att("TrafficPolicyId")
-        }
-    }
 }
 
 /// `AWS::SES::MultiRegionEndpoint`: [`MultiRegionEndpoint`], its property types and its typed handle.
@@ -4937,6 +4616,21 @@ pub mod multi_region_endpoint {
             v.nested("Tags", &self.tags);
         }
     }
+
+    impl std::fmt::Debug for MultiRegionEndpoint {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MultiRegionEndpoint", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MultiRegionEndpoint {
+        const TYPE: &'static str = "AWS::SES::MultiRegionEndpoint";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MultiRegionEndpointRef;
+    }
+
+    /// Typed handle of an `AWS::SES::MultiRegionEndpoint` in the construct tree (see [`crate::Ref`]).
+    pub type MultiRegionEndpointRef = crate::Ref<MultiRegionEndpoint>;
 
     /// Contains details of a multi-region endpoint (global-endpoint) being created.
     #[derive(Clone)]
@@ -5023,21 +4717,6 @@ pub mod multi_region_endpoint {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for MultiRegionEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MultiRegionEndpoint", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MultiRegionEndpoint {
-        const TYPE: &'static str = "AWS::SES::MultiRegionEndpoint";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MultiRegionEndpointRef;
-    }
-
-    /// Typed handle of an `AWS::SES::MultiRegionEndpoint` in the construct tree (see [`crate::Ref`]).
-    pub type MultiRegionEndpointRef = crate::Ref<MultiRegionEndpoint>;
 }
 
 /// `AWS::SES::ReceiptFilter`: [`ReceiptFilter`], its property types and its typed handle.
@@ -5071,6 +4750,28 @@ pub mod receipt_filter {
     impl Validate for ReceiptFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Filter", &self.filter);
+        }
+    }
+
+    impl std::fmt::Debug for ReceiptFilter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReceiptFilter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReceiptFilter {
+        const TYPE: &'static str = "AWS::SES::ReceiptFilter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ReceiptFilterRef;
+    }
+
+    /// Typed handle of an `AWS::SES::ReceiptFilter` in the construct tree (see [`crate::Ref`]).
+    pub type ReceiptFilterRef = crate::Ref<ReceiptFilter>;
+
+    impl ReceiptFilterRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -5140,28 +4841,6 @@ pub mod receipt_filter {
             v.check("Policy", &self.policy, &RULE_104);
         }
     }
-
-    impl std::fmt::Debug for ReceiptFilter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReceiptFilter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReceiptFilter {
-        const TYPE: &'static str = "AWS::SES::ReceiptFilter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ReceiptFilterRef;
-    }
-
-    /// Typed handle of an `AWS::SES::ReceiptFilter` in the construct tree (see [`crate::Ref`]).
-    pub type ReceiptFilterRef = crate::Ref<ReceiptFilter>;
-
-    impl ReceiptFilterRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::SES::ReceiptRule`: [`ReceiptRule`], its property types and its typed handle.
@@ -5207,6 +4886,28 @@ pub mod receipt_rule {
     impl Validate for ReceiptRule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Rule", &self.rule);
+        }
+    }
+
+    impl std::fmt::Debug for ReceiptRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReceiptRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReceiptRule {
+        const TYPE: &'static str = "AWS::SES::ReceiptRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ReceiptRuleRef;
+    }
+
+    /// Typed handle of an `AWS::SES::ReceiptRule` in the construct tree (see [`crate::Ref`]).
+    pub type ReceiptRuleRef = crate::Ref<ReceiptRule>;
+
+    impl ReceiptRuleRef {
+        /// The `RuleName` attribute (`Fn::GetAtt`).
+        pub fn rule_name(&self) -> Value<String> {
+            self.get_att("RuleName")
         }
     }
 
@@ -5588,28 +5289,6 @@ pub mod receipt_rule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for ReceiptRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReceiptRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReceiptRule {
-        const TYPE: &'static str = "AWS::SES::ReceiptRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ReceiptRuleRef;
-    }
-
-    /// Typed handle of an `AWS::SES::ReceiptRule` in the construct tree (see [`crate::Ref`]).
-    pub type ReceiptRuleRef = crate::Ref<ReceiptRule>;
-
-    impl ReceiptRuleRef {
-        /// The `RuleName` attribute (`Fn::GetAtt`).
-        pub fn rule_name(&self) -> Value<String> {
-            self.get_att("RuleName")
-        }
-    }
 }
 
 /// `AWS::SES::ReceiptRuleSet`: [`ReceiptRuleSet`], its property types and its typed handle.
@@ -5660,6 +5339,8 @@ pub mod receipt_rule_set {
 
 /// `AWS::SES::Template`: [`Template`], its property types and its typed handle.
 pub mod template {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -5695,35 +5376,25 @@ pub mod template {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for Template {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Template", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for Template {
+        const TYPE: &'static str = "AWS::SES::Template";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TemplateRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+    /// Typed handle of an `AWS::SES::Template` in the construct tree (see [`crate::Ref`]).
+    pub type TemplateRef = crate::Ref<Template>;
+
+    impl TemplateRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -5766,28 +5437,6 @@ pub mod template {
     impl Validate for TemplateProperty {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("TemplateName", &self.template_name, &RULE_111);
-        }
-    }
-
-    impl std::fmt::Debug for Template {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Template", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Template {
-        const TYPE: &'static str = "AWS::SES::Template";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TemplateRef;
-    }
-
-    /// Typed handle of an `AWS::SES::Template` in the construct tree (see [`crate::Ref`]).
-    pub type TemplateRef = crate::Ref<Template>;
-
-    impl TemplateRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -5845,6 +5494,28 @@ pub mod tenant {
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("TenantName", &self.tenant_name, &RULE_103);
+        }
+    }
+
+    impl std::fmt::Debug for Tenant {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Tenant", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Tenant {
+        const TYPE: &'static str = "AWS::SES::Tenant";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TenantRef;
+    }
+
+    /// Typed handle of an `AWS::SES::Tenant` in the construct tree (see [`crate::Ref`]).
+    pub type TenantRef = crate::Ref<Tenant>;
+
+    impl TenantRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -6018,28 +5689,6 @@ pub mod tenant {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for Tenant {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Tenant", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Tenant {
-        const TYPE: &'static str = "AWS::SES::Tenant";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TenantRef;
-    }
-
-    /// Typed handle of an `AWS::SES::Tenant` in the construct tree (see [`crate::Ref`]).
-    pub type TenantRef = crate::Ref<Tenant>;
-
-    impl TenantRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::SES::VdmAttributes`: [`VdmAttributes`], its property types and its typed handle.
@@ -6074,6 +5723,28 @@ pub mod vdm_attributes {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DashboardAttributes", &self.dashboard_attributes);
             v.nested("GuardianAttributes", &self.guardian_attributes);
+        }
+    }
+
+    impl std::fmt::Debug for VdmAttributes {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("VdmAttributes", self, f)
+        }
+    }
+
+    impl strata_core::Resource for VdmAttributes {
+        const TYPE: &'static str = "AWS::SES::VdmAttributes";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = VdmAttributesRef;
+    }
+
+    /// Typed handle of an `AWS::SES::VdmAttributes` in the construct tree (see [`crate::Ref`]).
+    pub type VdmAttributesRef = crate::Ref<VdmAttributes>;
+
+    impl VdmAttributesRef {
+        /// The `VdmAttributesResourceId` attribute (`Fn::GetAtt`).
+        pub fn vdm_attributes_resource_id(&self) -> Value<String> {
+            self.get_att("VdmAttributesResourceId")
         }
     }
 
@@ -6134,28 +5805,6 @@ pub mod vdm_attributes {
                 &self.optimized_shared_delivery,
                 &RULE_6,
             );
-        }
-    }
-
-    impl std::fmt::Debug for VdmAttributes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("VdmAttributes", self, f)
-        }
-    }
-
-    impl strata_core::Resource for VdmAttributes {
-        const TYPE: &'static str = "AWS::SES::VdmAttributes";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = VdmAttributesRef;
-    }
-
-    /// Typed handle of an `AWS::SES::VdmAttributes` in the construct tree (see [`crate::Ref`]).
-    pub type VdmAttributesRef = crate::Ref<VdmAttributes>;
-
-    impl VdmAttributesRef {
-        /// The `VdmAttributesResourceId` attribute (`Fn::GetAtt`).
-        pub fn vdm_attributes_resource_id(&self) -> Value<String> {
-            self.get_att("VdmAttributesResourceId")
         }
     }
 }

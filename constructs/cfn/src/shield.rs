@@ -133,6 +133,48 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A tag associated with an AWS resource. Tags are key:value pairs that you can use to categorize and manage your resources, for purposes like billing or other management.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// Part of the key:value pair that defines a tag. You can use a tag key to describe a category of information, such as "customer." Tag keys are case-sensitive.
+        pub key: Value<String>,
+        /// Part of the key:value pair that defines a tag. You can use a tag value to describe a specific value within a category, such as "companyA" or "companyB." Tag values are case-sensitive.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_14);
+        }
+    }
+}
+
 /// `AWS::Shield::DRTAccess`: [`DrtAccess`], its property types and its typed handle.
 pub mod drt_access {
     use super::rules_::*;
@@ -251,6 +293,28 @@ pub mod proactive_engagement {
         }
     }
 
+    impl std::fmt::Debug for ProactiveEngagement {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProactiveEngagement", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProactiveEngagement {
+        const TYPE: &'static str = "AWS::Shield::ProactiveEngagement";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ProactiveEngagementRef;
+    }
+
+    /// Typed handle of an `AWS::Shield::ProactiveEngagement` in the construct tree (see [`crate::Ref`]).
+    pub type ProactiveEngagementRef = crate::Ref<ProactiveEngagement>;
+
+    impl ProactiveEngagementRef {
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+    }
+
     /// An emergency contact is used by Shield Response Team (SRT) to contact you for escalations to the SRT and to initiate proactive customer support. An emergency contact requires an email address.
     #[derive(Clone)]
     pub struct EmergencyContact {
@@ -290,32 +354,12 @@ pub mod proactive_engagement {
             v.check("PhoneNumber", &self.phone_number, &RULE_7);
         }
     }
-
-    impl std::fmt::Debug for ProactiveEngagement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProactiveEngagement", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProactiveEngagement {
-        const TYPE: &'static str = "AWS::Shield::ProactiveEngagement";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ProactiveEngagementRef;
-    }
-
-    /// Typed handle of an `AWS::Shield::ProactiveEngagement` in the construct tree (see [`crate::Ref`]).
-    pub type ProactiveEngagementRef = crate::Ref<ProactiveEngagement>;
-
-    impl ProactiveEngagementRef {
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
-        }
-    }
 }
 
 /// `AWS::Shield::Protection`: [`Protection`], its property types and its typed handle.
 pub mod protection {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -373,6 +417,33 @@ pub mod protection {
             v.check("ResourceArn", &self.resource_arn, &RULE_11);
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Protection {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Protection", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Protection {
+        const TYPE: &'static str = "AWS::Shield::Protection";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProtectionRef;
+    }
+
+    /// Typed handle of an `AWS::Shield::Protection` in the construct tree (see [`crate::Ref`]).
+    pub type ProtectionRef = crate::Ref<Protection>;
+
+    impl ProtectionRef {
+        /// The `ProtectionId` attribute (`Fn::GetAtt`).
+        pub fn protection_id(&self) -> Value<String> {
+            self.get_att("ProtectionId")
+        }
+
+        /// The `ProtectionArn` attribute (`Fn::GetAtt`).
+        pub fn protection_arn(&self) -> Value<String> {
+            self.get_att("ProtectionArn")
         }
     }
 
@@ -434,72 +505,12 @@ pub mod protection {
             o.build()
         }
     }
-
-    /// A tag associated with an AWS resource. Tags are key:value pairs that you can use to categorize and manage your resources, for purposes like billing or other management.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Part of the key:value pair that defines a tag. You can use a tag key to describe a category of information, such as "customer." Tag keys are case-sensitive.
-        pub key: Value<String>,
-        /// Part of the key:value pair that defines a tag. You can use a tag value to describe a specific value within a category, such as "companyA" or "companyB." Tag values are case-sensitive.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
-        }
-    }
-
-    impl std::fmt::Debug for Protection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Protection", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Protection {
-        const TYPE: &'static str = "AWS::Shield::Protection";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProtectionRef;
-    }
-
-    /// Typed handle of an `AWS::Shield::Protection` in the construct tree (see [`crate::Ref`]).
-    pub type ProtectionRef = crate::Ref<Protection>;
-
-    impl ProtectionRef {
-        /// The `ProtectionId` attribute (`Fn::GetAtt`).
-        pub fn protection_id(&self) -> Value<String> {
-            self.get_att("ProtectionId")
-        }
-
-        /// The `ProtectionArn` attribute (`Fn::GetAtt`).
-        pub fn protection_arn(&self) -> Value<String> {
-            self.get_att("ProtectionArn")
-        }
-    }
 }
 
 /// `AWS::Shield::ProtectionGroup`: [`ProtectionGroup`], its property types and its typed handle.
 pub mod protection_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -560,41 +571,6 @@ pub mod protection_group {
             v.check("ResourceType", &self.resource_type, &RULE_19);
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A tag associated with an AWS resource. Tags are key:value pairs that you can use to categorize and manage your resources, for purposes like billing or other management.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// Part of the key:value pair that defines a tag. You can use a tag key to describe a category of information, such as "customer." Tag keys are case-sensitive.
-        pub key: Value<String>,
-        /// Part of the key:value pair that defines a tag. You can use a tag value to describe a specific value within a category, such as "companyA" or "companyB." Tag values are case-sensitive.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
-            v.check("Value", &self.value, &RULE_14);
         }
     }
 

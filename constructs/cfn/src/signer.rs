@@ -155,6 +155,43 @@ pub mod signing_profile {
         }
     }
 
+    impl std::fmt::Debug for SigningProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SigningProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SigningProfile {
+        const TYPE: &'static str = "AWS::Signer::SigningProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SigningProfileRef;
+    }
+
+    /// Typed handle of an `AWS::Signer::SigningProfile` in the construct tree (see [`crate::Ref`]).
+    pub type SigningProfileRef = crate::Ref<SigningProfile>;
+
+    impl SigningProfileRef {
+        /// The `ProfileName` attribute (`Fn::GetAtt`).
+        pub fn profile_name(&self) -> Value<String> {
+            self.get_att("ProfileName")
+        }
+
+        /// The `ProfileVersion` attribute (`Fn::GetAtt`).
+        pub fn profile_version(&self) -> Value<String> {
+            self.get_att("ProfileVersion")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ProfileVersionArn` attribute (`Fn::GetAtt`).
+        pub fn profile_version_arn(&self) -> Value<String> {
+            self.get_att("ProfileVersionArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct SignatureValidityPeriod {
         pub r#type: Option<Value<String>>,
@@ -209,43 +246,6 @@ pub mod signing_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for SigningProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SigningProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SigningProfile {
-        const TYPE: &'static str = "AWS::Signer::SigningProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SigningProfileRef;
-    }
-
-    /// Typed handle of an `AWS::Signer::SigningProfile` in the construct tree (see [`crate::Ref`]).
-    pub type SigningProfileRef = crate::Ref<SigningProfile>;
-
-    impl SigningProfileRef {
-        /// The `ProfileName` attribute (`Fn::GetAtt`).
-        pub fn profile_name(&self) -> Value<String> {
-            self.get_att("ProfileName")
-        }
-
-        /// The `ProfileVersion` attribute (`Fn::GetAtt`).
-        pub fn profile_version(&self) -> Value<String> {
-            self.get_att("ProfileVersion")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ProfileVersionArn` attribute (`Fn::GetAtt`).
-        pub fn profile_version_arn(&self) -> Value<String> {
-            self.get_att("ProfileVersionArn")
         }
     }
 }

@@ -85,6 +85,28 @@ pub mod simulation {
         }
     }
 
+    impl std::fmt::Debug for Simulation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Simulation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Simulation {
+        const TYPE: &'static str = "AWS::SimSpaceWeaver::Simulation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SimulationRef;
+    }
+
+    /// Typed handle of an `AWS::SimSpaceWeaver::Simulation` in the construct tree (see [`crate::Ref`]).
+    pub type SimulationRef = crate::Ref<Simulation>;
+
+    impl SimulationRef {
+        /// The `DescribePayload` attribute (`Fn::GetAtt`).
+        pub fn describe_payload(&self) -> Value<String> {
+            self.get_att("DescribePayload")
+        }
+    }
+
     #[derive(Clone)]
     pub struct S3Location {
         /// The Schema S3 bucket name.
@@ -119,28 +141,6 @@ pub mod simulation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("BucketName", &self.bucket_name, &RULE_2);
             v.check("ObjectKey", &self.object_key, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Simulation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Simulation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Simulation {
-        const TYPE: &'static str = "AWS::SimSpaceWeaver::Simulation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SimulationRef;
-    }
-
-    /// Typed handle of an `AWS::SimSpaceWeaver::Simulation` in the construct tree (see [`crate::Ref`]).
-    pub type SimulationRef = crate::Ref<Simulation>;
-
-    impl SimulationRef {
-        /// The `DescribePayload` attribute (`Fn::GetAtt`).
-        pub fn describe_payload(&self) -> Value<String> {
-            self.get_att("DescribePayload")
         }
     }
 }

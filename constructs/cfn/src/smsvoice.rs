@@ -241,8 +241,158 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
+        }
+    }
+
+    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
+    #[derive(Clone)]
+    pub struct MandatoryKeywords {
+        pub help: Value<MandatoryKeyword>,
+        pub stop: Value<MandatoryKeyword>,
+    }
+
+    impl MandatoryKeywords {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            help: impl Into<Value<MandatoryKeyword>>,
+            stop: impl Into<Value<MandatoryKeyword>>,
+        ) -> Self {
+            Self {
+                help: help.into(),
+                stop: stop.into(),
+            }
+        }
+    }
+
+    impl ToRaw for MandatoryKeywords {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("HELP", &self.help);
+            o.req("STOP", &self.stop);
+            o.build()
+        }
+    }
+
+    impl Validate for MandatoryKeywords {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("HELP", &self.help);
+            v.nested("STOP", &self.stop);
+        }
+    }
+
+    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
+    #[derive(Clone)]
+    pub struct MandatoryKeyword {
+        pub message: Value<String>,
+    }
+
+    impl MandatoryKeyword {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(message: impl Into<Value<String>>) -> Self {
+            Self {
+                message: message.into(),
+            }
+        }
+    }
+
+    impl ToRaw for MandatoryKeyword {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Message", &self.message);
+            o.build()
+        }
+    }
+
+    impl Validate for MandatoryKeyword {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Message", &self.message, &RULE_21);
+        }
+    }
+
+    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
+    #[derive(Clone)]
+    pub struct OptionalKeyword {
+        pub action: Value<String>,
+        pub keyword: Value<String>,
+        pub message: Value<String>,
+    }
+
+    impl OptionalKeyword {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            action: impl Into<Value<String>>,
+            keyword: impl Into<Value<String>>,
+            message: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                keyword: keyword.into(),
+                message: message.into(),
+            }
+        }
+    }
+
+    impl ToRaw for OptionalKeyword {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Action", &self.action);
+            o.req("Keyword", &self.keyword);
+            o.req("Message", &self.message);
+            o.build()
+        }
+    }
+
+    impl Validate for OptionalKeyword {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Action", &self.action, &RULE_22);
+            v.check("Keyword", &self.keyword, &RULE_23);
+            v.check("Message", &self.message, &RULE_21);
+        }
+    }
+}
+
 /// `AWS::SMSVOICE::ConfigurationSet`: [`ConfigurationSet`], its property types and its typed handle.
 pub mod configuration_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -299,6 +449,28 @@ pub mod configuration_set {
                 &RULE_3,
             );
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ConfigurationSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationSet {
+        const TYPE: &'static str = "AWS::SMSVOICE::ConfigurationSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConfigurationSetRef;
+    }
+
+    /// Typed handle of an `AWS::SMSVOICE::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
+
+    impl ConfigurationSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -477,63 +649,6 @@ pub mod configuration_set {
             v.check("TopicArn", &self.topic_arn, &RULE_4);
         }
     }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationSet {
-        const TYPE: &'static str = "AWS::SMSVOICE::ConfigurationSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConfigurationSetRef;
-    }
-
-    /// Typed handle of an `AWS::SMSVOICE::ConfigurationSet` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationSetRef = crate::Ref<ConfigurationSet>;
-
-    impl ConfigurationSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::SMSVOICE::NotifyConfiguration`: [`NotifyConfiguration`], its property types and its typed handle.
@@ -623,40 +738,6 @@ pub mod notify_configuration {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key identifier, or name, of the tag.
-        pub key: Value<String>,
-        /// The string value associated with the key of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
     impl std::fmt::Debug for NotifyConfiguration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("NotifyConfiguration", self, f)
@@ -703,10 +784,46 @@ pub mod notify_configuration {
             self.get_att("CreatedTimestamp")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key identifier, or name, of the tag.
+        pub key: Value<String>,
+        /// The string value associated with the key of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_16);
+        }
+    }
 }
 
 /// `AWS::SMSVOICE::OptOutList`: [`OptOutList`], its property types and its typed handle.
 pub mod opt_out_list {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -742,41 +859,6 @@ pub mod opt_out_list {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for OptOutList {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("OptOutList", self, f)
@@ -802,6 +884,8 @@ pub mod opt_out_list {
 
 /// `AWS::SMSVOICE::PhoneNumber`: [`PhoneNumber`], its property types and its typed handle.
 pub mod phone_number {
+    pub use super::shared_::{MandatoryKeyword, MandatoryKeywords, OptionalKeyword, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -894,144 +978,35 @@ pub mod phone_number {
         }
     }
 
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct MandatoryKeywords {
-        pub help: Value<MandatoryKeyword>,
-        pub stop: Value<MandatoryKeyword>,
-    }
-
-    impl MandatoryKeywords {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            help: impl Into<Value<MandatoryKeyword>>,
-            stop: impl Into<Value<MandatoryKeyword>>,
-        ) -> Self {
-            Self {
-                help: help.into(),
-                stop: stop.into(),
-            }
+    impl std::fmt::Debug for PhoneNumber {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PhoneNumber", self, f)
         }
     }
 
-    impl ToRaw for MandatoryKeywords {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("HELP", &self.help);
-            o.req("STOP", &self.stop);
-            o.build()
+    impl strata_core::Resource for PhoneNumber {
+        const TYPE: &'static str = "AWS::SMSVOICE::PhoneNumber";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PhoneNumberRef;
+    }
+
+    /// Typed handle of an `AWS::SMSVOICE::PhoneNumber` in the construct tree (see [`crate::Ref`]).
+    pub type PhoneNumberRef = crate::Ref<PhoneNumber>;
+
+    impl PhoneNumberRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
-    }
 
-    impl Validate for MandatoryKeywords {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("HELP", &self.help);
-            v.nested("STOP", &self.stop);
+        /// The `PhoneNumberId` attribute (`Fn::GetAtt`).
+        pub fn phone_number_id(&self) -> Value<String> {
+            self.get_att("PhoneNumberId")
         }
-    }
 
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct MandatoryKeyword {
-        pub message: Value<String>,
-    }
-
-    impl MandatoryKeyword {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(message: impl Into<Value<String>>) -> Self {
-            Self {
-                message: message.into(),
-            }
-        }
-    }
-
-    impl ToRaw for MandatoryKeyword {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Message", &self.message);
-            o.build()
-        }
-    }
-
-    impl Validate for MandatoryKeyword {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Message", &self.message, &RULE_21);
-        }
-    }
-
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct OptionalKeyword {
-        pub action: Value<String>,
-        pub keyword: Value<String>,
-        pub message: Value<String>,
-    }
-
-    impl OptionalKeyword {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            keyword: impl Into<Value<String>>,
-            message: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                keyword: keyword.into(),
-                message: message.into(),
-            }
-        }
-    }
-
-    impl ToRaw for OptionalKeyword {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Action", &self.action);
-            o.req("Keyword", &self.keyword);
-            o.req("Message", &self.message);
-            o.build()
-        }
-    }
-
-    impl Validate for OptionalKeyword {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_22);
-            v.check("Keyword", &self.keyword, &RULE_23);
-            v.check("Message", &self.message, &RULE_21);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
+        /// The `PhoneNumber` attribute (`Fn::GetAtt`).
+        pub fn phone_number(&self) -> Value<String> {
+            self.get_att("PhoneNumber")
         }
     }
 
@@ -1073,42 +1048,12 @@ pub mod phone_number {
             v.check("ChannelRole", &self.channel_role, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for PhoneNumber {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PhoneNumber", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PhoneNumber {
-        const TYPE: &'static str = "AWS::SMSVOICE::PhoneNumber";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PhoneNumberRef;
-    }
-
-    /// Typed handle of an `AWS::SMSVOICE::PhoneNumber` in the construct tree (see [`crate::Ref`]).
-    pub type PhoneNumberRef = crate::Ref<PhoneNumber>;
-
-    impl PhoneNumberRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PhoneNumberId` attribute (`Fn::GetAtt`).
-        pub fn phone_number_id(&self) -> Value<String> {
-            self.get_att("PhoneNumberId")
-        }
-
-        /// The `PhoneNumber` attribute (`Fn::GetAtt`).
-        pub fn phone_number(&self) -> Value<String> {
-            self.get_att("PhoneNumber")
-        }
-    }
 }
 
 /// `AWS::SMSVOICE::Pool`: [`Pool`], its property types and its typed handle.
 pub mod pool {
+    pub use super::shared_::{MandatoryKeyword, MandatoryKeywords, OptionalKeyword, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1193,144 +1138,30 @@ pub mod pool {
         }
     }
 
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct MandatoryKeywords {
-        pub help: Value<MandatoryKeyword>,
-        pub stop: Value<MandatoryKeyword>,
-    }
-
-    impl MandatoryKeywords {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            help: impl Into<Value<MandatoryKeyword>>,
-            stop: impl Into<Value<MandatoryKeyword>>,
-        ) -> Self {
-            Self {
-                help: help.into(),
-                stop: stop.into(),
-            }
+    impl std::fmt::Debug for Pool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Pool", self, f)
         }
     }
 
-    impl ToRaw for MandatoryKeywords {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("HELP", &self.help);
-            o.req("STOP", &self.stop);
-            o.build()
+    impl strata_core::Resource for Pool {
+        const TYPE: &'static str = "AWS::SMSVOICE::Pool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PoolRef;
+    }
+
+    /// Typed handle of an `AWS::SMSVOICE::Pool` in the construct tree (see [`crate::Ref`]).
+    pub type PoolRef = crate::Ref<Pool>;
+
+    impl PoolRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
-    }
 
-    impl Validate for MandatoryKeywords {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("HELP", &self.help);
-            v.nested("STOP", &self.stop);
-        }
-    }
-
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct MandatoryKeyword {
-        pub message: Value<String>,
-    }
-
-    impl MandatoryKeyword {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(message: impl Into<Value<String>>) -> Self {
-            Self {
-                message: message.into(),
-            }
-        }
-    }
-
-    impl ToRaw for MandatoryKeyword {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Message", &self.message);
-            o.build()
-        }
-    }
-
-    impl Validate for MandatoryKeyword {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Message", &self.message, &RULE_21);
-        }
-    }
-
-    /// A keyword is a word that you can search for on a particular phone number or pool. It is also a specific word or phrase that an end user can send to your number to elicit a response, such as an informational message or a special offer.
-    #[derive(Clone)]
-    pub struct OptionalKeyword {
-        pub action: Value<String>,
-        pub keyword: Value<String>,
-        pub message: Value<String>,
-    }
-
-    impl OptionalKeyword {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            action: impl Into<Value<String>>,
-            keyword: impl Into<Value<String>>,
-            message: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                action: action.into(),
-                keyword: keyword.into(),
-                message: message.into(),
-            }
-        }
-    }
-
-    impl ToRaw for OptionalKeyword {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Action", &self.action);
-            o.req("Keyword", &self.keyword);
-            o.req("Message", &self.message);
-            o.build()
-        }
-    }
-
-    impl Validate for OptionalKeyword {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_22);
-            v.check("Keyword", &self.keyword, &RULE_23);
-            v.check("Message", &self.message, &RULE_21);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
+        /// The `PoolId` attribute (`Fn::GetAtt`).
+        pub fn pool_id(&self) -> Value<String> {
+            self.get_att("PoolId")
         }
     }
 
@@ -1372,37 +1203,12 @@ pub mod pool {
             v.check("ChannelRole", &self.channel_role, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Pool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Pool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Pool {
-        const TYPE: &'static str = "AWS::SMSVOICE::Pool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PoolRef;
-    }
-
-    /// Typed handle of an `AWS::SMSVOICE::Pool` in the construct tree (see [`crate::Ref`]).
-    pub type PoolRef = crate::Ref<Pool>;
-
-    impl PoolRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PoolId` attribute (`Fn::GetAtt`).
-        pub fn pool_id(&self) -> Value<String> {
-            self.get_att("PoolId")
-        }
-    }
 }
 
 /// `AWS::SMSVOICE::ProtectConfiguration`: [`ProtectConfiguration`], its property types and its typed handle.
 pub mod protect_configuration {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1441,6 +1247,33 @@ pub mod protect_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CountryRuleSet", &self.country_rule_set);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ProtectConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ProtectConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ProtectConfiguration {
+        const TYPE: &'static str = "AWS::SMSVOICE::ProtectConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProtectConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::SMSVOICE::ProtectConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ProtectConfigurationRef = crate::Ref<ProtectConfiguration>;
+
+    impl ProtectConfigurationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ProtectConfigurationId` attribute (`Fn::GetAtt`).
+        pub fn protect_configuration_id(&self) -> Value<String> {
+            self.get_att("ProtectConfigurationId")
         }
     }
 
@@ -1510,68 +1343,6 @@ pub mod protect_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CountryCode", &self.country_code, &RULE_17);
             v.check("ProtectStatus", &self.protect_status, &RULE_27);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
-    impl std::fmt::Debug for ProtectConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ProtectConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ProtectConfiguration {
-        const TYPE: &'static str = "AWS::SMSVOICE::ProtectConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProtectConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::SMSVOICE::ProtectConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ProtectConfigurationRef = crate::Ref<ProtectConfiguration>;
-
-    impl ProtectConfigurationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ProtectConfigurationId` attribute (`Fn::GetAtt`).
-        pub fn protect_configuration_id(&self) -> Value<String> {
-            self.get_att("ProtectConfigurationId")
         }
     }
 }
@@ -1669,41 +1440,6 @@ pub mod rcs_agent {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
     impl std::fmt::Debug for RcsAgent {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RcsAgent", self, f)
@@ -1750,6 +1486,41 @@ pub mod rcs_agent {
             self.get_att("TestingAgent")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_16);
+        }
+    }
 }
 
 /// `AWS::SMSVOICE::Registration`: [`Registration`], its property types and its typed handle.
@@ -1793,40 +1564,6 @@ pub mod registration {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key identifier, or name, of the tag.
-        pub key: Value<String>,
-        /// The string value associated with the key of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for Registration {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Registration", self, f)
@@ -1866,6 +1603,40 @@ pub mod registration {
         /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
         pub fn created_timestamp(&self) -> Value<String> {
             self.get_att("CreatedTimestamp")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key identifier, or name, of the tag.
+        pub key: Value<String>,
+        /// The string value associated with the key of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
         }
     }
 }
@@ -1912,40 +1683,6 @@ pub mod registration_attachment {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key identifier, or name, of the tag.
-        pub key: Value<String>,
-        /// The string value associated with the key of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
-        }
-    }
-
     impl std::fmt::Debug for RegistrationAttachment {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("RegistrationAttachment", self, f)
@@ -1985,6 +1722,40 @@ pub mod registration_attachment {
         /// The `UploadedAttachmentUrl` attribute (`Fn::GetAtt`).
         pub fn uploaded_attachment_url(&self) -> Value<String> {
             self.get_att("UploadedAttachmentUrl")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key identifier, or name, of the tag.
+        pub key: Value<String>,
+        /// The string value associated with the key of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_5);
+            v.check("Value", &self.value, &RULE_6);
         }
     }
 }
@@ -2049,6 +1820,8 @@ pub mod resource_policy {
 
 /// `AWS::SMSVOICE::SenderId`: [`SenderId`], its property types and its typed handle.
 pub mod sender_id {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2099,41 +1872,6 @@ pub mod sender_id {
             v.check("IsoCountryCode", &self.iso_country_code, &RULE_17);
             v.check("SenderId", &self.sender_id, &RULE_37);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_5);
-            v.check("Value", &self.value, &RULE_6);
         }
     }
 
@@ -2204,41 +1942,6 @@ pub mod verified_destination_number {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
-        }
-    }
-
     impl std::fmt::Debug for VerifiedDestinationNumber {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("VerifiedDestinationNumber", self, f)
@@ -2273,6 +1976,41 @@ pub mod verified_destination_number {
         /// The `CreatedTimestamp` attribute (`Fn::GetAtt`).
         pub fn created_timestamp(&self) -> Value<String> {
             self.get_att("CreatedTimestamp")
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_15);
+            v.check("Value", &self.value, &RULE_16);
         }
     }
 }

@@ -205,6 +205,28 @@ pub mod topic {
         }
     }
 
+    impl std::fmt::Debug for Topic {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Topic", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Topic {
+        const TYPE: &'static str = "AWS::SNS::Topic";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TopicRef;
+    }
+
+    /// Typed handle of an `AWS::SNS::Topic` in the construct tree (see [`crate::Ref`]).
+    pub type TopicRef = crate::Ref<Topic>;
+
+    impl TopicRef {
+        /// The `TopicArn` attribute (`Fn::GetAtt`).
+        pub fn topic_arn(&self) -> Value<String> {
+            self.get_att("TopicArn")
+        }
+    }
+
     /// The ``LoggingConfig`` property type specifies the ``Delivery`` status logging configuration for an [AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
     #[derive(Clone)]
     pub struct LoggingConfig {
@@ -310,28 +332,6 @@ pub mod topic {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_3);
             v.check("Value", &self.value, &RULE_1);
-        }
-    }
-
-    impl std::fmt::Debug for Topic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Topic", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Topic {
-        const TYPE: &'static str = "AWS::SNS::Topic";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TopicRef;
-    }
-
-    /// Typed handle of an `AWS::SNS::Topic` in the construct tree (see [`crate::Ref`]).
-    pub type TopicRef = crate::Ref<Topic>;
-
-    impl TopicRef {
-        /// The `TopicArn` attribute (`Fn::GetAtt`).
-        pub fn topic_arn(&self) -> Value<String> {
-            self.get_att("TopicArn")
         }
     }
 }

@@ -161,6 +161,33 @@ pub mod queue {
         }
     }
 
+    impl std::fmt::Debug for Queue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Queue", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Queue {
+        const TYPE: &'static str = "AWS::SQS::Queue";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QueueRef;
+    }
+
+    /// Typed handle of an `AWS::SQS::Queue` in the construct tree (see [`crate::Ref`]).
+    pub type QueueRef = crate::Ref<Queue>;
+
+    impl QueueRef {
+        /// The `QueueUrl` attribute (`Fn::GetAtt`).
+        pub fn queue_url(&self) -> Value<String> {
+            self.get_att("QueueUrl")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -190,33 +217,6 @@ pub mod queue {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Queue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Queue", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Queue {
-        const TYPE: &'static str = "AWS::SQS::Queue";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QueueRef;
-    }
-
-    /// Typed handle of an `AWS::SQS::Queue` in the construct tree (see [`crate::Ref`]).
-    pub type QueueRef = crate::Ref<Queue>;
-
-    impl QueueRef {
-        /// The `QueueUrl` attribute (`Fn::GetAtt`).
-        pub fn queue_url(&self) -> Value<String> {
-            self.get_att("QueueUrl")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -526,8 +526,84 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Target {
+        pub key: Value<String>,
+        pub values: Value<Vec<Value<String>>>,
+    }
+
+    impl Target {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            key: impl Into<Value<String>>,
+            values: impl Into<Value<Vec<Value<String>>>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Target {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Values", &self.values);
+            o.build()
+        }
+    }
+
+    impl Validate for Target {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_20);
+            v.check("Values", &self.values, &RULE_21);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_18);
+            v.check("Value", &self.value, &RULE_19);
+        }
+    }
+}
+
 /// `AWS::SSM::Association`: [`Association`], its property types and its typed handle.
 pub mod association {
+    pub use super::shared_::Target;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -661,6 +737,28 @@ pub mod association {
         }
     }
 
+    impl std::fmt::Debug for Association {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Association", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Association {
+        const TYPE: &'static str = "AWS::SSM::Association";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssociationRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::Association` in the construct tree (see [`crate::Ref`]).
+    pub type AssociationRef = crate::Ref<Association>;
+
+    impl AssociationRef {
+        /// The `AssociationId` attribute (`Fn::GetAtt`).
+        pub fn association_id(&self) -> Value<String> {
+            self.get_att("AssociationId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct InstanceAssociationOutputLocation {
         pub s3_location: Option<Value<S3OutputLocation>>,
@@ -753,67 +851,12 @@ pub mod association {
             v.check("Value", &self.value, &RULE_19);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Target {
-        pub key: Value<String>,
-        pub values: Value<Vec<Value<String>>>,
-    }
-
-    impl Target {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            key: impl Into<Value<String>>,
-            values: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                values: values.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Target {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Values", &self.values);
-            o.build()
-        }
-    }
-
-    impl Validate for Target {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Values", &self.values, &RULE_21);
-        }
-    }
-
-    impl std::fmt::Debug for Association {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Association", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Association {
-        const TYPE: &'static str = "AWS::SSM::Association";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssociationRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::Association` in the construct tree (see [`crate::Ref`]).
-    pub type AssociationRef = crate::Ref<Association>;
-
-    impl AssociationRef {
-        /// The `AssociationId` attribute (`Fn::GetAtt`).
-        pub fn association_id(&self) -> Value<String> {
-            self.get_att("AssociationId")
-        }
-    }
 }
 
 /// `AWS::SSM::CloudConnector`: [`CloudConnector`], its property types and its typed handle.
 pub mod cloud_connector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -875,6 +918,43 @@ pub mod cloud_connector {
             v.check("RoleArn", &self.role_arn, &RULE_24);
             v.check("Tags", &self.tags, &RULE_21);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CloudConnector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CloudConnector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CloudConnector {
+        const TYPE: &'static str = "AWS::SSM::CloudConnector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CloudConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::CloudConnector` in the construct tree (see [`crate::Ref`]).
+    pub type CloudConnectorRef = crate::Ref<CloudConnector>;
+
+    impl CloudConnectorRef {
+        /// The `CloudConnectorArn` attribute (`Fn::GetAtt`).
+        pub fn cloud_connector_arn(&self) -> Value<String> {
+            self.get_att("CloudConnectorArn")
+        }
+
+        /// The `CloudConnectorId` attribute (`Fn::GetAtt`).
+        pub fn cloud_connector_id(&self) -> Value<String> {
+            self.get_att("CloudConnectorId")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
         }
     }
 
@@ -1028,75 +1108,6 @@ pub mod cloud_connector {
             v.check("Id", &self.id, &RULE_28);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_18);
-            v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for CloudConnector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CloudConnector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CloudConnector {
-        const TYPE: &'static str = "AWS::SSM::CloudConnector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CloudConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::CloudConnector` in the construct tree (see [`crate::Ref`]).
-    pub type CloudConnectorRef = crate::Ref<CloudConnector>;
-
-    impl CloudConnectorRef {
-        /// The `CloudConnectorArn` attribute (`Fn::GetAtt`).
-        pub fn cloud_connector_arn(&self) -> Value<String> {
-            self.get_att("CloudConnectorArn")
-        }
-
-        /// The `CloudConnectorId` attribute (`Fn::GetAtt`).
-        pub fn cloud_connector_id(&self) -> Value<String> {
-            self.get_att("CloudConnectorId")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::SSM::Document`: [`Document`], its property types and its typed handle.
@@ -1180,6 +1191,21 @@ pub mod document {
             v.check("VersionName", &self.version_name, &RULE_35);
         }
     }
+
+    impl std::fmt::Debug for Document {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Document", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Document {
+        const TYPE: &'static str = "AWS::SSM::Document";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DocumentRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::Document` in the construct tree (see [`crate::Ref`]).
+    pub type DocumentRef = crate::Ref<Document>;
 
     #[derive(Clone, Default)]
     pub struct AttachmentsSource {
@@ -1277,21 +1303,6 @@ pub mod document {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for Document {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Document", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Document {
-        const TYPE: &'static str = "AWS::SSM::Document";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DocumentRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::Document` in the construct tree (see [`crate::Ref`]).
-    pub type DocumentRef = crate::Ref<Document>;
 }
 
 /// `AWS::SSM::MaintenanceWindow`: [`MaintenanceWindow`], its property types and its typed handle.
@@ -1382,6 +1393,28 @@ pub mod maintenance_window {
         }
     }
 
+    impl std::fmt::Debug for MaintenanceWindow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MaintenanceWindow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MaintenanceWindow {
+        const TYPE: &'static str = "AWS::SSM::MaintenanceWindow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MaintenanceWindowRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::MaintenanceWindow` in the construct tree (see [`crate::Ref`]).
+    pub type MaintenanceWindowRef = crate::Ref<MaintenanceWindow>;
+
+    impl MaintenanceWindowRef {
+        /// The `WindowId` attribute (`Fn::GetAtt`).
+        pub fn window_id(&self) -> Value<String> {
+            self.get_att("WindowId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The name of the tag.
@@ -1413,28 +1446,6 @@ pub mod maintenance_window {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_18);
             v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for MaintenanceWindow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MaintenanceWindow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MaintenanceWindow {
-        const TYPE: &'static str = "AWS::SSM::MaintenanceWindow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MaintenanceWindowRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::MaintenanceWindow` in the construct tree (see [`crate::Ref`]).
-    pub type MaintenanceWindowRef = crate::Ref<MaintenanceWindow>;
-
-    impl MaintenanceWindowRef {
-        /// The `WindowId` attribute (`Fn::GetAtt`).
-        pub fn window_id(&self) -> Value<String> {
-            self.get_att("WindowId")
         }
     }
 }
@@ -1504,6 +1515,28 @@ pub mod maintenance_window_target {
         }
     }
 
+    impl std::fmt::Debug for MaintenanceWindowTarget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MaintenanceWindowTarget", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MaintenanceWindowTarget {
+        const TYPE: &'static str = "AWS::SSM::MaintenanceWindowTarget";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MaintenanceWindowTargetRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::MaintenanceWindowTarget` in the construct tree (see [`crate::Ref`]).
+    pub type MaintenanceWindowTargetRef = crate::Ref<MaintenanceWindowTarget>;
+
+    impl MaintenanceWindowTargetRef {
+        /// The `WindowTargetId` attribute (`Fn::GetAtt`).
+        pub fn window_target_id(&self) -> Value<String> {
+            self.get_att("WindowTargetId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Targets {
         /// User-defined criteria for sending commands that target managed nodes that meet the criteria.
@@ -1540,32 +1573,12 @@ pub mod maintenance_window_target {
             v.check("Values", &self.values, &RULE_21);
         }
     }
-
-    impl std::fmt::Debug for MaintenanceWindowTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MaintenanceWindowTarget", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MaintenanceWindowTarget {
-        const TYPE: &'static str = "AWS::SSM::MaintenanceWindowTarget";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MaintenanceWindowTargetRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::MaintenanceWindowTarget` in the construct tree (see [`crate::Ref`]).
-    pub type MaintenanceWindowTargetRef = crate::Ref<MaintenanceWindowTarget>;
-
-    impl MaintenanceWindowTargetRef {
-        /// The `WindowTargetId` attribute (`Fn::GetAtt`).
-        pub fn window_target_id(&self) -> Value<String> {
-            self.get_att("WindowTargetId")
-        }
-    }
 }
 
 /// `AWS::SSM::MaintenanceWindowTask`: [`MaintenanceWindowTask`], its property types and its typed handle.
 pub mod maintenance_window_task {
+    pub use super::shared_::Target;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1665,6 +1678,28 @@ pub mod maintenance_window_task {
         }
     }
 
+    impl std::fmt::Debug for MaintenanceWindowTask {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MaintenanceWindowTask", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MaintenanceWindowTask {
+        const TYPE: &'static str = "AWS::SSM::MaintenanceWindowTask";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = MaintenanceWindowTaskRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::MaintenanceWindowTask` in the construct tree (see [`crate::Ref`]).
+    pub type MaintenanceWindowTaskRef = crate::Ref<MaintenanceWindowTask>;
+
+    impl MaintenanceWindowTaskRef {
+        /// The `WindowTaskId` attribute (`Fn::GetAtt`).
+        pub fn window_task_id(&self) -> Value<String> {
+            self.get_att("WindowTaskId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct LoggingInfo {
         pub region: Value<String>,
@@ -1690,41 +1725,6 @@ pub mod maintenance_window_task {
             o.req("S3Bucket", &self.s3_bucket);
             o.opt("S3Prefix", &self.s3_prefix);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Target {
-        pub key: Value<String>,
-        pub values: Value<Vec<Value<String>>>,
-    }
-
-    impl Target {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            key: impl Into<Value<String>>,
-            values: impl Into<Value<Vec<Value<String>>>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                values: values.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Target {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Values", &self.values);
-            o.build()
-        }
-    }
-
-    impl Validate for Target {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Values", &self.values, &RULE_21);
         }
     }
 
@@ -1928,32 +1928,12 @@ pub mod maintenance_window_task {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for MaintenanceWindowTask {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MaintenanceWindowTask", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MaintenanceWindowTask {
-        const TYPE: &'static str = "AWS::SSM::MaintenanceWindowTask";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = MaintenanceWindowTaskRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::MaintenanceWindowTask` in the construct tree (see [`crate::Ref`]).
-    pub type MaintenanceWindowTaskRef = crate::Ref<MaintenanceWindowTask>;
-
-    impl MaintenanceWindowTaskRef {
-        /// The `WindowTaskId` attribute (`Fn::GetAtt`).
-        pub fn window_task_id(&self) -> Value<String> {
-            self.get_att("WindowTaskId")
-        }
-    }
 }
 
 /// `AWS::SSM::OpsItem`: [`OpsItem`], its property types and its typed handle.
 pub mod ops_item {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2019,38 +1999,6 @@ pub mod ops_item {
             v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
             v.check("Title", &self.title, &RULE_23);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_18);
-            v.check("Value", &self.value, &RULE_19);
         }
     }
 
@@ -2348,6 +2296,28 @@ pub mod patch_baseline {
         }
     }
 
+    impl std::fmt::Debug for PatchBaseline {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PatchBaseline", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PatchBaseline {
+        const TYPE: &'static str = "AWS::SSM::PatchBaseline";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PatchBaselineRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::PatchBaseline` in the construct tree (see [`crate::Ref`]).
+    pub type PatchBaselineRef = crate::Ref<PatchBaseline>;
+
+    impl PatchBaselineRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A set of rules defining the approval rules for a patch baseline.
     #[derive(Clone, Default)]
     pub struct RuleGroup {
@@ -2537,28 +2507,6 @@ pub mod patch_baseline {
             v.check("Value", &self.value, &RULE_9);
         }
     }
-
-    impl std::fmt::Debug for PatchBaseline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PatchBaseline", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PatchBaseline {
-        const TYPE: &'static str = "AWS::SSM::PatchBaseline";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PatchBaselineRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::PatchBaseline` in the construct tree (see [`crate::Ref`]).
-    pub type PatchBaselineRef = crate::Ref<PatchBaseline>;
-
-    impl PatchBaselineRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::SSM::ResourceDataSync`: [`ResourceDataSync`], its property types and its typed handle.
@@ -2626,6 +2574,21 @@ pub mod resource_data_sync {
             v.check("SyncType", &self.sync_type, &RULE_52);
         }
     }
+
+    impl std::fmt::Debug for ResourceDataSync {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceDataSync", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceDataSync {
+        const TYPE: &'static str = "AWS::SSM::ResourceDataSync";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ResourceDataSyncRef;
+    }
+
+    /// Typed handle of an `AWS::SSM::ResourceDataSync` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceDataSyncRef = crate::Ref<ResourceDataSync>;
 
     #[derive(Clone)]
     pub struct S3Destination {
@@ -2757,21 +2720,6 @@ pub mod resource_data_sync {
             v.check("OrganizationalUnits", &self.organizational_units, &RULE_76);
         }
     }
-
-    impl std::fmt::Debug for ResourceDataSync {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceDataSync", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceDataSync {
-        const TYPE: &'static str = "AWS::SSM::ResourceDataSync";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ResourceDataSyncRef;
-    }
-
-    /// Typed handle of an `AWS::SSM::ResourceDataSync` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceDataSyncRef = crate::Ref<ResourceDataSync>;
 }
 
 /// `AWS::SSM::ResourcePolicy`: [`ResourcePolicy`], its property types and its typed handle.

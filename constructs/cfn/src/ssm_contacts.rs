@@ -132,91 +132,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::SSMContacts::Contact`: [`Contact`], its property types and its typed handle.
-pub mod contact {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Resource Type definition for AWS::SSMContacts::Contact
-    #[derive(Clone)]
-    pub struct Contact {
-        /// Alias of the contact. String value with 20 to 256 characters. Only alphabetical, numeric characters, dash, or underscore allowed.
-        pub alias: Value<String>,
-        /// Name of the contact. String value with 3 to 256 characters. Only alphabetical, space, numeric characters, dash, or underscore allowed.
-        pub display_name: Value<String>,
-        /// The stages that an escalation plan or engagement plan engages contacts and contact methods in.
-        pub plan: Option<Value<Vec<Value<Stage>>>>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-        /// Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
-        pub r#type: Value<String>,
-    }
-
-    impl Contact {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            alias: impl Into<Value<String>>,
-            display_name: impl Into<Value<String>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                alias: alias.into(),
-                display_name: display_name.into(),
-                plan: None,
-                tags: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Contact {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.req("Alias", &self.alias);
-            o.req("DisplayName", &self.display_name);
-            o.opt("Plan", &self.plan);
-            o.opt("Tags", &self.tags);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for Contact {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Alias", &self.alias, &RULE_0);
-            v.check("DisplayName", &self.display_name, &RULE_1);
-            v.check("Tags", &self.tags, &RULE_2);
-            v.nested("Tags", &self.tags);
-            v.check("Type", &self.r#type, &RULE_3);
-        }
-    }
-
-    /// A set amount of time that an escalation plan or engagement plan engages the specified contacts or contact methods.
-    #[derive(Clone, Default)]
-    pub struct Stage {
-        /// The time to wait until beginning the next stage.
-        pub duration_in_minutes: Option<Value<i64>>,
-        /// List of Rotation Ids to associate with Contact
-        pub rotation_ids: Option<Value<Vec<Value<String>>>>,
-        /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
-        pub targets: Option<Value<Vec<Value<Targets>>>>,
-    }
-
-    impl Stage {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Stage {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("DurationInMinutes", &self.duration_in_minutes);
-            o.opt("RotationIds", &self.rotation_ids);
-            o.opt("Targets", &self.targets);
-            o.build()
-        }
-    }
 
     /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
     #[derive(Clone, Default)]
@@ -337,6 +257,67 @@ pub mod contact {
             v.check("Value", &self.value, &RULE_5);
         }
     }
+}
+
+/// `AWS::SSMContacts::Contact`: [`Contact`], its property types and its typed handle.
+pub mod contact {
+    pub use super::shared_::{ChannelTargetInfo, ContactTargetInfo, Tag, Targets};
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Resource Type definition for AWS::SSMContacts::Contact
+    #[derive(Clone)]
+    pub struct Contact {
+        /// Alias of the contact. String value with 20 to 256 characters. Only alphabetical, numeric characters, dash, or underscore allowed.
+        pub alias: Value<String>,
+        /// Name of the contact. String value with 3 to 256 characters. Only alphabetical, space, numeric characters, dash, or underscore allowed.
+        pub display_name: Value<String>,
+        /// The stages that an escalation plan or engagement plan engages contacts and contact methods in.
+        pub plan: Option<Value<Vec<Value<Stage>>>>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+        /// Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
+        pub r#type: Value<String>,
+    }
+
+    impl Contact {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            alias: impl Into<Value<String>>,
+            display_name: impl Into<Value<String>>,
+            r#type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                alias: alias.into(),
+                display_name: display_name.into(),
+                plan: None,
+                tags: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Contact {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.req("Alias", &self.alias);
+            o.req("DisplayName", &self.display_name);
+            o.opt("Plan", &self.plan);
+            o.opt("Tags", &self.tags);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    impl Validate for Contact {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Alias", &self.alias, &RULE_0);
+            v.check("DisplayName", &self.display_name, &RULE_1);
+            v.check("Tags", &self.tags, &RULE_2);
+            v.nested("Tags", &self.tags);
+            v.check("Type", &self.r#type, &RULE_3);
+        }
+    }
 
     impl std::fmt::Debug for Contact {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -357,6 +338,34 @@ pub mod contact {
         /// The `Arn` attribute (`Fn::GetAtt`).
         pub fn arn(&self) -> Value<String> {
             self.get_att("Arn")
+        }
+    }
+
+    /// A set amount of time that an escalation plan or engagement plan engages the specified contacts or contact methods.
+    #[derive(Clone, Default)]
+    pub struct Stage {
+        /// The time to wait until beginning the next stage.
+        pub duration_in_minutes: Option<Value<i64>>,
+        /// List of Rotation Ids to associate with Contact
+        pub rotation_ids: Option<Value<Vec<Value<String>>>>,
+        /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
+        pub targets: Option<Value<Vec<Value<Targets>>>>,
+    }
+
+    impl Stage {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Stage {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("DurationInMinutes", &self.duration_in_minutes);
+            o.opt("RotationIds", &self.rotation_ids);
+            o.opt("Targets", &self.targets);
+            o.build()
         }
     }
 }
@@ -444,6 +453,8 @@ pub mod contact_channel {
 
 /// `AWS::SSMContacts::Plan`: [`Plan`], its property types and its typed handle.
 pub mod plan {
+    pub use super::shared_::{ChannelTargetInfo, ContactTargetInfo, Targets};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -485,6 +496,28 @@ pub mod plan {
         }
     }
 
+    impl std::fmt::Debug for Plan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Plan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Plan {
+        const TYPE: &'static str = "AWS::SSMContacts::Plan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PlanRef;
+    }
+
+    /// Typed handle of an `AWS::SSMContacts::Plan` in the construct tree (see [`crate::Ref`]).
+    pub type PlanRef = crate::Ref<Plan>;
+
+    impl PlanRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A set amount of time that an escalation plan or engagement plan engages the specified contacts or contact methods.
     #[derive(Clone)]
     pub struct Stage {
@@ -512,117 +545,12 @@ pub mod plan {
             o.build()
         }
     }
-
-    /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
-    #[derive(Clone, Default)]
-    pub struct Targets {
-        pub channel_target_info: Option<Value<ChannelTargetInfo>>,
-        pub contact_target_info: Option<Value<ContactTargetInfo>>,
-    }
-
-    impl Targets {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Targets {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ChannelTargetInfo", &self.channel_target_info);
-            o.opt("ContactTargetInfo", &self.contact_target_info);
-            o.build()
-        }
-    }
-
-    /// Information about the contact channel that SSM Incident Manager uses to engage the contact.
-    #[derive(Clone)]
-    pub struct ChannelTargetInfo {
-        /// The Amazon Resource Name (ARN) of the contact channel.
-        pub channel_id: Value<String>,
-        /// The number of minutes to wait to retry sending engagement in the case the engagement initially fails.
-        pub retry_interval_in_minutes: Value<i64>,
-    }
-
-    impl ChannelTargetInfo {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            channel_id: impl Into<Value<String>>,
-            retry_interval_in_minutes: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                channel_id: channel_id.into(),
-                retry_interval_in_minutes: retry_interval_in_minutes.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ChannelTargetInfo {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ChannelId", &self.channel_id);
-            o.req("RetryIntervalInMinutes", &self.retry_interval_in_minutes);
-            o.build()
-        }
-    }
-
-    /// The contact that SSM Incident Manager is engaging during an incident.
-    #[derive(Clone)]
-    pub struct ContactTargetInfo {
-        /// The Amazon Resource Name (ARN) of the contact.
-        pub contact_id: Value<String>,
-        /// A Boolean value determining if the contact's acknowledgement stops the progress of stages in the plan.
-        pub is_essential: Value<bool>,
-    }
-
-    impl ContactTargetInfo {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            contact_id: impl Into<Value<String>>,
-            is_essential: impl Into<Value<bool>>,
-        ) -> Self {
-            Self {
-                contact_id: contact_id.into(),
-                is_essential: is_essential.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ContactTargetInfo {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("ContactId", &self.contact_id);
-            o.req("IsEssential", &self.is_essential);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Plan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Plan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Plan {
-        const TYPE: &'static str = "AWS::SSMContacts::Plan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PlanRef;
-    }
-
-    /// Typed handle of an `AWS::SSMContacts::Plan` in the construct tree (see [`crate::Ref`]).
-    pub type PlanRef = crate::Ref<Plan>;
-
-    impl PlanRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::SSMContacts::Rotation`: [`Rotation`], its property types and its typed handle.
 pub mod rotation {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -688,6 +616,28 @@ pub mod rotation {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("TimeZoneId", &self.time_zone_id, &RULE_14);
+        }
+    }
+
+    impl std::fmt::Debug for Rotation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rotation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rotation {
+        const TYPE: &'static str = "AWS::SSMContacts::Rotation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RotationRef;
+    }
+
+    /// Typed handle of an `AWS::SSMContacts::Rotation` in the construct tree (see [`crate::Ref`]).
+    pub type RotationRef = crate::Ref<Rotation>;
+
+    impl RotationRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -896,63 +846,6 @@ pub mod rotation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DayOfWeek", &self.day_of_week, &RULE_20);
             v.check("HandOffTime", &self.hand_off_time, &RULE_16);
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Rotation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rotation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rotation {
-        const TYPE: &'static str = "AWS::SSMContacts::Rotation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RotationRef;
-    }
-
-    /// Typed handle of an `AWS::SSMContacts::Rotation` in the construct tree (see [`crate::Ref`]).
-    pub type RotationRef = crate::Ref<Rotation>;
-
-    impl RotationRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -63,6 +63,28 @@ pub mod preferences {
         }
     }
 
+    impl std::fmt::Debug for Preferences {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Preferences", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Preferences {
+        const TYPE: &'static str = "AWS::SSMGuiConnect::Preferences";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PreferencesRef;
+    }
+
+    /// Typed handle of an `AWS::SSMGuiConnect::Preferences` in the construct tree (see [`crate::Ref`]).
+    pub type PreferencesRef = crate::Ref<Preferences>;
+
+    impl PreferencesRef {
+        /// The `AccountId` attribute (`Fn::GetAtt`).
+        pub fn account_id(&self) -> Value<String> {
+            self.get_att("AccountId")
+        }
+    }
+
     /// The set of preferences used for recording RDP connections in the requesting AWS account and AWS Region. This includes details such as which S3 bucket recordings are stored in.
     #[derive(Clone)]
     pub struct ConnectionRecordingPreferences {
@@ -161,28 +183,6 @@ pub mod preferences {
     impl Validate for S3Bucket {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("BucketOwner", &self.bucket_owner, &RULE_2);
-        }
-    }
-
-    impl std::fmt::Debug for Preferences {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Preferences", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Preferences {
-        const TYPE: &'static str = "AWS::SSMGuiConnect::Preferences";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PreferencesRef;
-    }
-
-    /// Typed handle of an `AWS::SSMGuiConnect::Preferences` in the construct tree (see [`crate::Ref`]).
-    pub type PreferencesRef = crate::Ref<Preferences>;
-
-    impl PreferencesRef {
-        /// The `AccountId` attribute (`Fn::GetAtt`).
-        pub fn account_id(&self) -> Value<String> {
-            self.get_att("AccountId")
         }
     }
 }

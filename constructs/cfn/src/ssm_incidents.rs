@@ -157,8 +157,50 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A key-value pair to tag a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+}
+
 /// `AWS::SSMIncidents::ReplicationSet`: [`ReplicationSet`], its property types and its typed handle.
 pub mod replication_set {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -199,6 +241,28 @@ pub mod replication_set {
             v.nested("Regions", &self.regions);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ReplicationSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ReplicationSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ReplicationSet {
+        const TYPE: &'static str = "AWS::SSMIncidents::ReplicationSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ReplicationSetRef;
+    }
+
+    /// Typed handle of an `AWS::SSMIncidents::ReplicationSet` in the construct tree (see [`crate::Ref`]).
+    pub type ReplicationSetRef = crate::Ref<ReplicationSet>;
+
+    impl ReplicationSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -261,65 +325,12 @@ pub mod replication_set {
             v.check("SseKmsKeyId", &self.sse_kms_key_id, &RULE_3);
         }
     }
-
-    /// A key-value pair to tag a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for ReplicationSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ReplicationSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ReplicationSet {
-        const TYPE: &'static str = "AWS::SSMIncidents::ReplicationSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ReplicationSetRef;
-    }
-
-    /// Typed handle of an `AWS::SSMIncidents::ReplicationSet` in the construct tree (see [`crate::Ref`]).
-    pub type ReplicationSetRef = crate::Ref<ReplicationSet>;
-
-    impl ReplicationSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::SSMIncidents::ResponsePlan`: [`ResponsePlan`], its property types and its typed handle.
 pub mod response_plan {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -389,6 +400,28 @@ pub mod response_plan {
             v.check("Name", &self.name, &RULE_10);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ResponsePlan {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResponsePlan", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResponsePlan {
+        const TYPE: &'static str = "AWS::SSMIncidents::ResponsePlan";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResponsePlanRef;
+    }
+
+    /// Typed handle of an `AWS::SSMIncidents::ResponsePlan` in the construct tree (see [`crate::Ref`]).
+    pub type ResponsePlanRef = crate::Ref<ResponsePlan>;
+
+    impl ResponsePlanRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -662,39 +695,6 @@ pub mod response_plan {
         }
     }
 
-    /// A key-value pair to tag a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     /// A notification target.
     #[derive(Clone, Default)]
     pub struct NotificationTargetItem {
@@ -826,28 +826,6 @@ pub mod response_plan {
     impl Validate for PagerDutyIncidentConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ServiceId", &self.service_id, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for ResponsePlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResponsePlan", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResponsePlan {
-        const TYPE: &'static str = "AWS::SSMIncidents::ResponsePlan";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResponsePlanRef;
-    }
-
-    /// Typed handle of an `AWS::SSMIncidents::ResponsePlan` in the construct tree (see [`crate::Ref`]).
-    pub type ResponsePlanRef = crate::Ref<ResponsePlan>;
-
-    impl ResponsePlanRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

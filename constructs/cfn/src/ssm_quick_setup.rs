@@ -96,6 +96,43 @@ pub mod configuration_manager {
         }
     }
 
+    impl std::fmt::Debug for ConfigurationManager {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ConfigurationManager", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ConfigurationManager {
+        const TYPE: &'static str = "AWS::SSMQuickSetup::ConfigurationManager";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = ConfigurationManagerRef;
+    }
+
+    /// Typed handle of an `AWS::SSMQuickSetup::ConfigurationManager` in the construct tree (see [`crate::Ref`]).
+    pub type ConfigurationManagerRef = crate::Ref<ConfigurationManager>;
+
+    impl ConfigurationManagerRef {
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn last_modified_at(&self) -> Value<String> {
+            self.get_att("LastModifiedAt")
+        }
+
+        /// The `ManagerArn` attribute (`Fn::GetAtt`).
+        pub fn manager_arn(&self) -> Value<String> {
+            self.get_att("ManagerArn")
+        }
+
+        /// The `StatusSummaries` attribute (`Fn::GetAtt`).
+        pub fn status_summaries(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("StatusSummaries")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ConfigurationDefinition {
         pub local_deployment_administration_role_arn: Option<Value<String>>,
@@ -151,43 +188,6 @@ pub mod configuration_manager {
             );
             v.check("Type", &self.r#type, &RULE_3);
             v.check("TypeVersion", &self.type_version, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for ConfigurationManager {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ConfigurationManager", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ConfigurationManager {
-        const TYPE: &'static str = "AWS::SSMQuickSetup::ConfigurationManager";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = ConfigurationManagerRef;
-    }
-
-    /// Typed handle of an `AWS::SSMQuickSetup::ConfigurationManager` in the construct tree (see [`crate::Ref`]).
-    pub type ConfigurationManagerRef = crate::Ref<ConfigurationManager>;
-
-    impl ConfigurationManagerRef {
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn last_modified_at(&self) -> Value<String> {
-            self.get_att("LastModifiedAt")
-        }
-
-        /// The `ManagerArn` attribute (`Fn::GetAtt`).
-        pub fn manager_arn(&self) -> Value<String> {
-            self.get_att("ManagerArn")
-        }
-
-        /// The `StatusSummaries` attribute (`Fn::GetAtt`).
-        pub fn status_summaries(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("StatusSummaries")
         }
     }
 }

@@ -277,6 +277,33 @@ pub mod application {
         }
     }
 
+    impl std::fmt::Debug for Application {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Application", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Application {
+        const TYPE: &'static str = "AWS::SSO::Application";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ApplicationRef;
+    }
+
+    /// Typed handle of an `AWS::SSO::Application` in the construct tree (see [`crate::Ref`]).
+    pub type ApplicationRef = crate::Ref<Application>;
+
+    impl ApplicationRef {
+        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn application_arn(&self) -> Value<String> {
+            self.get_att("ApplicationArn")
+        }
+
+        /// The `IdentityStoreArn` attribute (`Fn::GetAtt`).
+        pub fn identity_store_arn(&self) -> Value<String> {
+            self.get_att("IdentityStoreArn")
+        }
+    }
+
     /// A structure that describes the options for the access portal associated with an application
     #[derive(Clone, Default)]
     pub struct PortalOptionsConfiguration {
@@ -374,33 +401,6 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_8);
             v.check("Value", &self.value, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for Application {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Application", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Application {
-        const TYPE: &'static str = "AWS::SSO::Application";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ApplicationRef;
-    }
-
-    /// Typed handle of an `AWS::SSO::Application` in the construct tree (see [`crate::Ref`]).
-    pub type ApplicationRef = crate::Ref<Application>;
-
-    impl ApplicationRef {
-        /// The `ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn application_arn(&self) -> Value<String> {
-            self.get_att("ApplicationArn")
-        }
-
-        /// The `IdentityStoreArn` attribute (`Fn::GetAtt`).
-        pub fn identity_store_arn(&self) -> Value<String> {
-            self.get_att("IdentityStoreArn")
         }
     }
 }
@@ -590,39 +590,6 @@ pub mod instance {
         }
     }
 
-    /// The metadata that you apply to the Identity Center (SSO) Instance to help you categorize and organize them.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_18);
-            v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
     impl std::fmt::Debug for Instance {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Instance", self, f)
@@ -657,6 +624,39 @@ pub mod instance {
         /// The `Status` attribute (`Fn::GetAtt`).
         pub fn status(&self) -> Value<String> {
             self.get_att("Status")
+        }
+    }
+
+    /// The metadata that you apply to the Identity Center (SSO) Instance to help you categorize and organize them.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_18);
+            v.check("Value", &self.value, &RULE_19);
         }
     }
 }
@@ -717,6 +717,22 @@ pub mod instance_access_control_attribute_configuration {
             v.check("InstanceArn", &self.instance_arn, &RULE_13);
         }
     }
+
+    impl std::fmt::Debug for InstanceAccessControlAttributeConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InstanceAccessControlAttributeConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InstanceAccessControlAttributeConfiguration {
+        const TYPE: &'static str = "AWS::SSO::InstanceAccessControlAttributeConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = InstanceAccessControlAttributeConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::SSO::InstanceAccessControlAttributeConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type InstanceAccessControlAttributeConfigurationRef =
+        crate::Ref<InstanceAccessControlAttributeConfiguration>;
 
     #[derive(Clone)]
     pub struct AccessControlAttribute {
@@ -820,22 +836,6 @@ pub mod instance_access_control_attribute_configuration {
             v.nested("AccessControlAttributes", &self.access_control_attributes);
         }
     }
-
-    impl std::fmt::Debug for InstanceAccessControlAttributeConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InstanceAccessControlAttributeConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InstanceAccessControlAttributeConfiguration {
-        const TYPE: &'static str = "AWS::SSO::InstanceAccessControlAttributeConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = InstanceAccessControlAttributeConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::SSO::InstanceAccessControlAttributeConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type InstanceAccessControlAttributeConfigurationRef =
-        crate::Ref<InstanceAccessControlAttributeConfiguration>;
 }
 
 /// `AWS::SSO::PermissionSet`: [`PermissionSet`], its property types and its typed handle.
@@ -928,6 +928,28 @@ pub mod permission_set {
             v.check("SessionDuration", &self.session_duration, &RULE_28);
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for PermissionSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PermissionSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PermissionSet {
+        const TYPE: &'static str = "AWS::SSO::PermissionSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PermissionSetRef;
+    }
+
+    /// Typed handle of an `AWS::SSO::PermissionSet` in the construct tree (see [`crate::Ref`]).
+    pub type PermissionSetRef = crate::Ref<PermissionSet>;
+
+    impl PermissionSetRef {
+        /// The `PermissionSetArn` attribute (`Fn::GetAtt`).
+        pub fn permission_set_arn(&self) -> Value<String> {
+            self.get_att("PermissionSetArn")
         }
     }
 
@@ -1028,28 +1050,6 @@ pub mod permission_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_18);
             v.check("Value", &self.value, &RULE_19);
-        }
-    }
-
-    impl std::fmt::Debug for PermissionSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PermissionSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PermissionSet {
-        const TYPE: &'static str = "AWS::SSO::PermissionSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PermissionSetRef;
-    }
-
-    /// Typed handle of an `AWS::SSO::PermissionSet` in the construct tree (see [`crate::Ref`]).
-    pub type PermissionSetRef = crate::Ref<PermissionSet>;
-
-    impl PermissionSetRef {
-        /// The `PermissionSetArn` attribute (`Fn::GetAtt`).
-        pub fn permission_set_arn(&self) -> Value<String> {
-            self.get_att("PermissionSetArn")
         }
     }
 }

@@ -101,47 +101,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::StepFunctions::Activity`: [`Activity`], its property types and its typed handle.
-pub mod activity {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Resource schema for Activity
-    #[derive(Clone)]
-    pub struct Activity {
-        pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-        pub name: Value<String>,
-        pub tags: Option<Value<Vec<Value<TagsEntry>>>>,
-    }
-
-    impl Activity {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self {
-                encryption_configuration: None,
-                name: name.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for Activity {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("EncryptionConfiguration", &self.encryption_configuration);
-            o.req("Name", &self.name);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for Activity {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("EncryptionConfiguration", &self.encryption_configuration);
-            v.check("Name", &self.name, &RULE_0);
-            v.nested("Tags", &self.tags);
-        }
-    }
 
     #[derive(Clone)]
     pub struct EncryptionConfiguration {
@@ -217,6 +181,51 @@ pub mod activity {
             v.check("Value", &self.value, &RULE_5);
         }
     }
+}
+
+/// `AWS::StepFunctions::Activity`: [`Activity`], its property types and its typed handle.
+pub mod activity {
+    pub use super::shared_::{EncryptionConfiguration, TagsEntry};
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Resource schema for Activity
+    #[derive(Clone)]
+    pub struct Activity {
+        pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
+        pub name: Value<String>,
+        pub tags: Option<Value<Vec<Value<TagsEntry>>>>,
+    }
+
+    impl Activity {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self {
+                encryption_configuration: None,
+                name: name.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for Activity {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.opt("EncryptionConfiguration", &self.encryption_configuration);
+            o.req("Name", &self.name);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for Activity {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("EncryptionConfiguration", &self.encryption_configuration);
+            v.check("Name", &self.name, &RULE_0);
+            v.nested("Tags", &self.tags);
+        }
+    }
 
     impl std::fmt::Debug for Activity {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -243,6 +252,8 @@ pub mod activity {
 
 /// `AWS::StepFunctions::StateMachine`: [`StateMachine`], its property types and its typed handle.
 pub mod state_machine {
+    pub use super::shared_::{EncryptionConfiguration, TagsEntry};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -311,6 +322,38 @@ pub mod state_machine {
         }
     }
 
+    impl std::fmt::Debug for StateMachine {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StateMachine", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StateMachine {
+        const TYPE: &'static str = "AWS::StepFunctions::StateMachine";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = StateMachineRef;
+    }
+
+    /// Typed handle of an `AWS::StepFunctions::StateMachine` in the construct tree (see [`crate::Ref`]).
+    pub type StateMachineRef = crate::Ref<StateMachine>;
+
+    impl StateMachineRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
+        }
+
+        /// The `StateMachineRevisionId` attribute (`Fn::GetAtt`).
+        pub fn state_machine_revision_id(&self) -> Value<String> {
+            self.get_att("StateMachineRevisionId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct S3Location {
         pub bucket: Value<String>,
@@ -336,49 +379,6 @@ pub mod state_machine {
             o.req("Key", &self.key);
             o.opt("Version", &self.version);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct EncryptionConfiguration {
-        pub kms_data_key_reuse_period_seconds: Option<Value<i64>>,
-        pub kms_key_id: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl EncryptionConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                kms_data_key_reuse_period_seconds: None,
-                kms_key_id: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for EncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt(
-                "KmsDataKeyReusePeriodSeconds",
-                &self.kms_data_key_reuse_period_seconds,
-            );
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for EncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "KmsDataKeyReusePeriodSeconds",
-                &self.kms_data_key_reuse_period_seconds,
-                &RULE_1,
-            );
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_2);
-            v.check("Type", &self.r#type, &RULE_3);
         }
     }
 
@@ -466,38 +466,6 @@ pub mod state_machine {
         }
     }
 
-    #[derive(Clone)]
-    pub struct TagsEntry {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl TagsEntry {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TagsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for TagsEntry {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct TracingConfiguration {
         pub enabled: Option<Value<bool>>,
@@ -515,38 +483,6 @@ pub mod state_machine {
             let mut o = ObjectBuilder::with_capacity(1);
             o.opt("Enabled", &self.enabled);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for StateMachine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StateMachine", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StateMachine {
-        const TYPE: &'static str = "AWS::StepFunctions::StateMachine";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = StateMachineRef;
-    }
-
-    /// Typed handle of an `AWS::StepFunctions::StateMachine` in the construct tree (see [`crate::Ref`]).
-    pub type StateMachineRef = crate::Ref<StateMachine>;
-
-    impl StateMachineRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
-        }
-
-        /// The `StateMachineRevisionId` attribute (`Fn::GetAtt`).
-        pub fn state_machine_revision_id(&self) -> Value<String> {
-            self.get_att("StateMachineRevisionId")
         }
     }
 }
@@ -599,6 +535,28 @@ pub mod state_machine_alias {
             );
             v.nested("RoutingConfiguration", &self.routing_configuration);
             v.check("StateMachineArn", &self.state_machine_arn, &RULE_2);
+        }
+    }
+
+    impl std::fmt::Debug for StateMachineAlias {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("StateMachineAlias", self, f)
+        }
+    }
+
+    impl strata_core::Resource for StateMachineAlias {
+        const TYPE: &'static str = "AWS::StepFunctions::StateMachineAlias";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = StateMachineAliasRef;
+    }
+
+    /// Typed handle of an `AWS::StepFunctions::StateMachineAlias` in the construct tree (see [`crate::Ref`]).
+    pub type StateMachineAliasRef = crate::Ref<StateMachineAlias>;
+
+    impl StateMachineAliasRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -696,28 +654,6 @@ pub mod state_machine_alias {
                 &RULE_2,
             );
             v.check("Weight", &self.weight, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for StateMachineAlias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("StateMachineAlias", self, f)
-        }
-    }
-
-    impl strata_core::Resource for StateMachineAlias {
-        const TYPE: &'static str = "AWS::StepFunctions::StateMachineAlias";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = StateMachineAliasRef;
-    }
-
-    /// Typed handle of an `AWS::StepFunctions::StateMachineAlias` in the construct tree (see [`crate::Ref`]).
-    pub type StateMachineAliasRef = crate::Ref<StateMachineAlias>;
-
-    impl StateMachineAliasRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

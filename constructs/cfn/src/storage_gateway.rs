@@ -226,8 +226,75 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
+    #[derive(Clone, Default)]
+    pub struct CacheAttributes {
+        /// How long the directory contents cached by the gateway are considered valid.
+        pub cache_stale_timeout_in_seconds: Option<Value<i64>>,
+    }
+
+    impl CacheAttributes {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CacheAttributes {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt(
+                "CacheStaleTimeoutInSeconds",
+                &self.cache_stale_timeout_in_seconds,
+            );
+            o.build()
+        }
+    }
+
+    /// A key-value pair assigned to the file share.
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_17);
+        }
+    }
+}
+
 /// `AWS::StorageGateway::NFSFileShare`: [`NfsFileShare`], its property types and its typed handle.
 pub mod nfs_file_share {
+    pub use super::shared_::{CacheAttributes, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -358,28 +425,40 @@ pub mod nfs_file_share {
         }
     }
 
-    /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
-    #[derive(Clone, Default)]
-    pub struct CacheAttributes {
-        /// How long the directory contents cached by the gateway are considered valid.
-        pub cache_stale_timeout_in_seconds: Option<Value<i64>>,
-    }
-
-    impl CacheAttributes {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
+    impl std::fmt::Debug for NfsFileShare {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("NfsFileShare", self, f)
         }
     }
 
-    impl ToRaw for CacheAttributes {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt(
-                "CacheStaleTimeoutInSeconds",
-                &self.cache_stale_timeout_in_seconds,
-            );
-            o.build()
+    impl strata_core::Resource for NfsFileShare {
+        const TYPE: &'static str = "AWS::StorageGateway::NFSFileShare";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = NfsFileShareRef;
+    }
+
+    /// Typed handle of an `AWS::StorageGateway::NFSFileShare` in the construct tree (see [`crate::Ref`]).
+    pub type NfsFileShareRef = crate::Ref<NfsFileShare>;
+
+    impl NfsFileShareRef {
+        /// The `FileShareARN` attribute (`Fn::GetAtt`).
+        pub fn file_share_arn(&self) -> Value<String> {
+            self.get_att("FileShareARN")
+        }
+
+        /// The `FileShareId` attribute (`Fn::GetAtt`).
+        pub fn file_share_id(&self) -> Value<String> {
+            self.get_att("FileShareId")
+        }
+
+        /// The `FileShareStatus` attribute (`Fn::GetAtt`).
+        pub fn file_share_status(&self) -> Value<String> {
+            self.get_att("FileShareStatus")
+        }
+
+        /// The `Path` attribute (`Fn::GetAtt`).
+        pub fn path(&self) -> Value<String> {
+            self.get_att("Path")
         }
     }
 
@@ -422,80 +501,12 @@ pub mod nfs_file_share {
             v.check("OwnerId", &self.owner_id, &RULE_15);
         }
     }
-
-    /// A key-value pair assigned to the file share.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_17);
-        }
-    }
-
-    impl std::fmt::Debug for NfsFileShare {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("NfsFileShare", self, f)
-        }
-    }
-
-    impl strata_core::Resource for NfsFileShare {
-        const TYPE: &'static str = "AWS::StorageGateway::NFSFileShare";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = NfsFileShareRef;
-    }
-
-    /// Typed handle of an `AWS::StorageGateway::NFSFileShare` in the construct tree (see [`crate::Ref`]).
-    pub type NfsFileShareRef = crate::Ref<NfsFileShare>;
-
-    impl NfsFileShareRef {
-        /// The `FileShareARN` attribute (`Fn::GetAtt`).
-        pub fn file_share_arn(&self) -> Value<String> {
-            self.get_att("FileShareARN")
-        }
-
-        /// The `FileShareId` attribute (`Fn::GetAtt`).
-        pub fn file_share_id(&self) -> Value<String> {
-            self.get_att("FileShareId")
-        }
-
-        /// The `FileShareStatus` attribute (`Fn::GetAtt`).
-        pub fn file_share_status(&self) -> Value<String> {
-            self.get_att("FileShareStatus")
-        }
-
-        /// The `Path` attribute (`Fn::GetAtt`).
-        pub fn path(&self) -> Value<String> {
-            self.get_att("Path")
-        }
-    }
 }
 
 /// `AWS::StorageGateway::SMBFileShare`: [`SmbFileShare`], its property types and its typed handle.
 pub mod smb_file_share {
+    pub use super::shared_::{CacheAttributes, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -654,64 +665,6 @@ pub mod smb_file_share {
         }
     }
 
-    /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
-    #[derive(Clone, Default)]
-    pub struct CacheAttributes {
-        /// How long the directory contents cached by the gateway are considered valid.
-        pub cache_stale_timeout_in_seconds: Option<Value<i64>>,
-    }
-
-    impl CacheAttributes {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CacheAttributes {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt(
-                "CacheStaleTimeoutInSeconds",
-                &self.cache_stale_timeout_in_seconds,
-            );
-            o.build()
-        }
-    }
-
-    /// A key-value pair assigned to the file share.
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_17);
-        }
-    }
-
     impl std::fmt::Debug for SmbFileShare {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("SmbFileShare", self, f)
@@ -822,41 +775,6 @@ pub mod tape {
         }
     }
 
-    /// A key-value pair to associate with the virtual tape.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key. Cannot be prefixed with aws:.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_17);
-        }
-    }
-
     impl std::fmt::Debug for Tape {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Tape", self, f)
@@ -891,6 +809,41 @@ pub mod tape {
         /// The `TapeUsedInBytes` attribute (`Fn::GetAtt`).
         pub fn tape_used_in_bytes(&self) -> Value<f64> {
             self.get_att("TapeUsedInBytes")
+        }
+    }
+
+    /// A key-value pair to associate with the virtual tape.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key. Cannot be prefixed with aws:.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_17);
         }
     }
 }
@@ -958,6 +911,33 @@ pub mod tape_pool {
         }
     }
 
+    impl std::fmt::Debug for TapePool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TapePool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TapePool {
+        const TYPE: &'static str = "AWS::StorageGateway::TapePool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TapePoolRef;
+    }
+
+    /// Typed handle of an `AWS::StorageGateway::TapePool` in the construct tree (see [`crate::Ref`]).
+    pub type TapePoolRef = crate::Ref<TapePool>;
+
+    impl TapePoolRef {
+        /// The `PoolARN` attribute (`Fn::GetAtt`).
+        pub fn pool_arn(&self) -> Value<String> {
+            self.get_att("PoolARN")
+        }
+
+        /// The `PoolId` attribute (`Fn::GetAtt`).
+        pub fn pool_id(&self) -> Value<String> {
+            self.get_att("PoolId")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         /// The tag key.
@@ -989,33 +969,6 @@ pub mod tape_pool {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_16);
             v.check("Value", &self.value, &RULE_17);
-        }
-    }
-
-    impl std::fmt::Debug for TapePool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TapePool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TapePool {
-        const TYPE: &'static str = "AWS::StorageGateway::TapePool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TapePoolRef;
-    }
-
-    /// Typed handle of an `AWS::StorageGateway::TapePool` in the construct tree (see [`crate::Ref`]).
-    pub type TapePoolRef = crate::Ref<TapePool>;
-
-    impl TapePoolRef {
-        /// The `PoolARN` attribute (`Fn::GetAtt`).
-        pub fn pool_arn(&self) -> Value<String> {
-            self.get_att("PoolARN")
-        }
-
-        /// The `PoolId` attribute (`Fn::GetAtt`).
-        pub fn pool_id(&self) -> Value<String> {
-            self.get_att("PoolId")
         }
     }
 }
@@ -1098,40 +1051,6 @@ pub mod volume {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The tag key.
-        pub key: Value<String>,
-        /// The tag value.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_16);
-            v.check("Value", &self.value, &RULE_17);
-        }
-    }
-
     impl std::fmt::Debug for Volume {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Volume", self, f)
@@ -1186,6 +1105,40 @@ pub mod volume {
         /// The `CreatedDate` attribute (`Fn::GetAtt`).
         pub fn created_date(&self) -> Value<String> {
             self.get_att("CreatedDate")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The tag key.
+        pub key: Value<String>,
+        /// The tag value.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_16);
+            v.check("Value", &self.value, &RULE_17);
         }
     }
 }

@@ -148,6 +148,43 @@ pub mod support_permit {
         }
     }
 
+    impl std::fmt::Debug for SupportPermit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SupportPermit", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SupportPermit {
+        const TYPE: &'static str = "AWS::SupportAuthZ::SupportPermit";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SupportPermitRef;
+    }
+
+    /// Typed handle of an `AWS::SupportAuthZ::SupportPermit` in the construct tree (see [`crate::Ref`]).
+    pub type SupportPermitRef = crate::Ref<SupportPermit>;
+
+    impl SupportPermitRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PermitId` attribute (`Fn::GetAtt`).
+        pub fn permit_id(&self) -> Value<String> {
+            self.get_att("PermitId")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     /// The grant definition: which actions on which resources, optionally constrained by time conditions.
     #[derive(Clone)]
     pub struct Permit {
@@ -338,43 +375,6 @@ pub mod support_permit {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_11);
-        }
-    }
-
-    impl std::fmt::Debug for SupportPermit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SupportPermit", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SupportPermit {
-        const TYPE: &'static str = "AWS::SupportAuthZ::SupportPermit";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SupportPermitRef;
-    }
-
-    /// Typed handle of an `AWS::SupportAuthZ::SupportPermit` in the construct tree (see [`crate::Ref`]).
-    pub type SupportPermitRef = crate::Ref<SupportPermit>;
-
-    impl SupportPermitRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PermitId` attribute (`Fn::GetAtt`).
-        pub fn permit_id(&self) -> Value<String> {
-            self.get_att("PermitId")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }

@@ -363,6 +363,38 @@ pub mod canary {
         }
     }
 
+    impl std::fmt::Debug for Canary {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Canary", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Canary {
+        const TYPE: &'static str = "AWS::Synthetics::Canary";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CanaryRef;
+    }
+
+    /// Typed handle of an `AWS::Synthetics::Canary` in the construct tree (see [`crate::Ref`]).
+    pub type CanaryRef = crate::Ref<Canary>;
+
+    impl CanaryRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `Code.SourceLocationArn` attribute (`Fn::GetAtt`).
+        pub fn code_source_location_arn(&self) -> Value<String> {
+            self.get_att("Code.SourceLocationArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct ArtifactConfig {
         /// Encryption configuration for uploading artifacts to S3
@@ -865,38 +897,6 @@ pub mod canary {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Canary {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Canary", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Canary {
-        const TYPE: &'static str = "AWS::Synthetics::Canary";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CanaryRef;
-    }
-
-    /// Typed handle of an `AWS::Synthetics::Canary` in the construct tree (see [`crate::Ref`]).
-    pub type CanaryRef = crate::Ref<Canary>;
-
-    impl CanaryRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `Code.SourceLocationArn` attribute (`Fn::GetAtt`).
-        pub fn code_source_location_arn(&self) -> Value<String> {
-            self.get_att("Code.SourceLocationArn")
-        }
-    }
 }
 
 /// `AWS::Synthetics::Group`: [`Group`], its property types and its typed handle.
@@ -942,6 +942,28 @@ pub mod group {
         }
     }
 
+    impl std::fmt::Debug for Group {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Group", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Group {
+        const TYPE: &'static str = "AWS::Synthetics::Group";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GroupRef;
+    }
+
+    /// Typed handle of an `AWS::Synthetics::Group` in the construct tree (see [`crate::Ref`]).
+    pub type GroupRef = crate::Ref<Group>;
+
+    impl GroupRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -974,28 +996,6 @@ pub mod group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_20);
             v.check("Value", &self.value, &RULE_31);
-        }
-    }
-
-    impl std::fmt::Debug for Group {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Group", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Group {
-        const TYPE: &'static str = "AWS::Synthetics::Group";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GroupRef;
-    }
-
-    /// Typed handle of an `AWS::Synthetics::Group` in the construct tree (see [`crate::Ref`]).
-    pub type GroupRef = crate::Ref<Group>;
-
-    impl GroupRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

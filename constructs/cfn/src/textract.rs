@@ -113,6 +113,38 @@ pub mod adapter {
         }
     }
 
+    impl std::fmt::Debug for Adapter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Adapter", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Adapter {
+        const TYPE: &'static str = "AWS::Textract::Adapter";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AdapterRef;
+    }
+
+    /// Typed handle of an `AWS::Textract::Adapter` in the construct tree (see [`crate::Ref`]).
+    pub type AdapterRef = crate::Ref<Adapter>;
+
+    impl AdapterRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `AdapterId` attribute (`Fn::GetAtt`).
+        pub fn adapter_id(&self) -> Value<String> {
+            self.get_att("AdapterId")
+        }
+
+        /// The `CreationTime` attribute (`Fn::GetAtt`).
+        pub fn creation_time(&self) -> Value<String> {
+            self.get_att("CreationTime")
+        }
+    }
+
     /// A key-value pair to associate with the adapter.
     #[derive(Clone)]
     pub struct Tag {
@@ -145,38 +177,6 @@ pub mod adapter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
             v.check("Value", &self.value, &RULE_7);
-        }
-    }
-
-    impl std::fmt::Debug for Adapter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Adapter", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Adapter {
-        const TYPE: &'static str = "AWS::Textract::Adapter";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AdapterRef;
-    }
-
-    /// Typed handle of an `AWS::Textract::Adapter` in the construct tree (see [`crate::Ref`]).
-    pub type AdapterRef = crate::Ref<Adapter>;
-
-    impl AdapterRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `AdapterId` attribute (`Fn::GetAtt`).
-        pub fn adapter_id(&self) -> Value<String> {
-            self.get_att("AdapterId")
-        }
-
-        /// The `CreationTime` attribute (`Fn::GetAtt`).
-        pub fn creation_time(&self) -> Value<String> {
-            self.get_att("CreationTime")
         }
     }
 }

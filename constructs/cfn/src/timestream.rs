@@ -262,8 +262,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// You can use the Resource Tags property to apply tags to resources, which can help you identify and categorize those resources.
+    #[derive(Clone, Default)]
+    pub struct Tag {
+        pub key: Option<Value<String>>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+}
+
 /// `AWS::Timestream::Database`: [`Database`], its property types and its typed handle.
 pub mod database {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -301,36 +340,6 @@ pub mod database {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_1);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// You can use the Resource Tags property to apply tags to resources, which can help you identify and categorize those resources.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 
@@ -408,41 +417,6 @@ pub mod influx_db_backup {
             v.check("RetentionDays", &self.retention_days, &RULE_7);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// A key-value pair to associate with the resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
         }
     }
 
@@ -577,6 +551,41 @@ pub mod influx_db_backup {
             self.get_att("MaintenanceSchedule")
         }
     }
+
+    /// A key-value pair to associate with the resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
 }
 
 /// `AWS::Timestream::InfluxDBCluster`: [`InfluxDbCluster`], its property types and its typed handle.
@@ -692,6 +701,63 @@ pub mod influx_db_cluster {
                 &RULE_20,
             );
             v.check("VpcSubnetIds", &self.vpc_subnet_ids, &RULE_21);
+        }
+    }
+
+    impl std::fmt::Debug for InfluxDbCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InfluxDbCluster", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InfluxDbCluster {
+        const TYPE: &'static str = "AWS::Timestream::InfluxDBCluster";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InfluxDbClusterRef;
+    }
+
+    /// Typed handle of an `AWS::Timestream::InfluxDBCluster` in the construct tree (see [`crate::Ref`]).
+    pub type InfluxDbClusterRef = crate::Ref<InfluxDbCluster>;
+
+    impl InfluxDbClusterRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `ReaderEndpoint` attribute (`Fn::GetAtt`).
+        pub fn reader_endpoint(&self) -> Value<String> {
+            self.get_att("ReaderEndpoint")
+        }
+
+        /// The `InfluxAuthParametersSecretArn` attribute (`Fn::GetAtt`).
+        pub fn influx_auth_parameters_secret_arn(&self) -> Value<String> {
+            self.get_att("InfluxAuthParametersSecretArn")
+        }
+
+        /// The `EngineType` attribute (`Fn::GetAtt`).
+        pub fn engine_type(&self) -> Value<String> {
+            self.get_att("EngineType")
+        }
+
+        /// The `NextMaintenanceTime` attribute (`Fn::GetAtt`).
+        pub fn next_maintenance_time(&self) -> Value<String> {
+            self.get_att("NextMaintenanceTime")
         }
     }
 
@@ -838,63 +904,6 @@ pub mod influx_db_cluster {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for InfluxDbCluster {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InfluxDbCluster", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InfluxDbCluster {
-        const TYPE: &'static str = "AWS::Timestream::InfluxDBCluster";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InfluxDbClusterRef;
-    }
-
-    /// Typed handle of an `AWS::Timestream::InfluxDBCluster` in the construct tree (see [`crate::Ref`]).
-    pub type InfluxDbClusterRef = crate::Ref<InfluxDbCluster>;
-
-    impl InfluxDbClusterRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `ReaderEndpoint` attribute (`Fn::GetAtt`).
-        pub fn reader_endpoint(&self) -> Value<String> {
-            self.get_att("ReaderEndpoint")
-        }
-
-        /// The `InfluxAuthParametersSecretArn` attribute (`Fn::GetAtt`).
-        pub fn influx_auth_parameters_secret_arn(&self) -> Value<String> {
-            self.get_att("InfluxAuthParametersSecretArn")
-        }
-
-        /// The `EngineType` attribute (`Fn::GetAtt`).
-        pub fn engine_type(&self) -> Value<String> {
-            self.get_att("EngineType")
-        }
-
-        /// The `NextMaintenanceTime` attribute (`Fn::GetAtt`).
-        pub fn next_maintenance_time(&self) -> Value<String> {
-            self.get_att("NextMaintenanceTime")
-        }
-    }
 }
 
 /// `AWS::Timestream::InfluxDBInstance`: [`InfluxDbInstance`], its property types and its typed handle.
@@ -1006,6 +1015,63 @@ pub mod influx_db_instance {
                 &RULE_20,
             );
             v.check("VpcSubnetIds", &self.vpc_subnet_ids, &RULE_21);
+        }
+    }
+
+    impl std::fmt::Debug for InfluxDbInstance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("InfluxDbInstance", self, f)
+        }
+    }
+
+    impl strata_core::Resource for InfluxDbInstance {
+        const TYPE: &'static str = "AWS::Timestream::InfluxDBInstance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = InfluxDbInstanceRef;
+    }
+
+    /// Typed handle of an `AWS::Timestream::InfluxDBInstance` in the construct tree (see [`crate::Ref`]).
+    pub type InfluxDbInstanceRef = crate::Ref<InfluxDbInstance>;
+
+    impl InfluxDbInstanceRef {
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `AvailabilityZone` attribute (`Fn::GetAtt`).
+        pub fn availability_zone(&self) -> Value<String> {
+            self.get_att("AvailabilityZone")
+        }
+
+        /// The `Endpoint` attribute (`Fn::GetAtt`).
+        pub fn endpoint(&self) -> Value<String> {
+            self.get_att("Endpoint")
+        }
+
+        /// The `SecondaryAvailabilityZone` attribute (`Fn::GetAtt`).
+        pub fn secondary_availability_zone(&self) -> Value<String> {
+            self.get_att("SecondaryAvailabilityZone")
+        }
+
+        /// The `InfluxAuthParametersSecretArn` attribute (`Fn::GetAtt`).
+        pub fn influx_auth_parameters_secret_arn(&self) -> Value<String> {
+            self.get_att("InfluxAuthParametersSecretArn")
+        }
+
+        /// The `NextMaintenanceTime` attribute (`Fn::GetAtt`).
+        pub fn next_maintenance_time(&self) -> Value<String> {
+            self.get_att("NextMaintenanceTime")
         }
     }
 
@@ -1152,63 +1218,6 @@ pub mod influx_db_instance {
             v.check("Value", &self.value, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for InfluxDbInstance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("InfluxDbInstance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for InfluxDbInstance {
-        const TYPE: &'static str = "AWS::Timestream::InfluxDBInstance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = InfluxDbInstanceRef;
-    }
-
-    /// Typed handle of an `AWS::Timestream::InfluxDBInstance` in the construct tree (see [`crate::Ref`]).
-    pub type InfluxDbInstanceRef = crate::Ref<InfluxDbInstance>;
-
-    impl InfluxDbInstanceRef {
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `AvailabilityZone` attribute (`Fn::GetAtt`).
-        pub fn availability_zone(&self) -> Value<String> {
-            self.get_att("AvailabilityZone")
-        }
-
-        /// The `Endpoint` attribute (`Fn::GetAtt`).
-        pub fn endpoint(&self) -> Value<String> {
-            self.get_att("Endpoint")
-        }
-
-        /// The `SecondaryAvailabilityZone` attribute (`Fn::GetAtt`).
-        pub fn secondary_availability_zone(&self) -> Value<String> {
-            self.get_att("SecondaryAvailabilityZone")
-        }
-
-        /// The `InfluxAuthParametersSecretArn` attribute (`Fn::GetAtt`).
-        pub fn influx_auth_parameters_secret_arn(&self) -> Value<String> {
-            self.get_att("InfluxAuthParametersSecretArn")
-        }
-
-        /// The `NextMaintenanceTime` attribute (`Fn::GetAtt`).
-        pub fn next_maintenance_time(&self) -> Value<String> {
-            self.get_att("NextMaintenanceTime")
-        }
-    }
 }
 
 /// `AWS::Timestream::ScheduledQuery`: [`ScheduledQuery`], its property types and its typed handle.
@@ -1298,6 +1307,68 @@ pub mod scheduled_query {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.nested("TargetConfiguration", &self.target_configuration);
+        }
+    }
+
+    impl std::fmt::Debug for ScheduledQuery {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ScheduledQuery", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ScheduledQuery {
+        const TYPE: &'static str = "AWS::Timestream::ScheduledQuery";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ScheduledQueryRef;
+    }
+
+    /// Typed handle of an `AWS::Timestream::ScheduledQuery` in the construct tree (see [`crate::Ref`]).
+    pub type ScheduledQueryRef = crate::Ref<ScheduledQuery>;
+
+    impl ScheduledQueryRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SQName` attribute (`Fn::GetAtt`).
+        pub fn sq_name(&self) -> Value<String> {
+            self.get_att("SQName")
+        }
+
+        /// The `SQQueryString` attribute (`Fn::GetAtt`).
+        pub fn sq_query_string(&self) -> Value<String> {
+            self.get_att("SQQueryString")
+        }
+
+        /// The `SQScheduleConfiguration` attribute (`Fn::GetAtt`).
+        pub fn sq_schedule_configuration(&self) -> Value<String> {
+            self.get_att("SQScheduleConfiguration")
+        }
+
+        /// The `SQNotificationConfiguration` attribute (`Fn::GetAtt`).
+        pub fn sq_notification_configuration(&self) -> Value<String> {
+            self.get_att("SQNotificationConfiguration")
+        }
+
+        /// The `SQScheduledQueryExecutionRoleArn` attribute (`Fn::GetAtt`).
+        pub fn sq_scheduled_query_execution_role_arn(&self) -> Value<String> {
+            self.get_att("SQScheduledQueryExecutionRoleArn")
+        }
+
+        /// The `SQTargetConfiguration` attribute (`Fn::GetAtt`).
+        pub fn sq_target_configuration(&self) -> Value<String> {
+            self.get_att("SQTargetConfiguration")
+        }
+
+        /// The `SQErrorReportConfiguration` attribute (`Fn::GetAtt`).
+        pub fn sq_error_report_configuration(&self) -> Value<String> {
+            self.get_att("SQErrorReportConfiguration")
+        }
+
+        /// The `SQKmsKeyId` attribute (`Fn::GetAtt`).
+        pub fn sq_kms_key_id(&self) -> Value<String> {
+            self.get_att("SQKmsKeyId")
         }
     }
 
@@ -1749,72 +1820,12 @@ pub mod scheduled_query {
             );
         }
     }
-
-    impl std::fmt::Debug for ScheduledQuery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ScheduledQuery", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ScheduledQuery {
-        const TYPE: &'static str = "AWS::Timestream::ScheduledQuery";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ScheduledQueryRef;
-    }
-
-    /// Typed handle of an `AWS::Timestream::ScheduledQuery` in the construct tree (see [`crate::Ref`]).
-    pub type ScheduledQueryRef = crate::Ref<ScheduledQuery>;
-
-    impl ScheduledQueryRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SQName` attribute (`Fn::GetAtt`).
-        pub fn sq_name(&self) -> Value<String> {
-            self.get_att("SQName")
-        }
-
-        /// The `SQQueryString` attribute (`Fn::GetAtt`).
-        pub fn sq_query_string(&self) -> Value<String> {
-            self.get_att("SQQueryString")
-        }
-
-        /// The `SQScheduleConfiguration` attribute (`Fn::GetAtt`).
-        pub fn sq_schedule_configuration(&self) -> Value<String> {
-            self.get_att("SQScheduleConfiguration")
-        }
-
-        /// The `SQNotificationConfiguration` attribute (`Fn::GetAtt`).
-        pub fn sq_notification_configuration(&self) -> Value<String> {
-            self.get_att("SQNotificationConfiguration")
-        }
-
-        /// The `SQScheduledQueryExecutionRoleArn` attribute (`Fn::GetAtt`).
-        pub fn sq_scheduled_query_execution_role_arn(&self) -> Value<String> {
-            self.get_att("SQScheduledQueryExecutionRoleArn")
-        }
-
-        /// The `SQTargetConfiguration` attribute (`Fn::GetAtt`).
-        pub fn sq_target_configuration(&self) -> Value<String> {
-            self.get_att("SQTargetConfiguration")
-        }
-
-        /// The `SQErrorReportConfiguration` attribute (`Fn::GetAtt`).
-        pub fn sq_error_report_configuration(&self) -> Value<String> {
-            self.get_att("SQErrorReportConfiguration")
-        }
-
-        /// The `SQKmsKeyId` attribute (`Fn::GetAtt`).
-        pub fn sq_kms_key_id(&self) -> Value<String> {
-            self.get_att("SQKmsKeyId")
-        }
-    }
 }
 
 /// `AWS::Timestream::Table`: [`Table`], its property types and its typed handle.
 pub mod table {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1872,6 +1883,33 @@ pub mod table {
             v.check("TableName", &self.table_name, &RULE_0);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Table {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Table", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Table {
+        const TYPE: &'static str = "AWS::Timestream::Table";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TableRef;
+    }
+
+    /// Typed handle of an `AWS::Timestream::Table` in the construct tree (see [`crate::Ref`]).
+    pub type TableRef = crate::Ref<Table>;
+
+    impl TableRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Name` attribute (`Fn::GetAtt`).
+        pub fn name(&self) -> Value<String> {
+            self.get_att("Name")
         }
     }
 
@@ -2067,63 +2105,6 @@ pub mod table {
             v.check("EnforcementInRecord", &self.enforcement_in_record, &RULE_38);
             v.check("Name", &self.name, &RULE_1);
             v.check("Type", &self.r#type, &RULE_39);
-        }
-    }
-
-    /// You can use the Resource Tags property to apply tags to resources, which can help you identify and categorize those resources.
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for Table {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Table", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Table {
-        const TYPE: &'static str = "AWS::Timestream::Table";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TableRef;
-    }
-
-    /// Typed handle of an `AWS::Timestream::Table` in the construct tree (see [`crate::Ref`]).
-    pub type TableRef = crate::Ref<Table>;
-
-    impl TableRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Name` attribute (`Fn::GetAtt`).
-        pub fn name(&self) -> Value<String> {
-            self.get_att("Name")
         }
     }
 }

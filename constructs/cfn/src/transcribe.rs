@@ -156,6 +156,47 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key of the tag.
+        pub key: Value<String>,
+        /// The value of the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_12);
+            v.check("Value", &self.value, &RULE_13);
+        }
+    }
+}
+
 /// `AWS::Transcribe::CallAnalyticsCategory`: [`CallAnalyticsCategory`], its property types and its typed handle.
 pub mod call_analytics_category {
     use super::rules_::*;
@@ -208,6 +249,38 @@ pub mod call_analytics_category {
             v.nested("Rules", &self.rules);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for CallAnalyticsCategory {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("CallAnalyticsCategory", self, f)
+        }
+    }
+
+    impl strata_core::Resource for CallAnalyticsCategory {
+        const TYPE: &'static str = "AWS::Transcribe::CallAnalyticsCategory";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = CallAnalyticsCategoryRef;
+    }
+
+    /// Typed handle of an `AWS::Transcribe::CallAnalyticsCategory` in the construct tree (see [`crate::Ref`]).
+    pub type CallAnalyticsCategoryRef = crate::Ref<CallAnalyticsCategory>;
+
+    impl CallAnalyticsCategoryRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreateTime` attribute (`Fn::GetAtt`).
+        pub fn create_time(&self) -> Value<String> {
+            self.get_att("CreateTime")
+        }
+
+        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
+        pub fn last_update_time(&self) -> Value<String> {
+            self.get_att("LastUpdateTime")
         }
     }
 
@@ -520,42 +593,12 @@ pub mod call_analytics_category {
             v.check("Value", &self.value, &RULE_13);
         }
     }
-
-    impl std::fmt::Debug for CallAnalyticsCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("CallAnalyticsCategory", self, f)
-        }
-    }
-
-    impl strata_core::Resource for CallAnalyticsCategory {
-        const TYPE: &'static str = "AWS::Transcribe::CallAnalyticsCategory";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = CallAnalyticsCategoryRef;
-    }
-
-    /// Typed handle of an `AWS::Transcribe::CallAnalyticsCategory` in the construct tree (see [`crate::Ref`]).
-    pub type CallAnalyticsCategoryRef = crate::Ref<CallAnalyticsCategory>;
-
-    impl CallAnalyticsCategoryRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreateTime` attribute (`Fn::GetAtt`).
-        pub fn create_time(&self) -> Value<String> {
-            self.get_att("CreateTime")
-        }
-
-        /// The `LastUpdateTime` attribute (`Fn::GetAtt`).
-        pub fn last_update_time(&self) -> Value<String> {
-            self.get_att("LastUpdateTime")
-        }
-    }
 }
 
 /// `AWS::Transcribe::MedicalVocabulary`: [`MedicalVocabulary`], its property types and its typed handle.
 pub mod medical_vocabulary {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -608,40 +651,6 @@ pub mod medical_vocabulary {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for MedicalVocabulary {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("MedicalVocabulary", self, f)
@@ -667,6 +676,8 @@ pub mod medical_vocabulary {
 
 /// `AWS::Transcribe::Vocabulary`: [`Vocabulary`], its property types and its typed handle.
 pub mod vocabulary {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -729,40 +740,6 @@ pub mod vocabulary {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
-        }
-    }
-
     impl std::fmt::Debug for Vocabulary {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Vocabulary", self, f)
@@ -798,6 +775,8 @@ pub mod vocabulary {
 
 /// `AWS::Transcribe::VocabularyFilter`: [`VocabularyFilter`], its property types and its typed handle.
 pub mod vocabulary_filter {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -865,40 +844,6 @@ pub mod vocabulary_filter {
                 &RULE_0,
             );
             v.check_items("Words", &self.words, &RULE_9, &RULE_21);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key of the tag.
-        pub key: Value<String>,
-        /// The value of the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_12);
-            v.check("Value", &self.value, &RULE_13);
         }
     }
 

@@ -606,8 +606,52 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Creates a key-value pair for a specific resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The name assigned to the tag that you create.
+        pub key: Value<String>,
+        /// Contains one or more values that you assigned to the key name you create.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::Transfer::Agreement`: [`Agreement`], its property types and its typed handle.
 pub mod agreement {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -701,6 +745,33 @@ pub mod agreement {
         }
     }
 
+    impl std::fmt::Debug for Agreement {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Agreement", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Agreement {
+        const TYPE: &'static str = "AWS::Transfer::Agreement";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AgreementRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::Agreement` in the construct tree (see [`crate::Ref`]).
+    pub type AgreementRef = crate::Ref<Agreement>;
+
+    impl AgreementRef {
+        /// The `AgreementId` attribute (`Fn::GetAtt`).
+        pub fn agreement_id(&self) -> Value<String> {
+            self.get_att("AgreementId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// Specifies a separate directory for each type of file to store for an AS2 message.
     #[derive(Clone)]
     pub struct CustomDirectories {
@@ -770,68 +841,6 @@ pub mod agreement {
                 &self.temporary_files_directory,
                 &RULE_8,
             );
-        }
-    }
-
-    /// Creates a key-value pair for a specific resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The name assigned to the tag that you create.
-        pub key: Value<String>,
-        /// Contains one or more values that you assigned to the key name you create.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Agreement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Agreement", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Agreement {
-        const TYPE: &'static str = "AWS::Transfer::Agreement";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AgreementRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::Agreement` in the construct tree (see [`crate::Ref`]).
-    pub type AgreementRef = crate::Ref<Agreement>;
-
-    impl AgreementRef {
-        /// The `AgreementId` attribute (`Fn::GetAtt`).
-        pub fn agreement_id(&self) -> Value<String> {
-            self.get_att("AgreementId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -905,41 +914,6 @@ pub mod certificate {
         }
     }
 
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub key: Value<String>,
-        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for Certificate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Certificate", self, f)
@@ -991,10 +965,47 @@ pub mod certificate {
             self.get_att("NotBeforeDate")
         }
     }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub key: Value<String>,
+        /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
 }
 
 /// `AWS::Transfer::Connector`: [`Connector`], its property types and its typed handle.
 pub mod connector {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1070,6 +1081,48 @@ pub mod connector {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check("Url", &self.url, &RULE_18);
+        }
+    }
+
+    impl std::fmt::Debug for Connector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Connector", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Connector {
+        const TYPE: &'static str = "AWS::Transfer::Connector";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ConnectorRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::Connector` in the construct tree (see [`crate::Ref`]).
+    pub type ConnectorRef = crate::Ref<Connector>;
+
+    impl ConnectorRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `ConnectorId` attribute (`Fn::GetAtt`).
+        pub fn connector_id(&self) -> Value<String> {
+            self.get_att("ConnectorId")
+        }
+
+        /// The `ServiceManagedEgressIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn service_managed_egress_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("ServiceManagedEgressIpAddresses")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `ErrorMessage` attribute (`Fn::GetAtt`).
+        pub fn error_message(&self) -> Value<String> {
+            self.get_att("ErrorMessage")
         }
     }
 
@@ -1304,83 +1357,6 @@ pub mod connector {
             v.check("UserSecretId", &self.user_secret_id, &RULE_33);
         }
     }
-
-    /// Creates a key-value pair for a specific resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The name assigned to the tag that you create.
-        pub key: Value<String>,
-        /// Contains one or more values that you assigned to the key name you create.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Connector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Connector", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Connector {
-        const TYPE: &'static str = "AWS::Transfer::Connector";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ConnectorRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::Connector` in the construct tree (see [`crate::Ref`]).
-    pub type ConnectorRef = crate::Ref<Connector>;
-
-    impl ConnectorRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `ConnectorId` attribute (`Fn::GetAtt`).
-        pub fn connector_id(&self) -> Value<String> {
-            self.get_att("ConnectorId")
-        }
-
-        /// The `ServiceManagedEgressIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn service_managed_egress_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("ServiceManagedEgressIpAddresses")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `ErrorMessage` attribute (`Fn::GetAtt`).
-        pub fn error_message(&self) -> Value<String> {
-            self.get_att("ErrorMessage")
-        }
-    }
 }
 
 /// `AWS::Transfer::HostKey`: [`HostKey`], its property types and its typed handle.
@@ -1444,40 +1420,6 @@ pub mod host_key {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The name assigned to the tag that you create.
-        pub key: Value<String>,
-        /// Contains one or more values that you assigned to the key name you create.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for HostKey {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("HostKey", self, f)
@@ -1524,10 +1466,46 @@ pub mod host_key {
             self.get_att("SecretId")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The name assigned to the tag that you create.
+        pub key: Value<String>,
+        /// Contains one or more values that you assigned to the key name you create.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
 }
 
 /// `AWS::Transfer::Profile`: [`Profile`], its property types and its typed handle.
 pub mod profile {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1577,41 +1555,6 @@ pub mod profile {
             v.check("ProfileType", &self.profile_type, &RULE_41);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    /// Creates a key-value pair for a specific resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The name assigned to the tag that you create.
-        pub key: Value<String>,
-        /// Contains one or more values that you assigned to the key name you create.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -1750,6 +1693,43 @@ pub mod server {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.nested("WorkflowDetails", &self.workflow_details);
+        }
+    }
+
+    impl std::fmt::Debug for Server {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Server", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Server {
+        const TYPE: &'static str = "AWS::Transfer::Server";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServerRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::Server` in the construct tree (see [`crate::Ref`]).
+    pub type ServerRef = crate::Ref<Server>;
+
+    impl ServerRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `As2ServiceManagedEgressIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn as2_service_managed_egress_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("As2ServiceManagedEgressIpAddresses")
+        }
+
+        /// The `ServerId` attribute (`Fn::GetAtt`).
+        pub fn server_id(&self) -> Value<String> {
+            self.get_att("ServerId")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
         }
     }
 
@@ -2039,43 +2019,6 @@ pub mod server {
             v.check("WorkflowId", &self.workflow_id, &RULE_65);
         }
     }
-
-    impl std::fmt::Debug for Server {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Server", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Server {
-        const TYPE: &'static str = "AWS::Transfer::Server";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServerRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::Server` in the construct tree (see [`crate::Ref`]).
-    pub type ServerRef = crate::Ref<Server>;
-
-    impl ServerRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `As2ServiceManagedEgressIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn as2_service_managed_egress_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("As2ServiceManagedEgressIpAddresses")
-        }
-
-        /// The `ServerId` attribute (`Fn::GetAtt`).
-        pub fn server_id(&self) -> Value<String> {
-            self.get_att("ServerId")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-    }
 }
 
 /// `AWS::Transfer::User`: [`User`], its property types and its typed handle.
@@ -2156,6 +2099,28 @@ pub mod user {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check("UserName", &self.user_name, &RULE_69);
+        }
+    }
+
+    impl std::fmt::Debug for User {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("User", self, f)
+        }
+    }
+
+    impl strata_core::Resource for User {
+        const TYPE: &'static str = "AWS::Transfer::User";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::User` in the construct tree (see [`crate::Ref`]).
+    pub type UserRef = crate::Ref<User>;
+
+    impl UserRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -2262,28 +2227,6 @@ pub mod user {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for User {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("User", self, f)
-        }
-    }
-
-    impl strata_core::Resource for User {
-        const TYPE: &'static str = "AWS::Transfer::User";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::User` in the construct tree (see [`crate::Ref`]).
-    pub type UserRef = crate::Ref<User>;
-
-    impl UserRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::Transfer::WebApp`: [`WebApp`], its property types and its typed handle.
@@ -2348,6 +2291,43 @@ pub mod web_app {
                 &RULE_75,
             );
             v.nested("WebAppUnits", &self.web_app_units);
+        }
+    }
+
+    impl std::fmt::Debug for WebApp {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebApp", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebApp {
+        const TYPE: &'static str = "AWS::Transfer::WebApp";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WebAppRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::WebApp` in the construct tree (see [`crate::Ref`]).
+    pub type WebAppRef = crate::Ref<WebApp>;
+
+    impl WebAppRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `WebAppId` attribute (`Fn::GetAtt`).
+        pub fn web_app_id(&self) -> Value<String> {
+            self.get_att("WebAppId")
+        }
+
+        /// The `IdentityProviderDetails.ApplicationArn` attribute (`Fn::GetAtt`).
+        pub fn identity_provider_details_application_arn(&self) -> Value<String> {
+            self.get_att("IdentityProviderDetails.ApplicationArn")
+        }
+
+        /// The `VpcEndpointId` attribute (`Fn::GetAtt`).
+        pub fn vpc_endpoint_id(&self) -> Value<String> {
+            self.get_att("VpcEndpointId")
         }
     }
 
@@ -2550,47 +2530,12 @@ pub mod web_app {
             v.check("Provisioned", &self.provisioned, &RULE_84);
         }
     }
-
-    impl std::fmt::Debug for WebApp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebApp", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebApp {
-        const TYPE: &'static str = "AWS::Transfer::WebApp";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WebAppRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::WebApp` in the construct tree (see [`crate::Ref`]).
-    pub type WebAppRef = crate::Ref<WebApp>;
-
-    impl WebAppRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `WebAppId` attribute (`Fn::GetAtt`).
-        pub fn web_app_id(&self) -> Value<String> {
-            self.get_att("WebAppId")
-        }
-
-        /// The `IdentityProviderDetails.ApplicationArn` attribute (`Fn::GetAtt`).
-        pub fn identity_provider_details_application_arn(&self) -> Value<String> {
-            self.get_att("IdentityProviderDetails.ApplicationArn")
-        }
-
-        /// The `VpcEndpointId` attribute (`Fn::GetAtt`).
-        pub fn vpc_endpoint_id(&self) -> Value<String> {
-            self.get_att("VpcEndpointId")
-        }
-    }
 }
 
 /// `AWS::Transfer::Workflow`: [`Workflow`], its property types and its typed handle.
 pub mod workflow {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2639,6 +2584,33 @@ pub mod workflow {
             v.nested("Steps", &self.steps);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for Workflow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workflow", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workflow {
+        const TYPE: &'static str = "AWS::Transfer::Workflow";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkflowRef;
+    }
+
+    /// Typed handle of an `AWS::Transfer::Workflow` in the construct tree (see [`crate::Ref`]).
+    pub type WorkflowRef = crate::Ref<Workflow>;
+
+    impl WorkflowRef {
+        /// The `WorkflowId` attribute (`Fn::GetAtt`).
+        pub fn workflow_id(&self) -> Value<String> {
+            self.get_att("WorkflowId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -3042,68 +3014,6 @@ pub mod workflow {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    /// Creates a key-value pair for a specific resource.
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The name assigned to the tag that you create.
-        pub key: Value<String>,
-        /// Contains one or more values that you assigned to the key name you create.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Workflow {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workflow", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workflow {
-        const TYPE: &'static str = "AWS::Transfer::Workflow";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkflowRef;
-    }
-
-    /// Typed handle of an `AWS::Transfer::Workflow` in the construct tree (see [`crate::Ref`]).
-    pub type WorkflowRef = crate::Ref<Workflow>;
-
-    impl WorkflowRef {
-        /// The `WorkflowId` attribute (`Fn::GetAtt`).
-        pub fn workflow_id(&self) -> Value<String> {
-            self.get_att("WorkflowId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }

@@ -130,6 +130,73 @@ pub mod parallel_data {
         }
     }
 
+    impl std::fmt::Debug for ParallelData {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ParallelData", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ParallelData {
+        const TYPE: &'static str = "AWS::Translate::ParallelData";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ParallelDataRef;
+    }
+
+    /// Typed handle of an `AWS::Translate::ParallelData` in the construct tree (see [`crate::Ref`]).
+    pub type ParallelDataRef = crate::Ref<ParallelData>;
+
+    impl ParallelDataRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `SourceLanguageCode` attribute (`Fn::GetAtt`).
+        pub fn source_language_code(&self) -> Value<String> {
+            self.get_att("SourceLanguageCode")
+        }
+
+        /// The `TargetLanguageCodes` attribute (`Fn::GetAtt`).
+        pub fn target_language_codes(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("TargetLanguageCodes")
+        }
+
+        /// The `ImportedDataSize` attribute (`Fn::GetAtt`).
+        pub fn imported_data_size(&self) -> Value<i64> {
+            self.get_att("ImportedDataSize")
+        }
+
+        /// The `ImportedRecordCount` attribute (`Fn::GetAtt`).
+        pub fn imported_record_count(&self) -> Value<i64> {
+            self.get_att("ImportedRecordCount")
+        }
+
+        /// The `FailedRecordCount` attribute (`Fn::GetAtt`).
+        pub fn failed_record_count(&self) -> Value<i64> {
+            self.get_att("FailedRecordCount")
+        }
+
+        /// The `SkippedRecordCount` attribute (`Fn::GetAtt`).
+        pub fn skipped_record_count(&self) -> Value<i64> {
+            self.get_att("SkippedRecordCount")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+    }
+
     /// The encryption key used to encrypt this object.
     #[derive(Clone)]
     pub struct EncryptionKey {
@@ -231,73 +298,6 @@ pub mod parallel_data {
             v.check("Value", &self.value, &RULE_0);
         }
     }
-
-    impl std::fmt::Debug for ParallelData {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ParallelData", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ParallelData {
-        const TYPE: &'static str = "AWS::Translate::ParallelData";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ParallelDataRef;
-    }
-
-    /// Typed handle of an `AWS::Translate::ParallelData` in the construct tree (see [`crate::Ref`]).
-    pub type ParallelDataRef = crate::Ref<ParallelData>;
-
-    impl ParallelDataRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `SourceLanguageCode` attribute (`Fn::GetAtt`).
-        pub fn source_language_code(&self) -> Value<String> {
-            self.get_att("SourceLanguageCode")
-        }
-
-        /// The `TargetLanguageCodes` attribute (`Fn::GetAtt`).
-        pub fn target_language_codes(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("TargetLanguageCodes")
-        }
-
-        /// The `ImportedDataSize` attribute (`Fn::GetAtt`).
-        pub fn imported_data_size(&self) -> Value<i64> {
-            self.get_att("ImportedDataSize")
-        }
-
-        /// The `ImportedRecordCount` attribute (`Fn::GetAtt`).
-        pub fn imported_record_count(&self) -> Value<i64> {
-            self.get_att("ImportedRecordCount")
-        }
-
-        /// The `FailedRecordCount` attribute (`Fn::GetAtt`).
-        pub fn failed_record_count(&self) -> Value<i64> {
-            self.get_att("FailedRecordCount")
-        }
-
-        /// The `SkippedRecordCount` attribute (`Fn::GetAtt`).
-        pub fn skipped_record_count(&self) -> Value<i64> {
-            self.get_att("SkippedRecordCount")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-    }
 }
 
 /// `AWS::Translate::Terminology`: [`Terminology`], its property types and its typed handle.
@@ -358,6 +358,68 @@ pub mod terminology {
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.nested("TerminologyData", &self.terminology_data);
+        }
+    }
+
+    impl std::fmt::Debug for Terminology {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Terminology", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Terminology {
+        const TYPE: &'static str = "AWS::Translate::Terminology";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TerminologyRef;
+    }
+
+    /// Typed handle of an `AWS::Translate::Terminology` in the construct tree (see [`crate::Ref`]).
+    pub type TerminologyRef = crate::Ref<Terminology>;
+
+    impl TerminologyRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `SourceLanguageCode` attribute (`Fn::GetAtt`).
+        pub fn source_language_code(&self) -> Value<String> {
+            self.get_att("SourceLanguageCode")
+        }
+
+        /// The `TargetLanguageCodes` attribute (`Fn::GetAtt`).
+        pub fn target_language_codes(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("TargetLanguageCodes")
+        }
+
+        /// The `SizeBytes` attribute (`Fn::GetAtt`).
+        pub fn size_bytes(&self) -> Value<i64> {
+            self.get_att("SizeBytes")
+        }
+
+        /// The `TermCount` attribute (`Fn::GetAtt`).
+        pub fn term_count(&self) -> Value<i64> {
+            self.get_att("TermCount")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `Directionality` attribute (`Fn::GetAtt`).
+        pub fn directionality(&self) -> Value<String> {
+            self.get_att("Directionality")
+        }
+
+        /// The `Format` attribute (`Fn::GetAtt`).
+        pub fn format(&self) -> Value<String> {
+            self.get_att("Format")
         }
     }
 
@@ -466,68 +528,6 @@ pub mod terminology {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Directionality", &self.directionality, &RULE_9);
             v.check("Format", &self.format, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Terminology {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Terminology", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Terminology {
-        const TYPE: &'static str = "AWS::Translate::Terminology";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TerminologyRef;
-    }
-
-    /// Typed handle of an `AWS::Translate::Terminology` in the construct tree (see [`crate::Ref`]).
-    pub type TerminologyRef = crate::Ref<Terminology>;
-
-    impl TerminologyRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `SourceLanguageCode` attribute (`Fn::GetAtt`).
-        pub fn source_language_code(&self) -> Value<String> {
-            self.get_att("SourceLanguageCode")
-        }
-
-        /// The `TargetLanguageCodes` attribute (`Fn::GetAtt`).
-        pub fn target_language_codes(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("TargetLanguageCodes")
-        }
-
-        /// The `SizeBytes` attribute (`Fn::GetAtt`).
-        pub fn size_bytes(&self) -> Value<i64> {
-            self.get_att("SizeBytes")
-        }
-
-        /// The `TermCount` attribute (`Fn::GetAtt`).
-        pub fn term_count(&self) -> Value<i64> {
-            self.get_att("TermCount")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `Directionality` attribute (`Fn::GetAtt`).
-        pub fn directionality(&self) -> Value<String> {
-            self.get_att("Directionality")
-        }
-
-        /// The `Format` attribute (`Fn::GetAtt`).
-        pub fn format(&self) -> Value<String> {
-            self.get_att("Format")
         }
     }
 }

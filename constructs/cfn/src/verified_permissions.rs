@@ -167,6 +167,33 @@ pub mod identity_source {
         }
     }
 
+    impl std::fmt::Debug for IdentitySource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IdentitySource", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IdentitySource {
+        const TYPE: &'static str = "AWS::VerifiedPermissions::IdentitySource";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IdentitySourceRef;
+    }
+
+    /// Typed handle of an `AWS::VerifiedPermissions::IdentitySource` in the construct tree (see [`crate::Ref`]).
+    pub type IdentitySourceRef = crate::Ref<IdentitySource>;
+
+    impl IdentitySourceRef {
+        /// The `Details` attribute (`Fn::GetAtt`).
+        pub fn details(&self) -> Value<String> {
+            self.get_att("Details")
+        }
+
+        /// The `IdentitySourceId` attribute (`Fn::GetAtt`).
+        pub fn identity_source_id(&self) -> Value<String> {
+            self.get_att("IdentitySourceId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct IdentitySourceConfiguration {
         pub cognito_user_pool_configuration: Option<Value<CognitoUserPoolConfiguration>>,
@@ -436,33 +463,6 @@ pub mod identity_source {
             v.check("PrincipalIdClaim", &self.principal_id_claim, &RULE_8);
         }
     }
-
-    impl std::fmt::Debug for IdentitySource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IdentitySource", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IdentitySource {
-        const TYPE: &'static str = "AWS::VerifiedPermissions::IdentitySource";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IdentitySourceRef;
-    }
-
-    /// Typed handle of an `AWS::VerifiedPermissions::IdentitySource` in the construct tree (see [`crate::Ref`]).
-    pub type IdentitySourceRef = crate::Ref<IdentitySource>;
-
-    impl IdentitySourceRef {
-        /// The `Details` attribute (`Fn::GetAtt`).
-        pub fn details(&self) -> Value<String> {
-            self.get_att("Details")
-        }
-
-        /// The `IdentitySourceId` attribute (`Fn::GetAtt`).
-        pub fn identity_source_id(&self) -> Value<String> {
-            self.get_att("IdentitySourceId")
-        }
-    }
 }
 
 /// `AWS::VerifiedPermissions::Policy`: [`Policy`], its property types and its typed handle.
@@ -507,6 +507,33 @@ pub mod policy {
             v.nested("Definition", &self.definition);
             v.check("Name", &self.name, &RULE_11);
             v.check("PolicyStoreId", &self.policy_store_id, &RULE_0);
+        }
+    }
+
+    impl std::fmt::Debug for Policy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Policy", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Policy {
+        const TYPE: &'static str = "AWS::VerifiedPermissions::Policy";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = PolicyRef;
+    }
+
+    /// Typed handle of an `AWS::VerifiedPermissions::Policy` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyRef = crate::Ref<Policy>;
+
+    impl PolicyRef {
+        /// The `PolicyId` attribute (`Fn::GetAtt`).
+        pub fn policy_id(&self) -> Value<String> {
+            self.get_att("PolicyId")
+        }
+
+        /// The `PolicyType` attribute (`Fn::GetAtt`).
+        pub fn policy_type(&self) -> Value<String> {
+            self.get_att("PolicyType")
         }
     }
 
@@ -641,33 +668,6 @@ pub mod policy {
             v.check("EntityType", &self.entity_type, &RULE_1);
         }
     }
-
-    impl std::fmt::Debug for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Policy", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Policy {
-        const TYPE: &'static str = "AWS::VerifiedPermissions::Policy";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = PolicyRef;
-    }
-
-    /// Typed handle of an `AWS::VerifiedPermissions::Policy` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyRef = crate::Ref<Policy>;
-
-    impl PolicyRef {
-        /// The `PolicyId` attribute (`Fn::GetAtt`).
-        pub fn policy_id(&self) -> Value<String> {
-            self.get_att("PolicyId")
-        }
-
-        /// The `PolicyType` attribute (`Fn::GetAtt`).
-        pub fn policy_type(&self) -> Value<String> {
-            self.get_att("PolicyType")
-        }
-    }
 }
 
 /// `AWS::VerifiedPermissions::PolicyStore`: [`PolicyStore`], its property types and its typed handle.
@@ -720,6 +720,38 @@ pub mod policy_store {
             v.check("Description", &self.description, &RULE_12);
             v.nested("EncryptionSettings", &self.encryption_settings);
             v.nested("ValidationSettings", &self.validation_settings);
+        }
+    }
+
+    impl std::fmt::Debug for PolicyStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("PolicyStore", self, f)
+        }
+    }
+
+    impl strata_core::Resource for PolicyStore {
+        const TYPE: &'static str = "AWS::VerifiedPermissions::PolicyStore";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = PolicyStoreRef;
+    }
+
+    /// Typed handle of an `AWS::VerifiedPermissions::PolicyStore` in the construct tree (see [`crate::Ref`]).
+    pub type PolicyStoreRef = crate::Ref<PolicyStore>;
+
+    impl PolicyStoreRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `PolicyStoreId` attribute (`Fn::GetAtt`).
+        pub fn policy_store_id(&self) -> Value<String> {
+            self.get_att("PolicyStoreId")
+        }
+
+        /// The `EncryptionState` attribute (`Fn::GetAtt`).
+        pub fn encryption_state(&self) -> Value<String> {
+            self.get_att("EncryptionState")
         }
     }
 
@@ -876,38 +908,6 @@ pub mod policy_store {
     impl Validate for ValidationSettings {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Mode", &self.mode, &RULE_16);
-        }
-    }
-
-    impl std::fmt::Debug for PolicyStore {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("PolicyStore", self, f)
-        }
-    }
-
-    impl strata_core::Resource for PolicyStore {
-        const TYPE: &'static str = "AWS::VerifiedPermissions::PolicyStore";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = PolicyStoreRef;
-    }
-
-    /// Typed handle of an `AWS::VerifiedPermissions::PolicyStore` in the construct tree (see [`crate::Ref`]).
-    pub type PolicyStoreRef = crate::Ref<PolicyStore>;
-
-    impl PolicyStoreRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `PolicyStoreId` attribute (`Fn::GetAtt`).
-        pub fn policy_store_id(&self) -> Value<String> {
-            self.get_att("PolicyStoreId")
-        }
-
-        /// The `EncryptionState` attribute (`Fn::GetAtt`).
-        pub fn encryption_state(&self) -> Value<String> {
-            self.get_att("EncryptionState")
         }
     }
 }

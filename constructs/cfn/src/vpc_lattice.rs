@@ -444,8 +444,164 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct FixedResponse {
+        pub status_code: Value<i64>,
+    }
+
+    impl FixedResponse {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(status_code: impl Into<Value<i64>>) -> Self {
+            Self {
+                status_code: status_code.into(),
+            }
+        }
+    }
+
+    impl ToRaw for FixedResponse {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("StatusCode", &self.status_code);
+            o.build()
+        }
+    }
+
+    impl Validate for FixedResponse {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("StatusCode", &self.status_code, &RULE_12);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Forward {
+        pub target_groups: Value<Vec<Value<WeightedTargetGroup>>>,
+    }
+
+    impl Forward {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(target_groups: impl Into<Value<Vec<Value<WeightedTargetGroup>>>>) -> Self {
+            Self {
+                target_groups: target_groups.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Forward {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("TargetGroups", &self.target_groups);
+            o.build()
+        }
+    }
+
+    impl Validate for Forward {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("TargetGroups", &self.target_groups, &RULE_13);
+            v.nested("TargetGroups", &self.target_groups);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct WeightedTargetGroup {
+        pub target_group_identifier: Value<String>,
+        pub weight: Option<Value<i64>>,
+    }
+
+    impl WeightedTargetGroup {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(target_group_identifier: impl Into<Value<String>>) -> Self {
+            Self {
+                target_group_identifier: target_group_identifier.into(),
+                weight: None,
+            }
+        }
+    }
+
+    impl ToRaw for WeightedTargetGroup {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("TargetGroupIdentifier", &self.target_group_identifier);
+            o.opt("Weight", &self.weight);
+            o.build()
+        }
+    }
+
+    impl Validate for WeightedTargetGroup {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "TargetGroupIdentifier",
+                &self.target_group_identifier,
+                &RULE_14,
+            );
+            v.check("Weight", &self.weight, &RULE_15);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct DnsEntry {
+        pub domain_name: Option<Value<String>>,
+        pub hosted_zone_id: Option<Value<String>>,
+    }
+
+    impl DnsEntry {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DnsEntry {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("DomainName", &self.domain_name);
+            o.opt("HostedZoneId", &self.hosted_zone_id);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::VpcLattice::AccessLogSubscription`: [`AccessLogSubscription`], its property types and its typed handle.
 pub mod access_log_subscription {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -492,38 +648,6 @@ pub mod access_log_subscription {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -667,38 +791,6 @@ pub mod domain_verification {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: None,
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for DomainVerification {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("DomainVerification", self, f)
@@ -735,10 +827,44 @@ pub mod domain_verification {
             self.get_att("Arn")
         }
     }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Option<Value<String>>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: None,
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.opt("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
+        }
+    }
 }
 
 /// `AWS::VpcLattice::Listener`: [`Listener`], its property types and its typed handle.
 pub mod listener {
+    pub use super::shared_::{FixedResponse, Forward, Tag, WeightedTargetGroup};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -795,160 +921,6 @@ pub mod listener {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct DefaultAction {
-        pub fixed_response: Option<Value<FixedResponse>>,
-        pub forward: Option<Value<Forward>>,
-    }
-
-    impl DefaultAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DefaultAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("FixedResponse", &self.fixed_response);
-            o.opt("Forward", &self.forward);
-            o.build()
-        }
-    }
-
-    impl Validate for DefaultAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("FixedResponse", &self.fixed_response);
-            v.nested("Forward", &self.forward);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FixedResponse {
-        pub status_code: Value<i64>,
-    }
-
-    impl FixedResponse {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<i64>>) -> Self {
-            Self {
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FixedResponse {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for FixedResponse {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StatusCode", &self.status_code, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Forward {
-        pub target_groups: Value<Vec<Value<WeightedTargetGroup>>>,
-    }
-
-    impl Forward {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_groups: impl Into<Value<Vec<Value<WeightedTargetGroup>>>>) -> Self {
-            Self {
-                target_groups: target_groups.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Forward {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TargetGroups", &self.target_groups);
-            o.build()
-        }
-    }
-
-    impl Validate for Forward {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TargetGroups", &self.target_groups, &RULE_13);
-            v.nested("TargetGroups", &self.target_groups);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct WeightedTargetGroup {
-        pub target_group_identifier: Value<String>,
-        pub weight: Option<Value<i64>>,
-    }
-
-    impl WeightedTargetGroup {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_group_identifier: impl Into<Value<String>>) -> Self {
-            Self {
-                target_group_identifier: target_group_identifier.into(),
-                weight: None,
-            }
-        }
-    }
-
-    impl ToRaw for WeightedTargetGroup {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("TargetGroupIdentifier", &self.target_group_identifier);
-            o.opt("Weight", &self.weight);
-            o.build()
-        }
-    }
-
-    impl Validate for WeightedTargetGroup {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "TargetGroupIdentifier",
-                &self.target_group_identifier,
-                &RULE_14,
-            );
-            v.check("Weight", &self.weight, &RULE_15);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for Listener {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Listener", self, f)
@@ -983,6 +955,35 @@ pub mod listener {
         /// The `ServiceId` attribute (`Fn::GetAtt`).
         pub fn service_id(&self) -> Value<String> {
             self.get_att("ServiceId")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct DefaultAction {
+        pub fixed_response: Option<Value<FixedResponse>>,
+        pub forward: Option<Value<Forward>>,
+    }
+
+    impl DefaultAction {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DefaultAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("FixedResponse", &self.fixed_response);
+            o.opt("Forward", &self.forward);
+            o.build()
+        }
+    }
+
+    impl Validate for DefaultAction {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("FixedResponse", &self.fixed_response);
+            v.nested("Forward", &self.forward);
         }
     }
 }
@@ -1102,6 +1103,33 @@ pub mod resource_configuration {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for ResourceConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceConfiguration {
+        const TYPE: &'static str = "AWS::VpcLattice::ResourceConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourceConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::VpcLattice::ResourceConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceConfigurationRef = crate::Ref<ResourceConfiguration>;
+
+    impl ResourceConfigurationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
         }
     }
 
@@ -1239,33 +1267,6 @@ pub mod resource_configuration {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for ResourceConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceConfiguration {
-        const TYPE: &'static str = "AWS::VpcLattice::ResourceConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourceConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::VpcLattice::ResourceConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceConfigurationRef = crate::Ref<ResourceConfiguration>;
-
-    impl ResourceConfigurationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::VpcLattice::ResourceGateway`: [`ResourceGateway`], its property types and its typed handle.
@@ -1359,6 +1360,33 @@ pub mod resource_gateway {
         }
     }
 
+    impl std::fmt::Debug for ResourceGateway {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ResourceGateway", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ResourceGateway {
+        const TYPE: &'static str = "AWS::VpcLattice::ResourceGateway";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ResourceGatewayRef;
+    }
+
+    /// Typed handle of an `AWS::VpcLattice::ResourceGateway` in the construct tree (see [`crate::Ref`]).
+    pub type ResourceGatewayRef = crate::Ref<ResourceGateway>;
+
+    impl ResourceGatewayRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Tag {
         pub key: Value<String>,
@@ -1388,33 +1416,6 @@ pub mod resource_gateway {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_4);
             v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for ResourceGateway {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ResourceGateway", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ResourceGateway {
-        const TYPE: &'static str = "AWS::VpcLattice::ResourceGateway";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ResourceGatewayRef;
-    }
-
-    /// Typed handle of an `AWS::VpcLattice::ResourceGateway` in the construct tree (see [`crate::Ref`]).
-    pub type ResourceGatewayRef = crate::Ref<ResourceGateway>;
-
-    impl ResourceGatewayRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
         }
     }
 }
@@ -1474,6 +1475,8 @@ pub mod resource_policy {
 
 /// `AWS::VpcLattice::Rule`: [`Rule`], its property types and its typed handle.
 pub mod rule {
+    pub use super::shared_::{FixedResponse, Forward, Tag, WeightedTargetGroup};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1535,6 +1538,33 @@ pub mod rule {
         }
     }
 
+    impl std::fmt::Debug for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rule {
+        const TYPE: &'static str = "AWS::VpcLattice::Rule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleRef;
+    }
+
+    /// Typed handle of an `AWS::VpcLattice::Rule` in the construct tree (see [`crate::Ref`]).
+    pub type RuleRef = crate::Ref<Rule>;
+
+    impl RuleRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct Action {
         pub fixed_response: Option<Value<FixedResponse>>,
@@ -1561,99 +1591,6 @@ pub mod rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("FixedResponse", &self.fixed_response);
             v.nested("Forward", &self.forward);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FixedResponse {
-        pub status_code: Value<i64>,
-    }
-
-    impl FixedResponse {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(status_code: impl Into<Value<i64>>) -> Self {
-            Self {
-                status_code: status_code.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FixedResponse {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("StatusCode", &self.status_code);
-            o.build()
-        }
-    }
-
-    impl Validate for FixedResponse {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StatusCode", &self.status_code, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Forward {
-        pub target_groups: Value<Vec<Value<WeightedTargetGroup>>>,
-    }
-
-    impl Forward {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_groups: impl Into<Value<Vec<Value<WeightedTargetGroup>>>>) -> Self {
-            Self {
-                target_groups: target_groups.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Forward {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TargetGroups", &self.target_groups);
-            o.build()
-        }
-    }
-
-    impl Validate for Forward {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TargetGroups", &self.target_groups, &RULE_13);
-            v.nested("TargetGroups", &self.target_groups);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct WeightedTargetGroup {
-        pub target_group_identifier: Value<String>,
-        pub weight: Option<Value<i64>>,
-    }
-
-    impl WeightedTargetGroup {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(target_group_identifier: impl Into<Value<String>>) -> Self {
-            Self {
-                target_group_identifier: target_group_identifier.into(),
-                weight: None,
-            }
-        }
-    }
-
-    impl ToRaw for WeightedTargetGroup {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("TargetGroupIdentifier", &self.target_group_identifier);
-            o.opt("Weight", &self.weight);
-            o.build()
-        }
-    }
-
-    impl Validate for WeightedTargetGroup {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "TargetGroupIdentifier",
-                &self.target_group_identifier,
-                &RULE_14,
-            );
-            v.check("Weight", &self.weight, &RULE_15);
         }
     }
 
@@ -1847,69 +1784,12 @@ pub mod rule {
             v.check("Prefix", &self.prefix, &RULE_40);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    impl std::fmt::Debug for Rule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rule {
-        const TYPE: &'static str = "AWS::VpcLattice::Rule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleRef;
-    }
-
-    /// Typed handle of an `AWS::VpcLattice::Rule` in the construct tree (see [`crate::Ref`]).
-    pub type RuleRef = crate::Ref<Rule>;
-
-    impl RuleRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::VpcLattice::Service`: [`Service`], its property types and its typed handle.
 pub mod service {
+    pub use super::shared_::{DnsEntry, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1955,60 +1835,6 @@ pub mod service {
             v.check("Name", &self.name, &RULE_17);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DnsEntry {
-        pub domain_name: Option<Value<String>>,
-        pub hosted_zone_id: Option<Value<String>>,
-    }
-
-    impl DnsEntry {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DnsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DomainName", &self.domain_name);
-            o.opt("HostedZoneId", &self.hosted_zone_id);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -2067,6 +1893,8 @@ pub mod service {
 
 /// `AWS::VpcLattice::ServiceNetwork`: [`ServiceNetwork`], its property types and its typed handle.
 pub mod service_network {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2106,60 +1934,6 @@ pub mod service_network {
         }
     }
 
-    #[derive(Clone)]
-    pub struct SharingConfig {
-        pub enabled: Value<bool>,
-    }
-
-    impl SharingConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-            Self {
-                enabled: enabled.into(),
-            }
-        }
-    }
-
-    impl ToRaw for SharingConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("enabled", &self.enabled);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
     impl std::fmt::Debug for ServiceNetwork {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ServiceNetwork", self, f)
@@ -2194,6 +1968,28 @@ pub mod service_network {
         /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
         pub fn last_updated_at(&self) -> Value<String> {
             self.get_att("LastUpdatedAt")
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SharingConfig {
+        pub enabled: Value<bool>,
+    }
+
+    impl SharingConfig {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(enabled: impl Into<Value<bool>>) -> Self {
+            Self {
+                enabled: enabled.into(),
+            }
+        }
+    }
+
+    impl ToRaw for SharingConfig {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("enabled", &self.enabled);
+            o.build()
         }
     }
 }
@@ -2243,6 +2039,33 @@ pub mod service_network_resource_association {
         }
     }
 
+    impl std::fmt::Debug for ServiceNetworkResourceAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ServiceNetworkResourceAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ServiceNetworkResourceAssociation {
+        const TYPE: &'static str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ServiceNetworkResourceAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::VpcLattice::ServiceNetworkResourceAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ServiceNetworkResourceAssociationRef = crate::Ref<ServiceNetworkResourceAssociation>;
+
+    impl ServiceNetworkResourceAssociationRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -2275,37 +2098,12 @@ pub mod service_network_resource_association {
             v.check("Value", &self.value, &RULE_5);
         }
     }
-
-    impl std::fmt::Debug for ServiceNetworkResourceAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ServiceNetworkResourceAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ServiceNetworkResourceAssociation {
-        const TYPE: &'static str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ServiceNetworkResourceAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::VpcLattice::ServiceNetworkResourceAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ServiceNetworkResourceAssociationRef = crate::Ref<ServiceNetworkResourceAssociation>;
-
-    impl ServiceNetworkResourceAssociationRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-    }
 }
 
 /// `AWS::VpcLattice::ServiceNetworkServiceAssociation`: [`ServiceNetworkServiceAssociation`], its property types and its typed handle.
 pub mod service_network_service_association {
+    pub use super::shared_::{DnsEntry, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2346,60 +2144,6 @@ pub mod service_network_service_association {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DnsEntry {
-        pub domain_name: Option<Value<String>>,
-        pub hosted_zone_id: Option<Value<String>>,
-    }
-
-    impl DnsEntry {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DnsEntry {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("DomainName", &self.domain_name);
-            o.opt("HostedZoneId", &self.hosted_zone_id);
-            o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -2483,6 +2227,8 @@ pub mod service_network_service_association {
 
 /// `AWS::VpcLattice::ServiceNetworkVpcAssociation`: [`ServiceNetworkVpcAssociation`], its property types and its typed handle.
 pub mod service_network_vpc_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2534,79 +2280,6 @@ pub mod service_network_vpc_association {
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_48);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct DnsOptions {
-        pub private_dns_preference: Option<Value<String>>,
-        pub private_dns_specified_domains: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl DnsOptions {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for DnsOptions {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("PrivateDnsPreference", &self.private_dns_preference);
-            o.opt(
-                "PrivateDnsSpecifiedDomains",
-                &self.private_dns_specified_domains,
-            );
-            o.build()
-        }
-    }
-
-    impl Validate for DnsOptions {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "PrivateDnsPreference",
-                &self.private_dns_preference,
-                &RULE_49,
-            );
-            v.check_items(
-                "PrivateDnsSpecifiedDomains",
-                &self.private_dns_specified_domains,
-                &RULE_13,
-                &RULE_50,
-            );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -2666,10 +2339,53 @@ pub mod service_network_vpc_association {
             self.get_att("VpcId")
         }
     }
+
+    #[derive(Clone, Default)]
+    pub struct DnsOptions {
+        pub private_dns_preference: Option<Value<String>>,
+        pub private_dns_specified_domains: Option<Value<Vec<Value<String>>>>,
+    }
+
+    impl DnsOptions {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for DnsOptions {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("PrivateDnsPreference", &self.private_dns_preference);
+            o.opt(
+                "PrivateDnsSpecifiedDomains",
+                &self.private_dns_specified_domains,
+            );
+            o.build()
+        }
+    }
+
+    impl Validate for DnsOptions {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check(
+                "PrivateDnsPreference",
+                &self.private_dns_preference,
+                &RULE_49,
+            );
+            v.check_items(
+                "PrivateDnsSpecifiedDomains",
+                &self.private_dns_specified_domains,
+                &RULE_13,
+                &RULE_50,
+            );
+        }
+    }
 }
 
 /// `AWS::VpcLattice::TargetGroup`: [`TargetGroup`], its property types and its typed handle.
 pub mod target_group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2717,6 +2433,48 @@ pub mod target_group {
             v.check("Targets", &self.targets, &RULE_52);
             v.nested("Targets", &self.targets);
             v.check("Type", &self.r#type, &RULE_53);
+        }
+    }
+
+    impl std::fmt::Debug for TargetGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("TargetGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for TargetGroup {
+        const TYPE: &'static str = "AWS::VpcLattice::TargetGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = TargetGroupRef;
+    }
+
+    /// Typed handle of an `AWS::VpcLattice::TargetGroup` in the construct tree (see [`crate::Ref`]).
+    pub type TargetGroupRef = crate::Ref<TargetGroup>;
+
+    impl TargetGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn last_updated_at(&self) -> Value<String> {
+            self.get_att("LastUpdatedAt")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
         }
     }
 
@@ -2874,38 +2632,6 @@ pub mod target_group {
     }
 
     #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
-        }
-    }
-
-    #[derive(Clone)]
     pub struct Target {
         pub id: Value<String>,
         pub port: Option<Value<i64>>,
@@ -2933,48 +2659,6 @@ pub mod target_group {
     impl Validate for Target {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Port", &self.port, &RULE_9);
-        }
-    }
-
-    impl std::fmt::Debug for TargetGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("TargetGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for TargetGroup {
-        const TYPE: &'static str = "AWS::VpcLattice::TargetGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = TargetGroupRef;
-    }
-
-    /// Typed handle of an `AWS::VpcLattice::TargetGroup` in the construct tree (see [`crate::Ref`]).
-    pub type TargetGroupRef = crate::Ref<TargetGroup>;
-
-    impl TargetGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LastUpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn last_updated_at(&self) -> Value<String> {
-            self.get_att("LastUpdatedAt")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
         }
     }
 }

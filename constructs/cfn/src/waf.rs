@@ -9,8 +9,41 @@ pub use sql_injection_match_set::{SqlInjectionMatchSet, SqlInjectionMatchSetRef}
 pub use web_acl::{WebAcl, WebAclRef};
 pub use xss_match_set::{XssMatchSet, XssMatchSetRef};
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct FieldToMatch {
+        pub data: Option<Value<String>>,
+        pub r#type: Value<String>,
+    }
+
+    impl FieldToMatch {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(r#type: impl Into<Value<String>>) -> Self {
+            Self {
+                data: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for FieldToMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Data", &self.data);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::WAF::ByteMatchSet`: [`ByteMatchSet`], its property types and its typed handle.
 pub mod byte_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAF::ByteMatchSet
@@ -41,6 +74,28 @@ pub mod byte_match_set {
 
     impl Validate for ByteMatchSet {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ByteMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ByteMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ByteMatchSet {
+        const TYPE: &'static str = "AWS::WAF::ByteMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ByteMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::ByteMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type ByteMatchSetRef = crate::Ref<ByteMatchSet>;
+
+    impl ByteMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -80,53 +135,6 @@ pub mod byte_match_set {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ByteMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ByteMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ByteMatchSet {
-        const TYPE: &'static str = "AWS::WAF::ByteMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ByteMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::ByteMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type ByteMatchSetRef = crate::Ref<ByteMatchSet>;
-
-    impl ByteMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAF::IPSet`: [`IpSet`], its property types and its typed handle.
@@ -163,6 +171,28 @@ pub mod ip_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for IpSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpSet {
+        const TYPE: &'static str = "AWS::WAF::IPSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IpSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::IPSet` in the construct tree (see [`crate::Ref`]).
+    pub type IpSetRef = crate::Ref<IpSet>;
+
+    impl IpSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct IpSetDescriptor {
         pub r#type: Value<String>,
@@ -185,28 +215,6 @@ pub mod ip_set {
             o.req("Type", &self.r#type);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for IpSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpSet {
-        const TYPE: &'static str = "AWS::WAF::IPSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IpSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::IPSet` in the construct tree (see [`crate::Ref`]).
-    pub type IpSetRef = crate::Ref<IpSet>;
-
-    impl IpSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -248,6 +256,28 @@ pub mod rule {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Rule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Rule {
+        const TYPE: &'static str = "AWS::WAF::Rule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = RuleRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::Rule` in the construct tree (see [`crate::Ref`]).
+    pub type RuleRef = crate::Ref<Rule>;
+
+    impl RuleRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct Predicate {
         pub data_id: Value<String>,
@@ -279,32 +309,12 @@ pub mod rule {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for Rule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Rule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Rule {
-        const TYPE: &'static str = "AWS::WAF::Rule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = RuleRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::Rule` in the construct tree (see [`crate::Ref`]).
-    pub type RuleRef = crate::Ref<Rule>;
-
-    impl RuleRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAF::SizeConstraintSet`: [`SizeConstraintSet`], its property types and its typed handle.
 pub mod size_constraint_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAF::SizeConstraintSet
@@ -338,6 +348,28 @@ pub mod size_constraint_set {
 
     impl Validate for SizeConstraintSet {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for SizeConstraintSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SizeConstraintSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SizeConstraintSet {
+        const TYPE: &'static str = "AWS::WAF::SizeConstraintSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SizeConstraintSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::SizeConstraintSet` in the construct tree (see [`crate::Ref`]).
+    pub type SizeConstraintSetRef = crate::Ref<SizeConstraintSet>;
+
+    impl SizeConstraintSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -375,57 +407,12 @@ pub mod size_constraint_set {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SizeConstraintSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SizeConstraintSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SizeConstraintSet {
-        const TYPE: &'static str = "AWS::WAF::SizeConstraintSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SizeConstraintSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::SizeConstraintSet` in the construct tree (see [`crate::Ref`]).
-    pub type SizeConstraintSetRef = crate::Ref<SizeConstraintSet>;
-
-    impl SizeConstraintSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAF::SqlInjectionMatchSet`: [`SqlInjectionMatchSet`], its property types and its typed handle.
 pub mod sql_injection_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAF::SqlInjectionMatchSet
@@ -458,6 +445,28 @@ pub mod sql_injection_match_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for SqlInjectionMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SqlInjectionMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SqlInjectionMatchSet {
+        const TYPE: &'static str = "AWS::WAF::SqlInjectionMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SqlInjectionMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::SqlInjectionMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type SqlInjectionMatchSetRef = crate::Ref<SqlInjectionMatchSet>;
+
+    impl SqlInjectionMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SqlInjectionMatchTuple {
         pub field_to_match: Value<FieldToMatch>,
@@ -483,53 +492,6 @@ pub mod sql_injection_match_set {
             o.req("FieldToMatch", &self.field_to_match);
             o.req("TextTransformation", &self.text_transformation);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SqlInjectionMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SqlInjectionMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SqlInjectionMatchSet {
-        const TYPE: &'static str = "AWS::WAF::SqlInjectionMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SqlInjectionMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::SqlInjectionMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type SqlInjectionMatchSetRef = crate::Ref<SqlInjectionMatchSet>;
-
-    impl SqlInjectionMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -576,6 +538,28 @@ pub mod web_acl {
 
     impl Validate for WebAcl {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for WebAcl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebAcl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebAcl {
+        const TYPE: &'static str = "AWS::WAF::WebACL";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WebAclRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::WebACL` in the construct tree (see [`crate::Ref`]).
+    pub type WebAclRef = crate::Ref<WebAcl>;
+
+    impl WebAclRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -627,32 +611,12 @@ pub mod web_acl {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for WebAcl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebAcl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebAcl {
-        const TYPE: &'static str = "AWS::WAF::WebACL";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WebAclRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::WebACL` in the construct tree (see [`crate::Ref`]).
-    pub type WebAclRef = crate::Ref<WebAcl>;
-
-    impl WebAclRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAF::XssMatchSet`: [`XssMatchSet`], its property types and its typed handle.
 pub mod xss_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAF::XssMatchSet
@@ -688,6 +652,28 @@ pub mod xss_match_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for XssMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("XssMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for XssMatchSet {
+        const TYPE: &'static str = "AWS::WAF::XssMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = XssMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAF::XssMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type XssMatchSetRef = crate::Ref<XssMatchSet>;
+
+    impl XssMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct XssMatchTuple {
         pub field_to_match: Value<FieldToMatch>,
@@ -713,53 +699,6 @@ pub mod xss_match_set {
             o.req("FieldToMatch", &self.field_to_match);
             o.req("TextTransformation", &self.text_transformation);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for XssMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("XssMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for XssMatchSet {
-        const TYPE: &'static str = "AWS::WAF::XssMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = XssMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAF::XssMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type XssMatchSetRef = crate::Ref<XssMatchSet>;
-
-    impl XssMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

@@ -24,8 +24,73 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct FieldToMatch {
+        pub data: Option<Value<String>>,
+        pub r#type: Value<String>,
+    }
+
+    impl FieldToMatch {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(r#type: impl Into<Value<String>>) -> Self {
+            Self {
+                data: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for FieldToMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Data", &self.data);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Predicate {
+        pub data_id: Value<String>,
+        pub negated: Value<bool>,
+        pub r#type: Value<String>,
+    }
+
+    impl Predicate {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            data_id: impl Into<Value<String>>,
+            negated: impl Into<Value<bool>>,
+            r#type: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                data_id: data_id.into(),
+                negated: negated.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Predicate {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("DataId", &self.data_id);
+            o.req("Negated", &self.negated);
+            o.req("Type", &self.r#type);
+            o.build()
+        }
+    }
+}
+
 /// `AWS::WAFRegional::ByteMatchSet`: [`ByteMatchSet`], its property types and its typed handle.
 pub mod byte_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::ByteMatchSet
@@ -56,6 +121,28 @@ pub mod byte_match_set {
 
     impl Validate for ByteMatchSet {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for ByteMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ByteMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ByteMatchSet {
+        const TYPE: &'static str = "AWS::WAFRegional::ByteMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = ByteMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::ByteMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type ByteMatchSetRef = crate::Ref<ByteMatchSet>;
+
+    impl ByteMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -95,53 +182,6 @@ pub mod byte_match_set {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for ByteMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ByteMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ByteMatchSet {
-        const TYPE: &'static str = "AWS::WAFRegional::ByteMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = ByteMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::ByteMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type ByteMatchSetRef = crate::Ref<ByteMatchSet>;
-
-    impl ByteMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAFRegional::GeoMatchSet`: [`GeoMatchSet`], its property types and its typed handle.
@@ -178,6 +218,28 @@ pub mod geo_match_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for GeoMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("GeoMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for GeoMatchSet {
+        const TYPE: &'static str = "AWS::WAFRegional::GeoMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = GeoMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::GeoMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type GeoMatchSetRef = crate::Ref<GeoMatchSet>;
+
+    impl GeoMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct GeoMatchConstraint {
         pub r#type: Value<String>,
@@ -200,28 +262,6 @@ pub mod geo_match_set {
             o.req("Type", &self.r#type);
             o.req("Value", &self.value);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for GeoMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("GeoMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for GeoMatchSet {
-        const TYPE: &'static str = "AWS::WAFRegional::GeoMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = GeoMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::GeoMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type GeoMatchSetRef = crate::Ref<GeoMatchSet>;
-
-    impl GeoMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -260,6 +300,28 @@ pub mod ip_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for IpSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpSet {
+        const TYPE: &'static str = "AWS::WAFRegional::IPSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = IpSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::IPSet` in the construct tree (see [`crate::Ref`]).
+    pub type IpSetRef = crate::Ref<IpSet>;
+
+    impl IpSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct IpSetDescriptor {
         pub r#type: Value<String>,
@@ -284,32 +346,12 @@ pub mod ip_set {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for IpSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpSet {
-        const TYPE: &'static str = "AWS::WAFRegional::IPSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = IpSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::IPSet` in the construct tree (see [`crate::Ref`]).
-    pub type IpSetRef = crate::Ref<IpSet>;
-
-    impl IpSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAFRegional::RateBasedRule`: [`RateBasedRule`], its property types and its typed handle.
 pub mod rate_based_rule {
+    pub use super::shared_::Predicate;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::RateBasedRule
@@ -354,38 +396,6 @@ pub mod rate_based_rule {
 
     impl Validate for RateBasedRule {
         fn validate(&self, _v: &mut Validator<'_>) {}
-    }
-
-    #[derive(Clone)]
-    pub struct Predicate {
-        pub data_id: Value<String>,
-        pub negated: Value<bool>,
-        pub r#type: Value<String>,
-    }
-
-    impl Predicate {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            data_id: impl Into<Value<String>>,
-            negated: impl Into<Value<bool>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                data_id: data_id.into(),
-                negated: negated.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Predicate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DataId", &self.data_id);
-            o.req("Negated", &self.negated);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
     }
 
     impl std::fmt::Debug for RateBasedRule {
@@ -481,6 +491,8 @@ pub mod regex_pattern_set {
 
 /// `AWS::WAFRegional::Rule`: [`Rule`], its property types and its typed handle.
 pub mod rule {
+    pub use super::shared_::Predicate;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::Rule
@@ -516,38 +528,6 @@ pub mod rule {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
-    #[derive(Clone)]
-    pub struct Predicate {
-        pub data_id: Value<String>,
-        pub negated: Value<bool>,
-        pub r#type: Value<String>,
-    }
-
-    impl Predicate {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            data_id: impl Into<Value<String>>,
-            negated: impl Into<Value<bool>>,
-            r#type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                data_id: data_id.into(),
-                negated: negated.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Predicate {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("DataId", &self.data_id);
-            o.req("Negated", &self.negated);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
     impl std::fmt::Debug for Rule {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Rule", self, f)
@@ -573,6 +553,8 @@ pub mod rule {
 
 /// `AWS::WAFRegional::SizeConstraintSet`: [`SizeConstraintSet`], its property types and its typed handle.
 pub mod size_constraint_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::SizeConstraintSet
@@ -603,6 +585,28 @@ pub mod size_constraint_set {
 
     impl Validate for SizeConstraintSet {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for SizeConstraintSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SizeConstraintSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SizeConstraintSet {
+        const TYPE: &'static str = "AWS::WAFRegional::SizeConstraintSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SizeConstraintSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::SizeConstraintSet` in the construct tree (see [`crate::Ref`]).
+    pub type SizeConstraintSetRef = crate::Ref<SizeConstraintSet>;
+
+    impl SizeConstraintSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -640,57 +644,12 @@ pub mod size_constraint_set {
             o.build()
         }
     }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SizeConstraintSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SizeConstraintSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SizeConstraintSet {
-        const TYPE: &'static str = "AWS::WAFRegional::SizeConstraintSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SizeConstraintSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::SizeConstraintSet` in the construct tree (see [`crate::Ref`]).
-    pub type SizeConstraintSetRef = crate::Ref<SizeConstraintSet>;
-
-    impl SizeConstraintSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
 }
 
 /// `AWS::WAFRegional::SqlInjectionMatchSet`: [`SqlInjectionMatchSet`], its property types and its typed handle.
 pub mod sql_injection_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::SqlInjectionMatchSet
@@ -723,6 +682,28 @@ pub mod sql_injection_match_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for SqlInjectionMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SqlInjectionMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SqlInjectionMatchSet {
+        const TYPE: &'static str = "AWS::WAFRegional::SqlInjectionMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = SqlInjectionMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::SqlInjectionMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type SqlInjectionMatchSetRef = crate::Ref<SqlInjectionMatchSet>;
+
+    impl SqlInjectionMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct SqlInjectionMatchTuple {
         pub field_to_match: Value<FieldToMatch>,
@@ -748,53 +729,6 @@ pub mod sql_injection_match_set {
             o.req("FieldToMatch", &self.field_to_match);
             o.req("TextTransformation", &self.text_transformation);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for SqlInjectionMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SqlInjectionMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SqlInjectionMatchSet {
-        const TYPE: &'static str = "AWS::WAFRegional::SqlInjectionMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = SqlInjectionMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::SqlInjectionMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type SqlInjectionMatchSetRef = crate::Ref<SqlInjectionMatchSet>;
-
-    impl SqlInjectionMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -841,6 +775,28 @@ pub mod web_acl {
 
     impl Validate for WebAcl {
         fn validate(&self, _v: &mut Validator<'_>) {}
+    }
+
+    impl std::fmt::Debug for WebAcl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebAcl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebAcl {
+        const TYPE: &'static str = "AWS::WAFRegional::WebACL";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = WebAclRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::WebACL` in the construct tree (see [`crate::Ref`]).
+    pub type WebAclRef = crate::Ref<WebAcl>;
+
+    impl WebAclRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
     }
 
     #[derive(Clone)]
@@ -894,28 +850,6 @@ pub mod web_acl {
             o.req("Priority", &self.priority);
             o.req("RuleId", &self.rule_id);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for WebAcl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebAcl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebAcl {
-        const TYPE: &'static str = "AWS::WAFRegional::WebACL";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = WebAclRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::WebACL` in the construct tree (see [`crate::Ref`]).
-    pub type WebAclRef = crate::Ref<WebAcl>;
-
-    impl WebAclRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -982,6 +916,8 @@ pub mod web_acl_association {
 
 /// `AWS::WAFRegional::XssMatchSet`: [`XssMatchSet`], its property types and its typed handle.
 pub mod xss_match_set {
+    pub use super::shared_::FieldToMatch;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WAFRegional::XssMatchSet
@@ -1014,6 +950,28 @@ pub mod xss_match_set {
         fn validate(&self, _v: &mut Validator<'_>) {}
     }
 
+    impl std::fmt::Debug for XssMatchSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("XssMatchSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for XssMatchSet {
+        const TYPE: &'static str = "AWS::WAFRegional::XssMatchSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = XssMatchSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFRegional::XssMatchSet` in the construct tree (see [`crate::Ref`]).
+    pub type XssMatchSetRef = crate::Ref<XssMatchSet>;
+
+    impl XssMatchSetRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+
     #[derive(Clone)]
     pub struct XssMatchTuple {
         pub field_to_match: Value<FieldToMatch>,
@@ -1039,53 +997,6 @@ pub mod xss_match_set {
             o.req("FieldToMatch", &self.field_to_match);
             o.req("TextTransformation", &self.text_transformation);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct FieldToMatch {
-        pub data: Option<Value<String>>,
-        pub r#type: Value<String>,
-    }
-
-    impl FieldToMatch {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                data: None,
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Data", &self.data);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for XssMatchSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("XssMatchSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for XssMatchSet {
-        const TYPE: &'static str = "AWS::WAFRegional::XssMatchSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = XssMatchSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFRegional::XssMatchSet` in the construct tree (see [`crate::Ref`]).
-    pub type XssMatchSetRef = crate::Ref<XssMatchSet>;
-
-    impl XssMatchSetRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }

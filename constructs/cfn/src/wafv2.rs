@@ -553,65 +553,11 @@ mod rules_ {
     };
 }
 
-/// `AWS::WAFv2::IPSet`: [`IpSet`], its property types and its typed handle.
-pub mod ip_set {
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
     use super::rules_::*;
     use strata_core::*;
-
-    /// Contains a list of IP addresses. This can be either IPV4 or IPV6. The list will be mutually
-    #[derive(Clone)]
-    pub struct IpSet {
-        /// List of IPAddresses.
-        pub addresses: Value<Vec<Value<String>>>,
-        pub description: Option<Value<String>>,
-        pub ip_address_version: Value<String>,
-        pub name: Option<Value<String>>,
-        pub scope: Value<String>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-    }
-
-    impl IpSet {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            addresses: impl Into<Value<Vec<Value<String>>>>,
-            ip_address_version: impl Into<Value<String>>,
-            scope: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                addresses: addresses.into(),
-                description: None,
-                ip_address_version: ip_address_version.into(),
-                name: None,
-                scope: scope.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for IpSet {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("Addresses", &self.addresses);
-            o.opt("Description", &self.description);
-            o.req("IPAddressVersion", &self.ip_address_version);
-            o.opt("Name", &self.name);
-            o.req("Scope", &self.scope);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for IpSet {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Addresses", &Some(self.addresses.clone()), &RULE_0, &RULE_1);
-            v.check("Description", &self.description, &RULE_2);
-            v.check("IPAddressVersion", &self.ip_address_version, &RULE_3);
-            v.check("Name", &self.name, &RULE_4);
-            v.check("Scope", &self.scope, &RULE_5);
-            v.check("Tags", &self.tags, &RULE_6);
-            v.nested("Tags", &self.tags);
-        }
-    }
 
     #[derive(Clone, Default)]
     pub struct Tag {
@@ -639,551 +585,6 @@ pub mod ip_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
             v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for IpSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("IpSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for IpSet {
-        const TYPE: &'static str = "AWS::WAFv2::IPSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = IpSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFv2::IPSet` in the construct tree (see [`crate::Ref`]).
-    pub type IpSetRef = crate::Ref<IpSet>;
-
-    impl IpSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::WAFv2::LoggingConfiguration`: [`LoggingConfiguration`], its property types and its typed handle.
-pub mod logging_configuration {
-    use super::rules_::*;
-    use strata_core::*;
-
-    /// A WAFv2 Logging Configuration Resource Provider
-    #[derive(Clone)]
-    pub struct LoggingConfiguration {
-        /// The Amazon Resource Names (ARNs) of the logging destinations that you want to associate with the web ACL.
-        pub log_destination_configs: Value<Vec<Value<String>>>,
-        /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
-        pub logging_filter: Option<Value<LoggingFilter>>,
-        /// The parts of the request that you want to keep out of the logs. For example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
-        pub redacted_fields: Option<Value<Vec<Value<FieldToMatch>>>>,
-        /// The Amazon Resource Name (ARN) of the web ACL that you want to associate with LogDestinationConfigs.
-        pub resource_arn: Value<String>,
-    }
-
-    impl LoggingConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            log_destination_configs: impl Into<Value<Vec<Value<String>>>>,
-            resource_arn: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                log_destination_configs: log_destination_configs.into(),
-                logging_filter: None,
-                redacted_fields: None,
-                resource_arn: resource_arn.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LoggingConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.req("LogDestinationConfigs", &self.log_destination_configs);
-            o.opt("LoggingFilter", &self.logging_filter);
-            o.opt("RedactedFields", &self.redacted_fields);
-            o.req("ResourceArn", &self.resource_arn);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("LoggingFilter", &self.logging_filter);
-        }
-    }
-
-    /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
-    #[derive(Clone)]
-    pub struct LoggingFilter {
-        /// Default handling for logs that don't match any of the specified filtering conditions.
-        pub default_behavior: Value<String>,
-        /// The filters that you want to apply to the logs.
-        pub filters: Value<Vec<Value<Filter>>>,
-    }
-
-    impl LoggingFilter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            default_behavior: impl Into<Value<String>>,
-            filters: impl Into<Value<Vec<Value<Filter>>>>,
-        ) -> Self {
-            Self {
-                default_behavior: default_behavior.into(),
-                filters: filters.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LoggingFilter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("DefaultBehavior", &self.default_behavior);
-            o.req("Filters", &self.filters);
-            o.build()
-        }
-    }
-
-    impl Validate for LoggingFilter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultBehavior", &self.default_behavior, &RULE_9);
-            v.check("Filters", &self.filters, &RULE_6);
-            v.nested("Filters", &self.filters);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Filter {
-        /// How to handle logs that satisfy the filter's conditions and requirement.
-        pub behavior: Value<String>,
-        /// Match conditions for the filter.
-        pub conditions: Value<Vec<Value<Condition>>>,
-        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
-        pub requirement: Value<String>,
-    }
-
-    impl Filter {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            behavior: impl Into<Value<String>>,
-            conditions: impl Into<Value<Vec<Value<Condition>>>>,
-            requirement: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                behavior: behavior.into(),
-                conditions: conditions.into(),
-                requirement: requirement.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Filter {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Behavior", &self.behavior);
-            o.req("Conditions", &self.conditions);
-            o.req("Requirement", &self.requirement);
-            o.build()
-        }
-    }
-
-    impl Validate for Filter {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_9);
-            v.check("Conditions", &self.conditions, &RULE_6);
-            v.nested("Conditions", &self.conditions);
-            v.check("Requirement", &self.requirement, &RULE_10);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Condition {
-        /// A single action condition.
-        pub action_condition: Option<Value<ActionCondition>>,
-        /// A single label name condition.
-        pub label_name_condition: Option<Value<LabelNameCondition>>,
-    }
-
-    impl Condition {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Condition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("ActionCondition", &self.action_condition);
-            o.opt("LabelNameCondition", &self.label_name_condition);
-            o.build()
-        }
-    }
-
-    impl Validate for Condition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ActionCondition", &self.action_condition);
-        }
-    }
-
-    /// A single action condition.
-    #[derive(Clone)]
-    pub struct ActionCondition {
-        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
-        pub action: Value<String>,
-    }
-
-    impl ActionCondition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(action: impl Into<Value<String>>) -> Self {
-            Self {
-                action: action.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ActionCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Action", &self.action);
-            o.build()
-        }
-    }
-
-    impl Validate for ActionCondition {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_11);
-        }
-    }
-
-    /// A single label name condition.
-    #[derive(Clone)]
-    pub struct LabelNameCondition {
-        /// The label name that a log record must contain in order to meet the condition. This must be a fully qualified label name. Fully qualified labels have a prefix, optional namespaces, and label name. The prefix identifies the rule group or web ACL context of the rule that added the label.
-        pub label_name: Value<String>,
-    }
-
-    impl LabelNameCondition {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(label_name: impl Into<Value<String>>) -> Self {
-            Self {
-                label_name: label_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LabelNameCondition {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("LabelName", &self.label_name);
-            o.build()
-        }
-    }
-
-    /// A key-value pair to associate with a resource.
-    #[derive(Clone, Default)]
-    pub struct FieldToMatch {
-        pub method: Option<Value<Json>>,
-        pub query_string: Option<Value<Json>>,
-        /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
-        pub single_header: Option<Value<SingleHeader>>,
-        pub uri_path: Option<Value<Json>>,
-    }
-
-    impl FieldToMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("Method", &self.method);
-            o.opt("QueryString", &self.query_string);
-            o.opt("SingleHeader", &self.single_header);
-            o.opt("UriPath", &self.uri_path);
-            o.build()
-        }
-    }
-
-    /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
-    #[derive(Clone)]
-    pub struct SingleHeader {
-        /// The name of the query header to inspect.
-        pub name: Value<String>,
-    }
-
-    impl SingleHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for SingleHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl std::fmt::Debug for LoggingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("LoggingConfiguration", self, f)
-        }
-    }
-
-    impl strata_core::Resource for LoggingConfiguration {
-        const TYPE: &'static str = "AWS::WAFv2::LoggingConfiguration";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = LoggingConfigurationRef;
-    }
-
-    /// Typed handle of an `AWS::WAFv2::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
-    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
-
-    impl LoggingConfigurationRef {
-        /// The `ManagedByFirewallManager` attribute (`Fn::GetAtt`).
-        pub fn managed_by_firewall_manager(&self) -> Value<bool> {
-            self.get_att("ManagedByFirewallManager")
-        }
-    }
-}
-
-/// `AWS::WAFv2::RegexPatternSet`: [`RegexPatternSet`], its property types and its typed handle.
-pub mod regex_pattern_set {
-    use super::rules_::*;
-    use strata_core::*;
-
-    /// Contains a list of Regular expressions based on the provided inputs. RegexPatternSet can be used with other WAF entities with RegexPatternSetReferenceStatement to perform other actions .
-    #[derive(Clone)]
-    pub struct RegexPatternSet {
-        /// Description of the entity.
-        pub description: Option<Value<String>>,
-        /// Name of the RegexPatternSet.
-        pub name: Option<Value<String>>,
-        pub regular_expression_list: Value<Vec<Value<String>>>,
-        /// Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application Load Balancer and API Gateway.
-        pub scope: Value<String>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-    }
-
-    impl RegexPatternSet {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            regular_expression_list: impl Into<Value<Vec<Value<String>>>>,
-            scope: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                description: None,
-                name: None,
-                regular_expression_list: regular_expression_list.into(),
-                scope: scope.into(),
-                tags: None,
-            }
-        }
-    }
-
-    impl ToRaw for RegexPatternSet {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(5);
-            o.opt("Description", &self.description);
-            o.opt("Name", &self.name);
-            o.req("RegularExpressionList", &self.regular_expression_list);
-            o.req("Scope", &self.scope);
-            o.opt("Tags", &self.tags);
-            o.build()
-        }
-    }
-
-    impl Validate for RegexPatternSet {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_2);
-            v.check("Name", &self.name, &RULE_4);
-            v.check_items(
-                "RegularExpressionList",
-                &Some(self.regular_expression_list.clone()),
-                &RULE_0,
-                &RULE_12,
-            );
-            v.check("Scope", &self.scope, &RULE_5);
-            v.check("Tags", &self.tags, &RULE_6);
-            v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for RegexPatternSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RegexPatternSet", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RegexPatternSet {
-        const TYPE: &'static str = "AWS::WAFv2::RegexPatternSet";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RegexPatternSetRef;
-    }
-
-    /// Typed handle of an `AWS::WAFv2::RegexPatternSet` in the construct tree (see [`crate::Ref`]).
-    pub type RegexPatternSetRef = crate::Ref<RegexPatternSet>;
-
-    impl RegexPatternSetRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-    }
-}
-
-/// `AWS::WAFv2::RuleGroup`: [`RuleGroup`], its property types and its typed handle.
-pub mod rule_group {
-    use super::rules_::*;
-    use strata_core::*;
-
-    /// Contains the Rules that identify the requests that you want to allow, block, or count. In a RuleGroup, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a RuleGroup, for example, block requests from specified IP addresses or block requests from specified referrers.
-    #[derive(Clone)]
-    pub struct RuleGroup {
-        /// Collection of Available Labels.
-        pub available_labels: Option<Value<Vec<Value<LabelSummary>>>>,
-        pub capacity: Value<i64>,
-        /// Collection of Consumed Labels.
-        pub consumed_labels: Option<Value<Vec<Value<LabelSummary>>>>,
-        pub custom_response_bodies: Option<Value<Map<Value<CustomResponseBody>>>>,
-        pub description: Option<Value<String>>,
-        pub monetization_config: Option<Value<MonetizationConfig>>,
-        pub name: Option<Value<String>>,
-        /// Collection of Rules.
-        pub rules: Option<Value<Vec<Value<RuleProperty>>>>,
-        pub scope: Value<String>,
-        pub tags: Option<Value<Vec<Value<Tag>>>>,
-        pub visibility_config: Value<VisibilityConfig>,
-    }
-
-    impl RuleGroup {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            capacity: impl Into<Value<i64>>,
-            scope: impl Into<Value<String>>,
-            visibility_config: impl Into<Value<VisibilityConfig>>,
-        ) -> Self {
-            Self {
-                available_labels: None,
-                capacity: capacity.into(),
-                consumed_labels: None,
-                custom_response_bodies: None,
-                description: None,
-                monetization_config: None,
-                name: None,
-                rules: None,
-                scope: scope.into(),
-                tags: None,
-                visibility_config: visibility_config.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RuleGroup {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(11);
-            o.opt("AvailableLabels", &self.available_labels);
-            o.req("Capacity", &self.capacity);
-            o.opt("ConsumedLabels", &self.consumed_labels);
-            o.opt("CustomResponseBodies", &self.custom_response_bodies);
-            o.opt("Description", &self.description);
-            o.opt("MonetizationConfig", &self.monetization_config);
-            o.opt("Name", &self.name);
-            o.opt("Rules", &self.rules);
-            o.req("Scope", &self.scope);
-            o.opt("Tags", &self.tags);
-            o.req("VisibilityConfig", &self.visibility_config);
-            o.build()
-        }
-    }
-
-    impl Validate for RuleGroup {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AvailableLabels", &self.available_labels);
-            v.check("Capacity", &self.capacity, &RULE_13);
-            v.nested("ConsumedLabels", &self.consumed_labels);
-            v.nested("CustomResponseBodies", &self.custom_response_bodies);
-            v.check("Description", &self.description, &RULE_2);
-            v.nested("MonetizationConfig", &self.monetization_config);
-            v.check("Name", &self.name, &RULE_4);
-            v.nested("Rules", &self.rules);
-            v.check("Scope", &self.scope, &RULE_5);
-            v.check("Tags", &self.tags, &RULE_6);
-            v.nested("Tags", &self.tags);
-            v.nested("VisibilityConfig", &self.visibility_config);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct LabelSummary {
-        pub name: Option<Value<String>>,
-    }
-
-    impl LabelSummary {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for LabelSummary {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for LabelSummary {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_14);
         }
     }
 
@@ -1355,111 +756,6 @@ pub mod rule_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Amount", &self.amount, &RULE_22);
             v.check("Currency", &self.currency, &RULE_23);
-        }
-    }
-
-    /// Rule of RuleGroup that contains condition and action.
-    #[derive(Clone)]
-    pub struct RuleProperty {
-        pub action: Option<Value<RuleAction>>,
-        pub captcha_config: Option<Value<CaptchaConfig>>,
-        pub challenge_config: Option<Value<ChallengeConfig>>,
-        pub name: Value<String>,
-        pub priority: Value<i64>,
-        /// Collection of Rule Labels.
-        pub rule_labels: Option<Value<Vec<Value<Label>>>>,
-        pub statement: Value<Statement>,
-        pub visibility_config: Value<VisibilityConfig>,
-    }
-
-    impl RuleProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            priority: impl Into<Value<i64>>,
-            statement: impl Into<Value<Statement>>,
-            visibility_config: impl Into<Value<VisibilityConfig>>,
-        ) -> Self {
-            Self {
-                action: None,
-                captcha_config: None,
-                challenge_config: None,
-                name: name.into(),
-                priority: priority.into(),
-                rule_labels: None,
-                statement: statement.into(),
-                visibility_config: visibility_config.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RuleProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(8);
-            o.opt("Action", &self.action);
-            o.opt("CaptchaConfig", &self.captcha_config);
-            o.opt("ChallengeConfig", &self.challenge_config);
-            o.req("Name", &self.name);
-            o.req("Priority", &self.priority);
-            o.opt("RuleLabels", &self.rule_labels);
-            o.req("Statement", &self.statement);
-            o.req("VisibilityConfig", &self.visibility_config);
-            o.build()
-        }
-    }
-
-    impl Validate for RuleProperty {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Action", &self.action);
-            v.nested("CaptchaConfig", &self.captcha_config);
-            v.nested("ChallengeConfig", &self.challenge_config);
-            v.check("Name", &self.name, &RULE_4);
-            v.check("Priority", &self.priority, &RULE_13);
-            v.nested("RuleLabels", &self.rule_labels);
-            v.nested("Statement", &self.statement);
-            v.nested("VisibilityConfig", &self.visibility_config);
-        }
-    }
-
-    /// Action taken when Rule matches its condition.
-    #[derive(Clone, Default)]
-    pub struct RuleAction {
-        pub allow: Option<Value<AllowAction>>,
-        pub block: Option<Value<BlockAction>>,
-        pub captcha: Option<Value<CaptchaAction>>,
-        pub challenge: Option<Value<ChallengeAction>>,
-        pub count: Option<Value<CountAction>>,
-        pub monetize: Option<Value<MonetizeAction>>,
-    }
-
-    impl RuleAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RuleAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.opt("Allow", &self.allow);
-            o.opt("Block", &self.block);
-            o.opt("Captcha", &self.captcha);
-            o.opt("Challenge", &self.challenge);
-            o.opt("Count", &self.count);
-            o.opt("Monetize", &self.monetize);
-            o.build()
-        }
-    }
-
-    impl Validate for RuleAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Allow", &self.allow);
-            v.nested("Block", &self.block);
-            v.nested("Captcha", &self.captcha);
-            v.nested("Challenge", &self.challenge);
-            v.nested("Count", &self.count);
-            v.nested("Monetize", &self.monetize);
         }
     }
 
@@ -1679,33 +975,6 @@ pub mod rule_group {
         }
     }
 
-    /// Count traffic towards application.
-    #[derive(Clone, Default)]
-    pub struct CountAction {
-        pub custom_request_handling: Option<Value<CustomRequestHandling>>,
-    }
-
-    impl CountAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CountAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CustomRequestHandling", &self.custom_request_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for CountAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CustomRequestHandling", &self.custom_request_handling);
-        }
-    }
-
     /// Monetize action for rules.
     #[derive(Clone, Default)]
     pub struct MonetizeAction {
@@ -1839,106 +1108,6 @@ pub mod rule_group {
         }
     }
 
-    /// First level statement that contains conditions, such as ByteMatch, SizeConstraint, etc
-    #[derive(Clone, Default)]
-    pub struct Statement {
-        pub and_statement: Option<Value<AndStatement>>,
-        pub asn_match_statement: Option<Value<AsnMatchStatement>>,
-        pub byte_match_statement: Option<Value<ByteMatchStatement>>,
-        pub geo_match_statement: Option<Value<GeoMatchStatement>>,
-        pub ip_set_reference_statement: Option<Value<IpSetReferenceStatement>>,
-        pub label_match_statement: Option<Value<LabelMatchStatement>>,
-        pub not_statement: Option<Value<Box<NotStatement>>>,
-        pub or_statement: Option<Value<OrStatement>>,
-        pub rate_based_statement: Option<Value<Box<RateBasedStatement>>>,
-        pub regex_match_statement: Option<Value<RegexMatchStatement>>,
-        pub regex_pattern_set_reference_statement: Option<Value<RegexPatternSetReferenceStatement>>,
-        pub size_constraint_statement: Option<Value<SizeConstraintStatement>>,
-        pub sqli_match_statement: Option<Value<SqliMatchStatement>>,
-        pub xss_match_statement: Option<Value<XssMatchStatement>>,
-    }
-
-    impl Statement {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Statement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(14);
-            o.opt("AndStatement", &self.and_statement);
-            o.opt("AsnMatchStatement", &self.asn_match_statement);
-            o.opt("ByteMatchStatement", &self.byte_match_statement);
-            o.opt("GeoMatchStatement", &self.geo_match_statement);
-            o.opt("IPSetReferenceStatement", &self.ip_set_reference_statement);
-            o.opt("LabelMatchStatement", &self.label_match_statement);
-            o.opt("NotStatement", &self.not_statement);
-            o.opt("OrStatement", &self.or_statement);
-            o.opt("RateBasedStatement", &self.rate_based_statement);
-            o.opt("RegexMatchStatement", &self.regex_match_statement);
-            o.opt(
-                "RegexPatternSetReferenceStatement",
-                &self.regex_pattern_set_reference_statement,
-            );
-            o.opt("SizeConstraintStatement", &self.size_constraint_statement);
-            o.opt("SqliMatchStatement", &self.sqli_match_statement);
-            o.opt("XssMatchStatement", &self.xss_match_statement);
-            o.build()
-        }
-    }
-
-    impl Validate for Statement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("AndStatement", &self.and_statement);
-            v.nested("AsnMatchStatement", &self.asn_match_statement);
-            v.nested("ByteMatchStatement", &self.byte_match_statement);
-            v.nested("GeoMatchStatement", &self.geo_match_statement);
-            v.nested("IPSetReferenceStatement", &self.ip_set_reference_statement);
-            v.nested("LabelMatchStatement", &self.label_match_statement);
-            v.nested("NotStatement", &self.not_statement);
-            v.nested("OrStatement", &self.or_statement);
-            v.nested("RateBasedStatement", &self.rate_based_statement);
-            v.nested("RegexMatchStatement", &self.regex_match_statement);
-            v.nested(
-                "RegexPatternSetReferenceStatement",
-                &self.regex_pattern_set_reference_statement,
-            );
-            v.nested("SizeConstraintStatement", &self.size_constraint_statement);
-            v.nested("SqliMatchStatement", &self.sqli_match_statement);
-            v.nested("XssMatchStatement", &self.xss_match_statement);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct AndStatement {
-        pub statements: Value<Vec<Value<Statement>>>,
-    }
-
-    impl AndStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(statements: impl Into<Value<Vec<Value<Statement>>>>) -> Self {
-            Self {
-                statements: statements.into(),
-            }
-        }
-    }
-
-    impl ToRaw for AndStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Statements", &self.statements);
-            o.build()
-        }
-    }
-
-    impl Validate for AndStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Statements", &self.statements);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct AsnMatchStatement {
         pub asn_list: Option<Value<Vec<Value<i64>>>>,
@@ -2000,131 +1169,6 @@ pub mod rule_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
             v.check("HeaderName", &self.header_name, &RULE_33);
-        }
-    }
-
-    /// Byte Match statement.
-    #[derive(Clone)]
-    pub struct ByteMatchStatement {
-        pub field_to_match: Value<FieldToMatch>,
-        pub positional_constraint: Value<String>,
-        pub pre_parse_text_transformations: Option<Value<Vec<Value<PreParseTextTransformation>>>>,
-        pub search_string: Option<Value<String>>,
-        pub search_string_base64: Option<Value<String>>,
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl ByteMatchStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            field_to_match: impl Into<Value<FieldToMatch>>,
-            positional_constraint: impl Into<Value<String>>,
-            text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>,
-        ) -> Self {
-            Self {
-                field_to_match: field_to_match.into(),
-                positional_constraint: positional_constraint.into(),
-                pre_parse_text_transformations: None,
-                search_string: None,
-                search_string_base64: None,
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ByteMatchStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("FieldToMatch", &self.field_to_match);
-            o.req("PositionalConstraint", &self.positional_constraint);
-            o.opt(
-                "PreParseTextTransformations",
-                &self.pre_parse_text_transformations,
-            );
-            o.opt("SearchString", &self.search_string);
-            o.opt("SearchStringBase64", &self.search_string_base64);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for ByteMatchStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("FieldToMatch", &self.field_to_match);
-            v.check(
-                "PositionalConstraint",
-                &self.positional_constraint,
-                &RULE_34,
-            );
-            v.nested(
-                "PreParseTextTransformations",
-                &self.pre_parse_text_transformations,
-            );
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
-    /// Field of the request to match.
-    #[derive(Clone, Default)]
-    pub struct FieldToMatch {
-        pub all_query_arguments: Option<Value<Json>>,
-        pub body: Option<Value<Body>>,
-        pub cookies: Option<Value<Cookies>>,
-        pub header_order: Option<Value<HeaderOrder>>,
-        pub headers: Option<Value<Headers>>,
-        pub ja3_fingerprint: Option<Value<Ja3Fingerprint>>,
-        pub ja4_fingerprint: Option<Value<Ja4Fingerprint>>,
-        pub json_body: Option<Value<JsonBody>>,
-        pub method: Option<Value<Json>>,
-        pub query_string: Option<Value<Json>>,
-        pub single_header: Option<Value<SingleHeader>>,
-        /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
-        pub single_query_argument: Option<Value<SingleQueryArgument>>,
-        pub uri_fragment: Option<Value<UriFragment>>,
-        pub uri_path: Option<Value<Json>>,
-    }
-
-    impl FieldToMatch {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for FieldToMatch {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(14);
-            o.opt("AllQueryArguments", &self.all_query_arguments);
-            o.opt("Body", &self.body);
-            o.opt("Cookies", &self.cookies);
-            o.opt("HeaderOrder", &self.header_order);
-            o.opt("Headers", &self.headers);
-            o.opt("JA3Fingerprint", &self.ja3_fingerprint);
-            o.opt("JA4Fingerprint", &self.ja4_fingerprint);
-            o.opt("JsonBody", &self.json_body);
-            o.opt("Method", &self.method);
-            o.opt("QueryString", &self.query_string);
-            o.opt("SingleHeader", &self.single_header);
-            o.opt("SingleQueryArgument", &self.single_query_argument);
-            o.opt("UriFragment", &self.uri_fragment);
-            o.opt("UriPath", &self.uri_path);
-            o.build()
-        }
-    }
-
-    impl Validate for FieldToMatch {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Body", &self.body);
-            v.nested("Cookies", &self.cookies);
-            v.nested("HeaderOrder", &self.header_order);
-            v.nested("Headers", &self.headers);
-            v.nested("JA3Fingerprint", &self.ja3_fingerprint);
-            v.nested("JA4Fingerprint", &self.ja4_fingerprint);
-            v.nested("JsonBody", &self.json_body);
-            v.nested("SingleHeader", &self.single_header);
-            v.nested("SingleQueryArgument", &self.single_query_argument);
-            v.nested("UriFragment", &self.uri_fragment);
         }
     }
 
@@ -2485,59 +1529,6 @@ pub mod rule_group {
         }
     }
 
-    #[derive(Clone)]
-    pub struct SingleHeader {
-        pub name: Value<String>,
-    }
-
-    impl SingleHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for SingleHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for SingleHeader {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_42);
-        }
-    }
-
-    /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
-    #[derive(Clone)]
-    pub struct SingleQueryArgument {
-        pub name: Value<String>,
-    }
-
-    impl SingleQueryArgument {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for SingleQueryArgument {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for SingleQueryArgument {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_42);
-        }
-    }
-
     /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
     #[derive(Clone, Default)]
     pub struct UriFragment {
@@ -2761,114 +1752,6 @@ pub mod rule_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_14);
             v.check("Scope", &self.scope, &RULE_48);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct NotStatement {
-        pub statement: Value<Box<Statement>>,
-    }
-
-    impl NotStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(statement: impl Into<Value<Box<Statement>>>) -> Self {
-            Self {
-                statement: statement.into(),
-            }
-        }
-    }
-
-    impl ToRaw for NotStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Statement", &self.statement);
-            o.build()
-        }
-    }
-
-    impl Validate for NotStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Statement", &self.statement);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct OrStatement {
-        pub statements: Value<Vec<Value<Statement>>>,
-    }
-
-    impl OrStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(statements: impl Into<Value<Vec<Value<Statement>>>>) -> Self {
-            Self {
-                statements: statements.into(),
-            }
-        }
-    }
-
-    impl ToRaw for OrStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Statements", &self.statements);
-            o.build()
-        }
-    }
-
-    impl Validate for OrStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Statements", &self.statements);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct RateBasedStatement {
-        pub aggregate_key_type: Value<String>,
-        /// Specifies the aggregate keys to use in a rate-base rule.
-        pub custom_keys: Option<Value<Vec<Value<RateBasedStatementCustomKey>>>>,
-        pub evaluation_window_sec: Option<Value<i64>>,
-        pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
-        pub limit: Value<i64>,
-        pub scope_down_statement: Option<Value<Box<Statement>>>,
-    }
-
-    impl RateBasedStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            aggregate_key_type: impl Into<Value<String>>,
-            limit: impl Into<Value<i64>>,
-        ) -> Self {
-            Self {
-                aggregate_key_type: aggregate_key_type.into(),
-                custom_keys: None,
-                evaluation_window_sec: None,
-                forwarded_ip_config: None,
-                limit: limit.into(),
-                scope_down_statement: None,
-            }
-        }
-    }
-
-    impl ToRaw for RateBasedStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(6);
-            o.req("AggregateKeyType", &self.aggregate_key_type);
-            o.opt("CustomKeys", &self.custom_keys);
-            o.opt("EvaluationWindowSec", &self.evaluation_window_sec);
-            o.opt("ForwardedIPConfig", &self.forwarded_ip_config);
-            o.req("Limit", &self.limit);
-            o.opt("ScopeDownStatement", &self.scope_down_statement);
-            o.build()
-        }
-    }
-
-    impl Validate for RateBasedStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AggregateKeyType", &self.aggregate_key_type, &RULE_49);
-            v.check("CustomKeys", &self.custom_keys, &RULE_50);
-            v.nested("CustomKeys", &self.custom_keys);
-            v.nested("ForwardedIPConfig", &self.forwarded_ip_config);
-            v.check("Limit", &self.limit, &RULE_51);
-            v.nested("ScopeDownStatement", &self.scope_down_statement);
         }
     }
 
@@ -3189,6 +2072,1150 @@ pub mod rule_group {
             v.nested("TextTransformations", &self.text_transformations);
         }
     }
+}
+
+/// `AWS::WAFv2::IPSet`: [`IpSet`], its property types and its typed handle.
+pub mod ip_set {
+    pub use super::shared_::Tag;
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Contains a list of IP addresses. This can be either IPV4 or IPV6. The list will be mutually
+    #[derive(Clone)]
+    pub struct IpSet {
+        /// List of IPAddresses.
+        pub addresses: Value<Vec<Value<String>>>,
+        pub description: Option<Value<String>>,
+        pub ip_address_version: Value<String>,
+        pub name: Option<Value<String>>,
+        pub scope: Value<String>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+    }
+
+    impl IpSet {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            addresses: impl Into<Value<Vec<Value<String>>>>,
+            ip_address_version: impl Into<Value<String>>,
+            scope: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                addresses: addresses.into(),
+                description: None,
+                ip_address_version: ip_address_version.into(),
+                name: None,
+                scope: scope.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for IpSet {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.req("Addresses", &self.addresses);
+            o.opt("Description", &self.description);
+            o.req("IPAddressVersion", &self.ip_address_version);
+            o.opt("Name", &self.name);
+            o.req("Scope", &self.scope);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for IpSet {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_items("Addresses", &Some(self.addresses.clone()), &RULE_0, &RULE_1);
+            v.check("Description", &self.description, &RULE_2);
+            v.check("IPAddressVersion", &self.ip_address_version, &RULE_3);
+            v.check("Name", &self.name, &RULE_4);
+            v.check("Scope", &self.scope, &RULE_5);
+            v.check("Tags", &self.tags, &RULE_6);
+            v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for IpSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("IpSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for IpSet {
+        const TYPE: &'static str = "AWS::WAFv2::IPSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = IpSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFv2::IPSet` in the construct tree (see [`crate::Ref`]).
+    pub type IpSetRef = crate::Ref<IpSet>;
+
+    impl IpSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::WAFv2::LoggingConfiguration`: [`LoggingConfiguration`], its property types and its typed handle.
+pub mod logging_configuration {
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// A WAFv2 Logging Configuration Resource Provider
+    #[derive(Clone)]
+    pub struct LoggingConfiguration {
+        /// The Amazon Resource Names (ARNs) of the logging destinations that you want to associate with the web ACL.
+        pub log_destination_configs: Value<Vec<Value<String>>>,
+        /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
+        pub logging_filter: Option<Value<LoggingFilter>>,
+        /// The parts of the request that you want to keep out of the logs. For example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
+        pub redacted_fields: Option<Value<Vec<Value<FieldToMatch>>>>,
+        /// The Amazon Resource Name (ARN) of the web ACL that you want to associate with LogDestinationConfigs.
+        pub resource_arn: Value<String>,
+    }
+
+    impl LoggingConfiguration {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            log_destination_configs: impl Into<Value<Vec<Value<String>>>>,
+            resource_arn: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                log_destination_configs: log_destination_configs.into(),
+                logging_filter: None,
+                redacted_fields: None,
+                resource_arn: resource_arn.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LoggingConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.req("LogDestinationConfigs", &self.log_destination_configs);
+            o.opt("LoggingFilter", &self.logging_filter);
+            o.opt("RedactedFields", &self.redacted_fields);
+            o.req("ResourceArn", &self.resource_arn);
+            o.build()
+        }
+    }
+
+    impl Validate for LoggingConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("LoggingFilter", &self.logging_filter);
+        }
+    }
+
+    impl std::fmt::Debug for LoggingConfiguration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("LoggingConfiguration", self, f)
+        }
+    }
+
+    impl strata_core::Resource for LoggingConfiguration {
+        const TYPE: &'static str = "AWS::WAFv2::LoggingConfiguration";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = LoggingConfigurationRef;
+    }
+
+    /// Typed handle of an `AWS::WAFv2::LoggingConfiguration` in the construct tree (see [`crate::Ref`]).
+    pub type LoggingConfigurationRef = crate::Ref<LoggingConfiguration>;
+
+    impl LoggingConfigurationRef {
+        /// The `ManagedByFirewallManager` attribute (`Fn::GetAtt`).
+        pub fn managed_by_firewall_manager(&self) -> Value<bool> {
+            self.get_att("ManagedByFirewallManager")
+        }
+    }
+
+    /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
+    #[derive(Clone)]
+    pub struct LoggingFilter {
+        /// Default handling for logs that don't match any of the specified filtering conditions.
+        pub default_behavior: Value<String>,
+        /// The filters that you want to apply to the logs.
+        pub filters: Value<Vec<Value<Filter>>>,
+    }
+
+    impl LoggingFilter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            default_behavior: impl Into<Value<String>>,
+            filters: impl Into<Value<Vec<Value<Filter>>>>,
+        ) -> Self {
+            Self {
+                default_behavior: default_behavior.into(),
+                filters: filters.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LoggingFilter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("DefaultBehavior", &self.default_behavior);
+            o.req("Filters", &self.filters);
+            o.build()
+        }
+    }
+
+    impl Validate for LoggingFilter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("DefaultBehavior", &self.default_behavior, &RULE_9);
+            v.check("Filters", &self.filters, &RULE_6);
+            v.nested("Filters", &self.filters);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Filter {
+        /// How to handle logs that satisfy the filter's conditions and requirement.
+        pub behavior: Value<String>,
+        /// Match conditions for the filter.
+        pub conditions: Value<Vec<Value<Condition>>>,
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+        pub requirement: Value<String>,
+    }
+
+    impl Filter {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            behavior: impl Into<Value<String>>,
+            conditions: impl Into<Value<Vec<Value<Condition>>>>,
+            requirement: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                behavior: behavior.into(),
+                conditions: conditions.into(),
+                requirement: requirement.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Filter {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(3);
+            o.req("Behavior", &self.behavior);
+            o.req("Conditions", &self.conditions);
+            o.req("Requirement", &self.requirement);
+            o.build()
+        }
+    }
+
+    impl Validate for Filter {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Behavior", &self.behavior, &RULE_9);
+            v.check("Conditions", &self.conditions, &RULE_6);
+            v.nested("Conditions", &self.conditions);
+            v.check("Requirement", &self.requirement, &RULE_10);
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct Condition {
+        /// A single action condition.
+        pub action_condition: Option<Value<ActionCondition>>,
+        /// A single label name condition.
+        pub label_name_condition: Option<Value<LabelNameCondition>>,
+    }
+
+    impl Condition {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Condition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("ActionCondition", &self.action_condition);
+            o.opt("LabelNameCondition", &self.label_name_condition);
+            o.build()
+        }
+    }
+
+    impl Validate for Condition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("ActionCondition", &self.action_condition);
+        }
+    }
+
+    /// A single action condition.
+    #[derive(Clone)]
+    pub struct ActionCondition {
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match all conditions or must match at least one condition.
+        pub action: Value<String>,
+    }
+
+    impl ActionCondition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(action: impl Into<Value<String>>) -> Self {
+            Self {
+                action: action.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ActionCondition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Action", &self.action);
+            o.build()
+        }
+    }
+
+    impl Validate for ActionCondition {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Action", &self.action, &RULE_11);
+        }
+    }
+
+    /// A single label name condition.
+    #[derive(Clone)]
+    pub struct LabelNameCondition {
+        /// The label name that a log record must contain in order to meet the condition. This must be a fully qualified label name. Fully qualified labels have a prefix, optional namespaces, and label name. The prefix identifies the rule group or web ACL context of the rule that added the label.
+        pub label_name: Value<String>,
+    }
+
+    impl LabelNameCondition {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(label_name: impl Into<Value<String>>) -> Self {
+            Self {
+                label_name: label_name.into(),
+            }
+        }
+    }
+
+    impl ToRaw for LabelNameCondition {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("LabelName", &self.label_name);
+            o.build()
+        }
+    }
+
+    /// A key-value pair to associate with a resource.
+    #[derive(Clone, Default)]
+    pub struct FieldToMatch {
+        pub method: Option<Value<Json>>,
+        pub query_string: Option<Value<Json>>,
+        /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
+        pub single_header: Option<Value<SingleHeader>>,
+        pub uri_path: Option<Value<Json>>,
+    }
+
+    impl FieldToMatch {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FieldToMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(4);
+            o.opt("Method", &self.method);
+            o.opt("QueryString", &self.query_string);
+            o.opt("SingleHeader", &self.single_header);
+            o.opt("UriPath", &self.uri_path);
+            o.build()
+        }
+    }
+
+    /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
+    #[derive(Clone)]
+    pub struct SingleHeader {
+        /// The name of the query header to inspect.
+        pub name: Value<String>,
+    }
+
+    impl SingleHeader {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for SingleHeader {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+}
+
+/// `AWS::WAFv2::RegexPatternSet`: [`RegexPatternSet`], its property types and its typed handle.
+pub mod regex_pattern_set {
+    pub use super::shared_::Tag;
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Contains a list of Regular expressions based on the provided inputs. RegexPatternSet can be used with other WAF entities with RegexPatternSetReferenceStatement to perform other actions .
+    #[derive(Clone)]
+    pub struct RegexPatternSet {
+        /// Description of the entity.
+        pub description: Option<Value<String>>,
+        /// Name of the RegexPatternSet.
+        pub name: Option<Value<String>>,
+        pub regular_expression_list: Value<Vec<Value<String>>>,
+        /// Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application Load Balancer and API Gateway.
+        pub scope: Value<String>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+    }
+
+    impl RegexPatternSet {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            regular_expression_list: impl Into<Value<Vec<Value<String>>>>,
+            scope: impl Into<Value<String>>,
+        ) -> Self {
+            Self {
+                description: None,
+                name: None,
+                regular_expression_list: regular_expression_list.into(),
+                scope: scope.into(),
+                tags: None,
+            }
+        }
+    }
+
+    impl ToRaw for RegexPatternSet {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(5);
+            o.opt("Description", &self.description);
+            o.opt("Name", &self.name);
+            o.req("RegularExpressionList", &self.regular_expression_list);
+            o.req("Scope", &self.scope);
+            o.opt("Tags", &self.tags);
+            o.build()
+        }
+    }
+
+    impl Validate for RegexPatternSet {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Description", &self.description, &RULE_2);
+            v.check("Name", &self.name, &RULE_4);
+            v.check_items(
+                "RegularExpressionList",
+                &Some(self.regular_expression_list.clone()),
+                &RULE_0,
+                &RULE_12,
+            );
+            v.check("Scope", &self.scope, &RULE_5);
+            v.check("Tags", &self.tags, &RULE_6);
+            v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for RegexPatternSet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RegexPatternSet", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RegexPatternSet {
+        const TYPE: &'static str = "AWS::WAFv2::RegexPatternSet";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RegexPatternSetRef;
+    }
+
+    /// Typed handle of an `AWS::WAFv2::RegexPatternSet` in the construct tree (see [`crate::Ref`]).
+    pub type RegexPatternSetRef = crate::Ref<RegexPatternSet>;
+
+    impl RegexPatternSetRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+    }
+}
+
+/// `AWS::WAFv2::RuleGroup`: [`RuleGroup`], its property types and its typed handle.
+pub mod rule_group {
+    pub use super::shared_::{
+        AllowAction, AsnMatchStatement, BlockAction, Body, CaptchaAction, CaptchaConfig,
+        ChallengeAction, ChallengeConfig, CookieMatchPattern, Cookies, CryptoConfig,
+        CustomHttpHeader, CustomRequestHandling, CustomResponse, CustomResponseBody,
+        ForwardedIpConfiguration, GeoMatchStatement, HeaderMatchPattern, HeaderOrder, Headers,
+        ImmunityTimeProperty, IpSetForwardedIpConfiguration, IpSetReferenceStatement,
+        Ja3Fingerprint, Ja4Fingerprint, JsonBody, JsonMatchPattern, Label, LabelMatchStatement,
+        MonetizationConfig, MonetizeAction, PaymentNetwork, PreParseTextTransformation, Price,
+        RateBasedStatementCustomKey, RateLimitCookie, RateLimitHeader, RateLimitJa3Fingerprint,
+        RateLimitJa4Fingerprint, RateLimitLabelNamespace, RateLimitQueryArgument,
+        RateLimitQueryString, RateLimitUriPath, Tag, TextTransformation, UriFragment,
+    };
+
+    use super::rules_::*;
+    use strata_core::*;
+
+    /// Contains the Rules that identify the requests that you want to allow, block, or count. In a RuleGroup, you also specify a default action (ALLOW or BLOCK), and the action for each Rule that you add to a RuleGroup, for example, block requests from specified IP addresses or block requests from specified referrers.
+    #[derive(Clone)]
+    pub struct RuleGroup {
+        /// Collection of Available Labels.
+        pub available_labels: Option<Value<Vec<Value<LabelSummary>>>>,
+        pub capacity: Value<i64>,
+        /// Collection of Consumed Labels.
+        pub consumed_labels: Option<Value<Vec<Value<LabelSummary>>>>,
+        pub custom_response_bodies: Option<Value<Map<Value<CustomResponseBody>>>>,
+        pub description: Option<Value<String>>,
+        pub monetization_config: Option<Value<MonetizationConfig>>,
+        pub name: Option<Value<String>>,
+        /// Collection of Rules.
+        pub rules: Option<Value<Vec<Value<RuleProperty>>>>,
+        pub scope: Value<String>,
+        pub tags: Option<Value<Vec<Value<Tag>>>>,
+        pub visibility_config: Value<VisibilityConfig>,
+    }
+
+    impl RuleGroup {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            capacity: impl Into<Value<i64>>,
+            scope: impl Into<Value<String>>,
+            visibility_config: impl Into<Value<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                available_labels: None,
+                capacity: capacity.into(),
+                consumed_labels: None,
+                custom_response_bodies: None,
+                description: None,
+                monetization_config: None,
+                name: None,
+                rules: None,
+                scope: scope.into(),
+                tags: None,
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RuleGroup {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(11);
+            o.opt("AvailableLabels", &self.available_labels);
+            o.req("Capacity", &self.capacity);
+            o.opt("ConsumedLabels", &self.consumed_labels);
+            o.opt("CustomResponseBodies", &self.custom_response_bodies);
+            o.opt("Description", &self.description);
+            o.opt("MonetizationConfig", &self.monetization_config);
+            o.opt("Name", &self.name);
+            o.opt("Rules", &self.rules);
+            o.req("Scope", &self.scope);
+            o.opt("Tags", &self.tags);
+            o.req("VisibilityConfig", &self.visibility_config);
+            o.build()
+        }
+    }
+
+    impl Validate for RuleGroup {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("AvailableLabels", &self.available_labels);
+            v.check("Capacity", &self.capacity, &RULE_13);
+            v.nested("ConsumedLabels", &self.consumed_labels);
+            v.nested("CustomResponseBodies", &self.custom_response_bodies);
+            v.check("Description", &self.description, &RULE_2);
+            v.nested("MonetizationConfig", &self.monetization_config);
+            v.check("Name", &self.name, &RULE_4);
+            v.nested("Rules", &self.rules);
+            v.check("Scope", &self.scope, &RULE_5);
+            v.check("Tags", &self.tags, &RULE_6);
+            v.nested("Tags", &self.tags);
+            v.nested("VisibilityConfig", &self.visibility_config);
+        }
+    }
+
+    impl std::fmt::Debug for RuleGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("RuleGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for RuleGroup {
+        const TYPE: &'static str = "AWS::WAFv2::RuleGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = RuleGroupRef;
+    }
+
+    /// Typed handle of an `AWS::WAFv2::RuleGroup` in the construct tree (see [`crate::Ref`]).
+    pub type RuleGroupRef = crate::Ref<RuleGroup>;
+
+    impl RuleGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LabelNamespace` attribute (`Fn::GetAtt`).
+        pub fn label_namespace(&self) -> Value<String> {
+            self.get_att("LabelNamespace")
+        }
+    }
+
+    #[derive(Clone, Default)]
+    pub struct LabelSummary {
+        pub name: Option<Value<String>>,
+    }
+
+    impl LabelSummary {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for LabelSummary {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for LabelSummary {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_14);
+        }
+    }
+
+    /// Rule of RuleGroup that contains condition and action.
+    #[derive(Clone)]
+    pub struct RuleProperty {
+        pub action: Option<Value<RuleAction>>,
+        pub captcha_config: Option<Value<CaptchaConfig>>,
+        pub challenge_config: Option<Value<ChallengeConfig>>,
+        pub name: Value<String>,
+        pub priority: Value<i64>,
+        /// Collection of Rule Labels.
+        pub rule_labels: Option<Value<Vec<Value<Label>>>>,
+        pub statement: Value<Statement>,
+        pub visibility_config: Value<VisibilityConfig>,
+    }
+
+    impl RuleProperty {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            name: impl Into<Value<String>>,
+            priority: impl Into<Value<i64>>,
+            statement: impl Into<Value<Statement>>,
+            visibility_config: impl Into<Value<VisibilityConfig>>,
+        ) -> Self {
+            Self {
+                action: None,
+                captcha_config: None,
+                challenge_config: None,
+                name: name.into(),
+                priority: priority.into(),
+                rule_labels: None,
+                statement: statement.into(),
+                visibility_config: visibility_config.into(),
+            }
+        }
+    }
+
+    impl ToRaw for RuleProperty {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(8);
+            o.opt("Action", &self.action);
+            o.opt("CaptchaConfig", &self.captcha_config);
+            o.opt("ChallengeConfig", &self.challenge_config);
+            o.req("Name", &self.name);
+            o.req("Priority", &self.priority);
+            o.opt("RuleLabels", &self.rule_labels);
+            o.req("Statement", &self.statement);
+            o.req("VisibilityConfig", &self.visibility_config);
+            o.build()
+        }
+    }
+
+    impl Validate for RuleProperty {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Action", &self.action);
+            v.nested("CaptchaConfig", &self.captcha_config);
+            v.nested("ChallengeConfig", &self.challenge_config);
+            v.check("Name", &self.name, &RULE_4);
+            v.check("Priority", &self.priority, &RULE_13);
+            v.nested("RuleLabels", &self.rule_labels);
+            v.nested("Statement", &self.statement);
+            v.nested("VisibilityConfig", &self.visibility_config);
+        }
+    }
+
+    /// Action taken when Rule matches its condition.
+    #[derive(Clone, Default)]
+    pub struct RuleAction {
+        pub allow: Option<Value<AllowAction>>,
+        pub block: Option<Value<BlockAction>>,
+        pub captcha: Option<Value<CaptchaAction>>,
+        pub challenge: Option<Value<ChallengeAction>>,
+        pub count: Option<Value<CountAction>>,
+        pub monetize: Option<Value<MonetizeAction>>,
+    }
+
+    impl RuleAction {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for RuleAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.opt("Allow", &self.allow);
+            o.opt("Block", &self.block);
+            o.opt("Captcha", &self.captcha);
+            o.opt("Challenge", &self.challenge);
+            o.opt("Count", &self.count);
+            o.opt("Monetize", &self.monetize);
+            o.build()
+        }
+    }
+
+    impl Validate for RuleAction {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Allow", &self.allow);
+            v.nested("Block", &self.block);
+            v.nested("Captcha", &self.captcha);
+            v.nested("Challenge", &self.challenge);
+            v.nested("Count", &self.count);
+            v.nested("Monetize", &self.monetize);
+        }
+    }
+
+    /// Count traffic towards application.
+    #[derive(Clone, Default)]
+    pub struct CountAction {
+        pub custom_request_handling: Option<Value<CustomRequestHandling>>,
+    }
+
+    impl CountAction {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for CountAction {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("CustomRequestHandling", &self.custom_request_handling);
+            o.build()
+        }
+    }
+
+    impl Validate for CountAction {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("CustomRequestHandling", &self.custom_request_handling);
+        }
+    }
+
+    /// First level statement that contains conditions, such as ByteMatch, SizeConstraint, etc
+    #[derive(Clone, Default)]
+    pub struct Statement {
+        pub and_statement: Option<Value<AndStatement>>,
+        pub asn_match_statement: Option<Value<AsnMatchStatement>>,
+        pub byte_match_statement: Option<Value<ByteMatchStatement>>,
+        pub geo_match_statement: Option<Value<GeoMatchStatement>>,
+        pub ip_set_reference_statement: Option<Value<IpSetReferenceStatement>>,
+        pub label_match_statement: Option<Value<LabelMatchStatement>>,
+        pub not_statement: Option<Value<Box<NotStatement>>>,
+        pub or_statement: Option<Value<OrStatement>>,
+        pub rate_based_statement: Option<Value<Box<RateBasedStatement>>>,
+        pub regex_match_statement: Option<Value<RegexMatchStatement>>,
+        pub regex_pattern_set_reference_statement: Option<Value<RegexPatternSetReferenceStatement>>,
+        pub size_constraint_statement: Option<Value<SizeConstraintStatement>>,
+        pub sqli_match_statement: Option<Value<SqliMatchStatement>>,
+        pub xss_match_statement: Option<Value<XssMatchStatement>>,
+    }
+
+    impl Statement {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for Statement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(14);
+            o.opt("AndStatement", &self.and_statement);
+            o.opt("AsnMatchStatement", &self.asn_match_statement);
+            o.opt("ByteMatchStatement", &self.byte_match_statement);
+            o.opt("GeoMatchStatement", &self.geo_match_statement);
+            o.opt("IPSetReferenceStatement", &self.ip_set_reference_statement);
+            o.opt("LabelMatchStatement", &self.label_match_statement);
+            o.opt("NotStatement", &self.not_statement);
+            o.opt("OrStatement", &self.or_statement);
+            o.opt("RateBasedStatement", &self.rate_based_statement);
+            o.opt("RegexMatchStatement", &self.regex_match_statement);
+            o.opt(
+                "RegexPatternSetReferenceStatement",
+                &self.regex_pattern_set_reference_statement,
+            );
+            o.opt("SizeConstraintStatement", &self.size_constraint_statement);
+            o.opt("SqliMatchStatement", &self.sqli_match_statement);
+            o.opt("XssMatchStatement", &self.xss_match_statement);
+            o.build()
+        }
+    }
+
+    impl Validate for Statement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("AndStatement", &self.and_statement);
+            v.nested("AsnMatchStatement", &self.asn_match_statement);
+            v.nested("ByteMatchStatement", &self.byte_match_statement);
+            v.nested("GeoMatchStatement", &self.geo_match_statement);
+            v.nested("IPSetReferenceStatement", &self.ip_set_reference_statement);
+            v.nested("LabelMatchStatement", &self.label_match_statement);
+            v.nested("NotStatement", &self.not_statement);
+            v.nested("OrStatement", &self.or_statement);
+            v.nested("RateBasedStatement", &self.rate_based_statement);
+            v.nested("RegexMatchStatement", &self.regex_match_statement);
+            v.nested(
+                "RegexPatternSetReferenceStatement",
+                &self.regex_pattern_set_reference_statement,
+            );
+            v.nested("SizeConstraintStatement", &self.size_constraint_statement);
+            v.nested("SqliMatchStatement", &self.sqli_match_statement);
+            v.nested("XssMatchStatement", &self.xss_match_statement);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct AndStatement {
+        pub statements: Value<Vec<Value<Statement>>>,
+    }
+
+    impl AndStatement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(statements: impl Into<Value<Vec<Value<Statement>>>>) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
+    }
+
+    impl ToRaw for AndStatement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Statements", &self.statements);
+            o.build()
+        }
+    }
+
+    impl Validate for AndStatement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Statements", &self.statements);
+        }
+    }
+
+    /// Byte Match statement.
+    #[derive(Clone)]
+    pub struct ByteMatchStatement {
+        pub field_to_match: Value<FieldToMatch>,
+        pub positional_constraint: Value<String>,
+        pub pre_parse_text_transformations: Option<Value<Vec<Value<PreParseTextTransformation>>>>,
+        pub search_string: Option<Value<String>>,
+        pub search_string_base64: Option<Value<String>>,
+        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
+    }
+
+    impl ByteMatchStatement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            field_to_match: impl Into<Value<FieldToMatch>>,
+            positional_constraint: impl Into<Value<String>>,
+            text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>,
+        ) -> Self {
+            Self {
+                field_to_match: field_to_match.into(),
+                positional_constraint: positional_constraint.into(),
+                pre_parse_text_transformations: None,
+                search_string: None,
+                search_string_base64: None,
+                text_transformations: text_transformations.into(),
+            }
+        }
+    }
+
+    impl ToRaw for ByteMatchStatement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.req("FieldToMatch", &self.field_to_match);
+            o.req("PositionalConstraint", &self.positional_constraint);
+            o.opt(
+                "PreParseTextTransformations",
+                &self.pre_parse_text_transformations,
+            );
+            o.opt("SearchString", &self.search_string);
+            o.opt("SearchStringBase64", &self.search_string_base64);
+            o.req("TextTransformations", &self.text_transformations);
+            o.build()
+        }
+    }
+
+    impl Validate for ByteMatchStatement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("FieldToMatch", &self.field_to_match);
+            v.check(
+                "PositionalConstraint",
+                &self.positional_constraint,
+                &RULE_34,
+            );
+            v.nested(
+                "PreParseTextTransformations",
+                &self.pre_parse_text_transformations,
+            );
+            v.check("TextTransformations", &self.text_transformations, &RULE_6);
+            v.nested("TextTransformations", &self.text_transformations);
+        }
+    }
+
+    /// Field of the request to match.
+    #[derive(Clone, Default)]
+    pub struct FieldToMatch {
+        pub all_query_arguments: Option<Value<Json>>,
+        pub body: Option<Value<Body>>,
+        pub cookies: Option<Value<Cookies>>,
+        pub header_order: Option<Value<HeaderOrder>>,
+        pub headers: Option<Value<Headers>>,
+        pub ja3_fingerprint: Option<Value<Ja3Fingerprint>>,
+        pub ja4_fingerprint: Option<Value<Ja4Fingerprint>>,
+        pub json_body: Option<Value<JsonBody>>,
+        pub method: Option<Value<Json>>,
+        pub query_string: Option<Value<Json>>,
+        pub single_header: Option<Value<SingleHeader>>,
+        /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
+        pub single_query_argument: Option<Value<SingleQueryArgument>>,
+        pub uri_fragment: Option<Value<UriFragment>>,
+        pub uri_path: Option<Value<Json>>,
+    }
+
+    impl FieldToMatch {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for FieldToMatch {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(14);
+            o.opt("AllQueryArguments", &self.all_query_arguments);
+            o.opt("Body", &self.body);
+            o.opt("Cookies", &self.cookies);
+            o.opt("HeaderOrder", &self.header_order);
+            o.opt("Headers", &self.headers);
+            o.opt("JA3Fingerprint", &self.ja3_fingerprint);
+            o.opt("JA4Fingerprint", &self.ja4_fingerprint);
+            o.opt("JsonBody", &self.json_body);
+            o.opt("Method", &self.method);
+            o.opt("QueryString", &self.query_string);
+            o.opt("SingleHeader", &self.single_header);
+            o.opt("SingleQueryArgument", &self.single_query_argument);
+            o.opt("UriFragment", &self.uri_fragment);
+            o.opt("UriPath", &self.uri_path);
+            o.build()
+        }
+    }
+
+    impl Validate for FieldToMatch {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Body", &self.body);
+            v.nested("Cookies", &self.cookies);
+            v.nested("HeaderOrder", &self.header_order);
+            v.nested("Headers", &self.headers);
+            v.nested("JA3Fingerprint", &self.ja3_fingerprint);
+            v.nested("JA4Fingerprint", &self.ja4_fingerprint);
+            v.nested("JsonBody", &self.json_body);
+            v.nested("SingleHeader", &self.single_header);
+            v.nested("SingleQueryArgument", &self.single_query_argument);
+            v.nested("UriFragment", &self.uri_fragment);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct SingleHeader {
+        pub name: Value<String>,
+    }
+
+    impl SingleHeader {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for SingleHeader {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for SingleHeader {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_42);
+        }
+    }
+
+    /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
+    #[derive(Clone)]
+    pub struct SingleQueryArgument {
+        pub name: Value<String>,
+    }
+
+    impl SingleQueryArgument {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(name: impl Into<Value<String>>) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    impl ToRaw for SingleQueryArgument {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Name", &self.name);
+            o.build()
+        }
+    }
+
+    impl Validate for SingleQueryArgument {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Name", &self.name, &RULE_42);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct NotStatement {
+        pub statement: Value<Box<Statement>>,
+    }
+
+    impl NotStatement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(statement: impl Into<Value<Box<Statement>>>) -> Self {
+            Self {
+                statement: statement.into(),
+            }
+        }
+    }
+
+    impl ToRaw for NotStatement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Statement", &self.statement);
+            o.build()
+        }
+    }
+
+    impl Validate for NotStatement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Statement", &self.statement);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct OrStatement {
+        pub statements: Value<Vec<Value<Statement>>>,
+    }
+
+    impl OrStatement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(statements: impl Into<Value<Vec<Value<Statement>>>>) -> Self {
+            Self {
+                statements: statements.into(),
+            }
+        }
+    }
+
+    impl ToRaw for OrStatement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.req("Statements", &self.statements);
+            o.build()
+        }
+    }
+
+    impl Validate for OrStatement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("Statements", &self.statements);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct RateBasedStatement {
+        pub aggregate_key_type: Value<String>,
+        /// Specifies the aggregate keys to use in a rate-base rule.
+        pub custom_keys: Option<Value<Vec<Value<RateBasedStatementCustomKey>>>>,
+        pub evaluation_window_sec: Option<Value<i64>>,
+        pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
+        pub limit: Value<i64>,
+        pub scope_down_statement: Option<Value<Box<Statement>>>,
+    }
+
+    impl RateBasedStatement {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(
+            aggregate_key_type: impl Into<Value<String>>,
+            limit: impl Into<Value<i64>>,
+        ) -> Self {
+            Self {
+                aggregate_key_type: aggregate_key_type.into(),
+                custom_keys: None,
+                evaluation_window_sec: None,
+                forwarded_ip_config: None,
+                limit: limit.into(),
+                scope_down_statement: None,
+            }
+        }
+    }
+
+    impl ToRaw for RateBasedStatement {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(6);
+            o.req("AggregateKeyType", &self.aggregate_key_type);
+            o.opt("CustomKeys", &self.custom_keys);
+            o.opt("EvaluationWindowSec", &self.evaluation_window_sec);
+            o.opt("ForwardedIPConfig", &self.forwarded_ip_config);
+            o.req("Limit", &self.limit);
+            o.opt("ScopeDownStatement", &self.scope_down_statement);
+            o.build()
+        }
+    }
+
+    impl Validate for RateBasedStatement {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("AggregateKeyType", &self.aggregate_key_type, &RULE_49);
+            v.check("CustomKeys", &self.custom_keys, &RULE_50);
+            v.nested("CustomKeys", &self.custom_keys);
+            v.nested("ForwardedIPConfig", &self.forwarded_ip_config);
+            v.check("Limit", &self.limit, &RULE_51);
+            v.nested("ScopeDownStatement", &self.scope_down_statement);
+        }
+    }
 
     #[derive(Clone)]
     pub struct RegexMatchStatement {
@@ -3488,71 +3515,23 @@ pub mod rule_group {
             v.check("MetricName", &self.metric_name, &RULE_56);
         }
     }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for RuleGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("RuleGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for RuleGroup {
-        const TYPE: &'static str = "AWS::WAFv2::RuleGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = RuleGroupRef;
-    }
-
-    /// Typed handle of an `AWS::WAFv2::RuleGroup` in the construct tree (see [`crate::Ref`]).
-    pub type RuleGroupRef = crate::Ref<RuleGroup>;
-
-    impl RuleGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LabelNamespace` attribute (`Fn::GetAtt`).
-        pub fn label_namespace(&self) -> Value<String> {
-            self.get_att("LabelNamespace")
-        }
-    }
 }
 
 /// `AWS::WAFv2::WebACL`: [`WebAcl`], its property types and its typed handle.
 pub mod web_acl {
+    pub use super::shared_::{
+        AllowAction, AsnMatchStatement, BlockAction, Body, CaptchaAction, CaptchaConfig,
+        ChallengeAction, ChallengeConfig, CookieMatchPattern, Cookies, CryptoConfig,
+        CustomHttpHeader, CustomRequestHandling, CustomResponse, CustomResponseBody,
+        ForwardedIpConfiguration, GeoMatchStatement, HeaderMatchPattern, HeaderOrder, Headers,
+        ImmunityTimeProperty, IpSetForwardedIpConfiguration, IpSetReferenceStatement,
+        Ja3Fingerprint, Ja4Fingerprint, JsonBody, JsonMatchPattern, Label, LabelMatchStatement,
+        MonetizationConfig, MonetizeAction, PaymentNetwork, PreParseTextTransformation, Price,
+        RateBasedStatementCustomKey, RateLimitCookie, RateLimitHeader, RateLimitJa3Fingerprint,
+        RateLimitJa4Fingerprint, RateLimitLabelNamespace, RateLimitQueryArgument,
+        RateLimitQueryString, RateLimitUriPath, Tag, TextTransformation, UriFragment,
+    };
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3656,6 +3635,43 @@ pub mod web_acl {
             v.nested("Tags", &self.tags);
             v.check_items("TokenDomains", &self.token_domains, &RULE_0, &RULE_57);
             v.nested("VisibilityConfig", &self.visibility_config);
+        }
+    }
+
+    impl std::fmt::Debug for WebAcl {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WebAcl", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WebAcl {
+        const TYPE: &'static str = "AWS::WAFv2::WebACL";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WebAclRef;
+    }
+
+    /// Typed handle of an `AWS::WAFv2::WebACL` in the construct tree (see [`crate::Ref`]).
+    pub type WebAclRef = crate::Ref<WebAcl>;
+
+    impl WebAclRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `Capacity` attribute (`Fn::GetAtt`).
+        pub fn capacity(&self) -> Value<i64> {
+            self.get_att("Capacity")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `LabelNamespace` attribute (`Fn::GetAtt`).
+        pub fn label_namespace(&self) -> Value<String> {
+            self.get_att("LabelNamespace")
         }
     }
 
@@ -3785,122 +3801,6 @@ pub mod web_acl {
                 &self.default_size_inspection_limit,
                 &RULE_60,
             );
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct CaptchaConfig {
-        pub immunity_time_property: Option<Value<ImmunityTimeProperty>>,
-    }
-
-    impl CaptchaConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CaptchaConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("ImmunityTimeProperty", &self.immunity_time_property);
-            o.build()
-        }
-    }
-
-    impl Validate for CaptchaConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ImmunityTimeProperty", &self.immunity_time_property);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ImmunityTimeProperty {
-        pub immunity_time: Value<i64>,
-    }
-
-    impl ImmunityTimeProperty {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(immunity_time: impl Into<Value<i64>>) -> Self {
-            Self {
-                immunity_time: immunity_time.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ImmunityTimeProperty {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("ImmunityTime", &self.immunity_time);
-            o.build()
-        }
-    }
-
-    impl Validate for ImmunityTimeProperty {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ImmunityTime", &self.immunity_time, &RULE_29);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ChallengeConfig {
-        pub immunity_time_property: Option<Value<ImmunityTimeProperty>>,
-    }
-
-    impl ChallengeConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ChallengeConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("ImmunityTimeProperty", &self.immunity_time_property);
-            o.build()
-        }
-    }
-
-    impl Validate for ChallengeConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("ImmunityTimeProperty", &self.immunity_time_property);
-        }
-    }
-
-    /// Custom response body.
-    #[derive(Clone)]
-    pub struct CustomResponseBody {
-        pub content: Value<String>,
-        pub content_type: Value<String>,
-    }
-
-    impl CustomResponseBody {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            content: impl Into<Value<String>>,
-            content_type: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                content: content.into(),
-                content_type: content_type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomResponseBody {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Content", &self.content);
-            o.req("ContentType", &self.content_type);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomResponseBody {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_15);
-            v.check("ContentType", &self.content_type, &RULE_16);
         }
     }
 
@@ -4036,303 +3936,6 @@ pub mod web_acl {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Allow", &self.allow);
             v.nested("Block", &self.block);
-        }
-    }
-
-    /// Allow traffic towards application.
-    #[derive(Clone, Default)]
-    pub struct AllowAction {
-        pub custom_request_handling: Option<Value<CustomRequestHandling>>,
-    }
-
-    impl AllowAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AllowAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CustomRequestHandling", &self.custom_request_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for AllowAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CustomRequestHandling", &self.custom_request_handling);
-        }
-    }
-
-    /// Custom request handling.
-    #[derive(Clone)]
-    pub struct CustomRequestHandling {
-        /// Collection of HTTP headers.
-        pub insert_headers: Value<Vec<Value<CustomHttpHeader>>>,
-    }
-
-    impl CustomRequestHandling {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(insert_headers: impl Into<Value<Vec<Value<CustomHttpHeader>>>>) -> Self {
-            Self {
-                insert_headers: insert_headers.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomRequestHandling {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("InsertHeaders", &self.insert_headers);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomRequestHandling {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InsertHeaders", &self.insert_headers, &RULE_6);
-            v.nested("InsertHeaders", &self.insert_headers);
-        }
-    }
-
-    /// HTTP header.
-    #[derive(Clone)]
-    pub struct CustomHttpHeader {
-        pub name: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl CustomHttpHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                name: name.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CustomHttpHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomHttpHeader {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_24);
-            v.check("Value", &self.value, &RULE_25);
-        }
-    }
-
-    /// Block traffic towards application.
-    #[derive(Clone, Default)]
-    pub struct BlockAction {
-        pub custom_response: Option<Value<CustomResponse>>,
-    }
-
-    impl BlockAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for BlockAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CustomResponse", &self.custom_response);
-            o.build()
-        }
-    }
-
-    impl Validate for BlockAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CustomResponse", &self.custom_response);
-        }
-    }
-
-    /// Custom response.
-    #[derive(Clone)]
-    pub struct CustomResponse {
-        /// Custom response body key.
-        pub custom_response_body_key: Option<Value<String>>,
-        pub response_code: Value<i64>,
-        /// Collection of HTTP headers.
-        pub response_headers: Option<Value<Vec<Value<CustomHttpHeader>>>>,
-    }
-
-    impl CustomResponse {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(response_code: impl Into<Value<i64>>) -> Self {
-            Self {
-                custom_response_body_key: None,
-                response_code: response_code.into(),
-                response_headers: None,
-            }
-        }
-    }
-
-    impl ToRaw for CustomResponse {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("CustomResponseBodyKey", &self.custom_response_body_key);
-            o.req("ResponseCode", &self.response_code);
-            o.opt("ResponseHeaders", &self.response_headers);
-            o.build()
-        }
-    }
-
-    impl Validate for CustomResponse {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "CustomResponseBodyKey",
-                &self.custom_response_body_key,
-                &RULE_26,
-            );
-            v.check("ResponseCode", &self.response_code, &RULE_27);
-            v.check("ResponseHeaders", &self.response_headers, &RULE_6);
-            v.nested("ResponseHeaders", &self.response_headers);
-        }
-    }
-
-    /// Configures monetization for the web ACL or rule group.
-    #[derive(Clone, Default)]
-    pub struct MonetizationConfig {
-        pub crypto_config: Option<Value<CryptoConfig>>,
-        pub currency_mode: Option<Value<String>>,
-    }
-
-    impl MonetizationConfig {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MonetizationConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CryptoConfig", &self.crypto_config);
-            o.opt("CurrencyMode", &self.currency_mode);
-            o.build()
-        }
-    }
-
-    impl Validate for MonetizationConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CryptoConfig", &self.crypto_config);
-            v.check("CurrencyMode", &self.currency_mode, &RULE_17);
-        }
-    }
-
-    /// Configures cryptocurrency payment settings.
-    #[derive(Clone)]
-    pub struct CryptoConfig {
-        pub payment_networks: Value<Vec<Value<PaymentNetwork>>>,
-    }
-
-    impl CryptoConfig {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(payment_networks: impl Into<Value<Vec<Value<PaymentNetwork>>>>) -> Self {
-            Self {
-                payment_networks: payment_networks.into(),
-            }
-        }
-    }
-
-    impl ToRaw for CryptoConfig {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("PaymentNetworks", &self.payment_networks);
-            o.build()
-        }
-    }
-
-    impl Validate for CryptoConfig {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PaymentNetworks", &self.payment_networks, &RULE_18);
-            v.nested("PaymentNetworks", &self.payment_networks);
-        }
-    }
-
-    /// Configuration for a single payment network.
-    #[derive(Clone)]
-    pub struct PaymentNetwork {
-        pub chain: Value<String>,
-        pub prices: Value<Vec<Value<Price>>>,
-        pub wallet_address: Value<String>,
-    }
-
-    impl PaymentNetwork {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            chain: impl Into<Value<String>>,
-            prices: impl Into<Value<Vec<Value<Price>>>>,
-            wallet_address: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                chain: chain.into(),
-                prices: prices.into(),
-                wallet_address: wallet_address.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PaymentNetwork {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("Chain", &self.chain);
-            o.req("Prices", &self.prices);
-            o.req("WalletAddress", &self.wallet_address);
-            o.build()
-        }
-    }
-
-    impl Validate for PaymentNetwork {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Chain", &self.chain, &RULE_19);
-            v.check("Prices", &self.prices, &RULE_20);
-            v.nested("Prices", &self.prices);
-            v.check("WalletAddress", &self.wallet_address, &RULE_21);
-        }
-    }
-
-    /// A price configuration.
-    #[derive(Clone)]
-    pub struct Price {
-        pub amount: Value<String>,
-        pub currency: Value<String>,
-    }
-
-    impl Price {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(amount: impl Into<Value<String>>, currency: impl Into<Value<String>>) -> Self {
-            Self {
-                amount: amount.into(),
-                currency: currency.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Price {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Amount", &self.amount);
-            o.req("Currency", &self.currency);
-            o.build()
-        }
-    }
-
-    impl Validate for Price {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Amount", &self.amount, &RULE_22);
-            v.check("Currency", &self.currency, &RULE_23);
         }
     }
 
@@ -4477,60 +4080,6 @@ pub mod web_acl {
         }
     }
 
-    /// Checks valid token exists with request.
-    #[derive(Clone, Default)]
-    pub struct CaptchaAction {
-        pub custom_request_handling: Option<Value<CustomRequestHandling>>,
-    }
-
-    impl CaptchaAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CaptchaAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CustomRequestHandling", &self.custom_request_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for CaptchaAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CustomRequestHandling", &self.custom_request_handling);
-        }
-    }
-
-    /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
-    #[derive(Clone, Default)]
-    pub struct ChallengeAction {
-        pub custom_request_handling: Option<Value<CustomRequestHandling>>,
-    }
-
-    impl ChallengeAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ChallengeAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("CustomRequestHandling", &self.custom_request_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for ChallengeAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("CustomRequestHandling", &self.custom_request_handling);
-        }
-    }
-
     /// Allow traffic towards application.
     #[derive(Clone, Default)]
     pub struct CountAction {
@@ -4558,33 +4107,6 @@ pub mod web_acl {
         }
     }
 
-    /// Monetize action for rules.
-    #[derive(Clone, Default)]
-    pub struct MonetizeAction {
-        pub price_multiplier: Option<Value<String>>,
-    }
-
-    impl MonetizeAction {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for MonetizeAction {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("PriceMultiplier", &self.price_multiplier);
-            o.build()
-        }
-    }
-
-    impl Validate for MonetizeAction {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PriceMultiplier", &self.price_multiplier, &RULE_28);
-        }
-    }
-
     /// Override a RuleGroup or ManagedRuleGroup behavior. This can only be applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
     #[derive(Clone, Default)]
     pub struct OverrideAction {
@@ -4605,32 +4127,6 @@ pub mod web_acl {
             o.opt("Count", &self.count);
             o.opt("None", &self.none);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Label {
-        pub name: Value<String>,
-    }
-
-    impl Label {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(name: impl Into<Value<String>>) -> Self {
-            Self { name: name.into() }
-        }
-    }
-
-    impl ToRaw for Label {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Name", &self.name);
-            o.build()
-        }
-    }
-
-    impl Validate for Label {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_14);
         }
     }
 
@@ -4749,70 +4245,6 @@ pub mod web_acl {
     impl Validate for AndStatement {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Statements", &self.statements);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct AsnMatchStatement {
-        pub asn_list: Option<Value<Vec<Value<i64>>>>,
-        pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
-    }
-
-    impl AsnMatchStatement {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for AsnMatchStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("AsnList", &self.asn_list);
-            o.opt("ForwardedIPConfig", &self.forwarded_ip_config);
-            o.build()
-        }
-    }
-
-    impl Validate for AsnMatchStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AsnList", &self.asn_list, &RULE_30, &RULE_31);
-            v.nested("ForwardedIPConfig", &self.forwarded_ip_config);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct ForwardedIpConfiguration {
-        pub fallback_behavior: Value<String>,
-        pub header_name: Value<String>,
-    }
-
-    impl ForwardedIpConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            fallback_behavior: impl Into<Value<String>>,
-            header_name: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-                header_name: header_name.into(),
-            }
-        }
-    }
-
-    impl ToRaw for ForwardedIpConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.req("HeaderName", &self.header_name);
-            o.build()
-        }
-    }
-
-    impl Validate for ForwardedIpConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-            v.check("HeaderName", &self.header_name, &RULE_33);
         }
     }
 
@@ -4941,363 +4373,6 @@ pub mod web_acl {
         }
     }
 
-    /// The body of a web request. This immediately follows the request headers.
-    #[derive(Clone, Default)]
-    pub struct Body {
-        pub oversize_handling: Option<Value<String>>,
-    }
-
-    impl Body {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Body {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("OversizeHandling", &self.oversize_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for Body {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OversizeHandling", &self.oversize_handling, &RULE_35);
-        }
-    }
-
-    /// Includes cookies of a web request.
-    #[derive(Clone)]
-    pub struct Cookies {
-        pub match_pattern: Value<CookieMatchPattern>,
-        pub match_scope: Value<String>,
-        pub oversize_handling: Value<String>,
-    }
-
-    impl Cookies {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            match_pattern: impl Into<Value<CookieMatchPattern>>,
-            match_scope: impl Into<Value<String>>,
-            oversize_handling: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                match_pattern: match_pattern.into(),
-                match_scope: match_scope.into(),
-                oversize_handling: oversize_handling.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Cookies {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("MatchPattern", &self.match_pattern);
-            o.req("MatchScope", &self.match_scope);
-            o.req("OversizeHandling", &self.oversize_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for Cookies {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("MatchPattern", &self.match_pattern);
-            v.check("MatchScope", &self.match_scope, &RULE_36);
-            v.check("OversizeHandling", &self.oversize_handling, &RULE_35);
-        }
-    }
-
-    /// The pattern to look for in the request cookies.
-    #[derive(Clone, Default)]
-    pub struct CookieMatchPattern {
-        pub all: Option<Value<Json>>,
-        pub excluded_cookies: Option<Value<Vec<Value<String>>>>,
-        pub included_cookies: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl CookieMatchPattern {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for CookieMatchPattern {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("All", &self.all);
-            o.opt("ExcludedCookies", &self.excluded_cookies);
-            o.opt("IncludedCookies", &self.included_cookies);
-            o.build()
-        }
-    }
-
-    impl Validate for CookieMatchPattern {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ExcludedCookies",
-                &self.excluded_cookies,
-                &RULE_37,
-                &RULE_38,
-            );
-            v.check_items(
-                "IncludedCookies",
-                &self.included_cookies,
-                &RULE_37,
-                &RULE_38,
-            );
-        }
-    }
-
-    /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
-    #[derive(Clone)]
-    pub struct HeaderOrder {
-        pub oversize_handling: Value<String>,
-    }
-
-    impl HeaderOrder {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(oversize_handling: impl Into<Value<String>>) -> Self {
-            Self {
-                oversize_handling: oversize_handling.into(),
-            }
-        }
-    }
-
-    impl ToRaw for HeaderOrder {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("OversizeHandling", &self.oversize_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for HeaderOrder {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OversizeHandling", &self.oversize_handling, &RULE_35);
-        }
-    }
-
-    /// Includes headers of a web request.
-    #[derive(Clone)]
-    pub struct Headers {
-        pub match_pattern: Value<HeaderMatchPattern>,
-        pub match_scope: Value<String>,
-        pub oversize_handling: Value<String>,
-    }
-
-    impl Headers {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            match_pattern: impl Into<Value<HeaderMatchPattern>>,
-            match_scope: impl Into<Value<String>>,
-            oversize_handling: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                match_pattern: match_pattern.into(),
-                match_scope: match_scope.into(),
-                oversize_handling: oversize_handling.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Headers {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("MatchPattern", &self.match_pattern);
-            o.req("MatchScope", &self.match_scope);
-            o.req("OversizeHandling", &self.oversize_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for Headers {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("MatchPattern", &self.match_pattern);
-            v.check("MatchScope", &self.match_scope, &RULE_36);
-            v.check("OversizeHandling", &self.oversize_handling, &RULE_35);
-        }
-    }
-
-    /// The pattern to look for in the request headers.
-    #[derive(Clone, Default)]
-    pub struct HeaderMatchPattern {
-        pub all: Option<Value<Json>>,
-        pub excluded_headers: Option<Value<Vec<Value<String>>>>,
-        pub included_headers: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl HeaderMatchPattern {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for HeaderMatchPattern {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.opt("All", &self.all);
-            o.opt("ExcludedHeaders", &self.excluded_headers);
-            o.opt("IncludedHeaders", &self.included_headers);
-            o.build()
-        }
-    }
-
-    impl Validate for HeaderMatchPattern {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ExcludedHeaders",
-                &self.excluded_headers,
-                &RULE_37,
-                &RULE_39,
-            );
-            v.check_items(
-                "IncludedHeaders",
-                &self.included_headers,
-                &RULE_37,
-                &RULE_39,
-            );
-        }
-    }
-
-    /// Includes the JA3 fingerprint of a web request.
-    #[derive(Clone)]
-    pub struct Ja3Fingerprint {
-        pub fallback_behavior: Value<String>,
-    }
-
-    impl Ja3Fingerprint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(fallback_behavior: impl Into<Value<String>>) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Ja3Fingerprint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.build()
-        }
-    }
-
-    impl Validate for Ja3Fingerprint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-        }
-    }
-
-    /// Includes the JA4 fingerprint of a web request.
-    #[derive(Clone)]
-    pub struct Ja4Fingerprint {
-        pub fallback_behavior: Value<String>,
-    }
-
-    impl Ja4Fingerprint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(fallback_behavior: impl Into<Value<String>>) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Ja4Fingerprint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.build()
-        }
-    }
-
-    impl Validate for Ja4Fingerprint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-        }
-    }
-
-    /// Inspect the request body as JSON. The request body immediately follows the request headers.
-    #[derive(Clone)]
-    pub struct JsonBody {
-        pub invalid_fallback_behavior: Option<Value<String>>,
-        pub match_pattern: Value<JsonMatchPattern>,
-        pub match_scope: Value<String>,
-        pub oversize_handling: Option<Value<String>>,
-    }
-
-    impl JsonBody {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            match_pattern: impl Into<Value<JsonMatchPattern>>,
-            match_scope: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                invalid_fallback_behavior: None,
-                match_pattern: match_pattern.into(),
-                match_scope: match_scope.into(),
-                oversize_handling: None,
-            }
-        }
-    }
-
-    impl ToRaw for JsonBody {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(4);
-            o.opt("InvalidFallbackBehavior", &self.invalid_fallback_behavior);
-            o.req("MatchPattern", &self.match_pattern);
-            o.req("MatchScope", &self.match_scope);
-            o.opt("OversizeHandling", &self.oversize_handling);
-            o.build()
-        }
-    }
-
-    impl Validate for JsonBody {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check(
-                "InvalidFallbackBehavior",
-                &self.invalid_fallback_behavior,
-                &RULE_40,
-            );
-            v.nested("MatchPattern", &self.match_pattern);
-            v.check("MatchScope", &self.match_scope, &RULE_36);
-            v.check("OversizeHandling", &self.oversize_handling, &RULE_35);
-        }
-    }
-
-    /// The pattern to look for in the JSON body.
-    #[derive(Clone, Default)]
-    pub struct JsonMatchPattern {
-        pub all: Option<Value<Json>>,
-        pub included_paths: Option<Value<Vec<Value<String>>>>,
-    }
-
-    impl JsonMatchPattern {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for JsonMatchPattern {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("All", &self.all);
-            o.opt("IncludedPaths", &self.included_paths);
-            o.build()
-        }
-    }
-
-    impl Validate for JsonMatchPattern {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("IncludedPaths", &self.included_paths, &RULE_6, &RULE_41);
-        }
-    }
-
     #[derive(Clone)]
     pub struct FieldToMatchSingleHeader {
         pub name: Value<String>,
@@ -5348,232 +4423,6 @@ pub mod web_acl {
     impl Validate for FieldToMatchSingleQueryArgument {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_42);
-        }
-    }
-
-    /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
-    #[derive(Clone, Default)]
-    pub struct UriFragment {
-        pub fallback_behavior: Option<Value<String>>,
-    }
-
-    impl UriFragment {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for UriFragment {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("FallbackBehavior", &self.fallback_behavior);
-            o.build()
-        }
-    }
-
-    impl Validate for UriFragment {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-        }
-    }
-
-    /// Text Transformation applied before parsing the query string.
-    #[derive(Clone)]
-    pub struct PreParseTextTransformation {
-        pub priority: Value<i64>,
-        pub r#type: Value<String>,
-    }
-
-    impl PreParseTextTransformation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(priority: impl Into<Value<i64>>, r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                priority: priority.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for PreParseTextTransformation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Priority", &self.priority);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for PreParseTextTransformation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Priority", &self.priority, &RULE_13);
-            v.check("Type", &self.r#type, &RULE_43);
-        }
-    }
-
-    /// Text Transformation on the Search String before match.
-    #[derive(Clone)]
-    pub struct TextTransformation {
-        pub priority: Value<i64>,
-        pub r#type: Value<String>,
-    }
-
-    impl TextTransformation {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(priority: impl Into<Value<i64>>, r#type: impl Into<Value<String>>) -> Self {
-            Self {
-                priority: priority.into(),
-                r#type: r#type.into(),
-            }
-        }
-    }
-
-    impl ToRaw for TextTransformation {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Priority", &self.priority);
-            o.req("Type", &self.r#type);
-            o.build()
-        }
-    }
-
-    impl Validate for TextTransformation {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Priority", &self.priority, &RULE_13);
-            v.check("Type", &self.r#type, &RULE_44);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct GeoMatchStatement {
-        pub country_codes: Option<Value<Vec<Value<String>>>>,
-        pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
-    }
-
-    impl GeoMatchStatement {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for GeoMatchStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("CountryCodes", &self.country_codes);
-            o.opt("ForwardedIPConfig", &self.forwarded_ip_config);
-            o.build()
-        }
-    }
-
-    impl Validate for GeoMatchStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("CountryCodes", &self.country_codes, &RULE_6, &RULE_45);
-            v.nested("ForwardedIPConfig", &self.forwarded_ip_config);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct IpSetReferenceStatement {
-        pub arn: Value<String>,
-        pub ip_set_forwarded_ip_config: Option<Value<IpSetForwardedIpConfiguration>>,
-    }
-
-    impl IpSetReferenceStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(arn: impl Into<Value<String>>) -> Self {
-            Self {
-                arn: arn.into(),
-                ip_set_forwarded_ip_config: None,
-            }
-        }
-    }
-
-    impl ToRaw for IpSetReferenceStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Arn", &self.arn);
-            o.opt("IPSetForwardedIPConfig", &self.ip_set_forwarded_ip_config);
-            o.build()
-        }
-    }
-
-    impl Validate for IpSetReferenceStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_46);
-            v.nested("IPSetForwardedIPConfig", &self.ip_set_forwarded_ip_config);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct IpSetForwardedIpConfiguration {
-        pub fallback_behavior: Value<String>,
-        pub header_name: Value<String>,
-        pub position: Value<String>,
-    }
-
-    impl IpSetForwardedIpConfiguration {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            fallback_behavior: impl Into<Value<String>>,
-            header_name: impl Into<Value<String>>,
-            position: impl Into<Value<String>>,
-        ) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-                header_name: header_name.into(),
-                position: position.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IpSetForwardedIpConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(3);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.req("HeaderName", &self.header_name);
-            o.req("Position", &self.position);
-            o.build()
-        }
-    }
-
-    impl Validate for IpSetForwardedIpConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-            v.check("HeaderName", &self.header_name, &RULE_33);
-            v.check("Position", &self.position, &RULE_47);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct LabelMatchStatement {
-        pub key: Value<String>,
-        pub scope: Value<String>,
-    }
-
-    impl LabelMatchStatement {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, scope: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                scope: scope.into(),
-            }
-        }
-    }
-
-    impl ToRaw for LabelMatchStatement {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Scope", &self.scope);
-            o.build()
-        }
-    }
-
-    impl Validate for LabelMatchStatement {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_14);
-            v.check("Scope", &self.scope, &RULE_48);
         }
     }
 
@@ -6479,324 +5328,6 @@ pub mod web_acl {
         }
     }
 
-    /// Specifies a single custom aggregate key for a rate-base rule.
-    #[derive(Clone, Default)]
-    pub struct RateBasedStatementCustomKey {
-        pub asn: Option<Value<Json>>,
-        pub cookie: Option<Value<RateLimitCookie>>,
-        pub forwarded_ip: Option<Value<Json>>,
-        pub http_method: Option<Value<Json>>,
-        pub header: Option<Value<RateLimitHeader>>,
-        pub ip: Option<Value<Json>>,
-        pub ja3_fingerprint: Option<Value<RateLimitJa3Fingerprint>>,
-        pub ja4_fingerprint: Option<Value<RateLimitJa4Fingerprint>>,
-        pub label_namespace: Option<Value<RateLimitLabelNamespace>>,
-        pub query_argument: Option<Value<RateLimitQueryArgument>>,
-        pub query_string: Option<Value<RateLimitQueryString>>,
-        pub uri_path: Option<Value<RateLimitUriPath>>,
-    }
-
-    impl RateBasedStatementCustomKey {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for RateBasedStatementCustomKey {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(12);
-            o.opt("ASN", &self.asn);
-            o.opt("Cookie", &self.cookie);
-            o.opt("ForwardedIP", &self.forwarded_ip);
-            o.opt("HTTPMethod", &self.http_method);
-            o.opt("Header", &self.header);
-            o.opt("IP", &self.ip);
-            o.opt("JA3Fingerprint", &self.ja3_fingerprint);
-            o.opt("JA4Fingerprint", &self.ja4_fingerprint);
-            o.opt("LabelNamespace", &self.label_namespace);
-            o.opt("QueryArgument", &self.query_argument);
-            o.opt("QueryString", &self.query_string);
-            o.opt("UriPath", &self.uri_path);
-            o.build()
-        }
-    }
-
-    impl Validate for RateBasedStatementCustomKey {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.nested("Cookie", &self.cookie);
-            v.nested("Header", &self.header);
-            v.nested("JA3Fingerprint", &self.ja3_fingerprint);
-            v.nested("JA4Fingerprint", &self.ja4_fingerprint);
-            v.nested("LabelNamespace", &self.label_namespace);
-            v.nested("QueryArgument", &self.query_argument);
-            v.nested("QueryString", &self.query_string);
-            v.nested("UriPath", &self.uri_path);
-        }
-    }
-
-    /// Specifies a cookie as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitCookie {
-        /// The name of the cookie to use.
-        pub name: Value<String>,
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl RateLimitCookie {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>,
-        ) -> Self {
-            Self {
-                name: name.into(),
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitCookie {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitCookie {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_39);
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
-    /// Specifies a header as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitHeader {
-        /// The name of the header to use.
-        pub name: Value<String>,
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl RateLimitHeader {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>,
-        ) -> Self {
-            Self {
-                name: name.into(),
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitHeader {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitHeader {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_39);
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
-    /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitJa3Fingerprint {
-        pub fallback_behavior: Value<String>,
-    }
-
-    impl RateLimitJa3Fingerprint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(fallback_behavior: impl Into<Value<String>>) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitJa3Fingerprint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitJa3Fingerprint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-        }
-    }
-
-    /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitJa4Fingerprint {
-        pub fallback_behavior: Value<String>,
-    }
-
-    impl RateLimitJa4Fingerprint {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(fallback_behavior: impl Into<Value<String>>) -> Self {
-            Self {
-                fallback_behavior: fallback_behavior.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitJa4Fingerprint {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("FallbackBehavior", &self.fallback_behavior);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitJa4Fingerprint {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FallbackBehavior", &self.fallback_behavior, &RULE_32);
-        }
-    }
-
-    /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitLabelNamespace {
-        /// The namespace to use for aggregation.
-        pub namespace: Value<String>,
-    }
-
-    impl RateLimitLabelNamespace {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(namespace: impl Into<Value<String>>) -> Self {
-            Self {
-                namespace: namespace.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitLabelNamespace {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("Namespace", &self.namespace);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitLabelNamespace {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Namespace", &self.namespace, &RULE_14);
-        }
-    }
-
-    /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitQueryArgument {
-        /// The name of the query argument to use.
-        pub name: Value<String>,
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl RateLimitQueryArgument {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(
-            name: impl Into<Value<String>>,
-            text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>,
-        ) -> Self {
-            Self {
-                name: name.into(),
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitQueryArgument {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Name", &self.name);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitQueryArgument {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_39);
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
-    /// Specifies the request's query string as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitQueryString {
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl RateLimitQueryString {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>) -> Self {
-            Self {
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitQueryString {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitQueryString {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
-    /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
-    #[derive(Clone)]
-    pub struct RateLimitUriPath {
-        pub text_transformations: Value<Vec<Value<TextTransformation>>>,
-    }
-
-    impl RateLimitUriPath {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(text_transformations: impl Into<Value<Vec<Value<TextTransformation>>>>) -> Self {
-            Self {
-                text_transformations: text_transformations.into(),
-            }
-        }
-    }
-
-    impl ToRaw for RateLimitUriPath {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.req("TextTransformations", &self.text_transformations);
-            o.build()
-        }
-    }
-
-    impl Validate for RateLimitUriPath {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TextTransformations", &self.text_transformations, &RULE_6);
-            v.nested("TextTransformations", &self.text_transformations);
-        }
-    }
-
     #[derive(Clone)]
     pub struct RegexMatchStatement {
         pub field_to_match: Value<FieldToMatch>,
@@ -7132,72 +5663,6 @@ pub mod web_acl {
     impl Validate for VisibilityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("MetricName", &self.metric_name, &RULE_56);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct Tag {
-        pub key: Option<Value<String>>,
-        pub value: Option<Value<String>>,
-    }
-
-    impl Tag {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Key", &self.key);
-            o.opt("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_7);
-            v.check("Value", &self.value, &RULE_8);
-        }
-    }
-
-    impl std::fmt::Debug for WebAcl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WebAcl", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WebAcl {
-        const TYPE: &'static str = "AWS::WAFv2::WebACL";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WebAclRef;
-    }
-
-    /// Typed handle of an `AWS::WAFv2::WebACL` in the construct tree (see [`crate::Ref`]).
-    pub type WebAclRef = crate::Ref<WebAcl>;
-
-    impl WebAclRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `Capacity` attribute (`Fn::GetAtt`).
-        pub fn capacity(&self) -> Value<i64> {
-            self.get_att("Capacity")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `LabelNamespace` attribute (`Fn::GetAtt`).
-        pub fn label_namespace(&self) -> Value<String> {
-            self.get_att("LabelNamespace")
         }
     }
 }

@@ -225,6 +225,45 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tags {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tags {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tags {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tags {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_17);
+            v.check("Value", &self.value, &RULE_18);
+        }
+    }
+}
+
 /// `AWS::WellArchitected::AgentContext`: [`AgentContext`], its property types and its typed handle.
 pub mod agent_context {
     use super::rules_::*;
@@ -523,6 +562,48 @@ pub mod agent_profile {
         }
     }
 
+    impl std::fmt::Debug for AgentProfile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AgentProfile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AgentProfile {
+        const TYPE: &'static str = "AWS::WellArchitected::AgentProfile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AgentProfileRef;
+    }
+
+    /// Typed handle of an `AWS::WellArchitected::AgentProfile` in the construct tree (see [`crate::Ref`]).
+    pub type AgentProfileRef = crate::Ref<AgentProfile>;
+
+    impl AgentProfileRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedBy` attribute (`Fn::GetAtt`).
+        pub fn created_by(&self) -> Value<String> {
+            self.get_att("CreatedBy")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `LastModifiedBy` attribute (`Fn::GetAtt`).
+        pub fn last_modified_by(&self) -> Value<String> {
+            self.get_att("LastModifiedBy")
+        }
+
+        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
+        pub fn last_modified_at(&self) -> Value<String> {
+            self.get_att("LastModifiedAt")
+        }
+    }
+
     /// Defines an account, its in-scope regions, and the access role used to reach resources in that account.
     #[derive(Clone)]
     pub struct AggregationConfiguration {
@@ -601,52 +682,12 @@ pub mod agent_profile {
             v.check("Value", &self.value, &RULE_18);
         }
     }
-
-    impl std::fmt::Debug for AgentProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AgentProfile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AgentProfile {
-        const TYPE: &'static str = "AWS::WellArchitected::AgentProfile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AgentProfileRef;
-    }
-
-    /// Typed handle of an `AWS::WellArchitected::AgentProfile` in the construct tree (see [`crate::Ref`]).
-    pub type AgentProfileRef = crate::Ref<AgentProfile>;
-
-    impl AgentProfileRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedBy` attribute (`Fn::GetAtt`).
-        pub fn created_by(&self) -> Value<String> {
-            self.get_att("CreatedBy")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `LastModifiedBy` attribute (`Fn::GetAtt`).
-        pub fn last_modified_by(&self) -> Value<String> {
-            self.get_att("LastModifiedBy")
-        }
-
-        /// The `LastModifiedAt` attribute (`Fn::GetAtt`).
-        pub fn last_modified_at(&self) -> Value<String> {
-            self.get_att("LastModifiedAt")
-        }
-    }
 }
 
 /// `AWS::WellArchitected::Lens`: [`Lens`], its property types and its typed handle.
 pub mod lens {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -684,38 +725,6 @@ pub mod lens {
             v.check("LensVersion", &self.lens_version, &RULE_20);
             v.check("Tags", &self.tags, &RULE_13);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
         }
     }
 
@@ -817,6 +826,48 @@ pub mod profile {
         }
     }
 
+    impl std::fmt::Debug for Profile {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Profile", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Profile {
+        const TYPE: &'static str = "AWS::WellArchitected::Profile";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ProfileRef;
+    }
+
+    /// Typed handle of an `AWS::WellArchitected::Profile` in the construct tree (see [`crate::Ref`]).
+    pub type ProfileRef = crate::Ref<Profile>;
+
+    impl ProfileRef {
+        /// The `ProfileArn` attribute (`Fn::GetAtt`).
+        pub fn profile_arn(&self) -> Value<String> {
+            self.get_att("ProfileArn")
+        }
+
+        /// The `ProfileVersion` attribute (`Fn::GetAtt`).
+        pub fn profile_version(&self) -> Value<String> {
+            self.get_att("ProfileVersion")
+        }
+
+        /// The `Owner` attribute (`Fn::GetAtt`).
+        pub fn owner(&self) -> Value<String> {
+            self.get_att("Owner")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+    }
+
     /// An update to a profile question.
     #[derive(Clone, Default)]
     pub struct ProfileQuestionUpdate {
@@ -888,52 +939,12 @@ pub mod profile {
             v.check("Value", &self.value, &RULE_18);
         }
     }
-
-    impl std::fmt::Debug for Profile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Profile", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Profile {
-        const TYPE: &'static str = "AWS::WellArchitected::Profile";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ProfileRef;
-    }
-
-    /// Typed handle of an `AWS::WellArchitected::Profile` in the construct tree (see [`crate::Ref`]).
-    pub type ProfileRef = crate::Ref<Profile>;
-
-    impl ProfileRef {
-        /// The `ProfileArn` attribute (`Fn::GetAtt`).
-        pub fn profile_arn(&self) -> Value<String> {
-            self.get_att("ProfileArn")
-        }
-
-        /// The `ProfileVersion` attribute (`Fn::GetAtt`).
-        pub fn profile_version(&self) -> Value<String> {
-            self.get_att("ProfileVersion")
-        }
-
-        /// The `Owner` attribute (`Fn::GetAtt`).
-        pub fn owner(&self) -> Value<String> {
-            self.get_att("Owner")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-    }
 }
 
 /// `AWS::WellArchitected::ReviewTemplate`: [`ReviewTemplate`], its property types and its typed handle.
 pub mod review_template {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -991,38 +1002,6 @@ pub mod review_template {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
     impl std::fmt::Debug for ReviewTemplate {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("ReviewTemplate", self, f)
@@ -1063,6 +1042,8 @@ pub mod review_template {
 
 /// `AWS::WellArchitected::Workload`: [`Workload`], its property types and its typed handle.
 pub mod workload {
+    pub use super::shared_::Tags;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1167,6 +1148,38 @@ pub mod workload {
         }
     }
 
+    impl std::fmt::Debug for Workload {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workload", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Workload {
+        const TYPE: &'static str = "AWS::WellArchitected::Workload";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkloadRef;
+    }
+
+    /// Typed handle of an `AWS::WellArchitected::Workload` in the construct tree (see [`crate::Ref`]).
+    pub type WorkloadRef = crate::Ref<Workload>;
+
+    impl WorkloadRef {
+        /// The `WorkloadArn` attribute (`Fn::GetAtt`).
+        pub fn workload_arn(&self) -> Value<String> {
+            self.get_att("WorkloadArn")
+        }
+
+        /// The `WorkloadId` attribute (`Fn::GetAtt`).
+        pub fn workload_id(&self) -> Value<String> {
+            self.get_att("WorkloadId")
+        }
+
+        /// The `ImprovementStatus` attribute (`Fn::GetAtt`).
+        pub fn improvement_status(&self) -> Value<String> {
+            self.get_att("ImprovementStatus")
+        }
+    }
+
     /// Discovery configuration associated to the workload.
     #[derive(Clone, Default)]
     pub struct DiscoveryConfig {
@@ -1211,70 +1224,6 @@ pub mod workload {
                 &RULE_22,
                 &RULE_35,
             );
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tags {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tags {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tags {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tags {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_17);
-            v.check("Value", &self.value, &RULE_18);
-        }
-    }
-
-    impl std::fmt::Debug for Workload {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workload", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workload {
-        const TYPE: &'static str = "AWS::WellArchitected::Workload";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkloadRef;
-    }
-
-    /// Typed handle of an `AWS::WellArchitected::Workload` in the construct tree (see [`crate::Ref`]).
-    pub type WorkloadRef = crate::Ref<Workload>;
-
-    impl WorkloadRef {
-        /// The `WorkloadArn` attribute (`Fn::GetAtt`).
-        pub fn workload_arn(&self) -> Value<String> {
-            self.get_att("WorkloadArn")
-        }
-
-        /// The `WorkloadId` attribute (`Fn::GetAtt`).
-        pub fn workload_id(&self) -> Value<String> {
-            self.get_att("WorkloadId")
-        }
-
-        /// The `ImprovementStatus` attribute (`Fn::GetAtt`).
-        pub fn improvement_status(&self) -> Value<String> {
-            self.get_att("ImprovementStatus")
         }
     }
 }

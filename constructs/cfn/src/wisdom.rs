@@ -509,6 +509,71 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone, Default)]
+    pub struct ServerSideEncryptionConfiguration {
+        pub kms_key_id: Option<Value<String>>,
+    }
+
+    impl ServerSideEncryptionConfiguration {
+        /// An empty value: every property is `None`.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    impl ToRaw for ServerSideEncryptionConfiguration {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(1);
+            o.opt("KmsKeyId", &self.kms_key_id);
+            o.build()
+        }
+    }
+
+    impl Validate for ServerSideEncryptionConfiguration {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_36);
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
+        }
+    }
+}
+
 /// `AWS::Wisdom::AIAgent`: [`AiAgent`], its property types and its typed handle.
 pub mod ai_agent {
     use super::rules_::*;
@@ -563,6 +628,43 @@ pub mod ai_agent {
             v.check("Description", &self.description, &RULE_1);
             v.check("Name", &self.name, &RULE_1);
             v.check("Type", &self.r#type, &RULE_2);
+        }
+    }
+
+    impl std::fmt::Debug for AiAgent {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AiAgent", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AiAgent {
+        const TYPE: &'static str = "AWS::Wisdom::AIAgent";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AiAgentRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::AIAgent` in the construct tree (see [`crate::Ref`]).
+    pub type AiAgentRef = crate::Ref<AiAgent>;
+
+    impl AiAgentRef {
+        /// The `AIAgentArn` attribute (`Fn::GetAtt`).
+        pub fn ai_agent_arn(&self) -> Value<String> {
+            self.get_att("AIAgentArn")
+        }
+
+        /// The `AIAgentId` attribute (`Fn::GetAtt`).
+        pub fn ai_agent_id(&self) -> Value<String> {
+            self.get_att("AIAgentId")
+        }
+
+        /// The `AssistantArn` attribute (`Fn::GetAtt`).
+        pub fn assistant_arn(&self) -> Value<String> {
+            self.get_att("AssistantArn")
+        }
+
+        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
+        pub fn modified_time_seconds(&self) -> Value<f64> {
+            self.get_att("ModifiedTimeSeconds")
         }
     }
 
@@ -1640,43 +1742,6 @@ pub mod ai_agent {
             v.check("Locale", &self.locale, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for AiAgent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AiAgent", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AiAgent {
-        const TYPE: &'static str = "AWS::Wisdom::AIAgent";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AiAgentRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::AIAgent` in the construct tree (see [`crate::Ref`]).
-    pub type AiAgentRef = crate::Ref<AiAgent>;
-
-    impl AiAgentRef {
-        /// The `AIAgentArn` attribute (`Fn::GetAtt`).
-        pub fn ai_agent_arn(&self) -> Value<String> {
-            self.get_att("AIAgentArn")
-        }
-
-        /// The `AIAgentId` attribute (`Fn::GetAtt`).
-        pub fn ai_agent_id(&self) -> Value<String> {
-            self.get_att("AIAgentId")
-        }
-
-        /// The `AssistantArn` attribute (`Fn::GetAtt`).
-        pub fn assistant_arn(&self) -> Value<String> {
-            self.get_att("AssistantArn")
-        }
-
-        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
-        pub fn modified_time_seconds(&self) -> Value<f64> {
-            self.get_att("ModifiedTimeSeconds")
-        }
-    }
 }
 
 /// `AWS::Wisdom::AIAgentVersion`: [`AiAgentVersion`], its property types and its typed handle.
@@ -1860,6 +1925,43 @@ pub mod ai_guardrail {
             );
             v.nested("TopicPolicyConfig", &self.topic_policy_config);
             v.nested("WordPolicyConfig", &self.word_policy_config);
+        }
+    }
+
+    impl std::fmt::Debug for AiGuardrail {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AiGuardrail", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AiGuardrail {
+        const TYPE: &'static str = "AWS::Wisdom::AIGuardrail";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AiGuardrailRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::AIGuardrail` in the construct tree (see [`crate::Ref`]).
+    pub type AiGuardrailRef = crate::Ref<AiGuardrail>;
+
+    impl AiGuardrailRef {
+        /// The `AIGuardrailArn` attribute (`Fn::GetAtt`).
+        pub fn ai_guardrail_arn(&self) -> Value<String> {
+            self.get_att("AIGuardrailArn")
+        }
+
+        /// The `AIGuardrailId` attribute (`Fn::GetAtt`).
+        pub fn ai_guardrail_id(&self) -> Value<String> {
+            self.get_att("AIGuardrailId")
+        }
+
+        /// The `AssistantArn` attribute (`Fn::GetAtt`).
+        pub fn assistant_arn(&self) -> Value<String> {
+            self.get_att("AssistantArn")
+        }
+
+        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
+        pub fn modified_time_seconds(&self) -> Value<f64> {
+            self.get_att("ModifiedTimeSeconds")
         }
     }
 
@@ -2287,43 +2389,6 @@ pub mod ai_guardrail {
             v.check("Text", &self.text, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for AiGuardrail {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AiGuardrail", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AiGuardrail {
-        const TYPE: &'static str = "AWS::Wisdom::AIGuardrail";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AiGuardrailRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::AIGuardrail` in the construct tree (see [`crate::Ref`]).
-    pub type AiGuardrailRef = crate::Ref<AiGuardrail>;
-
-    impl AiGuardrailRef {
-        /// The `AIGuardrailArn` attribute (`Fn::GetAtt`).
-        pub fn ai_guardrail_arn(&self) -> Value<String> {
-            self.get_att("AIGuardrailArn")
-        }
-
-        /// The `AIGuardrailId` attribute (`Fn::GetAtt`).
-        pub fn ai_guardrail_id(&self) -> Value<String> {
-            self.get_att("AIGuardrailId")
-        }
-
-        /// The `AssistantArn` attribute (`Fn::GetAtt`).
-        pub fn assistant_arn(&self) -> Value<String> {
-            self.get_att("AssistantArn")
-        }
-
-        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
-        pub fn modified_time_seconds(&self) -> Value<f64> {
-            self.get_att("ModifiedTimeSeconds")
-        }
-    }
 }
 
 /// `AWS::Wisdom::AIGuardrailVersion`: [`AiGuardrailVersion`], its property types and its typed handle.
@@ -2479,6 +2544,43 @@ pub mod ai_prompt {
         }
     }
 
+    impl std::fmt::Debug for AiPrompt {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AiPrompt", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AiPrompt {
+        const TYPE: &'static str = "AWS::Wisdom::AIPrompt";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
+        type Ref = AiPromptRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::AIPrompt` in the construct tree (see [`crate::Ref`]).
+    pub type AiPromptRef = crate::Ref<AiPrompt>;
+
+    impl AiPromptRef {
+        /// The `AIPromptArn` attribute (`Fn::GetAtt`).
+        pub fn ai_prompt_arn(&self) -> Value<String> {
+            self.get_att("AIPromptArn")
+        }
+
+        /// The `AIPromptId` attribute (`Fn::GetAtt`).
+        pub fn ai_prompt_id(&self) -> Value<String> {
+            self.get_att("AIPromptId")
+        }
+
+        /// The `AssistantArn` attribute (`Fn::GetAtt`).
+        pub fn assistant_arn(&self) -> Value<String> {
+            self.get_att("AssistantArn")
+        }
+
+        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
+        pub fn modified_time_seconds(&self) -> Value<f64> {
+            self.get_att("ModifiedTimeSeconds")
+        }
+    }
+
     #[derive(Clone)]
     pub struct AiPromptTemplateConfiguration {
         pub text_full_ai_prompt_edit_template_configuration:
@@ -2542,43 +2644,6 @@ pub mod ai_prompt {
     impl Validate for TextFullAiPromptEditTemplateConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Text", &self.text, &RULE_34);
-        }
-    }
-
-    impl std::fmt::Debug for AiPrompt {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AiPrompt", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AiPrompt {
-        const TYPE: &'static str = "AWS::Wisdom::AIPrompt";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::Map("Tags");
-        type Ref = AiPromptRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::AIPrompt` in the construct tree (see [`crate::Ref`]).
-    pub type AiPromptRef = crate::Ref<AiPrompt>;
-
-    impl AiPromptRef {
-        /// The `AIPromptArn` attribute (`Fn::GetAtt`).
-        pub fn ai_prompt_arn(&self) -> Value<String> {
-            self.get_att("AIPromptArn")
-        }
-
-        /// The `AIPromptId` attribute (`Fn::GetAtt`).
-        pub fn ai_prompt_id(&self) -> Value<String> {
-            self.get_att("AIPromptId")
-        }
-
-        /// The `AssistantArn` attribute (`Fn::GetAtt`).
-        pub fn assistant_arn(&self) -> Value<String> {
-            self.get_att("AssistantArn")
-        }
-
-        /// The `ModifiedTimeSeconds` attribute (`Fn::GetAtt`).
-        pub fn modified_time_seconds(&self) -> Value<f64> {
-            self.get_att("ModifiedTimeSeconds")
         }
     }
 }
@@ -2667,6 +2732,8 @@ pub mod ai_prompt_version {
 
 /// `AWS::Wisdom::Assistant`: [`Assistant`], its property types and its typed handle.
 pub mod assistant {
+    pub use super::shared_::{ServerSideEncryptionConfiguration, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2721,64 +2788,6 @@ pub mod assistant {
         }
     }
 
-    #[derive(Clone, Default)]
-    pub struct ServerSideEncryptionConfiguration {
-        pub kms_key_id: Option<Value<String>>,
-    }
-
-    impl ServerSideEncryptionConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ServerSideEncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.build()
-        }
-    }
-
-    impl Validate for ServerSideEncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_36);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
     impl std::fmt::Debug for Assistant {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Assistant", self, f)
@@ -2809,6 +2818,8 @@ pub mod assistant {
 
 /// `AWS::Wisdom::AssistantAssociation`: [`AssistantAssociation`], its property types and its typed handle.
 pub mod assistant_association {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2854,6 +2865,38 @@ pub mod assistant_association {
             v.nested("Association", &self.association);
             v.check("AssociationType", &self.association_type, &RULE_37);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for AssistantAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("AssistantAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for AssistantAssociation {
+        const TYPE: &'static str = "AWS::Wisdom::AssistantAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = AssistantAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::AssistantAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type AssistantAssociationRef = crate::Ref<AssistantAssociation>;
+
+    impl AssistantAssociationRef {
+        /// The `AssistantAssociationId` attribute (`Fn::GetAtt`).
+        pub fn assistant_association_id(&self) -> Value<String> {
+            self.get_att("AssistantAssociationId")
+        }
+
+        /// The `AssistantAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn assistant_association_arn(&self) -> Value<String> {
+            self.get_att("AssistantAssociationArn")
+        }
+
+        /// The `AssistantArn` attribute (`Fn::GetAtt`).
+        pub fn assistant_arn(&self) -> Value<String> {
+            self.get_att("AssistantArn")
         }
     }
 
@@ -2931,74 +2974,12 @@ pub mod assistant_association {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for AssistantAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("AssistantAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for AssistantAssociation {
-        const TYPE: &'static str = "AWS::Wisdom::AssistantAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = AssistantAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::AssistantAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type AssistantAssociationRef = crate::Ref<AssistantAssociation>;
-
-    impl AssistantAssociationRef {
-        /// The `AssistantAssociationId` attribute (`Fn::GetAtt`).
-        pub fn assistant_association_id(&self) -> Value<String> {
-            self.get_att("AssistantAssociationId")
-        }
-
-        /// The `AssistantAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn assistant_association_arn(&self) -> Value<String> {
-            self.get_att("AssistantAssociationArn")
-        }
-
-        /// The `AssistantArn` attribute (`Fn::GetAtt`).
-        pub fn assistant_arn(&self) -> Value<String> {
-            self.get_att("AssistantArn")
-        }
-    }
 }
 
 /// `AWS::Wisdom::Content`: [`Content`], its property types and its typed handle.
 pub mod content {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3061,38 +3042,6 @@ pub mod content {
             v.nested("Tags", &self.tags);
             v.check("Title", &self.title, &RULE_40);
             v.check("UploadId", &self.upload_id, &RULE_41);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -3209,6 +3158,43 @@ pub mod content_association {
         }
     }
 
+    impl std::fmt::Debug for ContentAssociation {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("ContentAssociation", self, f)
+        }
+    }
+
+    impl strata_core::Resource for ContentAssociation {
+        const TYPE: &'static str = "AWS::Wisdom::ContentAssociation";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = ContentAssociationRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::ContentAssociation` in the construct tree (see [`crate::Ref`]).
+    pub type ContentAssociationRef = crate::Ref<ContentAssociation>;
+
+    impl ContentAssociationRef {
+        /// The `ContentAssociationArn` attribute (`Fn::GetAtt`).
+        pub fn content_association_arn(&self) -> Value<String> {
+            self.get_att("ContentAssociationArn")
+        }
+
+        /// The `ContentAssociationId` attribute (`Fn::GetAtt`).
+        pub fn content_association_id(&self) -> Value<String> {
+            self.get_att("ContentAssociationId")
+        }
+
+        /// The `ContentArn` attribute (`Fn::GetAtt`).
+        pub fn content_arn(&self) -> Value<String> {
+            self.get_att("ContentArn")
+        }
+
+        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
+        pub fn knowledge_base_arn(&self) -> Value<String> {
+            self.get_att("KnowledgeBaseArn")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ContentAssociationContents {
         pub amazon_connect_guide_association: Value<AmazonConnectGuideAssociationData>,
@@ -3302,47 +3288,12 @@ pub mod content_association {
             v.check("Value", &self.value, &RULE_43);
         }
     }
-
-    impl std::fmt::Debug for ContentAssociation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("ContentAssociation", self, f)
-        }
-    }
-
-    impl strata_core::Resource for ContentAssociation {
-        const TYPE: &'static str = "AWS::Wisdom::ContentAssociation";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = ContentAssociationRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::ContentAssociation` in the construct tree (see [`crate::Ref`]).
-    pub type ContentAssociationRef = crate::Ref<ContentAssociation>;
-
-    impl ContentAssociationRef {
-        /// The `ContentAssociationArn` attribute (`Fn::GetAtt`).
-        pub fn content_association_arn(&self) -> Value<String> {
-            self.get_att("ContentAssociationArn")
-        }
-
-        /// The `ContentAssociationId` attribute (`Fn::GetAtt`).
-        pub fn content_association_id(&self) -> Value<String> {
-            self.get_att("ContentAssociationId")
-        }
-
-        /// The `ContentArn` attribute (`Fn::GetAtt`).
-        pub fn content_arn(&self) -> Value<String> {
-            self.get_att("ContentArn")
-        }
-
-        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
-        pub fn knowledge_base_arn(&self) -> Value<String> {
-            self.get_att("KnowledgeBaseArn")
-        }
-    }
 }
 
 /// `AWS::Wisdom::KnowledgeBase`: [`KnowledgeBase`], its property types and its typed handle.
 pub mod knowledge_base {
+    pub use super::shared_::{ServerSideEncryptionConfiguration, Tag};
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -3418,6 +3369,33 @@ pub mod knowledge_base {
         }
     }
 
+    impl std::fmt::Debug for KnowledgeBase {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("KnowledgeBase", self, f)
+        }
+    }
+
+    impl strata_core::Resource for KnowledgeBase {
+        const TYPE: &'static str = "AWS::Wisdom::KnowledgeBase";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = KnowledgeBaseRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::KnowledgeBase` in the construct tree (see [`crate::Ref`]).
+    pub type KnowledgeBaseRef = crate::Ref<KnowledgeBase>;
+
+    impl KnowledgeBaseRef {
+        /// The `KnowledgeBaseId` attribute (`Fn::GetAtt`).
+        pub fn knowledge_base_id(&self) -> Value<String> {
+            self.get_att("KnowledgeBaseId")
+        }
+
+        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
+        pub fn knowledge_base_arn(&self) -> Value<String> {
+            self.get_att("KnowledgeBaseArn")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct RenderingConfiguration {
         pub template_uri: Option<Value<String>>,
@@ -3441,32 +3419,6 @@ pub mod knowledge_base {
     impl Validate for RenderingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("TemplateUri", &self.template_uri, &RULE_36);
-        }
-    }
-
-    #[derive(Clone, Default)]
-    pub struct ServerSideEncryptionConfiguration {
-        pub kms_key_id: Option<Value<String>>,
-    }
-
-    impl ServerSideEncryptionConfiguration {
-        /// An empty value: every property is `None`.
-        pub fn new() -> Self {
-            Self::default()
-        }
-    }
-
-    impl ToRaw for ServerSideEncryptionConfiguration {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(1);
-            o.opt("KmsKeyId", &self.kms_key_id);
-            o.build()
-        }
-    }
-
-    impl Validate for ServerSideEncryptionConfiguration {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_36);
         }
     }
 
@@ -3695,38 +3647,6 @@ pub mod knowledge_base {
     impl Validate for SeedUrl {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Url", &self.url, &RULE_49);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -4061,33 +3981,6 @@ pub mod knowledge_base {
             v.check("ParsingPromptText", &self.parsing_prompt_text, &RULE_59);
         }
     }
-
-    impl std::fmt::Debug for KnowledgeBase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("KnowledgeBase", self, f)
-        }
-    }
-
-    impl strata_core::Resource for KnowledgeBase {
-        const TYPE: &'static str = "AWS::Wisdom::KnowledgeBase";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = KnowledgeBaseRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::KnowledgeBase` in the construct tree (see [`crate::Ref`]).
-    pub type KnowledgeBaseRef = crate::Ref<KnowledgeBase>;
-
-    impl KnowledgeBaseRef {
-        /// The `KnowledgeBaseId` attribute (`Fn::GetAtt`).
-        pub fn knowledge_base_id(&self) -> Value<String> {
-            self.get_att("KnowledgeBaseId")
-        }
-
-        /// The `KnowledgeBaseArn` attribute (`Fn::GetAtt`).
-        pub fn knowledge_base_arn(&self) -> Value<String> {
-            self.get_att("KnowledgeBaseArn")
-        }
-    }
 }
 
 /// `AWS::Wisdom::MessageTemplate`: [`MessageTemplate`], its property types and its typed handle.
@@ -4174,6 +4067,38 @@ pub mod message_template {
             );
             v.check("Name", &self.name, &RULE_61);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for MessageTemplate {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("MessageTemplate", self, f)
+        }
+    }
+
+    impl strata_core::Resource for MessageTemplate {
+        const TYPE: &'static str = "AWS::Wisdom::MessageTemplate";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = MessageTemplateRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::MessageTemplate` in the construct tree (see [`crate::Ref`]).
+    pub type MessageTemplateRef = crate::Ref<MessageTemplate>;
+
+    impl MessageTemplateRef {
+        /// The `MessageTemplateId` attribute (`Fn::GetAtt`).
+        pub fn message_template_id(&self) -> Value<String> {
+            self.get_att("MessageTemplateId")
+        }
+
+        /// The `MessageTemplateArn` attribute (`Fn::GetAtt`).
+        pub fn message_template_arn(&self) -> Value<String> {
+            self.get_att("MessageTemplateArn")
+        }
+
+        /// The `MessageTemplateContentSha256` attribute (`Fn::GetAtt`).
+        pub fn message_template_content_sha256(&self) -> Value<String> {
+            self.get_att("MessageTemplateContentSha256")
         }
     }
 
@@ -4918,38 +4843,6 @@ pub mod message_template {
             v.check("Value", &self.value, &RULE_10);
         }
     }
-
-    impl std::fmt::Debug for MessageTemplate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("MessageTemplate", self, f)
-        }
-    }
-
-    impl strata_core::Resource for MessageTemplate {
-        const TYPE: &'static str = "AWS::Wisdom::MessageTemplate";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = MessageTemplateRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::MessageTemplate` in the construct tree (see [`crate::Ref`]).
-    pub type MessageTemplateRef = crate::Ref<MessageTemplate>;
-
-    impl MessageTemplateRef {
-        /// The `MessageTemplateId` attribute (`Fn::GetAtt`).
-        pub fn message_template_id(&self) -> Value<String> {
-            self.get_att("MessageTemplateId")
-        }
-
-        /// The `MessageTemplateArn` attribute (`Fn::GetAtt`).
-        pub fn message_template_arn(&self) -> Value<String> {
-            self.get_att("MessageTemplateArn")
-        }
-
-        /// The `MessageTemplateContentSha256` attribute (`Fn::GetAtt`).
-        pub fn message_template_content_sha256(&self) -> Value<String> {
-            self.get_att("MessageTemplateContentSha256")
-        }
-    }
 }
 
 /// `AWS::Wisdom::MessageTemplateVersion`: [`MessageTemplateVersion`], its property types and its typed handle.
@@ -5113,6 +5006,43 @@ pub mod quick_response {
         }
     }
 
+    impl std::fmt::Debug for QuickResponse {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("QuickResponse", self, f)
+        }
+    }
+
+    impl strata_core::Resource for QuickResponse {
+        const TYPE: &'static str = "AWS::Wisdom::QuickResponse";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = QuickResponseRef;
+    }
+
+    /// Typed handle of an `AWS::Wisdom::QuickResponse` in the construct tree (see [`crate::Ref`]).
+    pub type QuickResponseRef = crate::Ref<QuickResponse>;
+
+    impl QuickResponseRef {
+        /// The `QuickResponseId` attribute (`Fn::GetAtt`).
+        pub fn quick_response_id(&self) -> Value<String> {
+            self.get_att("QuickResponseId")
+        }
+
+        /// The `QuickResponseArn` attribute (`Fn::GetAtt`).
+        pub fn quick_response_arn(&self) -> Value<String> {
+            self.get_att("QuickResponseArn")
+        }
+
+        /// The `Status` attribute (`Fn::GetAtt`).
+        pub fn status(&self) -> Value<String> {
+            self.get_att("Status")
+        }
+
+        /// The `Contents` attribute (`Fn::GetAtt`).
+        pub fn contents(&self) -> Value<String> {
+            self.get_att("Contents")
+        }
+    }
+
     /// The container of quick response content.
     #[derive(Clone, Default)]
     pub struct QuickResponseContentProvider {
@@ -5211,43 +5141,6 @@ pub mod quick_response {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for QuickResponse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("QuickResponse", self, f)
-        }
-    }
-
-    impl strata_core::Resource for QuickResponse {
-        const TYPE: &'static str = "AWS::Wisdom::QuickResponse";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = QuickResponseRef;
-    }
-
-    /// Typed handle of an `AWS::Wisdom::QuickResponse` in the construct tree (see [`crate::Ref`]).
-    pub type QuickResponseRef = crate::Ref<QuickResponse>;
-
-    impl QuickResponseRef {
-        /// The `QuickResponseId` attribute (`Fn::GetAtt`).
-        pub fn quick_response_id(&self) -> Value<String> {
-            self.get_att("QuickResponseId")
-        }
-
-        /// The `QuickResponseArn` attribute (`Fn::GetAtt`).
-        pub fn quick_response_arn(&self) -> Value<String> {
-            self.get_att("QuickResponseArn")
-        }
-
-        /// The `Status` attribute (`Fn::GetAtt`).
-        pub fn status(&self) -> Value<String> {
-            self.get_att("Status")
-        }
-
-        /// The `Contents` attribute (`Fn::GetAtt`).
-        pub fn contents(&self) -> Value<String> {
-            self.get_att("Contents")
         }
     }
 }

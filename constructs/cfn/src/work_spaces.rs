@@ -266,8 +266,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_1);
+            v.check("Value", &self.value, &RULE_2);
+        }
+    }
+}
+
 /// `AWS::WorkSpaces::ConnectionAlias`: [`ConnectionAlias`], its property types and its typed handle.
 pub mod connection_alias {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -301,38 +342,6 @@ pub mod connection_alias {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConnectionString", &self.connection_string, &RULE_0);
             v.nested("Tags", &self.tags);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -495,6 +504,88 @@ pub mod directory {
                 &RULE_12,
             );
             v.check("WorkspaceType", &self.workspace_type, &RULE_13);
+        }
+    }
+
+    impl std::fmt::Debug for Directory {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Directory", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Directory {
+        const TYPE: &'static str = "AWS::WorkSpaces::Directory";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DirectoryRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpaces::Directory` in the construct tree (see [`crate::Ref`]).
+    pub type DirectoryRef = crate::Ref<Directory>;
+
+    impl DirectoryRef {
+        /// The `DirectoryId` attribute (`Fn::GetAtt`).
+        pub fn directory_id(&self) -> Value<String> {
+            self.get_att("DirectoryId")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `State` attribute (`Fn::GetAtt`).
+        pub fn state(&self) -> Value<String> {
+            self.get_att("State")
+        }
+
+        /// The `Alias` attribute (`Fn::GetAtt`).
+        pub fn alias(&self) -> Value<String> {
+            self.get_att("Alias")
+        }
+
+        /// The `DirectoryName` attribute (`Fn::GetAtt`).
+        pub fn directory_name(&self) -> Value<String> {
+            self.get_att("DirectoryName")
+        }
+
+        /// The `DirectoryType` attribute (`Fn::GetAtt`).
+        pub fn directory_type(&self) -> Value<String> {
+            self.get_att("DirectoryType")
+        }
+
+        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
+        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DnsIpAddresses")
+        }
+
+        /// The `DnsIpv6Addresses` attribute (`Fn::GetAtt`).
+        pub fn dns_ipv6_addresses(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("DnsIpv6Addresses")
+        }
+
+        /// The `CustomerUserName` attribute (`Fn::GetAtt`).
+        pub fn customer_user_name(&self) -> Value<String> {
+            self.get_att("CustomerUserName")
+        }
+
+        /// The `IamRoleId` attribute (`Fn::GetAtt`).
+        pub fn iam_role_id(&self) -> Value<String> {
+            self.get_att("IamRoleId")
+        }
+
+        /// The `RegistrationCode` attribute (`Fn::GetAtt`).
+        pub fn registration_code(&self) -> Value<String> {
+            self.get_att("RegistrationCode")
+        }
+
+        /// The `WorkspaceSecurityGroupId` attribute (`Fn::GetAtt`).
+        pub fn workspace_security_group_id(&self) -> Value<String> {
+            self.get_att("WorkspaceSecurityGroupId")
+        }
+
+        /// The `IDCConfig` attribute (`Fn::GetAtt`).
+        pub fn idc_config(&self) -> Value<String> {
+            self.get_att("IDCConfig")
         }
     }
 
@@ -1093,93 +1184,12 @@ pub mod directory {
             v.check("InstanceIamRoleArn", &self.instance_iam_role_arn, &RULE_4);
         }
     }
-
-    impl std::fmt::Debug for Directory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Directory", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Directory {
-        const TYPE: &'static str = "AWS::WorkSpaces::Directory";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DirectoryRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpaces::Directory` in the construct tree (see [`crate::Ref`]).
-    pub type DirectoryRef = crate::Ref<Directory>;
-
-    impl DirectoryRef {
-        /// The `DirectoryId` attribute (`Fn::GetAtt`).
-        pub fn directory_id(&self) -> Value<String> {
-            self.get_att("DirectoryId")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `State` attribute (`Fn::GetAtt`).
-        pub fn state(&self) -> Value<String> {
-            self.get_att("State")
-        }
-
-        /// The `Alias` attribute (`Fn::GetAtt`).
-        pub fn alias(&self) -> Value<String> {
-            self.get_att("Alias")
-        }
-
-        /// The `DirectoryName` attribute (`Fn::GetAtt`).
-        pub fn directory_name(&self) -> Value<String> {
-            self.get_att("DirectoryName")
-        }
-
-        /// The `DirectoryType` attribute (`Fn::GetAtt`).
-        pub fn directory_type(&self) -> Value<String> {
-            self.get_att("DirectoryType")
-        }
-
-        /// The `DnsIpAddresses` attribute (`Fn::GetAtt`).
-        pub fn dns_ip_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DnsIpAddresses")
-        }
-
-        /// The `DnsIpv6Addresses` attribute (`Fn::GetAtt`).
-        pub fn dns_ipv6_addresses(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("DnsIpv6Addresses")
-        }
-
-        /// The `CustomerUserName` attribute (`Fn::GetAtt`).
-        pub fn customer_user_name(&self) -> Value<String> {
-            self.get_att("CustomerUserName")
-        }
-
-        /// The `IamRoleId` attribute (`Fn::GetAtt`).
-        pub fn iam_role_id(&self) -> Value<String> {
-            self.get_att("IamRoleId")
-        }
-
-        /// The `RegistrationCode` attribute (`Fn::GetAtt`).
-        pub fn registration_code(&self) -> Value<String> {
-            self.get_att("RegistrationCode")
-        }
-
-        /// The `WorkspaceSecurityGroupId` attribute (`Fn::GetAtt`).
-        pub fn workspace_security_group_id(&self) -> Value<String> {
-            self.get_att("WorkspaceSecurityGroupId")
-        }
-
-        /// The `IDCConfig` attribute (`Fn::GetAtt`).
-        pub fn idc_config(&self) -> Value<String> {
-            self.get_att("IDCConfig")
-        }
-    }
 }
 
 /// `AWS::WorkSpaces::Workspace`: [`Workspace`], its property types and its typed handle.
 pub mod workspace {
-    use super::rules_::*;
+    pub use super::shared_::Tag;
+
     use strata_core::*;
 
     /// Resource Type definition for AWS::WorkSpaces::Workspace
@@ -1242,35 +1252,30 @@ pub mod workspace {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Workspace", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for Workspace {
+        const TYPE: &'static str = "AWS::WorkSpaces::Workspace";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
+    /// Typed handle of an `AWS::WorkSpaces::Workspace` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceRef = crate::Ref<Workspace>;
+
+    impl WorkspaceRef {
+        /// The `WorkspaceId` attribute (`Fn::GetAtt`).
+        pub fn workspace_id(&self) -> Value<String> {
+            self.get_att("WorkspaceId")
+        }
+
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
         }
     }
 
@@ -1302,33 +1307,6 @@ pub mod workspace {
             );
             o.opt("UserVolumeSizeGib", &self.user_volume_size_gib);
             o.build()
-        }
-    }
-
-    impl std::fmt::Debug for Workspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Workspace", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Workspace {
-        const TYPE: &'static str = "AWS::WorkSpaces::Workspace";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpaces::Workspace` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceRef = crate::Ref<Workspace>;
-
-    impl WorkspaceRef {
-        /// The `WorkspaceId` attribute (`Fn::GetAtt`).
-        pub fn workspace_id(&self) -> Value<String> {
-            self.get_att("WorkspaceId")
-        }
-
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
         }
     }
 }
@@ -1377,6 +1355,33 @@ pub mod workspace_ip_group {
     impl Validate for WorkspaceIpGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for WorkspaceIpGroup {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WorkspaceIpGroup", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WorkspaceIpGroup {
+        const TYPE: &'static str = "AWS::WorkSpaces::WorkspaceIpGroup";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceIpGroupRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpaces::WorkspaceIpGroup` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceIpGroupRef = crate::Ref<WorkspaceIpGroup>;
+
+    impl WorkspaceIpGroupRef {
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `GroupId` attribute (`Fn::GetAtt`).
+        pub fn group_id(&self) -> Value<String> {
+            self.get_att("GroupId")
         }
     }
 
@@ -1442,37 +1447,12 @@ pub mod workspace_ip_group {
             o.build()
         }
     }
-
-    impl std::fmt::Debug for WorkspaceIpGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WorkspaceIpGroup", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WorkspaceIpGroup {
-        const TYPE: &'static str = "AWS::WorkSpaces::WorkspaceIpGroup";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceIpGroupRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpaces::WorkspaceIpGroup` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceIpGroupRef = crate::Ref<WorkspaceIpGroup>;
-
-    impl WorkspaceIpGroupRef {
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `GroupId` attribute (`Fn::GetAtt`).
-        pub fn group_id(&self) -> Value<String> {
-            self.get_att("GroupId")
-        }
-    }
 }
 
 /// `AWS::WorkSpaces::WorkspacesPool`: [`WorkspacesPool`], its property types and its typed handle.
 pub mod workspaces_pool {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1542,6 +1522,38 @@ pub mod workspaces_pool {
         }
     }
 
+    impl std::fmt::Debug for WorkspacesPool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WorkspacesPool", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WorkspacesPool {
+        const TYPE: &'static str = "AWS::WorkSpaces::WorkspacesPool";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspacesPoolRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpaces::WorkspacesPool` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspacesPoolRef = crate::Ref<WorkspacesPool>;
+
+    impl WorkspacesPoolRef {
+        /// The `PoolId` attribute (`Fn::GetAtt`).
+        pub fn pool_id(&self) -> Value<String> {
+            self.get_att("PoolId")
+        }
+
+        /// The `PoolArn` attribute (`Fn::GetAtt`).
+        pub fn pool_arn(&self) -> Value<String> {
+            self.get_att("PoolArn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+    }
+
     #[derive(Clone)]
     pub struct ApplicationSettings {
         pub settings_group: Option<Value<String>>,
@@ -1602,38 +1614,6 @@ pub mod workspaces_pool {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_1);
-            v.check("Value", &self.value, &RULE_2);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct TimeoutSettings {
         pub disconnect_timeout_in_seconds: Option<Value<i64>>,
@@ -1684,38 +1664,6 @@ pub mod workspaces_pool {
                 &self.max_user_duration_in_seconds,
                 &RULE_43,
             );
-        }
-    }
-
-    impl std::fmt::Debug for WorkspacesPool {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WorkspacesPool", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WorkspacesPool {
-        const TYPE: &'static str = "AWS::WorkSpaces::WorkspacesPool";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspacesPoolRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpaces::WorkspacesPool` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspacesPoolRef = crate::Ref<WorkspacesPool>;
-
-    impl WorkspacesPoolRef {
-        /// The `PoolId` attribute (`Fn::GetAtt`).
-        pub fn pool_id(&self) -> Value<String> {
-            self.get_att("PoolId")
-        }
-
-        /// The `PoolArn` attribute (`Fn::GetAtt`).
-        pub fn pool_arn(&self) -> Value<String> {
-            self.get_att("PoolArn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
         }
     }
 }

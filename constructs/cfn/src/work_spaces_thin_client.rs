@@ -208,6 +208,73 @@ pub mod environment {
         }
     }
 
+    impl std::fmt::Debug for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Environment", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Environment {
+        const TYPE: &'static str = "AWS::WorkSpacesThinClient::Environment";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = EnvironmentRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpacesThinClient::Environment` in the construct tree (see [`crate::Ref`]).
+    pub type EnvironmentRef = crate::Ref<Environment>;
+
+    impl EnvironmentRef {
+        /// The `Id` attribute (`Fn::GetAtt`).
+        pub fn id(&self) -> Value<String> {
+            self.get_att("Id")
+        }
+
+        /// The `ActivationCode` attribute (`Fn::GetAtt`).
+        pub fn activation_code(&self) -> Value<String> {
+            self.get_att("ActivationCode")
+        }
+
+        /// The `Arn` attribute (`Fn::GetAtt`).
+        pub fn arn(&self) -> Value<String> {
+            self.get_att("Arn")
+        }
+
+        /// The `CreatedAt` attribute (`Fn::GetAtt`).
+        pub fn created_at(&self) -> Value<String> {
+            self.get_att("CreatedAt")
+        }
+
+        /// The `DesktopType` attribute (`Fn::GetAtt`).
+        pub fn desktop_type(&self) -> Value<String> {
+            self.get_att("DesktopType")
+        }
+
+        /// The `RegisteredDevicesCount` attribute (`Fn::GetAtt`).
+        pub fn registered_devices_count(&self) -> Value<i64> {
+            self.get_att("RegisteredDevicesCount")
+        }
+
+        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
+        pub fn updated_at(&self) -> Value<String> {
+            self.get_att("UpdatedAt")
+        }
+
+        /// The `PendingSoftwareSetId` attribute (`Fn::GetAtt`).
+        pub fn pending_software_set_id(&self) -> Value<String> {
+            self.get_att("PendingSoftwareSetId")
+        }
+
+        /// The `PendingSoftwareSetVersion` attribute (`Fn::GetAtt`).
+        pub fn pending_software_set_version(&self) -> Value<String> {
+            self.get_att("PendingSoftwareSetVersion")
+        }
+
+        /// The `SoftwareSetComplianceStatus` attribute (`Fn::GetAtt`).
+        pub fn software_set_compliance_status(&self) -> Value<String> {
+            self.get_att("SoftwareSetComplianceStatus")
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -299,73 +366,6 @@ pub mod environment {
             v.check("StartTimeHour", &self.start_time_hour, &RULE_13);
             v.check("StartTimeMinute", &self.start_time_minute, &RULE_14);
             v.check("Type", &self.r#type, &RULE_15);
-        }
-    }
-
-    impl std::fmt::Debug for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Environment", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Environment {
-        const TYPE: &'static str = "AWS::WorkSpacesThinClient::Environment";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = EnvironmentRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpacesThinClient::Environment` in the construct tree (see [`crate::Ref`]).
-    pub type EnvironmentRef = crate::Ref<Environment>;
-
-    impl EnvironmentRef {
-        /// The `Id` attribute (`Fn::GetAtt`).
-        pub fn id(&self) -> Value<String> {
-            self.get_att("Id")
-        }
-
-        /// The `ActivationCode` attribute (`Fn::GetAtt`).
-        pub fn activation_code(&self) -> Value<String> {
-            self.get_att("ActivationCode")
-        }
-
-        /// The `Arn` attribute (`Fn::GetAtt`).
-        pub fn arn(&self) -> Value<String> {
-            self.get_att("Arn")
-        }
-
-        /// The `CreatedAt` attribute (`Fn::GetAtt`).
-        pub fn created_at(&self) -> Value<String> {
-            self.get_att("CreatedAt")
-        }
-
-        /// The `DesktopType` attribute (`Fn::GetAtt`).
-        pub fn desktop_type(&self) -> Value<String> {
-            self.get_att("DesktopType")
-        }
-
-        /// The `RegisteredDevicesCount` attribute (`Fn::GetAtt`).
-        pub fn registered_devices_count(&self) -> Value<i64> {
-            self.get_att("RegisteredDevicesCount")
-        }
-
-        /// The `UpdatedAt` attribute (`Fn::GetAtt`).
-        pub fn updated_at(&self) -> Value<String> {
-            self.get_att("UpdatedAt")
-        }
-
-        /// The `PendingSoftwareSetId` attribute (`Fn::GetAtt`).
-        pub fn pending_software_set_id(&self) -> Value<String> {
-            self.get_att("PendingSoftwareSetId")
-        }
-
-        /// The `PendingSoftwareSetVersion` attribute (`Fn::GetAtt`).
-        pub fn pending_software_set_version(&self) -> Value<String> {
-            self.get_att("PendingSoftwareSetVersion")
-        }
-
-        /// The `SoftwareSetComplianceStatus` attribute (`Fn::GetAtt`).
-        pub fn software_set_compliance_status(&self) -> Value<String> {
-            self.get_att("SoftwareSetComplianceStatus")
         }
     }
 }

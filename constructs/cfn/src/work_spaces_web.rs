@@ -426,8 +426,49 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        pub key: Value<String>,
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_3);
+            v.check("Value", &self.value, &RULE_4);
+        }
+    }
+}
+
 /// `AWS::WorkSpacesWeb::BrowserSettings`: [`BrowserSettings`], its property types and its typed handle.
 pub mod browser_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -479,35 +520,30 @@ pub mod browser_settings {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
+    impl std::fmt::Debug for BrowserSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("BrowserSettings", self, f)
         }
     }
 
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
+    impl strata_core::Resource for BrowserSettings {
+        const TYPE: &'static str = "AWS::WorkSpacesWeb::BrowserSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = BrowserSettingsRef;
     }
 
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
+    /// Typed handle of an `AWS::WorkSpacesWeb::BrowserSettings` in the construct tree (see [`crate::Ref`]).
+    pub type BrowserSettingsRef = crate::Ref<BrowserSettings>;
+
+    impl BrowserSettingsRef {
+        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
+        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AssociatedPortalArns")
+        }
+
+        /// The `BrowserSettingsArn` attribute (`Fn::GetAtt`).
+        pub fn browser_settings_arn(&self) -> Value<String> {
+            self.get_att("BrowserSettingsArn")
         }
     }
 
@@ -547,37 +583,12 @@ pub mod browser_settings {
             v.check_items("BlockedUrls", &self.blocked_urls, &RULE_5, &RULE_6);
         }
     }
-
-    impl std::fmt::Debug for BrowserSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("BrowserSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for BrowserSettings {
-        const TYPE: &'static str = "AWS::WorkSpacesWeb::BrowserSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = BrowserSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpacesWeb::BrowserSettings` in the construct tree (see [`crate::Ref`]).
-    pub type BrowserSettingsRef = crate::Ref<BrowserSettings>;
-
-    impl BrowserSettingsRef {
-        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
-        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AssociatedPortalArns")
-        }
-
-        /// The `BrowserSettingsArn` attribute (`Fn::GetAtt`).
-        pub fn browser_settings_arn(&self) -> Value<String> {
-            self.get_att("BrowserSettingsArn")
-        }
-    }
 }
 
 /// `AWS::WorkSpacesWeb::DataProtectionSettings`: [`DataProtectionSettings`], its property types and its typed handle.
 pub mod data_protection_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -629,6 +640,38 @@ pub mod data_protection_settings {
             );
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for DataProtectionSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("DataProtectionSettings", self, f)
+        }
+    }
+
+    impl strata_core::Resource for DataProtectionSettings {
+        const TYPE: &'static str = "AWS::WorkSpacesWeb::DataProtectionSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = DataProtectionSettingsRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpacesWeb::DataProtectionSettings` in the construct tree (see [`crate::Ref`]).
+    pub type DataProtectionSettingsRef = crate::Ref<DataProtectionSettings>;
+
+    impl DataProtectionSettingsRef {
+        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
+        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AssociatedPortalArns")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `DataProtectionSettingsArn` attribute (`Fn::GetAtt`).
+        pub fn data_protection_settings_arn(&self) -> Value<String> {
+            self.get_att("DataProtectionSettingsArn")
         }
     }
 
@@ -829,74 +872,12 @@ pub mod data_protection_settings {
             );
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for DataProtectionSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("DataProtectionSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for DataProtectionSettings {
-        const TYPE: &'static str = "AWS::WorkSpacesWeb::DataProtectionSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = DataProtectionSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpacesWeb::DataProtectionSettings` in the construct tree (see [`crate::Ref`]).
-    pub type DataProtectionSettingsRef = crate::Ref<DataProtectionSettings>;
-
-    impl DataProtectionSettingsRef {
-        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
-        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AssociatedPortalArns")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `DataProtectionSettingsArn` attribute (`Fn::GetAtt`).
-        pub fn data_protection_settings_arn(&self) -> Value<String> {
-            self.get_att("DataProtectionSettingsArn")
-        }
-    }
 }
 
 /// `AWS::WorkSpacesWeb::IdentityProvider`: [`IdentityProvider`], its property types and its typed handle.
 pub mod identity_provider {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -957,38 +938,6 @@ pub mod identity_provider {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for IdentityProvider {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("IdentityProvider", self, f)
@@ -1014,6 +963,8 @@ pub mod identity_provider {
 
 /// `AWS::WorkSpacesWeb::IpAccessSettings`: [`IpAccessSettings`], its property types and its typed handle.
 pub mod ip_access_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1070,70 +1021,6 @@ pub mod ip_access_settings {
         }
     }
 
-    #[derive(Clone)]
-    pub struct IpRule {
-        pub description: Option<Value<String>>,
-        /// A single IP address or an IP address range in CIDR notation
-        pub ip_range: Value<String>,
-    }
-
-    impl IpRule {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(ip_range: impl Into<Value<String>>) -> Self {
-            Self {
-                description: None,
-                ip_range: ip_range.into(),
-            }
-        }
-    }
-
-    impl ToRaw for IpRule {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.opt("Description", &self.description);
-            o.req("IpRange", &self.ip_range);
-            o.build()
-        }
-    }
-
-    impl Validate for IpRule {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_22);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for IpAccessSettings {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("IpAccessSettings", self, f)
@@ -1165,10 +1052,44 @@ pub mod ip_access_settings {
             self.get_att("IpAccessSettingsArn")
         }
     }
+
+    #[derive(Clone)]
+    pub struct IpRule {
+        pub description: Option<Value<String>>,
+        /// A single IP address or an IP address range in CIDR notation
+        pub ip_range: Value<String>,
+    }
+
+    impl IpRule {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(ip_range: impl Into<Value<String>>) -> Self {
+            Self {
+                description: None,
+                ip_range: ip_range.into(),
+            }
+        }
+    }
+
+    impl ToRaw for IpRule {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.opt("Description", &self.description);
+            o.req("IpRange", &self.ip_range);
+            o.build()
+        }
+    }
+
+    impl Validate for IpRule {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Description", &self.description, &RULE_22);
+        }
+    }
 }
 
 /// `AWS::WorkSpacesWeb::NetworkSettings`: [`NetworkSettings`], its property types and its typed handle.
 pub mod network_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1228,38 +1149,6 @@ pub mod network_settings {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for NetworkSettings {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("NetworkSettings", self, f)
@@ -1290,6 +1179,8 @@ pub mod network_settings {
 
 /// `AWS::WorkSpacesWeb::Portal`: [`Portal`], its property types and its typed handle.
 pub mod portal {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1390,38 +1281,6 @@ pub mod portal {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for Portal {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("Portal", self, f)
@@ -1482,6 +1341,8 @@ pub mod portal {
 
 /// `AWS::WorkSpacesWeb::SessionLogger`: [`SessionLogger`], its property types and its typed handle.
 pub mod session_logger {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1537,6 +1398,38 @@ pub mod session_logger {
             v.nested("LogConfiguration", &self.log_configuration);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SessionLogger {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SessionLogger", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SessionLogger {
+        const TYPE: &'static str = "AWS::WorkSpacesWeb::SessionLogger";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SessionLoggerRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpacesWeb::SessionLogger` in the construct tree (see [`crate::Ref`]).
+    pub type SessionLoggerRef = crate::Ref<SessionLogger>;
+
+    impl SessionLoggerRef {
+        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
+        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AssociatedPortalArns")
+        }
+
+        /// The `CreationDate` attribute (`Fn::GetAtt`).
+        pub fn creation_date(&self) -> Value<String> {
+            self.get_att("CreationDate")
+        }
+
+        /// The `SessionLoggerArn` attribute (`Fn::GetAtt`).
+        pub fn session_logger_arn(&self) -> Value<String> {
+            self.get_att("SessionLoggerArn")
         }
     }
 
@@ -1641,74 +1534,12 @@ pub mod session_logger {
             v.check("LogFileFormat", &self.log_file_format, &RULE_38);
         }
     }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
-    impl std::fmt::Debug for SessionLogger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SessionLogger", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SessionLogger {
-        const TYPE: &'static str = "AWS::WorkSpacesWeb::SessionLogger";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SessionLoggerRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpacesWeb::SessionLogger` in the construct tree (see [`crate::Ref`]).
-    pub type SessionLoggerRef = crate::Ref<SessionLogger>;
-
-    impl SessionLoggerRef {
-        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
-        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AssociatedPortalArns")
-        }
-
-        /// The `CreationDate` attribute (`Fn::GetAtt`).
-        pub fn creation_date(&self) -> Value<String> {
-            self.get_att("CreationDate")
-        }
-
-        /// The `SessionLoggerArn` attribute (`Fn::GetAtt`).
-        pub fn session_logger_arn(&self) -> Value<String> {
-            self.get_att("SessionLoggerArn")
-        }
-    }
 }
 
 /// `AWS::WorkSpacesWeb::TrustStore`: [`TrustStore`], its property types and its typed handle.
 pub mod trust_store {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1745,38 +1576,6 @@ pub mod trust_store {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for TrustStore {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("TrustStore", self, f)
@@ -1807,6 +1606,8 @@ pub mod trust_store {
 
 /// `AWS::WorkSpacesWeb::UserAccessLoggingSettings`: [`UserAccessLoggingSettings`], its property types and its typed handle.
 pub mod user_access_logging_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -1845,38 +1646,6 @@ pub mod user_access_logging_settings {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     impl std::fmt::Debug for UserAccessLoggingSettings {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             crate::debug_raw("UserAccessLoggingSettings", self, f)
@@ -1907,6 +1676,8 @@ pub mod user_access_logging_settings {
 
 /// `AWS::WorkSpacesWeb::UserSettings`: [`UserSettings`], its property types and its typed handle.
 pub mod user_settings {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -2021,6 +1792,48 @@ pub mod user_settings {
             v.nested("ToolbarConfiguration", &self.toolbar_configuration);
             v.check("UploadAllowed", &self.upload_allowed, &RULE_40);
             v.check("WebAuthnAllowed", &self.web_authn_allowed, &RULE_40);
+        }
+    }
+
+    impl std::fmt::Debug for UserSettings {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("UserSettings", self, f)
+        }
+    }
+
+    impl strata_core::Resource for UserSettings {
+        const TYPE: &'static str = "AWS::WorkSpacesWeb::UserSettings";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = UserSettingsRef;
+    }
+
+    /// Typed handle of an `AWS::WorkSpacesWeb::UserSettings` in the construct tree (see [`crate::Ref`]).
+    pub type UserSettingsRef = crate::Ref<UserSettings>;
+
+    impl UserSettingsRef {
+        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
+        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
+            self.get_att("AssociatedPortalArns")
+        }
+
+        /// The `UserSettingsArn` attribute (`Fn::GetAtt`).
+        pub fn user_settings_arn(&self) -> Value<String> {
+            self.get_att("UserSettingsArn")
+        }
+
+        /// The `BrandingConfiguration.LogoMetadata` attribute (`Fn::GetAtt`).
+        pub fn branding_configuration_logo_metadata(&self) -> Value<String> {
+            self.get_att("BrandingConfiguration.LogoMetadata")
+        }
+
+        /// The `BrandingConfiguration.FaviconMetadata` attribute (`Fn::GetAtt`).
+        pub fn branding_configuration_favicon_metadata(&self) -> Value<String> {
+            self.get_att("BrandingConfiguration.FaviconMetadata")
+        }
+
+        /// The `BrandingConfiguration.WallpaperMetadata` attribute (`Fn::GetAtt`).
+        pub fn branding_configuration_wallpaper_metadata(&self) -> Value<String> {
+            self.get_att("BrandingConfiguration.WallpaperMetadata")
         }
     }
 
@@ -2239,38 +2052,6 @@ pub mod user_settings {
         }
     }
 
-    #[derive(Clone)]
-    pub struct Tag {
-        pub key: Value<String>,
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
-        }
-    }
-
     #[derive(Clone, Default)]
     pub struct ToolbarConfiguration {
         pub hidden_toolbar_items: Option<Value<Vec<Value<String>>>>,
@@ -2312,48 +2093,6 @@ pub mod user_settings {
             );
             v.check("ToolbarType", &self.toolbar_type, &RULE_56);
             v.check("VisualMode", &self.visual_mode, &RULE_57);
-        }
-    }
-
-    impl std::fmt::Debug for UserSettings {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("UserSettings", self, f)
-        }
-    }
-
-    impl strata_core::Resource for UserSettings {
-        const TYPE: &'static str = "AWS::WorkSpacesWeb::UserSettings";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = UserSettingsRef;
-    }
-
-    /// Typed handle of an `AWS::WorkSpacesWeb::UserSettings` in the construct tree (see [`crate::Ref`]).
-    pub type UserSettingsRef = crate::Ref<UserSettings>;
-
-    impl UserSettingsRef {
-        /// The `AssociatedPortalArns` attribute (`Fn::GetAtt`).
-        pub fn associated_portal_arns(&self) -> Value<Vec<Value<String>>> {
-            self.get_att("AssociatedPortalArns")
-        }
-
-        /// The `UserSettingsArn` attribute (`Fn::GetAtt`).
-        pub fn user_settings_arn(&self) -> Value<String> {
-            self.get_att("UserSettingsArn")
-        }
-
-        /// The `BrandingConfiguration.LogoMetadata` attribute (`Fn::GetAtt`).
-        pub fn branding_configuration_logo_metadata(&self) -> Value<String> {
-            self.get_att("BrandingConfiguration.LogoMetadata")
-        }
-
-        /// The `BrandingConfiguration.FaviconMetadata` attribute (`Fn::GetAtt`).
-        pub fn branding_configuration_favicon_metadata(&self) -> Value<String> {
-            self.get_att("BrandingConfiguration.FaviconMetadata")
-        }
-
-        /// The `BrandingConfiguration.WallpaperMetadata` attribute (`Fn::GetAtt`).
-        pub fn branding_configuration_wallpaper_metadata(&self) -> Value<String> {
-            self.get_att("BrandingConfiguration.WallpaperMetadata")
         }
     }
 }

@@ -279,6 +279,28 @@ pub mod volume {
         }
     }
 
+    impl std::fmt::Debug for Volume {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Volume", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Volume {
+        const TYPE: &'static str = "AWS::WorkspacesInstances::Volume";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
+        type Ref = VolumeRef;
+    }
+
+    /// Typed handle of an `AWS::WorkspacesInstances::Volume` in the construct tree (see [`crate::Ref`]).
+    pub type VolumeRef = crate::Ref<Volume>;
+
+    impl VolumeRef {
+        /// The `VolumeId` attribute (`Fn::GetAtt`).
+        pub fn volume_id(&self) -> Value<String> {
+            self.get_att("VolumeId")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct TagSpecification {
         pub resource_type: Option<Value<String>>,
@@ -341,28 +363,6 @@ pub mod volume {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for Volume {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Volume", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Volume {
-        const TYPE: &'static str = "AWS::WorkspacesInstances::Volume";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::None;
-        type Ref = VolumeRef;
-    }
-
-    /// Typed handle of an `AWS::WorkspacesInstances::Volume` in the construct tree (see [`crate::Ref`]).
-    pub type VolumeRef = crate::Ref<Volume>;
-
-    impl VolumeRef {
-        /// The `VolumeId` attribute (`Fn::GetAtt`).
-        pub fn volume_id(&self) -> Value<String> {
-            self.get_att("VolumeId")
         }
     }
 }
@@ -470,6 +470,43 @@ pub mod workspace_instance {
             v.nested("ManagedInstance", &self.managed_instance);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for WorkspaceInstance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("WorkspaceInstance", self, f)
+        }
+    }
+
+    impl strata_core::Resource for WorkspaceInstance {
+        const TYPE: &'static str = "AWS::WorkspacesInstances::WorkspaceInstance";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = WorkspaceInstanceRef;
+    }
+
+    /// Typed handle of an `AWS::WorkspacesInstances::WorkspaceInstance` in the construct tree (see [`crate::Ref`]).
+    pub type WorkspaceInstanceRef = crate::Ref<WorkspaceInstance>;
+
+    impl WorkspaceInstanceRef {
+        /// The `WorkspaceInstanceId` attribute (`Fn::GetAtt`).
+        pub fn workspace_instance_id(&self) -> Value<String> {
+            self.get_att("WorkspaceInstanceId")
+        }
+
+        /// The `ProvisionState` attribute (`Fn::GetAtt`).
+        pub fn provision_state(&self) -> Value<String> {
+            self.get_att("ProvisionState")
+        }
+
+        /// The `EC2ManagedInstance` attribute (`Fn::GetAtt`).
+        pub fn ec2_managed_instance(&self) -> Value<String> {
+            self.get_att("EC2ManagedInstance")
+        }
+
+        /// The `EC2ManagedInstance.InstanceId` attribute (`Fn::GetAtt`).
+        pub fn ec2_managed_instance_instance_id(&self) -> Value<String> {
+            self.get_att("EC2ManagedInstance.InstanceId")
         }
     }
 
@@ -1204,43 +1241,6 @@ pub mod workspace_instance {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_9);
             v.check("Value", &self.value, &RULE_10);
-        }
-    }
-
-    impl std::fmt::Debug for WorkspaceInstance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("WorkspaceInstance", self, f)
-        }
-    }
-
-    impl strata_core::Resource for WorkspaceInstance {
-        const TYPE: &'static str = "AWS::WorkspacesInstances::WorkspaceInstance";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = WorkspaceInstanceRef;
-    }
-
-    /// Typed handle of an `AWS::WorkspacesInstances::WorkspaceInstance` in the construct tree (see [`crate::Ref`]).
-    pub type WorkspaceInstanceRef = crate::Ref<WorkspaceInstance>;
-
-    impl WorkspaceInstanceRef {
-        /// The `WorkspaceInstanceId` attribute (`Fn::GetAtt`).
-        pub fn workspace_instance_id(&self) -> Value<String> {
-            self.get_att("WorkspaceInstanceId")
-        }
-
-        /// The `ProvisionState` attribute (`Fn::GetAtt`).
-        pub fn provision_state(&self) -> Value<String> {
-            self.get_att("ProvisionState")
-        }
-
-        /// The `EC2ManagedInstance` attribute (`Fn::GetAtt`).
-        pub fn ec2_managed_instance(&self) -> Value<String> {
-            self.get_att("EC2ManagedInstance")
-        }
-
-        /// The `EC2ManagedInstance.InstanceId` attribute (`Fn::GetAtt`).
-        pub fn ec2_managed_instance_instance_id(&self) -> Value<String> {
-            self.get_att("EC2ManagedInstance.InstanceId")
         }
     }
 }

@@ -93,8 +93,51 @@ mod rules_ {
     };
 }
 
+/// Property types used by several resources of this service; each
+/// resource module re-exports the ones it uses.
+mod shared_ {
+    use super::rules_::*;
+    use strata_core::*;
+
+    #[derive(Clone)]
+    pub struct Tag {
+        /// The key name of the tag.
+        pub key: Value<String>,
+        /// The value for the tag.
+        pub value: Value<String>,
+    }
+
+    impl Tag {
+        /// A value with the required properties set and the others `None`.
+        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    impl ToRaw for Tag {
+        fn to_raw(&self) -> Raw {
+            let mut o = ObjectBuilder::with_capacity(2);
+            o.req("Key", &self.key);
+            o.req("Value", &self.value);
+            o.build()
+        }
+    }
+
+    impl Validate for Tag {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check("Key", &self.key, &RULE_2);
+            v.check("Value", &self.value, &RULE_3);
+        }
+    }
+}
+
 /// `AWS::XRay::Group`: [`Group`], its property types and its typed handle.
 pub mod group {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -140,6 +183,28 @@ pub mod group {
         }
     }
 
+    impl std::fmt::Debug for Group {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("Group", self, f)
+        }
+    }
+
+    impl strata_core::Resource for Group {
+        const TYPE: &'static str = "AWS::XRay::Group";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = GroupRef;
+    }
+
+    /// Typed handle of an `AWS::XRay::Group` in the construct tree (see [`crate::Ref`]).
+    pub type GroupRef = crate::Ref<Group>;
+
+    impl GroupRef {
+        /// The `GroupARN` attribute (`Fn::GetAtt`).
+        pub fn group_arn(&self) -> Value<String> {
+            self.get_att("GroupARN")
+        }
+    }
+
     #[derive(Clone, Default)]
     pub struct InsightsConfiguration {
         /// Set the InsightsEnabled value to true to enable insights or false to disable insights.
@@ -161,62 +226,6 @@ pub mod group {
             o.opt("InsightsEnabled", &self.insights_enabled);
             o.opt("NotificationsEnabled", &self.notifications_enabled);
             o.build()
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for Group {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("Group", self, f)
-        }
-    }
-
-    impl strata_core::Resource for Group {
-        const TYPE: &'static str = "AWS::XRay::Group";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = GroupRef;
-    }
-
-    /// Typed handle of an `AWS::XRay::Group` in the construct tree (see [`crate::Ref`]).
-    pub type GroupRef = crate::Ref<Group>;
-
-    impl GroupRef {
-        /// The `GroupARN` attribute (`Fn::GetAtt`).
-        pub fn group_arn(&self) -> Value<String> {
-            self.get_att("GroupARN")
         }
     }
 }
@@ -289,6 +298,8 @@ pub mod resource_policy {
 
 /// `AWS::XRay::SamplingRule`: [`SamplingRule`], its property types and its typed handle.
 pub mod sampling_rule {
+    pub use super::shared_::Tag;
+
     use super::rules_::*;
     use strata_core::*;
 
@@ -329,6 +340,28 @@ pub mod sampling_rule {
             v.nested("SamplingRuleUpdate", &self.sampling_rule_update);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
+        }
+    }
+
+    impl std::fmt::Debug for SamplingRule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::debug_raw("SamplingRule", self, f)
+        }
+    }
+
+    impl strata_core::Resource for SamplingRule {
+        const TYPE: &'static str = "AWS::XRay::SamplingRule";
+        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
+        type Ref = SamplingRuleRef;
+    }
+
+    /// Typed handle of an `AWS::XRay::SamplingRule` in the construct tree (see [`crate::Ref`]).
+    pub type SamplingRuleRef = crate::Ref<SamplingRule>;
+
+    impl SamplingRuleRef {
+        /// The `RuleARN` attribute (`Fn::GetAtt`).
+        pub fn rule_arn(&self) -> Value<String> {
+            self.get_att("RuleARN")
         }
     }
 
@@ -571,62 +604,6 @@ pub mod sampling_rule {
             v.check("ServiceName", &self.service_name, &RULE_8);
             v.check("ServiceType", &self.service_type, &RULE_8);
             v.check("URLPath", &self.url_path, &RULE_12);
-        }
-    }
-
-    #[derive(Clone)]
-    pub struct Tag {
-        /// The key name of the tag.
-        pub key: Value<String>,
-        /// The value for the tag.
-        pub value: Value<String>,
-    }
-
-    impl Tag {
-        /// A value with the required properties set and the others `None`.
-        pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    impl ToRaw for Tag {
-        fn to_raw(&self) -> Raw {
-            let mut o = ObjectBuilder::with_capacity(2);
-            o.req("Key", &self.key);
-            o.req("Value", &self.value);
-            o.build()
-        }
-    }
-
-    impl Validate for Tag {
-        fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_2);
-            v.check("Value", &self.value, &RULE_3);
-        }
-    }
-
-    impl std::fmt::Debug for SamplingRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::debug_raw("SamplingRule", self, f)
-        }
-    }
-
-    impl strata_core::Resource for SamplingRule {
-        const TYPE: &'static str = "AWS::XRay::SamplingRule";
-        const TAGS: strata_core::TagShape = strata_core::TagShape::List("Tags");
-        type Ref = SamplingRuleRef;
-    }
-
-    /// Typed handle of an `AWS::XRay::SamplingRule` in the construct tree (see [`crate::Ref`]).
-    pub type SamplingRuleRef = crate::Ref<SamplingRule>;
-
-    impl SamplingRuleRef {
-        /// The `RuleARN` attribute (`Fn::GetAtt`).
-        pub fn rule_arn(&self) -> Value<String> {
-            self.get_att("RuleARN")
         }
     }
 }

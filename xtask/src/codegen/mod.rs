@@ -16,6 +16,7 @@ mod patches;
 mod registry;
 mod rules;
 mod shape;
+mod share;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +38,8 @@ pub struct Summary {
     pub types: usize,
     pub services: usize,
     pub structs: usize,
+    /// Property-type structs replaced by a service-level shared one.
+    pub deduplicated: usize,
     pub boxed: usize,
     pub rules: usize,
     pub patched: usize,
@@ -44,6 +47,8 @@ pub struct Summary {
     pub skipped_pattern_uses: usize,
     pub lines: usize,
     pub bytes: usize,
+    /// Time per phase, for the report line.
+    pub phases: String,
 }
 
 pub fn run(root: &Path, check: bool) -> Result<()> {
@@ -59,20 +64,23 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
             bail!("generated code is out of date; run `cargo xtask codegen`");
         }
         println!(
-            "codegen --check: {} files up to date ({} types) in {:.2?}",
+            "codegen --check: {} files up to date ({} types) in {:.2?} ({})",
             files.len(),
             s.types,
-            start.elapsed()
+            start.elapsed(),
+            s.phases
         );
         return Ok(());
     }
     let (written, removed) = check::write(root, &files, &src)?;
     println!(
-        "codegen: {} types in {} services, {} structs ({} boxed fields), {} rules; \
-         {} patched schemas; skipped {} patterns that regex-lite cannot compile ({} uses)",
+        "codegen: {} types in {} services, {} structs ({} more deduplicated within services, \
+         {} boxed fields), {} rules; {} patched schemas; skipped {} patterns that regex-lite \
+         cannot compile ({} uses)",
         s.types,
         s.services,
         s.structs,
+        s.deduplicated,
         s.boxed,
         s.rules,
         s.patched,
@@ -80,18 +88,21 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         s.skipped_pattern_uses
     );
     println!(
-        "codegen: {} files ({} lines, {:.1} MB), {written} written, {removed} removed, in {:.2?}",
+        "codegen: {} files ({} lines, {:.1} MB), {written} written, {removed} removed, in {:.2?} ({})",
         files.len(),
         s.lines,
         s.bytes as f64 / 1e6,
-        start.elapsed()
+        start.elapsed(),
+        s.phases
     );
     Ok(())
 }
 
 /// Generates every file of the crate in memory.
 pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
+    let t = Instant::now();
     let schemas = read_schemas(&root.join("schema"))?;
+    let read = t.elapsed();
     let mut summary = Summary {
         types: schemas.len(),
         patched: schemas.iter().filter(|s| s.patched).count(),
@@ -100,6 +111,7 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
     let mut models = build_models(schemas)?;
     (summary.skipped_patterns, summary.skipped_pattern_uses) =
         rules::drop_bad_patterns(&mut models);
+    let model_time = t.elapsed() - read;
 
     // Group by service module (models are sorted by type name).
     let mut services: BTreeMap<String, (String, Vec<TypeModel>)> = BTreeMap::new();
@@ -142,6 +154,7 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
     });
     for (path, text, stats) in outputs {
         summary.structs += stats.structs;
+        summary.deduplicated += stats.deduplicated;
         summary.boxed += stats.boxed;
         summary.rules += stats.rules;
         files.insert(path, text);
@@ -160,6 +173,12 @@ pub fn generate(root: &Path) -> Result<(check::Files, Summary)> {
     );
     summary.lines = files.values().map(|t| t.lines().count()).sum();
     summary.bytes = files.values().map(String::len).sum();
+    summary.phases = format!(
+        "read+patch {:.2?}, model {:.2?}, emit {:.2?}",
+        read,
+        model_time,
+        t.elapsed() - read - model_time
+    );
     Ok((files, summary))
 }
 

@@ -238,6 +238,7 @@ pub fn build(schema: &J) -> anyhow::Result<TypeModel> {
         names,
         def_cache: HashMap::new(),
         busy: BTreeSet::new(),
+        inline_cache: HashMap::new(),
     };
 
     let read_only: BTreeSet<String> = strings(root.get("readOnlyProperties"))
@@ -299,17 +300,24 @@ fn strip_props(v: Option<&J>) -> Vec<String> {
         .collect()
 }
 
-/// Candidate names for an inline object's struct.
-struct Hint {
-    short: String,
-    long: String,
+/// Where an inline object sits, to name its struct.
+enum Hint<'h> {
+    /// A property of the struct named first.
+    Field(&'h str, &'h str),
+    /// A definition that is not itself a struct (a list of objects…).
+    Def(&'h str),
 }
 
-impl Hint {
-    fn same(name: String) -> Hint {
-        Hint {
-            short: name.clone(),
-            long: name,
+impl Hint<'_> {
+    /// The short (property or definition) and long (parent + property) names.
+    fn names(&self) -> (String, String) {
+        match self {
+            Hint::Field(parent, prop) => {
+                let short = pascal(prop);
+                let long = format!("{parent}{short}");
+                (short, long)
+            }
+            Hint::Def(name) => (pascal(name), pascal(name)),
         }
     }
 }
@@ -323,11 +331,13 @@ struct Cx<'a> {
     def_cache: HashMap<String, Resolved>,
     /// Non-struct definitions being resolved (guards recursion).
     busy: BTreeSet<String>,
+    /// Inline object structs by schema text.
+    inline_cache: HashMap<String, usize>,
 }
 
 impl<'a> Cx<'a> {
     /// Resolves a schema node; `hint` names an inline struct.
-    fn resolve(&mut self, node: &'a J, hint: &Hint) -> Resolved {
+    fn resolve(&mut self, node: &'a J, hint: &Hint<'_>) -> Resolved {
         let Some(o) = node.as_object() else {
             return Resolved::json();
         };
@@ -360,11 +370,19 @@ impl<'a> Cx<'a> {
                 if props.is_empty() {
                     Resolved::json()
                 } else {
-                    let doc = o.get("description").and_then(J::as_str);
-                    let name = self.inline_name(hint);
-                    let idx = self.new_struct(name, doc);
-                    self.fill(idx, &props, &required);
-                    Resolved::of(Ty::Struct(idx))
+                    // Identical inline objects (the same item schema under
+                    // two properties) share one struct.
+                    let key = node.to_string();
+                    if let Some(&idx) = self.inline_cache.get(&key) {
+                        Resolved::of(Ty::Struct(idx))
+                    } else {
+                        let doc = o.get("description").and_then(J::as_str);
+                        let name = self.inline_name(hint);
+                        let idx = self.new_struct(name, doc);
+                        self.inline_cache.insert(key, idx);
+                        self.fill(idx, &props, &required);
+                        Resolved::of(Ty::Struct(idx))
+                    }
                 }
             }
             Form::Json => Resolved::json(),
@@ -396,7 +414,7 @@ impl<'a> Cx<'a> {
         if !self.busy.insert(name.to_string()) {
             return Resolved::json();
         }
-        let r = self.resolve(node, &Hint::same(pascal(name)));
+        let r = self.resolve(node, &Hint::Def(name));
         self.busy.remove(name);
         self.def_cache.insert(name.to_string(), r.clone());
         r
@@ -405,11 +423,12 @@ impl<'a> Cx<'a> {
     /// An inline object's struct name: the property name alone when it is
     /// free (and not the name of a definition struct), else prefixed with
     /// the parent struct's name.
-    fn inline_name(&mut self, hint: &Hint) -> String {
-        if !self.def_structs.contains(&hint.short) && !self.names.is_taken(&hint.short) {
-            return self.names.claim(&hint.short, "Property");
+    fn inline_name(&mut self, hint: &Hint<'_>) -> String {
+        let (short, long) = hint.names();
+        if !self.def_structs.contains(&short) && !self.names.is_taken(&short) {
+            return self.names.claim(&short, "Property");
         }
-        self.names.claim(&hint.long, "Property")
+        self.names.claim(&long, "Property")
     }
 
     fn new_struct(&mut self, name: String, doc: Option<&str>) -> usize {
@@ -426,11 +445,7 @@ impl<'a> Cx<'a> {
         let mut idents = Unique::default();
         let mut fields = Vec::with_capacity(props.len());
         for &(cfn, schema) in props {
-            let short = pascal(cfn);
-            let hint = Hint {
-                long: format!("{parent}{short}"),
-                short,
-            };
+            let hint = Hint::Field(&parent, cfn);
             let r = self.resolve(schema, &hint);
             fields.push(Field {
                 cfn: cfn.to_string(),

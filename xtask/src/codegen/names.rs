@@ -1,7 +1,8 @@
 //! Rust identifiers for schema names: case conversion (heck), keyword
 //! escaping, deterministic de-duplication, and doc-comment text.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -76,8 +77,32 @@ pub const RESOURCE_RESERVED: &[&str] = &[
 /// Methods of `Handle` that typed-handle accessors must not shadow.
 pub const HANDLE_METHODS: &[&str] = &["ref_", "get_att", "node", "target", "new", "from"];
 
+/// Memoizes a name conversion per thread (names repeat across schemas, and
+/// heck is the hot spot of codegen).
+fn cached(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    name: &str,
+    f: fn(&str) -> String,
+) -> String {
+    if let Some(hit) = cache.with(|c| c.borrow().get(name).cloned()) {
+        return hit;
+    }
+    let out = f(name);
+    cache.with(|c| c.borrow_mut().insert(name.to_string(), out.clone()));
+    out
+}
+
+thread_local! {
+    static SNAKE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static PASCAL: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
 /// `snake_case` identifier, keyword-safe: `Type` → `r#type`, `Self` → `self_`.
 pub fn snake_ident(name: &str) -> String {
+    cached(&SNAKE, name, snake_ident_uncached)
+}
+
+fn snake_ident_uncached(name: &str) -> String {
     let mut s = name.to_snake_case();
     if s.is_empty() {
         s = "field".to_string();
@@ -90,6 +115,10 @@ pub fn snake_ident(name: &str) -> String {
 
 /// `PascalCase` type name: `VPC` → `Vpc`, `SSEConfig` → `SseConfig`.
 pub fn pascal(name: &str) -> String {
+    cached(&PASCAL, name, pascal_uncached)
+}
+
+fn pascal_uncached(name: &str) -> String {
     let mut s = name.to_upper_camel_case();
     if s.is_empty() {
         s = "Type".to_string();
