@@ -2,6 +2,8 @@
 
 mod codegen;
 mod schema;
+mod synth;
+mod test;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,26 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Build every app in `apps/` and synthesize it into `cdk.out/`.
+    Synth {
+        /// Only these apps (directory names under `apps/`).
+        #[arg(long = "app")]
+        apps: Vec<String>,
+        /// Where to write the merged cloud assembly.
+        #[arg(long, default_value = "cdk.out")]
+        out: PathBuf,
+        /// Build the apps with the dev profile instead of release.
+        #[arg(long)]
+        debug: bool,
+    },
+    /// Run cfn-lint (informational findings included) on every template in `cdk.out/`.
+    Lint {
+        /// The assembly directory.
+        #[arg(long, default_value = "cdk.out")]
+        out: PathBuf,
+    },
+    /// Run every check CI runs: fmt, codegen --check, clippy, tests, synth, cfn-lint.
+    Test,
     /// Registry schema maintenance.
     Schema {
         #[command(subcommand)]
@@ -54,5 +76,15 @@ fn main() -> Result<()> {
         Command::Schema {
             command: SchemaCommand::Import { dir },
         } => schema::import(&root(), &dir),
+        Command::Synth { apps, out, debug } => synth::run(
+            &root(),
+            &synth::SynthOptions {
+                apps,
+                out: root().join(out),
+                release: !debug,
+            },
+        ),
+        Command::Lint { out } => test::lint(&root(), &root().join(out)),
+        Command::Test => test::run(&root()),
     }
 }

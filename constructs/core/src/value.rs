@@ -58,6 +58,45 @@ impl Raw {
     pub fn call(name: &str, args: Raw) -> Raw {
         Raw::Object(vec![(name.to_string(), args)])
     }
+
+    /// An object from key–value pairs, for documents (such as IAM
+    /// policies) that mix literal JSON with references.
+    ///
+    /// ```
+    /// use strata_core::{Fn, Raw};
+    /// let statement = Raw::object([
+    ///     ("Effect", Raw::from("Allow")),
+    ///     ("Resource", Raw::from(Fn::sub("arn:${AWS::Partition}:s3:::logs/*"))),
+    /// ]);
+    /// # let _ = statement;
+    /// ```
+    pub fn object<K: Into<String>>(fields: impl IntoIterator<Item = (K, Raw)>) -> Raw {
+        Raw::Object(fields.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+impl From<Json> for Raw {
+    fn from(j: Json) -> Self {
+        Raw::Json(j)
+    }
+}
+
+impl From<&str> for Raw {
+    fn from(s: &str) -> Self {
+        Raw::Str(s.to_string())
+    }
+}
+
+impl<T: ToRaw> From<Value<T>> for Raw {
+    fn from(v: Value<T>) -> Self {
+        v.to_raw()
+    }
+}
+
+impl<T: ToRaw> From<Vec<T>> for Raw {
+    fn from(items: Vec<T>) -> Self {
+        Raw::List(items.iter().map(ToRaw::to_raw).collect())
+    }
 }
 
 /// A property value: a literal `T`, or an intrinsic that CloudFormation

@@ -1,0 +1,209 @@
+//! The synthesized template: snapshot, CDK logical-ID parity, and the
+//! seed's architecture facts.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+fn template() -> Value {
+    let assembly = bird_agent::app().synth().unwrap_or_else(|e| panic!("{e}"));
+    assembly.stacks[0].template.clone()
+}
+
+fn resources_of_type<'a>(t: &'a Value, ty: &str) -> Vec<&'a Value> {
+    t["Resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .filter(|r| r["Type"] == ty)
+        .collect()
+}
+
+#[test]
+fn template_snapshot() {
+    let body = bird_agent::app().synth().expect("valid").stacks[0]
+        .body
+        .clone();
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("bird-agent.BirdStack.template.json", body);
+    });
+}
+
+#[test]
+fn logical_ids_match_the_cdk_for_the_same_construct_paths() {
+    let reference: Value =
+        serde_json::from_str(include_str!("fixtures/cdk-reference.template.json"))
+            .expect("reference json");
+    let by_path = |t: &Value| -> BTreeMap<String, String> {
+        t["Resources"]
+            .as_object()
+            .expect("resources")
+            .iter()
+            .filter_map(|(id, r)| {
+                Some((
+                    r["Metadata"]["aws:cdk:path"].as_str()?.to_string(),
+                    id.clone(),
+                ))
+            })
+            .collect()
+    };
+    let ours = by_path(&template());
+    let cdk = by_path(&reference);
+    let mut shared = 0;
+    for (path, id) in &ours {
+        if let Some(cdk_id) = cdk.get(path) {
+            assert_eq!(id, cdk_id, "logical ID of {path}");
+            shared += 1;
+        }
+    }
+    assert!(
+        shared >= 60,
+        "only {shared} construct paths are shared with the CDK reference"
+    );
+}
+
+#[test]
+fn subnets_use_the_seed_cidrs_across_three_azs() {
+    let t = template();
+    let mut cidrs: Vec<&str> = resources_of_type(&t, "AWS::EC2::Subnet")
+        .iter()
+        .map(|s| s["Properties"]["CidrBlock"].as_str().expect("cidr"))
+        .collect();
+    cidrs.sort_unstable();
+    assert_eq!(
+        cidrs,
+        [
+            "10.0.1.0/24",
+            "10.0.11.0/24",
+            "10.0.12.0/24",
+            "10.0.13.0/24",
+            "10.0.2.0/24",
+            "10.0.21.0/24",
+            "10.0.22.0/24",
+            "10.0.23.0/24",
+            "10.0.3.0/24"
+        ]
+    );
+    for s in resources_of_type(&t, "AWS::EC2::Subnet") {
+        assert!(s["Properties"]["AvailabilityZone"]["Fn::Select"][1]["Fn::GetAZs"].is_string());
+    }
+    assert_eq!(resources_of_type(&t, "AWS::EC2::NatGateway").len(), 3);
+}
+
+#[test]
+fn private_subnets_route_through_the_nat_in_their_own_az_and_data_has_no_default_route() {
+    let t = template();
+    let r = &t["Resources"];
+    for az in 1..=3 {
+        let find = |suffix: &str| {
+            r.as_object()
+                .expect("resources")
+                .iter()
+                .find(|(_, v)| v["Metadata"]["aws:cdk:path"] == format!("BirdStack/Vpc/{suffix}"))
+                .map(|(k, _)| k.clone())
+        };
+        let nat = find(&format!("publicSubnet{az}/NATGateway")).expect("nat");
+        let route = find(&format!("private-appSubnet{az}/DefaultRoute")).expect("route");
+        assert_eq!(r[&route]["Properties"]["NatGatewayId"]["Ref"], nat.as_str());
+        assert!(find(&format!("dataSubnet{az}/DefaultRoute")).is_none());
+    }
+}
+
+#[test]
+fn security_group_rules_follow_the_seed() {
+    let t = template();
+    let mut ingress: Vec<(i64, String)> = resources_of_type(&t, "AWS::EC2::SecurityGroupIngress")
+        .iter()
+        .map(|r| {
+            let p = &r["Properties"];
+            let source = p["SourceSecurityGroupId"]["Fn::GetAtt"][0]
+                .as_str()
+                .or(p["CidrIp"].as_str())
+                .expect("source")
+                .to_string();
+            (p["FromPort"].as_i64().expect("port"), source)
+        })
+        .collect();
+    ingress.sort();
+    let ports: Vec<i64> = ingress.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        ports,
+        [80, 80, 443, 443, 5432, 5432, 6379, 6379, 8080, 8081]
+    );
+    // Database and cache groups allow no outbound traffic at all.
+    for id in ["DatabaseSgBF3CBC42", "CacheSg89F87252"] {
+        let egress = &t["Resources"][id]["Properties"]["SecurityGroupEgress"];
+        assert_eq!(egress[0]["CidrIp"], "255.255.255.255/32", "{id}");
+    }
+}
+
+#[test]
+fn stateful_resources_are_retained() {
+    let t = template();
+    for ty in [
+        "AWS::S3::Bucket",
+        "AWS::DynamoDB::Table",
+        "AWS::KMS::Key",
+        "AWS::Logs::LogGroup",
+    ] {
+        for r in resources_of_type(&t, ty) {
+            assert_eq!(r["DeletionPolicy"], "Retain", "{ty}");
+            assert_eq!(r["UpdateReplacePolicy"], "Retain", "{ty}");
+        }
+    }
+}
+
+#[test]
+fn tables_have_the_seed_keys_streams_ttl_and_pitr() {
+    let t = template();
+    let tables: BTreeMap<&str, &Value> = resources_of_type(&t, "AWS::DynamoDB::Table")
+        .into_iter()
+        .map(|r| {
+            (
+                r["Properties"]["TableName"].as_str().expect("name"),
+                &r["Properties"],
+            )
+        })
+        .collect();
+    let sessions = tables["agent-sessions"];
+    assert_eq!(sessions["TimeToLiveSpecification"]["AttributeName"], "ttl");
+    assert_eq!(
+        sessions["StreamSpecification"]["StreamViewType"],
+        "NEW_AND_OLD_IMAGES"
+    );
+    assert_eq!(
+        sessions["GlobalSecondaryIndexes"][0]["IndexName"],
+        "UserIndex"
+    );
+    let events = tables["agent-events"];
+    assert_eq!(
+        events["GlobalSecondaryIndexes"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let config = tables["agent-configurations"];
+    assert_eq!(config["ProvisionedThroughput"]["ReadCapacityUnits"], 10);
+    assert_eq!(config["ProvisionedThroughput"]["WriteCapacityUnits"], 5);
+    for p in tables.values() {
+        assert_eq!(
+            p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+            true
+        );
+    }
+    let targets = resources_of_type(&t, "AWS::ApplicationAutoScaling::ScalableTarget");
+    assert_eq!(targets.len(), 2);
+    for target in targets {
+        assert_eq!(target["Properties"]["MinCapacity"], 5);
+        assert_eq!(target["Properties"]["MaxCapacity"], 200);
+    }
+}
+
+#[test]
+fn synth_is_deterministic() {
+    let a = bird_agent::app().synth().expect("valid").stacks[0]
+        .body
+        .clone();
+    let b = bird_agent::app().synth().expect("valid").stacks[0]
+        .body
+        .clone();
+    assert_eq!(a, b);
+}

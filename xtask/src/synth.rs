@@ -1,0 +1,149 @@
+//! `cargo xtask synth`: build every app in `apps/`, run each one with the
+//! CDK app protocol, and merge their assemblies into `cdk.out/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{Map, Value};
+
+/// The app crates: every directory of `apps/` with a `Cargo.toml`, sorted.
+pub fn apps(root: &Path) -> Result<Vec<String>> {
+    let mut apps = Vec::new();
+    for entry in std::fs::read_dir(root.join("apps")).context("reading apps/")? {
+        let path = entry?.path();
+        if path.join("Cargo.toml").exists() {
+            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                apps.push(name.to_string());
+            }
+        }
+    }
+    apps.sort();
+    Ok(apps)
+}
+
+/// Options of `cargo xtask synth`.
+pub struct SynthOptions {
+    /// Only these apps; all when empty.
+    pub apps: Vec<String>,
+    /// The merged assembly directory.
+    pub out: PathBuf,
+    /// Build with the release profile.
+    pub release: bool,
+}
+
+/// Builds and runs the apps, then writes the merged assembly.
+pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
+    let all = apps(root)?;
+    let selected: Vec<String> = if opts.apps.is_empty() {
+        all
+    } else {
+        for a in &opts.apps {
+            if !all.contains(a) {
+                bail!(
+                    "no app named {a:?} in apps/; the apps are: {}",
+                    all.join(", ")
+                );
+            }
+        }
+        opts.apps.clone()
+    };
+    if selected.is_empty() {
+        bail!("apps/ has no app crates");
+    }
+    let profile = if opts.release { "release" } else { "debug" };
+    let started = Instant::now();
+    let mut build = Command::new(env!("CARGO"));
+    build.current_dir(root).arg("build").arg("--quiet");
+    if opts.release {
+        build.arg("--release");
+    }
+    for a in &selected {
+        build.args(["--package", a]);
+    }
+    let status = build.status().context("running cargo build")?;
+    if !status.success() {
+        bail!("building the apps failed");
+    }
+    let built = started.elapsed();
+    let staging = root.join("target").join("strata-assemblies");
+    let mut artifacts = Map::new();
+    let mut templates: Vec<(PathBuf, String)> = Vec::new();
+    let mut failed = Vec::new();
+    for a in &selected {
+        let dir = staging.join(a);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        let bin = root.join("target").join(profile).join(a);
+        let t = Instant::now();
+        let out = Command::new(&bin)
+            .env("CDK_OUTDIR", &dir)
+            .output()
+            .with_context(|| format!("running {}", bin.display()))?;
+        let took = t.elapsed();
+        if !out.status.success() {
+            eprintln!(
+                "{a}: synth failed\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            failed.push(a.clone());
+            continue;
+        }
+        let manifest: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json"))?)
+                .with_context(|| format!("{a} wrote an invalid manifest.json"))?;
+        let Some(arts) = manifest["artifacts"].as_object() else {
+            bail!("{a}: manifest.json has no artifacts");
+        };
+        for (id, art) in arts {
+            if artifacts.contains_key(id) {
+                bail!("stack {id:?} of app {a} has the same artifact id as a stack of another app; rename one");
+            }
+            let file = art["properties"]["templateFile"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let body = std::fs::read_to_string(dir.join(&file))?;
+            let template: Value = serde_json::from_str(&body)?;
+            let resources = template["Resources"].as_object().map_or(0, Map::len);
+            println!(
+                "{a}/{id}: {resources} resources, {} bytes, synth {:.1} ms",
+                body.len(),
+                took.as_secs_f64() * 1000.0
+            );
+            templates.push((dir.join(&file), file));
+            artifacts.insert(id.clone(), art.clone());
+        }
+    }
+    if !failed.is_empty() {
+        bail!("synth failed for: {}", failed.join(", "));
+    }
+    let out = &opts.out;
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
+    }
+    std::fs::create_dir_all(out)?;
+    for (from, file) in &templates {
+        std::fs::copy(from, out.join(file))?;
+    }
+    let version = strata_core::ASSEMBLY_VERSION;
+    let manifest = serde_json::json!({ "version": version, "artifacts": artifacts });
+    std::fs::write(
+        out.join("manifest.json"),
+        strata_core::to_template_string(&manifest),
+    )?;
+    std::fs::write(
+        out.join("cdk.out"),
+        strata_core::to_template_string(&serde_json::json!({ "version": version })),
+    )?;
+    println!(
+        "{} stack(s) from {} app(s) in {} (build {:.1} s)",
+        templates.len(),
+        selected.len(),
+        out.display(),
+        built.as_secs_f64()
+    );
+    Ok(())
+}

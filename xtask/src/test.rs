@@ -1,0 +1,156 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the
+//! first failure: formatting, generated code freshness, clippy, the test
+//! suites (unit, snapshot, doc), synth of every app, and cfn-lint on every
+//! synthesized template.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::synth::{self, SynthOptions};
+
+/// The cfn-lint release whose schemas are pinned in `schema/`.
+pub const CFN_LINT_VERSION: &str = "1.58.0";
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(args)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    println!("==> {name}");
+    let t = Instant::now();
+    f()?;
+    println!("    ok ({:.1} s)", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The cfn-lint executable in the project's venv, created on first use.
+pub fn cfn_lint(root: &Path) -> Result<PathBuf> {
+    let venv = root.join(".venv");
+    let bin = venv.join("bin").join("cfn-lint");
+    let version_ok = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(CFN_LINT_VERSION))
+        .unwrap_or(false);
+    if version_ok {
+        return Ok(bin);
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let status = Command::new(&python)
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("creating the .venv for cfn-lint (is python3 installed?)")?;
+    if !status.success() {
+        bail!("`{python} -m venv .venv` failed");
+    }
+    let status = Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("cfn-lint=={CFN_LINT_VERSION}"))
+        .status()
+        .context("installing cfn-lint")?;
+    if !status.success() {
+        bail!("installing cfn-lint {CFN_LINT_VERSION} into .venv failed");
+    }
+    Ok(bin)
+}
+
+/// Runs cfn-lint, informational findings included, on every template in
+/// `dir`; any finding is a failure.
+pub fn lint(root: &Path, dir: &Path) -> Result<()> {
+    let bin = cfn_lint(root)?;
+    let mut templates: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".template.json"))
+        .collect();
+    templates.sort();
+    if templates.is_empty() {
+        bail!(
+            "no templates in {}; run `cargo xtask synth` first",
+            dir.display()
+        );
+    }
+    let out = Command::new(bin)
+        .args(["--format", "parseable", "--include-checks", "I", "--"])
+        .args(&templates)
+        .output()
+        .context("running cfn-lint")?;
+    let findings = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !findings.trim().is_empty() {
+        eprint!("{findings}{}", String::from_utf8_lossy(&out.stderr));
+        bail!("cfn-lint reported findings");
+    }
+    println!(
+        "    cfn-lint {CFN_LINT_VERSION}: {} template(s), no findings",
+        templates.len()
+    );
+    Ok(())
+}
+
+/// Runs every check.
+pub fn run(root: &Path) -> Result<()> {
+    let out = root.join("cdk.out");
+    step("cargo fmt --check", || {
+        cargo(root, &["fmt", "--all", "--", "--check"])
+    })?;
+    step("cargo xtask codegen --check", || {
+        crate::codegen::run(root, true)
+    })?;
+    step("cargo clippy (workspace)", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
+    step("cargo clippy (strata-cfn, all services)", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--package",
+                "strata-cfn",
+                "--all-features",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
+    step("cargo test (unit, snapshot, doc)", || {
+        cargo(root, &["test", "--workspace"])
+    })?;
+    step("cargo xtask synth", || {
+        synth::run(
+            root,
+            &SynthOptions {
+                apps: Vec::new(),
+                out: out.clone(),
+                release: false,
+            },
+        )
+    })?;
+    step("cfn-lint on cdk.out", || lint(root, &out))?;
+    println!("all checks passed");
+    Ok(())
+}
