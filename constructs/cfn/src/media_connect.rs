@@ -2851,7 +2851,7 @@ pub mod flow_media_stream {
         }
 
         /// The `Fmt` attribute (`Fn::GetAtt`).
-        pub fn fmt(&self) -> Value<i64> {
+        pub fn fmt_attr(&self) -> Value<i64> {
             self.get_att("Fmt")
         }
     }

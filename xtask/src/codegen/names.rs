@@ -75,7 +75,9 @@ pub const RESOURCE_RESERVED: &[&str] = &[
 ];
 
 /// Methods of `Handle` that typed-handle accessors must not shadow.
-pub const HANDLE_METHODS: &[&str] = &["ref_", "get_att", "node", "target", "new", "from"];
+pub const HANDLE_METHODS: &[&str] = &[
+    "ref_", "get_att", "node", "target", "new", "from", "clone", "deref", "fmt",
+];
 
 /// Memoizes a name conversion per thread (names repeat across schemas, and
 /// heck is the hot spot of codegen).
@@ -240,7 +242,8 @@ pub fn doc_text(description: &str, max: usize) -> Option<String> {
         .map(str::trim)
         .find(|l| !l.is_empty())?;
     let mut text = first.split_whitespace().collect::<Vec<_>>().join(" ");
-    text = text.replace("```", "'''");
+    // Fences would open code blocks, which rustdoc runs as doctests.
+    text = text.replace("```", "'''").replace("~~~", "---");
     if text.chars().count() > max {
         let cut: String = text.chars().take(max).collect();
         let sentence = cut.rfind(". ").map(|i| i + 1);
@@ -346,6 +349,7 @@ mod tests {
         let long = "First sentence here. Second sentence is much longer than the cap allows.";
         assert_eq!(doc_text(long, 40).as_deref(), Some("First sentence here."));
         assert_eq!(doc_text("a ```b``` c", 100).as_deref(), Some("a '''b''' c"));
+        assert_eq!(doc_text("~~~ x", 100).as_deref(), Some("--- x"));
         assert_eq!(doc_text("odd ` tick", 100).as_deref(), Some("odd ' tick"));
     }
 
