@@ -283,7 +283,7 @@ pub mod cross_account_attachment {
         /// Principals to share the resources with.
         pub principals: Option<Value<Vec<Value<String>>>>,
         /// Resources shared using the attachment.
-        pub resources: Option<Value<Vec<Value<ResourceProperty>>>>,
+        pub resources: Option<Value<Vec<Value<Resource>>>>,
         pub tags: Option<Value<Vec<Value<Tag>>>>,
     }
 
@@ -343,20 +343,20 @@ pub mod cross_account_attachment {
 
     /// ARN of resource to share.
     #[derive(Clone, Default)]
-    pub struct ResourceProperty {
+    pub struct Resource {
         pub cidr: Option<Value<String>>,
         pub endpoint_id: Option<Value<String>>,
         pub region: Option<Value<String>>,
     }
 
-    impl ResourceProperty {
+    impl Resource {
         /// An empty value: every property is `None`.
         pub fn new() -> Self {
             Self::default()
         }
     }
 
-    impl ToRaw for ResourceProperty {
+    impl ToRaw for Resource {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(3);
             o.opt("Cidr", &self.cidr);
@@ -366,7 +366,7 @@ pub mod cross_account_attachment {
         }
     }
 
-    impl Validate for ResourceProperty {
+    impl Validate for Resource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Cidr", &self.cidr, &RULE_0);
             v.check("EndpointId", &self.endpoint_id, &RULE_0);

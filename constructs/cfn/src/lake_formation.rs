@@ -395,14 +395,14 @@ pub mod permissions {
         pub data_lake_principal: Value<DataLakePrincipal>,
         pub permissions: Option<Value<Vec<Value<String>>>>,
         pub permissions_with_grant_option: Option<Value<Vec<Value<String>>>>,
-        pub resource: Value<ResourceProperty>,
+        pub resource: Value<Resource>,
     }
 
     impl Permissions {
         /// A value with the required properties set and the others `None`.
         pub fn new(
             data_lake_principal: impl Into<Value<DataLakePrincipal>>,
-            resource: impl Into<Value<ResourceProperty>>,
+            resource: impl Into<Value<Resource>>,
         ) -> Self {
             Self {
                 data_lake_principal: data_lake_principal.into(),
@@ -477,21 +477,21 @@ pub mod permissions {
     }
 
     #[derive(Clone, Default)]
-    pub struct ResourceProperty {
+    pub struct Resource {
         pub data_location_resource: Option<Value<DataLocationResource>>,
         pub database_resource: Option<Value<DatabaseResource>>,
         pub table_resource: Option<Value<TableResource>>,
         pub table_with_columns_resource: Option<Value<TableWithColumnsResource>>,
     }
 
-    impl ResourceProperty {
+    impl Resource {
         /// An empty value: every property is `None`.
         pub fn new() -> Self {
             Self::default()
         }
     }
 
-    impl ToRaw for ResourceProperty {
+    impl ToRaw for Resource {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(4);
             o.opt("DataLocationResource", &self.data_location_resource);
@@ -641,7 +641,7 @@ pub mod principal_permissions {
         /// The principal to be granted a permission.
         pub principal: Value<DataLakePrincipal>,
         /// The resource to be granted or revoked permissions.
-        pub resource: Value<ResourceProperty>,
+        pub resource: Value<Resource>,
     }
 
     impl PrincipalPermissions {
@@ -650,7 +650,7 @@ pub mod principal_permissions {
             permissions: impl Into<Value<Vec<Value<String>>>>,
             permissions_with_grant_option: impl Into<Value<Vec<Value<String>>>>,
             principal: impl Into<Value<DataLakePrincipal>>,
-            resource: impl Into<Value<ResourceProperty>>,
+            resource: impl Into<Value<Resource>>,
         ) -> Self {
             Self {
                 catalog: None,
@@ -761,7 +761,7 @@ pub mod principal_permissions {
 
     /// A structure for the resource.
     #[derive(Clone, Default)]
-    pub struct ResourceProperty {
+    pub struct Resource {
         /// The identifier for the Data Catalog. By default, the account ID. The Data Catalog is the persistent metadata store. It contains database definitions, table definitions, and other control information to manage your LFlong environment.
         pub catalog: Option<Value<String>>,
         /// A data cell filter.
@@ -780,14 +780,14 @@ pub mod principal_permissions {
         pub table_with_columns: Option<Value<TableWithColumnsResource>>,
     }
 
-    impl ResourceProperty {
+    impl Resource {
         /// An empty value: every property is `None`.
         pub fn new() -> Self {
             Self::default()
         }
     }
 
-    impl ToRaw for ResourceProperty {
+    impl ToRaw for Resource {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(8);
             o.opt("Catalog", &self.catalog);
@@ -802,7 +802,7 @@ pub mod principal_permissions {
         }
     }
 
-    impl Validate for ResourceProperty {
+    impl Validate for Resource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DataCellsFilter", &self.data_cells_filter);
             v.nested("DataLocation", &self.data_location);
@@ -1346,14 +1346,14 @@ pub mod tag_association {
         /// List of Lake Formation Tags to associate with the Lake Formation Resource
         pub lf_tags: Value<Vec<Value<LfTagPair>>>,
         /// Resource to tag with the Lake Formation Tags
-        pub resource: Value<ResourceProperty>,
+        pub resource: Value<Resource>,
     }
 
     impl TagAssociation {
         /// A value with the required properties set and the others `None`.
         pub fn new(
             lf_tags: impl Into<Value<Vec<Value<LfTagPair>>>>,
-            resource: impl Into<Value<ResourceProperty>>,
+            resource: impl Into<Value<Resource>>,
         ) -> Self {
             Self {
                 lf_tags: lf_tags.into(),
@@ -1452,21 +1452,21 @@ pub mod tag_association {
     }
 
     #[derive(Clone, Default)]
-    pub struct ResourceProperty {
+    pub struct Resource {
         pub catalog: Option<Value<String>>,
         pub database: Option<Value<DatabaseResource>>,
         pub table: Option<Value<TableResource>>,
         pub table_with_columns: Option<Value<TableWithColumnsResource>>,
     }
 
-    impl ResourceProperty {
+    impl Resource {
         /// An empty value: every property is `None`.
         pub fn new() -> Self {
             Self::default()
         }
     }
 
-    impl ToRaw for ResourceProperty {
+    impl ToRaw for Resource {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(4);
             o.opt("Catalog", &self.catalog);
@@ -1477,7 +1477,7 @@ pub mod tag_association {
         }
     }
 
-    impl Validate for ResourceProperty {
+    impl Validate for Resource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Database", &self.database);
             v.nested("Table", &self.table);

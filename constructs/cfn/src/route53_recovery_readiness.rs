@@ -291,7 +291,7 @@ pub mod resource_set {
         /// The resource type of the resources in the resource set. Enter one of the following values for resource type:
         pub resource_set_type: Value<String>,
         /// A list of resource objects in the resource set.
-        pub resources: Value<Vec<Value<ResourceProperty>>>,
+        pub resources: Value<Vec<Value<Resource>>>,
         /// A tag to associate with the parameters for a resource set.
         pub tags: Option<Value<Vec<Value<Tag>>>>,
     }
@@ -300,7 +300,7 @@ pub mod resource_set {
         /// A value with the required properties set and the others `None`.
         pub fn new(
             resource_set_type: impl Into<Value<String>>,
-            resources: impl Into<Value<Vec<Value<ResourceProperty>>>>,
+            resources: impl Into<Value<Vec<Value<Resource>>>>,
         ) -> Self {
             Self {
                 resource_set_name: None,
@@ -353,7 +353,7 @@ pub mod resource_set {
 
     /// The resource element of a ResourceSet
     #[derive(Clone, Default)]
-    pub struct ResourceProperty {
+    pub struct Resource {
         /// The component identifier of the resource, generated when DNS target resource is used.
         pub component_id: Option<Value<String>>,
         pub dns_target_resource: Option<Value<DnsTargetResource>>,
@@ -363,14 +363,14 @@ pub mod resource_set {
         pub resource_arn: Option<Value<String>>,
     }
 
-    impl ResourceProperty {
+    impl Resource {
         /// An empty value: every property is `None`.
         pub fn new() -> Self {
             Self::default()
         }
     }
 
-    impl ToRaw for ResourceProperty {
+    impl ToRaw for Resource {
         fn to_raw(&self) -> Raw {
             let mut o = ObjectBuilder::with_capacity(4);
             o.opt("ComponentId", &self.component_id);

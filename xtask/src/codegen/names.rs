@@ -20,29 +20,23 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Type names the generated code uses unqualified inside a resource module;
-/// property-type structs must not shadow them.
+/// property-type structs must not shadow them. (`Resource`, `TagShape` and
+/// `Debug` are written with their paths.) `Rule` is also kept out, so the
+/// glob-imported `strata_core::Rule` is never shadowed; definitions named
+/// `Rule` become `RuleProperty`, as in the CDK.
 pub const RESERVED_TYPES: &[&str] = &[
     "Box",
-    "Clone",
-    "Debug",
-    "Default",
-    "Deref",
-    "From",
-    "Handle",
     "Into",
     "Json",
     "Map",
     "ObjectBuilder",
     "Option",
     "Raw",
-    "Resource",
-    "Result",
     "Rule",
     "Self",
     "Some",
     "None",
     "String",
-    "TagShape",
     "ToRaw",
     "Validate",
     "Validator",
@@ -52,12 +46,9 @@ pub const RESERVED_TYPES: &[&str] = &[
 
 /// Names a resource struct must not take: the generated module uses them
 /// unqualified (`Map` is written `strata_core::Map` where a resource is
-/// called `Map`; the `Resource` trait and rules are always qualified).
+/// called `Map`).
 pub const RESOURCE_RESERVED: &[&str] = &[
     "Box",
-    "Clone",
-    "Debug",
-    "Default",
     "Into",
     "Json",
     "ObjectBuilder",
