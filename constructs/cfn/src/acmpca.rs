@@ -1380,7 +1380,7 @@ pub mod permission {
 
     impl Validate for Permission {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &Some(self.actions.clone()), &RULE_12, &RULE_13);
+            v.check_items("Actions", &self.actions, &RULE_12, &RULE_13);
             v.check(
                 "CertificateAuthorityArn",
                 &self.certificate_authority_arn,

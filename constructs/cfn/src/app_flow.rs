@@ -4387,12 +4387,7 @@ pub mod flow {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConnectorOperator", &self.connector_operator);
             v.check("DestinationField", &self.destination_field, &RULE_45);
-            v.check_items(
-                "SourceFields",
-                &Some(self.source_fields.clone()),
-                &RULE_26,
-                &RULE_53,
-            );
+            v.check_items("SourceFields", &self.source_fields, &RULE_26, &RULE_53);
             v.nested("TaskProperties", &self.task_properties);
             v.check("TaskType", &self.task_type, &RULE_54);
         }

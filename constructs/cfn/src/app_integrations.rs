@@ -564,7 +564,7 @@ pub mod data_integration {
 
     impl Validate for FileConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Folders", &Some(self.folders.clone()), &RULE_17, &RULE_18);
+            v.check_items("Folders", &self.folders, &RULE_17, &RULE_18);
         }
     }
 

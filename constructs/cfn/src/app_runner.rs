@@ -1231,7 +1231,7 @@ pub mod vpc_connector {
     impl Validate for VpcConnector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("SecurityGroups", &self.security_groups, &RULE_28, &RULE_20);
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_29, &RULE_20);
+            v.check_items("Subnets", &self.subnets, &RULE_29, &RULE_20);
             v.nested("Tags", &self.tags);
             v.check("VpcConnectorName", &self.vpc_connector_name, &RULE_30);
         }

@@ -927,19 +927,14 @@ pub mod application {
             v.nested("IconS3Location", &self.icon_s3_location);
             v.check_items(
                 "InstanceFamilies",
-                &Some(self.instance_families.clone()),
+                &self.instance_families,
                 &RULE_12,
                 &RULE_4,
             );
             v.check("LaunchParameters", &self.launch_parameters, &RULE_4);
             v.check("LaunchPath", &self.launch_path, &RULE_4);
             v.check("Name", &self.name, &RULE_2);
-            v.check_items(
-                "Platforms",
-                &Some(self.platforms.clone()),
-                &RULE_13,
-                &RULE_14,
-            );
+            v.check_items("Platforms", &self.platforms, &RULE_13, &RULE_14);
             v.check("WorkingDirectory", &self.working_directory, &RULE_4);
         }
     }
@@ -1141,7 +1136,7 @@ pub mod directory_config {
             );
             v.check_items(
                 "OrganizationalUnitDistinguishedNames",
-                &Some(self.organizational_unit_distinguished_names.clone()),
+                &self.organizational_unit_distinguished_names,
                 &RULE_12,
                 &RULE_15,
             );

@@ -708,7 +708,7 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "InstanceNumbers",
-                &Some(self.instance_numbers.clone()),
+                &self.instance_numbers,
                 &RULE_14,
                 &RULE_15,
             );
@@ -825,12 +825,7 @@ pub mod application {
 
     impl Validate for WindowsEvent {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "EventLevels",
-                &Some(self.event_levels.clone()),
-                &RULE_0,
-                &RULE_17,
-            );
+            v.check_items("EventLevels", &self.event_levels, &RULE_0, &RULE_17);
             v.check("EventName", &self.event_name, &RULE_18);
             v.check("LogGroupName", &self.log_group_name, &RULE_11);
             v.check("PatternSet", &self.pattern_set, &RULE_13);
@@ -954,12 +949,7 @@ pub mod application {
     impl Validate for CustomComponent {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ComponentName", &self.component_name, &RULE_6);
-            v.check_items(
-                "ResourceList",
-                &Some(self.resource_list.clone()),
-                &RULE_0,
-                &RULE_2,
-            );
+            v.check_items("ResourceList", &self.resource_list, &RULE_0, &RULE_2);
         }
     }
 

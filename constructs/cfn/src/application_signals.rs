@@ -357,7 +357,7 @@ pub mod grouping_configuration {
             v.check("GroupingName", &self.grouping_name, &RULE_0);
             v.check_items(
                 "GroupingSourceKeys",
-                &Some(self.grouping_source_keys.clone()),
+                &self.grouping_source_keys,
                 &RULE_1,
                 &RULE_0,
             );

@@ -1058,12 +1058,7 @@ pub mod scraper {
                 &RULE_14,
                 &RULE_15,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_14,
-                &RULE_16,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_14, &RULE_16);
         }
     }
 
@@ -1102,16 +1097,11 @@ pub mod scraper {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_14,
                 &RULE_15,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_14,
-                &RULE_16,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_14, &RULE_16);
         }
     }
 }

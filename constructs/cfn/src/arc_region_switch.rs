@@ -417,7 +417,7 @@ pub mod plan {
                 &self.recovery_time_objective_minutes,
                 &RULE_4,
             );
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_5, &RULE_2);
+            v.check_items("Regions", &self.regions, &RULE_5, &RULE_2);
             v.nested("ReportConfiguration", &self.report_configuration);
             v.nested("Triggers", &self.triggers);
             v.nested("Workflows", &self.workflows);
@@ -1974,7 +1974,7 @@ pub mod plan {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
             v.check_items(
                 "DatabaseClusterArns",
-                &Some(self.database_cluster_arns.clone()),
+                &self.database_cluster_arns,
                 &RULE_38,
                 &RULE_39,
             );
@@ -2478,7 +2478,7 @@ pub mod plan {
     impl Validate for SsmTarget {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_49);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_50, &RULE_51);
+            v.check_items("Values", &self.values, &RULE_50, &RULE_51);
         }
     }
 

@@ -308,12 +308,7 @@ pub mod capacity_reservation {
 
     impl Validate for CapacityAssignment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "WorkgroupNames",
-                &Some(self.workgroup_names.clone()),
-                &RULE_2,
-                &RULE_0,
-            );
+            v.check_items("WorkgroupNames", &self.workgroup_names, &RULE_2, &RULE_0);
         }
     }
 }

@@ -1248,7 +1248,7 @@ pub mod auto_scaling_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "TargetCapacityTypes",
-                &Some(self.target_capacity_types.clone()),
+                &self.target_capacity_types,
                 &RULE_19,
                 &RULE_20,
             );

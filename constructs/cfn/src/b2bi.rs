@@ -949,12 +949,7 @@ pub mod partnership {
 
     impl Validate for Partnership {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Capabilities",
-                &Some(self.capabilities.clone()),
-                &RULE_12,
-                &RULE_5,
-            );
+            v.check_items("Capabilities", &self.capabilities, &RULE_12, &RULE_5);
             v.nested("CapabilityOptions", &self.capability_options);
             v.check("Email", &self.email, &RULE_13);
             v.check("Name", &self.name, &RULE_1);

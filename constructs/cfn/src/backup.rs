@@ -1553,7 +1553,7 @@ pub mod restore_testing_plan {
             v.check("Algorithm", &self.algorithm, &RULE_12);
             v.check_items(
                 "RecoveryPointTypes",
-                &Some(self.recovery_point_types.clone()),
+                &self.recovery_point_types,
                 &RULE_1,
                 &RULE_13,
             );

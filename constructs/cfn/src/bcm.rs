@@ -537,7 +537,7 @@ pub mod dashboard {
             v.nested("Filter", &self.filter);
             v.check("Granularity", &self.granularity, &RULE_10);
             v.nested("GroupBy", &self.group_by);
-            v.check_items("Metrics", &Some(self.metrics.clone()), &RULE_11, &RULE_12);
+            v.check_items("Metrics", &self.metrics, &RULE_11, &RULE_12);
             v.nested("TimeRange", &self.time_range);
         }
     }

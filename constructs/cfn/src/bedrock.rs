@@ -5992,12 +5992,7 @@ pub mod data_source {
             );
             v.check("Domain", &self.domain, &RULE_81);
             v.check("HostType", &self.host_type, &RULE_95);
-            v.check_items(
-                "SiteUrls",
-                &Some(self.site_urls.clone()),
-                &RULE_96,
-                &RULE_97,
-            );
+            v.check_items("SiteUrls", &self.site_urls, &RULE_96, &RULE_97);
             v.check("TenantId", &self.tenant_id, &RULE_98);
         }
     }
@@ -7070,15 +7065,10 @@ pub mod enforced_guardrail_configuration {
 
     impl Validate for ModelEnforcement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ExcludedModels",
-                &Some(self.excluded_models.clone()),
-                &RULE_23,
-                &RULE_121,
-            );
+            v.check_items("ExcludedModels", &self.excluded_models, &RULE_23, &RULE_121);
             v.check_items(
                 "IncludedModels",
-                &Some(self.included_models.clone()),
+                &self.included_models,
                 &RULE_122,
                 &RULE_123,
             );
@@ -9265,12 +9255,7 @@ pub mod guardrail {
     impl Validate for AutomatedReasoningPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConfidenceThreshold", &self.confidence_threshold, &RULE_31);
-            v.check_items(
-                "Policies",
-                &Some(self.policies.clone()),
-                &RULE_164,
-                &RULE_165,
-            );
+            v.check_items("Policies", &self.policies, &RULE_164, &RULE_165);
         }
     }
 
@@ -11294,12 +11279,7 @@ pub mod knowledge_base {
 
     impl Validate for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "TableNames",
-                &Some(self.table_names.clone()),
-                &RULE_205,
-                &RULE_206,
-            );
+            v.check_items("TableNames", &self.table_names, &RULE_205, &RULE_206);
         }
     }
 

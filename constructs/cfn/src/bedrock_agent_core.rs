@@ -1800,13 +1800,8 @@ mod shared_ {
 
     impl Validate for VpcConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_15, &RULE_16);
+            v.check_items("Subnets", &self.subnets, &RULE_15, &RULE_17);
         }
     }
 
@@ -1967,12 +1962,7 @@ mod shared_ {
                 &RULE_21,
                 &RULE_93,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_94,
-                &RULE_17,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -2991,7 +2981,7 @@ pub mod capacity_provider {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AllowedInstanceTypes",
-                &Some(self.allowed_instance_types.clone()),
+                &self.allowed_instance_types,
                 &RULE_39,
                 &RULE_40,
             );
@@ -3237,13 +3227,8 @@ pub mod capacity_provider {
 
     impl Validate for VpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_15, &RULE_16);
+            v.check_items("Subnets", &self.subnets, &RULE_15, &RULE_17);
         }
     }
 
@@ -5185,7 +5170,7 @@ pub mod gateway {
             v.nested("InputConfiguration", &self.input_configuration);
             v.check_items(
                 "InterceptionPoints",
-                &Some(self.interception_points.clone()),
+                &self.interception_points,
                 &RULE_81,
                 &RULE_96,
             );
@@ -5558,12 +5543,7 @@ pub mod gateway_rate_limit {
     impl Validate for GatewayRateLimit {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_53);
-            v.check_items(
-                "DimensionKeys",
-                &Some(self.dimension_keys.clone()),
-                &RULE_104,
-                &RULE_105,
-            );
+            v.check_items("DimensionKeys", &self.dimension_keys, &RULE_104, &RULE_105);
             v.check("Entries", &self.entries, &RULE_63);
             v.nested("Entries", &self.entries);
             v.check("GatewayIdentifier", &self.gateway_identifier, &RULE_106);
@@ -6264,7 +6244,7 @@ pub mod gateway_rule {
 
     impl Validate for MatchPaths {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AnyOf", &Some(self.any_of.clone()), &RULE_104, &RULE_122);
+            v.check_items("AnyOf", &self.any_of, &RULE_104, &RULE_122);
         }
     }
 }
@@ -6524,7 +6504,7 @@ pub mod gateway_target {
             v.check("DefaultReturnUrl", &self.default_return_url, &RULE_124);
             v.check("GrantType", &self.grant_type, &RULE_125);
             v.check("ProviderArn", &self.provider_arn, &RULE_126);
-            v.check_items("Scopes", &Some(self.scopes.clone()), &RULE_127, &RULE_4);
+            v.check_items("Scopes", &self.scopes, &RULE_127, &RULE_4);
         }
     }
 
@@ -7107,7 +7087,7 @@ pub mod gateway_target {
 
     impl Validate for ApiGatewayToolFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Methods", &Some(self.methods.clone()), &RULE_94, &RULE_138);
+            v.check_items("Methods", &self.methods, &RULE_94, &RULE_138);
         }
     }
 
@@ -8253,12 +8233,7 @@ pub mod harness {
                 &RULE_21,
                 &RULE_93,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_94,
-                &RULE_17,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -8644,13 +8619,8 @@ pub mod harness {
 
     impl Validate for VpcConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_15,
-                &RULE_16,
-            );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_15, &RULE_17);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_15, &RULE_16);
+            v.check_items("Subnets", &self.subnets, &RULE_15, &RULE_17);
         }
     }
 
@@ -9876,7 +9846,7 @@ pub mod harness {
             v.check("DefaultReturnUrl", &self.default_return_url, &RULE_124);
             v.check("GrantType", &self.grant_type, &RULE_185);
             v.check("ProviderArn", &self.provider_arn, &RULE_126);
-            v.check_items("Scopes", &Some(self.scopes.clone()), &RULE_127, &RULE_75);
+            v.check_items("Scopes", &self.scopes, &RULE_127, &RULE_75);
         }
     }
 
@@ -12605,12 +12575,7 @@ pub mod o_auth2_credential_provider {
                 &RULE_21,
                 &RULE_93,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_94,
-                &RULE_17,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -13294,12 +13259,7 @@ pub mod online_evaluation_config {
 
     impl Validate for ClusteringConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Frequencies",
-                &Some(self.frequencies.clone()),
-                &RULE_218,
-                &RULE_219,
-            );
+            v.check_items("Frequencies", &self.frequencies, &RULE_218, &RULE_219);
         }
     }
 
@@ -13373,12 +13333,7 @@ pub mod online_evaluation_config {
                 &RULE_220,
             );
             v.check_items("LogGroupNames", &self.log_group_names, &RULE_104, &RULE_220);
-            v.check_items(
-                "ServiceNames",
-                &Some(self.service_names.clone()),
-                &RULE_56,
-                &RULE_221,
-            );
+            v.check_items("ServiceNames", &self.service_names, &RULE_56, &RULE_221);
         }
     }
 

@@ -114,12 +114,7 @@ pub mod billing_view {
             v.nested("DataFilterExpression", &self.data_filter_expression);
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
-            v.check_items(
-                "SourceViews",
-                &Some(self.source_views.clone()),
-                &RULE_2,
-                &RULE_3,
-            );
+            v.check_items("SourceViews", &self.source_views, &RULE_2, &RULE_3);
             v.check("Tags", &self.tags, &RULE_4);
             v.nested("Tags", &self.tags);
         }

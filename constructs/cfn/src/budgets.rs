@@ -868,12 +868,7 @@ pub mod budgets_action {
     impl Validate for ScpActionDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("PolicyId", &self.policy_id, &RULE_13);
-            v.check_items(
-                "TargetIds",
-                &Some(self.target_ids.clone()),
-                &RULE_9,
-                &RULE_14,
-            );
+            v.check_items("TargetIds", &self.target_ids, &RULE_9, &RULE_14);
         }
     }
 
@@ -911,12 +906,7 @@ pub mod budgets_action {
 
     impl Validate for SsmActionDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "InstanceIds",
-                &Some(self.instance_ids.clone()),
-                &RULE_9,
-                &RULE_15,
-            );
+            v.check_items("InstanceIds", &self.instance_ids, &RULE_9, &RULE_15);
             v.check("Region", &self.region, &RULE_16);
             v.check("Subtype", &self.subtype, &RULE_17);
         }

@@ -292,12 +292,7 @@ pub mod anomaly_subscription {
     impl Validate for AnomalySubscription {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Frequency", &self.frequency, &RULE_6);
-            v.check_items(
-                "MonitorArnList",
-                &Some(self.monitor_arn_list.clone()),
-                &RULE_7,
-                &RULE_8,
-            );
+            v.check_items("MonitorArnList", &self.monitor_arn_list, &RULE_7, &RULE_8);
             v.check("ResourceTags", &self.resource_tags, &RULE_3);
             v.nested("ResourceTags", &self.resource_tags);
             v.nested("Subscribers", &self.subscribers);

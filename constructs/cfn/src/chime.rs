@@ -2088,7 +2088,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl Validate for KeywordMatchConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Keywords", &Some(self.keywords.clone()), &RULE_16, &RULE_45);
+            v.check_items("Keywords", &self.keywords, &RULE_16, &RULE_45);
             v.check("RuleName", &self.rule_name, &RULE_28);
         }
     }

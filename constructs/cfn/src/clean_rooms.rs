@@ -651,7 +651,7 @@ mod shared_ {
             );
             v.check_items(
                 "IdentityColumns",
-                &Some(self.identity_columns.clone()),
+                &self.identity_columns,
                 &RULE_11,
                 &RULE_40,
             );
@@ -742,13 +742,13 @@ mod shared_ {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AllowedColumnComparisonColumns",
-                &Some(self.allowed_column_comparison_columns.clone()),
+                &self.allowed_column_comparison_columns,
                 &RULE_9,
                 &RULE_40,
             );
             v.check_items(
                 "AllowedLiteralComparisonColumns",
-                &Some(self.allowed_literal_comparison_columns.clone()),
+                &self.allowed_literal_comparison_columns,
                 &RULE_9,
                 &RULE_40,
             );
@@ -1025,7 +1025,7 @@ pub mod analysis_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "ReferencedTables",
-                &Some(self.referenced_tables.clone()),
+                &self.referenced_tables,
                 &RULE_9,
                 &RULE_4,
             );
@@ -1554,7 +1554,7 @@ pub mod collaboration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "CustomMLMemberAbilities",
-                &Some(self.custom_ml_member_abilities.clone()),
+                &self.custom_ml_member_abilities,
                 &RULE_9,
                 &RULE_29,
             );
@@ -1872,12 +1872,7 @@ pub mod configured_table {
 
     impl Validate for ConfiguredTable {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AllowedColumns",
-                &Some(self.allowed_columns.clone()),
-                &RULE_31,
-                &RULE_32,
-            );
+            v.check_items("AllowedColumns", &self.allowed_columns, &RULE_31, &RULE_32);
             v.check("AnalysisMethod", &self.analysis_method, &RULE_33);
             v.check("AnalysisRules", &self.analysis_rules, &RULE_11);
             v.nested("AnalysisRules", &self.analysis_rules);
@@ -2057,18 +2052,8 @@ pub mod configured_table {
                 &RULE_37,
                 &RULE_38,
             );
-            v.check_items(
-                "JoinColumns",
-                &Some(self.join_columns.clone()),
-                &RULE_39,
-                &RULE_40,
-            );
-            v.check_items(
-                "ListColumns",
-                &Some(self.list_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
+            v.check_items("JoinColumns", &self.join_columns, &RULE_39, &RULE_40);
+            v.check_items("ListColumns", &self.list_columns, &RULE_9, &RULE_40);
         }
     }
 
@@ -2134,25 +2119,15 @@ pub mod configured_table {
             );
             v.check_items(
                 "DimensionColumns",
-                &Some(self.dimension_columns.clone()),
+                &self.dimension_columns,
                 &RULE_9,
                 &RULE_40,
             );
-            v.check_items(
-                "JoinColumns",
-                &Some(self.join_columns.clone()),
-                &RULE_9,
-                &RULE_40,
-            );
+            v.check_items("JoinColumns", &self.join_columns, &RULE_9, &RULE_40);
             v.check("JoinRequired", &self.join_required, &RULE_41);
             v.check("OutputConstraints", &self.output_constraints, &RULE_39);
             v.nested("OutputConstraints", &self.output_constraints);
-            v.check_items(
-                "ScalarFunctions",
-                &Some(self.scalar_functions.clone()),
-                &RULE_9,
-                &RULE_42,
-            );
+            v.check_items("ScalarFunctions", &self.scalar_functions, &RULE_9, &RULE_42);
         }
     }
 
@@ -2186,12 +2161,7 @@ pub mod configured_table {
 
     impl Validate for AggregateColumn {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ColumnNames",
-                &Some(self.column_names.clone()),
-                &RULE_39,
-                &RULE_40,
-            );
+            v.check_items("ColumnNames", &self.column_names, &RULE_39, &RULE_40);
             v.check("Function", &self.function, &RULE_43);
         }
     }
@@ -2285,12 +2255,7 @@ pub mod configured_table {
                 &RULE_11,
             );
             v.nested("AggregationThresholds", &self.aggregation_thresholds);
-            v.check_items(
-                "AllowedAnalyses",
-                &Some(self.allowed_analyses.clone()),
-                &RULE_9,
-                &RULE_46,
-            );
+            v.check_items("AllowedAnalyses", &self.allowed_analyses, &RULE_9, &RULE_46);
             v.check_items(
                 "AllowedAnalysisProviders",
                 &self.allowed_analysis_providers,
@@ -3463,12 +3428,7 @@ pub mod intermediate_table {
                 &RULE_11,
             );
             v.nested("AggregationThresholds", &self.aggregation_thresholds);
-            v.check_items(
-                "AllowedAnalyses",
-                &Some(self.allowed_analyses.clone()),
-                &RULE_9,
-                &RULE_46,
-            );
+            v.check_items("AllowedAnalyses", &self.allowed_analyses, &RULE_9, &RULE_46);
             v.check_items(
                 "AllowedAnalysisProviders",
                 &self.allowed_analysis_providers,

@@ -648,12 +648,7 @@ pub mod configured_model_algorithm_association {
 
     impl Validate for TrainedModelExportsConfigurationPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "FilesToExport",
-                &Some(self.files_to_export.clone()),
-                &RULE_14,
-                &RULE_15,
-            );
+            v.check_items("FilesToExport", &self.files_to_export, &RULE_14, &RULE_15);
             v.nested("MaxSize", &self.max_size);
         }
     }
@@ -758,7 +753,7 @@ pub mod configured_model_algorithm_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AllowedAccountIds",
-                &Some(self.allowed_account_ids.clone()),
+                &self.allowed_account_ids,
                 &RULE_18,
                 &RULE_19,
             );
@@ -801,7 +796,7 @@ pub mod configured_model_algorithm_association {
             v.nested("CustomEntityConfig", &self.custom_entity_config);
             v.check_items(
                 "EntitiesToRedact",
-                &Some(self.entities_to_redact.clone()),
+                &self.entities_to_redact,
                 &RULE_22,
                 &RULE_23,
             );
@@ -834,7 +829,7 @@ pub mod configured_model_algorithm_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "CustomDataIdentifiers",
-                &Some(self.custom_data_identifiers.clone()),
+                &self.custom_data_identifiers,
                 &RULE_24,
                 &RULE_25,
             );
@@ -1221,12 +1216,7 @@ pub mod training_dataset {
     impl Validate for ColumnSchema {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ColumnName", &self.column_name, &RULE_32);
-            v.check_items(
-                "ColumnTypes",
-                &Some(self.column_types.clone()),
-                &RULE_28,
-                &RULE_33,
-            );
+            v.check_items("ColumnTypes", &self.column_types, &RULE_28, &RULE_33);
         }
     }
 }

@@ -1071,7 +1071,7 @@ pub mod guard_hook {
             v.nested("TargetFilters", &self.target_filters);
             v.check_items(
                 "TargetOperations",
-                &Some(self.target_operations.clone()),
+                &self.target_operations,
                 &RULE_0,
                 &RULE_19,
             );
@@ -1474,7 +1474,7 @@ pub mod lambda_hook {
             v.nested("TargetFilters", &self.target_filters);
             v.check_items(
                 "TargetOperations",
-                &Some(self.target_operations.clone()),
+                &self.target_operations,
                 &RULE_0,
                 &RULE_19,
             );
@@ -2510,7 +2510,7 @@ pub mod stack_set {
     impl Validate for StackInstances {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DeploymentTargets", &self.deployment_targets);
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_56, &RULE_55);
+            v.check_items("Regions", &self.regions, &RULE_56, &RULE_55);
         }
     }
 

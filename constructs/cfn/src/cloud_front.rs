@@ -5333,7 +5333,7 @@ pub mod response_headers_policy {
 
     impl Validate for AccessControlAllowMethods {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Items", &Some(self.items.clone()), &RULE_8, &RULE_45);
+            v.check_items("Items", &self.items, &RULE_8, &RULE_45);
         }
     }
 

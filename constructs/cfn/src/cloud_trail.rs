@@ -874,7 +874,7 @@ pub mod event_data_store {
 
     impl Validate for ContextKeySelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Equals", &Some(self.equals.clone()), &RULE_25, &RULE_26);
+            v.check_items("Equals", &self.equals, &RULE_25, &RULE_26);
             v.check("Type", &self.r#type, &RULE_27);
         }
     }
@@ -1217,12 +1217,7 @@ pub mod trail {
     impl Validate for AggregationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("EventCategory", &self.event_category, &RULE_33);
-            v.check_items(
-                "Templates",
-                &Some(self.templates.clone()),
-                &RULE_25,
-                &RULE_34,
-            );
+            v.check_items("Templates", &self.templates, &RULE_25, &RULE_34);
         }
     }
 

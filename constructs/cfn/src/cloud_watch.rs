@@ -1129,12 +1129,7 @@ pub mod alarm_mute_rule {
 
     impl Validate for MuteTargets {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AlarmNames",
-                &Some(self.alarm_names.clone()),
-                &RULE_20,
-                &RULE_7,
-            );
+            v.check_items("AlarmNames", &self.alarm_names, &RULE_20, &RULE_7);
         }
     }
 
@@ -2962,12 +2957,7 @@ pub mod resource_metrics_configuration {
 
     impl Validate for ResourceMetricSelection {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "IncludeMetrics",
-                &Some(self.include_metrics.clone()),
-                &RULE_44,
-                &RULE_7,
-            );
+            v.check_items("IncludeMetrics", &self.include_metrics, &RULE_44, &RULE_7);
         }
     }
 }

@@ -311,7 +311,7 @@ pub mod repository {
     impl Validate for RepositoryTrigger {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("Branches", &self.branches, &RULE_6, &RULE_3);
-            v.check_items("Events", &Some(self.events.clone()), &RULE_6, &RULE_7);
+            v.check_items("Events", &self.events, &RULE_6, &RULE_7);
         }
     }
 }

@@ -395,16 +395,11 @@ pub mod host {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_9,
                 &RULE_10,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_9,
-                &RULE_11,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_9, &RULE_11);
             v.check("TlsCertificate", &self.tls_certificate, &RULE_12);
             v.check("VpcId", &self.vpc_id, &RULE_13);
         }

@@ -162,12 +162,7 @@ pub mod profiling_group {
 
     impl Validate for AgentPermissions {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Principals",
-                &Some(self.principals.clone()),
-                &RULE_3,
-                &RULE_4,
-            );
+            v.check_items("Principals", &self.principals, &RULE_3, &RULE_4);
         }
     }
 

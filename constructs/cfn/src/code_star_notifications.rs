@@ -114,12 +114,7 @@ pub mod notification_rule {
             v.check("CreatedBy", &self.created_by, &RULE_0);
             v.check("DetailType", &self.detail_type, &RULE_1);
             v.check("EventTypeId", &self.event_type_id, &RULE_0);
-            v.check_items(
-                "EventTypeIds",
-                &Some(self.event_type_ids.clone()),
-                &RULE_2,
-                &RULE_3,
-            );
+            v.check_items("EventTypeIds", &self.event_type_ids, &RULE_2, &RULE_3);
             v.check("Name", &self.name, &RULE_4);
             v.check("Resource", &self.resource, &RULE_5);
             v.check("Status", &self.status, &RULE_6);

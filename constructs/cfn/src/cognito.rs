@@ -2362,7 +2362,7 @@ pub mod user_pool {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AttributesRequireVerificationBeforeUpdate",
-                &Some(self.attributes_require_verification_before_update.clone()),
+                &self.attributes_require_verification_before_update,
                 &RULE_2,
                 &RULE_20,
             );

@@ -344,11 +344,11 @@ mod shared_ {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_19,
                 &RULE_20,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_20);
+            v.check_items("Subnets", &self.subnets, &RULE_21, &RULE_20);
         }
     }
 }
@@ -544,12 +544,7 @@ pub mod document_classifier {
 
     impl Validate for AugmentedManifestsListItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AttributeNames",
-                &Some(self.attribute_names.clone()),
-                &RULE_10,
-                &RULE_11,
-            );
+            v.check_items("AttributeNames", &self.attribute_names, &RULE_10, &RULE_11);
             v.check("S3Uri", &self.s3_uri, &RULE_9);
             v.check("Split", &self.split, &RULE_12);
         }
@@ -1034,12 +1029,7 @@ pub mod entity_recognizer {
                 &self.annotation_data_s3_uri,
                 &RULE_30,
             );
-            v.check_items(
-                "AttributeNames",
-                &Some(self.attribute_names.clone()),
-                &RULE_31,
-                &RULE_1,
-            );
+            v.check_items("AttributeNames", &self.attribute_names, &RULE_31, &RULE_1);
             v.check("DocumentType", &self.document_type, &RULE_7);
             v.check("S3Uri", &self.s3_uri, &RULE_30);
             v.check(
@@ -1221,11 +1211,11 @@ pub mod entity_recognizer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_19,
                 &RULE_34,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_21, &RULE_34);
+            v.check_items("Subnets", &self.subnets, &RULE_21, &RULE_34);
         }
     }
 }

@@ -194,7 +194,7 @@ pub mod automation_rule {
             );
             v.check_items(
                 "RecommendedActionTypes",
-                &Some(self.recommended_action_types.clone()),
+                &self.recommended_action_types,
                 &RULE_2,
                 &RULE_3,
             );

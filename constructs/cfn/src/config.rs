@@ -785,12 +785,7 @@ pub mod configuration_aggregator {
 
     impl Validate for AccountAggregationSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AccountIds",
-                &Some(self.account_ids.clone()),
-                &RULE_7,
-                &RULE_0,
-            );
+            v.check_items("AccountIds", &self.account_ids, &RULE_7, &RULE_0);
             v.check("AwsRegions", &self.aws_regions, &RULE_7);
         }
     }
@@ -1763,7 +1758,7 @@ pub mod organization_config_rule {
             );
             v.check_items(
                 "OrganizationConfigRuleTriggerTypes",
-                &Some(self.organization_config_rule_trigger_types.clone()),
+                &self.organization_config_rule_trigger_types,
                 &RULE_23,
                 &RULE_30,
             );

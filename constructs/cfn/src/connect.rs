@@ -3560,12 +3560,7 @@ pub mod evaluation_form {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Category", &self.category, &RULE_60);
             v.check("Condition", &self.condition, &RULE_61);
-            v.check_items(
-                "OptionRefIds",
-                &Some(self.option_ref_ids.clone()),
-                &RULE_57,
-                &RULE_45,
-            );
+            v.check_items("OptionRefIds", &self.option_ref_ids, &RULE_57, &RULE_45);
         }
     }
 
@@ -9671,7 +9666,7 @@ pub mod user {
             v.check("RoutingProfileArn", &self.routing_profile_arn, &RULE_183);
             v.check_items(
                 "SecurityProfileArns",
-                &Some(self.security_profile_arns.clone()),
+                &self.security_profile_arns,
                 &RULE_63,
                 &RULE_184,
             );
@@ -10542,7 +10537,7 @@ pub mod view {
 
     impl Validate for View {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &Some(self.actions.clone()), &RULE_192, &RULE_24);
+            v.check_items("Actions", &self.actions, &RULE_192, &RULE_24);
             v.check("Description", &self.description, &RULE_154);
             v.check("InstanceArn", &self.instance_arn, &RULE_9);
             v.check("Name", &self.name, &RULE_155);

@@ -1428,7 +1428,7 @@ pub mod domain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "MatchingAttributesList",
-                &Some(self.matching_attributes_list.clone()),
+                &self.matching_attributes_list,
                 &RULE_21,
                 &RULE_22,
             );
@@ -1682,7 +1682,7 @@ pub mod domain {
 
     impl Validate for MatchingRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Rule", &Some(self.rule.clone()), &RULE_27, &RULE_7);
+            v.check_items("Rule", &self.rule, &RULE_27, &RULE_7);
         }
     }
 
@@ -2164,7 +2164,7 @@ pub mod event_trigger {
             v.check("ComparisonOperator", &self.comparison_operator, &RULE_39);
             v.check("FieldName", &self.field_name, &RULE_8);
             v.check("Source", &self.source, &RULE_1);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_21, &RULE_7);
+            v.check_items("Values", &self.values, &RULE_21, &RULE_7);
         }
     }
 
@@ -2721,12 +2721,7 @@ pub mod integration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConnectorOperator", &self.connector_operator);
             v.check("DestinationField", &self.destination_field, &RULE_53);
-            v.check_items(
-                "SourceFields",
-                &Some(self.source_fields.clone()),
-                &RULE_54,
-                &RULE_55,
-            );
+            v.check_items("SourceFields", &self.source_fields, &RULE_54, &RULE_55);
             v.nested("TaskProperties", &self.task_properties);
             v.check("TaskType", &self.task_type, &RULE_56);
         }
@@ -4095,7 +4090,7 @@ pub mod segment_definition {
     impl Validate for ProfileDimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DimensionType", &self.dimension_type, &RULE_75);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_76, &RULE_7);
+            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
         }
     }
 
@@ -4131,7 +4126,7 @@ pub mod segment_definition {
     impl Validate for ExtraLengthValueProfileDimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DimensionType", &self.dimension_type, &RULE_75);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_76, &RULE_1);
+            v.check_items("Values", &self.values, &RULE_76, &RULE_1);
         }
     }
 
@@ -4209,7 +4204,7 @@ pub mod segment_definition {
     impl Validate for AttributeDimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DimensionType", &self.dimension_type, &RULE_77);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_76, &RULE_7);
+            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
         }
     }
 
@@ -4281,7 +4276,7 @@ pub mod segment_definition {
     impl Validate for ProfileTypeDimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DimensionType", &self.dimension_type, &RULE_79);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_43, &RULE_80);
+            v.check_items("Values", &self.values, &RULE_43, &RULE_80);
         }
     }
 
@@ -4321,7 +4316,7 @@ pub mod segment_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConditionOverrides", &self.condition_overrides);
             v.check("DimensionType", &self.dimension_type, &RULE_77);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_76, &RULE_7);
+            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
         }
     }
 

@@ -1710,12 +1710,7 @@ pub mod job {
     impl Validate for EntityDetectorConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AllowedStatistics", &self.allowed_statistics);
-            v.check_items(
-                "EntityTypes",
-                &Some(self.entity_types.clone()),
-                &RULE_24,
-                &RULE_36,
-            );
+            v.check_items("EntityTypes", &self.entity_types, &RULE_24, &RULE_36);
         }
     }
 
@@ -1743,12 +1738,7 @@ pub mod job {
 
     impl Validate for AllowedStatistics {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Statistics",
-                &Some(self.statistics.clone()),
-                &RULE_24,
-                &RULE_35,
-            );
+            v.check_items("Statistics", &self.statistics, &RULE_24, &RULE_35);
         }
     }
 

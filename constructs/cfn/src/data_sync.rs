@@ -1199,7 +1199,7 @@ pub mod location_efs {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupArns",
-                &Some(self.security_group_arns.clone()),
+                &self.security_group_arns,
                 &RULE_26,
                 &RULE_3,
             );
@@ -1256,7 +1256,7 @@ pub mod location_f_sx_lustre {
             v.check("FsxFilesystemArn", &self.fsx_filesystem_arn, &RULE_27);
             v.check_items(
                 "SecurityGroupArns",
-                &Some(self.security_group_arns.clone()),
+                &self.security_group_arns,
                 &RULE_26,
                 &RULE_28,
             );
@@ -1351,7 +1351,7 @@ pub mod location_f_sx_ontap {
             v.nested("Protocol", &self.protocol);
             v.check_items(
                 "SecurityGroupArns",
-                &Some(self.security_group_arns.clone()),
+                &self.security_group_arns,
                 &RULE_26,
                 &RULE_28,
             );
@@ -1668,7 +1668,7 @@ pub mod location_f_sx_open_zfs {
             v.nested("Protocol", &self.protocol);
             v.check_items(
                 "SecurityGroupArns",
-                &Some(self.security_group_arns.clone()),
+                &self.security_group_arns,
                 &RULE_26,
                 &RULE_28,
             );
@@ -1835,7 +1835,7 @@ pub mod location_f_sx_windows {
             v.check("Password", &self.password, &RULE_32);
             v.check_items(
                 "SecurityGroupArns",
-                &Some(self.security_group_arns.clone()),
+                &self.security_group_arns,
                 &RULE_26,
                 &RULE_3,
             );
@@ -1974,12 +1974,7 @@ pub mod location_hdfs {
 
     impl Validate for LocationHdfs {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AgentArns",
-                &Some(self.agent_arns.clone()),
-                &RULE_9,
-                &RULE_10,
-            );
+            v.check_items("AgentArns", &self.agent_arns, &RULE_9, &RULE_10);
             v.check("AuthenticationType", &self.authentication_type, &RULE_37);
             v.check("BlockSize", &self.block_size, &RULE_38);
             v.nested("CmkSecretConfig", &self.cmk_secret_config);
@@ -2252,12 +2247,7 @@ pub mod location_nfs {
 
     impl Validate for OnPremConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AgentArns",
-                &Some(self.agent_arns.clone()),
-                &RULE_9,
-                &RULE_10,
-            );
+            v.check_items("AgentArns", &self.agent_arns, &RULE_9, &RULE_10);
         }
     }
 }
@@ -2698,12 +2688,7 @@ pub mod location_smb {
 
     impl Validate for LocationSmb {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AgentArns",
-                &Some(self.agent_arns.clone()),
-                &RULE_9,
-                &RULE_10,
-            );
+            v.check_items("AgentArns", &self.agent_arns, &RULE_9, &RULE_10);
             v.check("AuthenticationType", &self.authentication_type, &RULE_62);
             v.nested("CmkSecretConfig", &self.cmk_secret_config);
             v.nested("CustomSecretConfig", &self.custom_secret_config);

@@ -3328,12 +3328,7 @@ pub mod environment_blueprint_configuration {
     impl Validate for EnvironmentBlueprintConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check_items(
-                "EnabledRegions",
-                &Some(self.enabled_regions.clone()),
-                &RULE_82,
-                &RULE_83,
-            );
+            v.check_items("EnabledRegions", &self.enabled_regions, &RULE_82, &RULE_83);
             v.check(
                 "EnvironmentBlueprintIdentifier",
                 &self.environment_blueprint_identifier,
@@ -5503,13 +5498,13 @@ pub mod subscription_target {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "ApplicableAssetTypes",
-                &Some(self.applicable_asset_types.clone()),
+                &self.applicable_asset_types,
                 &RULE_82,
                 &RULE_104,
             );
             v.check_items(
                 "AuthorizedPrincipals",
-                &Some(self.authorized_principals.clone()),
+                &self.authorized_principals,
                 &RULE_105,
                 &RULE_106,
             );

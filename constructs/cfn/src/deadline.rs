@@ -1310,7 +1310,7 @@ pub mod fleet {
     impl Validate for FleetAttributeCapability {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_26);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_27, &RULE_28);
+            v.check_items("Values", &self.values, &RULE_27, &RULE_28);
         }
     }
 
@@ -1880,16 +1880,11 @@ pub mod license_endpoint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_27,
                 &RULE_47,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_27,
-                &RULE_48,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_27, &RULE_48);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_49);

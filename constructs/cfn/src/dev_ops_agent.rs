@@ -1587,7 +1587,7 @@ pub mod association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Endpoint", &self.endpoint, &RULE_6);
             v.check("Name", &self.name, &RULE_24);
-            v.check_items("Tools", &Some(self.tools.clone()), &RULE_15, &RULE_24);
+            v.check_items("Tools", &self.tools, &RULE_15, &RULE_24);
         }
     }
 
@@ -1909,7 +1909,7 @@ pub mod association {
 
     impl Validate for McpServerSigV4Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Tools", &Some(self.tools.clone()), &RULE_15, &RULE_24);
+            v.check_items("Tools", &self.tools, &RULE_15, &RULE_24);
         }
     }
 }

@@ -187,12 +187,7 @@ pub mod microsoft_ad {
 
     impl Validate for VpcSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_3,
-                &RULE_4,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_3, &RULE_4);
             v.check("VpcId", &self.vpc_id, &RULE_5);
         }
     }
@@ -372,12 +367,7 @@ pub mod simple_ad {
 
     impl Validate for VpcSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_3,
-                &RULE_4,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_3, &RULE_4);
             v.check("VpcId", &self.vpc_id, &RULE_5);
         }
     }

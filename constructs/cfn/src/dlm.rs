@@ -762,12 +762,7 @@ pub mod lifecycle_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DescriptionRegex", &self.description_regex, &RULE_20);
             v.check("EventType", &self.event_type, &RULE_21);
-            v.check_items(
-                "SnapshotOwner",
-                &Some(self.snapshot_owner.clone()),
-                &RULE_6,
-                &RULE_22,
-            );
+            v.check_items("SnapshotOwner", &self.snapshot_owner, &RULE_6, &RULE_22);
         }
     }
 

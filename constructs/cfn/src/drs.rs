@@ -549,7 +549,7 @@ pub mod replication_configuration_template {
             );
             v.check_items(
                 "ReplicationServersSecurityGroupsIDs",
-                &Some(self.replication_servers_security_groups_i_ds.clone()),
+                &self.replication_servers_security_groups_i_ds,
                 &RULE_13,
                 &RULE_14,
             );

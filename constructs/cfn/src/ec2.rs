@@ -4981,7 +4981,7 @@ pub mod flow_log {
     impl Validate for TagFieldSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ResourceType", &self.resource_type, &RULE_62);
-            v.check_items("TagKeys", &Some(self.tag_keys.clone()), &RULE_63, &RULE_6);
+            v.check_items("TagKeys", &self.tag_keys, &RULE_63, &RULE_6);
         }
     }
 }

@@ -1285,12 +1285,7 @@ pub mod repository_creation_template {
 
     impl Validate for RepositoryCreationTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AppliedFor",
-                &Some(self.applied_for.clone()),
-                &RULE_31,
-                &RULE_32,
-            );
+            v.check_items("AppliedFor", &self.applied_for, &RULE_31, &RULE_32);
             v.check("CustomRoleArn", &self.custom_role_arn, &RULE_33);
             v.check("Description", &self.description, &RULE_34);
             v.nested("EncryptionConfiguration", &self.encryption_configuration);

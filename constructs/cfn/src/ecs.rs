@@ -4279,7 +4279,7 @@ pub mod service {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "LifecycleStages",
-                &Some(self.lifecycle_stages.clone()),
+                &self.lifecycle_stages,
                 &RULE_29,
                 &RULE_56,
             );
@@ -4691,12 +4691,7 @@ pub mod service {
 
     impl Validate for MetricConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "MetricNames",
-                &Some(self.metric_names.clone()),
-                &RULE_65,
-                &RULE_66,
-            );
+            v.check_items("MetricNames", &self.metric_names, &RULE_65, &RULE_66);
             v.check("ResolutionSeconds", &self.resolution_seconds, &RULE_67);
         }
     }

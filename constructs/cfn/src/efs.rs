@@ -771,12 +771,7 @@ pub mod mount_target {
             v.check("IpAddress", &self.ip_address, &RULE_17);
             v.check("IpAddressType", &self.ip_address_type, &RULE_18);
             v.check("Ipv6Address", &self.ipv6_address, &RULE_19);
-            v.check_items(
-                "SecurityGroups",
-                &Some(self.security_groups.clone()),
-                &RULE_20,
-                &RULE_21,
-            );
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_20, &RULE_21);
             v.check("SubnetId", &self.subnet_id, &RULE_22);
         }
     }

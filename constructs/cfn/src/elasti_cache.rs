@@ -2335,7 +2335,7 @@ pub mod user_group {
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("UserGroupId", &self.user_group_id, &RULE_17);
-            v.check_items("UserIds", &Some(self.user_ids.clone()), &RULE_7, &RULE_8);
+            v.check_items("UserIds", &self.user_ids, &RULE_7, &RULE_8);
         }
     }
 

@@ -372,12 +372,7 @@ pub mod feed {
     impl Validate for TemplateGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_2);
-            v.check_items(
-                "TemplateUris",
-                &Some(self.template_uris.clone()),
-                &RULE_7,
-                &RULE_8,
-            );
+            v.check_items("TemplateUris", &self.template_uris, &RULE_7, &RULE_8);
         }
     }
 

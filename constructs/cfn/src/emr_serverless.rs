@@ -744,7 +744,7 @@ pub mod application {
     impl Validate for LogTypeMapKeyValuePair {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_7);
-            v.check_items("Value", &Some(self.value.clone()), &RULE_16, &RULE_7);
+            v.check_items("Value", &self.value, &RULE_16, &RULE_7);
         }
     }
 

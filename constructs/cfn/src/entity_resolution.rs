@@ -366,12 +366,7 @@ mod shared_ {
 
     impl Validate for RuleProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "MatchingKeys",
-                &Some(self.matching_keys.clone()),
-                &RULE_14,
-                &RULE_15,
-            );
+            v.check_items("MatchingKeys", &self.matching_keys, &RULE_14, &RULE_15);
             v.check("RuleName", &self.rule_name, &RULE_15);
         }
     }
@@ -1003,12 +998,7 @@ pub mod id_namespace {
 
     impl Validate for RuleProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "MatchingKeys",
-                &Some(self.matching_keys.clone()),
-                &RULE_13,
-                &RULE_15,
-            );
+            v.check_items("MatchingKeys", &self.matching_keys, &RULE_13, &RULE_15);
             v.check("RuleName", &self.rule_name, &RULE_15);
         }
     }

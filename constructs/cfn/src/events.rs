@@ -2415,7 +2415,7 @@ pub mod rule {
     impl Validate for RunCommandTarget {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_30);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_62, &RULE_63);
+            v.check_items("Values", &self.values, &RULE_62, &RULE_63);
         }
     }
 

@@ -314,7 +314,7 @@ pub mod environment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "PrivateRouteServerPeerings",
-                &Some(self.private_route_server_peerings.clone()),
+                &self.private_route_server_peerings,
                 &RULE_5,
                 &RULE_6,
             );

@@ -786,7 +786,7 @@ pub mod data_repository_association {
 
     impl Validate for AutoExportPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Events", &Some(self.events.clone()), &RULE_7, &RULE_8);
+            v.check_items("Events", &self.events, &RULE_7, &RULE_8);
         }
     }
 
@@ -815,7 +815,7 @@ pub mod data_repository_association {
 
     impl Validate for AutoImportPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Events", &Some(self.events.clone()), &RULE_7, &RULE_8);
+            v.check_items("Events", &self.events, &RULE_7, &RULE_8);
         }
     }
 
@@ -959,12 +959,7 @@ pub mod file_cache {
                 &RULE_14,
             );
             v.check("StorageCapacity", &self.storage_capacity, &RULE_15);
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_13,
-                &RULE_16,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_13, &RULE_16);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -3265,7 +3260,7 @@ pub mod volume {
     impl Validate for ClientConfigurations {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Clients", &self.clients, &RULE_69);
-            v.check_items("Options", &Some(self.options.clone()), &RULE_70, &RULE_69);
+            v.check_items("Options", &self.options, &RULE_70, &RULE_69);
         }
     }
 

@@ -704,7 +704,7 @@ pub mod experiment_template {
     impl Validate for ExperimentTemplateTargetFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Path", &self.path, &RULE_18);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_4, &RULE_19);
+            v.check_items("Values", &self.values, &RULE_4, &RULE_19);
         }
     }
 }

@@ -1038,12 +1038,7 @@ pub mod protocols_list {
     impl Validate for ProtocolsList {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ListName", &self.list_name, &RULE_0);
-            v.check_items(
-                "ProtocolsList",
-                &Some(self.protocols_list.clone()),
-                &RULE_8,
-                &RULE_3,
-            );
+            v.check_items("ProtocolsList", &self.protocols_list, &RULE_8, &RULE_3);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -1171,7 +1166,7 @@ pub mod resource_set {
             v.check("Name", &self.name, &RULE_25);
             v.check_items(
                 "ResourceTypeList",
-                &Some(self.resource_type_list.clone()),
+                &self.resource_type_list,
                 &RULE_8,
                 &RULE_12,
             );

@@ -2313,7 +2313,7 @@ pub mod container_group_definition {
 
     impl Validate for ContainerHealthCheck {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Command", &Some(self.command.clone()), &RULE_45, &RULE_49);
+            v.check_items("Command", &self.command, &RULE_45, &RULE_49);
             v.check("Interval", &self.interval, &RULE_55);
             v.check("Retries", &self.retries, &RULE_56);
             v.check("StartPeriod", &self.start_period, &RULE_57);

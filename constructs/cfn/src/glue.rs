@@ -2497,7 +2497,7 @@ pub mod connection_type {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AuthenticationTypes",
-                &Some(self.authentication_types.clone()),
+                &self.authentication_types,
                 &RULE_10,
                 &RULE_37,
             );
@@ -5802,7 +5802,7 @@ pub mod partition {
     impl Validate for PartitionInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("StorageDescriptor", &self.storage_descriptor);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_10, &RULE_58);
+            v.check_items("Values", &self.values, &RULE_10, &RULE_58);
         }
     }
 

@@ -216,7 +216,7 @@ pub mod workspace {
             v.check("AccountAccessType", &self.account_access_type, &RULE_0);
             v.check_items(
                 "AuthenticationProviders",
-                &Some(self.authentication_providers.clone()),
+                &self.authentication_providers,
                 &RULE_1,
                 &RULE_2,
             );
@@ -558,16 +558,11 @@ pub mod workspace {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_17,
                 &RULE_7,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_18,
-                &RULE_7,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_18, &RULE_7);
         }
     }
 }

@@ -621,7 +621,7 @@ pub mod fhir_datastore {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "DefaultProfiles",
-                &Some(self.default_profiles.clone()),
+                &self.default_profiles,
                 &RULE_13,
                 &RULE_14,
             );

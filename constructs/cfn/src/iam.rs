@@ -555,7 +555,7 @@ pub mod instance_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("InstanceProfileName", &self.instance_profile_name, &RULE_4);
             v.check("Path", &self.path, &RULE_3);
-            v.check_items("Roles", &Some(self.roles.clone()), &RULE_5, &RULE_6);
+            v.check_items("Roles", &self.roles, &RULE_5, &RULE_6);
         }
     }
 

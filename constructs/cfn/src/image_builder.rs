@@ -470,7 +470,7 @@ mod shared_ {
     impl Validate for ComponentParameter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_10);
-            v.check_items("Value", &Some(self.value.clone()), &RULE_11, &RULE_12);
+            v.check_items("Value", &self.value, &RULE_11, &RULE_12);
         }
     }
 

@@ -216,7 +216,7 @@ pub mod assessment_template {
             v.check("DurationInSeconds", &self.duration_in_seconds, &RULE_2);
             v.check_items(
                 "RulesPackageArns",
-                &Some(self.rules_package_arns.clone()),
+                &self.rules_package_arns,
                 &RULE_3,
                 &RULE_1,
             );

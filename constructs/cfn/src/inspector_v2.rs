@@ -457,7 +457,7 @@ pub mod cis_scan_configuration {
 
     impl Validate for WeeklySchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Days", &Some(self.days.clone()), &RULE_4, &RULE_3);
+            v.check_items("Days", &self.days, &RULE_4, &RULE_3);
             v.nested("StartTime", &self.start_time);
         }
     }
@@ -492,12 +492,7 @@ pub mod cis_scan_configuration {
 
     impl Validate for CisTargets {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AccountIds",
-                &Some(self.account_ids.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
+            v.check_items("AccountIds", &self.account_ids, &RULE_5, &RULE_6);
         }
     }
 }
@@ -869,7 +864,7 @@ pub mod code_security_scan_configuration {
             );
             v.check_items(
                 "ruleSetCategories",
-                &Some(self.rule_set_categories.clone()),
+                &self.rule_set_categories,
                 &RULE_12,
                 &RULE_13,
             );
@@ -902,7 +897,7 @@ pub mod code_security_scan_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "supportedEvents",
-                &Some(self.supported_events.clone()),
+                &self.supported_events,
                 &RULE_14,
                 &RULE_15,
             );

@@ -290,12 +290,7 @@ pub mod invoice_unit {
 
     impl Validate for RuleProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "LinkedAccounts",
-                &Some(self.linked_accounts.clone()),
-                &RULE_6,
-                &RULE_1,
-            );
+            v.check_items("LinkedAccounts", &self.linked_accounts, &RULE_6, &RULE_1);
         }
     }
 }

@@ -2035,7 +2035,7 @@ pub mod certificate_provider {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AccountDefaultForOperations",
-                &Some(self.account_default_for_operations.clone()),
+                &self.account_default_for_operations,
                 &RULE_25,
                 &RULE_26,
             );
@@ -2632,12 +2632,7 @@ pub mod dimension {
     impl Validate for Dimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_10);
-            v.check_items(
-                "StringValues",
-                &Some(self.string_values.clone()),
-                &RULE_44,
-                &RULE_13,
-            );
+            v.check_items("StringValues", &self.string_values, &RULE_44, &RULE_13);
             v.check("Tags", &self.tags, &RULE_11);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_45);
@@ -3174,7 +3169,7 @@ pub mod fleet_metric {
     impl Validate for AggregationType {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_63);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_64, &RULE_65);
+            v.check_items("Values", &self.values, &RULE_64, &RULE_65);
         }
     }
 
@@ -3337,7 +3332,7 @@ pub mod job {
             v.nested("SchedulingConfig", &self.scheduling_config);
             v.nested("Tags", &self.tags);
             v.check("TargetSelection", &self.target_selection, &RULE_69);
-            v.check_items("Targets", &Some(self.targets.clone()), &RULE_30, &RULE_3);
+            v.check_items("Targets", &self.targets, &RULE_30, &RULE_3);
         }
     }
 
@@ -4486,7 +4481,7 @@ pub mod mitigation_action {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "ThingGroupNames",
-                &Some(self.thing_group_names.clone()),
+                &self.thing_group_names,
                 &RULE_40,
                 &RULE_59,
             );

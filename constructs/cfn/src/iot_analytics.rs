@@ -2095,12 +2095,7 @@ pub mod pipeline {
 
     impl Validate for RemoveAttributes {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Attributes",
-                &Some(self.attributes.clone()),
-                &RULE_1,
-                &RULE_6,
-            );
+            v.check_items("Attributes", &self.attributes, &RULE_1, &RULE_6);
             v.check("Name", &self.name, &RULE_0);
             v.check("Next", &self.next, &RULE_0);
         }
@@ -2139,12 +2134,7 @@ pub mod pipeline {
 
     impl Validate for SelectAttributes {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Attributes",
-                &Some(self.attributes.clone()),
-                &RULE_1,
-                &RULE_6,
-            );
+            v.check_items("Attributes", &self.attributes, &RULE_1, &RULE_6);
             v.check("Name", &self.name, &RULE_0);
             v.check("Next", &self.next, &RULE_0);
         }

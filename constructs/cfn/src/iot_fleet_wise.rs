@@ -1050,7 +1050,7 @@ pub mod campaign {
 
     impl Validate for SignalFetchInformation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &Some(self.actions.clone()), &RULE_34, &RULE_17);
+            v.check_items("Actions", &self.actions, &RULE_34, &RULE_17);
             v.check(
                 "ConditionLanguageVersion",
                 &self.condition_language_version,
@@ -1872,7 +1872,7 @@ pub mod state_template {
             v.check("Name", &self.name, &RULE_8);
             v.check_items(
                 "StateTemplateProperties",
-                &Some(self.state_template_properties.clone()),
+                &self.state_template_properties,
                 &RULE_44,
                 &RULE_4,
             );

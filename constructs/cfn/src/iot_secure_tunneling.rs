@@ -142,7 +142,7 @@ pub mod tunnel {
 
     impl Validate for DestinationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Services", &Some(self.services.clone()), &RULE_0, &RULE_1);
+            v.check_items("Services", &self.services, &RULE_0, &RULE_1);
             v.check("ThingName", &self.thing_name, &RULE_1);
         }
     }

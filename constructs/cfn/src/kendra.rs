@@ -1502,16 +1502,11 @@ pub mod data_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_30,
                 &RULE_31,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_32,
-                &RULE_31,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_32, &RULE_31);
         }
     }
 
@@ -1641,7 +1636,7 @@ pub mod data_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "ChangeDetectingColumns",
-                &Some(self.change_detecting_columns.clone()),
+                &self.change_detecting_columns,
                 &RULE_35,
                 &RULE_34,
             );
@@ -2301,12 +2296,7 @@ pub mod data_source {
                 "CustomKnowledgeArticleTypeConfigurations",
                 &self.custom_knowledge_article_type_configurations,
             );
-            v.check_items(
-                "IncludedStates",
-                &Some(self.included_states.clone()),
-                &RULE_48,
-                &RULE_49,
-            );
+            v.check_items("IncludedStates", &self.included_states, &RULE_48, &RULE_49);
             v.nested(
                 "StandardKnowledgeArticleTypeConfiguration",
                 &self.standard_knowledge_article_type_configuration,
@@ -2797,7 +2787,7 @@ pub mod data_source {
             v.check("SecretArn", &self.secret_arn, &RULE_4);
             v.check("SharePointVersion", &self.share_point_version, &RULE_53);
             v.nested("SslCertificateS3Path", &self.ssl_certificate_s3_path);
-            v.check_items("Urls", &Some(self.urls.clone()), &RULE_8, &RULE_16);
+            v.check_items("Urls", &self.urls, &RULE_8, &RULE_16);
             v.nested("VpcConfiguration", &self.vpc_configuration);
         }
     }
@@ -3073,7 +3063,7 @@ pub mod data_source {
 
     impl Validate for WebCrawlerSeedUrlConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("SeedUrls", &Some(self.seed_urls.clone()), &RULE_8, &RULE_59);
+            v.check_items("SeedUrls", &self.seed_urls, &RULE_8, &RULE_59);
             v.check("WebCrawlerMode", &self.web_crawler_mode, &RULE_60);
         }
     }
@@ -3102,12 +3092,7 @@ pub mod data_source {
 
     impl Validate for WebCrawlerSiteMapsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "SiteMaps",
-                &Some(self.site_maps.clone()),
-                &RULE_61,
-                &RULE_62,
-            );
+            v.check_items("SiteMaps", &self.site_maps, &RULE_61, &RULE_62);
         }
     }
 

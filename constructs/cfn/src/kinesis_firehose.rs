@@ -1152,16 +1152,11 @@ pub mod delivery_stream {
             v.check("RoleARN", &self.role_arn, &RULE_5);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_21,
                 &RULE_22,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_23,
-                &RULE_22,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_23, &RULE_22);
         }
     }
 

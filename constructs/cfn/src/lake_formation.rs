@@ -680,15 +680,10 @@ pub mod principal_permissions {
     impl Validate for PrincipalPermissions {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Catalog", &self.catalog, &RULE_3);
-            v.check_items(
-                "Permissions",
-                &Some(self.permissions.clone()),
-                &RULE_0,
-                &RULE_4,
-            );
+            v.check_items("Permissions", &self.permissions, &RULE_0, &RULE_4);
             v.check_items(
                 "PermissionsWithGrantOption",
-                &Some(self.permissions_with_grant_option.clone()),
+                &self.permissions_with_grant_option,
                 &RULE_0,
                 &RULE_4,
             );
@@ -976,12 +971,7 @@ pub mod principal_permissions {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CatalogId", &self.catalog_id, &RULE_3);
             v.check("TagKey", &self.tag_key, &RULE_1);
-            v.check_items(
-                "TagValues",
-                &Some(self.tag_values.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
+            v.check_items("TagValues", &self.tag_values, &RULE_5, &RULE_6);
         }
     }
 
@@ -1310,12 +1300,7 @@ pub mod tag {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CatalogId", &self.catalog_id, &RULE_2);
             v.check("TagKey", &self.tag_key, &RULE_10);
-            v.check_items(
-                "TagValues",
-                &Some(self.tag_values.clone()),
-                &RULE_11,
-                &RULE_12,
-            );
+            v.check_items("TagValues", &self.tag_values, &RULE_11, &RULE_12);
         }
     }
 
@@ -1442,12 +1427,7 @@ pub mod tag_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CatalogId", &self.catalog_id, &RULE_2);
             v.check("TagKey", &self.tag_key, &RULE_9);
-            v.check_items(
-                "TagValues",
-                &Some(self.tag_values.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
+            v.check_items("TagValues", &self.tag_values, &RULE_5, &RULE_6);
         }
     }
 
@@ -1598,12 +1578,7 @@ pub mod tag_association {
     impl Validate for TableWithColumnsResource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CatalogId", &self.catalog_id, &RULE_2);
-            v.check_items(
-                "ColumnNames",
-                &Some(self.column_names.clone()),
-                &RULE_0,
-                &RULE_1,
-            );
+            v.check_items("ColumnNames", &self.column_names, &RULE_0, &RULE_1);
             v.check("DatabaseName", &self.database_name, &RULE_1);
             v.check("Name", &self.name, &RULE_1);
         }

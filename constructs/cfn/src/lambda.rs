@@ -1705,16 +1705,11 @@ pub mod capacity_provider {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_19,
                 &RULE_20,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_21,
-                &RULE_22,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_21, &RULE_22);
         }
     }
 }
@@ -1827,7 +1822,7 @@ pub mod code_signing_config {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SigningProfileVersionArns",
-                &Some(self.signing_profile_version_arns.clone()),
+                &self.signing_profile_version_arns,
                 &RULE_23,
                 &RULE_24,
             );
@@ -4077,7 +4072,7 @@ pub mod microvm_image {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AdditionalOsCapabilities",
-                &Some(self.additional_os_capabilities.clone()),
+                &self.additional_os_capabilities,
                 &RULE_105,
                 &RULE_106,
             );
@@ -4657,23 +4652,18 @@ pub mod network_connector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AssociatedComputeResourceTypes",
-                &Some(self.associated_compute_resource_types.clone()),
+                &self.associated_compute_resource_types,
                 &RULE_12,
                 &RULE_122,
             );
             v.check("NetworkProtocol", &self.network_protocol, &RULE_123);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_97,
                 &RULE_20,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_21,
-                &RULE_22,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_21, &RULE_22);
         }
     }
 

@@ -4510,12 +4510,7 @@ pub mod bot {
 
     impl Validate for Replication {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ReplicaRegions",
-                &Some(self.replica_regions.clone()),
-                &RULE_70,
-                &RULE_71,
-            );
+            v.check_items("ReplicaRegions", &self.replica_regions, &RULE_70, &RULE_71);
         }
     }
 

@@ -728,7 +728,7 @@ pub mod license_asset_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AssociatedLicenseAssetRulesetARNs",
-                &Some(self.associated_license_asset_ruleset_ar_ns.clone()),
+                &self.associated_license_asset_ruleset_ar_ns,
                 &RULE_9,
                 &RULE_2,
             );
@@ -1337,12 +1337,7 @@ pub mod report_generator {
             v.nested("ReportContext", &self.report_context);
             v.nested("ReportFrequency", &self.report_frequency);
             v.check("ReportGeneratorName", &self.report_generator_name, &RULE_15);
-            v.check_items(
-                "ReportType",
-                &Some(self.report_type.clone()),
-                &RULE_9,
-                &RULE_16,
-            );
+            v.check_items("ReportType", &self.report_type, &RULE_9, &RULE_16);
         }
     }
 

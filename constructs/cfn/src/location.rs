@@ -334,23 +334,13 @@ pub mod api_key {
 
     impl Validate for ApiKeyRestrictions {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AllowActions",
-                &Some(self.allow_actions.clone()),
-                &RULE_4,
-                &RULE_5,
-            );
+            v.check_items("AllowActions", &self.allow_actions, &RULE_4, &RULE_5);
             v.check("AllowAndroidApps", &self.allow_android_apps, &RULE_6);
             v.nested("AllowAndroidApps", &self.allow_android_apps);
             v.check("AllowAppleApps", &self.allow_apple_apps, &RULE_6);
             v.nested("AllowAppleApps", &self.allow_apple_apps);
             v.check_items("AllowReferers", &self.allow_referers, &RULE_6, &RULE_7);
-            v.check_items(
-                "AllowResources",
-                &Some(self.allow_resources.clone()),
-                &RULE_8,
-                &RULE_9,
-            );
+            v.check_items("AllowResources", &self.allow_resources, &RULE_8, &RULE_9);
         }
     }
 

@@ -1264,7 +1264,7 @@ pub mod integration {
             v.check("ApplicationARN", &self.application_arn, &RULE_18);
             v.check_items(
                 "DashboardViewerPrincipals",
-                &Some(self.dashboard_viewer_principals.clone()),
+                &self.dashboard_viewer_principals,
                 &RULE_19,
                 &RULE_18,
             );
@@ -2681,12 +2681,7 @@ pub mod transformer {
     impl Validate for DateTimeConverter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Locale", &self.locale, &RULE_15);
-            v.check_items(
-                "MatchPatterns",
-                &Some(self.match_patterns.clone()),
-                &RULE_59,
-                &RULE_60,
-            );
+            v.check_items("MatchPatterns", &self.match_patterns, &RULE_59, &RULE_60);
             v.check("Source", &self.source, &RULE_60);
             v.check("SourceTimezone", &self.source_timezone, &RULE_15);
             v.check("Target", &self.target, &RULE_60);
@@ -2719,12 +2714,7 @@ pub mod transformer {
 
     impl Validate for DeleteKeys {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "WithKeys",
-                &Some(self.with_keys.clone()),
-                &RULE_59,
-                &RULE_10,
-            );
+            v.check_items("WithKeys", &self.with_keys, &RULE_59, &RULE_10);
         }
     }
 
@@ -2831,12 +2821,7 @@ pub mod transformer {
 
     impl Validate for LowerCaseString {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "WithKeys",
-                &Some(self.with_keys.clone()),
-                &RULE_67,
-                &RULE_10,
-            );
+            v.check_items("WithKeys", &self.with_keys, &RULE_67, &RULE_10);
         }
     }
 

@@ -612,13 +612,13 @@ pub mod channel {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "AvailableLayouts",
-                &Some(self.available_layouts.clone()),
+                &self.available_layouts,
                 &RULE_5,
                 &RULE_6,
             );
             v.check_items(
                 "AvailableSources",
-                &Some(self.available_sources.clone()),
+                &self.available_sources,
                 &RULE_7,
                 &RULE_0,
             );
@@ -1339,7 +1339,7 @@ pub mod origin_endpoint {
     impl Validate for MultiviewFilterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Layout", &self.layout, &RULE_6);
-            v.check_items("Sources", &Some(self.sources.clone()), &RULE_7, &RULE_0);
+            v.check_items("Sources", &self.sources, &RULE_7, &RULE_0);
         }
     }
 
@@ -2097,12 +2097,7 @@ pub mod origin_endpoint {
                 "ContentKeyPeriodConfiguration",
                 &self.content_key_period_configuration,
             );
-            v.check_items(
-                "DrmSystems",
-                &Some(self.drm_systems.clone()),
-                &RULE_46,
-                &RULE_47,
-            );
+            v.check_items("DrmSystems", &self.drm_systems, &RULE_46, &RULE_47);
             v.nested(
                 "EncryptionContractConfiguration",
                 &self.encryption_contract_configuration,
@@ -2321,7 +2316,7 @@ pub mod origin_endpoint_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "CdnIdentifierSecretArns",
-                &Some(self.cdn_identifier_secret_arns.clone()),
+                &self.cdn_identifier_secret_arns,
                 &RULE_57,
                 &RULE_58,
             );

@@ -2979,7 +2979,7 @@ pub mod replicator {
             );
             v.check_items(
                 "ConsumerGroupsToReplicate",
-                &Some(self.consumer_groups_to_replicate.clone()),
+                &self.consumer_groups_to_replicate,
                 &RULE_35,
                 &RULE_34,
             );
@@ -3048,7 +3048,7 @@ pub mod replicator {
             );
             v.check_items(
                 "TopicsToReplicate",
-                &Some(self.topics_to_replicate.clone()),
+                &self.topics_to_replicate,
                 &RULE_33,
                 &RULE_36,
             );

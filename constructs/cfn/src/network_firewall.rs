@@ -1940,12 +1940,7 @@ pub mod rule_group {
     impl Validate for RulesSourceList {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("GeneratedRulesType", &self.generated_rules_type, &RULE_37);
-            v.check_items(
-                "TargetTypes",
-                &Some(self.target_types.clone()),
-                &RULE_8,
-                &RULE_9,
-            );
+            v.check_items("TargetTypes", &self.target_types, &RULE_8, &RULE_9);
         }
     }
 
@@ -2245,7 +2240,7 @@ pub mod rule_group {
 
     impl Validate for TcpFlagField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Flags", &Some(self.flags.clone()), &RULE_8, &RULE_46);
+            v.check_items("Flags", &self.flags, &RULE_8, &RULE_46);
             v.check_items("Masks", &self.masks, &RULE_8, &RULE_46);
         }
     }

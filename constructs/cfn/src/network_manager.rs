@@ -1024,12 +1024,7 @@ pub mod direct_connect_gateway_attachment {
                 &self.direct_connect_gateway_arn,
                 &RULE_11,
             );
-            v.check_items(
-                "EdgeLocations",
-                &Some(self.edge_locations.clone()),
-                &RULE_7,
-                &RULE_1,
-            );
+            v.check_items("EdgeLocations", &self.edge_locations, &RULE_7, &RULE_1);
             v.check("RoutingPolicyLabel", &self.routing_policy_label, &RULE_2);
             v.nested("Tags", &self.tags);
         }
@@ -2195,12 +2190,7 @@ pub mod vpc_attachment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CoreNetworkId", &self.core_network_id, &RULE_0);
             v.check("RoutingPolicyLabel", &self.routing_policy_label, &RULE_2);
-            v.check_items(
-                "SubnetArns",
-                &Some(self.subnet_arns.clone()),
-                &RULE_7,
-                &RULE_8,
-            );
+            v.check_items("SubnetArns", &self.subnet_arns, &RULE_7, &RULE_8);
             v.nested("Tags", &self.tags);
             v.check("VpcArn", &self.vpc_arn, &RULE_15);
         }

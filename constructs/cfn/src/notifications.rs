@@ -243,7 +243,7 @@ pub mod event_rule {
                 &self.notification_configuration_arn,
                 &RULE_1,
             );
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_4, &RULE_5);
+            v.check_items("Regions", &self.regions, &RULE_4, &RULE_5);
             v.check("Source", &self.source, &RULE_6);
         }
     }

@@ -101,12 +101,7 @@ pub mod link {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("LabelTemplate", &self.label_template, &RULE_0);
             v.nested("LinkConfiguration", &self.link_configuration);
-            v.check_items(
-                "ResourceTypes",
-                &Some(self.resource_types.clone()),
-                &RULE_1,
-                &RULE_2,
-            );
+            v.check_items("ResourceTypes", &self.resource_types, &RULE_1, &RULE_2);
             v.check("SinkIdentifier", &self.sink_identifier, &RULE_3);
         }
     }

@@ -1356,7 +1356,7 @@ pub mod organization_centralization_rule {
 
     impl Validate for CentralizationRuleSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_13, &RULE_5);
+            v.check_items("Regions", &self.regions, &RULE_13, &RULE_5);
             v.check("Scope", &self.scope, &RULE_14);
             v.nested("SourceLogsConfiguration", &self.source_logs_configuration);
             v.nested(

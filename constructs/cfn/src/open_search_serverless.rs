@@ -1544,12 +1544,7 @@ pub mod vpc_endpoint {
                 &RULE_34,
                 &RULE_35,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_36,
-                &RULE_37,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_36, &RULE_37);
             v.check("VpcId", &self.vpc_id, &RULE_38);
         }
     }

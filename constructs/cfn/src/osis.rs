@@ -439,12 +439,7 @@ pub mod pipeline {
                 &RULE_8,
                 &RULE_9,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_8,
-                &RULE_10,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_8, &RULE_10);
             v.nested("VpcAttachmentOptions", &self.vpc_attachment_options);
             v.check(
                 "VpcEndpointManagement",

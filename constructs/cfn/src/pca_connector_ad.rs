@@ -368,7 +368,7 @@ pub mod connector {
             v.check("IpAddressType", &self.ip_address_type, &RULE_2);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_3,
                 &RULE_4,
             );

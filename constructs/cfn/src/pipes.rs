@@ -2084,7 +2084,7 @@ pub mod pipe {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AssignPublicIp", &self.assign_public_ip, &RULE_50);
             v.check_items("SecurityGroups", &self.security_groups, &RULE_24, &RULE_51);
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_32, &RULE_52);
+            v.check_items("Subnets", &self.subnets, &RULE_32, &RULE_52);
         }
     }
 
@@ -2564,7 +2564,7 @@ pub mod pipe {
             v.check("Database", &self.database, &RULE_65);
             v.check("DbUser", &self.db_user, &RULE_60);
             v.check("SecretManagerArn", &self.secret_manager_arn, &RULE_66);
-            v.check_items("Sqls", &Some(self.sqls.clone()), &RULE_67, &RULE_68);
+            v.check_items("Sqls", &self.sqls, &RULE_67, &RULE_68);
             v.check("StatementName", &self.statement_name, &RULE_69);
         }
     }

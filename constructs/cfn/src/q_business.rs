@@ -1709,16 +1709,11 @@ pub mod data_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_15,
                 &RULE_31,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_0,
-                &RULE_31,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_0, &RULE_31);
         }
     }
 }
@@ -1952,7 +1947,7 @@ pub mod permission {
 
     impl Validate for Permission {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &Some(self.actions.clone()), &RULE_15, &RULE_19);
+            v.check_items("Actions", &self.actions, &RULE_15, &RULE_19);
             v.check("ApplicationId", &self.application_id, &RULE_16);
             v.check("Conditions", &self.conditions, &RULE_15);
             v.nested("Conditions", &self.conditions);
@@ -2716,7 +2711,7 @@ pub mod web_experience {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "EnabledBrowserExtensions",
-                &Some(self.enabled_browser_extensions.clone()),
+                &self.enabled_browser_extensions,
                 &RULE_50,
                 &RULE_51,
             );

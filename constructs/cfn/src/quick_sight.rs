@@ -12134,12 +12134,7 @@ mod shared_ {
 
     impl Validate for CategoryDrillDownFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "CategoryValues",
-                &Some(self.category_values.clone()),
-                &RULE_66,
-                &RULE_61,
-            );
+            v.check_items("CategoryValues", &self.category_values, &RULE_66, &RULE_61);
             v.nested("Column", &self.column);
         }
     }
@@ -28948,7 +28943,7 @@ pub mod data_set {
 
     impl Validate for GeoSpatialColumnGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Columns", &Some(self.columns.clone()), &RULE_245, &RULE_45);
+            v.check_items("Columns", &self.columns, &RULE_245, &RULE_45);
             v.check("CountryCode", &self.country_code, &RULE_246);
             v.check("Name", &self.name, &RULE_247);
         }
@@ -31804,12 +31799,7 @@ pub mod data_set {
     impl Validate for UntagColumnOperation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ColumnName", &self.column_name, &RULE_45);
-            v.check_items(
-                "TagNames",
-                &Some(self.tag_names.clone()),
-                &RULE_269,
-                &RULE_270,
-            );
+            v.check_items("TagNames", &self.tag_names, &RULE_269, &RULE_270);
         }
     }
 
@@ -31975,12 +31965,7 @@ pub mod data_set {
 
     impl Validate for UniqueKey {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ColumnNames",
-                &Some(self.column_names.clone()),
-                &RULE_96,
-                &RULE_45,
-            );
+            v.check_items("ColumnNames", &self.column_names, &RULE_96, &RULE_45);
         }
     }
 
@@ -34545,7 +34530,7 @@ pub mod flow {
 
     impl Validate for Permission {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Actions", &Some(self.actions.clone()), &RULE_269, &RULE_247);
+            v.check_items("Actions", &self.actions, &RULE_269, &RULE_247);
             v.check("Principal", &self.principal, &RULE_15);
         }
     }

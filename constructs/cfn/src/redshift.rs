@@ -1061,12 +1061,7 @@ pub mod cluster_subnet_group {
     impl Validate for ClusterSubnetGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_1);
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_14,
-                &RULE_1,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_14, &RULE_1);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
         }
@@ -1151,7 +1146,7 @@ pub mod endpoint_access {
             v.check("ResourceOwner", &self.resource_owner, &RULE_15);
             v.check_items(
                 "VpcSecurityGroupIds",
-                &Some(self.vpc_security_group_ids.clone()),
+                &self.vpc_security_group_ids,
                 &RULE_4,
                 &RULE_1,
             );
@@ -2716,7 +2711,7 @@ pub mod snapshot_schedule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "ScheduleDefinitions",
-                &Some(self.schedule_definitions.clone()),
+                &self.schedule_definitions,
                 &RULE_4,
                 &RULE_1,
             );

@@ -619,7 +619,7 @@ pub mod stream_processor {
 
     impl Validate for ConnectedHomeSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Labels", &Some(self.labels.clone()), &RULE_15, &RULE_6);
+            v.check_items("Labels", &self.labels, &RULE_15, &RULE_6);
             v.check("MinConfidence", &self.min_confidence, &RULE_14);
         }
     }

@@ -593,7 +593,7 @@ pub mod service {
             v.check("Name", &self.name, &RULE_2);
             v.nested("PermissionModel", &self.permission_model);
             v.check("PolicyArn", &self.policy_arn, &RULE_13);
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_14, &RULE_15);
+            v.check_items("Regions", &self.regions, &RULE_14, &RULE_15);
             v.nested("ReportConfiguration", &self.report_configuration);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);

@@ -310,7 +310,7 @@ pub mod profile {
             v.check("DurationSeconds", &self.duration_seconds, &RULE_4);
             v.check("ManagedPolicyArns", &self.managed_policy_arns, &RULE_5);
             v.check("Name", &self.name, &RULE_6);
-            v.check_items("RoleArns", &Some(self.role_arns.clone()), &RULE_7, &RULE_8);
+            v.check_items("RoleArns", &self.role_arns, &RULE_7, &RULE_8);
             v.check("Tags", &self.tags, &RULE_0);
             v.nested("Tags", &self.tags);
         }

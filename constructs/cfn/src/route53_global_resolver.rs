@@ -841,7 +841,7 @@ pub mod global_resolver {
             v.check("IpAddressType", &self.ip_address_type, &RULE_22);
             v.check("Name", &self.name, &RULE_4);
             v.check("ObservabilityRegion", &self.observability_region, &RULE_23);
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_11, &RULE_23);
+            v.check_items("Regions", &self.regions, &RULE_11, &RULE_23);
             v.check("Tags", &self.tags, &RULE_6);
             v.nested("Tags", &self.tags);
         }

@@ -1245,7 +1245,7 @@ pub mod resolver_endpoint {
             v.check("Protocols", &self.protocols, &RULE_25);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_1,
                 &RULE_3,
             );

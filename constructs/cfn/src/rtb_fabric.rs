@@ -360,12 +360,7 @@ mod shared_ {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Action", &self.action, &RULE_3);
             v.check("HttpCode", &self.http_code, &RULE_4);
-            v.check_items(
-                "LoggingTypes",
-                &Some(self.logging_types.clone()),
-                &RULE_5,
-                &RULE_6,
-            );
+            v.check_items("LoggingTypes", &self.logging_types, &RULE_5, &RULE_6);
             v.check(
                 "ResponseLoggingPercentage",
                 &self.response_logging_percentage,
@@ -1350,16 +1345,11 @@ pub mod requester_gateway {
             v.check("Description", &self.description, &RULE_25);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_17,
                 &RULE_26,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_17,
-                &RULE_27,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_17, &RULE_27);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_28);
@@ -1549,16 +1539,11 @@ pub mod responder_gateway {
             v.check("Protocol", &self.protocol, &RULE_34);
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_17,
                 &RULE_26,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_17,
-                &RULE_27,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_17, &RULE_27);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.nested("TrustStoreConfiguration", &self.trust_store_configuration);
@@ -1642,12 +1627,7 @@ pub mod responder_gateway {
 
     impl Validate for ListenerConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "Protocols",
-                &Some(self.protocols.clone()),
-                &RULE_5,
-                &RULE_34,
-            );
+            v.check_items("Protocols", &self.protocols, &RULE_5, &RULE_34);
         }
     }
 
@@ -1907,7 +1887,7 @@ pub mod responder_gateway {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "CertificateAuthorityCertificates",
-                &Some(self.certificate_authority_certificates.clone()),
+                &self.certificate_authority_certificates,
                 &RULE_44,
                 &RULE_41,
             );

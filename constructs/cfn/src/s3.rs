@@ -1542,12 +1542,7 @@ pub mod bucket {
 
     impl Validate for CorsRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AllowedMethods",
-                &Some(self.allowed_methods.clone()),
-                &RULE_15,
-                &RULE_18,
-            );
+            v.check_items("AllowedMethods", &self.allowed_methods, &RULE_15, &RULE_18);
             v.check("Id", &self.id, &RULE_19);
             v.check("MaxAge", &self.max_age, &RULE_20);
         }

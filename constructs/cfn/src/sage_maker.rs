@@ -4571,11 +4571,11 @@ mod shared_ {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_82,
                 &RULE_83,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_84, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_83);
         }
     }
 
@@ -5845,7 +5845,7 @@ pub mod algorithm {
             v.nested("SupportedHyperParameters", &self.supported_hyper_parameters);
             v.check_items(
                 "SupportedTrainingInstanceTypes",
-                &Some(self.supported_training_instance_types.clone()),
+                &self.supported_training_instance_types,
                 &RULE_13,
                 &RULE_25,
             );
@@ -6019,7 +6019,7 @@ pub mod algorithm {
 
     impl Validate for CategoricalParameterRangeSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Values", &Some(self.values.clone()), &RULE_31, &RULE_5);
+            v.check_items("Values", &self.values, &RULE_31, &RULE_5);
         }
     }
 
@@ -6184,13 +6184,13 @@ pub mod algorithm {
             );
             v.check_items(
                 "SupportedContentTypes",
-                &Some(self.supported_content_types.clone()),
+                &self.supported_content_types,
                 &RULE_13,
                 &RULE_5,
             );
             v.check_items(
                 "SupportedInputModes",
-                &Some(self.supported_input_modes.clone()),
+                &self.supported_input_modes,
                 &RULE_16,
                 &RULE_34,
             );
@@ -7824,11 +7824,11 @@ pub mod cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_82,
                 &RULE_83,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_84, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_83);
         }
     }
 
@@ -12557,11 +12557,11 @@ pub mod endpoint_config {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_82,
                 &RULE_207,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_84, &RULE_207);
+            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_207);
         }
     }
 }
@@ -15880,11 +15880,11 @@ pub mod model {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_82,
                 &RULE_207,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_84, &RULE_207);
+            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_207);
         }
     }
 }
@@ -18543,13 +18543,13 @@ pub mod model_package {
             v.nested("Containers", &self.containers);
             v.check_items(
                 "SupportedContentTypes",
-                &Some(self.supported_content_types.clone()),
+                &self.supported_content_types,
                 &RULE_13,
                 &RULE_118,
             );
             v.check_items(
                 "SupportedResponseMIMETypes",
-                &Some(self.supported_response_mime_types.clone()),
+                &self.supported_response_mime_types,
                 &RULE_13,
                 &RULE_15,
             );
@@ -21501,11 +21501,11 @@ pub mod processing_job {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_137,
                 &RULE_83,
             );
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_308, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_308, &RULE_83);
         }
     }
 
@@ -24367,7 +24367,7 @@ pub mod workforce {
 
     impl Validate for SourceIpConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Cidrs", &Some(self.cidrs.clone()), &RULE_99, &RULE_349);
+            v.check_items("Cidrs", &self.cidrs, &RULE_99, &RULE_349);
         }
     }
 
@@ -24642,12 +24642,7 @@ pub mod workteam {
 
     impl Validate for OidcMemberDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "OidcGroups",
-                &Some(self.oidc_groups.clone()),
-                &RULE_68,
-                &RULE_272,
-            );
+            v.check_items("OidcGroups", &self.oidc_groups, &RULE_68, &RULE_272);
         }
     }
 

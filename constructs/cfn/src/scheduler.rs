@@ -674,7 +674,7 @@ pub mod schedule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AssignPublicIp", &self.assign_public_ip, &RULE_5);
             v.check_items("SecurityGroups", &self.security_groups, &RULE_24, &RULE_25);
-            v.check_items("Subnets", &Some(self.subnets.clone()), &RULE_26, &RULE_25);
+            v.check_items("Subnets", &self.subnets, &RULE_26, &RULE_25);
         }
     }
 

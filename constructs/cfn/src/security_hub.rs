@@ -622,12 +622,7 @@ pub mod aggregator_v2 {
 
     impl Validate for AggregatorV2 {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "LinkedRegions",
-                &Some(self.linked_regions.clone()),
-                &RULE_1,
-                &RULE_2,
-            );
+            v.check_items("LinkedRegions", &self.linked_regions, &RULE_1, &RULE_2);
             v.check("RegionLinkingMode", &self.region_linking_mode, &RULE_3);
         }
     }

@@ -501,12 +501,7 @@ pub mod subscriber {
 
     impl Validate for Subscriber {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "AccessTypes",
-                &Some(self.access_types.clone()),
-                &RULE_10,
-                &RULE_11,
-            );
+            v.check_items("AccessTypes", &self.access_types, &RULE_10, &RULE_11);
             v.check("DataLakeArn", &self.data_lake_arn, &RULE_2);
             v.nested("Sources", &self.sources);
             v.check(

@@ -3716,7 +3716,7 @@ pub mod mail_manager_rule_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Evaluate", &self.evaluate);
             v.check("Operator", &self.operator, &RULE_78);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_49, &RULE_79);
+            v.check_items("Values", &self.values, &RULE_49, &RULE_79);
         }
     }
 
@@ -3865,7 +3865,7 @@ pub mod mail_manager_rule_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Evaluate", &self.evaluate);
             v.check("Operator", &self.operator, &RULE_85);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_49, &RULE_86);
+            v.check_items("Values", &self.values, &RULE_49, &RULE_86);
         }
     }
 
@@ -3933,7 +3933,7 @@ pub mod mail_manager_rule_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Evaluate", &self.evaluate);
             v.check("Operator", &self.operator, &RULE_88);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_49, &RULE_89);
+            v.check_items("Values", &self.values, &RULE_49, &RULE_89);
         }
     }
 
@@ -3997,7 +3997,7 @@ pub mod mail_manager_rule_set {
     impl Validate for RuleDmarcExpression {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Operator", &self.operator, &RULE_88);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_49, &RULE_91);
+            v.check_items("Values", &self.values, &RULE_49, &RULE_91);
         }
     }
 }
@@ -4302,7 +4302,7 @@ pub mod mail_manager_traffic_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Evaluate", &self.evaluate);
             v.check("Operator", &self.operator, &RULE_85);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_4, &RULE_96);
+            v.check_items("Values", &self.values, &RULE_4, &RULE_96);
         }
     }
 
@@ -4370,7 +4370,7 @@ pub mod mail_manager_traffic_policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Evaluate", &self.evaluate);
             v.check("Operator", &self.operator, &RULE_85);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_4, &RULE_98);
+            v.check_items("Values", &self.values, &RULE_4, &RULE_98);
         }
     }
 
@@ -5647,7 +5647,7 @@ pub mod tenant {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SuppressedReasons",
-                &Some(self.suppressed_reasons.clone()),
+                &self.suppressed_reasons,
                 &RULE_4,
                 &RULE_114,
             );

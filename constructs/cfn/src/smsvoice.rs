@@ -719,12 +719,7 @@ pub mod notify_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DefaultTemplateId", &self.default_template_id, &RULE_7);
             v.check("DisplayName", &self.display_name, &RULE_8);
-            v.check_items(
-                "EnabledChannels",
-                &Some(self.enabled_channels.clone()),
-                &RULE_9,
-                &RULE_10,
-            );
+            v.check_items("EnabledChannels", &self.enabled_channels, &RULE_9, &RULE_10);
             v.check_items(
                 "EnabledCountries",
                 &self.enabled_countries,
@@ -966,7 +961,7 @@ pub mod phone_number {
             v.nested("MandatoryKeywords", &self.mandatory_keywords);
             v.check_items(
                 "NumberCapabilities",
-                &Some(self.number_capabilities.clone()),
+                &self.number_capabilities,
                 &RULE_18,
                 &RULE_19,
             );
@@ -1129,7 +1124,7 @@ pub mod pool {
             v.nested("OptionalKeywords", &self.optional_keywords);
             v.check_items(
                 "OriginationIdentities",
-                &Some(self.origination_identities.clone()),
+                &self.origination_identities,
                 &RULE_24,
                 &RULE_25,
             );

@@ -2675,12 +2675,7 @@ pub mod resource_data_sync {
     impl Validate for SyncSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AwsOrganizationsSource", &self.aws_organizations_source);
-            v.check_items(
-                "SourceRegions",
-                &Some(self.source_regions.clone()),
-                &RULE_64,
-                &RULE_52,
-            );
+            v.check_items("SourceRegions", &self.source_regions, &RULE_64, &RULE_52);
             v.check("SourceType", &self.source_type, &RULE_52);
         }
     }

@@ -604,12 +604,7 @@ pub mod rotation {
 
     impl Validate for Rotation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ContactIds",
-                &Some(self.contact_ids.clone()),
-                &RULE_10,
-                &RULE_11,
-            );
+            v.check_items("ContactIds", &self.contact_ids, &RULE_10, &RULE_11);
             v.check("Name", &self.name, &RULE_12);
             v.nested("Recurrence", &self.recurrence);
             v.check("StartTime", &self.start_time, &RULE_13);

@@ -607,7 +607,7 @@ pub mod response_plan {
     impl Validate for SsmParameter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_16);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_18, &RULE_19);
+            v.check_items("Values", &self.values, &RULE_18, &RULE_19);
         }
     }
 

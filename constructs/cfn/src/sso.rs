@@ -793,7 +793,7 @@ pub mod instance_access_control_attribute_configuration {
 
     impl Validate for AccessControlAttributeValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Source", &Some(self.source.clone()), &RULE_21, &RULE_22);
+            v.check_items("Source", &self.source, &RULE_21, &RULE_22);
         }
     }
 

@@ -102,12 +102,7 @@ pub mod adapter {
             v.check("AdapterName", &self.adapter_name, &RULE_0);
             v.check("AutoUpdate", &self.auto_update, &RULE_1);
             v.check("Description", &self.description, &RULE_2);
-            v.check_items(
-                "FeatureTypes",
-                &Some(self.feature_types.clone()),
-                &RULE_3,
-                &RULE_4,
-            );
+            v.check_items("FeatureTypes", &self.feature_types, &RULE_3, &RULE_4);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
         }

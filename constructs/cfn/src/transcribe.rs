@@ -499,12 +499,7 @@ pub mod call_analytics_category {
             v.nested("AbsoluteTimeRange", &self.absolute_time_range);
             v.check("ParticipantRole", &self.participant_role, &RULE_4);
             v.nested("RelativeTimeRange", &self.relative_time_range);
-            v.check_items(
-                "Sentiments",
-                &Some(self.sentiments.clone()),
-                &RULE_7,
-                &RULE_8,
-            );
+            v.check_items("Sentiments", &self.sentiments, &RULE_7, &RULE_8);
         }
     }
 
@@ -553,7 +548,7 @@ pub mod call_analytics_category {
             v.nested("AbsoluteTimeRange", &self.absolute_time_range);
             v.check("ParticipantRole", &self.participant_role, &RULE_4);
             v.nested("RelativeTimeRange", &self.relative_time_range);
-            v.check_items("Targets", &Some(self.targets.clone()), &RULE_9, &RULE_10);
+            v.check_items("Targets", &self.targets, &RULE_9, &RULE_10);
             v.check(
                 "TranscriptFilterType",
                 &self.transcript_filter_type,

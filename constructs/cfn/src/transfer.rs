@@ -1225,12 +1225,7 @@ pub mod connector {
 
     impl Validate for ConnectorAsyncMdnConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "ServerIds",
-                &Some(self.server_ids.clone()),
-                &RULE_26,
-                &RULE_5,
-            );
+            v.check_items("ServerIds", &self.server_ids, &RULE_26, &RULE_5);
             v.check("Url", &self.url, &RULE_18);
         }
     }

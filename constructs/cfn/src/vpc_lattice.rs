@@ -1227,12 +1227,7 @@ pub mod resource_configuration {
 
     impl Validate for CidrResource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "CidrRanges",
-                &Some(self.cidr_ranges.clone()),
-                &RULE_13,
-                &RULE_27,
-            );
+            v.check_items("CidrRanges", &self.cidr_ranges, &RULE_13, &RULE_27);
         }
     }
 
@@ -1348,12 +1343,7 @@ pub mod resource_gateway {
                 &RULE_18,
                 &RULE_30,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_18,
-                &RULE_31,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_18, &RULE_31);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_32);

@@ -459,7 +459,7 @@ pub mod regex_pattern_set {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "RegexPatternStrings",
-                &Some(self.regex_pattern_strings.clone()),
+                &self.regex_pattern_strings,
                 &RULE_0,
                 &RULE_1,
             );

@@ -2126,7 +2126,7 @@ pub mod ip_set {
 
     impl Validate for IpSet {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Addresses", &Some(self.addresses.clone()), &RULE_0, &RULE_1);
+            v.check_items("Addresses", &self.addresses, &RULE_0, &RULE_1);
             v.check("Description", &self.description, &RULE_2);
             v.check("IPAddressVersion", &self.ip_address_version, &RULE_3);
             v.check("Name", &self.name, &RULE_4);
@@ -2508,7 +2508,7 @@ pub mod regex_pattern_set {
             v.check("Name", &self.name, &RULE_4);
             v.check_items(
                 "RegularExpressionList",
-                &Some(self.regular_expression_list.clone()),
+                &self.regular_expression_list,
                 &RULE_0,
                 &RULE_12,
             );
@@ -3737,7 +3737,7 @@ pub mod web_acl {
     impl Validate for ApplicationAttribute {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_59);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_58, &RULE_59);
+            v.check_items("Values", &self.values, &RULE_58, &RULE_59);
         }
     }
 
@@ -4777,18 +4777,8 @@ pub mod web_acl {
 
     impl Validate for ResponseInspectionBodyContains {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "FailureStrings",
-                &Some(self.failure_strings.clone()),
-                &RULE_72,
-                &RULE_73,
-            );
-            v.check_items(
-                "SuccessStrings",
-                &Some(self.success_strings.clone()),
-                &RULE_72,
-                &RULE_73,
-            );
+            v.check_items("FailureStrings", &self.failure_strings, &RULE_72, &RULE_73);
+            v.check_items("SuccessStrings", &self.success_strings, &RULE_72, &RULE_73);
         }
     }
 
@@ -4827,19 +4817,9 @@ pub mod web_acl {
 
     impl Validate for ResponseInspectionHeader {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "FailureValues",
-                &Some(self.failure_values.clone()),
-                &RULE_74,
-                &RULE_73,
-            );
+            v.check_items("FailureValues", &self.failure_values, &RULE_74, &RULE_73);
             v.check("Name", &self.name, &RULE_75);
-            v.check_items(
-                "SuccessValues",
-                &Some(self.success_values.clone()),
-                &RULE_74,
-                &RULE_73,
-            );
+            v.check_items("SuccessValues", &self.success_values, &RULE_74, &RULE_73);
         }
     }
 
@@ -4878,19 +4858,9 @@ pub mod web_acl {
 
     impl Validate for ResponseInspectionJson {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "FailureValues",
-                &Some(self.failure_values.clone()),
-                &RULE_72,
-                &RULE_73,
-            );
+            v.check_items("FailureValues", &self.failure_values, &RULE_72, &RULE_73);
             v.check("Identifier", &self.identifier, &RULE_71);
-            v.check_items(
-                "SuccessValues",
-                &Some(self.success_values.clone()),
-                &RULE_72,
-                &RULE_73,
-            );
+            v.check_items("SuccessValues", &self.success_values, &RULE_72, &RULE_73);
         }
     }
 
@@ -4925,18 +4895,8 @@ pub mod web_acl {
 
     impl Validate for ResponseInspectionStatusCode {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items(
-                "FailureCodes",
-                &Some(self.failure_codes.clone()),
-                &RULE_58,
-                &RULE_76,
-            );
-            v.check_items(
-                "SuccessCodes",
-                &Some(self.success_codes.clone()),
-                &RULE_58,
-                &RULE_76,
-            );
+            v.check_items("FailureCodes", &self.failure_codes, &RULE_58, &RULE_76);
+            v.check_items("SuccessCodes", &self.success_codes, &RULE_58, &RULE_76);
         }
     }
 

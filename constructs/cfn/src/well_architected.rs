@@ -423,7 +423,7 @@ pub mod agent_goal {
     impl Validate for AgentGoal {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_3);
-            v.check_items("Pillars", &Some(self.pillars.clone()), &RULE_4, &RULE_5);
+            v.check_items("Pillars", &self.pillars, &RULE_4, &RULE_5);
             v.check("ProfileArn", &self.profile_arn, &RULE_1);
             v.check("Title", &self.title, &RULE_2);
         }
@@ -556,7 +556,7 @@ pub mod agent_profile {
             v.check("DisplayName", &self.display_name, &RULE_8);
             v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_9);
             v.check("Name", &self.name, &RULE_10);
-            v.check_items("Pillars", &Some(self.pillars.clone()), &RULE_11, &RULE_12);
+            v.check_items("Pillars", &self.pillars, &RULE_11, &RULE_12);
             v.check("Tags", &self.tags, &RULE_13);
             v.nested("Tags", &self.tags);
         }
@@ -644,7 +644,7 @@ pub mod agent_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AccessRoleArn", &self.access_role_arn, &RULE_9);
             v.check("AccountId", &self.account_id, &RULE_14);
-            v.check_items("Regions", &Some(self.regions.clone()), &RULE_15, &RULE_16);
+            v.check_items("Regions", &self.regions, &RULE_15, &RULE_16);
         }
     }
 
@@ -995,7 +995,7 @@ pub mod review_template {
     impl Validate for ReviewTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_24);
-            v.check_items("Lenses", &Some(self.lenses.clone()), &RULE_22, &RULE_17);
+            v.check_items("Lenses", &self.lenses, &RULE_22, &RULE_17);
             v.check("Notes", &self.notes, &RULE_25);
             v.nested("Tags", &self.tags);
             v.check("TemplateName", &self.template_name, &RULE_26);
@@ -1138,7 +1138,7 @@ pub mod workload {
             v.check("Environment", &self.environment, &RULE_30);
             v.check("Industry", &self.industry, &RULE_28);
             v.check("IndustryType", &self.industry_type, &RULE_28);
-            v.check_items("Lenses", &Some(self.lenses.clone()), &RULE_22, &RULE_17);
+            v.check_items("Lenses", &self.lenses, &RULE_22, &RULE_17);
             v.check_items("NonAwsRegions", &self.non_aws_regions, &RULE_31, &RULE_32);
             v.check("Notes", &self.notes, &RULE_25);
             v.check("ReviewOwner", &self.review_owner, &RULE_33);

@@ -4766,7 +4766,7 @@ pub mod message_template {
     impl Validate for GroupingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Criteria", &self.criteria, &RULE_25);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_26, &RULE_31);
+            v.check_items("Values", &self.values, &RULE_26, &RULE_31);
         }
     }
 
@@ -5105,7 +5105,7 @@ pub mod quick_response {
     impl Validate for GroupingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Criteria", &self.criteria, &RULE_25);
-            v.check_items("Values", &Some(self.values.clone()), &RULE_26, &RULE_31);
+            v.check_items("Values", &self.values, &RULE_26, &RULE_31);
         }
     }
 

@@ -1133,16 +1133,11 @@ pub mod network_settings {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items(
                 "SecurityGroupIds",
-                &Some(self.security_group_ids.clone()),
+                &self.security_group_ids,
                 &RULE_24,
                 &RULE_25,
             );
-            v.check_items(
-                "SubnetIds",
-                &Some(self.subnet_ids.clone()),
-                &RULE_26,
-                &RULE_27,
-            );
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_26, &RULE_27);
             v.check("Tags", &self.tags, &RULE_2);
             v.nested("Tags", &self.tags);
             v.check("VpcId", &self.vpc_id, &RULE_28);

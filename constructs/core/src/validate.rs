@@ -111,16 +111,11 @@ impl<'a> Validator<'a> {
         self.scoped(name, |v| value.check(rule, v));
     }
 
-    /// Checks a list property: `list` applies to the list, `item` to each item.
-    pub fn check_items<T: Check>(
-        &mut self,
-        name: &str,
-        value: &Option<Value<Vec<T>>>,
-        list: &Rule,
-        item: &Rule,
-    ) {
+    /// Checks a list property, required or optional: `list` applies to the
+    /// list, `item` to each item.
+    pub fn check_items<L: ListProperty>(&mut self, name: &str, value: &L, list: &Rule, item: &Rule) {
         self.scoped(name, |v| {
-            if let Some(Value::Lit(items)) = value {
+            if let Some(items) = value.literal_items() {
                 check_count(items.len(), list, v);
                 for (i, it) in items.iter().enumerate() {
                     v.scoped(&i.to_string(), |v| it.check(item, v));
@@ -132,6 +127,32 @@ impl<'a> Validator<'a> {
     /// Walks into a property whose type has constraints of its own.
     pub fn nested<T: Validate>(&mut self, name: &str, value: &T) {
         self.scoped(name, |v| value.validate(v));
+    }
+}
+
+/// A list-valued property, required (`Value<Vec<T>>`) or optional
+/// (`Option<Value<Vec<T>>>`), whose items can be checked.
+pub trait ListProperty {
+    /// The item type.
+    type Item: Check;
+    /// The items, when the list is a literal.
+    fn literal_items(&self) -> Option<&[Self::Item]>;
+}
+
+impl<T: Check> ListProperty for Value<Vec<T>> {
+    type Item = T;
+    fn literal_items(&self) -> Option<&[T]> {
+        match self {
+            Value::Lit(items) => Some(items),
+            Value::Expr(_) => None,
+        }
+    }
+}
+
+impl<T: Check> ListProperty for Option<Value<Vec<T>>> {
+    type Item = T;
+    fn literal_items(&self) -> Option<&[T]> {
+        self.as_ref().and_then(ListProperty::literal_items)
     }
 }
 

@@ -411,15 +411,10 @@ fn validate_field(out: &mut String, f: &Field, validates: &[bool], rules: &mut R
     if !f.item_rule.is_empty() && matches!(f.ty, Ty::List(_)) {
         let list = format!("&{}", rules.name(&f.rule));
         let item = format!("&{}", rules.name(&f.item_rule));
-        let value = if f.required {
-            format!("&Some(self.{}.clone())", f.ident)
-        } else {
-            this.clone()
-        };
         out.push_str(&call(
             IND,
             "v.check_items",
-            &[name.clone(), value, list, item],
+            &[name.clone(), this.clone(), list, item],
             ";",
             true,
         ));
