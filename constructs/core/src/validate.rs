@@ -113,7 +113,13 @@ impl<'a> Validator<'a> {
 
     /// Checks a list property, required or optional: `list` applies to the
     /// list, `item` to each item.
-    pub fn check_items<L: ListProperty>(&mut self, name: &str, value: &L, list: &Rule, item: &Rule) {
+    pub fn check_items<L: ListProperty>(
+        &mut self,
+        name: &str,
+        value: &L,
+        list: &Rule,
+        item: &Rule,
+    ) {
         self.scoped(name, |v| {
             if let Some(items) = value.literal_items() {
                 check_count(items.len(), list, v);
