@@ -4,6 +4,7 @@ mod codegen;
 mod schema;
 mod synth;
 mod test;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 
