@@ -15,41 +15,47 @@ mod rules_ {
     };
 
     pub(super) static RULE_1: Rule = Rule {
-        pattern: Some("^boolean|string|number$"),
+        min_len: Some(1),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_2: Rule = Rule {
-        allowed: &["ASC", "DESC"],
+        pattern: Some("^boolean|string|number$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
-        allowed: &["create", "update"],
+        allowed: &["ASC", "DESC"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
-        allowed: &["required", "optional", "none"],
+        allowed: &["create", "update"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_5: Rule = Rule {
-        allowed: &["top", "bottom", "top_and_bottom"],
+        allowed: &["required", "optional", "none"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        allowed: &["first"],
+        allowed: &["top", "bottom", "top_and_bottom"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
-        allowed: &["DataStore", "Custom"],
+        allowed: &["first"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_8: Rule = Rule {
+        allowed: &["DataStore", "Custom"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         allowed: &["public", "protected", "private"],
         ..Rule::NONE
     };
@@ -113,6 +119,7 @@ pub mod component {
             v.nested("CollectionProperties", &self.collection_properties);
             v.check("ComponentType", &self.component_type, &RULE_0);
             v.check("Name", &self.name, &RULE_0);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -251,7 +258,7 @@ pub mod component {
     impl Validate for Predicate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("And", &self.and);
-            v.check("OperandType", &self.operand_type, &RULE_1);
+            v.check("OperandType", &self.operand_type, &RULE_2);
             v.nested("Or", &self.or);
         }
     }
@@ -587,7 +594,7 @@ pub mod component {
 
     impl Validate for SortProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Direction", &self.direction, &RULE_2);
+            v.check("Direction", &self.direction, &RULE_3);
         }
     }
 
@@ -667,10 +674,11 @@ pub mod form {
             v.nested("Cta", &self.cta);
             v.nested("DataType", &self.data_type);
             v.nested("Fields", &self.fields);
-            v.check("FormActionType", &self.form_action_type, &RULE_3);
-            v.check("LabelDecorator", &self.label_decorator, &RULE_4);
+            v.check("FormActionType", &self.form_action_type, &RULE_4);
+            v.check("LabelDecorator", &self.label_decorator, &RULE_5);
             v.check("Name", &self.name, &RULE_0);
             v.nested("SectionalElements", &self.sectional_elements);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -726,7 +734,7 @@ pub mod form {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Cancel", &self.cancel);
             v.nested("Clear", &self.clear);
-            v.check("Position", &self.position, &RULE_5);
+            v.check("Position", &self.position, &RULE_6);
             v.nested("Submit", &self.submit);
         }
     }
@@ -787,7 +795,7 @@ pub mod form {
 
     impl Validate for FieldPosition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Fixed", &self.fixed, &RULE_6);
+            v.check("Fixed", &self.fixed, &RULE_7);
         }
     }
 
@@ -821,7 +829,7 @@ pub mod form {
 
     impl Validate for FormDataTypeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataSourceType", &self.data_source_type, &RULE_7);
+            v.check("DataSourceType", &self.data_source_type, &RULE_8);
         }
     }
 
@@ -975,7 +983,7 @@ pub mod form {
 
     impl Validate for FileUploaderFieldConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessLevel", &self.access_level, &RULE_8);
+            v.check("AccessLevel", &self.access_level, &RULE_9);
         }
     }
 
@@ -1280,6 +1288,7 @@ pub mod theme {
     impl Validate for Theme {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_0);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 

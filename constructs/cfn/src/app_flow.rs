@@ -99,122 +99,129 @@ mod rules_ {
     };
 
     pub(super) static RULE_12: Rule = Rule {
-        max_len: Some(4096),
+        min_len: Some(1),
+        max_len: Some(2048),
         pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_13: Rule = Rule {
         max_len: Some(4096),
-        pattern: Some(r"^\S+$"),
+        pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_14: Rule = Rule {
-        max_len: Some(512),
+        max_len: Some(4096),
         pattern: Some(r"^\S+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_15: Rule = Rule {
+        max_len: Some(512),
+        pattern: Some(r"^\S+$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("arn:aws:secretsmanager:.*:[0-9]+:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         max_len: Some(8000),
         pattern: Some(r"^[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.[A-Za-z0-9-_.+/=]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "JWT_BEARER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         max_len: Some(256),
         pattern: Some("^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         max_len: Some(18),
         pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         max_len: Some(512),
         pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(3),
         max_len: Some(3),
         pattern: Some(r"^\d{3}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         max_len: Some(2),
         pattern: Some("^[a-zA-Z0-9_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min: Some(1.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule::NONE;
+    pub(super) static RULE_27: Rule = Rule::NONE;
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         max_len: Some(128),
         pattern: Some(r"[/\w]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"[\s\w/!@#+=.-]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"[\w!@#\-.?,\s]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         allowed: &["Active", "Suspended", "Draft"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &[
             "SAPOData",
             "Salesforce",
@@ -242,121 +249,121 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         max_len: Some(1024),
         pattern: Some(r"\S+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         max_len: Some(128),
         pattern: Some(r"^\S+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &["INSERT", "UPSERT", "UPDATE", "DELETE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         allowed: &["CSV", "JSON", "PARQUET"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &["None", "SingleFile"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         allowed: &["EXECUTION_ID", "SCHEMA_VERSION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         allowed: &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         allowed: &["FILENAME", "PATH", "PATH_AND_FILENAME"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         allowed: &["AUTOMATIC", "BULKV2", "REST_SYNC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         min_len: Some(16),
         max_len: Some(63),
         pattern: Some(r"^(upsolver-appflow)\S*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"[\w/-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         allowed: &["SYNC", "ASYNC", "AUTOMATIC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
-        allowed: &["CSV", "JSON"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_49: Rule = Rule {
-        min: Some(1.0),
-        max: Some(10000.0),
+        allowed: &["CSV", "JSON"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_50: Rule = Rule {
         min: Some(1.0),
-        max: Some(10.0),
+        max: Some(10000.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_51: Rule = Rule {
+        min: Some(1.0),
+        max: Some(10.0),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_52: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"[\s\w_-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         allowed: &[
             "Arithmetic",
             "Filter",
@@ -372,12 +379,12 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["BETWEEN"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         allowed: &[
             "PROJECTION",
             "LESS_THAN",
@@ -388,27 +395,6 @@ mod rules_ {
             "GREATER_THAN_OR_EQUAL_TO",
             "EQUAL_TO",
             "NOT_EQUAL_TO",
-            "ADDITION",
-            "MULTIPLICATION",
-            "DIVISION",
-            "SUBTRACTION",
-            "MASK_ALL",
-            "MASK_FIRST_N",
-            "MASK_LAST_N",
-            "VALIDATE_NON_NULL",
-            "VALIDATE_NON_ZERO",
-            "VALIDATE_NON_NEGATIVE",
-            "VALIDATE_NUMERIC",
-            "NO_OP",
-        ],
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_57: Rule = Rule {
-        allowed: &[
-            "PROJECTION",
-            "BETWEEN",
-            "EQUAL_TO",
             "ADDITION",
             "MULTIPLICATION",
             "DIVISION",
@@ -426,11 +412,32 @@ mod rules_ {
     };
 
     pub(super) static RULE_58: Rule = Rule {
-        allowed: &["PROJECTION", "BETWEEN"],
+        allowed: &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ],
         ..Rule::NONE
     };
 
     pub(super) static RULE_59: Rule = Rule {
+        allowed: &["PROJECTION", "BETWEEN"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_60: Rule = Rule {
         allowed: &[
             "PROJECTION",
             "LESS_THAN",
@@ -448,26 +455,6 @@ mod rules_ {
             "VALIDATE_NON_NEGATIVE",
             "VALIDATE_NUMERIC",
             "NO_OP",
-        ],
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_60: Rule = Rule {
-        allowed: &[
-            "PROJECTION",
-            "EQUAL_TO",
-            "NO_OP",
-            "ADDITION",
-            "MULTIPLICATION",
-            "DIVISION",
-            "SUBTRACTION",
-            "MASK_ALL",
-            "MASK_FIRST_N",
-            "MASK_LAST_N",
-            "VALIDATE_NON_NULL",
-            "VALIDATE_NON_ZERO",
-            "VALIDATE_NON_NEGATIVE",
-            "VALIDATE_NUMERIC",
         ],
         ..Rule::NONE
     };
@@ -475,13 +462,8 @@ mod rules_ {
     pub(super) static RULE_61: Rule = Rule {
         allowed: &[
             "PROJECTION",
-            "LESS_THAN",
-            "GREATER_THAN",
-            "BETWEEN",
-            "LESS_THAN_OR_EQUAL_TO",
-            "GREATER_THAN_OR_EQUAL_TO",
             "EQUAL_TO",
-            "NOT_EQUAL_TO",
+            "NO_OP",
             "ADDITION",
             "MULTIPLICATION",
             "DIVISION",
@@ -493,7 +475,6 @@ mod rules_ {
             "VALIDATE_NON_ZERO",
             "VALIDATE_NON_NEGATIVE",
             "VALIDATE_NUMERIC",
-            "NO_OP",
         ],
         ..Rule::NONE
     };
@@ -502,7 +483,6 @@ mod rules_ {
         allowed: &[
             "PROJECTION",
             "LESS_THAN",
-            "CONTAINS",
             "GREATER_THAN",
             "BETWEEN",
             "LESS_THAN_OR_EQUAL_TO",
@@ -528,7 +508,14 @@ mod rules_ {
     pub(super) static RULE_63: Rule = Rule {
         allowed: &[
             "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
             "EQUAL_TO",
+            "NOT_EQUAL_TO",
             "ADDITION",
             "MULTIPLICATION",
             "DIVISION",
@@ -548,7 +535,7 @@ mod rules_ {
     pub(super) static RULE_64: Rule = Rule {
         allowed: &[
             "PROJECTION",
-            "GREATER_THAN",
+            "EQUAL_TO",
             "ADDITION",
             "MULTIPLICATION",
             "DIVISION",
@@ -566,6 +553,26 @@ mod rules_ {
     };
 
     pub(super) static RULE_65: Rule = Rule {
+        allowed: &[
+            "PROJECTION",
+            "GREATER_THAN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_66: Rule = Rule {
         allowed: &[
             "VALUE",
             "VALUES",
@@ -588,35 +595,35 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(".+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         allowed: &["Scheduled", "Event", "OnDemand"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
         allowed: &["Incremental", "Complete"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         min: Some(1.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         min: Some(0.0),
         max: Some(36000.0),
         ..Rule::NONE
@@ -1156,6 +1163,7 @@ pub mod connector_profile {
 
     impl Validate for CustomAuthCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("CredentialsMap", &self.credentials_map, &RULE_12);
             v.check(
                 "CustomAuthenticationType",
                 &self.custom_authentication_type,
@@ -1194,11 +1202,11 @@ pub mod connector_profile {
 
     impl Validate for OAuth2Credentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("OAuthRequest", &self.o_auth_request);
-            v.check("RefreshToken", &self.refresh_token, &RULE_12);
+            v.check("RefreshToken", &self.refresh_token, &RULE_13);
         }
     }
 
@@ -1228,8 +1236,8 @@ pub mod connector_profile {
 
     impl Validate for ConnectorOAuthRequest {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthCode", &self.auth_code, &RULE_13);
-            v.check("RedirectUri", &self.redirect_uri, &RULE_14);
+            v.check("AuthCode", &self.auth_code, &RULE_14);
+            v.check("RedirectUri", &self.redirect_uri, &RULE_15);
         }
     }
 
@@ -1343,11 +1351,11 @@ pub mod connector_profile {
 
     impl Validate for GoogleAnalyticsConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
-            v.check("RefreshToken", &self.refresh_token, &RULE_12);
+            v.check("RefreshToken", &self.refresh_token, &RULE_13);
         }
     }
 
@@ -1440,7 +1448,7 @@ pub mod connector_profile {
 
     impl Validate for MarketoConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
@@ -1479,14 +1487,14 @@ pub mod connector_profile {
 
     impl Validate for PardotConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check(
                 "ClientCredentialsArn",
                 &self.client_credentials_arn,
-                &RULE_15,
+                &RULE_16,
             );
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
-            v.check("RefreshToken", &self.refresh_token, &RULE_12);
+            v.check("RefreshToken", &self.refresh_token, &RULE_13);
         }
     }
 
@@ -1580,11 +1588,11 @@ pub mod connector_profile {
 
     impl Validate for OAuthCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
-            v.check("RefreshToken", &self.refresh_token, &RULE_12);
+            v.check("RefreshToken", &self.refresh_token, &RULE_13);
         }
     }
 
@@ -1626,16 +1634,16 @@ pub mod connector_profile {
 
     impl Validate for SalesforceConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check(
                 "ClientCredentialsArn",
                 &self.client_credentials_arn,
-                &RULE_15,
+                &RULE_16,
             );
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
-            v.check("JwtToken", &self.jwt_token, &RULE_16);
-            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_17);
-            v.check("RefreshToken", &self.refresh_token, &RULE_12);
+            v.check("JwtToken", &self.jwt_token, &RULE_17);
+            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_18);
+            v.check("RefreshToken", &self.refresh_token, &RULE_13);
         }
     }
 
@@ -1743,7 +1751,7 @@ pub mod connector_profile {
 
     impl Validate for SlackConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
@@ -1887,7 +1895,7 @@ pub mod connector_profile {
 
     impl Validate for ZendeskConnectorProfileCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_12);
+            v.check("AccessToken", &self.access_token, &RULE_13);
             v.check("ClientId", &self.client_id, &RULE_11);
             v.check("ClientSecret", &self.client_secret, &RULE_11);
             v.nested("ConnectorOAuthRequest", &self.connector_o_auth_request);
@@ -1985,6 +1993,7 @@ pub mod connector_profile {
     impl Validate for CustomConnectorProfileProperties {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("OAuth2Properties", &self.o_auth2_properties);
+            v.check_values("ProfileProperties", &self.profile_properties, &RULE_12);
         }
     }
 
@@ -2017,8 +2026,13 @@ pub mod connector_profile {
 
     impl Validate for OAuth2Properties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_17);
-            v.check("TokenUrl", &self.token_url, &RULE_18);
+            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_18);
+            v.check("TokenUrl", &self.token_url, &RULE_19);
+            v.check_values(
+                "TokenUrlCustomProperties",
+                &self.token_url_custom_properties,
+                &RULE_12,
+            );
         }
     }
 
@@ -2171,7 +2185,7 @@ pub mod connector_profile {
 
     impl Validate for PardotConnectorProfileProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BusinessUnitId", &self.business_unit_id, &RULE_19);
+            v.check("BusinessUnitId", &self.business_unit_id, &RULE_20);
             v.check("InstanceUrl", &self.instance_url, &RULE_9);
         }
     }
@@ -2236,13 +2250,13 @@ pub mod connector_profile {
 
     impl Validate for RedshiftConnectorProfileProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_21);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_22);
             v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_11);
-            v.check("DataApiRoleArn", &self.data_api_role_arn, &RULE_22);
+            v.check("DataApiRoleArn", &self.data_api_role_arn, &RULE_23);
             v.check("DatabaseName", &self.database_name, &RULE_11);
             v.check("DatabaseUrl", &self.database_url, &RULE_11);
-            v.check("RoleArn", &self.role_arn, &RULE_22);
+            v.check("RoleArn", &self.role_arn, &RULE_23);
             v.check("WorkgroupName", &self.workgroup_name, &RULE_11);
         }
     }
@@ -2284,16 +2298,16 @@ pub mod connector_profile {
 
     impl Validate for SapoDataConnectorProfileProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationHostUrl", &self.application_host_url, &RULE_18);
+            v.check("ApplicationHostUrl", &self.application_host_url, &RULE_19);
             v.check(
                 "ApplicationServicePath",
                 &self.application_service_path,
                 &RULE_11,
             );
-            v.check("ClientNumber", &self.client_number, &RULE_23);
-            v.check("LogonLanguage", &self.logon_language, &RULE_24);
+            v.check("ClientNumber", &self.client_number, &RULE_24);
+            v.check("LogonLanguage", &self.logon_language, &RULE_25);
             v.nested("OAuthProperties", &self.o_auth_properties);
-            v.check("PortNumber", &self.port_number, &RULE_25);
+            v.check("PortNumber", &self.port_number, &RULE_26);
             v.check(
                 "PrivateLinkServiceName",
                 &self.private_link_service_name,
@@ -2328,9 +2342,9 @@ pub mod connector_profile {
 
     impl Validate for OAuthProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthCodeUrl", &self.auth_code_url, &RULE_18);
-            v.check_items("OAuthScopes", &self.o_auth_scopes, &RULE_26, &RULE_27);
-            v.check("TokenUrl", &self.token_url, &RULE_18);
+            v.check("AuthCodeUrl", &self.auth_code_url, &RULE_19);
+            v.check_items("OAuthScopes", &self.o_auth_scopes, &RULE_27, &RULE_28);
+            v.check("TokenUrl", &self.token_url, &RULE_19);
         }
     }
 
@@ -2482,16 +2496,16 @@ pub mod connector_profile {
     impl Validate for SnowflakeConnectorProfileProperties {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AccountName", &self.account_name, &RULE_11);
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_21);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_22);
             v.check(
                 "PrivateLinkServiceName",
                 &self.private_link_service_name,
                 &RULE_11,
             );
-            v.check("Region", &self.region, &RULE_28);
+            v.check("Region", &self.region, &RULE_29);
             v.check("Stage", &self.stage, &RULE_11);
-            v.check("Warehouse", &self.warehouse, &RULE_29);
+            v.check("Warehouse", &self.warehouse, &RULE_30);
         }
     }
 
@@ -2630,13 +2644,13 @@ pub mod flow {
 
     impl Validate for Flow {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_30);
+            v.check("Description", &self.description, &RULE_31);
             v.nested(
                 "DestinationFlowConfigList",
                 &self.destination_flow_config_list,
             );
             v.check("FlowName", &self.flow_name, &RULE_1);
-            v.check("FlowStatus", &self.flow_status, &RULE_31);
+            v.check("FlowStatus", &self.flow_status, &RULE_32);
             v.check("KMSArn", &self.kms_arn, &RULE_8);
             v.nested("MetadataCatalogConfig", &self.metadata_catalog_config);
             v.nested("SourceFlowConfig", &self.source_flow_config);
@@ -2718,7 +2732,7 @@ pub mod flow {
                 &self.connector_profile_name,
                 &RULE_6,
             );
-            v.check("ConnectorType", &self.connector_type, &RULE_32);
+            v.check("ConnectorType", &self.connector_type, &RULE_33);
             v.nested(
                 "DestinationConnectorProperties",
                 &self.destination_connector_properties,
@@ -2820,10 +2834,11 @@ pub mod flow {
 
     impl Validate for CustomConnectorDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EntityName", &self.entity_name, &RULE_33);
+            v.check_values("CustomProperties", &self.custom_properties, &RULE_12);
+            v.check("EntityName", &self.entity_name, &RULE_34);
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
-            v.check_items("IdFieldNames", &self.id_field_names, &RULE_26, &RULE_34);
-            v.check("WriteOperationType", &self.write_operation_type, &RULE_35);
+            v.check_items("IdFieldNames", &self.id_field_names, &RULE_27, &RULE_35);
+            v.check("WriteOperationType", &self.write_operation_type, &RULE_36);
         }
     }
 
@@ -2853,8 +2868,8 @@ pub mod flow {
 
     impl Validate for ErrorHandlingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
         }
     }
 
@@ -2984,12 +2999,12 @@ pub mod flow {
 
     impl Validate for RedshiftDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
             v.check(
                 "IntermediateBucketName",
                 &self.intermediate_bucket_name,
-                &RULE_20,
+                &RULE_21,
             );
             v.check("Object", &self.object, &RULE_11);
         }
@@ -3025,8 +3040,8 @@ pub mod flow {
 
     impl Validate for S3DestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
             v.nested("S3OutputFormatConfig", &self.s3_output_format_config);
         }
     }
@@ -3063,7 +3078,7 @@ pub mod flow {
     impl Validate for S3OutputFormatConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AggregationConfig", &self.aggregation_config);
-            v.check("FileType", &self.file_type, &RULE_37);
+            v.check("FileType", &self.file_type, &RULE_38);
             v.nested("PrefixConfig", &self.prefix_config);
         }
     }
@@ -3092,7 +3107,7 @@ pub mod flow {
 
     impl Validate for AggregationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AggregationType", &self.aggregation_type, &RULE_38);
+            v.check("AggregationType", &self.aggregation_type, &RULE_39);
         }
     }
 
@@ -3125,11 +3140,11 @@ pub mod flow {
             v.check_items(
                 "PathPrefixHierarchy",
                 &self.path_prefix_hierarchy,
-                &RULE_26,
-                &RULE_39,
+                &RULE_27,
+                &RULE_40,
             );
-            v.check("PrefixFormat", &self.prefix_format, &RULE_40);
-            v.check("PrefixType", &self.prefix_type, &RULE_41);
+            v.check("PrefixFormat", &self.prefix_format, &RULE_41);
+            v.check("PrefixType", &self.prefix_type, &RULE_42);
         }
     }
 
@@ -3174,13 +3189,13 @@ pub mod flow {
     impl Validate for SapoDataDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
-            v.check_items("IdFieldNames", &self.id_field_names, &RULE_26, &RULE_34);
+            v.check_items("IdFieldNames", &self.id_field_names, &RULE_27, &RULE_35);
             v.check("ObjectPath", &self.object_path, &RULE_11);
             v.nested(
                 "SuccessResponseHandlingConfig",
                 &self.success_response_handling_config,
             );
-            v.check("WriteOperationType", &self.write_operation_type, &RULE_35);
+            v.check("WriteOperationType", &self.write_operation_type, &RULE_36);
         }
     }
 
@@ -3208,8 +3223,8 @@ pub mod flow {
 
     impl Validate for SuccessResponseHandlingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
         }
     }
 
@@ -3250,11 +3265,11 @@ pub mod flow {
 
     impl Validate for SalesforceDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataTransferApi", &self.data_transfer_api, &RULE_42);
+            v.check("DataTransferApi", &self.data_transfer_api, &RULE_43);
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
-            v.check_items("IdFieldNames", &self.id_field_names, &RULE_26, &RULE_34);
+            v.check_items("IdFieldNames", &self.id_field_names, &RULE_27, &RULE_35);
             v.check("Object", &self.object, &RULE_11);
-            v.check("WriteOperationType", &self.write_operation_type, &RULE_35);
+            v.check("WriteOperationType", &self.write_operation_type, &RULE_36);
         }
     }
 
@@ -3294,12 +3309,12 @@ pub mod flow {
 
     impl Validate for SnowflakeDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
             v.check(
                 "IntermediateBucketName",
                 &self.intermediate_bucket_name,
-                &RULE_20,
+                &RULE_21,
             );
             v.check("Object", &self.object, &RULE_11);
         }
@@ -3338,8 +3353,8 @@ pub mod flow {
 
     impl Validate for UpsolverDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_43);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketName", &self.bucket_name, &RULE_44);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
             v.nested("S3OutputFormatConfig", &self.s3_output_format_config);
         }
     }
@@ -3375,7 +3390,7 @@ pub mod flow {
     impl Validate for UpsolverS3OutputFormatConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AggregationConfig", &self.aggregation_config);
-            v.check("FileType", &self.file_type, &RULE_37);
+            v.check("FileType", &self.file_type, &RULE_38);
             v.nested("PrefixConfig", &self.prefix_config);
         }
     }
@@ -3415,9 +3430,9 @@ pub mod flow {
     impl Validate for ZendeskDestinationProperties {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ErrorHandlingConfig", &self.error_handling_config);
-            v.check_items("IdFieldNames", &self.id_field_names, &RULE_26, &RULE_34);
+            v.check_items("IdFieldNames", &self.id_field_names, &RULE_27, &RULE_35);
             v.check("Object", &self.object, &RULE_11);
-            v.check("WriteOperationType", &self.write_operation_type, &RULE_35);
+            v.check("WriteOperationType", &self.write_operation_type, &RULE_36);
         }
     }
 
@@ -3487,9 +3502,9 @@ pub mod flow {
 
     impl Validate for GlueDataCatalog {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DatabaseName", &self.database_name, &RULE_44);
-            v.check("RoleArn", &self.role_arn, &RULE_22);
-            v.check("TablePrefix", &self.table_prefix, &RULE_21);
+            v.check("DatabaseName", &self.database_name, &RULE_45);
+            v.check("RoleArn", &self.role_arn, &RULE_23);
+            v.check("TablePrefix", &self.table_prefix, &RULE_22);
         }
     }
 
@@ -3547,7 +3562,7 @@ pub mod flow {
                 &self.connector_profile_name,
                 &RULE_6,
             );
-            v.check("ConnectorType", &self.connector_type, &RULE_32);
+            v.check("ConnectorType", &self.connector_type, &RULE_33);
             v.nested("IncrementalPullConfig", &self.incremental_pull_config);
             v.nested(
                 "SourceConnectorProperties",
@@ -3582,7 +3597,7 @@ pub mod flow {
             v.check(
                 "DatetimeTypeFieldName",
                 &self.datetime_type_field_name,
-                &RULE_45,
+                &RULE_46,
             );
         }
     }
@@ -3720,8 +3735,9 @@ pub mod flow {
 
     impl Validate for CustomConnectorSourceProperties {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("CustomProperties", &self.custom_properties, &RULE_12);
             v.nested("DataTransferApi", &self.data_transfer_api);
-            v.check("EntityName", &self.entity_name, &RULE_33);
+            v.check("EntityName", &self.entity_name, &RULE_34);
         }
     }
 
@@ -3752,8 +3768,8 @@ pub mod flow {
 
     impl Validate for DataTransferApi {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_46);
-            v.check("Type", &self.r#type, &RULE_47);
+            v.check("Name", &self.name, &RULE_47);
+            v.check("Type", &self.r#type, &RULE_48);
         }
     }
 
@@ -3958,8 +3974,8 @@ pub mod flow {
 
     impl Validate for S3SourceProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_20);
-            v.check("BucketPrefix", &self.bucket_prefix, &RULE_36);
+            v.check("BucketName", &self.bucket_name, &RULE_21);
+            v.check("BucketPrefix", &self.bucket_prefix, &RULE_37);
             v.nested("S3InputFormatConfig", &self.s3_input_format_config);
         }
     }
@@ -3986,7 +4002,7 @@ pub mod flow {
 
     impl Validate for S3InputFormatConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3InputFileType", &self.s3_input_file_type, &RULE_48);
+            v.check("S3InputFileType", &self.s3_input_file_type, &RULE_49);
         }
     }
 
@@ -4051,7 +4067,7 @@ pub mod flow {
 
     impl Validate for SapoDataPaginationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("maxPageSize", &self.max_page_size, &RULE_49);
+            v.check("maxPageSize", &self.max_page_size, &RULE_50);
         }
     }
 
@@ -4080,7 +4096,7 @@ pub mod flow {
 
     impl Validate for SapoDataParallelismConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("maxParallelism", &self.max_parallelism, &RULE_50);
+            v.check("maxParallelism", &self.max_parallelism, &RULE_51);
         }
     }
 
@@ -4120,7 +4136,7 @@ pub mod flow {
 
     impl Validate for SalesforceSourceProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataTransferApi", &self.data_transfer_api, &RULE_42);
+            v.check("DataTransferApi", &self.data_transfer_api, &RULE_43);
             v.check("Object", &self.object, &RULE_11);
         }
     }
@@ -4273,7 +4289,7 @@ pub mod flow {
 
     impl Validate for VeevaSourceProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DocumentType", &self.document_type, &RULE_51);
+            v.check("DocumentType", &self.document_type, &RULE_52);
             v.check("Object", &self.object, &RULE_11);
         }
     }
@@ -4336,8 +4352,8 @@ pub mod flow {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_52);
-            v.check("Value", &self.value, &RULE_45);
+            v.check("Key", &self.key, &RULE_53);
+            v.check("Value", &self.value, &RULE_46);
         }
     }
 
@@ -4386,10 +4402,10 @@ pub mod flow {
     impl Validate for Task {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConnectorOperator", &self.connector_operator);
-            v.check("DestinationField", &self.destination_field, &RULE_45);
-            v.check_items("SourceFields", &self.source_fields, &RULE_26, &RULE_53);
+            v.check("DestinationField", &self.destination_field, &RULE_46);
+            v.check_items("SourceFields", &self.source_fields, &RULE_27, &RULE_54);
             v.nested("TaskProperties", &self.task_properties);
-            v.check("TaskType", &self.task_type, &RULE_54);
+            v.check("TaskType", &self.task_type, &RULE_55);
         }
     }
 
@@ -4448,23 +4464,23 @@ pub mod flow {
 
     impl Validate for ConnectorOperator {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Amplitude", &self.amplitude, &RULE_55);
-            v.check("CustomConnector", &self.custom_connector, &RULE_56);
-            v.check("Datadog", &self.datadog, &RULE_57);
-            v.check("Dynatrace", &self.dynatrace, &RULE_57);
-            v.check("GoogleAnalytics", &self.google_analytics, &RULE_58);
-            v.check("InforNexus", &self.infor_nexus, &RULE_57);
-            v.check("Marketo", &self.marketo, &RULE_59);
-            v.check("Pardot", &self.pardot, &RULE_60);
-            v.check("S3", &self.s3, &RULE_61);
-            v.check("SAPOData", &self.sapo_data, &RULE_62);
-            v.check("Salesforce", &self.salesforce, &RULE_62);
-            v.check("ServiceNow", &self.service_now, &RULE_62);
-            v.check("Singular", &self.singular, &RULE_63);
-            v.check("Slack", &self.slack, &RULE_57);
-            v.check("Trendmicro", &self.trendmicro, &RULE_63);
-            v.check("Veeva", &self.veeva, &RULE_61);
-            v.check("Zendesk", &self.zendesk, &RULE_64);
+            v.check("Amplitude", &self.amplitude, &RULE_56);
+            v.check("CustomConnector", &self.custom_connector, &RULE_57);
+            v.check("Datadog", &self.datadog, &RULE_58);
+            v.check("Dynatrace", &self.dynatrace, &RULE_58);
+            v.check("GoogleAnalytics", &self.google_analytics, &RULE_59);
+            v.check("InforNexus", &self.infor_nexus, &RULE_58);
+            v.check("Marketo", &self.marketo, &RULE_60);
+            v.check("Pardot", &self.pardot, &RULE_61);
+            v.check("S3", &self.s3, &RULE_62);
+            v.check("SAPOData", &self.sapo_data, &RULE_63);
+            v.check("Salesforce", &self.salesforce, &RULE_63);
+            v.check("ServiceNow", &self.service_now, &RULE_63);
+            v.check("Singular", &self.singular, &RULE_64);
+            v.check("Slack", &self.slack, &RULE_58);
+            v.check("Trendmicro", &self.trendmicro, &RULE_64);
+            v.check("Veeva", &self.veeva, &RULE_62);
+            v.check("Zendesk", &self.zendesk, &RULE_65);
         }
     }
 
@@ -4496,8 +4512,8 @@ pub mod flow {
 
     impl Validate for TaskPropertiesObject {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_65);
-            v.check("Value", &self.value, &RULE_66);
+            v.check("Key", &self.key, &RULE_66);
+            v.check("Value", &self.value, &RULE_67);
         }
     }
 
@@ -4532,7 +4548,7 @@ pub mod flow {
     impl Validate for TriggerConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("TriggerProperties", &self.trigger_properties);
-            v.check("TriggerType", &self.trigger_type, &RULE_67);
+            v.check("TriggerType", &self.trigger_type, &RULE_68);
         }
     }
 
@@ -4585,15 +4601,15 @@ pub mod flow {
 
     impl Validate for ScheduledTriggerProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataPullMode", &self.data_pull_mode, &RULE_68);
+            v.check("DataPullMode", &self.data_pull_mode, &RULE_69);
             v.check(
                 "FlowErrorDeactivationThreshold",
                 &self.flow_error_deactivation_threshold,
-                &RULE_69,
+                &RULE_70,
             );
-            v.check("ScheduleExpression", &self.schedule_expression, &RULE_70);
-            v.check("ScheduleOffset", &self.schedule_offset, &RULE_71);
-            v.check("TimeZone", &self.time_zone, &RULE_45);
+            v.check("ScheduleExpression", &self.schedule_expression, &RULE_71);
+            v.check("ScheduleOffset", &self.schedule_offset, &RULE_72);
+            v.check("TimeZone", &self.time_zone, &RULE_46);
         }
     }
 }

@@ -114,18 +114,24 @@ mod rules_ {
 
     pub(super) static RULE_17: Rule = Rule {
         min_items: Some(1),
-        max_items: Some(10),
+        max_items: Some(2048),
         ..Rule::NONE
     };
 
     pub(super) static RULE_18: Rule = Rule {
+        min_items: Some(1),
+        max_items: Some(10),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200),
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^aws\.(partner\/.*|cases)$"),
@@ -564,7 +570,8 @@ pub mod data_integration {
 
     impl Validate for FileConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Folders", &self.folders, &RULE_17, &RULE_18);
+            v.check_values("Filters", &self.filters, &RULE_17);
+            v.check_items("Folders", &self.folders, &RULE_18, &RULE_19);
         }
     }
 
@@ -750,7 +757,7 @@ pub mod event_integration {
 
     impl Validate for EventFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Source", &self.source, &RULE_19);
+            v.check("Source", &self.source, &RULE_20);
         }
     }
 

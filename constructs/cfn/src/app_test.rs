@@ -23,63 +23,68 @@ mod rules_ {
     };
 
     pub(super) static RULE_3: Rule = Rule {
-        allowed: &["Configure", "Deconfigure"],
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
-        pattern: Some(r"^\S{1,1000}$"),
+        allowed: &["Configure", "Deconfigure"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_5: Rule = Rule {
+        pattern: Some(r"^\S{1,1000}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_6: Rule = Rule {
         allowed: &["Create", "Delete"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule::NONE;
+    pub(super) static RULE_7: Rule = Rule::NONE;
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         pattern: Some(r"^\S{1,100}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         allowed: &["Selenium"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         pattern: Some(r"^\S{1,50}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         allowed: &["FIXED", "VARIABLE", "LINE_SEQUENTIAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         allowed: &["PS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         allowed: &["Precisely", "AWS DMS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         allowed: &["z/OS-DB2"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &["PostgreSQL"],
         ..Rule::NONE
     };
@@ -131,6 +136,7 @@ pub mod test_case {
             v.check("Name", &self.name, &RULE_1);
             v.check("Steps", &self.steps, &RULE_2);
             v.nested("Steps", &self.steps);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -331,9 +337,9 @@ pub mod test_case {
 
     impl Validate for M2ManagedApplicationAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActionType", &self.action_type, &RULE_3);
+            v.check("ActionType", &self.action_type, &RULE_4);
             v.nested("Properties", &self.properties);
-            v.check("Resource", &self.resource, &RULE_4);
+            v.check("Resource", &self.resource, &RULE_5);
         }
     }
 
@@ -364,7 +370,7 @@ pub mod test_case {
             v.check(
                 "ImportDataSetLocation",
                 &self.import_data_set_location,
-                &RULE_4,
+                &RULE_5,
             );
         }
     }
@@ -399,8 +405,8 @@ pub mod test_case {
 
     impl Validate for M2NonManagedApplicationAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActionType", &self.action_type, &RULE_3);
-            v.check("Resource", &self.resource, &RULE_4);
+            v.check("ActionType", &self.action_type, &RULE_4);
+            v.check("Resource", &self.resource, &RULE_5);
         }
     }
 
@@ -431,8 +437,8 @@ pub mod test_case {
 
     impl Validate for CloudFormationAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActionType", &self.action_type, &RULE_5);
-            v.check("Resource", &self.resource, &RULE_4);
+            v.check("ActionType", &self.action_type, &RULE_6);
+            v.check("Resource", &self.resource, &RULE_5);
         }
     }
 
@@ -471,7 +477,7 @@ pub mod test_case {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ActionType", &self.action_type);
             v.nested("Properties", &self.properties);
-            v.check("Resource", &self.resource, &RULE_4);
+            v.check("Resource", &self.resource, &RULE_5);
         }
     }
 
@@ -534,12 +540,12 @@ pub mod test_case {
 
     impl Validate for Batch {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchJobName", &self.batch_job_name, &RULE_4);
+            v.check("BatchJobName", &self.batch_job_name, &RULE_5);
             v.check_items(
                 "ExportDataSetNames",
                 &self.export_data_set_names,
-                &RULE_6,
                 &RULE_7,
+                &RULE_8,
             );
         }
     }
@@ -574,8 +580,8 @@ pub mod test_case {
             v.check_items(
                 "ExportDataSetNames",
                 &self.export_data_set_names,
-                &RULE_6,
                 &RULE_7,
+                &RULE_8,
             );
             v.nested("Script", &self.script);
         }
@@ -611,8 +617,8 @@ pub mod test_case {
 
     impl Validate for Script {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ScriptLocation", &self.script_location, &RULE_8);
-            v.check("Type", &self.r#type, &RULE_9);
+            v.check("ScriptLocation", &self.script_location, &RULE_9);
+            v.check("Type", &self.r#type, &RULE_10);
         }
     }
 
@@ -638,7 +644,7 @@ pub mod test_case {
 
     impl Validate for MainframeActionProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DmsTaskArn", &self.dms_task_arn, &RULE_4);
+            v.check("DmsTaskArn", &self.dms_task_arn, &RULE_5);
         }
     }
 
@@ -735,8 +741,8 @@ pub mod test_case {
     impl Validate for InputFile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("FileMetadata", &self.file_metadata);
-            v.check("SourceLocation", &self.source_location, &RULE_4);
-            v.check("TargetLocation", &self.target_location, &RULE_4);
+            v.check("SourceLocation", &self.source_location, &RULE_5);
+            v.check("TargetLocation", &self.target_location, &RULE_5);
         }
     }
 
@@ -811,10 +817,10 @@ pub mod test_case {
 
     impl Validate for DataSet {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Ccsid", &self.ccsid, &RULE_10);
-            v.check("Format", &self.format, &RULE_11);
-            v.check("Name", &self.name, &RULE_7);
-            v.check("Type", &self.r#type, &RULE_12);
+            v.check("Ccsid", &self.ccsid, &RULE_11);
+            v.check("Format", &self.format, &RULE_12);
+            v.check("Name", &self.name, &RULE_8);
+            v.check("Type", &self.r#type, &RULE_13);
         }
     }
 
@@ -883,8 +889,8 @@ pub mod test_case {
 
     impl Validate for SourceDatabaseMetadata {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CaptureTool", &self.capture_tool, &RULE_13);
-            v.check("Type", &self.r#type, &RULE_14);
+            v.check("CaptureTool", &self.capture_tool, &RULE_14);
+            v.check("Type", &self.r#type, &RULE_15);
         }
     }
 
@@ -918,8 +924,8 @@ pub mod test_case {
 
     impl Validate for TargetDatabaseMetadata {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CaptureTool", &self.capture_tool, &RULE_13);
-            v.check("Type", &self.r#type, &RULE_15);
+            v.check("CaptureTool", &self.capture_tool, &RULE_14);
+            v.check("Type", &self.r#type, &RULE_16);
         }
     }
 
@@ -971,7 +977,7 @@ pub mod test_case {
 
     impl Validate for OutputFile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileLocation", &self.file_location, &RULE_8);
+            v.check("FileLocation", &self.file_location, &RULE_9);
         }
     }
 }

@@ -41,45 +41,50 @@ mod rules_ {
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        allowed: &["applicationHealth", "trigger"],
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        allowed: &["applicationHealth", "trigger"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         pattern: Some(r"^\d{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(3),
         max_len: Some(512),
         pattern: Some("^(?:s3://)?[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?:/[^/ ][^/]*)*/?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         allowed: &["activate", "deactivate", "postRecovery"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         allowed: &["red", "green"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         allowed: &[
             "ARCRegionSwitchPlan",
             "ARCRoutingControl",
@@ -104,13 +109,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &[
             "activatingRegion",
             "deactivatingRegion",
@@ -120,75 +125,87 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(1),
         max_len: Some(786432),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &["skip"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         allowed: &["sampledMaxInLast24Hours", "autoscalingMaxInLast24Hours"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         allowed: &["enabled", "disabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         pattern: Some(
             r"^arn:aws[a-zA-Z-]*:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName/[\S\s]{1,255}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min: Some(0.0),
         max: Some(99.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         allowed: &["On", "Off"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[A-Za-z][0-9A-Za-z-:._]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
-        allowed: &["switchoverOnly", "failover"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_26: Rule = Rule {
-        allowed: &["failover"],
+        pattern: Some(r"^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\d{12}:db:[A-Za-z][0-9A-Za-z-]*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_27: Rule = Rule {
+        pattern: Some(
+            r"^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][0-9A-Za-z-:._]*$",
+        ),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_28: Rule = Rule {
+        allowed: &["switchoverOnly", "failover"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_29: Rule = Rule {
+        allowed: &["failover"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_30: Rule = Rule {
         pattern: Some(
             "^arn:aws[a-zA-Z-]*:arc-region-switch::[0-9]{12}:plan/([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?):([a-z0-9]{6})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         allowed: &[
             "sampledMaxInLast24Hours",
             "containerInsightsMaxInLast24Hours",
@@ -196,133 +213,150 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         pattern: Some(r"^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[a-zA-Z0-9_-]{1,255}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         pattern: Some(
             r"^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:service/[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]{1,255}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         allowed: &["sampledMaxInLast24Hours"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         pattern: Some(
             r"^arn:aws[a-zA-Z-]*:eks:[a-z0-9-]+:\d{12}:cluster/[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         pattern: Some("^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule::NONE;
+    pub(super) static RULE_41: Rule = Rule::NONE;
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         pattern: Some(
             r"^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         pattern: Some("^[A-Za-z][0-9A-Za-z-:._]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
+        pattern: Some(
+            r"^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$",
+        ),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_45: Rule = Rule {
         allowed: &["enable", "disable"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         pattern: Some(
             r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         allowed: &["failover", "switchoverOnly"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[A-Za-z][0-9A-Za-z-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
+        pattern: Some(r"^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][0-9A-Za-z-]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_50: Rule = Rule {
         allowed: &["promoteReadReplica"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min_len: Some(20),
         max_len: Some(256),
         pattern: Some(r"^arn:[a-z0-9\-]+:ssm:[a-z0-9\-]+:([0-9]{12})?:document/[a-zA-Z0-9_.\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         min_len: Some(1),
         max_len: Some(8),
         pattern: Some("^([$]LATEST|[$]DEFAULT|[1-9][0-9]*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
+        max_items: Some(50),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_54: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         min_len: Some(1),
         max_len: Some(163),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
@@ -419,6 +453,7 @@ pub mod plan {
             );
             v.check_items("Regions", &self.regions, &RULE_5, &RULE_2);
             v.nested("ReportConfiguration", &self.report_configuration);
+            v.check_values("Tags", &self.tags, &RULE_6);
             v.nested("Triggers", &self.triggers);
             v.nested("Workflows", &self.workflows);
         }
@@ -507,7 +542,7 @@ pub mod plan {
 
     impl Validate for AssociatedAlarm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlarmType", &self.alarm_type, &RULE_6);
+            v.check("AlarmType", &self.alarm_type, &RULE_7);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
         }
     }
@@ -534,7 +569,7 @@ pub mod plan {
 
     impl Validate for ReportConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ReportOutput", &self.report_output, &RULE_7);
+            v.check("ReportOutput", &self.report_output, &RULE_8);
             v.nested("ReportOutput", &self.report_output);
         }
     }
@@ -591,8 +626,8 @@ pub mod plan {
 
     impl Validate for S3ReportOutputConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketOwner", &self.bucket_owner, &RULE_8);
-            v.check("BucketPath", &self.bucket_path, &RULE_9);
+            v.check("BucketOwner", &self.bucket_owner, &RULE_9);
+            v.check("BucketPath", &self.bucket_path, &RULE_10);
         }
     }
 
@@ -640,8 +675,8 @@ pub mod plan {
 
     impl Validate for Trigger {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_10);
-            v.check("Conditions", &self.conditions, &RULE_11);
+            v.check("Action", &self.action, &RULE_11);
+            v.check("Conditions", &self.conditions, &RULE_12);
             v.nested("Conditions", &self.conditions);
             v.check("TargetRegion", &self.target_region, &RULE_2);
         }
@@ -677,7 +712,7 @@ pub mod plan {
 
     impl Validate for TriggerCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Condition", &self.condition, &RULE_12);
+            v.check("Condition", &self.condition, &RULE_13);
         }
     }
 
@@ -718,7 +753,7 @@ pub mod plan {
             v.check(
                 "WorkflowTargetAction",
                 &self.workflow_target_action,
-                &RULE_10,
+                &RULE_11,
             );
             v.check(
                 "WorkflowTargetRegion",
@@ -772,7 +807,7 @@ pub mod plan {
                 "ExecutionBlockConfiguration",
                 &self.execution_block_configuration,
             );
-            v.check("ExecutionBlockType", &self.execution_block_type, &RULE_13);
+            v.check("ExecutionBlockType", &self.execution_block_type, &RULE_14);
         }
     }
 
@@ -971,10 +1006,10 @@ pub mod plan {
 
     impl Validate for CustomActionLambdaConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Lambdas", &self.lambdas, &RULE_14);
+            v.check("Lambdas", &self.lambdas, &RULE_15);
             v.nested("Lambdas", &self.lambdas);
-            v.check("RegionToRun", &self.region_to_run, &RULE_15);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("RegionToRun", &self.region_to_run, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -1008,7 +1043,7 @@ pub mod plan {
     impl Validate for Lambdas {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("Payload", &self.payload, &RULE_17);
+            v.check("Payload", &self.payload, &RULE_18);
         }
     }
 
@@ -1034,7 +1069,7 @@ pub mod plan {
 
     impl Validate for LambdaUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_18);
+            v.check("Behavior", &self.behavior, &RULE_19);
         }
     }
 
@@ -1088,14 +1123,14 @@ pub mod plan {
             v.check(
                 "CapacityMonitoringApproach",
                 &self.capacity_monitoring_approach,
-                &RULE_19,
+                &RULE_20,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
             v.check(
                 "WaitELBTargetGroupHealthy",
                 &self.wait_elb_target_group_healthy,
-                &RULE_20,
+                &RULE_21,
             );
         }
     }
@@ -1126,7 +1161,7 @@ pub mod plan {
 
     impl Validate for Asg {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_21);
+            v.check("Arn", &self.arn, &RULE_22);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
         }
     }
@@ -1158,7 +1193,7 @@ pub mod plan {
             v.check(
                 "MinimumSuccessPercentage",
                 &self.minimum_success_percentage,
-                &RULE_22,
+                &RULE_23,
             );
         }
     }
@@ -1190,7 +1225,7 @@ pub mod plan {
 
     impl Validate for ExecutionApprovalConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -1239,7 +1274,7 @@ pub mod plan {
                 "RegionAndRoutingControls",
                 &self.region_and_routing_controls,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -1273,7 +1308,7 @@ pub mod plan {
 
     impl Validate for ArcRoutingControlState {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_23);
+            v.check("State", &self.state, &RULE_24);
         }
     }
 
@@ -1327,9 +1362,15 @@ pub mod plan {
             v.check(
                 "GlobalClusterIdentifier",
                 &self.global_cluster_identifier,
-                &RULE_24,
+                &RULE_25,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values("InstanceArns", &self.instance_arns, &RULE_26);
+            v.check_values(
+                "RegionDatabaseClusterArns",
+                &self.region_database_cluster_arns,
+                &RULE_27,
+            );
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -1382,9 +1423,14 @@ pub mod plan {
             v.check(
                 "GlobalClusterIdentifier",
                 &self.global_cluster_identifier,
-                &RULE_24,
+                &RULE_25,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values(
+                "RegionDatabaseClusterArns",
+                &self.region_database_cluster_arns,
+                &RULE_27,
+            );
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -1434,9 +1480,9 @@ pub mod plan {
 
     impl Validate for GlobalAuroraConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_25);
+            v.check("Behavior", &self.behavior, &RULE_28);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -1463,7 +1509,7 @@ pub mod plan {
 
     impl Validate for GlobalAuroraUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Ungraceful", &self.ungraceful, &RULE_26);
+            v.check("Ungraceful", &self.ungraceful, &RULE_29);
         }
     }
 
@@ -1525,7 +1571,7 @@ pub mod plan {
 
     impl Validate for RegionSwitchPlanConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_27);
+            v.check("Arn", &self.arn, &RULE_30);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
         }
     }
@@ -1578,16 +1624,16 @@ pub mod plan {
             v.check(
                 "CapacityMonitoringApproach",
                 &self.capacity_monitoring_approach,
-                &RULE_28,
+                &RULE_31,
             );
             v.check("Services", &self.services, &RULE_5);
             v.nested("Services", &self.services);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
             v.check(
                 "WaitELBTargetGroupHealthy",
                 &self.wait_elb_target_group_healthy,
-                &RULE_20,
+                &RULE_21,
             );
         }
     }
@@ -1620,9 +1666,9 @@ pub mod plan {
 
     impl Validate for Service {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterArn", &self.cluster_arn, &RULE_29);
+            v.check("ClusterArn", &self.cluster_arn, &RULE_32);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("ServiceArn", &self.service_arn, &RULE_30);
+            v.check("ServiceArn", &self.service_arn, &RULE_33);
         }
     }
 
@@ -1653,7 +1699,7 @@ pub mod plan {
             v.check(
                 "MinimumSuccessPercentage",
                 &self.minimum_success_percentage,
-                &RULE_22,
+                &RULE_23,
             );
         }
     }
@@ -1707,14 +1753,14 @@ pub mod plan {
             v.check(
                 "CapacityMonitoringApproach",
                 &self.capacity_monitoring_approach,
-                &RULE_31,
+                &RULE_34,
             );
-            v.check("EksClusters", &self.eks_clusters, &RULE_32);
+            v.check("EksClusters", &self.eks_clusters, &RULE_35);
             v.nested("EksClusters", &self.eks_clusters);
-            v.check("ScalingResources", &self.scaling_resources, &RULE_33);
+            v.check("ScalingResources", &self.scaling_resources, &RULE_36);
             v.nested("ScalingResources", &self.scaling_resources);
-            v.check("TargetPercent", &self.target_percent, &RULE_16);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TargetPercent", &self.target_percent, &RULE_17);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -1749,7 +1795,7 @@ pub mod plan {
 
     impl Validate for EksCluster {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterArn", &self.cluster_arn, &RULE_34);
+            v.check("ClusterArn", &self.cluster_arn, &RULE_37);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
         }
     }
@@ -1809,7 +1855,7 @@ pub mod plan {
 
     impl Validate for KubernetesScalingResource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Namespace", &self.namespace, &RULE_35);
+            v.check("Namespace", &self.namespace, &RULE_38);
         }
     }
 
@@ -1840,7 +1886,7 @@ pub mod plan {
             v.check(
                 "MinimumSuccessPercentage",
                 &self.minimum_success_percentage,
-                &RULE_22,
+                &RULE_23,
             );
         }
     }
@@ -1888,10 +1934,10 @@ pub mod plan {
     impl Validate for Route53HealthCheckConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("HostedZoneId", &self.hosted_zone_id, &RULE_36);
-            v.check("RecordName", &self.record_name, &RULE_37);
+            v.check("HostedZoneId", &self.hosted_zone_id, &RULE_39);
+            v.check("RecordName", &self.record_name, &RULE_40);
             v.nested("RecordSets", &self.record_sets);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -1919,7 +1965,7 @@ pub mod plan {
 
     impl Validate for Route53ResourceRecordSet {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RecordSetIdentifier", &self.record_set_identifier, &RULE_37);
+            v.check("RecordSetIdentifier", &self.record_set_identifier, &RULE_40);
             v.check("Region", &self.region, &RULE_2);
         }
     }
@@ -1970,20 +2016,20 @@ pub mod plan {
 
     impl Validate for DocumentDbConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_25);
+            v.check("Behavior", &self.behavior, &RULE_28);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
             v.check_items(
                 "DatabaseClusterArns",
                 &self.database_cluster_arns,
-                &RULE_38,
-                &RULE_39,
+                &RULE_41,
+                &RULE_42,
             );
             v.check(
                 "GlobalClusterIdentifier",
                 &self.global_cluster_identifier,
-                &RULE_40,
+                &RULE_43,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -2010,7 +2056,7 @@ pub mod plan {
 
     impl Validate for DocumentDbUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Ungraceful", &self.ungraceful, &RULE_26);
+            v.check("Ungraceful", &self.ungraceful, &RULE_29);
         }
     }
 
@@ -2048,7 +2094,8 @@ pub mod plan {
     impl Validate for RdsPromoteReadReplicaConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values("DbInstanceArnMap", &self.db_instance_arn_map, &RULE_44);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -2086,7 +2133,8 @@ pub mod plan {
     impl Validate for RdsCreateCrossRegionReplicaConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values("DbInstanceArnMap", &self.db_instance_arn_map, &RULE_44);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
         }
     }
 
@@ -2129,12 +2177,12 @@ pub mod plan {
 
     impl Validate for LambdaEventSourceMappingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_41);
+            v.check("Action", &self.action, &RULE_45);
             v.nested(
                 "RegionEventSourceMappings",
                 &self.region_event_source_mappings,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -2169,7 +2217,7 @@ pub mod plan {
 
     impl Validate for EventSourceMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_42);
+            v.check("Arn", &self.arn, &RULE_46);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
         }
     }
@@ -2196,7 +2244,7 @@ pub mod plan {
 
     impl Validate for LambdaEventSourceMappingUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_18);
+            v.check("Behavior", &self.behavior, &RULE_19);
         }
     }
 
@@ -2249,14 +2297,19 @@ pub mod plan {
 
     impl Validate for NeptuneGlobalDatabaseConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_43);
+            v.check("Behavior", &self.behavior, &RULE_47);
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
             v.check(
                 "GlobalClusterIdentifier",
                 &self.global_cluster_identifier,
-                &RULE_44,
+                &RULE_48,
             );
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values(
+                "RegionDatabaseClusterArns",
+                &self.region_database_cluster_arns,
+                &RULE_49,
+            );
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -2283,7 +2336,7 @@ pub mod plan {
 
     impl Validate for NeptuneUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Ungraceful", &self.ungraceful, &RULE_26);
+            v.check("Ungraceful", &self.ungraceful, &RULE_29);
         }
     }
 
@@ -2324,7 +2377,8 @@ pub mod plan {
     impl Validate for RdsSwitchoverReadReplicaConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check_values("DbInstanceArnMap", &self.db_instance_arn_map, &RULE_44);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -2351,7 +2405,7 @@ pub mod plan {
 
     impl Validate for RdsUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Ungraceful", &self.ungraceful, &RULE_45);
+            v.check("Ungraceful", &self.ungraceful, &RULE_50);
         }
     }
 
@@ -2392,7 +2446,7 @@ pub mod plan {
     impl Validate for SsmSendCommandConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RegionDocuments", &self.region_documents);
-            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_16);
+            v.check("TimeoutMinutes", &self.timeout_minutes, &RULE_17);
             v.nested("Ungraceful", &self.ungraceful);
         }
     }
@@ -2440,9 +2494,10 @@ pub mod plan {
     impl Validate for SsmDocumentConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CrossAccountRole", &self.cross_account_role, &RULE_0);
-            v.check("DocumentArn", &self.document_arn, &RULE_46);
-            v.check("DocumentVersion", &self.document_version, &RULE_47);
-            v.check("Targets", &self.targets, &RULE_48);
+            v.check("DocumentArn", &self.document_arn, &RULE_51);
+            v.check("DocumentVersion", &self.document_version, &RULE_52);
+            v.check_values("Parameters", &self.parameters, &RULE_53);
+            v.check("Targets", &self.targets, &RULE_54);
             v.nested("Targets", &self.targets);
         }
     }
@@ -2477,8 +2532,8 @@ pub mod plan {
 
     impl Validate for SsmTarget {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_49);
-            v.check_items("Values", &self.values, &RULE_50, &RULE_51);
+            v.check("Key", &self.key, &RULE_55);
+            v.check_items("Values", &self.values, &RULE_56, &RULE_57);
         }
     }
 
@@ -2504,7 +2559,7 @@ pub mod plan {
 
     impl Validate for SsmSendCommandUngraceful {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Behavior", &self.behavior, &RULE_18);
+            v.check("Behavior", &self.behavior, &RULE_19);
         }
     }
 }

@@ -46,6 +46,11 @@ mod rules_ {
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        max_len: Some(51200),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
         allowed: &[
             "CREATE_IN_PROGRESS",
             "CREATE_COMPLETE",
@@ -60,58 +65,58 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
-        allowed: &["LAMBDA", "GLUE", "HIVE", "FEDERATED"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_9: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(255),
+        allowed: &["LAMBDA", "GLUE", "HIVE", "FEDERATED"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(262144),
+        max_len: Some(255),
         ..Rule::NONE
     };
 
     pub(super) static RULE_11: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(262144),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_12: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[a-zA-Z0-9._-]{1,128}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z_][a-zA-Z0-9_@:]{1,256}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min: Some(10000000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         allowed: &["BUCKET_OWNER_FULL_CONTROL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["SSE_S3", "SSE_KMS", "CSE_KMS"],
         ..Rule::NONE
     };
@@ -376,9 +381,10 @@ pub mod data_catalog {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_5);
             v.check("Name", &self.name, &RULE_6);
-            v.check("Status", &self.status, &RULE_7);
+            v.check_values("Parameters", &self.parameters, &RULE_7);
+            v.check("Status", &self.status, &RULE_8);
             v.nested("Tags", &self.tags);
-            v.check("Type", &self.r#type, &RULE_8);
+            v.check("Type", &self.r#type, &RULE_9);
         }
     }
 
@@ -448,11 +454,11 @@ pub mod named_query {
 
     impl Validate for NamedQuery {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Database", &self.database, &RULE_9);
+            v.check("Database", &self.database, &RULE_10);
             v.check("Description", &self.description, &RULE_5);
             v.check("Name", &self.name, &RULE_3);
-            v.check("QueryString", &self.query_string, &RULE_10);
-            v.check("WorkGroup", &self.work_group, &RULE_11);
+            v.check("QueryString", &self.query_string, &RULE_11);
+            v.check("WorkGroup", &self.work_group, &RULE_12);
         }
     }
 
@@ -527,9 +533,9 @@ pub mod prepared_statement {
     impl Validate for PreparedStatement {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_5);
-            v.check("QueryStatement", &self.query_statement, &RULE_10);
-            v.check("StatementName", &self.statement_name, &RULE_12);
-            v.check("WorkGroup", &self.work_group, &RULE_11);
+            v.check("QueryStatement", &self.query_statement, &RULE_11);
+            v.check("StatementName", &self.statement_name, &RULE_13);
+            v.check("WorkGroup", &self.work_group, &RULE_12);
         }
     }
 
@@ -609,9 +615,9 @@ pub mod work_group {
 
     impl Validate for WorkGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_13);
+            v.check("Description", &self.description, &RULE_14);
             v.check("Name", &self.name, &RULE_0);
-            v.check("State", &self.state, &RULE_14);
+            v.check("State", &self.state, &RULE_15);
             v.nested("Tags", &self.tags);
             v.nested("WorkGroupConfiguration", &self.work_group_configuration);
             v.nested(
@@ -720,7 +726,7 @@ pub mod work_group {
             v.check(
                 "BytesScannedCutoffPerQuery",
                 &self.bytes_scanned_cutoff_per_query,
-                &RULE_15,
+                &RULE_16,
             );
             v.nested("ResultConfiguration", &self.result_configuration);
         }
@@ -1052,7 +1058,7 @@ pub mod work_group {
 
     impl Validate for AclConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3AclOption", &self.s3_acl_option, &RULE_16);
+            v.check("S3AclOption", &self.s3_acl_option, &RULE_17);
         }
     }
 
@@ -1084,7 +1090,7 @@ pub mod work_group {
 
     impl Validate for EncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionOption", &self.encryption_option, &RULE_17);
+            v.check("EncryptionOption", &self.encryption_option, &RULE_18);
         }
     }
 
@@ -1165,7 +1171,7 @@ pub mod work_group {
             v.check(
                 "BytesScannedCutoffPerQuery",
                 &self.bytes_scanned_cutoff_per_query,
-                &RULE_15,
+                &RULE_16,
             );
             v.nested(
                 "ResultConfigurationUpdates",

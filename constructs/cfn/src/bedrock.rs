@@ -88,16 +88,22 @@ mod rules_ {
     };
 
     pub(super) static RULE_9: Rule = Rule {
-        allowed: &["ENABLED", "DISABLED"],
+        max_len: Some(256),
+        pattern: Some(r"^[a-zA-Z0-9\s._:/=+@-]*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_10: Rule = Rule {
-        allowed: &["AMAZON.UserInput", "AMAZON.CodeInterpreter"],
+        allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_11: Rule = Rule {
+        allowed: &["AMAZON.UserInput", "AMAZON.CodeInterpreter"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_12: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$",
@@ -105,55 +111,55 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         allowed: &["RETURN_CONTROL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         pattern: Some(r"^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^[\.\-\!\*\_\'\(\)a-zA-Z0-9][\.\-\!\*\_\'\(\)\/a-zA-Z0-9]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["string", "number", "integer", "boolean", "array"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &["TO_COLLABORATOR", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         pattern: Some(
             "^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             "^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$",
@@ -161,40 +167,40 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         pattern: Some("^(([0-9]{1,8})|(DRAFT))$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         pattern: Some("^[0-9a-zA-Z]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule::NONE;
+    pub(super) static RULE_24: Rule = Rule::NONE;
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         allowed: &["SESSION_SUMMARY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         allowed: &["DEFAULT", "OVERRIDDEN"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &[
             "PRE_PROCESSING",
             "ORCHESTRATION",
@@ -206,61 +212,61 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min: Some(0.0),
         max: Some(131072.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
-        max_items: Some(4),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_31: Rule = Rule {
-        min: Some(0.0),
-        max: Some(1.0),
+        max_items: Some(4),
         ..Rule::NONE
     };
 
     pub(super) static RULE_32: Rule = Rule {
         min: Some(0.0),
-        max: Some(500.0),
+        max: Some(1.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_33: Rule = Rule {
-        max_items: Some(1),
+        min: Some(0.0),
+        max: Some(500.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_34: Rule = Rule {
+        max_items: Some(1),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_35: Rule = Rule {
         min_len: Some(1),
         max_len: Some(5),
         pattern: Some("^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200),
         pattern: Some("^([0-9a-zA-Z:.][ _-]?)+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^([0-9a-zA-Z][ _-]?)+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         max_items: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -269,15 +275,9 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
-        pattern: Some(r"^[a-zA-Z0-9\s._:/=+@-]*$"),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_40: Rule = Rule {
-        max_len: Some(256),
         pattern: Some(r"^[a-zA-Z0-9\s._:/=+@-]*$"),
         ..Rule::NONE
     };
@@ -381,17 +381,24 @@ mod rules_ {
 
     pub(super) static RULE_56: Rule = Rule {
         min_len: Some(1),
+        max_len: Some(2000),
+        pattern: Some(r"^.*\S.*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_57: Rule = Rule {
+        min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         allowed: &["ASYNC", "SYNC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
+    pub(super) static RULE_59: Rule = Rule {
         max_len: Some(128),
         pattern: Some(
             "^arn:aws(|-cn|-us-gov|-iso|-iso-[a-z]):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):blueprint/(bedrock-data-automation-public-[a-zA-Z0-9-_]{1,30}|[a-zA-Z0-9-]{12,36})$",
@@ -399,41 +406,41 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_59: Rule = Rule {
+    pub(super) static RULE_60: Rule = Rule {
         allowed: &["DEVELOPMENT", "LIVE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[0-9]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         allowed: &["DEFAULT", "EN"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_62: Rule = Rule {
+    pub(super) static RULE_63: Rule = Rule {
         allowed: &[
             "EN", "DE", "ES", "FR", "IT", "PT", "JA", "KO", "CN", "TW", "HK",
         ],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_63: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         allowed: &["DETECTION", "DETECTION_AND_REDACTION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule {
+    pub(super) static RULE_65: Rule = Rule {
         allowed: &["STANDARD", "CUSTOM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         allowed: &[
             "ALL",
             "ADDRESS",
@@ -471,17 +478,17 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         allowed: &["PII", "ENTITY_TYPE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         allowed: &["DOCUMENT", "IMAGE", "VIDEO", "AUDIO"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
         allowed: &[
             "AUDIO_CONTENT_MODERATION",
             "TRANSCRIPT",
@@ -490,32 +497,32 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         allowed: &["AUDIO_SUMMARY", "IAB", "TOPIC_SUMMARY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         allowed: &["DOCUMENT", "PAGE", "ELEMENT", "WORD", "LINE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         allowed: &["PLAIN_TEXT", "MARKDOWN", "HTML", "CSV"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         allowed: &["CONTENT_MODERATION", "TEXT_DETECTION", "LOGOS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         allowed: &["IMAGE_SUMMARY", "IAB"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         allowed: &[
             "CONTENT_MODERATION",
             "TEXT_DETECTION",
@@ -525,17 +532,17 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         allowed: &["VIDEO_SUMMARY", "IAB", "CHAPTER_SUMMARY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         allowed: &["RETAIN", "DELETE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         allowed: &[
             "S3",
             "CONFLUENCE",
@@ -549,65 +556,65 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         allowed: &["PATTERN"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         min_items: Some(1),
         max_items: Some(25),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
+    pub(super) static RULE_83: Rule = Rule {
         allowed: &["BASIC", "OAUTH2_CLIENT_CREDENTIALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_83: Rule = Rule {
+    pub(super) static RULE_84: Rule = Rule {
         pattern: Some(
             "^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_84: Rule = Rule {
+    pub(super) static RULE_85: Rule = Rule {
         allowed: &["SAAS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_85: Rule = Rule {
+    pub(super) static RULE_86: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(r"^https://[A-Za-z0-9][^\s]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_86: Rule = Rule {
+    pub(super) static RULE_87: Rule = Rule {
         min: Some(0.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_87: Rule = Rule {
+    pub(super) static RULE_88: Rule = Rule {
         min: Some(1.0),
         max: Some(28.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_88: Rule = Rule {
+    pub(super) static RULE_89: Rule = Rule {
         allowed: &[
             "SUNDAY",
             "MONDAY",
@@ -620,7 +627,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_89: Rule = Rule {
+    pub(super) static RULE_90: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -629,31 +636,31 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_90: Rule = Rule {
+    pub(super) static RULE_91: Rule = Rule {
         min_len: Some(12),
         max_len: Some(12),
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_91: Rule = Rule {
+    pub(super) static RULE_92: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_92: Rule = Rule {
+    pub(super) static RULE_93: Rule = Rule {
         min_len: Some(1),
         max_len: Some(300),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_93: Rule = Rule {
+    pub(super) static RULE_94: Rule = Rule {
         allowed: &["OAUTH2_CLIENT_CREDENTIALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_94: Rule = Rule {
+    pub(super) static RULE_95: Rule = Rule {
         allowed: &[
             "OAUTH2_CLIENT_CREDENTIALS",
             "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
@@ -661,61 +668,61 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_95: Rule = Rule {
+    pub(super) static RULE_96: Rule = Rule {
         allowed: &["ONLINE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_96: Rule = Rule {
+    pub(super) static RULE_97: Rule = Rule {
         min_items: Some(1),
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_97: Rule = Rule {
+    pub(super) static RULE_98: Rule = Rule {
         pattern: Some(r"^https://[A-Za-z0-9][^\s]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_98: Rule = Rule {
+    pub(super) static RULE_99: Rule = Rule {
         pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_99: Rule = Rule {
+    pub(super) static RULE_100: Rule = Rule {
         allowed: &["HOST_ONLY", "SUBDOMAINS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_100: Rule = Rule {
+    pub(super) static RULE_101: Rule = Rule {
         min_len: Some(15),
         max_len: Some(40),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_101: Rule = Rule {
+    pub(super) static RULE_102: Rule = Rule {
         min_len: Some(61),
         max_len: Some(86),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_102: Rule = Rule {
+    pub(super) static RULE_103: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_103: Rule = Rule {
+    pub(super) static RULE_104: Rule = Rule {
         min: Some(1.0),
         max: Some(300.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_104: Rule = Rule {
+    pub(super) static RULE_105: Rule = Rule {
         pattern: Some(r"^https?://[A-Za-z0-9][^\s]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_105: Rule = Rule {
+    pub(super) static RULE_106: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -724,41 +731,41 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_106: Rule = Rule {
+    pub(super) static RULE_107: Rule = Rule {
         allowed: &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_107: Rule = Rule {
+    pub(super) static RULE_108: Rule = Rule {
         min: Some(1.0),
         max: Some(99.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_108: Rule = Rule {
+    pub(super) static RULE_109: Rule = Rule {
         min_items: Some(2),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_109: Rule = Rule {
+    pub(super) static RULE_110: Rule = Rule {
         min: Some(1.0),
         max: Some(8192.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
+    pub(super) static RULE_111: Rule = Rule {
         min: Some(50.0),
         max: Some(99.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_111: Rule = Rule {
+    pub(super) static RULE_112: Rule = Rule {
         allowed: &["BEDROCK_FOUNDATION_MODEL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_112: Rule = Rule {
+    pub(super) static RULE_113: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -767,24 +774,24 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_113: Rule = Rule {
+    pub(super) static RULE_114: Rule = Rule {
         allowed: &["CHUNK_ENTITY_EXTRACTION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_114: Rule = Rule {
+    pub(super) static RULE_115: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^s3://.{1,128}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_115: Rule = Rule {
+    pub(super) static RULE_116: Rule = Rule {
         allowed: &["POST_CHUNKING"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_116: Rule = Rule {
+    pub(super) static RULE_117: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$",
@@ -792,7 +799,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_117: Rule = Rule {
+    pub(super) static RULE_118: Rule = Rule {
         allowed: &[
             "BEDROCK_FOUNDATION_MODEL",
             "BEDROCK_DATA_AUTOMATION",
@@ -802,100 +809,100 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_118: Rule = Rule {
+    pub(super) static RULE_119: Rule = Rule {
         allowed: &["MULTIMODAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_119: Rule = Rule {
+    pub(super) static RULE_120: Rule = Rule {
         min_len: Some(1),
         max_len: Some(10000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_120: Rule = Rule {
+    pub(super) static RULE_121: Rule = Rule {
         pattern: Some("^[1-9][0-9]{0,7}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_121: Rule = Rule {
+    pub(super) static RULE_122: Rule = Rule {
         pattern: Some(
             "^([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_122: Rule = Rule {
+    pub(super) static RULE_123: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_123: Rule = Rule {
+    pub(super) static RULE_124: Rule = Rule {
         pattern: Some(
             "^(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_124: Rule = Rule {
+    pub(super) static RULE_125: Rule = Rule {
         allowed: &["SELECTIVE", "COMPREHENSIVE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_125: Rule = Rule {
+    pub(super) static RULE_126: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_126: Rule = Rule {
+    pub(super) static RULE_127: Rule = Rule {
         max_len: Some(512000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_127: Rule = Rule {
+    pub(super) static RULE_128: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_128: Rule = Rule {
+    pub(super) static RULE_129: Rule = Rule {
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_129: Rule = Rule {
+    pub(super) static RULE_130: Rule = Rule {
         max_items: Some(40),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_130: Rule = Rule {
+    pub(super) static RULE_131: Rule = Rule {
         pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_131: Rule = Rule {
+    pub(super) static RULE_132: Rule = Rule {
         pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_132: Rule = Rule {
+    pub(super) static RULE_133: Rule = Rule {
         allowed: &["Data", "Conditional"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_133: Rule = Rule {
+    pub(super) static RULE_134: Rule = Rule {
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_134: Rule = Rule {
+    pub(super) static RULE_135: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_135: Rule = Rule {
+    pub(super) static RULE_136: Rule = Rule {
         allowed: &[
             "Input",
             "Output",
@@ -917,13 +924,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_136: Rule = Rule {
+    pub(super) static RULE_137: Rule = Rule {
         max_len: Some(10),
         pattern: Some("^[0-9a-zA-Z]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_137: Rule = Rule {
+    pub(super) static RULE_138: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -932,59 +939,59 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_138: Rule = Rule {
+    pub(super) static RULE_139: Rule = Rule {
         min: Some(1.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_139: Rule = Rule {
+    pub(super) static RULE_140: Rule = Rule {
         min: Some(0.0),
         max: Some(4096.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_140: Rule = Rule {
+    pub(super) static RULE_141: Rule = Rule {
         allowed: &["standard", "optimized"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_141: Rule = Rule {
+    pub(super) static RULE_142: Rule = Rule {
         allowed: &["BEDROCK_RERANKING_MODEL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_142: Rule = Rule {
+    pub(super) static RULE_143: Rule = Rule {
         allowed: &["SELECTIVE", "ALL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_143: Rule = Rule {
+    pub(super) static RULE_144: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_144: Rule = Rule {
+    pub(super) static RULE_145: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_145: Rule = Rule {
+    pub(super) static RULE_146: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_146: Rule = Rule {
+    pub(super) static RULE_147: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_147: Rule = Rule {
+    pub(super) static RULE_148: Rule = Rule {
         max_len: Some(78),
         pattern: Some(
             r"^arn:aws(|-us-gov):lex:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:bot-alias/[0-9a-zA-Z]+/[0-9a-zA-Z]+$",
@@ -992,31 +999,31 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_148: Rule = Rule {
+    pub(super) static RULE_149: Rule = Rule {
         min_len: Some(1),
         max_len: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_149: Rule = Rule {
+    pub(super) static RULE_150: Rule = Rule {
         pattern: Some(
             "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?)$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_150: Rule = Rule {
+    pub(super) static RULE_151: Rule = Rule {
         allowed: &["TEXT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_151: Rule = Rule {
+    pub(super) static RULE_152: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_152: Rule = Rule {
+    pub(super) static RULE_153: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$",
@@ -1024,73 +1031,73 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_153: Rule = Rule {
+    pub(super) static RULE_154: Rule = Rule {
         pattern: Some(r"^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_154: Rule = Rule {
+    pub(super) static RULE_155: Rule = Rule {
         max_len: Some(5000000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_155: Rule = Rule {
+    pub(super) static RULE_156: Rule = Rule {
         allowed: &["Python_3"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_156: Rule = Rule {
+    pub(super) static RULE_157: Rule = Rule {
         min: Some(1.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_157: Rule = Rule {
+    pub(super) static RULE_158: Rule = Rule {
         allowed: &["LoopCondition", "ReturnValueToLoopStart", "ExitLoop"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_158: Rule = Rule {
+    pub(super) static RULE_159: Rule = Rule {
         allowed: &["String", "Number", "Boolean", "Object", "Array"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_159: Rule = Rule {
+    pub(super) static RULE_160: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_160: Rule = Rule {
+    pub(super) static RULE_161: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_161: Rule = Rule {
+    pub(super) static RULE_162: Rule = Rule {
         allowed: &["Automatic", "Manual"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_162: Rule = Rule {
+    pub(super) static RULE_163: Rule = Rule {
         pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_163: Rule = Rule {
+    pub(super) static RULE_164: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         pattern: Some("^[0-9a-zA-Z-_]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_164: Rule = Rule {
+    pub(super) static RULE_165: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_165: Rule = Rule {
+    pub(super) static RULE_166: Rule = Rule {
         min_len: Some(15),
         max_len: Some(2048),
         pattern: Some(
@@ -1099,33 +1106,33 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_166: Rule = Rule {
+    pub(super) static RULE_167: Rule = Rule {
         min_items: Some(1),
         max_items: Some(6),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_167: Rule = Rule {
+    pub(super) static RULE_168: Rule = Rule {
         allowed: &["CLASSIC", "STANDARD"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_168: Rule = Rule {
+    pub(super) static RULE_169: Rule = Rule {
         allowed: &["BLOCK", "NONE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_169: Rule = Rule {
+    pub(super) static RULE_170: Rule = Rule {
         allowed: &["TEXT", "IMAGE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_170: Rule = Rule {
+    pub(super) static RULE_171: Rule = Rule {
         allowed: &["NONE", "LOW", "MEDIUM", "HIGH"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_171: Rule = Rule {
+    pub(super) static RULE_172: Rule = Rule {
         allowed: &[
             "SEXUAL",
             "VIOLENCE",
@@ -1137,17 +1144,17 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_172: Rule = Rule {
+    pub(super) static RULE_173: Rule = Rule {
         min: Some(0.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_173: Rule = Rule {
+    pub(super) static RULE_174: Rule = Rule {
         allowed: &["GROUNDING", "RELEVANCE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_174: Rule = Rule {
+    pub(super) static RULE_175: Rule = Rule {
         min_len: Some(15),
         max_len: Some(2048),
         pattern: Some(
@@ -1156,18 +1163,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_175: Rule = Rule {
+    pub(super) static RULE_176: Rule = Rule {
         min_items: Some(1),
         max_items: Some(30),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_176: Rule = Rule {
+    pub(super) static RULE_177: Rule = Rule {
         allowed: &["BLOCK", "ANONYMIZE", "NONE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_177: Rule = Rule {
+    pub(super) static RULE_178: Rule = Rule {
         allowed: &[
             "ADDRESS",
             "AGE",
@@ -1204,47 +1211,47 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_178: Rule = Rule {
+    pub(super) static RULE_179: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_179: Rule = Rule {
+    pub(super) static RULE_180: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_180: Rule = Rule {
+    pub(super) static RULE_181: Rule = Rule {
         min_len: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_181: Rule = Rule {
+    pub(super) static RULE_182: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         pattern: Some("^[0-9a-zA-Z-_ !?.]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_182: Rule = Rule {
+    pub(super) static RULE_183: Rule = Rule {
         allowed: &["DENY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_183: Rule = Rule {
+    pub(super) static RULE_184: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_184: Rule = Rule {
+    pub(super) static RULE_185: Rule = Rule {
         allowed: &["PROFANITY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_185: Rule = Rule {
+    pub(super) static RULE_186: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -1253,25 +1260,25 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_186: Rule = Rule {
+    pub(super) static RULE_187: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_187: Rule = Rule {
+    pub(super) static RULE_188: Rule = Rule {
         allowed: &["VECTOR", "KENDRA", "SQL", "MANAGED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_188: Rule = Rule {
+    pub(super) static RULE_189: Rule = Rule {
         pattern: Some(
             "^arn:aws(|-cn|-us-gov):kendra:[a-z0-9-]{1,20}:([0-9]{12}|):index/([a-zA-Z0-9][a-zA-Z0-9-]{35}|[a-zA-Z0-9][a-zA-Z0-9-]{35}-[a-zA-Z0-9][a-zA-Z0-9-]{35})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_189: Rule = Rule {
+    pub(super) static RULE_190: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -1280,101 +1287,101 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_190: Rule = Rule {
+    pub(super) static RULE_191: Rule = Rule {
         allowed: &["CUSTOM", "MANAGED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_191: Rule = Rule {
+    pub(super) static RULE_192: Rule = Rule {
         allowed: &["FLOAT32", "BINARY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_192: Rule = Rule {
+    pub(super) static RULE_193: Rule = Rule {
         min: Some(1.0),
         max: Some(30.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_193: Rule = Rule {
+    pub(super) static RULE_194: Rule = Rule {
         allowed: &["S3"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_194: Rule = Rule {
+    pub(super) static RULE_195: Rule = Rule {
         allowed: &["REDSHIFT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_195: Rule = Rule {
+    pub(super) static RULE_196: Rule = Rule {
         allowed: &["SERVERLESS", "PROVISIONED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_196: Rule = Rule {
+    pub(super) static RULE_197: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_197: Rule = Rule {
+    pub(super) static RULE_198: Rule = Rule {
         allowed: &["IAM", "USERNAME_PASSWORD", "USERNAME"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_198: Rule = Rule {
+    pub(super) static RULE_199: Rule = Rule {
         pattern: Some(
             r"^(arn:(aws(-[a-z]+)*):redshift-serverless:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:workgroup/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_199: Rule = Rule {
+    pub(super) static RULE_200: Rule = Rule {
         allowed: &["IAM", "USERNAME_PASSWORD"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_200: Rule = Rule {
+    pub(super) static RULE_201: Rule = Rule {
         min: Some(1.0),
         max: Some(200.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_201: Rule = Rule {
+    pub(super) static RULE_202: Rule = Rule {
         allowed: &["INCLUDE", "EXCLUDE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_202: Rule = Rule {
+    pub(super) static RULE_203: Rule = Rule {
         pattern: Some(r"^.*\..*\..*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_203: Rule = Rule {
+    pub(super) static RULE_204: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_204: Rule = Rule {
+    pub(super) static RULE_205: Rule = Rule {
         allowed: &["REDSHIFT", "AWS_DATA_CATALOG"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_205: Rule = Rule {
+    pub(super) static RULE_206: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_206: Rule = Rule {
+    pub(super) static RULE_207: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200),
         pattern: Some(r"^.*\.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_207: Rule = Rule {
+    pub(super) static RULE_208: Rule = Rule {
         allowed: &[
             "OPENSEARCH_SERVERLESS",
             "PINECONE",
@@ -1387,19 +1394,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_208: Rule = Rule {
+    pub(super) static RULE_209: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_209: Rule = Rule {
+    pub(super) static RULE_210: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]+\.mongodb\.net$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_210: Rule = Rule {
+    pub(super) static RULE_211: Rule = Rule {
         max_len: Some(255),
         pattern: Some(
             r"^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$",
@@ -1407,13 +1414,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_211: Rule = Rule {
+    pub(super) static RULE_212: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_212: Rule = Rule {
+    pub(super) static RULE_213: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(
@@ -1422,7 +1429,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_213: Rule = Rule {
+    pub(super) static RULE_214: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:es:([a-z]{2,}-){2,}\d:\d{12}:domain/[a-z][a-z0-9-]{3,28}$",
@@ -1430,13 +1437,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_214: Rule = Rule {
+    pub(super) static RULE_215: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^https://.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_215: Rule = Rule {
+    pub(super) static RULE_216: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:aws(|-cn|-us-gov|-iso):aoss:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:collection/[a-z0-9-]{3,32}$",
@@ -1444,79 +1451,79 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_216: Rule = Rule {
+    pub(super) static RULE_217: Rule = Rule {
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9_\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_217: Rule = Rule {
+    pub(super) static RULE_218: Rule = Rule {
         pattern: Some(
             "^arn:aws(|-cn|-us-gov):rds:[a-zA-Z0-9-]*:[0-9]{12}:cluster:[a-zA-Z0-9-]{1,63}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_218: Rule = Rule {
+    pub(super) static RULE_219: Rule = Rule {
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9_\.\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_219: Rule = Rule {
+    pub(super) static RULE_220: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_220: Rule = Rule {
+    pub(super) static RULE_221: Rule = Rule {
         min_len: Some(1),
         max_len: Some(10),
         pattern: Some("^[0-9a-zA-Z]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_221: Rule = Rule {
+    pub(super) static RULE_222: Rule = Rule {
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_222: Rule = Rule {
+    pub(super) static RULE_223: Rule = Rule {
         allowed: &["TEXT", "CHAT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_223: Rule = Rule {
+    pub(super) static RULE_224: Rule = Rule {
         min: Some(0.0),
         max: Some(512000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_224: Rule = Rule {
+    pub(super) static RULE_225: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^[a-zA-Z0-9\s._:/=+@-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_225: Rule = Rule {
+    pub(super) static RULE_226: Rule = Rule {
         allowed: &["default"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_226: Rule = Rule {
+    pub(super) static RULE_227: Rule = Rule {
         allowed: &["user", "assistant"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_227: Rule = Rule {
+    pub(super) static RULE_228: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_228: Rule = Rule {
+    pub(super) static RULE_229: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -1525,21 +1532,26 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_229: Rule = Rule {
+    pub(super) static RULE_230: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_230: Rule = Rule {
+    pub(super) static RULE_231: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_231: Rule = Rule {
+    pub(super) static RULE_232: Rule = Rule {
         max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_233: Rule = Rule {
+        max_len: Some(5000),
         ..Rule::NONE
     };
 }
@@ -1580,8 +1592,8 @@ mod shared_ {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_9);
         }
     }
 
@@ -1609,7 +1621,7 @@ mod shared_ {
 
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("URI", &self.uri, &RULE_114);
+            v.check("URI", &self.uri, &RULE_115);
         }
     }
 
@@ -1780,6 +1792,8 @@ pub mod agent {
                 "PromptOverrideConfiguration",
                 &self.prompt_override_configuration,
             );
+            v.check_values("Tags", &self.tags, &RULE_9);
+            v.check_values("TestAliasTags", &self.test_alias_tags, &RULE_9);
         }
     }
 
@@ -1902,14 +1916,14 @@ pub mod agent {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ActionGroupExecutor", &self.action_group_executor);
             v.check("ActionGroupName", &self.action_group_name, &RULE_1);
-            v.check("ActionGroupState", &self.action_group_state, &RULE_9);
+            v.check("ActionGroupState", &self.action_group_state, &RULE_10);
             v.nested("ApiSchema", &self.api_schema);
             v.check("Description", &self.description, &RULE_4);
             v.nested("FunctionSchema", &self.function_schema);
             v.check(
                 "ParentActionGroupSignature",
                 &self.parent_action_group_signature,
-                &RULE_10,
+                &RULE_11,
             );
         }
     }
@@ -1940,8 +1954,8 @@ pub mod agent {
 
     impl Validate for ActionGroupExecutor {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Lambda", &self.lambda, &RULE_11);
-            v.check("CustomControl", &self.custom_control, &RULE_12);
+            v.check("Lambda", &self.lambda, &RULE_12);
+            v.check("CustomControl", &self.custom_control, &RULE_13);
         }
     }
 
@@ -2002,8 +2016,8 @@ pub mod agent {
 
     impl Validate for S3Identifier {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3BucketName", &self.s3_bucket_name, &RULE_13);
-            v.check("S3ObjectKey", &self.s3_object_key, &RULE_14);
+            v.check("S3BucketName", &self.s3_bucket_name, &RULE_14);
+            v.check("S3ObjectKey", &self.s3_object_key, &RULE_15);
         }
     }
 
@@ -2073,10 +2087,10 @@ pub mod agent {
 
     impl Validate for Function {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_15);
+            v.check("Description", &self.description, &RULE_16);
             v.check("Name", &self.name, &RULE_1);
             v.nested("Parameters", &self.parameters);
-            v.check("RequireConfirmation", &self.require_confirmation, &RULE_9);
+            v.check("RequireConfirmation", &self.require_confirmation, &RULE_10);
         }
     }
 
@@ -2113,8 +2127,8 @@ pub mod agent {
 
     impl Validate for ParameterDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_16);
-            v.check("Type", &self.r#type, &RULE_17);
+            v.check("Description", &self.description, &RULE_17);
+            v.check("Type", &self.r#type, &RULE_18);
         }
     }
 
@@ -2163,7 +2177,7 @@ pub mod agent {
             v.check(
                 "RelayConversationHistory",
                 &self.relay_conversation_history,
-                &RULE_18,
+                &RULE_19,
             );
         }
     }
@@ -2192,7 +2206,7 @@ pub mod agent {
 
     impl Validate for AgentDescriptor {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AliasArn", &self.alias_arn, &RULE_19);
+            v.check("AliasArn", &self.alias_arn, &RULE_20);
         }
     }
 
@@ -2249,7 +2263,7 @@ pub mod agent {
 
     impl Validate for OrchestrationExecutor {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Lambda", &self.lambda, &RULE_11);
+            v.check("Lambda", &self.lambda, &RULE_12);
         }
     }
 
@@ -2280,8 +2294,8 @@ pub mod agent {
 
     impl Validate for GuardrailConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_20);
-            v.check("GuardrailVersion", &self.guardrail_version, &RULE_21);
+            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_21);
+            v.check("GuardrailVersion", &self.guardrail_version, &RULE_22);
         }
     }
 
@@ -2322,8 +2336,8 @@ pub mod agent {
     impl Validate for AgentKnowledgeBase {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_22);
-            v.check("KnowledgeBaseState", &self.knowledge_base_state, &RULE_9);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_23);
+            v.check("KnowledgeBaseState", &self.knowledge_base_state, &RULE_10);
         }
     }
 
@@ -2361,8 +2375,8 @@ pub mod agent {
             v.check_items(
                 "EnabledMemoryTypes",
                 &self.enabled_memory_types,
-                &RULE_23,
                 &RULE_24,
+                &RULE_25,
             );
         }
     }
@@ -2421,11 +2435,11 @@ pub mod agent {
 
     impl Validate for PromptOverrideConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OverrideLambda", &self.override_lambda, &RULE_11);
+            v.check("OverrideLambda", &self.override_lambda, &RULE_12);
             v.check(
                 "PromptConfigurations",
                 &self.prompt_configurations,
-                &RULE_25,
+                &RULE_26,
             );
             v.nested("PromptConfigurations", &self.prompt_configurations);
         }
@@ -2472,13 +2486,13 @@ pub mod agent {
 
     impl Validate for PromptConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BasePromptTemplate", &self.base_prompt_template, &RULE_26);
+            v.check("BasePromptTemplate", &self.base_prompt_template, &RULE_27);
             v.check("FoundationModel", &self.foundation_model, &RULE_5);
             v.nested("InferenceConfiguration", &self.inference_configuration);
-            v.check("ParserMode", &self.parser_mode, &RULE_27);
-            v.check("PromptCreationMode", &self.prompt_creation_mode, &RULE_27);
-            v.check("PromptState", &self.prompt_state, &RULE_9);
-            v.check("PromptType", &self.prompt_type, &RULE_28);
+            v.check("ParserMode", &self.parser_mode, &RULE_28);
+            v.check("PromptCreationMode", &self.prompt_creation_mode, &RULE_28);
+            v.check("PromptState", &self.prompt_state, &RULE_10);
+            v.check("PromptType", &self.prompt_type, &RULE_29);
         }
     }
 
@@ -2518,11 +2532,11 @@ pub mod agent {
 
     impl Validate for InferenceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaximumLength", &self.maximum_length, &RULE_29);
-            v.check("StopSequences", &self.stop_sequences, &RULE_30);
-            v.check("Temperature", &self.temperature, &RULE_31);
-            v.check("TopK", &self.top_k, &RULE_32);
-            v.check("TopP", &self.top_p, &RULE_31);
+            v.check("MaximumLength", &self.maximum_length, &RULE_30);
+            v.check("StopSequences", &self.stop_sequences, &RULE_31);
+            v.check("Temperature", &self.temperature, &RULE_32);
+            v.check("TopK", &self.top_k, &RULE_33);
+            v.check("TopP", &self.top_p, &RULE_32);
         }
     }
 }
@@ -2578,14 +2592,15 @@ pub mod agent_alias {
     impl Validate for AgentAlias {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AgentAliasName", &self.agent_alias_name, &RULE_1);
-            v.check("AgentId", &self.agent_id, &RULE_22);
+            v.check("AgentId", &self.agent_id, &RULE_23);
             v.check("Description", &self.description, &RULE_4);
             v.check(
                 "RoutingConfiguration",
                 &self.routing_configuration,
-                &RULE_33,
+                &RULE_34,
             );
             v.nested("RoutingConfiguration", &self.routing_configuration);
+            v.check_values("Tags", &self.tags, &RULE_9);
         }
     }
 
@@ -2662,7 +2677,7 @@ pub mod agent_alias {
 
     impl Validate for AgentAliasRoutingConfigurationListItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentVersion", &self.agent_version, &RULE_34);
+            v.check("AgentVersion", &self.agent_version, &RULE_35);
         }
     }
 }
@@ -2710,14 +2725,14 @@ pub mod application_inference_profile {
 
     impl Validate for ApplicationInferenceProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_35);
+            v.check("Description", &self.description, &RULE_36);
             v.check(
                 "InferenceProfileName",
                 &self.inference_profile_name,
-                &RULE_36,
+                &RULE_37,
             );
             v.nested("ModelSource", &self.model_source);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -2804,7 +2819,7 @@ pub mod application_inference_profile {
 
     impl Validate for InferenceProfileModelSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CopyFrom", &self.copy_from, &RULE_38);
+            v.check("CopyFrom", &self.copy_from, &RULE_39);
         }
     }
 }
@@ -2860,7 +2875,7 @@ pub mod automated_reasoning_policy {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_42);
             v.check("Name", &self.name, &RULE_43);
             v.nested("PolicyDefinition", &self.policy_definition);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -2953,7 +2968,7 @@ pub mod automated_reasoning_policy {
             v.nested("Rules", &self.rules);
             v.check("Types", &self.types, &RULE_45);
             v.nested("Types", &self.types);
-            v.check("Variables", &self.variables, &RULE_37);
+            v.check("Variables", &self.variables, &RULE_38);
             v.nested("Variables", &self.variables);
         }
     }
@@ -3165,7 +3180,7 @@ pub mod automated_reasoning_policy_version {
                 &RULE_50,
             );
             v.check("PolicyArn", &self.policy_arn, &RULE_51);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -3280,7 +3295,7 @@ pub mod blueprint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("BlueprintName", &self.blueprint_name, &RULE_52);
             v.check("KmsKeyId", &self.kms_key_id, &RULE_53);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
             v.check("Type", &self.r#type, &RULE_54);
         }
@@ -3353,8 +3368,8 @@ pub mod blueprint {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_9);
         }
     }
 }
@@ -3404,7 +3419,7 @@ pub mod data_automation_library {
             v.nested("EncryptionConfiguration", &self.encryption_configuration);
             v.check("LibraryDescription", &self.library_description, &RULE_55);
             v.check("LibraryName", &self.library_name, &RULE_52);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -3475,7 +3490,12 @@ pub mod data_automation_library {
 
     impl Validate for EncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_56);
+            v.check_values(
+                "KmsEncryptionContext",
+                &self.kms_encryption_context,
+                &RULE_56,
+            );
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_57);
         }
     }
 
@@ -3509,8 +3529,8 @@ pub mod data_automation_library {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_9);
         }
     }
 }
@@ -3588,12 +3608,12 @@ pub mod data_automation_project {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_53);
             v.nested("OverrideConfiguration", &self.override_configuration);
             v.check("ProjectName", &self.project_name, &RULE_52);
-            v.check("ProjectType", &self.project_type, &RULE_57);
+            v.check("ProjectType", &self.project_type, &RULE_58);
             v.nested(
                 "StandardOutputConfiguration",
                 &self.standard_output_configuration,
             );
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -3699,9 +3719,9 @@ pub mod data_automation_project {
 
     impl Validate for BlueprintItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BlueprintArn", &self.blueprint_arn, &RULE_58);
-            v.check("BlueprintStage", &self.blueprint_stage, &RULE_59);
-            v.check("BlueprintVersion", &self.blueprint_version, &RULE_60);
+            v.check("BlueprintArn", &self.blueprint_arn, &RULE_59);
+            v.check("BlueprintStage", &self.blueprint_stage, &RULE_60);
+            v.check("BlueprintVersion", &self.blueprint_version, &RULE_61);
         }
     }
 
@@ -3814,9 +3834,9 @@ pub mod data_automation_project {
             v.check(
                 "GenerativeOutputLanguage",
                 &self.generative_output_language,
-                &RULE_61,
+                &RULE_62,
             );
-            v.check_items("InputLanguages", &self.input_languages, &RULE_23, &RULE_62);
+            v.check_items("InputLanguages", &self.input_languages, &RULE_24, &RULE_63);
         }
     }
 
@@ -3842,7 +3862,7 @@ pub mod data_automation_project {
 
     impl Validate for ModalityProcessingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -3872,8 +3892,8 @@ pub mod data_automation_project {
 
     impl Validate for SensitiveDataConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DetectionMode", &self.detection_mode, &RULE_63);
-            v.check_items("DetectionScope", &self.detection_scope, &RULE_23, &RULE_64);
+            v.check("DetectionMode", &self.detection_mode, &RULE_64);
+            v.check_items("DetectionScope", &self.detection_scope, &RULE_24, &RULE_65);
             v.nested("PiiEntitiesConfiguration", &self.pii_entities_configuration);
         }
     }
@@ -3902,8 +3922,8 @@ pub mod data_automation_project {
 
     impl Validate for PiiEntitiesConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("PiiEntityTypes", &self.pii_entity_types, &RULE_23, &RULE_65);
-            v.check("RedactionMaskMode", &self.redaction_mask_mode, &RULE_66);
+            v.check_items("PiiEntityTypes", &self.pii_entity_types, &RULE_24, &RULE_66);
+            v.check("RedactionMaskMode", &self.redaction_mask_mode, &RULE_67);
         }
     }
 
@@ -3967,7 +3987,7 @@ pub mod data_automation_project {
 
     impl Validate for SplitterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4035,10 +4055,10 @@ pub mod data_automation_project {
 
     impl Validate for ModalityRoutingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("jpeg", &self.jpeg, &RULE_67);
-            v.check("mov", &self.mov, &RULE_67);
-            v.check("mp4", &self.mp4, &RULE_67);
-            v.check("png", &self.png, &RULE_67);
+            v.check("jpeg", &self.jpeg, &RULE_68);
+            v.check("mov", &self.mov, &RULE_68);
+            v.check("mp4", &self.mp4, &RULE_68);
+            v.check("png", &self.png, &RULE_68);
         }
     }
 
@@ -4200,9 +4220,9 @@ pub mod data_automation_project {
 
     impl Validate for AudioExtractionCategory {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
             v.nested("TypeConfiguration", &self.type_configuration);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_68);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_69);
         }
     }
 
@@ -4285,7 +4305,7 @@ pub mod data_automation_project {
 
     impl Validate for ChannelLabelingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4313,7 +4333,7 @@ pub mod data_automation_project {
 
     impl Validate for SpeakerLabelingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4344,8 +4364,8 @@ pub mod data_automation_project {
 
     impl Validate for AudioStandardGenerativeField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_69);
+            v.check("State", &self.state, &RULE_10);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_70);
         }
     }
 
@@ -4440,7 +4460,7 @@ pub mod data_automation_project {
 
     impl Validate for DocumentBoundingBox {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4466,7 +4486,7 @@ pub mod data_automation_project {
 
     impl Validate for DocumentExtractionGranularity {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Types", &self.types, &RULE_23, &RULE_70);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_71);
         }
     }
 
@@ -4494,7 +4514,7 @@ pub mod data_automation_project {
 
     impl Validate for DocumentStandardGenerativeField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4557,7 +4577,7 @@ pub mod data_automation_project {
 
     impl Validate for DocumentOutputAdditionalFileFormat {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4583,7 +4603,7 @@ pub mod data_automation_project {
 
     impl Validate for DocumentOutputTextFormat {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Types", &self.types, &RULE_23, &RULE_71);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_72);
         }
     }
 
@@ -4675,7 +4695,7 @@ pub mod data_automation_project {
 
     impl Validate for ImageBoundingBox {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4706,8 +4726,8 @@ pub mod data_automation_project {
 
     impl Validate for ImageExtractionCategory {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_72);
+            v.check("State", &self.state, &RULE_10);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_73);
         }
     }
 
@@ -4738,8 +4758,8 @@ pub mod data_automation_project {
 
     impl Validate for ImageStandardGenerativeField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_73);
+            v.check("State", &self.state, &RULE_10);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_74);
         }
     }
 
@@ -4831,7 +4851,7 @@ pub mod data_automation_project {
 
     impl Validate for VideoBoundingBox {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
+            v.check("State", &self.state, &RULE_10);
         }
     }
 
@@ -4862,8 +4882,8 @@ pub mod data_automation_project {
 
     impl Validate for VideoExtractionCategory {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_74);
+            v.check("State", &self.state, &RULE_10);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_75);
         }
     }
 
@@ -4894,8 +4914,8 @@ pub mod data_automation_project {
 
     impl Validate for VideoStandardGenerativeField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("State", &self.state, &RULE_9);
-            v.check_items("Types", &self.types, &RULE_23, &RULE_75);
+            v.check("State", &self.state, &RULE_10);
+            v.check_items("Types", &self.types, &RULE_24, &RULE_76);
         }
     }
 
@@ -4929,8 +4949,8 @@ pub mod data_automation_project {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_9);
         }
     }
 }
@@ -4998,10 +5018,10 @@ pub mod data_source {
 
     impl Validate for DataSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataDeletionPolicy", &self.data_deletion_policy, &RULE_76);
+            v.check("DataDeletionPolicy", &self.data_deletion_policy, &RULE_77);
             v.nested("DataSourceConfiguration", &self.data_source_configuration);
             v.check("Description", &self.description, &RULE_4);
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_22);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_23);
             v.check("Name", &self.name, &RULE_1);
             v.nested(
                 "ServerSideEncryptionConfiguration",
@@ -5120,7 +5140,7 @@ pub mod data_source {
             v.nested("S3Configuration", &self.s3_configuration);
             v.nested("SalesforceConfiguration", &self.salesforce_configuration);
             v.nested("SharePointConfiguration", &self.share_point_configuration);
-            v.check("Type", &self.r#type, &RULE_77);
+            v.check("Type", &self.r#type, &RULE_78);
             v.nested("WebConfiguration", &self.web_configuration);
         }
     }
@@ -5215,7 +5235,7 @@ pub mod data_source {
     impl Validate for CrawlFilterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("PatternObjectFilter", &self.pattern_object_filter);
-            v.check("Type", &self.r#type, &RULE_78);
+            v.check("Type", &self.r#type, &RULE_79);
         }
     }
 
@@ -5244,7 +5264,7 @@ pub mod data_source {
 
     impl Validate for PatternObjectFilterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Filters", &self.filters, &RULE_79);
+            v.check("Filters", &self.filters, &RULE_80);
             v.nested("Filters", &self.filters);
         }
     }
@@ -5284,16 +5304,16 @@ pub mod data_source {
             v.check_items(
                 "ExclusionFilters",
                 &self.exclusion_filters,
-                &RULE_79,
                 &RULE_80,
+                &RULE_81,
             );
             v.check_items(
                 "InclusionFilters",
                 &self.inclusion_filters,
-                &RULE_79,
                 &RULE_80,
+                &RULE_81,
             );
-            v.check("ObjectType", &self.object_type, &RULE_81);
+            v.check("ObjectType", &self.object_type, &RULE_82);
         }
     }
 
@@ -5340,14 +5360,14 @@ pub mod data_source {
 
     impl Validate for ConfluenceSourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthType", &self.auth_type, &RULE_82);
+            v.check("AuthType", &self.auth_type, &RULE_83);
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
-            v.check("HostType", &self.host_type, &RULE_84);
-            v.check("HostUrl", &self.host_url, &RULE_85);
+            v.check("HostType", &self.host_type, &RULE_85);
+            v.check("HostUrl", &self.host_url, &RULE_86);
         }
     }
 
@@ -5434,12 +5454,12 @@ pub mod data_source {
             v.check(
                 "DeletionProtectionStatus",
                 &self.deletion_protection_status,
-                &RULE_9,
+                &RULE_10,
             );
             v.check(
                 "DeletionProtectionThreshold",
                 &self.deletion_protection_threshold,
-                &RULE_86,
+                &RULE_87,
             );
         }
     }
@@ -5523,7 +5543,7 @@ pub mod data_source {
             v.check(
                 "AudioExtractionStatus",
                 &self.audio_extraction_status,
-                &RULE_9,
+                &RULE_10,
             );
         }
     }
@@ -5556,7 +5576,7 @@ pub mod data_source {
             v.check(
                 "ImageExtractionStatus",
                 &self.image_extraction_status,
-                &RULE_9,
+                &RULE_10,
             );
         }
     }
@@ -5589,7 +5609,7 @@ pub mod data_source {
             v.check(
                 "VideoExtractionStatus",
                 &self.video_extraction_status,
-                &RULE_9,
+                &RULE_10,
             );
         }
     }
@@ -5682,7 +5702,7 @@ pub mod data_source {
 
     impl Validate for DayOfMonth {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DayNumber", &self.day_number, &RULE_87);
+            v.check("DayNumber", &self.day_number, &RULE_88);
         }
     }
 
@@ -5711,7 +5731,7 @@ pub mod data_source {
 
     impl Validate for WeeklySchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DayOfWeek", &self.day_of_week, &RULE_88);
+            v.check("DayOfWeek", &self.day_of_week, &RULE_89);
         }
     }
 
@@ -5749,17 +5769,17 @@ pub mod data_source {
 
     impl Validate for S3DataSourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketArn", &self.bucket_arn, &RULE_89);
+            v.check("BucketArn", &self.bucket_arn, &RULE_90);
             v.check(
                 "BucketOwnerAccountId",
                 &self.bucket_owner_account_id,
-                &RULE_90,
+                &RULE_91,
             );
             v.check_items(
                 "InclusionPrefixes",
                 &self.inclusion_prefixes,
-                &RULE_91,
                 &RULE_92,
+                &RULE_93,
             );
         }
     }
@@ -5862,13 +5882,13 @@ pub mod data_source {
 
     impl Validate for SalesforceSourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthType", &self.auth_type, &RULE_93);
+            v.check("AuthType", &self.auth_type, &RULE_94);
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
-            v.check("HostUrl", &self.host_url, &RULE_85);
+            v.check("HostUrl", &self.host_url, &RULE_86);
         }
     }
 
@@ -5984,16 +6004,16 @@ pub mod data_source {
 
     impl Validate for SharePointSourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthType", &self.auth_type, &RULE_94);
+            v.check("AuthType", &self.auth_type, &RULE_95);
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
-            v.check("Domain", &self.domain, &RULE_81);
-            v.check("HostType", &self.host_type, &RULE_95);
-            v.check_items("SiteUrls", &self.site_urls, &RULE_96, &RULE_97);
-            v.check("TenantId", &self.tenant_id, &RULE_98);
+            v.check("Domain", &self.domain, &RULE_82);
+            v.check("HostType", &self.host_type, &RULE_96);
+            v.check_items("SiteUrls", &self.site_urls, &RULE_97, &RULE_98);
+            v.check("TenantId", &self.tenant_id, &RULE_99);
         }
     }
 
@@ -6069,18 +6089,18 @@ pub mod data_source {
             v.check_items(
                 "ExclusionFilters",
                 &self.exclusion_filters,
-                &RULE_79,
                 &RULE_80,
+                &RULE_81,
             );
             v.check_items(
                 "InclusionFilters",
                 &self.inclusion_filters,
-                &RULE_79,
                 &RULE_80,
+                &RULE_81,
             );
-            v.check("Scope", &self.scope, &RULE_99);
-            v.check("UserAgent", &self.user_agent, &RULE_100);
-            v.check("UserAgentHeader", &self.user_agent_header, &RULE_101);
+            v.check("Scope", &self.scope, &RULE_100);
+            v.check("UserAgent", &self.user_agent, &RULE_101);
+            v.check("UserAgentHeader", &self.user_agent_header, &RULE_102);
         }
     }
 
@@ -6111,8 +6131,8 @@ pub mod data_source {
 
     impl Validate for WebCrawlerLimits {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxPages", &self.max_pages, &RULE_102);
-            v.check("RateLimit", &self.rate_limit, &RULE_103);
+            v.check("MaxPages", &self.max_pages, &RULE_103);
+            v.check("RateLimit", &self.rate_limit, &RULE_104);
         }
     }
 
@@ -6170,7 +6190,7 @@ pub mod data_source {
 
     impl Validate for UrlConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SeedUrls", &self.seed_urls, &RULE_96);
+            v.check("SeedUrls", &self.seed_urls, &RULE_97);
             v.nested("SeedUrls", &self.seed_urls);
         }
     }
@@ -6199,7 +6219,7 @@ pub mod data_source {
 
     impl Validate for SeedUrl {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Url", &self.url, &RULE_104);
+            v.check("Url", &self.url, &RULE_105);
         }
     }
 
@@ -6227,7 +6247,7 @@ pub mod data_source {
 
     impl Validate for ServerSideEncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_105);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_106);
         }
     }
 
@@ -6322,7 +6342,7 @@ pub mod data_source {
 
     impl Validate for ChunkingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ChunkingStrategy", &self.chunking_strategy, &RULE_106);
+            v.check("ChunkingStrategy", &self.chunking_strategy, &RULE_107);
             v.nested(
                 "FixedSizeChunkingConfiguration",
                 &self.fixed_size_chunking_configuration,
@@ -6371,8 +6391,8 @@ pub mod data_source {
 
     impl Validate for FixedSizeChunkingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxTokens", &self.max_tokens, &RULE_102);
-            v.check("OverlapPercentage", &self.overlap_percentage, &RULE_107);
+            v.check("MaxTokens", &self.max_tokens, &RULE_103);
+            v.check("OverlapPercentage", &self.overlap_percentage, &RULE_108);
         }
     }
 
@@ -6409,9 +6429,9 @@ pub mod data_source {
 
     impl Validate for HierarchicalChunkingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LevelConfigurations", &self.level_configurations, &RULE_108);
+            v.check("LevelConfigurations", &self.level_configurations, &RULE_109);
             v.nested("LevelConfigurations", &self.level_configurations);
-            v.check("OverlapTokens", &self.overlap_tokens, &RULE_102);
+            v.check("OverlapTokens", &self.overlap_tokens, &RULE_103);
         }
     }
 
@@ -6441,7 +6461,7 @@ pub mod data_source {
 
     impl Validate for HierarchicalChunkingLevelConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxTokens", &self.max_tokens, &RULE_109);
+            v.check("MaxTokens", &self.max_tokens, &RULE_110);
         }
     }
 
@@ -6489,10 +6509,10 @@ pub mod data_source {
             v.check(
                 "BreakpointPercentileThreshold",
                 &self.breakpoint_percentile_threshold,
-                &RULE_110,
+                &RULE_111,
             );
-            v.check("BufferSize", &self.buffer_size, &RULE_31);
-            v.check("MaxTokens", &self.max_tokens, &RULE_102);
+            v.check("BufferSize", &self.buffer_size, &RULE_32);
+            v.check("MaxTokens", &self.max_tokens, &RULE_103);
         }
     }
 
@@ -6532,7 +6552,7 @@ pub mod data_source {
                 "BedrockFoundationModelConfiguration",
                 &self.bedrock_foundation_model_configuration,
             );
-            v.check("Type", &self.r#type, &RULE_111);
+            v.check("Type", &self.r#type, &RULE_112);
         }
     }
 
@@ -6574,7 +6594,7 @@ pub mod data_source {
                 "EnrichmentStrategyConfiguration",
                 &self.enrichment_strategy_configuration,
             );
-            v.check("ModelArn", &self.model_arn, &RULE_112);
+            v.check("ModelArn", &self.model_arn, &RULE_113);
         }
     }
 
@@ -6603,7 +6623,7 @@ pub mod data_source {
 
     impl Validate for EnrichmentStrategyConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Method", &self.method, &RULE_113);
+            v.check("Method", &self.method, &RULE_114);
         }
     }
 
@@ -6640,7 +6660,7 @@ pub mod data_source {
     impl Validate for CustomTransformationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("IntermediateStorage", &self.intermediate_storage);
-            v.check("Transformations", &self.transformations, &RULE_91);
+            v.check("Transformations", &self.transformations, &RULE_92);
             v.nested("Transformations", &self.transformations);
         }
     }
@@ -6706,7 +6726,7 @@ pub mod data_source {
 
     impl Validate for Transformation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StepToApply", &self.step_to_apply, &RULE_115);
+            v.check("StepToApply", &self.step_to_apply, &RULE_116);
             v.nested("TransformationFunction", &self.transformation_function);
         }
     }
@@ -6774,7 +6794,7 @@ pub mod data_source {
 
     impl Validate for TransformationLambdaConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_116);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_117);
         }
     }
 
@@ -6825,7 +6845,7 @@ pub mod data_source {
                 "BedrockFoundationModelConfiguration",
                 &self.bedrock_foundation_model_configuration,
             );
-            v.check("ParsingStrategy", &self.parsing_strategy, &RULE_117);
+            v.check("ParsingStrategy", &self.parsing_strategy, &RULE_118);
         }
     }
 
@@ -6852,7 +6872,7 @@ pub mod data_source {
 
     impl Validate for BedrockDataAutomationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParsingModality", &self.parsing_modality, &RULE_118);
+            v.check("ParsingModality", &self.parsing_modality, &RULE_119);
         }
     }
 
@@ -6887,8 +6907,8 @@ pub mod data_source {
 
     impl Validate for BedrockFoundationModelConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ModelArn", &self.model_arn, &RULE_112);
-            v.check("ParsingModality", &self.parsing_modality, &RULE_118);
+            v.check("ModelArn", &self.model_arn, &RULE_113);
+            v.check("ParsingModality", &self.parsing_modality, &RULE_119);
             v.nested("ParsingPrompt", &self.parsing_prompt);
         }
     }
@@ -6919,7 +6939,7 @@ pub mod data_source {
 
     impl Validate for ParsingPrompt {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParsingPromptText", &self.parsing_prompt_text, &RULE_119);
+            v.check("ParsingPromptText", &self.parsing_prompt_text, &RULE_120);
         }
     }
 }
@@ -6968,8 +6988,8 @@ pub mod enforced_guardrail_configuration {
 
     impl Validate for EnforcedGuardrailConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_20);
-            v.check("GuardrailVersion", &self.guardrail_version, &RULE_120);
+            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_21);
+            v.check("GuardrailVersion", &self.guardrail_version, &RULE_121);
             v.nested("ModelEnforcement", &self.model_enforcement);
             v.nested("SelectiveContentGuarding", &self.selective_content_guarding);
         }
@@ -7065,12 +7085,12 @@ pub mod enforced_guardrail_configuration {
 
     impl Validate for ModelEnforcement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("ExcludedModels", &self.excluded_models, &RULE_23, &RULE_121);
+            v.check_items("ExcludedModels", &self.excluded_models, &RULE_24, &RULE_122);
             v.check_items(
                 "IncludedModels",
                 &self.included_models,
-                &RULE_122,
                 &RULE_123,
+                &RULE_124,
             );
         }
     }
@@ -7102,8 +7122,8 @@ pub mod enforced_guardrail_configuration {
 
     impl Validate for SelectiveContentGuarding {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Messages", &self.messages, &RULE_124);
-            v.check("System", &self.system, &RULE_124);
+            v.check("Messages", &self.messages, &RULE_125);
+            v.check("System", &self.system, &RULE_125);
         }
     }
 }
@@ -7181,14 +7201,16 @@ pub mod flow {
             v.check(
                 "CustomerEncryptionKeyArn",
                 &self.customer_encryption_key_arn,
-                &RULE_125,
+                &RULE_126,
             );
             v.nested("Definition", &self.definition);
             v.nested("DefinitionS3Location", &self.definition_s3_location);
-            v.check("DefinitionString", &self.definition_string, &RULE_126);
+            v.check("DefinitionString", &self.definition_string, &RULE_127);
             v.check("Description", &self.description, &RULE_4);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_127);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_128);
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_9);
+            v.check_values("TestAliasTags", &self.test_alias_tags, &RULE_9);
         }
     }
 
@@ -7271,9 +7293,9 @@ pub mod flow {
 
     impl Validate for FlowDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Connections", &self.connections, &RULE_128);
+            v.check("Connections", &self.connections, &RULE_129);
             v.nested("Connections", &self.connections);
-            v.check("Nodes", &self.nodes, &RULE_129);
+            v.check("Nodes", &self.nodes, &RULE_130);
             v.nested("Nodes", &self.nodes);
         }
     }
@@ -7324,10 +7346,10 @@ pub mod flow {
     impl Validate for FlowConnection {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Configuration", &self.configuration);
-            v.check("Name", &self.name, &RULE_130);
-            v.check("Source", &self.source, &RULE_131);
-            v.check("Target", &self.target, &RULE_131);
-            v.check("Type", &self.r#type, &RULE_132);
+            v.check("Name", &self.name, &RULE_131);
+            v.check("Source", &self.source, &RULE_132);
+            v.check("Target", &self.target, &RULE_132);
+            v.check("Type", &self.r#type, &RULE_133);
         }
     }
 
@@ -7394,8 +7416,8 @@ pub mod flow {
 
     impl Validate for FlowDataConnectionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SourceOutput", &self.source_output, &RULE_131);
-            v.check("TargetInput", &self.target_input, &RULE_131);
+            v.check("SourceOutput", &self.source_output, &RULE_132);
+            v.check("TargetInput", &self.target_input, &RULE_132);
         }
     }
 
@@ -7425,7 +7447,7 @@ pub mod flow {
 
     impl Validate for FlowConditionalConnectionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Condition", &self.condition, &RULE_131);
+            v.check("Condition", &self.condition, &RULE_132);
         }
     }
 
@@ -7470,12 +7492,12 @@ pub mod flow {
     impl Validate for FlowNode {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Configuration", &self.configuration);
-            v.check("Inputs", &self.inputs, &RULE_133);
+            v.check("Inputs", &self.inputs, &RULE_134);
             v.nested("Inputs", &self.inputs);
-            v.check("Name", &self.name, &RULE_131);
-            v.check("Outputs", &self.outputs, &RULE_134);
+            v.check("Name", &self.name, &RULE_132);
+            v.check("Outputs", &self.outputs, &RULE_135);
             v.nested("Outputs", &self.outputs);
-            v.check("Type", &self.r#type, &RULE_135);
+            v.check("Type", &self.r#type, &RULE_136);
         }
     }
 
@@ -7600,9 +7622,9 @@ pub mod flow {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("GuardrailConfiguration", &self.guardrail_configuration);
             v.nested("InferenceConfiguration", &self.inference_configuration);
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_136);
-            v.check("ModelId", &self.model_id, &RULE_137);
-            v.check("NumberOfResults", &self.number_of_results, &RULE_138);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_137);
+            v.check("ModelId", &self.model_id, &RULE_138);
+            v.check("NumberOfResults", &self.number_of_results, &RULE_139);
             v.nested(
                 "OrchestrationConfiguration",
                 &self.orchestration_configuration,
@@ -7639,8 +7661,8 @@ pub mod flow {
 
     impl Validate for GuardrailConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_20);
-            v.check("GuardrailVersion", &self.guardrail_version, &RULE_21);
+            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_21);
+            v.check("GuardrailVersion", &self.guardrail_version, &RULE_22);
         }
     }
 
@@ -7703,10 +7725,10 @@ pub mod flow {
 
     impl Validate for PromptModelInferenceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxTokens", &self.max_tokens, &RULE_139);
-            v.check("StopSequences", &self.stop_sequences, &RULE_30);
-            v.check("Temperature", &self.temperature, &RULE_31);
-            v.check("TopP", &self.top_p, &RULE_31);
+            v.check("MaxTokens", &self.max_tokens, &RULE_140);
+            v.check("StopSequences", &self.stop_sequences, &RULE_31);
+            v.check("Temperature", &self.temperature, &RULE_32);
+            v.check("TopP", &self.top_p, &RULE_32);
         }
     }
 
@@ -7769,7 +7791,7 @@ pub mod flow {
 
     impl Validate for PerformanceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Latency", &self.latency, &RULE_140);
+            v.check("Latency", &self.latency, &RULE_141);
         }
     }
 
@@ -7797,7 +7819,7 @@ pub mod flow {
 
     impl Validate for KnowledgeBasePromptTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TextPromptTemplate", &self.text_prompt_template, &RULE_26);
+            v.check("TextPromptTemplate", &self.text_prompt_template, &RULE_27);
         }
     }
 
@@ -7836,7 +7858,7 @@ pub mod flow {
                 "BedrockRerankingConfiguration",
                 &self.bedrock_reranking_configuration,
             );
-            v.check("Type", &self.r#type, &RULE_141);
+            v.check("Type", &self.r#type, &RULE_142);
         }
     }
 
@@ -7878,7 +7900,7 @@ pub mod flow {
             v.check(
                 "NumberOfRerankedResults",
                 &self.number_of_reranked_results,
-                &RULE_138,
+                &RULE_139,
             );
         }
     }
@@ -7914,7 +7936,7 @@ pub mod flow {
 
     impl Validate for MetadataConfigurationForReranking {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SelectionMode", &self.selection_mode, &RULE_142);
+            v.check("SelectionMode", &self.selection_mode, &RULE_143);
             v.nested(
                 "SelectiveModeConfiguration",
                 &self.selective_mode_configuration,
@@ -7947,9 +7969,9 @@ pub mod flow {
 
     impl Validate for RerankingMetadataSelectiveModeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldsToInclude", &self.fields_to_include, &RULE_96);
+            v.check("FieldsToInclude", &self.fields_to_include, &RULE_97);
             v.nested("FieldsToInclude", &self.fields_to_include);
-            v.check("FieldsToExclude", &self.fields_to_exclude, &RULE_96);
+            v.check("FieldsToExclude", &self.fields_to_exclude, &RULE_97);
             v.nested("FieldsToExclude", &self.fields_to_exclude);
         }
     }
@@ -7980,7 +8002,7 @@ pub mod flow {
 
     impl Validate for FieldForReranking {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_143);
+            v.check("FieldName", &self.field_name, &RULE_144);
         }
     }
 
@@ -8014,7 +8036,7 @@ pub mod flow {
 
     impl Validate for VectorSearchBedrockRerankingModelConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ModelArn", &self.model_arn, &RULE_144);
+            v.check("ModelArn", &self.model_arn, &RULE_145);
         }
     }
 
@@ -8044,7 +8066,7 @@ pub mod flow {
 
     impl Validate for ConditionFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Conditions", &self.conditions, &RULE_145);
+            v.check("Conditions", &self.conditions, &RULE_146);
             v.nested("Conditions", &self.conditions);
         }
     }
@@ -8079,8 +8101,8 @@ pub mod flow {
 
     impl Validate for FlowCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_146);
-            v.check("Name", &self.name, &RULE_131);
+            v.check("Expression", &self.expression, &RULE_147);
+            v.check("Name", &self.name, &RULE_132);
         }
     }
 
@@ -8117,8 +8139,8 @@ pub mod flow {
 
     impl Validate for LexFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BotAliasArn", &self.bot_alias_arn, &RULE_147);
-            v.check("LocaleId", &self.locale_id, &RULE_148);
+            v.check("BotAliasArn", &self.bot_alias_arn, &RULE_148);
+            v.check("LocaleId", &self.locale_id, &RULE_149);
         }
     }
 
@@ -8213,7 +8235,7 @@ pub mod flow {
 
     impl Validate for PromptFlowNodeResourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PromptArn", &self.prompt_arn, &RULE_149);
+            v.check("PromptArn", &self.prompt_arn, &RULE_150);
         }
     }
 
@@ -8257,9 +8279,9 @@ pub mod flow {
     impl Validate for PromptFlowNodeInlineConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("InferenceConfiguration", &self.inference_configuration);
-            v.check("ModelId", &self.model_id, &RULE_137);
+            v.check("ModelId", &self.model_id, &RULE_138);
             v.nested("TemplateConfiguration", &self.template_configuration);
-            v.check("TemplateType", &self.template_type, &RULE_150);
+            v.check("TemplateType", &self.template_type, &RULE_151);
         }
     }
 
@@ -8319,9 +8341,9 @@ pub mod flow {
 
     impl Validate for TextPromptTemplateConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputVariables", &self.input_variables, &RULE_133);
+            v.check("InputVariables", &self.input_variables, &RULE_134);
             v.nested("InputVariables", &self.input_variables);
-            v.check("Text", &self.text, &RULE_151);
+            v.check("Text", &self.text, &RULE_152);
         }
     }
 
@@ -8351,7 +8373,7 @@ pub mod flow {
 
     impl Validate for LambdaFunctionFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_116);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_117);
         }
     }
 
@@ -8381,7 +8403,7 @@ pub mod flow {
 
     impl Validate for AgentFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentAliasArn", &self.agent_alias_arn, &RULE_152);
+            v.check("AgentAliasArn", &self.agent_alias_arn, &RULE_153);
         }
     }
 
@@ -8468,7 +8490,7 @@ pub mod flow {
 
     impl Validate for StorageFlowNodeS3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_153);
+            v.check("BucketName", &self.bucket_name, &RULE_154);
         }
     }
 
@@ -8555,7 +8577,7 @@ pub mod flow {
 
     impl Validate for RetrievalFlowNodeS3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_153);
+            v.check("BucketName", &self.bucket_name, &RULE_154);
         }
     }
 
@@ -8588,8 +8610,8 @@ pub mod flow {
 
     impl Validate for InlineCodeFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Code", &self.code, &RULE_154);
-            v.check("Language", &self.language, &RULE_155);
+            v.check("Code", &self.code, &RULE_155);
+            v.check("Language", &self.language, &RULE_156);
         }
     }
 
@@ -8652,7 +8674,7 @@ pub mod flow {
     impl Validate for LoopControllerFlowNodeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ContinueCondition", &self.continue_condition);
-            v.check("MaxIterations", &self.max_iterations, &RULE_156);
+            v.check("MaxIterations", &self.max_iterations, &RULE_157);
         }
     }
 
@@ -8696,10 +8718,10 @@ pub mod flow {
 
     impl Validate for FlowNodeInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Category", &self.category, &RULE_157);
-            v.check("Expression", &self.expression, &RULE_146);
-            v.check("Name", &self.name, &RULE_131);
-            v.check("Type", &self.r#type, &RULE_158);
+            v.check("Category", &self.category, &RULE_158);
+            v.check("Expression", &self.expression, &RULE_147);
+            v.check("Name", &self.name, &RULE_132);
+            v.check("Type", &self.r#type, &RULE_159);
         }
     }
 
@@ -8732,8 +8754,8 @@ pub mod flow {
 
     impl Validate for FlowNodeOutput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_131);
-            v.check("Type", &self.r#type, &RULE_158);
+            v.check("Name", &self.name, &RULE_132);
+            v.check("Type", &self.r#type, &RULE_159);
         }
     }
 
@@ -8771,9 +8793,9 @@ pub mod flow {
 
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_13);
-            v.check("Key", &self.key, &RULE_159);
-            v.check("Version", &self.version, &RULE_159);
+            v.check("Bucket", &self.bucket, &RULE_14);
+            v.check("Key", &self.key, &RULE_160);
+            v.check("Version", &self.version, &RULE_160);
         }
     }
 }
@@ -8833,14 +8855,15 @@ pub mod flow_alias {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConcurrencyConfiguration", &self.concurrency_configuration);
             v.check("Description", &self.description, &RULE_4);
-            v.check("FlowArn", &self.flow_arn, &RULE_160);
+            v.check("FlowArn", &self.flow_arn, &RULE_161);
             v.check("Name", &self.name, &RULE_1);
             v.check(
                 "RoutingConfiguration",
                 &self.routing_configuration,
-                &RULE_91,
+                &RULE_92,
             );
             v.nested("RoutingConfiguration", &self.routing_configuration);
+            v.check_values("Tags", &self.tags, &RULE_9);
         }
     }
 
@@ -8914,8 +8937,8 @@ pub mod flow_alias {
 
     impl Validate for FlowAliasConcurrencyConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxConcurrency", &self.max_concurrency, &RULE_138);
-            v.check("Type", &self.r#type, &RULE_161);
+            v.check("MaxConcurrency", &self.max_concurrency, &RULE_139);
+            v.check("Type", &self.r#type, &RULE_162);
         }
     }
 
@@ -8943,7 +8966,7 @@ pub mod flow_alias {
 
     impl Validate for FlowAliasRoutingConfigurationListItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FlowVersion", &self.flow_version, &RULE_34);
+            v.check("FlowVersion", &self.flow_version, &RULE_35);
         }
     }
 }
@@ -8984,7 +9007,7 @@ pub mod flow_version {
     impl Validate for FlowVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
-            v.check("FlowArn", &self.flow_arn, &RULE_162);
+            v.check("FlowArn", &self.flow_arn, &RULE_163);
         }
     }
 
@@ -9140,12 +9163,12 @@ pub mod guardrail {
             v.check(
                 "BlockedInputMessaging",
                 &self.blocked_input_messaging,
-                &RULE_16,
+                &RULE_17,
             );
             v.check(
                 "BlockedOutputsMessaging",
                 &self.blocked_outputs_messaging,
-                &RULE_16,
+                &RULE_17,
             );
             v.nested("ContentPolicyConfig", &self.content_policy_config);
             v.nested(
@@ -9155,12 +9178,12 @@ pub mod guardrail {
             v.nested("CrossRegionConfig", &self.cross_region_config);
             v.check("Description", &self.description, &RULE_4);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_3);
-            v.check("Name", &self.name, &RULE_163);
+            v.check("Name", &self.name, &RULE_164);
             v.nested(
                 "SensitiveInformationPolicyConfig",
                 &self.sensitive_information_policy_config,
             );
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
             v.nested("TopicPolicyConfig", &self.topic_policy_config);
             v.nested("WordPolicyConfig", &self.word_policy_config);
@@ -9254,8 +9277,8 @@ pub mod guardrail {
 
     impl Validate for AutomatedReasoningPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConfidenceThreshold", &self.confidence_threshold, &RULE_31);
-            v.check_items("Policies", &self.policies, &RULE_164, &RULE_165);
+            v.check("ConfidenceThreshold", &self.confidence_threshold, &RULE_32);
+            v.check_items("Policies", &self.policies, &RULE_165, &RULE_166);
         }
     }
 
@@ -9296,7 +9319,7 @@ pub mod guardrail {
                 "ContentFiltersTierConfig",
                 &self.content_filters_tier_config,
             );
-            v.check("FiltersConfig", &self.filters_config, &RULE_166);
+            v.check("FiltersConfig", &self.filters_config, &RULE_167);
             v.nested("FiltersConfig", &self.filters_config);
         }
     }
@@ -9326,7 +9349,7 @@ pub mod guardrail {
 
     impl Validate for ContentFiltersTierConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TierName", &self.tier_name, &RULE_167);
+            v.check("TierName", &self.tier_name, &RULE_168);
         }
     }
 
@@ -9385,23 +9408,23 @@ pub mod guardrail {
 
     impl Validate for ContentFilterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputAction", &self.input_action, &RULE_168);
+            v.check("InputAction", &self.input_action, &RULE_169);
             v.check_items(
                 "InputModalities",
                 &self.input_modalities,
-                &RULE_164,
-                &RULE_169,
+                &RULE_165,
+                &RULE_170,
             );
-            v.check("InputStrength", &self.input_strength, &RULE_170);
-            v.check("OutputAction", &self.output_action, &RULE_168);
+            v.check("InputStrength", &self.input_strength, &RULE_171);
+            v.check("OutputAction", &self.output_action, &RULE_169);
             v.check_items(
                 "OutputModalities",
                 &self.output_modalities,
-                &RULE_164,
-                &RULE_169,
+                &RULE_165,
+                &RULE_170,
             );
-            v.check("OutputStrength", &self.output_strength, &RULE_170);
-            v.check("Type", &self.r#type, &RULE_171);
+            v.check("OutputStrength", &self.output_strength, &RULE_171);
+            v.check("Type", &self.r#type, &RULE_172);
         }
     }
 
@@ -9433,7 +9456,7 @@ pub mod guardrail {
 
     impl Validate for ContextualGroundingPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FiltersConfig", &self.filters_config, &RULE_122);
+            v.check("FiltersConfig", &self.filters_config, &RULE_123);
             v.nested("FiltersConfig", &self.filters_config);
         }
     }
@@ -9473,9 +9496,9 @@ pub mod guardrail {
 
     impl Validate for ContextualGroundingFilterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_168);
-            v.check("Threshold", &self.threshold, &RULE_172);
-            v.check("Type", &self.r#type, &RULE_173);
+            v.check("Action", &self.action, &RULE_169);
+            v.check("Threshold", &self.threshold, &RULE_173);
+            v.check("Type", &self.r#type, &RULE_174);
         }
     }
 
@@ -9508,7 +9531,7 @@ pub mod guardrail {
             v.check(
                 "GuardrailProfileArn",
                 &self.guardrail_profile_arn,
-                &RULE_174,
+                &RULE_175,
             );
         }
     }
@@ -9540,9 +9563,9 @@ pub mod guardrail {
 
     impl Validate for SensitiveInformationPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PiiEntitiesConfig", &self.pii_entities_config, &RULE_122);
+            v.check("PiiEntitiesConfig", &self.pii_entities_config, &RULE_123);
             v.nested("PiiEntitiesConfig", &self.pii_entities_config);
-            v.check("RegexesConfig", &self.regexes_config, &RULE_175);
+            v.check("RegexesConfig", &self.regexes_config, &RULE_176);
             v.nested("RegexesConfig", &self.regexes_config);
         }
     }
@@ -9587,10 +9610,10 @@ pub mod guardrail {
 
     impl Validate for PiiEntityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_176);
-            v.check("InputAction", &self.input_action, &RULE_176);
-            v.check("OutputAction", &self.output_action, &RULE_176);
-            v.check("Type", &self.r#type, &RULE_177);
+            v.check("Action", &self.action, &RULE_177);
+            v.check("InputAction", &self.input_action, &RULE_177);
+            v.check("OutputAction", &self.output_action, &RULE_177);
+            v.check("Type", &self.r#type, &RULE_178);
         }
     }
 
@@ -9647,12 +9670,12 @@ pub mod guardrail {
 
     impl Validate for RegexConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_176);
-            v.check("Description", &self.description, &RULE_178);
-            v.check("InputAction", &self.input_action, &RULE_176);
-            v.check("Name", &self.name, &RULE_179);
-            v.check("OutputAction", &self.output_action, &RULE_176);
-            v.check("Pattern", &self.pattern, &RULE_180);
+            v.check("Action", &self.action, &RULE_177);
+            v.check("Description", &self.description, &RULE_179);
+            v.check("InputAction", &self.input_action, &RULE_177);
+            v.check("Name", &self.name, &RULE_180);
+            v.check("OutputAction", &self.output_action, &RULE_177);
+            v.check("Pattern", &self.pattern, &RULE_181);
         }
     }
 
@@ -9686,7 +9709,7 @@ pub mod guardrail {
 
     impl Validate for TopicPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TopicsConfig", &self.topics_config, &RULE_175);
+            v.check("TopicsConfig", &self.topics_config, &RULE_176);
             v.nested("TopicsConfig", &self.topics_config);
             v.nested("TopicsTierConfig", &self.topics_tier_config);
         }
@@ -9745,12 +9768,12 @@ pub mod guardrail {
 
     impl Validate for TopicConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Definition", &self.definition, &RULE_178);
-            v.check_items("Examples", &self.examples, &RULE_134, &RULE_179);
-            v.check("InputAction", &self.input_action, &RULE_168);
-            v.check("Name", &self.name, &RULE_181);
-            v.check("OutputAction", &self.output_action, &RULE_168);
-            v.check("Type", &self.r#type, &RULE_182);
+            v.check("Definition", &self.definition, &RULE_179);
+            v.check_items("Examples", &self.examples, &RULE_135, &RULE_180);
+            v.check("InputAction", &self.input_action, &RULE_169);
+            v.check("Name", &self.name, &RULE_182);
+            v.check("OutputAction", &self.output_action, &RULE_169);
+            v.check("Type", &self.r#type, &RULE_183);
         }
     }
 
@@ -9779,7 +9802,7 @@ pub mod guardrail {
 
     impl Validate for TopicsTierConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TierName", &self.tier_name, &RULE_167);
+            v.check("TierName", &self.tier_name, &RULE_168);
         }
     }
 
@@ -9811,7 +9834,7 @@ pub mod guardrail {
     impl Validate for WordPolicyConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ManagedWordListsConfig", &self.managed_word_lists_config);
-            v.check("WordsConfig", &self.words_config, &RULE_183);
+            v.check("WordsConfig", &self.words_config, &RULE_184);
             v.nested("WordsConfig", &self.words_config);
         }
     }
@@ -9853,9 +9876,9 @@ pub mod guardrail {
 
     impl Validate for ManagedWordsConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputAction", &self.input_action, &RULE_168);
-            v.check("OutputAction", &self.output_action, &RULE_168);
-            v.check("Type", &self.r#type, &RULE_184);
+            v.check("InputAction", &self.input_action, &RULE_169);
+            v.check("OutputAction", &self.output_action, &RULE_169);
+            v.check("Type", &self.r#type, &RULE_185);
         }
     }
 
@@ -9897,9 +9920,9 @@ pub mod guardrail {
 
     impl Validate for WordConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputAction", &self.input_action, &RULE_168);
-            v.check("OutputAction", &self.output_action, &RULE_168);
-            v.check("Text", &self.text, &RULE_180);
+            v.check("InputAction", &self.input_action, &RULE_169);
+            v.check("OutputAction", &self.output_action, &RULE_169);
+            v.check("Text", &self.text, &RULE_181);
         }
     }
 }
@@ -9940,7 +9963,7 @@ pub mod guardrail_version {
     impl Validate for GuardrailVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
-            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_20);
+            v.check("GuardrailIdentifier", &self.guardrail_identifier, &RULE_21);
         }
     }
 
@@ -10033,12 +10056,12 @@ pub mod intelligent_prompt_router {
 
     impl Validate for IntelligentPromptRouter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_35);
+            v.check("Description", &self.description, &RULE_36);
             v.nested("FallbackModel", &self.fallback_model);
             v.nested("Models", &self.models);
-            v.check("PromptRouterName", &self.prompt_router_name, &RULE_36);
+            v.check("PromptRouterName", &self.prompt_router_name, &RULE_37);
             v.nested("RoutingCriteria", &self.routing_criteria);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -10111,7 +10134,7 @@ pub mod intelligent_prompt_router {
 
     impl Validate for PromptRouterTargetModel {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ModelArn", &self.model_arn, &RULE_185);
+            v.check("ModelArn", &self.model_arn, &RULE_186);
         }
     }
 
@@ -10146,7 +10169,7 @@ pub mod intelligent_prompt_router {
             v.check(
                 "ResponseQualityDifference",
                 &self.response_quality_difference,
-                &RULE_86,
+                &RULE_87,
             );
         }
     }
@@ -10215,8 +10238,9 @@ pub mod knowledge_base {
                 &self.knowledge_base_configuration,
             );
             v.check("Name", &self.name, &RULE_1);
-            v.check("RoleArn", &self.role_arn, &RULE_186);
+            v.check("RoleArn", &self.role_arn, &RULE_187);
             v.nested("StorageConfiguration", &self.storage_configuration);
+            v.check_values("Tags", &self.tags, &RULE_9);
         }
     }
 
@@ -10328,7 +10352,7 @@ pub mod knowledge_base {
                 "SqlKnowledgeBaseConfiguration",
                 &self.sql_knowledge_base_configuration,
             );
-            v.check("Type", &self.r#type, &RULE_187);
+            v.check("Type", &self.r#type, &RULE_188);
             v.nested(
                 "VectorKnowledgeBaseConfiguration",
                 &self.vector_knowledge_base_configuration,
@@ -10361,7 +10385,7 @@ pub mod knowledge_base {
 
     impl Validate for KendraKnowledgeBaseConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KendraIndexArn", &self.kendra_index_arn, &RULE_188);
+            v.check("KendraIndexArn", &self.kendra_index_arn, &RULE_189);
         }
     }
 
@@ -10408,12 +10432,12 @@ pub mod knowledge_base {
 
     impl Validate for ManagedKnowledgeBaseConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EmbeddingModelArn", &self.embedding_model_arn, &RULE_189);
+            v.check("EmbeddingModelArn", &self.embedding_model_arn, &RULE_190);
             v.nested(
                 "EmbeddingModelConfiguration",
                 &self.embedding_model_configuration,
             );
-            v.check("EmbeddingModelType", &self.embedding_model_type, &RULE_190);
+            v.check("EmbeddingModelType", &self.embedding_model_type, &RULE_191);
             v.nested(
                 "ServerSideEncryptionConfiguration",
                 &self.server_side_encryption_configuration,
@@ -10493,11 +10517,11 @@ pub mod knowledge_base {
 
     impl Validate for BedrockEmbeddingModelConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Audio", &self.audio, &RULE_91);
+            v.check("Audio", &self.audio, &RULE_92);
             v.nested("Audio", &self.audio);
-            v.check("Dimensions", &self.dimensions, &RULE_139);
-            v.check("EmbeddingDataType", &self.embedding_data_type, &RULE_191);
-            v.check("Video", &self.video, &RULE_91);
+            v.check("Dimensions", &self.dimensions, &RULE_140);
+            v.check("EmbeddingDataType", &self.embedding_data_type, &RULE_192);
+            v.check("Video", &self.video, &RULE_92);
             v.nested("Video", &self.video);
         }
     }
@@ -10567,7 +10591,7 @@ pub mod knowledge_base {
             v.check(
                 "FixedLengthDuration",
                 &self.fixed_length_duration,
-                &RULE_192,
+                &RULE_193,
             );
         }
     }
@@ -10637,7 +10661,7 @@ pub mod knowledge_base {
             v.check(
                 "FixedLengthDuration",
                 &self.fixed_length_duration,
-                &RULE_192,
+                &RULE_193,
             );
         }
     }
@@ -10666,7 +10690,7 @@ pub mod knowledge_base {
 
     impl Validate for ManagedKnowledgeBaseServerSideEncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_105);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_106);
         }
     }
 
@@ -10705,7 +10729,7 @@ pub mod knowledge_base {
             v.check(
                 "SupplementalDataStorageLocations",
                 &self.supplemental_data_storage_locations,
-                &RULE_91,
+                &RULE_92,
             );
             v.nested(
                 "SupplementalDataStorageLocations",
@@ -10750,7 +10774,7 @@ pub mod knowledge_base {
             v.check(
                 "SupplementalDataStorageLocationType",
                 &self.supplemental_data_storage_location_type,
-                &RULE_193,
+                &RULE_194,
             );
         }
     }
@@ -10784,7 +10808,7 @@ pub mod knowledge_base {
     impl Validate for SqlKnowledgeBaseConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RedshiftConfiguration", &self.redshift_configuration);
-            v.check("Type", &self.r#type, &RULE_194);
+            v.check("Type", &self.r#type, &RULE_195);
         }
     }
 
@@ -10835,7 +10859,7 @@ pub mod knowledge_base {
             v.check(
                 "StorageConfigurations",
                 &self.storage_configurations,
-                &RULE_91,
+                &RULE_92,
             );
             v.nested("StorageConfigurations", &self.storage_configurations);
         }
@@ -10874,7 +10898,7 @@ pub mod knowledge_base {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ProvisionedConfiguration", &self.provisioned_configuration);
             v.nested("ServerlessConfiguration", &self.serverless_configuration);
-            v.check("Type", &self.r#type, &RULE_195);
+            v.check("Type", &self.r#type, &RULE_196);
         }
     }
 
@@ -10910,7 +10934,7 @@ pub mod knowledge_base {
     impl Validate for RedshiftProvisionedConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AuthConfiguration", &self.auth_configuration);
-            v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_196);
+            v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_197);
         }
     }
 
@@ -10949,11 +10973,11 @@ pub mod knowledge_base {
 
     impl Validate for RedshiftProvisionedAuthConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
             v.check(
                 "UsernamePasswordSecretArn",
                 &self.username_password_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
         }
     }
@@ -10990,7 +11014,7 @@ pub mod knowledge_base {
     impl Validate for RedshiftServerlessConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AuthConfiguration", &self.auth_configuration);
-            v.check("WorkgroupArn", &self.workgroup_arn, &RULE_198);
+            v.check("WorkgroupArn", &self.workgroup_arn, &RULE_199);
         }
     }
 
@@ -11025,11 +11049,11 @@ pub mod knowledge_base {
 
     impl Validate for RedshiftServerlessAuthConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_199);
+            v.check("Type", &self.r#type, &RULE_200);
             v.check(
                 "UsernamePasswordSecretArn",
                 &self.username_password_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
         }
     }
@@ -11062,7 +11086,7 @@ pub mod knowledge_base {
             v.check(
                 "ExecutionTimeoutSeconds",
                 &self.execution_timeout_seconds,
-                &RULE_200,
+                &RULE_201,
             );
             v.nested("GenerationContext", &self.generation_context);
         }
@@ -11093,7 +11117,7 @@ pub mod knowledge_base {
 
     impl Validate for QueryGenerationContext {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CuratedQueries", &self.curated_queries, &RULE_25);
+            v.check("CuratedQueries", &self.curated_queries, &RULE_26);
             v.nested("CuratedQueries", &self.curated_queries);
             v.check("Tables", &self.tables, &RULE_45);
             v.nested("Tables", &self.tables);
@@ -11131,8 +11155,8 @@ pub mod knowledge_base {
 
     impl Validate for CuratedQuery {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NaturalLanguage", &self.natural_language, &RULE_178);
-            v.check("Sql", &self.sql, &RULE_178);
+            v.check("NaturalLanguage", &self.natural_language, &RULE_179);
+            v.check("Sql", &self.sql, &RULE_179);
         }
     }
 
@@ -11172,8 +11196,8 @@ pub mod knowledge_base {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Columns", &self.columns);
             v.check("Description", &self.description, &RULE_4);
-            v.check("Inclusion", &self.inclusion, &RULE_201);
-            v.check("Name", &self.name, &RULE_202);
+            v.check("Inclusion", &self.inclusion, &RULE_202);
+            v.check("Name", &self.name, &RULE_203);
         }
     }
 
@@ -11205,8 +11229,8 @@ pub mod knowledge_base {
     impl Validate for QueryGenerationColumn {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
-            v.check("Inclusion", &self.inclusion, &RULE_201);
-            v.check("Name", &self.name, &RULE_203);
+            v.check("Inclusion", &self.inclusion, &RULE_202);
+            v.check("Name", &self.name, &RULE_204);
         }
     }
 
@@ -11250,7 +11274,7 @@ pub mod knowledge_base {
                 &self.aws_data_catalog_configuration,
             );
             v.nested("RedshiftConfiguration", &self.redshift_configuration);
-            v.check("Type", &self.r#type, &RULE_204);
+            v.check("Type", &self.r#type, &RULE_205);
         }
     }
 
@@ -11279,7 +11303,7 @@ pub mod knowledge_base {
 
     impl Validate for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("TableNames", &self.table_names, &RULE_205, &RULE_206);
+            v.check_items("TableNames", &self.table_names, &RULE_206, &RULE_207);
         }
     }
 
@@ -11351,7 +11375,7 @@ pub mod knowledge_base {
 
     impl Validate for VectorKnowledgeBaseConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EmbeddingModelArn", &self.embedding_model_arn, &RULE_189);
+            v.check("EmbeddingModelArn", &self.embedding_model_arn, &RULE_190);
             v.nested(
                 "EmbeddingModelConfiguration",
                 &self.embedding_model_configuration,
@@ -11441,7 +11465,7 @@ pub mod knowledge_base {
             v.nested("PineconeConfiguration", &self.pinecone_configuration);
             v.nested("RdsConfiguration", &self.rds_configuration);
             v.nested("S3VectorsConfiguration", &self.s3_vectors_configuration);
-            v.check("Type", &self.r#type, &RULE_207);
+            v.check("Type", &self.r#type, &RULE_208);
         }
     }
 
@@ -11505,22 +11529,22 @@ pub mod knowledge_base {
 
     impl Validate for MongoDbAtlasConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CollectionName", &self.collection_name, &RULE_208);
+            v.check("CollectionName", &self.collection_name, &RULE_209);
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
-            v.check("DatabaseName", &self.database_name, &RULE_208);
-            v.check("Endpoint", &self.endpoint, &RULE_209);
+            v.check("DatabaseName", &self.database_name, &RULE_209);
+            v.check("Endpoint", &self.endpoint, &RULE_210);
             v.check(
                 "EndpointServiceName",
                 &self.endpoint_service_name,
-                &RULE_210,
+                &RULE_211,
             );
             v.nested("FieldMapping", &self.field_mapping);
-            v.check("TextIndexName", &self.text_index_name, &RULE_211);
-            v.check("VectorIndexName", &self.vector_index_name, &RULE_211);
+            v.check("TextIndexName", &self.text_index_name, &RULE_212);
+            v.check("VectorIndexName", &self.vector_index_name, &RULE_212);
         }
     }
 
@@ -11562,9 +11586,9 @@ pub mod knowledge_base {
 
     impl Validate for MongoDbAtlasFieldMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataField", &self.metadata_field, &RULE_211);
-            v.check("TextField", &self.text_field, &RULE_211);
-            v.check("VectorField", &self.vector_field, &RULE_211);
+            v.check("MetadataField", &self.metadata_field, &RULE_212);
+            v.check("TextField", &self.text_field, &RULE_212);
+            v.check("VectorField", &self.vector_field, &RULE_212);
         }
     }
 
@@ -11601,7 +11625,7 @@ pub mod knowledge_base {
     impl Validate for NeptuneAnalyticsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("FieldMapping", &self.field_mapping);
-            v.check("GraphArn", &self.graph_arn, &RULE_212);
+            v.check("GraphArn", &self.graph_arn, &RULE_213);
         }
     }
 
@@ -11638,8 +11662,8 @@ pub mod knowledge_base {
 
     impl Validate for NeptuneAnalyticsFieldMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataField", &self.metadata_field, &RULE_211);
-            v.check("TextField", &self.text_field, &RULE_211);
+            v.check("MetadataField", &self.metadata_field, &RULE_212);
+            v.check("TextField", &self.text_field, &RULE_212);
         }
     }
 
@@ -11685,8 +11709,8 @@ pub mod knowledge_base {
 
     impl Validate for OpenSearchManagedClusterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainArn", &self.domain_arn, &RULE_213);
-            v.check("DomainEndpoint", &self.domain_endpoint, &RULE_214);
+            v.check("DomainArn", &self.domain_arn, &RULE_214);
+            v.check("DomainEndpoint", &self.domain_endpoint, &RULE_215);
             v.nested("FieldMapping", &self.field_mapping);
             v.check("VectorIndexName", &self.vector_index_name, &RULE_53);
         }
@@ -11730,9 +11754,9 @@ pub mod knowledge_base {
 
     impl Validate for OpenSearchManagedClusterFieldMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataField", &self.metadata_field, &RULE_211);
-            v.check("TextField", &self.text_field, &RULE_211);
-            v.check("VectorField", &self.vector_field, &RULE_211);
+            v.check("MetadataField", &self.metadata_field, &RULE_212);
+            v.check("TextField", &self.text_field, &RULE_212);
+            v.check("VectorField", &self.vector_field, &RULE_212);
         }
     }
 
@@ -11773,9 +11797,9 @@ pub mod knowledge_base {
 
     impl Validate for OpenSearchServerlessConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CollectionArn", &self.collection_arn, &RULE_215);
+            v.check("CollectionArn", &self.collection_arn, &RULE_216);
             v.nested("FieldMapping", &self.field_mapping);
-            v.check("VectorIndexName", &self.vector_index_name, &RULE_211);
+            v.check("VectorIndexName", &self.vector_index_name, &RULE_212);
         }
     }
 
@@ -11817,9 +11841,9 @@ pub mod knowledge_base {
 
     impl Validate for OpenSearchServerlessFieldMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataField", &self.metadata_field, &RULE_211);
-            v.check("TextField", &self.text_field, &RULE_211);
-            v.check("VectorField", &self.vector_field, &RULE_211);
+            v.check("MetadataField", &self.metadata_field, &RULE_212);
+            v.check("TextField", &self.text_field, &RULE_212);
+            v.check("VectorField", &self.vector_field, &RULE_212);
         }
     }
 
@@ -11864,14 +11888,14 @@ pub mod knowledge_base {
 
     impl Validate for PineconeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectionString", &self.connection_string, &RULE_211);
+            v.check("ConnectionString", &self.connection_string, &RULE_212);
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
             v.nested("FieldMapping", &self.field_mapping);
-            v.check("Namespace", &self.namespace, &RULE_211);
+            v.check("Namespace", &self.namespace, &RULE_212);
         }
     }
 
@@ -11908,8 +11932,8 @@ pub mod knowledge_base {
 
     impl Validate for PineconeFieldMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataField", &self.metadata_field, &RULE_211);
-            v.check("TextField", &self.text_field, &RULE_211);
+            v.check("MetadataField", &self.metadata_field, &RULE_212);
+            v.check("TextField", &self.text_field, &RULE_212);
         }
     }
 
@@ -11963,12 +11987,12 @@ pub mod knowledge_base {
             v.check(
                 "CredentialsSecretArn",
                 &self.credentials_secret_arn,
-                &RULE_83,
+                &RULE_84,
             );
-            v.check("DatabaseName", &self.database_name, &RULE_216);
+            v.check("DatabaseName", &self.database_name, &RULE_217);
             v.nested("FieldMapping", &self.field_mapping);
-            v.check("ResourceArn", &self.resource_arn, &RULE_217);
-            v.check("TableName", &self.table_name, &RULE_218);
+            v.check("ResourceArn", &self.resource_arn, &RULE_218);
+            v.check("TableName", &self.table_name, &RULE_219);
         }
     }
 
@@ -12022,12 +12046,12 @@ pub mod knowledge_base {
             v.check(
                 "CustomMetadataField",
                 &self.custom_metadata_field,
-                &RULE_216,
+                &RULE_217,
             );
-            v.check("MetadataField", &self.metadata_field, &RULE_216);
-            v.check("PrimaryKeyField", &self.primary_key_field, &RULE_216);
-            v.check("TextField", &self.text_field, &RULE_216);
-            v.check("VectorField", &self.vector_field, &RULE_216);
+            v.check("MetadataField", &self.metadata_field, &RULE_217);
+            v.check("PrimaryKeyField", &self.primary_key_field, &RULE_217);
+            v.check("TextField", &self.text_field, &RULE_217);
+            v.check("VectorField", &self.vector_field, &RULE_217);
         }
     }
 
@@ -12061,7 +12085,7 @@ pub mod knowledge_base {
 
     impl Validate for S3VectorsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IndexName", &self.index_name, &RULE_219);
+            v.check("IndexName", &self.index_name, &RULE_220);
         }
     }
 }
@@ -12104,7 +12128,7 @@ pub mod knowledge_base_policy {
 
     impl Validate for KnowledgeBasePolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_220);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_221);
         }
     }
 
@@ -12189,12 +12213,13 @@ pub mod prompt {
             v.check(
                 "CustomerEncryptionKeyArn",
                 &self.customer_encryption_key_arn,
-                &RULE_125,
+                &RULE_126,
             );
             v.check("DefaultVariant", &self.default_variant, &RULE_1);
             v.check("Description", &self.description, &RULE_4);
             v.check("Name", &self.name, &RULE_1);
-            v.check("Variants", &self.variants, &RULE_221);
+            v.check_values("Tags", &self.tags, &RULE_9);
+            v.check("Variants", &self.variants, &RULE_222);
             v.nested("Variants", &self.variants);
         }
     }
@@ -12300,10 +12325,10 @@ pub mod prompt {
             v.nested("InferenceConfiguration", &self.inference_configuration);
             v.check("Metadata", &self.metadata, &RULE_45);
             v.nested("Metadata", &self.metadata);
-            v.check("ModelId", &self.model_id, &RULE_137);
+            v.check("ModelId", &self.model_id, &RULE_138);
             v.check("Name", &self.name, &RULE_1);
             v.nested("TemplateConfiguration", &self.template_configuration);
-            v.check("TemplateType", &self.template_type, &RULE_222);
+            v.check("TemplateType", &self.template_type, &RULE_223);
         }
     }
 
@@ -12361,7 +12386,7 @@ pub mod prompt {
 
     impl Validate for PromptAgentResource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentIdentifier", &self.agent_identifier, &RULE_152);
+            v.check("AgentIdentifier", &self.agent_identifier, &RULE_153);
         }
     }
 
@@ -12424,10 +12449,10 @@ pub mod prompt {
 
     impl Validate for PromptModelInferenceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxTokens", &self.max_tokens, &RULE_223);
-            v.check("StopSequences", &self.stop_sequences, &RULE_30);
-            v.check("Temperature", &self.temperature, &RULE_31);
-            v.check("TopP", &self.top_p, &RULE_31);
+            v.check("MaxTokens", &self.max_tokens, &RULE_224);
+            v.check("StopSequences", &self.stop_sequences, &RULE_31);
+            v.check("Temperature", &self.temperature, &RULE_32);
+            v.check("TopP", &self.top_p, &RULE_32);
         }
     }
 
@@ -12459,8 +12484,8 @@ pub mod prompt {
 
     impl Validate for PromptMetadataEntry {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_224);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_225);
         }
     }
 
@@ -12526,9 +12551,9 @@ pub mod prompt {
     impl Validate for TextPromptTemplateConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CachePoint", &self.cache_point);
-            v.check("InputVariables", &self.input_variables, &RULE_133);
+            v.check("InputVariables", &self.input_variables, &RULE_134);
             v.nested("InputVariables", &self.input_variables);
-            v.check("Text", &self.text, &RULE_151);
+            v.check("Text", &self.text, &RULE_152);
             v.nested("TextS3Location", &self.text_s3_location);
         }
     }
@@ -12558,7 +12583,7 @@ pub mod prompt {
 
     impl Validate for CachePointBlock {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_225);
+            v.check("Type", &self.r#type, &RULE_226);
         }
     }
 
@@ -12596,9 +12621,9 @@ pub mod prompt {
 
     impl Validate for TextS3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_13);
-            v.check("Key", &self.key, &RULE_159);
-            v.check("Version", &self.version, &RULE_159);
+            v.check("Bucket", &self.bucket, &RULE_14);
+            v.check("Key", &self.key, &RULE_160);
+            v.check("Version", &self.version, &RULE_160);
         }
     }
 
@@ -12639,7 +12664,7 @@ pub mod prompt {
 
     impl Validate for ChatPromptTemplateConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputVariables", &self.input_variables, &RULE_133);
+            v.check("InputVariables", &self.input_variables, &RULE_134);
             v.nested("InputVariables", &self.input_variables);
             v.nested("Messages", &self.messages);
             v.nested("System", &self.system);
@@ -12679,9 +12704,9 @@ pub mod prompt {
 
     impl Validate for Message {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_122);
+            v.check("Content", &self.content, &RULE_123);
             v.nested("Content", &self.content);
-            v.check("Role", &self.role, &RULE_226);
+            v.check("Role", &self.role, &RULE_227);
         }
     }
 
@@ -12711,7 +12736,7 @@ pub mod prompt {
 
     impl Validate for ContentBlock {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Text", &self.text, &RULE_180);
+            v.check("Text", &self.text, &RULE_181);
             v.nested("CachePoint", &self.cache_point);
         }
     }
@@ -12742,7 +12767,7 @@ pub mod prompt {
 
     impl Validate for SystemContentBlock {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Text", &self.text, &RULE_180);
+            v.check("Text", &self.text, &RULE_181);
             v.nested("CachePoint", &self.cache_point);
         }
     }
@@ -12777,7 +12802,7 @@ pub mod prompt {
     impl Validate for ToolConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ToolChoice", &self.tool_choice);
-            v.check("Tools", &self.tools, &RULE_122);
+            v.check("Tools", &self.tools, &RULE_123);
             v.nested("Tools", &self.tools);
         }
     }
@@ -12837,7 +12862,7 @@ pub mod prompt {
 
     impl Validate for SpecificToolChoice {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_227);
+            v.check("Name", &self.name, &RULE_228);
         }
     }
 
@@ -12906,8 +12931,8 @@ pub mod prompt {
 
     impl Validate for ToolSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_180);
-            v.check("Name", &self.name, &RULE_227);
+            v.check("Description", &self.description, &RULE_181);
+            v.check("Name", &self.name, &RULE_228);
         }
     }
 
@@ -12972,7 +12997,8 @@ pub mod prompt_version {
     impl Validate for PromptVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_4);
-            v.check("PromptArn", &self.prompt_arn, &RULE_228);
+            v.check("PromptArn", &self.prompt_arn, &RULE_229);
+            v.check_values("Tags", &self.tags, &RULE_9);
         }
     }
 
@@ -13153,11 +13179,11 @@ pub mod retrieval_instruction {
             v.check(
                 "CustomerEncryptionKeyArn",
                 &self.customer_encryption_key_arn,
-                &RULE_105,
+                &RULE_106,
             );
             v.check("Description", &self.description, &RULE_4);
             v.nested("Instruction", &self.instruction);
-            v.check("Name", &self.name, &RULE_229);
+            v.check("Name", &self.name, &RULE_230);
             v.nested("Tags", &self.tags);
         }
     }
@@ -13242,10 +13268,10 @@ pub mod retrieval_instruction {
 
     impl Validate for Instruction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AnswerFormat", &self.answer_format, &RULE_180);
-            v.check("AnswerPolicy", &self.answer_policy, &RULE_180);
-            v.check("Persona", &self.persona, &RULE_180);
-            v.check("RetrievalGuidance", &self.retrieval_guidance, &RULE_180);
+            v.check("AnswerFormat", &self.answer_format, &RULE_181);
+            v.check("AnswerPolicy", &self.answer_policy, &RULE_181);
+            v.check("Persona", &self.persona, &RULE_181);
+            v.check("RetrievalGuidance", &self.retrieval_guidance, &RULE_181);
         }
     }
 
@@ -13279,8 +13305,8 @@ pub mod retrieval_instruction {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_230);
-            v.check("Value", &self.value, &RULE_231);
+            v.check("Key", &self.key, &RULE_231);
+            v.check("Value", &self.value, &RULE_232);
         }
     }
 }
@@ -13320,8 +13346,9 @@ pub mod session {
 
     impl Validate for Session {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionKeyArn", &self.encryption_key_arn, &RULE_125);
-            v.check("Tags", &self.tags, &RULE_37);
+            v.check("EncryptionKeyArn", &self.encryption_key_arn, &RULE_126);
+            v.check_values("SessionMetadata", &self.session_metadata, &RULE_233);
+            v.check("Tags", &self.tags, &RULE_38);
             v.nested("Tags", &self.tags);
         }
     }
@@ -13398,8 +13425,8 @@ pub mod session {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_39);
-            v.check("Value", &self.value, &RULE_40);
+            v.check("Key", &self.key, &RULE_40);
+            v.check("Value", &self.value, &RULE_9);
         }
     }
 }

@@ -684,24 +684,24 @@ mod rules_ {
     };
 
     pub(super) static RULE_108: Rule = Rule {
-        allowed: &["second", "minute"],
+        min_len: Some(1),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_109: Rule = Rule {
+        allowed: &["second", "minute"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_110: Rule = Rule {
         min: Some(0.0),
         max: Some(10000000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
-        max_items: Some(2),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_111: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(256),
+        max_items: Some(2),
         ..Rule::NONE
     };
 
@@ -909,75 +909,92 @@ mod rules_ {
 
     pub(super) static RULE_146: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(1),
+        max_len: Some(1024),
         ..Rule::NONE
     };
 
     pub(super) static RULE_147: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(256),
-        pattern: Some(r"^/[a-zA-Z0-9\-\._/]+$"),
+        max_len: Some(1),
         ..Rule::NONE
     };
 
     pub(super) static RULE_148: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
-        pattern: Some(r"^[a-zA-Z0-9\-\._\*\?@]+(/[a-zA-Z0-9\-\._\*\?@]+)*$"),
+        pattern: Some(r"^/[a-zA-Z0-9\-\._/]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_149: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(256),
+        pattern: Some(r"^[a-zA-Z0-9\-\._\*\?@]+(/[a-zA-Z0-9\-\._\*\?@]+)*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_150: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some(r"^(\*|@?[^/]+(/[^/]+)?)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_150: Rule = Rule {
+    pub(super) static RULE_151: Rule = Rule {
+        max_len: Some(5000),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_152: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_151: Rule = Rule {
+    pub(super) static RULE_153: Rule = Rule {
         pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,39}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_152: Rule = Rule {
+    pub(super) static RULE_154: Rule = Rule {
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_153: Rule = Rule {
+    pub(super) static RULE_155: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[A-Za-z0-9_.-:]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_154: Rule = Rule {
+    pub(super) static RULE_156: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[A-Za-z0-9_.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_155: Rule = Rule {
+    pub(super) static RULE_157: Rule = Rule {
+        max_len: Some(256),
+        pattern: Some(r"^[a-zA-Z0-9\s_.:/=+\-@]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_158: Rule = Rule {
         min_len: Some(1),
         max_len: Some(253),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_156: Rule = Rule {
+    pub(super) static RULE_159: Rule = Rule {
         min_len: Some(20),
         max_len: Some(1011),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_157: Rule = Rule {
+    pub(super) static RULE_160: Rule = Rule {
         max_len: Some(128),
         pattern: Some(
             "^arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:access-point/fsap-[0-9a-f]{8,40}$",
@@ -985,14 +1002,14 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_158: Rule = Rule {
+    pub(super) static RULE_161: Rule = Rule {
         min_len: Some(6),
         max_len: Some(200),
         pattern: Some("^/mnt/[a-zA-Z0-9._-]+/?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_159: Rule = Rule {
+    pub(super) static RULE_162: Rule = Rule {
         max_len: Some(256),
         pattern: Some(
             "^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$",
@@ -1000,7 +1017,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_160: Rule = Rule {
+    pub(super) static RULE_163: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(
@@ -1009,131 +1026,125 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_161: Rule = Rule {
+    pub(super) static RULE_164: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_162: Rule = Rule {
+    pub(super) static RULE_165: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:events:[a-z0-9-]+:[0-9]{12}:event-bus/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_163: Rule = Rule {
+    pub(super) static RULE_166: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:lambda:[a-z0-9-]+:[0-9]{12}:function:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_164: Rule = Rule {
+    pub(super) static RULE_167: Rule = Rule {
         allowed: &["allow", "deny"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_165: Rule = Rule {
+    pub(super) static RULE_168: Rule = Rule {
         min: Some(1.0),
         max: Some(900.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_166: Rule = Rule {
+    pub(super) static RULE_169: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("^arn:aws(-[^:]+)?:sns:[a-z0-9-]+:[0-9]{12}:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_167: Rule = Rule {
+    pub(super) static RULE_170: Rule = Rule {
         pattern: Some(
             "^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:memory/[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_168: Rule = Rule {
+    pub(super) static RULE_171: Rule = Rule {
         min: Some(3.0),
         max: Some(365.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_169: Rule = Rule {
+    pub(super) static RULE_172: Rule = Rule {
         min_items: Some(1),
         max_items: Some(4),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_170: Rule = Rule {
+    pub(super) static RULE_173: Rule = Rule {
         allowed: &["SEMANTIC", "SUMMARIZATION", "USER_PREFERENCE", "EPISODIC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_171: Rule = Rule {
+    pub(super) static RULE_174: Rule = Rule {
         allowed: &["converse_stream", "responses", "chat_completions"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_172: Rule = Rule {
+    pub(super) static RULE_175: Rule = Rule {
         pattern: Some(
             "^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:token-vault/[a-zA-Z0-9-.]+/apikeycredentialprovider/[a-zA-Z0-9-.]+$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_173: Rule = Rule {
+    pub(super) static RULE_176: Rule = Rule {
         min: Some(0.0),
         max: Some(500.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_174: Rule = Rule {
+    pub(super) static RULE_177: Rule = Rule {
         min_len: Some(1),
         max_len: Some(16383),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_175: Rule = Rule {
+    pub(super) static RULE_178: Rule = Rule {
         allowed: &["chat_completions", "responses"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_176: Rule = Rule {
+    pub(super) static RULE_179: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         pattern: Some(r"^([^*?\[\]]|\*)+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_177: Rule = Rule {
+    pub(super) static RULE_180: Rule = Rule {
         min_len: Some(8),
         pattern: Some("^https://"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_178: Rule = Rule {
+    pub(super) static RULE_181: Rule = Rule {
         min_len: Some(5),
         pattern: Some("^s3://"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_179: Rule = Rule {
+    pub(super) static RULE_182: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[a-zA-Z0-9\s_.:/=+\-@]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_180: Rule = Rule {
-        max_len: Some(256),
-        pattern: Some(r"^[a-zA-Z0-9\s_.:/=+\-@]*$"),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_181: Rule = Rule {
+    pub(super) static RULE_183: Rule = Rule {
         allowed: &[
             "remote_mcp",
             "agentcore_browser",
@@ -1144,89 +1155,89 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_182: Rule = Rule {
+    pub(super) static RULE_184: Rule = Rule {
         pattern: Some(
             r"^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:(aws|[0-9]{12}):browser(-custom)?/(aws\.browser\.v1|[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_183: Rule = Rule {
+    pub(super) static RULE_185: Rule = Rule {
         pattern: Some(
             r"^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:(aws|[0-9]{12}):code-interpreter(-custom)?/(aws\.codeinterpreter\.v1|[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_184: Rule = Rule {
+    pub(super) static RULE_186: Rule = Rule {
         pattern: Some(
             "^arn:aws(|-cn|-us-gov):bedrock-agentcore:[a-z0-9-]{1,20}:[0-9]{12}:gateway/([0-9a-z][-]?){1,48}-[a-z0-9]{10}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_185: Rule = Rule {
+    pub(super) static RULE_187: Rule = Rule {
         allowed: &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_186: Rule = Rule {
+    pub(super) static RULE_188: Rule = Rule {
         allowed: &["sliding_window", "summarization", "none"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_187: Rule = Rule {
+    pub(super) static RULE_189: Rule = Rule {
         pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_188: Rule = Rule {
+    pub(super) static RULE_190: Rule = Rule {
         min_len: Some(1),
         max_len: Some(5),
         pattern: Some("^([1-9][0-9]{0,4})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_189: Rule = Rule {
+    pub(super) static RULE_191: Rule = Rule {
         pattern: Some(
             r"^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_190: Rule = Rule {
+    pub(super) static RULE_192: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_191: Rule = Rule {
+    pub(super) static RULE_193: Rule = Rule {
         allowed: &["STRING", "STRINGLIST", "NUMBER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_192: Rule = Rule {
+    pub(super) static RULE_194: Rule = Rule {
         pattern: Some(r"^[a-zA-Z0-9\-_/]*(\{[a-zA-Z][a-zA-Z0-9]*\}[a-zA-Z0-9\-_/]*)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_193: Rule = Rule {
+    pub(super) static RULE_195: Rule = Rule {
         min: Some(31.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_194: Rule = Rule {
+    pub(super) static RULE_196: Rule = Rule {
         allowed: &["CREATING", "ACTIVE", "DELETING", "FAILED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_195: Rule = Rule {
+    pub(super) static RULE_197: Rule = Rule {
         min_len: Some(12),
         pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_196: Rule = Rule {
+    pub(super) static RULE_198: Rule = Rule {
         allowed: &[
             "SEMANTIC",
             "SUMMARIZATION",
@@ -1237,88 +1248,88 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_197: Rule = Rule {
+    pub(super) static RULE_199: Rule = Rule {
         min_len: Some(1),
         max_len: Some(30000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_198: Rule = Rule {
+    pub(super) static RULE_200: Rule = Rule {
         min_items: Some(1),
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_199: Rule = Rule {
+    pub(super) static RULE_201: Rule = Rule {
         allowed: &["LLM_INFERRED", "STRICTLY_CONSISTENT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_200: Rule = Rule {
+    pub(super) static RULE_202: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_201: Rule = Rule {
+    pub(super) static RULE_203: Rule = Rule {
         min: Some(1.0),
         max: Some(5.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_202: Rule = Rule {
+    pub(super) static RULE_204: Rule = Rule {
         min: Some(0.0),
         max: Some(50.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_203: Rule = Rule {
+    pub(super) static RULE_205: Rule = Rule {
         min: Some(1.0),
         max: Some(50.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_204: Rule = Rule {
+    pub(super) static RULE_206: Rule = Rule {
         min: Some(10.0),
         max: Some(3000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_205: Rule = Rule {
+    pub(super) static RULE_207: Rule = Rule {
         min: Some(100.0),
         max: Some(500000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_206: Rule = Rule {
+    pub(super) static RULE_208: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_207: Rule = Rule {
+    pub(super) static RULE_209: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-z0-9][a-z0-9-_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_208: Rule = Rule {
+    pub(super) static RULE_210: Rule = Rule {
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_209: Rule = Rule {
+    pub(super) static RULE_211: Rule = Rule {
         allowed: &["METADATA_ONLY", "FULL_CONTENT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_210: Rule = Rule {
+    pub(super) static RULE_212: Rule = Rule {
         allowed: &["MEMORY_RECORDS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_211: Rule = Rule {
+    pub(super) static RULE_213: Rule = Rule {
         allowed: &[
             "GoogleOauth2",
             "GithubOauth2",
@@ -1349,7 +1360,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_212: Rule = Rule {
+    pub(super) static RULE_214: Rule = Rule {
         allowed: &[
             "CLIENT_SECRET_BASIC",
             "CLIENT_SECRET_POST",
@@ -1359,82 +1370,82 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_213: Rule = Rule {
+    pub(super) static RULE_215: Rule = Rule {
         allowed: &["TOKEN_EXCHANGE", "JWT_AUTHORIZATION_GRANT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_214: Rule = Rule {
+    pub(super) static RULE_216: Rule = Rule {
         allowed: &["NONE", "M2M", "AWS_IAM_ID_TOKEN_JWT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_215: Rule = Rule {
+    pub(super) static RULE_217: Rule = Rule {
         allowed: &["RS256", "PS256", "ES256"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_216: Rule = Rule {
+    pub(super) static RULE_218: Rule = Rule {
         max_items: Some(25),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_217: Rule = Rule {
+    pub(super) static RULE_219: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_218: Rule = Rule {
+    pub(super) static RULE_220: Rule = Rule {
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_219: Rule = Rule {
+    pub(super) static RULE_221: Rule = Rule {
         allowed: &["DAILY", "WEEKLY", "MONTHLY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_220: Rule = Rule {
+    pub(super) static RULE_222: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"^[.\-_/#A-Za-z0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_221: Rule = Rule {
+    pub(super) static RULE_223: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9._-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_222: Rule = Rule {
+    pub(super) static RULE_224: Rule = Rule {
         pattern: Some(
             r"^(Builtin\.[a-zA-Z0-9._-]+|ThirdParty\.[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_223: Rule = Rule {
+    pub(super) static RULE_225: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z][a-zA-Z0-9._]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_224: Rule = Rule {
+    pub(super) static RULE_226: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[a-zA-Z0-9._#/:-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_225: Rule = Rule {
+    pub(super) static RULE_227: Rule = Rule {
         allowed: &["DEDICATED_LOG_GROUP", "SOURCE_LOG_GROUP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_226: Rule = Rule {
+    pub(super) static RULE_228: Rule = Rule {
         allowed: &[
             "Equals",
             "NotEquals",
@@ -1448,129 +1459,128 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_227: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(1024),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_228: Rule = Rule {
+    pub(super) static RULE_229: Rule = Rule {
         min: Some(0.01),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_229: Rule = Rule {
+    pub(super) static RULE_230: Rule = Rule {
         min: Some(1.0),
         max: Some(1440.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_230: Rule = Rule {
+    pub(super) static RULE_231: Rule = Rule {
         allowed: &["CoinbaseCDP", "StripePrivy"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_231: Rule = Rule {
+    pub(super) static RULE_232: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         pattern: Some(r"^[a-zA-Z0-9\s]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_232: Rule = Rule {
+    pub(super) static RULE_233: Rule = Rule {
         allowed: &["MANUAL", "QUICK_CREATE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_233: Rule = Rule {
+    pub(super) static RULE_234: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_234: Rule = Rule {
+    pub(super) static RULE_235: Rule = Rule {
         allowed: &["CUSTOM_JWT", "AWS_IAM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_235: Rule = Rule {
+    pub(super) static RULE_236: Rule = Rule {
         pattern: Some("^[a-zA-Z][a-zA-Z0-9]{0,47}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_236: Rule = Rule {
+    pub(super) static RULE_237: Rule = Rule {
         allowed: &["ACTIVE", "LOG_ONLY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_237: Rule = Rule {
+    pub(super) static RULE_238: Rule = Rule {
         min_len: Some(1),
         max_len: Some(48),
         pattern: Some("^[A-Za-z][A-Za-z0-9_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_238: Rule = Rule {
+    pub(super) static RULE_239: Rule = Rule {
         min_len: Some(12),
         max_len: Some(59),
         pattern: Some("^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_239: Rule = Rule {
+    pub(super) static RULE_240: Rule = Rule {
         allowed: &["FAIL_ON_ANY_FINDINGS", "IGNORE_ALL_FINDINGS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_240: Rule = Rule {
+    pub(super) static RULE_241: Rule = Rule {
         min_len: Some(35),
         max_len: Some(10000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_241: Rule = Rule {
+    pub(super) static RULE_242: Rule = Rule {
         min_len: Some(1),
         max_len: Some(20480),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_242: Rule = Rule {
+    pub(super) static RULE_243: Rule = Rule {
         min_len: Some(20),
         max_len: Some(1011),
         pattern: Some("^arn:[a-z0-9-]+:bedrock-agentcore:[a-z0-9-]*:[0-9]{12}:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_243: Rule = Rule {
+    pub(super) static RULE_244: Rule = Rule {
         pattern: Some("[a-zA-Z][a-zA-Z0-9_]{0,47}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_244: Rule = Rule {
+    pub(super) static RULE_245: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_245: Rule = Rule {
+    pub(super) static RULE_246: Rule = Rule {
+        max_len: Some(2048),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_247: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[^\s]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_246: Rule = Rule {
+    pub(super) static RULE_248: Rule = Rule {
         allowed: &["MCP", "HTTP", "A2A", "AGUI"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_247: Rule = Rule {
+    pub(super) static RULE_249: Rule = Rule {
         pattern: Some("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_248: Rule = Rule {
+    pub(super) static RULE_250: Rule = Rule {
         allowed: &[
             "PYTHON_3_10",
             "PYTHON_3_11",
@@ -1582,13 +1592,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_249: Rule = Rule {
+    pub(super) static RULE_251: Rule = Rule {
         min_len: Some(3),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_250: Rule = Rule {
+    pub(super) static RULE_252: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(
@@ -1597,35 +1607,35 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_251: Rule = Rule {
+    pub(super) static RULE_253: Rule = Rule {
         pattern: Some(r"[\x21\x23-\x5B\x5D-\x7E]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_252: Rule = Rule {
+    pub(super) static RULE_254: Rule = Rule {
         min_len: Some(3),
         max_len: Some(255),
         pattern: Some("^[A-Za-z0-9_.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_253: Rule = Rule {
+    pub(super) static RULE_255: Rule = Rule {
         pattern: Some("[A-Za-z0-9_.-:]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_254: Rule = Rule {
+    pub(super) static RULE_256: Rule = Rule {
         pattern: Some("[A-Za-z0-9_.-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_255: Rule = Rule {
+    pub(super) static RULE_257: Rule = Rule {
         min_items: Some(1),
         max_items: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_256: Rule = Rule {
+    pub(super) static RULE_258: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             "^arn:aws(-[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:capacity-provider/[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$",
@@ -1633,31 +1643,31 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_257: Rule = Rule {
+    pub(super) static RULE_259: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[A-Za-z][A-Za-z0-9_-]{0,255}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_258: Rule = Rule {
+    pub(super) static RULE_260: Rule = Rule {
         pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_259: Rule = Rule {
+    pub(super) static RULE_261: Rule = Rule {
         pattern: Some("^([1-9][0-9]{0,4})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_260: Rule = Rule {
+    pub(super) static RULE_262: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(r"\w+:(/?/?)[^\s]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_261: Rule = Rule {
+    pub(super) static RULE_263: Rule = Rule {
         min_len: Some(3),
         max_len: Some(255),
         pattern: Some("[A-Za-z0-9_.-]+"),
@@ -1963,6 +1973,7 @@ mod shared_ {
                 &RULE_93,
             );
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
+            v.check_values("Tags", &self.tags, &RULE_7);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -2175,6 +2186,7 @@ pub mod browser_custom {
             v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_9);
             v.nested("NetworkConfiguration", &self.network_configuration);
             v.nested("RecordingConfig", &self.recording_config);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -2418,6 +2430,7 @@ pub mod browser_profile {
     impl Validate for BrowserProfile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_18);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -3364,6 +3377,7 @@ pub mod code_interpreter_custom {
             v.nested("Certificates", &self.certificates);
             v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_9);
             v.nested("NetworkConfiguration", &self.network_configuration);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -4860,6 +4874,7 @@ pub mod gateway {
             v.nested("ProtocolConfiguration", &self.protocol_configuration);
             v.check("ProtocolType", &self.protocol_type, &RULE_83);
             v.check("RoleArn", &self.role_arn, &RULE_45);
+            v.check_values("Tags", &self.tags, &RULE_7);
             v.nested("WafConfiguration", &self.waf_configuration);
         }
     }
@@ -4998,6 +5013,11 @@ pub mod gateway {
 
     impl Validate for CustomJwtAuthorizerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AdvertisedScopeMapping",
+                &self.advertised_scope_mapping,
+                &RULE_84,
+            );
             v.check("AllowedAudience", &self.allowed_audience, &RULE_58);
             v.check("AllowedClients", &self.allowed_clients, &RULE_58);
             v.check_items("AllowedScopes", &self.allowed_scopes, &RULE_58, &RULE_84);
@@ -5622,6 +5642,7 @@ pub mod gateway_rate_limit {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Connections", &self.connections, &RULE_56);
             v.nested("Connections", &self.connections);
+            v.check_values("Dimensions", &self.dimensions, &RULE_108);
             v.check("Requests", &self.requests, &RULE_56);
             v.nested("Requests", &self.requests);
             v.check("Tokens", &self.tokens, &RULE_56);
@@ -5657,8 +5678,8 @@ pub mod gateway_rate_limit {
 
     impl Validate for RateConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Period", &self.period, &RULE_108);
-            v.check("Rate", &self.rate, &RULE_109);
+            v.check("Period", &self.period, &RULE_109);
+            v.check("Rate", &self.rate, &RULE_110);
         }
     }
 }
@@ -5710,9 +5731,9 @@ pub mod gateway_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Actions", &self.actions, &RULE_81);
             v.nested("Actions", &self.actions);
-            v.check("Conditions", &self.conditions, &RULE_110);
+            v.check("Conditions", &self.conditions, &RULE_111);
             v.nested("Conditions", &self.conditions);
-            v.check("Description", &self.description, &RULE_111);
+            v.check("Description", &self.description, &RULE_108);
             v.check("GatewayIdentifier", &self.gateway_identifier, &RULE_106);
             v.check("Priority", &self.priority, &RULE_112);
         }
@@ -5929,6 +5950,7 @@ pub mod gateway_rule {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConfigurationBundle", &self.configuration_bundle);
             v.check("Description", &self.description, &RULE_65);
+            v.check_values("Metadata", &self.metadata, &RULE_108);
             v.check("Name", &self.name, &RULE_116);
             v.check("Weight", &self.weight, &RULE_117);
         }
@@ -6096,6 +6118,7 @@ pub mod gateway_rule {
     impl Validate for TargetTrafficSplitEntry {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_65);
+            v.check_values("Metadata", &self.metadata, &RULE_108);
             v.check("Name", &self.name, &RULE_116);
             v.check("TargetName", &self.target_name, &RULE_118);
             v.check("Weight", &self.weight, &RULE_117);
@@ -6501,6 +6524,7 @@ pub mod gateway_target {
 
     impl Validate for OAuthCredentialProvider {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("CustomParameters", &self.custom_parameters, &RULE_5);
             v.check("DefaultReturnUrl", &self.default_return_url, &RULE_124);
             v.check("GrantType", &self.grant_type, &RULE_125);
             v.check("ProviderArn", &self.provider_arn, &RULE_126);
@@ -7258,7 +7282,7 @@ pub mod gateway_target {
 
     impl Validate for ConnectorSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectorId", &self.connector_id, &RULE_111);
+            v.check("ConnectorId", &self.connector_id, &RULE_108);
         }
     }
 
@@ -7428,7 +7452,7 @@ pub mod gateway_target {
 
     impl Validate for StickinessConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Identifier", &self.identifier, &RULE_111);
+            v.check("Identifier", &self.identifier, &RULE_108);
             v.check("Timeout", &self.timeout, &RULE_145);
         }
     }
@@ -7460,6 +7484,7 @@ pub mod gateway_target {
 
     impl Validate for HttpConnectorTargetConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("Parameters", &self.parameters, &RULE_146);
             v.nested("Source", &self.source);
         }
     }
@@ -7488,7 +7513,7 @@ pub mod gateway_target {
 
     impl Validate for HttpConnectorSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectorId", &self.connector_id, &RULE_111);
+            v.check("ConnectorId", &self.connector_id, &RULE_108);
         }
     }
 
@@ -7573,7 +7598,7 @@ pub mod gateway_target {
 
     impl Validate for InferenceConnectorSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectorId", &self.connector_id, &RULE_111);
+            v.check("ConnectorId", &self.connector_id, &RULE_108);
         }
     }
 
@@ -7664,7 +7689,7 @@ pub mod gateway_target {
 
     impl Validate for ProviderPrefix {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Separator", &self.separator, &RULE_146);
+            v.check("Separator", &self.separator, &RULE_147);
         }
     }
 
@@ -7700,8 +7725,8 @@ pub mod gateway_target {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Models", &self.models, &RULE_119);
             v.nested("Models", &self.models);
-            v.check("Path", &self.path, &RULE_147);
-            v.check("ProviderPath", &self.provider_path, &RULE_147);
+            v.check("Path", &self.path, &RULE_148);
+            v.check("ProviderPath", &self.provider_path, &RULE_148);
         }
     }
 
@@ -7729,7 +7754,7 @@ pub mod gateway_target {
 
     impl Validate for ModelEntry {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Model", &self.model, &RULE_148);
+            v.check("Model", &self.model, &RULE_149);
         }
     }
 }
@@ -7837,13 +7862,18 @@ pub mod harness {
 
     impl Validate for Harness {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AllowedTools", &self.allowed_tools, &RULE_94, &RULE_149);
+            v.check_items("AllowedTools", &self.allowed_tools, &RULE_94, &RULE_150);
             v.nested("AuthorizerConfiguration", &self.authorizer_configuration);
             v.nested("Environment", &self.environment);
             v.nested("EnvironmentArtifact", &self.environment_artifact);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_150);
-            v.check("HarnessName", &self.harness_name, &RULE_151);
-            v.check("Hooks", &self.hooks, &RULE_152);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_151,
+            );
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_152);
+            v.check("HarnessName", &self.harness_name, &RULE_153);
+            v.check("Hooks", &self.hooks, &RULE_154);
             v.nested("Hooks", &self.hooks);
             v.nested("Memory", &self.memory);
             v.nested("Model", &self.model);
@@ -7999,6 +8029,11 @@ pub mod harness {
 
     impl Validate for CustomJwtAuthorizerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AdvertisedScopeMapping",
+                &self.advertised_scope_mapping,
+                &RULE_84,
+            );
             v.check("AllowedAudience", &self.allowed_audience, &RULE_58);
             v.check("AllowedClients", &self.allowed_clients, &RULE_58);
             v.check_items("AllowedScopes", &self.allowed_scopes, &RULE_58, &RULE_84);
@@ -8062,7 +8097,7 @@ pub mod harness {
             v.check(
                 "InboundTokenClaimName",
                 &self.inbound_token_claim_name,
-                &RULE_153,
+                &RULE_155,
             );
             v.check(
                 "InboundTokenClaimValueType",
@@ -8131,12 +8166,12 @@ pub mod harness {
 
     impl Validate for ClaimMatchValueType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MatchValueString", &self.match_value_string, &RULE_154);
+            v.check("MatchValueString", &self.match_value_string, &RULE_156);
             v.check_items(
                 "MatchValueStringList",
                 &self.match_value_string_list,
                 &RULE_58,
-                &RULE_154,
+                &RULE_156,
             );
         }
     }
@@ -8234,6 +8269,7 @@ pub mod harness {
                 &RULE_93,
             );
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
+            v.check_values("Tags", &self.tags, &RULE_157);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -8305,7 +8341,7 @@ pub mod harness {
 
     impl Validate for PrivateEndpointOverride {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Domain", &self.domain, &RULE_155);
+            v.check("Domain", &self.domain, &RULE_158);
             v.nested("PrivateEndpoint", &self.private_endpoint);
         }
     }
@@ -8377,7 +8413,7 @@ pub mod harness {
 
     impl Validate for HarnessAgentCoreRuntimeEnvironment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentRuntimeArn", &self.agent_runtime_arn, &RULE_156);
+            v.check("AgentRuntimeArn", &self.agent_runtime_arn, &RULE_159);
             v.check(
                 "FilesystemConfigurations",
                 &self.filesystem_configurations,
@@ -8452,8 +8488,8 @@ pub mod harness {
 
     impl Validate for EfsAccessPointConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessPointArn", &self.access_point_arn, &RULE_157);
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("AccessPointArn", &self.access_point_arn, &RULE_160);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -8488,8 +8524,8 @@ pub mod harness {
 
     impl Validate for S3FilesAccessPointConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessPointArn", &self.access_point_arn, &RULE_159);
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("AccessPointArn", &self.access_point_arn, &RULE_162);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -8517,7 +8553,7 @@ pub mod harness {
 
     impl Validate for SessionStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -8675,7 +8711,7 @@ pub mod harness {
 
     impl Validate for ContainerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContainerUri", &self.container_uri, &RULE_160);
+            v.check("ContainerUri", &self.container_uri, &RULE_163);
         }
     }
 
@@ -8747,7 +8783,7 @@ pub mod harness {
 
     impl Validate for HarnessAfterInvocationHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_161);
+            v.check("Name", &self.name, &RULE_164);
             v.nested("Target", &self.target);
         }
     }
@@ -8809,7 +8845,7 @@ pub mod harness {
 
     impl Validate for HarnessHookEventBridgeTarget {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_162);
+            v.check("Arn", &self.arn, &RULE_165);
         }
     }
 
@@ -8847,9 +8883,9 @@ pub mod harness {
 
     impl Validate for HarnessHookLambdaTarget {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_163);
-            v.check("FailureMode", &self.failure_mode, &RULE_164);
-            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_165);
+            v.check("Arn", &self.arn, &RULE_166);
+            v.check("FailureMode", &self.failure_mode, &RULE_167);
+            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_168);
         }
     }
 
@@ -8877,7 +8913,7 @@ pub mod harness {
 
     impl Validate for HarnessHookSnsTarget {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_166);
+            v.check("Arn", &self.arn, &RULE_169);
         }
     }
 
@@ -8913,7 +8949,7 @@ pub mod harness {
 
     impl Validate for HarnessAfterToolCallHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_161);
+            v.check("Name", &self.name, &RULE_164);
             v.nested("Target", &self.target);
         }
     }
@@ -8950,7 +8986,7 @@ pub mod harness {
 
     impl Validate for HarnessBeforeInvocationHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_161);
+            v.check("Name", &self.name, &RULE_164);
             v.nested("Target", &self.target);
         }
     }
@@ -8987,7 +9023,7 @@ pub mod harness {
 
     impl Validate for HarnessBeforeToolCallHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_161);
+            v.check("Name", &self.name, &RULE_164);
             v.nested("Target", &self.target);
         }
     }
@@ -9068,7 +9104,7 @@ pub mod harness {
 
     impl Validate for HarnessAgentCoreMemoryConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_167);
+            v.check("Arn", &self.arn, &RULE_170);
         }
     }
 
@@ -9131,13 +9167,13 @@ pub mod harness {
 
     impl Validate for HarnessManagedMemoryConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_167);
+            v.check("Arn", &self.arn, &RULE_170);
             v.check(
                 "EventExpiryDuration",
                 &self.event_expiry_duration,
-                &RULE_168,
+                &RULE_171,
             );
-            v.check_items("Strategies", &self.strategies, &RULE_169, &RULE_170);
+            v.check_items("Strategies", &self.strategies, &RULE_172, &RULE_173);
         }
     }
 
@@ -9216,7 +9252,7 @@ pub mod harness {
 
     impl Validate for HarnessBedrockModelConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApiFormat", &self.api_format, &RULE_171);
+            v.check("ApiFormat", &self.api_format, &RULE_174);
             v.check("MaxTokens", &self.max_tokens, &RULE_71);
             v.check("Temperature", &self.temperature, &RULE_74);
             v.check("TopP", &self.top_p, &RULE_73);
@@ -9269,10 +9305,10 @@ pub mod harness {
 
     impl Validate for HarnessGeminiModelConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApiKeyArn", &self.api_key_arn, &RULE_172);
+            v.check("ApiKeyArn", &self.api_key_arn, &RULE_175);
             v.check("MaxTokens", &self.max_tokens, &RULE_71);
             v.check("Temperature", &self.temperature, &RULE_74);
-            v.check("TopK", &self.top_k, &RULE_173);
+            v.check("TopK", &self.top_k, &RULE_176);
             v.check("TopP", &self.top_p, &RULE_73);
         }
     }
@@ -9320,8 +9356,8 @@ pub mod harness {
 
     impl Validate for HarnessLiteLlmModelConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApiBase", &self.api_base, &RULE_174);
-            v.check("ApiKeyArn", &self.api_key_arn, &RULE_172);
+            v.check("ApiBase", &self.api_base, &RULE_177);
+            v.check("ApiKeyArn", &self.api_key_arn, &RULE_175);
             v.check("MaxTokens", &self.max_tokens, &RULE_71);
             v.check("Temperature", &self.temperature, &RULE_74);
             v.check("TopP", &self.top_p, &RULE_73);
@@ -9378,9 +9414,9 @@ pub mod harness {
 
     impl Validate for HarnessOpenAiModelConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApiBase", &self.api_base, &RULE_174);
-            v.check("ApiFormat", &self.api_format, &RULE_175);
-            v.check("ApiKeyArn", &self.api_key_arn, &RULE_172);
+            v.check("ApiBase", &self.api_base, &RULE_177);
+            v.check("ApiFormat", &self.api_format, &RULE_178);
+            v.check("ApiKeyArn", &self.api_key_arn, &RULE_175);
             v.check("MaxTokens", &self.max_tokens, &RULE_71);
             v.check("Temperature", &self.temperature, &RULE_74);
             v.check("TopP", &self.top_p, &RULE_73);
@@ -9447,7 +9483,7 @@ pub mod harness {
 
     impl Validate for HarnessSkillAwsSkillsSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Paths", &self.paths, &RULE_94, &RULE_176);
+            v.check_items("Paths", &self.paths, &RULE_94, &RULE_179);
         }
     }
 
@@ -9485,7 +9521,7 @@ pub mod harness {
     impl Validate for HarnessSkillGitSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Auth", &self.auth);
-            v.check("Url", &self.url, &RULE_177);
+            v.check("Url", &self.url, &RULE_180);
         }
     }
 
@@ -9519,7 +9555,7 @@ pub mod harness {
 
     impl Validate for HarnessSkillGitAuth {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CredentialArn", &self.credential_arn, &RULE_172);
+            v.check("CredentialArn", &self.credential_arn, &RULE_175);
         }
     }
 
@@ -9547,7 +9583,7 @@ pub mod harness {
 
     impl Validate for HarnessSkillS3Source {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Uri", &self.uri, &RULE_178);
+            v.check("Uri", &self.uri, &RULE_181);
         }
     }
 
@@ -9605,8 +9641,8 @@ pub mod harness {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_179);
-            v.check("Value", &self.value, &RULE_180);
+            v.check("Key", &self.key, &RULE_182);
+            v.check("Value", &self.value, &RULE_157);
         }
     }
 
@@ -9641,8 +9677,8 @@ pub mod harness {
     impl Validate for HarnessTool {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Config", &self.config);
-            v.check("Name", &self.name, &RULE_161);
-            v.check("Type", &self.r#type, &RULE_181);
+            v.check("Name", &self.name, &RULE_164);
+            v.check("Type", &self.r#type, &RULE_183);
         }
     }
 
@@ -9712,7 +9748,7 @@ pub mod harness {
 
     impl Validate for HarnessAgentCoreBrowserConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BrowserArn", &self.browser_arn, &RULE_182);
+            v.check("BrowserArn", &self.browser_arn, &RULE_184);
         }
     }
 
@@ -9738,7 +9774,7 @@ pub mod harness {
 
     impl Validate for HarnessAgentCoreCodeInterpreterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CodeInterpreterArn", &self.code_interpreter_arn, &RULE_183);
+            v.check("CodeInterpreterArn", &self.code_interpreter_arn, &RULE_185);
         }
     }
 
@@ -9769,7 +9805,7 @@ pub mod harness {
 
     impl Validate for HarnessAgentCoreGatewayConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GatewayArn", &self.gateway_arn, &RULE_184);
+            v.check("GatewayArn", &self.gateway_arn, &RULE_186);
             v.nested("OutboundAuth", &self.outbound_auth);
         }
     }
@@ -9843,8 +9879,9 @@ pub mod harness {
 
     impl Validate for OAuthCredentialProvider {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("CustomParameters", &self.custom_parameters, &RULE_5);
             v.check("DefaultReturnUrl", &self.default_return_url, &RULE_124);
-            v.check("GrantType", &self.grant_type, &RULE_185);
+            v.check("GrantType", &self.grant_type, &RULE_187);
             v.check("ProviderArn", &self.provider_arn, &RULE_126);
             v.check_items("Scopes", &self.scopes, &RULE_127, &RULE_75);
         }
@@ -9912,7 +9949,8 @@ pub mod harness {
 
     impl Validate for HarnessRemoteMcpConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Url", &self.url, &RULE_174);
+            v.check_values("Headers", &self.headers, &RULE_177);
+            v.check("Url", &self.url, &RULE_177);
         }
     }
 
@@ -9943,7 +9981,7 @@ pub mod harness {
 
     impl Validate for HarnessTruncationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Strategy", &self.strategy, &RULE_186);
+            v.check("Strategy", &self.strategy, &RULE_188);
         }
     }
 
@@ -10067,12 +10105,12 @@ pub mod harness_endpoint {
 
     impl Validate for HarnessEndpoint {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_111);
+            v.check("Description", &self.description, &RULE_108);
             v.check("EndpointName", &self.endpoint_name, &RULE_18);
-            v.check("HarnessId", &self.harness_id, &RULE_187);
+            v.check("HarnessId", &self.harness_id, &RULE_189);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-            v.check("TargetVersion", &self.target_version, &RULE_188);
+            v.check("TargetVersion", &self.target_version, &RULE_190);
         }
     }
 
@@ -10150,8 +10188,8 @@ pub mod harness_endpoint {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_179);
-            v.check("Value", &self.value, &RULE_180);
+            v.check("Key", &self.key, &RULE_182);
+            v.check("Value", &self.value, &RULE_157);
         }
     }
 }
@@ -10217,24 +10255,25 @@ pub mod memory {
 
     impl Validate for Memory {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionKeyArn", &self.encryption_key_arn, &RULE_189);
+            v.check("EncryptionKeyArn", &self.encryption_key_arn, &RULE_191);
             v.check(
                 "EventExpiryDuration",
                 &self.event_expiry_duration,
-                &RULE_168,
+                &RULE_171,
             );
             v.check("IndexedKeys", &self.indexed_keys, &RULE_104);
             v.nested("IndexedKeys", &self.indexed_keys);
             v.check(
                 "MemoryExecutionRoleArn",
                 &self.memory_execution_role_arn,
-                &RULE_189,
+                &RULE_191,
             );
             v.nested("MemoryStrategies", &self.memory_strategies);
             v.check("Name", &self.name, &RULE_18);
-            v.check("NamespaceKeys", &self.namespace_keys, &RULE_190);
+            v.check("NamespaceKeys", &self.namespace_keys, &RULE_192);
             v.nested("NamespaceKeys", &self.namespace_keys);
             v.nested("StreamDeliveryResources", &self.stream_delivery_resources);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -10313,7 +10352,7 @@ pub mod memory {
     impl Validate for IndexedKey {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Key", &self.key, &RULE_6);
-            v.check("Type", &self.r#type, &RULE_191);
+            v.check("Type", &self.r#type, &RULE_193);
         }
     }
 
@@ -10439,21 +10478,21 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
             v.nested(
                 "RecordExpirySpecification",
                 &self.record_expiry_specification,
             );
-            v.check("Status", &self.status, &RULE_194);
-            v.check("StrategyId", &self.strategy_id, &RULE_195);
-            v.check("Type", &self.r#type, &RULE_196);
+            v.check("Status", &self.status, &RULE_196);
+            v.check("StrategyId", &self.strategy_id, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
         }
     }
 
@@ -10557,7 +10596,7 @@ pub mod memory {
 
     impl Validate for EpisodicOverrideConsolidationConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -10591,7 +10630,7 @@ pub mod memory {
 
     impl Validate for EpisodicOverrideExtractionConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -10634,15 +10673,15 @@ pub mod memory {
 
     impl Validate for EpisodicOverrideReflectionConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
             v.nested("MemoryRecordSchema", &self.memory_record_schema);
             v.check_items(
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
         }
     }
 
@@ -10668,7 +10707,7 @@ pub mod memory {
 
     impl Validate for MemoryRecordSchema {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataSchema", &self.metadata_schema, &RULE_198);
+            v.check("MetadataSchema", &self.metadata_schema, &RULE_200);
             v.nested("MetadataSchema", &self.metadata_schema);
         }
     }
@@ -10707,9 +10746,9 @@ pub mod memory {
     impl Validate for MetadataSchemaEntry {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ExtractionConfig", &self.extraction_config);
-            v.check("ExtractionType", &self.extraction_type, &RULE_199);
+            v.check("ExtractionType", &self.extraction_type, &RULE_201);
             v.check("Key", &self.key, &RULE_6);
-            v.check("Type", &self.r#type, &RULE_191);
+            v.check("Type", &self.r#type, &RULE_193);
         }
     }
 
@@ -10769,11 +10808,11 @@ pub mod memory {
 
     impl Validate for LlmExtractionConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Definition", &self.definition, &RULE_200);
+            v.check("Definition", &self.definition, &RULE_202);
             v.check(
                 "LlmExtractionInstruction",
                 &self.llm_extraction_instruction,
-                &RULE_200,
+                &RULE_202,
             );
             v.nested("Validation", &self.validation);
         }
@@ -10857,7 +10896,7 @@ pub mod memory {
     impl Validate for StringListValidation {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AllowedValues", &self.allowed_values, &RULE_104);
-            v.check("MaxItems", &self.max_items, &RULE_201);
+            v.check("MaxItems", &self.max_items, &RULE_203);
         }
     }
 
@@ -10921,7 +10960,7 @@ pub mod memory {
             v.check(
                 "HistoricalContextWindowSize",
                 &self.historical_context_window_size,
-                &RULE_202,
+                &RULE_204,
             );
             v.nested("InvocationConfiguration", &self.invocation_configuration);
             v.check("TriggerConditions", &self.trigger_conditions, &RULE_58);
@@ -10961,7 +11000,7 @@ pub mod memory {
                 &self.payload_delivery_bucket_name,
                 &RULE_12,
             );
-            v.check("TopicArn", &self.topic_arn, &RULE_189);
+            v.check("TopicArn", &self.topic_arn, &RULE_191);
         }
     }
 
@@ -11019,7 +11058,7 @@ pub mod memory {
 
     impl Validate for MessageBasedTriggerInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MessageCount", &self.message_count, &RULE_203);
+            v.check("MessageCount", &self.message_count, &RULE_205);
         }
     }
 
@@ -11045,7 +11084,7 @@ pub mod memory {
 
     impl Validate for TimeBasedTriggerInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IdleSessionTimeout", &self.idle_session_timeout, &RULE_204);
+            v.check("IdleSessionTimeout", &self.idle_session_timeout, &RULE_206);
         }
     }
 
@@ -11071,7 +11110,7 @@ pub mod memory {
 
     impl Validate for TokenBasedTriggerInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TokenCount", &self.token_count, &RULE_205);
+            v.check("TokenCount", &self.token_count, &RULE_207);
         }
     }
 
@@ -11134,7 +11173,7 @@ pub mod memory {
 
     impl Validate for SemanticOverrideConsolidationConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -11168,7 +11207,7 @@ pub mod memory {
 
     impl Validate for SemanticOverrideExtractionConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -11228,7 +11267,7 @@ pub mod memory {
 
     impl Validate for SummaryOverrideConsolidationConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -11291,7 +11330,7 @@ pub mod memory {
 
     impl Validate for UserPreferenceOverrideConsolidationConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -11325,7 +11364,7 @@ pub mod memory {
 
     impl Validate for UserPreferenceOverrideExtractionConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_197);
+            v.check("AppendToPrompt", &self.append_to_prompt, &RULE_199);
         }
     }
 
@@ -11360,7 +11399,7 @@ pub mod memory {
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
         }
     }
@@ -11442,22 +11481,22 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
             v.nested(
                 "RecordExpirySpecification",
                 &self.record_expiry_specification,
             );
             v.nested("ReflectionConfiguration", &self.reflection_configuration);
-            v.check("Status", &self.status, &RULE_194);
-            v.check("StrategyId", &self.strategy_id, &RULE_195);
-            v.check("Type", &self.r#type, &RULE_196);
+            v.check("Status", &self.status, &RULE_196);
+            v.check("StrategyId", &self.strategy_id, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
         }
     }
 
@@ -11492,9 +11531,9 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
         }
     }
 
@@ -11572,21 +11611,21 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
             v.nested(
                 "RecordExpirySpecification",
                 &self.record_expiry_specification,
             );
-            v.check("Status", &self.status, &RULE_194);
-            v.check("StrategyId", &self.strategy_id, &RULE_195);
-            v.check("Type", &self.r#type, &RULE_196);
+            v.check("Status", &self.status, &RULE_196);
+            v.check("StrategyId", &self.strategy_id, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
         }
     }
 
@@ -11664,21 +11703,21 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
             v.nested(
                 "RecordExpirySpecification",
                 &self.record_expiry_specification,
             );
-            v.check("Status", &self.status, &RULE_194);
-            v.check("StrategyId", &self.strategy_id, &RULE_195);
-            v.check("Type", &self.r#type, &RULE_196);
+            v.check("Status", &self.status, &RULE_196);
+            v.check("StrategyId", &self.strategy_id, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
         }
     }
 
@@ -11756,21 +11795,21 @@ pub mod memory {
                 "NamespaceTemplates",
                 &self.namespace_templates,
                 &RULE_58,
-                &RULE_192,
+                &RULE_194,
             );
-            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_192);
+            v.check_items("Namespaces", &self.namespaces, &RULE_58, &RULE_194);
             v.check(
                 "RecordExpiryDurationDays",
                 &self.record_expiry_duration_days,
-                &RULE_193,
+                &RULE_195,
             );
             v.nested(
                 "RecordExpirySpecification",
                 &self.record_expiry_specification,
             );
-            v.check("Status", &self.status, &RULE_194);
-            v.check("StrategyId", &self.strategy_id, &RULE_195);
-            v.check("Type", &self.r#type, &RULE_196);
+            v.check("Status", &self.status, &RULE_196);
+            v.check("StrategyId", &self.strategy_id, &RULE_197);
+            v.check("Type", &self.r#type, &RULE_198);
         }
     }
 
@@ -11802,7 +11841,7 @@ pub mod memory {
 
     impl Validate for NamespaceKeyEntry {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_206);
+            v.check("Key", &self.key, &RULE_208);
             v.nested("Validation", &self.validation);
         }
     }
@@ -11833,7 +11872,7 @@ pub mod memory {
 
     impl Validate for NamespaceKeyValidation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AllowedValues", &self.allowed_values, &RULE_104, &RULE_207);
+            v.check_items("AllowedValues", &self.allowed_values, &RULE_104, &RULE_209);
             v.check("RegexPattern", &self.regex_pattern, &RULE_75);
         }
     }
@@ -11862,7 +11901,7 @@ pub mod memory {
 
     impl Validate for StreamDeliveryResources {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Resources", &self.resources, &RULE_208);
+            v.check("Resources", &self.resources, &RULE_210);
             v.nested("Resources", &self.resources);
         }
     }
@@ -11929,7 +11968,7 @@ pub mod memory {
                 &RULE_56,
             );
             v.nested("ContentConfigurations", &self.content_configurations);
-            v.check("DataStreamArn", &self.data_stream_arn, &RULE_189);
+            v.check("DataStreamArn", &self.data_stream_arn, &RULE_191);
         }
     }
 
@@ -11962,8 +12001,8 @@ pub mod memory {
 
     impl Validate for ContentConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Level", &self.level, &RULE_209);
-            v.check("Type", &self.r#type, &RULE_210);
+            v.check("Level", &self.level, &RULE_211);
+            v.check("Type", &self.r#type, &RULE_212);
         }
     }
 }
@@ -12022,7 +12061,7 @@ pub mod o_auth2_credential_provider {
             v.check(
                 "CredentialProviderVendor",
                 &self.credential_provider_vendor,
-                &RULE_211,
+                &RULE_213,
             );
             v.check("Name", &self.name, &RULE_2);
             v.nested(
@@ -12235,7 +12274,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for AtlassianOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12308,9 +12347,9 @@ pub mod o_auth2_credential_provider {
             v.check(
                 "ClientAuthenticationMethod",
                 &self.client_authentication_method,
-                &RULE_212,
+                &RULE_214,
             );
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12435,7 +12474,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for OnBehalfOfTokenExchangeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GrantType", &self.grant_type, &RULE_213);
+            v.check("GrantType", &self.grant_type, &RULE_215);
             v.nested(
                 "TokenExchangeGrantTypeConfig",
                 &self.token_exchange_grant_type_config,
@@ -12473,7 +12512,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for TokenExchangeGrantTypeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActorTokenContent", &self.actor_token_content, &RULE_214);
+            v.check("ActorTokenContent", &self.actor_token_content, &RULE_216);
         }
     }
 
@@ -12576,6 +12615,7 @@ pub mod o_auth2_credential_provider {
                 &RULE_93,
             );
             v.check_items("SubnetIds", &self.subnet_ids, &RULE_94, &RULE_17);
+            v.check_values("Tags", &self.tags, &RULE_7);
             v.check("VpcIdentifier", &self.vpc_identifier, &RULE_95);
         }
     }
@@ -12649,7 +12689,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for PrivateEndpointOverride {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Domain", &self.domain, &RULE_155);
+            v.check("Domain", &self.domain, &RULE_158);
             v.nested("PrivateEndpoint", &self.private_endpoint);
         }
     }
@@ -12684,8 +12724,18 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for PrivateKeyJwtConfig {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AdditionalHeaderClaims",
+                &self.additional_header_claims,
+                &RULE_5,
+            );
+            v.check_values(
+                "AdditionalPayloadClaims",
+                &self.additional_payload_claims,
+                &RULE_5,
+            );
             v.nested("PrivateKeySource", &self.private_key_source);
-            v.check("SigningAlgorithm", &self.signing_algorithm, &RULE_215);
+            v.check("SigningAlgorithm", &self.signing_algorithm, &RULE_217);
         }
     }
 
@@ -12780,7 +12830,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for GithubOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12821,7 +12871,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for GoogleOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12874,7 +12924,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for IncludedOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12915,7 +12965,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for LinkedinOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -12960,7 +13010,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for MicrosoftOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -13002,7 +13052,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for SalesforceOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -13043,7 +13093,7 @@ pub mod o_auth2_credential_provider {
 
     impl Validate for SlackOauth2ProviderConfigInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_111);
+            v.check("ClientId", &self.client_id, &RULE_108);
             v.check("ClientSecret", &self.client_secret, &RULE_5);
             v.nested("ClientSecretConfig", &self.client_secret_config);
             v.check("ClientSecretSource", &self.client_secret_source, &RULE_1);
@@ -13175,9 +13225,9 @@ pub mod online_evaluation_config {
                 &self.evaluation_execution_role_arn,
                 &RULE_45,
             );
-            v.check("Evaluators", &self.evaluators, &RULE_216);
+            v.check("Evaluators", &self.evaluators, &RULE_218);
             v.nested("Evaluators", &self.evaluators);
-            v.check("ExecutionStatus", &self.execution_status, &RULE_217);
+            v.check("ExecutionStatus", &self.execution_status, &RULE_219);
             v.check("Insights", &self.insights, &RULE_8);
             v.nested("Insights", &self.insights);
             v.check(
@@ -13259,7 +13309,7 @@ pub mod online_evaluation_config {
 
     impl Validate for ClusteringConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Frequencies", &self.frequencies, &RULE_218, &RULE_219);
+            v.check_items("Frequencies", &self.frequencies, &RULE_220, &RULE_221);
         }
     }
 
@@ -13329,11 +13379,11 @@ pub mod online_evaluation_config {
             v.check_items(
                 "LogGroupNamePrefixes",
                 &self.log_group_name_prefixes,
-                &RULE_190,
-                &RULE_220,
+                &RULE_192,
+                &RULE_222,
             );
-            v.check_items("LogGroupNames", &self.log_group_names, &RULE_104, &RULE_220);
-            v.check_items("ServiceNames", &self.service_names, &RULE_56, &RULE_221);
+            v.check_items("LogGroupNames", &self.log_group_names, &RULE_104, &RULE_222);
+            v.check_items("ServiceNames", &self.service_names, &RULE_56, &RULE_223);
         }
     }
 
@@ -13363,7 +13413,7 @@ pub mod online_evaluation_config {
 
     impl Validate for EvaluatorReference {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EvaluatorId", &self.evaluator_id, &RULE_222);
+            v.check("EvaluatorId", &self.evaluator_id, &RULE_224);
         }
     }
 
@@ -13393,7 +13443,7 @@ pub mod online_evaluation_config {
 
     impl Validate for Insight {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InsightId", &self.insight_id, &RULE_223);
+            v.check("InsightId", &self.insight_id, &RULE_225);
         }
     }
 
@@ -13454,9 +13504,9 @@ pub mod online_evaluation_config {
 
     impl Validate for CloudWatchOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupName", &self.log_group_name, &RULE_220);
-            v.check("MetricsNamespace", &self.metrics_namespace, &RULE_224);
-            v.check("ResultDestination", &self.result_destination, &RULE_225);
+            v.check("LogGroupName", &self.log_group_name, &RULE_222);
+            v.check("MetricsNamespace", &self.metrics_namespace, &RULE_226);
+            v.check("ResultDestination", &self.result_destination, &RULE_227);
         }
     }
 
@@ -13536,8 +13586,8 @@ pub mod online_evaluation_config {
 
     impl Validate for Filter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_221);
-            v.check("Operator", &self.operator, &RULE_226);
+            v.check("Key", &self.key, &RULE_223);
+            v.check("Operator", &self.operator, &RULE_228);
             v.nested("Value", &self.value);
         }
     }
@@ -13572,7 +13622,7 @@ pub mod online_evaluation_config {
 
     impl Validate for FilterValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StringValue", &self.string_value, &RULE_227);
+            v.check("StringValue", &self.string_value, &RULE_146);
         }
     }
 
@@ -13602,7 +13652,7 @@ pub mod online_evaluation_config {
 
     impl Validate for SamplingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SamplingPercentage", &self.sampling_percentage, &RULE_228);
+            v.check("SamplingPercentage", &self.sampling_percentage, &RULE_229);
         }
     }
 
@@ -13635,7 +13685,7 @@ pub mod online_evaluation_config {
             v.check(
                 "SessionTimeoutMinutes",
                 &self.session_timeout_minutes,
-                &RULE_229,
+                &RULE_230,
             );
         }
     }
@@ -13700,15 +13750,15 @@ pub mod payment_connector {
     impl Validate for PaymentConnector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConnectorName", &self.connector_name, &RULE_18);
-            v.check("ConnectorType", &self.connector_type, &RULE_230);
+            v.check("ConnectorType", &self.connector_type, &RULE_231);
             v.check(
                 "CredentialProviderConfigurations",
                 &self.credential_provider_configurations,
-                &RULE_208,
+                &RULE_210,
             );
-            v.check("Description", &self.description, &RULE_231);
+            v.check("Description", &self.description, &RULE_232);
             v.check("PaymentManagerId", &self.payment_manager_id, &RULE_106);
-            v.check("ProvisionMode", &self.provision_mode, &RULE_232);
+            v.check("ProvisionMode", &self.provision_mode, &RULE_233);
         }
     }
 
@@ -13857,7 +13907,7 @@ pub mod payment_credential_provider {
             v.check(
                 "CredentialProviderVendor",
                 &self.credential_provider_vendor,
-                &RULE_230,
+                &RULE_231,
             );
             v.check("Name", &self.name, &RULE_2);
             v.nested(
@@ -13982,7 +14032,7 @@ pub mod payment_credential_provider {
 
     impl Validate for CoinbaseCdpConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApiKeyId", &self.api_key_id, &RULE_233);
+            v.check("ApiKeyId", &self.api_key_id, &RULE_234);
             v.check("ApiKeySecret", &self.api_key_secret, &RULE_5);
             v.nested("ApiKeySecretConfig", &self.api_key_secret_config);
             v.check("ApiKeySecretSource", &self.api_key_secret_source, &RULE_1);
@@ -14051,11 +14101,11 @@ pub mod payment_credential_provider {
 
     impl Validate for StripePrivyConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppId", &self.app_id, &RULE_233);
+            v.check("AppId", &self.app_id, &RULE_234);
             v.check("AppSecret", &self.app_secret, &RULE_5);
             v.nested("AppSecretConfig", &self.app_secret_config);
             v.check("AppSecretSource", &self.app_secret_source, &RULE_1);
-            v.check("AuthorizationId", &self.authorization_id, &RULE_233);
+            v.check("AuthorizationId", &self.authorization_id, &RULE_234);
             v.check(
                 "AuthorizationPrivateKey",
                 &self.authorization_private_key,
@@ -14162,9 +14212,9 @@ pub mod payment_manager {
     impl Validate for PaymentManager {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AuthorizerConfiguration", &self.authorizer_configuration);
-            v.check("AuthorizerType", &self.authorizer_type, &RULE_234);
-            v.check("Description", &self.description, &RULE_231);
-            v.check("Name", &self.name, &RULE_235);
+            v.check("AuthorizerType", &self.authorizer_type, &RULE_235);
+            v.check("Description", &self.description, &RULE_232);
+            v.check("Name", &self.name, &RULE_236);
             v.check("RoleArn", &self.role_arn, &RULE_45);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
@@ -14409,12 +14459,12 @@ pub mod payment_manager {
 
     impl Validate for ClaimMatchValueType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MatchValueString", &self.match_value_string, &RULE_154);
+            v.check("MatchValueString", &self.match_value_string, &RULE_156);
             v.check_items(
                 "MatchValueStringList",
                 &self.match_value_string_list,
                 &RULE_94,
-                &RULE_154,
+                &RULE_156,
             );
         }
     }
@@ -14474,10 +14524,10 @@ pub mod policy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Definition", &self.definition);
             v.check("Description", &self.description, &RULE_19);
-            v.check("EnforcementMode", &self.enforcement_mode, &RULE_236);
-            v.check("Name", &self.name, &RULE_237);
-            v.check("PolicyEngineId", &self.policy_engine_id, &RULE_238);
-            v.check("ValidationMode", &self.validation_mode, &RULE_239);
+            v.check("EnforcementMode", &self.enforcement_mode, &RULE_237);
+            v.check("Name", &self.name, &RULE_238);
+            v.check("PolicyEngineId", &self.policy_engine_id, &RULE_239);
+            v.check("ValidationMode", &self.validation_mode, &RULE_240);
         }
     }
 
@@ -14584,7 +14634,7 @@ pub mod policy {
 
     impl Validate for CedarPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Statement", &self.statement, &RULE_240);
+            v.check("Statement", &self.statement, &RULE_241);
         }
     }
 
@@ -14614,7 +14664,7 @@ pub mod policy {
 
     impl Validate for PolicyStatement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Statement", &self.statement, &RULE_240);
+            v.check("Statement", &self.statement, &RULE_241);
         }
     }
 }
@@ -14666,7 +14716,7 @@ pub mod policy_engine {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_19);
             v.check("EncryptionKeyArn", &self.encryption_key_arn, &RULE_52);
-            v.check("Name", &self.name, &RULE_237);
+            v.check("Name", &self.name, &RULE_238);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
@@ -14758,8 +14808,8 @@ pub mod resource_policy {
 
     impl Validate for ResourcePolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Policy", &self.policy, &RULE_241);
-            v.check("ResourceArn", &self.resource_arn, &RULE_242);
+            v.check("Policy", &self.policy, &RULE_242);
+            v.check("ResourceArn", &self.resource_arn, &RULE_243);
         }
     }
 
@@ -14874,13 +14924,18 @@ pub mod runtime {
     impl Validate for Runtime {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AgentRuntimeArtifact", &self.agent_runtime_artifact);
-            v.check("AgentRuntimeName", &self.agent_runtime_name, &RULE_243);
+            v.check("AgentRuntimeName", &self.agent_runtime_name, &RULE_244);
             v.nested("AuthorizerConfiguration", &self.authorizer_configuration);
             v.nested(
                 "CapacityProviderConfiguration",
                 &self.capacity_provider_configuration,
             );
-            v.check("Description", &self.description, &RULE_244);
+            v.check("Description", &self.description, &RULE_245);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_246,
+            );
             v.check(
                 "FilesystemConfigurations",
                 &self.filesystem_configurations,
@@ -14889,17 +14944,18 @@ pub mod runtime {
             v.nested("FilesystemConfigurations", &self.filesystem_configurations);
             v.nested("LifecycleConfiguration", &self.lifecycle_configuration);
             v.nested("NetworkConfiguration", &self.network_configuration);
-            v.check("PlatformVersion", &self.platform_version, &RULE_245);
+            v.check("PlatformVersion", &self.platform_version, &RULE_247);
             v.check(
                 "ProtocolConfiguration",
                 &self.protocol_configuration,
-                &RULE_246,
+                &RULE_248,
             );
             v.nested(
                 "RequestHeaderConfiguration",
                 &self.request_header_configuration,
             );
-            v.check("RoleArn", &self.role_arn, &RULE_247);
+            v.check("RoleArn", &self.role_arn, &RULE_249);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -15026,7 +15082,7 @@ pub mod runtime {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Code", &self.code);
             v.check("EntryPoint", &self.entry_point, &RULE_81);
-            v.check("Runtime", &self.runtime, &RULE_248);
+            v.check("Runtime", &self.runtime, &RULE_250);
         }
     }
 
@@ -15092,8 +15148,8 @@ pub mod runtime {
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Bucket", &self.bucket, &RULE_12);
-            v.check("Prefix", &self.prefix, &RULE_227);
-            v.check("VersionId", &self.version_id, &RULE_249);
+            v.check("Prefix", &self.prefix, &RULE_146);
+            v.check("VersionId", &self.version_id, &RULE_251);
         }
     }
 
@@ -15121,7 +15177,7 @@ pub mod runtime {
 
     impl Validate for ContainerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContainerUri", &self.container_uri, &RULE_250);
+            v.check("ContainerUri", &self.container_uri, &RULE_252);
         }
     }
 
@@ -15203,7 +15259,7 @@ pub mod runtime {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AllowedAudience", &self.allowed_audience, &RULE_58);
             v.check("AllowedClients", &self.allowed_clients, &RULE_58);
-            v.check_items("AllowedScopes", &self.allowed_scopes, &RULE_58, &RULE_251);
+            v.check_items("AllowedScopes", &self.allowed_scopes, &RULE_58, &RULE_253);
             v.nested(
                 "AllowedWorkloadConfiguration",
                 &self.allowed_workload_configuration,
@@ -15252,7 +15308,7 @@ pub mod runtime {
                 "WorkloadIdentities",
                 &self.workload_identities,
                 &RULE_104,
-                &RULE_252,
+                &RULE_254,
             );
         }
     }
@@ -15281,7 +15337,7 @@ pub mod runtime {
 
     impl Validate for HostingEnvironment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_156);
+            v.check("Arn", &self.arn, &RULE_159);
         }
     }
 
@@ -15333,7 +15389,7 @@ pub mod runtime {
             v.check(
                 "InboundTokenClaimName",
                 &self.inbound_token_claim_name,
-                &RULE_253,
+                &RULE_255,
             );
             v.check(
                 "InboundTokenClaimValueType",
@@ -15404,12 +15460,12 @@ pub mod runtime {
 
     impl Validate for ClaimMatchValueType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MatchValueString", &self.match_value_string, &RULE_254);
+            v.check("MatchValueString", &self.match_value_string, &RULE_256);
             v.check_items(
                 "MatchValueStringList",
                 &self.match_value_string_list,
-                &RULE_255,
-                &RULE_254,
+                &RULE_257,
+                &RULE_256,
             );
         }
     }
@@ -15564,7 +15620,7 @@ pub mod runtime {
 
     impl Validate for PrivateEndpointOverride {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Domain", &self.domain, &RULE_155);
+            v.check("Domain", &self.domain, &RULE_158);
             v.nested("PrivateEndpoint", &self.private_endpoint);
         }
     }
@@ -15597,7 +15653,7 @@ pub mod runtime {
             v.check(
                 "CapacityProviderArn",
                 &self.capacity_provider_arn,
-                &RULE_256,
+                &RULE_258,
             );
         }
     }
@@ -15669,7 +15725,7 @@ pub mod runtime {
 
     impl Validate for CapacityProviderVolumeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("MountPath", &self.mount_path, &RULE_161);
             v.check("VolumeName", &self.volume_name, &RULE_44);
         }
     }
@@ -15705,8 +15761,8 @@ pub mod runtime {
 
     impl Validate for EfsAccessPointConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessPointArn", &self.access_point_arn, &RULE_157);
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("AccessPointArn", &self.access_point_arn, &RULE_160);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -15741,8 +15797,8 @@ pub mod runtime {
 
     impl Validate for S3FilesAccessPointConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessPointArn", &self.access_point_arn, &RULE_159);
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("AccessPointArn", &self.access_point_arn, &RULE_162);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -15771,7 +15827,7 @@ pub mod runtime {
 
     impl Validate for SessionStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MountPath", &self.mount_path, &RULE_158);
+            v.check("MountPath", &self.mount_path, &RULE_161);
         }
     }
 
@@ -15872,8 +15928,8 @@ pub mod runtime {
             v.check_items(
                 "RequestHeaderAllowlist",
                 &self.request_header_allowlist,
-                &RULE_198,
-                &RULE_257,
+                &RULE_200,
+                &RULE_259,
             );
         }
     }
@@ -15928,14 +15984,15 @@ pub mod runtime_endpoint {
 
     impl Validate for RuntimeEndpoint {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AgentRuntimeId", &self.agent_runtime_id, &RULE_258);
+            v.check("AgentRuntimeId", &self.agent_runtime_id, &RULE_260);
             v.check(
                 "AgentRuntimeVersion",
                 &self.agent_runtime_version,
-                &RULE_259,
+                &RULE_261,
             );
-            v.check("Description", &self.description, &RULE_111);
+            v.check("Description", &self.description, &RULE_108);
             v.check("Name", &self.name, &RULE_20);
+            v.check_values("Tags", &self.tags, &RULE_7);
         }
     }
 
@@ -16050,9 +16107,9 @@ pub mod workload_identity {
                 "AllowedResourceOauth2ReturnUrls",
                 &self.allowed_resource_oauth2_return_urls,
                 &RULE_94,
-                &RULE_260,
+                &RULE_262,
             );
-            v.check("Name", &self.name, &RULE_261);
+            v.check("Name", &self.name, &RULE_263);
             v.nested("Tags", &self.tags);
         }
     }

@@ -95,133 +95,140 @@ mod rules_ {
     };
 
     pub(super) static RULE_14: Rule = Rule {
-        allowed: &["EXTENDABLE_RETENTION_PRICING", "FIXED_RETENTION_PRICING"],
+        min_len: Some(1),
+        max_len: Some(128),
+        pattern: Some(r"^[a-zA-Z0-9._\- ]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_15: Rule = Rule {
-        max_items: Some(2),
+        allowed: &["EXTENDABLE_RETENTION_PRICING", "FIXED_RETENTION_PRICING"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_16: Rule = Rule {
+        max_items: Some(2),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(3),
         max_len: Some(256),
         pattern: Some(r"^[a-zA-Z0-9._/\-:]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(1),
         max_len: Some(350),
         pattern: Some(r"^[a-zA-Z0-9._/\-:]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &["Standard", "Large"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(3),
         max_len: Some(128),
         pattern: Some(r"^[a-zA-Z0-9._\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min: Some(7.0),
         max: Some(3653.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("(.+)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         pattern: Some(r"([\w|\d|\.|_]+)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("(.+)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         allowed: &["RequestContext", "TagContext"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &["ApiCallRateInsight", "ApiErrorRateInsight"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         max_len: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         min_len: Some(3),
         max_len: Some(128),
         pattern: Some(r"(^[a-zA-Z0-9]$)|(^[a-zA-Z0-9]([a-zA-Z0-9\._-])*[a-zA-Z0-9]$)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         allowed: &["Data"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         allowed: &["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &["All", "ReadOnly", "WriteOnly"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         allowed: &[
             "AWS::Lambda::Function",
             "AWS::S3::Object",
@@ -236,9 +243,9 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule::NONE;
+    pub(super) static RULE_38: Rule = Rule::NONE;
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &["Management", "Data"],
         ..Rule::NONE
     };
@@ -300,13 +307,13 @@ mod shared_ {
 
     impl Validate for AdvancedFieldSelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("EndsWith", &self.ends_with, &RULE_21, &RULE_23);
-            v.check_items("Equals", &self.equals, &RULE_21, &RULE_23);
-            v.check("Field", &self.field, &RULE_24);
-            v.check_items("NotEndsWith", &self.not_ends_with, &RULE_21, &RULE_23);
-            v.check_items("NotEquals", &self.not_equals, &RULE_21, &RULE_23);
-            v.check_items("NotStartsWith", &self.not_starts_with, &RULE_21, &RULE_23);
-            v.check_items("StartsWith", &self.starts_with, &RULE_21, &RULE_23);
+            v.check_items("EndsWith", &self.ends_with, &RULE_22, &RULE_24);
+            v.check_items("Equals", &self.equals, &RULE_22, &RULE_24);
+            v.check("Field", &self.field, &RULE_25);
+            v.check_items("NotEndsWith", &self.not_ends_with, &RULE_22, &RULE_24);
+            v.check_items("NotEquals", &self.not_equals, &RULE_22, &RULE_24);
+            v.check_items("NotStartsWith", &self.not_starts_with, &RULE_22, &RULE_24);
+            v.check_items("StartsWith", &self.starts_with, &RULE_22, &RULE_24);
         }
     }
 }
@@ -673,6 +680,7 @@ pub mod dashboard {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("QueryParameters", &self.query_parameters, &RULE_0, &RULE_12);
             v.check("QueryStatement", &self.query_statement, &RULE_13);
+            v.check_values("ViewProperties", &self.view_properties, &RULE_14);
         }
     }
 }
@@ -756,15 +764,15 @@ pub mod event_data_store {
     impl Validate for EventDataStore {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AdvancedEventSelectors", &self.advanced_event_selectors);
-            v.check("BillingMode", &self.billing_mode, &RULE_14);
-            v.check("ContextKeySelectors", &self.context_key_selectors, &RULE_15);
+            v.check("BillingMode", &self.billing_mode, &RULE_15);
+            v.check("ContextKeySelectors", &self.context_key_selectors, &RULE_16);
             v.nested("ContextKeySelectors", &self.context_key_selectors);
             v.nested("InsightSelectors", &self.insight_selectors);
-            v.check("InsightsDestination", &self.insights_destination, &RULE_16);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_17);
-            v.check("MaxEventSize", &self.max_event_size, &RULE_18);
-            v.check("Name", &self.name, &RULE_19);
-            v.check("RetentionPeriod", &self.retention_period, &RULE_20);
+            v.check("InsightsDestination", &self.insights_destination, &RULE_17);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_18);
+            v.check("MaxEventSize", &self.max_event_size, &RULE_19);
+            v.check("Name", &self.name, &RULE_20);
+            v.check("RetentionPeriod", &self.retention_period, &RULE_21);
         }
     }
 
@@ -835,9 +843,9 @@ pub mod event_data_store {
 
     impl Validate for AdvancedEventSelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldSelectors", &self.field_selectors, &RULE_21);
+            v.check("FieldSelectors", &self.field_selectors, &RULE_22);
             v.nested("FieldSelectors", &self.field_selectors);
-            v.check("Name", &self.name, &RULE_22);
+            v.check("Name", &self.name, &RULE_23);
         }
     }
 
@@ -874,8 +882,8 @@ pub mod event_data_store {
 
     impl Validate for ContextKeySelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Equals", &self.equals, &RULE_25, &RULE_26);
-            v.check("Type", &self.r#type, &RULE_27);
+            v.check_items("Equals", &self.equals, &RULE_26, &RULE_27);
+            v.check("Type", &self.r#type, &RULE_28);
         }
     }
 
@@ -903,7 +911,7 @@ pub mod event_data_store {
 
     impl Validate for InsightSelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InsightType", &self.insight_type, &RULE_28);
+            v.check("InsightType", &self.insight_type, &RULE_29);
         }
     }
 
@@ -974,7 +982,7 @@ pub mod resource_policy {
 
     impl Validate for ResourcePolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResourceArn", &self.resource_arn, &RULE_16);
+            v.check("ResourceArn", &self.resource_arn, &RULE_17);
         }
     }
 
@@ -1105,18 +1113,18 @@ pub mod trail {
             v.check(
                 "AggregationConfigurations",
                 &self.aggregation_configurations,
-                &RULE_29,
+                &RULE_30,
             );
             v.nested(
                 "AggregationConfigurations",
                 &self.aggregation_configurations,
             );
-            v.check("EventSelectors", &self.event_selectors, &RULE_30);
+            v.check("EventSelectors", &self.event_selectors, &RULE_31);
             v.nested("EventSelectors", &self.event_selectors);
             v.nested("InsightSelectors", &self.insight_selectors);
-            v.check("S3KeyPrefix", &self.s3_key_prefix, &RULE_31);
+            v.check("S3KeyPrefix", &self.s3_key_prefix, &RULE_32);
             v.check("SnsTopicName", &self.sns_topic_name, &RULE_7);
-            v.check("TrailName", &self.trail_name, &RULE_32);
+            v.check("TrailName", &self.trail_name, &RULE_33);
         }
     }
 
@@ -1177,9 +1185,9 @@ pub mod trail {
 
     impl Validate for AdvancedEventSelector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldSelectors", &self.field_selectors, &RULE_21);
+            v.check("FieldSelectors", &self.field_selectors, &RULE_22);
             v.nested("FieldSelectors", &self.field_selectors);
-            v.check("Name", &self.name, &RULE_22);
+            v.check("Name", &self.name, &RULE_23);
         }
     }
 
@@ -1216,8 +1224,8 @@ pub mod trail {
 
     impl Validate for AggregationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EventCategory", &self.event_category, &RULE_33);
-            v.check_items("Templates", &self.templates, &RULE_25, &RULE_34);
+            v.check("EventCategory", &self.event_category, &RULE_34);
+            v.check_items("Templates", &self.templates, &RULE_26, &RULE_35);
         }
     }
 
@@ -1257,7 +1265,7 @@ pub mod trail {
     impl Validate for EventSelector {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DataResources", &self.data_resources);
-            v.check("ReadWriteType", &self.read_write_type, &RULE_35);
+            v.check("ReadWriteType", &self.read_write_type, &RULE_36);
         }
     }
 
@@ -1291,7 +1299,7 @@ pub mod trail {
 
     impl Validate for DataResource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_36);
+            v.check("Type", &self.r#type, &RULE_37);
         }
     }
 
@@ -1325,10 +1333,10 @@ pub mod trail {
             v.check_items(
                 "EventCategories",
                 &self.event_categories,
-                &RULE_37,
                 &RULE_38,
+                &RULE_39,
             );
-            v.check("InsightType", &self.insight_type, &RULE_28);
+            v.check("InsightType", &self.insight_type, &RULE_29);
         }
     }
 

@@ -148,130 +148,136 @@ mod rules_ {
     };
 
     pub(super) static RULE_17: Rule = Rule {
-        pattern: Some("^(terms-of-use|privacy-policy)$"),
+        min_len: Some(1),
+        max_len: Some(1024),
         ..Rule::NONE
     };
 
     pub(super) static RULE_18: Rule = Rule {
-        allowed: &["LINK"],
+        pattern: Some("^(terms-of-use|privacy-policy)$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_19: Rule = Rule {
-        allowed: &["email", "phone_number", "preferred_username"],
+        allowed: &["LINK"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_20: Rule = Rule {
-        allowed: &["email", "phone_number"],
+        allowed: &["email", "phone_number", "preferred_username"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_21: Rule = Rule {
-        allowed: &["ACTIVE", "INACTIVE"],
+        allowed: &["email", "phone_number"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_22: Rule = Rule {
+        allowed: &["ACTIVE", "INACTIVE"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(6),
         max_len: Some(20000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(1),
         max_len: Some(140),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         allowed: &["OFF", "ON", "OPTIONAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(6),
         max_len: Some(140),
         pattern: Some(r"\{####\}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         allowed: &["LITE", "ESSENTIALS", "PLUS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
-        allowed: &["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_29: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(63),
+        allowed: &["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_30: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(9),
+        max_len: Some(63),
         ..Rule::NONE
     };
 
     pub(super) static RULE_31: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(9),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_32: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &["admin_only", "verified_email", "verified_phone_number"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min: Some(1.0),
         max: Some(2.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min: Some(0.0),
         max: Some(365.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_len: Some(6),
         max_len: Some(140),
         pattern: Some("^(?s)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         allowed: &["COGNITO_DEFAULT", "DEVELOPER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         max_len: Some(131072),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -280,17 +286,17 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         allowed: &["ORIGINAL", "UPDATED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         allowed: &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -299,35 +305,35 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         allowed: &["V1_0"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         allowed: &["V1_0", "V2_0", "V3_0"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         min: Some(6.0),
         max: Some(99.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         min: Some(0.0),
         max: Some(24.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         allowed: &[
             "EMAIL_OTP",
             "PASSWORD",
@@ -338,18 +344,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         allowed: &["Boolean", "DateTime", "Number", "String"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min_len: Some(1),
         max_len: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^(arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?)?$",
@@ -357,69 +363,63 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         min_len: Some(5),
         max_len: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         allowed: &["AUDIT", "ENFORCED", "OFF"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         allowed: &["AUDIT", "ENFORCED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["CONFIRM_WITH_CODE", "CONFIRM_WITH_LINK"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         min: Some(1.0),
         max: Some(86400.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
+    pub(super) static RULE_59: Rule = Rule {
         allowed: &["client_credentials", "code", "implicit"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_59: Rule = Rule {
+    pub(super) static RULE_60: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[\x21\x23-\x5B\x5D-\x7E]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         min: Some(3.0),
         max: Some(15.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_62: Rule = Rule {
-        max_items: Some(100),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_63: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(1024),
+        max_items: Some(100),
         ..Rule::NONE
     };
 
@@ -1317,8 +1317,9 @@ pub mod terms {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ClientId", &self.client_id, &RULE_9);
             v.check("Enforcement", &self.enforcement, &RULE_16);
-            v.check("TermsName", &self.terms_name, &RULE_17);
-            v.check("TermsSource", &self.terms_source, &RULE_18);
+            v.check_values("Links", &self.links, &RULE_17);
+            v.check("TermsName", &self.terms_name, &RULE_18);
+            v.check("TermsSource", &self.terms_source, &RULE_19);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
         }
     }
@@ -1456,52 +1457,52 @@ pub mod user_pool {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AccountRecoverySetting", &self.account_recovery_setting);
             v.nested("AdminCreateUserConfig", &self.admin_create_user_config);
-            v.check_items("AliasAttributes", &self.alias_attributes, &RULE_2, &RULE_19);
+            v.check_items("AliasAttributes", &self.alias_attributes, &RULE_2, &RULE_20);
             v.check_items(
                 "AutoVerifiedAttributes",
                 &self.auto_verified_attributes,
                 &RULE_2,
-                &RULE_20,
+                &RULE_21,
             );
-            v.check("DeletionProtection", &self.deletion_protection, &RULE_21);
+            v.check("DeletionProtection", &self.deletion_protection, &RULE_22);
             v.check(
                 "EmailAuthenticationMessage",
                 &self.email_authentication_message,
-                &RULE_22,
+                &RULE_23,
             );
             v.check(
                 "EmailAuthenticationSubject",
                 &self.email_authentication_subject,
-                &RULE_23,
+                &RULE_24,
             );
             v.nested("EmailConfiguration", &self.email_configuration);
             v.check(
                 "EmailVerificationMessage",
                 &self.email_verification_message,
-                &RULE_22,
+                &RULE_23,
             );
             v.check(
                 "EmailVerificationSubject",
                 &self.email_verification_subject,
-                &RULE_23,
+                &RULE_24,
             );
             v.nested("IssuerConfiguration", &self.issuer_configuration);
             v.nested("KeyConfiguration", &self.key_configuration);
             v.nested("LambdaConfig", &self.lambda_config);
-            v.check("MfaConfiguration", &self.mfa_configuration, &RULE_24);
+            v.check("MfaConfiguration", &self.mfa_configuration, &RULE_25);
             v.nested("Policies", &self.policies);
-            v.check("Schema", &self.schema, &RULE_25);
+            v.check("Schema", &self.schema, &RULE_26);
             v.nested("Schema", &self.schema);
             v.check(
                 "SmsAuthenticationMessage",
                 &self.sms_authentication_message,
-                &RULE_26,
+                &RULE_27,
             );
             v.nested("SmsConfiguration", &self.sms_configuration);
             v.check(
                 "SmsVerificationMessage",
                 &self.sms_verification_message,
-                &RULE_26,
+                &RULE_27,
             );
             v.nested(
                 "UserAttributeUpdateSettings",
@@ -1509,12 +1510,12 @@ pub mod user_pool {
             );
             v.nested("UserPoolAddOns", &self.user_pool_add_ons);
             v.check("UserPoolName", &self.user_pool_name, &RULE_6);
-            v.check("UserPoolTier", &self.user_pool_tier, &RULE_27);
+            v.check("UserPoolTier", &self.user_pool_tier, &RULE_28);
             v.check_items(
                 "UsernameAttributes",
                 &self.username_attributes,
                 &RULE_2,
-                &RULE_20,
+                &RULE_21,
             );
             v.nested(
                 "VerificationMessageTemplate",
@@ -1523,17 +1524,17 @@ pub mod user_pool {
             v.check(
                 "WebAuthnFactorConfiguration",
                 &self.web_authn_factor_configuration,
-                &RULE_28,
+                &RULE_29,
             );
             v.check(
                 "WebAuthnRelyingPartyID",
                 &self.web_authn_relying_party_id,
-                &RULE_29,
+                &RULE_30,
             );
             v.check(
                 "WebAuthnUserVerification",
                 &self.web_authn_user_verification,
-                &RULE_30,
+                &RULE_31,
             );
         }
     }
@@ -1597,7 +1598,7 @@ pub mod user_pool {
 
     impl Validate for AccountRecoverySetting {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RecoveryMechanisms", &self.recovery_mechanisms, &RULE_31);
+            v.check("RecoveryMechanisms", &self.recovery_mechanisms, &RULE_32);
             v.nested("RecoveryMechanisms", &self.recovery_mechanisms);
         }
     }
@@ -1626,8 +1627,8 @@ pub mod user_pool {
 
     impl Validate for RecoveryOption {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_32);
-            v.check("Priority", &self.priority, &RULE_33);
+            v.check("Name", &self.name, &RULE_33);
+            v.check("Priority", &self.priority, &RULE_34);
         }
     }
 
@@ -1667,7 +1668,7 @@ pub mod user_pool {
             v.check(
                 "UnusedAccountValidityDays",
                 &self.unused_account_validity_days,
-                &RULE_34,
+                &RULE_35,
             );
         }
     }
@@ -1698,9 +1699,9 @@ pub mod user_pool {
 
     impl Validate for InviteMessageTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EmailMessage", &self.email_message, &RULE_22);
-            v.check("EmailSubject", &self.email_subject, &RULE_23);
-            v.check("SMSMessage", &self.sms_message, &RULE_35);
+            v.check("EmailMessage", &self.email_message, &RULE_23);
+            v.check("EmailSubject", &self.email_subject, &RULE_24);
+            v.check("SMSMessage", &self.sms_message, &RULE_36);
         }
     }
 
@@ -1762,10 +1763,10 @@ pub mod user_pool {
 
     impl Validate for EmailConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConfigurationSet", &self.configuration_set, &RULE_36);
-            v.check("EmailSendingAccount", &self.email_sending_account, &RULE_37);
-            v.check("From", &self.from, &RULE_38);
-            v.check("SourceArn", &self.source_arn, &RULE_39);
+            v.check("ConfigurationSet", &self.configuration_set, &RULE_37);
+            v.check("EmailSendingAccount", &self.email_sending_account, &RULE_38);
+            v.check("From", &self.from, &RULE_39);
+            v.check("SourceArn", &self.source_arn, &RULE_40);
         }
     }
 
@@ -1791,7 +1792,7 @@ pub mod user_pool {
 
     impl Validate for IssuerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_40);
+            v.check("Type", &self.r#type, &RULE_41);
         }
     }
 
@@ -1819,8 +1820,8 @@ pub mod user_pool {
 
     impl Validate for KeyConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyType", &self.key_type, &RULE_41);
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_42);
+            v.check("KeyType", &self.key_type, &RULE_42);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_43);
         }
     }
 
@@ -1880,27 +1881,27 @@ pub mod user_pool {
 
     impl Validate for LambdaConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CreateAuthChallenge", &self.create_auth_challenge, &RULE_39);
+            v.check("CreateAuthChallenge", &self.create_auth_challenge, &RULE_40);
             v.nested("CustomEmailSender", &self.custom_email_sender);
-            v.check("CustomMessage", &self.custom_message, &RULE_39);
+            v.check("CustomMessage", &self.custom_message, &RULE_40);
             v.nested("CustomSMSSender", &self.custom_sms_sender);
-            v.check("DefineAuthChallenge", &self.define_auth_challenge, &RULE_39);
+            v.check("DefineAuthChallenge", &self.define_auth_challenge, &RULE_40);
             v.nested("InboundFederation", &self.inbound_federation);
-            v.check("KMSKeyID", &self.kms_key_id, &RULE_39);
-            v.check("PostAuthentication", &self.post_authentication, &RULE_39);
-            v.check("PostConfirmation", &self.post_confirmation, &RULE_39);
-            v.check("PreAuthentication", &self.pre_authentication, &RULE_39);
-            v.check("PreSignUp", &self.pre_sign_up, &RULE_39);
-            v.check("PreTokenGeneration", &self.pre_token_generation, &RULE_39);
+            v.check("KMSKeyID", &self.kms_key_id, &RULE_40);
+            v.check("PostAuthentication", &self.post_authentication, &RULE_40);
+            v.check("PostConfirmation", &self.post_confirmation, &RULE_40);
+            v.check("PreAuthentication", &self.pre_authentication, &RULE_40);
+            v.check("PreSignUp", &self.pre_sign_up, &RULE_40);
+            v.check("PreTokenGeneration", &self.pre_token_generation, &RULE_40);
             v.nested(
                 "PreTokenGenerationConfig",
                 &self.pre_token_generation_config,
             );
-            v.check("UserMigration", &self.user_migration, &RULE_39);
+            v.check("UserMigration", &self.user_migration, &RULE_40);
             v.check(
                 "VerifyAuthChallengeResponse",
                 &self.verify_auth_challenge_response,
-                &RULE_39,
+                &RULE_40,
             );
         }
     }
@@ -1929,8 +1930,8 @@ pub mod user_pool {
 
     impl Validate for CustomEmailSender {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_39);
-            v.check("LambdaVersion", &self.lambda_version, &RULE_43);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_40);
+            v.check("LambdaVersion", &self.lambda_version, &RULE_44);
         }
     }
 
@@ -1958,8 +1959,8 @@ pub mod user_pool {
 
     impl Validate for CustomSmsSender {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_39);
-            v.check("LambdaVersion", &self.lambda_version, &RULE_43);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_40);
+            v.check("LambdaVersion", &self.lambda_version, &RULE_44);
         }
     }
 
@@ -1987,8 +1988,8 @@ pub mod user_pool {
 
     impl Validate for InboundFederation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_39);
-            v.check("LambdaVersion", &self.lambda_version, &RULE_43);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_40);
+            v.check("LambdaVersion", &self.lambda_version, &RULE_44);
         }
     }
 
@@ -2016,8 +2017,8 @@ pub mod user_pool {
 
     impl Validate for PreTokenGenerationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LambdaArn", &self.lambda_arn, &RULE_39);
-            v.check("LambdaVersion", &self.lambda_version, &RULE_44);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_40);
+            v.check("LambdaVersion", &self.lambda_version, &RULE_45);
         }
     }
 
@@ -2087,12 +2088,12 @@ pub mod user_pool {
 
     impl Validate for PasswordPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MinimumLength", &self.minimum_length, &RULE_45);
-            v.check("PasswordHistorySize", &self.password_history_size, &RULE_46);
+            v.check("MinimumLength", &self.minimum_length, &RULE_46);
+            v.check("PasswordHistorySize", &self.password_history_size, &RULE_47);
             v.check(
                 "TemporaryPasswordValidityDays",
                 &self.temporary_password_validity_days,
-                &RULE_34,
+                &RULE_35,
             );
         }
     }
@@ -2122,8 +2123,8 @@ pub mod user_pool {
             v.check_items(
                 "AllowedFirstAuthFactors",
                 &self.allowed_first_auth_factors,
-                &RULE_47,
                 &RULE_48,
+                &RULE_49,
             );
         }
     }
@@ -2168,8 +2169,8 @@ pub mod user_pool {
 
     impl Validate for SchemaAttribute {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttributeDataType", &self.attribute_data_type, &RULE_49);
-            v.check("Name", &self.name, &RULE_50);
+            v.check("AttributeDataType", &self.attribute_data_type, &RULE_50);
+            v.check("Name", &self.name, &RULE_51);
             v.nested(
                 "NumberAttributeConstraints",
                 &self.number_attribute_constraints,
@@ -2205,8 +2206,8 @@ pub mod user_pool {
 
     impl Validate for NumberAttributeConstraints {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxValue", &self.max_value, &RULE_38);
-            v.check("MinValue", &self.min_value, &RULE_38);
+            v.check("MaxValue", &self.max_value, &RULE_39);
+            v.check("MinValue", &self.min_value, &RULE_39);
         }
     }
 
@@ -2234,8 +2235,8 @@ pub mod user_pool {
 
     impl Validate for StringAttributeConstraints {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxLength", &self.max_length, &RULE_38);
-            v.check("MinLength", &self.min_length, &RULE_38);
+            v.check("MaxLength", &self.max_length, &RULE_39);
+            v.check("MinLength", &self.min_length, &RULE_39);
         }
     }
 
@@ -2268,9 +2269,9 @@ pub mod user_pool {
     impl Validate for SmsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("EumsSms", &self.eums_sms);
-            v.check("ExternalId", &self.external_id, &RULE_38);
-            v.check("SnsCallerArn", &self.sns_caller_arn, &RULE_51);
-            v.check("SnsRegion", &self.sns_region, &RULE_52);
+            v.check("ExternalId", &self.external_id, &RULE_39);
+            v.check("SnsCallerArn", &self.sns_caller_arn, &RULE_52);
+            v.check("SnsRegion", &self.sns_region, &RULE_53);
         }
     }
 
@@ -2316,17 +2317,17 @@ pub mod user_pool {
 
     impl Validate for EumsSmsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CallerArn", &self.caller_arn, &RULE_39);
+            v.check("CallerArn", &self.caller_arn, &RULE_40);
             v.check(
                 "ConfigurationSetName",
                 &self.configuration_set_name,
-                &RULE_38,
+                &RULE_39,
             );
-            v.check("ExternalId", &self.external_id, &RULE_38);
-            v.check("InEntityId", &self.in_entity_id, &RULE_38);
-            v.check("InTemplateId", &self.in_template_id, &RULE_38);
-            v.check("OriginationIdentity", &self.origination_identity, &RULE_38);
-            v.check("Region", &self.region, &RULE_52);
+            v.check("ExternalId", &self.external_id, &RULE_39);
+            v.check("InEntityId", &self.in_entity_id, &RULE_39);
+            v.check("InTemplateId", &self.in_template_id, &RULE_39);
+            v.check("OriginationIdentity", &self.origination_identity, &RULE_39);
+            v.check("Region", &self.region, &RULE_53);
         }
     }
 
@@ -2364,7 +2365,7 @@ pub mod user_pool {
                 "AttributesRequireVerificationBeforeUpdate",
                 &self.attributes_require_verification_before_update,
                 &RULE_2,
-                &RULE_20,
+                &RULE_21,
             );
         }
     }
@@ -2403,7 +2404,7 @@ pub mod user_pool {
             v.check(
                 "AdvancedSecurityMode",
                 &self.advanced_security_mode,
-                &RULE_53,
+                &RULE_54,
             );
         }
     }
@@ -2430,7 +2431,7 @@ pub mod user_pool {
 
     impl Validate for AdvancedSecurityAdditionalFlows {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomAuthMode", &self.custom_auth_mode, &RULE_54);
+            v.check("CustomAuthMode", &self.custom_auth_mode, &RULE_55);
         }
     }
 
@@ -2486,12 +2487,12 @@ pub mod user_pool {
 
     impl Validate for VerificationMessageTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultEmailOption", &self.default_email_option, &RULE_55);
-            v.check("EmailMessage", &self.email_message, &RULE_22);
-            v.check("EmailMessageByLink", &self.email_message_by_link, &RULE_22);
-            v.check("EmailSubject", &self.email_subject, &RULE_23);
-            v.check("EmailSubjectByLink", &self.email_subject_by_link, &RULE_23);
-            v.check("SmsMessage", &self.sms_message, &RULE_26);
+            v.check("DefaultEmailOption", &self.default_email_option, &RULE_56);
+            v.check("EmailMessage", &self.email_message, &RULE_23);
+            v.check("EmailMessageByLink", &self.email_message_by_link, &RULE_23);
+            v.check("EmailSubject", &self.email_subject, &RULE_24);
+            v.check("EmailSubjectByLink", &self.email_subject_by_link, &RULE_24);
+            v.check("SmsMessage", &self.sms_message, &RULE_27);
         }
     }
 }
@@ -2604,32 +2605,32 @@ pub mod user_pool_client {
 
     impl Validate for UserPoolClient {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessTokenValidity", &self.access_token_validity, &RULE_56);
+            v.check("AccessTokenValidity", &self.access_token_validity, &RULE_57);
             v.check_items(
                 "AllowedOAuthFlows",
                 &self.allowed_o_auth_flows,
-                &RULE_57,
                 &RULE_58,
+                &RULE_59,
             );
             v.check_items(
                 "AllowedOAuthScopes",
                 &self.allowed_o_auth_scopes,
-                &RULE_59,
                 &RULE_60,
+                &RULE_61,
             );
             v.nested("AnalyticsConfiguration", &self.analytics_configuration);
-            v.check("AuthSessionValidity", &self.auth_session_validity, &RULE_61);
-            v.check_items("CallbackURLs", &self.callback_ur_ls, &RULE_62, &RULE_63);
+            v.check("AuthSessionValidity", &self.auth_session_validity, &RULE_62);
+            v.check_items("CallbackURLs", &self.callback_ur_ls, &RULE_63, &RULE_17);
             v.check("ClientName", &self.client_name, &RULE_1);
-            v.check("DefaultRedirectURI", &self.default_redirect_uri, &RULE_63);
+            v.check("DefaultRedirectURI", &self.default_redirect_uri, &RULE_17);
             v.check_items(
                 "ExplicitAuthFlows",
                 &self.explicit_auth_flows,
                 &RULE_2,
                 &RULE_64,
             );
-            v.check("IdTokenValidity", &self.id_token_validity, &RULE_56);
-            v.check_items("LogoutURLs", &self.logout_ur_ls, &RULE_62, &RULE_63);
+            v.check("IdTokenValidity", &self.id_token_validity, &RULE_57);
+            v.check_items("LogoutURLs", &self.logout_ur_ls, &RULE_63, &RULE_17);
             v.check(
                 "PreventUserExistenceErrors",
                 &self.prevent_user_existence_errors,
@@ -2716,10 +2717,10 @@ pub mod user_pool_client {
 
     impl Validate for AnalyticsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationArn", &self.application_arn, &RULE_39);
+            v.check("ApplicationArn", &self.application_arn, &RULE_40);
             v.check("ApplicationId", &self.application_id, &RULE_69);
-            v.check("ExternalId", &self.external_id, &RULE_38);
-            v.check("RoleArn", &self.role_arn, &RULE_39);
+            v.check("ExternalId", &self.external_id, &RULE_39);
+            v.check("RoleArn", &self.role_arn, &RULE_40);
         }
     }
 
@@ -2835,7 +2836,7 @@ pub mod user_pool_domain {
     impl Validate for UserPoolDomain {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CustomDomainConfig", &self.custom_domain_config);
-            v.check("Domain", &self.domain, &RULE_29);
+            v.check("Domain", &self.domain, &RULE_30);
             v.nested("Routing", &self.routing);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
         }
@@ -2887,7 +2888,7 @@ pub mod user_pool_domain {
 
     impl Validate for CustomDomainConfigType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CertificateArn", &self.certificate_arn, &RULE_39);
+            v.check("CertificateArn", &self.certificate_arn, &RULE_40);
             v.check("SecurityPolicy", &self.security_policy, &RULE_73);
         }
     }
@@ -2956,7 +2957,7 @@ pub mod user_pool_domain {
                 &self.primary_route53_health_check_id,
                 &RULE_74,
             );
-            v.check("SecondaryRegion", &self.secondary_region, &RULE_52);
+            v.check("SecondaryRegion", &self.secondary_region, &RULE_53);
         }
     }
 }
@@ -3006,7 +3007,7 @@ pub mod user_pool_group {
             v.check("Description", &self.description, &RULE_75);
             v.check("GroupName", &self.group_name, &RULE_6);
             v.check("Precedence", &self.precedence, &RULE_76);
-            v.check("RoleArn", &self.role_arn, &RULE_39);
+            v.check("RoleArn", &self.role_arn, &RULE_40);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
         }
     }
@@ -3077,7 +3078,7 @@ pub mod user_pool_identity_provider {
 
     impl Validate for UserPoolIdentityProvider {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("IdpIdentifiers", &self.idp_identifiers, &RULE_59, &RULE_77);
+            v.check_items("IdpIdentifiers", &self.idp_identifiers, &RULE_60, &RULE_77);
             v.check("ProviderName", &self.provider_name, &RULE_68);
             v.check("ProviderType", &self.provider_type, &RULE_78);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
@@ -3439,7 +3440,7 @@ pub mod user_pool_replica {
 
     impl Validate for UserPoolReplica {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RegionName", &self.region_name, &RULE_52);
+            v.check("RegionName", &self.region_name, &RULE_53);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
         }
     }
@@ -3503,9 +3504,9 @@ pub mod user_pool_resource_server {
 
     impl Validate for UserPoolResourceServer {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Identifier", &self.identifier, &RULE_60);
+            v.check("Identifier", &self.identifier, &RULE_61);
             v.check("Name", &self.name, &RULE_79);
-            v.check("Scopes", &self.scopes, &RULE_62);
+            v.check("Scopes", &self.scopes, &RULE_63);
             v.nested("Scopes", &self.scopes);
             v.check("UserPoolId", &self.user_pool_id, &RULE_10);
         }

@@ -593,23 +593,29 @@ mod rules_ {
     };
 
     pub(super) static RULE_72: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(4000),
+        min_items: Some(1),
+        max_items: Some(9),
         ..Rule::NONE
     };
 
     pub(super) static RULE_73: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(50000),
+        max_len: Some(4000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_74: Rule = Rule {
-        allowed: &["ALL", "ANY", "NONE"],
+        min_len: Some(1),
+        max_len: Some(50000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_75: Rule = Rule {
+        allowed: &["ALL", "ANY", "NONE"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_76: Rule = Rule {
         allowed: &[
             "INCLUSIVE",
             "EXCLUSIVE",
@@ -620,13 +626,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         allowed: &[
             "INCLUSIVE",
             "EXCLUSIVE",
@@ -647,39 +653,39 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         allowed: &["BEFORE", "AFTER", "BETWEEN", "NOT_BETWEEN", "ON"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         allowed: &["INCLUSIVE", "EXCLUSIVE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         allowed: &["ACCOUNT_PROFILE", "PROFILE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         allowed: &["STRING", "NUMBER", "DATE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
+    pub(super) static RULE_83: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[a-zA-Z0-9_.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_83: Rule = Rule {
+    pub(super) static RULE_84: Rule = Rule {
         allowed: &["ASC", "DESC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_84: Rule = Rule {
+    pub(super) static RULE_85: Rule = Rule {
         allowed: &["PROFILE", "CALCULATED"],
         ..Rule::NONE
     };
@@ -3680,6 +3686,7 @@ pub mod recommender_schema {
     impl Validate for RecommenderSchema {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DomainName", &self.domain_name, &RULE_3);
+            v.check_values("Fields", &self.fields, &RULE_72);
             v.nested("Fields", &self.fields);
             v.check(
                 "RecommenderSchemaName",
@@ -3825,7 +3832,7 @@ pub mod segment_definition {
 
     impl Validate for SegmentDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_72);
+            v.check("Description", &self.description, &RULE_73);
             v.check("DisplayName", &self.display_name, &RULE_7);
             v.check("DomainName", &self.domain_name, &RULE_3);
             v.check(
@@ -3835,7 +3842,7 @@ pub mod segment_definition {
             );
             v.nested("SegmentGroups", &self.segment_groups);
             v.nested("SegmentSort", &self.segment_sort);
-            v.check("SegmentSqlQuery", &self.segment_sql_query, &RULE_73);
+            v.check("SegmentSqlQuery", &self.segment_sql_query, &RULE_74);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
         }
@@ -3898,7 +3905,7 @@ pub mod segment_definition {
     impl Validate for SegmentGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Groups", &self.groups);
-            v.check("Include", &self.include, &RULE_74);
+            v.check("Include", &self.include, &RULE_75);
         }
     }
 
@@ -3933,8 +3940,8 @@ pub mod segment_definition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Dimensions", &self.dimensions);
             v.nested("SourceSegments", &self.source_segments);
-            v.check("SourceType", &self.source_type, &RULE_74);
-            v.check("Type", &self.r#type, &RULE_74);
+            v.check("SourceType", &self.source_type, &RULE_75);
+            v.check("Type", &self.r#type, &RULE_75);
         }
     }
 
@@ -4089,8 +4096,8 @@ pub mod segment_definition {
 
     impl Validate for ProfileDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionType", &self.dimension_type, &RULE_75);
-            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
+            v.check("DimensionType", &self.dimension_type, &RULE_76);
+            v.check_items("Values", &self.values, &RULE_77, &RULE_7);
         }
     }
 
@@ -4125,8 +4132,8 @@ pub mod segment_definition {
 
     impl Validate for ExtraLengthValueProfileDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionType", &self.dimension_type, &RULE_75);
-            v.check_items("Values", &self.values, &RULE_76, &RULE_1);
+            v.check("DimensionType", &self.dimension_type, &RULE_76);
+            v.check_items("Values", &self.values, &RULE_77, &RULE_1);
         }
     }
 
@@ -4203,8 +4210,8 @@ pub mod segment_definition {
 
     impl Validate for AttributeDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionType", &self.dimension_type, &RULE_77);
-            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
+            v.check("DimensionType", &self.dimension_type, &RULE_78);
+            v.check_items("Values", &self.values, &RULE_77, &RULE_7);
         }
     }
 
@@ -4239,8 +4246,8 @@ pub mod segment_definition {
 
     impl Validate for DateDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionType", &self.dimension_type, &RULE_78);
-            v.check("Values", &self.values, &RULE_76);
+            v.check("DimensionType", &self.dimension_type, &RULE_79);
+            v.check("Values", &self.values, &RULE_77);
         }
     }
 
@@ -4275,8 +4282,8 @@ pub mod segment_definition {
 
     impl Validate for ProfileTypeDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionType", &self.dimension_type, &RULE_79);
-            v.check_items("Values", &self.values, &RULE_43, &RULE_80);
+            v.check("DimensionType", &self.dimension_type, &RULE_80);
+            v.check_items("Values", &self.values, &RULE_43, &RULE_81);
         }
     }
 
@@ -4315,8 +4322,8 @@ pub mod segment_definition {
     impl Validate for CalculatedAttributeDimension {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConditionOverrides", &self.condition_overrides);
-            v.check("DimensionType", &self.dimension_type, &RULE_77);
-            v.check_items("Values", &self.values, &RULE_76, &RULE_7);
+            v.check("DimensionType", &self.dimension_type, &RULE_78);
+            v.check_items("Values", &self.values, &RULE_77, &RULE_7);
         }
     }
 
@@ -4484,10 +4491,10 @@ pub mod segment_definition {
 
     impl Validate for SortAttribute {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataType", &self.data_type, &RULE_81);
-            v.check("Name", &self.name, &RULE_82);
-            v.check("Order", &self.order, &RULE_83);
-            v.check("Type", &self.r#type, &RULE_84);
+            v.check("DataType", &self.data_type, &RULE_82);
+            v.check("Name", &self.name, &RULE_83);
+            v.check("Order", &self.order, &RULE_84);
+            v.check("Type", &self.r#type, &RULE_85);
         }
     }
 }

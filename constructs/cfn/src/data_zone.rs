@@ -76,133 +76,152 @@ mod rules_ {
     };
 
     pub(super) static RULE_9: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(2048),
+        pattern: Some(r"^[\u0020-\uD7FF\uE000-\uFFFF\t]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_10: Rule = Rule {
         max_len: Some(128),
         pattern: Some("^[a-zA-Z0-9._-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(2048),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_12: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"^[\u0020-\uD7FF\uE000-\uFFFF\r\n\t]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         max_len: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^[\u0020-\uD7FF\uE000-\uFFFF\t]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &["BASIC", "OAUTH2", "CUSTOM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         pattern: Some("^$|arn:aws[a-z0-9-]*:kms:.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         pattern: Some("^arn:aws(-(cn|us-gov|iso(-[bef])?))?:secretsmanager:.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         max_len: Some(512),
         pattern: Some("^.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"^\S+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         allowed: &["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "JWT_BEARER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         max_len: Some(256),
         pattern: Some("^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(512),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"^\S+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         max_len: Some(4096),
         pattern: Some(r"^[\x20-\x7E]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         max_len: Some(8000),
         pattern: Some(r"^([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_\-\+\/=]*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"^[\x20-\x7E]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         max_len: Some(32),
         pattern: Some("^subnet-[a-z0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:aws[^:]*:iam::\d{12}:role(\/[a-zA-Z0-9+=,.@_-]+)*\/[a-zA-Z0-9+=,.@_-]+$",
@@ -210,26 +229,26 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^[\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min: Some(0.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             r"^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\d{12}:secret:.*$",
@@ -237,40 +256,40 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"^[\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         pattern: Some(r"^[\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         pattern: Some(
             r"^cron\((\b[0-5]?[0-9]\b) (\b2[0-3]\b|\b[0-1]?[0-9]\b) ([-?*,/\dLW]){1,83} ([-*,/\d]|[a-zA-Z]{3}){1,23} ([-?#*,/\dL]|[a-zA-Z]{3}){1,13} ([^\)]+)\)$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-z0-9-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         min_len: Some(3),
         max_len: Some(64),
         pattern: Some("^[a-z0-9-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(
             "^arn:aws(-(cn|us-gov|iso(-[bef])?))?:(elasticmapreduce|emr-serverless|emr-containers):.*",
@@ -278,135 +297,129 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^s3://.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"arn:aws[a-z\-]*:[a-z0-9\-]+:[a-z0-9\-]*:[0-9]*:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^[\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^\w+\.\w+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min: Some(1.0),
         max: Some(3000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         min: Some(1.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         max_len: Some(256),
         pattern: Some("^[G|Z].*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"[a-zA-Z0-9\-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("s3://.+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
-        allowed: &["ENABLED", "DISABLED"],
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_56: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(256),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_57: Rule = Rule {
-        max_len: Some(75000),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_58: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(128),
+        allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_59: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(385),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_60: Rule = Rule {
+        max_len: Some(75000),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_61: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(128),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_62: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(385),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_63: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         pattern: Some(
             r"^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_62: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(2048),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_63: Rule = Rule {
+    pub(super) static RULE_65: Rule = Rule {
         allowed: &["INCLUDE", "EXCLUDE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         max_len: Some(256),
         pattern: Some(
             r"^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\d{12}:secret:.*$",
@@ -414,14 +427,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some(r"^[0-9a-z].[a-z0-9\-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
+        max_items: Some(500),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_69: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(
@@ -430,7 +448,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         allowed: &[
             "AFRICA_JOHANNESBURG",
             "AMERICA_MONTREAL",
@@ -500,19 +518,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         allowed: &["V1", "V2"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         min_len: Some(10),
         max_len: Some(1224),
         pattern: Some(
@@ -521,127 +539,127 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         allowed: &["IAM_IDC", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         allowed: &["AUTOMATIC", "MANUAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w -]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         pattern: Some("^[a-zA-Z0-9_-]{0,36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
-        max_items: Some(20),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_78: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(64),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_79: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(36),
-        pattern: Some("[a-zA-Z0-9_-]{1,36}$"),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_80: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(36),
-        pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
+        max_items: Some(20),
         ..Rule::NONE
     };
 
     pub(super) static RULE_81: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_82: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(36),
+        pattern: Some("[a-zA-Z0-9_-]{1,36}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_83: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(36),
+        pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_84: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(64),
         pattern: Some(r"^[\w -]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule::NONE;
+    pub(super) static RULE_85: Rule = Rule::NONE;
 
-    pub(super) static RULE_83: Rule = Rule {
+    pub(super) static RULE_86: Rule = Rule {
         min_len: Some(4),
         max_len: Some(16),
         pattern: Some("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_84: Rule = Rule {
+    pub(super) static RULE_87: Rule = Rule {
         pattern: Some(r"^arn:aws[^:]*:iam::(aws|\d{12}):policy/[\w+=,.@-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_85: Rule = Rule {
+    pub(super) static RULE_88: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^s3://.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_86: Rule = Rule {
+    pub(super) static RULE_89: Rule = Rule {
         pattern: Some("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_87: Rule = Rule {
+    pub(super) static RULE_90: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_88: Rule = Rule {
+    pub(super) static RULE_91: Rule = Rule {
         allowed: &["DATAZONE_SSO_GROUP", "IAM_ROLE_SESSION_GROUP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_89: Rule = Rule {
+    pub(super) static RULE_92: Rule = Rule {
         allowed: &["ASSIGNED", "NOT_ASSIGNED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_90: Rule = Rule {
+    pub(super) static RULE_93: Rule = Rule {
         allowed: &["DOMAIN_UNIT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_91: Rule = Rule {
+    pub(super) static RULE_94: Rule = Rule {
         pattern: Some(
             r"(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\d{12}:.+$)",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_92: Rule = Rule {
+    pub(super) static RULE_95: Rule = Rule {
         allowed: &[
             "DOMAIN_UNIT",
             "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
@@ -651,7 +669,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_93: Rule = Rule {
+    pub(super) static RULE_96: Rule = Rule {
         allowed: &[
             "CREATE_DOMAIN_UNIT",
             "OVERRIDE_DOMAIN_UNIT_OWNERS",
@@ -670,99 +688,99 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_94: Rule = Rule {
+    pub(super) static RULE_97: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[a-z0-9_\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_95: Rule = Rule {
+    pub(super) static RULE_98: Rule = Rule {
         pattern: Some(
             r"(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws[^:]*:iam::\d{12}:.+$)",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_96: Rule = Rule {
+    pub(super) static RULE_99: Rule = Rule {
         allowed: &["OWNER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_97: Rule = Rule {
+    pub(super) static RULE_100: Rule = Rule {
         pattern: Some(r"^arn:aws[^:]*:iam::\d{12}:role/[\w+=,.@/-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_98: Rule = Rule {
+    pub(super) static RULE_101: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w \.:/=+@-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_99: Rule = Rule {
+    pub(super) static RULE_102: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^[\w \.:/=+@-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_100: Rule = Rule {
+    pub(super) static RULE_103: Rule = Rule {
         max_items: Some(25),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_101: Rule = Rule {
+    pub(super) static RULE_104: Rule = Rule {
         allowed: &["ON_CREATE", "ON_DEMAND"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_102: Rule = Rule {
+    pub(super) static RULE_105: Rule = Rule {
         min: Some(0.0),
         max: Some(16.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_103: Rule = Rule {
+    pub(super) static RULE_106: Rule = Rule {
         pattern: Some("^[a-zA-Z_][a-zA-Z0-9_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_104: Rule = Rule {
+    pub(super) static RULE_107: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[^\.]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_105: Rule = Rule {
+    pub(super) static RULE_108: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_106: Rule = Rule {
+    pub(super) static RULE_109: Rule = Rule {
         pattern: Some("^[a-zA-Z0-9:/_-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_107: Rule = Rule {
+    pub(super) static RULE_110: Rule = Rule {
         pattern: Some(r"^arn:aws(|-cn|-us-gov):iam::\d{12}:(role|role/service-role)/[\w+=,.@-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_108: Rule = Rule {
+    pub(super) static RULE_111: Rule = Rule {
         min_len: Some(2),
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_109: Rule = Rule {
+    pub(super) static RULE_112: Rule = Rule {
         allowed: &["ASSIGNED", "NOT_ASSIGNED", "ACTIVATED", "DEACTIVATED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
+    pub(super) static RULE_113: Rule = Rule {
         allowed: &["IAM_USER", "IAM_ROLE", "SSO_USER", "IAM_ROLE_SESSION"],
         ..Rule::NONE
     };
@@ -969,6 +987,7 @@ pub mod connection {
     impl Validate for ConnectionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Classification", &self.classification, &RULE_3);
+            v.check_values("Properties", &self.properties, &RULE_9);
         }
     }
 
@@ -1058,7 +1077,7 @@ pub mod connection {
 
     impl Validate for AthenaPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("WorkgroupName", &self.workgroup_name, &RULE_9);
+            v.check("WorkgroupName", &self.workgroup_name, &RULE_10);
         }
     }
 
@@ -1143,21 +1162,29 @@ pub mod connection {
 
     impl Validate for GlueConnectionInput {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("AthenaProperties", &self.athena_properties, &RULE_9);
             v.nested(
                 "AuthenticationConfiguration",
                 &self.authentication_configuration,
             );
-            v.check("Description", &self.description, &RULE_10);
-            v.check("MatchCriteria", &self.match_criteria, &RULE_11);
-            v.check("Name", &self.name, &RULE_12);
+            v.check_values(
+                "ConnectionProperties",
+                &self.connection_properties,
+                &RULE_11,
+            );
+            v.check("Description", &self.description, &RULE_12);
+            v.check("MatchCriteria", &self.match_criteria, &RULE_13);
+            v.check("Name", &self.name, &RULE_14);
             v.nested(
                 "PhysicalConnectionRequirements",
                 &self.physical_connection_requirements,
             );
+            v.check_values("PythonProperties", &self.python_properties, &RULE_9);
+            v.check_values("SparkProperties", &self.spark_properties, &RULE_9);
             v.check(
                 "ValidateForComputeEnvironments",
                 &self.validate_for_compute_environments,
-                &RULE_13,
+                &RULE_15,
             );
         }
     }
@@ -1201,14 +1228,19 @@ pub mod connection {
 
     impl Validate for AuthenticationConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthenticationType", &self.authentication_type, &RULE_14);
+            v.check("AuthenticationType", &self.authentication_type, &RULE_16);
             v.nested(
                 "BasicAuthenticationCredentials",
                 &self.basic_authentication_credentials,
             );
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_15);
+            v.check_values(
+                "CustomAuthenticationCredentials",
+                &self.custom_authentication_credentials,
+                &RULE_11,
+            );
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
             v.nested("OAuth2Properties", &self.o_auth2_properties);
-            v.check("SecretArn", &self.secret_arn, &RULE_16);
+            v.check("SecretArn", &self.secret_arn, &RULE_18);
         }
     }
 
@@ -1237,8 +1269,8 @@ pub mod connection {
 
     impl Validate for BasicAuthenticationCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Password", &self.password, &RULE_17);
-            v.check("UserName", &self.user_name, &RULE_18);
+            v.check("Password", &self.password, &RULE_19);
+            v.check("UserName", &self.user_name, &RULE_20);
         }
     }
 
@@ -1284,8 +1316,13 @@ pub mod connection {
             );
             v.nested("OAuth2ClientApplication", &self.o_auth2_client_application);
             v.nested("OAuth2Credentials", &self.o_auth2_credentials);
-            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_19);
-            v.check("TokenUrl", &self.token_url, &RULE_20);
+            v.check("OAuth2GrantType", &self.o_auth2_grant_type, &RULE_21);
+            v.check("TokenUrl", &self.token_url, &RULE_22);
+            v.check_values(
+                "TokenUrlParametersMap",
+                &self.token_url_parameters_map,
+                &RULE_23,
+            );
         }
     }
 
@@ -1314,8 +1351,8 @@ pub mod connection {
 
     impl Validate for AuthorizationCodeProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthorizationCode", &self.authorization_code, &RULE_21);
-            v.check("RedirectUri", &self.redirect_uri, &RULE_22);
+            v.check("AuthorizationCode", &self.authorization_code, &RULE_24);
+            v.check("RedirectUri", &self.redirect_uri, &RULE_25);
         }
     }
 
@@ -1353,12 +1390,12 @@ pub mod connection {
             v.check(
                 "AWSManagedClientApplicationReference",
                 &self.aws_managed_client_application_reference,
-                &RULE_23,
+                &RULE_26,
             );
             v.check(
                 "UserManagedClientApplicationClientId",
                 &self.user_managed_client_application_client_id,
-                &RULE_23,
+                &RULE_26,
             );
         }
     }
@@ -1395,13 +1432,13 @@ pub mod connection {
 
     impl Validate for GlueOAuth2Credentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessToken", &self.access_token, &RULE_24);
-            v.check("JwtToken", &self.jwt_token, &RULE_25);
-            v.check("RefreshToken", &self.refresh_token, &RULE_24);
+            v.check("AccessToken", &self.access_token, &RULE_27);
+            v.check("JwtToken", &self.jwt_token, &RULE_28);
+            v.check("RefreshToken", &self.refresh_token, &RULE_27);
             v.check(
                 "UserManagedClientApplicationClientSecret",
                 &self.user_managed_client_application_client_secret,
-                &RULE_26,
+                &RULE_29,
             );
         }
     }
@@ -1435,15 +1472,15 @@ pub mod connection {
 
     impl Validate for PhysicalConnectionRequirements {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AvailabilityZone", &self.availability_zone, &RULE_27);
+            v.check("AvailabilityZone", &self.availability_zone, &RULE_30);
             v.check_items(
                 "SecurityGroupIdList",
                 &self.security_group_id_list,
-                &RULE_28,
-                &RULE_27,
+                &RULE_31,
+                &RULE_30,
             );
-            v.check("SubnetId", &self.subnet_id, &RULE_29);
-            v.check_items("SubnetIdList", &self.subnet_id_list, &RULE_13, &RULE_29);
+            v.check("SubnetId", &self.subnet_id, &RULE_32);
+            v.check_items("SubnetIdList", &self.subnet_id_list, &RULE_15, &RULE_32);
         }
     }
 
@@ -1472,7 +1509,7 @@ pub mod connection {
 
     impl Validate for HyperPodPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterName", &self.cluster_name, &RULE_30);
+            v.check("ClusterName", &self.cluster_name, &RULE_33);
         }
     }
 
@@ -1502,7 +1539,7 @@ pub mod connection {
 
     impl Validate for IamPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RoleArn", &self.role_arn, &RULE_31);
+            v.check("RoleArn", &self.role_arn, &RULE_34);
         }
     }
 
@@ -1540,10 +1577,10 @@ pub mod connection {
     impl Validate for RedshiftPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Credentials", &self.credentials);
-            v.check("DatabaseName", &self.database_name, &RULE_32);
-            v.check("Host", &self.host, &RULE_33);
+            v.check("DatabaseName", &self.database_name, &RULE_35);
+            v.check("Host", &self.host, &RULE_36);
             v.nested("LineageSync", &self.lineage_sync);
-            v.check("Port", &self.port, &RULE_34);
+            v.check("Port", &self.port, &RULE_37);
             v.nested("Storage", &self.storage);
         }
     }
@@ -1572,7 +1609,7 @@ pub mod connection {
 
     impl Validate for RedshiftCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecretArn", &self.secret_arn, &RULE_35);
+            v.check("SecretArn", &self.secret_arn, &RULE_38);
             v.nested("UsernamePassword", &self.username_password);
         }
     }
@@ -1605,8 +1642,8 @@ pub mod connection {
 
     impl Validate for UsernamePassword {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Password", &self.password, &RULE_36);
-            v.check("Username", &self.username, &RULE_37);
+            v.check("Password", &self.password, &RULE_39);
+            v.check("Username", &self.username, &RULE_40);
         }
     }
 
@@ -1662,7 +1699,7 @@ pub mod connection {
 
     impl Validate for LineageSyncSchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Schedule", &self.schedule, &RULE_38);
+            v.check("Schedule", &self.schedule, &RULE_41);
         }
     }
 
@@ -1690,8 +1727,8 @@ pub mod connection {
 
     impl Validate for RedshiftStorageProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterName", &self.cluster_name, &RULE_39);
-            v.check("WorkgroupName", &self.workgroup_name, &RULE_40);
+            v.check("ClusterName", &self.cluster_name, &RULE_42);
+            v.check("WorkgroupName", &self.workgroup_name, &RULE_43);
         }
     }
 
@@ -1735,17 +1772,17 @@ pub mod connection {
 
     impl Validate for SparkEmrPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComputeArn", &self.compute_arn, &RULE_41);
+            v.check("ComputeArn", &self.compute_arn, &RULE_44);
             v.check("InstanceProfileArn", &self.instance_profile_arn, &RULE_5);
-            v.check("JavaVirtualEnv", &self.java_virtual_env, &RULE_33);
-            v.check("LogUri", &self.log_uri, &RULE_42);
-            v.check("ManagedEndpointArn", &self.managed_endpoint_arn, &RULE_43);
-            v.check("PythonVirtualEnv", &self.python_virtual_env, &RULE_33);
+            v.check("JavaVirtualEnv", &self.java_virtual_env, &RULE_36);
+            v.check("LogUri", &self.log_uri, &RULE_45);
+            v.check("ManagedEndpointArn", &self.managed_endpoint_arn, &RULE_46);
+            v.check("PythonVirtualEnv", &self.python_virtual_env, &RULE_36);
             v.check("RuntimeRole", &self.runtime_role, &RULE_5);
             v.check(
                 "TrustedCertificatesS3Uri",
                 &self.trusted_certificates_s3_uri,
-                &RULE_42,
+                &RULE_45,
             );
         }
     }
@@ -1779,8 +1816,8 @@ pub mod connection {
 
     impl Validate for AmazonQPropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthMode", &self.auth_mode, &RULE_44);
-            v.check("ProfileArn", &self.profile_arn, &RULE_45);
+            v.check("AuthMode", &self.auth_mode, &RULE_47);
+            v.check("ProfileArn", &self.profile_arn, &RULE_48);
         }
     }
 
@@ -1822,13 +1859,13 @@ pub mod connection {
     impl Validate for SparkGluePropertiesInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AdditionalArgs", &self.additional_args);
-            v.check("GlueConnectionName", &self.glue_connection_name, &RULE_46);
-            v.check("GlueVersion", &self.glue_version, &RULE_47);
-            v.check("IdleTimeout", &self.idle_timeout, &RULE_48);
-            v.check("JavaVirtualEnv", &self.java_virtual_env, &RULE_33);
-            v.check("NumberOfWorkers", &self.number_of_workers, &RULE_49);
-            v.check("PythonVirtualEnv", &self.python_virtual_env, &RULE_33);
-            v.check("WorkerType", &self.worker_type, &RULE_50);
+            v.check("GlueConnectionName", &self.glue_connection_name, &RULE_49);
+            v.check("GlueVersion", &self.glue_version, &RULE_50);
+            v.check("IdleTimeout", &self.idle_timeout, &RULE_51);
+            v.check("JavaVirtualEnv", &self.java_virtual_env, &RULE_36);
+            v.check("NumberOfWorkers", &self.number_of_workers, &RULE_52);
+            v.check("PythonVirtualEnv", &self.python_virtual_env, &RULE_36);
+            v.check("WorkerType", &self.worker_type, &RULE_53);
         }
     }
 
@@ -1899,9 +1936,9 @@ pub mod connection {
             v.check(
                 "S3AccessGrantLocationId",
                 &self.s3_access_grant_location_id,
-                &RULE_51,
+                &RULE_54,
             );
-            v.check("S3Uri", &self.s3_uri, &RULE_52);
+            v.check("S3Uri", &self.s3_uri, &RULE_55);
         }
     }
 
@@ -2056,15 +2093,15 @@ pub mod data_source {
 
     impl Validate for DataSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AssetFormsInput", &self.asset_forms_input, &RULE_53);
+            v.check("AssetFormsInput", &self.asset_forms_input, &RULE_56);
             v.nested("AssetFormsInput", &self.asset_forms_input);
             v.nested("Configuration", &self.configuration);
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("EnableSetting", &self.enable_setting, &RULE_55);
-            v.check("Name", &self.name, &RULE_56);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("EnableSetting", &self.enable_setting, &RULE_58);
+            v.check("Name", &self.name, &RULE_59);
             v.nested("Schedule", &self.schedule);
-            v.check("Type", &self.r#type, &RULE_56);
+            v.check("Type", &self.r#type, &RULE_59);
         }
     }
 
@@ -2178,10 +2215,10 @@ pub mod data_source {
 
     impl Validate for FormInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_57);
-            v.check("FormName", &self.form_name, &RULE_58);
-            v.check("TypeIdentifier", &self.type_identifier, &RULE_59);
-            v.check("TypeRevision", &self.type_revision, &RULE_60);
+            v.check("Content", &self.content, &RULE_60);
+            v.check("FormName", &self.form_name, &RULE_61);
+            v.check("TypeIdentifier", &self.type_identifier, &RULE_62);
+            v.check("TypeRevision", &self.type_revision, &RULE_63);
         }
     }
 
@@ -2217,6 +2254,10 @@ pub mod data_source {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("GlueRunConfiguration", &self.glue_run_configuration);
             v.nested("RedshiftRunConfiguration", &self.redshift_run_configuration);
+            v.nested(
+                "SageMakerRunConfiguration",
+                &self.sage_maker_run_configuration,
+            );
         }
     }
 
@@ -2267,8 +2308,8 @@ pub mod data_source {
 
     impl Validate for GlueRunConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CatalogName", &self.catalog_name, &RULE_58);
-            v.check("DataAccessRole", &self.data_access_role, &RULE_61);
+            v.check("CatalogName", &self.catalog_name, &RULE_61);
+            v.check("DataAccessRole", &self.data_access_role, &RULE_64);
             v.nested(
                 "RelationalFilterConfigurations",
                 &self.relational_filter_configurations,
@@ -2310,9 +2351,9 @@ pub mod data_source {
 
     impl Validate for RelationalFilterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DatabaseName", &self.database_name, &RULE_58);
+            v.check("DatabaseName", &self.database_name, &RULE_61);
             v.nested("FilterExpressions", &self.filter_expressions);
-            v.check("SchemaName", &self.schema_name, &RULE_58);
+            v.check("SchemaName", &self.schema_name, &RULE_61);
         }
     }
 
@@ -2344,8 +2385,8 @@ pub mod data_source {
 
     impl Validate for FilterExpression {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_62);
-            v.check("Type", &self.r#type, &RULE_63);
+            v.check("Expression", &self.expression, &RULE_11);
+            v.check("Type", &self.r#type, &RULE_65);
         }
     }
 
@@ -2396,7 +2437,7 @@ pub mod data_source {
 
     impl Validate for RedshiftRunConfigurationInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataAccessRole", &self.data_access_role, &RULE_61);
+            v.check("DataAccessRole", &self.data_access_role, &RULE_64);
             v.nested(
                 "RedshiftCredentialConfiguration",
                 &self.redshift_credential_configuration,
@@ -2435,7 +2476,7 @@ pub mod data_source {
 
     impl Validate for RedshiftCredentialConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecretManagerArn", &self.secret_manager_arn, &RULE_64);
+            v.check("SecretManagerArn", &self.secret_manager_arn, &RULE_66);
         }
     }
 
@@ -2495,7 +2536,7 @@ pub mod data_source {
 
     impl Validate for RedshiftClusterStorage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterName", &self.cluster_name, &RULE_65);
+            v.check("ClusterName", &self.cluster_name, &RULE_67);
         }
     }
 
@@ -2525,7 +2566,7 @@ pub mod data_source {
 
     impl Validate for RedshiftServerlessStorage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("WorkgroupName", &self.workgroup_name, &RULE_40);
+            v.check("WorkgroupName", &self.workgroup_name, &RULE_43);
         }
     }
 
@@ -2550,6 +2591,12 @@ pub mod data_source {
             let mut o = ObjectBuilder::with_capacity(1);
             o.req("TrackingAssets", &self.tracking_assets);
             o.build()
+        }
+    }
+
+    impl Validate for SageMakerRunConfigurationInput {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("TrackingAssets", &self.tracking_assets, &RULE_68);
         }
     }
 
@@ -2605,8 +2652,8 @@ pub mod data_source {
 
     impl Validate for ScheduleConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Schedule", &self.schedule, &RULE_66);
-            v.check("Timezone", &self.timezone, &RULE_67);
+            v.check("Schedule", &self.schedule, &RULE_69);
+            v.check("Timezone", &self.timezone, &RULE_70);
         }
     }
 }
@@ -2670,10 +2717,10 @@ pub mod domain {
 
     impl Validate for Domain {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainExecutionRole", &self.domain_execution_role, &RULE_61);
-            v.check("DomainVersion", &self.domain_version, &RULE_68);
-            v.check("KmsKeyIdentifier", &self.kms_key_identifier, &RULE_69);
-            v.check("ServiceRole", &self.service_role, &RULE_61);
+            v.check("DomainExecutionRole", &self.domain_execution_role, &RULE_64);
+            v.check("DomainVersion", &self.domain_version, &RULE_71);
+            v.check("KmsKeyIdentifier", &self.kms_key_identifier, &RULE_72);
+            v.check("ServiceRole", &self.service_role, &RULE_64);
             v.nested("SingleSignOn", &self.single_sign_on);
             v.nested("Tags", &self.tags);
         }
@@ -2763,9 +2810,9 @@ pub mod domain {
 
     impl Validate for SingleSignOn {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IdcInstanceArn", &self.idc_instance_arn, &RULE_70);
-            v.check("Type", &self.r#type, &RULE_71);
-            v.check("UserAssignment", &self.user_assignment, &RULE_72);
+            v.check("IdcInstanceArn", &self.idc_instance_arn, &RULE_73);
+            v.check("Type", &self.r#type, &RULE_74);
+            v.check("UserAssignment", &self.user_assignment, &RULE_75);
         }
     }
 
@@ -2799,8 +2846,8 @@ pub mod domain {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_58);
-            v.check("Value", &self.value, &RULE_73);
+            v.check("Key", &self.key, &RULE_61);
+            v.check("Value", &self.value, &RULE_76);
         }
     }
 }
@@ -2855,13 +2902,13 @@ pub mod domain_unit {
 
     impl Validate for DomainUnit {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("Name", &self.name, &RULE_74);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("Name", &self.name, &RULE_77);
             v.check(
                 "ParentDomainUnitIdentifier",
                 &self.parent_domain_unit_identifier,
-                &RULE_75,
+                &RULE_78,
             );
         }
     }
@@ -3009,8 +3056,8 @@ pub mod environment {
 
     impl Validate for Environment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.check(
                 "EnvironmentAccountIdentifier",
                 &self.environment_account_identifier,
@@ -3024,10 +3071,10 @@ pub mod environment {
             v.check(
                 "EnvironmentProfileIdentifier",
                 &self.environment_profile_identifier,
-                &RULE_76,
+                &RULE_79,
             );
-            v.check_items("GlossaryTerms", &self.glossary_terms, &RULE_77, &RULE_2);
-            v.check("Name", &self.name, &RULE_78);
+            v.check_items("GlossaryTerms", &self.glossary_terms, &RULE_80, &RULE_2);
+            v.check("Name", &self.name, &RULE_81);
             v.check("ProjectIdentifier", &self.project_identifier, &RULE_2);
         }
     }
@@ -3186,15 +3233,15 @@ pub mod environment_actions {
 
     impl Validate for EnvironmentActions {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.check(
                 "EnvironmentIdentifier",
                 &self.environment_identifier,
-                &RULE_79,
+                &RULE_82,
             );
-            v.check("Identifier", &self.identifier, &RULE_80);
-            v.check("Name", &self.name, &RULE_81);
+            v.check("Identifier", &self.identifier, &RULE_83);
+            v.check("Name", &self.name, &RULE_84);
             v.nested("Parameters", &self.parameters);
         }
     }
@@ -3254,7 +3301,7 @@ pub mod environment_actions {
 
     impl Validate for AwsConsoleLinkParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Uri", &self.uri, &RULE_62);
+            v.check("Uri", &self.uri, &RULE_11);
         }
     }
 }
@@ -3327,8 +3374,8 @@ pub mod environment_blueprint_configuration {
 
     impl Validate for EnvironmentBlueprintConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check_items("EnabledRegions", &self.enabled_regions, &RULE_82, &RULE_83);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check_items("EnabledRegions", &self.enabled_regions, &RULE_85, &RULE_86);
             v.check(
                 "EnvironmentBlueprintIdentifier",
                 &self.environment_blueprint_identifier,
@@ -3337,18 +3384,18 @@ pub mod environment_blueprint_configuration {
             v.check(
                 "EnvironmentRolePermissionBoundary",
                 &self.environment_role_permission_boundary,
-                &RULE_84,
+                &RULE_87,
             );
             v.check(
                 "ManageAccessRoleArn",
                 &self.manage_access_role_arn,
-                &RULE_61,
+                &RULE_64,
             );
             v.nested(
                 "ProvisioningConfigurations",
                 &self.provisioning_configurations,
             );
-            v.check("ProvisioningRoleArn", &self.provisioning_role_arn, &RULE_61);
+            v.check("ProvisioningRoleArn", &self.provisioning_role_arn, &RULE_64);
             v.nested("RegionalParameters", &self.regional_parameters);
         }
     }
@@ -3456,13 +3503,13 @@ pub mod environment_blueprint_configuration {
             v.check_items(
                 "LocationRegistrationExcludeS3Locations",
                 &self.location_registration_exclude_s3_locations,
-                &RULE_77,
-                &RULE_85,
+                &RULE_80,
+                &RULE_88,
             );
             v.check(
                 "LocationRegistrationRole",
                 &self.location_registration_role,
-                &RULE_61,
+                &RULE_64,
             );
         }
     }
@@ -3491,7 +3538,7 @@ pub mod environment_blueprint_configuration {
 
     impl Validate for RegionalParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Region", &self.region, &RULE_86);
+            v.check("Region", &self.region, &RULE_89);
         }
     }
 }
@@ -3567,14 +3614,14 @@ pub mod environment_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AwsAccountId", &self.aws_account_id, &RULE_6);
             v.check("AwsAccountRegion", &self.aws_account_region, &RULE_7);
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.check(
                 "EnvironmentBlueprintIdentifier",
                 &self.environment_blueprint_identifier,
                 &RULE_2,
             );
-            v.check("Name", &self.name, &RULE_81);
+            v.check("Name", &self.name, &RULE_84);
             v.check("ProjectIdentifier", &self.project_identifier, &RULE_2);
         }
     }
@@ -3713,16 +3760,16 @@ pub mod form_type {
 
     impl Validate for FormType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.nested("Model", &self.model);
-            v.check("Name", &self.name, &RULE_58);
+            v.check("Name", &self.name, &RULE_61);
             v.check(
                 "OwningProjectIdentifier",
                 &self.owning_project_identifier,
                 &RULE_2,
             );
-            v.check("Status", &self.status, &RULE_55);
+            v.check("Status", &self.status, &RULE_58);
         }
     }
 
@@ -3796,7 +3843,7 @@ pub mod form_type {
 
     impl Validate for Model {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Smithy", &self.smithy, &RULE_87);
+            v.check("Smithy", &self.smithy, &RULE_90);
         }
     }
 }
@@ -3846,9 +3893,9 @@ pub mod group_profile {
 
     impl Validate for GroupProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("GroupType", &self.group_type, &RULE_88);
-            v.check("Status", &self.status, &RULE_89);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("GroupType", &self.group_type, &RULE_91);
+            v.check("Status", &self.status, &RULE_92);
         }
     }
 
@@ -3938,8 +3985,8 @@ pub mod owner {
 
     impl Validate for Owner {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("EntityType", &self.entity_type, &RULE_90);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("EntityType", &self.entity_type, &RULE_93);
             v.nested("Owner", &self.owner);
         }
     }
@@ -4046,7 +4093,7 @@ pub mod owner {
 
     impl Validate for OwnerUserProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("UserIdentifier", &self.user_identifier, &RULE_91);
+            v.check("UserIdentifier", &self.user_identifier, &RULE_94);
         }
     }
 }
@@ -4104,9 +4151,9 @@ pub mod policy_grant {
     impl Validate for PolicyGrant {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Detail", &self.detail);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("EntityType", &self.entity_type, &RULE_92);
-            v.check("PolicyType", &self.policy_type, &RULE_93);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("EntityType", &self.entity_type, &RULE_95);
+            v.check("PolicyType", &self.policy_type, &RULE_96);
             v.nested("Principal", &self.principal);
         }
     }
@@ -4388,7 +4435,7 @@ pub mod policy_grant {
 
     impl Validate for CreateEnvironmentProfilePolicyGrantDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainUnitId", &self.domain_unit_id, &RULE_94);
+            v.check("DomainUnitId", &self.domain_unit_id, &RULE_97);
         }
     }
 
@@ -4472,7 +4519,7 @@ pub mod policy_grant {
 
     impl Validate for UserPolicyGrantPrincipal {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("UserIdentifier", &self.user_identifier, &RULE_95);
+            v.check("UserIdentifier", &self.user_identifier, &RULE_98);
         }
     }
 
@@ -4585,7 +4632,7 @@ pub mod policy_grant {
 
     impl Validate for DomainUnitFilterForProject {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainUnit", &self.domain_unit, &RULE_94);
+            v.check("DomainUnit", &self.domain_unit, &RULE_97);
         }
     }
 
@@ -4618,12 +4665,12 @@ pub mod policy_grant {
             v.check(
                 "DomainUnitDesignation",
                 &self.domain_unit_designation,
-                &RULE_96,
+                &RULE_99,
             );
             v.check(
                 "DomainUnitIdentifier",
                 &self.domain_unit_identifier,
-                &RULE_94,
+                &RULE_97,
             );
         }
     }
@@ -4732,16 +4779,16 @@ pub mod project {
 
     impl Validate for Project {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("DomainUnitId", &self.domain_unit_id, &RULE_94);
-            v.check_items("GlossaryTerms", &self.glossary_terms, &RULE_77, &RULE_2);
+            v.check("Description", &self.description, &RULE_46);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("DomainUnitId", &self.domain_unit_id, &RULE_97);
+            v.check_items("GlossaryTerms", &self.glossary_terms, &RULE_80, &RULE_2);
             v.nested("MembershipAssignments", &self.membership_assignments);
-            v.check("Name", &self.name, &RULE_81);
+            v.check("Name", &self.name, &RULE_84);
             v.check(
                 "ProjectExecutionRole",
                 &self.project_execution_role,
-                &RULE_97,
+                &RULE_100,
             );
             v.check("ProjectProfileId", &self.project_profile_id, &RULE_2);
             v.nested("ResourceTags", &self.resource_tags);
@@ -4881,8 +4928,8 @@ pub mod project {
 
     impl Validate for ResourceTag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_98);
-            v.check("Value", &self.value, &RULE_99);
+            v.check("Key", &self.key, &RULE_101);
+            v.check("Value", &self.value, &RULE_102);
         }
     }
 
@@ -4918,7 +4965,7 @@ pub mod project {
             v.check(
                 "EnvironmentConfigurationName",
                 &self.environment_configuration_name,
-                &RULE_81,
+                &RULE_84,
             );
             v.check("EnvironmentId", &self.environment_id, &RULE_2);
         }
@@ -4992,7 +5039,7 @@ pub mod project_membership {
     impl Validate for ProjectMembership {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Designation", &self.designation, &RULE_2);
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.check("ProjectIdentifier", &self.project_identifier, &RULE_2);
         }
     }
@@ -5113,30 +5160,30 @@ pub mod project_profile {
 
     impl Validate for ProjectProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_43);
+            v.check("Description", &self.description, &RULE_46);
             v.check("DomainIdentifier", &self.domain_identifier, &RULE_1);
             v.check(
                 "DomainUnitIdentifier",
                 &self.domain_unit_identifier,
-                &RULE_94,
+                &RULE_97,
             );
             v.nested(
                 "EnvironmentConfigurations",
                 &self.environment_configurations,
             );
-            v.check("Name", &self.name, &RULE_81);
+            v.check("Name", &self.name, &RULE_84);
             v.check(
                 "ProjectResourceTags",
                 &self.project_resource_tags,
-                &RULE_100,
+                &RULE_103,
             );
             v.nested("ProjectResourceTags", &self.project_resource_tags);
             v.check(
                 "ProjectResourceTagsDescription",
                 &self.project_resource_tags_description,
-                &RULE_43,
+                &RULE_46,
             );
-            v.check("Status", &self.status, &RULE_55);
+            v.check("Status", &self.status, &RULE_58);
         }
     }
 
@@ -5250,9 +5297,9 @@ pub mod project_profile {
             v.nested("AwsAccount", &self.aws_account);
             v.nested("AwsRegion", &self.aws_region);
             v.nested("ConfigurationParameters", &self.configuration_parameters);
-            v.check("DeploymentMode", &self.deployment_mode, &RULE_101);
-            v.check("DeploymentOrder", &self.deployment_order, &RULE_102);
-            v.check("Description", &self.description, &RULE_43);
+            v.check("DeploymentMode", &self.deployment_mode, &RULE_104);
+            v.check("DeploymentOrder", &self.deployment_order, &RULE_105);
+            v.check("Description", &self.description, &RULE_46);
             v.check(
                 "EnvironmentBlueprintId",
                 &self.environment_blueprint_id,
@@ -5263,7 +5310,7 @@ pub mod project_profile {
                 &self.environment_configuration_id,
                 &RULE_2,
             );
-            v.check("Name", &self.name, &RULE_81);
+            v.check("Name", &self.name, &RULE_84);
         }
     }
 
@@ -5319,7 +5366,7 @@ pub mod project_profile {
 
     impl Validate for Region {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RegionName", &self.region_name, &RULE_83);
+            v.check("RegionName", &self.region_name, &RULE_86);
         }
     }
 
@@ -5351,7 +5398,7 @@ pub mod project_profile {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ParameterOverrides", &self.parameter_overrides);
             v.nested("ResolvedParameters", &self.resolved_parameters);
-            v.check("SsmPath", &self.ssm_path, &RULE_62);
+            v.check("SsmPath", &self.ssm_path, &RULE_11);
         }
     }
 
@@ -5381,7 +5428,7 @@ pub mod project_profile {
 
     impl Validate for EnvironmentConfigurationParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_103);
+            v.check("Name", &self.name, &RULE_106);
         }
     }
 
@@ -5419,8 +5466,8 @@ pub mod project_profile {
 
     impl Validate for ResourceTagParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_98);
-            v.check("Value", &self.value, &RULE_99);
+            v.check("Key", &self.key, &RULE_101);
+            v.check("Value", &self.value, &RULE_102);
         }
     }
 }
@@ -5499,23 +5546,23 @@ pub mod subscription_target {
             v.check_items(
                 "ApplicableAssetTypes",
                 &self.applicable_asset_types,
-                &RULE_82,
-                &RULE_104,
+                &RULE_85,
+                &RULE_107,
             );
             v.check_items(
                 "AuthorizedPrincipals",
                 &self.authorized_principals,
-                &RULE_105,
-                &RULE_106,
+                &RULE_108,
+                &RULE_109,
             );
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
             v.check(
                 "EnvironmentIdentifier",
                 &self.environment_identifier,
                 &RULE_2,
             );
-            v.check("ManageAccessRole", &self.manage_access_role, &RULE_107);
-            v.check("Name", &self.name, &RULE_56);
+            v.check("ManageAccessRole", &self.manage_access_role, &RULE_110);
+            v.check("Name", &self.name, &RULE_59);
             v.nested("SubscriptionTargetConfig", &self.subscription_target_config);
         }
     }
@@ -5607,7 +5654,7 @@ pub mod subscription_target {
 
     impl Validate for SubscriptionTargetForm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FormName", &self.form_name, &RULE_58);
+            v.check("FormName", &self.form_name, &RULE_61);
         }
     }
 }
@@ -5660,11 +5707,11 @@ pub mod user_profile {
 
     impl Validate for UserProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainIdentifier", &self.domain_identifier, &RULE_54);
-            v.check("SessionName", &self.session_name, &RULE_108);
-            v.check("Status", &self.status, &RULE_109);
-            v.check("UserIdentifier", &self.user_identifier, &RULE_91);
-            v.check("UserType", &self.user_type, &RULE_110);
+            v.check("DomainIdentifier", &self.domain_identifier, &RULE_57);
+            v.check("SessionName", &self.session_name, &RULE_111);
+            v.check("Status", &self.status, &RULE_112);
+            v.check("UserIdentifier", &self.user_identifier, &RULE_94);
+            v.check("UserType", &self.user_type, &RULE_113);
         }
     }
 

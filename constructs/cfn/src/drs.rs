@@ -558,6 +558,7 @@ pub mod replication_configuration_template {
                 &self.staging_area_subnet_id,
                 &RULE_15,
             );
+            v.check_values("StagingAreaTags", &self.staging_area_tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }

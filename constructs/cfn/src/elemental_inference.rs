@@ -23,63 +23,68 @@ mod rules_ {
     };
 
     pub(super) static RULE_3: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_4: Rule = Rule {
         min_len: Some(32),
         max_len: Some(255),
         pattern: Some(r"^arn:aws[a-z\-]*:iam::[0-9]{12}:role/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         max_len: Some(1024),
         pattern: Some(r"^[\w \-\.',@:;]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
-        allowed: &["ENABLED", "DISABLED"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_6: Rule = Rule {
-        min_items: Some(1),
-        max_items: Some(4),
+        allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
         min_items: Some(1),
-        max_items: Some(2),
+        max_items: Some(4),
         ..Rule::NONE
     };
 
     pub(super) static RULE_8: Rule = Rule {
+        min_items: Some(1),
+        max_items: Some(2),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         min_len: Some(10),
         max_len: Some(255),
         pattern: Some("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(19),
         pattern: Some("^[a-zA-Z0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         allowed: &[
             "eng", "eng-au", "eng-gb", "eng-us", "fra", "ita", "deu", "spa", "por",
         ],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         allowed: &["DISABLED", "CENSOR", "DROP"],
         ..Rule::NONE
     };
@@ -127,6 +132,7 @@ pub mod dictionary {
             v.check("Entries", &self.entries, &RULE_0);
             v.check("Language", &self.language, &RULE_1);
             v.check("Name", &self.name, &RULE_2);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -200,9 +206,10 @@ pub mod feed {
 
     impl Validate for Feed {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessRoleArn", &self.access_role_arn, &RULE_3);
+            v.check("AccessRoleArn", &self.access_role_arn, &RULE_4);
             v.check("Name", &self.name, &RULE_2);
             v.nested("Outputs", &self.outputs);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -275,10 +282,10 @@ pub mod feed {
 
     impl Validate for GetOutput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_4);
+            v.check("Description", &self.description, &RULE_5);
             v.check("Name", &self.name, &RULE_2);
             v.nested("OutputConfig", &self.output_config);
-            v.check("Status", &self.status, &RULE_5);
+            v.check("Status", &self.status, &RULE_6);
         }
     }
 
@@ -336,7 +343,7 @@ pub mod feed {
 
     impl Validate for CroppingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TemplateGroups", &self.template_groups, &RULE_6);
+            v.check("TemplateGroups", &self.template_groups, &RULE_7);
             v.nested("TemplateGroups", &self.template_groups);
         }
     }
@@ -372,7 +379,7 @@ pub mod feed {
     impl Validate for TemplateGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_2);
-            v.check_items("TemplateUris", &self.template_uris, &RULE_7, &RULE_8);
+            v.check_items("TemplateUris", &self.template_uris, &RULE_8, &RULE_9);
         }
     }
 
@@ -400,7 +407,7 @@ pub mod feed {
 
     impl Validate for ClippingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CallbackMetadata", &self.callback_metadata, &RULE_4);
+            v.check("CallbackMetadata", &self.callback_metadata, &RULE_5);
             v.nested("DataSourceConfiguration", &self.data_source_configuration);
         }
     }
@@ -431,7 +438,7 @@ pub mod feed {
 
     impl Validate for DataSourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FixtureId", &self.fixture_id, &RULE_9);
+            v.check("FixtureId", &self.fixture_id, &RULE_10);
         }
     }
 
@@ -468,9 +475,9 @@ pub mod feed {
 
     impl Validate for SubtitlingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dictionary", &self.dictionary, &RULE_10);
-            v.check("Language", &self.language, &RULE_11);
-            v.check("ProfanityFilter", &self.profanity_filter, &RULE_12);
+            v.check("Dictionary", &self.dictionary, &RULE_11);
+            v.check("Language", &self.language, &RULE_12);
+            v.check("ProfanityFilter", &self.profanity_filter, &RULE_13);
         }
     }
 

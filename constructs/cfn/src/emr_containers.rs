@@ -805,6 +805,7 @@ pub mod job_template {
             v.nested("ConfigurationOverrides", &self.configuration_overrides);
             v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_18);
             v.nested("JobDriver", &self.job_driver);
+            v.check_values("JobTags", &self.job_tags, &RULE_16);
             v.nested("ParameterConfiguration", &self.parameter_configuration);
             v.check("ReleaseLabel", &self.release_label, &RULE_19);
         }
@@ -881,6 +882,7 @@ pub mod job_template {
             v.check("Classification", &self.classification, &RULE_8);
             v.check("Configurations", &self.configurations, &RULE_7);
             v.nested("Configurations", &self.configurations);
+            v.check_values("Properties", &self.properties, &RULE_8);
         }
     }
 

@@ -906,6 +906,7 @@ pub mod application {
             v.check("Classification", &self.classification, &RULE_21);
             v.check("Configurations", &self.configurations, &RULE_3);
             v.nested("Configurations", &self.configurations);
+            v.check_values("Properties", &self.properties, &RULE_21);
         }
     }
 

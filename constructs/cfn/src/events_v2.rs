@@ -167,22 +167,34 @@ mod rules_ {
     };
 
     pub(super) static RULE_26: Rule = Rule {
+        max_len: Some(2048),
+        pattern: Some(r"^([ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|\{%[\s\S]+?%\})$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_27: Rule = Rule {
+        max_len: Some(512),
+        pattern: Some(r"^[^\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F]+$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(262144),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &["FULL", "ON_ERROR_ONLY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         allowed: &["OFF", "ERROR", "INFO"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -191,34 +203,34 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         allowed: &["HORIZON", "TIMESTAMP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         min: Some(60.0),
         max: Some(86400.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min: Some(0.0),
         max: Some(185.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         allowed: &["ALL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &["RAW", "WITH_METADATA", "JSONATA"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_len: Some(1),
         max_len: Some(8192),
         ..Rule::NONE
@@ -1268,7 +1280,13 @@ pub mod subscriber {
 
     impl Validate for HttpParameters {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("HeaderParameters", &self.header_parameters, &RULE_26);
             v.check("PathParameterValues", &self.path_parameter_values, &RULE_2);
+            v.check_values(
+                "QueryStringParameters",
+                &self.query_string_parameters,
+                &RULE_27,
+            );
         }
     }
 
@@ -1492,7 +1510,7 @@ pub mod subscriber {
 
     impl Validate for UniversalTargetParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Input", &self.input, &RULE_26);
+            v.check("Input", &self.input, &RULE_28);
         }
     }
 
@@ -1523,8 +1541,8 @@ pub mod subscriber {
 
     impl Validate for LogConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IncludePayload", &self.include_payload, &RULE_27);
-            v.check("Level", &self.level, &RULE_28);
+            v.check("IncludePayload", &self.include_payload, &RULE_29);
+            v.check("Level", &self.level, &RULE_30);
         }
     }
 
@@ -1552,7 +1570,7 @@ pub mod subscriber {
 
     impl Validate for OnFailureConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_29);
+            v.check("Arn", &self.arn, &RULE_31);
         }
     }
 
@@ -1590,7 +1608,7 @@ pub mod subscriber {
 
     impl Validate for PointInTimeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PointType", &self.point_type, &RULE_30);
+            v.check("PointType", &self.point_type, &RULE_32);
         }
     }
 
@@ -1627,10 +1645,10 @@ pub mod subscriber {
             v.check(
                 "MaxEventAgeInSeconds",
                 &self.max_event_age_in_seconds,
-                &RULE_31,
+                &RULE_33,
             );
-            v.check("MaxRetryAttempts", &self.max_retry_attempts, &RULE_32);
-            v.check("RetryStrategy", &self.retry_strategy, &RULE_33);
+            v.check("MaxRetryAttempts", &self.max_retry_attempts, &RULE_34);
+            v.check("RetryStrategy", &self.retry_strategy, &RULE_35);
         }
     }
 
@@ -1662,7 +1680,7 @@ pub mod subscriber {
     impl Validate for Transformer {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("JsonataConfiguration", &self.jsonata_configuration);
-            v.check("Type", &self.r#type, &RULE_34);
+            v.check("Type", &self.r#type, &RULE_36);
         }
     }
 
@@ -1692,7 +1710,7 @@ pub mod subscriber {
 
     impl Validate for JsonataConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_35);
+            v.check("Expression", &self.expression, &RULE_37);
         }
     }
 }

@@ -21,115 +21,120 @@ mod rules_ {
     };
 
     pub(super) static RULE_2: Rule = Rule {
-        max_len: Some(64),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
+        max_len: Some(64),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_4: Rule = Rule {
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule::NONE;
-
     pub(super) static RULE_5: Rule = Rule {
+        max_len: Some(1024),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_6: Rule = Rule::NONE;
+
+    pub(super) static RULE_7: Rule = Rule {
         allowed: &["multi-account", "single-account"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         allowed: &["fail", "skip"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         max_len: Some(32),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(700),
         pattern: Some(r"^[\s\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^[\s\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
-        max_len: Some(256),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(12),
         max_len: Some(512),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
@@ -209,6 +214,7 @@ pub mod experiment_template {
             v.nested("LogConfiguration", &self.log_configuration);
             v.check("RoleArn", &self.role_arn, &RULE_1);
             v.nested("StopConditions", &self.stop_conditions);
+            v.check_values("Tags", &self.tags, &RULE_2);
             v.nested("Targets", &self.targets);
         }
     }
@@ -274,9 +280,11 @@ pub mod experiment_template {
 
     impl Validate for ExperimentTemplateAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActionId", &self.action_id, &RULE_2);
-            v.check("Description", &self.description, &RULE_3);
-            v.check_items("StartAfter", &self.start_after, &RULE_4, &RULE_2);
+            v.check("ActionId", &self.action_id, &RULE_3);
+            v.check("Description", &self.description, &RULE_4);
+            v.check_values("Parameters", &self.parameters, &RULE_5);
+            v.check_items("StartAfter", &self.start_after, &RULE_6, &RULE_3);
+            v.check_values("Targets", &self.targets, &RULE_3);
         }
     }
 
@@ -309,11 +317,11 @@ pub mod experiment_template {
 
     impl Validate for ExperimentTemplateExperimentOptions {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccountTargeting", &self.account_targeting, &RULE_5);
+            v.check("AccountTargeting", &self.account_targeting, &RULE_7);
             v.check(
                 "EmptyTargetResolutionMode",
                 &self.empty_target_resolution_mode,
-                &RULE_6,
+                &RULE_8,
             );
         }
     }
@@ -356,12 +364,12 @@ pub mod experiment_template {
             v.check(
                 "PostExperimentDuration",
                 &self.post_experiment_duration,
-                &RULE_7,
+                &RULE_9,
             );
             v.check(
                 "PreExperimentDuration",
                 &self.pre_experiment_duration,
-                &RULE_7,
+                &RULE_9,
             );
         }
     }
@@ -416,7 +424,7 @@ pub mod experiment_template {
 
     impl Validate for CloudWatchDashboard {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DashboardIdentifier", &self.dashboard_identifier, &RULE_8);
+            v.check("DashboardIdentifier", &self.dashboard_identifier, &RULE_10);
         }
     }
 
@@ -483,8 +491,8 @@ pub mod experiment_template {
 
     impl Validate for ExperimentReportS3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_9);
-            v.check("Prefix", &self.prefix, &RULE_10);
+            v.check("BucketName", &self.bucket_name, &RULE_11);
+            v.check("Prefix", &self.prefix, &RULE_12);
         }
     }
 
@@ -525,7 +533,7 @@ pub mod experiment_template {
                 "CloudWatchLogsConfiguration",
                 &self.cloud_watch_logs_configuration,
             );
-            v.check("LogSchemaVersion", &self.log_schema_version, &RULE_11);
+            v.check("LogSchemaVersion", &self.log_schema_version, &RULE_13);
             v.nested("S3Configuration", &self.s3_configuration);
         }
     }
@@ -554,7 +562,7 @@ pub mod experiment_template {
 
     impl Validate for CloudWatchLogsConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupArn", &self.log_group_arn, &RULE_12);
+            v.check("LogGroupArn", &self.log_group_arn, &RULE_14);
         }
     }
 
@@ -585,8 +593,8 @@ pub mod experiment_template {
 
     impl Validate for S3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BucketName", &self.bucket_name, &RULE_13);
-            v.check("Prefix", &self.prefix, &RULE_14);
+            v.check("BucketName", &self.bucket_name, &RULE_15);
+            v.check("Prefix", &self.prefix, &RULE_16);
         }
     }
 
@@ -617,8 +625,8 @@ pub mod experiment_template {
 
     impl Validate for ExperimentTemplateStopCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Source", &self.source, &RULE_15);
-            v.check("Value", &self.value, &RULE_16);
+            v.check("Source", &self.source, &RULE_17);
+            v.check("Value", &self.value, &RULE_18);
         }
     }
 
@@ -666,9 +674,11 @@ pub mod experiment_template {
     impl Validate for ExperimentTemplateTarget {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Filters", &self.filters);
-            v.check_items("ResourceArns", &self.resource_arns, &RULE_4, &RULE_17);
-            v.check("ResourceType", &self.resource_type, &RULE_2);
-            v.check("SelectionMode", &self.selection_mode, &RULE_2);
+            v.check_values("Parameters", &self.parameters, &RULE_5);
+            v.check_items("ResourceArns", &self.resource_arns, &RULE_6, &RULE_19);
+            v.check_values("ResourceTags", &self.resource_tags, &RULE_2);
+            v.check("ResourceType", &self.resource_type, &RULE_3);
+            v.check("SelectionMode", &self.selection_mode, &RULE_3);
         }
     }
 
@@ -703,8 +713,8 @@ pub mod experiment_template {
 
     impl Validate for ExperimentTemplateTargetFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Path", &self.path, &RULE_18);
-            v.check_items("Values", &self.values, &RULE_4, &RULE_19);
+            v.check("Path", &self.path, &RULE_2);
+            v.check_items("Values", &self.values, &RULE_6, &RULE_20);
         }
     }
 }
@@ -752,12 +762,12 @@ pub mod target_account_configuration {
 
     impl Validate for TargetAccountConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccountId", &self.account_id, &RULE_20);
-            v.check("Description", &self.description, &RULE_21);
+            v.check("AccountId", &self.account_id, &RULE_21);
+            v.check("Description", &self.description, &RULE_22);
             v.check(
                 "ExperimentTemplateId",
                 &self.experiment_template_id,
-                &RULE_15,
+                &RULE_17,
             );
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }

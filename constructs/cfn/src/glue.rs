@@ -535,65 +535,70 @@ mod rules_ {
     };
 
     pub(super) static RULE_63: Rule = Rule {
+        max_len: Some(131072),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_64: Rule = Rule {
         max_len: Some(1000),
         pattern: Some(r"^[\S\s]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule {
+    pub(super) static RULE_65: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some("arn:aws:.*:.*:[0-9]+:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("arn:aws:kms:.*:[0-9]+:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         allowed: &["FLEX", "STANDARD"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^(\w+\.)+\w+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         allowed: &["NOTEBOOK", "SCRIPT", "VISUAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         pattern: Some("^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         min: Some(0.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         allowed: &[
             "Standard", "G.1X", "G.2X", "G.025X", "G.4X", "G.8X", "Z.2X", "G.12X", "G.16X", "R.1X",
             "R.2X", "R.4X", "R.8X",
@@ -601,54 +606,49 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         pattern: Some("^([2-3]|3[.]9)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         max_len: Some(400000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         max_items: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         min: Some(1.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         allowed: &["G.025X", "G.1X", "G.2X", "G.4X", "G.8X", "Standard", "Z.2X"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         allowed: &["DISABLED", "SSE-KMS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
-        max_len: Some(2056),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_83: Rule = Rule {
-        max_len: Some(131072),
+        max_len: Some(2056),
         ..Rule::NONE
     };
 
@@ -743,89 +743,94 @@ mod rules_ {
     };
 
     pub(super) static RULE_98: Rule = Rule {
+        max_len: Some(4096),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_99: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[.\-_A-Za-z0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_99: Rule = Rule {
+    pub(super) static RULE_100: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("^arn:aws[^:]*:iam::[0-9]*:role/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_100: Rule = Rule {
+    pub(super) static RULE_101: Rule = Rule {
         allowed: &["Standard", "G.1X", "G.2X", "G.025X", "G.4X", "G.8X", "Z.2X"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_101: Rule = Rule {
+    pub(super) static RULE_102: Rule = Rule {
         allowed: &["CREATE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_102: Rule = Rule {
+    pub(super) static RULE_103: Rule = Rule {
         max_len: Some(255),
         allowed: &["EXTERNAL_TABLE", "VIRTUAL_VIEW"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_103: Rule = Rule {
+    pub(super) static RULE_104: Rule = Rule {
         max_len: Some(409600),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_104: Rule = Rule {
+    pub(super) static RULE_105: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_105: Rule = Rule {
+    pub(super) static RULE_106: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_106: Rule = Rule {
+    pub(super) static RULE_107: Rule = Rule {
         allowed: &["ATHENA", "REDSHIFT", "SPARK"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_107: Rule = Rule {
+    pub(super) static RULE_108: Rule = Rule {
         allowed: &["compaction", "orphan_file_deletion", "retention"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_108: Rule = Rule {
+    pub(super) static RULE_109: Rule = Rule {
         allowed: &["binpack", "sort", "z-order"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_109: Rule = Rule {
+    pub(super) static RULE_110: Rule = Rule {
         allowed: &["CONDITIONAL", "EVENT", "ON_DEMAND", "SCHEDULED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
+    pub(super) static RULE_111: Rule = Rule {
         min: Some(1.0),
         max: Some(900.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_111: Rule = Rule {
+    pub(super) static RULE_112: Rule = Rule {
         max_items: Some(500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_112: Rule = Rule {
+    pub(super) static RULE_113: Rule = Rule {
         allowed: &["AND", "ANY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_113: Rule = Rule {
+    pub(super) static RULE_114: Rule = Rule {
         allowed: &[
             "CANCELLED",
             "CANCELLING",
@@ -837,45 +842,45 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_114: Rule = Rule {
+    pub(super) static RULE_115: Rule = Rule {
         allowed: &["EQUALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_115: Rule = Rule {
+    pub(super) static RULE_116: Rule = Rule {
         allowed: &["SUCCEEDED", "STOPPED", "TIMEOUT", "FAILED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_116: Rule = Rule {
+    pub(super) static RULE_117: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"[a-zA-Z0-9\-\:\_]{1,64}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_117: Rule = Rule {
+    pub(super) static RULE_118: Rule = Rule {
         min_len: Some(5),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_118: Rule = Rule {
+    pub(super) static RULE_119: Rule = Rule {
         allowed: &["REGULAR_FUNCTION", "AGGREGATE_FUNCTION", "STORED_PROCEDURE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_119: Rule = Rule {
+    pub(super) static RULE_120: Rule = Rule {
         allowed: &["USER", "ROLE", "GROUP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_120: Rule = Rule {
+    pub(super) static RULE_121: Rule = Rule {
         allowed: &["JAR", "FILE", "ARCHIVE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_121: Rule = Rule {
+    pub(super) static RULE_122: Rule = Rule {
         max_len: Some(120000),
         ..Rule::NONE
     };
@@ -921,9 +926,9 @@ mod shared_ {
 
     impl Validate for Column {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comment", &self.comment, &RULE_78);
+            v.check("Comment", &self.comment, &RULE_79);
             v.check("Name", &self.name, &RULE_8);
-            v.check("Type", &self.r#type, &RULE_83);
+            v.check("Type", &self.r#type, &RULE_63);
         }
     }
 
@@ -4798,15 +4803,20 @@ pub mod integration {
 
     impl Validate for Integration {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_63,
+            );
             v.check("DataFilter", &self.data_filter, &RULE_15);
-            v.check("Description", &self.description, &RULE_63);
+            v.check("Description", &self.description, &RULE_64);
             v.nested("IntegrationConfig", &self.integration_config);
             v.check("IntegrationName", &self.integration_name, &RULE_4);
             v.check("KmsKeyId", &self.kms_key_id, &RULE_15);
-            v.check("SourceArn", &self.source_arn, &RULE_64);
+            v.check("SourceArn", &self.source_arn, &RULE_65);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-            v.check("TargetArn", &self.target_arn, &RULE_64);
+            v.check("TargetArn", &self.target_arn, &RULE_65);
         }
     }
 
@@ -4960,7 +4970,7 @@ pub mod integration_resource_property {
 
     impl Validate for IntegrationResourceProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResourceArn", &self.resource_arn, &RULE_64);
+            v.check("ResourceArn", &self.resource_arn, &RULE_65);
             v.nested(
                 "SourceProcessingProperties",
                 &self.source_processing_properties,
@@ -5101,8 +5111,8 @@ pub mod integration_resource_property {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConnectionName", &self.connection_name, &RULE_4);
             v.check("EventBusArn", &self.event_bus_arn, &RULE_4);
-            v.check("KmsArn", &self.kms_arn, &RULE_65);
-            v.check("RoleArn", &self.role_arn, &RULE_66);
+            v.check("KmsArn", &self.kms_arn, &RULE_66);
+            v.check("RoleArn", &self.role_arn, &RULE_67);
         }
     }
 }
@@ -5226,20 +5236,20 @@ pub mod job {
             v.nested("Command", &self.command);
             v.nested("Connections", &self.connections);
             v.check("Description", &self.description, &RULE_7);
-            v.check("ExecutionClass", &self.execution_class, &RULE_67);
-            v.check("GlueVersion", &self.glue_version, &RULE_68);
-            v.check("JobMode", &self.job_mode, &RULE_69);
-            v.check("MaintenanceWindow", &self.maintenance_window, &RULE_70);
+            v.check("ExecutionClass", &self.execution_class, &RULE_68);
+            v.check("GlueVersion", &self.glue_version, &RULE_69);
+            v.check("JobMode", &self.job_mode, &RULE_70);
+            v.check("MaintenanceWindow", &self.maintenance_window, &RULE_71);
             v.check("Name", &self.name, &RULE_8);
             v.nested("NotificationProperty", &self.notification_property);
-            v.check("NumberOfWorkers", &self.number_of_workers, &RULE_71);
+            v.check("NumberOfWorkers", &self.number_of_workers, &RULE_72);
             v.check(
                 "SecurityConfiguration",
                 &self.security_configuration,
                 &RULE_8,
             );
-            v.check("Timeout", &self.timeout, &RULE_72);
-            v.check("WorkerType", &self.worker_type, &RULE_73);
+            v.check("Timeout", &self.timeout, &RULE_73);
+            v.check("WorkerType", &self.worker_type, &RULE_74);
         }
     }
 
@@ -5290,9 +5300,9 @@ pub mod job {
 
     impl Validate for JobCommand {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PythonVersion", &self.python_version, &RULE_74);
-            v.check("Runtime", &self.runtime, &RULE_75);
-            v.check("ScriptLocation", &self.script_location, &RULE_76);
+            v.check("PythonVersion", &self.python_version, &RULE_75);
+            v.check("Runtime", &self.runtime, &RULE_76);
+            v.check("ScriptLocation", &self.script_location, &RULE_77);
         }
     }
 
@@ -5319,7 +5329,7 @@ pub mod job {
 
     impl Validate for ConnectionsList {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Connections", &self.connections, &RULE_77, &RULE_78);
+            v.check_items("Connections", &self.connections, &RULE_78, &RULE_79);
         }
     }
 
@@ -5367,7 +5377,7 @@ pub mod job {
 
     impl Validate for NotificationProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NotifyDelayAfter", &self.notify_delay_after, &RULE_72);
+            v.check("NotifyDelayAfter", &self.notify_delay_after, &RULE_73);
         }
     }
 }
@@ -5455,12 +5465,12 @@ pub mod ml_transform {
     impl Validate for MlTransform {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_7);
-            v.check("GlueVersion", &self.glue_version, &RULE_68);
-            v.check("MaxCapacity", &self.max_capacity, &RULE_79);
+            v.check("GlueVersion", &self.glue_version, &RULE_69);
+            v.check("MaxCapacity", &self.max_capacity, &RULE_80);
             v.check("Name", &self.name, &RULE_8);
-            v.check("Timeout", &self.timeout, &RULE_72);
+            v.check("Timeout", &self.timeout, &RULE_73);
             v.nested("TransformEncryption", &self.transform_encryption);
-            v.check("WorkerType", &self.worker_type, &RULE_80);
+            v.check("WorkerType", &self.worker_type, &RULE_81);
         }
     }
 
@@ -5622,7 +5632,7 @@ pub mod ml_transform {
             v.check(
                 "MLUserDataEncryptionMode",
                 &self.ml_user_data_encryption_mode,
-                &RULE_81,
+                &RULE_82,
             );
         }
     }
@@ -5865,7 +5875,7 @@ pub mod partition {
             v.check_items("BucketColumns", &self.bucket_columns, &RULE_10, &RULE_8);
             v.nested("Columns", &self.columns);
             v.check("InputFormat", &self.input_format, &RULE_47);
-            v.check("Location", &self.location, &RULE_82);
+            v.check("Location", &self.location, &RULE_83);
             v.check("OutputFormat", &self.output_format, &RULE_47);
             v.nested("SchemaReference", &self.schema_reference);
             v.nested("SerdeInfo", &self.serde_info);
@@ -6544,7 +6554,7 @@ pub mod security_configuration {
             v.check(
                 "CloudWatchEncryptionMode",
                 &self.cloud_watch_encryption_mode,
-                &RULE_81,
+                &RULE_82,
             );
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_20);
         }
@@ -6702,12 +6712,13 @@ pub mod session {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Command", &self.command);
             v.nested("Connections", &self.connections);
+            v.check_values("DefaultArguments", &self.default_arguments, &RULE_98);
             v.check("Description", &self.description, &RULE_7);
-            v.check("GlueVersion", &self.glue_version, &RULE_68);
+            v.check("GlueVersion", &self.glue_version, &RULE_69);
             v.check("Id", &self.id, &RULE_8);
-            v.check("IdleTimeout", &self.idle_timeout, &RULE_72);
-            v.check("RequestOrigin", &self.request_origin, &RULE_98);
-            v.check("Role", &self.role, &RULE_99);
+            v.check("IdleTimeout", &self.idle_timeout, &RULE_73);
+            v.check("RequestOrigin", &self.request_origin, &RULE_99);
+            v.check("Role", &self.role, &RULE_100);
             v.check(
                 "SecurityConfiguration",
                 &self.security_configuration,
@@ -6715,8 +6726,8 @@ pub mod session {
             );
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-            v.check("Timeout", &self.timeout, &RULE_72);
-            v.check("WorkerType", &self.worker_type, &RULE_100);
+            v.check("Timeout", &self.timeout, &RULE_73);
+            v.check("WorkerType", &self.worker_type, &RULE_101);
         }
     }
 
@@ -6785,7 +6796,7 @@ pub mod session {
     impl Validate for SessionCommand {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_8);
-            v.check("PythonVersion", &self.python_version, &RULE_74);
+            v.check("PythonVersion", &self.python_version, &RULE_75);
         }
     }
 
@@ -6813,7 +6824,7 @@ pub mod session {
 
     impl Validate for ConnectionsList {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Connections", &self.connections, &RULE_77, &RULE_78);
+            v.check_items("Connections", &self.connections, &RULE_78, &RULE_79);
         }
     }
 
@@ -6986,7 +6997,7 @@ pub mod table {
 
     impl Validate for IcebergInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetadataOperation", &self.metadata_operation, &RULE_101);
+            v.check("MetadataOperation", &self.metadata_operation, &RULE_102);
             v.check("Version", &self.version, &RULE_8);
         }
     }
@@ -7315,13 +7326,13 @@ pub mod table {
             v.check("Name", &self.name, &RULE_8);
             v.check("Owner", &self.owner, &RULE_8);
             v.nested("PartitionKeys", &self.partition_keys);
-            v.check("Retention", &self.retention, &RULE_71);
+            v.check("Retention", &self.retention, &RULE_72);
             v.nested("StorageDescriptor", &self.storage_descriptor);
-            v.check("TableType", &self.table_type, &RULE_102);
+            v.check("TableType", &self.table_type, &RULE_103);
             v.nested("TargetTable", &self.target_table);
             v.nested("ViewDefinition", &self.view_definition);
-            v.check("ViewExpandedText", &self.view_expanded_text, &RULE_103);
-            v.check("ViewOriginalText", &self.view_original_text, &RULE_103);
+            v.check("ViewExpandedText", &self.view_expanded_text, &RULE_104);
+            v.check("ViewOriginalText", &self.view_original_text, &RULE_104);
         }
     }
 
@@ -7387,7 +7398,7 @@ pub mod table {
             v.check_items("BucketColumns", &self.bucket_columns, &RULE_10, &RULE_8);
             v.nested("Columns", &self.columns);
             v.check("InputFormat", &self.input_format, &RULE_47);
-            v.check("Location", &self.location, &RULE_82);
+            v.check("Location", &self.location, &RULE_83);
             v.check("OutputFormat", &self.output_format, &RULE_47);
             v.nested("SchemaReference", &self.schema_reference);
             v.nested("SerdeInfo", &self.serde_info);
@@ -7615,10 +7626,10 @@ pub mod table {
 
     impl Validate for ViewDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Definer", &self.definer, &RULE_104);
-            v.check("Representations", &self.representations, &RULE_105);
+            v.check("Definer", &self.definer, &RULE_105);
+            v.check("Representations", &self.representations, &RULE_106);
             v.nested("Representations", &self.representations);
-            v.check_items("SubObjects", &self.sub_objects, &RULE_17, &RULE_104);
+            v.check_items("SubObjects", &self.sub_objects, &RULE_17, &RULE_105);
         }
     }
 
@@ -7658,11 +7669,11 @@ pub mod table {
 
     impl Validate for ViewRepresentation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dialect", &self.dialect, &RULE_106);
+            v.check("Dialect", &self.dialect, &RULE_107);
             v.check("DialectVersion", &self.dialect_version, &RULE_8);
             v.check("ValidationConnection", &self.validation_connection, &RULE_8);
-            v.check("ViewExpandedText", &self.view_expanded_text, &RULE_103);
-            v.check("ViewOriginalText", &self.view_original_text, &RULE_103);
+            v.check("ViewExpandedText", &self.view_expanded_text, &RULE_104);
+            v.check("ViewOriginalText", &self.view_original_text, &RULE_104);
         }
     }
 }
@@ -7730,7 +7741,7 @@ pub mod table_optimizer {
                 "TableOptimizerConfiguration",
                 &self.table_optimizer_configuration,
             );
-            v.check("Type", &self.r#type, &RULE_107);
+            v.check("Type", &self.r#type, &RULE_108);
         }
     }
 
@@ -7798,7 +7809,7 @@ pub mod table_optimizer {
     impl Validate for TableOptimizerConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CompactionConfiguration", &self.compaction_configuration);
-            v.check("RoleArn", &self.role_arn, &RULE_104);
+            v.check("RoleArn", &self.role_arn, &RULE_105);
         }
     }
 
@@ -7858,7 +7869,7 @@ pub mod table_optimizer {
 
     impl Validate for IcebergCompactionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Strategy", &self.strategy, &RULE_108);
+            v.check("Strategy", &self.strategy, &RULE_109);
         }
     }
 
@@ -8057,7 +8068,7 @@ pub mod trigger {
             v.nested("EventBatchingCondition", &self.event_batching_condition);
             v.check("Name", &self.name, &RULE_8);
             v.nested("Predicate", &self.predicate);
-            v.check("Type", &self.r#type, &RULE_109);
+            v.check("Type", &self.r#type, &RULE_110);
             v.check("WorkflowName", &self.workflow_name, &RULE_8);
         }
     }
@@ -8123,7 +8134,7 @@ pub mod trigger {
                 &self.security_configuration,
                 &RULE_8,
             );
-            v.check("Timeout", &self.timeout, &RULE_72);
+            v.check("Timeout", &self.timeout, &RULE_73);
         }
     }
 
@@ -8151,7 +8162,7 @@ pub mod trigger {
 
     impl Validate for NotificationProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NotifyDelayAfter", &self.notify_delay_after, &RULE_72);
+            v.check("NotifyDelayAfter", &self.notify_delay_after, &RULE_73);
         }
     }
 
@@ -8185,8 +8196,8 @@ pub mod trigger {
 
     impl Validate for EventBatchingCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_79);
-            v.check("BatchWindow", &self.batch_window, &RULE_110);
+            v.check("BatchSize", &self.batch_size, &RULE_80);
+            v.check("BatchWindow", &self.batch_window, &RULE_111);
         }
     }
 
@@ -8217,9 +8228,9 @@ pub mod trigger {
 
     impl Validate for Predicate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Conditions", &self.conditions, &RULE_111);
+            v.check("Conditions", &self.conditions, &RULE_112);
             v.nested("Conditions", &self.conditions);
-            v.check("Logical", &self.logical, &RULE_112);
+            v.check("Logical", &self.logical, &RULE_113);
         }
     }
 
@@ -8259,11 +8270,11 @@ pub mod trigger {
 
     impl Validate for Condition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CrawlState", &self.crawl_state, &RULE_113);
+            v.check("CrawlState", &self.crawl_state, &RULE_114);
             v.check("CrawlerName", &self.crawler_name, &RULE_8);
             v.check("JobName", &self.job_name, &RULE_8);
-            v.check("LogicalOperator", &self.logical_operator, &RULE_114);
-            v.check("State", &self.state, &RULE_115);
+            v.check("LogicalOperator", &self.logical_operator, &RULE_115);
+            v.check("State", &self.state, &RULE_116);
         }
     }
 }
@@ -8313,8 +8324,8 @@ pub mod usage_profile {
 
     impl Validate for UsageProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_116);
-            v.check("Name", &self.name, &RULE_117);
+            v.check("Description", &self.description, &RULE_117);
+            v.check("Name", &self.name, &RULE_118);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
@@ -8452,10 +8463,10 @@ pub mod user_defined_function {
             v.check("ClassName", &self.class_name, &RULE_8);
             v.check("DatabaseName", &self.database_name, &RULE_8);
             v.check("FunctionName", &self.function_name, &RULE_8);
-            v.check("FunctionType", &self.function_type, &RULE_118);
+            v.check("FunctionType", &self.function_type, &RULE_119);
             v.check("OwnerName", &self.owner_name, &RULE_8);
-            v.check("OwnerType", &self.owner_type, &RULE_119);
-            v.check("ResourceUris", &self.resource_uris, &RULE_77);
+            v.check("OwnerType", &self.owner_type, &RULE_120);
+            v.check("ResourceUris", &self.resource_uris, &RULE_78);
             v.nested("ResourceUris", &self.resource_uris);
         }
     }
@@ -8509,7 +8520,7 @@ pub mod user_defined_function {
 
     impl Validate for ResourceUri {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResourceType", &self.resource_type, &RULE_120);
+            v.check("ResourceType", &self.resource_type, &RULE_121);
             v.check("Uri", &self.uri, &RULE_58);
         }
     }
@@ -8554,7 +8565,7 @@ pub mod workflow {
 
     impl Validate for Workflow {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_121);
+            v.check("Description", &self.description, &RULE_122);
             v.check("Name", &self.name, &RULE_8);
         }
     }

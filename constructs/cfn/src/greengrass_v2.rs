@@ -8,81 +8,81 @@ mod rules_ {
     use strata_core::Rule;
 
     pub(super) static RULE_0: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(128),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_1: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(64),
+        max_len: Some(128),
         ..Rule::NONE
     };
 
     pub(super) static RULE_2: Rule = Rule {
         min_len: Some(1),
-        pattern: Some("^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
+        max_len: Some(64),
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
-        allowed: &["SOFT", "HARD"],
+        min_len: Some(1),
+        pattern: Some("^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
-        allowed: &["json", "binary"],
+        allowed: &["SOFT", "HARD"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_5: Rule = Rule {
-        allowed: &["PUB_SUB", "IOT_CORE"],
+        allowed: &["json", "binary"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        allowed: &["GreengrassContainer", "NoContainer"],
+        allowed: &["PUB_SUB", "IOT_CORE"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
-        allowed: &["ro", "rw"],
+        allowed: &["GreengrassContainer", "NoContainer"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_8: Rule = Rule {
-        min_len: Some(1),
+        allowed: &["ro", "rw"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_9: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_10: Rule = Rule {
-        pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+"),
+        min_len: Some(1),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_11: Rule = Rule {
-        pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:(thing|thinggroup)/.+"),
+        pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_12: Rule = Rule {
+        pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:(thing|thinggroup)/.+"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_13: Rule = Rule {
         min_len: Some(1),
         max_len: Some(10485760),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule::NONE;
-
-    pub(super) static RULE_14: Rule = Rule {
-        max_len: Some(256),
-        ..Rule::NONE
-    };
+    pub(super) static RULE_14: Rule = Rule::NONE;
 
     pub(super) static RULE_15: Rule = Rule {
         min: Some(0.0),
@@ -184,6 +184,7 @@ pub mod component_version {
     impl Validate for ComponentVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("LambdaFunction", &self.lambda_function);
+            v.check_values("Tags", &self.tags, &RULE_0);
         }
     }
 
@@ -259,10 +260,10 @@ pub mod component_version {
                 "ComponentLambdaParameters",
                 &self.component_lambda_parameters,
             );
-            v.check("ComponentName", &self.component_name, &RULE_0);
+            v.check("ComponentName", &self.component_name, &RULE_1);
             v.nested("ComponentPlatforms", &self.component_platforms);
-            v.check("ComponentVersion", &self.component_version, &RULE_1);
-            v.check("LambdaArn", &self.lambda_arn, &RULE_2);
+            v.check("ComponentVersion", &self.component_version, &RULE_2);
+            v.check("LambdaArn", &self.lambda_arn, &RULE_3);
         }
     }
 
@@ -290,7 +291,7 @@ pub mod component_version {
 
     impl Validate for ComponentDependencyRequirement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DependencyType", &self.dependency_type, &RULE_3);
+            v.check("DependencyType", &self.dependency_type, &RULE_4);
         }
     }
 
@@ -343,7 +344,7 @@ pub mod component_version {
             v.check(
                 "InputPayloadEncodingType",
                 &self.input_payload_encoding_type,
-                &RULE_4,
+                &RULE_5,
             );
             v.nested("LinuxProcessParams", &self.linux_process_params);
         }
@@ -373,7 +374,7 @@ pub mod component_version {
 
     impl Validate for LambdaEventSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_5);
+            v.check("Type", &self.r#type, &RULE_6);
         }
     }
 
@@ -402,7 +403,7 @@ pub mod component_version {
     impl Validate for LambdaLinuxProcessParams {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ContainerParams", &self.container_params);
-            v.check("IsolationMode", &self.isolation_mode, &RULE_6);
+            v.check("IsolationMode", &self.isolation_mode, &RULE_7);
         }
     }
 
@@ -465,7 +466,7 @@ pub mod component_version {
 
     impl Validate for LambdaDeviceMount {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Permission", &self.permission, &RULE_7);
+            v.check("Permission", &self.permission, &RULE_8);
         }
     }
 
@@ -497,7 +498,7 @@ pub mod component_version {
 
     impl Validate for LambdaVolumeMount {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Permission", &self.permission, &RULE_7);
+            v.check("Permission", &self.permission, &RULE_8);
         }
     }
 
@@ -525,7 +526,7 @@ pub mod component_version {
 
     impl Validate for ComponentPlatform {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_8);
+            v.check("Name", &self.name, &RULE_9);
         }
     }
 }
@@ -579,11 +580,12 @@ pub mod deployment {
     impl Validate for Deployment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Components", &self.components);
-            v.check("DeploymentName", &self.deployment_name, &RULE_9);
+            v.check("DeploymentName", &self.deployment_name, &RULE_10);
             v.nested("DeploymentPolicies", &self.deployment_policies);
             v.nested("IotJobConfiguration", &self.iot_job_configuration);
-            v.check("ParentTargetArn", &self.parent_target_arn, &RULE_10);
-            v.check("TargetArn", &self.target_arn, &RULE_11);
+            v.check("ParentTargetArn", &self.parent_target_arn, &RULE_11);
+            v.check_values("Tags", &self.tags, &RULE_0);
+            v.check("TargetArn", &self.target_arn, &RULE_12);
         }
     }
 
@@ -635,7 +637,7 @@ pub mod deployment {
 
     impl Validate for ComponentDeploymentSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComponentVersion", &self.component_version, &RULE_1);
+            v.check("ComponentVersion", &self.component_version, &RULE_2);
             v.nested("ConfigurationUpdate", &self.configuration_update);
             v.nested("RunWith", &self.run_with);
         }
@@ -665,8 +667,8 @@ pub mod deployment {
 
     impl Validate for ComponentConfigurationUpdate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Merge", &self.merge, &RULE_12);
-            v.check_items("Reset", &self.reset, &RULE_13, &RULE_14);
+            v.check("Merge", &self.merge, &RULE_13);
+            v.check_items("Reset", &self.reset, &RULE_14, &RULE_0);
         }
     }
 
@@ -696,9 +698,9 @@ pub mod deployment {
 
     impl Validate for ComponentRunWith {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PosixUser", &self.posix_user, &RULE_8);
+            v.check("PosixUser", &self.posix_user, &RULE_9);
             v.nested("SystemResourceLimits", &self.system_resource_limits);
-            v.check("WindowsUser", &self.windows_user, &RULE_8);
+            v.check("WindowsUser", &self.windows_user, &RULE_9);
         }
     }
 

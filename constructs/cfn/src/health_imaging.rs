@@ -18,6 +18,11 @@ mod rules_ {
         max_len: Some(512),
         ..Rule::NONE
     };
+
+    pub(super) static RULE_2: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
 }
 
 /// `AWS::HealthImaging::Datastore`: [`Datastore`], its property types and its typed handle.
@@ -54,6 +59,7 @@ pub mod datastore {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DatastoreName", &self.datastore_name, &RULE_0);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 

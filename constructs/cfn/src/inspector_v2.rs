@@ -23,199 +23,210 @@ mod rules_ {
     };
 
     pub(super) static RULE_2: Rule = Rule {
-        pattern: Some("^([0-1]?[0-9]|2[0-3]):[0-5][0-9]$"),
+        pattern: Some("^.{1,255}$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
-        allowed: &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"],
+        pattern: Some("^([0-1]?[0-9]|2[0-3]):[0-5][0-9]$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
-        min_items: Some(1),
-        max_items: Some(7),
+        allowed: &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_5: Rule = Rule {
         min_items: Some(1),
-        max_items: Some(10000),
+        max_items: Some(7),
         ..Rule::NONE
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        pattern: Some(r"^\d{12}|ALL_ACCOUNTS|SELF$"),
+        min_items: Some(1),
+        max_items: Some(10000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        pattern: Some(r"^\d{12}|ALL_ACCOUNTS|SELF$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
+        min_items: Some(1),
+        max_items: Some(5),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         min_len: Some(1),
         max_len: Some(60),
         pattern: Some("^[a-zA-Z0-9-_$:.]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         allowed: &["GITLAB_SELF_MANAGED", "GITHUB"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         pattern: Some("^https://[-a-zA-Z0-9()@:%_+.~#?&//=]{1,1024}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
-        allowed: &["ORGANIZATION", "ACCOUNT"],
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_12: Rule = Rule {
-        min_items: Some(1),
-        max_items: Some(3),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_13: Rule = Rule {
-        allowed: &["SAST", "IAC", "SCA"],
+        allowed: &["ORGANIZATION", "ACCOUNT"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_14: Rule = Rule {
         min_items: Some(1),
-        max_items: Some(2),
+        max_items: Some(3),
         ..Rule::NONE
     };
 
     pub(super) static RULE_15: Rule = Rule {
-        allowed: &["PULL_REQUEST", "PUSH"],
+        allowed: &["SAST", "IAC", "SCA"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_16: Rule = Rule {
-        allowed: &["WEEKLY", "MONTHLY", "NEVER"],
+        min_items: Some(1),
+        max_items: Some(2),
         ..Rule::NONE
     };
 
     pub(super) static RULE_17: Rule = Rule {
+        allowed: &["PULL_REQUEST", "PUSH"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_18: Rule = Rule {
+        allowed: &["WEEKLY", "MONTHLY", "NEVER"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         allowed: &["ALL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         max_len: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         allowed: &["AZURE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"arn:([^:]+):config:([^:]+):([^:]+):connector/([^/]+)/([^/]+)/([^/:\s]+)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         allowed: &["TENANT", "SUBSCRIPTION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &["ACTIVE", "PENDING", "ERROR", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[a-zA-Z0-9 _.:/=+\-@]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^[a-zA-Z0-9 _.:/=+\-@]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &["NONE", "SUPPRESS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &["EQUALS", "PREFIX", "NOT_EQUALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min: Some(0.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         allowed: &["EQUALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
@@ -272,6 +283,7 @@ pub mod cis_scan_configuration {
             v.check("ScanName", &self.scan_name, &RULE_0);
             v.nested("Schedule", &self.schedule);
             v.check("SecurityLevel", &self.security_level, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
             v.nested("Targets", &self.targets);
         }
     }
@@ -391,7 +403,7 @@ pub mod cis_scan_configuration {
 
     impl Validate for Time {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TimeOfDay", &self.time_of_day, &RULE_2);
+            v.check("TimeOfDay", &self.time_of_day, &RULE_3);
         }
     }
 
@@ -422,7 +434,7 @@ pub mod cis_scan_configuration {
 
     impl Validate for MonthlySchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Day", &self.day, &RULE_3);
+            v.check("Day", &self.day, &RULE_4);
             v.nested("StartTime", &self.start_time);
         }
     }
@@ -457,7 +469,7 @@ pub mod cis_scan_configuration {
 
     impl Validate for WeeklySchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Days", &self.days, &RULE_4, &RULE_3);
+            v.check_items("Days", &self.days, &RULE_5, &RULE_4);
             v.nested("StartTime", &self.start_time);
         }
     }
@@ -492,7 +504,8 @@ pub mod cis_scan_configuration {
 
     impl Validate for CisTargets {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AccountIds", &self.account_ids, &RULE_5, &RULE_6);
+            v.check_items("AccountIds", &self.account_ids, &RULE_6, &RULE_7);
+            v.check_values("TargetResourceTags", &self.target_resource_tags, &RULE_8);
         }
     }
 }
@@ -538,8 +551,9 @@ pub mod code_security_integration {
     impl Validate for CodeSecurityIntegration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CreateIntegrationDetails", &self.create_integration_details);
-            v.check("Name", &self.name, &RULE_7);
-            v.check("Type", &self.r#type, &RULE_8);
+            v.check("Name", &self.name, &RULE_9);
+            v.check_values("Tags", &self.tags, &RULE_2);
+            v.check("Type", &self.r#type, &RULE_10);
             v.nested("UpdateIntegrationDetails", &self.update_integration_details);
         }
     }
@@ -651,7 +665,7 @@ pub mod code_security_integration {
 
     impl Validate for CreateGitLabSelfManagedIntegrationDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("instanceUrl", &self.instance_url, &RULE_9);
+            v.check("instanceUrl", &self.instance_url, &RULE_11);
         }
     }
 
@@ -714,8 +728,8 @@ pub mod code_security_integration {
 
     impl Validate for UpdateGitHubIntegrationDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("code", &self.code, &RULE_10);
-            v.check("installationId", &self.installation_id, &RULE_10);
+            v.check("code", &self.code, &RULE_12);
+            v.check("installationId", &self.installation_id, &RULE_12);
         }
     }
 
@@ -743,7 +757,7 @@ pub mod code_security_integration {
 
     impl Validate for UpdateGitLabSelfManagedIntegrationDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("authCode", &self.auth_code, &RULE_10);
+            v.check("authCode", &self.auth_code, &RULE_12);
         }
     }
 }
@@ -789,9 +803,10 @@ pub mod code_security_scan_configuration {
     impl Validate for CodeSecurityScanConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Configuration", &self.configuration);
-            v.check("Level", &self.level, &RULE_11);
-            v.check("Name", &self.name, &RULE_7);
+            v.check("Level", &self.level, &RULE_13);
+            v.check("Name", &self.name, &RULE_9);
             v.nested("ScopeSettings", &self.scope_settings);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 
@@ -865,8 +880,8 @@ pub mod code_security_scan_configuration {
             v.check_items(
                 "ruleSetCategories",
                 &self.rule_set_categories,
-                &RULE_12,
-                &RULE_13,
+                &RULE_14,
+                &RULE_15,
             );
         }
     }
@@ -898,8 +913,8 @@ pub mod code_security_scan_configuration {
             v.check_items(
                 "supportedEvents",
                 &self.supported_events,
-                &RULE_14,
-                &RULE_15,
+                &RULE_16,
+                &RULE_17,
             );
         }
     }
@@ -928,8 +943,8 @@ pub mod code_security_scan_configuration {
 
     impl Validate for PeriodicScanConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("frequency", &self.frequency, &RULE_16);
-            v.check("frequencyExpression", &self.frequency_expression, &RULE_17);
+            v.check("frequency", &self.frequency, &RULE_18);
+            v.check("frequencyExpression", &self.frequency_expression, &RULE_19);
         }
     }
 
@@ -958,7 +973,7 @@ pub mod code_security_scan_configuration {
             v.check(
                 "projectSelectionScope",
                 &self.project_selection_scope,
-                &RULE_18,
+                &RULE_20,
             );
         }
     }
@@ -1015,11 +1030,11 @@ pub mod connector {
 
     impl Validate for Connector {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_19);
-            v.check("Name", &self.name, &RULE_20);
-            v.check("Provider", &self.provider, &RULE_21);
+            v.check("Description", &self.description, &RULE_21);
+            v.check("Name", &self.name, &RULE_22);
+            v.check("Provider", &self.provider, &RULE_23);
             v.nested("ProviderConfiguration", &self.provider_configuration);
-            v.check("Tags", &self.tags, &RULE_22);
+            v.check("Tags", &self.tags, &RULE_24);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1190,9 +1205,9 @@ pub mod connector {
             v.check(
                 "AwsConfigConnectorArn",
                 &self.aws_config_connector_arn,
-                &RULE_23,
+                &RULE_25,
             );
-            v.check("AzureRegions", &self.azure_regions, &RULE_24);
+            v.check("AzureRegions", &self.azure_regions, &RULE_26);
             v.nested("ScopeConfiguration", &self.scope_configuration);
         }
     }
@@ -1266,9 +1281,9 @@ pub mod connector {
 
     impl Validate for ScopeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ScopeType", &self.scope_type, &RULE_25);
-            v.check("ScopeValues", &self.scope_values, &RULE_26);
-            v.check("State", &self.state, &RULE_27);
+            v.check("ScopeType", &self.scope_type, &RULE_27);
+            v.check("ScopeValues", &self.scope_values, &RULE_28);
+            v.check("State", &self.state, &RULE_29);
         }
     }
 
@@ -1299,8 +1314,8 @@ pub mod connector {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_28);
-            v.check("Value", &self.value, &RULE_29);
+            v.check("Key", &self.key, &RULE_30);
+            v.check("Value", &self.value, &RULE_31);
         }
     }
 }
@@ -1355,10 +1370,11 @@ pub mod filter {
 
     impl Validate for Filter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_30);
-            v.check("FilterAction", &self.filter_action, &RULE_31);
+            v.check("Description", &self.description, &RULE_32);
+            v.check("FilterAction", &self.filter_action, &RULE_33);
             v.nested("FilterCriteria", &self.filter_criteria);
-            v.check("Name", &self.name, &RULE_32);
+            v.check("Name", &self.name, &RULE_34);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 
@@ -1505,12 +1521,12 @@ pub mod filter {
 
     impl Validate for FilterCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AwsAccountId", &self.aws_account_id, &RULE_33);
+            v.check("AwsAccountId", &self.aws_account_id, &RULE_35);
             v.nested("AwsAccountId", &self.aws_account_id);
             v.check(
                 "CodeVulnerabilityDetectorName",
                 &self.code_vulnerability_detector_name,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested(
                 "CodeVulnerabilityDetectorName",
@@ -1519,7 +1535,7 @@ pub mod filter {
             v.check(
                 "CodeVulnerabilityDetectorTags",
                 &self.code_vulnerability_detector_tags,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested(
                 "CodeVulnerabilityDetectorTags",
@@ -1528,63 +1544,63 @@ pub mod filter {
             v.check(
                 "CodeVulnerabilityFilePath",
                 &self.code_vulnerability_file_path,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested(
                 "CodeVulnerabilityFilePath",
                 &self.code_vulnerability_file_path,
             );
-            v.check("ComponentId", &self.component_id, &RULE_33);
+            v.check("ComponentId", &self.component_id, &RULE_35);
             v.nested("ComponentId", &self.component_id);
-            v.check("ComponentType", &self.component_type, &RULE_33);
+            v.check("ComponentType", &self.component_type, &RULE_35);
             v.nested("ComponentType", &self.component_type);
-            v.check("Ec2InstanceImageId", &self.ec2_instance_image_id, &RULE_33);
+            v.check("Ec2InstanceImageId", &self.ec2_instance_image_id, &RULE_35);
             v.nested("Ec2InstanceImageId", &self.ec2_instance_image_id);
             v.check(
                 "Ec2InstanceSubnetId",
                 &self.ec2_instance_subnet_id,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("Ec2InstanceSubnetId", &self.ec2_instance_subnet_id);
-            v.check("Ec2InstanceVpcId", &self.ec2_instance_vpc_id, &RULE_33);
+            v.check("Ec2InstanceVpcId", &self.ec2_instance_vpc_id, &RULE_35);
             v.nested("Ec2InstanceVpcId", &self.ec2_instance_vpc_id);
             v.check(
                 "EcrImageArchitecture",
                 &self.ecr_image_architecture,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("EcrImageArchitecture", &self.ecr_image_architecture);
-            v.check("EcrImageHash", &self.ecr_image_hash, &RULE_33);
+            v.check("EcrImageHash", &self.ecr_image_hash, &RULE_35);
             v.nested("EcrImageHash", &self.ecr_image_hash);
-            v.check("EcrImageInUseCount", &self.ecr_image_in_use_count, &RULE_33);
-            v.check("EcrImagePushedAt", &self.ecr_image_pushed_at, &RULE_33);
-            v.check("EcrImageRegistry", &self.ecr_image_registry, &RULE_33);
+            v.check("EcrImageInUseCount", &self.ecr_image_in_use_count, &RULE_35);
+            v.check("EcrImagePushedAt", &self.ecr_image_pushed_at, &RULE_35);
+            v.check("EcrImageRegistry", &self.ecr_image_registry, &RULE_35);
             v.nested("EcrImageRegistry", &self.ecr_image_registry);
             v.check(
                 "EcrImageRepositoryName",
                 &self.ecr_image_repository_name,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("EcrImageRepositoryName", &self.ecr_image_repository_name);
-            v.check("EcrImageTags", &self.ecr_image_tags, &RULE_33);
+            v.check("EcrImageTags", &self.ecr_image_tags, &RULE_35);
             v.nested("EcrImageTags", &self.ecr_image_tags);
-            v.check("EpssScore", &self.epss_score, &RULE_33);
-            v.check("ExploitAvailable", &self.exploit_available, &RULE_33);
+            v.check("EpssScore", &self.epss_score, &RULE_35);
+            v.check("ExploitAvailable", &self.exploit_available, &RULE_35);
             v.nested("ExploitAvailable", &self.exploit_available);
-            v.check("FindingArn", &self.finding_arn, &RULE_33);
+            v.check("FindingArn", &self.finding_arn, &RULE_35);
             v.nested("FindingArn", &self.finding_arn);
-            v.check("FindingStatus", &self.finding_status, &RULE_33);
+            v.check("FindingStatus", &self.finding_status, &RULE_35);
             v.nested("FindingStatus", &self.finding_status);
-            v.check("FindingType", &self.finding_type, &RULE_33);
+            v.check("FindingType", &self.finding_type, &RULE_35);
             v.nested("FindingType", &self.finding_type);
-            v.check("FirstObservedAt", &self.first_observed_at, &RULE_33);
-            v.check("FixAvailable", &self.fix_available, &RULE_33);
+            v.check("FirstObservedAt", &self.first_observed_at, &RULE_35);
+            v.check("FixAvailable", &self.fix_available, &RULE_35);
             v.nested("FixAvailable", &self.fix_available);
-            v.check("InspectorScore", &self.inspector_score, &RULE_33);
+            v.check("InspectorScore", &self.inspector_score, &RULE_35);
             v.check(
                 "LambdaFunctionExecutionRoleArn",
                 &self.lambda_function_execution_role_arn,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested(
                 "LambdaFunctionExecutionRoleArn",
@@ -1593,51 +1609,51 @@ pub mod filter {
             v.check(
                 "LambdaFunctionLastModifiedAt",
                 &self.lambda_function_last_modified_at,
-                &RULE_33,
+                &RULE_35,
             );
             v.check(
                 "LambdaFunctionLayers",
                 &self.lambda_function_layers,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("LambdaFunctionLayers", &self.lambda_function_layers);
-            v.check("LambdaFunctionName", &self.lambda_function_name, &RULE_33);
+            v.check("LambdaFunctionName", &self.lambda_function_name, &RULE_35);
             v.nested("LambdaFunctionName", &self.lambda_function_name);
             v.check(
                 "LambdaFunctionRuntime",
                 &self.lambda_function_runtime,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("LambdaFunctionRuntime", &self.lambda_function_runtime);
-            v.check("LastObservedAt", &self.last_observed_at, &RULE_33);
-            v.check("NetworkProtocol", &self.network_protocol, &RULE_33);
+            v.check("LastObservedAt", &self.last_observed_at, &RULE_35);
+            v.check("NetworkProtocol", &self.network_protocol, &RULE_35);
             v.nested("NetworkProtocol", &self.network_protocol);
-            v.check("PortRange", &self.port_range, &RULE_33);
+            v.check("PortRange", &self.port_range, &RULE_35);
             v.nested("PortRange", &self.port_range);
             v.check(
                 "RelatedVulnerabilities",
                 &self.related_vulnerabilities,
-                &RULE_33,
+                &RULE_35,
             );
             v.nested("RelatedVulnerabilities", &self.related_vulnerabilities);
-            v.check("ResourceId", &self.resource_id, &RULE_33);
+            v.check("ResourceId", &self.resource_id, &RULE_35);
             v.nested("ResourceId", &self.resource_id);
-            v.check("ResourceTags", &self.resource_tags, &RULE_33);
+            v.check("ResourceTags", &self.resource_tags, &RULE_35);
             v.nested("ResourceTags", &self.resource_tags);
-            v.check("ResourceType", &self.resource_type, &RULE_33);
+            v.check("ResourceType", &self.resource_type, &RULE_35);
             v.nested("ResourceType", &self.resource_type);
-            v.check("Severity", &self.severity, &RULE_33);
+            v.check("Severity", &self.severity, &RULE_35);
             v.nested("Severity", &self.severity);
-            v.check("Title", &self.title, &RULE_33);
+            v.check("Title", &self.title, &RULE_35);
             v.nested("Title", &self.title);
-            v.check("UpdatedAt", &self.updated_at, &RULE_33);
-            v.check("VendorSeverity", &self.vendor_severity, &RULE_33);
+            v.check("UpdatedAt", &self.updated_at, &RULE_35);
+            v.check("VendorSeverity", &self.vendor_severity, &RULE_35);
             v.nested("VendorSeverity", &self.vendor_severity);
-            v.check("VulnerabilityId", &self.vulnerability_id, &RULE_33);
+            v.check("VulnerabilityId", &self.vulnerability_id, &RULE_35);
             v.nested("VulnerabilityId", &self.vulnerability_id);
-            v.check("VulnerabilitySource", &self.vulnerability_source, &RULE_33);
+            v.check("VulnerabilitySource", &self.vulnerability_source, &RULE_35);
             v.nested("VulnerabilitySource", &self.vulnerability_source);
-            v.check("VulnerablePackages", &self.vulnerable_packages, &RULE_33);
+            v.check("VulnerablePackages", &self.vulnerable_packages, &RULE_35);
             v.nested("VulnerablePackages", &self.vulnerable_packages);
         }
     }
@@ -1669,8 +1685,8 @@ pub mod filter {
 
     impl Validate for StringFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_34);
-            v.check("Value", &self.value, &RULE_10);
+            v.check("Comparison", &self.comparison, &RULE_36);
+            v.check("Value", &self.value, &RULE_12);
         }
     }
 
@@ -1742,8 +1758,8 @@ pub mod filter {
 
     impl Validate for PortRangeFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BeginInclusive", &self.begin_inclusive, &RULE_35);
-            v.check("EndInclusive", &self.end_inclusive, &RULE_35);
+            v.check("BeginInclusive", &self.begin_inclusive, &RULE_37);
+            v.check("EndInclusive", &self.end_inclusive, &RULE_37);
         }
     }
 
@@ -1777,9 +1793,9 @@ pub mod filter {
 
     impl Validate for MapFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_36);
-            v.check("Key", &self.key, &RULE_32);
-            v.check("Value", &self.value, &RULE_37);
+            v.check("Comparison", &self.comparison, &RULE_38);
+            v.check("Key", &self.key, &RULE_34);
+            v.check("Value", &self.value, &RULE_39);
         }
     }
 

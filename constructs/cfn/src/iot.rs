@@ -86,103 +86,108 @@ mod rules_ {
     };
 
     pub(super) static RULE_8: Rule = Rule {
+        max_len: Some(5120),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("[a-zA-Z0-9:_-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         max_len: Some(2028),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         allowed: &["ENABLE", "DISABLE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(65536),
         pattern: Some(r"[\s\S]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         allowed: &["DEFAULT", "SNI_ONLY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         max_len: Some(10240),
         pattern: Some(r"[\s\S]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(1),
         max_len: Some(36),
         pattern: Some("^[0-9A-Za-z_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(1),
         max_len: Some(65536),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         allowed: &[
             "ACTIVE",
             "INACTIVE",
@@ -193,65 +198,65 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         allowed: &["CreateCertificateFromCsr"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(170),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         allowed: &["AWS-IoT", "AWS-IoT-FleetWise"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         max_len: Some(32768),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2028),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_len: Some(1),
         max_len: Some(192),
         pattern: Some("^[.$a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &[
             "STRING",
             "INTEGER",
@@ -264,25 +269,25 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_len: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         max_len: Some(19),
         pattern: Some(r"^-?\d+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         min_len: Some(1),
         max_len: Some(20),
         pattern: Some("^[0-9]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         allowed: &[
             "EQUALS",
             "NOT_EQUALS",
@@ -298,44 +303,44 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         allowed: &["JSON", "CBOR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         allowed: &["string-list", "ip-address-list", "number-list", "number"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         allowed: &["TOPIC_FILTER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         allowed: &["SECURE_MQTT", "MQTT_WSS", "HTTPS", "DEFAULT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         allowed: &[
             "AWS_X509",
             "CUSTOM_AUTH",
@@ -346,31 +351,31 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min_len: Some(1),
         max_len: Some(253),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(
@@ -379,61 +384,61 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         allowed: &["DATA", "CREDENTIAL_PROVIDER", "JOBS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w=,@-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         min_len: Some(1),
         max_len: Some(170),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         max_len: Some(128),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         allowed: &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KMS_KEY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
-        max_len: Some(1024),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_59: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(128),
-        pattern: Some("^[a-zA-Z0-9:_-]+$"),
+        max_len: Some(1024),
         ..Rule::NONE
     };
 
     pub(super) static RULE_60: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
-        pattern: Some(r"^[a-zA-Z0-9_\-\.]+$"),
+        pattern: Some("^[a-zA-Z0-9:_-]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_61: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(128),
+        pattern: Some(r"^[a-zA-Z0-9_\-\.]+$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_62: Rule = Rule {
         min: Some(60.0),
         max: Some(86400.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_62: Rule = Rule {
+    pub(super) static RULE_63: Rule = Rule {
         allowed: &[
             "Bits",
             "Bits/Second",
@@ -466,206 +471,212 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_63: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         allowed: &["Cardinality", "Percentiles", "Statistics"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule::NONE;
+    pub(super) static RULE_65: Rule = Rule::NONE;
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         min_len: Some(1),
         max_len: Some(12),
         pattern: Some("^[a-zA-Z0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2028),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some("^arn:[!-~]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(30720),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_70: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1350),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         allowed: &["CONTINUOUS", "SNAPSHOT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         allowed: &["CANCEL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         allowed: &["FAILED", "REJECTED", "TIMED_OUT", "ALL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         allowed: &["FAILED", "TIMED_OUT", "ALL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         min: Some(0.0),
         max: Some(10.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         min: Some(1.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         min: Some(1.1),
         max: Some(5.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         min: Some(60.0),
         max: Some(3600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         allowed: &["STOP_ROLLOUT", "CANCEL", "FORCE_CANCEL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_83: Rule = Rule {
         min: Some(1.0),
         max: Some(1430.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
+    pub(super) static RULE_84: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("[a-zA-Z0-9_-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_83: Rule = Rule {
+    pub(super) static RULE_85: Rule = Rule {
         min: Some(1.0),
         max: Some(5.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_84: Rule = Rule {
+    pub(super) static RULE_86: Rule = Rule {
         min: Some(1.0),
         max: Some(10080.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_85: Rule = Rule {
+    pub(super) static RULE_87: Rule = Rule {
         min_len: Some(12),
         max_len: Some(12),
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_86: Rule = Rule {
+    pub(super) static RULE_88: Rule = Rule {
         allowed: &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_87: Rule = Rule {
+    pub(super) static RULE_89: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_88: Rule = Rule {
+    pub(super) static RULE_90: Rule = Rule {
         allowed: &["DEBUG", "INFO", "ERROR", "WARN", "UNSET_VALUE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_89: Rule = Rule {
+    pub(super) static RULE_91: Rule = Rule {
         min_len: Some(11),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_90: Rule = Rule {
+    pub(super) static RULE_92: Rule = Rule {
         allowed: &["BLANK_POLICY", "UNSET_VALUE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_91: Rule = Rule {
+    pub(super) static RULE_93: Rule = Rule {
         allowed: &["DEACTIVATE", "UNSET_VALUE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_92: Rule = Rule {
+    pub(super) static RULE_94: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w+=,.@-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_93: Rule = Rule {
+    pub(super) static RULE_95: Rule = Rule {
         max_len: Some(500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_94: Rule = Rule {
+    pub(super) static RULE_96: Rule = Rule {
         max_len: Some(10240),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_95: Rule = Rule {
+    pub(super) static RULE_97: Rule = Rule {
         allowed: &["FLEET_PROVISIONING", "JITP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_96: Rule = Rule {
+    pub(super) static RULE_98: Rule = Rule {
         min_len: Some(10),
         max_len: Some(32),
         pattern: Some("^[0-9-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_97: Rule = Rule {
+    pub(super) static RULE_99: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"[a-zA-Z0-9.:\s_\-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_98: Rule = Rule {
+    pub(super) static RULE_100: Rule = Rule {
         allowed: &[
             "THING_GROUP",
             "CLIENT_ID",
@@ -676,18 +687,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_99: Rule = Rule {
+    pub(super) static RULE_101: Rule = Rule {
         min: Some(900.0),
         max: Some(43200.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_100: Rule = Rule {
+    pub(super) static RULE_102: Rule = Rule {
         pattern: Some("^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_101: Rule = Rule {
+    pub(super) static RULE_103: Rule = Rule {
         allowed: &[
             "SUN",
             "MON",
@@ -701,27 +712,27 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_102: Rule = Rule {
+    pub(super) static RULE_104: Rule = Rule {
         allowed: &["DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_103: Rule = Rule {
+    pub(super) static RULE_105: Rule = Rule {
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_104: Rule = Rule {
+    pub(super) static RULE_106: Rule = Rule {
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_105: Rule = Rule {
+    pub(super) static RULE_107: Rule = Rule {
         allowed: &["IN", "NOT_IN"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_106: Rule = Rule {
+    pub(super) static RULE_108: Rule = Rule {
         allowed: &[
             "less-than",
             "less-than-equals",
@@ -737,18 +748,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_107: Rule = Rule {
+    pub(super) static RULE_109: Rule = Rule {
         min: Some(1.0),
         max: Some(10.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_108: Rule = Rule {
+    pub(super) static RULE_110: Rule = Rule {
         allowed: &["LOW", "MEDIUM", "HIGH"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_109: Rule = Rule {
+    pub(super) static RULE_111: Rule = Rule {
         allowed: &[
             "Average", "p0", "p0.1", "p0.01", "p1", "p10", "p50", "p90", "p99", "p99.9", "p99.99",
             "p100",
@@ -756,178 +767,178 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
+    pub(super) static RULE_112: Rule = Rule {
         min_len: Some(2),
         max_len: Some(43),
         pattern: Some(r"^[a-fA-F0-9:\.\/]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_111: Rule = Rule {
+    pub(super) static RULE_113: Rule = Rule {
         min: Some(0.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_112: Rule = Rule {
+    pub(super) static RULE_114: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[a-zA-Z0-9-_.]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_113: Rule = Rule {
+    pub(super) static RULE_115: Rule = Rule {
         max_len: Some(3072),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_114: Rule = Rule {
+    pub(super) static RULE_116: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9-_.]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_115: Rule = Rule {
+    pub(super) static RULE_117: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_116: Rule = Rule {
+    pub(super) static RULE_118: Rule = Rule {
         min: Some(0.0),
         max: Some(255.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_117: Rule = Rule {
+    pub(super) static RULE_119: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_118: Rule = Rule {
-        max_items: Some(3),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_119: Rule = Rule {
-        max_len: Some(128),
-        pattern: Some("[a-zA-Z0-9_.,@/:#-]+"),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_120: Rule = Rule {
-        max_len: Some(128),
-        allowed: &["iot:ClientId", "iot:Thing.ThingName"],
+        max_items: Some(3),
         ..Rule::NONE
     };
 
     pub(super) static RULE_121: Rule = Rule {
         max_len: Some(128),
-        pattern: Some("[a-zA-Z0-9:$.]+"),
+        pattern: Some("[a-zA-Z0-9_.,@/:#-]+"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_122: Rule = Rule {
+        max_len: Some(128),
+        allowed: &["iot:ClientId", "iot:Thing.ThingName"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_123: Rule = Rule {
+        max_len: Some(128),
+        pattern: Some("[a-zA-Z0-9:$.]+"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_124: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[a-zA-Z0-9_]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_123: Rule = Rule {
+    pub(super) static RULE_125: Rule = Rule {
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_124: Rule = Rule {
+    pub(super) static RULE_126: Rule = Rule {
         allowed: &["NUMBER", "STRING"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_125: Rule = Rule {
+    pub(super) static RULE_127: Rule = Rule {
         pattern: Some("^https?://"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_126: Rule = Rule {
+    pub(super) static RULE_128: Rule = Rule {
         pattern: Some(r"^([\n\t])|(\r\n)|(,)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_127: Rule = Rule {
+    pub(super) static RULE_129: Rule = Rule {
         max_len: Some(2000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_128: Rule = Rule {
+    pub(super) static RULE_130: Rule = Rule {
         min: Some(5.0),
         max: Some(200.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_129: Rule = Rule {
+    pub(super) static RULE_131: Rule = Rule {
         min: Some(2.0),
         max: Some(10.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_130: Rule = Rule {
+    pub(super) static RULE_132: Rule = Rule {
         min: Some(100.0),
         max: Some(131072.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_131: Rule = Rule {
+    pub(super) static RULE_133: Rule = Rule {
         min_len: Some(2),
         max_len: Some(64),
         pattern: Some(r#"^[^_\"][^\"]+$"#),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_132: Rule = Rule {
+    pub(super) static RULE_134: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^[^_].*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_133: Rule = Rule {
+    pub(super) static RULE_135: Rule = Rule {
         allowed: &["ms", "ns", "s", "us"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_134: Rule = Rule {
+    pub(super) static RULE_136: Rule = Rule {
         min: Some(5.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_135: Rule = Rule {
+    pub(super) static RULE_137: Rule = Rule {
         min: Some(1.0),
         max: Some(500.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_136: Rule = Rule {
+    pub(super) static RULE_138: Rule = Rule {
         min_items: Some(1),
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_137: Rule = Rule {
+    pub(super) static RULE_139: Rule = Rule {
         max_len: Some(16384),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_138: Rule = Rule {
+    pub(super) static RULE_140: Rule = Rule {
         min: Some(0.0),
         max: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_139: Rule = Rule {
+    pub(super) static RULE_141: Rule = Rule {
         allowed: &[
             "private",
             "public-read",
@@ -941,18 +952,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_140: Rule = Rule {
+    pub(super) static RULE_142: Rule = Rule {
         allowed: &["JSON", "RAW"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_141: Rule = Rule {
+    pub(super) static RULE_143: Rule = Rule {
         min_items: Some(1),
         max_items: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_142: Rule = Rule {
+    pub(super) static RULE_144: Rule = Rule {
         allowed: &["ENABLED", "IN_PROGRESS", "DISABLED"],
         ..Rule::NONE
     };
@@ -994,8 +1005,8 @@ mod shared_ {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 
@@ -1045,14 +1056,14 @@ mod shared_ {
 
     impl Validate for AbortCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_70);
-            v.check("FailureType", &self.failure_type, &RULE_71);
+            v.check("Action", &self.action, &RULE_72);
+            v.check("FailureType", &self.failure_type, &RULE_73);
             v.check(
                 "MinNumberOfExecutedThings",
                 &self.min_number_of_executed_things,
-                &RULE_72,
+                &RULE_74,
             );
-            v.check("ThresholdPercentage", &self.threshold_percentage, &RULE_73);
+            v.check("ThresholdPercentage", &self.threshold_percentage, &RULE_75);
         }
     }
 
@@ -1539,6 +1550,11 @@ pub mod authorizer {
             v.check("Status", &self.status, &RULE_6);
             v.nested("Tags", &self.tags);
             v.check("TokenKeyName", &self.token_key_name, &RULE_7);
+            v.check_values(
+                "TokenSigningPublicKeys",
+                &self.token_signing_public_keys,
+                &RULE_8,
+            );
         }
     }
 
@@ -1591,8 +1607,8 @@ pub mod authorizer {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 }
@@ -1630,9 +1646,9 @@ pub mod billing_group {
 
     impl Validate for BillingGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BillingGroupName", &self.billing_group_name, &RULE_10);
+            v.check("BillingGroupName", &self.billing_group_name, &RULE_11);
             v.nested("BillingGroupProperties", &self.billing_group_properties);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1689,7 +1705,7 @@ pub mod billing_group {
             v.check(
                 "BillingGroupDescription",
                 &self.billing_group_description,
-                &RULE_12,
+                &RULE_13,
             );
         }
     }
@@ -1724,8 +1740,8 @@ pub mod billing_group {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 }
@@ -1792,17 +1808,17 @@ pub mod ca_certificate {
             v.check(
                 "AutoRegistrationStatus",
                 &self.auto_registration_status,
-                &RULE_14,
+                &RULE_15,
             );
-            v.check("CACertificatePem", &self.ca_certificate_pem, &RULE_15);
-            v.check("CertificateMode", &self.certificate_mode, &RULE_16);
+            v.check("CACertificatePem", &self.ca_certificate_pem, &RULE_16);
+            v.check("CertificateMode", &self.certificate_mode, &RULE_17);
             v.nested("RegistrationConfig", &self.registration_config);
             v.check("Status", &self.status, &RULE_6);
             v.nested("Tags", &self.tags);
             v.check(
                 "VerificationCertificatePem",
                 &self.verification_certificate_pem,
-                &RULE_15,
+                &RULE_16,
             );
         }
     }
@@ -1860,9 +1876,9 @@ pub mod ca_certificate {
 
     impl Validate for RegistrationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RoleArn", &self.role_arn, &RULE_17);
-            v.check("TemplateBody", &self.template_body, &RULE_18);
-            v.check("TemplateName", &self.template_name, &RULE_19);
+            v.check("RoleArn", &self.role_arn, &RULE_18);
+            v.check("TemplateBody", &self.template_body, &RULE_19);
+            v.check("TemplateName", &self.template_name, &RULE_20);
         }
     }
 
@@ -1896,8 +1912,8 @@ pub mod ca_certificate {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
+            v.check("Key", &self.key, &RULE_21);
+            v.check("Value", &self.value, &RULE_22);
         }
     }
 }
@@ -1947,15 +1963,15 @@ pub mod certificate {
 
     impl Validate for Certificate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CACertificatePem", &self.ca_certificate_pem, &RULE_22);
-            v.check("CertificateMode", &self.certificate_mode, &RULE_16);
-            v.check("CertificatePem", &self.certificate_pem, &RULE_22);
+            v.check("CACertificatePem", &self.ca_certificate_pem, &RULE_23);
+            v.check("CertificateMode", &self.certificate_mode, &RULE_17);
+            v.check("CertificatePem", &self.certificate_pem, &RULE_23);
             v.check(
                 "CertificateSigningRequest",
                 &self.certificate_signing_request,
-                &RULE_23,
+                &RULE_24,
             );
-            v.check("Status", &self.status, &RULE_24);
+            v.check("Status", &self.status, &RULE_25);
         }
     }
 
@@ -2036,16 +2052,16 @@ pub mod certificate_provider {
             v.check_items(
                 "AccountDefaultForOperations",
                 &self.account_default_for_operations,
-                &RULE_25,
                 &RULE_26,
+                &RULE_27,
             );
             v.check(
                 "CertificateProviderName",
                 &self.certificate_provider_name,
                 &RULE_5,
             );
-            v.check("LambdaFunctionArn", &self.lambda_function_arn, &RULE_27);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("LambdaFunctionArn", &self.lambda_function_arn, &RULE_28);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -2102,8 +2118,8 @@ pub mod certificate_provider {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
+            v.check("Key", &self.key, &RULE_21);
+            v.check("Value", &self.value, &RULE_22);
         }
     }
 }
@@ -2193,16 +2209,16 @@ pub mod command {
 
     impl Validate for Command {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CommandId", &self.command_id, &RULE_28);
-            v.check("Description", &self.description, &RULE_12);
-            v.check("DisplayName", &self.display_name, &RULE_29);
-            v.check("MandatoryParameters", &self.mandatory_parameters, &RULE_30);
+            v.check("CommandId", &self.command_id, &RULE_29);
+            v.check("Description", &self.description, &RULE_13);
+            v.check("DisplayName", &self.display_name, &RULE_30);
+            v.check("MandatoryParameters", &self.mandatory_parameters, &RULE_31);
             v.nested("MandatoryParameters", &self.mandatory_parameters);
-            v.check("Namespace", &self.namespace, &RULE_31);
+            v.check("Namespace", &self.namespace, &RULE_32);
             v.nested("Payload", &self.payload);
-            v.check("PayloadTemplate", &self.payload_template, &RULE_32);
+            v.check("PayloadTemplate", &self.payload_template, &RULE_33);
             v.nested("Preprocessor", &self.preprocessor);
-            v.check("RoleArn", &self.role_arn, &RULE_33);
+            v.check("RoleArn", &self.role_arn, &RULE_34);
             v.nested("Tags", &self.tags);
         }
     }
@@ -2269,11 +2285,11 @@ pub mod command {
     impl Validate for CommandParameter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DefaultValue", &self.default_value);
-            v.check("Description", &self.description, &RULE_12);
-            v.check("Name", &self.name, &RULE_34);
-            v.check("Type", &self.r#type, &RULE_35);
+            v.check("Description", &self.description, &RULE_13);
+            v.check("Name", &self.name, &RULE_35);
+            v.check("Type", &self.r#type, &RULE_36);
             v.nested("Value", &self.value);
-            v.check("ValueConditions", &self.value_conditions, &RULE_30);
+            v.check("ValueConditions", &self.value_conditions, &RULE_31);
             v.nested("ValueConditions", &self.value_conditions);
         }
     }
@@ -2312,10 +2328,10 @@ pub mod command {
 
     impl Validate for CommandParameterValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BIN", &self.bin, &RULE_36);
-            v.check("L", &self.l, &RULE_37);
-            v.check("S", &self.s, &RULE_36);
-            v.check("UL", &self.ul, &RULE_38);
+            v.check("BIN", &self.bin, &RULE_37);
+            v.check("L", &self.l, &RULE_38);
+            v.check("S", &self.s, &RULE_37);
+            v.check("UL", &self.ul, &RULE_39);
         }
     }
 
@@ -2349,7 +2365,7 @@ pub mod command {
 
     impl Validate for CommandParameterValueCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComparisonOperator", &self.comparison_operator, &RULE_39);
+            v.check("ComparisonOperator", &self.comparison_operator, &RULE_40);
             v.nested("Operand", &self.operand);
         }
     }
@@ -2384,11 +2400,11 @@ pub mod command {
 
     impl Validate for CommandParameterValueComparisonOperand {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Number", &self.number, &RULE_36);
+            v.check("Number", &self.number, &RULE_37);
             v.nested("NumberRange", &self.number_range);
-            v.check_items("Numbers", &self.numbers, &RULE_40, &RULE_36);
-            v.check("String", &self.string, &RULE_36);
-            v.check_items("Strings", &self.strings, &RULE_40, &RULE_36);
+            v.check_items("Numbers", &self.numbers, &RULE_41, &RULE_37);
+            v.check("String", &self.string, &RULE_37);
+            v.check_items("Strings", &self.strings, &RULE_41, &RULE_37);
         }
     }
 
@@ -2419,8 +2435,8 @@ pub mod command {
 
     impl Validate for CommandParameterValueNumberRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Max", &self.max, &RULE_36);
-            v.check("Min", &self.min, &RULE_36);
+            v.check("Max", &self.max, &RULE_37);
+            v.check("Min", &self.min, &RULE_37);
         }
     }
 
@@ -2448,7 +2464,7 @@ pub mod command {
 
     impl Validate for CommandPayload {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentType", &self.content_type, &RULE_36);
+            v.check("ContentType", &self.content_type, &RULE_37);
         }
     }
 
@@ -2502,7 +2518,7 @@ pub mod command {
 
     impl Validate for AwsJsonSubstitutionCommandPreprocessorConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OutputFormat", &self.output_format, &RULE_41);
+            v.check("OutputFormat", &self.output_format, &RULE_42);
         }
     }
 }
@@ -2552,10 +2568,10 @@ pub mod custom_metric {
 
     impl Validate for CustomMetric {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DisplayName", &self.display_name, &RULE_42);
-            v.check("MetricName", &self.metric_name, &RULE_10);
-            v.check("MetricType", &self.metric_type, &RULE_43);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("DisplayName", &self.display_name, &RULE_43);
+            v.check("MetricName", &self.metric_name, &RULE_11);
+            v.check("MetricType", &self.metric_type, &RULE_44);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -2631,11 +2647,11 @@ pub mod dimension {
 
     impl Validate for Dimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_10);
-            v.check_items("StringValues", &self.string_values, &RULE_44, &RULE_13);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Name", &self.name, &RULE_11);
+            v.check_items("StringValues", &self.string_values, &RULE_45, &RULE_14);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check("Type", &self.r#type, &RULE_45);
+            v.check("Type", &self.r#type, &RULE_46);
         }
     }
 
@@ -2717,35 +2733,35 @@ pub mod domain_configuration {
 
     impl Validate for DomainConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationProtocol", &self.application_protocol, &RULE_46);
-            v.check("AuthenticationType", &self.authentication_type, &RULE_47);
+            v.check("ApplicationProtocol", &self.application_protocol, &RULE_47);
+            v.check("AuthenticationType", &self.authentication_type, &RULE_48);
             v.nested("AuthorizerConfig", &self.authorizer_config);
             v.nested("ClientCertificateConfig", &self.client_certificate_config);
             v.check(
                 "DomainConfigurationName",
                 &self.domain_configuration_name,
-                &RULE_48,
+                &RULE_49,
             );
             v.check(
                 "DomainConfigurationStatus",
                 &self.domain_configuration_status,
-                &RULE_49,
+                &RULE_50,
             );
-            v.check("DomainName", &self.domain_name, &RULE_50);
+            v.check("DomainName", &self.domain_name, &RULE_51);
             v.check_items(
                 "ServerCertificateArns",
                 &self.server_certificate_arns,
-                &RULE_51,
                 &RULE_52,
+                &RULE_53,
             );
             v.nested("ServerCertificateConfig", &self.server_certificate_config);
-            v.check("ServiceType", &self.service_type, &RULE_53);
+            v.check("ServiceType", &self.service_type, &RULE_54);
             v.nested("Tags", &self.tags);
             v.nested("TlsConfig", &self.tls_config);
             v.check(
                 "ValidationCertificateArn",
                 &self.validation_certificate_arn,
-                &RULE_52,
+                &RULE_53,
             );
         }
     }
@@ -2809,7 +2825,7 @@ pub mod domain_configuration {
             v.check(
                 "DefaultAuthorizerName",
                 &self.default_authorizer_name,
-                &RULE_54,
+                &RULE_55,
             );
         }
     }
@@ -2842,7 +2858,7 @@ pub mod domain_configuration {
             v.check(
                 "ClientCertificateCallbackArn",
                 &self.client_certificate_callback_arn,
-                &RULE_27,
+                &RULE_28,
             );
         }
     }
@@ -2879,9 +2895,9 @@ pub mod domain_configuration {
             v.check(
                 "OcspAuthorizedResponderArn",
                 &self.ocsp_authorized_responder_arn,
-                &RULE_52,
+                &RULE_53,
             );
-            v.check("OcspLambdaArn", &self.ocsp_lambda_arn, &RULE_55);
+            v.check("OcspLambdaArn", &self.ocsp_lambda_arn, &RULE_56);
         }
     }
 
@@ -2912,8 +2928,8 @@ pub mod domain_configuration {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -2939,7 +2955,7 @@ pub mod domain_configuration {
 
     impl Validate for TlsConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecurityPolicy", &self.security_policy, &RULE_56);
+            v.check("SecurityPolicy", &self.security_policy, &RULE_57);
         }
     }
 }
@@ -2980,7 +2996,7 @@ pub mod encryption_configuration {
 
     impl Validate for EncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionType", &self.encryption_type, &RULE_57);
+            v.check("EncryptionType", &self.encryption_type, &RULE_58);
             v.check("KmsAccessRoleArn", &self.kms_access_role_arn, &RULE_1);
             v.check("KmsKeyArn", &self.kms_key_arn, &RULE_1);
         }
@@ -3085,16 +3101,16 @@ pub mod fleet_metric {
 
     impl Validate for FleetMetric {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AggregationField", &self.aggregation_field, &RULE_36);
+            v.check("AggregationField", &self.aggregation_field, &RULE_37);
             v.nested("AggregationType", &self.aggregation_type);
-            v.check("Description", &self.description, &RULE_58);
-            v.check("IndexName", &self.index_name, &RULE_59);
-            v.check("MetricName", &self.metric_name, &RULE_60);
-            v.check("Period", &self.period, &RULE_61);
-            v.check("QueryString", &self.query_string, &RULE_36);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Description", &self.description, &RULE_59);
+            v.check("IndexName", &self.index_name, &RULE_60);
+            v.check("MetricName", &self.metric_name, &RULE_61);
+            v.check("Period", &self.period, &RULE_62);
+            v.check("QueryString", &self.query_string, &RULE_37);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check("Unit", &self.unit, &RULE_62);
+            v.check("Unit", &self.unit, &RULE_63);
         }
     }
 
@@ -3168,8 +3184,8 @@ pub mod fleet_metric {
 
     impl Validate for AggregationType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_63);
-            v.check_items("Values", &self.values, &RULE_64, &RULE_65);
+            v.check("Name", &self.name, &RULE_64);
+            v.check_items("Values", &self.values, &RULE_65, &RULE_66);
         }
     }
 
@@ -3203,8 +3219,8 @@ pub mod fleet_metric {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 }
@@ -3309,15 +3325,16 @@ pub mod job {
     impl Validate for Job {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AbortConfig", &self.abort_config);
-            v.check("Description", &self.description, &RULE_66);
+            v.check("Description", &self.description, &RULE_67);
             v.check_items(
                 "DestinationPackageVersions",
                 &self.destination_package_versions,
-                &RULE_64,
-                &RULE_67,
+                &RULE_65,
+                &RULE_68,
             );
-            v.check("Document", &self.document, &RULE_32);
-            v.check("DocumentSource", &self.document_source, &RULE_68);
+            v.check("Document", &self.document, &RULE_33);
+            v.check_values("DocumentParameters", &self.document_parameters, &RULE_69);
+            v.check("DocumentSource", &self.document_source, &RULE_70);
             v.nested(
                 "JobExecutionsRetryConfig",
                 &self.job_executions_retry_config,
@@ -3326,13 +3343,13 @@ pub mod job {
                 "JobExecutionsRolloutConfig",
                 &self.job_executions_rollout_config,
             );
-            v.check("JobId", &self.job_id, &RULE_28);
-            v.check("JobTemplateArn", &self.job_template_arn, &RULE_67);
+            v.check("JobId", &self.job_id, &RULE_29);
+            v.check("JobTemplateArn", &self.job_template_arn, &RULE_68);
             v.nested("PresignedUrlConfig", &self.presigned_url_config);
             v.nested("SchedulingConfig", &self.scheduling_config);
             v.nested("Tags", &self.tags);
-            v.check("TargetSelection", &self.target_selection, &RULE_69);
-            v.check_items("Targets", &self.targets, &RULE_30, &RULE_3);
+            v.check("TargetSelection", &self.target_selection, &RULE_71);
+            v.check_items("Targets", &self.targets, &RULE_31, &RULE_3);
         }
     }
 
@@ -3389,7 +3406,7 @@ pub mod job {
 
     impl Validate for AbortConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CriteriaList", &self.criteria_list, &RULE_30);
+            v.check("CriteriaList", &self.criteria_list, &RULE_31);
             v.nested("CriteriaList", &self.criteria_list);
         }
     }
@@ -3420,7 +3437,7 @@ pub mod job {
 
     impl Validate for JobExecutionsRetryConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CriteriaList", &self.criteria_list, &RULE_74);
+            v.check("CriteriaList", &self.criteria_list, &RULE_76);
             v.nested("CriteriaList", &self.criteria_list);
         }
     }
@@ -3458,8 +3475,8 @@ pub mod job {
 
     impl Validate for RetryCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FailureType", &self.failure_type, &RULE_75);
-            v.check("NumberOfRetries", &self.number_of_retries, &RULE_76);
+            v.check("FailureType", &self.failure_type, &RULE_77);
+            v.check("NumberOfRetries", &self.number_of_retries, &RULE_78);
         }
     }
 
@@ -3490,7 +3507,7 @@ pub mod job {
     impl Validate for JobExecutionsRolloutConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ExponentialRate", &self.exponential_rate);
-            v.check("MaximumPerMinute", &self.maximum_per_minute, &RULE_72);
+            v.check("MaximumPerMinute", &self.maximum_per_minute, &RULE_74);
         }
     }
 
@@ -3531,8 +3548,8 @@ pub mod job {
 
     impl Validate for ExponentialRolloutRate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseRatePerMinute", &self.base_rate_per_minute, &RULE_77);
-            v.check("IncrementFactor", &self.increment_factor, &RULE_78);
+            v.check("BaseRatePerMinute", &self.base_rate_per_minute, &RULE_79);
+            v.check("IncrementFactor", &self.increment_factor, &RULE_80);
             v.nested("RateIncreaseCriteria", &self.rate_increase_criteria);
         }
     }
@@ -3567,12 +3584,12 @@ pub mod job {
             v.check(
                 "NumberOfNotifiedThings",
                 &self.number_of_notified_things,
-                &RULE_72,
+                &RULE_74,
             );
             v.check(
                 "NumberOfSucceededThings",
                 &self.number_of_succeeded_things,
-                &RULE_72,
+                &RULE_74,
             );
         }
     }
@@ -3604,7 +3621,7 @@ pub mod job {
 
     impl Validate for PresignedUrlConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ExpiresInSec", &self.expires_in_sec, &RULE_79);
+            v.check("ExpiresInSec", &self.expires_in_sec, &RULE_81);
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
@@ -3642,7 +3659,7 @@ pub mod job {
 
     impl Validate for SchedulingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndBehavior", &self.end_behavior, &RULE_80);
+            v.check("EndBehavior", &self.end_behavior, &RULE_82);
             v.check("EndTime", &self.end_time, &RULE_2);
             v.nested("MaintenanceWindows", &self.maintenance_windows);
             v.check("StartTime", &self.start_time, &RULE_2);
@@ -3682,8 +3699,8 @@ pub mod job {
 
     impl Validate for MaintenanceWindow {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DurationInMinutes", &self.duration_in_minutes, &RULE_81);
-            v.check("StartTime", &self.start_time, &RULE_13);
+            v.check("DurationInMinutes", &self.duration_in_minutes, &RULE_83);
+            v.check("StartTime", &self.start_time, &RULE_14);
         }
     }
 
@@ -3717,8 +3734,8 @@ pub mod job {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 
@@ -3838,15 +3855,15 @@ pub mod job_template {
     impl Validate for JobTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AbortConfig", &self.abort_config);
-            v.check("Description", &self.description, &RULE_12);
+            v.check("Description", &self.description, &RULE_13);
             v.check_items(
                 "DestinationPackageVersions",
                 &self.destination_package_versions,
-                &RULE_64,
-                &RULE_67,
+                &RULE_65,
+                &RULE_68,
             );
-            v.check("Document", &self.document, &RULE_32);
-            v.check("DocumentSource", &self.document_source, &RULE_68);
+            v.check("Document", &self.document, &RULE_33);
+            v.check("DocumentSource", &self.document_source, &RULE_70);
             v.nested(
                 "JobExecutionsRetryConfig",
                 &self.job_executions_retry_config,
@@ -3855,10 +3872,10 @@ pub mod job_template {
                 "JobExecutionsRolloutConfig",
                 &self.job_executions_rollout_config,
             );
-            v.check("JobTemplateId", &self.job_template_id, &RULE_82);
+            v.check("JobTemplateId", &self.job_template_id, &RULE_84);
             v.nested("MaintenanceWindows", &self.maintenance_windows);
             v.nested("PresignedUrlConfig", &self.presigned_url_config);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
             v.nested("TimeoutConfig", &self.timeout_config);
         }
@@ -3911,7 +3928,7 @@ pub mod job_template {
 
     impl Validate for AbortConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CriteriaList", &self.criteria_list, &RULE_30);
+            v.check("CriteriaList", &self.criteria_list, &RULE_31);
             v.nested("CriteriaList", &self.criteria_list);
         }
     }
@@ -3938,7 +3955,7 @@ pub mod job_template {
 
     impl Validate for JobExecutionsRetryConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RetryCriteriaList", &self.retry_criteria_list, &RULE_74);
+            v.check("RetryCriteriaList", &self.retry_criteria_list, &RULE_76);
             v.nested("RetryCriteriaList", &self.retry_criteria_list);
         }
     }
@@ -3968,8 +3985,8 @@ pub mod job_template {
 
     impl Validate for RetryCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FailureType", &self.failure_type, &RULE_75);
-            v.check("NumberOfRetries", &self.number_of_retries, &RULE_76);
+            v.check("FailureType", &self.failure_type, &RULE_77);
+            v.check("NumberOfRetries", &self.number_of_retries, &RULE_78);
         }
     }
 
@@ -4001,7 +4018,7 @@ pub mod job_template {
     impl Validate for JobExecutionsRolloutConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ExponentialRolloutRate", &self.exponential_rollout_rate);
-            v.check("MaximumPerMinute", &self.maximum_per_minute, &RULE_72);
+            v.check("MaximumPerMinute", &self.maximum_per_minute, &RULE_74);
         }
     }
 
@@ -4043,8 +4060,8 @@ pub mod job_template {
 
     impl Validate for ExponentialRolloutRate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseRatePerMinute", &self.base_rate_per_minute, &RULE_72);
-            v.check("IncrementFactor", &self.increment_factor, &RULE_83);
+            v.check("BaseRatePerMinute", &self.base_rate_per_minute, &RULE_74);
+            v.check("IncrementFactor", &self.increment_factor, &RULE_85);
             v.nested("RateIncreaseCriteria", &self.rate_increase_criteria);
         }
     }
@@ -4076,12 +4093,12 @@ pub mod job_template {
             v.check(
                 "NumberOfNotifiedThings",
                 &self.number_of_notified_things,
-                &RULE_72,
+                &RULE_74,
             );
             v.check(
                 "NumberOfSucceededThings",
                 &self.number_of_succeeded_things,
-                &RULE_72,
+                &RULE_74,
             );
         }
     }
@@ -4111,8 +4128,8 @@ pub mod job_template {
 
     impl Validate for MaintenanceWindow {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DurationInMinutes", &self.duration_in_minutes, &RULE_81);
-            v.check("StartTime", &self.start_time, &RULE_13);
+            v.check("DurationInMinutes", &self.duration_in_minutes, &RULE_83);
+            v.check("StartTime", &self.start_time, &RULE_14);
         }
     }
 
@@ -4144,7 +4161,7 @@ pub mod job_template {
 
     impl Validate for PresignedUrlConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ExpiresInSec", &self.expires_in_sec, &RULE_79);
+            v.check("ExpiresInSec", &self.expires_in_sec, &RULE_81);
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
@@ -4180,7 +4197,7 @@ pub mod job_template {
             v.check(
                 "InProgressTimeoutInMinutes",
                 &self.in_progress_timeout_in_minutes,
-                &RULE_84,
+                &RULE_86,
             );
         }
     }
@@ -4233,8 +4250,8 @@ pub mod logging {
 
     impl Validate for Logging {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccountId", &self.account_id, &RULE_85);
-            v.check("DefaultLogLevel", &self.default_log_level, &RULE_86);
+            v.check("AccountId", &self.account_id, &RULE_87);
+            v.check("DefaultLogLevel", &self.default_log_level, &RULE_88);
             v.nested("EventConfigurations", &self.event_configurations);
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
@@ -4289,9 +4306,9 @@ pub mod logging {
 
     impl Validate for EventConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EventType", &self.event_type, &RULE_87);
-            v.check("LogDestination", &self.log_destination, &RULE_87);
-            v.check("LogLevel", &self.log_level, &RULE_86);
+            v.check("EventType", &self.event_type, &RULE_89);
+            v.check("LogDestination", &self.log_destination, &RULE_89);
+            v.check("LogLevel", &self.log_level, &RULE_88);
         }
     }
 }
@@ -4342,10 +4359,10 @@ pub mod mitigation_action {
 
     impl Validate for MitigationAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActionName", &self.action_name, &RULE_10);
+            v.check("ActionName", &self.action_name, &RULE_11);
             v.nested("ActionParams", &self.action_params);
             v.check("RoleArn", &self.role_arn, &RULE_1);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -4482,8 +4499,8 @@ pub mod mitigation_action {
             v.check_items(
                 "ThingGroupNames",
                 &self.thing_group_names,
-                &RULE_40,
-                &RULE_59,
+                &RULE_41,
+                &RULE_60,
             );
         }
     }
@@ -4521,8 +4538,8 @@ pub mod mitigation_action {
 
     impl Validate for EnableIoTLoggingParams {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogLevel", &self.log_level, &RULE_88);
-            v.check("RoleArnForLogging", &self.role_arn_for_logging, &RULE_89);
+            v.check("LogLevel", &self.log_level, &RULE_90);
+            v.check("RoleArnForLogging", &self.role_arn_for_logging, &RULE_91);
         }
     }
 
@@ -4552,7 +4569,7 @@ pub mod mitigation_action {
 
     impl Validate for PublishFindingToSnsParams {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TopicArn", &self.topic_arn, &RULE_89);
+            v.check("TopicArn", &self.topic_arn, &RULE_91);
         }
     }
 
@@ -4581,7 +4598,7 @@ pub mod mitigation_action {
 
     impl Validate for ReplaceDefaultPolicyVersionParams {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TemplateName", &self.template_name, &RULE_90);
+            v.check("TemplateName", &self.template_name, &RULE_92);
         }
     }
 
@@ -4610,7 +4627,7 @@ pub mod mitigation_action {
 
     impl Validate for UpdateCaCertificateParams {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_91);
+            v.check("Action", &self.action, &RULE_93);
         }
     }
 
@@ -4639,7 +4656,7 @@ pub mod mitigation_action {
 
     impl Validate for UpdateDeviceCertificateParams {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_91);
+            v.check("Action", &self.action, &RULE_93);
         }
     }
 }
@@ -4680,7 +4697,7 @@ pub mod policy {
 
     impl Validate for Policy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PolicyName", &self.policy_name, &RULE_92);
+            v.check("PolicyName", &self.policy_name, &RULE_94);
             v.nested("Tags", &self.tags);
         }
     }
@@ -4739,8 +4756,8 @@ pub mod policy {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 }
@@ -4854,13 +4871,13 @@ pub mod provisioning_template {
 
     impl Validate for ProvisioningTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_93);
+            v.check("Description", &self.description, &RULE_95);
             v.nested("PreProvisioningHook", &self.pre_provisioning_hook);
             v.check("ProvisioningRoleArn", &self.provisioning_role_arn, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("TemplateBody", &self.template_body, &RULE_94);
-            v.check("TemplateName", &self.template_name, &RULE_19);
-            v.check("TemplateType", &self.template_type, &RULE_95);
+            v.check("TemplateBody", &self.template_body, &RULE_96);
+            v.check("TemplateName", &self.template_name, &RULE_20);
+            v.check("TemplateType", &self.template_type, &RULE_97);
         }
     }
 
@@ -4910,7 +4927,7 @@ pub mod provisioning_template {
 
     impl Validate for ProvisioningHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PayloadVersion", &self.payload_version, &RULE_96);
+            v.check("PayloadVersion", &self.payload_version, &RULE_98);
             v.check("TargetArn", &self.target_arn, &RULE_3);
         }
     }
@@ -4942,8 +4959,8 @@ pub mod provisioning_template {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 }
@@ -4991,9 +5008,9 @@ pub mod resource_specific_logging {
 
     impl Validate for ResourceSpecificLogging {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogLevel", &self.log_level, &RULE_86);
-            v.check("TargetName", &self.target_name, &RULE_97);
-            v.check("TargetType", &self.target_type, &RULE_98);
+            v.check("LogLevel", &self.log_level, &RULE_88);
+            v.check("TargetName", &self.target_name, &RULE_99);
+            v.check("TargetType", &self.target_type, &RULE_100);
         }
     }
 
@@ -5065,10 +5082,10 @@ pub mod role_alias {
             v.check(
                 "CredentialDurationSeconds",
                 &self.credential_duration_seconds,
-                &RULE_99,
+                &RULE_101,
             );
             v.check("RoleAlias", &self.role_alias, &RULE_5);
-            v.check("RoleArn", &self.role_arn, &RULE_17);
+            v.check("RoleArn", &self.role_arn, &RULE_18);
             v.nested("Tags", &self.tags);
         }
     }
@@ -5125,8 +5142,8 @@ pub mod role_alias {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_20);
-            v.check("Value", &self.value, &RULE_21);
+            v.check("Key", &self.key, &RULE_21);
+            v.check("Value", &self.value, &RULE_22);
         }
     }
 }
@@ -5187,11 +5204,11 @@ pub mod scheduled_audit {
 
     impl Validate for ScheduledAudit {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DayOfMonth", &self.day_of_month, &RULE_100);
-            v.check("DayOfWeek", &self.day_of_week, &RULE_101);
-            v.check("Frequency", &self.frequency, &RULE_102);
-            v.check("ScheduledAuditName", &self.scheduled_audit_name, &RULE_10);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("DayOfMonth", &self.day_of_month, &RULE_102);
+            v.check("DayOfWeek", &self.day_of_week, &RULE_103);
+            v.check("Frequency", &self.frequency, &RULE_104);
+            v.check("ScheduledAuditName", &self.scheduled_audit_name, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -5282,18 +5299,18 @@ pub mod security_profile {
                 &self.additional_metrics_to_retain_v2,
             );
             v.nested("AlertTargets", &self.alert_targets);
-            v.check("Behaviors", &self.behaviors, &RULE_103);
+            v.check("Behaviors", &self.behaviors, &RULE_105);
             v.nested("Behaviors", &self.behaviors);
             v.nested("MetricsExportConfig", &self.metrics_export_config);
             v.check(
                 "SecurityProfileDescription",
                 &self.security_profile_description,
-                &RULE_104,
+                &RULE_106,
             );
-            v.check("SecurityProfileName", &self.security_profile_name, &RULE_10);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("SecurityProfileName", &self.security_profile_name, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check_items("TargetArns", &self.target_arns, &RULE_64, &RULE_3);
+            v.check_items("TargetArns", &self.target_arns, &RULE_65, &RULE_3);
         }
     }
 
@@ -5351,7 +5368,7 @@ pub mod security_profile {
 
     impl Validate for MetricToRetain {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Metric", &self.metric, &RULE_10);
+            v.check("Metric", &self.metric, &RULE_11);
             v.nested("MetricDimension", &self.metric_dimension);
         }
     }
@@ -5386,8 +5403,8 @@ pub mod security_profile {
 
     impl Validate for MetricDimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionName", &self.dimension_name, &RULE_10);
-            v.check("Operator", &self.operator, &RULE_105);
+            v.check("DimensionName", &self.dimension_name, &RULE_11);
+            v.check("Operator", &self.operator, &RULE_107);
         }
     }
 
@@ -5473,9 +5490,9 @@ pub mod security_profile {
     impl Validate for Behavior {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Criteria", &self.criteria);
-            v.check("Metric", &self.metric, &RULE_10);
+            v.check("Metric", &self.metric, &RULE_11);
             v.nested("MetricDimension", &self.metric_dimension);
-            v.check("Name", &self.name, &RULE_10);
+            v.check("Name", &self.name, &RULE_11);
         }
     }
 
@@ -5524,16 +5541,16 @@ pub mod security_profile {
 
     impl Validate for BehaviorCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComparisonOperator", &self.comparison_operator, &RULE_106);
+            v.check("ComparisonOperator", &self.comparison_operator, &RULE_108);
             v.check(
                 "ConsecutiveDatapointsToAlarm",
                 &self.consecutive_datapoints_to_alarm,
-                &RULE_107,
+                &RULE_109,
             );
             v.check(
                 "ConsecutiveDatapointsToClear",
                 &self.consecutive_datapoints_to_clear,
-                &RULE_107,
+                &RULE_109,
             );
             v.nested("MlDetectionConfig", &self.ml_detection_config);
             v.nested("StatisticalThreshold", &self.statistical_threshold);
@@ -5565,7 +5582,7 @@ pub mod security_profile {
 
     impl Validate for MachineLearningDetectionConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConfidenceLevel", &self.confidence_level, &RULE_108);
+            v.check("ConfidenceLevel", &self.confidence_level, &RULE_110);
         }
     }
 
@@ -5593,7 +5610,7 @@ pub mod security_profile {
 
     impl Validate for StatisticalThreshold {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Statistic", &self.statistic, &RULE_109);
+            v.check("Statistic", &self.statistic, &RULE_111);
         }
     }
 
@@ -5636,8 +5653,8 @@ pub mod security_profile {
 
     impl Validate for MetricValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Cidrs", &self.cidrs, &RULE_64, &RULE_110);
-            v.check_items("Ports", &self.ports, &RULE_64, &RULE_111);
+            v.check_items("Cidrs", &self.cidrs, &RULE_65, &RULE_112);
+            v.check_items("Ports", &self.ports, &RULE_65, &RULE_113);
         }
     }
 
@@ -5674,7 +5691,7 @@ pub mod security_profile {
 
     impl Validate for MetricsExportConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MqttTopic", &self.mqtt_topic, &RULE_87);
+            v.check("MqttTopic", &self.mqtt_topic, &RULE_89);
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
@@ -5713,9 +5730,9 @@ pub mod software_package {
 
     impl Validate for SoftwarePackage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_58);
-            v.check("PackageName", &self.package_name, &RULE_112);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Description", &self.description, &RULE_59);
+            v.check("PackageName", &self.package_name, &RULE_114);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
         }
     }
@@ -5772,8 +5789,8 @@ pub mod software_package {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 }
@@ -5832,13 +5849,14 @@ pub mod software_package_version {
     impl Validate for SoftwarePackageVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Artifact", &self.artifact);
-            v.check("Description", &self.description, &RULE_58);
-            v.check("PackageName", &self.package_name, &RULE_112);
-            v.check("Recipe", &self.recipe, &RULE_113);
+            v.check_values("Attributes", &self.attributes, &RULE_37);
+            v.check("Description", &self.description, &RULE_59);
+            v.check("PackageName", &self.package_name, &RULE_114);
+            v.check("Recipe", &self.recipe, &RULE_115);
             v.nested("Sbom", &self.sbom);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check("VersionName", &self.version_name, &RULE_114);
+            v.check("VersionName", &self.version_name, &RULE_116);
         }
     }
 
@@ -5946,8 +5964,8 @@ pub mod software_package_version {
 
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_36);
-            v.check("Key", &self.key, &RULE_36);
+            v.check("Bucket", &self.bucket, &RULE_37);
+            v.check("Key", &self.key, &RULE_37);
         }
     }
 
@@ -6010,8 +6028,8 @@ pub mod software_package_version {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 }
@@ -6067,8 +6085,8 @@ pub mod stream {
 
     impl Validate for Stream {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_12);
-            v.check("Files", &self.files, &RULE_115);
+            v.check("Description", &self.description, &RULE_13);
+            v.check("Files", &self.files, &RULE_117);
             v.nested("Files", &self.files);
             v.check("RoleArn", &self.role_arn, &RULE_1);
             v.check("StreamId", &self.stream_id, &RULE_7);
@@ -6139,7 +6157,7 @@ pub mod stream {
 
     impl Validate for StreamFile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileId", &self.file_id, &RULE_116);
+            v.check("FileId", &self.file_id, &RULE_118);
             v.nested("S3Location", &self.s3_location);
         }
     }
@@ -6174,8 +6192,8 @@ pub mod stream {
 
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_36);
-            v.check("Key", &self.key, &RULE_36);
+            v.check("Bucket", &self.bucket, &RULE_37);
+            v.check("Key", &self.key, &RULE_37);
         }
     }
 
@@ -6209,8 +6227,8 @@ pub mod stream {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_9);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_10);
         }
     }
 }
@@ -6247,7 +6265,7 @@ pub mod thing {
 
     impl Validate for Thing {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ThingName", &self.thing_name, &RULE_10);
+            v.check("ThingName", &self.thing_name, &RULE_11);
         }
     }
 
@@ -6318,11 +6336,11 @@ pub mod thing_group {
 
     impl Validate for ThingGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParentGroupName", &self.parent_group_name, &RULE_10);
-            v.check("QueryString", &self.query_string, &RULE_117);
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("ParentGroupName", &self.parent_group_name, &RULE_11);
+            v.check("QueryString", &self.query_string, &RULE_119);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check("ThingGroupName", &self.thing_group_name, &RULE_10);
+            v.check("ThingGroupName", &self.thing_group_name, &RULE_11);
             v.nested("ThingGroupProperties", &self.thing_group_properties);
         }
     }
@@ -6384,8 +6402,8 @@ pub mod thing_group {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 
@@ -6416,7 +6434,7 @@ pub mod thing_group {
             v.check(
                 "ThingGroupDescription",
                 &self.thing_group_description,
-                &RULE_12,
+                &RULE_13,
             );
         }
     }
@@ -6516,9 +6534,9 @@ pub mod thing_type {
 
     impl Validate for ThingType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Tags", &self.tags, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_12);
             v.nested("Tags", &self.tags);
-            v.check("ThingTypeName", &self.thing_type_name, &RULE_10);
+            v.check("ThingTypeName", &self.thing_type_name, &RULE_11);
             v.nested("ThingTypeProperties", &self.thing_type_properties);
         }
     }
@@ -6580,8 +6598,8 @@ pub mod thing_type {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_8);
-            v.check("Value", &self.value, &RULE_13);
+            v.check("Key", &self.key, &RULE_9);
+            v.check("Value", &self.value, &RULE_14);
         }
     }
 
@@ -6615,13 +6633,13 @@ pub mod thing_type {
             v.check_items(
                 "SearchableAttributes",
                 &self.searchable_attributes,
-                &RULE_118,
-                &RULE_119,
+                &RULE_120,
+                &RULE_121,
             );
             v.check(
                 "ThingTypeDescription",
                 &self.thing_type_description,
-                &RULE_12,
+                &RULE_13,
             );
         }
     }
@@ -6682,9 +6700,9 @@ pub mod thing_type {
 
     impl Validate for PropagatingAttribute {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectionAttribute", &self.connection_attribute, &RULE_120);
-            v.check("ThingAttribute", &self.thing_attribute, &RULE_119);
-            v.check("UserPropertyKey", &self.user_property_key, &RULE_121);
+            v.check("ConnectionAttribute", &self.connection_attribute, &RULE_122);
+            v.check("ThingAttribute", &self.thing_attribute, &RULE_121);
+            v.check("UserPropertyKey", &self.user_property_key, &RULE_123);
         }
     }
 }
@@ -6725,7 +6743,7 @@ pub mod topic_rule {
 
     impl Validate for TopicRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RuleName", &self.rule_name, &RULE_122);
+            v.check("RuleName", &self.rule_name, &RULE_124);
             v.nested("TopicRulePayload", &self.topic_rule_payload);
         }
     }
@@ -6819,7 +6837,7 @@ pub mod topic_rule {
 
     impl Validate for TopicRulePayload {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Actions", &self.actions, &RULE_123);
+            v.check("Actions", &self.actions, &RULE_125);
             v.nested("Actions", &self.actions);
             v.nested("ErrorAction", &self.error_action);
         }
@@ -7070,8 +7088,8 @@ pub mod topic_rule {
 
     impl Validate for DynamoDbAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("HashKeyType", &self.hash_key_type, &RULE_124);
-            v.check("RangeKeyType", &self.range_key_type, &RULE_124);
+            v.check("HashKeyType", &self.hash_key_type, &RULE_126);
+            v.check("RangeKeyType", &self.range_key_type, &RULE_126);
         }
     }
 
@@ -7161,7 +7179,7 @@ pub mod topic_rule {
 
     impl Validate for ElasticsearchAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Endpoint", &self.endpoint, &RULE_125);
+            v.check("Endpoint", &self.endpoint, &RULE_127);
         }
     }
 
@@ -7201,7 +7219,7 @@ pub mod topic_rule {
 
     impl Validate for FirehoseAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Separator", &self.separator, &RULE_126);
+            v.check("Separator", &self.separator, &RULE_128);
         }
     }
 
@@ -7245,10 +7263,10 @@ pub mod topic_rule {
     impl Validate for HttpAction {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("BatchConfig", &self.batch_config);
-            v.check("ConfirmationUrl", &self.confirmation_url, &RULE_127);
-            v.check("Headers", &self.headers, &RULE_103);
+            v.check("ConfirmationUrl", &self.confirmation_url, &RULE_129);
+            v.check("Headers", &self.headers, &RULE_105);
             v.nested("Headers", &self.headers);
-            v.check("Url", &self.url, &RULE_127);
+            v.check("Url", &self.url, &RULE_129);
         }
     }
 
@@ -7332,9 +7350,9 @@ pub mod topic_rule {
 
     impl Validate for BatchConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxBatchOpenMs", &self.max_batch_open_ms, &RULE_128);
-            v.check("MaxBatchSize", &self.max_batch_size, &RULE_129);
-            v.check("MaxBatchSizeBytes", &self.max_batch_size_bytes, &RULE_130);
+            v.check("MaxBatchOpenMs", &self.max_batch_open_ms, &RULE_130);
+            v.check("MaxBatchSize", &self.max_batch_size, &RULE_131);
+            v.check("MaxBatchSizeBytes", &self.max_batch_size_bytes, &RULE_132);
         }
     }
 
@@ -7365,7 +7383,7 @@ pub mod topic_rule {
 
     impl Validate for HttpActionHeader {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_13);
+            v.check("Key", &self.key, &RULE_14);
         }
     }
 
@@ -7420,10 +7438,10 @@ pub mod topic_rule {
     impl Validate for InfluxDbAction {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("BatchConfig", &self.batch_config);
-            v.check("DatabaseName", &self.database_name, &RULE_131);
+            v.check("DatabaseName", &self.database_name, &RULE_133);
             v.check("Organization", &self.organization, &RULE_2);
-            v.check("TableName", &self.table_name, &RULE_132);
-            v.check("TimestampUnit", &self.timestamp_unit, &RULE_133);
+            v.check("TableName", &self.table_name, &RULE_134);
+            v.check("TimestampUnit", &self.timestamp_unit, &RULE_135);
         }
     }
 
@@ -7455,9 +7473,9 @@ pub mod topic_rule {
 
     impl Validate for InfluxDbBatchConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxBatchOpenMs", &self.max_batch_open_ms, &RULE_134);
-            v.check("MaxBatchSize", &self.max_batch_size, &RULE_135);
-            v.check("MaxBatchSizeBytes", &self.max_batch_size_bytes, &RULE_130);
+            v.check("MaxBatchOpenMs", &self.max_batch_open_ms, &RULE_136);
+            v.check("MaxBatchSize", &self.max_batch_size, &RULE_137);
+            v.check("MaxBatchSizeBytes", &self.max_batch_size_bytes, &RULE_132);
         }
     }
 
@@ -7528,8 +7546,8 @@ pub mod topic_rule {
 
     impl Validate for IotEventsAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputName", &self.input_name, &RULE_8);
-            v.check("MessageId", &self.message_id, &RULE_42);
+            v.check("InputName", &self.input_name, &RULE_9);
+            v.check("MessageId", &self.message_id, &RULE_43);
         }
     }
 
@@ -7569,7 +7587,7 @@ pub mod topic_rule {
             v.check(
                 "PutAssetPropertyValueEntries",
                 &self.put_asset_property_value_entries,
-                &RULE_30,
+                &RULE_31,
             );
             v.nested(
                 "PutAssetPropertyValueEntries",
@@ -7614,8 +7632,8 @@ pub mod topic_rule {
 
     impl Validate for PutAssetPropertyValueEntry {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PropertyAlias", &self.property_alias, &RULE_36);
-            v.check("PropertyValues", &self.property_values, &RULE_30);
+            v.check("PropertyAlias", &self.property_alias, &RULE_37);
+            v.check("PropertyValues", &self.property_values, &RULE_31);
         }
     }
 
@@ -7744,7 +7762,7 @@ pub mod topic_rule {
 
     impl Validate for KafkaAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Headers", &self.headers, &RULE_136);
+            v.check("Headers", &self.headers, &RULE_138);
             v.nested("Headers", &self.headers);
         }
     }
@@ -7776,8 +7794,8 @@ pub mod topic_rule {
 
     impl Validate for KafkaActionHeader {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_137);
-            v.check("Value", &self.value, &RULE_137);
+            v.check("Key", &self.key, &RULE_139);
+            v.check("Value", &self.value, &RULE_139);
         }
     }
 
@@ -7942,7 +7960,7 @@ pub mod topic_rule {
 
     impl Validate for OpenSearchAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Endpoint", &self.endpoint, &RULE_125);
+            v.check("Endpoint", &self.endpoint, &RULE_127);
         }
     }
 
@@ -7980,7 +7998,7 @@ pub mod topic_rule {
     impl Validate for RepublishAction {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Headers", &self.headers);
-            v.check("Qos", &self.qos, &RULE_138);
+            v.check("Qos", &self.qos, &RULE_140);
         }
     }
 
@@ -8016,16 +8034,16 @@ pub mod topic_rule {
 
     impl Validate for RepublishActionHeaders {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentType", &self.content_type, &RULE_58);
-            v.check("CorrelationData", &self.correlation_data, &RULE_58);
-            v.check("MessageExpiry", &self.message_expiry, &RULE_58);
+            v.check("ContentType", &self.content_type, &RULE_59);
+            v.check("CorrelationData", &self.correlation_data, &RULE_59);
+            v.check("MessageExpiry", &self.message_expiry, &RULE_59);
             v.check(
                 "PayloadFormatIndicator",
                 &self.payload_format_indicator,
-                &RULE_58,
+                &RULE_59,
             );
-            v.check("ResponseTopic", &self.response_topic, &RULE_58);
-            v.check("UserProperties", &self.user_properties, &RULE_136);
+            v.check("ResponseTopic", &self.response_topic, &RULE_59);
+            v.check("UserProperties", &self.user_properties, &RULE_138);
             v.nested("UserProperties", &self.user_properties);
         }
     }
@@ -8057,8 +8075,8 @@ pub mod topic_rule {
 
     impl Validate for UserProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_58);
-            v.check("Value", &self.value, &RULE_58);
+            v.check("Key", &self.key, &RULE_59);
+            v.check("Value", &self.value, &RULE_59);
         }
     }
 
@@ -8099,7 +8117,7 @@ pub mod topic_rule {
 
     impl Validate for S3Action {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CannedAcl", &self.canned_acl, &RULE_139);
+            v.check("CannedAcl", &self.canned_acl, &RULE_141);
         }
     }
 
@@ -8136,7 +8154,7 @@ pub mod topic_rule {
 
     impl Validate for SnsAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MessageFormat", &self.message_format, &RULE_140);
+            v.check("MessageFormat", &self.message_format, &RULE_142);
         }
     }
 
@@ -8243,7 +8261,7 @@ pub mod topic_rule {
 
     impl Validate for TimestreamAction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dimensions", &self.dimensions, &RULE_141);
+            v.check("Dimensions", &self.dimensions, &RULE_143);
         }
     }
 
@@ -8336,7 +8354,7 @@ pub mod topic_rule_destination {
 
     impl Validate for TopicRuleDestination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Status", &self.status, &RULE_142);
+            v.check("Status", &self.status, &RULE_144);
         }
     }
 

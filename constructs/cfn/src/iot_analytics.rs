@@ -1764,6 +1764,7 @@ pub mod pipeline {
 
     impl Validate for AddAttributes {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("Attributes", &self.attributes, &RULE_6);
             v.check("Name", &self.name, &RULE_0);
             v.check("Next", &self.next, &RULE_0);
         }

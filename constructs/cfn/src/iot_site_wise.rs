@@ -258,30 +258,35 @@ mod rules_ {
     };
 
     pub(super) static RULE_39: Rule = Rule {
+        max_len: Some(2048),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[a-zA-Z0-9_-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^[a-zA-Z0-9_\-\.\+]+@[a-zA-Z0-9_\-\.\+]+\.[a-zA-Z]{2,}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         allowed: &["IAM", "SSO"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         allowed: &["SITEWISE_PORTAL_V1", "SITEWISE_PORTAL_V2"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(
@@ -290,12 +295,12 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         allowed: &[
             "GENERIC_COMPUTE_PROCESSING",
             "HARDWARE_ACCELERATED_PROCESSING",
@@ -303,7 +308,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         allowed: &[
             "UNITS_2", "UNITS_4", "UNITS_8", "UNITS_12", "UNITS_16", "UNITS_24", "UNITS_32",
             "UNITS_36", "UNITS_48", "UNITS_60", "UNITS_64", "UNITS_72", "UNITS_84", "UNITS_96",
@@ -311,42 +316,42 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^arn:[\w+=\/,.@-]+:iam::[0-9]+:role/[\w+=,.@/-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         min: Some(60.0),
         max: Some(86400.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         allowed: &["STANDARD_1", "STANDARD_2", "THROUGHPUT_1", "THROUGHPUT_2"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min: Some(1.0),
         max: Some(16384.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         allowed: &["SHARED_STORAGE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         min_len: Some(4),
         max_len: Some(128),
         pattern: Some(
@@ -355,14 +360,14 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["SITEWISE_DEFAULT_ENCRYPTION", "KMS_BASED_ENCRYPTION"],
         ..Rule::NONE
     };
@@ -2747,10 +2752,15 @@ pub mod pipeline {
             v.check("Computations", &self.computations, &RULE_37);
             v.nested("Computations", &self.computations);
             v.check("Description", &self.description, &RULE_38);
-            v.check("PipelineName", &self.pipeline_name, &RULE_39);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_39,
+            );
+            v.check("PipelineName", &self.pipeline_name, &RULE_40);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
-            v.check("WorkspaceName", &self.workspace_name, &RULE_39);
+            v.check("WorkspaceName", &self.workspace_name, &RULE_40);
         }
     }
 
@@ -2821,9 +2831,14 @@ pub mod pipeline {
 
     impl Validate for ComputeNode {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComputeNodeName", &self.compute_node_name, &RULE_39);
-            v.check_items("DependsOn", &self.depends_on, &RULE_7, &RULE_39);
-            v.check("TaskName", &self.task_name, &RULE_39);
+            v.check("ComputeNodeName", &self.compute_node_name, &RULE_40);
+            v.check_items("DependsOn", &self.depends_on, &RULE_7, &RULE_40);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_39,
+            );
+            v.check("TaskName", &self.task_name, &RULE_40);
         }
     }
 }
@@ -2902,13 +2917,13 @@ pub mod portal {
             v.check(
                 "NotificationSenderEmail",
                 &self.notification_sender_email,
-                &RULE_40,
+                &RULE_41,
             );
-            v.check("PortalAuthMode", &self.portal_auth_mode, &RULE_41);
-            v.check("PortalContactEmail", &self.portal_contact_email, &RULE_40);
+            v.check("PortalAuthMode", &self.portal_auth_mode, &RULE_42);
+            v.check("PortalContactEmail", &self.portal_contact_email, &RULE_41);
             v.check("PortalDescription", &self.portal_description, &RULE_4);
             v.check("PortalName", &self.portal_name, &RULE_13);
-            v.check("PortalType", &self.portal_type, &RULE_42);
+            v.check("PortalType", &self.portal_type, &RULE_43);
             v.check("RoleArn", &self.role_arn, &RULE_1);
         }
     }
@@ -3203,8 +3218,8 @@ pub mod task {
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.nested("TaskConfiguration", &self.task_configuration);
-            v.check("TaskName", &self.task_name, &RULE_39);
-            v.check("WorkspaceName", &self.workspace_name, &RULE_39);
+            v.check("TaskName", &self.task_name, &RULE_40);
+            v.check("WorkspaceName", &self.workspace_name, &RULE_40);
         }
     }
 
@@ -3336,17 +3351,22 @@ pub mod task {
 
     impl Validate for ContainerTaskConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EcrUri", &self.ecr_uri, &RULE_43);
+            v.check("EcrUri", &self.ecr_uri, &RULE_44);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_39,
+            );
             v.nested(
                 "EphemeralStorageConfiguration",
                 &self.ephemeral_storage_configuration,
             );
-            v.check("Mounts", &self.mounts, &RULE_44);
+            v.check("Mounts", &self.mounts, &RULE_45);
             v.nested("Mounts", &self.mounts);
-            v.check("ProcessingType", &self.processing_type, &RULE_45);
-            v.check("ProcessingUnit", &self.processing_unit, &RULE_46);
-            v.check("TaskExecutionRole", &self.task_execution_role, &RULE_47);
-            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_48);
+            v.check("ProcessingType", &self.processing_type, &RULE_46);
+            v.check("ProcessingUnit", &self.processing_unit, &RULE_47);
+            v.check("TaskExecutionRole", &self.task_execution_role, &RULE_48);
+            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_49);
         }
     }
 
@@ -3383,8 +3403,8 @@ pub mod task {
 
     impl Validate for EphemeralStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StorageClass", &self.storage_class, &RULE_49);
-            v.check("StorageSizeInGiB", &self.storage_size_in_gi_b, &RULE_50);
+            v.check("StorageClass", &self.storage_class, &RULE_50);
+            v.check("StorageSizeInGiB", &self.storage_size_in_gi_b, &RULE_51);
         }
     }
 
@@ -3431,9 +3451,9 @@ pub mod task {
     impl Validate for Mount {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_8);
-            v.check("RelativePath", &self.relative_path, &RULE_51);
+            v.check("RelativePath", &self.relative_path, &RULE_52);
             v.nested("Source", &self.source);
-            v.check("StorageType", &self.storage_type, &RULE_52);
+            v.check("StorageType", &self.storage_type, &RULE_53);
         }
     }
 
@@ -3496,8 +3516,8 @@ pub mod task {
 
     impl Validate for S3AccessPointSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessPointArn", &self.access_point_arn, &RULE_53);
-            v.check("Prefix", &self.prefix, &RULE_51);
+            v.check("AccessPointArn", &self.access_point_arn, &RULE_54);
+            v.check("Prefix", &self.prefix, &RULE_52);
         }
     }
 }
@@ -3554,7 +3574,7 @@ pub mod workspace {
     impl Validate for Workspace {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("EncryptionConfiguration", &self.encryption_configuration);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_54);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_55);
             v.check("Tags", &self.tags, &RULE_7);
             v.nested("Tags", &self.tags);
             v.check(
@@ -3562,7 +3582,7 @@ pub mod workspace {
                 &self.workspace_description,
                 &RULE_38,
             );
-            v.check("WorkspaceName", &self.workspace_name, &RULE_39);
+            v.check("WorkspaceName", &self.workspace_name, &RULE_40);
         }
     }
 
@@ -3629,7 +3649,7 @@ pub mod workspace {
 
     impl Validate for EncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EncryptionType", &self.encryption_type, &RULE_55);
+            v.check("EncryptionType", &self.encryption_type, &RULE_56);
         }
     }
 }

@@ -30,22 +30,28 @@ mod rules_ {
 
     pub(super) static RULE_3: Rule = Rule {
         min_len: Some(1),
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_4: Rule = Rule {
+        min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         pattern: Some(r"[a-zA-Z_\-0-9]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         allowed: &["ENTITY", "WORKSPACE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(
@@ -54,12 +60,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(256),
+        pattern: Some(r"[a-zA-Z_\-0-9]+"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         allowed: &[
             "RELATIONSHIP",
             "STRING",
@@ -73,28 +86,21 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_len: Some(1),
         max_len: Some(316),
         pattern: Some(r"(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(256),
-        pattern: Some(r"[a-zA-Z_\-0-9]+"),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(
@@ -103,30 +109,24 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         allowed: &["TABULAR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("[a-zA-Z_0-9-.][a-zA-Z_0-9-. ]*[a-zA-Z0-9]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(
             r"\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+",
         ),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_16: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(256),
         ..Rule::NONE
     };
 
@@ -239,12 +239,12 @@ mod shared_ {
 
     impl Validate for DataValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_10);
-            v.check("ListValue", &self.list_value, &RULE_7);
+            v.check("Expression", &self.expression, &RULE_12);
+            v.check("ListValue", &self.list_value, &RULE_9);
             v.nested("ListValue", &self.list_value);
             v.nested("MapValue", &self.map_value);
             v.nested("RelationshipValue", &self.relationship_value);
-            v.check("StringValue", &self.string_value, &RULE_9);
+            v.check("StringValue", &self.string_value, &RULE_11);
         }
     }
 
@@ -273,8 +273,8 @@ mod shared_ {
 
     impl Validate for RelationshipValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("TargetComponentName", &self.target_component_name, &RULE_11);
-            v.check("TargetEntityId", &self.target_entity_id, &RULE_12);
+            v.check("TargetComponentName", &self.target_component_name, &RULE_8);
+            v.check("TargetEntityId", &self.target_entity_id, &RULE_13);
         }
     }
 
@@ -305,7 +305,7 @@ mod shared_ {
 
     impl Validate for Relationship {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RelationshipType", &self.relationship_type, &RULE_9);
+            v.check("RelationshipType", &self.relationship_type, &RULE_11);
             v.check(
                 "TargetComponentTypeId",
                 &self.target_component_type_id,
@@ -394,7 +394,8 @@ pub mod component_type {
             v.nested("Functions", &self.functions);
             v.nested("PropertyDefinitions", &self.property_definitions);
             v.nested("PropertyGroups", &self.property_groups);
-            v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("WorkspaceId", &self.workspace_id, &RULE_4);
         }
     }
 
@@ -508,9 +509,9 @@ pub mod component_type {
                 "RequiredProperties",
                 &self.required_properties,
                 &RULE_2,
-                &RULE_4,
+                &RULE_5,
             );
-            v.check("Scope", &self.scope, &RULE_5);
+            v.check("Scope", &self.scope, &RULE_6);
         }
     }
 
@@ -567,7 +568,7 @@ pub mod component_type {
 
     impl Validate for LambdaFunction {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_6);
+            v.check("Arn", &self.arn, &RULE_7);
         }
     }
 
@@ -613,6 +614,7 @@ pub mod component_type {
 
     impl Validate for PropertyDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("Configurations", &self.configurations, &RULE_8);
             v.nested("DataType", &self.data_type);
             v.nested("DefaultValue", &self.default_value);
         }
@@ -660,12 +662,12 @@ pub mod component_type {
 
     impl Validate for DataType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AllowedValues", &self.allowed_values, &RULE_7);
+            v.check("AllowedValues", &self.allowed_values, &RULE_9);
             v.nested("AllowedValues", &self.allowed_values);
             v.nested("NestedType", &self.nested_type);
             v.nested("Relationship", &self.relationship);
-            v.check("Type", &self.r#type, &RULE_8);
-            v.check("UnitOfMeasure", &self.unit_of_measure, &RULE_9);
+            v.check("Type", &self.r#type, &RULE_10);
+            v.check("UnitOfMeasure", &self.unit_of_measure, &RULE_11);
         }
     }
 
@@ -696,8 +698,8 @@ pub mod component_type {
 
     impl Validate for PropertyGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GroupType", &self.group_type, &RULE_13);
-            v.check_items("PropertyNames", &self.property_names, &RULE_2, &RULE_4);
+            v.check("GroupType", &self.group_type, &RULE_14);
+            v.check_items("PropertyNames", &self.property_names, &RULE_2, &RULE_5);
         }
     }
 }
@@ -769,10 +771,11 @@ pub mod entity {
             v.nested("Components", &self.components);
             v.nested("CompositeComponents", &self.composite_components);
             v.check("Description", &self.description, &RULE_1);
-            v.check("EntityId", &self.entity_id, &RULE_12);
-            v.check("EntityName", &self.entity_name, &RULE_14);
-            v.check("ParentEntityId", &self.parent_entity_id, &RULE_15);
-            v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+            v.check("EntityId", &self.entity_id, &RULE_13);
+            v.check("EntityName", &self.entity_name, &RULE_15);
+            v.check("ParentEntityId", &self.parent_entity_id, &RULE_16);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("WorkspaceId", &self.workspace_id, &RULE_4);
         }
     }
 
@@ -859,9 +862,9 @@ pub mod entity {
 
     impl Validate for Component {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComponentName", &self.component_name, &RULE_11);
-            v.check("ComponentTypeId", &self.component_type_id, &RULE_11);
-            v.check("DefinedIn", &self.defined_in, &RULE_16);
+            v.check("ComponentName", &self.component_name, &RULE_8);
+            v.check("ComponentTypeId", &self.component_type_id, &RULE_8);
+            v.check("DefinedIn", &self.defined_in, &RULE_3);
             v.check("Description", &self.description, &RULE_1);
             v.nested("Properties", &self.properties);
             v.nested("PropertyGroups", &self.property_groups);
@@ -952,6 +955,7 @@ pub mod entity {
 
     impl Validate for Definition {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("Configuration", &self.configuration, &RULE_8);
             v.nested("DataType", &self.data_type);
             v.nested("DefaultValue", &self.default_value);
         }
@@ -993,12 +997,12 @@ pub mod entity {
 
     impl Validate for DataType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AllowedValues", &self.allowed_values, &RULE_7);
+            v.check("AllowedValues", &self.allowed_values, &RULE_9);
             v.nested("AllowedValues", &self.allowed_values);
             v.nested("NestedType", &self.nested_type);
             v.nested("Relationship", &self.relationship);
-            v.check("Type", &self.r#type, &RULE_8);
-            v.check("UnitOfMeasure", &self.unit_of_measure, &RULE_9);
+            v.check("Type", &self.r#type, &RULE_10);
+            v.check("UnitOfMeasure", &self.unit_of_measure, &RULE_11);
         }
     }
 
@@ -1029,8 +1033,8 @@ pub mod entity {
 
     impl Validate for PropertyGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GroupType", &self.group_type, &RULE_13);
-            v.check_items("PropertyNames", &self.property_names, &RULE_2, &RULE_4);
+            v.check("GroupType", &self.group_type, &RULE_14);
+            v.check_items("PropertyNames", &self.property_names, &RULE_2, &RULE_5);
         }
     }
 
@@ -1133,9 +1137,9 @@ pub mod entity {
 
     impl Validate for CompositeComponent {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ComponentName", &self.component_name, &RULE_11);
+            v.check("ComponentName", &self.component_name, &RULE_8);
             v.check("ComponentPath", &self.component_path, &RULE_20);
-            v.check("ComponentTypeId", &self.component_type_id, &RULE_11);
+            v.check("ComponentTypeId", &self.component_type_id, &RULE_8);
             v.check("Description", &self.description, &RULE_1);
             v.nested("Properties", &self.properties);
             v.nested("PropertyGroups", &self.property_groups);
@@ -1203,11 +1207,13 @@ pub mod scene {
 
     impl Validate for Scene {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Capabilities", &self.capabilities, &RULE_7, &RULE_21);
+            v.check_items("Capabilities", &self.capabilities, &RULE_9, &RULE_21);
             v.check("ContentLocation", &self.content_location, &RULE_22);
             v.check("Description", &self.description, &RULE_1);
-            v.check("SceneId", &self.scene_id, &RULE_3);
-            v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+            v.check("SceneId", &self.scene_id, &RULE_4);
+            v.check_values("SceneMetadata", &self.scene_metadata, &RULE_19);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("WorkspaceId", &self.workspace_id, &RULE_4);
         }
     }
 
@@ -1298,7 +1304,8 @@ pub mod sync_job {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SyncRole", &self.sync_role, &RULE_23);
             v.check("SyncSource", &self.sync_source, &RULE_24);
-            v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("WorkspaceId", &self.workspace_id, &RULE_4);
         }
     }
 
@@ -1394,7 +1401,8 @@ pub mod workspace {
             v.check("Description", &self.description, &RULE_1);
             v.check("Role", &self.role, &RULE_23);
             v.check("S3Location", &self.s3_location, &RULE_25);
-            v.check("WorkspaceId", &self.workspace_id, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("WorkspaceId", &self.workspace_id, &RULE_4);
         }
     }
 

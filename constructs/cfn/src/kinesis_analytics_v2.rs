@@ -112,129 +112,135 @@ mod rules_ {
     };
 
     pub(super) static RULE_14: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(2048),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_15: Rule = Rule {
         min: Some(1.0),
         max: Some(9.223372036854776e18),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &["DEFAULT", "CUSTOM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min: Some(0.0),
         max: Some(9.223372036854776e18),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["DEBUG", "INFO", "WARN", "ERROR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         allowed: &["CUSTOM", "DEFAULT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         pattern: Some(r"^[^-\s<>&]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min: Some(1.0),
         max: Some(64.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(5),
         max_len: Some(5),
         allowed: &["UTF-8"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_len: Some(1),
         max_len: Some(65535),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[^-\s<>&]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
-        allowed: &["CSV", "JSON"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_29: Rule = Rule {
-        min_items: Some(1),
-        max_items: Some(5),
+        allowed: &["CSV", "JSON"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_30: Rule = Rule {
         min_items: Some(1),
-        max_items: Some(16),
+        max_items: Some(5),
         ..Rule::NONE
     };
 
     pub(super) static RULE_31: Rule = Rule {
-        allowed: &["DEPENDENCY_JAR", "UDF"],
+        min_items: Some(1),
+        max_items: Some(16),
         ..Rule::NONE
     };
 
     pub(super) static RULE_32: Rule = Rule {
+        allowed: &["DEPENDENCY_JAR", "UDF"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_33: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9_.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^[a-zA-Z0-9/!-_.*'()]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         pattern: Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &[
             "SKIP_RESTORE_FROM_SNAPSHOT",
             "RESTORE_FROM_LATEST_SNAPSHOT",
@@ -243,13 +249,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
@@ -716,6 +722,7 @@ pub mod application {
     impl Validate for PropertyGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("PropertyGroupId", &self.property_group_id, &RULE_13);
+            v.check_values("PropertyMap", &self.property_map, &RULE_14);
         }
     }
 
@@ -796,12 +803,12 @@ pub mod application {
 
     impl Validate for CheckpointConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CheckpointInterval", &self.checkpoint_interval, &RULE_14);
-            v.check("ConfigurationType", &self.configuration_type, &RULE_15);
+            v.check("CheckpointInterval", &self.checkpoint_interval, &RULE_15);
+            v.check("ConfigurationType", &self.configuration_type, &RULE_16);
             v.check(
                 "MinPauseBetweenCheckpoints",
                 &self.min_pause_between_checkpoints,
-                &RULE_16,
+                &RULE_17,
             );
         }
     }
@@ -840,9 +847,9 @@ pub mod application {
 
     impl Validate for MonitoringConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConfigurationType", &self.configuration_type, &RULE_15);
-            v.check("LogLevel", &self.log_level, &RULE_17);
-            v.check("MetricsLevel", &self.metrics_level, &RULE_18);
+            v.check("ConfigurationType", &self.configuration_type, &RULE_16);
+            v.check("LogLevel", &self.log_level, &RULE_18);
+            v.check("MetricsLevel", &self.metrics_level, &RULE_19);
         }
     }
 
@@ -884,9 +891,9 @@ pub mod application {
 
     impl Validate for ParallelismConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConfigurationType", &self.configuration_type, &RULE_19);
-            v.check("Parallelism", &self.parallelism, &RULE_20);
-            v.check("ParallelismPerKPU", &self.parallelism_per_kpu, &RULE_20);
+            v.check("ConfigurationType", &self.configuration_type, &RULE_20);
+            v.check("Parallelism", &self.parallelism, &RULE_21);
+            v.check("ParallelismPerKPU", &self.parallelism_per_kpu, &RULE_21);
         }
     }
 
@@ -979,7 +986,7 @@ pub mod application {
             v.nested("InputSchema", &self.input_schema);
             v.nested("KinesisFirehoseInput", &self.kinesis_firehose_input);
             v.nested("KinesisStreamsInput", &self.kinesis_streams_input);
-            v.check("NamePrefix", &self.name_prefix, &RULE_21);
+            v.check("NamePrefix", &self.name_prefix, &RULE_22);
         }
     }
 
@@ -1007,7 +1014,7 @@ pub mod application {
 
     impl Validate for InputParallelism {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Count", &self.count, &RULE_22);
+            v.check("Count", &self.count, &RULE_23);
         }
     }
 
@@ -1106,9 +1113,9 @@ pub mod application {
 
     impl Validate for InputSchema {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RecordColumns", &self.record_columns, &RULE_23);
+            v.check("RecordColumns", &self.record_columns, &RULE_24);
             v.nested("RecordColumns", &self.record_columns);
-            v.check("RecordEncoding", &self.record_encoding, &RULE_24);
+            v.check("RecordEncoding", &self.record_encoding, &RULE_25);
             v.nested("RecordFormat", &self.record_format);
         }
     }
@@ -1147,9 +1154,9 @@ pub mod application {
 
     impl Validate for RecordColumn {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Mapping", &self.mapping, &RULE_25);
-            v.check("Name", &self.name, &RULE_26);
-            v.check("SqlType", &self.sql_type, &RULE_27);
+            v.check("Mapping", &self.mapping, &RULE_26);
+            v.check("Name", &self.name, &RULE_27);
+            v.check("SqlType", &self.sql_type, &RULE_28);
         }
     }
 
@@ -1184,7 +1191,7 @@ pub mod application {
     impl Validate for RecordFormat {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("MappingParameters", &self.mapping_parameters);
-            v.check("RecordFormatType", &self.record_format_type, &RULE_28);
+            v.check("RecordFormatType", &self.record_format_type, &RULE_29);
         }
     }
 
@@ -1288,7 +1295,7 @@ pub mod application {
 
     impl Validate for JsonMappingParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RecordRowPath", &self.record_row_path, &RULE_25);
+            v.check("RecordRowPath", &self.record_row_path, &RULE_26);
         }
     }
 
@@ -1385,8 +1392,8 @@ pub mod application {
 
     impl Validate for VpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SecurityGroupIds", &self.security_group_ids, &RULE_29);
-            v.check("SubnetIds", &self.subnet_ids, &RULE_30);
+            v.check("SecurityGroupIds", &self.security_group_ids, &RULE_30);
+            v.check("SubnetIds", &self.subnet_ids, &RULE_31);
         }
     }
 
@@ -1543,7 +1550,7 @@ pub mod application {
 
     impl Validate for CustomArtifactConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ArtifactType", &self.artifact_type, &RULE_31);
+            v.check("ArtifactType", &self.artifact_type, &RULE_32);
             v.nested("MavenReference", &self.maven_reference);
             v.nested("S3ContentLocation", &self.s3_content_location);
         }
@@ -1587,9 +1594,9 @@ pub mod application {
 
     impl Validate for MavenReference {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ArtifactId", &self.artifact_id, &RULE_32);
-            v.check("GroupId", &self.group_id, &RULE_32);
-            v.check("Version", &self.version, &RULE_32);
+            v.check("ArtifactId", &self.artifact_id, &RULE_33);
+            v.check("GroupId", &self.group_id, &RULE_33);
+            v.check("Version", &self.version, &RULE_33);
         }
     }
 
@@ -1653,7 +1660,7 @@ pub mod application {
 
     impl Validate for S3ContentBaseLocation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BasePath", &self.base_path, &RULE_33);
+            v.check("BasePath", &self.base_path, &RULE_34);
             v.check("BucketARN", &self.bucket_arn, &RULE_4);
         }
     }
@@ -1682,7 +1689,7 @@ pub mod application {
 
     impl Validate for ZeppelinMonitoringConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogLevel", &self.log_level, &RULE_17);
+            v.check("LogLevel", &self.log_level, &RULE_18);
         }
     }
 
@@ -1719,7 +1726,7 @@ pub mod application {
             v.check(
                 "ApplicationMaintenanceWindowStartTime",
                 &self.application_maintenance_window_start_time,
-                &RULE_34,
+                &RULE_35,
             );
         }
     }
@@ -1794,9 +1801,9 @@ pub mod application {
             v.check(
                 "ApplicationRestoreType",
                 &self.application_restore_type,
-                &RULE_35,
+                &RULE_36,
             );
-            v.check("SnapshotName", &self.snapshot_name, &RULE_32);
+            v.check("SnapshotName", &self.snapshot_name, &RULE_33);
         }
     }
 
@@ -1852,8 +1859,8 @@ pub mod application {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_37);
+            v.check("Key", &self.key, &RULE_37);
+            v.check("Value", &self.value, &RULE_38);
         }
     }
 }

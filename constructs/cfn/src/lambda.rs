@@ -1026,25 +1026,31 @@ mod rules_ {
     };
 
     pub(super) static RULE_151: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(4096),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_152: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("^arn:(aws[a-z-]*){1}:iam::[0-9]{12}:role/.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_152: Rule = Rule {
+    pub(super) static RULE_153: Rule = Rule {
         min: Some(1.0),
         max: Some(128.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_153: Rule = Rule {
+    pub(super) static RULE_154: Rule = Rule {
         min: Some(3.0),
         max: Some(900.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_154: Rule = Rule {
+    pub(super) static RULE_155: Rule = Rule {
         min_len: Some(1),
         max_len: Some(500),
         pattern: Some(r"^[a-zA-Z0-9\.\-_/#]+$"),
@@ -5804,14 +5810,19 @@ pub mod web_function_revision {
                 &self.egress_network_connector_arn,
                 &RULE_150,
             );
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_151);
+            v.check_values(
+                "EnvironmentVariables",
+                &self.environment_variables,
+                &RULE_151,
+            );
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_152);
             v.check(
                 "MaxConcurrencyPerEnvironment",
                 &self.max_concurrency_per_environment,
-                &RULE_152,
+                &RULE_153,
             );
             v.nested("TelemetryConfig", &self.telemetry_config);
-            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_153);
+            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_154);
         }
     }
 
@@ -5874,7 +5885,7 @@ pub mod web_function_revision {
     impl Validate for LoggingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ApplicationLogLevel", &self.application_log_level, &RULE_91);
-            v.check("LogGroup", &self.log_group, &RULE_154);
+            v.check("LogGroup", &self.log_group, &RULE_155);
             v.check("SystemLogLevel", &self.system_log_level, &RULE_18);
         }
     }

@@ -22,19 +22,25 @@ mod rules_ {
 
     pub(super) static RULE_2: Rule = Rule {
         min_len: Some(1),
+        max_len: Some(1500),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_3: Rule = Rule {
+        min_len: Some(1),
         max_len: Some(100),
         pattern: Some("^[A-Za-z][a-zA-Z0-9-_]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_3: Rule = Rule {
+    pub(super) static RULE_4: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[a-zA-Z+-=._:/]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
@@ -97,8 +103,9 @@ pub mod deployment {
                 &RULE_0,
             );
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Specifications", &self.specifications, &RULE_2);
             v.nested("Tags", &self.tags);
-            v.check("WorkloadName", &self.workload_name, &RULE_2);
+            v.check("WorkloadName", &self.workload_name, &RULE_3);
         }
     }
 
@@ -178,8 +185,8 @@ pub mod deployment {
 
     impl Validate for Tags {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
         }
     }
 }

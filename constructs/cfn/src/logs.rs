@@ -108,56 +108,62 @@ mod rules_ {
     pub(super) static RULE_13: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
-        pattern: Some(r"[\w-]*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_14: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(255),
+        pattern: Some(r"[\w-]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some("^[^:*]{1,512}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         pattern: Some(r"[\.\-_/#A-Za-z0-9]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["OPENSEARCH"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"[\w#+=/:,.@-]*\*?"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule::NONE;
+    pub(super) static RULE_20: Rule = Rule::NONE;
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min: Some(1.0),
         max: Some(3650.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min: Some(7.0),
         max: Some(90.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         allowed: &[
             "FIVE_MIN",
             "TEN_MIN",
@@ -168,89 +174,83 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         max_len: Some(1024),
         pattern: Some(""),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^arn:aws[a-z\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^[\w#+=/:,.@*-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
-        allowed: &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_27: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(512),
+        allowed: &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
-        pattern: Some(r"^[\.\-_/#A-Za-z0-9]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
-        pattern: Some("^[^:*]*$"),
+        pattern: Some(r"^[\.\-_/#A-Za-z0-9]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_30: Rule = Rule {
-        max_len: Some(2000),
+        min_len: Some(1),
+        max_len: Some(512),
+        pattern: Some("^[^:*]*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_31: Rule = Rule {
+        max_len: Some(2000),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_32: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some("^[^:*]{1,512}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"^[.\-_/#A-Za-z0-9]{1,512}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_items: Some(1),
         max_items: Some(3),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_36: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(255),
         ..Rule::NONE
     };
 
@@ -948,7 +948,12 @@ pub mod delivery_source {
 
     impl Validate for DeliverySource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogType", &self.log_type, &RULE_13);
+            v.check_values(
+                "DeliverySourceConfiguration",
+                &self.delivery_source_configuration,
+                &RULE_13,
+            );
+            v.check("LogType", &self.log_type, &RULE_14);
             v.check("Name", &self.name, &RULE_5);
             v.check("ResourceArn", &self.resource_arn, &RULE_4);
             v.nested("Tags", &self.tags);
@@ -1049,11 +1054,11 @@ pub mod destination {
 
     impl Validate for Destination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationName", &self.destination_name, &RULE_14);
-            v.check("DestinationPolicy", &self.destination_policy, &RULE_15);
-            v.check("RoleArn", &self.role_arn, &RULE_15);
+            v.check("DestinationName", &self.destination_name, &RULE_15);
+            v.check("DestinationPolicy", &self.destination_policy, &RULE_16);
+            v.check("RoleArn", &self.role_arn, &RULE_16);
             v.nested("Tags", &self.tags);
-            v.check("TargetArn", &self.target_arn, &RULE_15);
+            v.check("TargetArn", &self.target_arn, &RULE_16);
         }
     }
 
@@ -1158,8 +1163,8 @@ pub mod integration {
 
     impl Validate for Integration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IntegrationName", &self.integration_name, &RULE_16);
-            v.check("IntegrationType", &self.integration_type, &RULE_17);
+            v.check("IntegrationName", &self.integration_name, &RULE_17);
+            v.check("IntegrationType", &self.integration_type, &RULE_18);
             v.nested("ResourceConfig", &self.resource_config);
         }
     }
@@ -1261,16 +1266,16 @@ pub mod integration {
 
     impl Validate for OpenSearchResourceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationARN", &self.application_arn, &RULE_18);
+            v.check("ApplicationARN", &self.application_arn, &RULE_19);
             v.check_items(
                 "DashboardViewerPrincipals",
                 &self.dashboard_viewer_principals,
+                &RULE_20,
                 &RULE_19,
-                &RULE_18,
             );
-            v.check("DataSourceRoleArn", &self.data_source_role_arn, &RULE_18);
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_18);
-            v.check("RetentionDays", &self.retention_days, &RULE_20);
+            v.check("DataSourceRoleArn", &self.data_source_role_arn, &RULE_19);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_19);
+            v.check("RetentionDays", &self.retention_days, &RULE_21);
         }
     }
 }
@@ -1323,17 +1328,17 @@ pub mod log_anomaly_detector {
             v.check(
                 "AnomalyVisibilityTime",
                 &self.anomaly_visibility_time,
-                &RULE_21,
+                &RULE_22,
             );
-            v.check("DetectorName", &self.detector_name, &RULE_15);
-            v.check("EvaluationFrequency", &self.evaluation_frequency, &RULE_22);
-            v.check("FilterPattern", &self.filter_pattern, &RULE_23);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_24);
+            v.check("DetectorName", &self.detector_name, &RULE_16);
+            v.check("EvaluationFrequency", &self.evaluation_frequency, &RULE_23);
+            v.check("FilterPattern", &self.filter_pattern, &RULE_24);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_25);
             v.check_items(
                 "LogGroupArnList",
                 &self.log_group_arn_list,
-                &RULE_19,
-                &RULE_25,
+                &RULE_20,
+                &RULE_26,
             );
         }
     }
@@ -1438,8 +1443,8 @@ pub mod log_group {
     impl Validate for LogGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_9);
-            v.check("LogGroupClass", &self.log_group_class, &RULE_26);
-            v.check("LogGroupName", &self.log_group_name, &RULE_27);
+            v.check("LogGroupClass", &self.log_group_class, &RULE_27);
+            v.check("LogGroupName", &self.log_group_name, &RULE_28);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1536,8 +1541,8 @@ pub mod log_stream {
 
     impl Validate for LogStream {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupName", &self.log_group_name, &RULE_28);
-            v.check("LogStreamName", &self.log_stream_name, &RULE_29);
+            v.check("LogGroupName", &self.log_group_name, &RULE_29);
+            v.check("LogStreamName", &self.log_stream_name, &RULE_30);
         }
     }
 
@@ -1622,15 +1627,15 @@ pub mod metric_filter {
             v.check(
                 "FieldSelectionCriteria",
                 &self.field_selection_criteria,
-                &RULE_30,
+                &RULE_31,
             );
-            v.check("FilterName", &self.filter_name, &RULE_31);
-            v.check("FilterPattern", &self.filter_pattern, &RULE_32);
-            v.check("LogGroupName", &self.log_group_name, &RULE_33);
+            v.check("FilterName", &self.filter_name, &RULE_32);
+            v.check("FilterPattern", &self.filter_pattern, &RULE_33);
+            v.check("LogGroupName", &self.log_group_name, &RULE_34);
             v.check(
                 "MetricTransformations",
                 &self.metric_transformations,
-                &RULE_34,
+                &RULE_35,
             );
             v.nested("MetricTransformations", &self.metric_transformations);
         }
@@ -1701,9 +1706,9 @@ pub mod metric_filter {
 
     impl Validate for MetricTransformation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Dimensions", &self.dimensions, &RULE_35);
+            v.check("Dimensions", &self.dimensions, &RULE_36);
             v.nested("Dimensions", &self.dimensions);
-            v.check("MetricName", &self.metric_name, &RULE_36);
+            v.check("MetricName", &self.metric_name, &RULE_13);
             v.check("MetricNamespace", &self.metric_namespace, &RULE_37);
             v.check("MetricValue", &self.metric_value, &RULE_38);
             v.check("Unit", &self.unit, &RULE_39);
@@ -1740,8 +1745,8 @@ pub mod metric_filter {
 
     impl Validate for Dimension {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_36);
-            v.check("Value", &self.value, &RULE_36);
+            v.check("Key", &self.key, &RULE_13);
+            v.check("Value", &self.value, &RULE_13);
         }
     }
 }
@@ -1793,8 +1798,8 @@ pub mod query_definition {
 
     impl Validate for QueryDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("LogGroupNames", &self.log_group_names, &RULE_19, &RULE_40);
-            v.check("Name", &self.name, &RULE_36);
+            v.check_items("LogGroupNames", &self.log_group_names, &RULE_20, &RULE_40);
+            v.check("Name", &self.name, &RULE_13);
             v.check("Parameters", &self.parameters, &RULE_41);
             v.nested("Parameters", &self.parameters);
             v.check("QueryLanguage", &self.query_language, &RULE_42);
@@ -1858,7 +1863,7 @@ pub mod query_definition {
 
     impl Validate for QueryParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultValue", &self.default_value, &RULE_32);
+            v.check("DefaultValue", &self.default_value, &RULE_33);
             v.check("Description", &self.description, &RULE_44);
             v.check("Name", &self.name, &RULE_45);
         }
@@ -1998,9 +2003,9 @@ pub mod scheduled_query {
 
     impl Validate for ScheduledQuery {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_32);
+            v.check("Description", &self.description, &RULE_33);
             v.nested("DestinationConfiguration", &self.destination_configuration);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_15);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_16);
             v.check_items(
                 "LogGroupIdentifiers",
                 &self.log_group_identifiers,
@@ -2015,7 +2020,7 @@ pub mod scheduled_query {
             v.check("ScheduleStartTime", &self.schedule_start_time, &RULE_52);
             v.check("State", &self.state, &RULE_53);
             v.nested("Tags", &self.tags);
-            v.check("Timezone", &self.timezone, &RULE_15);
+            v.check("Timezone", &self.timezone, &RULE_16);
         }
     }
 
@@ -2122,7 +2127,7 @@ pub mod scheduled_query {
                 &self.destination_identifier,
                 &RULE_54,
             );
-            v.check("RoleArn", &self.role_arn, &RULE_15);
+            v.check("RoleArn", &self.role_arn, &RULE_16);
         }
     }
 
@@ -2289,17 +2294,17 @@ pub mod subscription_filter {
 
     impl Validate for SubscriptionFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationArn", &self.destination_arn, &RULE_15);
+            v.check("DestinationArn", &self.destination_arn, &RULE_16);
             v.check("Distribution", &self.distribution, &RULE_56);
             v.check(
                 "FieldSelectionCriteria",
                 &self.field_selection_criteria,
-                &RULE_30,
+                &RULE_31,
             );
-            v.check("FilterName", &self.filter_name, &RULE_29);
-            v.check("FilterPattern", &self.filter_pattern, &RULE_32);
-            v.check("LogGroupName", &self.log_group_name, &RULE_28);
-            v.check("RoleArn", &self.role_arn, &RULE_15);
+            v.check("FilterName", &self.filter_name, &RULE_30);
+            v.check("FilterPattern", &self.filter_pattern, &RULE_33);
+            v.check("LogGroupName", &self.log_group_name, &RULE_29);
+            v.check("RoleArn", &self.role_arn, &RULE_16);
         }
     }
 
@@ -2680,13 +2685,13 @@ pub mod transformer {
 
     impl Validate for DateTimeConverter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Locale", &self.locale, &RULE_15);
+            v.check("Locale", &self.locale, &RULE_16);
             v.check_items("MatchPatterns", &self.match_patterns, &RULE_59, &RULE_60);
             v.check("Source", &self.source, &RULE_60);
-            v.check("SourceTimezone", &self.source_timezone, &RULE_15);
+            v.check("SourceTimezone", &self.source_timezone, &RULE_16);
             v.check("Target", &self.target, &RULE_60);
             v.check("TargetFormat", &self.target_format, &RULE_65);
-            v.check("TargetTimezone", &self.target_timezone, &RULE_15);
+            v.check("TargetTimezone", &self.target_timezone, &RULE_16);
         }
     }
 
@@ -2745,7 +2750,7 @@ pub mod transformer {
 
     impl Validate for Grok {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Match", &self.r#match, &RULE_27);
+            v.check("Match", &self.r#match, &RULE_28);
             v.check("Source", &self.source, &RULE_60);
         }
     }

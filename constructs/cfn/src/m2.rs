@@ -36,55 +36,60 @@ mod rules_ {
     };
 
     pub(super) static RULE_5: Rule = Rule {
-        pattern: Some(r"^\S{1,2000}$"),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_6: Rule = Rule {
+        pattern: Some(r"^\S{1,2000}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_7: Rule = Rule {
         min_len: Some(1),
         max_len: Some(6500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         pattern: Some(r"^\S{1,80}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         pattern: Some(r"^\S{1,10}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         pattern: Some(r"^\S{1,20}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         allowed: &["ipv4", "dual"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         pattern: Some(r"^\S{1,50}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule::NONE;
+    pub(super) static RULE_14: Rule = Rule::NONE;
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min: Some(1.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         pattern: Some(r"^\S{1,200}$"),
         ..Rule::NONE
     };
@@ -145,6 +150,7 @@ pub mod application {
             v.check("KmsKeyId", &self.kms_key_id, &RULE_2);
             v.check("Name", &self.name, &RULE_3);
             v.check("RoleArn", &self.role_arn, &RULE_4);
+            v.check_values("Tags", &self.tags, &RULE_5);
         }
     }
 
@@ -199,8 +205,8 @@ pub mod application {
 
     impl Validate for Definition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Location", &self.s3_location, &RULE_5);
-            v.check("Content", &self.content, &RULE_6);
+            v.check("S3Location", &self.s3_location, &RULE_6);
+            v.check("Content", &self.content, &RULE_7);
         }
     }
 }
@@ -248,9 +254,9 @@ pub mod deployment {
 
     impl Validate for Deployment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationId", &self.application_id, &RULE_7);
-            v.check("ApplicationVersion", &self.application_version, &RULE_8);
-            v.check("EnvironmentId", &self.environment_id, &RULE_7);
+            v.check("ApplicationId", &self.application_id, &RULE_8);
+            v.check("ApplicationVersion", &self.application_version, &RULE_9);
+            v.check("EnvironmentId", &self.environment_id, &RULE_8);
         }
     }
 
@@ -371,25 +377,26 @@ pub mod environment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_0);
             v.check("EngineType", &self.engine_type, &RULE_1);
-            v.check("EngineVersion", &self.engine_version, &RULE_9);
+            v.check("EngineVersion", &self.engine_version, &RULE_10);
             v.nested("HighAvailabilityConfig", &self.high_availability_config);
-            v.check("InstanceType", &self.instance_type, &RULE_10);
+            v.check("InstanceType", &self.instance_type, &RULE_11);
             v.check("KmsKeyId", &self.kms_key_id, &RULE_2);
             v.check("Name", &self.name, &RULE_3);
-            v.check("NetworkType", &self.network_type, &RULE_11);
+            v.check("NetworkType", &self.network_type, &RULE_12);
             v.check(
                 "PreferredMaintenanceWindow",
                 &self.preferred_maintenance_window,
-                &RULE_12,
+                &RULE_13,
             );
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
+                &RULE_14,
                 &RULE_13,
-                &RULE_12,
             );
             v.nested("StorageConfigurations", &self.storage_configurations);
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_13, &RULE_12);
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_14, &RULE_13);
+            v.check_values("Tags", &self.tags, &RULE_5);
         }
     }
 
@@ -445,7 +452,7 @@ pub mod environment {
 
     impl Validate for HighAvailabilityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DesiredCapacity", &self.desired_capacity, &RULE_14);
+            v.check("DesiredCapacity", &self.desired_capacity, &RULE_15);
         }
     }
 
@@ -512,8 +519,8 @@ pub mod environment {
 
     impl Validate for EfsStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_15);
-            v.check("MountPoint", &self.mount_point, &RULE_15);
+            v.check("FileSystemId", &self.file_system_id, &RULE_16);
+            v.check("MountPoint", &self.mount_point, &RULE_16);
         }
     }
 
@@ -550,8 +557,8 @@ pub mod environment {
 
     impl Validate for FsxStorageConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_15);
-            v.check("MountPoint", &self.mount_point, &RULE_15);
+            v.check("FileSystemId", &self.file_system_id, &RULE_16);
+            v.check("MountPoint", &self.mount_point, &RULE_16);
         }
     }
 }

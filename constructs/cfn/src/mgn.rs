@@ -116,60 +116,72 @@ mod rules_ {
     };
 
     pub(super) static RULE_18: Rule = Rule {
+        min_items: Some(1),
+        max_items: Some(10),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(3),
         max_len: Some(172),
         pattern: Some(r"^([A-Za-z0-9/:_\.-])+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
-        min: Some(1.0),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_20: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(1011),
-        pattern: Some(r"^[a-zA-Z0-9_]+(\.[a-zA-Z0-9_\[\]]+)*$"),
+        min: Some(1.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_21: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1011),
-        pattern: Some(r"^([A-Za-z0-9_\.-])+$"),
+        pattern: Some(r"^[a-zA-Z0-9_]+(\.[a-zA-Z0-9_\[\]]+)*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_22: Rule = Rule {
-        allowed: &["STRING", "SECURE_STRING"],
+        min_len: Some(1),
+        max_len: Some(1011),
+        pattern: Some(r"^([A-Za-z0-9_\.-])+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_23: Rule = Rule {
+        allowed: &["STRING", "SECURE_STRING"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_24: Rule = Rule {
         max_len: Some(600),
         pattern: Some(r"^[^\x00]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[^\s\x00]( *[^\s\x00])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
-        max_items: Some(2),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_26: Rule = Rule {
-        allowed: &["SINGLE_ACCOUNT", "MULTI_ACCOUNT"],
+        max_len: Some(256),
+        pattern: Some(r"^[a-zA-Z0-9\s+\-=._:/@]*$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_27: Rule = Rule {
+        max_items: Some(2),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_28: Rule = Rule {
+        allowed: &["SINGLE_ACCOUNT", "MULTI_ACCOUNT"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &[
             "NSX",
             "VSPHERE",
@@ -182,19 +194,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min_len: Some(12),
         max_len: Some(12),
         pattern: Some("[0-9]{12,}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         pattern: Some(r"^[^\x00]{1,1024}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         min_len: Some(9),
         max_len: Some(18),
         pattern: Some(
@@ -203,7 +215,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &["ISOLATED_VPC", "HUB_AND_SPOKE"],
         ..Rule::NONE
     };
@@ -677,9 +689,10 @@ pub mod launch_configuration_template {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ActionName", &self.action_name, &RULE_5);
             v.nested("ExternalParameters", &self.external_parameters);
+            v.check_values("Parameters", &self.parameters, &RULE_18);
             v.nested("Parameters", &self.parameters);
-            v.check("SsmDocumentName", &self.ssm_document_name, &RULE_18);
-            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_19);
+            v.check("SsmDocumentName", &self.ssm_document_name, &RULE_19);
+            v.check("TimeoutSeconds", &self.timeout_seconds, &RULE_20);
         }
     }
 
@@ -709,7 +722,7 @@ pub mod launch_configuration_template {
 
     impl Validate for SsmExternalParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DynamicPath", &self.dynamic_path, &RULE_20);
+            v.check("DynamicPath", &self.dynamic_path, &RULE_21);
         }
     }
 
@@ -746,8 +759,8 @@ pub mod launch_configuration_template {
 
     impl Validate for SsmParameterStoreParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ParameterName", &self.parameter_name, &RULE_21);
-            v.check("ParameterType", &self.parameter_type, &RULE_22);
+            v.check("ParameterName", &self.parameter_name, &RULE_22);
+            v.check("ParameterType", &self.parameter_type, &RULE_23);
         }
     }
 
@@ -853,16 +866,17 @@ pub mod network_migration_definition {
 
     impl Validate for NetworkMigrationDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_23);
-            v.check("Name", &self.name, &RULE_24);
+            v.check("Description", &self.description, &RULE_24);
+            v.check("Name", &self.name, &RULE_25);
+            v.check_values("ScopeTags", &self.scope_tags, &RULE_26);
             v.check(
                 "SourceConfigurations",
                 &self.source_configurations,
-                &RULE_25,
+                &RULE_27,
             );
             v.nested("SourceConfigurations", &self.source_configurations);
             v.nested("Tags", &self.tags);
-            v.check("TargetDeployment", &self.target_deployment, &RULE_26);
+            v.check("TargetDeployment", &self.target_deployment, &RULE_28);
             v.nested("TargetNetwork", &self.target_network);
             v.nested("TargetS3Configuration", &self.target_s3_configuration);
         }
@@ -937,7 +951,7 @@ pub mod network_migration_definition {
 
     impl Validate for SourceConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SourceEnvironment", &self.source_environment, &RULE_27);
+            v.check("SourceEnvironment", &self.source_environment, &RULE_29);
             v.nested("SourceS3Configuration", &self.source_s3_configuration);
         }
     }
@@ -981,8 +995,8 @@ pub mod network_migration_definition {
     impl Validate for SourceS3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("S3Bucket", &self.s3_bucket, &RULE_4);
-            v.check("S3BucketOwner", &self.s3_bucket_owner, &RULE_28);
-            v.check("S3Key", &self.s3_key, &RULE_29);
+            v.check("S3BucketOwner", &self.s3_bucket_owner, &RULE_30);
+            v.check("S3Key", &self.s3_key, &RULE_31);
         }
     }
 
@@ -1024,10 +1038,10 @@ pub mod network_migration_definition {
 
     impl Validate for TargetNetwork {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InboundCidr", &self.inbound_cidr, &RULE_30);
-            v.check("InspectionCidr", &self.inspection_cidr, &RULE_30);
-            v.check("OutboundCidr", &self.outbound_cidr, &RULE_30);
-            v.check("Topology", &self.topology, &RULE_31);
+            v.check("InboundCidr", &self.inbound_cidr, &RULE_32);
+            v.check("InspectionCidr", &self.inspection_cidr, &RULE_32);
+            v.check("OutboundCidr", &self.outbound_cidr, &RULE_32);
+            v.check("Topology", &self.topology, &RULE_33);
         }
     }
 
@@ -1065,7 +1079,7 @@ pub mod network_migration_definition {
     impl Validate for TargetS3Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("S3Bucket", &self.s3_bucket, &RULE_4);
-            v.check("S3BucketOwner", &self.s3_bucket_owner, &RULE_28);
+            v.check("S3BucketOwner", &self.s3_bucket_owner, &RULE_30);
         }
     }
 }

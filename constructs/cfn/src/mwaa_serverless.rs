@@ -30,43 +30,48 @@ mod rules_ {
     };
 
     pub(super) static RULE_3: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_4: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         min_len: Some(3),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         min_len: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         allowed: &["AWS_MANAGED_KEY", "CUSTOMER_MANAGED_KEY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule::NONE;
+    pub(super) static RULE_9: Rule = Rule::NONE;
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^sg-[a-z0-9]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^subnet-[a-z0-9]*$"),
@@ -142,7 +147,8 @@ pub mod workflow {
             v.check("Name", &self.name, &RULE_1);
             v.nested("NetworkConfiguration", &self.network_configuration);
             v.check("RoleArn", &self.role_arn, &RULE_2);
-            v.check("TriggerMode", &self.trigger_mode, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("TriggerMode", &self.trigger_mode, &RULE_4);
         }
     }
 
@@ -255,9 +261,9 @@ pub mod workflow {
 
     impl Validate for CodeS3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_4);
-            v.check("ObjectKey", &self.object_key, &RULE_5);
-            v.check("VersionId", &self.version_id, &RULE_5);
+            v.check("Bucket", &self.bucket, &RULE_5);
+            v.check("ObjectKey", &self.object_key, &RULE_6);
+            v.check("VersionId", &self.version_id, &RULE_6);
         }
     }
 
@@ -291,8 +297,8 @@ pub mod workflow {
 
     impl Validate for S3Location {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_6);
-            v.check("ObjectKey", &self.object_key, &RULE_6);
+            v.check("Bucket", &self.bucket, &RULE_7);
+            v.check("ObjectKey", &self.object_key, &RULE_7);
         }
     }
 
@@ -323,7 +329,7 @@ pub mod workflow {
 
     impl Validate for EncryptionConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_7);
+            v.check("Type", &self.r#type, &RULE_8);
         }
     }
 
@@ -351,7 +357,7 @@ pub mod workflow {
 
     impl Validate for LoggingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupName", &self.log_group_name, &RULE_6);
+            v.check("LogGroupName", &self.log_group_name, &RULE_7);
         }
     }
 
@@ -382,10 +388,10 @@ pub mod workflow {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_8,
                 &RULE_9,
+                &RULE_10,
             );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_8, &RULE_10);
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_9, &RULE_11);
         }
     }
 }

@@ -203,53 +203,59 @@ mod rules_ {
     };
 
     pub(super) static RULE_32: Rule = Rule {
-        allowed: &["S3", "CloudWatchLogs", "KinesisDataFirehose"],
+        min_len: Some(1),
+        max_len: Some(1024),
         ..Rule::NONE
     };
 
     pub(super) static RULE_33: Rule = Rule {
-        allowed: &["ALERT", "FLOW", "TLS"],
+        allowed: &["S3", "CloudWatchLogs", "KinesisDataFirehose"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_34: Rule = Rule {
-        max_items: Some(200),
+        allowed: &["ALERT", "FLOW", "TLS"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_35: Rule = Rule {
-        allowed: &["STATELESS", "STATEFUL"],
+        max_items: Some(200),
         ..Rule::NONE
     };
 
     pub(super) static RULE_36: Rule = Rule {
-        max_len: Some(1000000),
+        allowed: &["STATELESS", "STATEFUL"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_37: Rule = Rule {
-        allowed: &["ALLOWLIST", "DENYLIST", "ALERTLIST", "REJECTLIST"],
+        max_len: Some(1000000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_38: Rule = Rule {
-        allowed: &["PASS", "DROP", "ALERT", "REJECT"],
+        allowed: &["ALLOWLIST", "DENYLIST", "ALERTLIST", "REJECTLIST"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_39: Rule = Rule {
+        allowed: &["PASS", "DROP", "ALERT", "REJECT"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         allowed: &["FORWARD", "ANY"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         allowed: &[
             "IP", "TCP", "UDP", "ICMP", "HTTP", "FTP", "TLS", "SMB", "DNS", "DCERPC", "SSH",
             "SMTP", "IMAP", "MSN", "KRB5", "IKEV2", "TFTP", "NTP", "DHCP",
@@ -257,43 +263,43 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         min_len: Some(1),
         max_len: Some(8192),
         pattern: Some("^.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         min: Some(0.0),
         max: Some(255.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         min: Some(0.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^([a-fA-F\d:\.]+/\d{1,3})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         allowed: &["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         allowed: &["SID", "MSG", "METADATA"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         allowed: &["PASS", "DROP", "REJECT"],
         ..Rule::NONE
     };
@@ -541,8 +547,8 @@ mod shared_ {
 
     impl Validate for PortRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FromPort", &self.from_port, &RULE_44);
-            v.check("ToPort", &self.to_port, &RULE_44);
+            v.check("FromPort", &self.from_port, &RULE_45);
+            v.check("ToPort", &self.to_port, &RULE_45);
         }
     }
 
@@ -570,7 +576,7 @@ mod shared_ {
 
     impl Validate for Address {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AddressDefinition", &self.address_definition, &RULE_45);
+            v.check("AddressDefinition", &self.address_definition, &RULE_46);
         }
     }
 }
@@ -1617,8 +1623,9 @@ pub mod logging_configuration {
 
     impl Validate for LogDestinationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogDestinationType", &self.log_destination_type, &RULE_32);
-            v.check("LogType", &self.log_type, &RULE_33);
+            v.check_values("LogDestination", &self.log_destination, &RULE_32);
+            v.check("LogDestinationType", &self.log_destination_type, &RULE_33);
+            v.check("LogType", &self.log_type, &RULE_34);
         }
     }
 }
@@ -1684,9 +1691,9 @@ pub mod rule_group {
             v.nested("RuleGroup", &self.rule_group);
             v.check("RuleGroupName", &self.rule_group_name, &RULE_0);
             v.nested("SummaryConfiguration", &self.summary_configuration);
-            v.check("Tags", &self.tags, &RULE_34);
+            v.check("Tags", &self.tags, &RULE_35);
             v.nested("Tags", &self.tags);
-            v.check("Type", &self.r#type, &RULE_35);
+            v.check("Type", &self.r#type, &RULE_36);
         }
     }
 
@@ -1896,7 +1903,7 @@ pub mod rule_group {
     impl Validate for RulesSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("RulesSourceList", &self.rules_source_list);
-            v.check("RulesString", &self.rules_string, &RULE_36);
+            v.check("RulesString", &self.rules_string, &RULE_37);
             v.nested("StatefulRules", &self.stateful_rules);
             v.nested(
                 "StatelessRulesAndCustomActions",
@@ -1939,7 +1946,7 @@ pub mod rule_group {
 
     impl Validate for RulesSourceList {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("GeneratedRulesType", &self.generated_rules_type, &RULE_37);
+            v.check("GeneratedRulesType", &self.generated_rules_type, &RULE_38);
             v.check_items("TargetTypes", &self.target_types, &RULE_8, &RULE_9);
         }
     }
@@ -1978,7 +1985,7 @@ pub mod rule_group {
 
     impl Validate for StatefulRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Action", &self.action, &RULE_38);
+            v.check("Action", &self.action, &RULE_39);
             v.nested("Header", &self.header);
             v.nested("RuleOptions", &self.rule_options);
         }
@@ -2030,12 +2037,12 @@ pub mod rule_group {
 
     impl Validate for Header {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Destination", &self.destination, &RULE_39);
-            v.check("DestinationPort", &self.destination_port, &RULE_39);
-            v.check("Direction", &self.direction, &RULE_40);
-            v.check("Protocol", &self.protocol, &RULE_41);
-            v.check("Source", &self.source, &RULE_39);
-            v.check("SourcePort", &self.source_port, &RULE_39);
+            v.check("Destination", &self.destination, &RULE_40);
+            v.check("DestinationPort", &self.destination_port, &RULE_40);
+            v.check("Direction", &self.direction, &RULE_41);
+            v.check("Protocol", &self.protocol, &RULE_42);
+            v.check("Source", &self.source, &RULE_40);
+            v.check("SourcePort", &self.source_port, &RULE_40);
         }
     }
 
@@ -2067,7 +2074,7 @@ pub mod rule_group {
     impl Validate for RuleOption {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Keyword", &self.keyword, &RULE_6);
-            v.check_items("Settings", &self.settings, &RULE_8, &RULE_42);
+            v.check_items("Settings", &self.settings, &RULE_8, &RULE_43);
         }
     }
 
@@ -2206,7 +2213,7 @@ pub mod rule_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DestinationPorts", &self.destination_ports);
             v.nested("Destinations", &self.destinations);
-            v.check_items("Protocols", &self.protocols, &RULE_8, &RULE_43);
+            v.check_items("Protocols", &self.protocols, &RULE_8, &RULE_44);
             v.nested("SourcePorts", &self.source_ports);
             v.nested("Sources", &self.sources);
             v.nested("TCPFlags", &self.tcp_flags);
@@ -2240,8 +2247,8 @@ pub mod rule_group {
 
     impl Validate for TcpFlagField {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Flags", &self.flags, &RULE_8, &RULE_46);
-            v.check_items("Masks", &self.masks, &RULE_8, &RULE_46);
+            v.check_items("Flags", &self.flags, &RULE_8, &RULE_47);
+            v.check_items("Masks", &self.masks, &RULE_8, &RULE_47);
         }
     }
 
@@ -2293,7 +2300,7 @@ pub mod rule_group {
 
     impl Validate for SummaryConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("RuleOptions", &self.rule_options, &RULE_8, &RULE_47);
+            v.check_items("RuleOptions", &self.rule_options, &RULE_8, &RULE_48);
         }
     }
 }
@@ -2492,8 +2499,8 @@ pub mod tls_inspection_configuration {
 
     impl Validate for CheckCertificateRevocationStatus {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RevokedStatusAction", &self.revoked_status_action, &RULE_48);
-            v.check("UnknownStatusAction", &self.unknown_status_action, &RULE_48);
+            v.check("RevokedStatusAction", &self.revoked_status_action, &RULE_49);
+            v.check("UnknownStatusAction", &self.unknown_status_action, &RULE_49);
         }
     }
 
@@ -2529,7 +2536,7 @@ pub mod tls_inspection_configuration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DestinationPorts", &self.destination_ports);
             v.nested("Destinations", &self.destinations);
-            v.check_items("Protocols", &self.protocols, &RULE_8, &RULE_43);
+            v.check_items("Protocols", &self.protocols, &RULE_8, &RULE_44);
             v.nested("SourcePorts", &self.source_ports);
             v.nested("Sources", &self.sources);
         }

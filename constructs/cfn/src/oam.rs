@@ -40,12 +40,17 @@ mod rules_ {
     };
 
     pub(super) static RULE_4: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_5: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^[a-zA-Z0-9_.-]+$"),
@@ -103,6 +108,7 @@ pub mod link {
             v.nested("LinkConfiguration", &self.link_configuration);
             v.check_items("ResourceTypes", &self.resource_types, &RULE_1, &RULE_2);
             v.check("SinkIdentifier", &self.sink_identifier, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -186,7 +192,7 @@ pub mod link {
 
     impl Validate for LinkFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Filter", &self.filter, &RULE_4);
+            v.check("Filter", &self.filter, &RULE_5);
         }
     }
 }
@@ -229,7 +235,8 @@ pub mod sink {
 
     impl Validate for Sink {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_5);
+            v.check("Name", &self.name, &RULE_6);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 

@@ -30,25 +30,30 @@ mod rules_ {
     };
 
     pub(super) static RULE_3: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_4: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         pattern: Some("^arn:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         allowed: &["KMS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         allowed: &[
             "GENERIC",
             "CHR_POS",
@@ -61,211 +66,211 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
+        max_len: Some(1000),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[A-Za-z0-9][A-Za-z0-9\-\._]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min_len: Some(4),
         max_len: Some(128),
         pattern: Some("^sg-[0-9a-f]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         max_items: Some(16),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(8),
         max_len: Some(128),
         pattern: Some("^subnet-[0-9a-f]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         allowed: &["CACHE_ON_FAILURE", "CACHE_ALWAYS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(12),
         max_len: Some(12),
         pattern: Some("^[0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         pattern: Some("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])(/(.{0,1024}))?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
-        max_len: Some(256),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min: Some(1.0),
         max: Some(100000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         pattern: Some("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         allowed: &["MD5up", "SHA256up", "SHA512up"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         pattern: Some("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         allowed: &["GPU"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(750),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         allowed: &["WDL", "NEXTFLOW", "CWL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min: Some(0.0),
         max: Some(100000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         allowed: &["STATIC", "DYNAMIC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         pattern: Some("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_len: Some(2),
         max_len: Some(30),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         pattern: Some(".+/.+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &["BRANCH", "TAG", "COMMIT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some(r"^[A-Za-z0-9][A-Za-z0-9\-\._]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         min_len: Some(1),
         max_len: Some(12),
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         min_len: Some(1),
         max_len: Some(18),
         pattern: Some("^[0-9]+$"),
@@ -303,7 +308,7 @@ mod shared_ {
 
     impl Validate for ReferenceItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ReferenceArn", &self.reference_arn, &RULE_3);
+            v.check("ReferenceArn", &self.reference_arn, &RULE_4);
         }
     }
 
@@ -334,8 +339,8 @@ mod shared_ {
 
     impl Validate for SseConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyArn", &self.key_arn, &RULE_4);
-            v.check("Type", &self.r#type, &RULE_5);
+            v.check("KeyArn", &self.key_arn, &RULE_5);
+            v.check("Type", &self.r#type, &RULE_6);
         }
     }
 
@@ -392,8 +397,8 @@ mod shared_ {
 
     impl Validate for ImageMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationImage", &self.destination_image, &RULE_27);
-            v.check("SourceImage", &self.source_image, &RULE_27);
+            v.check("DestinationImage", &self.destination_image, &RULE_28);
+            v.check("SourceImage", &self.source_image, &RULE_28);
         }
     }
 
@@ -425,13 +430,13 @@ mod shared_ {
 
     impl Validate for RegistryMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EcrAccountId", &self.ecr_account_id, &RULE_17);
-            v.check("EcrRepositoryPrefix", &self.ecr_repository_prefix, &RULE_8);
-            v.check("UpstreamRegistryUrl", &self.upstream_registry_url, &RULE_27);
+            v.check("EcrAccountId", &self.ecr_account_id, &RULE_19);
+            v.check("EcrRepositoryPrefix", &self.ecr_repository_prefix, &RULE_10);
+            v.check("UpstreamRegistryUrl", &self.upstream_registry_url, &RULE_28);
             v.check(
                 "UpstreamRepositoryPrefix",
                 &self.upstream_repository_prefix,
-                &RULE_34,
+                &RULE_35,
             );
         }
     }
@@ -464,9 +469,9 @@ mod shared_ {
 
     impl Validate for DefinitionRepository {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("connectionArn", &self.connection_arn, &RULE_35);
-            v.check("excludeFilePatterns", &self.exclude_file_patterns, &RULE_36);
-            v.check("fullRepositoryId", &self.full_repository_id, &RULE_37);
+            v.check("connectionArn", &self.connection_arn, &RULE_36);
+            v.check("excludeFilePatterns", &self.exclude_file_patterns, &RULE_37);
+            v.check("fullRepositoryId", &self.full_repository_id, &RULE_38);
             v.nested("sourceReference", &self.source_reference);
         }
     }
@@ -495,7 +500,7 @@ mod shared_ {
 
     impl Validate for SourceReference {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("type", &self.r#type, &RULE_38);
+            v.check("type", &self.r#type, &RULE_39);
         }
     }
 
@@ -523,7 +528,7 @@ mod shared_ {
 
     impl Validate for WorkflowParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_20);
+            v.check("Description", &self.description, &RULE_3);
         }
     }
 }
@@ -584,6 +589,7 @@ pub mod annotation_store {
             v.nested("SseConfig", &self.sse_config);
             v.check("StoreFormat", &self.store_format, &RULE_2);
             v.nested("StoreOptions", &self.store_options);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -693,8 +699,9 @@ pub mod annotation_store {
 
     impl Validate for TsvStoreOptions {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AnnotationType", &self.annotation_type, &RULE_6);
-            v.check("Schema", &self.schema, &RULE_7);
+            v.check("AnnotationType", &self.annotation_type, &RULE_7);
+            v.check_values("FormatToHeader", &self.format_to_header, &RULE_8);
+            v.check("Schema", &self.schema, &RULE_9);
         }
     }
 }
@@ -745,9 +752,10 @@ pub mod configuration {
 
     impl Validate for Configuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_8);
-            v.check("Name", &self.name, &RULE_9);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Name", &self.name, &RULE_11);
             v.nested("RunConfigurations", &self.run_configurations);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -841,10 +849,10 @@ pub mod configuration {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_10,
-                &RULE_11,
+                &RULE_12,
+                &RULE_13,
             );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_12, &RULE_13);
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_14, &RULE_15);
         }
     }
 }
@@ -890,9 +898,10 @@ pub mod reference_store {
 
     impl Validate for ReferenceStore {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_14);
-            v.check("Name", &self.name, &RULE_15);
+            v.check("Description", &self.description, &RULE_16);
+            v.check("Name", &self.name, &RULE_17);
             v.nested("SseConfig", &self.sse_config);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -957,8 +966,8 @@ pub mod reference_store {
 
     impl Validate for SseConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyArn", &self.key_arn, &RULE_4);
-            v.check("Type", &self.r#type, &RULE_5);
+            v.check("KeyArn", &self.key_arn, &RULE_5);
+            v.check("Type", &self.r#type, &RULE_6);
         }
     }
 }
@@ -1007,11 +1016,11 @@ pub mod run_cache {
 
     impl Validate for RunCache {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CacheBehavior", &self.cache_behavior, &RULE_16);
-            v.check("CacheBucketOwnerId", &self.cache_bucket_owner_id, &RULE_17);
-            v.check("CacheS3Location", &self.cache_s3_location, &RULE_18);
-            v.check("Description", &self.description, &RULE_8);
-            v.check("Name", &self.name, &RULE_19);
+            v.check("CacheBehavior", &self.cache_behavior, &RULE_18);
+            v.check("CacheBucketOwnerId", &self.cache_bucket_owner_id, &RULE_19);
+            v.check("CacheS3Location", &self.cache_s3_location, &RULE_20);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Name", &self.name, &RULE_21);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1082,8 +1091,8 @@ pub mod run_cache {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Value", &self.value, &RULE_20);
+            v.check("Key", &self.key, &RULE_21);
+            v.check("Value", &self.value, &RULE_3);
         }
     }
 }
@@ -1126,11 +1135,12 @@ pub mod run_group {
 
     impl Validate for RunGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxCpus", &self.max_cpus, &RULE_21);
-            v.check("MaxDuration", &self.max_duration, &RULE_21);
-            v.check("MaxGpus", &self.max_gpus, &RULE_21);
-            v.check("MaxRuns", &self.max_runs, &RULE_21);
-            v.check("Name", &self.name, &RULE_19);
+            v.check("MaxCpus", &self.max_cpus, &RULE_22);
+            v.check("MaxDuration", &self.max_duration, &RULE_22);
+            v.check("MaxGpus", &self.max_gpus, &RULE_22);
+            v.check("MaxRuns", &self.max_runs, &RULE_22);
+            v.check("Name", &self.name, &RULE_21);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -1227,22 +1237,23 @@ pub mod sequence_store {
 
     impl Validate for SequenceStore {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessLogLocation", &self.access_log_location, &RULE_22);
-            v.check("Description", &self.description, &RULE_14);
+            v.check("AccessLogLocation", &self.access_log_location, &RULE_23);
+            v.check("Description", &self.description, &RULE_16);
             v.check(
                 "ETagAlgorithmFamily",
                 &self.e_tag_algorithm_family,
-                &RULE_23,
+                &RULE_24,
             );
-            v.check("FallbackLocation", &self.fallback_location, &RULE_24);
-            v.check("Name", &self.name, &RULE_15);
+            v.check("FallbackLocation", &self.fallback_location, &RULE_25);
+            v.check("Name", &self.name, &RULE_17);
             v.check_items(
                 "PropagatedSetLevelTags",
                 &self.propagated_set_level_tags,
-                &RULE_25,
-                &RULE_19,
+                &RULE_26,
+                &RULE_21,
             );
             v.nested("SseConfig", &self.sse_config);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -1332,8 +1343,8 @@ pub mod sequence_store {
 
     impl Validate for SseConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeyArn", &self.key_arn, &RULE_4);
-            v.check("Type", &self.r#type, &RULE_5);
+            v.check("KeyArn", &self.key_arn, &RULE_5);
+            v.check("Type", &self.r#type, &RULE_6);
         }
     }
 }
@@ -1389,6 +1400,7 @@ pub mod variant_store {
             v.check("Name", &self.name, &RULE_1);
             v.nested("Reference", &self.reference);
             v.nested("SseConfig", &self.sse_config);
+            v.check_values("Tags", &self.tags, &RULE_3);
         }
     }
 
@@ -1517,34 +1529,35 @@ pub mod workflow {
 
     impl Validate for Workflow {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Accelerators", &self.accelerators, &RULE_26);
+            v.check("Accelerators", &self.accelerators, &RULE_27);
             v.nested("ContainerRegistryMap", &self.container_registry_map);
             v.check(
                 "ContainerRegistryMapUri",
                 &self.container_registry_map_uri,
-                &RULE_27,
+                &RULE_28,
             );
             v.nested("DefinitionRepository", &self.definition_repository);
-            v.check("DefinitionUri", &self.definition_uri, &RULE_8);
-            v.check("Description", &self.description, &RULE_8);
-            v.check("Engine", &self.engine, &RULE_28);
-            v.check("Main", &self.main, &RULE_19);
-            v.check("Name", &self.name, &RULE_19);
+            v.check("DefinitionUri", &self.definition_uri, &RULE_10);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Engine", &self.engine, &RULE_29);
+            v.check("Main", &self.main, &RULE_21);
+            v.check("Name", &self.name, &RULE_21);
             v.nested("ParameterTemplate", &self.parameter_template);
             v.check(
                 "ParameterTemplatePath",
                 &self.parameter_template_path,
-                &RULE_29,
+                &RULE_30,
             );
-            v.check("StorageCapacity", &self.storage_capacity, &RULE_30);
-            v.check("StorageType", &self.storage_type, &RULE_31);
+            v.check("StorageCapacity", &self.storage_capacity, &RULE_31);
+            v.check("StorageType", &self.storage_type, &RULE_32);
+            v.check_values("Tags", &self.tags, &RULE_3);
             v.check(
                 "WorkflowBucketOwnerId",
                 &self.workflow_bucket_owner_id,
-                &RULE_32,
+                &RULE_33,
             );
-            v.check("readmePath", &self.readme_path, &RULE_19);
-            v.check("readmeUri", &self.readme_uri, &RULE_33);
+            v.check("readmePath", &self.readme_path, &RULE_21);
+            v.check("readmeUri", &self.readme_uri, &RULE_34);
         }
     }
 
@@ -1692,35 +1705,36 @@ pub mod workflow_version {
 
     impl Validate for WorkflowVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Accelerators", &self.accelerators, &RULE_26);
+            v.check("Accelerators", &self.accelerators, &RULE_27);
             v.nested("ContainerRegistryMap", &self.container_registry_map);
             v.check(
                 "ContainerRegistryMapUri",
                 &self.container_registry_map_uri,
-                &RULE_27,
+                &RULE_28,
             );
             v.nested("DefinitionRepository", &self.definition_repository);
-            v.check("DefinitionUri", &self.definition_uri, &RULE_8);
-            v.check("Description", &self.description, &RULE_8);
-            v.check("Engine", &self.engine, &RULE_28);
-            v.check("Main", &self.main, &RULE_19);
+            v.check("DefinitionUri", &self.definition_uri, &RULE_10);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Engine", &self.engine, &RULE_29);
+            v.check("Main", &self.main, &RULE_21);
             v.nested("ParameterTemplate", &self.parameter_template);
             v.check(
                 "ParameterTemplatePath",
                 &self.parameter_template_path,
-                &RULE_29,
+                &RULE_30,
             );
-            v.check("StorageCapacity", &self.storage_capacity, &RULE_30);
-            v.check("StorageType", &self.storage_type, &RULE_31);
-            v.check("VersionName", &self.version_name, &RULE_39);
+            v.check("StorageCapacity", &self.storage_capacity, &RULE_31);
+            v.check("StorageType", &self.storage_type, &RULE_32);
+            v.check_values("Tags", &self.tags, &RULE_3);
+            v.check("VersionName", &self.version_name, &RULE_40);
             v.check(
                 "WorkflowBucketOwnerId",
                 &self.workflow_bucket_owner_id,
-                &RULE_40,
+                &RULE_41,
             );
-            v.check("WorkflowId", &self.workflow_id, &RULE_41);
-            v.check("readmePath", &self.readme_path, &RULE_19);
-            v.check("readmeUri", &self.readme_uri, &RULE_33);
+            v.check("WorkflowId", &self.workflow_id, &RULE_42);
+            v.check("readmePath", &self.readme_path, &RULE_21);
+            v.check("readmeUri", &self.readme_uri, &RULE_34);
         }
     }
 

@@ -37,118 +37,124 @@ mod rules_ {
     };
 
     pub(super) static RULE_4: Rule = Rule {
+        max_len: Some(1000),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_5: Rule = Rule {
+        min: Some(0.0),
+        max: Some(1.0),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_6: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         max_len: Some(256),
         allowed: &["Interactions", "Items", "Users"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9][a-zA-Z0-9\-_]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         max_len: Some(256),
         pattern: Some("(s3|http|https)://.+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         allowed: &["ECOMMERCE", "VIDEO_ON_DEMAND"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("arn:aws.*:kms:.*:[0-9]{12}:key/.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^arn:([a-z\d-]+):personalize:.*:.*:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
-        max_items: Some(10),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_16: Rule = Rule {
-        max_len: Some(256),
-        pattern: Some(r"^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_17: Rule = Rule {
-        max_len: Some(2048),
-        pattern: Some("^arn:aws.*:kms:.*:[0-9]{12}:key/"),
+        max_items: Some(10),
         ..Rule::NONE
     };
 
     pub(super) static RULE_18: Rule = Rule {
         max_len: Some(256),
-        pattern: Some("^(s3|http|https)://.+$"),
+        pattern: Some(r"^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_19: Rule = Rule {
-        max_len: Some(10000),
+        max_len: Some(2048),
+        pattern: Some("^arn:aws.*:kms:.*:[0-9]{12}:key/"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_20: Rule = Rule {
-        max_items: Some(100),
+        max_len: Some(256),
+        pattern: Some("^(s3|http|https)://.+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_21: Rule = Rule {
-        max_len: Some(1000),
+        max_len: Some(10000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_22: Rule = Rule {
-        min: Some(-1000000.0),
+        max_items: Some(100),
         ..Rule::NONE
     };
 
     pub(super) static RULE_23: Rule = Rule {
-        max: Some(1000000.0),
+        min: Some(-1000000.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_24: Rule = Rule {
+        max: Some(1000000.0),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_25: Rule = Rule {
         max_len: Some(256),
         allowed: &["Maximize", "Minimize"],
         ..Rule::NONE
@@ -188,8 +194,8 @@ mod shared_ {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -243,6 +249,7 @@ pub mod campaign {
 
     impl Validate for Campaign {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.nested("CampaignConfig", &self.campaign_config);
             v.check("MinProvisionedTPS", &self.min_provisioned_tps, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
             v.check("SolutionVersionArn", &self.solution_version_arn, &RULE_2);
@@ -325,6 +332,17 @@ pub mod campaign {
         }
     }
 
+    impl Validate for CampaignConfig {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "ItemExplorationConfig",
+                &self.item_exploration_config,
+                &RULE_4,
+            );
+            v.check_values("RankingInfluence", &self.ranking_influence, &RULE_5);
+        }
+    }
+
     /// A key-value pair to associate with a resource.
     #[derive(Clone)]
     pub struct Tag {
@@ -355,8 +373,8 @@ pub mod campaign {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -420,10 +438,10 @@ pub mod dataset {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_2);
             v.nested("DatasetImportJob", &self.dataset_import_job);
-            v.check("DatasetType", &self.dataset_type, &RULE_6);
-            v.check("Name", &self.name, &RULE_7);
+            v.check("DatasetType", &self.dataset_type, &RULE_8);
+            v.check("Name", &self.name, &RULE_9);
             v.check("SchemaArn", &self.schema_arn, &RULE_2);
-            v.check("Tags", &self.tags, &RULE_8);
+            v.check("Tags", &self.tags, &RULE_10);
             v.nested("Tags", &self.tags);
         }
     }
@@ -489,8 +507,8 @@ pub mod dataset {
             v.nested("DataSource", &self.data_source);
             v.check("DatasetArn", &self.dataset_arn, &RULE_2);
             v.check("DatasetImportJobArn", &self.dataset_import_job_arn, &RULE_2);
-            v.check("JobName", &self.job_name, &RULE_7);
-            v.check("RoleArn", &self.role_arn, &RULE_9);
+            v.check("JobName", &self.job_name, &RULE_9);
+            v.check("RoleArn", &self.role_arn, &RULE_11);
         }
     }
 
@@ -518,7 +536,7 @@ pub mod dataset {
 
     impl Validate for DataSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataLocation", &self.data_location, &RULE_10);
+            v.check("DataLocation", &self.data_location, &RULE_12);
         }
     }
 }
@@ -572,11 +590,11 @@ pub mod dataset_group {
 
     impl Validate for DatasetGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Domain", &self.domain, &RULE_11);
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_12);
-            v.check("Name", &self.name, &RULE_7);
-            v.check("RoleArn", &self.role_arn, &RULE_9);
-            v.check("Tags", &self.tags, &RULE_8);
+            v.check("Domain", &self.domain, &RULE_13);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_14);
+            v.check("Name", &self.name, &RULE_9);
+            v.check("RoleArn", &self.role_arn, &RULE_11);
+            v.check("Tags", &self.tags, &RULE_10);
             v.nested("Tags", &self.tags);
         }
     }
@@ -646,7 +664,7 @@ pub mod event_tracker {
 
     impl Validate for EventTracker {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_13);
+            v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_15);
             v.check("Name", &self.name, &RULE_1);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
@@ -710,8 +728,8 @@ pub mod event_tracker {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -764,7 +782,7 @@ pub mod filter {
     impl Validate for Filter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_2);
-            v.check("FilterExpression", &self.filter_expression, &RULE_14);
+            v.check("FilterExpression", &self.filter_expression, &RULE_16);
             v.check("Name", &self.name, &RULE_1);
             v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
@@ -838,8 +856,8 @@ pub mod filter {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_4);
-            v.check("Value", &self.value, &RULE_5);
+            v.check("Key", &self.key, &RULE_6);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 }
@@ -891,8 +909,8 @@ pub mod metric_attribution {
 
     impl Validate for MetricAttribution {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_13);
-            v.check("Metrics", &self.metrics, &RULE_15);
+            v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_15);
+            v.check("Metrics", &self.metrics, &RULE_17);
             v.nested("Metrics", &self.metrics);
             v.nested("MetricsOutputConfig", &self.metrics_output_config);
             v.check("Name", &self.name, &RULE_1);
@@ -964,9 +982,9 @@ pub mod metric_attribution {
 
     impl Validate for MetricAttribute {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EventType", &self.event_type, &RULE_5);
-            v.check("Expression", &self.expression, &RULE_5);
-            v.check("MetricName", &self.metric_name, &RULE_5);
+            v.check("EventType", &self.event_type, &RULE_7);
+            v.check("Expression", &self.expression, &RULE_7);
+            v.check("MetricName", &self.metric_name, &RULE_7);
         }
     }
 
@@ -999,7 +1017,7 @@ pub mod metric_attribution {
 
     impl Validate for MetricsOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RoleArn", &self.role_arn, &RULE_16);
+            v.check("RoleArn", &self.role_arn, &RULE_18);
             v.nested("S3DataDestination", &self.s3_data_destination);
         }
     }
@@ -1034,8 +1052,8 @@ pub mod metric_attribution {
 
     impl Validate for S3DataDestination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_17);
-            v.check("Path", &self.path, &RULE_18);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_19);
+            v.check("Path", &self.path, &RULE_20);
         }
     }
 }
@@ -1085,10 +1103,10 @@ pub mod schema {
 
     impl Validate for Schema {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Domain", &self.domain, &RULE_11);
-            v.check("Name", &self.name, &RULE_7);
-            v.check("Schema", &self.schema, &RULE_19);
-            v.check("Tags", &self.tags, &RULE_8);
+            v.check("Domain", &self.domain, &RULE_13);
+            v.check("Name", &self.name, &RULE_9);
+            v.check("Schema", &self.schema, &RULE_21);
+            v.check("Tags", &self.tags, &RULE_10);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1180,11 +1198,11 @@ pub mod solution {
     impl Validate for Solution {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DatasetGroupArn", &self.dataset_group_arn, &RULE_2);
-            v.check("EventType", &self.event_type, &RULE_5);
-            v.check("Name", &self.name, &RULE_7);
+            v.check("EventType", &self.event_type, &RULE_7);
+            v.check("Name", &self.name, &RULE_9);
             v.check("RecipeArn", &self.recipe_arn, &RULE_2);
             v.nested("SolutionConfig", &self.solution_config);
-            v.check("Tags", &self.tags, &RULE_8);
+            v.check("Tags", &self.tags, &RULE_10);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1251,7 +1269,7 @@ pub mod solution {
     impl Validate for SolutionConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AutoMLConfig", &self.auto_ml_config);
-            v.check("EventValueThreshold", &self.event_value_threshold, &RULE_5);
+            v.check("EventValueThreshold", &self.event_value_threshold, &RULE_7);
             v.nested("HpoConfig", &self.hpo_config);
         }
     }
@@ -1283,8 +1301,8 @@ pub mod solution {
 
     impl Validate for AutoMlConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetricName", &self.metric_name, &RULE_5);
-            v.check_items("RecipeList", &self.recipe_list, &RULE_20, &RULE_2);
+            v.check("MetricName", &self.metric_name, &RULE_7);
+            v.check_items("RecipeList", &self.recipe_list, &RULE_22, &RULE_2);
         }
     }
 
@@ -1374,7 +1392,7 @@ pub mod solution {
             v.check(
                 "CategoricalHyperParameterRanges",
                 &self.categorical_hyper_parameter_ranges,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "CategoricalHyperParameterRanges",
@@ -1383,7 +1401,7 @@ pub mod solution {
             v.check(
                 "ContinuousHyperParameterRanges",
                 &self.continuous_hyper_parameter_ranges,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ContinuousHyperParameterRanges",
@@ -1392,7 +1410,7 @@ pub mod solution {
             v.check(
                 "IntegerHyperParameterRanges",
                 &self.integer_hyper_parameter_ranges,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "IntegerHyperParameterRanges",
@@ -1428,8 +1446,8 @@ pub mod solution {
 
     impl Validate for CategoricalHyperParameterRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_5);
-            v.check_items("Values", &self.values, &RULE_20, &RULE_21);
+            v.check("Name", &self.name, &RULE_7);
+            v.check_items("Values", &self.values, &RULE_22, &RULE_4);
         }
     }
 
@@ -1463,9 +1481,9 @@ pub mod solution {
 
     impl Validate for ContinuousHyperParameterRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxValue", &self.max_value, &RULE_22);
-            v.check("MinValue", &self.min_value, &RULE_22);
-            v.check("Name", &self.name, &RULE_5);
+            v.check("MaxValue", &self.max_value, &RULE_23);
+            v.check("MinValue", &self.min_value, &RULE_23);
+            v.check("Name", &self.name, &RULE_7);
         }
     }
 
@@ -1499,9 +1517,9 @@ pub mod solution {
 
     impl Validate for IntegerHyperParameterRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxValue", &self.max_value, &RULE_23);
-            v.check("MinValue", &self.min_value, &RULE_22);
-            v.check("Name", &self.name, &RULE_5);
+            v.check("MaxValue", &self.max_value, &RULE_24);
+            v.check("MinValue", &self.min_value, &RULE_23);
+            v.check("Name", &self.name, &RULE_7);
         }
     }
 
@@ -1535,9 +1553,9 @@ pub mod solution {
 
     impl Validate for HpoObjective {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetricName", &self.metric_name, &RULE_5);
-            v.check("MetricRegex", &self.metric_regex, &RULE_5);
-            v.check("Type", &self.r#type, &RULE_24);
+            v.check("MetricName", &self.metric_name, &RULE_7);
+            v.check("MetricRegex", &self.metric_regex, &RULE_7);
+            v.check("Type", &self.r#type, &RULE_25);
         }
     }
 
@@ -1571,12 +1589,12 @@ pub mod solution {
             v.check(
                 "MaxNumberOfTrainingJobs",
                 &self.max_number_of_training_jobs,
-                &RULE_5,
+                &RULE_7,
             );
             v.check(
                 "MaxParallelTrainingJobs",
                 &self.max_parallel_training_jobs,
-                &RULE_5,
+                &RULE_7,
             );
         }
     }

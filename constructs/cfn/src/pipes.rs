@@ -55,6 +55,11 @@ mod rules_ {
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -63,24 +68,38 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         max_len: Some(8192),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule::NONE;
-
     pub(super) static RULE_10: Rule = Rule {
-        allowed: &["ALL"],
+        max_len: Some(512),
+        pattern: Some(
+            r"^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$",
+        ),
         ..Rule::NONE
     };
 
     pub(super) static RULE_11: Rule = Rule {
+        max_len: Some(512),
+        pattern: Some(r"^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_12: Rule = Rule::NONE;
+
+    pub(super) static RULE_13: Rule = Rule {
+        allowed: &["ALL"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_14: Rule = Rule {
         allowed: &["OFF", "ERROR", "INFO", "TRACE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -89,7 +108,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -98,31 +117,31 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         allowed: &["json", "plain", "w3c"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min: Some(1.0),
         max: Some(10000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         min: Some(0.0),
         max: Some(300.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         pattern: Some(r"^[\s\S]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -131,69 +150,69 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min: Some(-1.0),
         max: Some(604800.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min: Some(-1.0),
         max: Some(10000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         allowed: &["AUTOMATIC_BISECT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min: Some(1.0),
         max: Some(10.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         allowed: &["TRIM_HORIZON", "LATEST"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         max_len: Some(4096),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         allowed: &["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200),
         pattern: Some(r"^[a-zA-Z0-9-\/*:_+=.@-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min_len: Some(1),
         max_len: Some(249),
         pattern: Some(r"^[^.]([a-zA-Z0-9\-_.]+)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         min_len: Some(1),
         max_len: Some(300),
         pattern: Some(
@@ -202,90 +221,90 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^sg-[0-9a-zA-Z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         max_items: Some(16),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^subnet-[0-9a-z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         min: Some(2.0),
         max: Some(10000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &["GPU", "MEMORY", "VCPU"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         allowed: &["N_TO_N", "SEQUENTIAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^\$(\.[\w_-]+(\[(\d+|\*)\])*)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         max_items: Some(6),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         allowed: &["EC2", "FARGATE", "EXTERNAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         allowed: &["TASK_DEFINITION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -294,116 +313,111 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         min: Some(0.0),
         max: Some(100000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         min: Some(0.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^sg-[0-9a-zA-Z]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^subnet-[0-9a-z]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["s3"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         allowed: &["GPU", "InferenceAccelerator"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         min: Some(21.0),
         max: Some(200.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_59: Rule = Rule {
         max_len: Some(2000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_60: Rule = Rule {
         allowed: &["distinctInstance", "memberOf"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_59: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         allowed: &["random", "spread", "binpack"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_63: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
-        max_len: Some(256),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_62: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         pattern: Some(r"^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_63: Rule = Rule {
+    pub(super) static RULE_65: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^\$(\.[\w/_-]+(\[(\d+|\*)\])*)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         allowed: &["REQUEST_RESPONSE", "FIRE_AND_FORGET"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1600),
         pattern: Some(
@@ -412,90 +426,90 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
         min_items: Some(1),
         max_items: Some(40),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         min_len: Some(1),
         max_len: Some(500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         max_items: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         max_len: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         min_items: Some(1),
         max_items: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         allowed: &["MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         max_items: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         max_items: Some(8192),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         allowed: &["EPOCH", "TIMESTAMP_FORMAT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         allowed: &["VARCHAR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         min_items: Some(1),
         max_items: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_83: Rule = Rule {
         allowed: &["DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
+    pub(super) static RULE_84: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
@@ -582,7 +596,8 @@ pub mod pipe {
             v.check("RoleArn", &self.role_arn, &RULE_5);
             v.check("Source", &self.source, &RULE_6);
             v.nested("SourceParameters", &self.source_parameters);
-            v.check("Target", &self.target, &RULE_7);
+            v.check_values("Tags", &self.tags, &RULE_7);
+            v.check("Target", &self.target, &RULE_8);
             v.nested("TargetParameters", &self.target_parameters);
         }
     }
@@ -653,7 +668,8 @@ pub mod pipe {
 
     impl Validate for PipeEnrichmentParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InputTemplate", &self.input_template, &RULE_8);
+            v.nested("HttpParameters", &self.http_parameters);
+            v.check("InputTemplate", &self.input_template, &RULE_9);
         }
     }
 
@@ -678,6 +694,17 @@ pub mod pipe {
             o.opt("PathParameterValues", &self.path_parameter_values);
             o.opt("QueryStringParameters", &self.query_string_parameters);
             o.build()
+        }
+    }
+
+    impl Validate for PipeEnrichmentHttpParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("HeaderParameters", &self.header_parameters, &RULE_10);
+            v.check_values(
+                "QueryStringParameters",
+                &self.query_string_parameters,
+                &RULE_11,
+            );
         }
     }
 
@@ -722,10 +749,10 @@ pub mod pipe {
             v.check_items(
                 "IncludeExecutionData",
                 &self.include_execution_data,
-                &RULE_9,
-                &RULE_10,
+                &RULE_12,
+                &RULE_13,
             );
-            v.check("Level", &self.level, &RULE_11);
+            v.check("Level", &self.level, &RULE_14);
             v.nested("S3LogDestination", &self.s3_log_destination);
         }
     }
@@ -752,7 +779,7 @@ pub mod pipe {
 
     impl Validate for CloudwatchLogsLogDestination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogGroupArn", &self.log_group_arn, &RULE_12);
+            v.check("LogGroupArn", &self.log_group_arn, &RULE_15);
         }
     }
 
@@ -778,7 +805,7 @@ pub mod pipe {
 
     impl Validate for FirehoseLogDestination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DeliveryStreamArn", &self.delivery_stream_arn, &RULE_13);
+            v.check("DeliveryStreamArn", &self.delivery_stream_arn, &RULE_16);
         }
     }
 
@@ -810,7 +837,7 @@ pub mod pipe {
 
     impl Validate for S3LogDestination {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OutputFormat", &self.output_format, &RULE_14);
+            v.check("OutputFormat", &self.output_format, &RULE_17);
         }
     }
 
@@ -931,14 +958,14 @@ pub mod pipe {
 
     impl Validate for PipeSourceActiveMqBrokerParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
             v.nested("Credentials", &self.credentials);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
-            v.check("QueueName", &self.queue_name, &RULE_17);
+            v.check("QueueName", &self.queue_name, &RULE_20);
         }
     }
 
@@ -967,7 +994,7 @@ pub mod pipe {
 
     impl Validate for MqBrokerAccessCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BasicAuth", &self.basic_auth, &RULE_18);
+            v.check("BasicAuth", &self.basic_auth, &RULE_21);
         }
     }
 
@@ -1025,34 +1052,34 @@ pub mod pipe {
 
     impl Validate for PipeSourceDynamoDbStreamParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
             v.nested("DeadLetterConfig", &self.dead_letter_config);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
             v.check(
                 "MaximumRecordAgeInSeconds",
                 &self.maximum_record_age_in_seconds,
-                &RULE_19,
+                &RULE_22,
             );
             v.check(
                 "MaximumRetryAttempts",
                 &self.maximum_retry_attempts,
-                &RULE_20,
+                &RULE_23,
             );
             v.check(
                 "OnPartialBatchItemFailure",
                 &self.on_partial_batch_item_failure,
-                &RULE_21,
+                &RULE_24,
             );
             v.check(
                 "ParallelizationFactor",
                 &self.parallelization_factor,
-                &RULE_22,
+                &RULE_25,
             );
-            v.check("StartingPosition", &self.starting_position, &RULE_23);
+            v.check("StartingPosition", &self.starting_position, &RULE_26);
         }
     }
 
@@ -1078,7 +1105,7 @@ pub mod pipe {
 
     impl Validate for DeadLetterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Arn", &self.arn, &RULE_7);
+            v.check("Arn", &self.arn, &RULE_8);
         }
     }
 
@@ -1104,7 +1131,7 @@ pub mod pipe {
 
     impl Validate for FilterCriteria {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Filters", &self.filters, &RULE_24);
+            v.check("Filters", &self.filters, &RULE_27);
             v.nested("Filters", &self.filters);
         }
     }
@@ -1131,7 +1158,7 @@ pub mod pipe {
 
     impl Validate for Filter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Pattern", &self.pattern, &RULE_25);
+            v.check("Pattern", &self.pattern, &RULE_28);
         }
     }
 
@@ -1195,34 +1222,34 @@ pub mod pipe {
 
     impl Validate for PipeSourceKinesisStreamParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
             v.nested("DeadLetterConfig", &self.dead_letter_config);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
             v.check(
                 "MaximumRecordAgeInSeconds",
                 &self.maximum_record_age_in_seconds,
-                &RULE_19,
+                &RULE_22,
             );
             v.check(
                 "MaximumRetryAttempts",
                 &self.maximum_retry_attempts,
-                &RULE_20,
+                &RULE_23,
             );
             v.check(
                 "OnPartialBatchItemFailure",
                 &self.on_partial_batch_item_failure,
-                &RULE_21,
+                &RULE_24,
             );
             v.check(
                 "ParallelizationFactor",
                 &self.parallelization_factor,
-                &RULE_22,
+                &RULE_25,
             );
-            v.check("StartingPosition", &self.starting_position, &RULE_26);
+            v.check("StartingPosition", &self.starting_position, &RULE_29);
         }
     }
 
@@ -1268,16 +1295,16 @@ pub mod pipe {
 
     impl Validate for PipeSourceManagedStreamingKafkaParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
-            v.check("ConsumerGroupID", &self.consumer_group_id, &RULE_27);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
+            v.check("ConsumerGroupID", &self.consumer_group_id, &RULE_30);
             v.nested("Credentials", &self.credentials);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
-            v.check("StartingPosition", &self.starting_position, &RULE_23);
-            v.check("TopicName", &self.topic_name, &RULE_28);
+            v.check("StartingPosition", &self.starting_position, &RULE_26);
+            v.check("TopicName", &self.topic_name, &RULE_31);
         }
     }
 
@@ -1310,11 +1337,11 @@ pub mod pipe {
 
     impl Validate for MskAccessCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SaslScram512Auth", &self.sasl_scram512_auth, &RULE_18);
+            v.check("SaslScram512Auth", &self.sasl_scram512_auth, &RULE_21);
             v.check(
                 "ClientCertificateTlsAuth",
                 &self.client_certificate_tls_auth,
-                &RULE_18,
+                &RULE_21,
             );
         }
     }
@@ -1361,15 +1388,15 @@ pub mod pipe {
 
     impl Validate for PipeSourceRabbitMqBrokerParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
             v.nested("Credentials", &self.credentials);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
-            v.check("QueueName", &self.queue_name, &RULE_17);
-            v.check("VirtualHost", &self.virtual_host, &RULE_27);
+            v.check("QueueName", &self.queue_name, &RULE_20);
+            v.check("VirtualHost", &self.virtual_host, &RULE_30);
         }
     }
 
@@ -1431,24 +1458,24 @@ pub mod pipe {
             v.check_items(
                 "AdditionalBootstrapServers",
                 &self.additional_bootstrap_servers,
-                &RULE_29,
-                &RULE_30,
+                &RULE_32,
+                &RULE_33,
             );
-            v.check("BatchSize", &self.batch_size, &RULE_15);
-            v.check("ConsumerGroupID", &self.consumer_group_id, &RULE_27);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
+            v.check("ConsumerGroupID", &self.consumer_group_id, &RULE_30);
             v.nested("Credentials", &self.credentials);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
             v.check(
                 "ServerRootCaCertificate",
                 &self.server_root_ca_certificate,
-                &RULE_18,
+                &RULE_21,
             );
-            v.check("StartingPosition", &self.starting_position, &RULE_23);
-            v.check("TopicName", &self.topic_name, &RULE_28);
+            v.check("StartingPosition", &self.starting_position, &RULE_26);
+            v.check("TopicName", &self.topic_name, &RULE_31);
             v.nested("Vpc", &self.vpc);
         }
     }
@@ -1488,13 +1515,13 @@ pub mod pipe {
 
     impl Validate for SelfManagedKafkaAccessConfigurationCredentials {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BasicAuth", &self.basic_auth, &RULE_18);
-            v.check("SaslScram512Auth", &self.sasl_scram512_auth, &RULE_18);
-            v.check("SaslScram256Auth", &self.sasl_scram256_auth, &RULE_18);
+            v.check("BasicAuth", &self.basic_auth, &RULE_21);
+            v.check("SaslScram512Auth", &self.sasl_scram512_auth, &RULE_21);
+            v.check("SaslScram256Auth", &self.sasl_scram256_auth, &RULE_21);
             v.check(
                 "ClientCertificateTlsAuth",
                 &self.client_certificate_tls_auth,
-                &RULE_18,
+                &RULE_21,
             );
         }
     }
@@ -1525,8 +1552,8 @@ pub mod pipe {
 
     impl Validate for SelfManagedKafkaAccessConfigurationVpc {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("SecurityGroup", &self.security_group, &RULE_24, &RULE_31);
-            v.check_items("Subnets", &self.subnets, &RULE_32, &RULE_33);
+            v.check_items("SecurityGroup", &self.security_group, &RULE_27, &RULE_34);
+            v.check_items("Subnets", &self.subnets, &RULE_35, &RULE_36);
         }
     }
 
@@ -1557,11 +1584,11 @@ pub mod pipe {
 
     impl Validate for PipeSourceSqsQueueParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchSize", &self.batch_size, &RULE_15);
+            v.check("BatchSize", &self.batch_size, &RULE_18);
             v.check(
                 "MaximumBatchingWindowInSeconds",
                 &self.maximum_batching_window_in_seconds,
-                &RULE_16,
+                &RULE_19,
             );
         }
     }
@@ -1635,7 +1662,8 @@ pub mod pipe {
                 "EventBridgeEventBusParameters",
                 &self.event_bridge_event_bus_parameters,
             );
-            v.check("InputTemplate", &self.input_template, &RULE_8);
+            v.nested("HttpParameters", &self.http_parameters);
+            v.check("InputTemplate", &self.input_template, &RULE_9);
             v.nested("KinesisStreamParameters", &self.kinesis_stream_parameters);
             v.nested("LambdaFunctionParameters", &self.lambda_function_parameters);
             v.nested("RedshiftDataParameters", &self.redshift_data_parameters);
@@ -1699,7 +1727,7 @@ pub mod pipe {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ArrayProperties", &self.array_properties);
             v.nested("ContainerOverrides", &self.container_overrides);
-            v.check("DependsOn", &self.depends_on, &RULE_34);
+            v.check("DependsOn", &self.depends_on, &RULE_37);
             v.nested("DependsOn", &self.depends_on);
             v.nested("RetryStrategy", &self.retry_strategy);
         }
@@ -1727,7 +1755,7 @@ pub mod pipe {
 
     impl Validate for BatchArrayProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Size", &self.size, &RULE_35);
+            v.check("Size", &self.size, &RULE_38);
         }
     }
 
@@ -1812,7 +1840,7 @@ pub mod pipe {
 
     impl Validate for BatchResourceRequirement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_36);
+            v.check("Type", &self.r#type, &RULE_39);
         }
     }
 
@@ -1840,7 +1868,7 @@ pub mod pipe {
 
     impl Validate for BatchJobDependency {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_37);
+            v.check("Type", &self.r#type, &RULE_40);
         }
     }
 
@@ -1866,7 +1894,7 @@ pub mod pipe {
 
     impl Validate for BatchRetryStrategy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Attempts", &self.attempts, &RULE_22);
+            v.check("Attempts", &self.attempts, &RULE_25);
         }
     }
 
@@ -1894,8 +1922,8 @@ pub mod pipe {
 
     impl Validate for PipeTargetCloudWatchLogsParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LogStreamName", &self.log_stream_name, &RULE_38);
-            v.check("Timestamp", &self.timestamp, &RULE_39);
+            v.check("LogStreamName", &self.log_stream_name, &RULE_41);
+            v.check("Timestamp", &self.timestamp, &RULE_42);
         }
     }
 
@@ -1968,25 +1996,25 @@ pub mod pipe {
             v.check(
                 "CapacityProviderStrategy",
                 &self.capacity_provider_strategy,
-                &RULE_40,
+                &RULE_43,
             );
             v.nested("CapacityProviderStrategy", &self.capacity_provider_strategy);
-            v.check("LaunchType", &self.launch_type, &RULE_41);
+            v.check("LaunchType", &self.launch_type, &RULE_44);
             v.nested("NetworkConfiguration", &self.network_configuration);
             v.nested("Overrides", &self.overrides);
             v.check(
                 "PlacementConstraints",
                 &self.placement_constraints,
-                &RULE_42,
+                &RULE_45,
             );
             v.nested("PlacementConstraints", &self.placement_constraints);
-            v.check("PlacementStrategy", &self.placement_strategy, &RULE_24);
+            v.check("PlacementStrategy", &self.placement_strategy, &RULE_27);
             v.nested("PlacementStrategy", &self.placement_strategy);
-            v.check("PropagateTags", &self.propagate_tags, &RULE_43);
-            v.check("ReferenceId", &self.reference_id, &RULE_44);
+            v.check("PropagateTags", &self.propagate_tags, &RULE_46);
+            v.check("ReferenceId", &self.reference_id, &RULE_47);
             v.nested("Tags", &self.tags);
-            v.check("TaskCount", &self.task_count, &RULE_45);
-            v.check("TaskDefinitionArn", &self.task_definition_arn, &RULE_46);
+            v.check("TaskCount", &self.task_count, &RULE_48);
+            v.check("TaskDefinitionArn", &self.task_definition_arn, &RULE_49);
         }
     }
 
@@ -2020,9 +2048,9 @@ pub mod pipe {
 
     impl Validate for CapacityProviderStrategyItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Base", &self.base, &RULE_47);
-            v.check("CapacityProvider", &self.capacity_provider, &RULE_48);
-            v.check("Weight", &self.weight, &RULE_49);
+            v.check("Base", &self.base, &RULE_50);
+            v.check("CapacityProvider", &self.capacity_provider, &RULE_51);
+            v.check("Weight", &self.weight, &RULE_52);
         }
     }
 
@@ -2082,9 +2110,9 @@ pub mod pipe {
 
     impl Validate for AwsVpcConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AssignPublicIp", &self.assign_public_ip, &RULE_50);
-            v.check_items("SecurityGroups", &self.security_groups, &RULE_24, &RULE_51);
-            v.check_items("Subnets", &self.subnets, &RULE_32, &RULE_52);
+            v.check("AssignPublicIp", &self.assign_public_ip, &RULE_53);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_27, &RULE_54);
+            v.check_items("Subnets", &self.subnets, &RULE_35, &RULE_55);
         }
     }
 
@@ -2128,8 +2156,8 @@ pub mod pipe {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ContainerOverrides", &self.container_overrides);
             v.nested("EphemeralStorage", &self.ephemeral_storage);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_46);
-            v.check("TaskRoleArn", &self.task_role_arn, &RULE_46);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_49);
+            v.check("TaskRoleArn", &self.task_role_arn, &RULE_49);
         }
     }
 
@@ -2223,7 +2251,7 @@ pub mod pipe {
 
     impl Validate for EcsEnvironmentFile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_53);
+            v.check("Type", &self.r#type, &RULE_56);
         }
     }
 
@@ -2254,7 +2282,7 @@ pub mod pipe {
 
     impl Validate for EcsResourceRequirement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_54);
+            v.check("Type", &self.r#type, &RULE_57);
         }
     }
 
@@ -2282,7 +2310,7 @@ pub mod pipe {
 
     impl Validate for EcsEphemeralStorage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SizeInGiB", &self.size_in_gi_b, &RULE_55);
+            v.check("SizeInGiB", &self.size_in_gi_b, &RULE_58);
         }
     }
 
@@ -2332,8 +2360,8 @@ pub mod pipe {
 
     impl Validate for PlacementConstraint {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Expression", &self.expression, &RULE_56);
-            v.check("Type", &self.r#type, &RULE_57);
+            v.check("Expression", &self.expression, &RULE_59);
+            v.check("Type", &self.r#type, &RULE_60);
         }
     }
 
@@ -2361,8 +2389,8 @@ pub mod pipe {
 
     impl Validate for PlacementStrategy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Field", &self.field, &RULE_58);
-            v.check("Type", &self.r#type, &RULE_59);
+            v.check("Field", &self.field, &RULE_61);
+            v.check("Type", &self.r#type, &RULE_62);
         }
     }
 
@@ -2393,8 +2421,8 @@ pub mod pipe {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_60);
-            v.check("Value", &self.value, &RULE_61);
+            v.check("Key", &self.key, &RULE_63);
+            v.check("Value", &self.value, &RULE_7);
         }
     }
 
@@ -2428,11 +2456,11 @@ pub mod pipe {
 
     impl Validate for PipeTargetEventBridgeEventBusParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DetailType", &self.detail_type, &RULE_60);
-            v.check("EndpointId", &self.endpoint_id, &RULE_62);
-            v.check_items("Resources", &self.resources, &RULE_42, &RULE_46);
-            v.check("Source", &self.source, &RULE_38);
-            v.check("Time", &self.time, &RULE_63);
+            v.check("DetailType", &self.detail_type, &RULE_63);
+            v.check("EndpointId", &self.endpoint_id, &RULE_64);
+            v.check_items("Resources", &self.resources, &RULE_45, &RULE_49);
+            v.check("Source", &self.source, &RULE_41);
+            v.check("Time", &self.time, &RULE_65);
         }
     }
 
@@ -2460,6 +2488,17 @@ pub mod pipe {
         }
     }
 
+    impl Validate for PipeTargetHttpParameters {
+        fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("HeaderParameters", &self.header_parameters, &RULE_10);
+            v.check_values(
+                "QueryStringParameters",
+                &self.query_string_parameters,
+                &RULE_11,
+            );
+        }
+    }
+
     #[derive(Clone)]
     pub struct PipeTargetKinesisStreamParameters {
         pub partition_key: Value<String>,
@@ -2484,7 +2523,7 @@ pub mod pipe {
 
     impl Validate for PipeTargetKinesisStreamParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PartitionKey", &self.partition_key, &RULE_61);
+            v.check("PartitionKey", &self.partition_key, &RULE_7);
         }
     }
 
@@ -2510,7 +2549,7 @@ pub mod pipe {
 
     impl Validate for PipeTargetLambdaFunctionParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InvocationType", &self.invocation_type, &RULE_64);
+            v.check("InvocationType", &self.invocation_type, &RULE_66);
         }
     }
 
@@ -2561,11 +2600,11 @@ pub mod pipe {
 
     impl Validate for PipeTargetRedshiftDataParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Database", &self.database, &RULE_65);
-            v.check("DbUser", &self.db_user, &RULE_60);
-            v.check("SecretManagerArn", &self.secret_manager_arn, &RULE_66);
-            v.check_items("Sqls", &self.sqls, &RULE_67, &RULE_68);
-            v.check("StatementName", &self.statement_name, &RULE_69);
+            v.check("Database", &self.database, &RULE_67);
+            v.check("DbUser", &self.db_user, &RULE_63);
+            v.check("SecretManagerArn", &self.secret_manager_arn, &RULE_68);
+            v.check_items("Sqls", &self.sqls, &RULE_69, &RULE_70);
+            v.check("StatementName", &self.statement_name, &RULE_71);
         }
     }
 
@@ -2594,7 +2633,7 @@ pub mod pipe {
             v.check(
                 "PipelineParameterList",
                 &self.pipeline_parameter_list,
-                &RULE_70,
+                &RULE_72,
             );
             v.nested("PipelineParameterList", &self.pipeline_parameter_list);
         }
@@ -2627,8 +2666,8 @@ pub mod pipe {
 
     impl Validate for SageMakerPipelineParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_71);
-            v.check("Value", &self.value, &RULE_44);
+            v.check("Name", &self.name, &RULE_73);
+            v.check("Value", &self.value, &RULE_47);
         }
     }
 
@@ -2659,9 +2698,9 @@ pub mod pipe {
             v.check(
                 "MessageDeduplicationId",
                 &self.message_deduplication_id,
-                &RULE_72,
+                &RULE_74,
             );
-            v.check("MessageGroupId", &self.message_group_id, &RULE_72);
+            v.check("MessageGroupId", &self.message_group_id, &RULE_74);
         }
     }
 
@@ -2687,7 +2726,7 @@ pub mod pipe {
 
     impl Validate for PipeTargetStateMachineParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InvocationType", &self.invocation_type, &RULE_64);
+            v.check("InvocationType", &self.invocation_type, &RULE_66);
         }
     }
 
@@ -2740,25 +2779,25 @@ pub mod pipe {
 
     impl Validate for PipeTargetTimestreamParameters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionMappings", &self.dimension_mappings, &RULE_73);
+            v.check("DimensionMappings", &self.dimension_mappings, &RULE_75);
             v.nested("DimensionMappings", &self.dimension_mappings);
-            v.check("EpochTimeUnit", &self.epoch_time_unit, &RULE_74);
+            v.check("EpochTimeUnit", &self.epoch_time_unit, &RULE_76);
             v.check(
                 "MultiMeasureMappings",
                 &self.multi_measure_mappings,
-                &RULE_75,
+                &RULE_77,
             );
             v.nested("MultiMeasureMappings", &self.multi_measure_mappings);
             v.check(
                 "SingleMeasureMappings",
                 &self.single_measure_mappings,
-                &RULE_76,
+                &RULE_78,
             );
             v.nested("SingleMeasureMappings", &self.single_measure_mappings);
-            v.check("TimeFieldType", &self.time_field_type, &RULE_77);
-            v.check("TimeValue", &self.time_value, &RULE_38);
-            v.check("TimestampFormat", &self.timestamp_format, &RULE_38);
-            v.check("VersionValue", &self.version_value, &RULE_38);
+            v.check("TimeFieldType", &self.time_field_type, &RULE_79);
+            v.check("TimeValue", &self.time_value, &RULE_41);
+            v.check("TimestampFormat", &self.timestamp_format, &RULE_41);
+            v.check("VersionValue", &self.version_value, &RULE_41);
         }
     }
 
@@ -2796,9 +2835,9 @@ pub mod pipe {
 
     impl Validate for DimensionMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DimensionName", &self.dimension_name, &RULE_38);
-            v.check("DimensionValue", &self.dimension_value, &RULE_78);
-            v.check("DimensionValueType", &self.dimension_value_type, &RULE_79);
+            v.check("DimensionName", &self.dimension_name, &RULE_41);
+            v.check("DimensionValue", &self.dimension_value, &RULE_80);
+            v.check("DimensionValueType", &self.dimension_value_type, &RULE_81);
         }
     }
 
@@ -2838,13 +2877,13 @@ pub mod pipe {
             v.check(
                 "MultiMeasureAttributeMappings",
                 &self.multi_measure_attribute_mappings,
-                &RULE_80,
+                &RULE_82,
             );
             v.nested(
                 "MultiMeasureAttributeMappings",
                 &self.multi_measure_attribute_mappings,
             );
-            v.check("MultiMeasureName", &self.multi_measure_name, &RULE_38);
+            v.check("MultiMeasureName", &self.multi_measure_name, &RULE_41);
         }
     }
 
@@ -2885,12 +2924,12 @@ pub mod pipe {
 
     impl Validate for MultiMeasureAttributeMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MeasureValue", &self.measure_value, &RULE_78);
-            v.check("MeasureValueType", &self.measure_value_type, &RULE_81);
+            v.check("MeasureValue", &self.measure_value, &RULE_80);
+            v.check("MeasureValueType", &self.measure_value_type, &RULE_83);
             v.check(
                 "MultiMeasureAttributeName",
                 &self.multi_measure_attribute_name,
-                &RULE_38,
+                &RULE_41,
             );
         }
     }
@@ -2929,9 +2968,9 @@ pub mod pipe {
 
     impl Validate for SingleMeasureMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MeasureName", &self.measure_name, &RULE_82);
-            v.check("MeasureValue", &self.measure_value, &RULE_78);
-            v.check("MeasureValueType", &self.measure_value_type, &RULE_81);
+            v.check("MeasureName", &self.measure_name, &RULE_84);
+            v.check("MeasureValue", &self.measure_value, &RULE_80);
+            v.check("MeasureValueType", &self.measure_value_type, &RULE_83);
         }
     }
 }

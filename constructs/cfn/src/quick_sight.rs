@@ -41072,6 +41072,7 @@ pub mod topic {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SubTypeName", &self.sub_type_name, &RULE_31);
             v.check("TypeName", &self.type_name, &RULE_31);
+            v.check_values("TypeParameters", &self.type_parameters, &RULE_31);
         }
     }
 
@@ -41697,6 +41698,11 @@ pub mod topic {
     impl Validate for NamedEntityDefinitionMetric {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Aggregation", &self.aggregation, &RULE_334);
+            v.check_values(
+                "AggregationFunctionParameters",
+                &self.aggregation_function_parameters,
+                &RULE_31,
+            );
         }
     }
 
@@ -41728,6 +41734,7 @@ pub mod topic {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SubTypeName", &self.sub_type_name, &RULE_31);
             v.check("TypeName", &self.type_name, &RULE_31);
+            v.check_values("TypeParameters", &self.type_parameters, &RULE_31);
         }
     }
 }

@@ -383,20 +383,25 @@ mod rules_ {
     };
 
     pub(super) static RULE_59: Rule = Rule {
+        max_len: Some(131072),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_60: Rule = Rule {
         min_len: Some(1),
         max_len: Some(25600),
         pattern: Some(r#"[a-zA-Z0-9_ "\\\-$,*.:?+\/]*"#),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z](?:-?[a-zA-Z0-9]+)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(
@@ -3775,10 +3780,15 @@ pub mod integration {
 
     impl Validate for Integration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataFilter", &self.data_filter, &RULE_59);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_59,
+            );
+            v.check("DataFilter", &self.data_filter, &RULE_60);
             v.check("Description", &self.description, &RULE_5);
-            v.check("IntegrationName", &self.integration_name, &RULE_60);
-            v.check("SourceArn", &self.source_arn, &RULE_61);
+            v.check("IntegrationName", &self.integration_name, &RULE_61);
+            v.check("SourceArn", &self.source_arn, &RULE_62);
             v.check("Tags", &self.tags, &RULE_20);
             v.nested("Tags", &self.tags);
             v.check("TargetArn", &self.target_arn, &RULE_38);

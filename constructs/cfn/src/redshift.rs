@@ -146,20 +146,25 @@ mod rules_ {
     };
 
     pub(super) static RULE_21: Rule = Rule {
+        max_len: Some(131072),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"^arn:aws[a-z\-]*:(s3|dynamodb):.*:.*:[a-zA-Z0-9._\-\/]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -168,61 +173,61 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         pattern: Some(r"^[\w+=,.@-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-z][a-z0-9]*(-[a-z0-9]+)*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         allowed: &["None", "Lakehouse"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         max_len: Some(2147483647),
         pattern: Some("^arn:aws[a-zA-Z-]*:[a-zA-Z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(127),
         pattern: Some("^[a-zA-Z0-9_+.#@$-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         allowed: &["Enabled", "Disabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         min: Some(-1.0),
         max: Some(3653.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &["log", "emit-metric", "disable"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         allowed: &[
             "spectrum",
             "concurrency-scaling",
@@ -232,12 +237,12 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         allowed: &["time", "data-scanned"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         allowed: &["daily", "weekly", "monthly"],
         ..Rule::NONE
     };
@@ -1527,12 +1532,17 @@ pub mod integration {
 
     impl Validate for Integration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IntegrationName", &self.integration_name, &RULE_21);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_21,
+            );
+            v.check("IntegrationName", &self.integration_name, &RULE_22);
             v.check("KMSKeyId", &self.kms_key_id, &RULE_1);
-            v.check("SourceArn", &self.source_arn, &RULE_22);
+            v.check("SourceArn", &self.source_arn, &RULE_23);
             v.check("Tags", &self.tags, &RULE_5);
             v.nested("Tags", &self.tags);
-            v.check("TargetArn", &self.target_arn, &RULE_23);
+            v.check("TargetArn", &self.target_arn, &RULE_24);
         }
     }
 
@@ -1646,12 +1656,12 @@ pub mod qev2_idc_application {
 
     impl Validate for Qev2IdcApplication {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("IdcDisplayName", &self.idc_display_name, &RULE_24);
+            v.check("IdcDisplayName", &self.idc_display_name, &RULE_25);
             v.check("IdcInstanceArn", &self.idc_instance_arn, &RULE_1);
             v.check(
                 "Qev2IdcApplicationName",
                 &self.qev2_idc_application_name,
-                &RULE_25,
+                &RULE_26,
             );
             v.nested("Tags", &self.tags);
         }
@@ -1803,19 +1813,19 @@ pub mod redshift_idc_application {
 
     impl Validate for RedshiftIdcApplication {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApplicationType", &self.application_type, &RULE_26);
+            v.check("ApplicationType", &self.application_type, &RULE_27);
             v.nested(
                 "AuthorizedTokenIssuerList",
                 &self.authorized_token_issuer_list,
             );
-            v.check("IamRoleArn", &self.iam_role_arn, &RULE_27);
-            v.check("IdcDisplayName", &self.idc_display_name, &RULE_24);
-            v.check("IdcInstanceArn", &self.idc_instance_arn, &RULE_27);
-            v.check("IdentityNamespace", &self.identity_namespace, &RULE_28);
+            v.check("IamRoleArn", &self.iam_role_arn, &RULE_28);
+            v.check("IdcDisplayName", &self.idc_display_name, &RULE_25);
+            v.check("IdcInstanceArn", &self.idc_instance_arn, &RULE_28);
+            v.check("IdentityNamespace", &self.identity_namespace, &RULE_29);
             v.check(
                 "RedshiftIdcApplicationName",
                 &self.redshift_idc_application_name,
-                &RULE_25,
+                &RULE_26,
             );
             v.nested("ServiceIntegrations", &self.service_integrations);
             v.check_items("SsoTagKeys", &self.sso_tag_keys, &RULE_4, &RULE_1);
@@ -1891,7 +1901,7 @@ pub mod redshift_idc_application {
             v.check(
                 "TrustedTokenIssuerArn",
                 &self.trusted_token_issuer_arn,
-                &RULE_27,
+                &RULE_28,
             );
         }
     }
@@ -1985,7 +1995,7 @@ pub mod redshift_idc_application {
 
     impl Validate for LakeFormationQuery {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Authorization", &self.authorization, &RULE_29);
+            v.check("Authorization", &self.authorization, &RULE_30);
         }
     }
 
@@ -2042,7 +2052,7 @@ pub mod redshift_idc_application {
 
     impl Validate for Connect {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Authorization", &self.authorization, &RULE_29);
+            v.check("Authorization", &self.authorization, &RULE_30);
         }
     }
 
@@ -2099,7 +2109,7 @@ pub mod redshift_idc_application {
 
     impl Validate for ReadWriteAccess {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Authorization", &self.authorization, &RULE_29);
+            v.check("Authorization", &self.authorization, &RULE_30);
         }
     }
 
@@ -2393,11 +2403,11 @@ pub mod snapshot {
 
     impl Validate for Snapshot {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_30);
+            v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_31);
             v.check(
                 "ManualSnapshotRetentionPeriod",
                 &self.manual_snapshot_retention_period,
-                &RULE_31,
+                &RULE_32,
             );
             v.check("SnapshotIdentifier", &self.snapshot_identifier, &RULE_11);
             v.nested("Tags", &self.tags);
@@ -2600,7 +2610,7 @@ pub mod snapshot_copy_grant {
             v.check(
                 "SnapshotCopyGrantName",
                 &self.snapshot_copy_grant_name,
-                &RULE_25,
+                &RULE_26,
             );
             v.nested("Tags", &self.tags);
         }
@@ -2843,11 +2853,11 @@ pub mod usage_limit {
 
     impl Validate for UsageLimit {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BreachAction", &self.breach_action, &RULE_32);
+            v.check("BreachAction", &self.breach_action, &RULE_33);
             v.check("ClusterIdentifier", &self.cluster_identifier, &RULE_1);
-            v.check("FeatureType", &self.feature_type, &RULE_33);
-            v.check("LimitType", &self.limit_type, &RULE_34);
-            v.check("Period", &self.period, &RULE_35);
+            v.check("FeatureType", &self.feature_type, &RULE_34);
+            v.check("LimitType", &self.limit_type, &RULE_35);
+            v.check("Period", &self.period, &RULE_36);
             v.nested("Tags", &self.tags);
         }
     }

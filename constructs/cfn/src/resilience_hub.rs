@@ -41,72 +41,77 @@ mod rules_ {
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        allowed: &["ScheduledAssessmentFailure", "DriftDetected"],
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        allowed: &["ScheduledAssessmentFailure", "DriftDetected"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         pattern: Some(
             "^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         pattern: Some(
             r"arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):iam::[0-9]{12}:role\/(([\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         pattern: Some(r"((\u002F[\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         allowed: &["LegacyIAMUser", "RoleBased"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         pattern: Some("CfnStack|Resource|Terraform|EKS"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         pattern: Some("^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         pattern: Some("Arn|Native"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &["AnyLocation", "SameContinent", "SameCountry"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &[
             "MissionCritical",
             "Critical",
@@ -196,6 +201,7 @@ pub mod app {
             v.nested("PermissionModel", &self.permission_model);
             v.check("ResiliencyPolicyArn", &self.resiliency_policy_arn, &RULE_5);
             v.nested("ResourceMappings", &self.resource_mappings);
+            v.check_values("Tags", &self.tags, &RULE_6);
         }
     }
 
@@ -260,9 +266,9 @@ pub mod app {
 
     impl Validate for EventSubscription {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EventType", &self.event_type, &RULE_6);
-            v.check("Name", &self.name, &RULE_7);
-            v.check("SnsTopicArn", &self.sns_topic_arn, &RULE_8);
+            v.check("EventType", &self.event_type, &RULE_7);
+            v.check("Name", &self.name, &RULE_8);
+            v.check("SnsTopicArn", &self.sns_topic_arn, &RULE_9);
         }
     }
 
@@ -304,10 +310,10 @@ pub mod app {
                 "CrossAccountRoleArns",
                 &self.cross_account_role_arns,
                 &RULE_3,
-                &RULE_9,
+                &RULE_10,
             );
-            v.check("InvokerRoleName", &self.invoker_role_name, &RULE_10);
-            v.check("Type", &self.r#type, &RULE_11);
+            v.check("InvokerRoleName", &self.invoker_role_name, &RULE_11);
+            v.check("Type", &self.r#type, &RULE_12);
         }
     }
 
@@ -354,12 +360,12 @@ pub mod app {
 
     impl Validate for ResourceMapping {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EksSourceName", &self.eks_source_name, &RULE_12);
-            v.check("LogicalStackName", &self.logical_stack_name, &RULE_12);
-            v.check("MappingType", &self.mapping_type, &RULE_13);
+            v.check("EksSourceName", &self.eks_source_name, &RULE_13);
+            v.check("LogicalStackName", &self.logical_stack_name, &RULE_13);
+            v.check("MappingType", &self.mapping_type, &RULE_14);
             v.nested("PhysicalResourceId", &self.physical_resource_id);
             v.check("ResourceName", &self.resource_name, &RULE_4);
-            v.check("TerraformSourceName", &self.terraform_source_name, &RULE_12);
+            v.check("TerraformSourceName", &self.terraform_source_name, &RULE_13);
         }
     }
 
@@ -396,10 +402,10 @@ pub mod app {
 
     impl Validate for PhysicalResourceId {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AwsAccountId", &self.aws_account_id, &RULE_14);
-            v.check("AwsRegion", &self.aws_region, &RULE_15);
-            v.check("Identifier", &self.identifier, &RULE_12);
-            v.check("Type", &self.r#type, &RULE_16);
+            v.check("AwsAccountId", &self.aws_account_id, &RULE_15);
+            v.check("AwsRegion", &self.aws_region, &RULE_16);
+            v.check("Identifier", &self.identifier, &RULE_13);
+            v.check("Type", &self.r#type, &RULE_17);
         }
     }
 }
@@ -460,11 +466,12 @@ pub mod resiliency_policy {
             v.check(
                 "DataLocationConstraint",
                 &self.data_location_constraint,
-                &RULE_17,
+                &RULE_18,
             );
             v.check("PolicyDescription", &self.policy_description, &RULE_2);
             v.check("PolicyName", &self.policy_name, &RULE_4);
-            v.check("Tier", &self.tier, &RULE_18);
+            v.check_values("Tags", &self.tags, &RULE_6);
+            v.check("Tier", &self.tier, &RULE_19);
         }
     }
 

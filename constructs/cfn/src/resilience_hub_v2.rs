@@ -125,6 +125,11 @@ mod rules_ {
     };
 
     pub(super) static RULE_19: Rule = Rule {
+        max_len: Some(63),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(1),
         max_len: Some(317),
         pattern: Some(
@@ -133,13 +138,8 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
-        allowed: &["IN", "NOT_IN", "EXISTS", "DOES_NOT_EXIST"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_21: Rule = Rule {
-        max_len: Some(63),
+        allowed: &["IN", "NOT_IN", "EXISTS", "DOES_NOT_EXIST"],
         ..Rule::NONE
     };
 
@@ -870,6 +870,7 @@ pub mod service {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("MatchExpressions", &self.match_expressions, &RULE_18);
             v.nested("MatchExpressions", &self.match_expressions);
+            v.check_values("MatchLabels", &self.match_labels, &RULE_19);
         }
     }
 
@@ -907,9 +908,9 @@ pub mod service {
 
     impl Validate for EksLabelSelectorRequirement {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_19);
-            v.check("Operator", &self.operator, &RULE_20);
-            v.check_items("Values", &self.values, &RULE_18, &RULE_21);
+            v.check("Key", &self.key, &RULE_20);
+            v.check("Operator", &self.operator, &RULE_21);
+            v.check_items("Values", &self.values, &RULE_18, &RULE_19);
         }
     }
 

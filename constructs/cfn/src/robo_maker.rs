@@ -21,97 +21,103 @@ mod rules_ {
     };
 
     pub(super) static RULE_1: Rule = Rule {
-        allowed: &["X86_64", "ARM64", "ARMHF"],
+        min_len: Some(1),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_2: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(1224),
+        allowed: &["X86_64", "ARM64", "ARMHF"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(255),
+        max_len: Some(1224),
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(40),
+        max_len: Some(255),
         ..Rule::NONE
     };
 
     pub(super) static RULE_5: Rule = Rule {
-        allowed: &["ROS", "ROS2", "General"],
+        min_len: Some(1),
+        max_len: Some(40),
         ..Rule::NONE
     };
 
     pub(super) static RULE_6: Rule = Rule {
-        allowed: &["Kinetic", "Melodic", "Dashing"],
+        allowed: &["ROS", "ROS2", "General"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_7: Rule = Rule {
+        allowed: &["Kinetic", "Melodic", "Dashing"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_8: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         allowed: &["X86_64", "ARM64", "ARMHF"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         pattern: Some(
             r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(40),
         pattern: Some(r"[a-zA-Z0-9_.\-]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"[a-zA-Z0-9_\-]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         allowed: &["OGRE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         pattern: Some("1.x"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         allowed: &["Kinetic", "Melodic", "Dashing", "Foxy"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         allowed: &["Gazebo", "RosbagPlay", "SimulationRuntime"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &["7", "9", "11", "Kinetic", "Melodic", "Dashing", "Foxy"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         pattern: Some(r"[a-z0-9][a-z0-9.\-]*[a-z0-9]"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         ..Rule::NONE
@@ -150,6 +156,7 @@ pub mod fleet {
     impl Validate for Fleet {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Name", &self.name, &RULE_0);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -225,10 +232,11 @@ pub mod robot {
 
     impl Validate for Robot {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Architecture", &self.architecture, &RULE_1);
-            v.check("Fleet", &self.fleet, &RULE_2);
-            v.check("GreengrassGroupId", &self.greengrass_group_id, &RULE_2);
-            v.check("Name", &self.name, &RULE_3);
+            v.check("Architecture", &self.architecture, &RULE_2);
+            v.check("Fleet", &self.fleet, &RULE_3);
+            v.check("GreengrassGroupId", &self.greengrass_group_id, &RULE_3);
+            v.check("Name", &self.name, &RULE_4);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -304,10 +312,11 @@ pub mod robot_application {
 
     impl Validate for RobotApplication {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_4);
-            v.check("Name", &self.name, &RULE_3);
+            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_5);
+            v.check("Name", &self.name, &RULE_4);
             v.nested("RobotSoftwareSuite", &self.robot_software_suite);
             v.nested("Sources", &self.sources);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -363,8 +372,8 @@ pub mod robot_application {
 
     impl Validate for RobotSoftwareSuite {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_5);
-            v.check("Version", &self.version, &RULE_6);
+            v.check("Name", &self.name, &RULE_6);
+            v.check("Version", &self.version, &RULE_7);
         }
     }
 
@@ -405,7 +414,7 @@ pub mod robot_application {
 
     impl Validate for SourceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Architecture", &self.architecture, &RULE_7);
+            v.check("Architecture", &self.architecture, &RULE_8);
         }
     }
 }
@@ -444,8 +453,8 @@ pub mod robot_application_version {
 
     impl Validate for RobotApplicationVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Application", &self.application, &RULE_8);
-            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_9);
+            v.check("Application", &self.application, &RULE_9);
+            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_10);
         }
     }
 
@@ -538,11 +547,12 @@ pub mod simulation_application {
 
     impl Validate for SimulationApplication {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_10);
+            v.check("Name", &self.name, &RULE_11);
             v.nested("RenderingEngine", &self.rendering_engine);
             v.nested("RobotSoftwareSuite", &self.robot_software_suite);
             v.nested("SimulationSoftwareSuite", &self.simulation_software_suite);
             v.nested("Sources", &self.sources);
+            v.check_values("Tags", &self.tags, &RULE_1);
         }
     }
 
@@ -598,8 +608,8 @@ pub mod simulation_application {
 
     impl Validate for RenderingEngine {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_11);
-            v.check("Version", &self.version, &RULE_12);
+            v.check("Name", &self.name, &RULE_12);
+            v.check("Version", &self.version, &RULE_13);
         }
     }
 
@@ -633,8 +643,8 @@ pub mod simulation_application {
 
     impl Validate for RobotSoftwareSuite {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_5);
-            v.check("Version", &self.version, &RULE_13);
+            v.check("Name", &self.name, &RULE_6);
+            v.check("Version", &self.version, &RULE_14);
         }
     }
 
@@ -668,8 +678,8 @@ pub mod simulation_application {
 
     impl Validate for SimulationSoftwareSuite {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_14);
-            v.check("Version", &self.version, &RULE_15);
+            v.check("Name", &self.name, &RULE_15);
+            v.check("Version", &self.version, &RULE_16);
         }
     }
 
@@ -711,9 +721,9 @@ pub mod simulation_application {
 
     impl Validate for SourceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Architecture", &self.architecture, &RULE_1);
-            v.check("S3Bucket", &self.s3_bucket, &RULE_16);
-            v.check("S3Key", &self.s3_key, &RULE_17);
+            v.check("Architecture", &self.architecture, &RULE_2);
+            v.check("S3Bucket", &self.s3_bucket, &RULE_17);
+            v.check("S3Key", &self.s3_key, &RULE_18);
         }
     }
 }
@@ -752,8 +762,8 @@ pub mod simulation_application_version {
 
     impl Validate for SimulationApplicationVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Application", &self.application, &RULE_8);
-            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_9);
+            v.check("Application", &self.application, &RULE_9);
+            v.check("CurrentRevisionId", &self.current_revision_id, &RULE_10);
         }
     }
 

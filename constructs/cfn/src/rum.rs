@@ -86,42 +86,49 @@ mod rules_ {
 
     pub(super) static RULE_14: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(4000),
+        max_len: Some(255),
+        pattern: Some(r".*[^\s].*"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_15: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(255),
+        max_len: Some(4000),
         ..Rule::NONE
     };
 
     pub(super) static RULE_16: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(255),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(237),
         pattern: Some("[a-zA-Z0-9-._/#:]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(
@@ -130,13 +137,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
@@ -398,11 +405,12 @@ pub mod app_monitor {
 
     impl Validate for MetricDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EventPattern", &self.event_pattern, &RULE_14);
-            v.check("Name", &self.name, &RULE_15);
-            v.check("Namespace", &self.namespace, &RULE_16);
-            v.check("UnitLabel", &self.unit_label, &RULE_17);
-            v.check("ValueKey", &self.value_key, &RULE_18);
+            v.check_values("DimensionKeys", &self.dimension_keys, &RULE_14);
+            v.check("EventPattern", &self.event_pattern, &RULE_15);
+            v.check("Name", &self.name, &RULE_16);
+            v.check("Namespace", &self.namespace, &RULE_17);
+            v.check("UnitLabel", &self.unit_label, &RULE_18);
+            v.check("ValueKey", &self.value_key, &RULE_19);
         }
     }
 
@@ -430,7 +438,7 @@ pub mod app_monitor {
 
     impl Validate for CustomEvents {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Status", &self.status, &RULE_19);
+            v.check("Status", &self.status, &RULE_20);
         }
     }
 
@@ -492,8 +500,8 @@ pub mod app_monitor {
 
     impl Validate for JavaScriptSourceMaps {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Uri", &self.s3_uri, &RULE_20);
-            v.check("Status", &self.status, &RULE_19);
+            v.check("S3Uri", &self.s3_uri, &RULE_21);
+            v.check("Status", &self.status, &RULE_20);
         }
     }
 
@@ -527,7 +535,7 @@ pub mod app_monitor {
 
     impl Validate for ResourcePolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PolicyRevisionId", &self.policy_revision_id, &RULE_15);
+            v.check("PolicyRevisionId", &self.policy_revision_id, &RULE_16);
         }
     }
 
@@ -561,8 +569,8 @@ pub mod app_monitor {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_21);
-            v.check("Value", &self.value, &RULE_22);
+            v.check("Key", &self.key, &RULE_22);
+            v.check("Value", &self.value, &RULE_23);
         }
     }
 }

@@ -106,6 +106,11 @@ mod rules_ {
     };
 
     pub(super) static RULE_8: Rule = Rule {
+        max_len: Some(2500),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_9: Rule = Rule {
         allowed: &[
             "Unknown",
             "InProgress",
@@ -117,33 +122,33 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         max_len: Some(1024),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         min_items: Some(1),
         max_items: Some(15),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule::NONE;
+    pub(super) static RULE_14: Rule = Rule::NONE;
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         allowed: &[
             "ml.c4.2xlarge",
             "ml.c4.4xlarge",
@@ -426,18 +431,18 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         max_len: Some(1024),
         pattern: Some(r"^[-\w]+\/.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         allowed: &[
             "ml.c4.2xlarge",
             "ml.c4.4xlarge",
@@ -559,49 +564,49 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(3),
         max_len: Some(10),
         pattern: Some(r"^[0-9]\.[A-Za-z0-9.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         max_len: Some(255),
         pattern: Some(r"^[\S]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         max_len: Some(72),
         pattern: Some("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(1),
         max_len: Some(16384),
         pattern: Some(r"^[\S\s]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         max_items: Some(40),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         allowed: &[
             "ml.c4.2xlarge",
             "ml.c4.4xlarge",
@@ -832,28 +837,23 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_items: Some(1),
         max_items: Some(8),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(500),
         pattern: Some("^.+$"),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_29: Rule = Rule {
-        max_len: Some(2500),
         ..Rule::NONE
     };
 
@@ -1149,169 +1149,174 @@ mod rules_ {
     };
 
     pub(super) static RULE_50: Rule = Rule {
-        allowed: &["MD5Hash", "S3ETag", "S3Version", "Custom"],
+        max_len: Some(4096),
         ..Rule::NONE
     };
 
     pub(super) static RULE_51: Rule = Rule {
+        allowed: &["MD5Hash", "S3ETag", "S3Version", "Custom"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_52: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         min_items: Some(1),
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         allowed: &["Continuous"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         allowed: &["Automatic", "None"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["Karpenter"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         allowed: &["Enable", "Disable"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         min: Some(0.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
+    pub(super) static RULE_59: Rule = Rule {
         min_len: Some(7),
         max_len: Some(21),
         pattern: Some("^ami-[0-9a-fA-F]{8,17}|default$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_59: Rule = Rule {
+    pub(super) static RULE_60: Rule = Rule {
         min_len: Some(5),
         max_len: Some(64),
         pattern: Some(r"^[0-9]+\.[0-9]+\.[0-9]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         min: Some(0.0),
         max: Some(6758.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_62: Rule = Rule {
+    pub(super) static RULE_63: Rule = Rule {
         max_items: Some(4),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_63: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         min_items: Some(1),
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_64: Rule = Rule {
+    pub(super) static RULE_65: Rule = Rule {
         allowed: &["InstanceStress", "InstanceConnectivity"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_65: Rule = Rule {
+    pub(super) static RULE_66: Rule = Rule {
         min: Some(1.0),
         max: Some(2.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_66: Rule = Rule {
+    pub(super) static RULE_67: Rule = Rule {
         min_len: Some(50),
         max_len: Some(2048),
         pattern: Some(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_67: Rule = Rule {
+    pub(super) static RULE_68: Rule = Rule {
         allowed: &["WhenIdle", "WhenAllIdle"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_68: Rule = Rule {
+    pub(super) static RULE_69: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_69: Rule = Rule {
+    pub(super) static RULE_70: Rule = Rule {
         min: Some(0.0),
         max: Some(3600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_70: Rule = Rule {
+    pub(super) static RULE_71: Rule = Rule {
         pattern: Some("INSTANCE_COUNT|CAPACITY_PERCENTAGE"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_71: Rule = Rule {
+    pub(super) static RULE_72: Rule = Rule {
         min: Some(1.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_72: Rule = Rule {
+    pub(super) static RULE_73: Rule = Rule {
         min_items: Some(1),
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_73: Rule = Rule {
+    pub(super) static RULE_74: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("^[a-zA-Z0-9:/_-]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_74: Rule = Rule {
+    pub(super) static RULE_75: Rule = Rule {
         min: Some(1.0),
         max: Some(16384.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_75: Rule = Rule {
+    pub(super) static RULE_76: Rule = Rule {
         min_len: Some(16),
         max_len: Some(275),
         pattern: Some(r"^((fs|fc)i?-[0-9a-f]{8,}\..{4,253})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_76: Rule = Rule {
+    pub(super) static RULE_77: Rule = Rule {
         min_len: Some(1),
         max_len: Some(8),
         pattern: Some("^([A-Za-z0-9_-]{1,8})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_77: Rule = Rule {
+    pub(super) static RULE_78: Rule = Rule {
         allowed: &["NoSchedule", "PreferNoSchedule", "NoExecute"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_78: Rule = Rule {
+    pub(super) static RULE_79: Rule = Rule {
         min_len: Some(1),
         max_len: Some(317),
         pattern: Some(
@@ -1320,44 +1325,44 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_79: Rule = Rule {
+    pub(super) static RULE_80: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_80: Rule = Rule {
+    pub(super) static RULE_81: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\S\s]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_81: Rule = Rule {
+    pub(super) static RULE_82: Rule = Rule {
         allowed: &["efa", "efa-only"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_82: Rule = Rule {
+    pub(super) static RULE_83: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_83: Rule = Rule {
+    pub(super) static RULE_84: Rule = Rule {
         max_len: Some(32),
         pattern: Some("[-0-9a-zA-Z]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_84: Rule = Rule {
+    pub(super) static RULE_85: Rule = Rule {
         min_items: Some(1),
         max_items: Some(16),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_85: Rule = Rule {
+    pub(super) static RULE_86: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(
@@ -1366,136 +1371,136 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_86: Rule = Rule {
+    pub(super) static RULE_87: Rule = Rule {
         allowed: &["Controller", "Login", "Compute"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_87: Rule = Rule {
+    pub(super) static RULE_88: Rule = Rule {
         max_len: Some(1024),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_88: Rule = Rule {
+    pub(super) static RULE_89: Rule = Rule {
         allowed: &["Overwrite", "Managed", "Merge"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_89: Rule = Rule {
+    pub(super) static RULE_90: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_90: Rule = Rule {
+    pub(super) static RULE_91: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9$_]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_91: Rule = Rule {
+    pub(super) static RULE_92: Rule = Rule {
         min: Some(1.0),
         max: Some(65535.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_92: Rule = Rule {
+    pub(super) static RULE_93: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_93: Rule = Rule {
+    pub(super) static RULE_94: Rule = Rule {
         min: Some(125.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_94: Rule = Rule {
+    pub(super) static RULE_95: Rule = Rule {
         min: Some(1200.0),
         max: Some(100800.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_95: Rule = Rule {
+    pub(super) static RULE_96: Rule = Rule {
         allowed: &["Keep", "DeleteIfNotUsed"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_96: Rule = Rule {
+    pub(super) static RULE_97: Rule = Rule {
         min: Some(0.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_97: Rule = Rule {
+    pub(super) static RULE_98: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:cluster/[a-z0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_98: Rule = Rule {
+    pub(super) static RULE_99: Rule = Rule {
         allowed: &["Enabled", "Disabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_99: Rule = Rule {
+    pub(super) static RULE_100: Rule = Rule {
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_100: Rule = Rule {
+    pub(super) static RULE_101: Rule = Rule {
         pattern: Some("^[a-z0-9]([-a-z0-9]*[a-z0-9]){0,39}?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_101: Rule = Rule {
+    pub(super) static RULE_102: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^[^ ~^:?*\[]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_102: Rule = Rule {
+    pub(super) static RULE_103: Rule = Rule {
         min_len: Some(11),
         max_len: Some(1024),
         pattern: Some("^https://([^/]+)/?.{3,1016}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_103: Rule = Rule {
+    pub(super) static RULE_104: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(r"^arn:aws[a-z\-]*:secretsmanager:[a-z0-9\-]*:[0-9]{12}:secret:"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_104: Rule = Rule {
+    pub(super) static RULE_105: Rule = Rule {
         min_len: Some(20),
         max_len: Some(256),
         pattern: Some(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:cluster/[a-z0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_105: Rule = Rule {
+    pub(super) static RULE_106: Rule = Rule {
         max_items: Some(15),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_106: Rule = Rule {
+    pub(super) static RULE_107: Rule = Rule {
         allowed: &["Never", "LowerPriority"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_107: Rule = Rule {
+    pub(super) static RULE_108: Rule = Rule {
         min: Some(0.0),
         max: Some(10000000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_108: Rule = Rule {
+    pub(super) static RULE_109: Rule = Rule {
         allowed: &[
             "ml.c5.12xlarge",
             "ml.c5.18xlarge",
@@ -1710,7 +1715,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_109: Rule = Rule {
+    pub(super) static RULE_110: Rule = Rule {
         allowed: &[
             "mig-1g.5gb",
             "mig-1g.10gb",
@@ -1744,228 +1749,228 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_110: Rule = Rule {
+    pub(super) static RULE_111: Rule = Rule {
         min: Some(0.0),
         max: Some(10000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_111: Rule = Rule {
+    pub(super) static RULE_112: Rule = Rule {
         allowed: &["Lend", "DontLend", "LendAndBorrow"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_112: Rule = Rule {
+    pub(super) static RULE_113: Rule = Rule {
         min_len: Some(1),
         max_len: Some(120),
         pattern: Some("^[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_113: Rule = Rule {
+    pub(super) static RULE_114: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_114: Rule = Rule {
+    pub(super) static RULE_115: Rule = Rule {
         min_items: Some(1),
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_115: Rule = Rule {
+    pub(super) static RULE_116: Rule = Rule {
         max_len: Some(255),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_116: Rule = Rule {
+    pub(super) static RULE_117: Rule = Rule {
         max_len: Some(512),
         pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_117: Rule = Rule {
+    pub(super) static RULE_118: Rule = Rule {
         max_len: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_118: Rule = Rule {
+    pub(super) static RULE_119: Rule = Rule {
         max_len: Some(256),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_119: Rule = Rule {
+    pub(super) static RULE_120: Rule = Rule {
         allowed: &["FullyReplicated", "ShardedByS3Key"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_120: Rule = Rule {
+    pub(super) static RULE_121: Rule = Rule {
         allowed: &["Pipe", "File"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_121: Rule = Rule {
+    pub(super) static RULE_122: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_122: Rule = Rule {
-        allowed: &["Continuous", "EndOfJob"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_123: Rule = Rule {
-        min: Some(1.0),
-        max: Some(100.0),
+        allowed: &["Continuous", "EndOfJob"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_124: Rule = Rule {
         min: Some(1.0),
-        max: Some(86400.0),
+        max: Some(100.0),
         ..Rule::NONE
     };
 
     pub(super) static RULE_125: Rule = Rule {
+        min: Some(1.0),
+        max: Some(86400.0),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_126: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_126: Rule = Rule {
+    pub(super) static RULE_127: Rule = Rule {
         min_len: Some(1),
         max_len: Some(40),
         pattern: Some(r"[\S\s]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_127: Rule = Rule {
+    pub(super) static RULE_128: Rule = Rule {
         max_len: Some(128),
         pattern: Some("[a-zA-Z0-9:_-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_128: Rule = Rule {
+    pub(super) static RULE_129: Rule = Rule {
         max_len: Some(800),
         pattern: Some(r"[\S\s]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_129: Rule = Rule {
+    pub(super) static RULE_130: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some("[a-zA-Z0-9:_-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_130: Rule = Rule {
+    pub(super) static RULE_131: Rule = Rule {
         max_len: Some(1024),
         pattern: Some("^s3://([^/]+)/?(.*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_131: Rule = Rule {
+    pub(super) static RULE_132: Rule = Rule {
         allowed: &["PublicInternetOnly", "VpcOnly"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_132: Rule = Rule {
+    pub(super) static RULE_133: Rule = Rule {
         allowed: &["Service", "Customer"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_133: Rule = Rule {
+    pub(super) static RULE_134: Rule = Rule {
         allowed: &["SSO", "IAM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_134: Rule = Rule {
+    pub(super) static RULE_135: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_135: Rule = Rule {
+    pub(super) static RULE_136: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_136: Rule = Rule {
+    pub(super) static RULE_137: Rule = Rule {
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_137: Rule = Rule {
+    pub(super) static RULE_138: Rule = Rule {
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_138: Rule = Rule {
+    pub(super) static RULE_139: Rule = Rule {
         min_len: Some(11),
         max_len: Some(21),
         pattern: Some("^(fs-[0-9a-f]{8,})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_139: Rule = Rule {
+    pub(super) static RULE_140: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^\/\S*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_140: Rule = Rule {
+    pub(super) static RULE_141: Rule = Rule {
         max_len: Some(1024),
         pattern: Some("(s3)://([^/]+)/?(.*)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_141: Rule = Rule {
+    pub(super) static RULE_142: Rule = Rule {
         min: Some(1001.0),
         max: Some(4000000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_142: Rule = Rule {
+    pub(super) static RULE_143: Rule = Rule {
         min: Some(10000.0),
         max: Some(4000000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_143: Rule = Rule {
+    pub(super) static RULE_144: Rule = Rule {
         max_items: Some(30),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_144: Rule = Rule {
+    pub(super) static RULE_145: Rule = Rule {
         max_items: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_145: Rule = Rule {
+    pub(super) static RULE_146: Rule = Rule {
         min: Some(60.0),
         max: Some(525600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_146: Rule = Rule {
+    pub(super) static RULE_147: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^https://([.\-_a-zA-Z0-9]+/?){3,1016}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_147: Rule = Rule {
+    pub(super) static RULE_148: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_148: Rule = Rule {
+    pub(super) static RULE_149: Rule = Rule {
         allowed: &[
             "system",
             "ml.t3.micro",
@@ -2142,13 +2147,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_149: Rule = Rule {
+    pub(super) static RULE_150: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_150: Rule = Rule {
+    pub(super) static RULE_151: Rule = Rule {
         max_len: Some(256),
         pattern: Some(
             r"^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$",
@@ -2156,39 +2161,39 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_151: Rule = Rule {
+    pub(super) static RULE_152: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*|None)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_152: Rule = Rule {
+    pub(super) static RULE_153: Rule = Rule {
         min: Some(5.0),
         max: Some(16384.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_153: Rule = Rule {
+    pub(super) static RULE_154: Rule = Rule {
         allowed: &["Enabled", "Disabled", "DefaultAsDomain"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_154: Rule = Rule {
+    pub(super) static RULE_155: Rule = Rule {
         max_len: Some(1023),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_155: Rule = Rule {
+    pub(super) static RULE_156: Rule = Rule {
         allowed: &["R_STUDIO_ADMIN", "R_STUDIO_USER"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_156: Rule = Rule {
+    pub(super) static RULE_157: Rule = Rule {
         allowed: &["Allowed", "Disabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_157: Rule = Rule {
+    pub(super) static RULE_158: Rule = Rule {
         allowed: &[
             "JupyterServer",
             "TensorBoard",
@@ -2201,7 +2206,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_158: Rule = Rule {
+    pub(super) static RULE_159: Rule = Rule {
         allowed: &[
             "DataWrangler",
             "FeatureStore",
@@ -2227,196 +2232,196 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_159: Rule = Rule {
+    pub(super) static RULE_160: Rule = Rule {
         allowed: &["sagemaker_distribution"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_160: Rule = Rule {
+    pub(super) static RULE_161: Rule = Rule {
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_161: Rule = Rule {
+    pub(super) static RULE_162: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_162: Rule = Rule {
+    pub(super) static RULE_163: Rule = Rule {
         allowed: &["USER_PROFILE_NAME", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_163: Rule = Rule {
+    pub(super) static RULE_164: Rule = Rule {
         allowed: &["IPV4", "DUALSTACK"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_164: Rule = Rule {
+    pub(super) static RULE_165: Rule = Rule {
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_165: Rule = Rule {
+    pub(super) static RULE_166: Rule = Rule {
         min_len: Some(12),
         max_len: Some(12),
         pattern: Some(r"^\d+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_166: Rule = Rule {
+    pub(super) static RULE_167: Rule = Rule {
         pattern: Some(r"^(https:|http:|www\.)\S*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_167: Rule = Rule {
+    pub(super) static RULE_168: Rule = Rule {
         min_len: Some(1),
         max_len: Some(36),
         pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_168: Rule = Rule {
+    pub(super) static RULE_169: Rule = Rule {
         min_len: Some(1),
         max_len: Some(24),
         pattern: Some(r"[a-zA-Z]{2}-[a-zA-Z\-]+-\d+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_169: Rule = Rule {
+    pub(super) static RULE_170: Rule = Rule {
         min_len: Some(1),
         max_len: Some(36),
         pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_170: Rule = Rule {
+    pub(super) static RULE_171: Rule = Rule {
         pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_171: Rule = Rule {
+    pub(super) static RULE_172: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         pattern: Some(r"[\w\.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_172: Rule = Rule {
+    pub(super) static RULE_173: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_173: Rule = Rule {
+    pub(super) static RULE_174: Rule = Rule {
         min: Some(600.0),
         max: Some(28800.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_174: Rule = Rule {
+    pub(super) static RULE_175: Rule = Rule {
         allowed: &["ALL_AT_ONCE", "CANARY", "LINEAR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_175: Rule = Rule {
+    pub(super) static RULE_176: Rule = Rule {
         allowed: &["CAPACITY_PERCENT", "INSTANCE_COUNT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_176: Rule = Rule {
+    pub(super) static RULE_177: Rule = Rule {
         min: Some(1.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_177: Rule = Rule {
+    pub(super) static RULE_178: Rule = Rule {
         max_len: Some(512),
         pattern: Some("^(https|s3)://([^/])/?(.*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_178: Rule = Rule {
+    pub(super) static RULE_179: Rule = Rule {
         max_len: Some(2048),
         pattern: Some(r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_179: Rule = Rule {
+    pub(super) static RULE_180: Rule = Rule {
         allowed: &["ERROR_NOTIFICATION_TOPIC", "SUCCESS_NOTIFICATION_TOPIC"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_180: Rule = Rule {
+    pub(super) static RULE_181: Rule = Rule {
         min_items: Some(1),
         max_items: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_181: Rule = Rule {
+    pub(super) static RULE_182: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_182: Rule = Rule {
+    pub(super) static RULE_183: Rule = Rule {
         allowed: &["Input", "InputAndOutput", "Output"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_183: Rule = Rule {
+    pub(super) static RULE_184: Rule = Rule {
         min_items: Some(1),
         max_items: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_184: Rule = Rule {
+    pub(super) static RULE_185: Rule = Rule {
         pattern: Some("numerical|categorical|text"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_185: Rule = Rule {
+    pub(super) static RULE_186: Rule = Rule {
         min: Some(1.0),
         max: Some(25.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_186: Rule = Rule {
+    pub(super) static RULE_187: Rule = Rule {
         max_len: Some(255),
         pattern: Some(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9+.])*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_187: Rule = Rule {
+    pub(super) static RULE_188: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         pattern: Some(r"[\s\S]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_188: Rule = Rule {
+    pub(super) static RULE_189: Rule = Rule {
         pattern: Some("token|sentence|paragraph"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_189: Rule = Rule {
+    pub(super) static RULE_190: Rule = Rule {
         pattern: Some(
             "af|sq|ar|hy|eu|bn|bg|ca|zh|hr|cs|da|nl|en|et|fi|fr|de|el|gu|he|hi|hu|is|id|ga|it|kn|ky|lv|lt|lb|mk|ml|mr|ne|nb|fa|pl|pt|ro|ru|sa|sr|tn|si|sk|sl|es|sv|tl|ta|tt|te|tr|uk|ur|yo|lij|xx",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_190: Rule = Rule {
+    pub(super) static RULE_191: Rule = Rule {
         min: Some(60.0),
         max: Some(3600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_191: Rule = Rule {
+    pub(super) static RULE_192: Rule = Rule {
         allowed: &[
             "al2-ami-sagemaker-inference-gpu-2",
             "al2-ami-sagemaker-inference-gpu-2-1",
@@ -2427,354 +2432,360 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_192: Rule = Rule {
+    pub(super) static RULE_193: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_193: Rule = Rule {
+    pub(super) static RULE_194: Rule = Rule {
         min: Some(300.0),
         max: Some(3600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_194: Rule = Rule {
+    pub(super) static RULE_195: Rule = Rule {
         min: Some(1.0),
         max: Some(512.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_195: Rule = Rule {
+    pub(super) static RULE_196: Rule = Rule {
         pattern: Some("capacity-reservations-only"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_196: Rule = Rule {
+    pub(super) static RULE_197: Rule = Rule {
         min_len: Some(20),
         max_len: Some(258),
         pattern: Some(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z0-9\-]{1,14}/"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_197: Rule = Rule {
+    pub(super) static RULE_198: Rule = Rule {
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_198: Rule = Rule {
+    pub(super) static RULE_199: Rule = Rule {
         min: Some(1.0),
         max: Some(5.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_199: Rule = Rule {
+    pub(super) static RULE_200: Rule = Rule {
         min_len: Some(1),
         max_len: Some(10),
         allowed: &["DISABLED", "ENABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_200: Rule = Rule {
+    pub(super) static RULE_201: Rule = Rule {
         min: Some(5.0),
         max: Some(1440.0),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_201: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(63),
-        allowed: &["CONSOLIDATION", "IDLE_RELEASE"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_202: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
-        allowed: &["LEAST_OUTSTANDING_REQUESTS", "PREFIX_AWARE", "RANDOM"],
+        allowed: &["CONSOLIDATION", "IDLE_RELEASE"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_203: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(63),
+        allowed: &["LEAST_OUTSTANDING_REQUESTS", "PREFIX_AWARE", "RANDOM"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_204: Rule = Rule {
         min: Some(1.0),
         max: Some(1024.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_204: Rule = Rule {
+    pub(super) static RULE_205: Rule = Rule {
         min: Some(1024.0),
         max: Some(65536.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_205: Rule = Rule {
+    pub(super) static RULE_206: Rule = Rule {
         min: Some(1.0),
         max: Some(200.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_206: Rule = Rule {
+    pub(super) static RULE_207: Rule = Rule {
         min: Some(1024.0),
         max: Some(6144.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_207: Rule = Rule {
+    pub(super) static RULE_208: Rule = Rule {
         max_len: Some(32),
         pattern: Some("^[-0-9a-zA-Z]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_208: Rule = Rule {
+    pub(super) static RULE_209: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_209: Rule = Rule {
+    pub(super) static RULE_210: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_210: Rule = Rule {
+    pub(super) static RULE_211: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_211: Rule = Rule {
+    pub(super) static RULE_212: Rule = Rule {
         allowed: &["Integral", "Fractional", "String"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_212: Rule = Rule {
+    pub(super) static RULE_213: Rule = Rule {
         allowed: &["Iceberg", "Glue"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_213: Rule = Rule {
+    pub(super) static RULE_214: Rule = Rule {
         allowed: &["Standard", "InMemory"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_214: Rule = Rule {
+    pub(super) static RULE_215: Rule = Rule {
         allowed: &["Seconds", "Minutes", "Hours", "Days", "Weeks"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_215: Rule = Rule {
+    pub(super) static RULE_216: Rule = Rule {
         allowed: &["OnDemand", "Provisioned"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_216: Rule = Rule {
+    pub(super) static RULE_217: Rule = Rule {
         max_len: Some(1023),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_217: Rule = Rule {
+    pub(super) static RULE_218: Rule = Rule {
         max_len: Some(255),
         pattern: Some("^[^A-Z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_218: Rule = Rule {
+    pub(super) static RULE_219: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-z0-9](-*[a-z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_219: Rule = Rule {
+    pub(super) static RULE_220: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128000),
         pattern: Some(r"^[\S\s]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_220: Rule = Rule {
+    pub(super) static RULE_221: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(".+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_221: Rule = Rule {
+    pub(super) static RULE_222: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("^[A-Za-z0-9 -_]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_222: Rule = Rule {
+    pub(super) static RULE_223: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_223: Rule = Rule {
+    pub(super) static RULE_224: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_224: Rule = Rule {
+    pub(super) static RULE_225: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(".+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_225: Rule = Rule {
+    pub(super) static RULE_226: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("^[A-Za-z0-9]([-.]?[A-Za-z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_226: Rule = Rule {
+    pub(super) static RULE_227: Rule = Rule {
         allowed: &["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_227: Rule = Rule {
+    pub(super) static RULE_228: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[a-zA-Z]+ ?\d+\.\d+(\.\d+)?$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_228: Rule = Rule {
+    pub(super) static RULE_229: Rule = Rule {
         allowed: &["CPU", "GPU"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_229: Rule = Rule {
+    pub(super) static RULE_230: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_230: Rule = Rule {
+    pub(super) static RULE_231: Rule = Rule {
         allowed: &["NOT_PROVIDED", "STABLE", "TO_BE_ARCHIVED", "ARCHIVED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_231: Rule = Rule {
+    pub(super) static RULE_232: Rule = Rule {
         max_len: Some(63),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_232: Rule = Rule {
+    pub(super) static RULE_233: Rule = Rule {
         min_items: Some(2),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_233: Rule = Rule {
+    pub(super) static RULE_234: Rule = Rule {
         allowed: &["COPY_COUNT", "CAPACITY_PERCENT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_234: Rule = Rule {
+    pub(super) static RULE_235: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"^ml\..*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_235: Rule = Rule {
+    pub(super) static RULE_236: Rule = Rule {
         min: Some(128.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_236: Rule = Rule {
+    pub(super) static RULE_237: Rule = Rule {
         min: Some(0.25),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_237: Rule = Rule {
+    pub(super) static RULE_238: Rule = Rule {
+        max_len: Some(1024),
+        pattern: Some(r"^[\S\s]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_239: Rule = Rule {
         max_len: Some(255),
         pattern: Some(r"[\S]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_238: Rule = Rule {
+    pub(super) static RULE_240: Rule = Rule {
         min: Some(10.0),
         max: Some(300.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_239: Rule = Rule {
+    pub(super) static RULE_241: Rule = Rule {
         allowed: &["SPREAD", "BINPACK"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_240: Rule = Rule {
+    pub(super) static RULE_242: Rule = Rule {
         allowed: &["PERMISSIVE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_241: Rule = Rule {
+    pub(super) static RULE_243: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_242: Rule = Rule {
+    pub(super) static RULE_244: Rule = Rule {
         allowed: &["Running", "Completed", "Cancelled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_243: Rule = Rule {
+    pub(super) static RULE_245: Rule = Rule {
         min_items: Some(1),
         max_items: Some(2),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_244: Rule = Rule {
+    pub(super) static RULE_246: Rule = Rule {
         allowed: &["ShadowMode"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_245: Rule = Rule {
+    pub(super) static RULE_247: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_246: Rule = Rule {
+    pub(super) static RULE_248: Rule = Rule {
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_247: Rule = Rule {
+    pub(super) static RULE_249: Rule = Rule {
         allowed: &["RealTimeInference"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_248: Rule = Rule {
+    pub(super) static RULE_250: Rule = Rule {
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_249: Rule = Rule {
+    pub(super) static RULE_251: Rule = Rule {
         max_len: Some(1024),
         pattern: Some("(https|s3)://([^/]+)/?(.*)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_250: Rule = Rule {
+    pub(super) static RULE_252: Rule = Rule {
         allowed: &[
             "AutoModelRegistrationEnabled",
             "AutoModelRegistrationDisabled",
@@ -2782,229 +2793,229 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_251: Rule = Rule {
+    pub(super) static RULE_253: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_252: Rule = Rule {
+    pub(super) static RULE_254: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_253: Rule = Rule {
+    pub(super) static RULE_255: Rule = Rule {
         max_len: Some(9),
         pattern: Some(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_254: Rule = Rule {
+    pub(super) static RULE_256: Rule = Rule {
         min_len: Some(1),
         max_len: Some(2048),
         pattern: Some(r"^s3:\/\/([^\/]+)\/?(.*)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_255: Rule = Rule {
+    pub(super) static RULE_257: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         pattern: Some(r"^\d+(\.\d+)+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_256: Rule = Rule {
+    pub(super) static RULE_258: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"^arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_257: Rule = Rule {
+    pub(super) static RULE_259: Rule = Rule {
         allowed: &["Small", "Medium", "Large"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_258: Rule = Rule {
+    pub(super) static RULE_260: Rule = Rule {
         max_len: Some(9),
         pattern: Some(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_259: Rule = Rule {
+    pub(super) static RULE_261: Rule = Rule {
         allowed: &["SingleModel", "MultiModel"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_260: Rule = Rule {
+    pub(super) static RULE_262: Rule = Rule {
         min_len: Some(1),
         max_len: Some(176),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_261: Rule = Rule {
+    pub(super) static RULE_263: Rule = Rule {
         allowed: &["Platform", "Vpc"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_262: Rule = Rule {
+    pub(super) static RULE_264: Rule = Rule {
         allowed: &["S3Prefix", "S3Object"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_263: Rule = Rule {
+    pub(super) static RULE_265: Rule = Rule {
         max_len: Some(255),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_264: Rule = Rule {
+    pub(super) static RULE_266: Rule = Rule {
         allowed: &["Serial", "Direct"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_265: Rule = Rule {
+    pub(super) static RULE_267: Rule = Rule {
         min_len: Some(1),
         max_len: Some(15),
         pattern: Some("^.?P.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_266: Rule = Rule {
+    pub(super) static RULE_268: Rule = Rule {
         allowed: &["Draft", "PendingReview", "Approved", "Archived"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_267: Rule = Rule {
+    pub(super) static RULE_269: Rule = Rule {
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_268: Rule = Rule {
+    pub(super) static RULE_270: Rule = Rule {
         max_len: Some(2096),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_269: Rule = Rule {
+    pub(super) static RULE_271: Rule = Rule {
         pattern: Some(".{1,63}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_270: Rule = Rule {
+    pub(super) static RULE_272: Rule = Rule {
         allowed: &["High", "Medium", "Low", "Unknown"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_271: Rule = Rule {
+    pub(super) static RULE_273: Rule = Rule {
         allowed: &["Approved", "Rejected", "PendingManualApproval"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_272: Rule = Rule {
+    pub(super) static RULE_274: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_273: Rule = Rule {
+    pub(super) static RULE_275: Rule = Rule {
         allowed: &["Pending", "InProgress", "Completed", "Failed", "Deleting"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_274: Rule = Rule {
+    pub(super) static RULE_276: Rule = Rule {
         max_len: Some(63),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_275: Rule = Rule {
+    pub(super) static RULE_277: Rule = Rule {
         max_len: Some(170),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_276: Rule = Rule {
+    pub(super) static RULE_278: Rule = Rule {
         pattern: Some(".{1,255}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_277: Rule = Rule {
+    pub(super) static RULE_279: Rule = Rule {
         max_len: Some(1024),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_278: Rule = Rule {
+    pub(super) static RULE_280: Rule = Rule {
         min_len: Some(1),
         max_len: Some(36),
         pattern: Some("^[a-zA-Z0-9-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_279: Rule = Rule {
+    pub(super) static RULE_281: Rule = Rule {
         min_len: Some(1),
         max_len: Some(170),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_280: Rule = Rule {
+    pub(super) static RULE_282: Rule = Rule {
         allowed: &["None", "All"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_281: Rule = Rule {
+    pub(super) static RULE_283: Rule = Rule {
         min_len: Some(3),
         max_len: Some(10),
         pattern: Some(r"[0-9]\.[A-Za-z0-9.]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_282: Rule = Rule {
+    pub(super) static RULE_284: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some(r"[\S]{1,255}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_283: Rule = Rule {
+    pub(super) static RULE_285: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"[\S\s]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_284: Rule = Rule {
+    pub(super) static RULE_286: Rule = Rule {
         max_len: Some(100000),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_285: Rule = Rule {
+    pub(super) static RULE_287: Rule = Rule {
         allowed: &["NotStarted", "Failed", "InProgress", "Completed"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_286: Rule = Rule {
+    pub(super) static RULE_288: Rule = Rule {
         allowed: &["MultiRecord", "SingleRecord"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_287: Rule = Rule {
+    pub(super) static RULE_289: Rule = Rule {
         allowed: &["None", "TFRecord", "Line", "RecordIO"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_288: Rule = Rule {
+    pub(super) static RULE_290: Rule = Rule {
         allowed: &["ManifestFile", "S3Prefix", "AugmentedManifestFile"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_289: Rule = Rule {
+    pub(super) static RULE_291: Rule = Rule {
         allowed: &["None", "Line"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_290: Rule = Rule {
+    pub(super) static RULE_292: Rule = Rule {
         allowed: &[
             "BinaryClassification",
             "MulticlassClassification",
@@ -3013,12 +3024,12 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_291: Rule = Rule {
+    pub(super) static RULE_293: Rule = Rule {
         allowed: &["Pending", "Failed", "Scheduled", "Stopped"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_292: Rule = Rule {
+    pub(super) static RULE_294: Rule = Rule {
         allowed: &[
             "Pending",
             "Completed",
@@ -3031,13 +3042,13 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_293: Rule = Rule {
+    pub(super) static RULE_295: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r"aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_294: Rule = Rule {
+    pub(super) static RULE_296: Rule = Rule {
         allowed: &[
             "DataQuality",
             "ModelQuality",
@@ -3047,7 +3058,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_295: Rule = Rule {
+    pub(super) static RULE_297: Rule = Rule {
         allowed: &[
             "ml.eia1.large",
             "ml.eia1.medium",
@@ -3059,19 +3070,19 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_296: Rule = Rule {
+    pub(super) static RULE_298: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^https://([^/]+)/?(.*)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_297: Rule = Rule {
+    pub(super) static RULE_299: Rule = Rule {
         allowed: &["Disabled", "Enabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_298: Rule = Rule {
+    pub(super) static RULE_300: Rule = Rule {
         allowed: &[
             "ml.c4.2xlarge",
             "ml.c4.4xlarge",
@@ -3266,14 +3277,14 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_299: Rule = Rule {
+    pub(super) static RULE_301: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_300: Rule = Rule {
+    pub(super) static RULE_302: Rule = Rule {
         max_len: Some(20),
         pattern: Some(
             "^(notebook-al1-v1|notebook-al2-v1|notebook-al2-v2|notebook-al2-v3|notebook-al2023-v1)$",
@@ -3281,25 +3292,25 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_301: Rule = Rule {
+    pub(super) static RULE_303: Rule = Rule {
         max_len: Some(1),
         pattern: Some("^1|2$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_302: Rule = Rule {
+    pub(super) static RULE_304: Rule = Rule {
         allowed: &["IAM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_303: Rule = Rule {
+    pub(super) static RULE_305: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_304: Rule = Rule {
+    pub(super) static RULE_306: Rule = Rule {
         allowed: &[
             "lakera-guard",
             "comet",
@@ -3309,102 +3320,114 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_305: Rule = Rule {
+    pub(super) static RULE_307: Rule = Rule {
+        max_len: Some(1024),
+        pattern: Some("^.{0,1024}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_308: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_306: Rule = Rule {
+    pub(super) static RULE_309: Rule = Rule {
+        max_len: Some(256),
+        pattern: Some(r"[\S\s]*"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_310: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_307: Rule = Rule {
+    pub(super) static RULE_311: Rule = Rule {
         max_len: Some(120),
         pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_308: Rule = Rule {
+    pub(super) static RULE_312: Rule = Rule {
         max_items: Some(16),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_309: Rule = Rule {
+    pub(super) static RULE_313: Rule = Rule {
         allowed: &["File", "Pipe"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_310: Rule = Rule {
+    pub(super) static RULE_314: Rule = Rule {
         max_len: Some(2048),
         pattern: Some("[a-zA-Z0-9:/_-]*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_311: Rule = Rule {
+    pub(super) static RULE_315: Rule = Rule {
         allowed: &["GZIP", "SNAPPY", "ZLIB"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_312: Rule = Rule {
+    pub(super) static RULE_316: Rule = Rule {
         allowed: &["PARQUET", "AVRO", "ORC", "JSON", "TEXTFILE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_313: Rule = Rule {
+    pub(super) static RULE_317: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some("[a-zA-Z0-9._-]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_314: Rule = Rule {
+    pub(super) static RULE_318: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_315: Rule = Rule {
+    pub(super) static RULE_319: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_316: Rule = Rule {
+    pub(super) static RULE_320: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_317: Rule = Rule {
+    pub(super) static RULE_321: Rule = Rule {
         allowed: &["None", "GZIP", "SNAPPY", "ZSTD", "BZIP2"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_318: Rule = Rule {
+    pub(super) static RULE_322: Rule = Rule {
         allowed: &["PARQUET", "CSV"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_319: Rule = Rule {
+    pub(super) static RULE_323: Rule = Rule {
         allowed: &["ManifestFile", "S3Prefix"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_320: Rule = Rule {
+    pub(super) static RULE_324: Rule = Rule {
         max_len: Some(64),
         pattern: Some("[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_321: Rule = Rule {
+    pub(super) static RULE_325: Rule = Rule {
         allowed: &[
             "ml.t3.medium",
             "ml.t3.large",
@@ -3524,61 +3547,56 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_322: Rule = Rule {
+    pub(super) static RULE_326: Rule = Rule {
         min: Some(1.0),
         max: Some(777600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_323: Rule = Rule {
+    pub(super) static RULE_327: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_324: Rule = Rule {
+    pub(super) static RULE_328: Rule = Rule {
         min_len: Some(1),
         max_len: Some(100),
         pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_325: Rule = Rule {
+    pub(super) static RULE_329: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1000),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_326: Rule = Rule {
+    pub(super) static RULE_330: Rule = Rule {
         max_len: Some(4096),
         pattern: Some(".*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_327: Rule = Rule {
+    pub(super) static RULE_331: Rule = Rule {
         max_items: Some(180),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_328: Rule = Rule {
+    pub(super) static RULE_332: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_329: Rule = Rule {
-        max_len: Some(4096),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_330: Rule = Rule {
+    pub(super) static RULE_333: Rule = Rule {
         max_len: Some(64),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_331: Rule = Rule {
+    pub(super) static RULE_334: Rule = Rule {
         allowed: &[
             "JupyterServer",
             "KernelGateway",
@@ -3591,7 +3609,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_332: Rule = Rule {
+    pub(super) static RULE_335: Rule = Rule {
         allowed: &[
             "system",
             "ml.t3.micro",
@@ -3660,7 +3678,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_333: Rule = Rule {
+    pub(super) static RULE_336: Rule = Rule {
         max_len: Some(256),
         pattern: Some(
             r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*",
@@ -3668,40 +3686,40 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_334: Rule = Rule {
+    pub(super) static RULE_337: Rule = Rule {
         allowed: &["Private", "Shared"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_335: Rule = Rule {
+    pub(super) static RULE_338: Rule = Rule {
         allowed: &["JupyterServer", "KernelGateway", "CodeEditor", "JupyterLab"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_336: Rule = Rule {
+    pub(super) static RULE_339: Rule = Rule {
         min_len: Some(1),
         max_len: Some(16384),
         pattern: Some(r"[\S\s]+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_337: Rule = Rule {
+    pub(super) static RULE_340: Rule = Rule {
         max_len: Some(64),
         pattern: Some(r"^[-\w]+\/[-\w+]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_338: Rule = Rule {
+    pub(super) static RULE_341: Rule = Rule {
         allowed: &["InProgress", "Completed", "Failed", "Stopping", "Stopped"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_339: Rule = Rule {
+    pub(super) static RULE_342: Rule = Rule {
         pattern: Some("UserName"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_340: Rule = Rule {
+    pub(super) static RULE_343: Rule = Rule {
         allowed: &[
             "system",
             "ml.t3.micro",
@@ -3884,7 +3902,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_341: Rule = Rule {
+    pub(super) static RULE_344: Rule = Rule {
         max_len: Some(256),
         pattern: Some(
             r"^(arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+|None)",
@@ -3892,51 +3910,56 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_342: Rule = Rule {
+    pub(super) static RULE_345: Rule = Rule {
         allowed: &["ipv4", "dualstack"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_343: Rule = Rule {
+    pub(super) static RULE_346: Rule = Rule {
         min_len: Some(1),
         max_len: Some(63),
         pattern: Some(r"^[a-zA-Z0-9]([a-zA-Z0-9\-]){0,62}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_344: Rule = Rule {
+    pub(super) static RULE_347: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some("^[ -~]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_345: Rule = Rule {
+    pub(super) static RULE_348: Rule = Rule {
         min_len: Some(1),
         max_len: Some(55),
         pattern: Some(r"^[\w-]+_[0-9a-zA-Z]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_346: Rule = Rule {
+    pub(super) static RULE_349: Rule = Rule {
+        max_len: Some(512),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_350: Rule = Rule {
         max_len: Some(500),
         pattern: Some("^https://.*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_347: Rule = Rule {
+    pub(super) static RULE_351: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"^[\w+]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_348: Rule = Rule {
+    pub(super) static RULE_352: Rule = Rule {
         max_len: Some(500),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_349: Rule = Rule {
+    pub(super) static RULE_353: Rule = Rule {
         min_len: Some(4),
         max_len: Some(64),
         pattern: Some(
@@ -3945,38 +3968,38 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_350: Rule = Rule {
+    pub(super) static RULE_354: Rule = Rule {
         max_len: Some(32),
         pattern: Some("^sg-[0-9a-z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_351: Rule = Rule {
+    pub(super) static RULE_355: Rule = Rule {
         max_len: Some(32),
         pattern: Some("^subnet-[0-9a-z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_352: Rule = Rule {
+    pub(super) static RULE_356: Rule = Rule {
         max_len: Some(32),
         pattern: Some("^vpc-[0-9a-z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_353: Rule = Rule {
+    pub(super) static RULE_357: Rule = Rule {
         min_len: Some(1),
         max_len: Some(200),
         pattern: Some("^.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_354: Rule = Rule {
+    pub(super) static RULE_358: Rule = Rule {
         min_len: Some(1),
         max_len: Some(55),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_355: Rule = Rule {
+    pub(super) static RULE_359: Rule = Rule {
         pattern: Some(r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]*:[0-9]{12}:[a-zA-Z0-9_.-]*$"),
         ..Rule::NONE
     };
@@ -4020,10 +4043,10 @@ mod shared_ {
 
     impl Validate for MetadataProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CommitId", &self.commit_id, &RULE_9);
-            v.check("GeneratedBy", &self.generated_by, &RULE_9);
-            v.check("ProjectId", &self.project_id, &RULE_9);
-            v.check("Repository", &self.repository, &RULE_9);
+            v.check("CommitId", &self.commit_id, &RULE_10);
+            v.check("GeneratedBy", &self.generated_by, &RULE_10);
+            v.check("ProjectId", &self.project_id, &RULE_10);
+            v.check("Repository", &self.repository, &RULE_10);
         }
     }
 
@@ -4172,20 +4195,20 @@ mod shared_ {
             v.check(
                 "DataCapturedDestinationS3Uri",
                 &self.data_captured_destination_s3_uri,
-                &RULE_116,
+                &RULE_117,
             );
             v.check(
                 "ExcludeFeaturesAttribute",
                 &self.exclude_features_attribute,
-                &RULE_117,
+                &RULE_118,
             );
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
         }
     }
 
@@ -4302,19 +4325,19 @@ mod shared_ {
 
     impl Validate for EndpointInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
             v.check(
                 "ExcludeFeaturesAttribute",
                 &self.exclude_features_attribute,
-                &RULE_117,
+                &RULE_118,
             );
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
         }
     }
 
@@ -4348,7 +4371,7 @@ mod shared_ {
 
     impl Validate for MonitoringOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_121);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_122);
             v.check("MonitoringOutputs", &self.monitoring_outputs, &RULE_46);
             v.nested("MonitoringOutputs", &self.monitoring_outputs);
         }
@@ -4417,9 +4440,9 @@ mod shared_ {
 
     impl Validate for S3Output {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LocalPath", &self.local_path, &RULE_118);
-            v.check("S3UploadMode", &self.s3_upload_mode, &RULE_122);
-            v.check("S3Uri", &self.s3_uri, &RULE_116);
+            v.check("LocalPath", &self.local_path, &RULE_119);
+            v.check("S3UploadMode", &self.s3_upload_mode, &RULE_123);
+            v.check("S3Uri", &self.s3_uri, &RULE_117);
         }
     }
 
@@ -4494,9 +4517,9 @@ mod shared_ {
 
     impl Validate for ClusterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceCount", &self.instance_count, &RULE_123);
-            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_73);
-            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_74);
+            v.check("InstanceCount", &self.instance_count, &RULE_124);
+            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_74);
+            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_75);
         }
     }
 
@@ -4572,10 +4595,10 @@ mod shared_ {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_82,
                 &RULE_83,
+                &RULE_84,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_85, &RULE_84);
         }
     }
 
@@ -4608,7 +4631,7 @@ mod shared_ {
             v.check(
                 "MaxRuntimeInSeconds",
                 &self.max_runtime_in_seconds,
-                &RULE_124,
+                &RULE_125,
             );
         }
     }
@@ -4713,8 +4736,8 @@ mod shared_ {
 
     impl Validate for EfsFileSystemConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_138);
-            v.check("FileSystemPath", &self.file_system_path, &RULE_139);
+            v.check("FileSystemId", &self.file_system_id, &RULE_139);
+            v.check("FileSystemPath", &self.file_system_path, &RULE_140);
         }
     }
 
@@ -4745,8 +4768,8 @@ mod shared_ {
 
     impl Validate for FSxLustreFileSystemConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_138);
-            v.check("FileSystemPath", &self.file_system_path, &RULE_139);
+            v.check("FileSystemId", &self.file_system_id, &RULE_139);
+            v.check("FileSystemPath", &self.file_system_path, &RULE_140);
         }
     }
 
@@ -4774,8 +4797,8 @@ mod shared_ {
 
     impl Validate for S3FileSystemConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MountPath", &self.mount_path, &RULE_9);
-            v.check("S3Uri", &self.s3_uri, &RULE_140);
+            v.check("MountPath", &self.mount_path, &RULE_10);
+            v.check("S3Uri", &self.s3_uri, &RULE_141);
         }
     }
 
@@ -4806,8 +4829,8 @@ mod shared_ {
 
     impl Validate for CustomPosixUserConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Gid", &self.gid, &RULE_141);
-            v.check("Uid", &self.uid, &RULE_142);
+            v.check("Gid", &self.gid, &RULE_142);
+            v.check("Uid", &self.uid, &RULE_143);
         }
     }
 
@@ -4836,7 +4859,7 @@ mod shared_ {
 
     impl Validate for CodeRepository {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RepositoryUrl", &self.repository_url, &RULE_146);
+            v.check("RepositoryUrl", &self.repository_url, &RULE_147);
         }
     }
 
@@ -4877,9 +4900,9 @@ mod shared_ {
 
     impl Validate for CustomImage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppImageConfigName", &self.app_image_config_name, &RULE_134);
-            v.check("ImageName", &self.image_name, &RULE_147);
-            v.check("ImageVersionNumber", &self.image_version_number, &RULE_57);
+            v.check("AppImageConfigName", &self.app_image_config_name, &RULE_135);
+            v.check("ImageName", &self.image_name, &RULE_148);
+            v.check("ImageVersionNumber", &self.image_version_number, &RULE_58);
         }
     }
 
@@ -4910,8 +4933,8 @@ mod shared_ {
 
     impl Validate for RStudioServerProAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AccessStatus", &self.access_status, &RULE_135);
-            v.check("UserGroup", &self.user_group, &RULE_155);
+            v.check("AccessStatus", &self.access_status, &RULE_136);
+            v.check("UserGroup", &self.user_group, &RULE_156);
         }
     }
 
@@ -4948,9 +4971,9 @@ mod shared_ {
             v.check(
                 "NotebookOutputOption",
                 &self.notebook_output_option,
-                &RULE_156,
+                &RULE_157,
             );
-            v.check("S3KmsKeyId", &self.s3_kms_key_id, &RULE_121);
+            v.check("S3KmsKeyId", &self.s3_kms_key_id, &RULE_122);
             v.check("S3OutputPath", &self.s3_output_path, &RULE_3);
         }
     }
@@ -4980,12 +5003,12 @@ mod shared_ {
 
     impl Validate for HiddenSageMakerImage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SageMakerImageName", &self.sage_maker_image_name, &RULE_159);
+            v.check("SageMakerImageName", &self.sage_maker_image_name, &RULE_160);
             v.check_items(
                 "VersionAliases",
                 &self.version_aliases,
-                &RULE_160,
                 &RULE_161,
+                &RULE_162,
             );
         }
     }
@@ -5016,7 +5039,7 @@ mod shared_ {
 
     impl Validate for MonitoringGroundTruthS3Input {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Uri", &self.s3_uri, &RULE_116);
+            v.check("S3Uri", &self.s3_uri, &RULE_117);
         }
     }
 }
@@ -5383,8 +5406,9 @@ pub mod action {
             v.check("ActionType", &self.action_type, &RULE_5);
             v.check("Description", &self.description, &RULE_7);
             v.nested("MetadataProperties", &self.metadata_properties);
+            v.check_values("Properties", &self.properties, &RULE_8);
             v.nested("Source", &self.source);
-            v.check("Status", &self.status, &RULE_8);
+            v.check("Status", &self.status, &RULE_9);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -5457,7 +5481,7 @@ pub mod action {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SourceId", &self.source_id, &RULE_5);
             v.check("SourceType", &self.source_type, &RULE_5);
-            v.check("SourceUri", &self.source_uri, &RULE_10);
+            v.check("SourceUri", &self.source_uri, &RULE_11);
         }
     }
 
@@ -5548,8 +5572,12 @@ pub mod algorithm {
 
     impl Validate for Algorithm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlgorithmDescription", &self.algorithm_description, &RULE_9);
-            v.check("AlgorithmName", &self.algorithm_name, &RULE_11);
+            v.check(
+                "AlgorithmDescription",
+                &self.algorithm_description,
+                &RULE_10,
+            );
+            v.check("AlgorithmName", &self.algorithm_name, &RULE_12);
             v.nested("InferenceSpecification", &self.inference_specification);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -5631,31 +5659,31 @@ pub mod algorithm {
 
     impl Validate for InferenceSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Containers", &self.containers, &RULE_12);
+            v.check("Containers", &self.containers, &RULE_13);
             v.nested("Containers", &self.containers);
             v.check_items(
                 "SupportedContentTypes",
                 &self.supported_content_types,
-                &RULE_13,
+                &RULE_14,
                 &RULE_5,
             );
             v.check_items(
                 "SupportedRealtimeInferenceInstanceTypes",
                 &self.supported_realtime_inference_instance_types,
-                &RULE_13,
                 &RULE_14,
+                &RULE_15,
             );
             v.check_items(
                 "SupportedResponseMIMETypes",
                 &self.supported_response_mime_types,
-                &RULE_13,
-                &RULE_15,
+                &RULE_14,
+                &RULE_16,
             );
             v.check_items(
                 "SupportedTransformInstanceTypes",
                 &self.supported_transform_instance_types,
-                &RULE_16,
                 &RULE_17,
+                &RULE_18,
             );
         }
     }
@@ -5708,10 +5736,10 @@ pub mod algorithm {
 
     impl Validate for ModelPackageContainerDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContainerHostname", &self.container_hostname, &RULE_18);
-            v.check("FrameworkVersion", &self.framework_version, &RULE_19);
-            v.check("Image", &self.image, &RULE_20);
-            v.check("ImageDigest", &self.image_digest, &RULE_21);
+            v.check("ContainerHostname", &self.container_hostname, &RULE_19);
+            v.check("FrameworkVersion", &self.framework_version, &RULE_20);
+            v.check("Image", &self.image, &RULE_21);
+            v.check("ImageDigest", &self.image_digest, &RULE_22);
             v.nested("ModelInput", &self.model_input);
         }
     }
@@ -5740,7 +5768,7 @@ pub mod algorithm {
 
     impl Validate for ModelInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataInputConfig", &self.data_input_config, &RULE_22);
+            v.check("DataInputConfig", &self.data_input_config, &RULE_23);
         }
     }
 
@@ -5835,28 +5863,28 @@ pub mod algorithm {
 
     impl Validate for TrainingSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetricDefinitions", &self.metric_definitions, &RULE_23);
+            v.check("MetricDefinitions", &self.metric_definitions, &RULE_24);
             v.nested("MetricDefinitions", &self.metric_definitions);
             v.check(
                 "SupportedHyperParameters",
                 &self.supported_hyper_parameters,
-                &RULE_24,
+                &RULE_25,
             );
             v.nested("SupportedHyperParameters", &self.supported_hyper_parameters);
             v.check_items(
                 "SupportedTrainingInstanceTypes",
                 &self.supported_training_instance_types,
-                &RULE_13,
-                &RULE_25,
+                &RULE_14,
+                &RULE_26,
             );
             v.nested(
                 "SupportedTuningJobObjectiveMetrics",
                 &self.supported_tuning_job_objective_metrics,
             );
-            v.check("TrainingChannels", &self.training_channels, &RULE_26);
+            v.check("TrainingChannels", &self.training_channels, &RULE_27);
             v.nested("TrainingChannels", &self.training_channels);
-            v.check("TrainingImage", &self.training_image, &RULE_20);
-            v.check("TrainingImageDigest", &self.training_image_digest, &RULE_21);
+            v.check("TrainingImage", &self.training_image, &RULE_21);
+            v.check("TrainingImageDigest", &self.training_image_digest, &RULE_22);
         }
     }
 
@@ -5887,8 +5915,8 @@ pub mod algorithm {
 
     impl Validate for MetricDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_27);
-            v.check("Regex", &self.regex, &RULE_28);
+            v.check("Name", &self.name, &RULE_28);
+            v.check("Regex", &self.regex, &RULE_29);
         }
     }
 
@@ -5934,8 +5962,8 @@ pub mod algorithm {
 
     impl Validate for HyperParameterSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DefaultValue", &self.default_value, &RULE_29);
-            v.check("Description", &self.description, &RULE_9);
+            v.check("DefaultValue", &self.default_value, &RULE_8);
+            v.check("Description", &self.description, &RULE_10);
             v.check("Name", &self.name, &RULE_5);
             v.nested("Range", &self.range);
             v.check("Type", &self.r#type, &RULE_30);
@@ -6123,7 +6151,7 @@ pub mod algorithm {
 
     impl Validate for HyperParameterTuningJobObjective {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MetricName", &self.metric_name, &RULE_27);
+            v.check("MetricName", &self.metric_name, &RULE_28);
             v.check("Type", &self.r#type, &RULE_32);
         }
     }
@@ -6174,24 +6202,24 @@ pub mod algorithm {
 
     impl Validate for ChannelSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_9);
+            v.check("Description", &self.description, &RULE_10);
             v.check("Name", &self.name, &RULE_2);
             v.check_items(
                 "SupportedCompressionTypes",
                 &self.supported_compression_types,
-                &RULE_13,
+                &RULE_14,
                 &RULE_33,
             );
             v.check_items(
                 "SupportedContentTypes",
                 &self.supported_content_types,
-                &RULE_13,
+                &RULE_14,
                 &RULE_5,
             );
             v.check_items(
                 "SupportedInputModes",
                 &self.supported_input_modes,
-                &RULE_16,
+                &RULE_17,
                 &RULE_34,
             );
         }
@@ -6814,6 +6842,7 @@ pub mod artifact {
             v.check("ArtifactName", &self.artifact_name, &RULE_6);
             v.check("ArtifactType", &self.artifact_type, &RULE_5);
             v.nested("MetadataProperties", &self.metadata_properties);
+            v.check_values("Properties", &self.properties, &RULE_50);
             v.nested("Source", &self.source);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -6882,7 +6911,7 @@ pub mod artifact {
     impl Validate for ArtifactSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("SourceTypes", &self.source_types);
-            v.check("SourceUri", &self.source_uri, &RULE_10);
+            v.check("SourceUri", &self.source_uri, &RULE_11);
         }
     }
 
@@ -6918,7 +6947,7 @@ pub mod artifact {
 
     impl Validate for ArtifactSourceType {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SourceIdType", &self.source_id_type, &RULE_50);
+            v.check("SourceIdType", &self.source_id_type, &RULE_51);
             v.check("Value", &self.value, &RULE_5);
         }
     }
@@ -7017,21 +7046,21 @@ pub mod cluster {
     impl Validate for Cluster {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AutoScaling", &self.auto_scaling);
-            v.check("ClusterName", &self.cluster_name, &RULE_11);
-            v.check("ClusterRole", &self.cluster_role, &RULE_51);
-            v.check("InstanceGroups", &self.instance_groups, &RULE_52);
+            v.check("ClusterName", &self.cluster_name, &RULE_12);
+            v.check("ClusterRole", &self.cluster_role, &RULE_52);
+            v.check("InstanceGroups", &self.instance_groups, &RULE_53);
             v.nested("InstanceGroups", &self.instance_groups);
             v.check(
                 "NodeProvisioningMode",
                 &self.node_provisioning_mode,
-                &RULE_53,
+                &RULE_54,
             );
-            v.check("NodeRecovery", &self.node_recovery, &RULE_54);
+            v.check("NodeRecovery", &self.node_recovery, &RULE_55);
             v.nested("Orchestrator", &self.orchestrator);
             v.check(
                 "RestrictedInstanceGroups",
                 &self.restricted_instance_groups,
-                &RULE_52,
+                &RULE_53,
             );
             v.nested("RestrictedInstanceGroups", &self.restricted_instance_groups);
             v.nested(
@@ -7112,8 +7141,8 @@ pub mod cluster {
 
     impl Validate for ClusterAutoScalingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AutoScalerType", &self.auto_scaler_type, &RULE_55);
-            v.check("Mode", &self.mode, &RULE_56);
+            v.check("AutoScalerType", &self.auto_scaler_type, &RULE_56);
+            v.check("Mode", &self.mode, &RULE_57);
         }
     }
 
@@ -7213,34 +7242,34 @@ pub mod cluster {
     impl Validate for ClusterInstanceGroup {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AutoPatchConfig", &self.auto_patch_config);
-            v.check("CurrentCount", &self.current_count, &RULE_57);
-            v.check("ExecutionRole", &self.execution_role, &RULE_51);
-            v.check("ImageId", &self.image_id, &RULE_58);
-            v.check("ImageReleaseVersion", &self.image_release_version, &RULE_59);
-            v.check("InstanceCount", &self.instance_count, &RULE_60);
-            v.check("InstanceGroupName", &self.instance_group_name, &RULE_61);
+            v.check("CurrentCount", &self.current_count, &RULE_58);
+            v.check("ExecutionRole", &self.execution_role, &RULE_52);
+            v.check("ImageId", &self.image_id, &RULE_59);
+            v.check("ImageReleaseVersion", &self.image_release_version, &RULE_60);
+            v.check("InstanceCount", &self.instance_count, &RULE_61);
+            v.check("InstanceGroupName", &self.instance_group_name, &RULE_62);
             v.nested("InstanceRequirements", &self.instance_requirements);
             v.check(
                 "InstanceStorageConfigs",
                 &self.instance_storage_configs,
-                &RULE_62,
+                &RULE_63,
             );
             v.nested("InstanceStorageConfigs", &self.instance_storage_configs);
             v.nested("KubernetesConfig", &self.kubernetes_config);
             v.nested("LifeCycleConfig", &self.life_cycle_config);
-            v.check("MinInstanceCount", &self.min_instance_count, &RULE_60);
+            v.check("MinInstanceCount", &self.min_instance_count, &RULE_61);
             v.nested("NetworkInterface", &self.network_interface);
             v.check_items(
                 "OnStartDeepHealthChecks",
                 &self.on_start_deep_health_checks,
-                &RULE_63,
                 &RULE_64,
+                &RULE_65,
             );
             v.nested("OverrideVpcConfig", &self.override_vpc_config);
             v.nested("ScheduledUpdateConfig", &self.scheduled_update_config);
             v.nested("SlurmConfig", &self.slurm_config);
-            v.check("ThreadsPerCore", &self.threads_per_core, &RULE_65);
-            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_66);
+            v.check("ThreadsPerCore", &self.threads_per_core, &RULE_66);
+            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_67);
         }
     }
 
@@ -7277,7 +7306,7 @@ pub mod cluster {
     impl Validate for AutoPatchConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DeploymentConfig", &self.deployment_config);
-            v.check("PatchingStrategy", &self.patching_strategy, &RULE_67);
+            v.check("PatchingStrategy", &self.patching_strategy, &RULE_68);
         }
     }
 
@@ -7315,7 +7344,7 @@ pub mod cluster {
             v.check(
                 "AutoRollbackConfiguration",
                 &self.auto_rollback_configuration,
-                &RULE_68,
+                &RULE_69,
             );
             v.nested(
                 "AutoRollbackConfiguration",
@@ -7325,7 +7354,7 @@ pub mod cluster {
             v.check(
                 "WaitIntervalInSeconds",
                 &self.wait_interval_in_seconds,
-                &RULE_69,
+                &RULE_70,
             );
         }
     }
@@ -7429,8 +7458,8 @@ pub mod cluster {
 
     impl Validate for CapacitySizeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_70);
-            v.check("Value", &self.value, &RULE_71);
+            v.check("Type", &self.r#type, &RULE_71);
+            v.check("Value", &self.value, &RULE_72);
         }
     }
 
@@ -7505,7 +7534,7 @@ pub mod cluster {
 
     impl Validate for InstanceRequirements {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceTypes", &self.instance_types, &RULE_72);
+            v.check("InstanceTypes", &self.instance_types, &RULE_73);
         }
     }
 
@@ -7570,8 +7599,8 @@ pub mod cluster {
 
     impl Validate for ClusterEbsVolumeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_73);
-            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_74);
+            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_74);
+            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_75);
         }
     }
 
@@ -7612,8 +7641,8 @@ pub mod cluster {
 
     impl Validate for ClusterFsxLustreConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DnsName", &self.dns_name, &RULE_75);
-            v.check("MountName", &self.mount_name, &RULE_76);
+            v.check("DnsName", &self.dns_name, &RULE_76);
+            v.check("MountName", &self.mount_name, &RULE_77);
             v.check("MountPath", &self.mount_path, &RULE_49);
         }
     }
@@ -7648,7 +7677,7 @@ pub mod cluster {
 
     impl Validate for ClusterFsxOpenZfsConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DnsName", &self.dns_name, &RULE_75);
+            v.check("DnsName", &self.dns_name, &RULE_76);
             v.check("MountPath", &self.mount_path, &RULE_49);
         }
     }
@@ -7717,9 +7746,9 @@ pub mod cluster {
 
     impl Validate for ClusterKubernetesTaint {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Effect", &self.effect, &RULE_77);
-            v.check("Key", &self.key, &RULE_78);
-            v.check("Value", &self.value, &RULE_79);
+            v.check("Effect", &self.effect, &RULE_78);
+            v.check("Key", &self.key, &RULE_79);
+            v.check("Value", &self.value, &RULE_80);
         }
     }
 
@@ -7753,8 +7782,8 @@ pub mod cluster {
 
     impl Validate for ClusterLifeCycleConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("OnCreate", &self.on_create, &RULE_80);
-            v.check("OnInitComplete", &self.on_init_complete, &RULE_80);
+            v.check("OnCreate", &self.on_create, &RULE_81);
+            v.check("OnInitComplete", &self.on_init_complete, &RULE_81);
             v.check("SourceS3Uri", &self.source_s3_uri, &RULE_3);
         }
     }
@@ -7785,7 +7814,7 @@ pub mod cluster {
 
     impl Validate for ClusterNetworkInterface {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InterfaceType", &self.interface_type, &RULE_81);
+            v.check("InterfaceType", &self.interface_type, &RULE_82);
         }
     }
 
@@ -7825,10 +7854,10 @@ pub mod cluster {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_82,
                 &RULE_83,
+                &RULE_84,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_85, &RULE_84);
         }
     }
 
@@ -7862,7 +7891,7 @@ pub mod cluster {
     impl Validate for ScheduledUpdateConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DeploymentConfig", &self.deployment_config);
-            v.check("ScheduleExpression", &self.schedule_expression, &RULE_85);
+            v.check("ScheduleExpression", &self.schedule_expression, &RULE_86);
         }
     }
 
@@ -7896,8 +7925,8 @@ pub mod cluster {
 
     impl Validate for ClusterSlurmConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NodeType", &self.node_type, &RULE_86);
-            v.check_items("PartitionNames", &self.partition_names, &RULE_43, &RULE_87);
+            v.check("NodeType", &self.node_type, &RULE_87);
+            v.check_items("PartitionNames", &self.partition_names, &RULE_43, &RULE_88);
         }
     }
 
@@ -7981,7 +8010,7 @@ pub mod cluster {
     impl Validate for ClusterOrchestratorSlurmConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AccountingDatabase", &self.accounting_database);
-            v.check("SlurmConfigStrategy", &self.slurm_config_strategy, &RULE_88);
+            v.check("SlurmConfigStrategy", &self.slurm_config_strategy, &RULE_89);
         }
     }
 
@@ -8026,10 +8055,10 @@ pub mod cluster {
 
     impl Validate for ClusterAccountingDatabase {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Endpoint", &self.endpoint, &RULE_89);
-            v.check("Name", &self.name, &RULE_90);
-            v.check("Port", &self.port, &RULE_91);
-            v.check("SecretArn", &self.secret_arn, &RULE_92);
+            v.check("Endpoint", &self.endpoint, &RULE_90);
+            v.check("Name", &self.name, &RULE_91);
+            v.check("Port", &self.port, &RULE_92);
+            v.check("SecretArn", &self.secret_arn, &RULE_93);
         }
     }
 
@@ -8097,26 +8126,26 @@ pub mod cluster {
 
     impl Validate for ClusterRestrictedInstanceGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CurrentCount", &self.current_count, &RULE_57);
+            v.check("CurrentCount", &self.current_count, &RULE_58);
             v.nested("EnvironmentConfig", &self.environment_config);
-            v.check("ExecutionRole", &self.execution_role, &RULE_51);
-            v.check("InstanceCount", &self.instance_count, &RULE_60);
-            v.check("InstanceGroupName", &self.instance_group_name, &RULE_61);
+            v.check("ExecutionRole", &self.execution_role, &RULE_52);
+            v.check("InstanceCount", &self.instance_count, &RULE_61);
+            v.check("InstanceGroupName", &self.instance_group_name, &RULE_62);
             v.check(
                 "InstanceStorageConfigs",
                 &self.instance_storage_configs,
-                &RULE_62,
+                &RULE_63,
             );
             v.nested("InstanceStorageConfigs", &self.instance_storage_configs);
             v.check_items(
                 "OnStartDeepHealthChecks",
                 &self.on_start_deep_health_checks,
-                &RULE_63,
                 &RULE_64,
+                &RULE_65,
             );
             v.nested("OverrideVpcConfig", &self.override_vpc_config);
-            v.check("ThreadsPerCore", &self.threads_per_core, &RULE_65);
-            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_66);
+            v.check("ThreadsPerCore", &self.threads_per_core, &RULE_66);
+            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_67);
         }
     }
 
@@ -8186,9 +8215,9 @@ pub mod cluster {
             v.check(
                 "PerUnitStorageThroughput",
                 &self.per_unit_storage_throughput,
-                &RULE_93,
+                &RULE_94,
             );
-            v.check("SizeInGiB", &self.size_in_gi_b, &RULE_94);
+            v.check("SizeInGiB", &self.size_in_gi_b, &RULE_95);
         }
     }
 
@@ -8254,7 +8283,7 @@ pub mod cluster {
             v.check(
                 "FSxLustreDeletionPolicy",
                 &self.f_sx_lustre_deletion_policy,
-                &RULE_95,
+                &RULE_96,
             );
         }
     }
@@ -8330,9 +8359,9 @@ pub mod cluster {
             v.check(
                 "InstanceMemoryAllocationPercentage",
                 &self.instance_memory_allocation_percentage,
-                &RULE_96,
+                &RULE_97,
             );
-            v.check("Mode", &self.mode, &RULE_56);
+            v.check("Mode", &self.mode, &RULE_57);
         }
     }
 }
@@ -8387,9 +8416,9 @@ pub mod cluster_scheduler_config {
 
     impl Validate for ClusterSchedulerConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterArn", &self.cluster_arn, &RULE_97);
-            v.check("Description", &self.description, &RULE_9);
-            v.check("Name", &self.name, &RULE_11);
+            v.check("ClusterArn", &self.cluster_arn, &RULE_98);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Name", &self.name, &RULE_12);
             v.nested("SchedulerConfig", &self.scheduler_config);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -8468,9 +8497,9 @@ pub mod cluster_scheduler_config {
 
     impl Validate for SchedulerConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FairShare", &self.fair_share, &RULE_98);
-            v.check("IdleResourceSharing", &self.idle_resource_sharing, &RULE_98);
-            v.check("PriorityClasses", &self.priority_classes, &RULE_99);
+            v.check("FairShare", &self.fair_share, &RULE_99);
+            v.check("IdleResourceSharing", &self.idle_resource_sharing, &RULE_99);
+            v.check("PriorityClasses", &self.priority_classes, &RULE_100);
             v.nested("PriorityClasses", &self.priority_classes);
         }
     }
@@ -8505,8 +8534,8 @@ pub mod cluster_scheduler_config {
 
     impl Validate for PriorityClass {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_100);
-            v.check("Weight", &self.weight, &RULE_96);
+            v.check("Name", &self.name, &RULE_101);
+            v.check("Weight", &self.weight, &RULE_97);
         }
     }
 
@@ -8582,7 +8611,7 @@ pub mod code_repository {
 
     impl Validate for CodeRepository {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CodeRepositoryName", &self.code_repository_name, &RULE_11);
+            v.check("CodeRepositoryName", &self.code_repository_name, &RULE_12);
             v.nested("GitConfig", &self.git_config);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -8644,9 +8673,9 @@ pub mod code_repository {
 
     impl Validate for GitConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Branch", &self.branch, &RULE_101);
-            v.check("RepositoryUrl", &self.repository_url, &RULE_102);
-            v.check("SecretArn", &self.secret_arn, &RULE_103);
+            v.check("Branch", &self.branch, &RULE_102);
+            v.check("RepositoryUrl", &self.repository_url, &RULE_103);
+            v.check("SecretArn", &self.secret_arn, &RULE_104);
         }
     }
 
@@ -8745,12 +8774,12 @@ pub mod compute_quota {
 
     impl Validate for ComputeQuota {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ActivationState", &self.activation_state, &RULE_98);
-            v.check("ClusterArn", &self.cluster_arn, &RULE_104);
+            v.check("ActivationState", &self.activation_state, &RULE_99);
+            v.check("ClusterArn", &self.cluster_arn, &RULE_105);
             v.nested("ComputeQuotaConfig", &self.compute_quota_config);
             v.nested("ComputeQuotaTarget", &self.compute_quota_target);
-            v.check("Description", &self.description, &RULE_9);
-            v.check("Name", &self.name, &RULE_11);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("Name", &self.name, &RULE_12);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -8836,10 +8865,10 @@ pub mod compute_quota {
             v.check(
                 "ComputeQuotaResources",
                 &self.compute_quota_resources,
-                &RULE_105,
+                &RULE_106,
             );
             v.nested("ComputeQuotaResources", &self.compute_quota_resources);
-            v.check("PreemptTeamTasks", &self.preempt_team_tasks, &RULE_106);
+            v.check("PreemptTeamTasks", &self.preempt_team_tasks, &RULE_107);
             v.nested("ResourceSharingConfig", &self.resource_sharing_config);
         }
     }
@@ -8891,11 +8920,11 @@ pub mod compute_quota {
     impl Validate for ComputeQuotaResourceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AcceleratorPartition", &self.accelerator_partition);
-            v.check("Accelerators", &self.accelerators, &RULE_107);
-            v.check("Count", &self.count, &RULE_107);
-            v.check("InstanceType", &self.instance_type, &RULE_108);
-            v.check("MemoryInGiB", &self.memory_in_gi_b, &RULE_107);
-            v.check("VCpu", &self.v_cpu, &RULE_107);
+            v.check("Accelerators", &self.accelerators, &RULE_108);
+            v.check("Count", &self.count, &RULE_108);
+            v.check("InstanceType", &self.instance_type, &RULE_109);
+            v.check("MemoryInGiB", &self.memory_in_gi_b, &RULE_108);
+            v.check("VCpu", &self.v_cpu, &RULE_108);
         }
     }
 
@@ -8929,8 +8958,8 @@ pub mod compute_quota {
 
     impl Validate for AcceleratorPartitionConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Count", &self.count, &RULE_107);
-            v.check("Type", &self.r#type, &RULE_109);
+            v.check("Count", &self.count, &RULE_108);
+            v.check("Type", &self.r#type, &RULE_110);
         }
     }
 
@@ -8971,11 +9000,11 @@ pub mod compute_quota {
             v.check(
                 "AbsoluteBorrowLimits",
                 &self.absolute_borrow_limits,
-                &RULE_105,
+                &RULE_106,
             );
             v.nested("AbsoluteBorrowLimits", &self.absolute_borrow_limits);
-            v.check("BorrowLimit", &self.borrow_limit, &RULE_110);
-            v.check("Strategy", &self.strategy, &RULE_111);
+            v.check("BorrowLimit", &self.borrow_limit, &RULE_111);
+            v.check("Strategy", &self.strategy, &RULE_112);
         }
     }
 
@@ -9009,8 +9038,8 @@ pub mod compute_quota {
 
     impl Validate for ComputeQuotaTarget {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FairShareWeight", &self.fair_share_weight, &RULE_96);
-            v.check("TeamName", &self.team_name, &RULE_100);
+            v.check("FairShareWeight", &self.fair_share_weight, &RULE_97);
+            v.check("TeamName", &self.team_name, &RULE_101);
         }
     }
 
@@ -9104,9 +9133,10 @@ pub mod context {
 
     impl Validate for Context {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContextName", &self.context_name, &RULE_112);
+            v.check("ContextName", &self.context_name, &RULE_113);
             v.check("ContextType", &self.context_type, &RULE_5);
             v.check("Description", &self.description, &RULE_7);
+            v.check_values("Properties", &self.properties, &RULE_8);
             v.nested("Source", &self.source);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -9181,7 +9211,7 @@ pub mod context {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("SourceId", &self.source_id, &RULE_5);
             v.check("SourceType", &self.source_type, &RULE_5);
-            v.check("SourceUri", &self.source_uri, &RULE_10);
+            v.check("SourceUri", &self.source_uri, &RULE_11);
         }
     }
 }
@@ -9282,11 +9312,11 @@ pub mod data_quality_job_definition {
                 "DataQualityJobOutputConfig",
                 &self.data_quality_job_output_config,
             );
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("JobDefinitionName", &self.job_definition_name, &RULE_61);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("JobDefinitionName", &self.job_definition_name, &RULE_62);
             v.nested("JobResources", &self.job_resources);
             v.nested("NetworkConfig", &self.network_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("StoppingCondition", &self.stopping_condition);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -9375,16 +9405,16 @@ pub mod data_quality_job_definition {
             v.check_items(
                 "ContainerArguments",
                 &self.container_arguments,
-                &RULE_114,
+                &RULE_115,
                 &RULE_44,
             );
             v.check_items(
                 "ContainerEntrypoint",
                 &self.container_entrypoint,
-                &RULE_52,
+                &RULE_53,
                 &RULE_44,
             );
-            v.check("ImageUri", &self.image_uri, &RULE_115);
+            v.check("ImageUri", &self.image_uri, &RULE_116);
             v.check(
                 "PostAnalyticsProcessorSourceUri",
                 &self.post_analytics_processor_source_uri,
@@ -9425,7 +9455,7 @@ pub mod data_quality_job_definition {
 
     impl Validate for DataQualityBaselineConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_61);
+            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_62);
             v.nested("ConstraintsResource", &self.constraints_resource);
             v.nested("StatisticsResource", &self.statistics_resource);
         }
@@ -9502,7 +9532,7 @@ pub mod device {
     impl Validate for Device {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Device", &self.device);
-            v.check("DeviceFleetName", &self.device_fleet_name, &RULE_125);
+            v.check("DeviceFleetName", &self.device_fleet_name, &RULE_126);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -9557,9 +9587,9 @@ pub mod device {
 
     impl Validate for DeviceProperty {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_126);
-            v.check("DeviceName", &self.device_name, &RULE_61);
-            v.check("IotThingName", &self.iot_thing_name, &RULE_127);
+            v.check("Description", &self.description, &RULE_127);
+            v.check("DeviceName", &self.device_name, &RULE_62);
+            v.check("IotThingName", &self.iot_thing_name, &RULE_128);
         }
     }
 
@@ -9649,10 +9679,10 @@ pub mod device_fleet {
 
     impl Validate for DeviceFleet {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_128);
-            v.check("DeviceFleetName", &self.device_fleet_name, &RULE_125);
+            v.check("Description", &self.description, &RULE_129);
+            v.check("DeviceFleetName", &self.device_fleet_name, &RULE_126);
             v.nested("OutputConfig", &self.output_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -9702,8 +9732,8 @@ pub mod device_fleet {
 
     impl Validate for EdgeOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_129);
-            v.check("S3OutputLocation", &self.s3_output_location, &RULE_130);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_130);
+            v.check("S3OutputLocation", &self.s3_output_location, &RULE_131);
         }
     }
 
@@ -9840,29 +9870,29 @@ pub mod domain {
             v.check(
                 "AppNetworkAccessType",
                 &self.app_network_access_type,
-                &RULE_131,
+                &RULE_132,
             );
             v.check(
                 "AppSecurityGroupManagement",
                 &self.app_security_group_management,
-                &RULE_132,
+                &RULE_133,
             );
-            v.check("AuthMode", &self.auth_mode, &RULE_133);
+            v.check("AuthMode", &self.auth_mode, &RULE_134);
             v.nested("DefaultSpaceSettings", &self.default_space_settings);
             v.nested("DefaultUserSettings", &self.default_user_settings);
-            v.check("DomainName", &self.domain_name, &RULE_134);
+            v.check("DomainName", &self.domain_name, &RULE_135);
             v.nested("DomainSettings", &self.domain_settings);
             v.check(
                 "HomeEfsFileSystemCreation",
                 &self.home_efs_file_system_creation,
-                &RULE_98,
+                &RULE_99,
             );
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_121);
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_84, &RULE_83);
-            v.check("TagPropagation", &self.tag_propagation, &RULE_135);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_122);
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_85, &RULE_84);
+            v.check("TagPropagation", &self.tag_propagation, &RULE_136);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("VpcId", &self.vpc_id, &RULE_83);
+            v.check("VpcId", &self.vpc_id, &RULE_84);
         }
     }
 
@@ -9980,11 +10010,11 @@ pub mod domain {
             v.check(
                 "CustomFileSystemConfigs",
                 &self.custom_file_system_configs,
-                &RULE_136,
+                &RULE_137,
             );
             v.nested("CustomFileSystemConfigs", &self.custom_file_system_configs);
             v.nested("CustomPosixUserConfig", &self.custom_posix_user_config);
-            v.check("ExecutionRole", &self.execution_role, &RULE_51);
+            v.check("ExecutionRole", &self.execution_role, &RULE_52);
             v.nested("JupyterLabAppSettings", &self.jupyter_lab_app_settings);
             v.nested(
                 "JupyterServerAppSettings",
@@ -9994,7 +10024,7 @@ pub mod domain {
                 "KernelGatewayAppSettings",
                 &self.kernel_gateway_app_settings,
             );
-            v.check_items("SecurityGroups", &self.security_groups, &RULE_137, &RULE_83);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_138, &RULE_84);
             v.nested("SpaceStorageSettings", &self.space_storage_settings);
         }
     }
@@ -10046,15 +10076,15 @@ pub mod domain {
                 &self.built_in_lifecycle_config_arn,
                 &RULE_39,
             );
-            v.check("CodeRepositories", &self.code_repositories, &RULE_143);
+            v.check("CodeRepositories", &self.code_repositories, &RULE_144);
             v.nested("CodeRepositories", &self.code_repositories);
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -10117,18 +10147,18 @@ pub mod domain {
             v.check(
                 "IdleTimeoutInMinutes",
                 &self.idle_timeout_in_minutes,
-                &RULE_145,
+                &RULE_146,
             );
-            v.check("LifecycleManagement", &self.lifecycle_management, &RULE_135);
+            v.check("LifecycleManagement", &self.lifecycle_management, &RULE_136);
             v.check(
                 "MaxIdleTimeoutInMinutes",
                 &self.max_idle_timeout_in_minutes,
-                &RULE_145,
+                &RULE_146,
             );
             v.check(
                 "MinIdleTimeoutInMinutes",
                 &self.min_idle_timeout_in_minutes,
-                &RULE_145,
+                &RULE_146,
             );
         }
     }
@@ -10170,15 +10200,15 @@ pub mod domain {
 
     impl Validate for ResourceSpec {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceType", &self.instance_type, &RULE_148);
+            v.check("InstanceType", &self.instance_type, &RULE_149);
             v.check("LifecycleConfigArn", &self.lifecycle_config_arn, &RULE_39);
-            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_149);
+            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_150);
             v.check(
                 "SageMakerImageVersionArn",
                 &self.sage_maker_image_version_arn,
-                &RULE_150,
+                &RULE_151,
             );
-            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_151);
+            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_152);
         }
     }
 
@@ -10212,7 +10242,7 @@ pub mod domain {
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -10248,13 +10278,13 @@ pub mod domain {
 
     impl Validate for KernelGatewayAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -10335,12 +10365,12 @@ pub mod domain {
             v.check(
                 "DefaultEbsVolumeSizeInGb",
                 &self.default_ebs_volume_size_in_gb,
-                &RULE_152,
+                &RULE_153,
             );
             v.check(
                 "MaximumEbsVolumeSizeInGb",
                 &self.maximum_ebs_volume_size_in_gb,
-                &RULE_152,
+                &RULE_153,
             );
         }
     }
@@ -10432,17 +10462,17 @@ pub mod domain {
 
     impl Validate for UserSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AutoMountHomeEFS", &self.auto_mount_home_efs, &RULE_153);
+            v.check("AutoMountHomeEFS", &self.auto_mount_home_efs, &RULE_154);
             v.nested("CodeEditorAppSettings", &self.code_editor_app_settings);
             v.check(
                 "CustomFileSystemConfigs",
                 &self.custom_file_system_configs,
-                &RULE_136,
+                &RULE_137,
             );
             v.nested("CustomFileSystemConfigs", &self.custom_file_system_configs);
             v.nested("CustomPosixUserConfig", &self.custom_posix_user_config);
-            v.check("DefaultLandingUri", &self.default_landing_uri, &RULE_154);
-            v.check("ExecutionRole", &self.execution_role, &RULE_51);
+            v.check("DefaultLandingUri", &self.default_landing_uri, &RULE_155);
+            v.check("ExecutionRole", &self.execution_role, &RULE_52);
             v.nested("JupyterLabAppSettings", &self.jupyter_lab_app_settings);
             v.nested(
                 "JupyterServerAppSettings",
@@ -10457,10 +10487,10 @@ pub mod domain {
                 "RStudioServerProAppSettings",
                 &self.r_studio_server_pro_app_settings,
             );
-            v.check_items("SecurityGroups", &self.security_groups, &RULE_137, &RULE_83);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_138, &RULE_84);
             v.nested("SharingSettings", &self.sharing_settings);
             v.nested("SpaceStorageSettings", &self.space_storage_settings);
-            v.check("StudioWebPortal", &self.studio_web_portal, &RULE_135);
+            v.check("StudioWebPortal", &self.studio_web_portal, &RULE_136);
             v.nested("StudioWebPortalSettings", &self.studio_web_portal_settings);
         }
     }
@@ -10509,13 +10539,13 @@ pub mod domain {
                 &self.built_in_lifecycle_config_arn,
                 &RULE_39,
             );
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -10547,7 +10577,7 @@ pub mod domain {
 
     impl Validate for RSessionAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
         }
@@ -10593,20 +10623,20 @@ pub mod domain {
             v.check_items(
                 "HiddenAppTypes",
                 &self.hidden_app_types,
-                &RULE_13,
-                &RULE_157,
+                &RULE_14,
+                &RULE_158,
             );
             v.check_items(
                 "HiddenInstanceTypes",
                 &self.hidden_instance_types,
-                &RULE_13,
-                &RULE_148,
+                &RULE_14,
+                &RULE_149,
             );
-            v.check_items("HiddenMlTools", &self.hidden_ml_tools, &RULE_13, &RULE_158);
+            v.check_items("HiddenMlTools", &self.hidden_ml_tools, &RULE_14, &RULE_159);
             v.check(
                 "HiddenSageMakerImageVersionAliases",
                 &self.hidden_sage_maker_image_version_aliases,
-                &RULE_137,
+                &RULE_138,
             );
             v.nested(
                 "HiddenSageMakerImageVersionAliases",
@@ -10660,9 +10690,9 @@ pub mod domain {
             v.check(
                 "ExecutionRoleIdentityConfig",
                 &self.execution_role_identity_config,
-                &RULE_162,
+                &RULE_163,
             );
-            v.check("IpAddressType", &self.ip_address_type, &RULE_163);
+            v.check("IpAddressType", &self.ip_address_type, &RULE_164);
             v.nested(
                 "RStudioServerProDomainSettings",
                 &self.r_studio_server_pro_domain_settings,
@@ -10670,8 +10700,8 @@ pub mod domain {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_164,
-                &RULE_83,
+                &RULE_165,
+                &RULE_84,
             );
             v.nested("UnifiedStudioSettings", &self.unified_studio_settings);
         }
@@ -10704,12 +10734,12 @@ pub mod domain {
 
     impl Validate for DockerSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EnableDockerAccess", &self.enable_docker_access, &RULE_135);
+            v.check("EnableDockerAccess", &self.enable_docker_access, &RULE_136);
             v.check_items(
                 "VpcOnlyTrustedAccounts",
                 &self.vpc_only_trusted_accounts,
-                &RULE_160,
-                &RULE_165,
+                &RULE_161,
+                &RULE_166,
             );
         }
     }
@@ -10758,13 +10788,13 @@ pub mod domain {
             v.check(
                 "DomainExecutionRoleArn",
                 &self.domain_execution_role_arn,
-                &RULE_51,
+                &RULE_52,
             );
-            v.check("RStudioConnectUrl", &self.r_studio_connect_url, &RULE_166);
+            v.check("RStudioConnectUrl", &self.r_studio_connect_url, &RULE_167);
             v.check(
                 "RStudioPackageManagerUrl",
                 &self.r_studio_package_manager_url,
-                &RULE_166,
+                &RULE_167,
             );
         }
     }
@@ -10811,16 +10841,16 @@ pub mod domain {
 
     impl Validate for UnifiedStudioSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DomainAccountId", &self.domain_account_id, &RULE_165);
-            v.check("DomainId", &self.domain_id, &RULE_167);
-            v.check("DomainRegion", &self.domain_region, &RULE_168);
-            v.check("EnvironmentId", &self.environment_id, &RULE_169);
-            v.check("ProjectId", &self.project_id, &RULE_170);
-            v.check("ProjectS3Path", &self.project_s3_path, &RULE_171);
+            v.check("DomainAccountId", &self.domain_account_id, &RULE_166);
+            v.check("DomainId", &self.domain_id, &RULE_168);
+            v.check("DomainRegion", &self.domain_region, &RULE_169);
+            v.check("EnvironmentId", &self.environment_id, &RULE_170);
+            v.check("ProjectId", &self.project_id, &RULE_171);
+            v.check("ProjectS3Path", &self.project_s3_path, &RULE_172);
             v.check(
                 "StudioWebPortalAccess",
                 &self.studio_web_portal_access,
-                &RULE_135,
+                &RULE_136,
             );
         }
     }
@@ -10920,8 +10950,8 @@ pub mod endpoint {
     impl Validate for Endpoint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DeploymentConfig", &self.deployment_config);
-            v.check("EndpointConfigName", &self.endpoint_config_name, &RULE_172);
-            v.check("EndpointName", &self.endpoint_name, &RULE_172);
+            v.check("EndpointConfigName", &self.endpoint_config_name, &RULE_173);
+            v.check("EndpointName", &self.endpoint_name, &RULE_173);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -11015,7 +11045,7 @@ pub mod endpoint {
 
     impl Validate for AutoRollbackConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Alarms", &self.alarms, &RULE_99);
+            v.check("Alarms", &self.alarms, &RULE_100);
             v.nested("Alarms", &self.alarms);
         }
     }
@@ -11045,7 +11075,7 @@ pub mod endpoint {
 
     impl Validate for Alarm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlarmName", &self.alarm_name, &RULE_89);
+            v.check("AlarmName", &self.alarm_name, &RULE_90);
         }
     }
 
@@ -11094,12 +11124,12 @@ pub mod endpoint {
             v.check(
                 "MaximumExecutionTimeoutInSeconds",
                 &self.maximum_execution_timeout_in_seconds,
-                &RULE_173,
+                &RULE_174,
             );
             v.check(
                 "TerminationWaitInSeconds",
                 &self.termination_wait_in_seconds,
-                &RULE_69,
+                &RULE_70,
             );
             v.nested(
                 "TrafficRoutingConfiguration",
@@ -11147,11 +11177,11 @@ pub mod endpoint {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CanarySize", &self.canary_size);
             v.nested("LinearStepSize", &self.linear_step_size);
-            v.check("Type", &self.r#type, &RULE_174);
+            v.check("Type", &self.r#type, &RULE_175);
             v.check(
                 "WaitIntervalInSeconds",
                 &self.wait_interval_in_seconds,
-                &RULE_69,
+                &RULE_70,
             );
         }
     }
@@ -11185,8 +11215,8 @@ pub mod endpoint {
 
     impl Validate for CapacitySize {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_175);
-            v.check("Value", &self.value, &RULE_71);
+            v.check("Type", &self.r#type, &RULE_176);
+            v.check("Value", &self.value, &RULE_72);
         }
     }
 
@@ -11240,7 +11270,7 @@ pub mod endpoint {
             v.check(
                 "MaximumExecutionTimeoutInSeconds",
                 &self.maximum_execution_timeout_in_seconds,
-                &RULE_173,
+                &RULE_174,
             );
             v.nested(
                 "RollbackMaximumBatchSize",
@@ -11249,7 +11279,7 @@ pub mod endpoint {
             v.check(
                 "WaitIntervalInSeconds",
                 &self.wait_interval_in_seconds,
-                &RULE_69,
+                &RULE_70,
             );
         }
     }
@@ -11387,16 +11417,16 @@ pub mod endpoint_config {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AsyncInferenceConfig", &self.async_inference_config);
             v.nested("DataCaptureConfig", &self.data_capture_config);
-            v.check("EndpointConfigName", &self.endpoint_config_name, &RULE_11);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_51);
+            v.check("EndpointConfigName", &self.endpoint_config_name, &RULE_12);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_52);
             v.nested("ExplainerConfig", &self.explainer_config);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
-            v.check("ProductionVariants", &self.production_variants, &RULE_68);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
+            v.check("ProductionVariants", &self.production_variants, &RULE_69);
             v.nested("ProductionVariants", &self.production_variants);
             v.check(
                 "ShadowProductionVariants",
                 &self.shadow_production_variants,
-                &RULE_68,
+                &RULE_69,
             );
             v.nested("ShadowProductionVariants", &self.shadow_production_variants);
             v.check("Tags", &self.tags, &RULE_1);
@@ -11492,7 +11522,7 @@ pub mod endpoint_config {
             v.check(
                 "MaxConcurrentInvocationsPerInstance",
                 &self.max_concurrent_invocations_per_instance,
-                &RULE_176,
+                &RULE_177,
             );
         }
     }
@@ -11530,10 +11560,10 @@ pub mod endpoint_config {
 
     impl Validate for AsyncInferenceOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
             v.nested("NotificationConfig", &self.notification_config);
-            v.check("S3FailurePath", &self.s3_failure_path, &RULE_177);
-            v.check("S3OutputPath", &self.s3_output_path, &RULE_177);
+            v.check("S3FailurePath", &self.s3_failure_path, &RULE_178);
+            v.check("S3OutputPath", &self.s3_output_path, &RULE_178);
         }
     }
 
@@ -11570,14 +11600,14 @@ pub mod endpoint_config {
 
     impl Validate for AsyncInferenceNotificationConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ErrorTopic", &self.error_topic, &RULE_178);
+            v.check("ErrorTopic", &self.error_topic, &RULE_179);
             v.check_items(
                 "IncludeInferenceResponseIn",
                 &self.include_inference_response_in,
-                &RULE_136,
-                &RULE_179,
+                &RULE_137,
+                &RULE_180,
             );
-            v.check("SuccessTopic", &self.success_topic, &RULE_178);
+            v.check("SuccessTopic", &self.success_topic, &RULE_179);
         }
     }
 
@@ -11641,15 +11671,15 @@ pub mod endpoint_config {
                 "CaptureContentTypeHeader",
                 &self.capture_content_type_header,
             );
-            v.check("CaptureOptions", &self.capture_options, &RULE_180);
+            v.check("CaptureOptions", &self.capture_options, &RULE_181);
             v.nested("CaptureOptions", &self.capture_options);
-            v.check("DestinationS3Uri", &self.destination_s3_uri, &RULE_177);
+            v.check("DestinationS3Uri", &self.destination_s3_uri, &RULE_178);
             v.check(
                 "InitialSamplingPercentage",
                 &self.initial_sampling_percentage,
-                &RULE_96,
+                &RULE_97,
             );
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
         }
     }
 
@@ -11683,14 +11713,14 @@ pub mod endpoint_config {
             v.check_items(
                 "CsvContentTypes",
                 &self.csv_content_types,
-                &RULE_68,
-                &RULE_181,
+                &RULE_69,
+                &RULE_182,
             );
             v.check_items(
                 "JsonContentTypes",
                 &self.json_content_types,
-                &RULE_68,
-                &RULE_181,
+                &RULE_69,
+                &RULE_182,
             );
         }
     }
@@ -11721,7 +11751,7 @@ pub mod endpoint_config {
 
     impl Validate for CaptureOption {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CaptureMode", &self.capture_mode, &RULE_182);
+            v.check("CaptureMode", &self.capture_mode, &RULE_183);
         }
     }
 
@@ -11848,20 +11878,20 @@ pub mod endpoint_config {
     impl Validate for ClarifyInferenceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ContentTemplate", &self.content_template, &RULE_42);
-            v.check_items("FeatureHeaders", &self.feature_headers, &RULE_183, &RULE_42);
-            v.check_items("FeatureTypes", &self.feature_types, &RULE_183, &RULE_184);
+            v.check_items("FeatureHeaders", &self.feature_headers, &RULE_184, &RULE_42);
+            v.check_items("FeatureTypes", &self.feature_types, &RULE_184, &RULE_185);
             v.check("FeaturesAttribute", &self.features_attribute, &RULE_42);
             v.check("LabelAttribute", &self.label_attribute, &RULE_42);
-            v.check_items("LabelHeaders", &self.label_headers, &RULE_84, &RULE_42);
-            v.check("LabelIndex", &self.label_index, &RULE_57);
-            v.check("MaxPayloadInMB", &self.max_payload_in_mb, &RULE_185);
-            v.check("MaxRecordCount", &self.max_record_count, &RULE_71);
+            v.check_items("LabelHeaders", &self.label_headers, &RULE_85, &RULE_42);
+            v.check("LabelIndex", &self.label_index, &RULE_58);
+            v.check("MaxPayloadInMB", &self.max_payload_in_mb, &RULE_186);
+            v.check("MaxRecordCount", &self.max_record_count, &RULE_72);
             v.check(
                 "ProbabilityAttribute",
                 &self.probability_attribute,
                 &RULE_42,
             );
-            v.check("ProbabilityIndex", &self.probability_index, &RULE_57);
+            v.check("ProbabilityIndex", &self.probability_index, &RULE_58);
         }
     }
 
@@ -11907,7 +11937,7 @@ pub mod endpoint_config {
 
     impl Validate for ClarifyShapConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("NumberOfSamples", &self.number_of_samples, &RULE_71);
+            v.check("NumberOfSamples", &self.number_of_samples, &RULE_72);
             v.nested("ShapBaselineConfig", &self.shap_baseline_config);
             v.nested("TextConfig", &self.text_config);
         }
@@ -11943,8 +11973,8 @@ pub mod endpoint_config {
 
     impl Validate for ClarifyShapBaselineConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MimeType", &self.mime_type, &RULE_186);
-            v.check("ShapBaseline", &self.shap_baseline, &RULE_187);
+            v.check("MimeType", &self.mime_type, &RULE_187);
+            v.check("ShapBaseline", &self.shap_baseline, &RULE_188);
             v.check("ShapBaselineUri", &self.shap_baseline_uri, &RULE_3);
         }
     }
@@ -11982,8 +12012,8 @@ pub mod endpoint_config {
 
     impl Validate for ClarifyTextConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Granularity", &self.granularity, &RULE_188);
-            v.check("Language", &self.language, &RULE_189);
+            v.check("Granularity", &self.granularity, &RULE_189);
+            v.check("Language", &self.language, &RULE_190);
         }
     }
 
@@ -12129,43 +12159,43 @@ pub mod endpoint_config {
             v.check(
                 "ContainerStartupHealthCheckTimeoutInSeconds",
                 &self.container_startup_health_check_timeout_in_seconds,
-                &RULE_190,
+                &RULE_191,
             );
             v.nested("CoreDumpConfig", &self.core_dump_config);
             v.check(
                 "InferenceAmiVersion",
                 &self.inference_ami_version,
-                &RULE_191,
+                &RULE_192,
             );
             v.check(
                 "InitialInstanceCount",
                 &self.initial_instance_count,
-                &RULE_71,
+                &RULE_72,
             );
             v.check(
                 "InitialVariantWeight",
                 &self.initial_variant_weight,
-                &RULE_57,
+                &RULE_58,
             );
-            v.check("InstancePools", &self.instance_pools, &RULE_82);
+            v.check("InstancePools", &self.instance_pools, &RULE_83);
             v.nested("InstancePools", &self.instance_pools);
-            v.check("InstanceType", &self.instance_type, &RULE_14);
+            v.check("InstanceType", &self.instance_type, &RULE_15);
             v.nested("ManagedInstanceScaling", &self.managed_instance_scaling);
             v.check(
                 "ModelDataDownloadTimeoutInSeconds",
                 &self.model_data_download_timeout_in_seconds,
-                &RULE_190,
+                &RULE_191,
             );
-            v.check("ModelName", &self.model_name, &RULE_192);
+            v.check("ModelName", &self.model_name, &RULE_193);
             v.nested("RoutingConfig", &self.routing_config);
             v.nested("ServerlessConfig", &self.serverless_config);
             v.check(
                 "VariantInstanceProvisionTimeoutInSeconds",
                 &self.variant_instance_provision_timeout_in_seconds,
-                &RULE_193,
+                &RULE_194,
             );
-            v.check("VariantName", &self.variant_name, &RULE_11);
-            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_194);
+            v.check("VariantName", &self.variant_name, &RULE_12);
+            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_195);
         }
     }
 
@@ -12202,9 +12232,9 @@ pub mod endpoint_config {
             v.check(
                 "CapacityReservationPreference",
                 &self.capacity_reservation_preference,
-                &RULE_195,
+                &RULE_196,
             );
-            v.check("MlReservationArn", &self.ml_reservation_arn, &RULE_196);
+            v.check("MlReservationArn", &self.ml_reservation_arn, &RULE_197);
         }
     }
 
@@ -12238,8 +12268,8 @@ pub mod endpoint_config {
 
     impl Validate for CoreDumpConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DestinationS3Uri", &self.destination_s3_uri, &RULE_177);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("DestinationS3Uri", &self.destination_s3_uri, &RULE_178);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
         }
     }
 
@@ -12280,9 +12310,9 @@ pub mod endpoint_config {
 
     impl Validate for InstancePool {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceType", &self.instance_type, &RULE_14);
-            v.check("ModelNameOverride", &self.model_name_override, &RULE_197);
-            v.check("Priority", &self.priority, &RULE_198);
+            v.check("InstanceType", &self.instance_type, &RULE_15);
+            v.check("ModelNameOverride", &self.model_name_override, &RULE_198);
+            v.check("Priority", &self.priority, &RULE_199);
         }
     }
 
@@ -12319,10 +12349,10 @@ pub mod endpoint_config {
 
     impl Validate for ManagedInstanceScaling {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxInstanceCount", &self.max_instance_count, &RULE_71);
-            v.check("MinInstanceCount", &self.min_instance_count, &RULE_57);
+            v.check("MaxInstanceCount", &self.max_instance_count, &RULE_72);
+            v.check("MinInstanceCount", &self.min_instance_count, &RULE_58);
             v.nested("ScaleInPolicy", &self.scale_in_policy);
-            v.check("Status", &self.status, &RULE_199);
+            v.check("Status", &self.status, &RULE_200);
         }
     }
 
@@ -12360,9 +12390,9 @@ pub mod endpoint_config {
 
     impl Validate for ScaleInPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CooldownInMinutes", &self.cooldown_in_minutes, &RULE_200);
-            v.check("MaximumStepSize", &self.maximum_step_size, &RULE_123);
-            v.check("Strategy", &self.strategy, &RULE_201);
+            v.check("CooldownInMinutes", &self.cooldown_in_minutes, &RULE_201);
+            v.check("MaximumStepSize", &self.maximum_step_size, &RULE_124);
+            v.check("Strategy", &self.strategy, &RULE_202);
         }
     }
 
@@ -12400,7 +12430,7 @@ pub mod endpoint_config {
                 "PrefixAwareRoutingConfig",
                 &self.prefix_aware_routing_config,
             );
-            v.check("RoutingStrategy", &self.routing_strategy, &RULE_202);
+            v.check("RoutingStrategy", &self.routing_strategy, &RULE_203);
         }
     }
 
@@ -12434,9 +12464,9 @@ pub mod endpoint_config {
             v.check(
                 "ConcurrencyThreshold",
                 &self.concurrency_threshold,
-                &RULE_203,
+                &RULE_204,
             );
-            v.check("PrefixLength", &self.prefix_length, &RULE_204);
+            v.check("PrefixLength", &self.prefix_length, &RULE_205);
         }
     }
 
@@ -12477,12 +12507,12 @@ pub mod endpoint_config {
 
     impl Validate for ServerlessConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MaxConcurrency", &self.max_concurrency, &RULE_205);
-            v.check("MemorySizeInMB", &self.memory_size_in_mb, &RULE_206);
+            v.check("MaxConcurrency", &self.max_concurrency, &RULE_206);
+            v.check("MemorySizeInMB", &self.memory_size_in_mb, &RULE_207);
             v.check(
                 "ProvisionedConcurrency",
                 &self.provisioned_concurrency,
-                &RULE_205,
+                &RULE_206,
             );
         }
     }
@@ -12558,10 +12588,10 @@ pub mod endpoint_config {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_82,
-                &RULE_207,
+                &RULE_83,
+                &RULE_208,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_207);
+            v.check_items("Subnets", &self.subnets, &RULE_85, &RULE_208);
         }
     }
 }
@@ -12889,23 +12919,23 @@ pub mod feature_group {
 
     impl Validate for FeatureGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_208);
+            v.check("Description", &self.description, &RULE_209);
             v.check(
                 "EventTimeFeatureName",
                 &self.event_time_feature_name,
-                &RULE_209,
+                &RULE_210,
             );
-            v.check("FeatureDefinitions", &self.feature_definitions, &RULE_210);
+            v.check("FeatureDefinitions", &self.feature_definitions, &RULE_211);
             v.nested("FeatureDefinitions", &self.feature_definitions);
-            v.check("FeatureGroupName", &self.feature_group_name, &RULE_209);
+            v.check("FeatureGroupName", &self.feature_group_name, &RULE_210);
             v.nested("OfflineStoreConfig", &self.offline_store_config);
             v.nested("OnlineStoreConfig", &self.online_store_config);
             v.check(
                 "RecordIdentifierFeatureName",
                 &self.record_identifier_feature_name,
-                &RULE_209,
+                &RULE_210,
             );
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.nested("ThroughputConfig", &self.throughput_config);
@@ -12969,8 +12999,8 @@ pub mod feature_group {
 
     impl Validate for FeatureDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FeatureName", &self.feature_name, &RULE_209);
-            v.check("FeatureType", &self.feature_type, &RULE_211);
+            v.check("FeatureName", &self.feature_name, &RULE_210);
+            v.check("FeatureType", &self.feature_type, &RULE_212);
         }
     }
 
@@ -13012,7 +13042,7 @@ pub mod feature_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DataCatalogConfig", &self.data_catalog_config);
             v.nested("S3StorageConfig", &self.s3_storage_config);
-            v.check("TableFormat", &self.table_format, &RULE_212);
+            v.check("TableFormat", &self.table_format, &RULE_213);
         }
     }
 
@@ -13050,9 +13080,9 @@ pub mod feature_group {
 
     impl Validate for DataCatalogConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Catalog", &self.catalog, &RULE_89);
-            v.check("Database", &self.database, &RULE_89);
-            v.check("TableName", &self.table_name, &RULE_89);
+            v.check("Catalog", &self.catalog, &RULE_90);
+            v.check("Database", &self.database, &RULE_90);
+            v.check("TableName", &self.table_name, &RULE_90);
         }
     }
 
@@ -13083,7 +13113,7 @@ pub mod feature_group {
 
     impl Validate for S3StorageConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -13117,7 +13147,7 @@ pub mod feature_group {
     impl Validate for OnlineStoreConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("SecurityConfig", &self.security_config);
-            v.check("StorageType", &self.storage_type, &RULE_213);
+            v.check("StorageType", &self.storage_type, &RULE_214);
             v.nested("TtlDuration", &self.ttl_duration);
         }
     }
@@ -13144,7 +13174,7 @@ pub mod feature_group {
 
     impl Validate for OnlineStoreSecurityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
         }
     }
 
@@ -13173,8 +13203,8 @@ pub mod feature_group {
 
     impl Validate for TtlDuration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Unit", &self.unit, &RULE_214);
-            v.check("Value", &self.value, &RULE_71);
+            v.check("Unit", &self.unit, &RULE_215);
+            v.check("Value", &self.value, &RULE_72);
         }
     }
 
@@ -13252,14 +13282,14 @@ pub mod feature_group {
             v.check(
                 "ProvisionedReadCapacityUnits",
                 &self.provisioned_read_capacity_units,
-                &RULE_107,
+                &RULE_108,
             );
             v.check(
                 "ProvisionedWriteCapacityUnits",
                 &self.provisioned_write_capacity_units,
-                &RULE_107,
+                &RULE_108,
             );
-            v.check("ThroughputMode", &self.throughput_mode, &RULE_215);
+            v.check("ThroughputMode", &self.throughput_mode, &RULE_216);
         }
     }
 }
@@ -13318,14 +13348,14 @@ pub mod hub {
 
     impl Validate for Hub {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("HubDescription", &self.hub_description, &RULE_216);
-            v.check("HubDisplayName", &self.hub_display_name, &RULE_115);
-            v.check("HubName", &self.hub_name, &RULE_18);
+            v.check("HubDescription", &self.hub_description, &RULE_217);
+            v.check("HubDisplayName", &self.hub_display_name, &RULE_116);
+            v.check("HubName", &self.hub_name, &RULE_19);
             v.check_items(
                 "HubSearchKeywords",
                 &self.hub_search_keywords,
                 &RULE_1,
-                &RULE_217,
+                &RULE_218,
             );
             v.nested("S3StorageConfig", &self.s3_storage_config);
             v.check("Tags", &self.tags, &RULE_1);
@@ -13470,7 +13500,7 @@ pub mod human_task_ui {
 
     impl Validate for HumanTaskUi {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("HumanTaskUiName", &self.human_task_ui_name, &RULE_218);
+            v.check("HumanTaskUiName", &self.human_task_ui_name, &RULE_219);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.nested("UiTemplate", &self.ui_template);
@@ -13564,7 +13594,7 @@ pub mod human_task_ui {
 
     impl Validate for UiTemplate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_219);
+            v.check("Content", &self.content, &RULE_220);
         }
     }
 }
@@ -13617,10 +13647,10 @@ pub mod image {
 
     impl Validate for Image {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ImageDescription", &self.image_description, &RULE_220);
-            v.check("ImageDisplayName", &self.image_display_name, &RULE_221);
-            v.check("ImageName", &self.image_name, &RULE_222);
-            v.check("ImageRoleArn", &self.image_role_arn, &RULE_223);
+            v.check("ImageDescription", &self.image_description, &RULE_221);
+            v.check("ImageDisplayName", &self.image_display_name, &RULE_222);
+            v.check("ImageName", &self.image_name, &RULE_223);
+            v.check("ImageRoleArn", &self.image_role_arn, &RULE_224);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -13713,15 +13743,15 @@ pub mod image_version {
     impl Validate for ImageVersion {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Alias", &self.alias, &RULE_4);
-            v.check_items("Aliases", &self.aliases, &RULE_13, &RULE_4);
-            v.check("BaseImage", &self.base_image, &RULE_224);
-            v.check("ImageName", &self.image_name, &RULE_225);
-            v.check("JobType", &self.job_type, &RULE_226);
-            v.check("MLFramework", &self.ml_framework, &RULE_227);
-            v.check("Processor", &self.processor, &RULE_228);
-            v.check("ProgrammingLang", &self.programming_lang, &RULE_227);
-            v.check("ReleaseNotes", &self.release_notes, &RULE_229);
-            v.check("VendorGuidance", &self.vendor_guidance, &RULE_230);
+            v.check_items("Aliases", &self.aliases, &RULE_14, &RULE_4);
+            v.check("BaseImage", &self.base_image, &RULE_225);
+            v.check("ImageName", &self.image_name, &RULE_226);
+            v.check("JobType", &self.job_type, &RULE_227);
+            v.check("MLFramework", &self.ml_framework, &RULE_228);
+            v.check("Processor", &self.processor, &RULE_229);
+            v.check("ProgrammingLang", &self.programming_lang, &RULE_228);
+            v.check("ReleaseNotes", &self.release_notes, &RULE_230);
+            v.check("VendorGuidance", &self.vendor_guidance, &RULE_231);
         }
     }
 
@@ -13820,19 +13850,19 @@ pub mod inference_component {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DeploymentConfig", &self.deployment_config);
             v.check("EndpointArn", &self.endpoint_arn, &RULE_44);
-            v.check("EndpointName", &self.endpoint_name, &RULE_231);
+            v.check("EndpointName", &self.endpoint_name, &RULE_232);
             v.check(
                 "InferenceComponentName",
                 &self.inference_component_name,
-                &RULE_231,
+                &RULE_232,
             );
             v.nested("RuntimeConfig", &self.runtime_config);
             v.nested("Specification", &self.specification);
-            v.check("Specifications", &self.specifications, &RULE_232);
+            v.check("Specifications", &self.specifications, &RULE_233);
             v.nested("Specifications", &self.specifications);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("VariantName", &self.variant_name, &RULE_231);
+            v.check("VariantName", &self.variant_name, &RULE_232);
         }
     }
 
@@ -13963,7 +13993,7 @@ pub mod inference_component {
 
     impl Validate for AutoRollbackConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Alarms", &self.alarms, &RULE_68);
+            v.check("Alarms", &self.alarms, &RULE_69);
             v.nested("Alarms", &self.alarms);
         }
     }
@@ -13992,7 +14022,7 @@ pub mod inference_component {
 
     impl Validate for Alarm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlarmName", &self.alarm_name, &RULE_89);
+            v.check("AlarmName", &self.alarm_name, &RULE_90);
         }
     }
 
@@ -14035,7 +14065,7 @@ pub mod inference_component {
             v.check(
                 "MaximumExecutionTimeoutInSeconds",
                 &self.maximum_execution_timeout_in_seconds,
-                &RULE_173,
+                &RULE_174,
             );
             v.nested(
                 "RollbackMaximumBatchSize",
@@ -14044,7 +14074,7 @@ pub mod inference_component {
             v.check(
                 "WaitIntervalInSeconds",
                 &self.wait_interval_in_seconds,
-                &RULE_69,
+                &RULE_70,
             );
         }
     }
@@ -14077,7 +14107,7 @@ pub mod inference_component {
 
     impl Validate for InferenceComponentCapacitySize {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Type", &self.r#type, &RULE_233);
+            v.check("Type", &self.r#type, &RULE_234);
         }
     }
 
@@ -14111,9 +14141,9 @@ pub mod inference_component {
 
     impl Validate for InferenceComponentRuntimeConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CopyCount", &self.copy_count, &RULE_57);
-            v.check("CurrentCopyCount", &self.current_copy_count, &RULE_57);
-            v.check("DesiredCopyCount", &self.desired_copy_count, &RULE_57);
+            v.check("CopyCount", &self.copy_count, &RULE_58);
+            v.check("CurrentCopyCount", &self.current_copy_count, &RULE_58);
+            v.check("DesiredCopyCount", &self.desired_copy_count, &RULE_58);
             v.nested("PlacementStatus", &self.placement_status);
         }
     }
@@ -14149,8 +14179,8 @@ pub mod inference_component {
 
     impl Validate for InferenceComponentPlacementStatus {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CurrentCopyCount", &self.current_copy_count, &RULE_57);
-            v.check("InstanceType", &self.instance_type, &RULE_234);
+            v.check("CurrentCopyCount", &self.current_copy_count, &RULE_58);
+            v.check("InstanceType", &self.instance_type, &RULE_235);
         }
     }
 
@@ -14202,14 +14232,14 @@ pub mod inference_component {
             v.check(
                 "BaseInferenceComponentName",
                 &self.base_inference_component_name,
-                &RULE_231,
+                &RULE_232,
             );
             v.nested(
                 "ComputeResourceRequirements",
                 &self.compute_resource_requirements,
             );
             v.nested("Container", &self.container);
-            v.check("ModelName", &self.model_name, &RULE_231);
+            v.check("ModelName", &self.model_name, &RULE_232);
             v.nested("SchedulingConfig", &self.scheduling_config);
             v.nested("StartupParameters", &self.startup_parameters);
         }
@@ -14252,22 +14282,22 @@ pub mod inference_component {
             v.check(
                 "MaxMemoryRequiredInMb",
                 &self.max_memory_required_in_mb,
-                &RULE_235,
+                &RULE_236,
             );
             v.check(
                 "MinMemoryRequiredInMb",
                 &self.min_memory_required_in_mb,
-                &RULE_235,
+                &RULE_236,
             );
             v.check(
                 "NumberOfAcceleratorDevicesRequired",
                 &self.number_of_accelerator_devices_required,
-                &RULE_71,
+                &RULE_72,
             );
             v.check(
                 "NumberOfCpuCoresRequired",
                 &self.number_of_cpu_cores_required,
-                &RULE_236,
+                &RULE_237,
             );
         }
     }
@@ -14305,7 +14335,8 @@ pub mod inference_component {
             v.check("ArtifactUrl", &self.artifact_url, &RULE_3);
             v.nested("ContainerMetricsConfig", &self.container_metrics_config);
             v.nested("DeployedImage", &self.deployed_image);
-            v.check("Image", &self.image, &RULE_237);
+            v.check_values("Environment", &self.environment, &RULE_238);
+            v.check("Image", &self.image, &RULE_239);
         }
     }
 
@@ -14375,7 +14406,7 @@ pub mod inference_component {
             v.check(
                 "MetricPublishFrequencyInSeconds",
                 &self.metric_publish_frequency_in_seconds,
-                &RULE_238,
+                &RULE_240,
             );
             v.check("MetricsEndpointPath", &self.metrics_endpoint_path, &RULE_5);
         }
@@ -14407,8 +14438,8 @@ pub mod inference_component {
 
     impl Validate for DeployedImage {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ResolvedImage", &self.resolved_image, &RULE_237);
-            v.check("SpecifiedImage", &self.specified_image, &RULE_237);
+            v.check("ResolvedImage", &self.resolved_image, &RULE_239);
+            v.check("SpecifiedImage", &self.specified_image, &RULE_239);
         }
     }
 
@@ -14468,7 +14499,7 @@ pub mod inference_component {
     impl Validate for InferenceComponentSchedulingConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AvailabilityZoneBalance", &self.availability_zone_balance);
-            v.check("PlacementStrategy", &self.placement_strategy, &RULE_239);
+            v.check("PlacementStrategy", &self.placement_strategy, &RULE_241);
         }
     }
 
@@ -14501,8 +14532,8 @@ pub mod inference_component {
 
     impl Validate for InferenceComponentAvailabilityZoneBalance {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EnforcementMode", &self.enforcement_mode, &RULE_240);
-            v.check("MaxImbalance", &self.max_imbalance, &RULE_96);
+            v.check("EnforcementMode", &self.enforcement_mode, &RULE_242);
+            v.check("MaxImbalance", &self.max_imbalance, &RULE_97);
         }
     }
 
@@ -14539,12 +14570,12 @@ pub mod inference_component {
             v.check(
                 "ContainerStartupHealthCheckTimeoutInSeconds",
                 &self.container_startup_health_check_timeout_in_seconds,
-                &RULE_190,
+                &RULE_191,
             );
             v.check(
                 "ModelDataDownloadTimeoutInSeconds",
                 &self.model_data_download_timeout_in_seconds,
-                &RULE_190,
+                &RULE_191,
             );
         }
     }
@@ -14605,8 +14636,8 @@ pub mod inference_component {
                 &self.compute_resource_requirements,
             );
             v.nested("Container", &self.container);
-            v.check("InstanceType", &self.instance_type, &RULE_234);
-            v.check("ModelName", &self.model_name, &RULE_231);
+            v.check("InstanceType", &self.instance_type, &RULE_235);
+            v.check("ModelName", &self.model_name, &RULE_232);
             v.nested("SchedulingConfig", &self.scheduling_config);
             v.nested("StartupParameters", &self.startup_parameters);
         }
@@ -14643,7 +14674,8 @@ pub mod inference_component {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ArtifactUrl", &self.artifact_url, &RULE_3);
             v.nested("ContainerMetricsConfig", &self.container_metrics_config);
-            v.check("Image", &self.image, &RULE_237);
+            v.check_values("Environment", &self.environment, &RULE_238);
+            v.check("Image", &self.image, &RULE_239);
         }
     }
 
@@ -14767,19 +14799,19 @@ pub mod inference_experiment {
     impl Validate for InferenceExperiment {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DataStorageConfig", &self.data_storage_config);
-            v.check("Description", &self.description, &RULE_241);
-            v.check("DesiredState", &self.desired_state, &RULE_242);
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("KmsKey", &self.kms_key, &RULE_121);
-            v.check("ModelVariants", &self.model_variants, &RULE_243);
+            v.check("Description", &self.description, &RULE_243);
+            v.check("DesiredState", &self.desired_state, &RULE_244);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("KmsKey", &self.kms_key, &RULE_122);
+            v.check("ModelVariants", &self.model_variants, &RULE_245);
             v.nested("ModelVariants", &self.model_variants);
             v.check("Name", &self.name, &RULE_6);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("ShadowModeConfig", &self.shadow_mode_config);
-            v.check("StatusReason", &self.status_reason, &RULE_241);
+            v.check("StatusReason", &self.status_reason, &RULE_243);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("Type", &self.r#type, &RULE_244);
+            v.check("Type", &self.r#type, &RULE_246);
         }
     }
 
@@ -14859,8 +14891,8 @@ pub mod inference_experiment {
     impl Validate for DataStorageConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ContentType", &self.content_type);
-            v.check("Destination", &self.destination, &RULE_177);
-            v.check("KmsKey", &self.kms_key, &RULE_121);
+            v.check("Destination", &self.destination, &RULE_178);
+            v.check("KmsKey", &self.kms_key, &RULE_122);
         }
     }
 
@@ -14894,14 +14926,14 @@ pub mod inference_experiment {
             v.check_items(
                 "CsvContentTypes",
                 &self.csv_content_types,
-                &RULE_68,
-                &RULE_245,
+                &RULE_69,
+                &RULE_247,
             );
             v.check_items(
                 "JsonContentTypes",
                 &self.json_content_types,
-                &RULE_68,
-                &RULE_245,
+                &RULE_69,
+                &RULE_247,
             );
         }
     }
@@ -14944,8 +14976,8 @@ pub mod inference_experiment {
     impl Validate for ModelVariantConfig {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("InfrastructureConfig", &self.infrastructure_config);
-            v.check("ModelName", &self.model_name, &RULE_113);
-            v.check("VariantName", &self.variant_name, &RULE_246);
+            v.check("ModelName", &self.model_name, &RULE_114);
+            v.check("VariantName", &self.variant_name, &RULE_248);
         }
     }
 
@@ -14981,7 +15013,7 @@ pub mod inference_experiment {
 
     impl Validate for ModelInfrastructureConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InfrastructureType", &self.infrastructure_type, &RULE_247);
+            v.check("InfrastructureType", &self.infrastructure_type, &RULE_249);
             v.nested("RealTimeInferenceConfig", &self.real_time_inference_config);
         }
     }
@@ -15019,7 +15051,7 @@ pub mod inference_experiment {
 
     impl Validate for RealTimeInferenceConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceCount", &self.instance_count, &RULE_57);
+            v.check("InstanceCount", &self.instance_count, &RULE_58);
         }
     }
 
@@ -15086,7 +15118,7 @@ pub mod inference_experiment {
             v.check(
                 "SourceModelVariantName",
                 &self.source_model_variant_name,
-                &RULE_246,
+                &RULE_248,
             );
         }
     }
@@ -15124,11 +15156,11 @@ pub mod inference_experiment {
 
     impl Validate for ShadowModelVariantConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SamplingPercentage", &self.sampling_percentage, &RULE_248);
+            v.check("SamplingPercentage", &self.sampling_percentage, &RULE_250);
             v.check(
                 "ShadowModelVariantName",
                 &self.shadow_model_variant_name,
-                &RULE_246,
+                &RULE_248,
             );
         }
     }
@@ -15192,20 +15224,20 @@ pub mod mlflow_app {
 
     impl Validate for MlflowApp {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ArtifactStoreUri", &self.artifact_store_uri, &RULE_249);
+            v.check("ArtifactStoreUri", &self.artifact_store_uri, &RULE_251);
             v.check(
                 "ModelRegistrationMode",
                 &self.model_registration_mode,
-                &RULE_250,
+                &RULE_252,
             );
-            v.check("Name", &self.name, &RULE_251);
-            v.check("RoleArn", &self.role_arn, &RULE_252);
+            v.check("Name", &self.name, &RULE_253);
+            v.check("RoleArn", &self.role_arn, &RULE_254);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check(
                 "WeeklyMaintenanceWindowStart",
                 &self.weekly_maintenance_window_start,
-                &RULE_253,
+                &RULE_255,
             );
         }
     }
@@ -15361,17 +15393,17 @@ pub mod mlflow_tracking_server {
 
     impl Validate for MlflowTrackingServer {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ArtifactStoreUri", &self.artifact_store_uri, &RULE_254);
-            v.check("MlflowVersion", &self.mlflow_version, &RULE_255);
-            v.check("RoleArn", &self.role_arn, &RULE_256);
-            v.check("Tags", &self.tags, &RULE_114);
+            v.check("ArtifactStoreUri", &self.artifact_store_uri, &RULE_256);
+            v.check("MlflowVersion", &self.mlflow_version, &RULE_257);
+            v.check("RoleArn", &self.role_arn, &RULE_258);
+            v.check("Tags", &self.tags, &RULE_115);
             v.nested("Tags", &self.tags);
-            v.check("TrackingServerName", &self.tracking_server_name, &RULE_251);
-            v.check("TrackingServerSize", &self.tracking_server_size, &RULE_257);
+            v.check("TrackingServerName", &self.tracking_server_name, &RULE_253);
+            v.check("TrackingServerSize", &self.tracking_server_size, &RULE_259);
             v.check(
                 "WeeklyMaintenanceWindowStart",
                 &self.weekly_maintenance_window_start,
-                &RULE_258,
+                &RULE_260,
             );
         }
     }
@@ -15446,11 +15478,11 @@ pub mod model {
 
     impl Validate for Model {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Containers", &self.containers, &RULE_105);
+            v.check("Containers", &self.containers, &RULE_106);
             v.nested("Containers", &self.containers);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_51);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_52);
             v.nested("InferenceExecutionConfig", &self.inference_execution_config);
-            v.check("ModelName", &self.model_name, &RULE_197);
+            v.check("ModelName", &self.model_name, &RULE_198);
             v.nested("PrimaryContainer", &self.primary_container);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -15530,18 +15562,18 @@ pub mod model {
 
     impl Validate for ContainerDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContainerHostname", &self.container_hostname, &RULE_18);
-            v.check("Image", &self.image, &RULE_20);
+            v.check("ContainerHostname", &self.container_hostname, &RULE_19);
+            v.check("Image", &self.image, &RULE_21);
             v.nested("ImageConfig", &self.image_config);
             v.check(
                 "InferenceSpecificationName",
                 &self.inference_specification_name,
-                &RULE_11,
+                &RULE_12,
             );
-            v.check("Mode", &self.mode, &RULE_259);
+            v.check("Mode", &self.mode, &RULE_261);
             v.nested("ModelDataSource", &self.model_data_source);
             v.check("ModelDataUrl", &self.model_data_url, &RULE_3);
-            v.check("ModelPackageName", &self.model_package_name, &RULE_260);
+            v.check("ModelPackageName", &self.model_package_name, &RULE_262);
             v.nested("MultiModelConfig", &self.multi_model_config);
         }
     }
@@ -15578,7 +15610,7 @@ pub mod model {
             v.check(
                 "RepositoryAccessMode",
                 &self.repository_access_mode,
-                &RULE_261,
+                &RULE_263,
             );
             v.nested("RepositoryAuthConfig", &self.repository_auth_config);
         }
@@ -15616,7 +15648,7 @@ pub mod model {
             v.check(
                 "RepositoryCredentialsProviderArn",
                 &self.repository_credentials_provider_arn,
-                &RULE_10,
+                &RULE_11,
             );
         }
     }
@@ -15696,7 +15728,7 @@ pub mod model {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CompressionType", &self.compression_type, &RULE_33);
             v.nested("HubAccessConfig", &self.hub_access_config);
-            v.check("S3DataType", &self.s3_data_type, &RULE_262);
+            v.check("S3DataType", &self.s3_data_type, &RULE_264);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -15727,7 +15759,7 @@ pub mod model {
 
     impl Validate for HubAccessConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("HubContentArn", &self.hub_content_arn, &RULE_263);
+            v.check("HubContentArn", &self.hub_content_arn, &RULE_265);
         }
     }
 
@@ -15779,7 +15811,7 @@ pub mod model {
 
     impl Validate for MultiModelConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ModelCacheSetting", &self.model_cache_setting, &RULE_98);
+            v.check("ModelCacheSetting", &self.model_cache_setting, &RULE_99);
         }
     }
 
@@ -15807,7 +15839,7 @@ pub mod model {
 
     impl Validate for InferenceExecutionConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Mode", &self.mode, &RULE_264);
+            v.check("Mode", &self.mode, &RULE_266);
         }
     }
 
@@ -15881,10 +15913,10 @@ pub mod model {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_82,
-                &RULE_207,
+                &RULE_83,
+                &RULE_208,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_207);
+            v.check_items("Subnets", &self.subnets, &RULE_85, &RULE_208);
         }
     }
 }
@@ -15969,8 +16001,8 @@ pub mod model_bias_job_definition {
 
     impl Validate for ModelBiasJobDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("JobDefinitionName", &self.job_definition_name, &RULE_61);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("JobDefinitionName", &self.job_definition_name, &RULE_62);
             v.nested("JobResources", &self.job_resources);
             v.nested(
                 "ModelBiasAppSpecification",
@@ -15983,7 +16015,7 @@ pub mod model_bias_job_definition {
                 &self.model_bias_job_output_config,
             );
             v.nested("NetworkConfig", &self.network_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("StoppingCondition", &self.stopping_condition);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -16055,7 +16087,7 @@ pub mod model_bias_job_definition {
     impl Validate for ModelBiasAppSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConfigUri", &self.config_uri, &RULE_3);
-            v.check("ImageUri", &self.image_uri, &RULE_115);
+            v.check("ImageUri", &self.image_uri, &RULE_116);
         }
     }
 
@@ -16084,7 +16116,7 @@ pub mod model_bias_job_definition {
 
     impl Validate for ModelBiasBaselineConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_61);
+            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_62);
             v.nested("ConstraintsResource", &self.constraints_resource);
         }
     }
@@ -16203,20 +16235,20 @@ pub mod model_bias_job_definition {
             v.check(
                 "DataCapturedDestinationS3Uri",
                 &self.data_captured_destination_s3_uri,
-                &RULE_116,
+                &RULE_117,
             );
-            v.check("EndTimeOffset", &self.end_time_offset, &RULE_265);
+            v.check("EndTimeOffset", &self.end_time_offset, &RULE_267);
             v.check("FeaturesAttribute", &self.features_attribute, &RULE_5);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
-            v.check("StartTimeOffset", &self.start_time_offset, &RULE_265);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
+            v.check("StartTimeOffset", &self.start_time_offset, &RULE_267);
         }
     }
 
@@ -16286,19 +16318,19 @@ pub mod model_bias_job_definition {
 
     impl Validate for EndpointInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndTimeOffset", &self.end_time_offset, &RULE_265);
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
+            v.check("EndTimeOffset", &self.end_time_offset, &RULE_267);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
             v.check("FeaturesAttribute", &self.features_attribute, &RULE_5);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
-            v.check("StartTimeOffset", &self.start_time_offset, &RULE_265);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
+            v.check("StartTimeOffset", &self.start_time_offset, &RULE_267);
         }
     }
 }
@@ -16361,10 +16393,10 @@ pub mod model_card {
     impl Validate for ModelCard {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Content", &self.content);
-            v.check("ModelCardName", &self.model_card_name, &RULE_18);
-            v.check("ModelCardStatus", &self.model_card_status, &RULE_266);
+            v.check("ModelCardName", &self.model_card_name, &RULE_19);
+            v.check("ModelCardStatus", &self.model_card_status, &RULE_268);
             v.nested("SecurityConfig", &self.security_config);
-            v.check("Tags", &self.tags, &RULE_114);
+            v.check("Tags", &self.tags, &RULE_115);
             v.nested("Tags", &self.tags);
         }
     }
@@ -16521,12 +16553,13 @@ pub mod model_card {
             v.check(
                 "CaveatsAndRecommendations",
                 &self.caveats_and_recommendations,
-                &RULE_267,
+                &RULE_269,
             );
+            v.check_values("CustomDetails", &self.custom_details, &RULE_10);
             v.check(
                 "EthicalConsiderations",
                 &self.ethical_considerations,
-                &RULE_267,
+                &RULE_269,
             );
         }
     }
@@ -16561,13 +16594,13 @@ pub mod model_card {
 
     impl Validate for BusinessDetails {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BusinessProblem", &self.business_problem, &RULE_267);
+            v.check("BusinessProblem", &self.business_problem, &RULE_269);
             v.check(
                 "BusinessStakeholders",
                 &self.business_stakeholders,
-                &RULE_267,
+                &RULE_269,
             );
-            v.check("LineOfBusiness", &self.line_of_business, &RULE_267);
+            v.check("LineOfBusiness", &self.line_of_business, &RULE_269);
         }
     }
 
@@ -16612,15 +16645,16 @@ pub mod model_card {
 
     impl Validate for EvaluationDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Datasets", &self.datasets, &RULE_99, &RULE_9);
+            v.check_items("Datasets", &self.datasets, &RULE_100, &RULE_10);
             v.check("EvaluationJobArn", &self.evaluation_job_arn, &RULE_5);
             v.check(
                 "EvaluationObservation",
                 &self.evaluation_observation,
-                &RULE_268,
+                &RULE_270,
             );
+            v.check_values("Metadata", &self.metadata, &RULE_10);
             v.nested("MetricGroups", &self.metric_groups);
-            v.check("Name", &self.name, &RULE_269);
+            v.check("Name", &self.name, &RULE_271);
         }
     }
 
@@ -16655,7 +16689,7 @@ pub mod model_card {
 
     impl Validate for MetricGroup {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_269);
+            v.check("Name", &self.name, &RULE_271);
         }
     }
 
@@ -16701,16 +16735,16 @@ pub mod model_card {
             v.check(
                 "ExplanationsForRiskRating",
                 &self.explanations_for_risk_rating,
-                &RULE_267,
+                &RULE_269,
             );
             v.check(
                 "FactorsAffectingModelEfficiency",
                 &self.factors_affecting_model_efficiency,
-                &RULE_267,
+                &RULE_269,
             );
-            v.check("IntendedUses", &self.intended_uses, &RULE_267);
-            v.check("PurposeOfModel", &self.purpose_of_model, &RULE_267);
-            v.check("RiskRating", &self.risk_rating, &RULE_270);
+            v.check("IntendedUses", &self.intended_uses, &RULE_269);
+            v.check("PurposeOfModel", &self.purpose_of_model, &RULE_269);
+            v.check("RiskRating", &self.risk_rating, &RULE_272);
         }
     }
 
@@ -16765,16 +16799,16 @@ pub mod model_card {
 
     impl Validate for ModelOverview {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlgorithmType", &self.algorithm_type, &RULE_9);
+            v.check("AlgorithmType", &self.algorithm_type, &RULE_10);
             v.nested("InferenceEnvironment", &self.inference_environment);
-            v.check_items("ModelArtifact", &self.model_artifact, &RULE_105, &RULE_9);
-            v.check("ModelCreator", &self.model_creator, &RULE_9);
-            v.check("ModelDescription", &self.model_description, &RULE_9);
-            v.check("ModelId", &self.model_id, &RULE_9);
-            v.check("ModelName", &self.model_name, &RULE_9);
-            v.check("ModelOwner", &self.model_owner, &RULE_9);
-            v.check("ModelVersion", &self.model_version, &RULE_71);
-            v.check("ProblemType", &self.problem_type, &RULE_9);
+            v.check_items("ModelArtifact", &self.model_artifact, &RULE_106, &RULE_10);
+            v.check("ModelCreator", &self.model_creator, &RULE_10);
+            v.check("ModelDescription", &self.model_description, &RULE_10);
+            v.check("ModelId", &self.model_id, &RULE_10);
+            v.check("ModelName", &self.model_name, &RULE_10);
+            v.check("ModelOwner", &self.model_owner, &RULE_10);
+            v.check("ModelVersion", &self.model_version, &RULE_72);
+            v.check("ProblemType", &self.problem_type, &RULE_10);
         }
     }
 
@@ -16802,7 +16836,7 @@ pub mod model_card {
 
     impl Validate for InferenceEnvironment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("ContainerImage", &self.container_image, &RULE_105, &RULE_9);
+            v.check_items("ContainerImage", &self.container_image, &RULE_106, &RULE_10);
         }
     }
 
@@ -16866,28 +16900,28 @@ pub mod model_card {
 
     impl Validate for ModelPackageDetails {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ApprovalDescription", &self.approval_description, &RULE_9);
+            v.check("ApprovalDescription", &self.approval_description, &RULE_10);
             v.nested("CreatedBy", &self.created_by);
             v.nested("InferenceSpecification", &self.inference_specification);
             v.check(
                 "ModelApprovalStatus",
                 &self.model_approval_status,
-                &RULE_271,
+                &RULE_273,
             );
-            v.check("ModelPackageArn", &self.model_package_arn, &RULE_10);
+            v.check("ModelPackageArn", &self.model_package_arn, &RULE_11);
             v.check(
                 "ModelPackageDescription",
                 &self.model_package_description,
-                &RULE_9,
+                &RULE_10,
             );
             v.check(
                 "ModelPackageGroupName",
                 &self.model_package_group_name,
-                &RULE_272,
+                &RULE_274,
             );
-            v.check("ModelPackageName", &self.model_package_name, &RULE_272);
-            v.check("ModelPackageStatus", &self.model_package_status, &RULE_273);
-            v.check("ModelPackageVersion", &self.model_package_version, &RULE_71);
+            v.check("ModelPackageName", &self.model_package_name, &RULE_274);
+            v.check("ModelPackageStatus", &self.model_package_status, &RULE_275);
+            v.check("ModelPackageVersion", &self.model_package_version, &RULE_72);
             v.check("SourceAlgorithms", &self.source_algorithms, &RULE_46);
             v.nested("SourceAlgorithms", &self.source_algorithms);
         }
@@ -16916,7 +16950,7 @@ pub mod model_card {
 
     impl Validate for ModelPackageCreator {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("UserProfileName", &self.user_profile_name, &RULE_274);
+            v.check("UserProfileName", &self.user_profile_name, &RULE_276);
         }
     }
 
@@ -16945,7 +16979,7 @@ pub mod model_card {
 
     impl Validate for InferenceSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Containers", &self.containers, &RULE_12);
+            v.check("Containers", &self.containers, &RULE_13);
             v.nested("Containers", &self.containers);
         }
     }
@@ -16983,8 +17017,8 @@ pub mod model_card {
 
     impl Validate for Container {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Image", &self.image, &RULE_263);
-            v.check("ModelDataUrl", &self.model_data_url, &RULE_9);
+            v.check("Image", &self.image, &RULE_265);
+            v.check("ModelDataUrl", &self.model_data_url, &RULE_10);
         }
     }
 
@@ -17017,8 +17051,8 @@ pub mod model_card {
 
     impl Validate for SourceAlgorithm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlgorithmName", &self.algorithm_name, &RULE_275);
-            v.check("ModelDataUrl", &self.model_data_url, &RULE_9);
+            v.check("AlgorithmName", &self.algorithm_name, &RULE_277);
+            v.check("ModelDataUrl", &self.model_data_url, &RULE_10);
         }
     }
 
@@ -17051,7 +17085,11 @@ pub mod model_card {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ObjectiveFunction", &self.objective_function);
             v.nested("TrainingJobDetails", &self.training_job_details);
-            v.check("TrainingObservations", &self.training_observations, &RULE_9);
+            v.check(
+                "TrainingObservations",
+                &self.training_observations,
+                &RULE_10,
+            );
         }
     }
 
@@ -17082,7 +17120,7 @@ pub mod model_card {
     impl Validate for ObjectiveFunction {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Function", &self.function);
-            v.check("Notes", &self.notes, &RULE_9);
+            v.check("Notes", &self.notes, &RULE_10);
         }
     }
 
@@ -17113,8 +17151,8 @@ pub mod model_card {
 
     impl Validate for Function {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Condition", &self.condition, &RULE_274);
-            v.check("Facet", &self.facet, &RULE_274);
+            v.check("Condition", &self.condition, &RULE_276);
+            v.check("Facet", &self.facet, &RULE_276);
             v.check("Function", &self.function, &RULE_32);
         }
     }
@@ -17162,12 +17200,12 @@ pub mod model_card {
     impl Validate for TrainingJobDetails {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("HyperParameters", &self.hyper_parameters);
-            v.check("TrainingArn", &self.training_arn, &RULE_9);
+            v.check("TrainingArn", &self.training_arn, &RULE_10);
             v.check_items(
                 "TrainingDatasets",
                 &self.training_datasets,
-                &RULE_105,
-                &RULE_9,
+                &RULE_106,
+                &RULE_10,
             );
             v.nested("TrainingEnvironment", &self.training_environment);
             v.nested("TrainingMetrics", &self.training_metrics);
@@ -17210,8 +17248,8 @@ pub mod model_card {
 
     impl Validate for TrainingHyperParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_276);
-            v.check("Value", &self.value, &RULE_276);
+            v.check("Name", &self.name, &RULE_278);
+            v.check("Value", &self.value, &RULE_278);
         }
     }
 
@@ -17238,7 +17276,7 @@ pub mod model_card {
 
     impl Validate for TrainingEnvironment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("ContainerImage", &self.container_image, &RULE_105, &RULE_9);
+            v.check_items("ContainerImage", &self.container_image, &RULE_106, &RULE_10);
         }
     }
 
@@ -17273,8 +17311,8 @@ pub mod model_card {
 
     impl Validate for TrainingMetric {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_276);
-            v.check("Notes", &self.notes, &RULE_9);
+            v.check("Name", &self.name, &RULE_278);
+            v.check("Notes", &self.notes, &RULE_10);
         }
     }
 
@@ -17330,7 +17368,7 @@ pub mod model_card {
 
     impl Validate for SecurityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_121);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_122);
         }
     }
 
@@ -17460,8 +17498,8 @@ pub mod model_explainability_job_definition {
 
     impl Validate for ModelExplainabilityJobDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("JobDefinitionName", &self.job_definition_name, &RULE_61);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("JobDefinitionName", &self.job_definition_name, &RULE_62);
             v.nested("JobResources", &self.job_resources);
             v.nested(
                 "ModelExplainabilityAppSpecification",
@@ -17480,7 +17518,7 @@ pub mod model_explainability_job_definition {
                 &self.model_explainability_job_output_config,
             );
             v.nested("NetworkConfig", &self.network_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("StoppingCondition", &self.stopping_condition);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -17552,7 +17590,7 @@ pub mod model_explainability_job_definition {
     impl Validate for ModelExplainabilityAppSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConfigUri", &self.config_uri, &RULE_3);
-            v.check("ImageUri", &self.image_uri, &RULE_115);
+            v.check("ImageUri", &self.image_uri, &RULE_116);
         }
     }
 
@@ -17581,7 +17619,7 @@ pub mod model_explainability_job_definition {
 
     impl Validate for ModelExplainabilityBaselineConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_61);
+            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_62);
             v.nested("ConstraintsResource", &self.constraints_resource);
         }
     }
@@ -17679,18 +17717,18 @@ pub mod model_explainability_job_definition {
             v.check(
                 "DataCapturedDestinationS3Uri",
                 &self.data_captured_destination_s3_uri,
-                &RULE_116,
+                &RULE_117,
             );
             v.check("FeaturesAttribute", &self.features_attribute, &RULE_5);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
         }
     }
 
@@ -17746,17 +17784,17 @@ pub mod model_explainability_job_definition {
 
     impl Validate for EndpointInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
             v.check("FeaturesAttribute", &self.features_attribute, &RULE_5);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
         }
     }
 }
@@ -17862,7 +17900,7 @@ pub mod model_package {
             v.check(
                 "AdditionalInferenceSpecifications",
                 &self.additional_inference_specifications,
-                &RULE_12,
+                &RULE_13,
             );
             v.nested(
                 "AdditionalInferenceSpecifications",
@@ -17871,52 +17909,52 @@ pub mod model_package {
             v.check(
                 "AdditionalInferenceSpecificationsToAdd",
                 &self.additional_inference_specifications_to_add,
-                &RULE_12,
+                &RULE_13,
             );
             v.nested(
                 "AdditionalInferenceSpecificationsToAdd",
                 &self.additional_inference_specifications_to_add,
             );
-            v.check("ApprovalDescription", &self.approval_description, &RULE_277);
-            v.check("ClientToken", &self.client_token, &RULE_278);
+            v.check("ApprovalDescription", &self.approval_description, &RULE_279);
+            v.check("ClientToken", &self.client_token, &RULE_280);
             v.nested("DriftCheckBaselines", &self.drift_check_baselines);
             v.nested("InferenceSpecification", &self.inference_specification);
             v.nested("MetadataProperties", &self.metadata_properties);
             v.check(
                 "ModelApprovalStatus",
                 &self.model_approval_status,
-                &RULE_271,
+                &RULE_273,
             );
             v.nested("ModelCard", &self.model_card);
             v.nested("ModelMetrics", &self.model_metrics);
             v.check(
                 "ModelPackageDescription",
                 &self.model_package_description,
-                &RULE_9,
+                &RULE_10,
             );
             v.check(
                 "ModelPackageGroupName",
                 &self.model_package_group_name,
-                &RULE_279,
+                &RULE_281,
             );
-            v.check("ModelPackageName", &self.model_package_name, &RULE_11);
+            v.check("ModelPackageName", &self.model_package_name, &RULE_12);
             v.nested(
                 "ModelPackageStatusDetails",
                 &self.model_package_status_details,
             );
-            v.check("ModelPackageVersion", &self.model_package_version, &RULE_71);
+            v.check("ModelPackageVersion", &self.model_package_version, &RULE_72);
             v.check("SamplePayloadUrl", &self.sample_payload_url, &RULE_3);
             v.nested("SecurityConfig", &self.security_config);
             v.check(
                 "SkipModelValidation",
                 &self.skip_model_validation,
-                &RULE_280,
+                &RULE_282,
             );
             v.nested(
                 "SourceAlgorithmSpecification",
                 &self.source_algorithm_specification,
             );
-            v.check("SourceUri", &self.source_uri, &RULE_9);
+            v.check("SourceUri", &self.source_uri, &RULE_10);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.nested("ValidationSpecification", &self.validation_specification);
@@ -18022,26 +18060,26 @@ pub mod model_package {
 
     impl Validate for AdditionalInferenceSpecificationDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Containers", &self.containers, &RULE_12);
+            v.check("Containers", &self.containers, &RULE_13);
             v.nested("Containers", &self.containers);
-            v.check("Description", &self.description, &RULE_277);
-            v.check("Name", &self.name, &RULE_11);
+            v.check("Description", &self.description, &RULE_279);
+            v.check("Name", &self.name, &RULE_12);
             v.check_items(
                 "SupportedContentTypes",
                 &self.supported_content_types,
-                &RULE_13,
-                &RULE_118,
+                &RULE_14,
+                &RULE_119,
             );
             v.check_items(
                 "SupportedResponseMIMETypes",
                 &self.supported_response_mime_types,
-                &RULE_13,
-                &RULE_15,
+                &RULE_14,
+                &RULE_16,
             );
             v.check(
                 "SupportedTransformInstanceTypes",
                 &self.supported_transform_instance_types,
-                &RULE_16,
+                &RULE_17,
             );
         }
     }
@@ -18105,10 +18143,11 @@ pub mod model_package {
 
     impl Validate for ModelPackageContainerDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContainerHostname", &self.container_hostname, &RULE_134);
-            v.check("FrameworkVersion", &self.framework_version, &RULE_281);
-            v.check("Image", &self.image, &RULE_282);
-            v.check("ImageDigest", &self.image_digest, &RULE_21);
+            v.check("ContainerHostname", &self.container_hostname, &RULE_135);
+            v.check_values("Environment", &self.environment, &RULE_10);
+            v.check("FrameworkVersion", &self.framework_version, &RULE_283);
+            v.check("Image", &self.image, &RULE_284);
+            v.check("ImageDigest", &self.image_digest, &RULE_22);
             v.nested("ModelDataSource", &self.model_data_source);
             v.check("ModelDataUrl", &self.model_data_url, &RULE_3);
             v.nested("ModelInput", &self.model_input);
@@ -18184,7 +18223,7 @@ pub mod model_package {
     impl Validate for S3ModelDataSource {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CompressionType", &self.compression_type, &RULE_33);
-            v.check("S3DataType", &self.s3_data_type, &RULE_262);
+            v.check("S3DataType", &self.s3_data_type, &RULE_264);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -18238,7 +18277,7 @@ pub mod model_package {
 
     impl Validate for ModelInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("DataInputConfig", &self.data_input_config, &RULE_283);
+            v.check("DataInputConfig", &self.data_input_config, &RULE_285);
         }
     }
 
@@ -18345,8 +18384,8 @@ pub mod model_package {
 
     impl Validate for FileSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentDigest", &self.content_digest, &RULE_21);
-            v.check("ContentType", &self.content_type, &RULE_118);
+            v.check("ContentDigest", &self.content_digest, &RULE_22);
+            v.check("ContentType", &self.content_type, &RULE_119);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -18388,8 +18427,8 @@ pub mod model_package {
 
     impl Validate for MetricsSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ContentDigest", &self.content_digest, &RULE_21);
-            v.check("ContentType", &self.content_type, &RULE_118);
+            v.check("ContentDigest", &self.content_digest, &RULE_22);
+            v.check("ContentType", &self.content_type, &RULE_119);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -18539,24 +18578,24 @@ pub mod model_package {
 
     impl Validate for InferenceSpecification {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Containers", &self.containers, &RULE_12);
+            v.check("Containers", &self.containers, &RULE_13);
             v.nested("Containers", &self.containers);
             v.check_items(
                 "SupportedContentTypes",
                 &self.supported_content_types,
-                &RULE_13,
-                &RULE_118,
+                &RULE_14,
+                &RULE_119,
             );
             v.check_items(
                 "SupportedResponseMIMETypes",
                 &self.supported_response_mime_types,
-                &RULE_13,
-                &RULE_15,
+                &RULE_14,
+                &RULE_16,
             );
             v.check(
                 "SupportedTransformInstanceTypes",
                 &self.supported_transform_instance_types,
-                &RULE_16,
+                &RULE_17,
             );
         }
     }
@@ -18594,10 +18633,10 @@ pub mod model_package {
 
     impl Validate for MetadataProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CommitId", &self.commit_id, &RULE_277);
-            v.check("GeneratedBy", &self.generated_by, &RULE_277);
-            v.check("ProjectId", &self.project_id, &RULE_277);
-            v.check("Repository", &self.repository, &RULE_277);
+            v.check("CommitId", &self.commit_id, &RULE_279);
+            v.check("GeneratedBy", &self.generated_by, &RULE_279);
+            v.check("ProjectId", &self.project_id, &RULE_279);
+            v.check("Repository", &self.repository, &RULE_279);
         }
     }
 
@@ -18634,8 +18673,8 @@ pub mod model_package {
 
     impl Validate for ModelCard {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ModelCardContent", &self.model_card_content, &RULE_284);
-            v.check("ModelCardStatus", &self.model_card_status, &RULE_266);
+            v.check("ModelCardContent", &self.model_card_content, &RULE_286);
+            v.check("ModelCardStatus", &self.model_card_status, &RULE_268);
         }
     }
 
@@ -18856,8 +18895,8 @@ pub mod model_package {
 
     impl Validate for ModelPackageStatusItem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Name", &self.name, &RULE_11);
-            v.check("Status", &self.status, &RULE_285);
+            v.check("Name", &self.name, &RULE_12);
+            v.check("Status", &self.status, &RULE_287);
         }
     }
 
@@ -18887,7 +18926,7 @@ pub mod model_package {
 
     impl Validate for SecurityConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
         }
     }
 
@@ -18952,7 +18991,7 @@ pub mod model_package {
 
     impl Validate for SourceAlgorithm {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AlgorithmName", &self.algorithm_name, &RULE_279);
+            v.check("AlgorithmName", &self.algorithm_name, &RULE_281);
             v.check("ModelDataUrl", &self.model_data_url, &RULE_3);
         }
     }
@@ -18991,7 +19030,7 @@ pub mod model_package {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ValidationProfiles", &self.validation_profiles, &RULE_46);
             v.nested("ValidationProfiles", &self.validation_profiles);
-            v.check("ValidationRole", &self.validation_role, &RULE_51);
+            v.check("ValidationRole", &self.validation_role, &RULE_52);
         }
     }
 
@@ -19027,7 +19066,7 @@ pub mod model_package {
 
     impl Validate for ValidationProfile {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ProfileName", &self.profile_name, &RULE_11);
+            v.check("ProfileName", &self.profile_name, &RULE_12);
             v.nested("TransformJobDefinition", &self.transform_job_definition);
         }
     }
@@ -19082,13 +19121,14 @@ pub mod model_package {
 
     impl Validate for TransformJobDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BatchStrategy", &self.batch_strategy, &RULE_286);
+            v.check("BatchStrategy", &self.batch_strategy, &RULE_288);
+            v.check_values("Environment", &self.environment, &RULE_10);
             v.check(
                 "MaxConcurrentTransforms",
                 &self.max_concurrent_transforms,
-                &RULE_57,
+                &RULE_58,
             );
-            v.check("MaxPayloadInMB", &self.max_payload_in_mb, &RULE_57);
+            v.check("MaxPayloadInMB", &self.max_payload_in_mb, &RULE_58);
             v.nested("TransformInput", &self.transform_input);
             v.nested("TransformOutput", &self.transform_output);
             v.nested("TransformResources", &self.transform_resources);
@@ -19133,9 +19173,9 @@ pub mod model_package {
     impl Validate for TransformInput {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CompressionType", &self.compression_type, &RULE_33);
-            v.check("ContentType", &self.content_type, &RULE_118);
+            v.check("ContentType", &self.content_type, &RULE_119);
             v.nested("DataSource", &self.data_source);
-            v.check("SplitType", &self.split_type, &RULE_287);
+            v.check("SplitType", &self.split_type, &RULE_289);
         }
     }
 
@@ -19201,7 +19241,7 @@ pub mod model_package {
 
     impl Validate for S3DataSource {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3DataType", &self.s3_data_type, &RULE_288);
+            v.check("S3DataType", &self.s3_data_type, &RULE_290);
             v.check("S3Uri", &self.s3_uri, &RULE_3);
         }
     }
@@ -19244,9 +19284,9 @@ pub mod model_package {
 
     impl Validate for TransformOutput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Accept", &self.accept, &RULE_118);
-            v.check("AssembleWith", &self.assemble_with, &RULE_289);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_121);
+            v.check("Accept", &self.accept, &RULE_119);
+            v.check("AssembleWith", &self.assemble_with, &RULE_291);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_122);
             v.check("S3OutputPath", &self.s3_output_path, &RULE_3);
         }
     }
@@ -19288,8 +19328,8 @@ pub mod model_package {
 
     impl Validate for TransformResources {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceCount", &self.instance_count, &RULE_71);
-            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_121);
+            v.check("InstanceCount", &self.instance_count, &RULE_72);
+            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_122);
         }
     }
 }
@@ -19342,12 +19382,12 @@ pub mod model_package_group {
             v.check(
                 "ModelPackageGroupDescription",
                 &self.model_package_group_description,
-                &RULE_9,
+                &RULE_10,
             );
             v.check(
                 "ModelPackageGroupName",
                 &self.model_package_group_name,
-                &RULE_61,
+                &RULE_62,
             );
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -19470,8 +19510,8 @@ pub mod model_quality_job_definition {
 
     impl Validate for ModelQualityJobDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("JobDefinitionName", &self.job_definition_name, &RULE_61);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("JobDefinitionName", &self.job_definition_name, &RULE_62);
             v.nested("JobResources", &self.job_resources);
             v.nested(
                 "ModelQualityAppSpecification",
@@ -19487,7 +19527,7 @@ pub mod model_quality_job_definition {
                 &self.model_quality_job_output_config,
             );
             v.nested("NetworkConfig", &self.network_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("StoppingCondition", &self.stopping_condition);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -19582,22 +19622,22 @@ pub mod model_quality_job_definition {
             v.check_items(
                 "ContainerArguments",
                 &self.container_arguments,
-                &RULE_114,
+                &RULE_115,
                 &RULE_44,
             );
             v.check_items(
                 "ContainerEntrypoint",
                 &self.container_entrypoint,
-                &RULE_52,
+                &RULE_53,
                 &RULE_44,
             );
-            v.check("ImageUri", &self.image_uri, &RULE_115);
+            v.check("ImageUri", &self.image_uri, &RULE_116);
             v.check(
                 "PostAnalyticsProcessorSourceUri",
                 &self.post_analytics_processor_source_uri,
                 &RULE_3,
             );
-            v.check("ProblemType", &self.problem_type, &RULE_290);
+            v.check("ProblemType", &self.problem_type, &RULE_292);
             v.check(
                 "RecordPreprocessorSourceUri",
                 &self.record_preprocessor_source_uri,
@@ -19631,7 +19671,7 @@ pub mod model_quality_job_definition {
 
     impl Validate for ModelQualityBaselineConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_61);
+            v.check("BaseliningJobName", &self.baselining_job_name, &RULE_62);
             v.nested("ConstraintsResource", &self.constraints_resource);
         }
     }
@@ -19746,19 +19786,19 @@ pub mod model_quality_job_definition {
             v.check(
                 "DataCapturedDestinationS3Uri",
                 &self.data_captured_destination_s3_uri,
-                &RULE_116,
+                &RULE_117,
             );
-            v.check("EndTimeOffset", &self.end_time_offset, &RULE_265);
+            v.check("EndTimeOffset", &self.end_time_offset, &RULE_267);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
-            v.check("StartTimeOffset", &self.start_time_offset, &RULE_265);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
+            v.check("StartTimeOffset", &self.start_time_offset, &RULE_267);
         }
     }
 
@@ -19824,18 +19864,18 @@ pub mod model_quality_job_definition {
 
     impl Validate for EndpointInput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndTimeOffset", &self.end_time_offset, &RULE_265);
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
+            v.check("EndTimeOffset", &self.end_time_offset, &RULE_267);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
             v.check("InferenceAttribute", &self.inference_attribute, &RULE_5);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("ProbabilityAttribute", &self.probability_attribute, &RULE_5);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_120);
-            v.check("StartTimeOffset", &self.start_time_offset, &RULE_265);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_121);
+            v.check("StartTimeOffset", &self.start_time_offset, &RULE_267);
         }
     }
 }
@@ -19904,7 +19944,7 @@ pub mod monitoring_schedule {
 
     impl Validate for MonitoringSchedule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
             v.check("FailureReason", &self.failure_reason, &RULE_49);
             v.nested(
                 "LastMonitoringExecutionSummary",
@@ -19914,12 +19954,12 @@ pub mod monitoring_schedule {
             v.check(
                 "MonitoringScheduleName",
                 &self.monitoring_schedule_name,
-                &RULE_61,
+                &RULE_62,
             );
             v.check(
                 "MonitoringScheduleStatus",
                 &self.monitoring_schedule_status,
-                &RULE_291,
+                &RULE_293,
             );
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -20019,19 +20059,19 @@ pub mod monitoring_schedule {
 
     impl Validate for MonitoringExecutionSummary {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EndpointName", &self.endpoint_name, &RULE_113);
-            v.check("FailureReason", &self.failure_reason, &RULE_9);
+            v.check("EndpointName", &self.endpoint_name, &RULE_114);
+            v.check("FailureReason", &self.failure_reason, &RULE_10);
             v.check(
                 "MonitoringExecutionStatus",
                 &self.monitoring_execution_status,
-                &RULE_292,
+                &RULE_294,
             );
             v.check(
                 "MonitoringScheduleName",
                 &self.monitoring_schedule_name,
-                &RULE_61,
+                &RULE_62,
             );
-            v.check("ProcessingJobArn", &self.processing_job_arn, &RULE_293);
+            v.check("ProcessingJobArn", &self.processing_job_arn, &RULE_295);
         }
     }
 
@@ -20072,9 +20112,9 @@ pub mod monitoring_schedule {
             v.check(
                 "MonitoringJobDefinitionName",
                 &self.monitoring_job_definition_name,
-                &RULE_61,
+                &RULE_62,
             );
-            v.check("MonitoringType", &self.monitoring_type, &RULE_294);
+            v.check("MonitoringType", &self.monitoring_type, &RULE_296);
             v.nested("ScheduleConfig", &self.schedule_config);
         }
     }
@@ -20149,7 +20189,7 @@ pub mod monitoring_schedule {
             v.nested("MonitoringOutputConfig", &self.monitoring_output_config);
             v.nested("MonitoringResources", &self.monitoring_resources);
             v.nested("NetworkConfig", &self.network_config);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.nested("StoppingCondition", &self.stopping_condition);
         }
     }
@@ -20235,16 +20275,16 @@ pub mod monitoring_schedule {
             v.check_items(
                 "ContainerArguments",
                 &self.container_arguments,
-                &RULE_114,
+                &RULE_115,
                 &RULE_44,
             );
             v.check_items(
                 "ContainerEntrypoint",
                 &self.container_entrypoint,
-                &RULE_52,
+                &RULE_53,
                 &RULE_44,
             );
-            v.check("ImageUri", &self.image_uri, &RULE_115);
+            v.check("ImageUri", &self.image_uri, &RULE_116);
             v.check(
                 "PostAnalyticsProcessorSourceUri",
                 &self.post_analytics_processor_source_uri,
@@ -20325,12 +20365,12 @@ pub mod monitoring_schedule {
             v.check(
                 "DataAnalysisEndTime",
                 &self.data_analysis_end_time,
-                &RULE_265,
+                &RULE_267,
             );
             v.check(
                 "DataAnalysisStartTime",
                 &self.data_analysis_start_time,
-                &RULE_265,
+                &RULE_267,
             );
             v.check("ScheduleExpression", &self.schedule_expression, &RULE_44);
         }
@@ -20441,54 +20481,54 @@ pub mod notebook_instance {
             v.check_items(
                 "AcceleratorTypes",
                 &self.accelerator_types,
-                &RULE_13,
-                &RULE_295,
+                &RULE_14,
+                &RULE_297,
             );
             v.check_items(
                 "AdditionalCodeRepositories",
                 &self.additional_code_repositories,
-                &RULE_164,
-                &RULE_296,
+                &RULE_165,
+                &RULE_298,
             );
             v.check(
                 "DefaultCodeRepository",
                 &self.default_code_repository,
-                &RULE_296,
+                &RULE_298,
             );
             v.check(
                 "DirectInternetAccess",
                 &self.direct_internet_access,
-                &RULE_297,
+                &RULE_299,
             );
             v.nested(
                 "InstanceMetadataServiceConfiguration",
                 &self.instance_metadata_service_configuration,
             );
-            v.check("InstanceType", &self.instance_type, &RULE_298);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_73);
+            v.check("InstanceType", &self.instance_type, &RULE_300);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_74);
             v.check(
                 "LifecycleConfigName",
                 &self.lifecycle_config_name,
-                &RULE_231,
+                &RULE_232,
             );
             v.check(
                 "NotebookInstanceName",
                 &self.notebook_instance_name,
-                &RULE_299,
+                &RULE_301,
             );
-            v.check("PlatformIdentifier", &self.platform_identifier, &RULE_300);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
-            v.check("RootAccess", &self.root_access, &RULE_297);
+            v.check("PlatformIdentifier", &self.platform_identifier, &RULE_302);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
+            v.check("RootAccess", &self.root_access, &RULE_299);
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_137,
-                &RULE_207,
+                &RULE_138,
+                &RULE_208,
             );
-            v.check("SubnetId", &self.subnet_id, &RULE_207);
+            v.check("SubnetId", &self.subnet_id, &RULE_208);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_152);
+            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_153);
         }
     }
 
@@ -20547,7 +20587,7 @@ pub mod notebook_instance {
             v.check(
                 "MinimumInstanceMetadataServiceVersion",
                 &self.minimum_instance_metadata_service_version,
-                &RULE_301,
+                &RULE_303,
             );
         }
     }
@@ -20632,7 +20672,7 @@ pub mod notebook_instance_lifecycle_config {
             v.check(
                 "NotebookInstanceLifecycleConfigName",
                 &self.notebook_instance_lifecycle_config_name,
-                &RULE_61,
+                &RULE_62,
             );
             v.check("OnCreate", &self.on_create, &RULE_43);
             v.nested("OnCreate", &self.on_create);
@@ -20688,7 +20728,7 @@ pub mod notebook_instance_lifecycle_config {
 
     impl Validate for NotebookInstanceLifecycleHook {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_22);
+            v.check("Content", &self.content, &RULE_23);
         }
     }
 
@@ -20820,16 +20860,16 @@ pub mod partner_app {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("AppVersion", &self.app_version, &RULE_42);
             v.nested("ApplicationConfig", &self.application_config);
-            v.check("AuthType", &self.auth_type, &RULE_302);
-            v.check("ClientToken", &self.client_token, &RULE_278);
-            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_51);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_121);
+            v.check("AuthType", &self.auth_type, &RULE_304);
+            v.check("ClientToken", &self.client_token, &RULE_280);
+            v.check("ExecutionRoleArn", &self.execution_role_arn, &RULE_52);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_122);
             v.nested("MaintenanceConfig", &self.maintenance_config);
-            v.check("Name", &self.name, &RULE_303);
+            v.check("Name", &self.name, &RULE_305);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
             v.check("Tier", &self.tier, &RULE_42);
-            v.check("Type", &self.r#type, &RULE_304);
+            v.check("Type", &self.r#type, &RULE_306);
         }
     }
 
@@ -20892,7 +20932,8 @@ pub mod partner_app {
 
     impl Validate for PartnerAppConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AdminUsers", &self.admin_users, &RULE_137, &RULE_44);
+            v.check_items("AdminUsers", &self.admin_users, &RULE_138, &RULE_44);
+            v.check_values("Arguments", &self.arguments, &RULE_307);
         }
     }
 
@@ -20925,7 +20966,7 @@ pub mod partner_app {
             v.check(
                 "MaintenanceWindowStart",
                 &self.maintenance_window_start,
-                &RULE_253,
+                &RULE_255,
             );
         }
     }
@@ -21024,10 +21065,10 @@ pub mod pipeline {
             v.check(
                 "PipelineDisplayName",
                 &self.pipeline_display_name,
-                &RULE_305,
+                &RULE_308,
             );
-            v.check("PipelineName", &self.pipeline_name, &RULE_305);
-            v.check("RoleArn", &self.role_arn, &RULE_51);
+            v.check("PipelineName", &self.pipeline_name, &RULE_308);
+            v.check("RoleArn", &self.role_arn, &RULE_52);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
         }
@@ -21079,7 +21120,7 @@ pub mod pipeline {
             v.check(
                 "MaxParallelExecutionSteps",
                 &self.max_parallel_execution_steps,
-                &RULE_71,
+                &RULE_72,
             );
         }
     }
@@ -21247,14 +21288,15 @@ pub mod processing_job {
     impl Validate for ProcessingJob {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AppSpecification", &self.app_specification);
+            v.check_values("Environment", &self.environment, &RULE_309);
             v.nested("ExperimentConfig", &self.experiment_config);
             v.nested("NetworkConfig", &self.network_config);
-            v.check("ProcessingInputs", &self.processing_inputs, &RULE_99);
+            v.check("ProcessingInputs", &self.processing_inputs, &RULE_100);
             v.nested("ProcessingInputs", &self.processing_inputs);
-            v.check("ProcessingJobName", &self.processing_job_name, &RULE_306);
+            v.check("ProcessingJobName", &self.processing_job_name, &RULE_310);
             v.nested("ProcessingOutputConfig", &self.processing_output_config);
             v.nested("ProcessingResources", &self.processing_resources);
-            v.check("RoleArn", &self.role_arn, &RULE_252);
+            v.check("RoleArn", &self.role_arn, &RULE_254);
             v.nested("StoppingCondition", &self.stopping_condition);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
@@ -21370,16 +21412,16 @@ pub mod processing_job {
             v.check_items(
                 "ContainerArguments",
                 &self.container_arguments,
-                &RULE_24,
-                &RULE_118,
+                &RULE_25,
+                &RULE_119,
             );
             v.check_items(
                 "ContainerEntrypoint",
                 &self.container_entrypoint,
-                &RULE_24,
-                &RULE_118,
+                &RULE_25,
+                &RULE_119,
             );
-            v.check("ImageUri", &self.image_uri, &RULE_118);
+            v.check("ImageUri", &self.image_uri, &RULE_119);
         }
     }
 
@@ -21419,14 +21461,14 @@ pub mod processing_job {
 
     impl Validate for ExperimentConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ExperimentName", &self.experiment_name, &RULE_307);
-            v.check("RunName", &self.run_name, &RULE_307);
+            v.check("ExperimentName", &self.experiment_name, &RULE_311);
+            v.check("RunName", &self.run_name, &RULE_311);
             v.check(
                 "TrialComponentDisplayName",
                 &self.trial_component_display_name,
-                &RULE_307,
+                &RULE_311,
             );
-            v.check("TrialName", &self.trial_name, &RULE_307);
+            v.check("TrialName", &self.trial_name, &RULE_311);
         }
     }
 
@@ -21502,10 +21544,10 @@ pub mod processing_job {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_137,
-                &RULE_83,
+                &RULE_138,
+                &RULE_84,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_308, &RULE_83);
+            v.check_items("Subnets", &self.subnets, &RULE_312, &RULE_84);
         }
     }
 
@@ -21591,10 +21633,10 @@ pub mod processing_job {
             v.check(
                 "DataDistributionType",
                 &self.data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("InputMode", &self.input_mode, &RULE_309);
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("InputMode", &self.input_mode, &RULE_313);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.nested(
                 "RedshiftDatasetDefinition",
                 &self.redshift_dataset_definition,
@@ -21663,13 +21705,13 @@ pub mod processing_job {
     impl Validate for AthenaDatasetDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Catalog", &self.catalog, &RULE_44);
-            v.check("Database", &self.database, &RULE_229);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_310);
-            v.check("OutputCompression", &self.output_compression, &RULE_311);
-            v.check("OutputFormat", &self.output_format, &RULE_312);
-            v.check("OutputS3Uri", &self.output_s3_uri, &RULE_249);
-            v.check("QueryString", &self.query_string, &RULE_187);
-            v.check("WorkGroup", &self.work_group, &RULE_313);
+            v.check("Database", &self.database, &RULE_230);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_314);
+            v.check("OutputCompression", &self.output_compression, &RULE_315);
+            v.check("OutputFormat", &self.output_format, &RULE_316);
+            v.check("OutputS3Uri", &self.output_s3_uri, &RULE_251);
+            v.check("QueryString", &self.query_string, &RULE_188);
+            v.check("WorkGroup", &self.work_group, &RULE_317);
         }
     }
 
@@ -21739,15 +21781,15 @@ pub mod processing_job {
 
     impl Validate for RedshiftDatasetDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClusterId", &self.cluster_id, &RULE_314);
-            v.check("ClusterRoleArn", &self.cluster_role_arn, &RULE_252);
-            v.check("Database", &self.database, &RULE_315);
-            v.check("DbUser", &self.db_user, &RULE_316);
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_310);
-            v.check("OutputCompression", &self.output_compression, &RULE_317);
-            v.check("OutputFormat", &self.output_format, &RULE_318);
-            v.check("OutputS3Uri", &self.output_s3_uri, &RULE_249);
-            v.check("QueryString", &self.query_string, &RULE_187);
+            v.check("ClusterId", &self.cluster_id, &RULE_318);
+            v.check("ClusterRoleArn", &self.cluster_role_arn, &RULE_254);
+            v.check("Database", &self.database, &RULE_319);
+            v.check("DbUser", &self.db_user, &RULE_320);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_314);
+            v.check("OutputCompression", &self.output_compression, &RULE_321);
+            v.check("OutputFormat", &self.output_format, &RULE_322);
+            v.check("OutputS3Uri", &self.output_s3_uri, &RULE_251);
+            v.check("QueryString", &self.query_string, &RULE_188);
         }
     }
 
@@ -21800,16 +21842,16 @@ pub mod processing_job {
 
     impl Validate for S3Input {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LocalPath", &self.local_path, &RULE_118);
+            v.check("LocalPath", &self.local_path, &RULE_119);
             v.check("S3CompressionType", &self.s3_compression_type, &RULE_33);
             v.check(
                 "S3DataDistributionType",
                 &self.s3_data_distribution_type,
-                &RULE_119,
+                &RULE_120,
             );
-            v.check("S3DataType", &self.s3_data_type, &RULE_319);
-            v.check("S3InputMode", &self.s3_input_mode, &RULE_309);
-            v.check("S3Uri", &self.s3_uri, &RULE_249);
+            v.check("S3DataType", &self.s3_data_type, &RULE_323);
+            v.check("S3InputMode", &self.s3_input_mode, &RULE_313);
+            v.check("S3Uri", &self.s3_uri, &RULE_251);
         }
     }
 
@@ -21843,8 +21885,8 @@ pub mod processing_job {
 
     impl Validate for ProcessingOutputConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KmsKeyId", &self.kms_key_id, &RULE_310);
-            v.check("Outputs", &self.outputs, &RULE_99);
+            v.check("KmsKeyId", &self.kms_key_id, &RULE_314);
+            v.check("Outputs", &self.outputs, &RULE_100);
             v.nested("Outputs", &self.outputs);
         }
     }
@@ -21916,7 +21958,7 @@ pub mod processing_job {
 
     impl Validate for FeatureStoreOutput {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FeatureGroupName", &self.feature_group_name, &RULE_320);
+            v.check("FeatureGroupName", &self.feature_group_name, &RULE_324);
         }
     }
 
@@ -21957,9 +21999,9 @@ pub mod processing_job {
 
     impl Validate for S3Output {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LocalPath", &self.local_path, &RULE_118);
-            v.check("S3UploadMode", &self.s3_upload_mode, &RULE_122);
-            v.check("S3Uri", &self.s3_uri, &RULE_249);
+            v.check("LocalPath", &self.local_path, &RULE_119);
+            v.check("S3UploadMode", &self.s3_upload_mode, &RULE_123);
+            v.check("S3Uri", &self.s3_uri, &RULE_251);
         }
     }
 
@@ -22034,10 +22076,10 @@ pub mod processing_job {
 
     impl Validate for ClusterConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceCount", &self.instance_count, &RULE_123);
-            v.check("InstanceType", &self.instance_type, &RULE_321);
-            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_310);
-            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_74);
+            v.check("InstanceCount", &self.instance_count, &RULE_124);
+            v.check("InstanceType", &self.instance_type, &RULE_325);
+            v.check("VolumeKmsKeyId", &self.volume_kms_key_id, &RULE_314);
+            v.check("VolumeSizeInGB", &self.volume_size_in_gb, &RULE_75);
         }
     }
 
@@ -22070,7 +22112,7 @@ pub mod processing_job {
             v.check(
                 "MaxRuntimeInSeconds",
                 &self.max_runtime_in_seconds,
-                &RULE_322,
+                &RULE_326,
             );
         }
     }
@@ -22169,8 +22211,8 @@ pub mod project {
 
     impl Validate for Project {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ProjectDescription", &self.project_description, &RULE_277);
-            v.check("ProjectName", &self.project_name, &RULE_323);
+            v.check("ProjectDescription", &self.project_description, &RULE_279);
+            v.check("ProjectName", &self.project_name, &RULE_327);
             v.nested(
                 "ServiceCatalogProvisionedProductDetails",
                 &self.service_catalog_provisioned_product_details,
@@ -22179,7 +22221,7 @@ pub mod project {
                 "ServiceCatalogProvisioningDetails",
                 &self.service_catalog_provisioning_details,
             );
-            v.check("Tags", &self.tags, &RULE_23);
+            v.check("Tags", &self.tags, &RULE_24);
             v.nested("Tags", &self.tags);
             v.check(
                 "TemplateProviderDetails",
@@ -22258,7 +22300,7 @@ pub mod project {
             v.check(
                 "ProvisionedProductId",
                 &self.provisioned_product_id,
-                &RULE_324,
+                &RULE_328,
             );
         }
     }
@@ -22298,12 +22340,12 @@ pub mod project {
 
     impl Validate for ServiceCatalogProvisioningDetails {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("PathId", &self.path_id, &RULE_324);
-            v.check("ProductId", &self.product_id, &RULE_324);
+            v.check("PathId", &self.path_id, &RULE_328);
+            v.check("ProductId", &self.product_id, &RULE_328);
             v.check(
                 "ProvisioningArtifactId",
                 &self.provisioning_artifact_id,
-                &RULE_324,
+                &RULE_328,
             );
             v.nested("ProvisioningParameters", &self.provisioning_parameters);
         }
@@ -22339,8 +22381,8 @@ pub mod project {
 
     impl Validate for ProvisioningParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_325);
-            v.check("Value", &self.value, &RULE_326);
+            v.check("Key", &self.key, &RULE_329);
+            v.check("Value", &self.value, &RULE_330);
         }
     }
 
@@ -22421,10 +22463,10 @@ pub mod project {
 
     impl Validate for CfnTemplateProviderDetail {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Parameters", &self.parameters, &RULE_327);
+            v.check("Parameters", &self.parameters, &RULE_331);
             v.nested("Parameters", &self.parameters);
-            v.check("RoleARN", &self.role_arn, &RULE_252);
-            v.check("TemplateName", &self.template_name, &RULE_328);
+            v.check("RoleARN", &self.role_arn, &RULE_254);
+            v.check("TemplateName", &self.template_name, &RULE_332);
             v.check("TemplateURL", &self.template_url, &RULE_49);
         }
     }
@@ -22458,8 +22500,8 @@ pub mod project {
 
     impl Validate for CfnStackParameter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_89);
-            v.check("Value", &self.value, &RULE_329);
+            v.check("Key", &self.key, &RULE_90);
+            v.check("Value", &self.value, &RULE_50);
         }
     }
 }
@@ -22523,8 +22565,8 @@ pub mod space {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("DomainId", &self.domain_id, &RULE_37);
             v.nested("OwnershipSettings", &self.ownership_settings);
-            v.check("SpaceDisplayName", &self.space_display_name, &RULE_330);
-            v.check("SpaceName", &self.space_name, &RULE_11);
+            v.check("SpaceDisplayName", &self.space_display_name, &RULE_333);
+            v.check("SpaceName", &self.space_name, &RULE_12);
             v.nested("SpaceSettings", &self.space_settings);
             v.nested("SpaceSharingSettings", &self.space_sharing_settings);
             v.check("Tags", &self.tags, &RULE_1);
@@ -22586,7 +22628,7 @@ pub mod space {
             v.check(
                 "OwnerUserProfileName",
                 &self.owner_user_profile_name,
-                &RULE_134,
+                &RULE_135,
             );
         }
     }
@@ -22643,7 +22685,7 @@ pub mod space {
 
     impl Validate for SpaceSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AppType", &self.app_type, &RULE_331);
+            v.check("AppType", &self.app_type, &RULE_334);
             v.nested("CodeEditorAppSettings", &self.code_editor_app_settings);
             v.check("CustomFileSystems", &self.custom_file_systems, &RULE_43);
             v.nested("CustomFileSystems", &self.custom_file_systems);
@@ -22656,11 +22698,11 @@ pub mod space {
                 "KernelGatewayAppSettings",
                 &self.kernel_gateway_app_settings,
             );
-            v.check("RemoteAccess", &self.remote_access, &RULE_135);
+            v.check("RemoteAccess", &self.remote_access, &RULE_136);
             v.check(
                 "SpaceManagedResources",
                 &self.space_managed_resources,
-                &RULE_135,
+                &RULE_136,
             );
             v.nested("SpaceStorageSettings", &self.space_storage_settings);
         }
@@ -22728,13 +22770,13 @@ pub mod space {
 
     impl Validate for ResourceSpec {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceType", &self.instance_type, &RULE_332);
-            v.check("LifecycleConfigArn", &self.lifecycle_config_arn, &RULE_333);
-            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_149);
+            v.check("InstanceType", &self.instance_type, &RULE_335);
+            v.check("LifecycleConfigArn", &self.lifecycle_config_arn, &RULE_336);
+            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_150);
             v.check(
                 "SageMakerImageVersionArn",
                 &self.sage_maker_image_version_arn,
-                &RULE_150,
+                &RULE_151,
             );
         }
     }
@@ -22795,7 +22837,7 @@ pub mod space {
 
     impl Validate for EfsFileSystem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_138);
+            v.check("FileSystemId", &self.file_system_id, &RULE_139);
         }
     }
 
@@ -22823,7 +22865,7 @@ pub mod space {
 
     impl Validate for FSxLustreFileSystem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileSystemId", &self.file_system_id, &RULE_138);
+            v.check("FileSystemId", &self.file_system_id, &RULE_139);
         }
     }
 
@@ -22849,7 +22891,7 @@ pub mod space {
 
     impl Validate for S3FileSystem {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("S3Uri", &self.s3_uri, &RULE_140);
+            v.check("S3Uri", &self.s3_uri, &RULE_141);
         }
     }
 
@@ -22879,7 +22921,7 @@ pub mod space {
 
     impl Validate for SpaceJupyterLabAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CodeRepositories", &self.code_repositories, &RULE_143);
+            v.check("CodeRepositories", &self.code_repositories, &RULE_144);
             v.nested("CodeRepositories", &self.code_repositories);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
         }
@@ -22915,8 +22957,8 @@ pub mod space {
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
-                &RULE_333,
+                &RULE_144,
+                &RULE_336,
             );
         }
     }
@@ -22951,14 +22993,14 @@ pub mod space {
 
     impl Validate for KernelGatewayAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomImages", &self.custom_images, &RULE_143);
+            v.check("CustomImages", &self.custom_images, &RULE_144);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
-                &RULE_333,
+                &RULE_144,
+                &RULE_336,
             );
         }
     }
@@ -23015,7 +23057,7 @@ pub mod space {
 
     impl Validate for EbsStorageSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("EbsVolumeSizeInGb", &self.ebs_volume_size_in_gb, &RULE_152);
+            v.check("EbsVolumeSizeInGb", &self.ebs_volume_size_in_gb, &RULE_153);
         }
     }
 
@@ -23043,7 +23085,7 @@ pub mod space {
 
     impl Validate for SpaceSharingSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("SharingType", &self.sharing_type, &RULE_334);
+            v.check("SharingType", &self.sharing_type, &RULE_337);
         }
     }
 
@@ -23139,12 +23181,12 @@ pub mod studio_lifecycle_config {
             v.check(
                 "StudioLifecycleConfigAppType",
                 &self.studio_lifecycle_config_app_type,
-                &RULE_335,
+                &RULE_338,
             );
             v.check(
                 "StudioLifecycleConfigContent",
                 &self.studio_lifecycle_config_content,
-                &RULE_336,
+                &RULE_339,
             );
             v.check(
                 "StudioLifecycleConfigName",
@@ -23349,8 +23391,8 @@ pub mod trial_component {
 
     impl Validate for TrialComponentArtifact {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("MediaType", &self.media_type, &RULE_337);
-            v.check("Value", &self.value, &RULE_267);
+            v.check("MediaType", &self.media_type, &RULE_340);
+            v.check("Value", &self.value, &RULE_269);
         }
     }
 
@@ -23387,10 +23429,10 @@ pub mod trial_component {
 
     impl Validate for MetadataProperties {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CommitId", &self.commit_id, &RULE_9);
-            v.check("GeneratedBy", &self.generated_by, &RULE_9);
-            v.check("ProjectId", &self.project_id, &RULE_9);
-            v.check("Repository", &self.repository, &RULE_9);
+            v.check("CommitId", &self.commit_id, &RULE_10);
+            v.check("GeneratedBy", &self.generated_by, &RULE_10);
+            v.check("ProjectId", &self.project_id, &RULE_10);
+            v.check("Repository", &self.repository, &RULE_10);
         }
     }
 
@@ -23421,7 +23463,7 @@ pub mod trial_component {
 
     impl Validate for TrialComponentParameterValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StringValue", &self.string_value, &RULE_29);
+            v.check("StringValue", &self.string_value, &RULE_8);
         }
     }
 
@@ -23452,8 +23494,8 @@ pub mod trial_component {
 
     impl Validate for TrialComponentStatus {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Message", &self.message, &RULE_9);
-            v.check("PrimaryStatus", &self.primary_status, &RULE_338);
+            v.check("Message", &self.message, &RULE_10);
+            v.check("PrimaryStatus", &self.primary_status, &RULE_341);
         }
     }
 }
@@ -23525,7 +23567,7 @@ pub mod user_profile {
             v.check(
                 "SingleSignOnUserIdentifier",
                 &self.single_sign_on_user_identifier,
-                &RULE_339,
+                &RULE_342,
             );
             v.check(
                 "SingleSignOnUserValue",
@@ -23534,7 +23576,7 @@ pub mod user_profile {
             );
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("UserProfileName", &self.user_profile_name, &RULE_11);
+            v.check("UserProfileName", &self.user_profile_name, &RULE_12);
             v.nested("UserSettings", &self.user_settings);
         }
     }
@@ -23661,17 +23703,17 @@ pub mod user_profile {
 
     impl Validate for UserSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AutoMountHomeEFS", &self.auto_mount_home_efs, &RULE_153);
+            v.check("AutoMountHomeEFS", &self.auto_mount_home_efs, &RULE_154);
             v.nested("CodeEditorAppSettings", &self.code_editor_app_settings);
             v.check(
                 "CustomFileSystemConfigs",
                 &self.custom_file_system_configs,
-                &RULE_99,
+                &RULE_100,
             );
             v.nested("CustomFileSystemConfigs", &self.custom_file_system_configs);
             v.nested("CustomPosixUserConfig", &self.custom_posix_user_config);
-            v.check("DefaultLandingUri", &self.default_landing_uri, &RULE_154);
-            v.check("ExecutionRole", &self.execution_role, &RULE_51);
+            v.check("DefaultLandingUri", &self.default_landing_uri, &RULE_155);
+            v.check("ExecutionRole", &self.execution_role, &RULE_52);
             v.nested("JupyterLabAppSettings", &self.jupyter_lab_app_settings);
             v.nested(
                 "JupyterServerAppSettings",
@@ -23685,10 +23727,10 @@ pub mod user_profile {
                 "RStudioServerProAppSettings",
                 &self.r_studio_server_pro_app_settings,
             );
-            v.check_items("SecurityGroups", &self.security_groups, &RULE_137, &RULE_83);
+            v.check_items("SecurityGroups", &self.security_groups, &RULE_138, &RULE_84);
             v.nested("SharingSettings", &self.sharing_settings);
             v.nested("SpaceStorageSettings", &self.space_storage_settings);
-            v.check("StudioWebPortal", &self.studio_web_portal, &RULE_135);
+            v.check("StudioWebPortal", &self.studio_web_portal, &RULE_136);
             v.nested("StudioWebPortalSettings", &self.studio_web_portal_settings);
         }
     }
@@ -23734,13 +23776,13 @@ pub mod user_profile {
                 &self.built_in_lifecycle_config_arn,
                 &RULE_39,
             );
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -23783,15 +23825,15 @@ pub mod user_profile {
 
     impl Validate for ResourceSpec {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceType", &self.instance_type, &RULE_340);
+            v.check("InstanceType", &self.instance_type, &RULE_343);
             v.check("LifecycleConfigArn", &self.lifecycle_config_arn, &RULE_39);
-            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_149);
+            v.check("SageMakerImageArn", &self.sage_maker_image_arn, &RULE_150);
             v.check(
                 "SageMakerImageVersionArn",
                 &self.sage_maker_image_version_arn,
-                &RULE_341,
+                &RULE_344,
             );
-            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_151);
+            v.check("TrainingPlanArn", &self.training_plan_arn, &RULE_152);
         }
     }
 
@@ -23842,16 +23884,16 @@ pub mod user_profile {
                 &self.built_in_lifecycle_config_arn,
                 &RULE_39,
             );
-            v.check("CodeRepositories", &self.code_repositories, &RULE_143);
+            v.check("CodeRepositories", &self.code_repositories, &RULE_144);
             v.nested("CodeRepositories", &self.code_repositories);
-            v.check("CustomImages", &self.custom_images, &RULE_144);
+            v.check("CustomImages", &self.custom_images, &RULE_145);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.nested("EmrSettings", &self.emr_settings);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -23887,14 +23929,14 @@ pub mod user_profile {
             v.check_items(
                 "AssumableRoleArns",
                 &self.assumable_role_arns,
-                &RULE_137,
-                &RULE_51,
+                &RULE_138,
+                &RULE_52,
             );
             v.check_items(
                 "ExecutionRoleArns",
                 &self.execution_role_arns,
-                &RULE_137,
-                &RULE_51,
+                &RULE_138,
+                &RULE_52,
             );
         }
     }
@@ -23929,7 +23971,7 @@ pub mod user_profile {
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -23965,13 +24007,13 @@ pub mod user_profile {
 
     impl Validate for KernelGatewayAppSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomImages", &self.custom_images, &RULE_143);
+            v.check("CustomImages", &self.custom_images, &RULE_144);
             v.nested("CustomImages", &self.custom_images);
             v.nested("DefaultResourceSpec", &self.default_resource_spec);
             v.check_items(
                 "LifecycleConfigArns",
                 &self.lifecycle_config_arns,
-                &RULE_143,
+                &RULE_144,
                 &RULE_39,
             );
         }
@@ -24052,12 +24094,12 @@ pub mod user_profile {
             v.check(
                 "DefaultEbsVolumeSizeInGb",
                 &self.default_ebs_volume_size_in_gb,
-                &RULE_152,
+                &RULE_153,
             );
             v.check(
                 "MaximumEbsVolumeSizeInGb",
                 &self.maximum_ebs_volume_size_in_gb,
-                &RULE_152,
+                &RULE_153,
             );
         }
     }
@@ -24102,20 +24144,20 @@ pub mod user_profile {
             v.check_items(
                 "HiddenAppTypes",
                 &self.hidden_app_types,
-                &RULE_13,
-                &RULE_157,
+                &RULE_14,
+                &RULE_158,
             );
             v.check_items(
                 "HiddenInstanceTypes",
                 &self.hidden_instance_types,
-                &RULE_13,
-                &RULE_340,
+                &RULE_14,
+                &RULE_343,
             );
-            v.check_items("HiddenMlTools", &self.hidden_ml_tools, &RULE_13, &RULE_158);
+            v.check_items("HiddenMlTools", &self.hidden_ml_tools, &RULE_14, &RULE_159);
             v.check(
                 "HiddenSageMakerImageVersionAliases",
                 &self.hidden_sage_maker_image_version_aliases,
-                &RULE_137,
+                &RULE_138,
             );
             v.nested(
                 "HiddenSageMakerImageVersionAliases",
@@ -24177,12 +24219,12 @@ pub mod workforce {
     impl Validate for Workforce {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CognitoConfig", &self.cognito_config);
-            v.check("IpAddressType", &self.ip_address_type, &RULE_342);
+            v.check("IpAddressType", &self.ip_address_type, &RULE_345);
             v.nested("OidcConfig", &self.oidc_config);
             v.nested("SourceIpConfig", &self.source_ip_config);
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("WorkforceName", &self.workforce_name, &RULE_343);
+            v.check("WorkforceName", &self.workforce_name, &RULE_346);
             v.nested("WorkforceVpcConfig", &self.workforce_vpc_config);
         }
     }
@@ -24247,8 +24289,8 @@ pub mod workforce {
 
     impl Validate for CognitoConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ClientId", &self.client_id, &RULE_344);
-            v.check("UserPool", &self.user_pool, &RULE_345);
+            v.check("ClientId", &self.client_id, &RULE_347);
+            v.check("UserPool", &self.user_pool, &RULE_348);
         }
     }
 
@@ -24325,19 +24367,24 @@ pub mod workforce {
 
     impl Validate for OidcConfig {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AuthenticationRequestExtraParams",
+                &self.authentication_request_extra_params,
+                &RULE_349,
+            );
             v.check(
                 "AuthorizationEndpoint",
                 &self.authorization_endpoint,
-                &RULE_346,
+                &RULE_350,
             );
-            v.check("ClientId", &self.client_id, &RULE_347);
-            v.check("ClientSecret", &self.client_secret, &RULE_347);
-            v.check("Issuer", &self.issuer, &RULE_346);
-            v.check("JwksUri", &self.jwks_uri, &RULE_346);
-            v.check("LogoutEndpoint", &self.logout_endpoint, &RULE_346);
-            v.check("Scope", &self.scope, &RULE_348);
-            v.check("TokenEndpoint", &self.token_endpoint, &RULE_346);
-            v.check("UserInfoEndpoint", &self.user_info_endpoint, &RULE_346);
+            v.check("ClientId", &self.client_id, &RULE_351);
+            v.check("ClientSecret", &self.client_secret, &RULE_351);
+            v.check("Issuer", &self.issuer, &RULE_350);
+            v.check("JwksUri", &self.jwks_uri, &RULE_350);
+            v.check("LogoutEndpoint", &self.logout_endpoint, &RULE_350);
+            v.check("Scope", &self.scope, &RULE_352);
+            v.check("TokenEndpoint", &self.token_endpoint, &RULE_350);
+            v.check("UserInfoEndpoint", &self.user_info_endpoint, &RULE_350);
         }
     }
 
@@ -24367,7 +24414,7 @@ pub mod workforce {
 
     impl Validate for SourceIpConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Cidrs", &self.cidrs, &RULE_99, &RULE_349);
+            v.check_items("Cidrs", &self.cidrs, &RULE_100, &RULE_353);
         }
     }
 
@@ -24438,11 +24485,11 @@ pub mod workforce {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_82,
-                &RULE_350,
+                &RULE_83,
+                &RULE_354,
             );
-            v.check_items("Subnets", &self.subnets, &RULE_84, &RULE_351);
-            v.check("VpcId", &self.vpc_id, &RULE_352);
+            v.check_items("Subnets", &self.subnets, &RULE_85, &RULE_355);
+            v.check("VpcId", &self.vpc_id, &RULE_356);
         }
     }
 }
@@ -24504,8 +24551,8 @@ pub mod workteam {
 
     impl Validate for Workteam {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_353);
-            v.check("MemberDefinitions", &self.member_definitions, &RULE_68);
+            v.check("Description", &self.description, &RULE_357);
+            v.check("MemberDefinitions", &self.member_definitions, &RULE_69);
             v.nested("MemberDefinitions", &self.member_definitions);
             v.nested(
                 "NotificationConfiguration",
@@ -24513,8 +24560,8 @@ pub mod workteam {
             );
             v.check("Tags", &self.tags, &RULE_1);
             v.nested("Tags", &self.tags);
-            v.check("WorkforceName", &self.workforce_name, &RULE_343);
-            v.check("WorkteamName", &self.workteam_name, &RULE_11);
+            v.check("WorkforceName", &self.workforce_name, &RULE_346);
+            v.check("WorkteamName", &self.workteam_name, &RULE_12);
         }
     }
 
@@ -24612,7 +24659,7 @@ pub mod workteam {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("CognitoClientId", &self.cognito_client_id, &RULE_4);
             v.check("CognitoUserGroup", &self.cognito_user_group, &RULE_4);
-            v.check("CognitoUserPool", &self.cognito_user_pool, &RULE_354);
+            v.check("CognitoUserPool", &self.cognito_user_pool, &RULE_358);
         }
     }
 
@@ -24642,7 +24689,7 @@ pub mod workteam {
 
     impl Validate for OidcMemberDefinition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("OidcGroups", &self.oidc_groups, &RULE_68, &RULE_272);
+            v.check_items("OidcGroups", &self.oidc_groups, &RULE_69, &RULE_274);
         }
     }
 
@@ -24675,7 +24722,7 @@ pub mod workteam {
             v.check(
                 "NotificationTopicArn",
                 &self.notification_topic_arn,
-                &RULE_355,
+                &RULE_359,
             );
         }
     }

@@ -44,64 +44,74 @@ mod rules_ {
     };
 
     pub(super) static RULE_4: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_5: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         min_len: Some(1),
         max_len: Some(1024),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         min: Some(1.0),
         max: Some(1000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         allowed: &["ENABLED", "DISABLED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         allowed: &["FINDING_FIELDS_UPDATE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min: Some(0.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min_items: Some(1),
         max_items: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         max_items: Some(50),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         pattern: Some("^([^/]+)(/[^/]+){0,2}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
+        max_len: Some(1024),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_16: Rule = Rule {
         allowed: &[
             "UNKNOWN",
             "TRUE_POSITIVE",
@@ -111,14 +121,14 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(512),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_16: Rule = Rule {
+    pub(super) static RULE_18: Rule = Rule {
         min_len: Some(12),
         max_len: Some(2048),
         pattern: Some(
@@ -127,27 +137,27 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_17: Rule = Rule {
+    pub(super) static RULE_19: Rule = Rule {
         allowed: &["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_18: Rule = Rule {
+    pub(super) static RULE_20: Rule = Rule {
         allowed: &["NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_19: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         allowed: &[
             "EQUALS",
             "PREFIX",
@@ -159,52 +169,52 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         pattern: Some(
             r"^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         allowed: &["DAYS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         allowed: &["EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         allowed: &["FINDING_FIELDS_UPDATE", "EXTERNAL_INTEGRATION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         allowed: &["AND", "OR"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         min_items: Some(1),
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         allowed: &[
             "compliance.assessments.meets_criteria",
             "vulnerabilities.is_exploit_available",
@@ -213,7 +223,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         allowed: &[
             "finding_info.created_time_dt",
             "finding_info.first_seen_time_dt",
@@ -223,23 +233,23 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         allowed: &["resources.tags"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         allowed: &["EQUALS", "NOT_EQUALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         min_len: Some(1),
         max_len: Some(4096),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         allowed: &[
             "activity_id",
             "compliance.status_id",
@@ -250,7 +260,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         allowed: &[
             "activity_name",
             "cloud.account.name",
@@ -288,7 +298,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &[
             "EQUALS",
             "PREFIX",
@@ -299,83 +309,83 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         max_len: Some(512),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         max_items: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         max_len: Some(2048),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         allowed: &["DEFAULT", "CUSTOM"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_45: Rule = Rule {
         min_items: Some(1),
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
+    pub(super) static RULE_46: Rule = Rule {
         allowed: &["TENANT", "SUBSCRIPTION"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_45: Rule = Rule {
+    pub(super) static RULE_47: Rule = Rule {
         max_len: Some(256),
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_46: Rule = Rule {
+    pub(super) static RULE_48: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_47: Rule = Rule {
+    pub(super) static RULE_49: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some(r".*\S.*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_48: Rule = Rule {
+    pub(super) static RULE_50: Rule = Rule {
         min_len: Some(2),
         max_len: Some(10),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_49: Rule = Rule {
+    pub(super) static RULE_51: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_50: Rule = Rule {
+    pub(super) static RULE_52: Rule = Rule {
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_51: Rule = Rule {
+    pub(super) static RULE_53: Rule = Rule {
         allowed: &[
             "ALL_REGIONS",
             "ALL_REGIONS_EXCEPT_SPECIFIED",
@@ -384,57 +394,57 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_52: Rule = Rule {
+    pub(super) static RULE_54: Rule = Rule {
         pattern: Some("^(SECURITY_CONTROL|STANDARD_CONTROL)$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_53: Rule = Rule {
+    pub(super) static RULE_55: Rule = Rule {
         min_len: Some(1),
         pattern: Some(r"\S"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_54: Rule = Rule {
+    pub(super) static RULE_56: Rule = Rule {
         allowed: &["EQUALS", "PREFIX", "NOT_EQUALS", "PREFIX_NOT_EQUALS"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_55: Rule = Rule {
+    pub(super) static RULE_57: Rule = Rule {
         allowed: &["DEFAULT", "NONE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_56: Rule = Rule {
+    pub(super) static RULE_58: Rule = Rule {
         allowed: &["CENTRAL", "LOCAL"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_57: Rule = Rule {
+    pub(super) static RULE_59: Rule = Rule {
         pattern: Some(
             "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^SELF_MANAGED_SECURITY_HUB$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_58: Rule = Rule {
+    pub(super) static RULE_60: Rule = Rule {
         allowed: &["ACCOUNT", "ORGANIZATIONAL_UNIT", "ROOT"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_59: Rule = Rule {
+    pub(super) static RULE_61: Rule = Rule {
         pattern: Some(r"arn:aws\S*:securityhub:\S*"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_60: Rule = Rule {
+    pub(super) static RULE_62: Rule = Rule {
         pattern: Some("^([^\0-\u{7f}]|[-_ a-zA-Z0-9])+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_61: Rule = Rule::NONE;
+    pub(super) static RULE_63: Rule = Rule::NONE;
 
-    pub(super) static RULE_62: Rule = Rule {
+    pub(super) static RULE_64: Rule = Rule {
         pattern: Some(r"arn:aws\S*:securityhub:\S"),
         ..Rule::NONE
     };
@@ -504,7 +514,7 @@ mod shared_ {
 
     impl Validate for DateRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Unit", &self.unit, &RULE_23);
+            v.check("Unit", &self.unit, &RULE_25);
         }
     }
 }
@@ -624,6 +634,7 @@ pub mod aggregator_v2 {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check_items("LinkedRegions", &self.linked_regions, &RULE_1, &RULE_2);
             v.check("RegionLinkingMode", &self.region_linking_mode, &RULE_3);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -722,13 +733,14 @@ pub mod automation_rule {
 
     impl Validate for AutomationRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Actions", &self.actions, &RULE_4);
+            v.check("Actions", &self.actions, &RULE_5);
             v.nested("Actions", &self.actions);
             v.nested("Criteria", &self.criteria);
-            v.check("Description", &self.description, &RULE_5);
-            v.check("RuleName", &self.rule_name, &RULE_6);
-            v.check("RuleOrder", &self.rule_order, &RULE_7);
-            v.check("RuleStatus", &self.rule_status, &RULE_8);
+            v.check("Description", &self.description, &RULE_6);
+            v.check("RuleName", &self.rule_name, &RULE_7);
+            v.check("RuleOrder", &self.rule_order, &RULE_8);
+            v.check("RuleStatus", &self.rule_status, &RULE_9);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -803,7 +815,7 @@ pub mod automation_rule {
     impl Validate for AutomationRulesAction {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("FindingFieldsUpdate", &self.finding_fields_update);
-            v.check("Type", &self.r#type, &RULE_9);
+            v.check("Type", &self.r#type, &RULE_10);
         }
     }
 
@@ -855,14 +867,15 @@ pub mod automation_rule {
 
     impl Validate for AutomationRulesFindingFieldsUpdate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Confidence", &self.confidence, &RULE_10);
-            v.check("Criticality", &self.criticality, &RULE_10);
+            v.check("Confidence", &self.confidence, &RULE_11);
+            v.check("Criticality", &self.criticality, &RULE_11);
             v.nested("Note", &self.note);
-            v.check("RelatedFindings", &self.related_findings, &RULE_11);
+            v.check("RelatedFindings", &self.related_findings, &RULE_12);
             v.nested("RelatedFindings", &self.related_findings);
             v.nested("Severity", &self.severity);
-            v.check_items("Types", &self.types, &RULE_12, &RULE_13);
-            v.check("VerificationState", &self.verification_state, &RULE_14);
+            v.check_items("Types", &self.types, &RULE_13, &RULE_14);
+            v.check_values("UserDefinedFields", &self.user_defined_fields, &RULE_15);
+            v.check("VerificationState", &self.verification_state, &RULE_16);
             v.nested("Workflow", &self.workflow);
         }
     }
@@ -897,7 +910,7 @@ pub mod automation_rule {
 
     impl Validate for NoteUpdate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Text", &self.text, &RULE_15);
+            v.check("Text", &self.text, &RULE_17);
             v.check("UpdatedBy", &self.updated_by, &RULE_0);
         }
     }
@@ -933,7 +946,7 @@ pub mod automation_rule {
     impl Validate for RelatedFinding {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Id", &self.id, &RULE_0);
-            v.check("ProductArn", &self.product_arn, &RULE_16);
+            v.check("ProductArn", &self.product_arn, &RULE_18);
         }
     }
 
@@ -967,8 +980,8 @@ pub mod automation_rule {
 
     impl Validate for SeverityUpdate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Label", &self.label, &RULE_17);
-            v.check("Normalized", &self.normalized, &RULE_10);
+            v.check("Label", &self.label, &RULE_19);
+            v.check("Normalized", &self.normalized, &RULE_11);
         }
     }
 
@@ -998,7 +1011,7 @@ pub mod automation_rule {
 
     impl Validate for WorkflowUpdate {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Status", &self.status, &RULE_18);
+            v.check("Status", &self.status, &RULE_20);
         }
     }
 
@@ -1137,14 +1150,14 @@ pub mod automation_rule {
 
     impl Validate for AutomationRulesFindingFilters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AwsAccountId", &self.aws_account_id, &RULE_19);
+            v.check("AwsAccountId", &self.aws_account_id, &RULE_21);
             v.nested("AwsAccountId", &self.aws_account_id);
-            v.check("CompanyName", &self.company_name, &RULE_20);
+            v.check("CompanyName", &self.company_name, &RULE_22);
             v.nested("CompanyName", &self.company_name);
             v.check(
                 "ComplianceAssociatedStandardsId",
                 &self.compliance_associated_standards_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceAssociatedStandardsId",
@@ -1153,46 +1166,46 @@ pub mod automation_rule {
             v.check(
                 "ComplianceSecurityControlId",
                 &self.compliance_security_control_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceSecurityControlId",
                 &self.compliance_security_control_id,
             );
-            v.check("ComplianceStatus", &self.compliance_status, &RULE_20);
+            v.check("ComplianceStatus", &self.compliance_status, &RULE_22);
             v.nested("ComplianceStatus", &self.compliance_status);
-            v.check("Confidence", &self.confidence, &RULE_20);
-            v.check("CreatedAt", &self.created_at, &RULE_20);
+            v.check("Confidence", &self.confidence, &RULE_22);
+            v.check("CreatedAt", &self.created_at, &RULE_22);
             v.nested("CreatedAt", &self.created_at);
-            v.check("Criticality", &self.criticality, &RULE_20);
-            v.check("Description", &self.description, &RULE_20);
+            v.check("Criticality", &self.criticality, &RULE_22);
+            v.check("Description", &self.description, &RULE_22);
             v.nested("Description", &self.description);
-            v.check("FirstObservedAt", &self.first_observed_at, &RULE_20);
+            v.check("FirstObservedAt", &self.first_observed_at, &RULE_22);
             v.nested("FirstObservedAt", &self.first_observed_at);
-            v.check("GeneratorId", &self.generator_id, &RULE_19);
+            v.check("GeneratorId", &self.generator_id, &RULE_21);
             v.nested("GeneratorId", &self.generator_id);
-            v.check("Id", &self.id, &RULE_20);
+            v.check("Id", &self.id, &RULE_22);
             v.nested("Id", &self.id);
-            v.check("LastObservedAt", &self.last_observed_at, &RULE_20);
+            v.check("LastObservedAt", &self.last_observed_at, &RULE_22);
             v.nested("LastObservedAt", &self.last_observed_at);
-            v.check("NoteText", &self.note_text, &RULE_20);
+            v.check("NoteText", &self.note_text, &RULE_22);
             v.nested("NoteText", &self.note_text);
-            v.check("NoteUpdatedAt", &self.note_updated_at, &RULE_20);
+            v.check("NoteUpdatedAt", &self.note_updated_at, &RULE_22);
             v.nested("NoteUpdatedAt", &self.note_updated_at);
-            v.check("NoteUpdatedBy", &self.note_updated_by, &RULE_20);
+            v.check("NoteUpdatedBy", &self.note_updated_by, &RULE_22);
             v.nested("NoteUpdatedBy", &self.note_updated_by);
-            v.check("ProductArn", &self.product_arn, &RULE_20);
+            v.check("ProductArn", &self.product_arn, &RULE_22);
             v.nested("ProductArn", &self.product_arn);
-            v.check("ProductName", &self.product_name, &RULE_20);
+            v.check("ProductName", &self.product_name, &RULE_22);
             v.nested("ProductName", &self.product_name);
-            v.check("RecordState", &self.record_state, &RULE_20);
+            v.check("RecordState", &self.record_state, &RULE_22);
             v.nested("RecordState", &self.record_state);
-            v.check("RelatedFindingsId", &self.related_findings_id, &RULE_20);
+            v.check("RelatedFindingsId", &self.related_findings_id, &RULE_22);
             v.nested("RelatedFindingsId", &self.related_findings_id);
             v.check(
                 "RelatedFindingsProductArn",
                 &self.related_findings_product_arn,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "RelatedFindingsProductArn",
@@ -1201,34 +1214,34 @@ pub mod automation_rule {
             v.check(
                 "ResourceDetailsOther",
                 &self.resource_details_other,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("ResourceDetailsOther", &self.resource_details_other);
-            v.check("ResourceId", &self.resource_id, &RULE_19);
+            v.check("ResourceId", &self.resource_id, &RULE_21);
             v.nested("ResourceId", &self.resource_id);
-            v.check("ResourcePartition", &self.resource_partition, &RULE_20);
+            v.check("ResourcePartition", &self.resource_partition, &RULE_22);
             v.nested("ResourcePartition", &self.resource_partition);
-            v.check("ResourceRegion", &self.resource_region, &RULE_20);
+            v.check("ResourceRegion", &self.resource_region, &RULE_22);
             v.nested("ResourceRegion", &self.resource_region);
-            v.check("ResourceTags", &self.resource_tags, &RULE_20);
+            v.check("ResourceTags", &self.resource_tags, &RULE_22);
             v.nested("ResourceTags", &self.resource_tags);
-            v.check("ResourceType", &self.resource_type, &RULE_20);
+            v.check("ResourceType", &self.resource_type, &RULE_22);
             v.nested("ResourceType", &self.resource_type);
-            v.check("SeverityLabel", &self.severity_label, &RULE_20);
+            v.check("SeverityLabel", &self.severity_label, &RULE_22);
             v.nested("SeverityLabel", &self.severity_label);
-            v.check("SourceUrl", &self.source_url, &RULE_20);
+            v.check("SourceUrl", &self.source_url, &RULE_22);
             v.nested("SourceUrl", &self.source_url);
-            v.check("Title", &self.title, &RULE_19);
+            v.check("Title", &self.title, &RULE_21);
             v.nested("Title", &self.title);
-            v.check("Type", &self.r#type, &RULE_20);
+            v.check("Type", &self.r#type, &RULE_22);
             v.nested("Type", &self.r#type);
-            v.check("UpdatedAt", &self.updated_at, &RULE_20);
+            v.check("UpdatedAt", &self.updated_at, &RULE_22);
             v.nested("UpdatedAt", &self.updated_at);
-            v.check("UserDefinedFields", &self.user_defined_fields, &RULE_20);
+            v.check("UserDefinedFields", &self.user_defined_fields, &RULE_22);
             v.nested("UserDefinedFields", &self.user_defined_fields);
-            v.check("VerificationState", &self.verification_state, &RULE_20);
+            v.check("VerificationState", &self.verification_state, &RULE_22);
             v.nested("VerificationState", &self.verification_state);
-            v.check("WorkflowStatus", &self.workflow_status, &RULE_20);
+            v.check("WorkflowStatus", &self.workflow_status, &RULE_22);
             v.nested("WorkflowStatus", &self.workflow_status);
         }
     }
@@ -1263,7 +1276,7 @@ pub mod automation_rule {
 
     impl Validate for StringFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_21);
+            v.check("Comparison", &self.comparison, &RULE_23);
             v.check("Value", &self.value, &RULE_0);
         }
     }
@@ -1299,8 +1312,8 @@ pub mod automation_rule {
     impl Validate for DateFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DateRange", &self.date_range);
-            v.check("End", &self.end, &RULE_22);
-            v.check("Start", &self.start, &RULE_22);
+            v.check("End", &self.end, &RULE_24);
+            v.check("Start", &self.start, &RULE_24);
         }
     }
 
@@ -1342,7 +1355,7 @@ pub mod automation_rule {
 
     impl Validate for MapFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_24);
+            v.check("Comparison", &self.comparison, &RULE_26);
             v.check("Key", &self.key, &RULE_0);
         }
     }
@@ -1407,13 +1420,14 @@ pub mod automation_rule_v2 {
 
     impl Validate for AutomationRuleV2 {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Actions", &self.actions, &RULE_4);
+            v.check("Actions", &self.actions, &RULE_5);
             v.nested("Actions", &self.actions);
             v.nested("Criteria", &self.criteria);
-            v.check("Description", &self.description, &RULE_25);
-            v.check("RuleName", &self.rule_name, &RULE_25);
-            v.check("RuleOrder", &self.rule_order, &RULE_7);
-            v.check("RuleStatus", &self.rule_status, &RULE_8);
+            v.check("Description", &self.description, &RULE_27);
+            v.check("RuleName", &self.rule_name, &RULE_27);
+            v.check("RuleOrder", &self.rule_order, &RULE_8);
+            v.check("RuleStatus", &self.rule_status, &RULE_9);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -1494,7 +1508,7 @@ pub mod automation_rule_v2 {
                 &self.external_integration_configuration,
             );
             v.nested("FindingFieldsUpdate", &self.finding_fields_update);
-            v.check("Type", &self.r#type, &RULE_26);
+            v.check("Type", &self.r#type, &RULE_28);
         }
     }
 
@@ -1522,7 +1536,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for ExternalIntegrationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ConnectorArn", &self.connector_arn, &RULE_27);
+            v.check("ConnectorArn", &self.connector_arn, &RULE_29);
         }
     }
 
@@ -1556,7 +1570,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for AutomationRulesFindingFieldsUpdateV2 {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comment", &self.comment, &RULE_27);
+            v.check("Comment", &self.comment, &RULE_29);
         }
     }
 
@@ -1614,7 +1628,7 @@ pub mod automation_rule_v2 {
     impl Validate for OcsfFindingFilters {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("CompositeFilters", &self.composite_filters);
-            v.check("CompositeOperator", &self.composite_operator, &RULE_28);
+            v.check("CompositeOperator", &self.composite_operator, &RULE_30);
         }
     }
 
@@ -1656,16 +1670,16 @@ pub mod automation_rule_v2 {
 
     impl Validate for CompositeFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BooleanFilters", &self.boolean_filters, &RULE_29);
+            v.check("BooleanFilters", &self.boolean_filters, &RULE_31);
             v.nested("BooleanFilters", &self.boolean_filters);
-            v.check("DateFilters", &self.date_filters, &RULE_29);
+            v.check("DateFilters", &self.date_filters, &RULE_31);
             v.nested("DateFilters", &self.date_filters);
-            v.check("MapFilters", &self.map_filters, &RULE_29);
+            v.check("MapFilters", &self.map_filters, &RULE_31);
             v.nested("MapFilters", &self.map_filters);
-            v.check("NumberFilters", &self.number_filters, &RULE_29);
+            v.check("NumberFilters", &self.number_filters, &RULE_31);
             v.nested("NumberFilters", &self.number_filters);
-            v.check("Operator", &self.operator, &RULE_28);
-            v.check("StringFilters", &self.string_filters, &RULE_29);
+            v.check("Operator", &self.operator, &RULE_30);
+            v.check("StringFilters", &self.string_filters, &RULE_31);
             v.nested("StringFilters", &self.string_filters);
         }
     }
@@ -1702,7 +1716,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for OcsfBooleanFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_30);
+            v.check("FieldName", &self.field_name, &RULE_32);
         }
     }
 
@@ -1762,7 +1776,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for OcsfDateFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_31);
+            v.check("FieldName", &self.field_name, &RULE_33);
             v.nested("Filter", &self.filter);
         }
     }
@@ -1795,8 +1809,8 @@ pub mod automation_rule_v2 {
     impl Validate for DateFilter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("DateRange", &self.date_range);
-            v.check("End", &self.end, &RULE_22);
-            v.check("Start", &self.start, &RULE_22);
+            v.check("End", &self.end, &RULE_24);
+            v.check("Start", &self.start, &RULE_24);
         }
     }
 
@@ -1830,7 +1844,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for DateRange {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Unit", &self.unit, &RULE_23);
+            v.check("Unit", &self.unit, &RULE_25);
         }
     }
 
@@ -1866,7 +1880,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for OcsfMapFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_32);
+            v.check("FieldName", &self.field_name, &RULE_34);
             v.nested("Filter", &self.filter);
         }
     }
@@ -1909,9 +1923,9 @@ pub mod automation_rule_v2 {
 
     impl Validate for MapFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_33);
-            v.check("Key", &self.key, &RULE_34);
-            v.check("Value", &self.value, &RULE_34);
+            v.check("Comparison", &self.comparison, &RULE_35);
+            v.check("Key", &self.key, &RULE_36);
+            v.check("Value", &self.value, &RULE_36);
         }
     }
 
@@ -1947,7 +1961,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for OcsfNumberFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_35);
+            v.check("FieldName", &self.field_name, &RULE_37);
         }
     }
 
@@ -2010,7 +2024,7 @@ pub mod automation_rule_v2 {
 
     impl Validate for OcsfStringFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FieldName", &self.field_name, &RULE_36);
+            v.check("FieldName", &self.field_name, &RULE_38);
             v.nested("Filter", &self.filter);
         }
     }
@@ -2045,8 +2059,8 @@ pub mod automation_rule_v2 {
 
     impl Validate for StringFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_37);
-            v.check("Value", &self.value, &RULE_34);
+            v.check("Comparison", &self.comparison, &RULE_39);
+            v.check("Value", &self.value, &RULE_36);
         }
     }
 }
@@ -2096,8 +2110,9 @@ pub mod configuration_policy {
     impl Validate for ConfigurationPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ConfigurationPolicy", &self.configuration_policy);
-            v.check("Description", &self.description, &RULE_38);
-            v.check("Name", &self.name, &RULE_39);
+            v.check("Description", &self.description, &RULE_40);
+            v.check("Name", &self.name, &RULE_41);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -2208,8 +2223,8 @@ pub mod configuration_policy {
             v.check_items(
                 "EnabledStandardIdentifiers",
                 &self.enabled_standard_identifiers,
-                &RULE_40,
-                &RULE_41,
+                &RULE_42,
+                &RULE_43,
             );
             v.nested(
                 "SecurityControlsConfiguration",
@@ -2261,19 +2276,19 @@ pub mod configuration_policy {
             v.check_items(
                 "DisabledSecurityControlIdentifiers",
                 &self.disabled_security_control_identifiers,
-                &RULE_40,
-                &RULE_41,
+                &RULE_42,
+                &RULE_43,
             );
             v.check_items(
                 "EnabledSecurityControlIdentifiers",
                 &self.enabled_security_control_identifiers,
-                &RULE_40,
-                &RULE_41,
+                &RULE_42,
+                &RULE_43,
             );
             v.check(
                 "SecurityControlCustomParameters",
                 &self.security_control_custom_parameters,
-                &RULE_40,
+                &RULE_42,
             );
             v.nested(
                 "SecurityControlCustomParameters",
@@ -2310,7 +2325,7 @@ pub mod configuration_policy {
     impl Validate for SecurityControlCustomParameter {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Parameters", &self.parameters);
-            v.check("SecurityControlId", &self.security_control_id, &RULE_41);
+            v.check("SecurityControlId", &self.security_control_id, &RULE_43);
         }
     }
 
@@ -2344,7 +2359,7 @@ pub mod configuration_policy {
     impl Validate for ParameterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Value", &self.value);
-            v.check("ValueType", &self.value_type, &RULE_42);
+            v.check("ValueType", &self.value_type, &RULE_44);
         }
     }
 
@@ -2393,11 +2408,11 @@ pub mod configuration_policy {
 
     impl Validate for ParameterValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Enum", &self.r#enum, &RULE_41);
-            v.check_items("EnumList", &self.enum_list, &RULE_19, &RULE_41);
-            v.check("IntegerList", &self.integer_list, &RULE_19);
-            v.check("String", &self.string, &RULE_41);
-            v.check_items("StringList", &self.string_list, &RULE_19, &RULE_41);
+            v.check("Enum", &self.r#enum, &RULE_43);
+            v.check_items("EnumList", &self.enum_list, &RULE_21, &RULE_43);
+            v.check("IntegerList", &self.integer_list, &RULE_21);
+            v.check("String", &self.string, &RULE_43);
+            v.check_items("StringList", &self.string_list, &RULE_21, &RULE_43);
         }
     }
 }
@@ -2446,6 +2461,7 @@ pub mod connector {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_0);
             v.nested("Provider", &self.provider);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -2582,7 +2598,7 @@ pub mod connector {
 
     impl Validate for AzureProviderConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AzureRegions", &self.azure_regions, &RULE_43);
+            v.check("AzureRegions", &self.azure_regions, &RULE_45);
             v.nested("ScopeConfiguration", &self.scope_configuration);
         }
     }
@@ -2617,8 +2633,8 @@ pub mod connector {
 
     impl Validate for AzureScopeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ScopeType", &self.scope_type, &RULE_44);
-            v.check("ScopeValues", &self.scope_values, &RULE_19);
+            v.check("ScopeType", &self.scope_type, &RULE_46);
+            v.check("ScopeValues", &self.scope_values, &RULE_21);
         }
     }
 }
@@ -2668,10 +2684,11 @@ pub mod connector_v2 {
 
     impl Validate for ConnectorV2 {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_45);
-            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_46);
-            v.check("Name", &self.name, &RULE_47);
+            v.check("Description", &self.description, &RULE_47);
+            v.check("KmsKeyArn", &self.kms_key_arn, &RULE_48);
+            v.check("Name", &self.name, &RULE_49);
             v.nested("Provider", &self.provider);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -2801,7 +2818,7 @@ pub mod connector_v2 {
 
     impl Validate for JiraCloudProviderConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ProjectKey", &self.project_key, &RULE_48);
+            v.check("ProjectKey", &self.project_key, &RULE_50);
         }
     }
 
@@ -2838,8 +2855,8 @@ pub mod connector_v2 {
 
     impl Validate for ServiceNowProviderConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("InstanceName", &self.instance_name, &RULE_49);
-            v.check("SecretArn", &self.secret_arn, &RULE_46);
+            v.check("InstanceName", &self.instance_name, &RULE_51);
+            v.check("SecretArn", &self.secret_arn, &RULE_48);
         }
     }
 
@@ -2880,7 +2897,7 @@ pub mod connector_v2 {
 
     impl Validate for AzureProviderConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AzureRegions", &self.azure_regions, &RULE_43);
+            v.check("AzureRegions", &self.azure_regions, &RULE_45);
             v.nested("ScopeConfiguration", &self.scope_configuration);
         }
     }
@@ -2915,8 +2932,8 @@ pub mod connector_v2 {
 
     impl Validate for AzureScopeConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ScopeType", &self.scope_type, &RULE_44);
-            v.check("ScopeValues", &self.scope_values, &RULE_19);
+            v.check("ScopeType", &self.scope_type, &RULE_46);
+            v.check("ScopeValues", &self.scope_values, &RULE_21);
         }
     }
 }
@@ -2952,7 +2969,7 @@ pub mod delegated_admin {
 
     impl Validate for DelegatedAdmin {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AdminAccountId", &self.admin_account_id, &RULE_50);
+            v.check("AdminAccountId", &self.admin_account_id, &RULE_52);
         }
     }
 
@@ -3019,7 +3036,7 @@ pub mod finding_aggregator {
 
     impl Validate for FindingAggregator {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("RegionLinkingMode", &self.region_linking_mode, &RULE_51);
+            v.check("RegionLinkingMode", &self.region_linking_mode, &RULE_53);
             v.check_items("Regions", &self.regions, &RULE_1, &RULE_2);
         }
     }
@@ -3092,8 +3109,9 @@ pub mod hub {
             v.check(
                 "ControlFindingGenerator",
                 &self.control_finding_generator,
-                &RULE_52,
+                &RULE_54,
             );
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -3156,6 +3174,7 @@ pub mod hub_v2 {
     impl Validate for HubV2 {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("NetworkScanning", &self.network_scanning);
+            v.check_values("Tags", &self.tags, &RULE_4);
         }
     }
 
@@ -3212,7 +3231,7 @@ pub mod hub_v2 {
 
     impl Validate for NetworkScanning {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Status", &self.status, &RULE_8);
+            v.check("Status", &self.status, &RULE_9);
         }
     }
 }
@@ -3263,8 +3282,8 @@ pub mod insight {
     impl Validate for Insight {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Filters", &self.filters);
-            v.check("GroupByAttribute", &self.group_by_attribute, &RULE_53);
-            v.check("Name", &self.name, &RULE_39);
+            v.check("GroupByAttribute", &self.group_by_attribute, &RULE_55);
+            v.check("Name", &self.name, &RULE_41);
         }
     }
 
@@ -3742,16 +3761,16 @@ pub mod insight {
 
     impl Validate for AwsSecurityFindingFilters {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AwsAccountId", &self.aws_account_id, &RULE_20);
+            v.check("AwsAccountId", &self.aws_account_id, &RULE_22);
             v.nested("AwsAccountId", &self.aws_account_id);
-            v.check("AwsAccountName", &self.aws_account_name, &RULE_20);
+            v.check("AwsAccountName", &self.aws_account_name, &RULE_22);
             v.nested("AwsAccountName", &self.aws_account_name);
-            v.check("CompanyName", &self.company_name, &RULE_20);
+            v.check("CompanyName", &self.company_name, &RULE_22);
             v.nested("CompanyName", &self.company_name);
             v.check(
                 "ComplianceAssociatedStandardsId",
                 &self.compliance_associated_standards_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceAssociatedStandardsId",
@@ -3760,7 +3779,7 @@ pub mod insight {
             v.check(
                 "ComplianceSecurityControlId",
                 &self.compliance_security_control_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceSecurityControlId",
@@ -3769,7 +3788,7 @@ pub mod insight {
             v.check(
                 "ComplianceSecurityControlParametersName",
                 &self.compliance_security_control_parameters_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceSecurityControlParametersName",
@@ -3778,34 +3797,34 @@ pub mod insight {
             v.check(
                 "ComplianceSecurityControlParametersValue",
                 &self.compliance_security_control_parameters_value,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ComplianceSecurityControlParametersValue",
                 &self.compliance_security_control_parameters_value,
             );
-            v.check("ComplianceStatus", &self.compliance_status, &RULE_20);
+            v.check("ComplianceStatus", &self.compliance_status, &RULE_22);
             v.nested("ComplianceStatus", &self.compliance_status);
-            v.check("Confidence", &self.confidence, &RULE_20);
-            v.check("CreatedAt", &self.created_at, &RULE_20);
+            v.check("Confidence", &self.confidence, &RULE_22);
+            v.check("CreatedAt", &self.created_at, &RULE_22);
             v.nested("CreatedAt", &self.created_at);
-            v.check("Criticality", &self.criticality, &RULE_20);
-            v.check("Description", &self.description, &RULE_20);
+            v.check("Criticality", &self.criticality, &RULE_22);
+            v.check("Description", &self.description, &RULE_22);
             v.nested("Description", &self.description);
             v.check(
                 "FindingProviderFieldsConfidence",
                 &self.finding_provider_fields_confidence,
-                &RULE_20,
+                &RULE_22,
             );
             v.check(
                 "FindingProviderFieldsCriticality",
                 &self.finding_provider_fields_criticality,
-                &RULE_20,
+                &RULE_22,
             );
             v.check(
                 "FindingProviderFieldsRelatedFindingsId",
                 &self.finding_provider_fields_related_findings_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "FindingProviderFieldsRelatedFindingsId",
@@ -3814,7 +3833,7 @@ pub mod insight {
             v.check(
                 "FindingProviderFieldsRelatedFindingsProductArn",
                 &self.finding_provider_fields_related_findings_product_arn,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "FindingProviderFieldsRelatedFindingsProductArn",
@@ -3823,7 +3842,7 @@ pub mod insight {
             v.check(
                 "FindingProviderFieldsSeverityLabel",
                 &self.finding_provider_fields_severity_label,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "FindingProviderFieldsSeverityLabel",
@@ -3832,7 +3851,7 @@ pub mod insight {
             v.check(
                 "FindingProviderFieldsSeverityOriginal",
                 &self.finding_provider_fields_severity_original,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "FindingProviderFieldsSeverityOriginal",
@@ -3841,100 +3860,100 @@ pub mod insight {
             v.check(
                 "FindingProviderFieldsTypes",
                 &self.finding_provider_fields_types,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "FindingProviderFieldsTypes",
                 &self.finding_provider_fields_types,
             );
-            v.check("FirstObservedAt", &self.first_observed_at, &RULE_20);
+            v.check("FirstObservedAt", &self.first_observed_at, &RULE_22);
             v.nested("FirstObservedAt", &self.first_observed_at);
-            v.check("GeneratorId", &self.generator_id, &RULE_20);
+            v.check("GeneratorId", &self.generator_id, &RULE_22);
             v.nested("GeneratorId", &self.generator_id);
-            v.check("Id", &self.id, &RULE_20);
+            v.check("Id", &self.id, &RULE_22);
             v.nested("Id", &self.id);
-            v.check("Keyword", &self.keyword, &RULE_20);
+            v.check("Keyword", &self.keyword, &RULE_22);
             v.nested("Keyword", &self.keyword);
-            v.check("LastObservedAt", &self.last_observed_at, &RULE_20);
+            v.check("LastObservedAt", &self.last_observed_at, &RULE_22);
             v.nested("LastObservedAt", &self.last_observed_at);
-            v.check("MalwareName", &self.malware_name, &RULE_20);
+            v.check("MalwareName", &self.malware_name, &RULE_22);
             v.nested("MalwareName", &self.malware_name);
-            v.check("MalwarePath", &self.malware_path, &RULE_20);
+            v.check("MalwarePath", &self.malware_path, &RULE_22);
             v.nested("MalwarePath", &self.malware_path);
-            v.check("MalwareState", &self.malware_state, &RULE_20);
+            v.check("MalwareState", &self.malware_state, &RULE_22);
             v.nested("MalwareState", &self.malware_state);
-            v.check("MalwareType", &self.malware_type, &RULE_20);
+            v.check("MalwareType", &self.malware_type, &RULE_22);
             v.nested("MalwareType", &self.malware_type);
             v.check(
                 "NetworkDestinationDomain",
                 &self.network_destination_domain,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("NetworkDestinationDomain", &self.network_destination_domain);
             v.check(
                 "NetworkDestinationIpV4",
                 &self.network_destination_ip_v4,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("NetworkDestinationIpV4", &self.network_destination_ip_v4);
             v.check(
                 "NetworkDestinationIpV6",
                 &self.network_destination_ip_v6,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("NetworkDestinationIpV6", &self.network_destination_ip_v6);
             v.check(
                 "NetworkDestinationPort",
                 &self.network_destination_port,
-                &RULE_20,
+                &RULE_22,
             );
-            v.check("NetworkDirection", &self.network_direction, &RULE_20);
+            v.check("NetworkDirection", &self.network_direction, &RULE_22);
             v.nested("NetworkDirection", &self.network_direction);
-            v.check("NetworkProtocol", &self.network_protocol, &RULE_20);
+            v.check("NetworkProtocol", &self.network_protocol, &RULE_22);
             v.nested("NetworkProtocol", &self.network_protocol);
-            v.check("NetworkSourceDomain", &self.network_source_domain, &RULE_20);
+            v.check("NetworkSourceDomain", &self.network_source_domain, &RULE_22);
             v.nested("NetworkSourceDomain", &self.network_source_domain);
-            v.check("NetworkSourceIpV4", &self.network_source_ip_v4, &RULE_20);
+            v.check("NetworkSourceIpV4", &self.network_source_ip_v4, &RULE_22);
             v.nested("NetworkSourceIpV4", &self.network_source_ip_v4);
-            v.check("NetworkSourceIpV6", &self.network_source_ip_v6, &RULE_20);
+            v.check("NetworkSourceIpV6", &self.network_source_ip_v6, &RULE_22);
             v.nested("NetworkSourceIpV6", &self.network_source_ip_v6);
-            v.check("NetworkSourceMac", &self.network_source_mac, &RULE_20);
+            v.check("NetworkSourceMac", &self.network_source_mac, &RULE_22);
             v.nested("NetworkSourceMac", &self.network_source_mac);
-            v.check("NetworkSourcePort", &self.network_source_port, &RULE_20);
-            v.check("NoteText", &self.note_text, &RULE_20);
+            v.check("NetworkSourcePort", &self.network_source_port, &RULE_22);
+            v.check("NoteText", &self.note_text, &RULE_22);
             v.nested("NoteText", &self.note_text);
-            v.check("NoteUpdatedAt", &self.note_updated_at, &RULE_20);
+            v.check("NoteUpdatedAt", &self.note_updated_at, &RULE_22);
             v.nested("NoteUpdatedAt", &self.note_updated_at);
-            v.check("NoteUpdatedBy", &self.note_updated_by, &RULE_20);
+            v.check("NoteUpdatedBy", &self.note_updated_by, &RULE_22);
             v.nested("NoteUpdatedBy", &self.note_updated_by);
-            v.check("ProcessLaunchedAt", &self.process_launched_at, &RULE_20);
+            v.check("ProcessLaunchedAt", &self.process_launched_at, &RULE_22);
             v.nested("ProcessLaunchedAt", &self.process_launched_at);
-            v.check("ProcessName", &self.process_name, &RULE_20);
+            v.check("ProcessName", &self.process_name, &RULE_22);
             v.nested("ProcessName", &self.process_name);
-            v.check("ProcessParentPid", &self.process_parent_pid, &RULE_20);
-            v.check("ProcessPath", &self.process_path, &RULE_20);
+            v.check("ProcessParentPid", &self.process_parent_pid, &RULE_22);
+            v.check("ProcessPath", &self.process_path, &RULE_22);
             v.nested("ProcessPath", &self.process_path);
-            v.check("ProcessPid", &self.process_pid, &RULE_20);
-            v.check("ProcessTerminatedAt", &self.process_terminated_at, &RULE_20);
+            v.check("ProcessPid", &self.process_pid, &RULE_22);
+            v.check("ProcessTerminatedAt", &self.process_terminated_at, &RULE_22);
             v.nested("ProcessTerminatedAt", &self.process_terminated_at);
-            v.check("ProductArn", &self.product_arn, &RULE_20);
+            v.check("ProductArn", &self.product_arn, &RULE_22);
             v.nested("ProductArn", &self.product_arn);
-            v.check("ProductFields", &self.product_fields, &RULE_20);
+            v.check("ProductFields", &self.product_fields, &RULE_22);
             v.nested("ProductFields", &self.product_fields);
-            v.check("ProductName", &self.product_name, &RULE_20);
+            v.check("ProductName", &self.product_name, &RULE_22);
             v.nested("ProductName", &self.product_name);
-            v.check("RecommendationText", &self.recommendation_text, &RULE_20);
+            v.check("RecommendationText", &self.recommendation_text, &RULE_22);
             v.nested("RecommendationText", &self.recommendation_text);
-            v.check("RecordState", &self.record_state, &RULE_20);
+            v.check("RecordState", &self.record_state, &RULE_22);
             v.nested("RecordState", &self.record_state);
-            v.check("Region", &self.region, &RULE_20);
+            v.check("Region", &self.region, &RULE_22);
             v.nested("Region", &self.region);
-            v.check("RelatedFindingsId", &self.related_findings_id, &RULE_20);
+            v.check("RelatedFindingsId", &self.related_findings_id, &RULE_22);
             v.nested("RelatedFindingsId", &self.related_findings_id);
             v.check(
                 "RelatedFindingsProductArn",
                 &self.related_findings_product_arn,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "RelatedFindingsProductArn",
@@ -3943,19 +3962,19 @@ pub mod insight {
             v.check(
                 "ResourceApplicationArn",
                 &self.resource_application_arn,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("ResourceApplicationArn", &self.resource_application_arn);
             v.check(
                 "ResourceApplicationName",
                 &self.resource_application_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("ResourceApplicationName", &self.resource_application_name);
             v.check(
                 "ResourceAwsEc2InstanceIamInstanceProfileArn",
                 &self.resource_aws_ec2_instance_iam_instance_profile_arn,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceIamInstanceProfileArn",
@@ -3964,7 +3983,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceImageId",
                 &self.resource_aws_ec2_instance_image_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceImageId",
@@ -3973,7 +3992,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceIpV4Addresses",
                 &self.resource_aws_ec2_instance_ip_v4_addresses,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceIpV4Addresses",
@@ -3982,7 +4001,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceIpV6Addresses",
                 &self.resource_aws_ec2_instance_ip_v6_addresses,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceIpV6Addresses",
@@ -3991,7 +4010,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceKeyName",
                 &self.resource_aws_ec2_instance_key_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceKeyName",
@@ -4000,7 +4019,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceLaunchedAt",
                 &self.resource_aws_ec2_instance_launched_at,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceLaunchedAt",
@@ -4009,7 +4028,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceSubnetId",
                 &self.resource_aws_ec2_instance_subnet_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceSubnetId",
@@ -4018,7 +4037,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceType",
                 &self.resource_aws_ec2_instance_type,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceType",
@@ -4027,7 +4046,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsEc2InstanceVpcId",
                 &self.resource_aws_ec2_instance_vpc_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsEc2InstanceVpcId",
@@ -4036,7 +4055,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsIamAccessKeyCreatedAt",
                 &self.resource_aws_iam_access_key_created_at,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsIamAccessKeyCreatedAt",
@@ -4045,7 +4064,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsIamAccessKeyPrincipalName",
                 &self.resource_aws_iam_access_key_principal_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsIamAccessKeyPrincipalName",
@@ -4054,7 +4073,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsIamAccessKeyStatus",
                 &self.resource_aws_iam_access_key_status,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsIamAccessKeyStatus",
@@ -4063,7 +4082,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsIamAccessKeyUserName",
                 &self.resource_aws_iam_access_key_user_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsIamAccessKeyUserName",
@@ -4072,7 +4091,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsIamUserUserName",
                 &self.resource_aws_iam_user_user_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsIamUserUserName",
@@ -4081,7 +4100,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsS3BucketOwnerId",
                 &self.resource_aws_s3_bucket_owner_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsS3BucketOwnerId",
@@ -4090,7 +4109,7 @@ pub mod insight {
             v.check(
                 "ResourceAwsS3BucketOwnerName",
                 &self.resource_aws_s3_bucket_owner_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceAwsS3BucketOwnerName",
@@ -4099,7 +4118,7 @@ pub mod insight {
             v.check(
                 "ResourceContainerImageId",
                 &self.resource_container_image_id,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceContainerImageId",
@@ -4108,7 +4127,7 @@ pub mod insight {
             v.check(
                 "ResourceContainerImageName",
                 &self.resource_container_image_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceContainerImageName",
@@ -4117,7 +4136,7 @@ pub mod insight {
             v.check(
                 "ResourceContainerLaunchedAt",
                 &self.resource_container_launched_at,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ResourceContainerLaunchedAt",
@@ -4126,36 +4145,36 @@ pub mod insight {
             v.check(
                 "ResourceContainerName",
                 &self.resource_container_name,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("ResourceContainerName", &self.resource_container_name);
             v.check(
                 "ResourceDetailsOther",
                 &self.resource_details_other,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested("ResourceDetailsOther", &self.resource_details_other);
-            v.check("ResourceId", &self.resource_id, &RULE_20);
+            v.check("ResourceId", &self.resource_id, &RULE_22);
             v.nested("ResourceId", &self.resource_id);
-            v.check("ResourcePartition", &self.resource_partition, &RULE_20);
+            v.check("ResourcePartition", &self.resource_partition, &RULE_22);
             v.nested("ResourcePartition", &self.resource_partition);
-            v.check("ResourceRegion", &self.resource_region, &RULE_20);
+            v.check("ResourceRegion", &self.resource_region, &RULE_22);
             v.nested("ResourceRegion", &self.resource_region);
-            v.check("ResourceTags", &self.resource_tags, &RULE_20);
+            v.check("ResourceTags", &self.resource_tags, &RULE_22);
             v.nested("ResourceTags", &self.resource_tags);
-            v.check("ResourceType", &self.resource_type, &RULE_20);
+            v.check("ResourceType", &self.resource_type, &RULE_22);
             v.nested("ResourceType", &self.resource_type);
-            v.check("Sample", &self.sample, &RULE_20);
-            v.check("SeverityLabel", &self.severity_label, &RULE_20);
+            v.check("Sample", &self.sample, &RULE_22);
+            v.check("SeverityLabel", &self.severity_label, &RULE_22);
             v.nested("SeverityLabel", &self.severity_label);
-            v.check("SeverityNormalized", &self.severity_normalized, &RULE_20);
-            v.check("SeverityProduct", &self.severity_product, &RULE_20);
-            v.check("SourceUrl", &self.source_url, &RULE_20);
+            v.check("SeverityNormalized", &self.severity_normalized, &RULE_22);
+            v.check("SeverityProduct", &self.severity_product, &RULE_22);
+            v.check("SourceUrl", &self.source_url, &RULE_22);
             v.nested("SourceUrl", &self.source_url);
             v.check(
                 "ThreatIntelIndicatorCategory",
                 &self.threat_intel_indicator_category,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorCategory",
@@ -4164,7 +4183,7 @@ pub mod insight {
             v.check(
                 "ThreatIntelIndicatorLastObservedAt",
                 &self.threat_intel_indicator_last_observed_at,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorLastObservedAt",
@@ -4173,7 +4192,7 @@ pub mod insight {
             v.check(
                 "ThreatIntelIndicatorSource",
                 &self.threat_intel_indicator_source,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorSource",
@@ -4182,7 +4201,7 @@ pub mod insight {
             v.check(
                 "ThreatIntelIndicatorSourceUrl",
                 &self.threat_intel_indicator_source_url,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorSourceUrl",
@@ -4191,7 +4210,7 @@ pub mod insight {
             v.check(
                 "ThreatIntelIndicatorType",
                 &self.threat_intel_indicator_type,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorType",
@@ -4200,26 +4219,26 @@ pub mod insight {
             v.check(
                 "ThreatIntelIndicatorValue",
                 &self.threat_intel_indicator_value,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "ThreatIntelIndicatorValue",
                 &self.threat_intel_indicator_value,
             );
-            v.check("Title", &self.title, &RULE_20);
+            v.check("Title", &self.title, &RULE_22);
             v.nested("Title", &self.title);
-            v.check("Type", &self.r#type, &RULE_20);
+            v.check("Type", &self.r#type, &RULE_22);
             v.nested("Type", &self.r#type);
-            v.check("UpdatedAt", &self.updated_at, &RULE_20);
+            v.check("UpdatedAt", &self.updated_at, &RULE_22);
             v.nested("UpdatedAt", &self.updated_at);
-            v.check("UserDefinedFields", &self.user_defined_fields, &RULE_20);
+            v.check("UserDefinedFields", &self.user_defined_fields, &RULE_22);
             v.nested("UserDefinedFields", &self.user_defined_fields);
-            v.check("VerificationState", &self.verification_state, &RULE_20);
+            v.check("VerificationState", &self.verification_state, &RULE_22);
             v.nested("VerificationState", &self.verification_state);
             v.check(
                 "VulnerabilitiesExploitAvailable",
                 &self.vulnerabilities_exploit_available,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "VulnerabilitiesExploitAvailable",
@@ -4228,15 +4247,15 @@ pub mod insight {
             v.check(
                 "VulnerabilitiesFixAvailable",
                 &self.vulnerabilities_fix_available,
-                &RULE_20,
+                &RULE_22,
             );
             v.nested(
                 "VulnerabilitiesFixAvailable",
                 &self.vulnerabilities_fix_available,
             );
-            v.check("WorkflowState", &self.workflow_state, &RULE_20);
+            v.check("WorkflowState", &self.workflow_state, &RULE_22);
             v.nested("WorkflowState", &self.workflow_state);
-            v.check("WorkflowStatus", &self.workflow_status, &RULE_20);
+            v.check("WorkflowStatus", &self.workflow_status, &RULE_22);
             v.nested("WorkflowStatus", &self.workflow_status);
         }
     }
@@ -4269,8 +4288,8 @@ pub mod insight {
 
     impl Validate for StringFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_54);
-            v.check("Value", &self.value, &RULE_53);
+            v.check("Comparison", &self.comparison, &RULE_56);
+            v.check("Value", &self.value, &RULE_55);
         }
     }
 
@@ -4331,7 +4350,7 @@ pub mod insight {
 
     impl Validate for KeywordFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Value", &self.value, &RULE_53);
+            v.check("Value", &self.value, &RULE_55);
         }
     }
 
@@ -4359,7 +4378,7 @@ pub mod insight {
 
     impl Validate for IpFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Cidr", &self.cidr, &RULE_53);
+            v.check("Cidr", &self.cidr, &RULE_55);
         }
     }
 
@@ -4399,9 +4418,9 @@ pub mod insight {
 
     impl Validate for MapFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Comparison", &self.comparison, &RULE_33);
-            v.check("Key", &self.key, &RULE_53);
-            v.check("Value", &self.value, &RULE_53);
+            v.check("Comparison", &self.comparison, &RULE_35);
+            v.check("Key", &self.key, &RULE_55);
+            v.check("Value", &self.value, &RULE_55);
         }
     }
 
@@ -4469,8 +4488,8 @@ pub mod organization_configuration {
 
     impl Validate for OrganizationConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AutoEnableStandards", &self.auto_enable_standards, &RULE_55);
-            v.check("ConfigurationType", &self.configuration_type, &RULE_56);
+            v.check("AutoEnableStandards", &self.auto_enable_standards, &RULE_57);
+            v.check("ConfigurationType", &self.configuration_type, &RULE_58);
         }
     }
 
@@ -4558,9 +4577,9 @@ pub mod policy_association {
             v.check(
                 "ConfigurationPolicyId",
                 &self.configuration_policy_id,
-                &RULE_57,
+                &RULE_59,
             );
-            v.check("TargetType", &self.target_type, &RULE_58);
+            v.check("TargetType", &self.target_type, &RULE_60);
         }
     }
 
@@ -4638,7 +4657,7 @@ pub mod product_subscription {
 
     impl Validate for ProductSubscription {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ProductArn", &self.product_arn, &RULE_59);
+            v.check("ProductArn", &self.product_arn, &RULE_61);
         }
     }
 
@@ -4708,10 +4727,10 @@ pub mod security_control {
 
     impl Validate for SecurityControl {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("LastUpdateReason", &self.last_update_reason, &RULE_60);
+            v.check("LastUpdateReason", &self.last_update_reason, &RULE_62);
             v.nested("Parameters", &self.parameters);
-            v.check("SecurityControlArn", &self.security_control_arn, &RULE_27);
-            v.check("SecurityControlId", &self.security_control_id, &RULE_27);
+            v.check("SecurityControlArn", &self.security_control_arn, &RULE_29);
+            v.check("SecurityControlId", &self.security_control_id, &RULE_29);
         }
     }
 
@@ -4758,7 +4777,7 @@ pub mod security_control {
     impl Validate for ParameterConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Value", &self.value);
-            v.check("ValueType", &self.value_type, &RULE_42);
+            v.check("ValueType", &self.value_type, &RULE_44);
         }
     }
 
@@ -4806,10 +4825,10 @@ pub mod security_control {
 
     impl Validate for ParameterValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Enum", &self.r#enum, &RULE_27);
-            v.check_items("EnumList", &self.enum_list, &RULE_61, &RULE_27);
-            v.check("String", &self.string, &RULE_27);
-            v.check_items("StringList", &self.string_list, &RULE_61, &RULE_27);
+            v.check("Enum", &self.r#enum, &RULE_29);
+            v.check_items("EnumList", &self.enum_list, &RULE_63, &RULE_29);
+            v.check("String", &self.string, &RULE_29);
+            v.check_items("StringList", &self.string_list, &RULE_63, &RULE_29);
         }
     }
 }
@@ -4855,13 +4874,13 @@ pub mod standard {
             v.check(
                 "DisabledStandardsControls",
                 &self.disabled_standards_controls,
-                &RULE_19,
+                &RULE_21,
             );
             v.nested(
                 "DisabledStandardsControls",
                 &self.disabled_standards_controls,
             );
-            v.check("StandardsArn", &self.standards_arn, &RULE_62);
+            v.check("StandardsArn", &self.standards_arn, &RULE_64);
         }
     }
 
@@ -4917,7 +4936,7 @@ pub mod standard {
 
     impl Validate for StandardsControl {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("StandardsControlArn", &self.standards_control_arn, &RULE_59);
+            v.check("StandardsControlArn", &self.standards_control_arn, &RULE_61);
         }
     }
 }

@@ -22,20 +22,25 @@ mod rules_ {
     };
 
     pub(super) static RULE_2: Rule = Rule {
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_3: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"\w+|[a-z0-9]{12}"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_3: Rule = Rule {
+    pub(super) static RULE_4: Rule = Rule {
         pattern: Some(
             r"\w+|arn:aws[-a-z]*:cloudformation:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:stack/[a-zA-Z][-A-Za-z0-9]{0,127}/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         allowed: &["CFN_STACK"],
         ..Rule::NONE
     };
@@ -81,6 +86,7 @@ pub mod application {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 
@@ -170,6 +176,7 @@ pub mod attribute_group {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 
@@ -239,8 +246,8 @@ pub mod attribute_group_association {
 
     impl Validate for AttributeGroupAssociation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Application", &self.application, &RULE_2);
-            v.check("AttributeGroup", &self.attribute_group, &RULE_2);
+            v.check("Application", &self.application, &RULE_3);
+            v.check("AttributeGroup", &self.attribute_group, &RULE_3);
         }
     }
 
@@ -315,9 +322,9 @@ pub mod resource_association {
 
     impl Validate for ResourceAssociation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Application", &self.application, &RULE_2);
-            v.check("Resource", &self.resource, &RULE_3);
-            v.check("ResourceType", &self.resource_type, &RULE_4);
+            v.check("Application", &self.application, &RULE_3);
+            v.check("Resource", &self.resource, &RULE_4);
+            v.check("ResourceType", &self.resource_type, &RULE_5);
         }
     }
 

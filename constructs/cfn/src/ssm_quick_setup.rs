@@ -20,28 +20,40 @@ mod rules_ {
     pub(super) static RULE_2: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
+        pattern: Some(r"^[A-Za-z0-9 +=@_\/:.-]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_3: Rule = Rule {
-        pattern: Some(r"^[a-zA-Z0-9_\-.:/]{3,200}$"),
+        min_len: Some(1),
+        max_len: Some(256),
         ..Rule::NONE
     };
 
     pub(super) static RULE_4: Rule = Rule {
+        max_len: Some(40960),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_5: Rule = Rule {
+        pattern: Some(r"^[a-zA-Z0-9_\-.:/]{3,200}$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_6: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         min_len: Some(1),
         max_len: Some(500),
         pattern: Some(r"^\S+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^[a-zA-Z0-9-]+$"),
@@ -93,6 +105,7 @@ pub mod configuration_manager {
             v.nested("ConfigurationDefinitions", &self.configuration_definitions);
             v.check("Description", &self.description, &RULE_0);
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 
@@ -184,10 +197,11 @@ pub mod configuration_manager {
             v.check(
                 "LocalDeploymentExecutionRoleName",
                 &self.local_deployment_execution_role_name,
-                &RULE_2,
+                &RULE_3,
             );
-            v.check("Type", &self.r#type, &RULE_3);
-            v.check("TypeVersion", &self.type_version, &RULE_4);
+            v.check_values("Parameters", &self.parameters, &RULE_4);
+            v.check("Type", &self.r#type, &RULE_5);
+            v.check("TypeVersion", &self.type_version, &RULE_6);
         }
     }
 }
@@ -237,8 +251,9 @@ pub mod lifecycle_automation {
 
     impl Validate for LifecycleAutomation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AutomationDocument", &self.automation_document, &RULE_5);
-            v.check("ResourceKey", &self.resource_key, &RULE_6);
+            v.check("AutomationDocument", &self.automation_document, &RULE_7);
+            v.check("ResourceKey", &self.resource_key, &RULE_8);
+            v.check_values("Tags", &self.tags, &RULE_2);
         }
     }
 

@@ -836,6 +836,7 @@ pub mod policy_store {
 
     impl Validate for KmsEncryptionSettings {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values("EncryptionContext", &self.encryption_context, &RULE_8);
             v.check("Key", &self.key, &RULE_15);
         }
     }

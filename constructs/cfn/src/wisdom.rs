@@ -34,6 +34,12 @@ mod rules_ {
     };
 
     pub(super) static RULE_2: Rule = Rule {
+        min_len: Some(1),
+        max_len: Some(256),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_3: Rule = Rule {
         allowed: &[
             "MANUAL_SEARCH",
             "ANSWER_RECOMMENDATION",
@@ -48,48 +54,42 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_3: Rule = Rule {
+    pub(super) static RULE_4: Rule = Rule {
         pattern: Some(
             "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         min_len: Some(1),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         allowed: &["KNOWLEDGE_BASE"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         min: Some(1.0),
         max: Some(100.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
-        allowed: &["HYBRID", "SEMANTIC"],
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_9: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(128),
+        allowed: &["HYBRID", "SEMANTIC"],
         ..Rule::NONE
     };
 
     pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
-        max_len: Some(256),
+        max_len: Some(128),
         ..Rule::NONE
     };
 
@@ -568,8 +568,8 @@ mod shared_ {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 }
@@ -627,7 +627,8 @@ pub mod ai_agent {
             v.nested("Configuration", &self.configuration);
             v.check("Description", &self.description, &RULE_1);
             v.check("Name", &self.name, &RULE_1);
-            v.check("Type", &self.r#type, &RULE_2);
+            v.check_values("Tags", &self.tags, &RULE_2);
+            v.check("Type", &self.r#type, &RULE_3);
         }
     }
 
@@ -815,18 +816,18 @@ pub mod ai_agent {
             v.check(
                 "AnswerGenerationAIGuardrailId",
                 &self.answer_generation_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "AnswerGenerationAIPromptId",
                 &self.answer_generation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.nested(
                 "AssociationConfigurations",
                 &self.association_configurations,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
         }
     }
 
@@ -863,8 +864,8 @@ pub mod ai_agent {
                 "AssociationConfigurationData",
                 &self.association_configuration_data,
             );
-            v.check("AssociationId", &self.association_id, &RULE_5);
-            v.check("AssociationType", &self.association_type, &RULE_6);
+            v.check("AssociationId", &self.association_id, &RULE_6);
+            v.check("AssociationType", &self.association_type, &RULE_7);
         }
     }
 
@@ -938,11 +939,11 @@ pub mod ai_agent {
     impl Validate for KnowledgeBaseAssociationConfigurationData {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("ContentTagFilter", &self.content_tag_filter);
-            v.check("MaxResults", &self.max_results, &RULE_7);
+            v.check("MaxResults", &self.max_results, &RULE_8);
             v.check(
                 "OverrideKnowledgeBaseSearchType",
                 &self.override_knowledge_base_search_type,
-                &RULE_8,
+                &RULE_9,
             );
         }
     }
@@ -1006,8 +1007,8 @@ pub mod ai_agent {
 
     impl Validate for TagCondition {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 
@@ -1090,12 +1091,12 @@ pub mod ai_agent {
             v.check(
                 "AnswerGenerationAIGuardrailId",
                 &self.answer_generation_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "AnswerGenerationAIPromptId",
                 &self.answer_generation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.nested(
                 "AssociationConfigurations",
@@ -1104,13 +1105,13 @@ pub mod ai_agent {
             v.check(
                 "IntentLabelingGenerationAIPromptId",
                 &self.intent_labeling_generation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
             v.check(
                 "QueryReformulationAIPromptId",
                 &self.query_reformulation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
         }
     }
@@ -1162,17 +1163,17 @@ pub mod ai_agent {
             v.check(
                 "SelfServiceAIGuardrailId",
                 &self.self_service_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "SelfServiceAnswerGenerationAIPromptId",
                 &self.self_service_answer_generation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "SelfServicePreProcessingAIPromptId",
                 &self.self_service_pre_processing_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
         }
     }
@@ -1218,14 +1219,14 @@ pub mod ai_agent {
             v.check(
                 "EmailQueryReformulationAIPromptId",
                 &self.email_query_reformulation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "EmailResponseAIPromptId",
                 &self.email_response_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
         }
     }
 
@@ -1256,9 +1257,9 @@ pub mod ai_agent {
             v.check(
                 "EmailOverviewAIPromptId",
                 &self.email_overview_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
         }
     }
 
@@ -1306,14 +1307,14 @@ pub mod ai_agent {
             v.check(
                 "EmailGenerativeAnswerAIPromptId",
                 &self.email_generative_answer_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "EmailQueryReformulationAIPromptId",
                 &self.email_query_reformulation_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
         }
     }
 
@@ -1357,16 +1358,16 @@ pub mod ai_agent {
     impl Validate for OrchestrationAiAgentConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("ConnectInstanceArn", &self.connect_instance_arn, &RULE_11);
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
             v.check(
                 "OrchestrationAIGuardrailId",
                 &self.orchestration_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "OrchestrationAIPromptId",
                 &self.orchestration_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.nested("ToolConfigurations", &self.tool_configurations);
         }
@@ -1435,12 +1436,12 @@ pub mod ai_agent {
 
     impl Validate for ToolConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_4);
+            v.check("Description", &self.description, &RULE_5);
             v.nested("OutputFilters", &self.output_filters);
             v.nested("OverrideInputValues", &self.override_input_values);
-            v.check("Title", &self.title, &RULE_4);
-            v.check("ToolId", &self.tool_id, &RULE_4);
-            v.check("ToolName", &self.tool_name, &RULE_4);
+            v.check("Title", &self.title, &RULE_5);
+            v.check("ToolId", &self.tool_id, &RULE_5);
+            v.check("ToolName", &self.tool_name, &RULE_5);
             v.check("ToolType", &self.tool_type, &RULE_12);
         }
     }
@@ -1494,7 +1495,7 @@ pub mod ai_agent {
 
     impl Validate for ToolOutputFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("JsonPath", &self.json_path, &RULE_4);
+            v.check("JsonPath", &self.json_path, &RULE_5);
             v.nested("OutputConfiguration", &self.output_configuration);
         }
     }
@@ -1529,12 +1530,12 @@ pub mod ai_agent {
             v.check(
                 "OutputVariableNameOverride",
                 &self.output_variable_name_override,
-                &RULE_4,
+                &RULE_5,
             );
             v.check(
                 "SessionDataNamespace",
                 &self.session_data_namespace,
-                &RULE_4,
+                &RULE_5,
             );
         }
     }
@@ -1569,7 +1570,7 @@ pub mod ai_agent {
 
     impl Validate for ToolOverrideInputValue {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("JsonPath", &self.json_path, &RULE_4);
+            v.check("JsonPath", &self.json_path, &RULE_5);
             v.nested("Value", &self.value);
         }
     }
@@ -1630,7 +1631,7 @@ pub mod ai_agent {
     impl Validate for ToolOverrideConstantInputValue {
         fn validate(&self, v: &mut Validator<'_>) {
             v.check("Type", &self.r#type, &RULE_13);
-            v.check("Value", &self.value, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
         }
     }
 
@@ -1683,16 +1684,16 @@ pub mod ai_agent {
 
     impl Validate for NoteTakingAiAgentConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
             v.check(
                 "NoteTakingAIGuardrailId",
                 &self.note_taking_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "NoteTakingAIPromptId",
                 &self.note_taking_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
         }
     }
@@ -1732,14 +1733,14 @@ pub mod ai_agent {
             v.check(
                 "CaseSummarizationAIGuardrailId",
                 &self.case_summarization_ai_guardrail_id,
-                &RULE_3,
+                &RULE_4,
             );
             v.check(
                 "CaseSummarizationAIPromptId",
                 &self.case_summarization_ai_prompt_id,
-                &RULE_3,
+                &RULE_4,
             );
-            v.check("Locale", &self.locale, &RULE_4);
+            v.check("Locale", &self.locale, &RULE_5);
         }
     }
 }
@@ -1783,8 +1784,8 @@ pub mod ai_agent_version {
 
     impl Validate for AiAgentVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AIAgentId", &self.ai_agent_id, &RULE_5);
-            v.check("AssistantId", &self.assistant_id, &RULE_5);
+            v.check("AIAgentId", &self.ai_agent_id, &RULE_6);
+            v.check("AssistantId", &self.assistant_id, &RULE_6);
         }
     }
 
@@ -1923,6 +1924,7 @@ pub mod ai_guardrail {
                 "SensitiveInformationPolicyConfig",
                 &self.sensitive_information_policy_config,
             );
+            v.check_values("Tags", &self.tags, &RULE_2);
             v.nested("TopicPolicyConfig", &self.topic_policy_config);
             v.nested("WordPolicyConfig", &self.word_policy_config);
         }
@@ -2217,7 +2219,7 @@ pub mod ai_guardrail {
             v.check("Action", &self.action, &RULE_22);
             v.check("Description", &self.description, &RULE_24);
             v.check("Name", &self.name, &RULE_25);
-            v.check("Pattern", &self.pattern, &RULE_4);
+            v.check("Pattern", &self.pattern, &RULE_5);
         }
     }
 
@@ -2386,7 +2388,7 @@ pub mod ai_guardrail {
 
     impl Validate for GuardrailWordConfig {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Text", &self.text, &RULE_4);
+            v.check("Text", &self.text, &RULE_5);
         }
     }
 }
@@ -2430,8 +2432,8 @@ pub mod ai_guardrail_version {
 
     impl Validate for AiGuardrailVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AIGuardrailId", &self.ai_guardrail_id, &RULE_5);
-            v.check("AssistantId", &self.assistant_id, &RULE_5);
+            v.check("AIGuardrailId", &self.ai_guardrail_id, &RULE_6);
+            v.check("AssistantId", &self.assistant_id, &RULE_6);
         }
     }
 
@@ -2538,6 +2540,7 @@ pub mod ai_prompt {
             v.check("Description", &self.description, &RULE_1);
             v.check("ModelId", &self.model_id, &RULE_31);
             v.check("Name", &self.name, &RULE_1);
+            v.check_values("Tags", &self.tags, &RULE_2);
             v.nested("TemplateConfiguration", &self.template_configuration);
             v.check("TemplateType", &self.template_type, &RULE_32);
             v.check("Type", &self.r#type, &RULE_33);
@@ -2687,8 +2690,8 @@ pub mod ai_prompt_version {
 
     impl Validate for AiPromptVersion {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AIPromptId", &self.ai_prompt_id, &RULE_5);
-            v.check("AssistantId", &self.assistant_id, &RULE_5);
+            v.check("AIPromptId", &self.ai_prompt_id, &RULE_6);
+            v.check("AssistantId", &self.assistant_id, &RULE_6);
         }
     }
 
@@ -2861,7 +2864,7 @@ pub mod assistant_association {
 
     impl Validate for AssistantAssociation {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AssistantId", &self.assistant_id, &RULE_5);
+            v.check("AssistantId", &self.assistant_id, &RULE_6);
             v.nested("Association", &self.association);
             v.check("AssociationType", &self.association_type, &RULE_37);
             v.nested("Tags", &self.tags);
@@ -2928,7 +2931,7 @@ pub mod assistant_association {
 
     impl Validate for AssociationData {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_5);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_6);
             v.nested(
                 "ExternalBedrockKnowledgeBaseConfig",
                 &self.external_bedrock_knowledge_base_config,
@@ -3036,7 +3039,8 @@ pub mod content {
 
     impl Validate for Content {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_5);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_6);
+            v.check_values("Metadata", &self.metadata, &RULE_36);
             v.check("Name", &self.name, &RULE_1);
             v.check("OverrideLinkOutUri", &self.override_link_out_uri, &RULE_36);
             v.nested("Tags", &self.tags);
@@ -3152,8 +3156,8 @@ pub mod content_association {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("Association", &self.association);
             v.check("AssociationType", &self.association_type, &RULE_42);
-            v.check("ContentId", &self.content_id, &RULE_5);
-            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_5);
+            v.check("ContentId", &self.content_id, &RULE_6);
+            v.check("KnowledgeBaseId", &self.knowledge_base_id, &RULE_6);
             v.nested("Tags", &self.tags);
         }
     }
@@ -3284,7 +3288,7 @@ pub mod content_association {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
+            v.check("Key", &self.key, &RULE_10);
             v.check("Value", &self.value, &RULE_43);
         }
     }
@@ -4184,7 +4188,7 @@ pub mod message_template {
             v.nested("Body", &self.body);
             v.check("Headers", &self.headers, &RULE_64);
             v.nested("Headers", &self.headers);
-            v.check("Subject", &self.subject, &RULE_4);
+            v.check("Subject", &self.subject, &RULE_5);
         }
     }
 
@@ -4243,7 +4247,7 @@ pub mod message_template {
 
     impl Validate for MessageTemplateBodyContentProvider {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Content", &self.content, &RULE_4);
+            v.check("Content", &self.content, &RULE_5);
         }
     }
 
@@ -4366,6 +4370,7 @@ pub mod message_template {
     impl Validate for MessageTemplateAttributes {
         fn validate(&self, v: &mut Validator<'_>) {
             v.nested("AgentAttributes", &self.agent_attributes);
+            v.check_values("CustomAttributes", &self.custom_attributes, &RULE_67);
             v.nested(
                 "CustomerProfileAttributes",
                 &self.customer_profile_attributes,
@@ -4631,6 +4636,7 @@ pub mod message_template {
             v.check("City", &self.city, &RULE_67);
             v.check("Country", &self.country, &RULE_67);
             v.check("County", &self.county, &RULE_67);
+            v.check_values("Custom", &self.custom, &RULE_67);
             v.check("EmailAddress", &self.email_address, &RULE_67);
             v.check("FirstName", &self.first_name, &RULE_67);
             v.check("Gender", &self.gender, &RULE_67);
@@ -4803,9 +4809,9 @@ pub mod message_template {
 
     impl Validate for MessageTemplateAttachment {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AttachmentId", &self.attachment_id, &RULE_4);
+            v.check("AttachmentId", &self.attachment_id, &RULE_5);
             v.check("AttachmentName", &self.attachment_name, &RULE_40);
-            v.check("S3PresignedUrl", &self.s3_presigned_url, &RULE_4);
+            v.check("S3PresignedUrl", &self.s3_presigned_url, &RULE_5);
         }
     }
 
@@ -4839,8 +4845,8 @@ pub mod message_template {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 }
@@ -5139,8 +5145,8 @@ pub mod quick_response {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_9);
-            v.check("Value", &self.value, &RULE_10);
+            v.check("Key", &self.key, &RULE_10);
+            v.check("Value", &self.value, &RULE_2);
         }
     }
 }

@@ -16,13 +16,19 @@ mod rules_ {
     use strata_core::Rule;
 
     pub(super) static RULE_0: Rule = Rule {
+        max_len: Some(131072),
+        pattern: Some(r"^[\s\S]*$"),
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_1: Rule = Rule {
         min_len: Some(2),
         max_len: Some(131072),
         pattern: Some(r"^\{[\S\s]*\}\s*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_1: Rule = Rule {
+    pub(super) static RULE_2: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -31,42 +37,42 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_2: Rule = Rule {
+    pub(super) static RULE_3: Rule = Rule {
         max_items: Some(200),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_3: Rule = Rule {
+    pub(super) static RULE_4: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_4: Rule = Rule {
+    pub(super) static RULE_5: Rule = Rule {
         max_len: Some(256),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_5: Rule = Rule {
+    pub(super) static RULE_6: Rule = Rule {
         min_items: Some(1),
         max_items: Some(1000),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_6: Rule = Rule {
+    pub(super) static RULE_7: Rule = Rule {
         pattern: Some(
             r"^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$",
         ),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_7: Rule = Rule {
+    pub(super) static RULE_8: Rule = Rule {
         min_items: Some(1),
         max_items: Some(100),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_8: Rule = Rule {
+    pub(super) static RULE_9: Rule = Rule {
         allowed: &[
             "Cults",
             "Gambling",
@@ -99,76 +105,76 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_9: Rule = Rule {
+    pub(super) static RULE_10: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[ _\-\d\w]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_10: Rule = Rule {
+    pub(super) static RULE_11: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some(r"^[ _\-\d\w]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_11: Rule = Rule {
+    pub(super) static RULE_12: Rule = Rule {
         min: Some(1.0),
         max: Some(3.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_12: Rule = Rule {
+    pub(super) static RULE_13: Rule = Rule {
         max_items: Some(150),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_13: Rule = Rule {
+    pub(super) static RULE_14: Rule = Rule {
         min_len: Some(1),
         max_len: Some(50),
         pattern: Some(r"^[_\-\d\w]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_14: Rule = Rule {
+    pub(super) static RULE_15: Rule = Rule {
         min_items: Some(1),
         max_items: Some(20),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_15: Rule = Rule {
+    pub(super) static RULE_16: Rule = Rule {
         max_len: Some(300),
         pattern: Some(r"^\/((?:[^\n])+)\/([gimsuyvd]{0,8})$"),
-        ..Rule::NONE
-    };
-
-    pub(super) static RULE_16: Rule = Rule {
-        min_len: Some(1),
-        max_len: Some(20),
-        pattern: Some(r"^[_\-\d\w]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_17: Rule = Rule {
         min_len: Some(1),
         max_len: Some(20),
-        pattern: Some(r"^[*_\-\d\w]+$"),
+        pattern: Some(r"^[_\-\d\w]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_18: Rule = Rule {
-        allowed: &["CustomText"],
+        min_len: Some(1),
+        max_len: Some(20),
+        pattern: Some(r"^[*_\-\d\w]+$"),
         ..Rule::NONE
     };
 
     pub(super) static RULE_19: Rule = Rule {
+        allowed: &["CustomText"],
+        ..Rule::NONE
+    };
+
+    pub(super) static RULE_20: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_20: Rule = Rule {
+    pub(super) static RULE_21: Rule = Rule {
         allowed: &[
             "SAML",
             "Facebook",
@@ -180,7 +186,7 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_21: Rule = Rule {
+    pub(super) static RULE_22: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(
@@ -189,75 +195,75 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_22: Rule = Rule {
+    pub(super) static RULE_23: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some("^.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_23: Rule = Rule {
+    pub(super) static RULE_24: Rule = Rule {
         min_len: Some(1),
         max_len: Some(64),
         pattern: Some("^.+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_24: Rule = Rule {
+    pub(super) static RULE_25: Rule = Rule {
         min_items: Some(1),
         max_items: Some(5),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_25: Rule = Rule {
+    pub(super) static RULE_26: Rule = Rule {
         min_len: Some(1),
         max_len: Some(128),
         pattern: Some(r"^[\w+\-]+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_26: Rule = Rule {
+    pub(super) static RULE_27: Rule = Rule {
         min_items: Some(2),
         max_items: Some(3),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_27: Rule = Rule {
+    pub(super) static RULE_28: Rule = Rule {
         min_len: Some(1),
         max_len: Some(32),
         pattern: Some("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_28: Rule = Rule {
+    pub(super) static RULE_29: Rule = Rule {
         min_len: Some(1),
         max_len: Some(255),
         pattern: Some("^vpc-[0-9a-z]*$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_29: Rule = Rule {
+    pub(super) static RULE_30: Rule = Rule {
         allowed: &["Standard", "IAM_Identity_Center"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_30: Rule = Rule {
+    pub(super) static RULE_31: Rule = Rule {
         allowed: &["standard.regular", "standard.large", "standard.xlarge"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_31: Rule = Rule {
+    pub(super) static RULE_32: Rule = Rule {
         min: Some(1.0),
         max: Some(5000.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_32: Rule = Rule {
+    pub(super) static RULE_33: Rule = Rule {
         max_len: Some(128),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_33: Rule = Rule {
+    pub(super) static RULE_34: Rule = Rule {
         allowed: &[
             "WebsiteInteract",
             "FileDownloadFromSecureBrowserToRemoteDisk",
@@ -280,72 +286,66 @@ mod rules_ {
         ..Rule::NONE
     };
 
-    pub(super) static RULE_34: Rule = Rule {
+    pub(super) static RULE_35: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_35: Rule = Rule {
+    pub(super) static RULE_36: Rule = Rule {
         pattern: Some("^[0-9]{12}$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_36: Rule = Rule {
+    pub(super) static RULE_37: Rule = Rule {
         allowed: &["Flat", "NestedByDate"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_37: Rule = Rule {
+    pub(super) static RULE_38: Rule = Rule {
         min_len: Some(1),
         max_len: Some(256),
         pattern: Some(r"^[\d\w\-_/!().*']+$"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_38: Rule = Rule {
+    pub(super) static RULE_39: Rule = Rule {
         allowed: &["JSONLines", "Json"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_39: Rule = Rule {
+    pub(super) static RULE_40: Rule = Rule {
         min_len: Some(20),
         max_len: Some(2048),
         pattern: Some(r"arn:[\w+=/,.@-]+:kinesis:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:stream/.+"),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_40: Rule = Rule {
+    pub(super) static RULE_41: Rule = Rule {
         allowed: &["Disabled", "Enabled"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_41: Rule = Rule {
+    pub(super) static RULE_42: Rule = Rule {
         min: Some(1.0),
         max: Some(600.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_42: Rule = Rule {
+    pub(super) static RULE_43: Rule = Rule {
         min: Some(0.0),
         max: Some(60.0),
         ..Rule::NONE
     };
 
-    pub(super) static RULE_43: Rule = Rule {
+    pub(super) static RULE_44: Rule = Rule {
         allowed: &["Light", "Dark"],
         ..Rule::NONE
     };
 
-    pub(super) static RULE_44: Rule = Rule {
-        max_len: Some(153600),
-        ..Rule::NONE
-    };
-
     pub(super) static RULE_45: Rule = Rule {
-        max_len: Some(131072),
-        pattern: Some(r"^[\s\S]*$"),
+        max_len: Some(153600),
         ..Rule::NONE
     };
 
@@ -459,8 +459,8 @@ mod shared_ {
 
     impl Validate for Tag {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Key", &self.key, &RULE_3);
-            v.check("Value", &self.value, &RULE_4);
+            v.check("Key", &self.key, &RULE_4);
+            v.check("Value", &self.value, &RULE_5);
         }
     }
 }
@@ -509,9 +509,14 @@ pub mod browser_settings {
 
     impl Validate for BrowserSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BrowserPolicy", &self.browser_policy, &RULE_0);
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
+            v.check("BrowserPolicy", &self.browser_policy, &RULE_1);
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.nested(
                 "WebContentFilteringPolicy",
@@ -573,14 +578,14 @@ pub mod browser_settings {
 
     impl Validate for WebContentFilteringPolicy {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("AllowedUrls", &self.allowed_urls, &RULE_5, &RULE_6);
+            v.check_items("AllowedUrls", &self.allowed_urls, &RULE_6, &RULE_7);
             v.check_items(
                 "BlockedCategories",
                 &self.blocked_categories,
-                &RULE_7,
                 &RULE_8,
+                &RULE_9,
             );
-            v.check_items("BlockedUrls", &self.blocked_urls, &RULE_5, &RULE_6);
+            v.check_items("BlockedUrls", &self.blocked_urls, &RULE_6, &RULE_7);
         }
     }
 }
@@ -631,14 +636,19 @@ pub mod data_protection_settings {
 
     impl Validate for DataProtectionSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
-            v.check("Description", &self.description, &RULE_9);
-            v.check("DisplayName", &self.display_name, &RULE_10);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
+            v.check("Description", &self.description, &RULE_10);
+            v.check("DisplayName", &self.display_name, &RULE_11);
             v.nested(
                 "InlineRedactionConfiguration",
                 &self.inline_redaction_configuration,
             );
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -713,24 +723,24 @@ pub mod data_protection_settings {
             v.check(
                 "GlobalConfidenceLevel",
                 &self.global_confidence_level,
-                &RULE_11,
+                &RULE_12,
             );
             v.check_items(
                 "GlobalEnforcedUrls",
                 &self.global_enforced_urls,
+                &RULE_8,
                 &RULE_7,
-                &RULE_6,
             );
             v.check_items(
                 "GlobalExemptUrls",
                 &self.global_exempt_urls,
+                &RULE_8,
                 &RULE_7,
-                &RULE_6,
             );
             v.check(
                 "InlineRedactionPatterns",
                 &self.inline_redaction_patterns,
-                &RULE_12,
+                &RULE_13,
             );
             v.nested("InlineRedactionPatterns", &self.inline_redaction_patterns);
         }
@@ -775,11 +785,11 @@ pub mod data_protection_settings {
 
     impl Validate for InlineRedactionPattern {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("BuiltInPatternId", &self.built_in_pattern_id, &RULE_13);
-            v.check("ConfidenceLevel", &self.confidence_level, &RULE_11);
+            v.check("BuiltInPatternId", &self.built_in_pattern_id, &RULE_14);
+            v.check("ConfidenceLevel", &self.confidence_level, &RULE_12);
             v.nested("CustomPattern", &self.custom_pattern);
-            v.check_items("EnforcedUrls", &self.enforced_urls, &RULE_14, &RULE_6);
-            v.check_items("ExemptUrls", &self.exempt_urls, &RULE_14, &RULE_6);
+            v.check_items("EnforcedUrls", &self.enforced_urls, &RULE_15, &RULE_7);
+            v.check_items("ExemptUrls", &self.exempt_urls, &RULE_15, &RULE_7);
             v.nested("RedactionPlaceHolder", &self.redaction_place_holder);
         }
     }
@@ -820,10 +830,10 @@ pub mod data_protection_settings {
 
     impl Validate for CustomPattern {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KeywordRegex", &self.keyword_regex, &RULE_15);
-            v.check("PatternDescription", &self.pattern_description, &RULE_9);
-            v.check("PatternName", &self.pattern_name, &RULE_16);
-            v.check("PatternRegex", &self.pattern_regex, &RULE_15);
+            v.check("KeywordRegex", &self.keyword_regex, &RULE_16);
+            v.check("PatternDescription", &self.pattern_description, &RULE_10);
+            v.check("PatternName", &self.pattern_name, &RULE_17);
+            v.check("PatternRegex", &self.pattern_regex, &RULE_16);
         }
     }
 
@@ -863,12 +873,12 @@ pub mod data_protection_settings {
             v.check(
                 "RedactionPlaceHolderText",
                 &self.redaction_place_holder_text,
-                &RULE_17,
+                &RULE_18,
             );
             v.check(
                 "RedactionPlaceHolderType",
                 &self.redaction_place_holder_type,
-                &RULE_18,
+                &RULE_19,
             );
         }
     }
@@ -922,18 +932,23 @@ pub mod identity_provider {
 
     impl Validate for IdentityProvider {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "IdentityProviderDetails",
+                &self.identity_provider_details,
+                &RULE_0,
+            );
             v.check(
                 "IdentityProviderName",
                 &self.identity_provider_name,
-                &RULE_19,
+                &RULE_20,
             );
             v.check(
                 "IdentityProviderType",
                 &self.identity_provider_type,
-                &RULE_20,
+                &RULE_21,
             );
-            v.check("PortalArn", &self.portal_arn, &RULE_21);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("PortalArn", &self.portal_arn, &RULE_22);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1011,12 +1026,17 @@ pub mod ip_access_settings {
 
     impl Validate for IpAccessSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
-            v.check("Description", &self.description, &RULE_22);
-            v.check("DisplayName", &self.display_name, &RULE_23);
-            v.check("IpRules", &self.ip_rules, &RULE_7);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
+            v.check("Description", &self.description, &RULE_23);
+            v.check("DisplayName", &self.display_name, &RULE_24);
+            v.check("IpRules", &self.ip_rules, &RULE_8);
             v.nested("IpRules", &self.ip_rules);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1081,7 +1101,7 @@ pub mod ip_access_settings {
 
     impl Validate for IpRule {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Description", &self.description, &RULE_22);
+            v.check("Description", &self.description, &RULE_23);
         }
     }
 }
@@ -1134,13 +1154,13 @@ pub mod network_settings {
             v.check_items(
                 "SecurityGroupIds",
                 &self.security_group_ids,
-                &RULE_24,
                 &RULE_25,
+                &RULE_26,
             );
-            v.check_items("SubnetIds", &self.subnet_ids, &RULE_26, &RULE_27);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check_items("SubnetIds", &self.subnet_ids, &RULE_27, &RULE_28);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-            v.check("VpcId", &self.vpc_id, &RULE_28);
+            v.check("VpcId", &self.vpc_id, &RULE_29);
         }
     }
 
@@ -1241,38 +1261,43 @@ pub mod portal {
 
     impl Validate for Portal {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("AuthenticationType", &self.authentication_type, &RULE_29);
-            v.check("BrowserSettingsArn", &self.browser_settings_arn, &RULE_21);
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
+            v.check("AuthenticationType", &self.authentication_type, &RULE_30);
+            v.check("BrowserSettingsArn", &self.browser_settings_arn, &RULE_22);
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
             v.check(
                 "DataProtectionSettingsArn",
                 &self.data_protection_settings_arn,
-                &RULE_21,
+                &RULE_22,
             );
-            v.check("DisplayName", &self.display_name, &RULE_23);
-            v.check("InstanceType", &self.instance_type, &RULE_30);
+            v.check("DisplayName", &self.display_name, &RULE_24);
+            v.check("InstanceType", &self.instance_type, &RULE_31);
             v.check(
                 "IpAccessSettingsArn",
                 &self.ip_access_settings_arn,
-                &RULE_21,
+                &RULE_22,
             );
             v.check(
                 "MaxConcurrentSessions",
                 &self.max_concurrent_sessions,
-                &RULE_31,
+                &RULE_32,
             );
-            v.check("NetworkSettingsArn", &self.network_settings_arn, &RULE_21);
-            v.check("PortalCustomDomain", &self.portal_custom_domain, &RULE_32);
-            v.check("SessionLoggerArn", &self.session_logger_arn, &RULE_21);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("NetworkSettingsArn", &self.network_settings_arn, &RULE_22);
+            v.check("PortalCustomDomain", &self.portal_custom_domain, &RULE_33);
+            v.check("SessionLoggerArn", &self.session_logger_arn, &RULE_22);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
-            v.check("TrustStoreArn", &self.trust_store_arn, &RULE_21);
+            v.check("TrustStoreArn", &self.trust_store_arn, &RULE_22);
             v.check(
                 "UserAccessLoggingSettingsArn",
                 &self.user_access_logging_settings_arn,
-                &RULE_21,
+                &RULE_22,
             );
-            v.check("UserSettingsArn", &self.user_settings_arn, &RULE_21);
+            v.check("UserSettingsArn", &self.user_settings_arn, &RULE_22);
         }
     }
 
@@ -1387,11 +1412,16 @@ pub mod session_logger {
 
     impl Validate for SessionLogger {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
-            v.check("DisplayName", &self.display_name, &RULE_10);
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
+            v.check("DisplayName", &self.display_name, &RULE_11);
             v.nested("EventFilter", &self.event_filter);
             v.nested("LogConfiguration", &self.log_configuration);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1452,7 +1482,7 @@ pub mod session_logger {
 
     impl Validate for EventFilter {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check_items("Include", &self.include, &RULE_7, &RULE_33);
+            v.check_items("Include", &self.include, &RULE_8, &RULE_34);
         }
     }
 
@@ -1522,11 +1552,11 @@ pub mod session_logger {
 
     impl Validate for S3LogConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Bucket", &self.bucket, &RULE_34);
-            v.check("BucketOwner", &self.bucket_owner, &RULE_35);
-            v.check("FolderStructure", &self.folder_structure, &RULE_36);
-            v.check("KeyPrefix", &self.key_prefix, &RULE_37);
-            v.check("LogFileFormat", &self.log_file_format, &RULE_38);
+            v.check("Bucket", &self.bucket, &RULE_35);
+            v.check("BucketOwner", &self.bucket_owner, &RULE_36);
+            v.check("FolderStructure", &self.folder_structure, &RULE_37);
+            v.check("KeyPrefix", &self.key_prefix, &RULE_38);
+            v.check("LogFileFormat", &self.log_file_format, &RULE_39);
         }
     }
 }
@@ -1566,7 +1596,7 @@ pub mod trust_store {
 
     impl Validate for TrustStore {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1635,8 +1665,8 @@ pub mod user_access_logging_settings {
 
     impl Validate for UserAccessLoggingSettings {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("KinesisStreamArn", &self.kinesis_stream_arn, &RULE_39);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("KinesisStreamArn", &self.kinesis_stream_arn, &RULE_40);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
         }
     }
@@ -1761,32 +1791,37 @@ pub mod user_settings {
 
     impl Validate for UserSettings {
         fn validate(&self, v: &mut Validator<'_>) {
+            v.check_values(
+                "AdditionalEncryptionContext",
+                &self.additional_encryption_context,
+                &RULE_0,
+            );
             v.nested("BrandingConfiguration", &self.branding_configuration);
             v.nested(
                 "CookieSynchronizationConfiguration",
                 &self.cookie_synchronization_configuration,
             );
-            v.check("CopyAllowed", &self.copy_allowed, &RULE_40);
-            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_1);
-            v.check("DeepLinkAllowed", &self.deep_link_allowed, &RULE_40);
+            v.check("CopyAllowed", &self.copy_allowed, &RULE_41);
+            v.check("CustomerManagedKey", &self.customer_managed_key, &RULE_2);
+            v.check("DeepLinkAllowed", &self.deep_link_allowed, &RULE_41);
             v.check(
                 "DisconnectTimeoutInMinutes",
                 &self.disconnect_timeout_in_minutes,
-                &RULE_41,
+                &RULE_42,
             );
-            v.check("DownloadAllowed", &self.download_allowed, &RULE_40);
+            v.check("DownloadAllowed", &self.download_allowed, &RULE_41);
             v.check(
                 "IdleDisconnectTimeoutInMinutes",
                 &self.idle_disconnect_timeout_in_minutes,
-                &RULE_42,
+                &RULE_43,
             );
-            v.check("PasteAllowed", &self.paste_allowed, &RULE_40);
-            v.check("PrintAllowed", &self.print_allowed, &RULE_40);
-            v.check("Tags", &self.tags, &RULE_2);
+            v.check("PasteAllowed", &self.paste_allowed, &RULE_41);
+            v.check("PrintAllowed", &self.print_allowed, &RULE_41);
+            v.check("Tags", &self.tags, &RULE_3);
             v.nested("Tags", &self.tags);
             v.nested("ToolbarConfiguration", &self.toolbar_configuration);
-            v.check("UploadAllowed", &self.upload_allowed, &RULE_40);
-            v.check("WebAuthnAllowed", &self.web_authn_allowed, &RULE_40);
+            v.check("UploadAllowed", &self.upload_allowed, &RULE_41);
+            v.check("WebAuthnAllowed", &self.web_authn_allowed, &RULE_41);
         }
     }
 
@@ -1870,11 +1905,11 @@ pub mod user_settings {
 
     impl Validate for BrandingConfiguration {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("ColorTheme", &self.color_theme, &RULE_43);
+            v.check("ColorTheme", &self.color_theme, &RULE_44);
             v.nested("FaviconMetadata", &self.favicon_metadata);
             v.nested("LocalizedStrings", &self.localized_strings);
             v.nested("LogoMetadata", &self.logo_metadata);
-            v.check("TermsOfService", &self.terms_of_service, &RULE_44);
+            v.check("TermsOfService", &self.terms_of_service, &RULE_45);
             v.nested("WallpaperMetadata", &self.wallpaper_metadata);
         }
     }
@@ -1913,7 +1948,7 @@ pub mod user_settings {
 
     impl Validate for ImageMetadata {
         fn validate(&self, v: &mut Validator<'_>) {
-            v.check("FileExtension", &self.file_extension, &RULE_45);
+            v.check("FileExtension", &self.file_extension, &RULE_0);
             v.check("MimeType", &self.mime_type, &RULE_46);
         }
     }

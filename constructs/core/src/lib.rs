@@ -23,5 +23,7 @@ pub use resource::{Handle, Resource, ResourceRef, TagShape};
 pub use synth::{limits, to_template_string, Assembly, StackArtifact, SynthError};
 pub use template::{Condition, Output, Parameter, RemovalPolicy, ResourceOptions, TemplateRule};
 pub use tree::{App, Aspect, Environment, NodeId, Scope, StackProps};
-pub use validate::{pattern_matches, Check, Issue, ListProperty, Rule, Validate, Validator};
+pub use validate::{
+    pattern_matches, Check, Issue, ListProperty, MapProperty, Rule, Validate, Validator,
+};
 pub use value::{Expr, Json, Map, ObjectBuilder, Raw, Target, ToRaw, Value};

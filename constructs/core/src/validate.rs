@@ -130,6 +130,17 @@ impl<'a> Validator<'a> {
         });
     }
 
+    /// Checks every value of a map property against `item`.
+    pub fn check_values<M: MapProperty>(&mut self, name: &str, value: &M, item: &Rule) {
+        self.scoped(name, |v| {
+            if let Some(entries) = value.literal_entries() {
+                for (k, it) in entries {
+                    v.scoped(k, |v| it.check(item, v));
+                }
+            }
+        });
+    }
+
     /// Walks into a property whose type has constraints of its own.
     pub fn nested<T: Validate>(&mut self, name: &str, value: &T) {
         self.scoped(name, |v| value.validate(v));
@@ -159,6 +170,31 @@ impl<T: Check> ListProperty for Option<Value<Vec<T>>> {
     type Item = T;
     fn literal_items(&self) -> Option<&[T]> {
         self.as_ref().and_then(ListProperty::literal_items)
+    }
+}
+
+/// A map-valued property, required or optional, whose values can be checked.
+pub trait MapProperty {
+    /// The value type.
+    type Item: Check;
+    /// The entries, when the map is a literal.
+    fn literal_entries(&self) -> Option<&Map<Self::Item>>;
+}
+
+impl<T: Check> MapProperty for Value<Map<T>> {
+    type Item = T;
+    fn literal_entries(&self) -> Option<&Map<T>> {
+        match self {
+            Value::Lit(m) => Some(m),
+            Value::Expr(_) => None,
+        }
+    }
+}
+
+impl<T: Check> MapProperty for Option<Value<Map<T>>> {
+    type Item = T;
+    fn literal_entries(&self) -> Option<&Map<T>> {
+        self.as_ref().and_then(MapProperty::literal_entries)
     }
 }
 
@@ -383,6 +419,21 @@ mod tests {
         };
         let value: Option<Value<String>> = Some(crate::Fn::region());
         assert!(run(|v| v.check("Name", &value, &rule)).is_empty());
+    }
+
+    #[test]
+    fn map_values_are_checked_with_their_key() {
+        let item = Rule {
+            max_len: Some(3),
+            ..Rule::NONE
+        };
+        let mut m = Map::new();
+        m.insert("ok".to_string(), Value::from("abc".to_string()));
+        m.insert("long".to_string(), Value::from("abcd".to_string()));
+        let value: Option<Value<Map<Value<String>>>> = Some(Value::Lit(m));
+        let issues = run(|v| v.check_values("Variables", &value, &item));
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].property, "Variables.long");
     }
 
     #[test]

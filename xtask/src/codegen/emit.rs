@@ -418,6 +418,15 @@ fn validate_field(out: &mut String, f: &Field, validates: &[bool], rules: &mut R
             ";",
             true,
         ));
+    } else if !f.item_rule.is_empty() && matches!(f.ty, Ty::Map(_)) {
+        let item = format!("&{}", rules.name(&f.item_rule));
+        out.push_str(&call(
+            IND,
+            "v.check_values",
+            &[name.clone(), this.clone(), item],
+            ";",
+            true,
+        ));
     } else if !f.rule.is_empty() {
         let rule = format!("&{}", rules.name(&f.rule));
         out.push_str(&call(

@@ -364,7 +364,11 @@ impl<'a> Cx<'a> {
             },
             Form::Map(value) => {
                 let v = self.resolve(value, hint);
-                Resolved::of(Ty::Map(Box::new(v.ty)))
+                Resolved {
+                    item_cons: v.cons.for_ty(&v.ty),
+                    ty: Ty::Map(Box::new(v.ty)),
+                    cons: Cons::default(),
+                }
             }
             Form::Object(props, required) => {
                 if props.is_empty() {
