@@ -207,3 +207,33 @@ fn synth_is_deterministic() {
         .clone();
     assert_eq!(a, b);
 }
+
+#[test]
+fn the_binary_follows_the_cdk_app_protocol() {
+    let dir = std::env::temp_dir().join(format!("bird-agent-outdir-{}", std::process::id()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_bird-agent"))
+        .env("CDK_OUTDIR", &dir)
+        .env("CDK_DEFAULT_ACCOUNT", "123456789012")
+        .env("CDK_DEFAULT_REGION", "eu-west-1")
+        .output()
+        .expect("run the app");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    let art = &manifest["artifacts"][bird_agent::STACK];
+    assert_eq!(art["environment"], "aws://123456789012/eu-west-1");
+    let file = art["properties"]["templateFile"]
+        .as_str()
+        .expect("template file");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("template"))
+            .expect("json");
+    assert_eq!(written, template());
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

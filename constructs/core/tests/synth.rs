@@ -381,3 +381,135 @@ fn assembly_is_written_in_the_cdk_format() {
     assert!(!dir.join("Old.template.json").exists());
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[test]
+fn aspects_visit_every_construct_below_their_scope_before_synth() {
+    struct Retain;
+    impl Aspect for Retain {
+        fn visit(&self, node: &Scope) {
+            if node.resource_type() == Some("AWS::SQS::Queue") {
+                node.with_options(|o| o.deletion_policy = Some(RemovalPolicy::Retain));
+                node.with_resource::<Queue>(|q| q.delay = Some(0.into()));
+            }
+        }
+    }
+    let (app, stack) = one_stack();
+    let data = stack.child("Data");
+    data.resource("Kept", Queue::new());
+    stack.resource("Other", Queue::new());
+    data.add_aspect(Retain);
+    let t = app.synth().expect("valid").stacks[0].template.clone();
+    let kept = logical_id(&["Data", "Kept"]);
+    assert_eq!(t["Resources"][&kept]["DeletionPolicy"], "Retain");
+    assert_eq!(t["Resources"][&kept]["Properties"]["DelaySeconds"], 0);
+    assert!(t["Resources"]["Other"].get("DeletionPolicy").is_none());
+}
+
+#[test]
+fn mappings_rules_and_resource_attributes_render() {
+    let (app, stack) = one_stack();
+    let mut regions = Map::new();
+    regions.insert(
+        "us-east-1".to_string(),
+        Map::from([("Ami".to_string(), Json::from("ami-123"))]),
+    );
+    let amis = stack.mapping("RegionMap", regions);
+    let env = stack.parameter("Env", Parameter::new("String"));
+    stack.rule(
+        "ProdOnly",
+        TemplateRule {
+            rule_condition: None,
+            assertions: vec![(
+                Fn::equals(env.ref_::<String>(), "prod".to_string()),
+                "only prod".into(),
+            )],
+        },
+    );
+    stack.resource_with(
+        "Q",
+        Queue {
+            queue_name: Some(Fn::find_in_map(&amis, Fn::region(), "Ami")),
+            ..Queue::new()
+        },
+        ResourceOptions {
+            update_policy: Some(
+                serde_json::json!({"AutoScalingReplacingUpdate": {"WillReplace": true}}),
+            ),
+            creation_policy: Some(serde_json::json!({"ResourceSignal": {"Count": 1}})),
+            metadata: Map::from([("owner".to_string(), Json::from("agents"))]),
+            ..Default::default()
+        },
+    );
+    let t = app.synth().expect("valid").stacks[0].template.clone();
+    assert_eq!(t["Mappings"]["RegionMap"]["us-east-1"]["Ami"], "ami-123");
+    assert_eq!(
+        t["Rules"]["ProdOnly"]["Assertions"][0]["AssertDescription"],
+        "only prod"
+    );
+    let q = &t["Resources"]["Q"];
+    assert_eq!(
+        q["Properties"]["QueueName"]["Fn::FindInMap"][0],
+        "RegionMap"
+    );
+    assert_eq!(
+        q["UpdatePolicy"]["AutoScalingReplacingUpdate"]["WillReplace"],
+        true
+    );
+    assert_eq!(q["CreationPolicy"]["ResourceSignal"]["Count"], 1);
+    assert_eq!(q["Metadata"]["owner"], "agents");
+    assert_eq!(q["Metadata"]["aws:cdk:path"], "TestStack/Q");
+    let keys: Vec<&String> = q.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "Type",
+            "Properties",
+            "CreationPolicy",
+            "UpdatePolicy",
+            "Metadata"
+        ]
+    );
+}
+
+#[test]
+fn intrinsics_render_as_cloudformation_expects() {
+    let (app, stack) = one_stack();
+    let q = stack.resource("Base", Queue::new());
+    stack.resource(
+        "Q",
+        Queue {
+            queue_name: Some(Fn::join(
+                "-",
+                [
+                    Fn::select(1, Fn::split(",", "a,b")),
+                    Fn::select(0, Fn::cidr("10.0.0.0/16", 4, 8)),
+                    Fn::base64("x"),
+                    Fn::import_value("Shared-Name"),
+                    q.get_att("QueueName"),
+                    Fn::stack_name(),
+                ],
+            )),
+            ..Queue::new()
+        },
+    );
+    let t = app.synth().expect("valid").stacks[0].template.clone();
+    let parts = &t["Resources"]["Q"]["Properties"]["QueueName"]["Fn::Join"][1];
+    assert_eq!(
+        parts[0],
+        serde_json::json!({"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]})
+    );
+    assert_eq!(
+        parts[1],
+        serde_json::json!({"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 4, 8]}]})
+    );
+    assert_eq!(parts[2], serde_json::json!({"Fn::Base64": "x"}));
+    assert_eq!(
+        parts[3],
+        serde_json::json!({"Fn::ImportValue": "Shared-Name"})
+    );
+    assert_eq!(
+        parts[4],
+        serde_json::json!({"Fn::GetAtt": ["Base", "QueueName"]})
+    );
+    assert_eq!(parts[5], serde_json::json!({"Ref": "AWS::StackName"}));
+}
