@@ -1,6 +1,6 @@
 //! Schema patches: data fixes for registry schemas, kept in
 //! `schema/patches/<file name of the type>.json` as a list of JSON-Patch
-//! operations (`add`, `replace`, `remove`, `test`) with JSON-Pointer paths.
+//! operations (RFC 6902, applied with the `json-patch` crate).
 //! See `schema/patches/README.md`.
 
 use std::collections::BTreeMap;
@@ -37,87 +37,14 @@ pub fn load(dir: &Path) -> Result<BTreeMap<String, Vec<J>>> {
     Ok(out)
 }
 
-/// Applies `ops` to `doc` in order; every path must exist (or, for `add`,
-/// its parent must), so a stale patch fails loudly after a re-import.
+/// Applies `ops` to `doc` as one RFC 6902 JSON Patch; every path must
+/// exist (or, for `add`, its parent must), so a stale patch fails loudly
+/// after a re-import.
 pub fn apply(doc: &mut J, ops: &[J]) -> Result<()> {
-    for op in ops {
-        let kind = op
-            .get("op")
-            .and_then(J::as_str)
-            .context("patch op without \"op\"")?;
-        let path = op
-            .get("path")
-            .and_then(J::as_str)
-            .context("patch op without \"path\"")?;
-        let (parent_path, last) = split(path)?;
-        match kind {
-            "test" => {
-                let want = op.get("value").context("test without value")?;
-                if doc.pointer(path) != Some(want) {
-                    bail!("patch test failed at {path}");
-                }
-            }
-            "replace" => {
-                let value = op.get("value").context("replace without value")?.clone();
-                let slot = doc
-                    .pointer_mut(path)
-                    .with_context(|| format!("no {path} to replace"))?;
-                *slot = value;
-            }
-            "remove" => {
-                let parent = doc
-                    .pointer_mut(&parent_path)
-                    .with_context(|| format!("no parent of {path}"))?;
-                let removed = match parent {
-                    J::Object(o) => o.shift_remove(&last).is_some(),
-                    J::Array(a) => match last.parse::<usize>() {
-                        Ok(i) if i < a.len() => {
-                            a.remove(i);
-                            true
-                        }
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                if !removed {
-                    bail!("no {path} to remove");
-                }
-            }
-            "add" => {
-                let value = op.get("value").context("add without value")?.clone();
-                let parent = doc
-                    .pointer_mut(&parent_path)
-                    .with_context(|| format!("no parent of {path}"))?;
-                match parent {
-                    J::Object(o) => {
-                        o.insert(last, value);
-                    }
-                    J::Array(a) if last == "-" => a.push(value),
-                    J::Array(a) => {
-                        let i: usize = last
-                            .parse()
-                            .with_context(|| format!("bad index in {path}"))?;
-                        if i > a.len() {
-                            bail!("index out of range in {path}");
-                        }
-                        a.insert(i, value);
-                    }
-                    _ => bail!("parent of {path} is not a container"),
-                }
-            }
-            other => bail!("unsupported patch op {other:?}"),
-        }
-    }
+    let patch: json_patch::Patch = serde_json::from_value(J::Array(ops.to_vec()))
+        .context("a patch operation is not valid JSON Patch")?;
+    json_patch::patch(doc, &patch).context("applying a schema patch")?;
     Ok(())
-}
-
-/// `/a/b~1c` → (`/a`, `b/c`).
-fn split(path: &str) -> Result<(String, String)> {
-    let Some(i) = path.rfind('/') else {
-        bail!("patch path {path:?} is not a JSON pointer");
-    };
-    let last = path[i + 1..].replace("~1", "/").replace("~0", "~");
-    Ok((path[..i].to_string(), last))
 }
 
 #[cfg(test)]
