@@ -369,12 +369,56 @@ fn no_egress() -> Value<ec2::security_group::Egress> {
     .into()
 }
 
-fn group(
-    stack: &Scope,
-    id: &str,
-    description: &str,
-    vpc: &ec2::VpcRef,
-) -> (Scope, ec2::SecurityGroupRef) {
+/// A security group with the scope its rules are added to.
+struct Group {
+    scope: Scope,
+    sg: ec2::SecurityGroupRef,
+}
+
+impl Group {
+    fn peer(&self) -> Peer<'_> {
+        Peer::Group(&self.scope, &self.sg)
+    }
+
+    /// An inbound TCP rule on `port` from `from`.
+    fn allow_in(&self, from: Peer<'_>, port: i64, description: &str) {
+        self.scope.resource(
+            &format!("from {}:{port}", from.label()),
+            ec2::SecurityGroupIngress {
+                cidr_ip: from.cidr(),
+                description: Some(description.into()),
+                from_port: Some(port.into()),
+                to_port: Some(port.into()),
+                group_id: Some(self.sg.group_id()),
+                source_security_group_id: from.group_id(),
+                ..ec2::SecurityGroupIngress::new("tcp")
+            },
+        );
+    }
+
+    /// An outbound rule to `to`: TCP on `port`, or all traffic when `None`.
+    fn allow_out(&self, to: Peer<'_>, port: Option<i64>, description: &str) {
+        let (protocol, label) = match port {
+            Some(p) => ("tcp", format!("{p}")),
+            None => ("-1", "ALL TRAFFIC".to_string()),
+        };
+        self.scope.resource(
+            &format!("to {}:{label}", to.label()),
+            ec2::SecurityGroupEgress {
+                cidr_ip: to.cidr(),
+                description: Some(description.into()),
+                from_port: port.map(Value::from),
+                to_port: port.map(Value::from),
+                destination_security_group_id: to.group_id(),
+                ..ec2::SecurityGroupEgress::new(self.sg.group_id(), protocol)
+            },
+        );
+    }
+}
+
+/// A security group whose default allow-all egress is replaced by the
+/// rules added to it.
+fn group(stack: &Scope, id: &str, description: &str, vpc: &ec2::VpcRef) -> Group {
     let scope = stack.child(id);
     let sg = scope.resource(
         "Resource",
@@ -384,7 +428,7 @@ fn group(
             ..ec2::SecurityGroup::new(description)
         },
     );
-    (scope, sg)
+    Group { scope, sg }
 }
 
 /// The CDK's unique id of a construct: its logical ID computed over the full path.
@@ -392,60 +436,34 @@ fn unique_id(scope: &Scope) -> String {
     strata::logical_id(&scope.path().split('/').collect::<Vec<_>>())
 }
 
-fn ingress(
-    scope: &Scope,
-    group: &ec2::SecurityGroupRef,
-    from: (&Scope, &ec2::SecurityGroupRef),
-    port: i64,
-    description: &str,
-) {
-    scope.resource(
-        &format!("from {}:{port}", unique_id(from.0)),
-        ec2::SecurityGroupIngress {
-            description: Some(description.into()),
-            from_port: Some(port.into()),
-            to_port: Some(port.into()),
-            group_id: Some(group.group_id()),
-            source_security_group_id: Some(from.1.group_id()),
-            ..ec2::SecurityGroupIngress::new("tcp")
-        },
-    );
+/// The other side of a security group rule.
+#[derive(Clone, Copy)]
+enum Peer<'a> {
+    /// Any IPv4 address.
+    Anywhere,
+    /// Another security group, with the scope that names it.
+    Group(&'a Scope, &'a ec2::SecurityGroupRef),
 }
 
-fn egress_to_group(
-    scope: &Scope,
-    group: &ec2::SecurityGroupRef,
-    to: (&Scope, &ec2::SecurityGroupRef),
-    port: Option<i64>,
-    description: &str,
-) {
-    let (protocol, label) = match port {
-        Some(p) => ("tcp", format!("{p}")),
-        None => ("-1", "ALL TRAFFIC".to_string()),
-    };
-    scope.resource(
-        &format!("to {}:{label}", unique_id(to.0)),
-        ec2::SecurityGroupEgress {
-            description: Some(description.into()),
-            from_port: port.map(Value::from),
-            to_port: port.map(Value::from),
-            destination_security_group_id: Some(to.1.group_id()),
-            ..ec2::SecurityGroupEgress::new(group.group_id(), protocol)
-        },
-    );
-}
+impl Peer<'_> {
+    /// The peer's part of the rule's construct id, as the CDK writes it.
+    fn label(&self) -> String {
+        match self {
+            Peer::Anywhere => "0.0.0.0_0".to_string(),
+            Peer::Group(scope, _) => unique_id(scope),
+        }
+    }
 
-fn egress_https_anywhere(scope: &Scope, group: &ec2::SecurityGroupRef) {
-    scope.resource(
-        "to 0.0.0.0_0:443",
-        ec2::SecurityGroupEgress {
-            cidr_ip: Some("0.0.0.0/0".into()),
-            description: Some("HTTPS to AWS APIs".into()),
-            from_port: Some(443.into()),
-            to_port: Some(443.into()),
-            ..ec2::SecurityGroupEgress::new(group.group_id(), "tcp")
-        },
-    );
+    fn cidr(&self) -> Option<Value<String>> {
+        matches!(self, Peer::Anywhere).then(|| "0.0.0.0/0".into())
+    }
+
+    fn group_id(&self) -> Option<Value<String>> {
+        match self {
+            Peer::Anywhere => None,
+            Peer::Group(_, g) => Some(g.group_id()),
+        }
+    }
 }
 
 fn security_groups(stack: &Scope, vpc: &ec2::VpcRef) -> SecurityGroups {
@@ -462,137 +480,39 @@ fn security_groups(stack: &Scope, vpc: &ec2::VpcRef) -> SecurityGroups {
     let lambda = group(stack, "LambdaSg", "Lambda functions security group", vpc);
 
     // sg-api-gateway: 443 and 80 from anywhere; all traffic to the ALB.
-    for (port, what) in [
-        (443, "HTTPS from anywhere"),
-        (80, "HTTP from anywhere (redirected to 443)"),
-    ] {
-        api.0.resource(
-            &format!("from 0.0.0.0_0:{port}"),
-            ec2::SecurityGroupIngress {
-                cidr_ip: Some("0.0.0.0/0".into()),
-                description: Some(what.into()),
-                from_port: Some(port.into()),
-                to_port: Some(port.into()),
-                group_id: Some(api.1.group_id()),
-                ..ec2::SecurityGroupIngress::new("tcp")
-            },
-        );
-    }
-    egress_to_group(
-        &api.0,
-        &api.1,
-        (&alb.0, &alb.1),
-        None,
-        "All traffic to the ALB",
-    );
+    api.allow_in(Peer::Anywhere, 443, "HTTPS from anywhere");
+    api.allow_in(Peer::Anywhere, 80, "HTTP from anywhere (redirected to 443)");
+    api.allow_out(alb.peer(), None, "All traffic to the ALB");
 
     // sg-alb: 443 and 80 from the API Gateway group; 8080 to ECS.
-    ingress(
-        &alb.0,
-        &alb.1,
-        (&api.0, &api.1),
-        443,
-        "HTTPS from the API Gateway group",
-    );
-    ingress(
-        &alb.0,
-        &alb.1,
-        (&api.0, &api.1),
-        80,
-        "HTTP from the API Gateway group",
-    );
-    egress_to_group(
-        &alb.0,
-        &alb.1,
-        (&ecs.0, &ecs.1),
-        Some(8080),
-        "App traffic to ECS services",
-    );
+    alb.allow_in(api.peer(), 443, "HTTPS from the API Gateway group");
+    alb.allow_in(api.peer(), 80, "HTTP from the API Gateway group");
+    alb.allow_out(ecs.peer(), Some(8080), "App traffic to ECS services");
 
     // sg-ecs: 8080 and 8081 from the ALB; 443 out, 5432 to the database, 6379 to the cache.
-    ingress(
-        &ecs.0,
-        &ecs.1,
-        (&alb.0, &alb.1),
-        8080,
-        "App traffic from ALB",
-    );
-    ingress(
-        &ecs.0,
-        &ecs.1,
-        (&alb.0, &alb.1),
-        8081,
-        "Health checks from ALB",
-    );
-    egress_https_anywhere(&ecs.0, &ecs.1);
-    egress_to_group(
-        &ecs.0,
-        &ecs.1,
-        (&db.0, &db.1),
-        Some(5432),
-        "PostgreSQL to Aurora",
-    );
-    egress_to_group(
-        &ecs.0,
-        &ecs.1,
-        (&cache.0, &cache.1),
-        Some(6379),
-        "Redis to ElastiCache",
-    );
+    ecs.allow_in(alb.peer(), 8080, "App traffic from ALB");
+    ecs.allow_in(alb.peer(), 8081, "Health checks from ALB");
+    ecs.allow_out(Peer::Anywhere, Some(443), "HTTPS to AWS APIs");
+    ecs.allow_out(db.peer(), Some(5432), "PostgreSQL to Aurora");
+    ecs.allow_out(cache.peer(), Some(6379), "Redis to ElastiCache");
 
     // sg-database and sg-cache: inbound from ECS and Lambda only, no outbound.
-    ingress(
-        &db.0,
-        &db.1,
-        (&ecs.0, &ecs.1),
-        5432,
-        "PostgreSQL from ECS services",
-    );
-    ingress(
-        &db.0,
-        &db.1,
-        (&lambda.0, &lambda.1),
-        5432,
-        "PostgreSQL from Lambda functions",
-    );
-    ingress(
-        &cache.0,
-        &cache.1,
-        (&ecs.0, &ecs.1),
-        6379,
-        "Redis from ECS services",
-    );
-    ingress(
-        &cache.0,
-        &cache.1,
-        (&lambda.0, &lambda.1),
-        6379,
-        "Redis from Lambda functions",
-    );
+    db.allow_in(ecs.peer(), 5432, "PostgreSQL from ECS services");
+    db.allow_in(lambda.peer(), 5432, "PostgreSQL from Lambda functions");
+    cache.allow_in(ecs.peer(), 6379, "Redis from ECS services");
+    cache.allow_in(lambda.peer(), 6379, "Redis from Lambda functions");
 
     // sg-lambda: no inbound; 443 out, 5432 to the database, 6379 to the cache.
-    egress_https_anywhere(&lambda.0, &lambda.1);
-    egress_to_group(
-        &lambda.0,
-        &lambda.1,
-        (&db.0, &db.1),
-        Some(5432),
-        "PostgreSQL to Aurora",
-    );
-    egress_to_group(
-        &lambda.0,
-        &lambda.1,
-        (&cache.0, &cache.1),
-        Some(6379),
-        "Redis to ElastiCache",
-    );
+    lambda.allow_out(Peer::Anywhere, Some(443), "HTTPS to AWS APIs");
+    lambda.allow_out(db.peer(), Some(5432), "PostgreSQL to Aurora");
+    lambda.allow_out(cache.peer(), Some(6379), "Redis to ElastiCache");
 
     SecurityGroups {
-        api_gateway: api.1,
-        alb: alb.1,
-        ecs: ecs.1,
-        database: db.1,
-        cache: cache.1,
-        lambda: lambda.1,
+        api_gateway: api.sg,
+        alb: alb.sg,
+        ecs: ecs.sg,
+        database: db.sg,
+        cache: cache.sg,
+        lambda: lambda.sg,
     }
 }

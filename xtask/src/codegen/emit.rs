@@ -74,14 +74,7 @@ pub fn service_file(service_title: &str, models: &[TypeModel]) -> (String, Stats
         out.push_str("\n/// Property types used by several resources of this service; each\n");
         out.push_str("/// resource module re-exports the ones it uses.\n");
         out.push_str("mod shared_ {\n");
-        imports(&mut out, &texts);
-        for (i, t) in texts.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str(t);
-        }
-        out.push_str("}\n");
+        module_body(&mut out, &texts);
         stats.structs += texts.len();
     }
     for ((m, p), used) in models.iter().zip(&parts).zip(&plan.uses_shared) {
@@ -114,14 +107,7 @@ pub fn service_file(service_title: &str, models: &[TypeModel]) -> (String, Stats
         );
         stats.structs += texts.len();
         stats.deduplicated += reexports.len();
-        imports(&mut out, &texts);
-        for (i, t) in texts.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str(t);
-        }
-        out.push_str("}\n");
+        module_body(&mut out, &texts);
     }
     (out, stats)
 }
@@ -402,6 +388,19 @@ fn struct_items(
         }
         out.push_str("    }\n");
     }
+}
+
+/// The imports, the items separated by blank lines, and the closing brace
+/// of a module.
+fn module_body(out: &mut String, texts: &[&str]) {
+    imports(out, texts);
+    for (i, t) in texts.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(t);
+    }
+    out.push_str("}\n");
 }
 
 fn validate_field(out: &mut String, f: &Field, validates: &[bool], rules: &mut RuleTable) {
