@@ -6,7 +6,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -151,6 +151,8 @@ pub(crate) struct Tree {
     names: HashMap<(u32, String), u32>,
     pub(crate) issues: Vec<Issue>,
     pub(crate) path_metadata: bool,
+    /// (node, aspect) pairs already visited.
+    invoked: HashSet<(u32, usize)>,
 }
 
 static NEXT_APP: AtomicU32 = AtomicU32::new(0);
@@ -273,6 +275,7 @@ impl App {
             names: HashMap::new(),
             issues: Vec::new(),
             path_metadata: true,
+            invoked: HashSet::new(),
         };
         App {
             root: Scope {
@@ -514,7 +517,12 @@ impl Scope {
                 index,
             });
             for aspect in &aspects {
-                aspect.visit(&scope);
+                // Each aspect visits each node once, however often the app
+                // is synthesized, as in the CDK.
+                let key = (index, Rc::as_ptr(aspect) as *const () as usize);
+                if root.tree.borrow_mut().invoked.insert(key) {
+                    aspect.visit(&scope);
+                }
             }
             let tree = root.tree.borrow();
             let node = &tree.nodes[index as usize];

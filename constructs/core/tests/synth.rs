@@ -406,6 +406,25 @@ fn aspects_visit_every_construct_below_their_scope_before_synth() {
 }
 
 #[test]
+fn aspects_run_once_per_construct_even_when_synth_runs_twice() {
+    struct AddAlarmQueue;
+    impl Aspect for AddAlarmQueue {
+        fn visit(&self, node: &Scope) {
+            if node.resource_type() == Some("AWS::SQS::Queue") && node.id() == "Main" {
+                node.child("Dlq").resource("Resource", Queue::new());
+            }
+        }
+    }
+    let (app, stack) = one_stack();
+    stack.add_aspect(AddAlarmQueue);
+    stack.resource("Main", Queue::new());
+    let first = app.synth().expect("valid").stacks[0].clone();
+    let second = app.synth().expect("still valid").stacks[0].clone();
+    assert_eq!(first.resource_count, 2);
+    assert_eq!(first.body, second.body);
+}
+
+#[test]
 fn mappings_rules_and_resource_attributes_render() {
     let (app, stack) = one_stack();
     let mut regions = Map::new();
