@@ -1,12 +1,14 @@
 //! `cargo xtask`: Strata's developer commands.
 
 mod codegen;
+mod deploy;
 mod schema;
 mod synth;
 mod test;
 mod tidy;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -46,6 +48,23 @@ enum Command {
     },
     /// Run every check CI runs: fmt, codegen --check, clippy, tests, synth, cfn-lint.
     Test,
+    /// List the stacks in the assembly, with environment and dependencies.
+    List(deploy::Common),
+    /// Compare each stack with its deployed template; exit code 1 on differences.
+    Diff(deploy::Common),
+    /// Deploy stacks through CloudFormation change sets, in dependency order.
+    Deploy(deploy::DeployArgs),
+    /// Delete stacks in reverse dependency order.
+    Destroy {
+        #[command(flatten)]
+        common: deploy::Common,
+        /// Delete without asking for confirmation (required without a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Seconds to wait for each stack's deletion.
+        #[arg(long, default_value_t = 3600)]
+        timeout: u64,
+    },
     /// Registry schema maintenance.
     Schema {
         #[command(subcommand)]
@@ -70,9 +89,9 @@ pub fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn main() -> Result<()> {
+fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
-    match cli.command {
+    let done = match cli.command {
         Command::Codegen { check } => codegen::run(&root(), check),
         Command::Schema {
             command: SchemaCommand::Import { dir },
@@ -87,5 +106,14 @@ fn main() -> Result<()> {
         ),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),
         Command::Test => test::run(&root()),
-    }
+        Command::List(common) => return deploy::list(&root(), &common),
+        Command::Diff(common) => return deploy::diff(&root(), &common),
+        Command::Deploy(args) => return deploy::deploy(&root(), args),
+        Command::Destroy {
+            common,
+            yes,
+            timeout,
+        } => return deploy::destroy(&root(), &common, yes, timeout),
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }

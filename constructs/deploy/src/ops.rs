@@ -1,0 +1,412 @@
+//! The commands: deploy, destroy and diff, one stack after another.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, bail, Result};
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Stack};
+use aws_sdk_cloudformation::Client;
+use serde_json::{json, Value as Json};
+
+use crate::assembly::{CloudAssembly, StackArtifact};
+use crate::changeset::{self, Created, Request};
+use crate::diff::{
+    action_marker, diff_templates, render, replacement_note, ResourceChange, TemplateDiff,
+};
+use crate::safety::{hazards, refusal};
+use crate::stack::{self, sdk_text};
+use crate::{confirm, runtime, DeployOptions, Outcome, MAX_INLINE_TEMPLATE_BYTES};
+
+/// CloudFormation clients, one per region.
+struct Clients(HashMap<Option<String>, Client>);
+
+impl Clients {
+    async fn get(&mut self, s: &StackArtifact) -> Result<Client> {
+        if let Some(c) = self.0.get(&s.region) {
+            return Ok(c.clone());
+        }
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(r) = &s.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        let conf = loader.load().await;
+        if conf.region().is_none() {
+            bail!(
+                "stack {} has no region in its environment ({}) and none is configured; \
+                 set AWS_REGION (or a region in your AWS profile), or give the stack an environment",
+                s.id,
+                s.environment
+            );
+        }
+        let client = Client::new(&conf);
+        self.0.insert(s.region.clone(), client.clone());
+        Ok(client)
+    }
+}
+
+/// Deploys `names` (all stacks when empty) in dependency order and returns
+/// each stack's outcome; stops at the first failure.
+pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Result<Vec<Outcome>> {
+    let stacks = asm.select(names)?;
+    for p in &opts.parameters {
+        if !stacks
+            .iter()
+            .any(|s| s.id == p.stack || s.stack_name == p.stack)
+        {
+            bail!(
+                "--parameters {}:{}=…: no stack `{}` is being deployed",
+                p.stack,
+                p.key,
+                p.stack
+            );
+        }
+    }
+    if opts.execute.is_some() && stacks.len() != 1 {
+        bail!("--execute names one change set, so name exactly one stack to deploy");
+    }
+    if !opts.yes && !opts.prepare_only && !std::io::stdin().is_terminal() {
+        bail!("deploy asks for confirmation, but there is no terminal; pass --yes to deploy without asking (or --prepare-only)");
+    }
+    let rt = runtime()?;
+    rt.block_on(async {
+        let mut clients = Clients(HashMap::new());
+        let mut outcomes = Vec::new();
+        for s in stacks {
+            let client = clients.get(s).await?;
+            println!("Stack {} ({})", s.id, s.stack_name);
+            outcomes.push(deploy_stack(&client, s, opts).await?);
+        }
+        Ok(outcomes)
+    })
+}
+
+fn change_set_name() -> String {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    format!("strata-{millis}")
+}
+
+fn parameters(s: &StackArtifact, existing: Option<&Stack>, opts: &DeployOptions) -> Vec<Parameter> {
+    let mut out: Vec<Parameter> = opts
+        .parameters
+        .iter()
+        .filter(|p| p.stack == s.id || p.stack == s.stack_name)
+        .map(|p| {
+            Parameter::builder()
+                .parameter_key(&p.key)
+                .parameter_value(&p.value)
+                .build()
+        })
+        .collect();
+    // Parameters not given keep their deployed value, as in the CDK.
+    if let (Some(existing), Some(declared)) = (
+        existing,
+        s.template.get("Parameters").and_then(Json::as_object),
+    ) {
+        for key in declared.keys() {
+            let given = out.iter().any(|p| p.parameter_key() == Some(key.as_str()));
+            let deployed = existing
+                .parameters()
+                .iter()
+                .any(|p| p.parameter_key() == Some(key.as_str()));
+            if !given && deployed {
+                out.push(
+                    Parameter::builder()
+                        .parameter_key(key)
+                        .use_previous_value(true)
+                        .build(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn print_changes(changes: &[ResourceChange], color: bool) {
+    for c in changes {
+        let note = replacement_note(c.replacement, color);
+        println!(
+            "  {} {} {}{}",
+            action_marker(c.action, color),
+            c.resource_type,
+            c.logical_id,
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note}: {})", c.reasons.join("; "))
+            }
+        );
+    }
+}
+
+async fn deploy_stack(client: &Client, s: &StackArtifact, opts: &DeployOptions) -> Result<Outcome> {
+    let name = s.stack_name.as_str();
+    let existing = stack::describe(client, name).await?;
+    if let Some(e) = &existing {
+        stack::check_touchable(name, e)?;
+    }
+    let live = existing
+        .as_ref()
+        .filter(|e| stack::status(e) != "REVIEW_IN_PROGRESS");
+    let deployed = match live {
+        Some(_) => stack::deployed_template(client, name).await?,
+        None => json!({}),
+    };
+    let predicted = diff_templates(&deployed, &s.template);
+    let (cs_name, created) = match &opts.execute {
+        Some(cs) => (
+            cs.clone(),
+            changeset::wait(client, name, cs, opts.timeout).await?,
+        ),
+        None => {
+            if s.template_body.len() > MAX_INLINE_TEMPLATE_BYTES {
+                bail!(
+                    "the template of stack {name} is {} bytes, over CloudFormation's {MAX_INLINE_TEMPLATE_BYTES}-byte \
+                     limit for inline templates; uploading it through an S3 staging bucket is not supported yet, \
+                     so split the stack",
+                    s.template_body.len()
+                );
+            }
+            let cs = change_set_name();
+            let req = Request {
+                stack: name,
+                name: &cs,
+                template_body: &s.template_body,
+                kind: if live.is_some() {
+                    ChangeSetType::Update
+                } else {
+                    ChangeSetType::Create
+                },
+                parameters: parameters(s, live, opts),
+            };
+            let created = changeset::create(client, &req, opts.timeout).await?;
+            (cs, created)
+        }
+    };
+    let changes = match created {
+        Created::NoChanges => {
+            println!("  no changes");
+            return Ok(Outcome::NoChanges);
+        }
+        Created::Ready(changes) => changes,
+    };
+    // moto reports no change for an identical template; CloudFormation
+    // would have failed the change set. Same parameters, same template: no-op.
+    let params_given = opts
+        .parameters
+        .iter()
+        .any(|p| p.stack == s.id || p.stack == s.stack_name);
+    if changes.is_empty()
+        && predicted.is_empty()
+        && live.is_some()
+        && !params_given
+        && opts.execute.is_none()
+    {
+        changeset::delete(client, name, &cs_name).await?;
+        println!("  no changes");
+        return Ok(Outcome::NoChanges);
+    }
+    let changes = changeset::merge(changes, &predicted);
+    println!("  change set {cs_name}:");
+    print_changes(&changes, opts.color);
+    let found = hazards(&changes, &deployed, &opts.allow_replace);
+    if opts.prepare_only {
+        if !found.is_empty() {
+            println!("  warning: {}", refusal(name, &found));
+        }
+        println!(
+            "  prepared; execute it with `cargo xtask deploy {} --execute {cs_name}`",
+            s.id
+        );
+        return Ok(Outcome::Prepared(cs_name));
+    }
+    if !found.is_empty() {
+        if opts.execute.is_none() {
+            changeset::delete(client, name, &cs_name).await?;
+        }
+        bail!("{}", refusal(name, &found));
+    }
+    if !confirm(&format!("Deploy these changes to stack {name}?"), opts.yes)? {
+        changeset::delete(client, name, &cs_name).await?;
+        bail!("stack {name} not deployed: the change set was declined (and deleted)");
+    }
+    let stack_id = match stack::describe(client, name).await? {
+        Some(st) => st.stack_id().unwrap_or(name).to_string(),
+        None => name.to_string(),
+    };
+    let after = stack::newest_event(client, &stack_id).await?;
+    client
+        .execute_change_set()
+        .stack_name(name)
+        .change_set_name(&cs_name)
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "executing change set {cs_name} of stack {name}: {}",
+                sdk_text(&e)
+            )
+        })?;
+    let total = s
+        .template
+        .get("Resources")
+        .and_then(Json::as_object)
+        .map_or(0, |r| r.len());
+    let finished = stack::follow(client, &stack_id, after, total, opts.timeout).await?;
+    if !matches!(
+        finished.status.as_str(),
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
+    ) {
+        let way_out = if finished.status == "ROLLBACK_COMPLETE" {
+            format!("\nthe stack was never created; delete it with `cargo xtask destroy {}` before deploying again", s.id)
+        } else {
+            String::new()
+        };
+        bail!(
+            "deploying stack {name} failed: the stack is {}{}{way_out}",
+            finished.status,
+            stack::failure_lines(&finished.failures)
+        );
+    }
+    if let Some(st) = stack::describe(client, &stack_id).await? {
+        stack::print_outputs(name, &st);
+    }
+    println!("  {name}: {}", finished.status);
+    Ok(Outcome::Deployed)
+}
+
+/// Deletes `names` (all stacks when empty) in reverse dependency order,
+/// after one confirmation, waiting for each; prints the resources kept by
+/// their DeletionPolicy.
+pub fn destroy(asm: &CloudAssembly, names: &[String], yes: bool, timeout: Duration) -> Result<()> {
+    let mut stacks = asm.select(names)?;
+    stacks.reverse();
+    let list: Vec<&str> = stacks.iter().map(|s| s.stack_name.as_str()).collect();
+    if !confirm(&format!("Delete stack(s) {}?", list.join(", ")), yes)? {
+        bail!("nothing deleted: declined");
+    }
+    runtime()?.block_on(async {
+        let mut clients = Clients(HashMap::new());
+        for s in stacks {
+            let client = clients.get(s).await?;
+            destroy_stack(&client, s, timeout).await?;
+        }
+        Ok(())
+    })
+}
+
+async fn destroy_stack(client: &Client, s: &StackArtifact, timeout: Duration) -> Result<()> {
+    let name = s.stack_name.as_str();
+    let Some(existing) = stack::describe(client, name).await? else {
+        println!("Stack {name} does not exist; nothing to delete");
+        return Ok(());
+    };
+    let st = stack::status(&existing);
+    if st.ends_with("_IN_PROGRESS") && st != "REVIEW_IN_PROGRESS" {
+        bail!("stack {name} is {st}; wait for that operation to finish, then destroy again");
+    }
+    let template = stack::deployed_template(client, name)
+        .await
+        .unwrap_or_else(|_| json!({}));
+    let resources = template
+        .get("Resources")
+        .and_then(Json::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let retained: Vec<String> = resources
+        .iter()
+        .filter(|(_, r)| {
+            matches!(
+                r.get("DeletionPolicy").and_then(Json::as_str),
+                Some("Retain" | "RetainExceptOnUpdate")
+            )
+        })
+        .map(|(id, r)| {
+            format!(
+                "{id} ({})",
+                r.get("Type").and_then(Json::as_str).unwrap_or("?")
+            )
+        })
+        .collect();
+    let stack_id = existing.stack_id().unwrap_or(name).to_string();
+    let after = stack::newest_event(client, &stack_id).await?;
+    println!("Deleting stack {name}");
+    client
+        .delete_stack()
+        .stack_name(&stack_id)
+        .send()
+        .await
+        .map_err(|e| anyhow!("deleting stack {name}: {}", sdk_text(&e)))?;
+    let finished = stack::follow(client, &stack_id, after, resources.len(), timeout).await?;
+    if finished.status != "DELETE_COMPLETE" {
+        bail!(
+            "deleting stack {name} failed: the stack is {}{}",
+            finished.status,
+            stack::failure_lines(&finished.failures)
+        );
+    }
+    println!("  {name}: DELETE_COMPLETE");
+    if !retained.is_empty() {
+        println!(
+            "  retained by their DeletionPolicy (delete them yourself if unwanted): {}",
+            retained.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// One stack's differences from its deployed template.
+#[derive(Debug, Clone)]
+pub struct StackDiff {
+    /// The artifact id.
+    pub id: String,
+    /// The stack name.
+    pub stack_name: String,
+    /// Whether the stack exists in CloudFormation.
+    pub deployed: bool,
+    /// Deployed → synthesized.
+    pub diff: TemplateDiff,
+}
+
+/// Compares each selected stack's synthesized template with the deployed
+/// one (an empty template when the stack does not exist).
+pub fn stack_diffs(asm: &CloudAssembly, names: &[String]) -> Result<Vec<StackDiff>> {
+    let stacks = asm.select(names)?;
+    runtime()?.block_on(async {
+        let mut clients = Clients(HashMap::new());
+        let mut out = Vec::new();
+        for s in stacks {
+            let client = clients.get(s).await?;
+            let name = s.stack_name.as_str();
+            let existing = stack::describe(&client, name).await?;
+            let live = existing.filter(|e| stack::status(e) != "REVIEW_IN_PROGRESS");
+            let deployed = match live {
+                Some(_) => stack::deployed_template(&client, name).await?,
+                None => json!({}),
+            };
+            out.push(StackDiff {
+                id: s.id.clone(),
+                stack_name: name.to_string(),
+                deployed: live.is_some(),
+                diff: diff_templates(&deployed, &s.template),
+            });
+        }
+        Ok(out)
+    })
+}
+
+/// Prints, per stack, the differences between the deployed and the
+/// synthesized template; returns true when any stack differs.
+pub fn diff(asm: &CloudAssembly, names: &[String], color: bool) -> Result<bool> {
+    let diffs = stack_diffs(asm, names)?;
+    for d in &diffs {
+        let note = if d.deployed { "" } else { ", not deployed" };
+        println!("Stack {} ({}){note}", d.id, d.stack_name);
+        print!("{}", render(&d.diff, color));
+    }
+    Ok(diffs.iter().any(|d| !d.diff.is_empty()))
+}

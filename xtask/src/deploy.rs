@@ -1,0 +1,87 @@
+//! `cargo xtask list | diff | deploy | destroy`: the cloud assembly in
+//! `cdk.out/` against CloudFormation, through `strata-deploy`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use strata_deploy::{CloudAssembly, DeployOptions, StackParameter};
+
+/// Options shared by the deploy commands.
+#[derive(Args)]
+pub struct Common {
+    /// The assembly directory.
+    #[arg(long, default_value = "cdk.out")]
+    pub out: std::path::PathBuf,
+    /// Stacks (artifact ids or stack names); all stacks when none are given.
+    pub stacks: Vec<String>,
+}
+
+/// Options of `cargo xtask deploy`.
+#[derive(Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Deploy without asking for confirmation (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Allow replacing or deleting this stateful resource (logical id); repeatable.
+    #[arg(long = "allow-replace", value_name = "LOGICAL_ID")]
+    pub allow_replace: Vec<String>,
+    /// A stack parameter, `Stack:Key=Value`; repeatable.
+    #[arg(long = "parameters", value_name = "STACK:KEY=VALUE")]
+    pub parameters: Vec<StackParameter>,
+    /// Create and show the change set without executing it.
+    #[arg(long, conflicts_with = "execute")]
+    pub prepare_only: bool,
+    /// Execute a change set prepared earlier with --prepare-only.
+    #[arg(long, value_name = "CHANGE_SET")]
+    pub execute: Option<String>,
+    /// Seconds to wait for a change set, and for each stack operation.
+    #[arg(long, default_value_t = 3600)]
+    pub timeout: u64,
+}
+
+/// `cargo xtask list`.
+pub fn list(root: &Path, common: &Common) -> Result<ExitCode> {
+    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    print!("{}", asm.list());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask diff`: exit code 1 when a stack differs from its deployed template.
+pub fn diff(root: &Path, common: &Common) -> Result<ExitCode> {
+    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    let differs = strata_deploy::diff(&asm, &common.stacks, std::io::stdout().is_terminal())?;
+    Ok(if differs {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `cargo xtask deploy`.
+pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
+    let asm = CloudAssembly::read(&root.join(&args.common.out))?;
+    let opts = DeployOptions {
+        yes: args.yes,
+        allow_replace: args.allow_replace,
+        parameters: args.parameters,
+        prepare_only: args.prepare_only,
+        execute: args.execute,
+        timeout: Duration::from_secs(args.timeout),
+        color: std::io::stdout().is_terminal(),
+    };
+    strata_deploy::deploy(&asm, &args.common.stacks, &opts)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask destroy`.
+pub fn destroy(root: &Path, common: &Common, yes: bool, timeout: u64) -> Result<ExitCode> {
+    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    strata_deploy::destroy(&asm, &common.stacks, yes, Duration::from_secs(timeout))?;
+    Ok(ExitCode::SUCCESS)
+}
