@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the
 //! first failure: formatting, generated code freshness, clippy, the test
-//! suites (unit, snapshot, doc), synth of every app, and cfn-lint on every
+//! suites (unit, snapshot, doc, and the deploy tests against moto, which
+//! this installs), synth of every app, and cfn-lint on every
 //! synthesized template.
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,51 @@ fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     Ok(())
 }
 
+/// The moto release the deploy tests run against.
+pub const MOTO_VERSION: &str = "5.2.5";
+
+/// Creates the project's venv unless it exists.
+fn create_venv(venv: &Path) -> Result<()> {
+    if venv.join("bin").join("pip").exists() {
+        return Ok(());
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let status = Command::new(&python)
+        .args(["-m", "venv"])
+        .arg(venv)
+        .status()
+        .context("creating .venv (is python3 installed?)")?;
+    if !status.success() {
+        bail!("`{python} -m venv .venv` failed");
+    }
+    Ok(())
+}
+
+/// moto's server in the project's venv, installed on first use; the
+/// deploy tests (`constructs/deploy/tests/moto_*.rs`) run against it.
+pub fn moto_server(root: &Path) -> Result<PathBuf> {
+    let venv = root.join(".venv");
+    let bin = venv.join("bin").join("moto_server");
+    let version_ok = Command::new(venv.join("bin").join("python"))
+        .args(["-c", "import moto; print(moto.__version__)"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == MOTO_VERSION)
+        .unwrap_or(false);
+    if version_ok && bin.exists() {
+        return Ok(bin);
+    }
+    create_venv(&venv)?;
+    let status = Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("moto[server,cloudformation]=={MOTO_VERSION}"))
+        .status()
+        .context("installing moto")?;
+    if !status.success() || !bin.exists() {
+        bail!("installing moto {MOTO_VERSION} into .venv failed");
+    }
+    Ok(bin)
+}
+
 /// The cfn-lint executable in the project's venv, created on first use.
 pub fn cfn_lint(root: &Path) -> Result<PathBuf> {
     let venv = root.join(".venv");
@@ -46,15 +92,7 @@ pub fn cfn_lint(root: &Path) -> Result<PathBuf> {
     if version_ok {
         return Ok(bin);
     }
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
-    let status = Command::new(&python)
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .context("creating the .venv for cfn-lint (is python3 installed?)")?;
-    if !status.success() {
-        bail!("`{python} -m venv .venv` failed");
-    }
+    create_venv(&venv)?;
     let status = Command::new(venv.join("bin").join("pip"))
         .args(["install", "--quiet", "--disable-pip-version-check"])
         .arg(format!("cfn-lint=={CFN_LINT_VERSION}"))
@@ -137,9 +175,29 @@ pub fn run(root: &Path) -> Result<()> {
             ],
         )
     })?;
-    step("cargo test (unit, snapshot, doc)", || {
-        cargo(root, &["test", "--workspace"])
+    let moto = std::cell::OnceCell::new();
+    step("moto (for the deploy tests)", || {
+        let bin = moto_server(root)?;
+        println!("    moto {MOTO_VERSION}: {}", bin.display());
+        moto.set(bin).ok();
+        Ok(())
     })?;
+    step(
+        "cargo test (unit, snapshot, doc, deploy against moto)",
+        || {
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(root).args(["test", "--workspace"]);
+            if let Some(bin) = moto.get() {
+                // Set, so a missing server fails the deploy tests instead of skipping them.
+                cmd.env("STRATA_MOTO_SERVER", bin);
+            }
+            let status = cmd.status().context("running cargo test --workspace")?;
+            if !status.success() {
+                bail!("`cargo test --workspace` failed");
+            }
+            Ok(())
+        },
+    )?;
     step("cargo xtask synth", || {
         synth::run(
             root,

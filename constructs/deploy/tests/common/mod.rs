@@ -1,0 +1,151 @@
+//! Test harness: a moto CloudFormation server on 127.0.0.1, stopped on
+//! drop, with the SDK pointed at it, and assemblies built from JSON.
+//!
+//! Each test binary holds one test: the SDK settings are process-wide.
+//!
+//! The server is `STRATA_MOTO_SERVER` when set (then a missing binary is a
+//! failure; `cargo xtask test` sets it), else `.venv/bin/moto_server` in the
+//! workspace; when neither exists the tests are skipped with a message.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value as Json};
+use strata_deploy::{CloudAssembly, DeployOptions};
+
+/// A running moto server; killed when dropped.
+pub struct Moto {
+    child: Child,
+    /// The endpoint URL.
+    pub url: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_binary() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("STRATA_MOTO_SERVER") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.exists(),
+            "STRATA_MOTO_SERVER is {} but no such file exists",
+            path.display()
+        );
+        return Some(path);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
+    venv.exists().then_some(venv)
+}
+
+/// Starts moto and points the SDK at it (this process only), or returns
+/// `None`, after saying so, when moto is not installed.
+pub fn start(test: &str) -> Option<Moto> {
+    let Some(bin) = server_binary() else {
+        eprintln!(
+            "skipping {test}: moto_server not found (set STRATA_MOTO_SERVER, or run `cargo xtask test`, which installs it into .venv)"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+    let moto = Moto {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "moto_server did not listen on port {port} within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // One test per test binary, so these settings race with nothing.
+    for (k, v) in [
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_SESSION_TOKEN", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    std::env::remove_var("AWS_PROFILE");
+    Some(moto)
+}
+
+/// Writes a one-stack assembly (agnostic environment) and reads it back.
+pub fn assembly(test: &str, stack: &str, template: &Json) -> CloudAssembly {
+    let dir = std::env::temp_dir().join(format!("strata-deploy-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = format!("{stack}.template.json");
+    let manifest = json!({"version": "36.0.0", "artifacts": {stack: {
+        "type": "aws:cloudformation:stack",
+        "environment": "aws://unknown-account/unknown-region",
+        "properties": {"templateFile": file}}}});
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("manifest");
+    std::fs::write(
+        dir.join(&file),
+        serde_json::to_string_pretty(template).expect("json"),
+    )
+    .expect("template");
+    CloudAssembly::read(&dir).expect("assembly")
+}
+
+/// Deploy options for tests: no question, plain output, short timeout.
+pub fn yes() -> DeployOptions {
+    DeployOptions {
+        yes: true,
+        color: false,
+        timeout: Duration::from_secs(120),
+        ..DeployOptions::default()
+    }
+}
+
+/// A DynamoDB table keyed by `key`.
+pub fn table(key: &str) -> Json {
+    json!({"Type": "AWS::DynamoDB::Table", "Properties": {
+        "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST"}})
+}
+
+/// A template of moto-supported types: VPC, subnets, security group, S3,
+/// DynamoDB, SQS, SNS, IAM, KMS and a log group.
+pub fn network_and_data(visibility_timeout: u32) -> Json {
+    json!({
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "SubnetA": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24"}},
+            "SubnetB": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.2.0/24"}},
+            "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "app", "VpcId": {"Ref": "Vpc"}}},
+            "Bucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"},
+            "Table": table("pk"),
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": visibility_timeout}},
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}}},
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 7}}
+        }
+    })
+}
