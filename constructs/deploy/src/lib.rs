@@ -10,6 +10,8 @@
 pub mod assembly;
 pub mod changeset;
 pub mod diff;
+#[cfg(test)]
+mod mock_tests;
 mod ops;
 pub mod safety;
 pub mod stack;

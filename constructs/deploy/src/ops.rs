@@ -143,7 +143,11 @@ fn print_changes(changes: &[ResourceChange], color: bool) {
     }
 }
 
-async fn deploy_stack(client: &Client, s: &StackArtifact, opts: &DeployOptions) -> Result<Outcome> {
+pub(crate) async fn deploy_stack(
+    client: &Client,
+    s: &StackArtifact,
+    opts: &DeployOptions,
+) -> Result<Outcome> {
     let name = s.stack_name.as_str();
     let existing = stack::describe(client, name).await?;
     if let Some(e) = &existing {
@@ -273,7 +277,7 @@ async fn deploy_stack(client: &Client, s: &StackArtifact, opts: &DeployOptions) 
         );
     }
     if let Some(st) = stack::describe(client, &stack_id).await? {
-        stack::print_outputs(name, &st);
+        print!("{}", stack::outputs_text(name, &st));
     }
     println!("  {name}: {}", finished.status);
     Ok(Outcome::Deployed)

@@ -205,20 +205,21 @@ pub async fn follow(
     }
 }
 
-/// Prints a stack's outputs, if any.
-pub fn print_outputs(name: &str, stack: &Stack) {
+/// A stack's outputs, one `key = value` line each; empty without outputs.
+pub fn outputs_text(name: &str, stack: &Stack) -> String {
     let outputs = stack.outputs();
     if outputs.is_empty() {
-        return;
+        return String::new();
     }
-    println!("Outputs of {name}:");
+    let mut text = format!("Outputs of {name}:\n");
     for o in outputs {
-        println!(
-            "  {} = {}",
+        text.push_str(&format!(
+            "  {} = {}\n",
             o.output_key().unwrap_or_default(),
             o.output_value().unwrap_or_default()
-        );
+        ));
     }
+    text
 }
 
 /// The failing resources, one line each, for an error message.
