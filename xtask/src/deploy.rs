@@ -43,6 +43,9 @@ pub struct DeployArgs {
     /// Seconds to wait for a change set, and for each stack operation.
     #[arg(long, default_value_t = 3600)]
     pub timeout: u64,
+    /// S3 bucket (in the stack's region) for templates over 51,200 bytes.
+    #[arg(long, value_name = "BUCKET")]
+    pub staging_bucket: Option<String>,
 }
 
 /// `cargo xtask list`.
@@ -74,6 +77,7 @@ pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
         execute: args.execute,
         timeout: Duration::from_secs(args.timeout),
         color: std::io::stdout().is_terminal(),
+        staging_bucket: args.staging_bucket,
     };
     strata_deploy::deploy(&asm, &args.common.stacks, &opts)?;
     Ok(ExitCode::SUCCESS)

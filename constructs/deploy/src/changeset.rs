@@ -11,6 +11,7 @@ use aws_sdk_cloudformation::Client;
 
 use crate::diff::{Action, Replacement, ResourceChange, TemplateDiff};
 use crate::stack::sdk_text;
+use crate::staging::TemplateSource;
 
 /// True when a CloudFormation message says the change set has no changes.
 pub fn is_no_changes(message: &str) -> bool {
@@ -34,6 +35,8 @@ pub struct Request<'a> {
     pub name: &'a str,
     /// The template body.
     pub template_body: &'a str,
+    /// Inline, or the URL of the staged template.
+    pub source: &'a TemplateSource,
     /// CREATE for a new stack, UPDATE otherwise.
     pub kind: ChangeSetType,
     /// Stack parameters.
@@ -46,7 +49,13 @@ pub async fn create(client: &Client, req: &Request<'_>, timeout: Duration) -> Re
         .create_change_set()
         .stack_name(req.stack)
         .change_set_name(req.name)
-        .template_body(req.template_body)
+        .set_template_body(
+            (*req.source == TemplateSource::Body).then(|| req.template_body.to_string()),
+        )
+        .set_template_url(match req.source {
+            TemplateSource::Url(url) => Some(url.clone()),
+            TemplateSource::Body => None,
+        })
         .change_set_type(req.kind.clone())
         .capabilities(Capability::CapabilityIam)
         .capabilities(Capability::CapabilityNamedIam)

@@ -15,6 +15,7 @@ mod mock_tests;
 mod ops;
 pub mod safety;
 pub mod stack;
+pub mod staging;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::str::FromStr;
@@ -74,6 +75,8 @@ pub struct DeployOptions {
     pub timeout: Duration,
     /// Colour the output (only when stdout is a terminal).
     pub color: bool,
+    /// S3 bucket for templates over the inline limit.
+    pub staging_bucket: Option<String>,
 }
 
 impl Default for DeployOptions {
@@ -86,6 +89,7 @@ impl Default for DeployOptions {
             execute: None,
             timeout: Duration::from_secs(3600),
             color: std::io::stdout().is_terminal(),
+            staging_bucket: None,
         }
     }
 }

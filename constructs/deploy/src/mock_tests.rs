@@ -23,9 +23,10 @@ use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use serde_json::json;
 
 use crate::ops::deploy_stack;
+use crate::staging::TemplateSource;
 use crate::{DeployOptions, Outcome, StackArtifact};
 
-fn artifact() -> StackArtifact {
+pub(crate) fn artifact() -> StackArtifact {
     let template = json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}});
     StackArtifact {
         id: "App".into(),
@@ -96,9 +97,14 @@ async fn rollback_complete_is_reported_with_the_way_out() {
         mock!(Client::describe_stacks).then_output(|| stack(StackStatus::RollbackComplete));
     let create =
         mock!(Client::create_change_set).then_output(|| CreateChangeSetOutput::builder().build());
-    let err = deploy_stack(&client(&[&describe, &create]), &artifact(), &opts())
-        .await
-        .expect_err("refused");
+    let err = deploy_stack(
+        &client(&[&describe, &create]),
+        &artifact(),
+        &TemplateSource::Body,
+        &opts(),
+    )
+    .await
+    .expect_err("refused");
     let err = format!("{err:#}");
     assert!(err.contains("stack App is in ROLLBACK_COMPLETE"), "{err}");
     assert!(err.contains("cargo xtask destroy App"), "{err}");
@@ -111,9 +117,14 @@ async fn a_stack_in_progress_is_never_touched() {
         mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateInProgress));
     let create =
         mock!(Client::create_change_set).then_output(|| CreateChangeSetOutput::builder().build());
-    let err = deploy_stack(&client(&[&describe, &create]), &artifact(), &opts())
-        .await
-        .expect_err("refused");
+    let err = deploy_stack(
+        &client(&[&describe, &create]),
+        &artifact(),
+        &TemplateSource::Body,
+        &opts(),
+    )
+    .await
+    .expect_err("refused");
     assert!(format!("{err:#}").contains("stack App is UPDATE_IN_PROGRESS; wait"));
     assert_eq!(create.num_calls(), 0);
 }
@@ -135,7 +146,9 @@ async fn a_failed_change_set_without_changes_is_a_clean_noop() {
         mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
     let c = client(&[&describe, &template, &create, &wait, &delete]);
     assert_eq!(
-        deploy_stack(&c, &artifact(), &opts()).await.expect("no-op"),
+        deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
+            .await
+            .expect("no-op"),
         Outcome::NoChanges
     );
     assert_eq!(delete.num_calls(), 1);
@@ -151,7 +164,9 @@ async fn a_validation_error_without_changes_is_a_clean_noop() {
     });
     let c = client(&[&describe, &template, &create]);
     assert_eq!(
-        deploy_stack(&c, &artifact(), &opts()).await.expect("no-op"),
+        deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
+            .await
+            .expect("no-op"),
         Outcome::NoChanges
     );
 }
@@ -225,7 +240,7 @@ async fn a_rolled_back_creation_reports_the_failing_resources() {
     let execute =
         mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
     let c = client(&[&describe, &create, &wait, &events, &execute]);
-    let err = deploy_stack(&c, &artifact(), &opts())
+    let err = deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
         .await
         .expect_err("failed");
     let err = format!("{err:#}");

@@ -17,13 +17,22 @@ use crate::diff::{
 };
 use crate::safety::{hazards, refusal};
 use crate::stack::{self, sdk_text};
-use crate::{confirm, runtime, DeployOptions, Outcome, MAX_INLINE_TEMPLATE_BYTES};
+use crate::staging::{self, TemplateSource};
+use crate::{confirm, runtime, DeployOptions, Outcome};
 
-/// CloudFormation clients, one per region.
-struct Clients(HashMap<Option<String>, Client>);
+/// The clients of one region.
+#[derive(Clone)]
+struct Aws {
+    cfn: Client,
+    s3: aws_sdk_s3::Client,
+    region: String,
+}
+
+/// Clients, one set per region.
+struct Clients(HashMap<Option<String>, Aws>);
 
 impl Clients {
-    async fn get(&mut self, s: &StackArtifact) -> Result<Client> {
+    async fn get(&mut self, s: &StackArtifact) -> Result<Aws> {
         if let Some(c) = self.0.get(&s.region) {
             return Ok(c.clone());
         }
@@ -32,17 +41,25 @@ impl Clients {
             loader = loader.region(Region::new(r.clone()));
         }
         let conf = loader.load().await;
-        if conf.region().is_none() {
+        let Some(region) = conf.region().map(|r| r.to_string()) else {
             bail!(
                 "stack {} has no region in its environment ({}) and none is configured; \
                  set AWS_REGION (or a region in your AWS profile), or give the stack an environment",
                 s.id,
                 s.environment
             );
-        }
-        let client = Client::new(&conf);
-        self.0.insert(s.region.clone(), client.clone());
-        Ok(client)
+        };
+        // A custom endpoint (a local emulator) cannot resolve bucket subdomains.
+        let s3_conf = aws_sdk_s3::config::Builder::from(&conf)
+            .force_path_style(conf.endpoint_url().is_some())
+            .build();
+        let aws = Aws {
+            cfn: Client::new(&conf),
+            s3: aws_sdk_s3::Client::from_conf(s3_conf),
+            region,
+        };
+        self.0.insert(s.region.clone(), aws.clone());
+        Ok(aws)
     }
 }
 
@@ -74,9 +91,15 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
         let mut clients = Clients(HashMap::new());
         let mut outcomes = Vec::new();
         for s in stacks {
-            let client = clients.get(s).await?;
+            let aws = clients.get(s).await?;
             println!("Stack {} ({})", s.id, s.stack_name);
-            outcomes.push(deploy_stack(&client, s, opts).await?);
+            let source = match opts.execute {
+                Some(_) => TemplateSource::Body,
+                None => {
+                    staging::stage(&aws.s3, &aws.region, opts.staging_bucket.as_deref(), s).await?
+                }
+            };
+            outcomes.push(deploy_stack(&aws.cfn, s, &source, opts).await?);
         }
         Ok(outcomes)
     })
@@ -146,6 +169,7 @@ fn print_changes(changes: &[ResourceChange], color: bool) {
 pub(crate) async fn deploy_stack(
     client: &Client,
     s: &StackArtifact,
+    source: &TemplateSource,
     opts: &DeployOptions,
 ) -> Result<Outcome> {
     let name = s.stack_name.as_str();
@@ -167,19 +191,12 @@ pub(crate) async fn deploy_stack(
             changeset::wait(client, name, cs, opts.timeout).await?,
         ),
         None => {
-            if s.template_body.len() > MAX_INLINE_TEMPLATE_BYTES {
-                bail!(
-                    "the template of stack {name} is {} bytes, over CloudFormation's {MAX_INLINE_TEMPLATE_BYTES}-byte \
-                     limit for inline templates; uploading it through an S3 staging bucket is not supported yet, \
-                     so split the stack",
-                    s.template_body.len()
-                );
-            }
             let cs = change_set_name();
             let req = Request {
                 stack: name,
                 name: &cs,
                 template_body: &s.template_body,
+                source,
                 kind: if live.is_some() {
                     ChangeSetType::Update
                 } else {
@@ -296,8 +313,8 @@ pub fn destroy(asm: &CloudAssembly, names: &[String], yes: bool, timeout: Durati
     runtime()?.block_on(async {
         let mut clients = Clients(HashMap::new());
         for s in stacks {
-            let client = clients.get(s).await?;
-            destroy_stack(&client, s, timeout).await?;
+            let aws = clients.get(s).await?;
+            destroy_stack(&aws.cfn, s, timeout).await?;
         }
         Ok(())
     })
@@ -384,7 +401,7 @@ pub fn stack_diffs(asm: &CloudAssembly, names: &[String]) -> Result<Vec<StackDif
         let mut clients = Clients(HashMap::new());
         let mut out = Vec::new();
         for s in stacks {
-            let client = clients.get(s).await?;
+            let client = clients.get(s).await?.cfn;
             let name = s.stack_name.as_str();
             let existing = stack::describe(&client, name).await?;
             let live = existing.filter(|e| stack::status(e) != "REVIEW_IN_PROGRESS");
