@@ -89,3 +89,18 @@ pub fn destroy(root: &Path, common: &Common, yes: bool, timeout: u64) -> Result<
     strata_deploy::destroy(&asm, &common.stacks, yes, Duration::from_secs(timeout))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `cargo xtask bootstrap`.
+pub fn bootstrap(regions: Vec<String>, yes: bool) -> Result<ExitCode> {
+    let regions: Vec<Option<String>> = if regions.is_empty() {
+        vec![None]
+    } else {
+        regions.into_iter().map(Some).collect()
+    };
+    let opts = DeployOptions {
+        yes,
+        ..DeployOptions::default()
+    };
+    strata_deploy::bootstrap(&regions, &opts)?;
+    Ok(ExitCode::SUCCESS)
+}

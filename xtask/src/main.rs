@@ -65,6 +65,15 @@ enum Command {
         #[arg(long, default_value_t = 3600)]
         timeout: u64,
     },
+    /// Deploy the staging stack (S3 bucket for large templates) per region.
+    Bootstrap {
+        /// Regions to bootstrap; the AWS chain's region when none are given.
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        /// Deploy without asking for confirmation (required without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Registry schema maintenance.
     Schema {
         #[command(subcommand)]
@@ -114,6 +123,7 @@ fn main() -> Result<ExitCode> {
             yes,
             timeout,
         } => return deploy::destroy(&root(), &common, yes, timeout),
+        Command::Bootstrap { regions, yes } => return deploy::bootstrap(regions, yes),
     };
     done.map(|()| ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@
 //! environment, falling back to the chain.
 
 pub mod assembly;
+pub mod bootstrap;
 pub mod changeset;
 pub mod diff;
 #[cfg(test)]
@@ -24,7 +25,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 
 pub use assembly::{CloudAssembly, StackArtifact};
-pub use ops::{deploy, destroy, diff, stack_diffs, StackDiff};
+pub use ops::{bootstrap, deploy, destroy, diff, stack_diffs, StackDiff};
 
 /// CloudFormation's limit for a template passed inline (TemplateBody).
 pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;

@@ -96,7 +96,14 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
             let source = match opts.execute {
                 Some(_) => TemplateSource::Body,
                 None => {
-                    staging::stage(&aws.s3, &aws.region, opts.staging_bucket.as_deref(), s).await?
+                    staging::stage(
+                        &aws.s3,
+                        &aws.cfn,
+                        &aws.region,
+                        opts.staging_bucket.as_deref(),
+                        s,
+                    )
+                    .await?
                 }
             };
             outcomes.push(deploy_stack(&aws.cfn, s, &source, opts).await?);
@@ -430,4 +437,26 @@ pub fn diff(asm: &CloudAssembly, names: &[String], color: bool) -> Result<bool> 
         print!("{}", render(&d.diff, color));
     }
     Ok(diffs.iter().any(|d| !d.diff.is_empty()))
+}
+
+/// Deploys the bootstrap stack (see [`crate::bootstrap`]) into each region
+/// (`None`: the region of the AWS chain), through the change-set path.
+pub fn bootstrap(regions: &[Option<String>], opts: &DeployOptions) -> Result<Vec<Outcome>> {
+    if !opts.yes && !std::io::stdin().is_terminal() {
+        bail!("bootstrap asks for confirmation, but there is no terminal; pass --yes to deploy without asking");
+    }
+    runtime()?.block_on(async {
+        let mut clients = Clients(HashMap::new());
+        let mut outcomes = Vec::new();
+        for region in regions {
+            let s = crate::bootstrap::artifact(region.clone());
+            let aws = clients.get(&s).await?;
+            println!("Bootstrap {} in {}", s.stack_name, aws.region);
+            outcomes.push(deploy_stack(&aws.cfn, &s, &TemplateSource::Body, opts).await?);
+            if let Some(bucket) = crate::bootstrap::staging_bucket(&aws.cfn).await? {
+                println!("  staging bucket: {bucket}");
+            }
+        }
+        Ok(outcomes)
+    })
 }

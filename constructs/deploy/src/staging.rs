@@ -33,10 +33,12 @@ pub fn template_url(region: &str, bucket: &str, key: &str) -> String {
 }
 
 /// Inline when the template fits; otherwise uploads it to `bucket` (once
-/// per content hash) and returns its URL. Without a bucket an oversized
-/// template is an error that says which flag to pass.
+/// per content hash) and returns its URL. The bucket defaults to the
+/// bootstrap stack's; without one an oversized template is an error
+/// that says what to do.
 pub async fn stage(
     s3: &aws_sdk_s3::Client,
+    cfn: &aws_sdk_cloudformation::Client,
     region: &str,
     bucket: Option<&str>,
     s: &StackArtifact,
@@ -45,10 +47,15 @@ pub async fn stage(
     if size <= MAX_INLINE_TEMPLATE_BYTES {
         return Ok(TemplateSource::Body);
     }
-    let Some(bucket) = bucket else {
+    let bootstrapped = match bucket {
+        Some(_) => None,
+        None => crate::bootstrap::staging_bucket(cfn).await?,
+    };
+    let Some(bucket) = bucket.or(bootstrapped.as_deref()) else {
         bail!(
             "the template of stack {} is {size} bytes, over CloudFormation's {MAX_INLINE_TEMPLATE_BYTES}-byte \
-             limit for inline templates; pass --staging-bucket <an S3 bucket in {region}> to upload it",
+             limit for inline templates; run `cargo xtask bootstrap` for {region}, or pass \
+             --staging-bucket <an S3 bucket in {region}>, to upload it",
             s.stack_name
         );
     };
