@@ -5499,7 +5499,12 @@ pub static TYPES: &[TypeInfo] = &[
     TypeInfo {
         name: "AWS::DynamoDB::Table",
         service_feature: "dynamodb",
-        create_only: &["TableName", "ImportSourceSpecification"],
+        create_only: &[
+            "TableName",
+            "ImportSourceSpecification",
+            "KeySchema",
+            "LocalSecondaryIndexes",
+        ],
         attributes: &["Arn", "StreamArn"],
         primary_identifier: &["TableName"],
     },

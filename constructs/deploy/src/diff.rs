@@ -62,14 +62,6 @@ impl TemplateDiff {
     }
 }
 
-/// Properties whose change replaces the resource although the registry
-/// schema does not mark them createOnly (CloudFormation's documentation
-/// says "Update requires: Replacement").
-const EXTRA_REPLACING: &[(&str, &[&str])] = &[(
-    "AWS::DynamoDB::Table",
-    &["KeySchema", "LocalSecondaryIndexes"],
-)];
-
 fn object(v: Option<&Json>) -> Map<String, Json> {
     v.and_then(Json::as_object).cloned().unwrap_or_default()
 }
@@ -111,16 +103,11 @@ pub fn replacement_reasons(old: &Json, new: &Json) -> Vec<String> {
     let empty = Json::Object(Map::new());
     let old_props = old.get("Properties").unwrap_or(&empty);
     let new_props = new.get("Properties").unwrap_or(&empty);
-    let mut create_only: Vec<&str> = strata_cfn::registry::lookup(new_type)
-        .map(|t| t.create_only.to_vec())
-        .unwrap_or_default();
-    for (t, props) in EXTRA_REPLACING {
-        if *t == new_type {
-            create_only.extend(props.iter());
-        }
-    }
+    let create_only: &[&str] =
+        strata_cfn::registry::lookup(new_type).map_or(&[], |t| t.create_only);
     create_only
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|p| pointer(old_props, p) != pointer(new_props, p))
         .map(|p| format!("{p} changed (create-only)"))
         .collect()
