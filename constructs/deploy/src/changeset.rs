@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeAction, ChangeSetStatus, ChangeSetType, Parameter,
     Replacement as CfnReplacement,
@@ -79,21 +80,10 @@ pub async fn wait(client: &Client, stack: &str, name: &str, timeout: Duration) -
     let start = Instant::now();
     let mut delay = Duration::from_millis(100);
     loop {
-        let out = client
-            .describe_change_set()
-            .stack_name(stack)
-            .change_set_name(name)
-            .send()
-            .await
-            .map_err(|e| {
-                anyhow!(
-                    "describing change set {name} of stack {stack}: {}",
-                    sdk_text(&e)
-                )
-            })?;
+        let out = describe(client, stack, name, None).await?;
         match out.status() {
             Some(ChangeSetStatus::CreateComplete) => {
-                return Ok(Created::Ready(changes(client, stack, name).await?))
+                return Ok(Created::Ready(changes(client, stack, name, out).await?))
             }
             Some(ChangeSetStatus::Failed) => {
                 let reason = out.status_reason().unwrap_or("no reason given").to_string();
@@ -119,24 +109,38 @@ pub async fn wait(client: &Client, stack: &str, name: &str, timeout: Duration) -
     }
 }
 
-/// Every change of a ready change set.
-async fn changes(client: &Client, stack: &str, name: &str) -> Result<Vec<ResourceChange>> {
+/// One page of `DescribeChangeSet`.
+async fn describe(
+    client: &Client,
+    stack: &str,
+    name: &str,
+    token: Option<String>,
+) -> Result<DescribeChangeSetOutput> {
+    client
+        .describe_change_set()
+        .stack_name(stack)
+        .change_set_name(name)
+        .set_next_token(token)
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "describing change set {name} of stack {stack}: {}",
+                sdk_text(&e)
+            )
+        })
+}
+
+/// Every change of a ready change set, starting from its first page.
+async fn changes(
+    client: &Client,
+    stack: &str,
+    name: &str,
+    first: DescribeChangeSetOutput,
+) -> Result<Vec<ResourceChange>> {
     let mut out = Vec::new();
-    let mut token = None;
+    let mut page = first;
     loop {
-        let page = client
-            .describe_change_set()
-            .stack_name(stack)
-            .change_set_name(name)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| {
-                anyhow!(
-                    "describing change set {name} of stack {stack}: {}",
-                    sdk_text(&e)
-                )
-            })?;
         for c in page.changes() {
             let Some(rc) = c.resource_change() else {
                 continue;
@@ -158,9 +162,9 @@ async fn changes(client: &Client, stack: &str, name: &str) -> Result<Vec<Resourc
                 reasons: Vec::new(),
             });
         }
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
+        match page.next_token() {
+            Some(token) => page = describe(client, stack, name, Some(token.to_string())).await?,
+            None => return Ok(out),
         }
     }
 }
