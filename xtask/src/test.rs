@@ -55,6 +55,25 @@ fn create_venv(venv: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Installs a pinned requirement into the project's venv (created if
+/// needed) and checks that it provides `bin`.
+fn pip_install(venv: &Path, requirement: &str, bin: &Path) -> Result<()> {
+    create_venv(venv)?;
+    let status = Command::new(venv.join("bin").join("pip"))
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            requirement,
+        ])
+        .status()
+        .with_context(|| format!("installing {requirement}"))?;
+    if !status.success() || !bin.exists() {
+        bail!("installing {requirement} into .venv failed");
+    }
+    Ok(())
+}
+
 /// moto's server in the project's venv, installed on first use; the
 /// deploy tests (`constructs/deploy/tests/moto_*.rs`) run against it.
 pub fn moto_server(root: &Path) -> Result<PathBuf> {
@@ -68,15 +87,11 @@ pub fn moto_server(root: &Path) -> Result<PathBuf> {
     if version_ok && bin.exists() {
         return Ok(bin);
     }
-    create_venv(&venv)?;
-    let status = Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("moto[server,cloudformation]=={MOTO_VERSION}"))
-        .status()
-        .context("installing moto")?;
-    if !status.success() || !bin.exists() {
-        bail!("installing moto {MOTO_VERSION} into .venv failed");
-    }
+    pip_install(
+        &venv,
+        &format!("moto[server,cloudformation]=={MOTO_VERSION}"),
+        &bin,
+    )?;
     Ok(bin)
 }
 
@@ -92,15 +107,7 @@ pub fn cfn_lint(root: &Path) -> Result<PathBuf> {
     if version_ok {
         return Ok(bin);
     }
-    create_venv(&venv)?;
-    let status = Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("cfn-lint=={CFN_LINT_VERSION}"))
-        .status()
-        .context("installing cfn-lint")?;
-    if !status.success() {
-        bail!("installing cfn-lint {CFN_LINT_VERSION} into .venv failed");
-    }
+    pip_install(&venv, &format!("cfn-lint=={CFN_LINT_VERSION}"), &bin)?;
     Ok(bin)
 }
 
