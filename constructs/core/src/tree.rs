@@ -492,6 +492,50 @@ impl Scope {
             .push(TagOp::Remove(key.to_string()));
     }
 
+    /// Records a problem found by a construct at this scope's path; synth
+    /// then fails and reports it with every other issue. Constructs use this
+    /// for invalid props instead of panicking.
+    ///
+    /// ```
+    /// use strata_core::{App, StackProps};
+    /// let app = App::new();
+    /// let vpc = app.stack("Net", StackProps::default()).child("Vpc");
+    /// vpc.error("cidr", "10.0.0.0/33 is not a CIDR block; use a prefix of 16 to 28");
+    /// let err = app.synth().unwrap_err();
+    /// assert!(err.to_string().contains("Net/Vpc"));
+    /// ```
+    pub fn error(&self, rule: &'static str, message: impl Into<String>) {
+        let path = self.path();
+        self.tree.borrow_mut().issues.push(Issue {
+            path,
+            property: String::new(),
+            rule,
+            message: message.into(),
+        });
+    }
+
+    /// The stack this scope belongs to; `None` for the app root.
+    pub fn stack(&self) -> Option<Scope> {
+        let stack = self.tree.borrow().nodes[self.node.index as usize].stack;
+        stack.map(|index| {
+            self.at_node(NodeId {
+                app: self.node.app,
+                index,
+            })
+        })
+    }
+
+    /// The environment of the stack this scope belongs to.
+    pub fn env(&self) -> Environment {
+        let Some(stack) = self.stack() else {
+            return Environment::default();
+        };
+        match &self.tree.borrow().nodes[stack.node.index as usize].kind {
+            Kind::Stack(props) => props.env.clone(),
+            _ => Environment::default(),
+        }
+    }
+
     /// Runs `aspect` over this scope and everything below it before synth.
     pub fn add_aspect(&self, aspect: impl Aspect + 'static) {
         self.tree.borrow_mut().nodes[self.node.index as usize]
