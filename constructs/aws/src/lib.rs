@@ -18,6 +18,8 @@
 pub use strata_cfn as cfn;
 pub use strata_core::*;
 
+pub mod ec2;
+
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
