@@ -9,6 +9,7 @@ use serde_json::json;
 use strata::cfn::ec2;
 use strata::cfn::iam;
 use strata::cfn::logs;
+use strata::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps};
 use strata::prelude::*;
 use strata::Raw;
 
@@ -58,17 +59,17 @@ pub struct Network {
 /// The seed's security groups.
 pub struct SecurityGroups {
     /// API Gateway facing group (sg-api-gateway).
-    pub api_gateway: ec2::SecurityGroupRef,
+    pub api_gateway: SecurityGroup,
     /// Load balancer (sg-alb).
-    pub alb: ec2::SecurityGroupRef,
+    pub alb: SecurityGroup,
     /// ECS services (sg-ecs).
-    pub ecs: ec2::SecurityGroupRef,
+    pub ecs: SecurityGroup,
     /// Aurora (sg-database).
-    pub database: ec2::SecurityGroupRef,
+    pub database: SecurityGroup,
     /// ElastiCache (sg-cache).
-    pub cache: ec2::SecurityGroupRef,
+    pub cache: SecurityGroup,
     /// Lambda functions (sg-lambda).
-    pub lambda: ec2::SecurityGroupRef,
+    pub lambda: SecurityGroup,
 }
 
 /// Builds the network tier in `stack`.
@@ -356,163 +357,70 @@ fn flow_log(stack: &Scope, scope: &Scope, vpc: &ec2::VpcRef) {
     );
 }
 
-/// The CDK's placeholder egress rule that removes the default allow-all
-/// egress of a group whose outbound traffic is restricted.
-fn no_egress() -> Value<ec2::security_group::Egress> {
-    ec2::security_group::Egress {
-        cidr_ip: Some("255.255.255.255/32".into()),
-        description: Some("Disallow all traffic".into()),
-        from_port: Some(252.into()),
-        to_port: Some(86.into()),
-        ..ec2::security_group::Egress::new("icmp")
-    }
-    .into()
-}
-
-/// A security group with the scope its rules are added to.
-struct Group {
-    scope: Scope,
-    sg: ec2::SecurityGroupRef,
-}
-
-impl Group {
-    fn peer(&self) -> Peer<'_> {
-        Peer::Group(&self.scope, &self.sg)
-    }
-
-    /// An inbound TCP rule on `port` from `from`.
-    fn allow_in(&self, from: Peer<'_>, port: i64, description: &str) {
-        self.scope.resource(
-            &format!("from {}:{port}", from.label()),
-            ec2::SecurityGroupIngress {
-                cidr_ip: from.cidr(),
-                description: Some(description.into()),
-                from_port: Some(port.into()),
-                to_port: Some(port.into()),
-                group_id: Some(self.sg.group_id()),
-                source_security_group_id: from.group_id(),
-                ..ec2::SecurityGroupIngress::new("tcp")
-            },
-        );
-    }
-
-    /// An outbound rule to `to`: TCP on `port`, or all traffic when `None`.
-    fn allow_out(&self, to: Peer<'_>, port: Option<i64>, description: &str) {
-        let (protocol, label) = match port {
-            Some(p) => ("tcp", format!("{p}")),
-            None => ("-1", "ALL TRAFFIC".to_string()),
-        };
-        self.scope.resource(
-            &format!("to {}:{label}", to.label()),
-            ec2::SecurityGroupEgress {
-                cidr_ip: to.cidr(),
-                description: Some(description.into()),
-                from_port: port.map(Value::from),
-                to_port: port.map(Value::from),
-                destination_security_group_id: to.group_id(),
-                ..ec2::SecurityGroupEgress::new(self.sg.group_id(), protocol)
-            },
-        );
-    }
-}
-
-/// A security group whose default allow-all egress is replaced by the
-/// rules added to it.
-fn group(stack: &Scope, id: &str, description: &str, vpc: &ec2::VpcRef) -> Group {
-    let scope = stack.child(id);
-    let sg = scope.resource(
-        "Resource",
-        ec2::SecurityGroup {
-            security_group_egress: Some(Value::list([no_egress()])),
-            vpc_id: Some(vpc.ref_()),
-            ..ec2::SecurityGroup::new(description)
-        },
-    );
-    Group { scope, sg }
-}
-
-/// The CDK's unique id of a construct: its logical ID computed over the full path.
-fn unique_id(scope: &Scope) -> String {
-    strata::logical_id(&scope.path().split('/').collect::<Vec<_>>())
-}
-
-/// The other side of a security group rule.
-#[derive(Clone, Copy)]
-enum Peer<'a> {
-    /// Any IPv4 address.
-    Anywhere,
-    /// Another security group, with the scope that names it.
-    Group(&'a Scope, &'a ec2::SecurityGroupRef),
-}
-
-impl Peer<'_> {
-    /// The peer's part of the rule's construct id, as the CDK writes it.
-    fn label(&self) -> String {
-        match self {
-            Peer::Anywhere => "0.0.0.0_0".to_string(),
-            Peer::Group(scope, _) => unique_id(scope),
-        }
-    }
-
-    fn cidr(&self) -> Option<Value<String>> {
-        matches!(self, Peer::Anywhere).then(|| "0.0.0.0/0".into())
-    }
-
-    fn group_id(&self) -> Option<Value<String>> {
-        match self {
-            Peer::Anywhere => None,
-            Peer::Group(_, g) => Some(g.group_id()),
-        }
-    }
-}
-
 fn security_groups(stack: &Scope, vpc: &ec2::VpcRef) -> SecurityGroups {
-    let api = group(
-        stack,
-        "ApiGatewaySg",
-        "API Gateway facing security group",
-        vpc,
+    let group = |id: &str, description: &str, allow_all_outbound: Option<bool>| {
+        SecurityGroup::new(
+            stack,
+            id,
+            SecurityGroupProps {
+                vpc_id: vpc.ref_(),
+                description: Some(description.into()),
+                allow_all_outbound,
+                ..Default::default()
+            },
+        )
+    };
+    let api = group("ApiGatewaySg", "API Gateway facing security group", None);
+    let alb = group("AlbSg", "ALB security group", None);
+    let ecs = group("EcsSg", "ECS tasks security group", None);
+    // The seed gives the database and the cache no outbound rules at all.
+    let db = group(
+        "DatabaseSg",
+        "Aurora PostgreSQL security group",
+        Some(false),
     );
-    let alb = group(stack, "AlbSg", "ALB security group", vpc);
-    let ecs = group(stack, "EcsSg", "ECS tasks security group", vpc);
-    let db = group(stack, "DatabaseSg", "Aurora PostgreSQL security group", vpc);
-    let cache = group(stack, "CacheSg", "ElastiCache Redis security group", vpc);
-    let lambda = group(stack, "LambdaSg", "Lambda functions security group", vpc);
+    let cache = group("CacheSg", "ElastiCache Redis security group", Some(false));
+    let lambda = group("LambdaSg", "Lambda functions security group", None);
+    let anywhere = Peer::any_ipv4;
 
     // sg-api-gateway: 443 and 80 from anywhere; all traffic to the ALB.
-    api.allow_in(Peer::Anywhere, 443, "HTTPS from anywhere");
-    api.allow_in(Peer::Anywhere, 80, "HTTP from anywhere (redirected to 443)");
-    api.allow_out(alb.peer(), None, "All traffic to the ALB");
+    api.allow_from(anywhere(), Port::tcp(443), "HTTPS from anywhere");
+    api.allow_from(
+        anywhere(),
+        Port::tcp(80),
+        "HTTP from anywhere (redirected to 443)",
+    );
+    api.allow_to(&alb, Port::all_traffic(), "All traffic to the ALB");
 
     // sg-alb: 443 and 80 from the API Gateway group; 8080 to ECS.
-    alb.allow_in(api.peer(), 443, "HTTPS from the API Gateway group");
-    alb.allow_in(api.peer(), 80, "HTTP from the API Gateway group");
-    alb.allow_out(ecs.peer(), Some(8080), "App traffic to ECS services");
+    alb.allow_from(&api, Port::tcp(443), "HTTPS from the API Gateway group");
+    alb.allow_from(&api, Port::tcp(80), "HTTP from the API Gateway group");
+    alb.allow_to(&ecs, Port::tcp(8080), "App traffic to ECS services");
 
     // sg-ecs: 8080 and 8081 from the ALB; 443 out, 5432 to the database, 6379 to the cache.
-    ecs.allow_in(alb.peer(), 8080, "App traffic from ALB");
-    ecs.allow_in(alb.peer(), 8081, "Health checks from ALB");
-    ecs.allow_out(Peer::Anywhere, Some(443), "HTTPS to AWS APIs");
-    ecs.allow_out(db.peer(), Some(5432), "PostgreSQL to Aurora");
-    ecs.allow_out(cache.peer(), Some(6379), "Redis to ElastiCache");
+    ecs.allow_from(&alb, Port::tcp(8080), "App traffic from ALB");
+    ecs.allow_from(&alb, Port::tcp(8081), "Health checks from ALB");
+    ecs.allow_to(anywhere(), Port::tcp(443), "HTTPS to AWS APIs");
+    ecs.allow_to(&db, Port::tcp(5432), "PostgreSQL to Aurora");
+    ecs.allow_to(&cache, Port::tcp(6379), "Redis to ElastiCache");
 
-    // sg-database and sg-cache: inbound from ECS and Lambda only, no outbound.
-    db.allow_in(ecs.peer(), 5432, "PostgreSQL from ECS services");
-    db.allow_in(lambda.peer(), 5432, "PostgreSQL from Lambda functions");
-    cache.allow_in(ecs.peer(), 6379, "Redis from ECS services");
-    cache.allow_in(lambda.peer(), 6379, "Redis from Lambda functions");
+    // sg-database and sg-cache: inbound from ECS and Lambda only.
+    db.allow_from(&ecs, Port::tcp(5432), "PostgreSQL from ECS services");
+    db.allow_from(&lambda, Port::tcp(5432), "PostgreSQL from Lambda functions");
+    cache.allow_from(&ecs, Port::tcp(6379), "Redis from ECS services");
+    cache.allow_from(&lambda, Port::tcp(6379), "Redis from Lambda functions");
 
     // sg-lambda: no inbound; 443 out, 5432 to the database, 6379 to the cache.
-    lambda.allow_out(Peer::Anywhere, Some(443), "HTTPS to AWS APIs");
-    lambda.allow_out(db.peer(), Some(5432), "PostgreSQL to Aurora");
-    lambda.allow_out(cache.peer(), Some(6379), "Redis to ElastiCache");
+    lambda.allow_to(anywhere(), Port::tcp(443), "HTTPS to AWS APIs");
+    lambda.allow_to(&db, Port::tcp(5432), "PostgreSQL to Aurora");
+    lambda.allow_to(&cache, Port::tcp(6379), "Redis to ElastiCache");
 
     SecurityGroups {
-        api_gateway: api.sg,
-        alb: alb.sg,
-        ecs: ecs.sg,
-        database: db.sg,
-        cache: cache.sg,
-        lambda: lambda.sg,
+        api_gateway: api,
+        alb,
+        ecs,
+        database: db,
+        cache,
+        lambda,
     }
 }

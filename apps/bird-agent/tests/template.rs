@@ -112,10 +112,21 @@ fn private_subnets_route_through_the_nat_in_their_own_az_and_data_has_no_default
 #[test]
 fn security_group_rules_follow_the_seed() {
     let t = template();
-    let mut ingress: Vec<(i64, String)> = resources_of_type(&t, "AWS::EC2::SecurityGroupIngress")
-        .iter()
-        .map(|r| {
-            let p = &r["Properties"];
+    // Rules between groups are separate resources; CIDR rules sit inline.
+    let separate = resources_of_type(&t, "AWS::EC2::SecurityGroupIngress")
+        .into_iter()
+        .map(|r| r["Properties"].clone());
+    let inline = resources_of_type(&t, "AWS::EC2::SecurityGroup")
+        .into_iter()
+        .flat_map(|g| {
+            g["Properties"]["SecurityGroupIngress"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        });
+    let mut ingress: Vec<(i64, String)> = separate
+        .chain(inline)
+        .map(|p| {
             let source = p["SourceSecurityGroupId"]["Fn::GetAtt"][0]
                 .as_str()
                 .or(p["CidrIp"].as_str())
@@ -134,6 +145,12 @@ fn security_group_rules_follow_the_seed() {
     for id in ["DatabaseSgBF3CBC42", "CacheSg89F87252"] {
         let egress = &t["Resources"][id]["Properties"]["SecurityGroupEgress"];
         assert_eq!(egress[0]["CidrIp"], "255.255.255.255/32", "{id}");
+    }
+    // ECS and Lambda reach the internet on 443 only, plus their group rules.
+    for id in ["EcsSg17B4B0B3", "LambdaSg30A6108C"] {
+        let egress = &t["Resources"][id]["Properties"]["SecurityGroupEgress"];
+        assert_eq!(egress.as_array().map(Vec::len), Some(1), "{id}");
+        assert_eq!(egress[0]["FromPort"], 443, "{id}");
     }
 }
 
