@@ -18,7 +18,11 @@
 pub use strata_cfn as cfn;
 pub use strata_core::*;
 
+pub mod dynamodb;
 pub mod ec2;
+pub mod iam;
+pub mod kms;
+pub mod secrets;
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]

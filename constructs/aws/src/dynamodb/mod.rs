@@ -1,0 +1,12 @@
+//! DynamoDB: tables with keys, indexes, billing and autoscaling, streams,
+//! TTL, point-in-time recovery and encryption.
+
+mod check;
+mod keys;
+mod scaling;
+mod table;
+
+pub use check::KeySchemaCheck;
+pub use keys::{Attribute, AttributeType, GlobalSecondaryIndex, LocalSecondaryIndex, Projection};
+pub use scaling::Scaling;
+pub use table::{Billing, StreamView, Table, TableEncryption, TableProps};
