@@ -5,10 +5,11 @@
 //! Every stateful resource is retained on delete and on replacement.
 
 use serde_json::json;
-use strata::cfn::application_auto_scaling as autoscaling;
-use strata::cfn::dynamodb;
 use strata::cfn::kms;
 use strata::cfn::s3;
+use strata::dynamodb::{
+    Attribute, Billing, GlobalSecondaryIndex, Scaling, StreamView, Table, TableProps,
+};
 use strata::prelude::*;
 use strata::Raw;
 
@@ -29,7 +30,7 @@ pub struct Data {
     /// agent-media, agent-logs and agent-config buckets.
     pub buckets: [s3::BucketRef; 3],
     /// agent-sessions, agent-events and agent-configurations tables.
-    pub tables: [dynamodb::TableRef; 3],
+    pub tables: [Table; 3],
 }
 
 /// Builds the data tier in `stack`.
@@ -262,167 +263,50 @@ fn bucket(stack: &Scope, id: &str, name: &str, spec: BucketSpec<'_>) -> s3::Buck
     bucket
 }
 
-fn attribute(name: &str) -> Value<dynamodb::table::AttributeDefinition> {
-    dynamodb::table::AttributeDefinition::new(name, "S").into()
-}
-
-fn key_schema(hash: &str, range: Option<&str>) -> Value<Vec<Value<dynamodb::table::KeySchema>>> {
-    let mut keys = vec![dynamodb::table::KeySchema::new(hash, "HASH").into()];
-    if let Some(r) = range {
-        keys.push(dynamodb::table::KeySchema::new(r, "RANGE").into());
-    }
-    Value::Lit(keys)
-}
-
-fn gsi(
-    name: &str,
-    hash: &str,
-    range: Option<&str>,
-) -> Value<dynamodb::table::GlobalSecondaryIndex> {
-    dynamodb::table::GlobalSecondaryIndex::new(
-        name,
-        key_schema(hash, range),
-        dynamodb::table::Projection {
-            projection_type: Some("ALL".into()),
-            ..Default::default()
+fn tables(stack: &Scope) -> [Table; 3] {
+    let string = Attribute::string;
+    let sessions = Table::new(
+        stack,
+        "AgentSessionsTable",
+        TableProps {
+            table_name: Some("agent-sessions".into()),
+            sort_key: Some(string("timestamp")),
+            global_indexes: vec![GlobalSecondaryIndex::new("UserIndex", string("userId"))],
+            stream: Some(StreamView::NewAndOldImages),
+            ttl_attribute: Some("ttl".into()),
+            ..TableProps::new(string("sessionId"))
         },
-    )
-    .into()
-}
-
-fn common_table(
-    name: &str,
-    attributes: &[&str],
-    hash: &str,
-    range: Option<&str>,
-) -> dynamodb::Table {
-    dynamodb::Table {
-        table_name: Some(name.into()),
-        attribute_definitions: Some(Value::list(attributes.iter().map(|a| attribute(a)))),
-        point_in_time_recovery_specification: Some(
-            dynamodb::table::PointInTimeRecoverySpecification {
-                point_in_time_recovery_enabled: Some(true.into()),
-                ..Default::default()
-            }
-            .into(),
-        ),
-        sse_specification: Some(dynamodb::table::SseSpecification::new(true).into()),
-        ..dynamodb::Table::new(key_schema(hash, range))
-    }
-}
-
-fn tables(stack: &Scope) -> [dynamodb::TableRef; 3] {
-    let retain = || ResourceOptions::removal(RemovalPolicy::Retain);
-    let sessions = stack.child("AgentSessionsTable").resource_with(
-        "Resource",
-        dynamodb::Table {
-            billing_mode: Some("PAY_PER_REQUEST".into()),
-            global_secondary_indexes: Some(Value::list([gsi("UserIndex", "userId", None)])),
-            stream_specification: Some(
-                dynamodb::table::StreamSpecification::new("NEW_AND_OLD_IMAGES").into(),
-            ),
-            time_to_live_specification: Some(
-                dynamodb::table::TimeToLiveSpecification {
-                    attribute_name: Some("ttl".into()),
-                    ..dynamodb::table::TimeToLiveSpecification::new(true)
-                }
-                .into(),
-            ),
-            ..common_table(
-                "agent-sessions",
-                &["sessionId", "timestamp", "userId"],
-                "sessionId",
-                Some("timestamp"),
-            )
-        },
-        retain(),
     );
-    let events = stack.child("AgentEventsTable").resource_with(
-        "Resource",
-        dynamodb::Table {
-            billing_mode: Some("PAY_PER_REQUEST".into()),
-            global_secondary_indexes: Some(Value::list([
-                gsi("TimestampIndex", "date", Some("timestamp")),
-                gsi("TypeIndex", "eventType", Some("timestamp")),
-            ])),
-            stream_specification: Some(
-                dynamodb::table::StreamSpecification::new("NEW_AND_OLD_IMAGES").into(),
-            ),
-            ..common_table(
-                "agent-events",
-                &["eventId", "date", "timestamp", "eventType"],
-                "eventId",
-                None,
-            )
+    let events = Table::new(
+        stack,
+        "AgentEventsTable",
+        TableProps {
+            table_name: Some("agent-events".into()),
+            global_indexes: vec![
+                GlobalSecondaryIndex::new("TimestampIndex", string("date"))
+                    .sort_key(string("timestamp")),
+                GlobalSecondaryIndex::new("TypeIndex", string("eventType"))
+                    .sort_key(string("timestamp")),
+            ],
+            stream: Some(StreamView::NewAndOldImages),
+            ..TableProps::new(string("eventId"))
         },
-        retain(),
     );
-    let config_scope = stack.child("AgentConfigurationsTable");
-    let configurations = config_scope.resource_with(
-        "Resource",
-        dynamodb::Table {
-            billing_mode: Some("PROVISIONED".into()),
-            provisioned_throughput: Some(dynamodb::table::ProvisionedThroughput::new(10, 5).into()),
-            ..common_table("agent-configurations", &["configId"], "configId", None)
+    // Provisioned 10/5, scaled between 5 and 200 units at 70 % utilisation.
+    let scaling = || Some(Scaling::new(5, 200, 70.0));
+    let configurations = Table::new(
+        stack,
+        "AgentConfigurationsTable",
+        TableProps {
+            table_name: Some("agent-configurations".into()),
+            billing: Billing::Provisioned {
+                read: 10,
+                write: 5,
+                read_scaling: scaling(),
+                write_scaling: scaling(),
+            },
+            ..TableProps::new(string("configId"))
         },
-        retain(),
     );
-    for (dimension, metric, id) in [
-        (
-            "ReadCapacityUnits",
-            "DynamoDBReadCapacityUtilization",
-            "ReadScaling",
-        ),
-        (
-            "WriteCapacityUnits",
-            "DynamoDBWriteCapacityUtilization",
-            "WriteScaling",
-        ),
-    ] {
-        table_scaling(&config_scope.child(id), &configurations, dimension, metric);
-    }
     [sessions, events, configurations]
-}
-
-/// Target tracking at 70 % utilisation between 5 and 200 capacity units,
-/// as the seed asks for the configurations table.
-fn table_scaling(scope: &Scope, table: &dynamodb::TableRef, dimension: &str, metric: &str) {
-    let target_scope = scope.child("Target");
-    let target = target_scope.resource(
-        "Resource",
-        autoscaling::ScalableTarget {
-            role_arn: Some(Fn::sub(
-                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
-            )),
-            ..autoscaling::ScalableTarget::new(
-                200,
-                5,
-                Fn::sub_with("table/${Table}", [("Table", table.ref_())]),
-                format!("dynamodb:table:{dimension}"),
-                "dynamodb",
-            )
-        },
-    );
-    let tracking = target_scope.child("Tracking");
-    // The CDK names the policy after the unique id of its construct.
-    let policy_name = strata::logical_id(&tracking.path().split('/').collect::<Vec<_>>());
-    tracking.resource(
-        "Resource",
-        autoscaling::ScalingPolicy {
-            scaling_target_id: Some(target.ref_()),
-            target_tracking_scaling_policy_configuration: Some(
-                autoscaling::scaling_policy::TargetTrackingScalingPolicyConfiguration {
-                    predefined_metric_specification: Some(
-                        autoscaling::scaling_policy::PredefinedMetricSpecification::new(metric)
-                            .into(),
-                    ),
-                    ..autoscaling::scaling_policy::TargetTrackingScalingPolicyConfiguration::new(
-                        70.0,
-                    )
-                }
-                .into(),
-            ),
-            ..autoscaling::ScalingPolicy::new(policy_name, "TargetTrackingScaling")
-        },
-    );
 }
