@@ -20,9 +20,11 @@ pub use strata_core::*;
 
 pub mod dynamodb;
 pub mod ec2;
+pub mod elasticache;
 pub mod iam;
 pub mod kms;
 pub mod secrets;
+pub mod window;
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]
