@@ -337,3 +337,73 @@ fn the_key_schema_check_finds_undeclared_and_unused_attributes_in_l1_tables() {
     app.root().add_aspect(KeySchemaCheck);
     assert!(app.synth().is_ok());
 }
+
+#[test]
+fn grants_are_scoped_to_the_table_its_indexes_stream_and_key() {
+    use strata::iam::{Principal, Role, RoleProps};
+    let app = App::new();
+    let stack = app.stack("Data", StackProps::default());
+    let key = stack.parameter("KeyArn", Parameter::new("String"));
+    let table = Table::new(
+        &stack,
+        "Events",
+        TableProps {
+            global_indexes: vec![GlobalSecondaryIndex::new(
+                "ByType",
+                Attribute::string("type"),
+            )],
+            stream: Some(StreamView::NewImage),
+            encryption: TableEncryption::Customer(key.ref_()),
+            ..TableProps::new(Attribute::string("id"))
+        },
+    );
+    let reader = Role::new(
+        &stack,
+        "Reader",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    );
+    assert!(table.grant_read_data(&reader).success());
+    assert!(table.grant_stream_read(&reader).is_some());
+    let t = template(&app);
+    let policy = t["Resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .find(|r| r["Type"] == "AWS::IAM::Policy")
+        .expect("the role's default policy")
+        .clone();
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .expect("statements")
+        .clone();
+    let table_id = strata::logical_id(&["Events", "Resource"]);
+    let arn = json!({"Fn::GetAtt": [table_id, "Arn"]});
+    let read = statements
+        .iter()
+        .find(|s| {
+            s["Action"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!("dynamodb:Query")))
+        })
+        .expect("read statement");
+    assert_eq!(
+        read["Resource"],
+        json!([arn, {"Fn::Join": ["", [arn, "/index/*"]]}])
+    );
+    let decrypt = statements
+        .iter()
+        .find(|s| s["Resource"] == json!({"Ref": "KeyArn"}))
+        .expect("key statement");
+    assert!(decrypt["Action"].to_string().contains("kms:Decrypt"));
+    let stream = statements
+        .iter()
+        .find(|s| s["Resource"] == json!({"Fn::GetAtt": [table_id, "StreamArn"]}))
+        .expect("stream statement");
+    assert!(stream["Action"].to_string().contains("dynamodb:GetRecords"));
+    // Only ListStreams, which has no resource-level permissions, is on "*".
+    for s in &statements {
+        if s["Resource"] == "*" {
+            assert_eq!(s["Action"], "dynamodb:ListStreams");
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //! `<id>/Resource` as the CDK's `Table` does.
 
 use strata_cfn::dynamodb::{self as cfn, table as t};
-use strata_core::{RemovalPolicy, ResourceOptions, Scope, Value};
+use strata_core::{Fn, RemovalPolicy, ResourceOptions, Scope, Value};
+
+use crate::iam::{Grant, Grantable};
 
 use super::keys::{Attribute, GlobalSecondaryIndex, LocalSecondaryIndex, Projection};
 use super::scaling::{self, Scaling};
@@ -148,7 +150,37 @@ pub struct Table {
     scope: Scope,
     table: cfn::TableRef,
     stream: bool,
+    has_indexes: bool,
+    kms_key: Option<Value<String>>,
 }
+
+/// Item reads, as the CDK grants them.
+const READ_ACTIONS: [&str; 8] = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:Query",
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+];
+
+/// Item writes, as the CDK grants them.
+const WRITE_ACTIONS: [&str; 5] = [
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+];
+
+/// Stream reads on the stream's ARN.
+const STREAM_ACTIONS: [&str; 3] = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+];
 
 impl Table {
     /// Adds the table under `scope` at `<id>/Resource`.
@@ -176,11 +208,87 @@ impl Table {
                 scaling::table(&scope, &table, "WriteScaling", scaling::WRITE, s);
             }
         }
+        let kms_key = match props.encryption {
+            TableEncryption::Customer(key) => Some(key),
+            _ => None,
+        };
         Table {
             scope,
             table,
             stream: props.stream.is_some(),
+            has_indexes: !props.global_indexes.is_empty() || !props.local_indexes.is_empty(),
+            kms_key,
         }
+    }
+
+    /// The table's ARN, plus `<arn>/index/*` when it has indexes.
+    fn arns(&self) -> Vec<Value<String>> {
+        let mut arns = vec![self.table_arn()];
+        if self.has_indexes {
+            arns.push(Fn::join("", [self.table_arn(), "/index/*".into()]));
+        }
+        arns
+    }
+
+    fn grant(&self, grantee: &dyn Grantable, actions: &[&str], key_actions: &[&str]) -> Grant {
+        let grant = Grant::to_principal(grantee, actions, self.arns());
+        if let Some(key) = &self.kms_key {
+            Grant::to_principal(grantee, key_actions, vec![key.clone()]);
+        }
+        grant
+    }
+
+    /// Lets `grantee` read items (and decrypt with the table's customer key).
+    pub fn grant_read_data(&self, grantee: &dyn Grantable) -> Grant {
+        self.grant(grantee, &READ_ACTIONS, &["kms:Decrypt", "kms:DescribeKey"])
+    }
+
+    /// Lets `grantee` write items (and encrypt with the table's customer key).
+    pub fn grant_write_data(&self, grantee: &dyn Grantable) -> Grant {
+        self.grant(
+            grantee,
+            &WRITE_ACTIONS,
+            &[
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:Encrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+            ],
+        )
+    }
+
+    /// Lets `grantee` read and write items.
+    pub fn grant_read_write_data(&self, grantee: &dyn Grantable) -> Grant {
+        let mut actions: Vec<&str> = READ_ACTIONS.to_vec();
+        actions.extend(WRITE_ACTIONS.iter().filter(|a| !READ_ACTIONS.contains(a)));
+        self.grant(
+            grantee,
+            &actions,
+            &[
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:Encrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+            ],
+        )
+    }
+
+    /// Lets `grantee` read the table's stream, as a Lambda event source
+    /// does; `None` when the table has no stream. `ListStreams` has no
+    /// resource-level permissions, so it alone is granted on `*`.
+    pub fn grant_stream_read(&self, grantee: &dyn Grantable) -> Option<Grant> {
+        let stream = self.stream_arn()?;
+        Grant::to_principal(grantee, &["dynamodb:ListStreams"], vec!["*".into()]);
+        if let Some(key) = &self.kms_key {
+            Grant::to_principal(
+                grantee,
+                &["kms:Decrypt", "kms:DescribeKey"],
+                vec![key.clone()],
+            );
+        }
+        Some(Grant::to_principal(grantee, &STREAM_ACTIONS, vec![stream]))
     }
 
     /// The table name, `Ref`.
