@@ -9,7 +9,7 @@ use strata_cfn::secrets_manager as sm;
 use strata_core::{Fn, Json, RemovalPolicy, ResourceOptions, Scope, Value};
 
 use crate::iam::{
-    join_parts, service_endpoint, Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource,
+    service_endpoint, sub, Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource,
     PolicyStatement, Principal, ViaService,
 };
 use crate::kms::Key;
@@ -277,11 +277,10 @@ impl Secret {
     }
 
     fn dynamic_reference(&self, key: &str) -> Value<String> {
-        join_parts([
-            "{{resolve:secretsmanager:".into(),
-            self.secret_arn(),
-            format!(":SecretString:{key}::}}}}").into(),
-        ])
+        sub(
+            "{{resolve:secretsmanager:${SecretArn}:SecretString:${Key}::}}",
+            vec![("SecretArn", self.secret_arn()), ("Key", key.into())],
+        )
     }
 
     /// Allows reading the secret (`GetSecretValue`, `DescribeSecret` on its

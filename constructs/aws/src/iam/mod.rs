@@ -32,4 +32,4 @@ pub use policy::{Conditions, Effect, PolicyDocument, PolicyKind, PolicyStatement
 pub use principal::{Principal, PrincipalKind};
 pub use role::{ManagedPolicy, Role, RoleProps};
 
-pub(crate) use arn::{join_parts, service_endpoint};
+pub(crate) use arn::{service_endpoint, sub};

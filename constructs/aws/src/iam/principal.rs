@@ -3,7 +3,7 @@
 
 use strata_core::{Fn, Raw, Scope, ToRaw, Value};
 
-use super::arn::{account_root_arn, join_parts, stack_account};
+use super::arn::{account_root_arn, stack_account, sub};
 use super::policy::{one_or_list, Conditions};
 
 /// The key a principal is listed under in a policy's `Principal` block.
@@ -186,13 +186,14 @@ impl Principal {
                 ));
             }
         }
-        let provider = join_parts([
-            "arn:".into(),
-            Fn::partition(),
-            ":iam::".into(),
-            Fn::account_id(),
-            format!(":oidc-provider/{issuer}").into(),
-        ]);
+        let provider = sub(
+            "arn:${Partition}:iam::${Account}:oidc-provider/${Issuer}",
+            vec![
+                ("Partition", Fn::partition()),
+                ("Account", Fn::account_id()),
+                ("Issuer", issuer.into()),
+            ],
+        );
         let mut p = Principal::web_identity(provider).with_problem(problem);
         p.conditions.add(
             "StringEquals",

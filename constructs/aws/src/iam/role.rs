@@ -8,7 +8,7 @@ use std::time::Duration;
 use strata_cfn::iam;
 use strata_core::{logical_id, Fn, Scope, Value};
 
-use super::arn::join_parts;
+use super::arn::sub;
 use super::grant::Grantable;
 use super::policy::{PolicyDocument, PolicyKind, PolicyStatement};
 use super::principal::Principal;
@@ -44,11 +44,13 @@ impl ManagedPolicy {
     /// `arn:${AWS::Partition}:iam::aws:policy/<name>`.
     pub fn policy_arn(&self) -> Value<String> {
         match self {
-            ManagedPolicy::Aws(name) => join_parts([
-                "arn:".into(),
-                Fn::partition(),
-                format!(":iam::aws:policy/{name}").into(),
-            ]),
+            ManagedPolicy::Aws(name) => sub(
+                "arn:${Partition}:iam::aws:policy/${Name}",
+                vec![
+                    ("Partition", Fn::partition()),
+                    ("Name", name.as_str().into()),
+                ],
+            ),
             ManagedPolicy::Arn(arn) => arn.clone(),
         }
     }
