@@ -6,12 +6,11 @@
 
 use serde_json::json;
 use strata::cfn::kms;
-use strata::cfn::s3;
 use strata::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, Scaling, StreamView, Table, TableProps,
 };
 use strata::prelude::*;
-use strata::Raw;
+use strata::s3::{Bucket, BucketEncryption, BucketProps, LifecycleRule, StorageClass};
 
 /// The customer managed keys, by purpose.
 pub struct Keys {
@@ -28,7 +27,7 @@ pub struct Data {
     /// The KMS keys.
     pub keys: Keys,
     /// agent-media, agent-logs and agent-config buckets.
-    pub buckets: [s3::BucketRef; 3],
+    pub buckets: [Bucket; 3],
     /// agent-sessions, agent-events and agent-configurations tables.
     pub tables: [Table; 3],
 }
@@ -52,50 +51,51 @@ pub fn build(stack: &Scope) -> Data {
             "secretsmanager",
         ),
     };
+    let name = |n: &str| {
+        Some(Fn::sub(&format!(
+            "{n}-${{AWS::AccountId}}-${{AWS::Region}}"
+        )))
+    };
     let buckets = [
-        bucket(
+        Bucket::new(
             stack,
             "AgentMediaBucket",
-            "agent-media-bucket",
-            BucketSpec {
-                kms_key: None,
+            BucketProps {
+                bucket_name: name("agent-media-bucket"),
                 versioned: true,
-                rules: vec![
-                    lifecycle(
-                        "media-tiering",
-                        None,
-                        Some(7),
-                        &[("STANDARD_IA", 30), ("GLACIER", 90)],
-                        Some(365),
-                    ),
-                    lifecycle("temp-retention", Some("temp/"), None, &[], Some(7)),
+                lifecycle_rules: vec![
+                    LifecycleRule::new("media-tiering")
+                        .abort_incomplete_uploads_after(7)
+                        .transition(StorageClass::StandardIa, 30)
+                        .transition(StorageClass::Glacier, 90)
+                        .expire_after(365),
+                    LifecycleRule::new("temp-retention")
+                        .prefix("temp/")
+                        .expire_after(7),
                 ],
+                ..Default::default()
             },
         ),
-        bucket(
+        Bucket::new(
             stack,
             "AgentLogsBucket",
-            "agent-logs-bucket",
-            BucketSpec {
-                kms_key: None,
-                versioned: false,
-                rules: vec![lifecycle(
-                    "logs-tiering",
-                    None,
-                    None,
-                    &[("STANDARD_IA", 30), ("GLACIER", 180)],
-                    Some(2555),
-                )],
+            BucketProps {
+                bucket_name: name("agent-logs-bucket"),
+                lifecycle_rules: vec![LifecycleRule::new("logs-tiering")
+                    .transition(StorageClass::StandardIa, 30)
+                    .transition(StorageClass::Glacier, 180)
+                    .expire_after(2555)],
+                ..Default::default()
             },
         ),
-        bucket(
+        Bucket::new(
             stack,
             "AgentConfigBucket",
-            "agent-config-bucket",
-            BucketSpec {
-                kms_key: Some(&keys.s3),
+            BucketProps {
+                bucket_name: name("agent-config-bucket"),
+                encryption: BucketEncryption::Kms(keys.s3.arn()),
                 versioned: true,
-                rules: Vec::new(),
+                ..Default::default()
             },
         ),
     ];
@@ -154,113 +154,6 @@ fn key(stack: &Scope, id: &str, alias: &str, description: &str, service: &str) -
         kms::Alias::new(format!("alias/bird-agent/{alias}"), key.arn()),
     );
     key
-}
-
-struct BucketSpec<'a> {
-    kms_key: Option<&'a kms::KeyRef>,
-    versioned: bool,
-    rules: Vec<Value<s3::bucket::RuleProperty>>,
-}
-
-fn lifecycle(
-    id: &str,
-    prefix: Option<&str>,
-    abort_incomplete_after: Option<i64>,
-    transitions: &[(&str, i64)],
-    expire_after: Option<i64>,
-) -> Value<s3::bucket::RuleProperty> {
-    s3::bucket::RuleProperty {
-        id: Some(id.into()),
-        prefix: prefix.map(Value::from),
-        abort_incomplete_multipart_upload: abort_incomplete_after
-            .map(|d| s3::bucket::AbortIncompleteMultipartUpload::new(d).into()),
-        transitions: (!transitions.is_empty()).then(|| {
-            Value::list(
-                transitions
-                    .iter()
-                    .map(|(class, days)| s3::bucket::Transition {
-                        transition_in_days: Some((*days).into()),
-                        ..s3::bucket::Transition::new(*class)
-                    }),
-            )
-        }),
-        expiration_in_days: expire_after.map(Value::from),
-        ..s3::bucket::RuleProperty::new("Enabled")
-    }
-    .into()
-}
-
-fn bucket(stack: &Scope, id: &str, name: &str, spec: BucketSpec<'_>) -> s3::BucketRef {
-    let scope = stack.child(id);
-    let default_encryption = match spec.kms_key {
-        Some(key) => s3::bucket::ServerSideEncryptionByDefault {
-            kms_master_key_id: Some(key.arn()),
-            ..s3::bucket::ServerSideEncryptionByDefault::new("aws:kms")
-        },
-        None => s3::bucket::ServerSideEncryptionByDefault::new("AES256"),
-    };
-    let bucket = scope.resource_with(
-        "Resource",
-        s3::Bucket {
-            bucket_name: Some(Fn::sub(&format!(
-                "{name}-${{AWS::AccountId}}-${{AWS::Region}}"
-            ))),
-            bucket_encryption: Some(
-                s3::bucket::BucketEncryption::new(Value::list([
-                    s3::bucket::ServerSideEncryptionRule {
-                        bucket_key_enabled: spec.kms_key.map(|_| true.into()),
-                        server_side_encryption_by_default: Some(default_encryption.into()),
-                        ..Default::default()
-                    },
-                ]))
-                .into(),
-            ),
-            lifecycle_configuration: (!spec.rules.is_empty())
-                .then(|| s3::bucket::LifecycleConfiguration::new(Value::Lit(spec.rules)).into()),
-            public_access_block_configuration: Some(
-                s3::bucket::PublicAccessBlockConfiguration {
-                    block_public_acls: Some(true.into()),
-                    block_public_policy: Some(true.into()),
-                    ignore_public_acls: Some(true.into()),
-                    restrict_public_buckets: Some(true.into()),
-                }
-                .into(),
-            ),
-            versioning_configuration: spec
-                .versioned
-                .then(|| s3::bucket::VersioningConfiguration::new("Enabled").into()),
-            ..s3::Bucket::default()
-        },
-        ResourceOptions::removal(RemovalPolicy::Retain),
-    );
-    // Deny any request that does not use TLS (the CDK's `enforceSSL`).
-    let objects = Fn::sub_with("${Arn}/*", [("Arn", bucket.arn())]);
-    scope.child("Policy").resource(
-        "Resource",
-        s3::BucketPolicy::new(
-            bucket.ref_(),
-            Value::expr(Raw::object([
-                (
-                    "Statement",
-                    Raw::List(vec![Raw::object([
-                        ("Action", Raw::from("s3:*")),
-                        (
-                            "Condition",
-                            Raw::from(json!({"Bool": {"aws:SecureTransport": "false"}})),
-                        ),
-                        ("Effect", Raw::from("Deny")),
-                        ("Principal", Raw::from(json!({"AWS": "*"}))),
-                        (
-                            "Resource",
-                            Raw::List(vec![Raw::from(bucket.arn()), Raw::from(objects)]),
-                        ),
-                    ])]),
-                ),
-                ("Version", Raw::from("2012-10-17")),
-            ])),
-        ),
-    );
-    bucket
 }
 
 fn tables(stack: &Scope) -> [Table; 3] {

@@ -23,6 +23,7 @@ pub mod ec2;
 pub mod elasticache;
 pub mod iam;
 pub mod kms;
+pub mod s3;
 pub mod secrets;
 pub mod window;
 
