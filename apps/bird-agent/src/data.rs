@@ -4,22 +4,22 @@
 //!
 //! Every stateful resource is retained on delete and on replacement.
 
-use serde_json::json;
-use strata::cfn::kms;
 use strata::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, Scaling, StreamView, Table, TableProps,
 };
+use strata::iam::{PolicyDocument, PolicyStatement, Principal};
+use strata::kms::{Key, KeyProps};
 use strata::prelude::*;
 use strata::s3::{Bucket, BucketEncryption, BucketProps, LifecycleRule, StorageClass};
 
 /// The customer managed keys, by purpose.
 pub struct Keys {
     /// Aurora storage encryption (alias/bird-agent/rds).
-    pub rds: kms::KeyRef,
+    pub rds: Key,
     /// S3 encryption (alias/bird-agent/s3).
-    pub s3: kms::KeyRef,
+    pub s3: Key,
     /// Secrets Manager encryption (alias/bird-agent/secrets).
-    pub secrets: kms::KeyRef,
+    pub secrets: Key,
 }
 
 /// What the rest of the app needs from the data tier.
@@ -93,7 +93,7 @@ pub fn build(stack: &Scope) -> Data {
             "AgentConfigBucket",
             BucketProps {
                 bucket_name: name("agent-config-bucket"),
-                encryption: BucketEncryption::Kms(keys.s3.arn()),
+                encryption: BucketEncryption::Kms(keys.s3.key_arn()),
                 versioned: true,
                 ..Default::default()
             },
@@ -109,51 +109,50 @@ pub fn build(stack: &Scope) -> Data {
 
 /// A key policy giving the account's administrators full control and the
 /// named AWS service use of the key on the account's behalf.
-fn key_policy(service: &str) -> Json {
-    json!({
-        "Statement": [
-            {
-                "Sid": "AccountAdministration",
-                "Action": "kms:*",
-                "Effect": "Allow",
-                "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-                "Resource": "*"
-            },
-            {
-                "Sid": "ServiceUse",
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {
-                        "kms:CallerAccount": {"Ref": "AWS::AccountId"},
-                        "kms:ViaService": {"Fn::Sub": format!("{service}.${{AWS::Region}}.amazonaws.com")}
-                    }
-                }
-            }
-        ],
-        "Version": "2012-10-17"
-    })
+fn key_policy(service: &str) -> PolicyDocument {
+    PolicyDocument::new()
+        .with_statement(
+            PolicyStatement::allow()
+                .sid("AccountAdministration")
+                .action("kms:*")
+                .principal(Principal::account_root())
+                .all_resources(),
+        )
+        .with_statement(
+            PolicyStatement::allow()
+                .sid("ServiceUse")
+                .actions([
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:CreateGrant",
+                    "kms:DescribeKey",
+                ])
+                .principal(Principal::any())
+                .all_resources()
+                .condition("StringEquals", "kms:CallerAccount", [Fn::account_id()])
+                .condition(
+                    "StringEquals",
+                    "kms:ViaService",
+                    [Fn::sub(&format!(
+                        "{service}.${{AWS::Region}}.amazonaws.com"
+                    ))],
+                ),
+        )
 }
 
-fn key(stack: &Scope, id: &str, alias: &str, description: &str, service: &str) -> kms::KeyRef {
-    let scope = stack.child(id);
-    let key = scope.resource_with(
-        "Resource",
-        kms::Key {
+fn key(stack: &Scope, id: &str, alias: &str, description: &str, service: &str) -> Key {
+    Key::new(
+        stack,
+        id,
+        KeyProps {
             description: Some(description.into()),
-            enable_key_rotation: Some(true.into()),
-            key_policy: Some(key_policy(service).into()),
-            ..kms::Key::default()
+            alias: Some(format!("alias/bird-agent/{alias}")),
+            policy: Some(key_policy(service)),
+            ..Default::default()
         },
-        ResourceOptions::removal(RemovalPolicy::Retain),
-    );
-    scope.child("Alias").resource(
-        "Resource",
-        kms::Alias::new(format!("alias/bird-agent/{alias}"), key.arn()),
-    );
-    key
+    )
 }
 
 fn tables(stack: &Scope) -> [Table; 3] {
