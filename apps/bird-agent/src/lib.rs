@@ -1,5 +1,5 @@
 //! Seed 000, the Bird.com external agent platform: its network and data
-//! tier as one stack, written with Strata's L1 resources.
+//! tier as one stack, written with Strata's L2 constructs.
 //!
 //! ```
 //! let assembly = bird_agent::app().synth().expect("the app is valid");
