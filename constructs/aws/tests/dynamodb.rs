@@ -407,3 +407,141 @@ fn grants_are_scoped_to_the_table_its_indexes_stream_and_key() {
         }
     }
 }
+
+fn regional_stack(app: &App) -> Scope {
+    app.stack(
+        "Data",
+        StackProps {
+            env: Environment::new("123456789012", "us-east-1"),
+            ..Default::default()
+        },
+    )
+}
+
+#[test]
+fn a_global_table_replicates_with_scaling_and_per_region_keys() {
+    use strata::dynamodb::{GlobalTable, GlobalTableProps};
+    let app = App::new();
+    let stack = regional_stack(&app);
+    let table = GlobalTable::new(
+        &stack,
+        "Context",
+        GlobalTableProps {
+            table: TableProps {
+                table_name: Some("incident-context".into()),
+                sort_key: Some(Attribute::number("ts")),
+                global_indexes: vec![GlobalSecondaryIndex::new(
+                    "BySeverity",
+                    Attribute::string("severity"),
+                )],
+                billing: Billing::Provisioned {
+                    read: 5,
+                    write: 5,
+                    read_scaling: Some(Scaling::new(5, 100, 70.0)),
+                    write_scaling: Some(Scaling::new(5, 50, 70.0)),
+                },
+                encryption: TableEncryption::Customer(
+                    "arn:aws:kms:us-east-1:123456789012:key/a".into(),
+                ),
+                ttl_attribute: Some("expiresAt".into()),
+                ..TableProps::new(Attribute::string("incidentId"))
+            },
+            regions: vec!["us-east-1".into(), "us-west-2".into()],
+            replica_keys: [
+                ("us-east-1", "arn:aws:kms:us-east-1:123456789012:key/a"),
+                ("us-west-2", "arn:aws:kms:us-west-2:123456789012:key/b"),
+            ]
+            .iter()
+            .map(|(r, k)| (r.to_string(), Value::from(*k)))
+            .collect(),
+        },
+    );
+    let t = template(&app);
+    let resource = &t["Resources"][strata::logical_id(&["Context", "Resource"]).as_str()];
+    assert_eq!(resource["Type"], "AWS::DynamoDB::GlobalTable");
+    assert_eq!(resource["DeletionPolicy"], "Retain");
+    let p = &resource["Properties"];
+    assert_eq!(p["BillingMode"], "PROVISIONED");
+    assert_eq!(
+        p["SSESpecification"],
+        json!({"SSEEnabled": true, "SSEType": "KMS"})
+    );
+    assert_eq!(
+        p["StreamSpecification"],
+        json!({"StreamViewType": "NEW_AND_OLD_IMAGES"})
+    );
+    let scaling = json!({
+        "MaxCapacity": 50,
+        "MinCapacity": 5,
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70.0}
+    });
+    assert_eq!(
+        p["WriteProvisionedThroughputSettings"]["WriteCapacityAutoScalingSettings"],
+        scaling
+    );
+    assert_eq!(
+        p["GlobalSecondaryIndexes"][0]["WriteProvisionedThroughputSettings"]
+            ["WriteCapacityAutoScalingSettings"],
+        scaling
+    );
+    let west = &p["Replicas"][1];
+    assert_eq!(west["Region"], "us-west-2");
+    assert_eq!(
+        west["SSESpecification"]["KMSMasterKeyId"],
+        "arn:aws:kms:us-west-2:123456789012:key/b"
+    );
+    assert_eq!(
+        west["ReadProvisionedThroughputSettings"]["ReadCapacityAutoScalingSettings"]["MaxCapacity"],
+        100
+    );
+    assert_eq!(
+        west["PointInTimeRecoverySpecification"],
+        json!({"PointInTimeRecoveryEnabled": true})
+    );
+    let _ = table.stream_arn();
+}
+
+#[test]
+fn global_table_replica_sets_cloudformation_rejects_are_synth_errors() {
+    use strata::dynamodb::{GlobalTable, GlobalTableProps};
+    let app = App::new();
+    let stack = regional_stack(&app);
+    GlobalTable::new(
+        &stack,
+        "Bad",
+        GlobalTableProps {
+            table: TableProps {
+                stream: Some(StreamView::KeysOnly),
+                billing: Billing::Provisioned {
+                    read: 5,
+                    write: 5,
+                    read_scaling: None,
+                    write_scaling: None,
+                },
+                encryption: TableEncryption::Customer("arn:aws:kms:eu-west-1:1:key/x".into()),
+                ..TableProps::new(Attribute::string("id"))
+            },
+            regions: vec!["eu-west-1".into(), "eu-west-1".into()],
+            replica_keys: Default::default(),
+        },
+    );
+    let err = synth_error(&app);
+    assert!(err.contains("Data/Bad"), "{err}");
+    assert!(
+        err.contains("region \"eu-west-1\" is listed twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the stack deploys to us-east-1 but `regions` does not include it"),
+        "{err}"
+    );
+    assert!(err.contains("stream must be NewAndOldImages"), "{err}");
+    assert!(
+        err.contains("needs both read_scaling and write_scaling"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`replica_keys` has none for eu-west-1"),
+        "{err}"
+    );
+}

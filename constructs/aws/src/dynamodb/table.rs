@@ -55,7 +55,7 @@ pub enum StreamView {
 }
 
 impl StreamView {
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             StreamView::KeysOnly => "KEYS_ONLY",
             StreamView::NewImage => "NEW_IMAGE",
@@ -155,7 +155,7 @@ pub struct Table {
 }
 
 /// Item reads, as the CDK grants them.
-const READ_ACTIONS: [&str; 8] = [
+pub(crate) const READ_ACTIONS: [&str; 8] = [
     "dynamodb:BatchGetItem",
     "dynamodb:GetRecords",
     "dynamodb:GetShardIterator",
@@ -167,7 +167,7 @@ const READ_ACTIONS: [&str; 8] = [
 ];
 
 /// Item writes, as the CDK grants them.
-const WRITE_ACTIONS: [&str; 5] = [
+pub(crate) const WRITE_ACTIONS: [&str; 5] = [
     "dynamodb:BatchWriteItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
@@ -318,7 +318,7 @@ impl Table {
 }
 
 /// The attribute definitions in first-use order: table keys, then index keys.
-fn attributes(props: &TableProps) -> Vec<&Attribute> {
+pub(crate) fn attributes(props: &TableProps) -> Vec<&Attribute> {
     let mut out: Vec<&Attribute> = Vec::new();
     let keys = std::iter::once(&props.partition_key)
         .chain(&props.sort_key)
@@ -454,7 +454,7 @@ fn render(props: &TableProps) -> cfn::Table {
 }
 
 /// What DynamoDB would reject about these props.
-fn problems(props: &TableProps) -> Vec<String> {
+pub(crate) fn problems(props: &TableProps) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(name) = &props.table_name {
         let ok_chars = name
