@@ -70,6 +70,8 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
     let staging = root.join("target").join("strata-assemblies");
     let mut artifacts = Map::new();
     let mut templates: Vec<(PathBuf, String)> = Vec::new();
+    // Asset manifests and staged assets, copied along with the templates.
+    let mut copies: Vec<(PathBuf, String)> = Vec::new();
     let mut failed = Vec::new();
     for a in &selected {
         let dir = staging.join(a);
@@ -101,6 +103,11 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
             if artifacts.contains_key(id) {
                 bail!("stack {id:?} of app {a} has the same artifact id as a stack of another app; rename one");
             }
+            if art["type"] == "cdk:asset-manifest" {
+                copies.extend(asset_files(&dir, art).with_context(|| format!("{a}/{id}"))?);
+                artifacts.insert(id.clone(), art.clone());
+                continue;
+            }
             let file = art["properties"]["templateFile"]
                 .as_str()
                 .unwrap_or_default()
@@ -125,8 +132,8 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
         std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
     }
     std::fs::create_dir_all(out)?;
-    for (from, file) in &templates {
-        std::fs::copy(from, out.join(file))?;
+    for (from, file) in templates.iter().chain(&copies) {
+        copy(from, &out.join(file))?;
     }
     let version = strata_core::ASSEMBLY_VERSION;
     let manifest = serde_json::json!({ "version": version, "artifacts": artifacts });
@@ -146,4 +153,75 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
         built.as_secs_f64()
     );
     Ok(())
+}
+
+/// The files an asset-manifest artifact brings along, relative to the
+/// app's assembly `dir`: the manifest itself and every staged source.
+fn asset_files(dir: &Path, art: &Value) -> Result<Vec<(PathBuf, String)>> {
+    let Some(file) = art["properties"]["file"].as_str() else {
+        bail!("the asset manifest artifact has no properties.file");
+    };
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file))?)
+        .with_context(|| format!("parsing {file}"))?;
+    let mut out = vec![(dir.join(file), file.to_string())];
+    for (hash, entry) in manifest["files"].as_object().into_iter().flatten() {
+        let Some(source) = entry["source"]["path"].as_str() else {
+            bail!("asset {hash} in {file} has no source.path");
+        };
+        out.push((dir.join(source), source.to_string()));
+    }
+    Ok(out)
+}
+
+/// Copies a file, or a directory with everything in it; an existing
+/// target is kept (staged assets are named by their content hash, so two
+/// apps may share one).
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        return Ok(());
+    }
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            copy(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else {
+        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_core::{App, StackProps};
+
+    #[test]
+    fn asset_manifests_bring_their_staged_assets_along() {
+        let base = std::env::temp_dir().join(format!("strata-xtask-assets-{}", std::process::id()));
+        let (src, app_dir, out) = (base.join("src"), base.join("app"), base.join("out"));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(src.join("lib")).unwrap();
+        std::fs::write(src.join("lib/handler.py"), "X = 1\n").unwrap();
+        let app = App::new();
+        let code = app
+            .stack("Fn", StackProps::default())
+            .file_asset("Code", &src);
+        let assembly = app.synth().unwrap();
+        assembly.write(&app_dir).unwrap();
+
+        let manifest = assembly.manifest();
+        let files = asset_files(&app_dir, &manifest["artifacts"]["Fn.assets"]).unwrap();
+        let names: Vec<&str> = files.iter().map(|(_, f)| f.as_str()).collect();
+        assert_eq!(names, ["Fn.assets.json", code.staged_path().as_str()]);
+        std::fs::create_dir_all(&out).unwrap();
+        for (from, file) in &files {
+            copy(from, &out.join(file)).unwrap();
+        }
+        let staged = out.join(code.staged_path()).join("lib/handler.py");
+        assert_eq!(std::fs::read_to_string(staged).unwrap(), "X = 1\n");
+        assert!(out.join("Fn.assets.json").is_file());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }

@@ -2,7 +2,7 @@
 //! first failure: formatting, generated code freshness, clippy, the test
 //! suites (unit, snapshot, doc, and the deploy tests against moto, which
 //! this installs), synth of every app, and cfn-lint on every
-//! synthesized template.
+//! synthesized template, the apps' and the construct gallery's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -216,6 +216,29 @@ pub fn run(root: &Path) -> Result<()> {
         )
     })?;
     step("cfn-lint on cdk.out", || lint(root, &out))?;
+    step("cfn-lint on the construct gallery", || {
+        let dir = root.join("target").join("strata-gallery");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+        }
+        let status = Command::new(env!("CARGO"))
+            .current_dir(root)
+            .args([
+                "run",
+                "--quiet",
+                "--package",
+                "strata",
+                "--example",
+                "gallery",
+            ])
+            .env("CDK_OUTDIR", &dir)
+            .status()
+            .context("running the gallery example")?;
+        if !status.success() {
+            bail!("the gallery example failed to synthesize");
+        }
+        lint(root, &dir)
+    })?;
     println!("all checks passed");
     Ok(())
 }

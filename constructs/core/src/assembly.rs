@@ -1,13 +1,15 @@
 //! The cloud assembly on disk (`cdk.out/`), in the AWS CDK's format, and
 //! the CDK app protocol (`CDK_OUTDIR`).
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Map as JsonMap, Value as Json};
 
-use crate::synth::{to_template_string, Assembly};
+use crate::asset::{asset_manifest, FileAsset};
+use crate::synth::{to_template_string, Assembly, StackArtifact};
 use crate::tree::App;
 
 /// The cloud-assembly schema version written to `manifest.json`.
@@ -18,6 +20,15 @@ impl Assembly {
     pub fn manifest(&self) -> Json {
         let mut artifacts = JsonMap::new();
         for s in &self.stacks {
+            let mut dependencies = Vec::new();
+            if let Some(file) = s.asset_manifest_file() {
+                let id = format!("{}.assets", s.id);
+                artifacts.insert(
+                    id.clone(),
+                    json!({"type": "cdk:asset-manifest", "properties": {"file": file}}),
+                );
+                dependencies.push(Json::from(id));
+            }
             let mut props = JsonMap::new();
             props.insert("templateFile".into(), s.template_file().into());
             if s.termination_protection {
@@ -36,32 +47,56 @@ impl Assembly {
                     )
                 })
                 .collect();
-            artifacts.insert(
-                s.id.clone(),
-                json!({
-                    "type": "aws:cloudformation:stack",
-                    "environment": s.env.uri(),
-                    "properties": props,
-                    "metadata": metadata,
-                    "displayName": s.id,
-                }),
-            );
+            let mut artifact = JsonMap::new();
+            artifact.insert("type".into(), "aws:cloudformation:stack".into());
+            artifact.insert("environment".into(), s.env.uri().into());
+            artifact.insert("properties".into(), props.into());
+            if !dependencies.is_empty() {
+                artifact.insert("dependencies".into(), dependencies.into());
+            }
+            artifact.insert("metadata".into(), metadata.into());
+            artifact.insert("displayName".into(), s.id.clone().into());
+            artifacts.insert(s.id.clone(), artifact.into());
         }
         json!({ "version": ASSEMBLY_VERSION, "artifacts": artifacts })
     }
 
     /// Writes the manifest and one `<Stack>.template.json` per stack into
-    /// `dir`, replacing templates left there by an earlier synth.
+    /// `dir`, and for stacks with file assets a `<Stack>.assets.json` and
+    /// the staged content (`asset.<hash>…`). Templates, asset manifests and
+    /// staged assets left there by an earlier synth and no longer used are
+    /// removed.
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
+        let staged: HashSet<String> = self
+            .stacks
+            .iter()
+            .flat_map(|s| s.assets.iter().map(FileAsset::staged_path))
+            .collect();
         for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.to_string_lossy().ends_with(".template.json") {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if name.ends_with(".template.json") || name.ends_with(".assets.json") {
                 std::fs::remove_file(&path)?;
+            } else if (name.starts_with("asset.") || name.starts_with(".asset."))
+                && !staged.contains(&name)
+            {
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path)?;
+                } else {
+                    std::fs::remove_file(&path)?;
+                }
             }
         }
         for s in &self.stacks {
             std::fs::write(dir.join(s.template_file()), &s.body)?;
+            if let Some(file) = s.asset_manifest_file() {
+                for a in &s.assets {
+                    a.stage(dir)?;
+                }
+                std::fs::write(dir.join(file), to_template_string(&s.asset_manifest()))?;
+            }
         }
         std::fs::write(
             dir.join("manifest.json"),
@@ -72,6 +107,21 @@ impl Assembly {
             to_template_string(&json!({ "version": ASSEMBLY_VERSION })),
         )?;
         Ok(())
+    }
+}
+
+impl StackArtifact {
+    /// The file name of the stack's asset manifest, `<Stack>.assets.json`;
+    /// `None` when the stack has no file assets.
+    pub fn asset_manifest_file(&self) -> Option<String> {
+        (!self.assets.is_empty()).then(|| format!("{}.assets.json", self.id))
+    }
+
+    /// The asset manifest document, in the CDK's format: per content hash,
+    /// the staged source with its packaging and the bucket and key deploy
+    /// uploads it to.
+    pub fn asset_manifest(&self) -> Json {
+        asset_manifest(&self.assets)
     }
 }
 

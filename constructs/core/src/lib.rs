@@ -6,6 +6,7 @@
 //! hand-written constructs compose them under a [`Scope`].
 
 mod assembly;
+mod asset;
 mod intrinsics;
 mod logical_id;
 mod resolve;
@@ -17,6 +18,9 @@ mod validate;
 mod value;
 
 pub use assembly::{output_dir, ASSEMBLY_VERSION};
+pub use asset::{
+    asset_entries, content_hash, AssetEntry, AssetPackaging, FileAsset, STAGING_BUCKET_NAME,
+};
 pub use intrinsics::{Fn, StrList};
 pub use logical_id::logical_id;
 pub use resource::{Handle, Resource, ResourceRef, TagShape};

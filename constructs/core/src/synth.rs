@@ -48,6 +48,8 @@ pub struct StackArtifact {
     pub termination_protection: bool,
     /// Construct path → logical ID of every template element.
     pub logical_ids: Vec<(String, String)>,
+    /// The file assets registered in the stack, in construct order.
+    pub assets: Vec<crate::asset::FileAsset>,
 }
 
 impl StackArtifact {
@@ -451,6 +453,7 @@ fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifac
         resource_count,
         termination_protection: props.termination_protection,
         logical_ids,
+        assets: crate::asset::stack_assets(tree, stack),
     }
 }
 

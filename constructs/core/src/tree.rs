@@ -125,6 +125,7 @@ pub(crate) enum Kind {
     Condition(Condition),
     Mapping(Map<Map<Json>>),
     Rule(TemplateRule),
+    Asset(Box<crate::asset::FileAsset>),
 }
 
 #[derive(Debug, Clone)]
@@ -333,7 +334,7 @@ impl Scope {
         }
     }
 
-    fn add(&self, id: &str, kind: Kind) -> NodeId {
+    pub(crate) fn add(&self, id: &str, kind: Kind) -> NodeId {
         self.tree.borrow_mut().add(self.node.index, id, kind)
     }
 

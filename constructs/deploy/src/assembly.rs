@@ -39,6 +39,9 @@ pub struct CloudAssembly {
     pub dir: PathBuf,
     /// Stacks, each after the stacks it depends on.
     pub stacks: Vec<StackArtifact>,
+    /// Stack id → the asset manifests (`cdk:asset-manifest` artifacts) it
+    /// depends on, as paths; their assets are published before the stack.
+    pub asset_manifests: BTreeMap<String, Vec<PathBuf>>,
 }
 
 fn parse_environment(env: &str) -> Result<(Option<String>, Option<String>)> {
@@ -73,18 +76,42 @@ impl CloudAssembly {
             .and_then(Json::as_object)
             .cloned()
             .unwrap_or_default();
+        let kind = |a: &Json| a.get("type").and_then(Json::as_str).map(str::to_string);
+        let mut asset_files = BTreeMap::new();
         for (id, artifact) in &artifacts {
-            if artifact.get("type").and_then(Json::as_str) != Some("aws:cloudformation:stack") {
+            if kind(artifact).as_deref() == Some("cdk:asset-manifest") {
+                let Some(file) = artifact.pointer("/properties/file").and_then(Json::as_str) else {
+                    bail!(
+                        "asset manifest artifact `{id}` in {} has no properties.file",
+                        manifest_path.display()
+                    );
+                };
+                asset_files.insert(id.clone(), dir.join(file));
+            }
+        }
+        let mut asset_manifests = BTreeMap::new();
+        for (id, artifact) in &artifacts {
+            if kind(artifact).as_deref() != Some("aws:cloudformation:stack") {
                 continue;
             }
-            stacks.push(Self::stack(dir, id, artifact).with_context(|| {
-                format!("stack artifact `{id}` in {}", manifest_path.display())
-            })?);
+            let mut stack = Self::stack(dir, id, artifact)
+                .with_context(|| format!("stack artifact `{id}` in {}", manifest_path.display()))?;
+            let (assets, stack_deps): (Vec<String>, Vec<String>) = stack
+                .dependencies
+                .into_iter()
+                .partition(|d| asset_files.contains_key(d));
+            stack.dependencies = stack_deps;
+            if !assets.is_empty() {
+                let files = assets.iter().map(|a| asset_files[a].clone()).collect();
+                asset_manifests.insert(stack.id.clone(), files);
+            }
+            stacks.push(stack);
         }
         let stacks = order(stacks)?;
         Ok(CloudAssembly {
             dir: dir.to_path_buf(),
             stacks,
+            asset_manifests,
         })
     }
 
@@ -153,6 +180,11 @@ impl CloudAssembly {
             .iter()
             .filter(|s| names.iter().any(|n| n == &s.id || n == &s.stack_name))
             .collect())
+    }
+
+    /// The asset manifests of a stack (none for most stacks).
+    pub fn asset_manifests_of(&self, s: &StackArtifact) -> &[PathBuf] {
+        self.asset_manifests.get(&s.id).map_or(&[], Vec::as_slice)
     }
 
     /// One line per stack: id, stack name, environment and dependencies.
@@ -268,6 +300,31 @@ mod tests {
         );
         assert_eq!(asm.select(&["a-prod".into()]).unwrap()[0].id, "A");
         assert!(asm.select(&["Nope".into()]).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn asset_manifests_are_not_stacks_to_order() {
+        let dir = temp_dir("assets");
+        write(
+            &dir,
+            json!({"version": "36.0.0", "artifacts": {
+                "A.assets": {"type": "cdk:asset-manifest", "properties": {"file": "A.assets.json"}},
+                "A": {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
+                      "properties": {"templateFile": "A.template.json"}, "dependencies": ["A.assets", "B"]},
+                "B": {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
+                      "properties": {"templateFile": "B.template.json"}}
+            }}),
+        );
+        let asm = CloudAssembly::read(&dir).unwrap();
+        let ids: Vec<&str> = asm.stacks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["B", "A"]);
+        assert_eq!(asm.stacks[1].dependencies, ["B"]);
+        assert_eq!(
+            asm.asset_manifests_of(&asm.stacks[1]),
+            [dir.join("A.assets.json")]
+        );
+        assert!(asm.asset_manifests_of(&asm.stacks[0]).is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -8,6 +8,7 @@
 //! environment, falling back to the chain.
 
 pub mod assembly;
+pub mod assets;
 pub mod bootstrap;
 pub mod changeset;
 pub mod diff;

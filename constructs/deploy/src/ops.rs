@@ -11,6 +11,7 @@ use aws_sdk_cloudformation::Client;
 use serde_json::{json, Value as Json};
 
 use crate::assembly::{CloudAssembly, StackArtifact};
+use crate::assets;
 use crate::changeset::{self, Created, Request};
 use crate::diff::{
     action_marker, diff_templates, render, replacement_note, ResourceChange, TemplateDiff,
@@ -25,6 +26,7 @@ use crate::{confirm, runtime, DeployOptions, Outcome};
 struct Aws {
     cfn: Client,
     s3: aws_sdk_s3::Client,
+    sts: aws_sdk_sts::Client,
     region: String,
 }
 
@@ -56,6 +58,7 @@ impl Clients {
         let aws = Aws {
             cfn: Client::new(&conf),
             s3: aws_sdk_s3::Client::from_conf(s3_conf),
+            sts: aws_sdk_sts::Client::new(&conf),
             region,
         };
         self.0.insert(s.region.clone(), aws.clone());
@@ -96,6 +99,9 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
             let source = match opts.execute {
                 Some(_) => TemplateSource::Body,
                 None => {
+                    let manifests = asm.asset_manifests_of(s);
+                    let account = s.account.as_deref();
+                    assets::publish(&aws.s3, &aws.sts, &aws.region, account, manifests).await?;
                     staging::stage(
                         &aws.s3,
                         &aws.cfn,

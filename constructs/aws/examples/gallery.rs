@@ -1,0 +1,310 @@
+//! Every L2 construct with most of its options switched on, one stack per
+//! family. `cargo xtask test` synthesizes it and runs cfn-lint on the
+//! result, so each construct's output is held to zero findings, not only
+//! the parts the seed apps happen to use.
+//!
+//! Run it with `cargo run -p strata --example gallery`; it writes the cloud
+//! assembly to `CDK_OUTDIR` (default `cdk.out`).
+
+use std::process::ExitCode;
+
+use strata::dynamodb::{
+    Attribute, Billing, GlobalSecondaryIndex, GlobalTable, GlobalTableProps, LocalSecondaryIndex,
+    Scaling, StreamView, Table, TableEncryption, TableProps,
+};
+use strata::ec2::{
+    AgentVpc, AgentVpcProps, FlowLogDestination, FlowLogOptions, GatewayService,
+    InterfaceEndpointOptions, NatStrategy, Peer, Port, SecurityGroup, SecurityGroupProps,
+};
+use strata::elasticache::{RedisProps, RedisReplicationGroup};
+use strata::iam::{ManagedPolicy, PolicyStatement, Principal, Role, RoleProps};
+use strata::kms::{Key, KeyProps, KeyStrategy, Keys, KeysProps};
+use strata::prelude::*;
+use strata::s3::{
+    Bucket, BucketEncryption, BucketProps, IntelligentTiering, LifecycleRule, ObjectLock,
+    ObjectLockMode, Replication, StorageClass,
+};
+use strata::secrets::{GenerateSecret, Secret, SecretProps};
+
+const ENV: (&str, &str) = ("123456789012", "us-east-1");
+
+fn stack(app: &App, id: &str) -> Scope {
+    app.stack(
+        id,
+        StackProps {
+            env: Environment::new(ENV.0, ENV.1),
+            description: Some(format!("Strata construct gallery: {id}")),
+            ..Default::default()
+        },
+    )
+}
+
+/// VPCs, endpoints, NACLs, flow logs and security groups.
+fn network(app: &App) {
+    let s = stack(app, "Network");
+    let management = s.parameter(
+        "ManagementCidr",
+        Parameter {
+            allowed_pattern: Some(r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$".into()),
+            ..Parameter::new("String")
+        },
+    );
+    let vpc = AgentVpc::new(&s, "Vpc", AgentVpcProps::spaced_three_tier());
+    vpc.add_three_tier_network_acls(management.ref_());
+    vpc.add_flow_log("FlowLog", FlowLogOptions::default());
+    vpc.add_gateway_endpoint("S3Endpoint", GatewayService::S3, &[]);
+    vpc.add_gateway_endpoint("DynamoDbEndpoint", GatewayService::DynamoDb, &[]);
+    vpc.add_interface_endpoints(
+        &[
+            "bedrock-runtime",
+            "kms",
+            "logs",
+            "monitoring",
+            "ecr.api",
+            "ecr.dkr",
+            "sts",
+        ],
+        &InterfaceEndpointOptions::default(),
+    );
+    vpc.lock_down_default_security_group();
+
+    let small = AgentVpc::new(
+        &s,
+        "SingleNatVpc",
+        AgentVpcProps {
+            cidr: "10.1.0.0/16".into(),
+            nat: NatStrategy::Single,
+            ..Default::default()
+        },
+    );
+    let bucket = Bucket::new(&s, "FlowLogBucket", BucketProps::default());
+    small.add_flow_log(
+        "FlowLog",
+        FlowLogOptions {
+            destination: FlowLogDestination::S3 {
+                bucket_arn: bucket.bucket_arn(),
+                key_prefix: Some("flow-logs".into()),
+            },
+            ..Default::default()
+        },
+    );
+
+    let group = |id: &str, outbound: Option<bool>| {
+        SecurityGroup::new(
+            &s,
+            id,
+            SecurityGroupProps {
+                vpc_id: vpc.vpc_id(),
+                description: Some(format!("{id} group")),
+                allow_all_outbound: outbound,
+                ..Default::default()
+            },
+        )
+    };
+    let web = group("Web", None);
+    let app_tier = group("App", None);
+    let db = group("Db", Some(false));
+    web.allow_from(Peer::any_ipv4(), Port::tcp(443), "HTTPS from anywhere");
+    web.allow_from(
+        Peer::any_ipv6(),
+        Port::tcp(443),
+        "HTTPS from anywhere over IPv6",
+    );
+    web.allow_from(Peer::ipv4(management.ref_::<String>()), Port::tcp(22), "");
+    app_tier.connect_from(
+        &web,
+        Port::tcp_range(8080, 8081),
+        "App traffic from the web tier",
+    );
+    app_tier.allow_to(Peer::any_ipv4(), Port::tcp(443), "HTTPS to AWS APIs");
+    app_tier.allow_to(Peer::any_ipv4(), Port::udp(53), "DNS");
+    db.allow_from(&app_tier, Port::tcp(5432), "PostgreSQL from the app tier");
+    db.allow_from(Peer::prefix_list("pl-63a5400a"), Port::all_icmp(), "");
+}
+
+/// Keys, roles, grants and secrets.
+fn security(app: &App) {
+    let s = stack(app, "Security");
+    let key = Key::new(
+        &s,
+        "DataKey",
+        KeyProps {
+            description: Some("Encrypts agent data".into()),
+            alias: Some("gallery/data".into()),
+            pending_window_in_days: Some(7),
+            multi_region: true,
+            ..Default::default()
+        },
+    );
+    let keys = Keys::new(&s, KeysProps::new(KeyStrategy::PerService, "gallery"));
+    for service in ["rds", "s3", "logs"] {
+        keys.for_service(service);
+    }
+    let role = Role::new(
+        &s,
+        "WorkerRole",
+        RoleProps {
+            managed_policies: vec![ManagedPolicy::aws(
+                "service-role/AWSLambdaBasicExecutionRole",
+            )],
+            description: Some("Agent worker".into()),
+            ..RoleProps::new(Principal::service("lambda.amazonaws.com"))
+        },
+    );
+    role.add_to_policy(
+        PolicyStatement::allow()
+            .action("bedrock:InvokeModel")
+            .resource("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet"),
+    );
+    key.grant_encrypt_decrypt(&role);
+    let secret = Secret::new(
+        &s,
+        "ApiToken",
+        SecretProps {
+            description: Some("Token for the partner API".into()),
+            encryption_key: Some((&key).into()),
+            generate: Some(GenerateSecret {
+                length: Some(48),
+                exclude_punctuation: true,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    secret.grant_read(&role);
+    let irsa = Role::new(
+        &s,
+        "IrsaRole",
+        RoleProps::new(Principal::eks_service_account(
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "agents",
+            "planner",
+        )),
+    );
+    irsa.add_to_policy(
+        PolicyStatement::allow()
+            .action("sqs:SendMessage")
+            .resource("arn:aws:sqs:us-east-1:123456789012:jobs"),
+    );
+}
+
+/// Tables, caches and buckets.
+fn data(app: &App) {
+    let s = stack(app, "Data");
+    let key = Key::new(&s, "StoreKey", KeyProps::default());
+    let reader = Role::new(
+        &s,
+        "ReaderRole",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    );
+    let table = Table::new(
+        &s,
+        "Incidents",
+        TableProps {
+            sort_key: Some(Attribute::number("openedAt")),
+            billing: Billing::Provisioned {
+                read: 10,
+                write: 5,
+                read_scaling: Some(Scaling::new(5, 200, 70.0)),
+                write_scaling: Some(Scaling::new(5, 100, 70.0)),
+            },
+            global_indexes: vec![GlobalSecondaryIndex::new(
+                "BySeverity",
+                Attribute::string("severity"),
+            )
+            .capacity(5, 5)],
+            local_indexes: vec![LocalSecondaryIndex::new(
+                "ByStatus",
+                Attribute::string("status"),
+            )],
+            stream: Some(StreamView::NewAndOldImages),
+            ttl_attribute: Some("expiresAt".into()),
+            encryption: TableEncryption::Customer(key.key_arn()),
+            contributor_insights: true,
+            deletion_protection: Some(true),
+            ..TableProps::new(Attribute::string("incidentId"))
+        },
+    );
+    table.grant_read_write_data(&reader);
+    table.grant_stream_read(&reader);
+    GlobalTable::new(
+        &s,
+        "Context",
+        GlobalTableProps {
+            table: TableProps::new(Attribute::string("contextId")),
+            regions: vec!["us-east-1".into(), "us-west-2".into()],
+            replica_keys: Default::default(),
+        },
+    );
+    let auth = Secret::new(
+        &s,
+        "RedisAuth",
+        SecretProps {
+            generate: Some(GenerateSecret {
+                length: Some(64),
+                exclude_punctuation: true,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    RedisReplicationGroup::new(
+        &s,
+        "Redis",
+        RedisProps {
+            num_cache_clusters: 3,
+            multi_az: true,
+            automatic_failover: true,
+            subnet_ids: vec!["subnet-0a".into(), "subnet-0b".into(), "subnet-0c".into()],
+            kms_key_id: Some(key.key_arn()),
+            auth_token: Some(auth.secret_value()),
+            parameters: [("maxmemory-policy", "allkeys-lru"), ("timeout", "300")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            snapshot_retention_days: 5,
+            snapshot_window: Some("05:00-06:00".into()),
+            maintenance_window: Some("sun:06:00-sun:07:00".into()),
+            ..RedisProps::new("Agent session cache", "7.1", "cache.r6g.large")
+        },
+    );
+    let logs = Bucket::new(&s, "AccessLogs", BucketProps::default());
+    let evidence = Bucket::new(
+        &s,
+        "Evidence",
+        BucketProps {
+            encryption: BucketEncryption::Kms(key.key_arn()),
+            versioned: true,
+            lifecycle_rules: vec![LifecycleRule::new("tiering")
+                .transition(StorageClass::StandardIa, 30)
+                .transition(StorageClass::GlacierInstantRetrieval, 90)
+                .transition(StorageClass::DeepArchive, 365)
+                .noncurrent_transition(StorageClass::Glacier, 30)
+                .expire_noncurrent_after(365)
+                .abort_incomplete_uploads_after(7)],
+            intelligent_tiering: vec![IntelligentTiering::new("archive")
+                .archive_after(90)
+                .deep_archive_after(180)],
+            object_lock: Some(ObjectLock {
+                mode: ObjectLockMode::Governance,
+                days: 365,
+            }),
+            replication: Some(Replication {
+                destination_bucket_arn: "arn:aws:s3:::gallery-evidence-replica".into(),
+                storage_class: Some(StorageClass::StandardIa),
+                replica_kms_key_arn: Some("arn:aws:kms:us-west-2:123456789012:key/replica".into()),
+            }),
+            access_logs: Some((logs.bucket_name(), "evidence/".into())),
+            ..Default::default()
+        },
+    );
+    evidence.grant_read(&reader);
+}
+
+fn main() -> ExitCode {
+    let app = App::new();
+    network(&app);
+    security(&app);
+    data(&app);
+    app.run()
+}
