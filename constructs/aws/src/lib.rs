@@ -18,13 +18,17 @@
 pub use strata_cfn as cfn;
 pub use strata_core::*;
 
+pub mod backup;
+pub mod dax;
 pub mod dynamodb;
 pub mod ec2;
 pub mod elasticache;
 pub mod iam;
 pub mod kms;
+pub mod opensearch;
 pub mod s3;
 pub mod secrets;
+pub mod timestream;
 pub mod window;
 
 /// The README's example, compiled as a doctest.

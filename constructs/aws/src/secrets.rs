@@ -347,8 +347,8 @@ impl Secret {
     ///
     /// A rotation Lambda needs a resource-based permission that lets
     /// `secretsmanager.amazonaws.com` invoke it. A hosted rotation Lambda
-    /// needs the template to declare the `AWS::SecretsManager-2020-07-23`
-    /// transform.
+    /// is expanded by the `AWS::SecretsManager-2020-07-23` transform, which
+    /// this adds to the stack.
     pub fn add_rotation_schedule(
         &self,
         schedule_id: &str,
@@ -360,7 +360,10 @@ impl Secret {
         }
         let (lambda, hosted) = match options.rotation {
             Rotation::Lambda(arn) => (Some(arn), None),
-            Rotation::Hosted(h) => (None, Some(h.to_l1(self.encryption_key_arn()).into())),
+            Rotation::Hosted(h) => {
+                scope.add_transform("AWS::SecretsManager-2020-07-23");
+                (None, Some(h.to_l1(self.encryption_key_arn()).into()))
+            }
         };
         let rules = sm::rotation_schedule::RotationRules {
             automatically_after_days: None,

@@ -360,6 +360,8 @@ fn hosted_rotation_uses_the_secret_key_and_joins_vpc_ids() {
         props["RotationRules"],
         json!({"ScheduleExpression": "cron(0 4 ? * SUN *)"})
     );
+    // The transform that expands the hosted rotation Lambda is declared.
+    assert_eq!(t["Transform"], "AWS::SecretsManager-2020-07-23");
 }
 
 #[test]

@@ -418,6 +418,15 @@ fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifac
     if let Some(d) = &props.description {
         template.insert("Description".into(), d.clone().into());
     }
+    match props.transforms.as_slice() {
+        [] => {}
+        [one] => {
+            template.insert("Transform".into(), one.clone().into());
+        }
+        many => {
+            template.insert("Transform".into(), many.to_vec().into());
+        }
+    }
     let names = [
         "Parameters",
         "Mappings",

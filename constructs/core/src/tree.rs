@@ -79,6 +79,10 @@ pub struct StackProps {
     pub stack_name: Option<String>,
     /// Refuse stack deletion in CloudFormation.
     pub termination_protection: bool,
+    /// Macros the template declares in `Transform`, such as
+    /// `AWS::SecretsManager-2020-07-23`; constructs that need one add it
+    /// with [`Scope::add_transform`].
+    pub transforms: Vec<String>,
 }
 
 /// A visitor run over every construct below the scope it is added to,
@@ -524,6 +528,35 @@ impl Scope {
                 index,
             })
         })
+    }
+
+    /// Declares a CloudFormation macro in the `Transform` of this scope's
+    /// stack, once, such as the Secrets Manager transform hosted rotation
+    /// needs. Outside a stack this records an error.
+    ///
+    /// ```
+    /// use strata_core::{App, StackProps};
+    /// let app = App::new();
+    /// let stack = app.stack("Secrets", StackProps::default());
+    /// stack.child("Db").add_transform("AWS::SecretsManager-2020-07-23");
+    /// stack.add_transform("AWS::SecretsManager-2020-07-23");
+    /// let assembly = app.synth().expect("valid");
+    /// assert_eq!(assembly.stacks[0].template["Transform"], "AWS::SecretsManager-2020-07-23");
+    /// ```
+    pub fn add_transform(&self, name: &str) {
+        let Some(stack) = self.stack() else {
+            self.error(
+                "transform",
+                "transforms belong to a stack; add this one inside a Stack",
+            );
+            return;
+        };
+        let mut tree = self.tree.borrow_mut();
+        if let Kind::Stack(props) = &mut tree.nodes[stack.node.index as usize].kind {
+            if !props.transforms.iter().any(|t| t == name) {
+                props.transforms.push(name.to_string());
+            }
+        }
     }
 
     /// The environment of the stack this scope belongs to.

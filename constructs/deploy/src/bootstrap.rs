@@ -25,6 +25,8 @@ pub fn template() -> Json {
                 "DeletionPolicy": "Retain",
                 "UpdateReplacePolicy": "Retain",
                 "Properties": {
+                    // The conventional name that asset locations in templates use.
+                    "BucketName": {"Fn::Sub": strata_core::STAGING_BUCKET_NAME},
                     "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
                     "VersioningConfiguration": {"Status": "Enabled"},
@@ -97,6 +99,10 @@ mod tests {
     fn the_staging_bucket_is_private_encrypted_versioned_and_ssl_only() {
         let t = template();
         let props = &t["Resources"][STAGING_BUCKET_ID]["Properties"];
+        assert_eq!(
+            props["BucketName"]["Fn::Sub"],
+            "strata-staging-${AWS::AccountId}-${AWS::Region}"
+        );
         assert_eq!(props["VersioningConfiguration"]["Status"], "Enabled");
         assert_eq!(
             props["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"],

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use strata_cfn::{iam, lambda};
-use strata_core::{App, FileAsset, StackProps, STAGING_BUCKET_NAME};
+use strata_core::{App, FileAsset, StackProps};
 use strata_deploy::assets::zip_directory;
-use strata_deploy::{deploy, CloudAssembly, Outcome};
+use strata_deploy::{bootstrap, deploy, CloudAssembly, Outcome};
 
 /// moto's account and the harness's region.
 const BUCKET: &str = "strata-staging-123456789012-us-east-1";
@@ -116,15 +116,8 @@ fn an_asset_is_uploaded_once_and_skipped_after() {
         return;
     };
     let opts = common::yes();
-    // The staging bucket, by the name templates use.
-    let bucket = json!({"Resources": {"StagingBucket": {"Type": "AWS::S3::Bucket",
-        "Properties": {"BucketName": {"Fn::Sub": STAGING_BUCKET_NAME}}}}});
-    deploy(
-        &common::assembly("assets-staging", "Staging", &bucket),
-        &[],
-        &opts,
-    )
-    .expect("staging bucket");
+    // The staging bucket, under the name asset locations use.
+    bootstrap(&[None], &opts).expect("bootstrap");
 
     let src = temp_dir("src");
     std::fs::create_dir_all(src.join("lib")).expect("lib");
