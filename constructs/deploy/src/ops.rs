@@ -30,11 +30,40 @@ struct Aws {
     region: String,
 }
 
-/// Clients, one set per region.
-struct Clients(HashMap<Option<String>, Aws>);
+/// Clients, one set per region, and the account the credentials belong to.
+struct Clients(HashMap<Option<String>, Aws>, Option<String>);
 
 impl Clients {
+    fn new() -> Self {
+        Clients(HashMap::new(), None)
+    }
+
+    /// The clients for the stack's region, after checking that the
+    /// credentials belong to the account in the stack's environment.
     async fn get(&mut self, s: &StackArtifact) -> Result<Aws> {
+        let aws = self.clients(s).await?;
+        if let Some(expected) = &s.account {
+            let caller = match &self.1 {
+                Some(a) => a.clone(),
+                None => {
+                    let a = assets::caller_account(&aws.sts).await?;
+                    self.1 = Some(a.clone());
+                    a
+                }
+            };
+            if &caller != expected {
+                bail!(
+                    "stack {} targets account {expected} ({}), but the credentials in use belong to account {caller}; \
+                     switch credentials (AWS_PROFILE) to that account, or change the stack's environment",
+                    s.id,
+                    s.environment
+                );
+            }
+        }
+        Ok(aws)
+    }
+
+    async fn clients(&mut self, s: &StackArtifact) -> Result<Aws> {
         if let Some(c) = self.0.get(&s.region) {
             return Ok(c.clone());
         }
@@ -91,7 +120,7 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
     }
     let rt = runtime()?;
     rt.block_on(async {
-        let mut clients = Clients(HashMap::new());
+        let mut clients = Clients::new();
         let mut outcomes = Vec::new();
         for s in stacks {
             let aws = clients.get(s).await?;
@@ -324,7 +353,7 @@ pub fn destroy(asm: &CloudAssembly, names: &[String], yes: bool, timeout: Durati
         bail!("nothing deleted: declined");
     }
     runtime()?.block_on(async {
-        let mut clients = Clients(HashMap::new());
+        let mut clients = Clients::new();
         for s in stacks {
             let aws = clients.get(s).await?;
             destroy_stack(&aws.cfn, s, timeout).await?;
@@ -411,7 +440,7 @@ pub struct StackDiff {
 pub fn stack_diffs(asm: &CloudAssembly, names: &[String]) -> Result<Vec<StackDiff>> {
     let stacks = asm.select(names)?;
     runtime()?.block_on(async {
-        let mut clients = Clients(HashMap::new());
+        let mut clients = Clients::new();
         let mut out = Vec::new();
         for s in stacks {
             let client = clients.get(s).await?.cfn;
@@ -452,7 +481,7 @@ pub fn bootstrap(regions: &[Option<String>], opts: &DeployOptions) -> Result<Vec
         bail!("bootstrap asks for confirmation, but there is no terminal; pass --yes to deploy without asking");
     }
     runtime()?.block_on(async {
-        let mut clients = Clients(HashMap::new());
+        let mut clients = Clients::new();
         let mut outcomes = Vec::new();
         for region in regions {
             let s = crate::bootstrap::artifact(region.clone());

@@ -92,12 +92,23 @@ pub fn start(test: &str) -> Option<Moto> {
 
 /// Writes a one-stack assembly (agnostic environment) and reads it back.
 pub fn assembly(test: &str, stack: &str, template: &Json) -> CloudAssembly {
+    assembly_in(
+        test,
+        stack,
+        template,
+        "aws://unknown-account/unknown-region",
+    )
+}
+
+/// An assembly whose one stack targets `environment` (`aws://account/region`).
+#[allow(dead_code)]
+pub fn assembly_in(test: &str, stack: &str, template: &Json, environment: &str) -> CloudAssembly {
     let dir = std::env::temp_dir().join(format!("strata-deploy-{test}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = format!("{stack}.template.json");
     let manifest = json!({"version": "36.0.0", "artifacts": {stack: {
         "type": "aws:cloudformation:stack",
-        "environment": "aws://unknown-account/unknown-region",
+        "environment": environment,
         "properties": {"templateFile": file}}}});
     std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("manifest");
     std::fs::write(
