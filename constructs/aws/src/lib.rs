@@ -26,6 +26,7 @@ pub mod elasticache;
 pub mod iam;
 pub mod kms;
 pub mod opensearch;
+pub mod rds;
 pub mod s3;
 pub mod secrets;
 pub mod timestream;
