@@ -12,7 +12,6 @@ mod check;
 mod cluster;
 mod engine;
 mod instance;
-mod md5;
 mod parameters;
 mod props;
 mod scaling;

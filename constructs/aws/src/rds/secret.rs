@@ -2,6 +2,7 @@
 //! `<cluster>/Secret`, attached to the cluster, optionally rotated by a
 //! hosted single-user rotation Lambda.
 
+use md5::{Digest, Md5};
 use serde_json::json;
 use strata_cfn::rds::DbClusterRef;
 use strata_core::{logical_id, Fn, RemovalPolicy, Scope, Value};
@@ -11,8 +12,6 @@ use crate::secrets::{
     AttachmentTarget, GenerateSecret, HostedRotation, HostedRotationType, Rotation,
     RotationOptions, Secret, SecretAttachment, SecretEncryption, SecretProps,
 };
-
-use super::md5::md5_hex;
 
 /// Adds the master secret (a JSON `{"username", "password"}` secret with a
 /// 30-character password) as the CDK's `DatabaseSecret` does.
@@ -45,7 +44,7 @@ pub(super) fn add(
     let criteria = json!({ "excludeCharacters": exclude_characters }).to_string();
     let path = secret.scope().path();
     let unique_id = logical_id(&path.split('/').collect::<Vec<_>>());
-    let id = format!("{unique_id}{}", md5_hex(criteria.as_bytes()));
+    let id = format!("{unique_id}{}", hex(&Md5::digest(criteria.as_bytes())));
     let skip = id.len().saturating_sub(255);
     if let Some(resource) = secret.scope().of(&secret.handle()) {
         resource.override_logical_id(&id[skip..]);
@@ -101,4 +100,9 @@ pub(super) fn rotate(
         scope.with_options(|o| o.depends_on.push(*target.attachment.handle()));
     }
     group
+}
+
+/// Lowercase hexadecimal, as the CDK prints digests.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
