@@ -17,18 +17,23 @@ pub const STACK: &str = "BirdStack";
 /// The whole app: one stack holding the network and data tiers. The stack
 /// targets `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION` when they are set.
 pub fn app() -> App {
+    app_in(Environment::from_cdk_defaults())
+}
+
+/// The app with its stack in `env`.
+pub fn app_in(env: Environment) -> App {
     let app = App::new();
     let stack = app.stack(
         STACK,
         StackProps {
-            env: Environment::from_cdk_defaults(),
+            env,
             description: Some(
                 "Bird.com external agent platform: network and data tier (seed 000)".into(),
             ),
             ..Default::default()
         },
     );
-    network::build(&stack);
-    data::build(&stack);
+    let network = network::build(&stack);
+    data::build(&stack, &network);
     app
 }

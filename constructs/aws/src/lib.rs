@@ -20,6 +20,7 @@ pub use strata_core::*;
 
 pub mod backup;
 pub mod dax;
+pub mod data_tier;
 pub mod dynamodb;
 pub mod ec2;
 pub mod elasticache;
