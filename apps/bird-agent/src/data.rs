@@ -264,6 +264,7 @@ fn buckets(tier: &DataTier, keys: &Keys) -> [Bucket; 3] {
             "AgentLogsBucket",
             BucketProps {
                 bucket_name: name("agent-logs-bucket"),
+                versioned: true,
                 lifecycle_rules: vec![LifecycleRule::new("logs-tiering")
                     .transition(StorageClass::StandardIa, 30)
                     .transition(StorageClass::Glacier, 180)

@@ -6,6 +6,7 @@
 //! assert_eq!(assembly.stacks[0].id, bird_agent::STACK);
 //! ```
 
+pub mod backup;
 pub mod data;
 pub mod network;
 
@@ -34,6 +35,7 @@ pub fn app_in(env: Environment) -> App {
         },
     );
     let network = network::build(&stack);
-    data::build(&stack, &network);
+    let data = data::build(&stack, &network);
+    backup::build(&stack, &data);
     app
 }

@@ -306,3 +306,33 @@ fn aurora_and_redis_have_the_seed_settings() {
     let params = &resources_of_type(&t, "AWS::ElastiCache::ParameterGroup")[0]["Properties"];
     assert_eq!(params["Properties"]["maxmemory-policy"], "allkeys-lru");
 }
+
+#[test]
+fn backups_follow_the_seed_strategy() {
+    let t = template();
+    let plan = &resources_of_type(&t, "AWS::Backup::BackupPlan")[0]["Properties"]["BackupPlan"];
+    let rules = plan["BackupPlanRule"].as_array().expect("rules");
+    let monthly = rules
+        .iter()
+        .find(|r| r["RuleName"] == "Monthly")
+        .expect("monthly");
+    assert_eq!(monthly["Lifecycle"]["DeleteAfterDays"], 365);
+    let weekly = rules
+        .iter()
+        .find(|r| r["RuleName"] == "WeeklyCrossRegion")
+        .expect("weekly");
+    let copy = weekly["CopyActions"][0]["DestinationBackupVaultArn"].to_string();
+    assert!(copy.contains("us-west-2"), "{copy}");
+    let selection = &resources_of_type(&t, "AWS::Backup::BackupSelection")[0]["Properties"];
+    let arns = selection["BackupSelection"]["Resources"]
+        .as_array()
+        .expect("resources");
+    // The Aurora cluster and the three tables.
+    assert_eq!(arns.len(), 4);
+    for bucket in resources_of_type(&t, "AWS::S3::Bucket") {
+        assert_eq!(
+            bucket["Properties"]["VersioningConfiguration"]["Status"],
+            "Enabled"
+        );
+    }
+}
