@@ -26,6 +26,7 @@ pub mod ec2;
 pub mod elasticache;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod opensearch;
 pub mod rds;
 pub mod s3;

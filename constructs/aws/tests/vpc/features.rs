@@ -223,11 +223,12 @@ fn flow_log_options_are_validated() {
     );
     let found = issues(&app);
     assert_eq!(found.len(), 2);
-    assert!(found.iter().all(|i| i.path == "Net/Vpc/FlowLog"));
+    assert!(found.iter().any(|i| i.path == "Net/Vpc/FlowLog/LogGroup"
+        && i.message
+            .contains("a retention of 31 days is not one CloudWatch Logs accepts")));
     assert!(found
         .iter()
-        .any(|i| i.message.contains("retention_in_days is 31")));
-    assert!(found.iter().any(|i| i.message.contains("use 60 or 600")));
+        .any(|i| i.path == "Net/Vpc/FlowLog" && i.message.contains("use 60 or 600")));
 }
 
 #[test]

@@ -2,17 +2,12 @@
 //! delivers to it) or to an S3 bucket, at `<vpc>/<id>/{IAMRole, FlowLog}`
 //! as the CDK places them.
 
-use serde_json::json;
 use strata_cfn::{ec2, iam, logs};
-use strata_core::{logical_id, Fn, Raw, RemovalPolicy, ResourceOptions, Scope, Value};
+use strata_core::{Fn, RemovalPolicy, Scope, Value};
 
 use super::AgentVpc;
-
-/// The retention periods CloudWatch Logs accepts, in days.
-const RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
+use crate::iam::{PolicyStatement, Principal, Role, RoleProps};
+use crate::logs::{LogGroup, LogGroupProps, Retention};
 
 /// Which traffic is logged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -224,75 +219,39 @@ fn to_cloudwatch_logs(
     base: ec2::FlowLog,
     destination: CloudWatchLogsDestination,
 ) -> FlowLog {
-    if !RETENTION_DAYS.contains(&destination.retention_in_days) {
-        scope.error(
-            "flow-log",
-            format!(
-                "retention_in_days is {}; CloudWatch Logs accepts {}",
-                destination.retention_in_days,
-                RETENTION_DAYS.map(|d| d.to_string()).join(", ")
-            ),
-        );
-    }
-    let group_scope = match &destination.placement {
-        LogGroupPlacement::InFlowLog => scope.child("LogGroup"),
-        LogGroupPlacement::Stack(id) => scope.stack().unwrap_or_else(|| scope.clone()).child(id),
+    let (group_parent, group_id) = match &destination.placement {
+        LogGroupPlacement::InFlowLog => (scope.clone(), "LogGroup".to_string()),
+        LogGroupPlacement::Stack(id) => {
+            (scope.stack().unwrap_or_else(|| scope.clone()), id.clone())
+        }
     };
-    let log_group = group_scope.resource_with(
-        "Resource",
-        logs::LogGroup {
-            kms_key_id: destination.kms_key_arn,
-            retention_in_days: Some(i64::from(destination.retention_in_days).into()),
-            ..logs::LogGroup::default()
+    let group = LogGroup::new(
+        &group_parent,
+        &group_id,
+        LogGroupProps {
+            retention: Retention::Days(destination.retention_in_days),
+            kms_key_arn: destination.kms_key_arn,
+            removal_policy: destination.removal_policy,
+            ..Default::default()
         },
-        ResourceOptions::removal(destination.removal_policy),
     );
-    let role_scope = scope.child("IAMRole");
-    let role = role_scope.resource(
-        "Resource",
-        iam::Role::new(Value::Lit(json!({
-            "Statement": [{
-                "Action": "sts:AssumeRole",
-                "Effect": "Allow",
-                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}
-            }],
-            "Version": "2012-10-17"
-        }))),
+    let log_group = *group.resource();
+    // The CDK's flow-log role, with its DefaultPolicy, at `<flow log>/IAMRole`.
+    let delivery = Role::new(
+        scope,
+        "IAMRole",
+        RoleProps::new(Principal::service("vpc-flow-logs.amazonaws.com")),
     );
-    let policy_scope = role_scope.child("DefaultPolicy");
-    let path = policy_scope.path();
-    let policy_name = logical_id(
-        &path
-            .split('/')
-            .skip(1)
-            .chain(["Resource"])
-            .collect::<Vec<_>>(),
-    );
-    let statement = Raw::object([
-        (
-            "Action",
-            Raw::from(json!([
+    delivery.add_to_policy(
+        PolicyStatement::allow()
+            .actions([
                 "logs:CreateLogStream",
                 "logs:PutLogEvents",
-                "logs:DescribeLogStreams"
-            ])),
-        ),
-        ("Effect", Raw::from("Allow")),
-        ("Resource", Raw::from(log_group.arn())),
-    ]);
-    policy_scope.resource(
-        "Resource",
-        iam::Policy {
-            roles: Some(Value::list([role.ref_::<String>()])),
-            ..iam::Policy::new(
-                Value::expr(Raw::object([
-                    ("Statement", Raw::List(vec![statement])),
-                    ("Version", Raw::from("2012-10-17")),
-                ])),
-                policy_name,
-            )
-        },
+                "logs:DescribeLogStreams",
+            ])
+            .resource(group.log_group_arn()),
     );
+    let role = delivery.handle();
     let flow_log = scope.resource(
         "FlowLog",
         ec2::FlowLog {
