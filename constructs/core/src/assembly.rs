@@ -12,6 +12,10 @@ use crate::asset::{asset_manifest, FileAsset};
 use crate::synth::{to_template_string, Assembly, StackArtifact};
 use crate::tree::App;
 
+/// The metadata entry type that tells deploy to fill a stack parameter
+/// from another stack's output.
+pub const PARAMETER_SOURCE: &str = "strata:cross-stack-parameter";
+
 /// The cloud-assembly schema version written to `manifest.json`.
 pub const ASSEMBLY_VERSION: &str = "36.0.0";
 
@@ -29,6 +33,7 @@ impl Assembly {
                 );
                 dependencies.push(Json::from(id));
             }
+            dependencies.extend(s.dependencies.iter().map(|d| Json::from(d.as_str())));
             let mut props = JsonMap::new();
             props.insert("templateFile".into(), s.template_file().into());
             if s.termination_protection {
@@ -37,7 +42,7 @@ impl Assembly {
             if s.stack_name != s.id {
                 props.insert("stackName".into(), s.stack_name.clone().into());
             }
-            let metadata: JsonMap<String, Json> = s
+            let mut metadata: JsonMap<String, Json> = s
                 .logical_ids
                 .iter()
                 .map(|(path, lid)| {
@@ -47,6 +52,21 @@ impl Assembly {
                     )
                 })
                 .collect();
+            // Where deploy gets each cross-stack parameter: an output of a
+            // stack deployed before this one.
+            if !s.parameter_sources.is_empty() {
+                let entries: Vec<Json> = s
+                    .parameter_sources
+                    .iter()
+                    .map(|p| {
+                        json!({
+                            "type": PARAMETER_SOURCE,
+                            "data": {"parameter": p.parameter, "stack": p.stack, "output": p.output}
+                        })
+                    })
+                    .collect();
+                metadata.insert(format!("/{}", s.id), entries.into());
+            }
             let mut artifact = JsonMap::new();
             artifact.insert("type".into(), "aws:cloudformation:stack".into());
             artifact.insert("environment".into(), s.env.uri().into());

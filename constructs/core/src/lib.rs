@@ -7,6 +7,7 @@
 
 mod assembly;
 mod asset;
+mod crossref;
 mod intrinsics;
 mod logical_id;
 mod resolve;
@@ -17,10 +18,11 @@ mod tree;
 mod validate;
 mod value;
 
-pub use assembly::{output_dir, ASSEMBLY_VERSION};
+pub use assembly::{output_dir, ASSEMBLY_VERSION, PARAMETER_SOURCE};
 pub use asset::{
     asset_entries, content_hash, AssetEntry, AssetPackaging, FileAsset, STAGING_BUCKET_NAME,
 };
+pub use crossref::ParameterSource;
 pub use intrinsics::{Fn, StrList};
 pub use logical_id::logical_id;
 pub use resource::{Handle, Resource, ResourceRef, TagShape};

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map as JsonMap, Value as Json};
 
+use crate::crossref::{CrossUse, Import};
 use crate::tree::{Kind, Tree};
 use crate::validate::Issue;
 use crate::value::{Raw, Target};
@@ -72,6 +73,9 @@ pub(crate) struct Resolver<'a> {
     pub(crate) issues: &'a mut Vec<Issue>,
     /// Resources this element refers to (for dependency cycles).
     pub(crate) refs: BTreeSet<String>,
+    /// Values taken from resources of other stacks, with the stack and
+    /// path of the element that takes them.
+    pub(crate) imports: &'a mut Vec<CrossUse>,
 }
 
 enum Use {
@@ -106,7 +110,7 @@ impl Resolver<'_> {
                 let Some(lid) = self.ids.by_node.get(&id.index).cloned() else {
                     let message = if node.stack.is_some() && node.stack != Some(self.ids.stack) {
                         format!(
-                            "refers to {} in another stack; cross-stack references are not supported yet, export it with an Output and use Fn::import_value",
+                            "refers to {} in another stack in a way that cannot cross stacks; only Ref and Fn::GetAtt of resources can (use Scope::add_dependency to order stacks)",
                             node.path
                         )
                     } else {
@@ -166,6 +170,29 @@ impl Resolver<'_> {
         }
     }
 
+    /// A `Ref` or `Fn::GetAtt` of a resource in another stack of this app:
+    /// recorded as an import, and resolved to the consumer's parameter that
+    /// deploy fills from the producer's output.
+    fn import(&mut self, target: &Target, attribute: Option<&String>) -> Option<String> {
+        let Target::Node(id) = target else {
+            return None;
+        };
+        let node = self.tree.node(*id)?;
+        let producer = node.stack?;
+        if producer == self.ids.stack || !matches!(node.kind, Kind::Resource(..)) {
+            return None;
+        }
+        let import = Import {
+            producer,
+            node: id.index,
+            attribute: attribute.cloned(),
+        };
+        let parameter = import.name(self.tree);
+        self.imports
+            .push((self.ids.stack, self.path.to_string(), import));
+        Some(parameter)
+    }
+
     /// The logical ID of a `DependsOn` target.
     pub(crate) fn dependency(&mut self, target: &Target) -> String {
         self.target(target, Use::DependsOn)
@@ -204,10 +231,16 @@ impl Resolver<'_> {
                 j.clone()
             }
             Raw::Ref(t) => {
+                if let Some(parameter) = self.import(t, None) {
+                    return single("Ref", Json::String(parameter));
+                }
                 let lid = self.target(t, Use::Ref);
                 single("Ref", Json::String(lid))
             }
             Raw::GetAtt(t, attr) => {
+                if let Some(parameter) = self.import(t, Some(attr)) {
+                    return single("Ref", Json::String(parameter));
+                }
                 let lid = self.target(t, Use::GetAtt);
                 single(
                     "Fn::GetAtt",

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map as JsonMap, Value as Json};
 
+use crate::crossref::{self, CrossUse, ParameterSource};
 use crate::logical_id::logical_id;
 use crate::resolve::{ElementKind, Resolver, StackIds};
 use crate::resource::TagShape;
@@ -50,6 +51,11 @@ pub struct StackArtifact {
     pub logical_ids: Vec<(String, String)>,
     /// The file assets registered in the stack, in construct order.
     pub assets: Vec<crate::asset::FileAsset>,
+    /// Ids of the stacks this one depends on: the producers of values it
+    /// takes, and those added with `Scope::add_dependency`.
+    pub dependencies: Vec<String>,
+    /// Parameters deploy fills from other stacks' outputs.
+    pub parameter_sources: Vec<ParameterSource>,
 }
 
 impl StackArtifact {
@@ -116,11 +122,17 @@ impl App {
         let tree = self.tree().borrow();
         let mut issues = tree.issues.clone();
         let mut stacks = Vec::new();
+        let mut uses = Vec::new();
         for &s in &tree.nodes[0].children {
             if let Kind::Stack(_) = tree.nodes[s as usize].kind {
-                stacks.push(synth_stack(&tree, s, &mut issues));
+                stacks.push((s, synth_stack(&tree, s, &mut uses, &mut issues)));
             }
         }
+        crossref::link(&tree, &mut stacks, uses, &mut issues);
+        let stacks: Vec<StackArtifact> = stacks
+            .into_iter()
+            .map(|(s, artifact)| finalize(&tree.nodes[s as usize].path, artifact, &mut issues))
+            .collect();
         if issues.is_empty() {
             Ok(Assembly { stacks })
         } else {
@@ -302,7 +314,12 @@ fn apply_tags(props: &mut Raw, shape: TagShape, tags: BTreeMap<String, Option<St
     }
 }
 
-fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifact {
+fn synth_stack(
+    tree: &Tree,
+    stack: u32,
+    uses: &mut Vec<CrossUse>,
+    issues: &mut Vec<Issue>,
+) -> StackArtifact {
     let snode = &tree.nodes[stack as usize];
     let Kind::Stack(props) = &snode.kind else {
         unreachable!("synth_stack is called on stacks")
@@ -325,6 +342,7 @@ fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifac
             path: &node.path,
             issues,
             refs: BTreeSet::new(),
+            imports: uses,
         };
         match &node.kind {
             Kind::Parameter(p) => {
@@ -397,21 +415,6 @@ fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifac
             _ => {}
         }
     }
-    let path = &snode.path;
-    for (count, limit, what) in [
-        (resources.len(), limits::RESOURCES, "resources"),
-        (params.len(), limits::PARAMETERS, "parameters"),
-        (outputs.len(), limits::OUTPUTS, "outputs"),
-        (mappings.len(), limits::MAPPINGS, "mappings"),
-    ] {
-        if count > limit {
-            issues.push(issue(
-                path,
-                "template-limit",
-                format!("the stack has {count} {what}; CloudFormation allows at most {limit}; move some into another stack"),
-            ));
-        }
-    }
     report_cycles(&edges, &ids, tree, issues);
     let resource_count = resources.len();
     let mut template = JsonMap::new();
@@ -440,30 +443,56 @@ fn synth_stack(tree: &Tree, stack: u32, issues: &mut Vec<Issue>) -> StackArtifac
             template.insert(name.into(), Json::Object(section));
         }
     }
-    let template = Json::Object(template);
-    let body = to_template_string(&template);
-    if body.len() > limits::BODY_BYTES {
+    StackArtifact {
+        id: snode.id.clone(),
+        stack_name: props.stack_name.clone().unwrap_or_else(|| snode.id.clone()),
+        env: props.env.clone(),
+        template: Json::Object(template),
+        body: String::new(),
+        resource_count,
+        termination_protection: props.termination_protection,
+        logical_ids,
+        assets: crate::asset::stack_assets(tree, stack),
+        dependencies: Vec::new(),
+        parameter_sources: Vec::new(),
+    }
+}
+
+/// Checks the template limits once cross-stack outputs and parameters are
+/// in, and writes the body.
+fn finalize(path: &str, mut artifact: StackArtifact, issues: &mut Vec<Issue>) -> StackArtifact {
+    let count = |section: &str| {
+        artifact.template[section]
+            .as_object()
+            .map_or(0, JsonMap::len)
+    };
+    for (count, limit, what) in [
+        (count("Resources"), limits::RESOURCES, "resources"),
+        (count("Parameters"), limits::PARAMETERS, "parameters"),
+        (count("Outputs"), limits::OUTPUTS, "outputs"),
+        (count("Mappings"), limits::MAPPINGS, "mappings"),
+    ] {
+        if count > limit {
+            issues.push(issue(
+                path,
+                "template-limit",
+                format!("the stack has {count} {what}; CloudFormation allows at most {limit}; move some into another stack"),
+            ));
+        }
+    }
+    artifact.body = to_template_string(&artifact.template);
+    if artifact.body.len() > limits::BODY_BYTES {
         issues.push(issue(
             path,
             "template-limit",
             format!(
                 "the template is {} bytes; CloudFormation accepts at most {} bytes; split the stack",
-                body.len(),
+                artifact.body.len(),
                 limits::BODY_BYTES
             ),
         ));
     }
-    StackArtifact {
-        id: snode.id.clone(),
-        stack_name: props.stack_name.clone().unwrap_or_else(|| snode.id.clone()),
-        env: props.env.clone(),
-        template,
-        body,
-        resource_count,
-        termination_protection: props.termination_protection,
-        logical_ids,
-        assets: crate::asset::stack_assets(tree, stack),
-    }
+    artifact
 }
 
 /// Reports every dependency cycle among resources, with the construct paths.

@@ -158,6 +158,8 @@ pub(crate) struct Tree {
     pub(crate) path_metadata: bool,
     /// (node, aspect) pairs already visited.
     invoked: HashSet<(u32, usize)>,
+    /// (dependent stack, stack it depends on), from `Scope::add_dependency`.
+    pub(crate) stack_deps: Vec<(u32, u32)>,
 }
 
 static NEXT_APP: AtomicU32 = AtomicU32::new(0);
@@ -281,6 +283,7 @@ impl App {
             issues: Vec::new(),
             path_metadata: true,
             invoked: HashSet::new(),
+            stack_deps: Vec::new(),
         };
         App {
             root: Scope {
@@ -528,6 +531,34 @@ impl Scope {
                 index,
             })
         })
+    }
+
+    /// Makes this scope's stack deploy after `other`'s (the CDK's
+    /// `addDependency`). References between stacks add this by themselves.
+    ///
+    /// ```
+    /// use strata_core::{App, StackProps};
+    /// let app = App::new();
+    /// let network = app.stack("Network", StackProps::default());
+    /// let compute = app.stack("Compute", StackProps::default());
+    /// compute.add_dependency(&network);
+    /// let assembly = app.synth().expect("valid");
+    /// assert_eq!(assembly.stacks[1].dependencies, ["Network"]);
+    /// ```
+    pub fn add_dependency(&self, other: &Scope) {
+        match (self.stack(), other.stack()) {
+            (Some(a), Some(b)) if a.node != b.node => {
+                self.tree
+                    .borrow_mut()
+                    .stack_deps
+                    .push((a.node.index, b.node.index));
+            }
+            (Some(_), Some(_)) => {}
+            _ => self.error(
+                "stack-dependency",
+                "dependencies are between stacks; call add_dependency on scopes inside stacks",
+            ),
+        }
     }
 
     /// Declares a CloudFormation macro in the `Transform` of this scope's

@@ -2,50 +2,9 @@
 
 use strata_core::*;
 
-/// A minimal hand-written resource type, shaped like a generated L1.
-#[derive(Clone, Debug)]
-struct Queue {
-    queue_name: Option<Value<String>>,
-    delay: Option<Value<i64>>,
-    tags: Option<Value<Vec<Value<Json>>>>,
-}
+mod common;
 
-impl Queue {
-    fn new() -> Self {
-        Queue {
-            queue_name: None,
-            delay: None,
-            tags: None,
-        }
-    }
-}
-
-impl ToRaw for Queue {
-    fn to_raw(&self) -> Raw {
-        ObjectBuilder::with_capacity(3)
-            .opt("QueueName", &self.queue_name)
-            .opt("DelaySeconds", &self.delay)
-            .opt("Tags", &self.tags)
-            .build()
-    }
-}
-
-impl Validate for Queue {
-    fn validate(&self, v: &mut Validator<'_>) {
-        static DELAY: Rule = Rule {
-            min: Some(0.0),
-            max: Some(900.0),
-            ..Rule::NONE
-        };
-        v.check("DelaySeconds", &self.delay, &DELAY);
-    }
-}
-
-impl Resource for Queue {
-    const TYPE: &'static str = "AWS::SQS::Queue";
-    const TAGS: TagShape = TagShape::List("Tags");
-    type Ref = Handle;
-}
+use common::Queue;
 
 fn one_stack() -> (App, Scope) {
     let app = App::new();
@@ -142,25 +101,6 @@ fn every_problem_is_collected_not_just_the_first() {
             ("TestStack/B", "DelaySeconds", "minimum"),
         ]
     );
-}
-
-#[test]
-fn refs_into_another_stack_are_errors() {
-    let app = App::new();
-    let a = app.stack("A", StackProps::default());
-    let b = app.stack("B", StackProps::default());
-    let q = a.resource("Queue", Queue::new());
-    b.resource(
-        "Consumer",
-        Queue {
-            queue_name: Some(q.get_att("QueueName")),
-            ..Queue::new()
-        },
-    );
-    let e = errors(&app);
-    assert_eq!(e[0].path, "B/Consumer");
-    assert_eq!(e[0].rule, "cross-stack-ref");
-    assert!(e[0].message.contains("A/Queue"), "{}", e[0].message);
 }
 
 #[test]
