@@ -281,3 +281,60 @@ fn names_and_dependencies_s3_rejects_are_synth_errors() {
     });
     assert!(err.contains("replication needs versioning"), "{err}");
 }
+
+#[test]
+fn replication_time_control_adds_the_15_minute_sla_and_its_metrics() {
+    let app = App::new();
+    let stack = app.stack("Store", StackProps::default());
+    let replicated = |id: &str, time_control: bool| {
+        Bucket::new(
+            &stack,
+            id,
+            BucketProps {
+                versioned: true,
+                replication: Some(Replication {
+                    destination_bucket_arn: format!("arn:aws:s3:::{}-replica", id.to_lowercase())
+                        .into(),
+                    storage_class: None,
+                    replica_kms_key_arn: None,
+                }),
+                replication_time_control: time_control,
+                ..Default::default()
+            },
+        );
+    };
+    replicated("Media", true);
+    replicated("Archive", false);
+    let t = template(&app);
+    let destination = |id: &str| {
+        t["Resources"][strata::logical_id(&[id, "Resource"]).as_str()]["Properties"]
+            ["ReplicationConfiguration"]["Rules"][0]["Destination"]
+            .clone()
+    };
+    assert_eq!(
+        destination("Media"),
+        json!({
+            "Bucket": "arn:aws:s3:::media-replica",
+            "Metrics": {"EventThreshold": {"Minutes": 15}, "Status": "Enabled"},
+            "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}}
+        })
+    );
+    // Without time control the rule is best effort: no SLA, no metrics.
+    assert_eq!(
+        destination("Archive"),
+        json!({"Bucket": "arn:aws:s3:::archive-replica"})
+    );
+}
+
+#[test]
+fn replication_time_control_without_replication_is_a_synth_error() {
+    let err = error_for(BucketProps {
+        versioned: true,
+        replication_time_control: true,
+        ..Default::default()
+    });
+    assert!(
+        err.contains("replication_time_control applies to a replication rule"),
+        "{err}"
+    );
+}
