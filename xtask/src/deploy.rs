@@ -46,6 +46,10 @@ pub struct DeployArgs {
     /// S3 bucket (in the stack's region) for templates over 51,200 bytes.
     #[arg(long, value_name = "BUCKET")]
     pub staging_bucket: Option<String>,
+    /// Stacks deployed at once when they do not depend on each other
+    /// (with --yes; one at a time when deploy asks questions).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
 }
 
 /// `cargo xtask list`.
@@ -78,6 +82,7 @@ pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
         timeout: Duration::from_secs(args.timeout),
         color: std::io::stdout().is_terminal(),
         staging_bucket: args.staging_bucket,
+        concurrency: usize::from(args.concurrency),
     };
     strata_deploy::deploy(&asm, &args.common.stacks, &opts)?;
     Ok(ExitCode::SUCCESS)

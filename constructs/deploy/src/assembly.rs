@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value as Json;
+use strata_core::{ParameterSource, PARAMETER_SOURCE};
 
 /// One `aws:cloudformation:stack` artifact of the assembly.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,8 @@ pub struct StackArtifact {
     pub dependencies: Vec<String>,
     /// Whether the stack has termination protection.
     pub termination_protection: bool,
+    /// Parameters filled from other stacks' outputs at deploy time.
+    pub parameter_sources: Vec<ParameterSource>,
 }
 
 /// The stacks of a cloud assembly, in dependency order.
@@ -142,6 +145,26 @@ impl CloudAssembly {
                     .collect()
             })
             .unwrap_or_default();
+        let parameter_sources = artifact
+            .get("metadata")
+            .and_then(|m| m.get(format!("/{id}")))
+            .and_then(Json::as_array)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e.get("type").and_then(Json::as_str) == Some(PARAMETER_SOURCE))
+                    .filter_map(|e| {
+                        let d = e.get("data")?;
+                        let field = |k: &str| d.get(k).and_then(Json::as_str).map(str::to_string);
+                        Some(ParameterSource {
+                            parameter: field("parameter")?,
+                            stack: field("stack")?,
+                            output: field("output")?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(StackArtifact {
             id: id.to_string(),
             stack_name: prop_str("stackName").unwrap_or(id).to_string(),
@@ -156,6 +179,7 @@ impl CloudAssembly {
                 .and_then(|p| p.get("terminationProtection"))
                 .and_then(Json::as_bool)
                 .unwrap_or(false),
+            parameter_sources,
         })
     }
 

@@ -73,6 +73,7 @@ pub fn artifact(region: Option<String>) -> StackArtifact {
         template,
         dependencies: Vec::new(),
         termination_protection: false,
+        parameter_sources: Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod assembly;
 pub mod assets;
 pub mod bootstrap;
 pub mod changeset;
+pub mod crossstack;
 pub mod diff;
 #[cfg(test)]
 mod mock_tests;
@@ -79,6 +80,9 @@ pub struct DeployOptions {
     pub color: bool,
     /// S3 bucket for templates over the inline limit.
     pub staging_bucket: Option<String>,
+    /// Stacks deployed at the same time, when they do not depend on each
+    /// other (1 when deploy asks for confirmation).
+    pub concurrency: usize,
 }
 
 impl Default for DeployOptions {
@@ -92,6 +96,7 @@ impl Default for DeployOptions {
             timeout: Duration::from_secs(3600),
             color: std::io::stdout().is_terminal(),
             staging_bucket: None,
+            concurrency: 4,
         }
     }
 }

@@ -39,6 +39,7 @@ pub(crate) fn artifact() -> StackArtifact {
         template,
         dependencies: Vec::new(),
         termination_protection: false,
+        parameter_sources: Vec::new(),
     }
 }
 
@@ -101,6 +102,7 @@ async fn rollback_complete_is_reported_with_the_way_out() {
         &client(&[&describe, &create]),
         &artifact(),
         &TemplateSource::Body,
+        &[],
         &opts(),
     )
     .await
@@ -121,6 +123,7 @@ async fn a_stack_in_progress_is_never_touched() {
         &client(&[&describe, &create]),
         &artifact(),
         &TemplateSource::Body,
+        &[],
         &opts(),
     )
     .await
@@ -146,7 +149,7 @@ async fn a_failed_change_set_without_changes_is_a_clean_noop() {
         mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
     let c = client(&[&describe, &template, &create, &wait, &delete]);
     assert_eq!(
-        deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
+        deploy_stack(&c, &artifact(), &TemplateSource::Body, &[], &opts())
             .await
             .expect("no-op"),
         Outcome::NoChanges
@@ -164,7 +167,7 @@ async fn a_validation_error_without_changes_is_a_clean_noop() {
     });
     let c = client(&[&describe, &template, &create]);
     assert_eq!(
-        deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
+        deploy_stack(&c, &artifact(), &TemplateSource::Body, &[], &opts())
             .await
             .expect("no-op"),
         Outcome::NoChanges
@@ -240,7 +243,7 @@ async fn a_rolled_back_creation_reports_the_failing_resources() {
     let execute =
         mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build());
     let c = client(&[&describe, &create, &wait, &events, &execute]);
-    let err = deploy_stack(&c, &artifact(), &TemplateSource::Body, &opts())
+    let err = deploy_stack(&c, &artifact(), &TemplateSource::Body, &[], &opts())
         .await
         .expect_err("failed");
     let err = format!("{err:#}");
@@ -263,4 +266,84 @@ fn outputs_are_listed() {
         crate::stack::outputs_text("App", &out.stacks()[0]),
         "Outputs of App:\n  Url = https://x\n"
     );
+}
+
+/// moto's stacks created through change sets have no outputs, so the
+/// value passed from a producer's output to a consumer's parameter is
+/// shown against a stubbed client.
+#[tokio::test]
+async fn a_producers_output_becomes_the_consumers_parameter() {
+    use crate::crossstack;
+    use strata_core::ParameterSource;
+
+    let producer = StackArtifact {
+        id: "Network".into(),
+        stack_name: "Network".into(),
+        ..artifact()
+    };
+    let consumer = StackArtifact {
+        id: "Compute".into(),
+        stack_name: "Compute".into(),
+        dependencies: vec!["Network".into()],
+        parameter_sources: vec![ParameterSource {
+            parameter: "CrossStackNetworkVpcRef".into(),
+            stack: "Network".into(),
+            output: "CrossStackNetworkVpcRef".into(),
+        }],
+        ..artifact()
+    };
+    let network = mock!(Client::describe_stacks)
+        .match_requests(|r| r.stack_name() == Some("Network"))
+        .then_output(|| {
+            DescribeStacksOutput::builder()
+                .stacks(
+                    Stack::builder()
+                        .stack_name("Network")
+                        .stack_status(StackStatus::CreateComplete)
+                        .outputs(
+                            Output::builder()
+                                .output_key("CrossStackNetworkVpcRef")
+                                .output_value("vpc-0abc")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let compute = mock!(Client::describe_stacks)
+        .match_requests(|r| r.stack_name() == Some("Compute"))
+        .then_error(|| {
+            DescribeStacksError::generic(validation("Stack with id Compute does not exist"))
+        });
+    // Only a change set that carries the producer's value matches.
+    let create = mock!(Client::create_change_set)
+        .match_requests(|r| {
+            r.parameters().iter().any(|p| {
+                p.parameter_key() == Some("CrossStackNetworkVpcRef")
+                    && p.parameter_value() == Some("vpc-0abc")
+            })
+        })
+        .then_output(|| CreateChangeSetOutput::builder().build());
+    let wait = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::CreateComplete)
+            .build()
+    });
+    let c = client(&[&network, &compute, &create, &wait]);
+    let outputs = std::collections::HashMap::from([(
+        "Network".to_string(),
+        crossstack::read_outputs(&c, &producer)
+            .await
+            .expect("outputs"),
+    )]);
+    let cross = crossstack::parameters(&consumer, &outputs).expect("parameters");
+    let opts = DeployOptions {
+        prepare_only: true,
+        ..opts()
+    };
+    let outcome = deploy_stack(&c, &consumer, &TemplateSource::Body, &cross, &opts)
+        .await
+        .expect("prepared");
+    assert!(matches!(outcome, Outcome::Prepared(_)));
+    assert_eq!(create.num_calls(), 1);
 }

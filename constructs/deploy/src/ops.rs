@@ -1,6 +1,6 @@
 //! The commands: deploy, destroy and diff, one stack after another.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -8,11 +8,13 @@ use anyhow::{anyhow, bail, Result};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Stack};
 use aws_sdk_cloudformation::Client;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value as Json};
 
 use crate::assembly::{CloudAssembly, StackArtifact};
 use crate::assets;
 use crate::changeset::{self, Created, Request};
+use crate::crossstack;
 use crate::diff::{
     action_marker, diff_templates, render, replacement_note, ResourceChange, TemplateDiff,
 };
@@ -118,33 +120,138 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
     if !opts.yes && !opts.prepare_only && !std::io::stdin().is_terminal() {
         bail!("deploy asks for confirmation, but there is no terminal; pass --yes to deploy without asking (or --prepare-only)");
     }
+    // Questions on a terminal come one at a time.
+    let concurrency = if opts.yes || opts.prepare_only {
+        opts.concurrency.max(1)
+    } else {
+        1
+    };
     let rt = runtime()?;
     rt.block_on(async {
         let mut clients = Clients::new();
-        let mut outcomes = Vec::new();
-        for s in stacks {
-            let aws = clients.get(s).await?;
-            println!("Stack {} ({})", s.id, s.stack_name);
-            let source = match opts.execute {
-                Some(_) => TemplateSource::Body,
-                None => {
-                    let manifests = asm.asset_manifests_of(s);
-                    let account = s.account.as_deref();
-                    assets::publish(&aws.s3, &aws.sts, &aws.region, account, manifests).await?;
-                    staging::stage(
-                        &aws.s3,
-                        &aws.cfn,
-                        &aws.region,
-                        opts.staging_bucket.as_deref(),
-                        s,
-                    )
-                    .await?
+        // Clients (and the account check) for every stack first, including
+        // producers outside the selection whose outputs are read.
+        let mut aws_of: HashMap<&str, Aws> = HashMap::new();
+        for s in &stacks {
+            aws_of.insert(s.id.as_str(), clients.get(s).await?);
+            for source in &s.parameter_sources {
+                if let Some(p) = asm.stacks.iter().find(|p| p.id == source.stack) {
+                    if !aws_of.contains_key(p.id.as_str()) {
+                        aws_of.insert(p.id.as_str(), clients.get(p).await?);
+                    }
                 }
-            };
-            outcomes.push(deploy_stack(&aws.cfn, s, &source, opts).await?);
+            }
         }
-        Ok(outcomes)
+        let selected: HashSet<&str> = stacks.iter().map(|s| s.id.as_str()).collect();
+        let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
+        let mut failed: Vec<(String, String)> = Vec::new();
+        let mut skipped: Vec<String> = Vec::new();
+        let mut pending: Vec<&StackArtifact> = stacks.clone();
+        let mut running = FuturesUnordered::new();
+        loop {
+            // Start every stack whose dependencies in this run are done.
+            while running.len() < concurrency {
+                let blocked = |s: &&StackArtifact| {
+                    s.dependencies.iter().any(|d| {
+                        selected.contains(d.as_str()) && !outcomes.contains_key(d.as_str())
+                    })
+                };
+                let Some(i) = pending.iter().position(|s| !blocked(s)) else {
+                    break;
+                };
+                let s = pending.remove(i);
+                let aws = aws_of[s.id.as_str()].clone();
+                let producers: Vec<(&StackArtifact, Aws)> = s
+                    .parameter_sources
+                    .iter()
+                    .filter_map(|src| asm.stacks.iter().find(|p| p.id == src.stack))
+                    .map(|p| (p, aws_of[p.id.as_str()].clone()))
+                    .collect();
+                running.push(async move {
+                    let result = deploy_one(asm, s, &aws, &producers, opts).await;
+                    (s, result)
+                });
+            }
+            let Some((s, result)) = running.next().await else {
+                break;
+            };
+            match result {
+                Ok(outcome) => {
+                    outcomes.insert(s.id.as_str(), outcome);
+                }
+                Err(e) => {
+                    failed.push((s.id.clone(), format!("{e:#}")));
+                    // Everything that depends on it, directly or not, stays undeployed.
+                    let mut down: HashSet<String> = HashSet::from([s.id.clone()]);
+                    loop {
+                        let before = down.len();
+                        pending.retain(|p| {
+                            if p.dependencies.iter().any(|d| down.contains(d)) {
+                                down.insert(p.id.clone());
+                                skipped.push(p.id.clone());
+                                false
+                            } else {
+                                true
+                            }
+                        });
+                        if down.len() == before {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if !failed.is_empty() {
+            let mut message: Vec<String> = failed.into_iter().map(|(_, e)| e).collect();
+            if !skipped.is_empty() {
+                message.push(format!(
+                    "not deployed because a stack they depend on failed: {}",
+                    skipped.join(", ")
+                ));
+            }
+            bail!("{}", message.join("\n"));
+        }
+        Ok(stacks
+            .iter()
+            .filter_map(|s| outcomes.remove(s.id.as_str()))
+            .collect())
     })
+}
+
+/// Publishes a stack's assets, stages its template, fills the parameters
+/// other stacks' outputs provide, and deploys it.
+async fn deploy_one(
+    asm: &CloudAssembly,
+    s: &StackArtifact,
+    aws: &Aws,
+    producers: &[(&StackArtifact, Aws)],
+    opts: &DeployOptions,
+) -> Result<Outcome> {
+    println!("Stack {} ({})", s.id, s.stack_name);
+    let source = match opts.execute {
+        Some(_) => TemplateSource::Body,
+        None => {
+            let manifests = asm.asset_manifests_of(s);
+            let account = s.account.as_deref();
+            assets::publish(&aws.s3, &aws.sts, &aws.region, account, manifests).await?;
+            staging::stage(
+                &aws.s3,
+                &aws.cfn,
+                &aws.region,
+                opts.staging_bucket.as_deref(),
+                s,
+            )
+            .await?
+        }
+    };
+    let mut outputs = HashMap::new();
+    for (p, p_aws) in producers {
+        if !outputs.contains_key(&p.id) {
+            outputs.insert(p.id.clone(), crossstack::read_outputs(&p_aws.cfn, p).await?);
+        }
+    }
+    let cross = crossstack::parameters(s, &outputs)?;
+    deploy_stack(&aws.cfn, s, &source, &cross, opts).await
 }
 
 fn change_set_name() -> String {
@@ -155,15 +262,25 @@ fn change_set_name() -> String {
     format!("strata-{millis}")
 }
 
-fn parameters(s: &StackArtifact, existing: Option<&Stack>, opts: &DeployOptions) -> Vec<Parameter> {
-    let mut out: Vec<Parameter> = opts
+fn parameters(
+    s: &StackArtifact,
+    existing: Option<&Stack>,
+    cross: &[(String, String)],
+    opts: &DeployOptions,
+) -> Vec<Parameter> {
+    let given = opts
         .parameters
         .iter()
         .filter(|p| p.stack == s.id || p.stack == s.stack_name)
-        .map(|p| {
+        .map(|p| (p.key.as_str(), p.value.as_str()));
+    let mut out: Vec<Parameter> = cross
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(given)
+        .map(|(k, v)| {
             Parameter::builder()
-                .parameter_key(&p.key)
-                .parameter_value(&p.value)
+                .parameter_key(k)
+                .parameter_value(v)
                 .build()
         })
         .collect();
@@ -212,6 +329,7 @@ pub(crate) async fn deploy_stack(
     client: &Client,
     s: &StackArtifact,
     source: &TemplateSource,
+    cross: &[(String, String)],
     opts: &DeployOptions,
 ) -> Result<Outcome> {
     let name = s.stack_name.as_str();
@@ -244,7 +362,7 @@ pub(crate) async fn deploy_stack(
                 } else {
                     ChangeSetType::Create
                 },
-                parameters: parameters(s, live, opts),
+                parameters: parameters(s, live, cross, opts),
             };
             let created = changeset::create(client, &req, opts.timeout).await?;
             (cs, created)
@@ -259,10 +377,21 @@ pub(crate) async fn deploy_stack(
     };
     // moto reports no change for an identical template; CloudFormation
     // would have failed the change set. Same parameters, same template: no-op.
+    let deployed_value = |key: &str| {
+        live.and_then(|e| {
+            e.parameters()
+                .iter()
+                .find(|p| p.parameter_key() == Some(key))
+                .and_then(|p| p.parameter_value())
+        })
+    };
     let params_given = opts
         .parameters
         .iter()
-        .any(|p| p.stack == s.id || p.stack == s.stack_name);
+        .any(|p| p.stack == s.id || p.stack == s.stack_name)
+        || cross
+            .iter()
+            .any(|(k, v)| deployed_value(k) != Some(v.as_str()));
     if changes.is_empty()
         && predicted.is_empty()
         && live.is_some()
@@ -487,7 +616,7 @@ pub fn bootstrap(regions: &[Option<String>], opts: &DeployOptions) -> Result<Vec
             let s = crate::bootstrap::artifact(region.clone());
             let aws = clients.get(&s).await?;
             println!("Bootstrap {} in {}", s.stack_name, aws.region);
-            outcomes.push(deploy_stack(&aws.cfn, &s, &TemplateSource::Body, opts).await?);
+            outcomes.push(deploy_stack(&aws.cfn, &s, &TemplateSource::Body, &[], opts).await?);
             if let Some(bucket) = crate::bootstrap::staging_bucket(&aws.cfn).await? {
                 println!("  staging bucket: {bucket}");
             }
