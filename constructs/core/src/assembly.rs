@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::asset::{asset_manifest, FileAsset};
+use crate::stackset::STACK_SET;
 use crate::synth::{to_template_string, Assembly, StackArtifact};
 use crate::tree::App;
 
@@ -52,19 +53,22 @@ impl Assembly {
                     )
                 })
                 .collect();
-            // Where deploy gets each cross-stack parameter: an output of a
-            // stack deployed before this one.
-            if !s.parameter_sources.is_empty() {
-                let entries: Vec<Json> = s
-                    .parameter_sources
-                    .iter()
-                    .map(|p| {
-                        json!({
-                            "type": PARAMETER_SOURCE,
-                            "data": {"parameter": p.parameter, "stack": p.stack, "output": p.output}
-                        })
+            // Where deploy gets each cross-stack parameter (an output of a
+            // stack deployed before this one), and the StackSet targets.
+            let mut entries: Vec<Json> = s
+                .parameter_sources
+                .iter()
+                .map(|p| {
+                    json!({
+                        "type": PARAMETER_SOURCE,
+                        "data": {"parameter": p.parameter, "stack": p.stack, "output": p.output}
                     })
-                    .collect();
+                })
+                .collect();
+            if let Some(set) = &s.stack_set {
+                entries.push(json!({"type": STACK_SET, "data": set.to_json()}));
+            }
+            if !entries.is_empty() {
                 metadata.insert(format!("/{}", s.id), entries.into());
             }
             let mut artifact = JsonMap::new();

@@ -56,6 +56,8 @@ pub struct StackArtifact {
     pub dependencies: Vec<String>,
     /// Parameters deploy fills from other stacks' outputs.
     pub parameter_sources: Vec<ParameterSource>,
+    /// StackSet targets, when the stack rolls out as a StackSet.
+    pub stack_set: Option<crate::stackset::StackSetProps>,
 }
 
 impl StackArtifact {
@@ -324,6 +326,11 @@ fn synth_stack(
     let Kind::Stack(props) = &snode.kind else {
         unreachable!("synth_stack is called on stacks")
     };
+    if let Some(set) = &props.stack_set {
+        for p in set.problems() {
+            issues.push(issue(&snode.path, "stack-set", p));
+        }
+    }
     let elems = elements(tree, stack);
     let ids = assign_ids(tree, stack, &elems, issues);
     let mut sections: [JsonMap<String, Json>; 6] = Default::default();
@@ -455,6 +462,7 @@ fn synth_stack(
         assets: crate::asset::stack_assets(tree, stack),
         dependencies: Vec::new(),
         parameter_sources: Vec::new(),
+        stack_set: props.stack_set.clone(),
     }
 }
 

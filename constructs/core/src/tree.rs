@@ -83,6 +83,8 @@ pub struct StackProps {
     /// `AWS::SecretsManager-2020-07-23`; constructs that need one add it
     /// with [`Scope::add_transform`].
     pub transforms: Vec<String>,
+    /// Deploy this stack as a StackSet to many accounts and regions.
+    pub stack_set: Option<crate::stackset::StackSetProps>,
 }
 
 /// A visitor run over every construct below the scope it is added to,

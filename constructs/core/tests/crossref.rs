@@ -201,3 +201,46 @@ fn depends_on_across_stacks_is_an_error_pointing_to_add_dependency() {
         err[0].message
     );
 }
+
+#[test]
+fn stack_set_settings_cloudformation_rejects_are_synth_errors() {
+    let app = App::new();
+    app.stack(
+        "Baseline",
+        StackProps {
+            stack_set: Some(StackSetProps {
+                accounts: vec!["1234".into()],
+                organizational_units: vec!["engineering".into()],
+                max_concurrency: Share::Count(0),
+                failure_tolerance: Share::Percentage(150),
+                ..StackSetProps::self_managed()
+            }),
+            ..Default::default()
+        },
+    );
+    let err = app.synth().expect_err("invalid stack set").to_string();
+    for expected in [
+        "Baseline",
+        "needs at least one region",
+        "\"1234\" is not an AWS account ID",
+        "\"engineering\" is not an organizational unit ID",
+        "organizational units need service-managed permissions",
+        "max_concurrency must be at least 1 account",
+        "failure_tolerance of 150% is over 100%",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    let app = App::new();
+    app.stack(
+        "Org",
+        StackProps {
+            stack_set: Some(StackSetProps {
+                regions: vec!["us-east-1".into()],
+                ..StackSetProps::service_managed()
+            }),
+            ..Default::default()
+        },
+    );
+    let err = app.synth().expect_err("no OUs").to_string();
+    assert!(err.contains("give `organizational_units`"), "{err}");
+}
