@@ -19,6 +19,7 @@ pub use strata_cfn as cfn;
 pub use strata_core::*;
 
 pub mod backup;
+pub mod cloudwatch;
 pub mod dax;
 pub mod data_tier;
 pub mod dynamodb;
@@ -33,6 +34,7 @@ pub mod s3;
 pub mod secrets;
 pub mod timestream;
 pub mod window;
+pub mod xray;
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]
