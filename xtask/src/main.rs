@@ -1,6 +1,7 @@
 //! `cargo xtask`: Strata's developer commands.
 
 mod codegen;
+mod config_schema;
 mod deploy;
 mod schema;
 mod synth;
@@ -39,6 +40,10 @@ enum Command {
         /// Build the apps with the dev profile instead of release.
         #[arg(long)]
         debug: bool,
+        /// The environment to synthesize (each app's `config/<env>.json`);
+        /// apps default to `dev`.
+        #[arg(long)]
+        env: Option<String>,
     },
     /// Run cfn-lint (informational findings included) on every template in `cdk.out/`.
     Lint {
@@ -88,6 +93,13 @@ enum SchemaCommand {
         /// Path to `cfnlint/data/schemas` of an installed cfn-lint.
         dir: PathBuf,
     },
+    /// Write each app's `config/schema.json`, the JSON Schema of its
+    /// per-environment files, from its config type.
+    Config {
+        /// Fail if a checked-in schema differs from a fresh one.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -105,12 +117,21 @@ fn main() -> Result<ExitCode> {
         Command::Schema {
             command: SchemaCommand::Import { dir },
         } => schema::import(&root(), &dir),
-        Command::Synth { apps, out, debug } => synth::run(
+        Command::Schema {
+            command: SchemaCommand::Config { check },
+        } => config_schema::run(&root(), check),
+        Command::Synth {
+            apps,
+            out,
+            debug,
+            env,
+        } => synth::run(
             &root(),
             &synth::SynthOptions {
                 apps,
                 out: root().join(out),
                 release: !debug,
+                env,
             },
         ),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),

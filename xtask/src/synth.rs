@@ -31,6 +31,8 @@ pub struct SynthOptions {
     pub out: PathBuf,
     /// Build with the release profile.
     pub release: bool,
+    /// The environment (`STRATA_ENV` for the apps), such as `prod`.
+    pub env: Option<String>,
 }
 
 /// Builds and runs the apps, then writes the merged assembly.
@@ -80,8 +82,12 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
         }
         let bin = root.join("target").join(profile).join(a);
         let t = Instant::now();
-        let out = Command::new(&bin)
-            .env("CDK_OUTDIR", &dir)
+        let mut run = Command::new(&bin);
+        run.env("CDK_OUTDIR", &dir);
+        if let Some(env) = &opts.env {
+            run.env("STRATA_ENV", env);
+        }
+        let out = run
             .output()
             .with_context(|| format!("running {}", bin.display()))?;
         let took = t.elapsed();

@@ -153,6 +153,9 @@ pub fn run(root: &Path) -> Result<()> {
     step("cargo xtask codegen --check", || {
         crate::codegen::run(root, true)
     })?;
+    step("cargo xtask schema config --check", || {
+        crate::config_schema::run(root, true)
+    })?;
     step("cargo clippy (workspace)", || {
         cargo(
             root,
@@ -212,6 +215,7 @@ pub fn run(root: &Path) -> Result<()> {
                 apps: Vec::new(),
                 out: out.clone(),
                 release: false,
+                env: None,
             },
         )
     })?;

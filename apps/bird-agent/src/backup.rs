@@ -1,5 +1,5 @@
 //! Seed 000's backup strategy through AWS Backup: monthly Aurora snapshots
-//! kept for a year, weekly copies to us-west-2, and weekly on-demand
+//! kept for a year, weekly copies to the secondary region (us-west-2), and weekly on-demand
 //! DynamoDB backups copied there too. (Aurora's 7 days of automated
 //! backups and the tables' point-in-time recovery are set on the stores.)
 
@@ -11,16 +11,13 @@ use strata::prelude::*;
 
 use crate::data::Data;
 
-/// The secondary region the seed copies backups to.
-pub const DR_REGION: &str = "us-west-2";
-
 /// The vault name, the same in both regions; the us-west-2 vault belongs
 /// to the DR deployment.
 pub const VAULT_NAME: &str = "bird-agent-backups";
 
 /// Adds the vault, the plan and its selection of the Aurora cluster and
-/// the three tables.
-pub fn build(stack: &Scope, data: &Data) -> BackupPlan {
+/// the three tables; weekly copies go to `secondary_region`.
+pub fn build(stack: &Scope, data: &Data, secondary_region: &str) -> BackupPlan {
     let vault = BackupVault::new(
         stack,
         "BackupVault",
@@ -31,7 +28,7 @@ pub fn build(stack: &Scope, data: &Data) -> BackupPlan {
         },
     );
     let to_dr = |days| CopyAction {
-        destination_vault_arn: BackupVault::arn_in(DR_REGION, VAULT_NAME),
+        destination_vault_arn: BackupVault::arn_in(secondary_region, VAULT_NAME),
         lifecycle: Lifecycle::delete_after(days),
     };
     let plan = BackupPlan::new(

@@ -51,8 +51,8 @@ pub struct Data {
 }
 
 /// Builds the data tier in `stack`, on the network's `data` subnets, open
-/// to the ECS and Lambda groups.
-pub fn build(stack: &Scope, network: &Network) -> Data {
+/// to the ECS and Lambda groups; `stage` sets the tier's production checks.
+pub fn build(stack: &Scope, network: &Network, stage: Stage) -> Data {
     let keys = Keys {
         rds: key(
             stack,
@@ -81,7 +81,7 @@ pub fn build(stack: &Scope, network: &Network) -> Data {
                 ("secrets".into(), keys.secrets.clone()),
             ],
             clients: vec![groups.ecs.clone(), groups.lambda.clone()],
-            ..DataTierProps::new(Stage::Prod, "bird-agent")
+            ..DataTierProps::new(stage, "bird-agent")
         },
     );
     let aurora = tier.add_aurora(

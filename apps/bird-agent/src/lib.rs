@@ -7,27 +7,44 @@
 //! ```
 
 pub mod backup;
+pub mod config;
 pub mod data;
 pub mod network;
 
 use strata::prelude::*;
 
+pub use config::Config;
+
 /// The stack's construct id and artifact name.
 pub const STACK: &str = "BirdStack";
 
-/// The whole app: one stack holding the network and data tiers. The stack
-/// targets `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION` when they are set.
+/// The app for the environment `cargo xtask synth --env <name>` names
+/// (`STRATA_ENV`, default `dev`), from `config/<name>.json`. A missing or
+/// invalid file is reported when the app is synthesized.
 pub fn app() -> App {
-    app_in(Environment::from_cdk_defaults())
+    app_for(&strata::config::environment_name())
 }
 
-/// The app with its stack in `env`.
-pub fn app_in(env: Environment) -> App {
+/// The app for environment `env`.
+pub fn app_for(env: &str) -> App {
+    match Config::load(env) {
+        Ok(config) => build(&config),
+        Err(e) => {
+            let app = App::new();
+            app.root().error("config", e.to_string());
+            app
+        }
+    }
+}
+
+/// The app with `config`: one stack holding the network and data tiers,
+/// in the configured account and region.
+pub fn build(config: &Config) -> App {
     let app = App::new();
     let stack = app.stack(
         STACK,
         StackProps {
-            env,
+            env: config.environment(),
             description: Some(
                 "Bird.com external agent platform: network and data tier (seed 000)".into(),
             ),
@@ -35,7 +52,7 @@ pub fn app_in(env: Environment) -> App {
         },
     );
     let network = network::build(&stack);
-    let data = data::build(&stack, &network);
-    backup::build(&stack, &data);
+    let data = data::build(&stack, &network, config.stage());
+    backup::build(&stack, &data, &config.secondary_region);
     app
 }

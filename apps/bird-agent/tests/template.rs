@@ -4,10 +4,12 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use strata::Environment;
 
+/// The production environment, the architecture the seed describes.
 fn template() -> Value {
-    let assembly = bird_agent::app().synth().unwrap_or_else(|e| panic!("{e}"));
+    let assembly = bird_agent::app_for("prod")
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
     assembly.stacks[0].template.clone()
 }
 
@@ -22,7 +24,7 @@ fn resources_of_type<'a>(t: &'a Value, ty: &str) -> Vec<&'a Value> {
 
 #[test]
 fn template_snapshot() {
-    let body = bird_agent::app().synth().expect("valid").stacks[0]
+    let body = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
         .body
         .clone();
     insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
@@ -226,10 +228,10 @@ fn tables_have_the_seed_keys_streams_ttl_and_pitr() {
 
 #[test]
 fn synth_is_deterministic() {
-    let a = bird_agent::app().synth().expect("valid").stacks[0]
+    let a = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
         .body
         .clone();
-    let b = bird_agent::app().synth().expect("valid").stacks[0]
+    let b = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
         .body
         .clone();
     assert_eq!(a, b);
@@ -254,14 +256,20 @@ fn the_binary_follows_the_cdk_app_protocol() {
     )
     .expect("json");
     let art = &manifest["artifacts"][bird_agent::STACK];
-    assert_eq!(art["environment"], "aws://123456789012/eu-west-1");
+    // The config file's region wins over the deploy chain's; its null
+    // account falls back to CDK_DEFAULT_ACCOUNT.
+    assert_eq!(art["environment"], "aws://123456789012/us-east-1");
     let file = art["properties"]["templateFile"]
         .as_str()
         .expect("template file");
     let written: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("template"))
             .expect("json");
-    let expected = bird_agent::app_in(Environment::new("123456789012", "eu-west-1"))
+    let config = bird_agent::Config {
+        account: Some("123456789012".into()),
+        ..bird_agent::Config::load("dev").expect("dev config")
+    };
+    let expected = bird_agent::build(&config)
         .synth()
         .expect("valid")
         .stacks[0]
@@ -335,4 +343,25 @@ fn backups_follow_the_seed_strategy() {
             "Enabled"
         );
     }
+}
+
+#[test]
+fn every_environment_synthesizes_and_dev_relaxes_the_production_checks() {
+    for env in ["dev", "staging", "prod"] {
+        let assembly = bird_agent::app_for(env)
+            .synth()
+            .unwrap_or_else(|e| panic!("{env}: {e}"));
+        let t = &assembly.stacks[0].template;
+        let cluster = &resources_of_type(t, "AWS::RDS::DBCluster")[0]["Properties"];
+        assert_eq!(
+            cluster["DeletionProtection"] == true,
+            env == "prod",
+            "{env}"
+        );
+        assert_eq!(assembly.stacks[0].env.region.as_deref(), Some("us-east-1"));
+    }
+    let err = bird_agent::app_for("qa").synth().expect_err("no qa file");
+    let text = err.to_string();
+    assert!(text.contains("qa.json"), "{text}");
+    assert!(text.contains("dev, prod, staging"), "{text}");
 }
