@@ -19,10 +19,10 @@ pub use strata_cfn as cfn;
 pub use strata_core::*;
 
 pub mod backup;
-pub mod config;
 pub mod cloudwatch;
-pub mod dax;
+pub mod config;
 pub mod data_tier;
+pub mod dax;
 pub mod dynamodb;
 pub mod ec2;
 pub mod elasticache;
