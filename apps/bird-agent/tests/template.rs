@@ -269,10 +269,7 @@ fn the_binary_follows_the_cdk_app_protocol() {
         account: Some("123456789012".into()),
         ..bird_agent::Config::load("dev").expect("dev config")
     };
-    let expected = bird_agent::build(&config)
-        .synth()
-        .expect("valid")
-        .stacks[0]
+    let expected = bird_agent::build(&config).synth().expect("valid").stacks[0]
         .template
         .clone();
     assert_eq!(written, expected);
