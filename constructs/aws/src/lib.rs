@@ -19,15 +19,18 @@ pub use strata_cfn as cfn;
 pub use strata_core::*;
 
 pub mod backup;
+pub mod bastion;
 pub mod cloudwatch;
 pub mod config;
 pub mod data_tier;
 pub mod dax;
 pub mod dynamodb;
 pub mod ec2;
+pub mod eks;
 pub mod elasticache;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod opensearch;
 pub mod rds;
