@@ -23,6 +23,7 @@ pub mod bastion;
 pub mod cloudwatch;
 pub mod config;
 pub mod data_tier;
+pub mod dr;
 pub mod dax;
 pub mod dynamodb;
 pub mod ec2;
