@@ -23,6 +23,8 @@ mod errors;
 mod log_filters;
 #[path = "cloudwatch/seed_001.rs"]
 mod seed_001;
+#[path = "cloudwatch/service_metrics.rs"]
+mod service_metrics;
 
 pub const CRITICAL: &str = "arn:aws:sns:us-east-1:123456789012:critical-alerts";
 pub const WARNING: &str = "arn:aws:sns:us-east-1:123456789012:warning-alerts";

@@ -28,6 +28,7 @@ mod dashboard;
 mod log_filters;
 mod metric;
 mod namespace;
+mod service_metrics;
 mod widget;
 
 pub use alarm::{Alarm, AlarmAction, AlarmProps, ComparisonOperator, TreatMissingData};
