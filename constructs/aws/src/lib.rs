@@ -18,9 +18,12 @@
 pub use strata_cfn as cfn;
 pub use strata_core::*;
 
+pub mod apigateway;
 pub mod backup;
 pub mod bastion;
+pub mod cloudfront;
 pub mod cloudwatch;
+pub mod cognito;
 pub mod config;
 pub mod data_tier;
 pub mod dr;
@@ -45,6 +48,7 @@ pub mod sns;
 pub mod sqs;
 pub mod stepfunctions;
 pub mod timestream;
+pub mod wafv2;
 pub mod window;
 pub mod xray;
 
