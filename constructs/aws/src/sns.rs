@@ -14,6 +14,7 @@ use strata_core::{logical_id, Fn, Json, Raw, ResourceOptions, Scope, Value};
 use crate::iam::{
     Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource, PolicyStatement, Principal,
 };
+use crate::lambda::Function;
 use crate::sqs::{CustomerKey, Queue};
 
 /// The SNS service principal.
@@ -100,6 +101,7 @@ impl fmt::Debug for Topic {
 #[derive(Clone, Debug)]
 enum Endpoint {
     Sqs(Queue),
+    Function(Function),
     Lambda(Value<String>),
     Email(String),
     Https(String),
@@ -139,8 +141,15 @@ impl Subscription {
         Subscription::new(Endpoint::Sqs(queue.clone()))
     }
 
-    /// Invokes a Lambda function, given by ARN; an `AWS::Lambda::Permission`
-    /// lets SNS invoke it for this topic only.
+    /// Invokes a Lambda function of this app, at the CDK's paths: the
+    /// subscription at `<function>/<topic id>`, the permission letting SNS
+    /// invoke it for this topic at `<function>/AllowInvoke:<topic unique id>`.
+    pub fn function(function: &Function) -> Self {
+        Subscription::new(Endpoint::Function(function.clone()))
+    }
+
+    /// Invokes a Lambda function given by ARN; an `AWS::Lambda::Permission`
+    /// at `<topic>/<ARN>/AllowInvoke` lets SNS invoke it for this topic only.
     pub fn lambda(function_arn: impl Into<Value<String>>) -> Self {
         Subscription::new(Endpoint::Lambda(function_arn.into()))
     }
@@ -314,6 +323,19 @@ impl Topic {
                     self.unique_id(),
                 )
             }
+            Endpoint::Function(function) => {
+                function.add_permission(
+                    &format!("AllowInvoke:{}", self.unique_id()),
+                    SNS_SERVICE,
+                    Some(topic_arn.clone()),
+                );
+                (
+                    "lambda",
+                    function.function_arn(),
+                    function.scope().clone(),
+                    self.inner.scope.id(),
+                )
+            }
             Endpoint::Lambda(arn) => {
                 let id = match arn.as_literal() {
                     Some(a) => a.clone(),
@@ -423,7 +445,7 @@ impl Topic {
         let scope = &self.inner.scope;
         let protocol = match &s.endpoint {
             Endpoint::Sqs(_) => "SQS",
-            Endpoint::Lambda(_) => "Lambda",
+            Endpoint::Function(_) | Endpoint::Lambda(_) => "Lambda",
             Endpoint::Email(_) => "email",
             Endpoint::Https(_) => "HTTPS",
         };
@@ -469,7 +491,7 @@ impl Topic {
                 "sns-subscription",
                 format!("{arn:?} is not a Lambda function ARN"),
             ),
-            Endpoint::Lambda(_) => {}
+            Endpoint::Lambda(_) | Endpoint::Function(_) => {}
         }
         if let Some(dlq) = &s.dead_letter_queue {
             if dlq.is_fifo() != self.inner.fifo {

@@ -689,3 +689,55 @@ fn an_encrypted_bus_lets_eventbridge_use_its_key_and_archives_bus_events() {
         })
     );
 }
+
+#[test]
+fn a_function_target_gets_one_permission_per_rule_at_the_cdk_path() {
+    use strata::lambda::{Code, Function, FunctionProps, Runtime};
+    let app = App::new();
+    let stack = app.stack("Events", StackProps::default());
+    let processor = Function::new(
+        &stack,
+        "EventProcessor",
+        FunctionProps::new(
+            Runtime::PYTHON_3_12,
+            "index.handler",
+            Code::inline("def handler(event, context):\n    return event\n"),
+        ),
+    );
+    let rule = Rule::new(
+        &stack,
+        "Messages",
+        RuleProps {
+            event_pattern: Some(EventPattern::new().source(["bird.com"])),
+            targets: vec![
+                RuleTarget::function(&processor),
+                RuleTarget::function(&processor).input(json!({"copy": true})),
+            ],
+            ..Default::default()
+        },
+    );
+    let t = template(&app);
+    let permission_id = format!(
+        "AllowEventRule{}",
+        strata::logical_id(&["Events", "EventProcessor"])
+    );
+    assert_eq!(
+        resource(&t, &["Messages", &permission_id])["Properties"],
+        json!({
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": arn(&["EventProcessor", "Resource"]),
+            "Principal": "events.amazonaws.com",
+            "SourceArn": arn(&["Messages", "Resource"])
+        })
+    );
+    let permissions = rule
+        .scope()
+        .children()
+        .iter()
+        .filter(|c| c.resource_type() == Some("AWS::Lambda::Permission"))
+        .count();
+    assert_eq!(permissions, 1);
+    let targets = &resource(&t, &["Messages", "Resource"])["Properties"]["Targets"];
+    assert_eq!(targets[0]["Arn"], arn(&["EventProcessor", "Resource"]));
+    assert_eq!(targets[1]["Id"], "Target1");
+}

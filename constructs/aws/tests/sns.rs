@@ -510,3 +510,41 @@ fn subscriptions_a_topic_cannot_deliver_to_are_synth_errors() {
         assert!(err.contains(expected), "missing {expected:?} in {err}");
     }
 }
+
+#[test]
+fn a_function_subscription_sits_under_the_function_with_its_permission() {
+    use strata::lambda::{Code, Function, FunctionProps, Runtime};
+    let app = App::new();
+    let stack = app.stack("Messaging", StackProps::default());
+    let topic = Topic::new(&stack, "Alerts", TopicProps::default());
+    let router = Function::new(
+        &stack,
+        "AlertRouter",
+        FunctionProps::new(
+            Runtime::PYTHON_3_12,
+            "index.handler",
+            Code::inline("def handler(event, context):\n    return event\n"),
+        ),
+    );
+    topic.add_subscription(Subscription::function(&router));
+    let t = template(&app);
+    let function_arn = arn(&["AlertRouter", "Resource"]);
+    let topic_arn = reference(&["Alerts", "Resource"]);
+    assert_eq!(
+        resource(&t, &["AlertRouter", "Alerts", "Resource"])["Properties"],
+        json!({"Endpoint": function_arn, "Protocol": "lambda", "TopicArn": topic_arn})
+    );
+    let permission = format!(
+        "AllowInvoke:{}",
+        strata::logical_id(&["Messaging", "Alerts"])
+    );
+    assert_eq!(
+        resource(&t, &["AlertRouter", &permission])["Properties"],
+        json!({
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": function_arn,
+            "Principal": "sns.amazonaws.com",
+            "SourceArn": topic_arn
+        })
+    );
+}

@@ -13,6 +13,7 @@ use strata_core::{Fn, Json, Scope, Value};
 use super::rule::Rule;
 use crate::iam::{sub, PolicyStatement, Principal};
 use crate::kinesis::Stream;
+use crate::lambda::Function;
 use crate::logs::LogGroup;
 use crate::sns::Topic;
 use crate::sqs::{whole_seconds, Queue};
@@ -25,6 +26,7 @@ const KEY_ACTIONS: [&str; 2] = ["kms:Decrypt", "kms:GenerateDataKey"];
 
 #[derive(Clone, Debug)]
 enum Kind {
+    Function(Function),
     Lambda(Value<String>),
     Sqs(Queue),
     Sns(Topic),
@@ -65,6 +67,13 @@ impl RuleTarget {
             message_group_id: None,
             partition_key_path: None,
         }
+    }
+
+    /// A Lambda function of this app; an `AWS::Lambda::Permission` at
+    /// `<rule>/AllowEventRule<function unique id>` (the CDK's path) lets
+    /// EventBridge invoke it for this rule.
+    pub fn function(function: &Function) -> Self {
+        RuleTarget::new(Kind::Function(function.clone()))
     }
 
     /// A Lambda function, by ARN; an `AWS::Lambda::Permission` at
@@ -150,6 +159,27 @@ impl RuleTarget {
                 .with_condition("ArnEquals", "aws:SourceArn", [rule.rule_arn()])
         };
         let mut target = match &self.kind {
+            Kind::Function(function) => {
+                let path = function.scope().path();
+                let parts: Vec<&str> = path.split('/').collect();
+                let permission = format!("AllowEventRule{}", strata_core::logical_id(&parts));
+                let arn = function.function_arn();
+                // One permission per rule and function.
+                if !rule.scope().children().iter().any(|c| c.id() == permission) {
+                    rule.scope().resource(
+                        &permission,
+                        lambda::Permission {
+                            source_arn: Some(rule.rule_arn()),
+                            ..lambda::Permission::new(
+                                "lambda:InvokeFunction",
+                                arn.clone(),
+                                EVENTS_SERVICE,
+                            )
+                        },
+                    );
+                }
+                r::Target::new(arn, id)
+            }
             Kind::Lambda(arn) => {
                 rule.scope().resource(
                     &format!("AllowEventRule{id}"),
