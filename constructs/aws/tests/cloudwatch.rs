@@ -13,6 +13,8 @@ use strata::cloudwatch::{
 };
 use strata::prelude::*;
 
+#[path = "cloudwatch/api_metrics.rs"]
+mod api_metrics;
 #[path = "cloudwatch/construct_metrics.rs"]
 mod construct_metrics;
 #[path = "cloudwatch/dashboards.rs"]

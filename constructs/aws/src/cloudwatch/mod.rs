@@ -22,6 +22,7 @@
 //! ```
 
 mod alarm;
+mod api_metrics;
 mod body;
 mod construct_metrics;
 mod dashboard;
