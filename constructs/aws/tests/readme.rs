@@ -1,31 +1,46 @@
 //! The README's example app synthesizes as the README says.
 
-use strata::cfn::s3;
 use strata::prelude::*;
+use strata::s3::{Bucket, BucketProps, LifecycleRule, StorageClass};
 
 #[test]
-fn readme_example_gets_the_cdk_logical_id_and_a_typed_attribute() {
+fn readme_example_gets_the_cdk_logical_id_and_secure_defaults() {
     let app = App::new();
     let stack = app.stack("Storage", StackProps::default());
-    let bucket = stack.child("Media").resource_with(
-        "Resource",
-        s3::Bucket {
-            versioning_configuration: Some(
-                s3::bucket::VersioningConfiguration::new("Enabled").into(),
-            ),
-            ..s3::Bucket::default()
+    let media = Bucket::new(
+        &stack,
+        "Media",
+        BucketProps {
+            versioned: true,
+            lifecycle_rules: vec![LifecycleRule::new("tiering")
+                .transition(StorageClass::StandardIa, 30)
+                .transition(StorageClass::Glacier, 90)],
+            ..Default::default()
         },
-        ResourceOptions::removal(RemovalPolicy::Retain),
     );
-    stack.output("MediaBucketArn", Output::new(bucket.arn()));
+    stack.output("MediaBucketArn", Output::new(media.bucket_arn()));
     let t = &app.synth().expect("valid").stacks[0].template;
-    assert_eq!(t["Resources"]["MediaA721A567"]["Type"], "AWS::S3::Bucket");
+    let bucket = &t["Resources"]["MediaA721A567"];
+    assert_eq!(bucket["Type"], "AWS::S3::Bucket");
+    assert_eq!(bucket["DeletionPolicy"], "Retain");
     assert_eq!(
-        t["Outputs"]["MediaBucketArn"]["Value"]["Fn::GetAtt"][0],
-        "MediaA721A567"
+        bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+        "AES256"
     );
     assert_eq!(
-        t["Outputs"]["MediaBucketArn"]["Value"]["Fn::GetAtt"][1],
-        "Arn"
+        bucket["Properties"]["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"],
+        true
+    );
+    // TLS-only through the bucket policy.
+    let policy = &t["Resources"][strata::logical_id(&["Media", "Policy", "Resource"]).as_str()];
+    assert_eq!(
+        policy["Properties"]["PolicyDocument"]["Statement"][0]["Condition"]["Bool"]
+            ["aws:SecureTransport"],
+        "false"
+    );
+    assert_eq!(
+        t["Outputs"]["MediaBucketArn"]["Value"],
+        serde_json::json!({"Fn::GetAtt": ["MediaA721A567", "Arn"]})
     );
 }
