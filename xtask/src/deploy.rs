@@ -37,6 +37,11 @@ pub struct DeployArgs {
     /// Create and show the change set without executing it.
     #[arg(long, conflicts_with = "execute")]
     pub prepare_only: bool,
+    /// Deploy the stacks as CloudFormation StackSets to the accounts (or
+    /// OUs) and regions of their `stack_set` settings; all stacks that
+    /// have them when none are named.
+    #[arg(long, conflicts_with_all = ["prepare_only", "execute", "allow_replace"])]
+    pub stackset: bool,
     /// Execute a change set prepared earlier with --prepare-only.
     #[arg(long, value_name = "CHANGE_SET")]
     pub execute: Option<String>,
@@ -70,7 +75,7 @@ pub fn diff(root: &Path, common: &Common) -> Result<ExitCode> {
     })
 }
 
-/// `cargo xtask deploy`.
+/// `cargo xtask deploy` (`--stackset`: as StackSets).
 pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
     let asm = CloudAssembly::read(&root.join(&args.common.out))?;
     let opts = DeployOptions {
@@ -84,7 +89,11 @@ pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
         staging_bucket: args.staging_bucket,
         concurrency: usize::from(args.concurrency),
     };
-    strata_deploy::deploy(&asm, &args.common.stacks, &opts)?;
+    if args.stackset {
+        strata_deploy::deploy_stack_sets(&asm, &args.common.stacks, &opts)?;
+    } else {
+        strata_deploy::deploy(&asm, &args.common.stacks, &opts)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -57,7 +57,8 @@ enum Command {
     List(deploy::Common),
     /// Compare each stack with its deployed template; exit code 1 on differences.
     Diff(deploy::Common),
-    /// Deploy stacks through CloudFormation change sets, in dependency order.
+    /// Deploy stacks through CloudFormation change sets, in dependency order
+    /// (with --stackset, as StackSets to many accounts and regions).
     Deploy(deploy::DeployArgs),
     /// Delete stacks in reverse dependency order.
     Destroy {

@@ -8,6 +8,8 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value as Json;
 use strata_core::{ParameterSource, PARAMETER_SOURCE};
 
+use crate::stackset::StackSetTarget;
+
 /// One `aws:cloudformation:stack` artifact of the assembly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackArtifact {
@@ -45,6 +47,9 @@ pub struct CloudAssembly {
     /// Stack id → the asset manifests (`cdk:asset-manifest` artifacts) it
     /// depends on, as paths; their assets are published before the stack.
     pub asset_manifests: BTreeMap<String, Vec<PathBuf>>,
+    /// Stack id → its StackSet settings (`strata:stack-set` metadata), for
+    /// the stacks deployed with `--stackset`.
+    pub stack_sets: BTreeMap<String, StackSetTarget>,
 }
 
 fn parse_environment(env: &str) -> Result<(Option<String>, Option<String>)> {
@@ -93,9 +98,20 @@ impl CloudAssembly {
             }
         }
         let mut asset_manifests = BTreeMap::new();
+        let mut stack_sets = BTreeMap::new();
         for (id, artifact) in &artifacts {
             if kind(artifact).as_deref() != Some("aws:cloudformation:stack") {
                 continue;
+            }
+            let entries = artifact
+                .get("metadata")
+                .and_then(|m| m.get(format!("/{id}")))
+                .and_then(Json::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            if let Some(set) = StackSetTarget::from_metadata(entries)
+                .with_context(|| format!("stack artifact `{id}` in {}", manifest_path.display()))?
+            {
+                stack_sets.insert(id.clone(), set);
             }
             let mut stack = Self::stack(dir, id, artifact)
                 .with_context(|| format!("stack artifact `{id}` in {}", manifest_path.display()))?;
@@ -115,6 +131,7 @@ impl CloudAssembly {
             dir: dir.to_path_buf(),
             stacks,
             asset_manifests,
+            stack_sets,
         })
     }
 
@@ -209,6 +226,11 @@ impl CloudAssembly {
     /// The asset manifests of a stack (none for most stacks).
     pub fn asset_manifests_of(&self, s: &StackArtifact) -> &[PathBuf] {
         self.asset_manifests.get(&s.id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The StackSet settings of a stack, when it rolls out as a StackSet.
+    pub fn stack_set_of(&self, s: &StackArtifact) -> Option<&StackSetTarget> {
+        self.stack_sets.get(&s.id)
     }
 
     /// One line per stack: id, stack name, environment and dependencies.

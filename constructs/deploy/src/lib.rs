@@ -14,10 +14,13 @@ pub mod changeset;
 pub mod crossstack;
 pub mod diff;
 #[cfg(test)]
+mod mock_stackset;
+#[cfg(test)]
 mod mock_tests;
 mod ops;
 pub mod safety;
 pub mod stack;
+pub mod stackset;
 pub mod staging;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -28,6 +31,7 @@ use anyhow::{bail, Context, Result};
 
 pub use assembly::{CloudAssembly, StackArtifact};
 pub use ops::{bootstrap, deploy, destroy, diff, stack_diffs, StackDiff};
+pub use stackset::{deploy_stack_sets, InstanceTarget, SetChange, StackSetOutcome, StackSetTarget};
 
 /// CloudFormation's limit for a template passed inline (TemplateBody).
 pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
