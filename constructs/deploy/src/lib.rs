@@ -11,6 +11,7 @@ pub mod assembly;
 pub mod assets;
 pub mod bootstrap;
 pub mod changeset;
+mod clients;
 pub mod crossstack;
 pub mod diff;
 #[cfg(test)]
@@ -164,6 +165,34 @@ mod tests {
         assert!("Cidr=1".parse::<StackParameter>().is_err());
         assert!("Net:Cidr".parse::<StackParameter>().is_err());
         assert!(":K=V".parse::<StackParameter>().is_err());
+    }
+
+    #[test]
+    fn a_plain_deploy_refuses_stacks_that_roll_out_as_stack_sets() {
+        use strata_core::{App, StackProps, StackSetProps};
+        let app = App::new();
+        app.stack(
+            "Baseline",
+            StackProps {
+                stack_set: Some(StackSetProps {
+                    accounts: vec!["111111111111".into()],
+                    regions: vec!["us-east-1".into()],
+                    ..StackSetProps::self_managed()
+                }),
+                ..Default::default()
+            },
+        );
+        let dir = std::env::temp_dir().join(format!("strata-plain-set-{}", std::process::id()));
+        app.synth().expect("valid").write(&dir).expect("written");
+        let asm = CloudAssembly::read(&dir).expect("read");
+        let opts = DeployOptions {
+            yes: true,
+            ..DeployOptions::default()
+        };
+        let err = deploy(&asm, &[], &opts).expect_err("refused").to_string();
+        assert!(err.contains("Baseline"), "{err}");
+        assert!(err.contains("--stackset"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

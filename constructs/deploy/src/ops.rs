@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, bail, Result};
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Stack};
 use aws_sdk_cloudformation::Client;
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -14,6 +13,7 @@ use serde_json::{json, Value as Json};
 use crate::assembly::{CloudAssembly, StackArtifact};
 use crate::assets;
 use crate::changeset::{self, Created, Request};
+use crate::clients::{Aws, Clients};
 use crate::crossstack;
 use crate::diff::{
     action_marker, diff_templates, render, replacement_note, ResourceChange, TemplateDiff,
@@ -22,80 +22,6 @@ use crate::safety::{hazards, refusal};
 use crate::stack::{self, sdk_text};
 use crate::staging::{self, TemplateSource};
 use crate::{confirm, runtime, DeployOptions, Outcome};
-
-/// The clients of one region.
-#[derive(Clone)]
-struct Aws {
-    cfn: Client,
-    s3: aws_sdk_s3::Client,
-    sts: aws_sdk_sts::Client,
-    region: String,
-}
-
-/// Clients, one set per region, and the account the credentials belong to.
-struct Clients(HashMap<Option<String>, Aws>, Option<String>);
-
-impl Clients {
-    fn new() -> Self {
-        Clients(HashMap::new(), None)
-    }
-
-    /// The clients for the stack's region, after checking that the
-    /// credentials belong to the account in the stack's environment.
-    async fn get(&mut self, s: &StackArtifact) -> Result<Aws> {
-        let aws = self.clients(s).await?;
-        if let Some(expected) = &s.account {
-            let caller = match &self.1 {
-                Some(a) => a.clone(),
-                None => {
-                    let a = assets::caller_account(&aws.sts).await?;
-                    self.1 = Some(a.clone());
-                    a
-                }
-            };
-            if &caller != expected {
-                bail!(
-                    "stack {} targets account {expected} ({}), but the credentials in use belong to account {caller}; \
-                     switch credentials (AWS_PROFILE) to that account, or change the stack's environment",
-                    s.id,
-                    s.environment
-                );
-            }
-        }
-        Ok(aws)
-    }
-
-    async fn clients(&mut self, s: &StackArtifact) -> Result<Aws> {
-        if let Some(c) = self.0.get(&s.region) {
-            return Ok(c.clone());
-        }
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(r) = &s.region {
-            loader = loader.region(Region::new(r.clone()));
-        }
-        let conf = loader.load().await;
-        let Some(region) = conf.region().map(|r| r.to_string()) else {
-            bail!(
-                "stack {} has no region in its environment ({}) and none is configured; \
-                 set AWS_REGION (or a region in your AWS profile), or give the stack an environment",
-                s.id,
-                s.environment
-            );
-        };
-        // A custom endpoint (a local emulator) cannot resolve bucket subdomains.
-        let s3_conf = aws_sdk_s3::config::Builder::from(&conf)
-            .force_path_style(conf.endpoint_url().is_some())
-            .build();
-        let aws = Aws {
-            cfn: Client::new(&conf),
-            s3: aws_sdk_s3::Client::from_conf(s3_conf),
-            sts: aws_sdk_sts::Client::new(&conf),
-            region,
-        };
-        self.0.insert(s.region.clone(), aws.clone());
-        Ok(aws)
-    }
-}
 
 /// Deploys `names` (all stacks when empty) in dependency order and returns
 /// each stack's outcome; stops at the first failure.
@@ -113,6 +39,17 @@ pub fn deploy(asm: &CloudAssembly, names: &[String], opts: &DeployOptions) -> Re
                 p.stack
             );
         }
+    }
+    let sets: Vec<&str> = stacks
+        .iter()
+        .filter(|s| asm.stack_set_of(s).is_some())
+        .map(|s| s.id.as_str())
+        .collect();
+    if !sets.is_empty() {
+        bail!(
+            "stack(s) {} roll out as StackSets; deploy them with `cargo xtask deploy --stackset`, and name the other stacks to deploy them alone",
+            sets.join(", ")
+        );
     }
     if opts.execute.is_some() && stacks.len() != 1 {
         bail!("--execute names one change set, so name exactly one stack to deploy");

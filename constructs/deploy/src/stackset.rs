@@ -14,14 +14,14 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use anyhow::{bail, Result};
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudformation::Client;
 
 pub use target::StackSetTarget;
 
 use crate::assembly::{CloudAssembly, StackArtifact};
+use crate::clients::Clients;
 use crate::staging::{self, TemplateSource};
-use crate::{assets, confirm, crossstack, runtime, DeployOptions};
+use crate::{confirm, crossstack, runtime, DeployOptions};
 use api::{create_instances, create_set, describe_set, follow, list_instances, update_set};
 use plan::{changes, check_name, missing, outside};
 
@@ -133,7 +133,7 @@ pub fn deploy_stack_sets(
         bail!("deploy asks for confirmation, but there is no terminal; pass --yes to deploy without asking");
     }
     runtime()?.block_on(async {
-        let mut clients = Clients::default();
+        let mut clients = Clients::new();
         let mut out = Vec::new();
         for (s, set) in sets {
             if !asm.asset_manifests_of(s).is_empty() {
@@ -144,7 +144,7 @@ pub fn deploy_stack_sets(
                     s.id
                 );
             }
-            let aws = clients.get(s, true).await?;
+            let aws = clients.get(s).await?;
             let source = staging::stage(
                 &aws.s3,
                 &aws.cfn,
@@ -157,7 +157,7 @@ pub fn deploy_stack_sets(
             for src in &s.parameter_sources {
                 if let Some(p) = asm.stacks.iter().find(|p| p.id == src.stack) {
                     if !outputs.contains_key(&p.id) {
-                        let p_aws = clients.get(p, false).await?;
+                        let p_aws = clients.clients(p).await?;
                         outputs.insert(p.id.clone(), crossstack::read_outputs(&p_aws.cfn, p).await?);
                     }
                 }
@@ -173,74 +173,6 @@ pub fn deploy_stack_sets(
         }
         Ok(out)
     })
-}
-
-/// The clients of one region.
-#[derive(Clone)]
-struct Aws {
-    cfn: Client,
-    s3: aws_sdk_s3::Client,
-    sts: aws_sdk_sts::Client,
-    region: String,
-}
-
-/// Clients per region, and the account the credentials belong to.
-#[derive(Default)]
-struct Clients {
-    by_region: HashMap<Option<String>, Aws>,
-    caller: Option<String>,
-}
-
-impl Clients {
-    /// The clients for the stack's region; with `check_account`, after
-    /// checking that the credentials belong to the stack's account (the
-    /// StackSet administrator account).
-    async fn get(&mut self, s: &StackArtifact, check_account: bool) -> Result<Aws> {
-        let aws = match self.by_region.get(&s.region) {
-            Some(aws) => aws.clone(),
-            None => {
-                let mut loader = aws_config::defaults(BehaviorVersion::latest());
-                if let Some(r) = &s.region {
-                    loader = loader.region(Region::new(r.clone()));
-                }
-                let conf = loader.load().await;
-                let Some(region) = conf.region().map(|r| r.to_string()) else {
-                    bail!(
-                        "stack {} has no region in its environment ({}) and none is configured; \
-                         set AWS_REGION (or a region in your AWS profile), or give the stack an environment",
-                        s.id,
-                        s.environment
-                    );
-                };
-                let s3_conf = aws_sdk_s3::config::Builder::from(&conf)
-                    .force_path_style(conf.endpoint_url().is_some())
-                    .build();
-                let aws = Aws {
-                    cfn: Client::new(&conf),
-                    s3: aws_sdk_s3::Client::from_conf(s3_conf),
-                    sts: aws_sdk_sts::Client::new(&conf),
-                    region,
-                };
-                self.by_region.insert(s.region.clone(), aws.clone());
-                aws
-            }
-        };
-        if let (true, Some(expected)) = (check_account, &s.account) {
-            if self.caller.is_none() {
-                self.caller = Some(assets::caller_account(&aws.sts).await?);
-            }
-            let caller = self.caller.as_deref().unwrap_or_default();
-            if caller != expected {
-                bail!(
-                    "stack {} is administered from account {expected} ({}), but the credentials in use belong to \
-                     account {caller}; switch credentials (AWS_PROFILE) to that account, or change the stack's environment",
-                    s.id,
-                    s.environment
-                );
-            }
-        }
-        Ok(aws)
-    }
 }
 
 /// Deploys one stack as a StackSet through `cfn` (the administrator
