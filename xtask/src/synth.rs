@@ -51,8 +51,23 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
         }
         opts.apps.clone()
     };
+    // An app whose config/ has no file for the environment does not run in it.
+    let selected: Vec<String> = match &opts.env {
+        Some(env) => selected
+            .into_iter()
+            .filter(|a| {
+                let dir = root.join("apps").join(a).join("config");
+                let runs = !dir.is_dir() || dir.join(format!("{env}.json")).exists();
+                if !runs {
+                    println!("{a}: skipped, no config/{env}.json");
+                }
+                runs
+            })
+            .collect(),
+        None => selected,
+    };
     if selected.is_empty() {
-        bail!("apps/ has no app crates");
+        bail!("no app to synthesize (apps/ is empty, or no app has this environment)");
     }
     let profile = if opts.release { "release" } else { "debug" };
     let started = Instant::now();
