@@ -1,0 +1,351 @@
+//! The synthesized app: a snapshot per stack of the production
+//! environment, determinism, the CDK app protocol, the environments and
+//! their differences, the DR shape, and the errors a bad configuration
+//! gets.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{
+    assembly, at, config, has_resource_properties, resources, synth, synth_error, template,
+};
+use threat_agent::config::{FailoverDnsConfig, NatGateways};
+use threat_agent::*;
+
+const PRIMARY_STACKS: [&str; 6] = [NETWORK, SECURITY, DATA, PLATFORM, INTEGRATION, MONITORING];
+
+#[test]
+fn template_snapshots() {
+    let assembly = assembly("prod");
+    assert_eq!(assembly.stacks.len(), 8);
+    for stack in &assembly.stacks {
+        let name = format!("threat-agent.{}.template.json", stack.id);
+        insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name, stack.body);
+        });
+    }
+}
+
+#[test]
+fn synth_is_deterministic() {
+    let bodies =
+        |a: strata::Assembly| -> Vec<String> { a.stacks.into_iter().map(|s| s.body).collect() };
+    assert_eq!(bodies(assembly("prod")), bodies(assembly("prod")));
+}
+
+#[test]
+fn the_binary_follows_the_cdk_app_protocol() {
+    let dir = std::env::temp_dir().join(format!("threat-agent-outdir-{}", std::process::id()));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_threat-agent"))
+        .env("CDK_OUTDIR", &dir)
+        .env("STRATA_ENV", "prod")
+        .env("CDK_DEFAULT_ACCOUNT", support::ACCOUNT)
+        .env("CDK_DEFAULT_REGION", "eu-west-1")
+        .output()
+        .expect("run the app");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    // The file's regions win over the deploy chain's; the null account
+    // falls back to CDK_DEFAULT_ACCOUNT.
+    let env = |id: &str| manifest["artifacts"][id]["environment"].clone();
+    assert_eq!(env(PLATFORM), "aws://123456789012/us-east-1");
+    assert_eq!(env(STANDBY), "aws://123456789012/us-west-2");
+    let expected = assembly("prod");
+    for stack in &expected.stacks {
+        let file = dir.join(stack.template_file());
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("template")).expect("json");
+        assert_eq!(written, stack.template, "{}", stack.id);
+    }
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn every_environment_synthesizes_in_its_regions() {
+    for env in ["dev", "staging", "prod"] {
+        let assembly = support::assembly(env);
+        let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
+        for id in PRIMARY_STACKS {
+            assert!(ids.contains(&id), "{env}: {id}");
+        }
+        for stack in &assembly.stacks {
+            let region = if stack.id == REPLICA || stack.id == STANDBY {
+                "us-west-2"
+            } else {
+                "us-east-1"
+            };
+            assert_eq!(
+                stack.env.region.as_deref(),
+                Some(region),
+                "{env} {}",
+                stack.id
+            );
+            assert_eq!(stack.env.account.as_deref(), Some(support::ACCOUNT));
+        }
+        let standby = ids.contains(&STANDBY) && ids.contains(&REPLICA);
+        assert_eq!(
+            standby,
+            env == "prod",
+            "{env}: only prod has the standby region"
+        );
+    }
+}
+
+#[test]
+fn dev_scales_the_seed_down_and_prod_runs_it() {
+    let dev = assembly("dev");
+    let prod = assembly("prod");
+    let count =
+        |a: &strata::Assembly, stack: &str, ty: &str| resources(template(a, stack), ty).len();
+    // One NAT gateway in dev, one per AZ in prod.
+    assert_eq!(count(&dev, NETWORK, "AWS::EC2::NatGateway"), 1);
+    assert_eq!(count(&prod, NETWORK, "AWS::EC2::NatGateway"), 3);
+    // Single-node caches and search in dev; the seed's 3 nodes in prod.
+    let redis = |a: &strata::Assembly| {
+        resources(template(a, DATA), "AWS::ElastiCache::ReplicationGroup")[0]["Properties"].clone()
+    };
+    assert_eq!(redis(&dev)["NumCacheClusters"], 1);
+    assert_eq!(redis(&dev)["MultiAZEnabled"], false);
+    assert_eq!(redis(&prod)["NumCacheClusters"], 3);
+    assert_eq!(redis(&prod)["AutomaticFailoverEnabled"], true);
+    let dax = |a: &strata::Assembly| {
+        resources(template(a, DATA), "AWS::DAX::Cluster")[0]["Properties"]["ReplicationFactor"]
+            .clone()
+    };
+    assert_eq!(dax(&dev), 1);
+    assert_eq!(dax(&prod), 3);
+    let search = |a: &strata::Assembly| {
+        resources(template(a, DATA), "AWS::OpenSearchService::Domain")[0]["Properties"]
+            ["ClusterConfig"]
+            .clone()
+    };
+    assert_eq!(search(&dev)["InstanceCount"], 1);
+    assert!(search(&dev)["DedicatedMasterEnabled"] != true);
+    assert_eq!(search(&prod)["InstanceCount"], 3);
+    assert_eq!(search(&prod)["DedicatedMasterCount"], 3);
+    // Regional tables without a standby; global tables with one.
+    assert_eq!(count(&dev, DATA, "AWS::DynamoDB::Table"), 4);
+    assert_eq!(count(&dev, DATA, "AWS::DynamoDB::GlobalTable"), 0);
+    assert_eq!(count(&prod, DATA, "AWS::DynamoDB::GlobalTable"), 4);
+    // Production tables refuse deletion.
+    for table in resources(template(&prod, DATA), "AWS::DynamoDB::GlobalTable") {
+        assert_eq!(table["DeletionPolicy"], "Retain");
+    }
+    // The token budget of each environment drives the budget alarm.
+    let budget = |a: &strata::Assembly| {
+        at(template(a, MONITORING), &["TokenBudget", "Resource"])["Properties"]["Metrics"][0]
+            ["Expression"]
+            .clone()
+    };
+    assert_eq!(budget(&dev), "100*tokens/100000");
+    assert_eq!(budget(&prod), "100*tokens/2000000");
+}
+
+#[test]
+fn the_dr_shape_orders_the_stacks_across_regions() {
+    let a = assembly("prod");
+    let deps = |id: &str| {
+        a.stacks
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.dependencies.clone())
+            .unwrap_or_default()
+    };
+    // The replication targets deploy first, the standby after the data
+    // stack, and the failover alarm after the standby's function.
+    assert!(deps(REPLICA).is_empty());
+    assert!(deps(DATA).contains(&REPLICA.to_string()));
+    assert!(deps(STANDBY).contains(&DATA.to_string()));
+    assert!(deps(MONITORING).contains(&STANDBY.to_string()));
+    // The multi-Region keys are born in the standby region and replicated.
+    let replica = template(&a, REPLICA);
+    for key in resources(replica, "AWS::KMS::Key") {
+        assert_eq!(key["Properties"]["MultiRegion"], true);
+        assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+    }
+    assert_eq!(
+        resources(template(&a, DATA), "AWS::KMS::ReplicaKey").len(),
+        2
+    );
+    // Every global table has its us-west-2 replica with the replica key.
+    for table in resources(template(&a, DATA), "AWS::DynamoDB::GlobalTable") {
+        let replicas = table["Properties"]["Replicas"]
+            .as_array()
+            .expect("replicas");
+        let regions: Vec<&str> = replicas
+            .iter()
+            .filter_map(|r| r["Region"].as_str())
+            .collect();
+        assert_eq!(regions, ["us-east-1", "us-west-2"]);
+        assert!(replicas[1]["SSESpecification"]["KMSMasterKeyId"].is_object());
+    }
+    // Both buckets replicate under Replication Time Control.
+    for bucket in resources(template(&a, DATA), "AWS::S3::Bucket") {
+        let rule = &bucket["Properties"]["ReplicationConfiguration"]["Rules"][0];
+        assert_eq!(
+            rule["Destination"]["ReplicationTime"]["Time"]["Minutes"],
+            15
+        );
+    }
+    // The warm standby runs the tools at the warm concurrency and its rules off.
+    let standby = template(&a, STANDBY);
+    for f in resources(standby, "AWS::Lambda::Function") {
+        let name = f["Properties"]["FunctionName"].as_str().unwrap_or_default();
+        if name.starts_with("agent-tools-") {
+            assert_eq!(f["Properties"]["ReservedConcurrentExecutions"], 2, "{name}");
+        }
+    }
+    for rule in resources(standby, "AWS::Events::Rule") {
+        assert_eq!(rule["Properties"]["State"], "DISABLED");
+    }
+    assert_eq!(resources(standby, "AWS::Bedrock::Agent").len(), 5);
+    let redis = &resources(standby, "AWS::ElastiCache::ReplicationGroup")[0]["Properties"];
+    assert_eq!(redis["NumCacheClusters"], 2);
+}
+
+#[test]
+fn the_failover_function_is_wired_to_the_primary_health_check() {
+    let a = assembly("prod");
+    let monitoring = template(&a, MONITORING);
+    let check = has_resource_properties(
+        monitoring,
+        "AWS::Route53::HealthCheck",
+        json!({"HealthCheckConfig": {
+            "Type": "HTTPS", "Port": 443, "RequestInterval": 30, "FailureThreshold": 3,
+            "ResourcePath": "/prod/health", "EnableSNI": true
+        }}),
+    );
+    assert!(check["Properties"]["HealthCheckConfig"]["FullyQualifiedDomainName"].is_object());
+    has_resource_properties(
+        monitoring,
+        "AWS::CloudWatch::Alarm",
+        json!({"Namespace": "AWS/Route53", "MetricName": "HealthCheckStatus", "Threshold": 1.0, "TreatMissingData": "breaching"}),
+    );
+    has_resource_properties(
+        monitoring,
+        "AWS::SNS::Subscription",
+        json!({"Protocol": "lambda"}),
+    );
+    let standby = template(&a, STANDBY);
+    let function = has_resource_properties(
+        standby,
+        "AWS::Lambda::Function",
+        json!({"FunctionName": "threat-agent-failover", "Runtime": "python3.11"}),
+    );
+    let env = &function["Properties"]["Environment"]["Variables"];
+    assert_eq!(
+        env["TOOL_CONCURRENCY"],
+        "{\"agent-tools-data-access\": 50, \"agent-tools-external-api\": 20, \"agent-tools-aws-service\": 30, \"agent-tools-notification\": 100}"
+    );
+    assert_eq!(env["REDIS_REPLICAS"], "2");
+    has_resource_properties(
+        standby,
+        "AWS::Lambda::Permission",
+        json!({"Principal": "sns.amazonaws.com", "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:sns:us-east-1:${AWS::AccountId}:threat-agent-failover"}}),
+    );
+}
+
+#[test]
+fn failover_dns_fails_the_api_over_between_the_regions() {
+    let mut c = config("prod");
+    if let Some(sb) = c.standby.as_mut() {
+        sb.failover_dns = Some(FailoverDnsConfig {
+            hosted_zone_id: "Z0123456789ABCDEFGHIJ".into(),
+            record_name: "api.threat-agent.example.com".into(),
+        });
+    }
+    let a = synth(&c);
+    let monitoring = template(&a, MONITORING);
+    for role in ["PRIMARY", "SECONDARY"] {
+        has_resource_properties(
+            monitoring,
+            "AWS::Route53::RecordSet",
+            json!({"Failover": role, "Name": "api.threat-agent.example.com.", "Type": "CNAME", "TTL": "60"}),
+        );
+    }
+    // One health check: the failover records' check also starts the standby.
+    assert_eq!(resources(monitoring, "AWS::Route53::HealthCheck").len(), 1);
+}
+
+#[test]
+fn a_standby_without_an_account_is_an_error() {
+    let c = Config {
+        account: None,
+        ..Config::load("prod").expect("prod")
+    };
+    // The deploy chain's account stands in for a null one.
+    if let Ok(account) = std::env::var("CDK_DEFAULT_ACCOUNT") {
+        let a = synth(&c);
+        assert_eq!(a.stacks[0].env.account.as_deref(), Some(account.as_str()));
+        return;
+    }
+    let text = synth_error(&c);
+    assert!(text.contains("[standby-account]"), "{text}");
+    assert!(
+        text.contains("set `account` in the environment file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_standby_vpc_block_that_is_not_a_16_is_an_error() {
+    let mut c = config("prod");
+    if let Some(sb) = c.standby.as_mut() {
+        sb.vpc_cidr = "10.1.0.0/20".into();
+    }
+    let text = synth_error(&c);
+    assert!(text.contains("ThreatAgentStandby: [vpc-cidr]"), "{text}");
+    assert!(text.contains("\"10.1.0.0/20\" must be a /16"), "{text}");
+}
+
+#[test]
+fn a_warm_standby_of_nothing_is_an_error() {
+    let mut c = config("prod");
+    if let Some(sb) = c.standby.as_mut() {
+        sb.warm_capacity = 0;
+    }
+    let text = synth_error(&c);
+    assert!(text.contains("ThreatAgentData/Dr: [dr-mode]"), "{text}");
+    assert!(text.contains("that is a pilot light"), "{text}");
+}
+
+#[test]
+fn a_single_node_production_standby_cache_is_refused() {
+    let mut c = config("prod");
+    if let Some(sb) = c.standby.as_mut() {
+        sb.warm_capacity = 1;
+    }
+    let text = synth_error(&c);
+    assert!(
+        text.contains("ThreatAgentStandby/RedisCluster: [data-tier-prod]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_environment_names_the_ones_that_exist() {
+    let text = threat_agent::app_for("qa")
+        .synth()
+        .expect_err("no qa file")
+        .to_string();
+    assert!(text.contains("qa.json"), "{text}");
+    assert!(text.contains("dev, prod, staging"), "{text}");
+}
+
+#[test]
+fn nat_and_capacity_settings_come_from_the_file() {
+    let prod = config("prod");
+    assert_eq!(prod.nat_gateways, NatGateways::PerAz);
+    assert!(prod.multi_az);
+    let dev = config("dev");
+    assert_eq!(dev.nat_gateways, NatGateways::Single);
+    assert!(!dev.multi_az);
+    assert!(dev.standby.is_none());
+}
