@@ -64,10 +64,13 @@ pub struct ParameterSource {
 pub(crate) type CrossUse = (u32, String, Import);
 
 /// Whether deploy can read the producer's outputs for the consumer: both
-/// stacks have the same environment, or both name account and region.
+/// stacks have the same environment, or both name their region and the
+/// same account (or both leave the account to the credentials in use).
 fn reachable(producer: &Environment, consumer: &Environment) -> bool {
-    let concrete = |e: &Environment| e.account.is_some() && e.region.is_some();
-    producer == consumer || (concrete(producer) && concrete(consumer))
+    producer == consumer
+        || (producer.region.is_some()
+            && consumer.region.is_some()
+            && producer.account == consumer.account)
 }
 
 /// Adds the outputs and parameters the imports need, records the stack
@@ -101,7 +104,7 @@ pub(crate) fn link(
                 property: String::new(),
                 rule: "cross-stack-env",
                 message: format!(
-                    "refers to {} in stack {} ({}), but this stack is in {}; deploy can pass values only between stacks with the same environment or with explicit account and region on both; give both stacks an explicit environment",
+                    "refers to {} in stack {} ({}), but this stack is in {}; deploy can pass values only between stacks in the same environment, or in named regions of one account; give both stacks an explicit region and the same account",
                     producer_node.path,
                     stacks[pi].1.id,
                     producer_env.uri(),

@@ -118,6 +118,27 @@ fn stacks_in_other_regions_pass_values_the_same_way() {
 }
 
 #[test]
+fn regions_of_the_credentials_account_reach_each_other() {
+    let app = App::new();
+    let in_region = |r: &str| Environment {
+        account: None,
+        region: Some(r.to_string()),
+    };
+    let primary = stack(&app, "Primary", in_region("us-east-1"));
+    let standby = stack(&app, "Standby", in_region("us-west-2"));
+    let source = primary.resource("Source", Queue::new());
+    standby.resource(
+        "Replica",
+        Queue {
+            queue_name: Some(source.ref_()),
+            ..Queue::new()
+        },
+    );
+    let assembly = app.synth().expect("same account, named regions");
+    assert_eq!(assembly.stacks[1].dependencies, ["Primary"]);
+}
+
+#[test]
 fn a_reference_to_an_environment_deploy_cannot_reach_is_an_error() {
     let app = App::new();
     let pinned = stack(&app, "Pinned", prod("eu-west-1"));
