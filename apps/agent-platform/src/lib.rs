@@ -5,7 +5,8 @@
 //! |---|---|---|
 //! | `AgentPlatformNetwork` | Networking and Security | — |
 //! | `AgentPlatformCompute` | Compute Infrastructure (EKS), Developer Experience | Network |
-//! | `AgentPlatformData` | Data Storage, Observability (OpenSearch), AI Integration | Network, Compute |
+//! | `AgentPlatformData` | Data Storage, Observability (OpenSearch), AI Integration (Bedrock) | Network, Compute |
+//! | `AgentPlatformEdge` | Authentication and Authorization, Frontend Hosting | Compute |
 //!
 //! Values one stack takes from another (subnet IDs, the cluster's
 //! security group, the service roles) become outputs and parameters, and
@@ -20,6 +21,8 @@ pub mod bastion;
 pub mod compute;
 pub mod config;
 pub mod data;
+pub mod edge;
+pub mod knowledge;
 pub mod network;
 pub mod parameters;
 
@@ -33,10 +36,17 @@ pub const NETWORK: &str = "AgentPlatformNetwork";
 pub const COMPUTE: &str = "AgentPlatformCompute";
 /// The data stores stack.
 pub const DATA: &str = "AgentPlatformData";
+/// The Cognito and website stack.
+pub const EDGE: &str = "AgentPlatformEdge";
 
 /// Every stack's construct id, in creation order, with the suffix of its
 /// deployed name (`<env>-agent-platform-<suffix>`).
-pub const STACKS: [(&str, &str); 3] = [(NETWORK, "network"), (COMPUTE, "compute"), (DATA, "data")];
+pub const STACKS: [(&str, &str); 4] = [
+    (NETWORK, "network"),
+    (COMPUTE, "compute"),
+    (DATA, "data"),
+    (EDGE, "edge"),
+];
 
 /// The app for the environment `cargo xtask synth --env <name>` names
 /// (`STRATA_ENV`, default `dev`), from `config/<name>.json`. A missing or
@@ -90,14 +100,29 @@ pub fn build(config: &Config) -> App {
     );
     let compute = compute::build(&compute_stack, config, &vpc);
     let bastion = bastion::build(&compute_stack, config, &vpc, &compute);
-    data::build(
-        &stack(DATA, "data", "Aurora, DynamoDB, Redis and OpenSearch"),
+    let data_stack = stack(
+        DATA,
+        "data",
+        "Aurora, DynamoDB, Redis, OpenSearch and Bedrock",
+    );
+    let data = data::build(
+        &data_stack,
         config,
         &vpc,
         &data::Clients {
             eks_nodes: compute.node_security_group_id(),
             bastion: bastion.security_group().group_id(),
         },
+    );
+    knowledge::build(&data_stack, config, &data, &compute);
+    edge::build(
+        &stack(
+            EDGE,
+            "edge",
+            "Cognito, M2M credentials, S3 and CloudFront website",
+        ),
+        config,
+        &compute,
     );
     app
 }

@@ -217,3 +217,87 @@ fn three_azs_of_subnets_are_reported() {
     assert!(text.contains("AgentPlatformNetwork"), "{text}");
     assert!(text.contains("two availability zones"), "{text}");
 }
+
+#[test]
+fn m2m_credentials_are_kept_in_secrets_manager() {
+    let t = template("prod", agent_platform::EDGE);
+    let client = of_type(&t, "AWS::Cognito::UserPoolClient")
+        .into_iter()
+        .find(|c| c["Properties"]["ClientName"] == "prod-agent-platform-m2m")
+        .expect("m2m client");
+    assert_eq!(client["Properties"]["GenerateSecret"], true);
+    assert_eq!(
+        client["Properties"]["AllowedOAuthFlows"][0],
+        "client_credentials"
+    );
+    let secret = of_type(&t, "AWS::SecretsManager::Secret")
+        .into_iter()
+        .find(|s| s["Properties"]["Name"] == "prod-agent-platform-m2m-credentials")
+        .expect("m2m secret");
+    let text = secret["Properties"]["SecretString"].to_string();
+    for field in [
+        "client_id",
+        "client_secret",
+        "token_url",
+        "/oauth2/token",
+        "scopes",
+    ] {
+        assert!(text.contains(field), "{field} in {text}");
+    }
+    let server = &of_type(&t, "AWS::Cognito::UserPoolResourceServer")[0]["Properties"];
+    assert_eq!(server["Identifier"], "api");
+    assert_eq!(of_type(&t, "AWS::Cognito::UserPoolGroup").len(), 2);
+    assert_eq!(of_type(&t, "AWS::Cognito::IdentityPool").len(), 1);
+}
+
+#[test]
+fn the_website_is_served_by_cloudfront_with_spa_routing() {
+    let t = template("prod", agent_platform::EDGE);
+    let config =
+        &of_type(&t, "AWS::CloudFront::Distribution")[0]["Properties"]["DistributionConfig"];
+    assert_eq!(
+        config["DefaultCacheBehavior"]["ViewerProtocolPolicy"],
+        "redirect-to-https"
+    );
+    let errors = config["CustomErrorResponses"].as_array().expect("errors");
+    let codes: Vec<&Value> = errors.iter().map(|e| &e["ErrorCode"]).collect();
+    assert_eq!(codes, [403, 404]);
+    assert_eq!(errors[0]["ResponsePagePath"], "/index.html");
+    assert_eq!(of_type(&t, "AWS::CloudFront::OriginAccessControl").len(), 1);
+}
+
+#[test]
+fn the_knowledge_base_uses_the_opensearch_domain_and_the_gateways_get_least_privilege() {
+    let t = template("prod", agent_platform::DATA);
+    let kb = &of_type(&t, "AWS::Bedrock::KnowledgeBase")[0]["Properties"];
+    assert_eq!(
+        kb["StorageConfiguration"]["Type"],
+        "OPENSEARCH_MANAGED_CLUSTER"
+    );
+    assert_eq!(
+        kb["StorageConfiguration"]["OpensearchManagedClusterConfiguration"]["VectorIndexName"],
+        "agent-knowledge"
+    );
+    let policy = |name: &str| {
+        of_type(&t, "AWS::IAM::Policy")
+            .into_iter()
+            .find(|p| p["Properties"]["PolicyName"] == name)
+            .unwrap_or_else(|| panic!("{name}"))["Properties"]
+            .clone()
+    };
+    let llm = policy("LlmGatewayPolicy").to_string();
+    assert!(
+        llm.contains("dynamodb:PutItem") && llm.contains("bedrock:InvokeModel"),
+        "{llm}"
+    );
+    assert!(!llm.contains("rds-db:connect"), "{llm}");
+    let memory = policy("MemoryGatewayPolicy").to_string();
+    assert!(
+        memory.contains("rds-db:connect") && memory.contains("/memory_gateway"),
+        "{memory}"
+    );
+    let retrieval = policy("RetrievalGatewayPolicy").to_string();
+    assert!(retrieval.contains("bedrock:Retrieve"), "{retrieval}");
+    // The roles come from the compute stack as parameters.
+    assert!(policy("LlmGatewayPolicy")["Roles"][0]["Ref"].is_string());
+}
