@@ -214,18 +214,7 @@ impl Key {
             key,
             ResourceOptions::removal(props.removal_policy),
         );
-        let alias = props.alias.map(|a| {
-            let name = if a.starts_with("alias/") {
-                a
-            } else {
-                format!("alias/{a}")
-            };
-            validate_alias(&scope, &name);
-            scope
-                .child("Alias")
-                .resource("Resource", kms::Alias::new(name.as_str(), resource.arn()));
-            name
-        });
+        let alias = props.alias.map(|a| add_alias(&scope, a, resource.arn()));
         Key {
             scope,
             resource,
@@ -377,6 +366,21 @@ fn validate(scope: &Scope, props: &KeyProps) {
             format!("{} does not fit a {} key; HMAC keys use GENERATE_VERIFY_MAC, symmetric keys ENCRYPT_DECRYPT, and asymmetric keys must state theirs", usage, spec.as_str()),
         );
     }
+}
+
+/// Adds `<scope>/Alias/Resource` naming the key `target`, with `alias/`
+/// added when missing; reports a name KMS rejects. Returns the alias name.
+pub(crate) fn add_alias(scope: &Scope, alias: String, target: Value<String>) -> String {
+    let name = if alias.starts_with("alias/") {
+        alias
+    } else {
+        format!("alias/{alias}")
+    };
+    validate_alias(scope, &name);
+    scope
+        .child("Alias")
+        .resource("Resource", kms::Alias::new(name.as_str(), target));
+    name
 }
 
 fn validate_alias(scope: &Scope, name: &str) {

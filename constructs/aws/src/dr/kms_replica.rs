@@ -113,18 +113,9 @@ impl ReplicaKey {
             },
             ResourceOptions::removal(props.removal_policy),
         );
-        let alias = props.alias.map(|a| {
-            let name = if a.starts_with("alias/") {
-                a
-            } else {
-                format!("alias/{a}")
-            };
-            alias_problem(&scope, &name);
-            scope
-                .child("Alias")
-                .resource("Resource", kms::Alias::new(name.as_str(), resource.arn()));
-            name
-        });
+        let alias = props
+            .alias
+            .map(|a| crate::kms::add_alias(&scope, a, resource.arn()));
         ReplicaKey {
             scope,
             resource,
@@ -208,22 +199,6 @@ impl PolicyResource for ReplicaKey {
             res.with_resource::<kms::ReplicaKey>(|k| k.key_policy = value);
         }
         true
-    }
-}
-
-fn alias_problem(scope: &Scope, name: &str) {
-    let rest = &name["alias/".len()..];
-    let ok = !rest.is_empty()
-        && name.len() <= 256
-        && !rest.starts_with("aws/")
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c));
-    if !ok {
-        scope.error(
-            "alias",
-            format!("{name:?} is not a usable alias; write a name of letters, digits, '/', '_' and '-' such as \"bird-agent/data\" (the alias/aws/ prefix is reserved)"),
-        );
     }
 }
 
