@@ -131,22 +131,20 @@ pub fn build(config: &Config) -> App {
     );
     // With a recovery region, its stack deploys before the storage stack
     // (it holds the replication targets). Values pass between the regions
-    // at deploy, which needs the account.
+    // at deploy, within the one account of both.
     let recovery = config.dr.as_ref().and_then(|dr| {
-        if config.environment().account.is_none() {
-            app.root().error(
-                "recovery-account",
-                "a recovery region passes values between regions at deploy, which needs the account: set `account` in the environment file or CDK_DEFAULT_ACCOUNT",
-            );
-            return None;
-        }
         let recovery_stack = stack(
             RECOVERY,
             "recovery",
             "replica bucket, multi-Region key and backup vault in the recovery region",
             config.environment_in(&dr.region),
         );
-        Some(dr::build(&storage_stack, &recovery_stack, config, &dr.region))
+        Some(dr::build(
+            &storage_stack,
+            &recovery_stack,
+            config,
+            &dr.region,
+        ))
     });
     let storage = storage::build(
         &storage_stack,

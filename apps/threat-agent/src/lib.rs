@@ -10,11 +10,9 @@
 //!
 //! ```
 //! use threat_agent::Config;
-//! // The standby region needs the account: from the file, or CDK_DEFAULT_ACCOUNT.
-//! let config = Config {
-//!     account: Some("123456789012".into()),
-//!     ..Config::load("prod").expect("config/prod.json")
-//! };
+//! // Without an account in the file, both regions deploy to the account
+//! // of the credentials in use.
+//! let config = Config::load("prod").expect("config/prod.json");
 //! let assembly = threat_agent::build(&config).synth().expect("the app is valid");
 //! let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
 //! assert!(ids.contains(&threat_agent::STANDBY));
@@ -115,12 +113,6 @@ fn stack(app: &App, id: &str, env: Environment, description: &str) -> Scope {
 pub fn build(config: &Config) -> App {
     let app = App::new();
     let primary = |id: &str, description: &str| stack(&app, id, config.environment(), description);
-    if config.standby.is_some() && config.environment().account.is_none() {
-        app.root().error(
-            "standby-account",
-            "a standby region passes values between regions at deploy, which needs the account: set `account` in the environment file or CDK_DEFAULT_ACCOUNT",
-        );
-    }
     let standby_stacks = config.standby.as_ref().map(|sb| {
         let env = config.environment_in(&sb.region);
         (
