@@ -16,6 +16,10 @@ pub struct Common {
     /// The assembly directory.
     #[arg(long, default_value = "cdk.out")]
     pub out: std::path::PathBuf,
+    /// The environment whose stacks to use, when `cargo xtask synth` wrote
+    /// several (`dev` is at the top of the assembly, the others nested).
+    #[arg(long)]
+    pub env: Option<String>,
     /// Stacks (artifact ids or stack names); all stacks when none are given.
     pub stacks: Vec<String>,
 }
@@ -57,16 +61,21 @@ pub struct DeployArgs {
     pub concurrency: u16,
 }
 
+/// The assembly directory the options name.
+fn assembly_dir(root: &Path, common: &Common) -> Result<std::path::PathBuf> {
+    crate::synth::environment_dir(&root.join(&common.out), common.env.as_deref())
+}
+
 /// `cargo xtask list`.
 pub fn list(root: &Path, common: &Common) -> Result<ExitCode> {
-    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    let asm = CloudAssembly::read(&assembly_dir(root, common)?)?;
     print!("{}", asm.list());
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo xtask diff`: exit code 1 when a stack differs from its deployed template.
 pub fn diff(root: &Path, common: &Common) -> Result<ExitCode> {
-    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    let asm = CloudAssembly::read(&assembly_dir(root, common)?)?;
     let differs = strata_deploy::diff(&asm, &common.stacks, std::io::stdout().is_terminal())?;
     Ok(if differs {
         ExitCode::from(1)
@@ -77,7 +86,7 @@ pub fn diff(root: &Path, common: &Common) -> Result<ExitCode> {
 
 /// `cargo xtask deploy` (`--stackset`: as StackSets).
 pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
-    let asm = CloudAssembly::read(&root.join(&args.common.out))?;
+    let asm = CloudAssembly::read(&assembly_dir(root, &args.common)?)?;
     let opts = DeployOptions {
         yes: args.yes,
         allow_replace: args.allow_replace,
@@ -99,7 +108,7 @@ pub fn deploy(root: &Path, args: DeployArgs) -> Result<ExitCode> {
 
 /// `cargo xtask destroy`.
 pub fn destroy(root: &Path, common: &Common, yes: bool, timeout: u64) -> Result<ExitCode> {
-    let asm = CloudAssembly::read(&root.join(&common.out))?;
+    let asm = CloudAssembly::read(&assembly_dir(root, common)?)?;
     strata_deploy::destroy(&asm, &common.stacks, yes, Duration::from_secs(timeout))?;
     Ok(ExitCode::SUCCESS)
 }

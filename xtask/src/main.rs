@@ -4,6 +4,7 @@ mod codegen;
 mod config_schema;
 mod deploy;
 mod schema;
+mod summary;
 mod synth;
 mod test;
 mod tidy;
@@ -29,7 +30,10 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Build every app in `apps/` and synthesize it into `cdk.out/`.
+    /// Build every app in `apps/` and synthesize it, in every environment,
+    /// into `cdk.out/` (the first environment, `dev`, at the top; the others
+    /// as nested assemblies `cdk.out/assembly-<env>/`), check every template
+    /// with cfn-lint, and print a summary table.
     Synth {
         /// Only these apps (directory names under `apps/`).
         #[arg(long = "app")]
@@ -40,12 +44,16 @@ enum Command {
         /// Build the apps with the dev profile instead of release.
         #[arg(long)]
         debug: bool,
-        /// The environment to synthesize (each app's `config/<env>.json`);
-        /// apps default to `dev`.
+        /// Only this environment (each app's `config/<env>.json`), written
+        /// at the top of the assembly.
         #[arg(long)]
         env: Option<String>,
+        /// Skip cfn-lint (the table shows `-`).
+        #[arg(long)]
+        no_check: bool,
     },
-    /// Run cfn-lint (informational findings included) on every template in `cdk.out/`.
+    /// Run cfn-lint (informational findings included) on every template in
+    /// `cdk.out/`, nested environment assemblies included.
     Lint {
         /// The assembly directory.
         #[arg(long, default_value = "cdk.out")]
@@ -126,6 +134,7 @@ fn main() -> Result<ExitCode> {
             out,
             debug,
             env,
+            no_check,
         } => synth::run(
             &root(),
             &synth::SynthOptions {
@@ -133,6 +142,7 @@ fn main() -> Result<ExitCode> {
                 out: root().join(out),
                 release: !debug,
                 env,
+                check: !no_check,
             },
         ),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),

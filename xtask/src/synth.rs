@@ -23,6 +23,155 @@ pub fn apps(root: &Path) -> Result<Vec<String>> {
     Ok(apps)
 }
 
+/// The environment written at the top of `cdk.out/`; every other one is a
+/// nested assembly `cdk.out/assembly-<env>/`, as the CDK lays out stages.
+pub const DEFAULT_ENV: &str = "dev";
+
+/// The file in `cdk.out/` mapping each environment to its assembly
+/// directory (`"."` for the top level).
+pub const ENVIRONMENTS_FILE: &str = "strata-environments.json";
+
+/// The environments of `apps`: every `config/<env>.json` of any of them,
+/// `dev`, `staging` and `prod` first, then the others by name.
+pub fn environments(root: &Path, apps: &[String]) -> Vec<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for a in apps {
+        let dir = root.join("apps").join(a).join("config");
+        names.extend(config_environments(&dir));
+    }
+    let rank = |e: &str| match e {
+        "dev" => 0,
+        "staging" => 1,
+        "prod" => 2,
+        _ => 3,
+    };
+    let mut names: Vec<String> = names.into_iter().collect();
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    if names.is_empty() {
+        names.push(DEFAULT_ENV.to_string());
+    }
+    names
+}
+
+/// `<dir>/*.json` but `schema.json`: the environments an app has files for.
+fn config_environments(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".json")?;
+            (stem != "schema").then(|| stem.to_string())
+        })
+        .collect()
+}
+
+/// Whether `app` runs in `env`: it has `config/<env>.json`, or no config
+/// directory at all.
+pub fn has_environment(root: &Path, app: &str, env: &str) -> bool {
+    let dir = root.join("apps").join(app).join("config");
+    !dir.is_dir() || dir.join(format!("{env}.json")).exists()
+}
+
+/// The apps `wanted` names (all when empty), checked against `apps/`.
+pub fn select_apps(root: &Path, wanted: &[String]) -> Result<Vec<String>> {
+    let all = apps(root)?;
+    if wanted.is_empty() {
+        return Ok(all);
+    }
+    for a in wanted {
+        if !all.contains(a) {
+            bail!(
+                "no app named {a:?} in apps/; the apps are: {}",
+                all.join(", ")
+            );
+        }
+    }
+    Ok(wanted.to_vec())
+}
+
+/// Builds the apps' binaries, dev or release profile.
+pub fn build(root: &Path, apps: &[String], release: bool) -> Result<()> {
+    let mut build = Command::new(env!("CARGO"));
+    build.current_dir(root).arg("build").arg("--quiet");
+    if release {
+        build.arg("--release");
+    }
+    for a in apps {
+        build.args(["--package", a]);
+    }
+    let status = build.status().context("running cargo build")?;
+    if !status.success() {
+        bail!("building the apps failed");
+    }
+    Ok(())
+}
+
+/// One app's cloud assembly for one environment, as the app wrote it.
+pub struct AppAssembly {
+    /// The app crate (directory under `apps/`).
+    pub app: String,
+    /// The environment (`STRATA_ENV`).
+    pub env: String,
+    /// The assembly directory: `manifest.json` and the templates.
+    pub dir: PathBuf,
+    /// How long the app process took, start to files written.
+    pub took: std::time::Duration,
+}
+
+/// Runs each built app binary in each environment it has, writing its
+/// assembly under `target/strata-assemblies/<env>/<app>/`. The apps that
+/// fail are named in the error, after every other one ran.
+pub fn run_apps(
+    root: &Path,
+    apps: &[String],
+    envs: &[String],
+    release: bool,
+) -> Result<Vec<AppAssembly>> {
+    let profile = if release { "release" } else { "debug" };
+    let staging = root.join("target").join("strata-assemblies");
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    for env in envs {
+        for a in apps {
+            if !has_environment(root, a, env) {
+                continue;
+            }
+            let dir = staging.join(env).join(a);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            let bin = root.join("target").join(profile).join(a);
+            let t = Instant::now();
+            let out = Command::new(&bin)
+                .env("CDK_OUTDIR", &dir)
+                .env("STRATA_ENV", env)
+                .output()
+                .with_context(|| format!("running {}", bin.display()))?;
+            let took = t.elapsed();
+            if !out.status.success() {
+                eprintln!(
+                    "{a} ({env}): synth failed\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                failed.push(format!("{a} ({env})"));
+                continue;
+            }
+            done.push(AppAssembly {
+                app: a.clone(),
+                env: env.clone(),
+                dir,
+                took,
+            });
+        }
+    }
+    if !failed.is_empty() {
+        bail!("synth failed for: {}", failed.join(", "));
+    }
+    Ok(done)
+}
+
 /// Options of `cargo xtask synth`.
 pub struct SynthOptions {
     /// Only these apps; all when empty.
@@ -31,91 +180,130 @@ pub struct SynthOptions {
     pub out: PathBuf,
     /// Build with the release profile.
     pub release: bool,
-    /// The environment (`STRATA_ENV` for the apps), such as `prod`.
+    /// Only this environment (`STRATA_ENV` for the apps), written at the
+    /// top of `out`; every environment when `None`.
     pub env: Option<String>,
+    /// Run cfn-lint and the policy packs on every template and fail on a
+    /// finding.
+    pub check: bool,
 }
 
-/// Builds and runs the apps, then writes the merged assembly.
+/// A stack written into the merged assembly.
+pub struct SynthesizedStack {
+    /// The app crate.
+    pub app: String,
+    /// The environment.
+    pub env: String,
+    /// The artifact id.
+    pub stack: String,
+    /// Resources in the template.
+    pub resources: usize,
+    /// Template size in bytes.
+    pub bytes: usize,
+    /// The template file in the merged assembly.
+    pub template: PathBuf,
+}
+
+/// Builds and runs the apps in every environment (or `opts.env`), writes
+/// the merged assembly, checks it, and prints the summary table.
 pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
-    let all = apps(root)?;
-    let selected: Vec<String> = if opts.apps.is_empty() {
-        all
-    } else {
-        for a in &opts.apps {
-            if !all.contains(a) {
-                bail!(
-                    "no app named {a:?} in apps/; the apps are: {}",
-                    all.join(", ")
-                );
-            }
-        }
-        opts.apps.clone()
+    let selected = select_apps(root, &opts.apps)?;
+    let envs = match &opts.env {
+        Some(env) => vec![env.clone()],
+        None => environments(root, &selected),
     };
-    // An app whose config/ has no file for the environment does not run in it.
-    let selected: Vec<String> = match &opts.env {
-        Some(env) => selected
-            .into_iter()
-            .filter(|a| {
-                let dir = root.join("apps").join(a).join("config");
-                let runs = !dir.is_dir() || dir.join(format!("{env}.json")).exists();
-                if !runs {
-                    println!("{a}: skipped, no config/{env}.json");
-                }
-                runs
-            })
-            .collect(),
-        None => selected,
-    };
-    if selected.is_empty() {
+    let runs: Vec<String> = selected
+        .iter()
+        .filter(|a| envs.iter().any(|e| has_environment(root, a, e)))
+        .cloned()
+        .collect();
+    for a in selected.iter().filter(|a| !runs.contains(a)) {
+        println!("{a}: skipped, no config/{}.json", envs.join(".json or "));
+    }
+    if runs.is_empty() {
         bail!("no app to synthesize (apps/ is empty, or no app has this environment)");
     }
-    let profile = if opts.release { "release" } else { "debug" };
     let started = Instant::now();
-    let mut build = Command::new(env!("CARGO"));
-    build.current_dir(root).arg("build").arg("--quiet");
-    if opts.release {
-        build.arg("--release");
-    }
-    for a in &selected {
-        build.args(["--package", a]);
-    }
-    let status = build.status().context("running cargo build")?;
-    if !status.success() {
-        bail!("building the apps failed");
-    }
+    build(root, &runs, opts.release)?;
     let built = started.elapsed();
-    let staging = root.join("target").join("strata-assemblies");
-    let mut artifacts = Map::new();
-    let mut templates: Vec<(PathBuf, String)> = Vec::new();
-    // Asset manifests and staged assets, copied along with the templates.
-    let mut copies: Vec<(PathBuf, String)> = Vec::new();
-    let mut failed = Vec::new();
-    for a in &selected {
-        let dir = staging.join(a);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        let bin = root.join("target").join(profile).join(a);
-        let t = Instant::now();
-        let mut run = Command::new(&bin);
-        run.env("CDK_OUTDIR", &dir);
-        if let Some(env) = &opts.env {
-            run.env("STRATA_ENV", env);
-        }
-        let out = run
-            .output()
-            .with_context(|| format!("running {}", bin.display()))?;
-        let took = t.elapsed();
-        if !out.status.success() {
-            eprintln!(
-                "{a}: synth failed\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            failed.push(a.clone());
+    let assemblies = run_apps(root, &runs, &envs, opts.release)?;
+    let out = &opts.out;
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
+    }
+    let mut stacks = Vec::new();
+    let mut nested = Map::new();
+    // Environment → its assembly directory, relative to `out`.
+    let mut index = Map::new();
+    for env in &envs {
+        let of_env: Vec<&AppAssembly> = assemblies.iter().filter(|a| &a.env == env).collect();
+        if of_env.is_empty() {
             continue;
         }
+        // The first environment (dev unless --env) is the top-level assembly.
+        let (dir, name) = if index.is_empty() {
+            (out.clone(), None)
+        } else {
+            let name = format!("assembly-{env}");
+            (out.join(&name), Some(name))
+        };
+        stacks.extend(merge(&of_env, &dir)?);
+        index.insert(
+            env.clone(),
+            Value::from(name.clone().unwrap_or_else(|| ".".into())),
+        );
+        if let Some(name) = name {
+            nested.insert(
+                name.clone(),
+                serde_json::json!({
+                    "type": "cdk:cloud-assembly",
+                    "properties": { "directoryName": name, "displayName": env },
+                }),
+            );
+        }
+    }
+    if !nested.is_empty() {
+        let manifest_path = out.join("manifest.json");
+        let mut manifest: Value = match std::fs::read_to_string(&manifest_path) {
+            Ok(text) => serde_json::from_str(&text)?,
+            Err(_) => {
+                serde_json::json!({ "version": strata_core::ASSEMBLY_VERSION, "artifacts": {} })
+            }
+        };
+        if let Some(arts) = manifest["artifacts"].as_object_mut() {
+            arts.extend(nested);
+        }
+        write_manifest(out, &manifest)?;
+    }
+    std::fs::write(
+        out.join(ENVIRONMENTS_FILE),
+        strata_core::to_template_string(&Value::Object(index)),
+    )?;
+    println!(
+        "{} stack(s) from {} app(s) in {} environment(s) in {} (build {:.1} s, synth {:.0} ms)",
+        stacks.len(),
+        runs.len(),
+        envs.len(),
+        out.display(),
+        built.as_secs_f64(),
+        assemblies
+            .iter()
+            .map(|a| a.took.as_secs_f64() * 1000.0)
+            .sum::<f64>()
+    );
+    crate::summary::report(root, &stacks, opts.check)
+}
+
+/// Merges app assemblies of one environment into the assembly `dir`.
+fn merge(assemblies: &[&AppAssembly], dir: &Path) -> Result<Vec<SynthesizedStack>> {
+    let mut artifacts = Map::new();
+    let mut stacks = Vec::new();
+    // Templates, asset manifests and staged assets, copied along.
+    let mut copies: Vec<(PathBuf, String)> = Vec::new();
+    for asm in assemblies {
+        let a = &asm.app;
         let manifest: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json"))?)
+            serde_json::from_str(&std::fs::read_to_string(asm.dir.join("manifest.json"))?)
                 .with_context(|| format!("{a} wrote an invalid manifest.json"))?;
         let Some(arts) = manifest["artifacts"].as_object() else {
             bail!("{a}: manifest.json has no artifacts");
@@ -124,56 +312,72 @@ pub fn run(root: &Path, opts: &SynthOptions) -> Result<()> {
             if artifacts.contains_key(id) {
                 bail!("stack {id:?} of app {a} has the same artifact id as a stack of another app; rename one");
             }
+            artifacts.insert(id.clone(), art.clone());
             if art["type"] == "cdk:asset-manifest" {
-                copies.extend(asset_files(&dir, art).with_context(|| format!("{a}/{id}"))?);
-                artifacts.insert(id.clone(), art.clone());
+                copies.extend(asset_files(&asm.dir, art).with_context(|| format!("{a}/{id}"))?);
                 continue;
             }
-            let file = art["properties"]["templateFile"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            let body = std::fs::read_to_string(dir.join(&file))?;
-            let template: Value = serde_json::from_str(&body)?;
-            let resources = template["Resources"].as_object().map_or(0, Map::len);
-            println!(
-                "{a}/{id}: {resources} resources, {} bytes, synth {:.1} ms",
-                body.len(),
-                took.as_secs_f64() * 1000.0
-            );
-            templates.push((dir.join(&file), file));
-            artifacts.insert(id.clone(), art.clone());
+            let Some(file) = art["properties"]["templateFile"].as_str() else {
+                continue;
+            };
+            let body = std::fs::read_to_string(asm.dir.join(file))?;
+            let template: Value = serde_json::from_str(&body)
+                .with_context(|| format!("{a} wrote an invalid {file}"))?;
+            stacks.push(SynthesizedStack {
+                app: a.clone(),
+                env: asm.env.clone(),
+                stack: id.clone(),
+                resources: template["Resources"].as_object().map_or(0, Map::len),
+                bytes: body.len(),
+                template: dir.join(file),
+            });
+            copies.push((asm.dir.join(file), file.to_string()));
         }
     }
-    if !failed.is_empty() {
-        bail!("synth failed for: {}", failed.join(", "));
-    }
-    let out = &opts.out;
-    if out.exists() {
-        std::fs::remove_dir_all(out).with_context(|| format!("clearing {}", out.display()))?;
-    }
-    std::fs::create_dir_all(out)?;
-    for (from, file) in templates.iter().chain(&copies) {
-        copy(from, &out.join(file))?;
+    std::fs::create_dir_all(dir)?;
+    for (from, file) in &copies {
+        copy(from, &dir.join(file))?;
     }
     let version = strata_core::ASSEMBLY_VERSION;
-    let manifest = serde_json::json!({ "version": version, "artifacts": artifacts });
-    std::fs::write(
-        out.join("manifest.json"),
-        strata_core::to_template_string(&manifest),
+    write_manifest(
+        dir,
+        &serde_json::json!({ "version": version, "artifacts": artifacts }),
     )?;
+    Ok(stacks)
+}
+
+/// Writes `manifest.json` and the `cdk.out` version marker into `dir`.
+fn write_manifest(dir: &Path, manifest: &Value) -> Result<()> {
     std::fs::write(
-        out.join("cdk.out"),
+        dir.join("manifest.json"),
+        strata_core::to_template_string(manifest),
+    )?;
+    let version = strata_core::ASSEMBLY_VERSION;
+    std::fs::write(
+        dir.join("cdk.out"),
         strata_core::to_template_string(&serde_json::json!({ "version": version })),
     )?;
-    println!(
-        "{} stack(s) from {} app(s) in {} (build {:.1} s)",
-        templates.len(),
-        selected.len(),
-        out.display(),
-        built.as_secs_f64()
-    );
     Ok(())
+}
+
+/// The assembly directory of environment `env` in the merged `out`, from
+/// its environment index: `out` itself for the top-level environment,
+/// `out/assembly-<env>/` for the others; `out` when `env` is `None`.
+pub fn environment_dir(out: &Path, env: Option<&str>) -> Result<PathBuf> {
+    let Some(env) = env else {
+        return Ok(out.to_path_buf());
+    };
+    let index: Value = std::fs::read_to_string(out.join(ENVIRONMENTS_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null);
+    match index[env].as_str() {
+        Some(dir) => Ok(out.join(dir)),
+        None => bail!(
+            "{} has no environment {env:?}; run `cargo xtask synth` (every environment) or `cargo xtask synth --env {env}`",
+            out.display()
+        ),
+    }
 }
 
 /// The files an asset-manifest artifact brings along, relative to the

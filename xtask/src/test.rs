@@ -114,12 +114,7 @@ pub fn cfn_lint(root: &Path) -> Result<PathBuf> {
 /// Runs cfn-lint, informational findings included, on every template in
 /// `dir`; any finding is a failure.
 pub fn lint(root: &Path, dir: &Path) -> Result<()> {
-    let bin = cfn_lint(root)?;
-    let mut templates: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".template.json"))
-        .collect();
+    let mut templates = templates_under(dir)?;
     templates.sort();
     if templates.is_empty() {
         bail!(
@@ -127,21 +122,34 @@ pub fn lint(root: &Path, dir: &Path) -> Result<()> {
             dir.display()
         );
     }
-    let out = Command::new(bin)
-        .args(["--format", "parseable", "--include-checks", "I", "--"])
-        .args(&templates)
-        .output()
-        .context("running cfn-lint")?;
-    let findings = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() || !findings.trim().is_empty() {
-        eprint!("{findings}{}", String::from_utf8_lossy(&out.stderr));
-        bail!("cfn-lint reported findings");
+    let findings = crate::summary::lint_findings(root, &templates)?;
+    let bad: Vec<&String> = findings.values().flatten().collect();
+    if !bad.is_empty() {
+        for line in &bad {
+            eprintln!("{line}");
+        }
+        bail!("cfn-lint reported {} finding(s)", bad.len());
     }
     println!(
         "    cfn-lint {CFN_LINT_VERSION}: {} template(s), no findings",
         templates.len()
     );
     Ok(())
+}
+
+/// Every `*.template.json` in `dir` and its subdirectories (the nested
+/// environment assemblies).
+pub fn templates_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(templates_under(&path)?);
+        } else if path.to_string_lossy().ends_with(".template.json") {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// Runs every check.
@@ -208,18 +216,21 @@ pub fn run(root: &Path) -> Result<()> {
             Ok(())
         },
     )?;
-    step("cargo xtask synth", || {
-        synth::run(
-            root,
-            &SynthOptions {
-                apps: Vec::new(),
-                out: out.clone(),
-                release: false,
-                env: None,
-            },
-        )
-    })?;
-    step("cfn-lint on cdk.out", || lint(root, &out))?;
+    step(
+        "cargo xtask synth (every app and environment, with cfn-lint)",
+        || {
+            synth::run(
+                root,
+                &SynthOptions {
+                    apps: Vec::new(),
+                    out: out.clone(),
+                    release: false,
+                    env: None,
+                    check: true,
+                },
+            )
+        },
+    )?;
     step("cfn-lint on the construct gallery", || {
         let dir = root.join("target").join("strata-gallery");
         if dir.exists() {
