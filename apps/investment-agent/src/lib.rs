@@ -77,14 +77,7 @@ pub fn app() -> App {
 
 /// The app for environment `env`.
 pub fn app_for(env: &str) -> App {
-    match Config::load(env) {
-        Ok(config) => build(&config),
-        Err(e) => {
-            let app = App::new();
-            app.root().error("config", e.to_string());
-            app
-        }
-    }
+    strata::config::app_from(Config::load(env), build)
 }
 
 /// The app with `config`: the six stacks in the primary region and, when
@@ -132,19 +125,14 @@ pub fn build(config: &Config) -> App {
     // With a recovery region, its stack deploys before the storage stack
     // (it holds the replication targets). Values pass between the regions
     // at deploy, within the one account of both.
-    let recovery = config.dr.as_ref().and_then(|dr| {
+    let recovery = config.dr.as_ref().map(|dr| {
         let recovery_stack = stack(
             RECOVERY,
             "recovery",
             "replica bucket, multi-Region key and backup vault in the recovery region",
             config.environment_in(&dr.region),
         );
-        Some(dr::build(
-            &storage_stack,
-            &recovery_stack,
-            config,
-            &dr.region,
-        ))
+        dr::build(&storage_stack, &recovery_stack, config, &dr.region)
     });
     let storage = storage::build(
         &storage_stack,

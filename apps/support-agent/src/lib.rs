@@ -88,14 +88,7 @@ pub fn app() -> App {
 
 /// The app for environment `env` (`dev` or `prod`).
 pub fn app_for(env: &str) -> App {
-    match Config::load(env) {
-        Ok(config) => build(&config),
-        Err(e) => {
-            let app = App::new();
-            app.root().error("config", e.to_string());
-            app
-        }
-    }
+    strata::config::app_from(Config::load(env), build)
 }
 
 /// The app with `config`: the seed's modules as stacks in the configured

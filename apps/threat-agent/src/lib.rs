@@ -86,14 +86,7 @@ pub fn app() -> App {
 
 /// The app for environment `env`.
 pub fn app_for(env: &str) -> App {
-    match Config::load(env) {
-        Ok(config) => build(&config),
-        Err(e) => {
-            let app = App::new();
-            app.root().error("config", e.to_string());
-            app
-        }
-    }
+    strata::config::app_from(Config::load(env), build)
 }
 
 fn stack(app: &App, id: &str, env: Environment, description: &str) -> Scope {

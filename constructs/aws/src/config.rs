@@ -105,3 +105,88 @@ pub fn load<T: DeserializeOwned>(dir: &Path, env: &str) -> Result<T, ConfigError
         ),
     })
 }
+
+/// The app `build` makes from an environment's settings, or, when they
+/// could not be read, an app whose synth fails saying why (with the file
+/// and the environments that have files).
+///
+/// ```
+/// use strata::prelude::*;
+/// # #[derive(serde::Deserialize)] struct Settings { region: String }
+/// let dir = std::path::Path::new("no-such-config-dir");
+/// let app = strata::config::app_from(strata::config::load::<Settings>(dir, "prod"), |s| {
+///     let app = App::new();
+///     app.stack("Main", StackProps { env: Environment::new("123456789012", &s.region), ..Default::default() });
+///     app
+/// });
+/// assert!(app.synth().unwrap_err().to_string().contains("prod.json"));
+/// ```
+pub fn app_from<C>(
+    settings: Result<C, ConfigError>,
+    build: impl FnOnce(&C) -> crate::App,
+) -> crate::App {
+    match settings {
+        Ok(settings) => build(&settings),
+        Err(e) => {
+            let app = crate::App::new();
+            app.root().error("config", e.to_string());
+            app
+        }
+    }
+}
+
+/// What an app binary's `main` does, given its app and, with the app's
+/// `schema` feature, its config schema rendered as JSON: `--config-schema` prints the
+/// schema (`cargo xtask schema config` runs that), anything else
+/// synthesizes the app. Apps call it through [`app_main!`](crate::app_main).
+pub fn run_main(
+    app: impl FnOnce() -> crate::App,
+    schema: impl FnOnce() -> Option<Result<String, serde_json::Error>>,
+) -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() != Some("--config-schema") {
+        return app().run();
+    }
+    let Some(schema) = schema() else {
+        eprintln!("this build has no config schema; build with `--features schema`, or run `cargo xtask schema config`");
+        return std::process::ExitCode::FAILURE;
+    };
+    match schema {
+        Ok(text) => {
+            println!("{text}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cannot render the config schema: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The `main` of an app binary: synthesizes `$app()` into the cloud
+/// assembly (`CDK_OUTDIR`, or `cdk.out/`) for the environment in
+/// `STRATA_ENV`; `--config-schema` prints the JSON Schema of `$config`
+/// when the app crate is built with its `schema` feature (which enables
+/// `schemars` and `serde_json` in the app).
+///
+/// ```ignore
+/// strata::app_main!(bird_agent::app, bird_agent::Config);
+/// ```
+#[macro_export]
+macro_rules! app_main {
+    ($app:path, $config:ty) => {
+        fn main() -> ::std::process::ExitCode {
+            $crate::config::run_main($app, || {
+                #[cfg(feature = "schema")]
+                {
+                    ::core::option::Option::Some(::serde_json::to_string_pretty(
+                        &::schemars::schema_for!($config),
+                    ))
+                }
+                #[cfg(not(feature = "schema"))]
+                {
+                    ::core::option::Option::None
+                }
+            })
+        }
+    };
+}
