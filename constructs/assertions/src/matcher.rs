@@ -484,8 +484,9 @@ fn array<P>(
     if !subsequence {
         if patterns.len() != items.len() {
             r.fail(format!(
-                "expected array with {} items, got {}",
+                "expected array with {} item{}, got {}",
                 patterns.len(),
+                if patterns.len() == 1 { "" } else { "s" },
                 items.len()
             ));
         }

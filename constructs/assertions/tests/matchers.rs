@@ -34,6 +34,14 @@ fn literals_match_objects_partially_and_arrays_exactly() {
         ["/Tags: expected array with 0 items, got 1"]
     );
     assert_eq!(
+        mismatches(json!({"Tags": [{}, {}]}), actual.clone()),
+        ["/Tags: expected array with 2 items, got 1"]
+    );
+    assert_eq!(
+        mismatches(json!({"Port": [1]}), json!({"Port": [1, 2]})),
+        ["/Port: expected array with 1 item, got 2"]
+    );
+    assert_eq!(
         mismatches(json!({"Tags": [{"Key": "b"}]}), actual),
         ["/Tags/0/Key: expected \"b\", got \"a\""]
     );
