@@ -236,8 +236,7 @@ fn a_custom_domain_gets_a_primary_failover_record() {
     };
     let a = support::synth(&config);
     let t = template(&a, API);
-    support::assert_has(
-        t,
+    strata_assertions::Template::from_json(t.clone()).assert_has_resource_properties(
         "AWS::ApiGateway::DomainName",
         json!({"DomainName": "api.invest.example.com", "SecurityPolicy": "TLS_1_2",
                "EndpointConfiguration": {"Types": ["REGIONAL"]}}),

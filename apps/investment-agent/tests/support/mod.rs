@@ -1,6 +1,5 @@
 //! Shared helpers of the app's tests: environments synthesized with a
-//! known account, and a template matcher in the spirit of the CDK's
-//! `Template.hasResourceProperties`.
+//! known account, and lookups in their templates.
 
 #![allow(dead_code)]
 
@@ -71,32 +70,6 @@ pub fn at_path<'a>(t: &'a Value, suffix: &str) -> &'a Value {
                 .is_some_and(|p| p.ends_with(suffix))
         })
         .unwrap_or_else(|| panic!("no resource at a path ending with {suffix}"))
-}
-
-/// Whether `actual` has everything `expected` has: objects may have more
-/// keys, arrays match element by element, scalars are equal.
-pub fn matches(actual: &Value, expected: &Value) -> bool {
-    match (actual, expected) {
-        (Value::Object(a), Value::Object(e)) => e
-            .iter()
-            .all(|(k, v)| a.get(k).is_some_and(|x| matches(x, v))),
-        (Value::Array(a), Value::Array(e)) => {
-            a.len() == e.len() && a.iter().zip(e).all(|(x, y)| matches(x, y))
-        }
-        _ => actual == expected,
-    }
-}
-
-/// Asserts that some resource of type `ty` has the `expected` properties
-/// (the CDK's `hasResourceProperties`), showing the candidates when none does.
-pub fn assert_has(t: &Value, ty: &str, expected: Value) {
-    let candidates = properties(t, ty);
-    assert!(
-        candidates.iter().any(|p| matches(p, &expected)),
-        "no {ty} has {expected:#}; the {} candidates are {:#}",
-        candidates.len(),
-        Value::Array(candidates.into_iter().cloned().collect())
-    );
 }
 
 /// Counts the resources of type `ty`.
