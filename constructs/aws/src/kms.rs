@@ -184,20 +184,7 @@ impl Key {
         let rotation = props
             .enable_key_rotation
             .unwrap_or(spec == KeySpec::SymmetricDefault);
-        let policy = match props.policy {
-            Some(doc) => {
-                for p in doc.validate(PolicyKind::Resource) {
-                    scope.error("key-policy", p);
-                }
-                doc
-            }
-            None => PolicyDocument::new().with_statement(
-                PolicyStatement::allow()
-                    .action("kms:*")
-                    .principal(Principal::account_root_of(&scope))
-                    .all_resources(),
-            ),
-        };
+        let policy = key_policy(&scope, props.policy);
         let key = kms::Key {
             description: props.description.map(Value::from),
             enable_key_rotation: rotation.then(|| true.into()),
@@ -525,4 +512,24 @@ fn pascal(name: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// The key policy of a key or replica key at `scope`: `policy`, checked
+/// as a resource policy, or the default that lets the account root use
+/// `kms:*`, so that IAM policies in the account can grant use of the key.
+pub(crate) fn key_policy(scope: &Scope, policy: Option<PolicyDocument>) -> PolicyDocument {
+    match policy {
+        Some(doc) => {
+            for p in doc.validate(PolicyKind::Resource) {
+                scope.error("key-policy", p);
+            }
+            doc
+        }
+        None => PolicyDocument::new().with_statement(
+            PolicyStatement::allow()
+                .action("kms:*")
+                .principal(Principal::account_root_of(scope))
+                .all_resources(),
+        ),
+    }
 }

@@ -9,9 +9,7 @@ use std::rc::Rc;
 use strata_cfn::kms;
 use strata_core::{RemovalPolicy, ResourceOptions, Scope, Value};
 
-use crate::iam::{
-    Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource, PolicyStatement, Principal,
-};
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource, PolicyStatement};
 use crate::kms::Key;
 
 /// Settings of a [`ReplicaKey`].
@@ -90,20 +88,7 @@ impl ReplicaKey {
                 );
             }
         }
-        let policy = match props.policy {
-            Some(doc) => {
-                for p in doc.validate(PolicyKind::Resource) {
-                    scope.error("key-policy", p);
-                }
-                doc
-            }
-            None => PolicyDocument::new().with_statement(
-                PolicyStatement::allow()
-                    .action("kms:*")
-                    .principal(Principal::account_root_of(&scope))
-                    .all_resources(),
-            ),
-        };
+        let policy = crate::kms::key_policy(&scope, props.policy);
         let resource = scope.resource_with(
             "Resource",
             kms::ReplicaKey {
