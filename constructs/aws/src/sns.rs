@@ -234,12 +234,9 @@ impl Topic {
         };
         if props.enforce_ssl {
             topic.add_to_resource_policy(
-                PolicyStatement::deny()
+                PolicyStatement::deny_insecure_transport("sns:Publish")
                     .sid("AllowPublishThroughSSLOnly")
-                    .action("sns:Publish")
-                    .principal(Principal::any())
-                    .resource(topic.topic_arn())
-                    .condition("Bool", "aws:SecureTransport", ["false"]),
+                    .resource(topic.topic_arn()),
             );
         }
         topic

@@ -11,9 +11,7 @@ use std::time::Duration;
 use strata_cfn::sqs as cfn;
 use strata_core::{Fn, Handle, Raw, RemovalPolicy, ResourceOptions, Scope, Value};
 
-use crate::iam::{
-    Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource, PolicyStatement, Principal,
-};
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyKind, PolicyResource, PolicyStatement};
 use crate::kms::Key;
 
 /// What a sender needs on the queue.
@@ -309,11 +307,7 @@ impl Queue {
         }
         if props.enforce_ssl {
             queue.add_to_resource_policy(
-                PolicyStatement::deny()
-                    .action("sqs:*")
-                    .principal(Principal::any())
-                    .resource(queue.queue_arn())
-                    .condition("Bool", "aws:SecureTransport", ["false"]),
+                PolicyStatement::deny_insecure_transport("sqs:*").resource(queue.queue_arn()),
             );
         }
         queue

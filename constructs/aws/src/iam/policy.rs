@@ -179,6 +179,24 @@ impl PolicyStatement {
         }
     }
 
+    /// Denies `action` to every principal on requests made without TLS
+    /// (`aws:SecureTransport` is `false`): the statement a resource policy
+    /// carries to allow encrypted transport only. Add the resources it
+    /// covers.
+    ///
+    /// ```
+    /// use strata::iam::{PolicyKind, PolicyStatement};
+    /// let s = PolicyStatement::deny_insecure_transport("sqs:*")
+    ///     .resource("arn:aws:sqs:us-east-1:123456789012:jobs");
+    /// assert!(s.validate(PolicyKind::Resource).is_empty());
+    /// ```
+    pub fn deny_insecure_transport(action: &str) -> Self {
+        Self::deny()
+            .action(action)
+            .principal(Principal::any())
+            .condition("Bool", "aws:SecureTransport", ["false"])
+    }
+
     /// Sets the statement id (`Sid`).
     pub fn sid(mut self, sid: &str) -> Self {
         self.sid = Some(sid.to_string());

@@ -255,10 +255,7 @@ impl Bucket {
         if props.enforce_ssl {
             // Deny any request that does not use TLS (the CDK's `enforceSSL`).
             this.add_to_resource_policy(
-                PolicyStatement::deny()
-                    .action("s3:*")
-                    .condition("Bool", "aws:SecureTransport", ["false"])
-                    .principal(Principal::any())
+                PolicyStatement::deny_insecure_transport("s3:*")
                     .resources([this.bucket_arn(), this.arn_for_objects("*")]),
             );
         }
