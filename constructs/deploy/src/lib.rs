@@ -23,6 +23,7 @@ pub mod safety;
 pub mod stack;
 pub mod stackset;
 pub mod staging;
+pub mod subset;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::str::FromStr;
