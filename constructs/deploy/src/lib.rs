@@ -18,6 +18,7 @@ pub mod diff;
 mod mock_stackset;
 #[cfg(test)]
 mod mock_tests;
+pub mod moto;
 mod ops;
 pub mod safety;
 pub mod stack;
