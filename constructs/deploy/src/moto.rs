@@ -5,14 +5,19 @@
 //! moto (5.2.5) creates the resource types of [`TypeSet::moto`] and
 //! silently accepts others, so only the subset is deployed: what moto
 //! would not create is left out, with everything that depends on it.
-//! moto never rolls back, and a stack it creates through a change set has
-//! no Outputs (it builds them from the empty template the stack starts
-//! with). So after each stack is deployed, [`deploy_and_destroy`] asks
-//! moto to update it with its own template (`UpdateStack` with
-//! `UsePreviousTemplate`, which moto takes as a no-op update that rebuilds
-//! the outputs); its consumers then read their cross-stack parameters
-//! from those outputs, as against CloudFormation. Stacks go one at a time,
-//! in dependency order, for that reason.
+//!
+//! Two moto behaviours are met head-on, not worked around in the engine:
+//! - A stack moto creates through a change set has no Outputs (it builds
+//!   them from the empty template the stack starts with). After each
+//!   stack is deployed, [`deploy_and_destroy`] updates it with its own
+//!   template (`UpdateStack` with `UsePreviousTemplate`, a no-op update
+//!   for moto that rebuilds the outputs); its consumers then read their
+//!   cross-stack parameters from those outputs, as against CloudFormation.
+//!   Stacks go one at a time, in dependency order, for that reason.
+//! - moto fetches a function's code from S3 when it creates it; the apps'
+//!   code lives in release buckets a local run does not have, so the
+//!   server runs with `VALIDATE_LAMBDA_S3=false`, moto's switch for not
+//!   looking.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -104,6 +109,9 @@ impl Server {
             .context("finding a free port")?;
         let child = Command::new(&bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Function code comes from buckets a release pipeline fills,
+            // which a local run does not have: moto is told not to look.
+            .env("VALIDATE_LAMBDA_S3", "false")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -90,8 +90,9 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
             "Transitive": {"Type": "AWS::IAM::Role", "Properties": {"Description": {"Fn::Sub": "${ByRef}"}}},
             "Literal": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Sub": "/x/${!Cluster}/${AWS::Region}/${Vpc}"}}},
             "LocalVar": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Sub": ["${Cluster}", {"Cluster": "name"}]}}},
-            "Ordered": {"Type": "AWS::SQS::Queue", "DependsOn": ["Cluster", "Vpc"]},
+            "Ordered": {"Type": "AWS::SQS::Queue", "DependsOn": ["Vpc", "Cluster"]},
             "OrderedOnly": {"Type": "AWS::SQS::Queue", "DependsOn": "Cluster"},
+            "OrderedOnKept": {"Type": "AWS::SQS::Queue", "DependsOn": "Vpc"},
             "Conditional": {"Type": "AWS::SQS::Queue", "Condition": "HasCluster"},
             "ProdOnly": {"Type": "AWS::SQS::Queue", "Condition": "IsProd",
                          "Properties": {"QueueName": {"Fn::If": ["ProdWithCluster", "a", "b"]}}}
@@ -116,10 +117,10 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
             "App ByDotted (AWS::SNS::Topic): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App BySub (AWS::Logs::LogGroup): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App Transitive (AWS::IAM::Role): refers to ByRef (AWS::SQS::Queue), which was dropped",
+            "App Ordered (AWS::SQS::Queue): depends on Cluster (AWS::EKS::Cluster), which was dropped",
+            "App OrderedOnly (AWS::SQS::Queue): depends on Cluster (AWS::EKS::Cluster), which was dropped",
             "App Conditional (AWS::SQS::Queue): its condition HasCluster was dropped",
             "App ProdOnly (AWS::SQS::Queue): uses condition ProdWithCluster, which was dropped",
-            "App Ordered (DependsOn entry Cluster): Cluster (AWS::EKS::Cluster) was dropped",
-            "App OrderedOnly (DependsOn entry Cluster): Cluster (AWS::EKS::Cluster) was dropped",
             "App Endpoint (output): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App Chained (output): refers to Transitive (AWS::IAM::Role), which was dropped",
             "App WhenCluster (output): its condition HasCluster was dropped",
@@ -128,21 +129,20 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
     let t = &subset.assembly.stacks[0].template;
     assert_eq!(
         keys(t, "Resources"),
-        ["Vpc", "Literal", "LocalVar", "Ordered", "OrderedOnly"]
+        ["Vpc", "Literal", "LocalVar", "OrderedOnKept"]
     );
-    assert_eq!(t["Resources"]["Ordered"]["DependsOn"], "Vpc");
-    assert!(t["Resources"]["OrderedOnly"].get("DependsOn").is_none());
+    assert_eq!(t["Resources"]["OrderedOnKept"]["DependsOn"], "Vpc");
     assert_eq!(keys(t, "Parameters"), ["Env"]);
     assert_eq!(keys(t, "Conditions"), ["IsProd"]);
     assert_eq!(keys(t, "Outputs"), ["VpcId"]);
-    assert_eq!(subset.kept("App").len(), 5);
-    assert_eq!(subset.counts[0].total, 13);
+    assert_eq!(subset.kept("App").len(), 4);
+    assert_eq!(subset.counts[0].total, 14);
     assert_eq!(
         subset.summary(),
-        "kept 5 of 13 resources\n  App: kept 5 of 13 resources\n  \
+        "kept 4 of 14 resources\n  App: kept 4 of 14 resources\n  \
          dropped (by type; as unsupported + as dependent):\n    \
          AWS::EKS::Cluster 1 + 0\n    AWS::IAM::Role 0 + 1\n    AWS::Logs::LogGroup 0 + 1\n    \
-         AWS::SNS::Topic 0 + 2\n    AWS::SQS::Queue 0 + 3\n"
+         AWS::SNS::Topic 0 + 2\n    AWS::SQS::Queue 0 + 5\n"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,10 +1,12 @@
 //! The set of resource types a subset keeps, read from a data file: one
-//! type a line, `#` comments, and `Type excluded: reason` for a type the
-//! target lists but that is dropped anyway, with the reason.
+//! type a line, `#` comments, `Type excluded: reason` for a type the
+//! target lists but that is dropped anyway, and `Type excluded when
+//! Property: reason` for one dropped only when it sets that property.
 
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
+use serde_json::Value as Json;
 
 /// The resource types moto 5.2.5's CloudFormation server creates, with
 /// the ones excluded for our templates (`data/moto-5.2.5-types.txt`).
@@ -13,18 +15,35 @@ pub const MOTO_TYPES: &str = include_str!("../../data/moto-5.2.5-types.txt");
 /// Resource types a subset keeps; every other type is dropped.
 ///
 /// ```
+/// use serde_json::json;
 /// use strata_deploy::subset::TypeSet;
 ///
-/// let types = TypeSet::parse("# comment\nAWS::SQS::Queue\nAWS::SNS::Topic excluded: not today\n").unwrap();
+/// let types = TypeSet::parse(
+///     "# comment\n\
+///      AWS::KMS::Key excluded when Tags: tags fail\n\
+///      AWS::SNS::Topic excluded: not today\n\
+///      AWS::SQS::Queue\n",
+/// )
+/// .unwrap();
 /// assert!(types.keeps("AWS::SQS::Queue"));
 /// assert!(!types.keeps("AWS::SNS::Topic"));
 /// assert_eq!(types.exclusion("AWS::SNS::Topic"), Some("not today"));
+/// let tagged = json!({"Type": "AWS::KMS::Key", "Properties": {"Tags": []}});
+/// assert!(types.keeps("AWS::KMS::Key") && !types.keeps_resource(&tagged));
 /// assert!(TypeSet::moto().keeps("AWS::EC2::VPC"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TypeSet {
-    /// Type → `None` when kept, `Some(reason)` when listed but excluded.
-    entries: BTreeMap<String, Option<String>>,
+    entries: BTreeMap<String, Entry>,
+}
+
+/// How a listed type is treated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    Kept,
+    Excluded(String),
+    /// Dropped when the resource sets `property`, with the reason.
+    ExcludedWhen(String, String),
 }
 
 impl TypeSet {
@@ -37,14 +56,15 @@ impl TypeSet {
     /// A set that keeps exactly `types`.
     pub fn of<I: IntoIterator<Item = S>, S: Into<String>>(types: I) -> TypeSet {
         TypeSet {
-            entries: types.into_iter().map(|t| (t.into(), None)).collect(),
+            entries: types.into_iter().map(|t| (t.into(), Entry::Kept)).collect(),
         }
     }
 
     /// Reads the data-file format: a type per line (`Service::Kind` with
-    /// its `AWS::` prefix), optionally followed by `excluded: reason`;
-    /// blank lines and `#` comments are ignored. The types must be sorted
-    /// and unique, so the file stays reviewable.
+    /// its `AWS::` prefix), optionally followed by `excluded: reason` or
+    /// `excluded when Property: reason`; blank lines and `#` comments are
+    /// ignored. The types must be sorted and unique, so the file stays
+    /// reviewable.
     pub fn parse(text: &str) -> Result<TypeSet> {
         let mut entries = BTreeMap::new();
         let mut last: Option<String> = None;
@@ -61,15 +81,29 @@ impl TypeSet {
                 );
             }
             let rest = rest.trim();
-            let exclusion = if rest.is_empty() {
-                None
+            let entry = if rest.is_empty() {
+                Entry::Kept
             } else {
-                match rest.strip_prefix("excluded:").map(str::trim) {
-                    Some(reason) if !reason.is_empty() => Some(reason.to_string()),
-                    _ => bail!(
-                        "line {}: after the type only `excluded: <reason>` may follow, not `{rest}`",
+                let bad = || {
+                    anyhow::anyhow!(
+                        "line {}: after the type only `excluded: <reason>` or `excluded when <Property>: <reason>` may follow, not `{rest}`",
                         n + 1
-                    ),
+                    )
+                };
+                let spec = rest.strip_prefix("excluded").ok_or_else(bad)?;
+                let (head, reason) = spec.split_once(':').ok_or_else(bad)?;
+                let reason = reason.trim().to_string();
+                if reason.is_empty() {
+                    return Err(bad());
+                }
+                match head.trim() {
+                    "" => Entry::Excluded(reason),
+                    when => match when.strip_prefix("when ").map(str::trim) {
+                        Some(p) if !p.is_empty() && !p.contains(' ') => {
+                            Entry::ExcludedWhen(p.to_string(), reason)
+                        }
+                        _ => return Err(bad()),
+                    },
                 }
             };
             if let Some(prev) = &last {
@@ -81,34 +115,52 @@ impl TypeSet {
                 }
             }
             last = Some(ty.to_string());
-            entries.insert(ty.to_string(), exclusion);
+            entries.insert(ty.to_string(), entry);
         }
         Ok(TypeSet { entries })
     }
 
-    /// Whether resources of type `ty` are kept.
+    /// Whether resources of type `ty` are kept (unless they set a property
+    /// that excludes them; see [`TypeSet::keeps_resource`]).
     pub fn keeps(&self, ty: &str) -> bool {
-        matches!(self.entries.get(ty), Some(None))
+        matches!(
+            self.entries.get(ty),
+            Some(Entry::Kept | Entry::ExcludedWhen(..))
+        )
     }
 
-    /// Why `ty` is excluded although the target lists it, if it is.
+    /// Whether `resource` (a template's resource, with `Type` and
+    /// `Properties`) is kept.
+    pub fn keeps_resource(&self, resource: &Json) -> bool {
+        self.drop_reason(resource).is_none()
+    }
+
+    /// Why `ty` is excluded although the target lists it, if it is (always
+    /// or, for `excluded when`, when it sets the property).
     pub fn exclusion(&self, ty: &str) -> Option<&str> {
-        self.entries.get(ty).and_then(|e| e.as_deref())
+        match self.entries.get(ty) {
+            Some(Entry::Excluded(r) | Entry::ExcludedWhen(_, r)) => Some(r),
+            _ => None,
+        }
     }
 
-    /// The kept types, sorted.
+    /// The listed types (kept, always or unless they set a property), sorted.
     pub fn kept(&self) -> impl Iterator<Item = &str> {
         self.entries
             .iter()
-            .filter(|(_, e)| e.is_none())
+            .filter(|(_, e)| !matches!(e, Entry::Excluded(_)))
             .map(|(t, _)| t.as_str())
     }
 
-    /// Why a resource of type `ty` is dropped, or `None` when it is kept.
-    pub(crate) fn drop_reason(&self, ty: &str) -> Option<String> {
+    /// Why `resource` is dropped, or `None` when it is kept.
+    pub(crate) fn drop_reason(&self, resource: &Json) -> Option<String> {
+        let ty = resource.get("Type").and_then(Json::as_str).unwrap_or("?");
         match self.entries.get(ty) {
-            Some(None) => None,
-            Some(Some(reason)) => Some(format!("type {ty} is excluded: {reason}")),
+            Some(Entry::Kept) => None,
+            Some(Entry::Excluded(reason)) => Some(format!("type {ty} is excluded: {reason}")),
+            Some(Entry::ExcludedWhen(property, reason)) => resource
+                .pointer(&format!("/Properties/{property}"))
+                .map(|_| format!("type {ty} is excluded with {property}: {reason}")),
             None => Some(format!("type {ty} is not supported")),
         }
     }
@@ -117,6 +169,7 @@ impl TypeSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_moto_list_is_sorted_unique_and_well_formed() {
@@ -128,9 +181,9 @@ mod tests {
             assert!(types.keeps(t), "{t}");
         }
         assert!(!types.keeps("AWS::EKS::Cluster"));
-        for (t, reason) in &types.entries {
-            if let Some(r) = reason {
-                assert!(r.len() > 20, "{t}: give a real reason, not `{r}`");
+        for t in types.entries.keys() {
+            if let Some(r) = types.exclusion(t) {
+                assert!(r.len() > 40, "{t}: give a real reason, not `{r}`");
             }
         }
     }
@@ -143,21 +196,40 @@ mod tests {
         assert!(err("AWS::SNS\n").contains("not a resource type"));
         assert!(err("AWS::SNS::Topic maybe\n").contains("excluded: <reason>"));
         assert!(err("AWS::SNS::Topic excluded:\n").contains("excluded: <reason>"));
+        assert!(err("AWS::SNS::Topic excluded when: x\n").contains("excluded: <reason>"));
+        assert!(err("AWS::SNS::Topic excluded when A B: x\n").contains("excluded: <reason>"));
+        assert!(err("AWS::SNS::Topic excluded sometimes: x\n").contains("excluded: <reason>"));
     }
 
     #[test]
     fn drop_reasons_tell_unknown_from_excluded() {
-        let types = TypeSet::parse("AWS::A::B excluded: moto fails on it\nAWS::C::D\n").unwrap();
-        assert_eq!(types.drop_reason("AWS::C::D"), None);
+        let types = TypeSet::parse(
+            "AWS::A::B excluded: moto fails on it\nAWS::C::D\nAWS::G::H excluded when Tags: tags fail\n",
+        )
+        .unwrap();
+        let resource = |ty: &str, props: Json| json!({"Type": ty, "Properties": props});
+        assert_eq!(types.drop_reason(&resource("AWS::C::D", json!({}))), None);
         assert_eq!(
-            types.drop_reason("AWS::A::B").unwrap(),
+            types
+                .drop_reason(&resource("AWS::A::B", json!({})))
+                .unwrap(),
             "type AWS::A::B is excluded: moto fails on it"
         );
         assert_eq!(
-            types.drop_reason("AWS::E::F").unwrap(),
+            types
+                .drop_reason(&resource("AWS::E::F", json!({})))
+                .unwrap(),
             "type AWS::E::F is not supported"
         );
-        assert_eq!(types.kept().collect::<Vec<_>>(), ["AWS::C::D"]);
+        assert!(types.keeps_resource(&resource("AWS::G::H", json!({"Name": "x"}))));
+        assert!(types.keeps_resource(&json!({"Type": "AWS::G::H"})));
+        assert_eq!(
+            types
+                .drop_reason(&resource("AWS::G::H", json!({"Tags": []})))
+                .unwrap(),
+            "type AWS::G::H is excluded with Tags: tags fail"
+        );
+        assert_eq!(types.kept().collect::<Vec<_>>(), ["AWS::C::D", "AWS::G::H"]);
         assert!(TypeSet::of(["AWS::E::F"]).keeps("AWS::E::F"));
     }
 }
