@@ -18,7 +18,7 @@ fn each_environment_deploys_its_moto_subset_and_is_destroyed() {
     let parameters: Vec<StackParameter> = vec!["BirdStack:ManagementCidr=10.0.0.0/16"
         .parse()
         .expect("valid")];
-    for env in ["dev", "staging", "prod"] {
+    for env in ["dev", "prod"] {
         server.reset().expect("a fresh moto");
         let app = bird_agent::app_for(env);
         let label = format!("bird-agent {env}");

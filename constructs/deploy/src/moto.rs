@@ -35,7 +35,10 @@ use crate::assembly::{CloudAssembly, StackArtifact};
 use crate::clients::Clients;
 use crate::stack::{self, sdk_text};
 use crate::subset::{Subset, TypeSet};
-use crate::{deploy, destroy, runtime, DeployOptions, Outcome, StackParameter};
+use crate::{
+    bootstrap, deploy, destroy, runtime, DeployOptions, Outcome, StackParameter,
+    MAX_INLINE_TEMPLATE_BYTES,
+};
 
 /// The account moto's credentials belong to; give it to stacks that need
 /// an account (`CDK_DEFAULT_ACCOUNT`).
@@ -187,15 +190,29 @@ pub struct Report {
     pub subset: Subset,
     /// Each stack of the subset, in deploy order.
     pub stacks: Vec<StackRun>,
+    /// Regions bootstrapped first, for templates over the inline limit.
+    pub bootstrapped: usize,
+    /// How long the deploy, the checks and the destroy took.
+    pub elapsed: Duration,
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} on moto: {}", self.label, self.subset.summary())?;
+        write!(
+            f,
+            "{} on moto, deployed and destroyed in {:.1} s{}: {}",
+            self.label,
+            self.elapsed.as_secs_f64(),
+            match self.bootstrapped {
+                0 => String::new(),
+                n => format!(" ({n} region(s) bootstrapped for large templates)"),
+            },
+            self.subset.summary()
+        )?;
         for s in &self.stacks {
             writeln!(
                 f,
-                "  {}: {}, {} resources, {} outputs; destroyed",
+                "  {}: {}, {} resources listed, {} outputs; destroyed",
                 s.id,
                 s.status,
                 s.resources.len(),
@@ -272,6 +289,18 @@ pub fn deploy_and_destroy(
         timeout: Duration::from_secs(120),
         ..DeployOptions::default()
     };
+    let started = Instant::now();
+    // Templates over the inline limit are staged through the bootstrap
+    // bucket of their region, as against CloudFormation.
+    let mut regions: Vec<Option<String>> = Vec::new();
+    for s in &subset.assembly.stacks {
+        if s.template_body.len() > MAX_INLINE_TEMPLATE_BYTES && !regions.contains(&s.region) {
+            regions.push(s.region.clone());
+        }
+    }
+    if !regions.is_empty() {
+        bootstrap(&regions, &base).with_context(|| format!("bootstrapping for {label}"))?;
+    }
     let rt = runtime()?;
     let mut clients = Clients::new();
     let mut stacks = Vec::new();
@@ -321,6 +350,8 @@ pub fn deploy_and_destroy(
         label: label.to_string(),
         subset,
         stacks,
+        bootstrapped: regions.len(),
+        elapsed: started.elapsed(),
     })
 }
 

@@ -5,10 +5,11 @@
 //! The rule: a resource of a type outside the set is dropped; so is, in
 //! turn, every resource, condition, output and rule whose `Ref`,
 //! `Fn::GetAtt`, `Fn::Sub` variable (`${X}`, `${X.Attr}`), `Fn::If` or
-//! `Condition` reaches something dropped, or whose `DependsOn` names
-//! something dropped: a `DependsOn` states a precondition CloudFormation
-//! cannot see (an API deployment needs its methods), so it is not just
-//! removed.
+//! `Condition` reaches something dropped. A `DependsOn` entry naming a
+//! dropped resource mostly just orders the deploy (a function after its
+//! role's policy), so only that entry is removed; but a type the
+//! [`TypeSet`] marks `needs DependsOn` (an API deployment, which needs its
+//! methods) goes with what it depends on.
 //! Parameters are kept, except a cross-stack parameter whose producer
 //! output was dropped: it goes, with everything using it, and so does its
 //! `strata:cross-stack-parameter` record, or the consumer would wait for a
@@ -47,6 +48,8 @@ pub enum Kind {
     Output,
     /// A rule of the `Rules` section.
     Rule,
+    /// One `DependsOn` entry of a kept resource: the dependency named.
+    DependsOn(String),
     /// A whole stack, left without resources.
     Stack,
 }
@@ -59,6 +62,7 @@ impl fmt::Display for Kind {
             Kind::Condition => f.write_str("condition"),
             Kind::Output => f.write_str("output"),
             Kind::Rule => f.write_str("rule"),
+            Kind::DependsOn(on) => write!(f, "DependsOn entry {on}"),
             Kind::Stack => f.write_str("stack"),
         }
     }
@@ -69,7 +73,8 @@ impl fmt::Display for Kind {
 pub struct Dropped {
     /// The stack's artifact id.
     pub stack: String,
-    /// The logical id (for [`Kind::Stack`], the stack id).
+    /// The logical id (for [`Kind::DependsOn`], the resource whose entry
+    /// was removed; for [`Kind::Stack`], the stack id).
     pub logical_id: String,
     /// What it is.
     pub kind: Kind,
@@ -320,11 +325,16 @@ fn filter_stack(
         for (id, r) in section(t, "Resources") {
             if !gone.names.contains_key(id) {
                 let condition = r.get("Condition").and_then(Json::as_str);
+                let needs = types.needs_depends_on(&type_of(r));
                 let reason = depends_on(r)
                     .into_iter()
+                    .filter(|_| needs.is_some())
                     .find_map(|d| {
                         let what = gone.names.get(&d)?;
-                        Some(format!("depends on {d} ({what}), which was dropped"))
+                        let why = needs.unwrap_or_default();
+                        Some(format!(
+                            "depends on {d} ({what}), which was dropped, and needs it: {why}"
+                        ))
                     })
                     .or_else(|| gone.reason(&Refs::of(r), condition));
                 if let Some(reason) = reason {
@@ -341,7 +351,26 @@ fn filter_stack(
     let mut kept = Vec::new();
     if let Some(res) = template.get_mut("Resources").and_then(Json::as_object_mut) {
         res.retain(|id, _| !gone.names.contains_key(id));
-        kept.extend(res.keys().cloned());
+        for (id, r) in res.iter_mut() {
+            kept.push(id.clone());
+            let (stay, go): (Vec<String>, Vec<String>) = depends_on(r)
+                .into_iter()
+                .partition(|d| !gone.names.contains_key(d));
+            for d in &go {
+                drop(
+                    id,
+                    Kind::DependsOn(d.clone()),
+                    format!("{d} ({}) was dropped", gone.names[d]),
+                );
+            }
+            if let (false, Some(obj)) = (go.is_empty(), r.as_object_mut()) {
+                match stay.len() {
+                    0 => obj.remove("DependsOn"),
+                    1 => obj.insert("DependsOn".into(), Json::String(stay[0].clone())),
+                    _ => obj.insert("DependsOn".into(), stay.into()),
+                };
+            }
+        }
     }
     let mut gone_outputs = BTreeSet::new();
     for (sec, kind) in [("Outputs", Kind::Output), ("Rules", Kind::Rule)] {

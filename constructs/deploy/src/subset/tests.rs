@@ -48,14 +48,21 @@ fn assembly(dir: &Path, stacks: &[StackSpec]) -> CloudAssembly {
 }
 
 fn types() -> TypeSet {
-    TypeSet::of([
-        "AWS::EC2::VPC",
+    let mut listed = String::from(
+        "AWS::ApiGateway::Deployment needs DependsOn: it deploys the methods it depends on\n",
+    );
+    for t in [
         "AWS::EC2::Subnet",
+        "AWS::EC2::VPC",
         "AWS::IAM::Role",
-        "AWS::SQS::Queue",
-        "AWS::SNS::Topic",
         "AWS::Logs::LogGroup",
-    ])
+        "AWS::SNS::Topic",
+        "AWS::SQS::Queue",
+    ] {
+        listed.push_str(t);
+        listed.push('\n');
+    }
+    TypeSet::parse(&listed).unwrap()
 }
 
 fn lines(s: &Subset) -> Vec<String> {
@@ -93,6 +100,7 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
             "Ordered": {"Type": "AWS::SQS::Queue", "DependsOn": ["Vpc", "Cluster"]},
             "OrderedOnly": {"Type": "AWS::SQS::Queue", "DependsOn": "Cluster"},
             "OrderedOnKept": {"Type": "AWS::SQS::Queue", "DependsOn": "Vpc"},
+            "Deployment": {"Type": "AWS::ApiGateway::Deployment", "DependsOn": ["Vpc", "Cluster"]},
             "Conditional": {"Type": "AWS::SQS::Queue", "Condition": "HasCluster"},
             "ProdOnly": {"Type": "AWS::SQS::Queue", "Condition": "IsProd",
                          "Properties": {"QueueName": {"Fn::If": ["ProdWithCluster", "a", "b"]}}}
@@ -117,10 +125,11 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
             "App ByDotted (AWS::SNS::Topic): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App BySub (AWS::Logs::LogGroup): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App Transitive (AWS::IAM::Role): refers to ByRef (AWS::SQS::Queue), which was dropped",
-            "App Ordered (AWS::SQS::Queue): depends on Cluster (AWS::EKS::Cluster), which was dropped",
-            "App OrderedOnly (AWS::SQS::Queue): depends on Cluster (AWS::EKS::Cluster), which was dropped",
+            "App Deployment (AWS::ApiGateway::Deployment): depends on Cluster (AWS::EKS::Cluster), which was dropped, and needs it: it deploys the methods it depends on",
             "App Conditional (AWS::SQS::Queue): its condition HasCluster was dropped",
             "App ProdOnly (AWS::SQS::Queue): uses condition ProdWithCluster, which was dropped",
+            "App Ordered (DependsOn entry Cluster): Cluster (AWS::EKS::Cluster) was dropped",
+            "App OrderedOnly (DependsOn entry Cluster): Cluster (AWS::EKS::Cluster) was dropped",
             "App Endpoint (output): refers to Cluster (AWS::EKS::Cluster), which was dropped",
             "App Chained (output): refers to Transitive (AWS::IAM::Role), which was dropped",
             "App WhenCluster (output): its condition HasCluster was dropped",
@@ -129,20 +138,29 @@ fn unsupported_resources_and_everything_reaching_them_are_dropped() {
     let t = &subset.assembly.stacks[0].template;
     assert_eq!(
         keys(t, "Resources"),
-        ["Vpc", "Literal", "LocalVar", "OrderedOnKept"]
+        [
+            "Vpc",
+            "Literal",
+            "LocalVar",
+            "Ordered",
+            "OrderedOnly",
+            "OrderedOnKept"
+        ]
     );
+    assert_eq!(t["Resources"]["Ordered"]["DependsOn"], "Vpc");
+    assert!(t["Resources"]["OrderedOnly"].get("DependsOn").is_none());
     assert_eq!(t["Resources"]["OrderedOnKept"]["DependsOn"], "Vpc");
     assert_eq!(keys(t, "Parameters"), ["Env"]);
     assert_eq!(keys(t, "Conditions"), ["IsProd"]);
     assert_eq!(keys(t, "Outputs"), ["VpcId"]);
-    assert_eq!(subset.kept("App").len(), 4);
-    assert_eq!(subset.counts[0].total, 14);
+    assert_eq!(subset.kept("App").len(), 6);
+    assert_eq!(subset.counts[0].total, 15);
     assert_eq!(
         subset.summary(),
-        "kept 4 of 14 resources\n  App: kept 4 of 14 resources\n  \
+        "kept 6 of 15 resources\n  App: kept 6 of 15 resources\n  \
          dropped (by type; as unsupported + as dependent):\n    \
-         AWS::EKS::Cluster 1 + 0\n    AWS::IAM::Role 0 + 1\n    AWS::Logs::LogGroup 0 + 1\n    \
-         AWS::SNS::Topic 0 + 2\n    AWS::SQS::Queue 0 + 5\n"
+         AWS::ApiGateway::Deployment 0 + 1\n    AWS::EKS::Cluster 1 + 0\n    AWS::IAM::Role 0 + 1\n    AWS::Logs::LogGroup 0 + 1\n    \
+         AWS::SNS::Topic 0 + 2\n    AWS::SQS::Queue 0 + 3\n"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,7 +1,9 @@
 //! The set of resource types a subset keeps, read from a data file: one
 //! type a line, `#` comments, `Type excluded: reason` for a type the
-//! target lists but that is dropped anyway, and `Type excluded when
-//! Property: reason` for one dropped only when it sets that property.
+//! target lists but that is dropped anyway, `Type excluded when
+//! Property: reason` for one dropped only when it sets that property, and
+//! `Type needs DependsOn: reason` for one that goes with what its
+//! `DependsOn` names (other types only lose the entry).
 
 use std::collections::BTreeMap;
 
@@ -44,6 +46,8 @@ enum Entry {
     Excluded(String),
     /// Dropped when the resource sets `property`, with the reason.
     ExcludedWhen(String, String),
+    /// Kept, but dropped with what its `DependsOn` names, with the reason.
+    NeedsDependsOn(String),
 }
 
 impl TypeSet {
@@ -61,8 +65,8 @@ impl TypeSet {
     }
 
     /// Reads the data-file format: a type per line (`Service::Kind` with
-    /// its `AWS::` prefix), optionally followed by `excluded: reason` or
-    /// `excluded when Property: reason`; blank lines and `#` comments are
+    /// its `AWS::` prefix), optionally followed by `excluded: reason`,
+    /// `excluded when Property: reason` or `needs DependsOn: reason`; blank lines and `#` comments are
     /// ignored. The types must be sorted and unique, so the file stays
     /// reviewable.
     pub fn parse(text: &str) -> Result<TypeSet> {
@@ -86,24 +90,28 @@ impl TypeSet {
             } else {
                 let bad = || {
                     anyhow::anyhow!(
-                        "line {}: after the type only `excluded: <reason>` or `excluded when <Property>: <reason>` may follow, not `{rest}`",
+                        "line {}: after the type only `excluded: <reason>`, `excluded when <Property>: <reason>` or `needs DependsOn: <reason>` may follow, not `{rest}`",
                         n + 1
                     )
                 };
-                let spec = rest.strip_prefix("excluded").ok_or_else(bad)?;
-                let (head, reason) = spec.split_once(':').ok_or_else(bad)?;
+                let (head, reason) = rest.split_once(':').ok_or_else(bad)?;
                 let reason = reason.trim().to_string();
                 if reason.is_empty() {
                     return Err(bad());
                 }
-                match head.trim() {
-                    "" => Entry::Excluded(reason),
-                    when => match when.strip_prefix("when ").map(str::trim) {
-                        Some(p) if !p.is_empty() && !p.contains(' ') => {
-                            Entry::ExcludedWhen(p.to_string(), reason)
-                        }
-                        _ => return Err(bad()),
-                    },
+                if head.trim() == "needs DependsOn" {
+                    Entry::NeedsDependsOn(reason)
+                } else {
+                    let head = head.strip_prefix("excluded").ok_or_else(bad)?;
+                    match head.trim() {
+                        "" => Entry::Excluded(reason),
+                        when => match when.strip_prefix("when ").map(str::trim) {
+                            Some(p) if !p.is_empty() && !p.contains(' ') => {
+                                Entry::ExcludedWhen(p.to_string(), reason)
+                            }
+                            _ => return Err(bad()),
+                        },
+                    }
                 }
             };
             if let Some(prev) = &last {
@@ -125,7 +133,7 @@ impl TypeSet {
     pub fn keeps(&self, ty: &str) -> bool {
         matches!(
             self.entries.get(ty),
-            Some(Entry::Kept | Entry::ExcludedWhen(..))
+            Some(Entry::Kept | Entry::ExcludedWhen(..) | Entry::NeedsDependsOn(_))
         )
     }
 
@@ -152,11 +160,20 @@ impl TypeSet {
             .map(|(t, _)| t.as_str())
     }
 
+    /// Why resources of type `ty` need what their `DependsOn` names, when
+    /// they do (`needs DependsOn`); other types only lose the entry.
+    pub fn needs_depends_on(&self, ty: &str) -> Option<&str> {
+        match self.entries.get(ty) {
+            Some(Entry::NeedsDependsOn(reason)) => Some(reason),
+            _ => None,
+        }
+    }
+
     /// Why `resource` is dropped, or `None` when it is kept.
     pub(crate) fn drop_reason(&self, resource: &Json) -> Option<String> {
         let ty = resource.get("Type").and_then(Json::as_str).unwrap_or("?");
         match self.entries.get(ty) {
-            Some(Entry::Kept) => None,
+            Some(Entry::Kept | Entry::NeedsDependsOn(_)) => None,
             Some(Entry::Excluded(reason)) => Some(format!("type {ty} is excluded: {reason}")),
             Some(Entry::ExcludedWhen(property, reason)) => resource
                 .pointer(&format!("/Properties/{property}"))
@@ -199,12 +216,14 @@ mod tests {
         assert!(err("AWS::SNS::Topic excluded when: x\n").contains("excluded: <reason>"));
         assert!(err("AWS::SNS::Topic excluded when A B: x\n").contains("excluded: <reason>"));
         assert!(err("AWS::SNS::Topic excluded sometimes: x\n").contains("excluded: <reason>"));
+        assert!(err("AWS::SNS::Topic needs DependsOn:\n").contains("needs DependsOn: <reason>"));
     }
 
     #[test]
     fn drop_reasons_tell_unknown_from_excluded() {
         let types = TypeSet::parse(
-            "AWS::A::B excluded: moto fails on it\nAWS::C::D\nAWS::G::H excluded when Tags: tags fail\n",
+            "AWS::A::B excluded: moto fails on it\nAWS::C::D\nAWS::G::H excluded when Tags: tags fail\n\
+             AWS::I::J needs DependsOn: it needs them\n",
         )
         .unwrap();
         let resource = |ty: &str, props: Json| json!({"Type": ty, "Properties": props});
@@ -229,7 +248,13 @@ mod tests {
                 .unwrap(),
             "type AWS::G::H is excluded with Tags: tags fail"
         );
-        assert_eq!(types.kept().collect::<Vec<_>>(), ["AWS::C::D", "AWS::G::H"]);
+        assert_eq!(
+            types.kept().collect::<Vec<_>>(),
+            ["AWS::C::D", "AWS::G::H", "AWS::I::J"]
+        );
+        assert!(types.keeps_resource(&json!({"Type": "AWS::I::J"})));
+        assert_eq!(types.needs_depends_on("AWS::I::J"), Some("it needs them"));
+        assert_eq!(types.needs_depends_on("AWS::C::D"), None);
         assert!(TypeSet::of(["AWS::E::F"]).keeps("AWS::E::F"));
     }
 }
