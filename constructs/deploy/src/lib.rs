@@ -18,11 +18,13 @@ pub mod diff;
 mod mock_stackset;
 #[cfg(test)]
 mod mock_tests;
+pub mod moto;
 mod ops;
 pub mod safety;
 pub mod stack;
 pub mod stackset;
 pub mod staging;
+pub mod subset;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::str::FromStr;
