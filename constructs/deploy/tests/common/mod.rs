@@ -6,88 +6,21 @@
 //! The server is `STRATA_MOTO_SERVER` when set (then a missing binary is a
 //! failure; `cargo xtask test` sets it), else `.venv/bin/moto_server` in the
 //! workspace; when neither exists the tests are skipped with a message.
+//! Starting and stopping it is `strata_deploy::moto::Server`.
 
 #![allow(dead_code)]
 
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value as Json};
+use strata_deploy::moto::Server;
 use strata_deploy::{CloudAssembly, DeployOptions};
 
-/// A running moto server; killed when dropped.
-pub struct Moto {
-    child: Child,
-    /// The endpoint URL.
-    pub url: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_binary() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("STRATA_MOTO_SERVER") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.exists(),
-            "STRATA_MOTO_SERVER is {} but no such file exists",
-            path.display()
-        );
-        return Some(path);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
-    venv.exists().then_some(venv)
-}
-
-/// Starts moto and points the SDK at it (this process only), or returns
-/// `None`, after saying so, when moto is not installed.
-pub fn start(test: &str) -> Option<Moto> {
-    let Some(bin) = server_binary() else {
-        eprintln!(
-            "skipping {test}: moto_server not found (set STRATA_MOTO_SERVER, or run `cargo xtask test`, which installs it into .venv)"
-        );
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let child = Command::new(&bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
-    let moto = Moto {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "moto_server did not listen on port {port} within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // One test per test binary, so these settings race with nothing.
-    for (k, v) in [
-        ("AWS_ENDPOINT_URL", moto.url.as_str()),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_SESSION_TOKEN", "testing"),
-        ("AWS_REGION", "us-east-1"),
-    ] {
-        std::env::set_var(k, v);
-    }
-    std::env::remove_var("AWS_PROFILE");
-    Some(moto)
+/// Starts moto (`strata_deploy::moto::Server`) and points the SDK at it
+/// (this process only), or returns `None`, after saying so, when moto is
+/// not installed.
+pub fn start(test: &str) -> Option<Server> {
+    Server::start(env!("CARGO_MANIFEST_DIR")).unwrap_or_else(|e| panic!("{test}: {e:#}"))
 }
 
 /// Writes a one-stack assembly (agnostic environment) and reads it back.
