@@ -79,6 +79,9 @@ pub struct Reference {
     pub monthly: f64,
     /// Where the figure comes from.
     pub source: String,
+    /// Why the estimate differs from the figure, when it does.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The whole pricing table of one region.

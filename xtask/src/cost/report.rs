@@ -132,13 +132,13 @@ fn item_rows(item: &LineItem, rows: &mut Vec<Vec<String>>) {
 }
 
 /// One stack's table, free/usage-only/unpriced lines and subtotal.
-pub fn stack_text(s: &StackEstimate) -> String {
+pub fn stack_text(s: &StackEstimate, priced_region: &str) -> String {
     let mut out = String::new();
-    let region = s
-        .region
-        .as_deref()
-        .map(|r| format!(" ({r})"))
-        .unwrap_or_default();
+    let region = match s.region.as_deref() {
+        Some(r) if r != priced_region => format!(" ({r}, priced at {priced_region} rates)"),
+        Some(r) => format!(" ({r})"),
+        None => String::new(),
+    };
     let _ = writeln!(out, "{}{region}", s.stack);
     let mut rows = vec![vec![
         "resource".into(),
@@ -189,7 +189,7 @@ pub fn text(pricing: &Pricing, estimates: &[EnvEstimate]) -> String {
     for e in estimates {
         let _ = writeln!(out, "=== {} · {} ===\n", e.app, e.env);
         for s in &e.stacks {
-            out.push_str(&stack_text(s));
+            out.push_str(&stack_text(s, &pricing.region));
         }
         let _ = writeln!(
             out,
@@ -240,6 +240,9 @@ pub fn text(pricing: &Pricing, estimates: &[EnvEstimate]) -> String {
                 e.total() / r.monthly,
                 e.total_at_max() / r.monthly
             );
+            if let Some(note) = &r.note {
+                let _ = writeln!(out, "    {note}");
+            }
         }
     }
     out.push('\n');
@@ -342,7 +345,7 @@ pub fn json(pricing: &Pricing, estimates: &[EnvEstimate]) -> Value {
             "monthly": cents(e.total()),
             "monthly_at_max": cents(e.total_at_max()),
             "reference": pricing.references.iter().find(|r| r.app == e.app && r.env == e.env)
-                .map(|r| json!({ "monthly": r.monthly, "source": r.source })),
+                .map(|r| json!({ "monthly": r.monthly, "source": r.source, "note": r.note })),
             "stacks": e.stacks.iter().map(stack_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "assumptions": {
@@ -380,4 +383,115 @@ fn stack_json(s: &StackEstimate) -> Value {
             "reason": u.reason,
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::estimate::{Charge, Unpriced};
+    use crate::cost::pricing::{Pricing, REGION};
+
+    fn sample() -> EnvEstimate {
+        let charge = |what: &str, usd: f64, assumed: bool| Charge {
+            what: what.into(),
+            usd,
+            assumed,
+        };
+        let stack = StackEstimate {
+            stack: "Net".into(),
+            region: Some("us-west-2".into()),
+            items: vec![
+                LineItem {
+                    logical_id: "Nat".into(),
+                    resource_type: "AWS::EC2::NatGateway".into(),
+                    charges: vec![
+                        charge("1 × NAT gateway", 32.85, false),
+                        charge("20 GB", 0.9, true),
+                    ],
+                    at_max: None,
+                },
+                LineItem {
+                    logical_id: "Nodes".into(),
+                    resource_type: "AWS::EKS::Nodegroup".into(),
+                    charges: vec![charge("2 × t3.large", 1000.004, false)],
+                    at_max: Some(5000.0),
+                },
+            ],
+            free: BTreeMap::from([("AWS::EC2::Subnet".to_string(), 3)]),
+            usage_only: BTreeMap::from([("AWS::Bedrock::Agent".to_string(), 1)]),
+            unpriced: vec![Unpriced {
+                logical_id: "Odd".into(),
+                resource_type: "AWS::GameLift::Fleet".into(),
+                reason: "no pricing rule".into(),
+            }],
+        };
+        EnvEstimate {
+            app: "support-agent".into(),
+            env: "dev".into(),
+            stacks: vec![stack],
+            used_usage: BTreeSet::from(["nat_gb_per_gateway".to_string()]),
+        }
+    }
+
+    #[test]
+    fn dollars_are_grouped_and_rounded_to_cents() {
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(15000.0), "$15,000.00");
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(usd(999.999), "$1,000.00");
+        assert_eq!(usd(-2.5), "-$2.50");
+    }
+
+    #[test]
+    fn the_text_report_lists_items_free_counts_gaps_totals_and_assumptions() {
+        let pricing = Pricing::load(&crate::root(), REGION).unwrap();
+        let e = sample();
+        assert!((e.total() - 1033.754).abs() < 1e-9);
+        assert_eq!(e.total_at_max(), 5033.75);
+        let text = text(&pricing, &[e]);
+        for expected in [
+            "=== support-agent · dev ===",
+            "Net (us-west-2, priced at us-east-1 rates)",
+            "resource total",
+            "at MaxSize",
+            "free (3): 3 AWS::EC2::Subnet",
+            "usage-based, $0 baseline: 1 AWS::Bedrock::Agent",
+            "UNPRICED Odd (AWS::GameLift::Fleet): no pricing rule",
+            "subtotal $1,033.75 ($5,033.75 at MaxSize)",
+            "support-agent · dev: $1,033.75 a month ($5,033.75 with node groups at MaxSize), 1 resource(s) UNPRICED",
+            "~$200.00",
+            "the source says ~$200.00",
+            "interface endpoints",
+            "as of 2025-01-01",
+            "- nat_gb_per_gateway: 20 GB processed per NAT gateway",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        assert!(text
+            .lines()
+            .any(|l| l.starts_with("  Nat ") && l.contains("AWS::EC2::NatGateway")));
+        // Only the usage assumptions the items used are listed.
+        assert!(!text.contains("s3_gb_per_bucket"));
+    }
+
+    #[test]
+    fn the_json_report_rounds_to_cents_and_keeps_every_part() {
+        let pricing = Pricing::load(&crate::root(), REGION).unwrap();
+        let v = json(&pricing, &[sample()]);
+        assert_eq!(v["pricing"]["as_of"], pricing.as_of.as_str());
+        let e = &v["estimates"][0];
+        assert_eq!(e["monthly"], 1033.75);
+        assert_eq!(e["monthly_at_max"], 5033.75);
+        assert_eq!(e["reference"]["monthly"], 200.0);
+        let s = &e["stacks"][0];
+        assert_eq!(s["items"][0]["dimensions"][1]["assumed"], true);
+        assert_eq!(s["items"][1]["monthly"], 1000.0);
+        assert_eq!(s["items"][1]["monthly_at_max"], 5000.0);
+        assert_eq!(s["free"]["AWS::EC2::Subnet"], 3);
+        assert_eq!(s["unpriced"][0]["logical_id"], "Odd");
+        assert_eq!(
+            v["assumptions"]["usage"]["nat_gb_per_gateway"]["values"]["dev"],
+            20.0
+        );
+    }
 }
