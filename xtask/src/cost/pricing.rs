@@ -157,11 +157,11 @@ impl Pricing {
         if !is_iso_date(&self.as_of) {
             out.push(format!("as_of {:?} is not a YYYY-MM-DD date", self.as_of));
         }
-        if !(self.hours_per_month > 0.0) {
+        if !positive(self.hours_per_month) {
             out.push("hours_per_month must be above 0".into());
         }
         for (key, p) in &self.prices {
-            if !(p.price > 0.0) || !p.price.is_finite() {
+            if !positive(p.price) {
                 out.push(format!("price {key} must be above 0"));
             }
             if p.unit.trim().is_empty() || p.note.trim().is_empty() {
@@ -175,7 +175,7 @@ impl Pricing {
                 ));
             }
             for (ty, price) in &t.types {
-                if !(*price > 0.0) || !price.is_finite() {
+                if !positive(*price) {
                     out.push(format!("instance table {name}: {ty} must be above 0"));
                 }
             }
@@ -195,7 +195,7 @@ impl Pricing {
             for env in &envs {
                 match u.values.get(*env) {
                     None => out.push(format!("usage {key} has no value for environment {env}")),
-                    Some(v) if !(*v >= 0.0) || !v.is_finite() => {
+                    Some(v) if !(v.is_finite() && *v >= 0.0) => {
                         out.push(format!("usage {key} for {env} must be 0 or more"))
                     }
                     Some(_) => {}
@@ -227,6 +227,11 @@ impl Pricing {
             .flat_map(|u| u.values.keys().cloned())
             .collect()
     }
+}
+
+/// A finite number above zero (NaN is not).
+fn positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.
