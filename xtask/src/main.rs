@@ -2,6 +2,7 @@
 
 mod codegen;
 mod config_schema;
+mod cost;
 mod deploy;
 mod schema;
 mod summary;
@@ -88,6 +89,23 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Estimate the monthly cost of every app in every environment, per
+    /// stack and resource, from the synthesized templates and the pricing
+    /// table `xtask/pricing/us-east-1.json`; the assumptions are printed.
+    Cost {
+        /// Only these apps (directory names under `apps/`).
+        #[arg(long = "app")]
+        apps: Vec<String>,
+        /// Only these environments (each app's `config/<env>.json`).
+        #[arg(long = "env")]
+        envs: Vec<String>,
+        /// Print the estimate as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Build the apps with the dev profile instead of release.
+        #[arg(long)]
+        debug: bool,
+    },
     /// Registry schema maintenance.
     Schema {
         #[command(subcommand)]
@@ -156,6 +174,20 @@ fn main() -> Result<ExitCode> {
             timeout,
         } => return deploy::destroy(&root(), &common, yes, timeout),
         Command::Bootstrap { regions, yes } => return deploy::bootstrap(regions, yes),
+        Command::Cost {
+            apps,
+            envs,
+            json,
+            debug,
+        } => cost::run(
+            &root(),
+            &cost::CostOptions {
+                apps,
+                envs,
+                json,
+                release: !debug,
+            },
+        ),
     };
     done.map(|()| ExitCode::SUCCESS)
 }

@@ -1,0 +1,228 @@
+//! The pricing rule of each resource type: which template properties give
+//! the quantities, which prices and usage assumptions apply.
+
+mod compute;
+mod data;
+mod services;
+
+use serde_json::Value;
+
+use super::estimate::{Ctx, Outcome};
+
+/// A rule's result; an error is the reason the resource is unpriced.
+pub type Rule = Result<Outcome, String>;
+
+/// Every usage assumption key a rule reads.
+#[cfg(test)]
+pub const USAGE_KEYS: &[&str] = &[
+    "nat_gb_per_gateway",
+    "endpoint_gb_per_endpoint",
+    "lb_lcu",
+    "s3_gb_per_bucket",
+    "s3_put_thousand_per_bucket",
+    "s3_get_thousand_per_bucket",
+    "dynamodb_gb_per_table",
+    "dynamodb_million_writes_per_table",
+    "dynamodb_million_reads_per_table",
+    "aurora_gb_per_cluster",
+    "aurora_million_io_per_cluster",
+    "log_gb_per_group",
+    "lambda_million_invocations_per_function",
+    "lambda_avg_duration_ms",
+    "xray_sampled_fraction",
+    "sfn_thousand_transitions_per_standard",
+    "sfn_million_requests_per_express",
+    "sfn_express_avg_duration_ms",
+    "api_million_requests_per_api",
+    "websocket_million_messages_per_api",
+    "websocket_million_connection_minutes_per_api",
+    "waf_million_requests_per_acl",
+    "cloudfront_gb_per_distribution",
+    "cloudfront_million_requests_per_distribution",
+    "cognito_mau_per_pool",
+    "cognito_free_mau",
+    "kms_thousand_requests_per_key",
+    "sqs_million_requests_per_queue",
+    "sns_million_publishes_per_topic",
+    "events_million_per_bus",
+    "timestream_million_writes_per_table",
+    "timestream_memory_gb_per_table",
+    "timestream_magnetic_gb_per_table",
+    "kinesis_million_put_units_per_stream",
+    "backup_gb_per_plan",
+];
+
+/// Every unit price key a rule reads.
+#[cfg(test)]
+pub const PRICE_KEYS: &[&str] = &[
+    "eks.cluster_hour",
+    "ec2.ebs_gp3_gb_month",
+    "ec2.ebs_gp2_gb_month",
+    "ec2.public_ipv4_hour",
+    "ec2.nat_gateway_hour",
+    "ec2.nat_gateway_gb",
+    "ec2.interface_endpoint_az_hour",
+    "ec2.interface_endpoint_gb",
+    "ec2.detailed_monitoring_instance_month",
+    "fargate.vcpu_hour",
+    "fargate.gb_hour",
+    "fargate.arm_vcpu_hour",
+    "fargate.arm_gb_hour",
+    "elb.alb_hour",
+    "elb.alb_lcu_hour",
+    "elb.nlb_hour",
+    "elb.nlb_lcu_hour",
+    "elb.gwlb_hour",
+    "elb.gwlb_lcu_hour",
+    "rds.gp3_gb_month",
+    "rds.gp3_iops_month",
+    "rds.io1_gb_month",
+    "rds.io1_iops_month",
+    "rds.magnetic_gb_month",
+    "aurora.storage_gb_month",
+    "aurora.io_million",
+    "aurora.iopt_storage_gb_month",
+    "aurora.acu_hour",
+    "opensearch.gp3_gb_month",
+    "opensearch.gp2_gb_month",
+    "opensearch.gp3_iops_month",
+    "opensearch.gp3_throughput_month",
+    "dynamodb.write_request_million",
+    "dynamodb.read_request_million",
+    "dynamodb.replicated_write_request_million",
+    "dynamodb.storage_gb_month",
+    "dynamodb.pitr_gb_month",
+    "dynamodb.wcu_hour",
+    "dynamodb.rcu_hour",
+    "s3.standard_gb_month",
+    "s3.put_thousand",
+    "s3.get_thousand",
+    "kms.key_month",
+    "kms.requests_10k",
+    "secretsmanager.secret_month",
+    "cloudwatch.alarm_metric_month",
+    "cloudwatch.alarm_high_resolution_metric_month",
+    "cloudwatch.composite_alarm_month",
+    "cloudwatch.dashboard_month",
+    "cloudwatch.custom_metric_month",
+    "cloudwatch.logs_ingest_gb",
+    "cloudwatch.logs_storage_gb_month",
+    "waf.web_acl_month",
+    "waf.rule_month",
+    "waf.requests_million",
+    "apigateway.rest_requests_million",
+    "apigateway.http_requests_million",
+    "apigateway.websocket_messages_million",
+    "apigateway.websocket_connection_minutes_million",
+    "cognito.mau",
+    "route53.hosted_zone_month",
+    "route53.health_check_month",
+    "route53.health_check_feature_month",
+    "kinesis.shard_hour",
+    "kinesis.put_units_million",
+    "kinesis.on_demand_stream_hour",
+    "kinesis.on_demand_gb",
+    "timestream.writes_million",
+    "timestream.memory_gb_hour",
+    "timestream.magnetic_gb_month",
+    "stepfunctions.transitions_thousand",
+    "stepfunctions.express_requests_million",
+    "stepfunctions.express_gb_second",
+    "lambda.requests_million",
+    "lambda.gb_second",
+    "lambda.arm_gb_second",
+    "lambda.provisioned_gb_second",
+    "lambda.arm_provisioned_gb_second",
+    "backup.warm_gb_month",
+    "backup.cross_region_gb",
+    "cloudfront.gb_out",
+    "cloudfront.https_requests_10k",
+    "xray.traces_million",
+    "sqs.requests_million",
+    "sns.publishes_million",
+    "events.custom_events_million",
+    "ssm.advanced_parameter_month",
+];
+
+/// Every instance table a rule reads.
+#[cfg(test)]
+pub const INSTANCE_TABLES: &[&str] = &[
+    "ec2",
+    "rds_postgres",
+    "aurora_postgresql",
+    "elasticache",
+    "opensearch",
+    "dax",
+    "apigateway_cache",
+];
+
+/// Prices one resource of type `ty` with properties `props`.
+pub fn price(c: &Ctx, ty: &str, props: &Value) -> Outcome {
+    let rule = match ty {
+        "AWS::EKS::Cluster" => compute::eks_cluster(c),
+        "AWS::EKS::Nodegroup" => compute::eks_nodegroup(c, props),
+        "AWS::AutoScaling::AutoScalingGroup" => compute::auto_scaling_group(c, props),
+        "AWS::EC2::Instance" => compute::ec2_instance(c, props),
+        "AWS::EC2::NatGateway" => compute::nat_gateway(c),
+        "AWS::EC2::EIP" => compute::eip(c),
+        "AWS::EC2::VPCEndpoint" => compute::vpc_endpoint(c, props),
+        "AWS::ECS::Service" => compute::ecs_service(c, props),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => compute::load_balancer(c, props),
+        "AWS::Lambda::Function" => compute::lambda_function(c, props),
+        "AWS::Lambda::Alias" | "AWS::Lambda::Version" => compute::lambda_provisioned(c, props),
+        "AWS::StepFunctions::StateMachine" => compute::state_machine(c, props),
+        "AWS::RDS::DBInstance" => data::db_instance(c, props),
+        "AWS::RDS::DBCluster" => data::db_cluster(c, props),
+        "AWS::ElastiCache::ReplicationGroup" => data::replication_group(c, props),
+        "AWS::ElastiCache::CacheCluster" => data::cache_cluster(c, props),
+        "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => {
+            data::opensearch(c, props)
+        }
+        "AWS::DAX::Cluster" => data::dax(c, props),
+        "AWS::DynamoDB::Table" => data::dynamodb_table(c, props),
+        "AWS::DynamoDB::GlobalTable" => data::dynamodb_global_table(c, props),
+        "AWS::S3::Bucket" => data::s3_bucket(c),
+        "AWS::Timestream::Table" => data::timestream_table(c),
+        "AWS::Kinesis::Stream" => data::kinesis_stream(c, props),
+        "AWS::Backup::BackupPlan" => data::backup_plan(c, props),
+        "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => services::kms_key(c),
+        "AWS::SecretsManager::Secret" => services::secret(c, props),
+        "AWS::CloudWatch::Alarm" => services::alarm(c, props),
+        "AWS::CloudWatch::CompositeAlarm" => services::fixed(c, "cloudwatch.composite_alarm_month"),
+        "AWS::CloudWatch::Dashboard" => services::fixed(c, "cloudwatch.dashboard_month"),
+        "AWS::Logs::LogGroup" => services::log_group(c, props),
+        "AWS::Logs::MetricFilter" => services::metric_filter(c, props),
+        "AWS::WAFv2::WebACL" => services::web_acl(c, props),
+        "AWS::ApiGateway::RestApi" => services::rest_api(c),
+        "AWS::ApiGateway::Stage" => services::rest_stage(c, props),
+        "AWS::ApiGatewayV2::Api" => services::api_v2(c, props),
+        "AWS::Cognito::UserPool" => services::user_pool(c, props),
+        "AWS::Route53::HostedZone" => services::fixed(c, "route53.hosted_zone_month"),
+        "AWS::Route53::HealthCheck" => services::health_check(c, props),
+        "AWS::CloudFront::Distribution" => services::distribution(c),
+        "AWS::SQS::Queue" => services::per_use(
+            c,
+            "requests",
+            "sqs_million_requests_per_queue",
+            "sqs.requests_million",
+        ),
+        "AWS::SNS::Topic" => services::per_use(
+            c,
+            "publishes",
+            "sns_million_publishes_per_topic",
+            "sns.publishes_million",
+        ),
+        "AWS::Events::EventBus" => services::per_use(
+            c,
+            "custom events",
+            "events_million_per_bus",
+            "events.custom_events_million",
+        ),
+        "AWS::SSM::Parameter" => services::ssm_parameter(c, props),
+        _ => Err("no pricing rule for this resource type".into()),
+    };
+    rule.unwrap_or_else(Outcome::Unpriced)
+}
+
+#[cfg(test)]
+mod tests;
