@@ -1,5 +1,6 @@
 //! `cargo xtask`: Strata's developer commands.
 
+mod bench;
 mod codegen;
 mod config_schema;
 mod cost;
@@ -106,6 +107,9 @@ enum Command {
         #[arg(long)]
         debug: bool,
     },
+    /// Measure synth, scale, codegen and build cost against the targets;
+    /// print one table and write `bench/results/<date>.json`.
+    Bench(bench::Options),
     /// Registry schema maintenance.
     Schema {
         #[command(subcommand)]
@@ -138,6 +142,10 @@ pub fn root() -> PathBuf {
 }
 
 fn main() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(bench::HELPER) {
+        bench::helper(&args[2..]);
+    }
     let cli = Cli::parse();
     let done = match cli.command {
         Command::Codegen { check } => codegen::run(&root(), check),
@@ -163,6 +171,7 @@ fn main() -> Result<ExitCode> {
                 check: !no_check,
             },
         ),
+        Command::Bench(opts) => bench::run(&root(), &opts),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),
         Command::Test => test::run(&root()),
         Command::List(common) => return deploy::list(&root(), &common),

@@ -191,6 +191,9 @@ impl App {
                 dir.join(s.template_file()).display()
             );
         }
+        // The process ends right after `run`: freeing every template node
+        // one by one would cost a tenth of the synth for nothing.
+        std::mem::forget(assembly);
         ExitCode::SUCCESS
     }
 }

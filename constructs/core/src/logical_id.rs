@@ -23,32 +23,48 @@ fn alphanumeric(s: &str) -> String {
 /// assert_eq!(logical_id(&["Redis"]), "Redis");
 /// ```
 pub fn logical_id<S: AsRef<str>>(components: &[S]) -> String {
-    let components: Vec<&str> = components
+    let mut shown = components
         .iter()
         .map(AsRef::as_ref)
-        .filter(|c| *c != HIDDEN_ID)
-        .collect();
-    if components.len() == 1 {
-        let top = alphanumeric(components[0]);
+        .filter(|c| *c != HIDDEN_ID);
+    if let (Some(only), None) = (shown.next(), shown.next()) {
+        let top = alphanumeric(only);
         if top.len() <= MAX_ID_LEN {
             return top;
         }
     }
-    let digest = Md5::digest(components.join("/").as_bytes());
-    let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
-    let mut human = String::new();
+    let shown = || {
+        components
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|c| *c != HIDDEN_ID)
+    };
+    let mut md5 = Md5::new();
+    for (i, c) in shown().enumerate() {
+        if i > 0 {
+            md5.update(b"/");
+        }
+        md5.update(c.as_bytes());
+    }
+    let digest = md5.finalize();
+    let mut human = String::with_capacity(64);
     let mut last: Option<&str> = None;
-    for c in &components {
+    for c in shown() {
         if last.is_some_and(|l| l.ends_with(c)) {
             continue;
         }
         last = Some(c);
-        if *c != HIDDEN_FROM_HUMAN_ID {
-            human.push_str(&alphanumeric(c));
+        if c != HIDDEN_FROM_HUMAN_ID {
+            human.extend(c.chars().filter(char::is_ascii_alphanumeric));
         }
     }
     human.truncate(MAX_HUMAN_LEN);
-    human + &hash
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in &digest[..4] {
+        human.push(char::from(HEX[usize::from(b >> 4)]));
+        human.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    human
 }
 
 #[cfg(test)]
