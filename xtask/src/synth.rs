@@ -108,6 +108,14 @@ pub fn build(root: &Path, apps: &[String], release: bool) -> Result<()> {
     Ok(())
 }
 
+/// The target directory cargo builds into (`CARGO_TARGET_DIR` or `target/`).
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// One app's cloud assembly for one environment, as the app wrote it.
 pub struct AppAssembly {
     /// The app crate (directory under `apps/`).
@@ -121,7 +129,7 @@ pub struct AppAssembly {
 }
 
 /// Runs each built app binary in each environment it has, writing its
-/// assembly under `target/strata-assemblies/<env>/<app>/`. The apps that
+/// assembly under `<target>/strata-assemblies/<env>/<app>/`. The apps that
 /// fail are named in the error, after every other one ran.
 pub fn run_apps(
     root: &Path,
@@ -130,7 +138,7 @@ pub fn run_apps(
     release: bool,
 ) -> Result<Vec<AppAssembly>> {
     let profile = if release { "release" } else { "debug" };
-    let staging = root.join("target").join("strata-assemblies");
+    let staging = target_dir(root).join("strata-assemblies");
     let mut done = Vec::new();
     let mut failed = Vec::new();
     for env in envs {
@@ -142,7 +150,7 @@ pub fn run_apps(
             if dir.exists() {
                 std::fs::remove_dir_all(&dir)?;
             }
-            let bin = root.join("target").join(profile).join(a);
+            let bin = target_dir(root).join(profile).join(a);
             let t = Instant::now();
             let out = Command::new(&bin)
                 .env("CDK_OUTDIR", &dir)

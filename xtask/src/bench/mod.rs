@@ -162,14 +162,6 @@ pub fn mib(bytes: f64) -> f64 {
     bytes / 1_048_576.0
 }
 
-/// The target directory cargo builds into (`CARGO_TARGET_DIR` or `target/`).
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"))
-}
-
 /// A scratch directory for outputs, removed when dropped.
 pub struct Scratch(PathBuf);
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use super::measure;
-use super::{mib, target_dir, Figure, Options, Scratch, Target};
+use super::{mib, Figure, Options, Scratch, Target};
 
 /// Resources per stack (CloudFormation's limit).
 const PER_STACK: usize = 500;
@@ -38,7 +38,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Figure>> {
     if !status.success() {
         bail!("building the scale example failed");
     }
-    let bin = target_dir(root)
+    let bin = crate::synth::target_dir(root)
         .join("release")
         .join("examples")
         .join("scale");

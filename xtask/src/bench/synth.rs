@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use super::measure::{self, Stats};
-use super::{mib, target_dir, Figure, Options, Scratch, Target};
+use super::{mib, Figure, Options, Scratch, Target};
 
 /// The seed 000 stack's targets: median wall time and peak RSS.
 pub const NETWORK_DATA_MS: f64 = 2.0;
@@ -29,7 +29,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Figure>> {
     if !build.status().context("running cargo build")?.success() {
         bail!("building the apps failed");
     }
-    let bin_dir = target_dir(root).join("release");
+    let bin_dir = crate::synth::target_dir(root).join("release");
     let scratch = Scratch::new("synth")?;
     let out = scratch.path().join("cdk.out");
     let mut figures = Vec::new();
