@@ -1,19 +1,21 @@
-//! The synthesized templates: a snapshot per stack of the production
-//! environment, determinism, stack names and environments, and the CDK
-//! app protocol.
+//! The synthesized templates: a snapshot per stack of every environment
+//! (`config/<env>.json`), determinism, stack names and environments, and
+//! the CDK app protocol.
 
 use serde_json::Value;
 
 #[test]
 fn template_snapshots() {
-    let assembly = agent_platform::app_for("prod").synth().expect("valid");
-    let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
     let expected: Vec<&str> = agent_platform::STACKS.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, expected);
-    for stack in &assembly.stacks {
-        insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(format!("agent-platform.{}.template.json", stack.id), stack.body);
-        });
+    for env in environments() {
+        let assembly = agent_platform::app_for(&env).synth().expect("valid");
+        let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, expected, "{env}");
+        for stack in &assembly.stacks {
+            insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("agent-platform.{env}.{}.template.json", stack.id), stack.body);
+            });
+        }
     }
 }
 
@@ -86,4 +88,9 @@ fn the_binary_follows_the_cdk_app_protocol() {
         assert!(deps.contains(&stack), "{deps:?}");
     }
     std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+/// The environments with a file in `config/`: every one is snapshotted.
+fn environments() -> Vec<String> {
+    strata::config::environments(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config"))
 }

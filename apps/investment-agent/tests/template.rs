@@ -1,4 +1,4 @@
-//! The synthesized production app: a snapshot per stack, the seed's
+//! The synthesized app: a snapshot per stack and environment, the seed's
 //! six-stack layout with the recovery region, determinism, and the CDK app
 //! protocol of the binary.
 
@@ -10,12 +10,14 @@ use support::{assembly, config, ACCOUNT};
 
 #[test]
 fn template_snapshots() {
-    let assembly = assembly("prod");
-    for stack in &assembly.stacks {
-        let name = format!("investment-agent.{}.template.json", stack.id);
-        insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(name, stack.body);
-        });
+    for env in environments() {
+        let assembly = assembly(&env);
+        for stack in &assembly.stacks {
+            let name = format!("investment-agent.{env}.{}.template.json", stack.id);
+            insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(name, stack.body);
+            });
+        }
     }
 }
 
@@ -135,4 +137,9 @@ fn the_binary_follows_the_cdk_app_protocol() {
         assert_eq!(read(file), stack.template, "{}", stack.id);
     }
     std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+/// The environments with a file in `config/`: every one is snapshotted.
+fn environments() -> Vec<String> {
+    strata::config::environments(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config"))
 }

@@ -1,5 +1,5 @@
-//! The synthesized app: a snapshot per stack of the production
-//! environment, determinism, the CDK app protocol, the environments, the
+//! The synthesized app: a snapshot per stack of every environment,
+//! determinism, the CDK app protocol, the environments, the
 //! DR stack order, and the errors a bad configuration gets. The seed's
 //! numbers, per environment, are in `fidelity.rs`.
 
@@ -14,13 +14,15 @@ const PRIMARY_STACKS: [&str; 6] = [NETWORK, SECURITY, DATA, PLATFORM, INTEGRATIO
 
 #[test]
 fn template_snapshots() {
-    let assembly = assembly("prod");
-    assert_eq!(assembly.stacks.len(), 8);
-    for stack in &assembly.stacks {
-        let name = format!("threat-agent.{}.template.json", stack.id);
-        insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(name, stack.body);
-        });
+    assert_eq!(assembly("prod").stacks.len(), 8);
+    for env in environments() {
+        let assembly = assembly(&env);
+        for stack in &assembly.stacks {
+            let name = format!("threat-agent.{env}.{}.template.json", stack.id);
+            insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(name, stack.body);
+            });
+        }
     }
 }
 
@@ -213,4 +215,9 @@ fn nat_and_capacity_settings_come_from_the_file() {
     assert_eq!(dev.nat_gateways, NatGateways::Single);
     assert!(!dev.multi_az);
     assert!(dev.standby.is_none());
+}
+
+/// The environments with a file in `config/`: every one is snapshotted.
+fn environments() -> Vec<String> {
+    strata::config::environments(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config"))
 }
