@@ -5,6 +5,7 @@ mod codegen;
 mod config_schema;
 mod cost;
 mod deploy;
+mod diagram;
 mod schema;
 mod summary;
 mod synth;
@@ -60,6 +61,28 @@ enum Command {
         /// The assembly directory.
         #[arg(long, default_value = "cdk.out")]
         out: PathBuf,
+    },
+    /// Draw each app's stacks (VPC tiers, compute, data stores, messaging,
+    /// and the references between them) as Mermaid, Graphviz DOT and, with
+    /// Graphviz's `dot` on PATH, SVG; refresh the diagram in each app's
+    /// README (its `prod` environment, else `dev`).
+    Diagram {
+        /// Only these apps (directory names under `apps/`).
+        #[arg(long = "app")]
+        apps: Vec<String>,
+        /// The environment to draw (`all` for every one); each app's
+        /// README environment by default.
+        #[arg(long)]
+        env: Option<String>,
+        /// Where to write `<app>.<env>.mmd`, `.dot` and `.svg`.
+        #[arg(long, default_value = "target/diagrams")]
+        out: PathBuf,
+        /// Fail if a README's diagram differs from a fresh one; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Build the apps with the release profile instead of dev.
+        #[arg(long)]
+        release: bool,
     },
     /// Run every check CI runs: fmt, codegen --check, clippy, tests, synth, cfn-lint.
     Test,
@@ -172,6 +195,22 @@ fn main() -> Result<ExitCode> {
             },
         ),
         Command::Bench(opts) => bench::run(&root(), &opts),
+        Command::Diagram {
+            apps,
+            env,
+            out,
+            check,
+            release,
+        } => diagram::run(
+            &root(),
+            &diagram::DiagramOptions {
+                apps,
+                env,
+                out: root().join(out),
+                check,
+                release,
+            },
+        ),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),
         Command::Test => test::run(&root()),
         Command::List(common) => return deploy::list(&root(), &common),

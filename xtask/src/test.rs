@@ -231,6 +231,21 @@ pub fn run(root: &Path) -> Result<()> {
             )
         },
     )?;
+    step(
+        "cargo xtask diagram --check (the apps' README diagrams)",
+        || {
+            crate::diagram::run(
+                root,
+                &crate::diagram::DiagramOptions {
+                    apps: Vec::new(),
+                    env: None,
+                    out: root.join("target").join("diagrams"),
+                    check: true,
+                    release: false,
+                },
+            )
+        },
+    )?;
     step("cfn-lint on the construct gallery", || {
         let dir = root.join("target").join("strata-gallery");
         if dir.exists() {
