@@ -671,3 +671,50 @@ fn dense_graphs_merge_nodes_that_use_the_same_nodes() {
     );
     assert_eq!(g.edges.len(), 12 + 1);
 }
+
+#[test]
+fn load_balancers_distributions_instances_and_pods_fold_too() {
+    let allow = |action: &str, resource: Json| json!({"Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]});
+    let t = json!({"Resources": {
+        "Alb": res("AWS::ElasticLoadBalancingV2::LoadBalancer", json!({"Scheme": "internal"})),
+        "Listener": res("AWS::ElasticLoadBalancingV2::Listener", json!({
+            "LoadBalancerArn": reference("Alb"),
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": reference("Tg")}],
+        })),
+        "Tg": res("AWS::ElasticLoadBalancingV2::TargetGroup", json!({"Port": 8080})),
+        "Service": res("AWS::ECS::Service", json!({"LoadBalancers": [{"TargetGroupArn": reference("Tg")}]})),
+        "Cdn": res("AWS::CloudFront::Distribution", json!({"DistributionConfig": {
+            "Origins": [{"DomainName": getatt("Site", "RegionalDomainName")}],
+        }})),
+        "Site": res("AWS::S3::Bucket", json!({})),
+        "Box": res("AWS::EC2::Instance", json!({"InstanceType": "t3.micro", "IamInstanceProfile": reference("Profile")})),
+        "Profile": res("AWS::IAM::InstanceProfile", json!({"Roles": [reference("BoxRole")]})),
+        "BoxRole": res("AWS::IAM::Role", json!({})),
+        "BoxPolicy": res("AWS::IAM::Policy", json!({
+            "Roles": [reference("BoxRole")],
+            "PolicyDocument": allow("s3:PutObject", json!({"Fn::Sub": "${Site.Arn}/*"})),
+        })),
+        "Eks": res("AWS::EKS::Cluster", json!({})),
+        "Pods": res("AWS::EKS::PodIdentityAssociation", json!({
+            "ClusterName": reference("Eks"), "RoleArn": getatt("PodRole", "Arn"),
+        })),
+        "PodRole": res("AWS::IAM::Role", json!({"Policies": [{"PolicyDocument": allow("sqs:ReceiveMessage", getatt("Q", "Arn"))}]})),
+        "Q": res("AWS::SQS::Queue", json!({})),
+    }});
+    let g = model::build("t", &[stack("S", t, &[])]);
+    assert_eq!(
+        edges(&g),
+        [
+            "S_Alb -> S_Service []",
+            "S_Box -> S_Site [write]",
+            "S_Cdn -> S_Site [origin]",
+            "S_Eks -> S_Q [read]",
+        ]
+    );
+    let alb = g.nodes.iter().find(|n| n.id == "S_Alb").unwrap();
+    assert_eq!(alb.details, ["application · internal"]);
+    assert!(
+        g.nodes.iter().all(|n| n.id != "S_Tg"),
+        "the target group folds into the service"
+    );
+}
