@@ -74,9 +74,10 @@ enum Command {
         /// README environment by default.
         #[arg(long)]
         env: Option<String>,
-        /// Where to write `<app>.<env>.mmd`, `.dot` and `.svg`.
-        #[arg(long, default_value = "target/diagrams")]
-        out: PathBuf,
+        /// Where to write `<app>.<env>.mmd`, `.dot` and `.svg`
+        /// (default: `diagrams/` in the target directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Fail if a README's diagram differs from a fresh one; write nothing.
         #[arg(long)]
         check: bool,
@@ -206,7 +207,10 @@ fn main() -> Result<ExitCode> {
             &diagram::DiagramOptions {
                 apps,
                 env,
-                out: root().join(out),
+                out: out.map_or_else(
+                    || synth::target_dir(&root()).join("diagrams"),
+                    |o| root().join(o),
+                ),
                 check,
                 release,
             },

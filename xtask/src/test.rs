@@ -239,7 +239,7 @@ pub fn run(root: &Path) -> Result<()> {
                 &crate::diagram::DiagramOptions {
                     apps: Vec::new(),
                     env: None,
-                    out: root.join("target").join("diagrams"),
+                    out: synth::target_dir(root).join("diagrams"),
                     check: true,
                     release: false,
                 },
