@@ -28,6 +28,10 @@ pub mod limits {
     pub const BODY_BYTES: usize = 1_048_576;
     /// Template body size when passed inline to the API.
     pub const INLINE_BODY_BYTES: usize = 51_200;
+    /// Template `Description` size.
+    pub const DESCRIPTION_BYTES: usize = 1024;
+    /// Stack name length.
+    pub const STACK_NAME_CHARS: usize = 128;
 }
 
 /// One synthesized stack.
@@ -488,6 +492,7 @@ fn finalize(path: &str, mut artifact: StackArtifact, issues: &mut Vec<Issue>) ->
             ));
         }
     }
+    check_name_and_description(path, &artifact, issues);
     artifact.body = to_template_string(&artifact.template);
     if artifact.body.len() > limits::BODY_BYTES {
         issues.push(issue(
@@ -501,6 +506,39 @@ fn finalize(path: &str, mut artifact: StackArtifact, issues: &mut Vec<Issue>) ->
         ));
     }
     artifact
+}
+
+/// The stack name and template description CloudFormation accepts: a
+/// name of letters, digits and hyphens starting with a letter, and a
+/// description of at most 1024 bytes.
+fn check_name_and_description(path: &str, artifact: &StackArtifact, issues: &mut Vec<Issue>) {
+    let name = &artifact.stack_name;
+    let valid = name.len() <= limits::STACK_NAME_CHARS
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        issues.push(issue(
+            path,
+            "stack-name",
+            format!(
+                "stack name {name:?} is invalid; CloudFormation takes 1 to {} letters, digits and hyphens, starting with a letter; rename the stack or set StackProps::stack_name",
+                limits::STACK_NAME_CHARS
+            ),
+        ));
+    }
+    if let Some(Json::String(d)) = artifact.template.get("Description") {
+        if d.len() > limits::DESCRIPTION_BYTES {
+            issues.push(issue(
+                path,
+                "stack-description",
+                format!(
+                    "the description is {} bytes; CloudFormation takes at most {}; shorten it",
+                    d.len(),
+                    limits::DESCRIPTION_BYTES
+                ),
+            ));
+        }
+    }
 }
 
 /// Reports every dependency cycle among resources, with the construct paths.

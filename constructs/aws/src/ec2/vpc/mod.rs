@@ -368,10 +368,25 @@ impl AgentVpc {
     }
 }
 
-/// The AZ values, after checking explicit names.
+/// The most availability zones any AWS region has (us-east-1 has six).
+const MAX_AVAILABILITY_ZONES: usize = 6;
+
+/// The AZ values, after checking the count and explicit names.
 fn availability_zones(scope: &Scope, azs: &AvailabilityZones) -> Vec<Value<String>> {
+    let count = match azs {
+        AvailabilityZones::Count(n) => usize::try_from(*n).unwrap_or(usize::MAX),
+        AvailabilityZones::Names(names) => names.len(),
+    };
+    if count > MAX_AVAILABILITY_ZONES {
+        scope.error(
+            "vpc-availability-zones",
+            format!(
+                "the VPC spans {count} availability zones, but no region has more than {MAX_AVAILABILITY_ZONES}; use at most {MAX_AVAILABILITY_ZONES} (2 or 3 is usual)"
+            ),
+        );
+    }
     match azs {
-        AvailabilityZones::Count(n) => (0..*n)
+        AvailabilityZones::Count(n) => (0..(*n).min(MAX_AVAILABILITY_ZONES as u32))
             .map(|i| Fn::select(i, Fn::get_azs(Fn::region())))
             .collect(),
         AvailabilityZones::Names(names) => {
