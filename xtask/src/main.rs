@@ -5,6 +5,7 @@ mod codegen;
 mod config_schema;
 mod cost;
 mod deploy;
+mod determinism;
 mod diagram;
 mod schema;
 mod summary;

@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the
 //! first failure: formatting, generated code freshness, clippy, the test
 //! suites (unit, snapshot, doc, and the deploy tests against moto, which
-//! this installs), synth of every app, and cfn-lint on every
-//! synthesized template, the apps' and the construct gallery's.
+//! this installs), synth of every app, byte-identical synth across
+//! processes, and cfn-lint on every synthesized template, the apps' and
+//! the construct gallery's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -245,6 +246,10 @@ pub fn run(root: &Path) -> Result<()> {
                 },
             )
         },
+    )?;
+    step(
+        "determinism (each app twice per environment, in two processes)",
+        || crate::determinism::run(root),
     )?;
     step("cfn-lint on the construct gallery", || {
         let dir = root.join("target").join("strata-gallery");

@@ -488,7 +488,25 @@ impl Scope {
 
     /// Tags every taggable resource in this scope (the CDK's `Tags.of(scope).add`).
     /// A tag set on an inner scope wins over the same key set further out.
+    /// Keys AWS rejects (empty, over 128 characters, or in the reserved
+    /// `aws:` namespace) and values over 256 characters are synth errors.
     pub fn add_tag(&self, key: &str, value: &str) {
+        let reserved = key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"));
+        if key.is_empty() || key.chars().count() > 128 || reserved {
+            self.error(
+                "tag",
+                format!("tag key {key:?} is invalid; AWS takes 1 to 128 characters, not starting with \"aws:\", which is reserved"),
+            );
+        }
+        if value.chars().count() > 256 {
+            self.error(
+                "tag",
+                format!(
+                    "the value of tag {key:?} is {} characters long; AWS takes at most 256",
+                    value.chars().count()
+                ),
+            );
+        }
         self.tree.borrow_mut().nodes[self.node.index as usize]
             .tags
             .push(TagOp::Add(key.to_string(), value.to_string()));

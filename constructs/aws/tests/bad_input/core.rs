@@ -182,6 +182,28 @@ pub fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "tag key in the reserved aws: namespace",
+            path: "Bad",
+            expect: "tag key \"aws:owner\" is invalid",
+            build: |app| {
+                let s = stack(app);
+                s.add_tag("aws:owner", "platform");
+                topic(&s, "Topic");
+            },
+        },
+        Case {
+            name: "tag value over 256 characters",
+            path: "Bad/Topic",
+            expect: "the value of tag \"Owner\" is 300 characters long",
+            build: |app| {
+                let s = stack(app);
+                let t = topic(&s, "Topic");
+                if let Some(scope) = s.of(&t) {
+                    scope.add_tag("Owner", &"x".repeat(300));
+                }
+            },
+        },
+        Case {
             name: "L1 number above the schema maximum",
             path: "Bad/Queue",
             expect: "property DelaySeconds: [maximum] 901 is above the maximum 900",
