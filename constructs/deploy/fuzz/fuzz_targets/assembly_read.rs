@@ -56,11 +56,14 @@ fn metadata(u: &mut Unstructured<'_>) -> Result<Json> {
                 "stack": pick(u, IDS)?,
                 "output": pick(u, &["O1", ""])?,
             }}),
-            1 => json!({"type": "strata:stack-set", "data": value(u, json!({
-                "permissions": pick(u, &["SELF_MANAGED", "SERVICE_MANAGED", "x"])?,
-                "accounts": [pick(u, &["111111111111", ""])?],
-                "regions": [pick(u, &["us-east-1", ""])?],
-            }))?}),
+            1 => {
+                let data = json!({
+                    "permissions": pick(u, &["SELF_MANAGED", "SERVICE_MANAGED", "x"])?,
+                    "accounts": [pick(u, &["111111111111", ""])?],
+                    "regions": [pick(u, &["us-east-1", ""])?],
+                });
+                json!({"type": "strata:stack-set", "data": value(u, data)?})
+            }
             _ => {
                 json!({"type": pick(u, &["aws:cdk:logicalId", ""])?, "data": u.arbitrary::<String>()?})
             }
@@ -73,10 +76,10 @@ fn metadata(u: &mut Unstructured<'_>) -> Result<Json> {
 fn artifact(u: &mut Unstructured<'_>, id: &str) -> Result<Json> {
     let mut a = Map::new();
     a.insert("type".into(), Json::String(pick(u, TYPES)?));
-    a.insert(
-        "environment".into(),
-        value(u, Json::String(pick(u, ENVS)?))?,
-    );
+    a.insert("environment".into(), {
+        let env = Json::String(pick(u, ENVS)?);
+        value(u, env)?
+    });
     let props = json!({
         "templateFile": pick(u, FILES)?,
         "file": pick(u, FILES)?,
