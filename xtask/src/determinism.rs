@@ -89,11 +89,7 @@ fn synth_once(bin: &Path, env: &str, cwd: &Path, out: &Path) -> Result<()> {
 pub fn run(root: &Path) -> Result<()> {
     let apps = crate::synth::apps(root)?;
     crate::synth::build(root, &apps, false)?;
-    // Where cargo put the binaries: CARGO_TARGET_DIR when set, else target/.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| root.join("target"), |d| root.join(d));
+    let target = crate::synth::target_dir(root);
     let scratch = target.join("strata-determinism");
     let elsewhere = scratch.join("cwd");
     std::fs::create_dir_all(&elsewhere)
