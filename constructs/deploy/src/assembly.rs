@@ -94,7 +94,7 @@ impl CloudAssembly {
                         manifest_path.display()
                     );
                 };
-                asset_files.insert(id.clone(), dir.join(file));
+                asset_files.insert(id.clone(), inside(dir, file)?);
             }
         }
         let mut asset_manifests = BTreeMap::new();
@@ -147,7 +147,7 @@ impl CloudAssembly {
         let Some(template_file) = prop_str("templateFile") else {
             bail!("properties.templateFile is missing");
         };
-        let path = dir.join(template_file);
+        let path = inside(dir, template_file)?;
         let template_body = std::fs::read_to_string(&path)
             .with_context(|| format!("reading template {}", path.display()))?;
         let template: Json = serde_json::from_str(&template_body)
@@ -293,6 +293,26 @@ fn order(stacks: Vec<StackArtifact>) -> Result<Vec<StackArtifact>> {
         .collect())
 }
 
+/// `file`, a path the manifest names, joined onto the assembly `dir`;
+/// an absolute path or one that leaves the directory (`..`) is refused,
+/// since an assembly only refers to its own files.
+pub(crate) fn inside(dir: &Path, file: &str) -> Result<PathBuf> {
+    let relative = Path::new(file);
+    let escapes = relative.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if file.is_empty() || escapes {
+        bail!(
+            "the manifest names `{file}`, which is not a path inside the assembly directory {}; an assembly refers only to its own files (re-synthesize it)",
+            dir.display()
+        );
+    }
+    Ok(dir.join(relative))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +420,21 @@ mod tests {
     fn missing_manifest_says_to_synth() {
         let err = CloudAssembly::read(Path::new("does-not-exist")).unwrap_err();
         assert!(format!("{err:#}").contains("cargo xtask synth"));
+    }
+
+    #[test]
+    fn manifest_paths_outside_the_assembly_are_refused() {
+        let dir = Path::new("cdk.out");
+        assert_eq!(
+            inside(dir, "A.template.json").unwrap(),
+            dir.join("A.template.json")
+        );
+        for bad in ["/dev/zero", "../A.template.json", "x/../../y", ""] {
+            let e = inside(dir, bad).unwrap_err().to_string();
+            assert!(
+                e.contains("not a path inside the assembly directory"),
+                "{bad}: {e}"
+            );
+        }
     }
 }

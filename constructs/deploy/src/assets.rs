@@ -68,7 +68,7 @@ pub fn read_manifest(path: &Path) -> Result<Vec<AssetUpload>> {
                 path.display()
             ),
         };
-        let source = dir.join(field(source, "path")?);
+        let source = crate::assembly::inside(dir, &field(source, "path")?)?;
         let destinations = entry.get("destinations").and_then(Json::as_object);
         for d in destinations.into_iter().flatten().map(|(_, d)| d) {
             out.push(AssetUpload {
