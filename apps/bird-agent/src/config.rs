@@ -1,8 +1,12 @@
 //! The app's per-environment settings, read from `config/<env>.json`.
 //!
 //! Seed 000 runs the same architecture in its development, staging and
-//! production accounts; what changes per environment is the account, the
-//! regions and the stage, which sets the data tier's production checks.
+//! production accounts ("Multi-Account Strategy"); what changes per
+//! environment is the account, the regions, the stage (which sets the data
+//! tier's production checks), the release deployed, the sizes of the two
+//! ECS services, the multimodal function's provisioned concurrency and
+//! whether the media and config buckets replicate to the secondary region.
+//! `prod.json` carries the seed's numbers.
 
 use std::path::Path;
 
@@ -33,6 +37,50 @@ pub struct Config {
     pub secondary_region: String,
     /// Which presets and checks apply.
     pub stage: StageName,
+    /// The release deployed: the container image tag pushed to the
+    /// app's ECR repositories and the folder of the Lambda packages in
+    /// the config bucket (`lambda/<release>/<function>.zip`).
+    pub release: String,
+    /// The ECS services' task counts.
+    pub services: Services,
+    /// Provisioned concurrency of the multimodal analysis function's
+    /// `live` alias (the seed's 10 in production); 0 provisions none.
+    pub provisioned_concurrency: u32,
+    /// Replicate the media and config buckets and the application
+    /// secrets to the secondary region (the seed's "Cross-Region
+    /// Replication").
+    pub cross_region_replication: bool,
+    /// An address subscribed to the critical and warning alert topics;
+    /// `null` subscribes none.
+    pub alarm_email: Option<String>,
+    /// Bird.com's platform addresses (CIDRs) for the WAF's IP allowlist
+    /// rule (seed "IP set match (Bird.com IPs)"); the seed lists none, and
+    /// an empty set matches nothing.
+    pub bird_ips: Vec<String>,
+}
+
+/// The task counts of the two ECS services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Services {
+    /// The conversation manager (seed: desired 3, 2 to 20).
+    pub conversation_manager: TaskCount,
+    /// The multimodal processor (seed: desired 2, 1 to 10).
+    pub multimodal_processor: TaskCount,
+}
+
+/// A service's desired task count and its autoscaling range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskCount {
+    /// Tasks at deploy.
+    pub desired: u32,
+    /// The fewest tasks autoscaling keeps.
+    pub min: u32,
+    /// The most tasks autoscaling runs.
+    pub max: u32,
 }
 
 /// The stage of an environment file.
@@ -48,6 +96,26 @@ pub enum StageName {
     Prod,
 }
 
+impl StageName {
+    /// The lowercase name: the API stage's name (the seed's `prod`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageName::Dev => "dev",
+            StageName::Staging => "staging",
+            StageName::Prod => "prod",
+        }
+    }
+
+    /// The API's `environment` stage variable (the seed's `production`).
+    pub fn environment(self) -> &'static str {
+        match self {
+            StageName::Dev => "development",
+            StageName::Staging => "staging",
+            StageName::Prod => "production",
+        }
+    }
+}
+
 impl Config {
     /// Reads the file of environment `env`.
     pub fn load(env: &str) -> Result<Config, ConfigError> {
@@ -61,6 +129,15 @@ impl Config {
         Environment {
             account: self.account.clone().or(defaults.account),
             region: self.region.clone().or(defaults.region),
+        }
+    }
+
+    /// The stack environment in `region`, with the account of
+    /// [`Config::environment`].
+    pub fn environment_in(&self, region: &str) -> Environment {
+        Environment {
+            region: Some(region.to_string()),
+            ..self.environment()
         }
     }
 

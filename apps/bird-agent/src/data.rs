@@ -21,7 +21,7 @@ use strata::rds::{
     ClusterInstance, DatabaseCluster, DatabaseClusterProps, DatabaseSubnets, MasterRotation,
     PerformanceInsights, ReaderScaling,
 };
-use strata::s3::{Bucket, BucketEncryption, BucketProps, LifecycleRule, StorageClass};
+use strata::s3::{Bucket, BucketEncryption, BucketProps, LifecycleRule, Replication, StorageClass};
 use strata::secrets::{GenerateSecret, Secret, SecretProps};
 
 use crate::network::Network;
@@ -44,15 +44,48 @@ pub struct Data {
     pub aurora: DatabaseCluster,
     /// The Redis replication group for session state.
     pub redis: RedisReplicationGroup,
+    /// The Redis AUTH token (seed secret `redis-auth-token`).
+    pub redis_token: Secret,
     /// agent-media, agent-logs and agent-config buckets.
     pub buckets: [Bucket; 3],
     /// agent-sessions, agent-events and agent-configurations tables.
     pub tables: [Table; 3],
 }
 
+/// Where the media and config buckets replicate to (seed "Cross-Region
+/// Replication": agent-media-bucket → agent-media-bucket-west,
+/// agent-config-bucket → agent-config-bucket-west).
+#[derive(Clone, Debug)]
+pub struct ReplicaTarget {
+    /// The secondary region.
+    pub region: String,
+    /// The secondary region's S3 key, for replicas of the KMS-encrypted
+    /// config bucket.
+    pub key_arn: Value<String>,
+}
+
+impl ReplicaTarget {
+    /// The name of the replica of the bucket named `name` (without the
+    /// account and region suffix), in this target's region.
+    pub fn bucket_name(&self, name: &str) -> String {
+        format!("{name}-west-${{AWS::AccountId}}-{}", self.region)
+    }
+}
+
 /// Builds the data tier in `stack`, on the network's `data` subnets, open
 /// to the ECS and Lambda groups; `stage` sets the tier's production checks.
 pub fn build(stack: &Scope, network: &Network, stage: Stage) -> Data {
+    build_with_replica(stack, network, stage, None)
+}
+
+/// [`build`], and with `replica` the media and config buckets replicate
+/// to it.
+pub fn build_with_replica(
+    stack: &Scope,
+    network: &Network,
+    stage: Stage,
+    replica: Option<&ReplicaTarget>,
+) -> Data {
     let keys = Keys {
         rds: key(
             stack,
@@ -89,13 +122,14 @@ pub fn build(stack: &Scope, network: &Network, stage: Stage) -> Data {
         Some(groups.database.clone()),
         aurora(&keys),
     );
-    let redis = redis(stack, &tier, &keys, &groups.cache);
-    let buckets = buckets(&tier, &keys);
+    let (redis, redis_token) = redis(stack, &tier, &keys, &groups.cache);
+    let buckets = buckets(&tier, &keys, replica);
     let tables = tables(&tier);
     Data {
         keys,
         aurora,
         redis,
+        redis_token,
         buckets,
         tables,
     }
@@ -147,7 +181,7 @@ fn redis(
     tier: &DataTier,
     keys: &Keys,
     cache: &SecurityGroup,
-) -> RedisReplicationGroup {
+) -> (RedisReplicationGroup, Secret) {
     let token = Secret::new(
         stack,
         "RedisAuthToken",
@@ -167,7 +201,7 @@ fn redis(
         ("timeout", "300"),
         ("tcp-keepalive", "300"),
     ];
-    tier.add_redis(
+    let group = tier.add_redis(
         "Redis",
         Some(cache.clone()),
         RedisProps {
@@ -182,12 +216,13 @@ fn redis(
             maintenance_window: Some("sun:06:00-sun:07:00".into()),
             ..Stage::Prod.redis("Agent session / state cache", "7.0", "cache.r6g.large")
         },
-    )
+    );
+    (group, token)
 }
 
 /// A key policy giving the account's administrators full control and the
 /// named AWS service use of the key on the account's behalf.
-fn key_policy(service: &str) -> PolicyDocument {
+pub(crate) fn key_policy(service: &str) -> PolicyDocument {
     PolicyDocument::new()
         .with_statement(
             PolicyStatement::allow()
@@ -234,12 +269,23 @@ fn key(stack: &Scope, id: &str, alias: &str, description: &str, service: &str) -
 }
 
 /// The media, logs and config buckets with the seed's lifecycles; the
-/// config bucket is encrypted with the S3 key.
-fn buckets(tier: &DataTier, keys: &Keys) -> [Bucket; 3] {
+/// config bucket is encrypted with the S3 key. With `replica`, the media
+/// and config buckets replicate every object to their `-west` copies.
+fn buckets(tier: &DataTier, keys: &Keys, replica: Option<&ReplicaTarget>) -> [Bucket; 3] {
     let name = |n: &str| {
         Some(Fn::sub(&format!(
             "{n}-${{AWS::AccountId}}-${{AWS::Region}}"
         )))
+    };
+    let replicate = |n: &str, key: bool| {
+        replica.map(|r| Replication {
+            destination_bucket_arn: Fn::sub(&format!(
+                "arn:${{AWS::Partition}}:s3:::{}",
+                r.bucket_name(n)
+            )),
+            storage_class: None,
+            replica_kms_key_arn: key.then(|| r.key_arn.clone()),
+        })
     };
     [
         tier.add_bucket(
@@ -257,6 +303,7 @@ fn buckets(tier: &DataTier, keys: &Keys) -> [Bucket; 3] {
                         .prefix("temp/")
                         .expire_after(7),
                 ],
+                replication: replicate("agent-media-bucket", false),
                 ..Default::default()
             },
         ),
@@ -278,6 +325,7 @@ fn buckets(tier: &DataTier, keys: &Keys) -> [Bucket; 3] {
                 bucket_name: name("agent-config-bucket"),
                 encryption: BucketEncryption::Kms(keys.s3.key_arn()),
                 versioned: true,
+                replication: replicate("agent-config-bucket", true),
                 ..Default::default()
             },
         ),

@@ -17,6 +17,8 @@ pub struct Network {
     pub vpc: AgentVpc,
     /// Security groups by role.
     pub groups: SecurityGroups,
+    /// The flow log group's name.
+    pub flow_log_group_name: Value<String>,
 }
 
 /// The seed's security groups.
@@ -52,7 +54,7 @@ pub fn build(stack: &Scope) -> Network {
     );
     let vpc = AgentVpc::new(stack, "Vpc", AgentVpcProps::spaced_three_tier());
     vpc.add_three_tier_network_acls(management.ref_());
-    vpc.add_flow_log(
+    let flow_log = vpc.add_flow_log(
         "FlowLog",
         FlowLogOptions {
             destination: FlowLogDestination::CloudWatchLogs(CloudWatchLogsDestination {
@@ -63,8 +65,16 @@ pub fn build(stack: &Scope) -> Network {
             ..Default::default()
         },
     );
+    let flow_log_group_name = flow_log
+        .log_group()
+        .map(|g| g.ref_())
+        .unwrap_or_else(|| "VpcFlowLogGroup".into());
     let groups = security_groups(stack, &vpc);
-    Network { vpc, groups }
+    Network {
+        vpc,
+        groups,
+        flow_log_group_name,
+    }
 }
 
 fn security_groups(stack: &Scope, vpc: &AgentVpc) -> SecurityGroups {
@@ -106,6 +116,9 @@ fn security_groups(stack: &Scope, vpc: &AgentVpc) -> SecurityGroups {
     alb.allow_from(&api, Port::tcp(443), "HTTPS from the API Gateway group");
     alb.allow_from(&api, Port::tcp(80), "HTTP from the API Gateway group");
     alb.allow_to(&ecs, Port::tcp(8080), "App traffic to ECS services");
+    // The seed lists 8080 only, but its ECS group takes the ALB's health
+    // checks on 8081, which need this egress.
+    alb.allow_to(&ecs, Port::tcp(8081), "Health checks to ECS services");
 
     // sg-ecs: 8080 and 8081 from the ALB; 443 out, 5432 to the database, 6379 to the cache.
     ecs.allow_from(&alb, Port::tcp(8080), "App traffic from ALB");

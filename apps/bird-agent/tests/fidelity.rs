@@ -1,7 +1,6 @@
 //! Fidelity to seed 000: the seed's concrete numbers in the synthesized
-//! production template, asserted with `strata-assertions`. The app
-//! builds the seed's network and data tiers (see the final report of the
-//! fidelity work for the sections it does not build yet).
+//! production templates, asserted with `strata-assertions`: the network
+//! and data tier here, the other stacks in `tests/fidelity_services.rs`.
 
 use bird_agent::STACK;
 use serde_json::json;

@@ -14,10 +14,16 @@ fn each_environment_deploys_its_moto_subset_and_is_destroyed() {
     };
     // Stacks that pass values between regions need the account: moto's.
     std::env::set_var("CDK_DEFAULT_ACCOUNT", moto::ACCOUNT);
-    // The stack asks who may reach the bastion; any CIDR does for moto.
-    let parameters: Vec<StackParameter> = vec!["BirdStack:ManagementCidr=10.0.0.0/16"
-        .parse()
-        .expect("valid")];
+    // The stacks ask who may reach the public subnets over SSH, the load
+    // balancer's certificate and the name on it; moto checks none of them.
+    let parameters: Vec<StackParameter> = [
+        "BirdStack:ManagementCidr=10.0.0.0/16",
+        "BirdCompute:CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/moto",
+        "BirdEdge:BackendHostName=agent-alb.internal.example.com",
+    ]
+    .iter()
+    .map(|p| p.parse().expect("valid"))
+    .collect();
     for env in ["dev", "prod"] {
         server.reset().expect("a fresh moto");
         let app = bird_agent::app_for(env);

@@ -1,5 +1,5 @@
-//! The synthesized template: snapshot, CDK logical-ID parity, and the
-//! seed's architecture facts.
+//! The synthesized templates: a snapshot per stack of every environment,
+//! CDK logical-ID parity, and the seed's architecture facts.
 
 use std::collections::BTreeMap;
 
@@ -23,13 +23,22 @@ fn resources_of_type<'a>(t: &'a Value, ty: &str) -> Vec<&'a Value> {
 }
 
 #[test]
-fn template_snapshot() {
-    let body = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
-        .body
-        .clone();
-    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!("bird-agent.BirdStack.template.json", body);
-    });
+fn template_snapshots() {
+    let environments = strata::config::environments(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config"),
+    );
+    assert_eq!(environments, ["dev", "prod", "staging"]);
+    for env in environments {
+        let assembly = bird_agent::app_for(&env).synth().expect("valid");
+        let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, bird_agent::STACKS, "{env}");
+        for stack in &assembly.stacks {
+            let name = format!("bird-agent.{env}.{}.template.json", stack.id);
+            insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(name, stack.body);
+            });
+        }
+    }
 }
 
 #[test]
@@ -228,13 +237,16 @@ fn tables_have_the_seed_keys_streams_ttl_and_pitr() {
 
 #[test]
 fn synth_is_deterministic() {
-    let a = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
-        .body
-        .clone();
-    let b = bird_agent::app_for("prod").synth().expect("valid").stacks[0]
-        .body
-        .clone();
-    assert_eq!(a, b);
+    let bodies = || -> Vec<String> {
+        bird_agent::app_for("prod")
+            .synth()
+            .expect("valid")
+            .stacks
+            .into_iter()
+            .map(|s| s.body)
+            .collect()
+    };
+    assert_eq!(bodies(), bodies());
 }
 
 #[test]
