@@ -63,6 +63,19 @@ pub fn build(stack: &Scope) -> Network {
             ..Default::default()
         },
     );
+    // The seed's three KMS keys are scoped to RDS, S3 and Secrets Manager;
+    // the flow logs stay on the CloudWatch Logs service key.
+    if let Some(group) = stack
+        .children()
+        .into_iter()
+        .find(|c| c.id() == "VpcFlowLogGroup")
+    {
+        strata::guard::suppress(
+            &group,
+            "LOG_GROUP_KMS",
+            "the seed defines KMS keys for RDS, S3 and Secrets Manager only; flow logs use the CloudWatch Logs service key",
+        );
+    }
     let groups = security_groups(stack, &vpc);
     Network { vpc, groups }
 }
@@ -101,6 +114,11 @@ fn security_groups(stack: &Scope, vpc: &AgentVpc) -> SecurityGroups {
         "HTTP from anywhere (redirected to 443)",
     );
     api.allow_to(&alb, Port::all_traffic(), "All traffic to the ALB");
+    strata::guard::suppress(
+        api.scope(),
+        "SECURITY_GROUP_OPEN_INGRESS",
+        "the seed's sg-api-gateway is the internet-facing edge group: HTTPS (and HTTP redirected to it) from anywhere, nothing else",
+    );
 
     // sg-alb: 443 and 80 from the API Gateway group; 8080 to ECS.
     alb.allow_from(&api, Port::tcp(443), "HTTPS from the API Gateway group");
