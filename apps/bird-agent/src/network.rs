@@ -63,19 +63,6 @@ pub fn build(stack: &Scope) -> Network {
             ..Default::default()
         },
     );
-    // The seed's three KMS keys are scoped to RDS, S3 and Secrets Manager;
-    // the flow logs stay on the CloudWatch Logs service key.
-    if let Some(group) = stack
-        .children()
-        .into_iter()
-        .find(|c| c.id() == "VpcFlowLogGroup")
-    {
-        strata::guard::suppress(
-            &group,
-            "LOG_GROUP_KMS",
-            "the seed defines KMS keys for RDS, S3 and Secrets Manager only; flow logs use the CloudWatch Logs service key",
-        );
-    }
     let groups = security_groups(stack, &vpc);
     Network { vpc, groups }
 }
