@@ -7,6 +7,7 @@ mod cost;
 mod deploy;
 mod determinism;
 mod diagram;
+mod guard;
 mod schema;
 mod summary;
 mod synth;
@@ -87,6 +88,19 @@ enum Command {
         release: bool,
     },
     /// Run every check CI runs: fmt, codegen --check, clippy, tests, synth, cfn-lint.
+    /// Run the cfn-guard policy packs on every template under the assembly
+    /// directory (nested `assembly-<env>/` included); exit code 1 on any failure.
+    Guard {
+        /// The assembly directory.
+        #[arg(long, default_value = "cdk.out")]
+        out: PathBuf,
+        /// The environment the templates are for (`prod` turns on the
+        /// production rules); by default an `assembly-<env>` directory's.
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Run every check CI runs: fmt, codegen --check, clippy, tests, synth,
+    /// cfn-lint, policy packs.
     Test,
     /// List the stacks in the assembly, with environment and dependencies.
     List(deploy::Common),
@@ -217,6 +231,7 @@ fn main() -> Result<ExitCode> {
             },
         ),
         Command::Lint { out } => test::lint(&root(), &root().join(out)),
+        Command::Guard { out, env } => guard::run(&root().join(out), env.as_deref()),
         Command::Test => test::run(&root()),
         Command::List(common) => return deploy::list(&root(), &common),
         Command::Diff(common) => return deploy::diff(&root(), &common),

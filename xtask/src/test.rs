@@ -2,8 +2,9 @@
 //! first failure: formatting, generated code freshness, clippy, the test
 //! suites (unit, snapshot, doc, and the deploy tests against moto, which
 //! this installs), synth of every app, byte-identical synth across
-//! processes, and cfn-lint on every synthesized template, the apps' and
-//! the construct gallery's.
+//! processes, cfn-lint on every synthesized template, the apps' and
+//! the construct gallery's, and the cfn-guard policy packs on the same
+//! templates.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -251,8 +252,13 @@ pub fn run(root: &Path) -> Result<()> {
         "determinism (each app twice per environment, in two processes)",
         || crate::determinism::run(root),
     )?;
+    step(
+        "policy packs (cfn-guard) on cdk.out, every environment",
+        || crate::guard::run(&out, None),
+    )?;
+    let gallery = root.join("target").join("strata-gallery");
     step("cfn-lint on the construct gallery", || {
-        let dir = root.join("target").join("strata-gallery");
+        let dir = gallery.clone();
         if dir.exists() {
             std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
         }
@@ -273,6 +279,9 @@ pub fn run(root: &Path) -> Result<()> {
             bail!("the gallery example failed to synthesize");
         }
         lint(root, &dir)
+    })?;
+    step("policy packs (cfn-guard) on the construct gallery", || {
+        crate::guard::run(&gallery, None)
     })?;
     println!("all checks passed");
     Ok(())

@@ -28,8 +28,8 @@ use strata::eks::{
     AddonProps, AddonRole, CapacityType, Cluster, ClusterLogType, ClusterProps, EndpointAccess,
     NodegroupProps, ServiceAccountRole, ServiceAccountRoleProps, WorkloadIdentity,
 };
-use strata::iam::{ManagedPolicy, PolicyStatement};
-use strata::kms::{Keys, KeysProps};
+use strata::iam::{ManagedPolicy, PolicyStatement, Principal};
+use strata::kms::{Key, Keys, KeysProps};
 use strata::logs::{LogGroup, LogGroupProps, Retention};
 use strata::prelude::*;
 
@@ -60,6 +60,38 @@ impl Compute {
     }
 }
 
+/// Lets CloudWatch Logs in the stack's region use `key` for this account's
+/// log groups, so the platform's log groups are encrypted with its keys.
+pub(crate) fn allow_cloudwatch_logs(stack: &Scope, key: &Key, config: &Config) {
+    let Some(region) = config.environment().region else {
+        stack.error(
+            "platform-logs-key",
+            "the logs key policy names logs.<region>.amazonaws.com: set region in the config or CDK_DEFAULT_REGION",
+        );
+        return;
+    };
+    key.add_to_resource_policy(
+        PolicyStatement::allow()
+            .sid("AllowCloudWatchLogs")
+            .actions([
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            ])
+            .principal(Principal::service(&format!("logs.{region}.amazonaws.com")))
+            .all_resources()
+            .condition(
+                "ArnLike",
+                "kms:EncryptionContext:aws:logs:arn",
+                [Fn::sub(
+                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
+                )],
+            ),
+    );
+}
+
 /// Builds the cluster, its node group, add-ons and service roles in `stack`.
 pub fn build(stack: &Scope, config: &Config, vpc: &AgentVpc) -> Compute {
     let eks = &config.eks;
@@ -72,13 +104,16 @@ pub fn build(stack: &Scope, config: &Config, vpc: &AgentVpc) -> Compute {
         ),
     );
     // EKS writes control-plane logs to this group; creating it first sets
-    // its retention.
+    // its retention and its key.
+    let logs_key = keys.for_service("logs");
+    allow_cloudwatch_logs(stack, &logs_key, config);
     let logs = LogGroup::new(
         stack,
         "ControlPlaneLogs",
         LogGroupProps {
             log_group_name: Some(format!("/aws/eks/{name}/cluster")),
             retention: Retention::Days(config.log_retention_days),
+            kms_key_arn: Some(logs_key.key_arn()),
             ..Default::default()
         },
     );

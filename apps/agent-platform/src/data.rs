@@ -312,12 +312,15 @@ fn redis(
 fn opensearch(stack: &Scope, tier: &DataTier, config: &Config, group: SecurityGroup) -> Domain {
     let o = &config.opensearch;
     let name = format!("{}-agent-platform", config.name());
+    let logs_key = tier.key("logs");
+    crate::compute::allow_cloudwatch_logs(stack, &logs_key, config);
     let application = LogGroup::new(
         stack,
         "OpenSearchLogs",
         LogGroupProps {
             log_group_name: Some(format!("/aws/opensearch/{name}/application")),
             retention: Retention::Days(config.log_retention_days),
+            kms_key_arn: Some(logs_key.key_arn()),
             ..Default::default()
         },
     );

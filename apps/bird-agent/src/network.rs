@@ -111,6 +111,11 @@ fn security_groups(stack: &Scope, vpc: &AgentVpc) -> SecurityGroups {
         "HTTP from anywhere (redirected to 443)",
     );
     api.allow_to(&alb, Port::all_traffic(), "All traffic to the ALB");
+    strata::guard::suppress(
+        api.scope(),
+        "SECURITY_GROUP_OPEN_INGRESS",
+        "the seed's sg-api-gateway is the internet-facing edge group: HTTPS (and HTTP redirected to it) from anywhere, nothing else",
+    );
 
     // sg-alb: 443 and 80 from the API Gateway group; 8080 to ECS.
     alb.allow_from(&api, Port::tcp(443), "HTTPS from the API Gateway group");

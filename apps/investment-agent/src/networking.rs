@@ -163,6 +163,11 @@ fn security_groups(stack: &Scope, vpc: &AgentVpc, ecs: bool) -> SecurityGroups {
     let anywhere = Peer::any_ipv4;
 
     api_gateway.allow_from(anywhere(), Port::tcp(443), "HTTPS from the internet");
+    strata::guard::suppress(
+        api_gateway.scope(),
+        "SECURITY_GROUP_OPEN_INGRESS",
+        "the seed's API Gateway group is the internet-facing entry for the public subnets' load balancers: HTTPS only",
+    );
 
     lambda.allow_to(
         anywhere(),

@@ -87,6 +87,17 @@ pub fn build(stack: &Scope, config: &Config, vpc: &AgentVpc, keys: &ServiceKeys)
             ..base("sessions", Attribute::string("sessionId"))
         },
     );
+    // The seed keeps point-in-time recovery for prod ("PITR (Prod)"); where
+    // the environment turns it off, the policy packs are told why.
+    if !config.dynamodb.point_in_time_recovery {
+        for table in [&conversations, &sessions] {
+            strata::guard::suppress(
+                table.scope(),
+                "DYNAMODB_PITR_ENABLED",
+                "the seed enables point-in-time recovery in prod only; this environment's tables hold no data worth restoring",
+            );
+        }
+    }
     Tables {
         conversations,
         sessions,

@@ -35,6 +35,7 @@ pub mod eks;
 pub mod elasticache;
 pub mod elbv2;
 pub mod events;
+pub mod guard;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;

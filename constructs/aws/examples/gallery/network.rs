@@ -84,6 +84,12 @@ pub fn network(app: &App) {
         "HTTPS from anywhere over IPv6",
     );
     web.allow_from(Peer::ipv4(management.ref_::<String>()), Port::tcp(22), "");
+    // The web tier takes HTTPS from the internet; the policy packs are told why.
+    strata::guard::suppress(
+        web.scope(),
+        "SECURITY_GROUP_OPEN_INGRESS",
+        "the web tier is the public entry point: HTTPS only, SSH from the management CIDR",
+    );
     app_tier.connect_from(
         &web,
         Port::tcp_range(8080, 8081),

@@ -12,12 +12,14 @@ use strata::cloudwatch::{
     SubscriptionDestination, SubscriptionFilterProps, TextWidget, TreatMissingData, Unit, YAxis,
 };
 use strata::dynamodb::{Attribute, Table, TableProps};
+use strata::iam::{PolicyStatement, Principal};
 use strata::kinesis::{Stream, StreamProps};
+use strata::kms::{Key, KeyProps};
 use strata::lambda::{Code, Function, FunctionProps, Runtime};
 use strata::logs::{LogGroup, LogGroupProps, Retention};
 use strata::prelude::*;
-use strata::sns::{Topic, TopicProps};
-use strata::sqs::{Queue, QueueProps};
+use strata::sns::{Topic, TopicEncryption, TopicProps};
+use strata::sqs::{CustomerKey, Queue, QueueProps};
 use strata::xray::{SamplingRule, SamplingRuleProps};
 
 /// Alarms (single metric, percentile, metric math; SNS, scaling-policy and
@@ -25,11 +27,28 @@ use strata::xray::{SamplingRule, SamplingRuleProps};
 /// log metric and subscription filters, and an X-Ray sampling rule.
 pub fn observability(app: &App) {
     let s = stack(app, "Observability");
+    // Alarms publish to the topic, so its key lets CloudWatch use it.
+    let alerts_key = Key::new(
+        &s,
+        "AlertsKey",
+        KeyProps {
+            description: Some("Encrypts the alert topic".into()),
+            ..Default::default()
+        },
+    );
+    alerts_key.add_to_resource_policy(
+        PolicyStatement::allow()
+            .sid("CloudWatchAlarms")
+            .actions(["kms:Decrypt", "kms:GenerateDataKey*"])
+            .principal(Principal::service("cloudwatch.amazonaws.com"))
+            .all_resources(),
+    );
     let alerts = Topic::new(
         &s,
         "Alerts",
         TopicProps {
             display_name: Some("Critical alerts".into()),
+            encryption: Some(TopicEncryption::Kms(CustomerKey::Key(alerts_key))),
             ..Default::default()
         },
     );

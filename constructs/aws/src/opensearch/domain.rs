@@ -6,7 +6,7 @@ use strata_core::{logical_id, Fn, Map, RemovalPolicy, ResourceOptions, Scope, Va
 
 use super::check::problems;
 use crate::iam::{sub, Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
-use crate::secrets::{GenerateSecret, Secret, SecretProps};
+use crate::secrets::{GenerateSecret, Secret, SecretEncryption, SecretProps};
 
 /// Characters left out of a generated master password, as the CDK does.
 const PASSWORD_EXCLUDED: &str = "{}'\\*[]()`";
@@ -95,7 +95,8 @@ pub enum FineGrainedAccess {
     MasterUserArn(Value<String>),
     /// A user of the internal user database. Without a password, one is
     /// generated in a Secrets Manager secret at `<id>/MasterUser` holding
-    /// `{"username": .., "password": ..}`.
+    /// `{"username": .., "password": ..}`, encrypted with `kms_key_id` when
+    /// the domain has one.
     InternalUser {
         /// The master user name (1 to 64 characters).
         name: String,
@@ -263,7 +264,7 @@ impl Domain {
         let (security, master_user_secret) = match &props.fine_grained_access {
             None => (None, None),
             Some(access) => {
-                let (options, secret) = master_user(&scope, access);
+                let (options, secret) = master_user(&scope, access, props.kms_key_id.as_ref());
                 let internal = matches!(access, FineGrainedAccess::InternalUser { .. });
                 let security = cfn::domain::AdvancedSecurityOptionsInput {
                     enabled: Some(true.into()),
@@ -428,10 +429,12 @@ fn ebs_options(ebs: Option<&Gp3Volume>) -> cfn::domain::EbsOptions {
 }
 
 /// The master user options, and the secret generated for an internal
-/// user without a password.
+/// user without a password, encrypted with the domain's customer managed
+/// key when it has one.
 fn master_user(
     scope: &Scope,
     access: &FineGrainedAccess,
+    kms_key_id: Option<&Value<String>>,
 ) -> (cfn::domain::MasterUserOptions, Option<Secret>) {
     match access {
         FineGrainedAccess::MasterUserArn(arn) => (
@@ -460,6 +463,7 @@ fn master_user(
                                     "password",
                                 )
                             }),
+                            encryption_key: kms_key_id.cloned().map(SecretEncryption::Arn),
                             ..SecretProps::default()
                         },
                     );
