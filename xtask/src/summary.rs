@@ -1,5 +1,6 @@
 //! The table `cargo xtask synth` ends with: every stack of every app and
-//! environment, its size, and what cfn-lint says of its template.
+//! environment, its size, and what cfn-lint and the policy packs
+//! (cfn-guard) say of its template.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,13 +63,43 @@ pub fn lint_findings(root: &Path, templates: &[PathBuf]) -> Result<BTreeMap<Path
 }
 
 /// Prints the summary table of `stacks`; with `check`, lints every
-/// template first, prints each finding, and fails when there is one.
+/// template and runs the policy packs on it first, prints each finding,
+/// and fails when there is one (the details of a guard failure:
+/// `cargo xtask guard`).
 pub fn report(root: &Path, stacks: &[SynthesizedStack], check: bool) -> Result<()> {
     let templates: Vec<PathBuf> = stacks.iter().map(|s| s.template.clone()).collect();
     let lint = if check && !templates.is_empty() {
         Some(lint_findings(root, &templates)?)
     } else {
         None
+    };
+    let guard: Option<Vec<strata_guard::GuardOutcome>> = if check {
+        Some(
+            stacks
+                .iter()
+                .map(|s| {
+                    strata_guard::check_template(&s.template)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", s.template.display()))
+                })
+                .collect::<Result<_>>()?,
+        )
+    } else {
+        None
+    };
+    let guard_status = |i: usize| match &guard {
+        None => "-".to_string(),
+        Some(outcomes) => {
+            let o = &outcomes[i];
+            let mut text = if o.passed() {
+                "ok".to_string()
+            } else {
+                format!("{} failure(s)", o.failures + o.malformed)
+            };
+            if o.suppressed > 0 {
+                text += &format!(" ({} suppressed)", o.suppressed);
+            }
+            text
+        }
     };
     let status = |s: &SynthesizedStack| match &lint {
         None => "-".to_string(),
@@ -77,9 +108,10 @@ pub fn report(root: &Path, stacks: &[SynthesizedStack], check: bool) -> Result<(
             n => format!("{n} finding(s)"),
         },
     };
-    let rows: Vec<[String; 6]> = stacks
+    let rows: Vec<[String; 7]> = stacks
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             [
                 s.app.clone(),
                 s.env.clone(),
@@ -87,10 +119,19 @@ pub fn report(root: &Path, stacks: &[SynthesizedStack], check: bool) -> Result<(
                 s.resources.to_string(),
                 s.bytes.to_string(),
                 status(s),
+                guard_status(i),
             ]
         })
         .collect();
-    let header = ["app", "env", "stack", "resources", "bytes", "cfn-lint"];
+    let header = [
+        "app",
+        "env",
+        "stack",
+        "resources",
+        "bytes",
+        "cfn-lint",
+        "cfn-guard",
+    ];
     print!("{}", table(&header, &rows));
     let total_resources: usize = stacks.iter().map(|s| s.resources).sum();
     let total_bytes: usize = stacks.iter().map(|s| s.bytes).sum();
@@ -98,6 +139,22 @@ pub fn report(root: &Path, stacks: &[SynthesizedStack], check: bool) -> Result<(
         "{} stack(s), {total_resources} resources, {total_bytes} bytes",
         stacks.len()
     );
+    let lint_failed = lint
+        .as_ref()
+        .is_some_and(|f| f.values().any(|v| !v.is_empty()));
+    if let Some(outcomes) = &guard {
+        let failed = outcomes.iter().filter(|o| !o.passed()).count();
+        let suppressed: usize = outcomes.iter().map(|o| o.suppressed).sum();
+        if failed > 0 && !lint_failed {
+            bail!("the policy packs failed on {failed} template(s); `cargo xtask guard` shows why");
+        }
+        if failed == 0 {
+            println!(
+                "cfn-guard: {} template(s) pass the policy packs ({suppressed} suppression(s) with reasons; `cargo xtask guard` lists them)",
+                outcomes.len()
+            );
+        }
+    }
     if let Some(findings) = lint {
         let bad: Vec<&String> = findings.values().flatten().collect();
         if !bad.is_empty() {
