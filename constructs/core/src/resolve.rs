@@ -198,21 +198,22 @@ impl Resolver<'_> {
         self.target(target, Use::DependsOn)
     }
 
-    /// Resolves a tree to JSON.
-    pub(crate) fn resolve(&mut self, raw: &Raw) -> Json {
+    /// Resolves a tree to JSON, moving its strings and keys into the result
+    /// instead of copying them.
+    pub(crate) fn resolve(&mut self, raw: Raw) -> Json {
         match raw {
             Raw::Null => Json::Null,
-            Raw::Bool(b) => Json::Bool(*b),
-            Raw::Int(n) => Json::from(*n),
-            Raw::Float(f) => match serde_json::Number::from_f64(*f) {
+            Raw::Bool(b) => Json::Bool(b),
+            Raw::Int(n) => Json::from(n),
+            Raw::Float(f) => match serde_json::Number::from_f64(f) {
                 Some(n) => Json::Number(n),
                 None => {
                     self.report("number", format!("{f} is not a finite number"));
                     Json::Null
                 }
             },
-            Raw::Str(s) => Json::String(s.clone()),
-            Raw::List(items) => Json::Array(items.iter().map(|i| self.resolve(i)).collect()),
+            Raw::Str(s) => Json::String(s),
+            Raw::List(items) => Json::Array(items.into_iter().map(|i| self.resolve(i)).collect()),
             Raw::Object(fields) => {
                 if let [(key, args)] = fields.as_slice() {
                     if key == "Fn::Sub" {
@@ -222,32 +223,32 @@ impl Resolver<'_> {
                 let mut m = JsonMap::with_capacity(fields.len());
                 for (k, v) in fields {
                     let v = self.resolve(v);
-                    m.insert(k.clone(), v);
+                    m.insert(k, v);
                 }
                 Json::Object(m)
             }
             Raw::Json(j) => {
-                self.scan_json(j);
-                j.clone()
+                self.scan_json(&j);
+                j
             }
             Raw::Ref(t) => {
-                if let Some(parameter) = self.import(t, None) {
+                if let Some(parameter) = self.import(&t, None) {
                     return single("Ref", Json::String(parameter));
                 }
-                let lid = self.target(t, Use::Ref);
+                let lid = self.target(&t, Use::Ref);
                 single("Ref", Json::String(lid))
             }
             Raw::GetAtt(t, attr) => {
-                if let Some(parameter) = self.import(t, Some(attr)) {
+                if let Some(parameter) = self.import(&t, Some(&attr)) {
                     return single("Ref", Json::String(parameter));
                 }
-                let lid = self.target(t, Use::GetAtt);
+                let lid = self.target(&t, Use::GetAtt);
                 single(
                     "Fn::GetAtt",
-                    Json::Array(vec![Json::String(lid), Json::String(attr.clone())]),
+                    Json::Array(vec![Json::String(lid), Json::String(attr)]),
                 )
             }
-            Raw::Name(t) => Json::String(self.target(t, Use::Name)),
+            Raw::Name(t) => Json::String(self.target(&t, Use::Name)),
         }
     }
 

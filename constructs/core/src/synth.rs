@@ -364,23 +364,26 @@ fn synth_stack(
                 mappings.insert(lid, m);
             }
             Kind::Condition(c) => {
-                let c = r.resolve(c.raw());
+                let c = r.resolve(c.raw().clone());
                 conditions.insert(lid, c);
             }
             Kind::Rule(rule) => {
-                let j = r.resolve(&rule.to_raw());
+                let j = r.resolve(rule.to_raw());
                 rules.insert(lid, j);
             }
             Kind::Output(o) => {
-                let j = r.resolve(&o.to_raw());
+                let j = r.resolve(o.to_raw());
                 outputs.insert(lid, j);
             }
             Kind::Resource(res, opts) => {
                 let mut raw = res.to_raw();
-                apply_tags(&mut raw, res.tag_shape(), scope_tags(tree, n));
+                let shape = res.tag_shape();
+                if !matches!(shape, TagShape::None) {
+                    apply_tags(&mut raw, shape, scope_tags(tree, n));
+                }
                 let mut m = JsonMap::new();
                 m.insert("Type".into(), Json::from(res.type_name()));
-                let props = r.resolve(&raw);
+                let props = r.resolve(raw);
                 if props.as_object().is_some_and(|o| !o.is_empty()) {
                     m.insert("Properties".into(), props);
                 }
@@ -395,10 +398,10 @@ fn synth_stack(
                     );
                 }
                 if let Some(c) = &opts.creation_policy {
-                    m.insert("CreationPolicy".into(), r.resolve(&Raw::Json(c.clone())));
+                    m.insert("CreationPolicy".into(), r.resolve(Raw::Json(c.clone())));
                 }
                 if let Some(u) = &opts.update_policy {
-                    m.insert("UpdatePolicy".into(), r.resolve(&Raw::Json(u.clone())));
+                    m.insert("UpdatePolicy".into(), r.resolve(Raw::Json(u.clone())));
                 }
                 if let Some(p) = opts.update_replace_policy {
                     m.insert("UpdateReplacePolicy".into(), p.as_str().into());
@@ -414,7 +417,7 @@ fn synth_stack(
                     m.insert("Metadata".into(), Json::Object(meta));
                 }
                 if let Some(c) = &opts.condition {
-                    m.insert("Condition".into(), r.resolve(&Raw::Name(c.target())));
+                    m.insert("Condition".into(), r.resolve(Raw::Name(c.target())));
                 }
                 let mut refs = std::mem::take(&mut r.refs);
                 refs.extend(deps);

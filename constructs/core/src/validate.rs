@@ -76,7 +76,10 @@ impl std::fmt::Display for Issue {
 /// Collects issues while walking one element's properties.
 pub struct Validator<'a> {
     path: &'a str,
-    props: Vec<String>,
+    /// The current property path, its names joined with `.`.
+    props: String,
+    /// How many names `props` holds.
+    depth: usize,
     issues: &'a mut Vec<Issue>,
 }
 
@@ -85,7 +88,8 @@ impl<'a> Validator<'a> {
     pub fn new(path: &'a str, issues: &'a mut Vec<Issue>) -> Self {
         Validator {
             path,
-            props: Vec::new(),
+            props: String::new(),
+            depth: 0,
             issues,
         }
     }
@@ -94,16 +98,23 @@ impl<'a> Validator<'a> {
     pub fn report(&mut self, rule: &'static str, message: String) {
         self.issues.push(Issue {
             path: self.path.to_string(),
-            property: self.props.join("."),
+            property: self.props.clone(),
             rule,
             message,
         });
     }
 
-    fn scoped(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
-        self.props.push(name.to_string());
+    fn scoped(&mut self, name: impl std::fmt::Display, f: impl FnOnce(&mut Self)) {
+        use std::fmt::Write;
+        let len = self.props.len();
+        if self.depth > 0 {
+            self.props.push('.');
+        }
+        write!(self.props, "{name}").expect("writing to a String cannot fail");
+        self.depth += 1;
         f(self);
-        self.props.pop();
+        self.depth -= 1;
+        self.props.truncate(len);
     }
 
     /// Checks one property against its rule.
@@ -124,7 +135,7 @@ impl<'a> Validator<'a> {
             if let Some(items) = value.literal_items() {
                 check_count(items.len(), list, v);
                 for (i, it) in items.iter().enumerate() {
-                    v.scoped(&i.to_string(), |v| it.check(item, v));
+                    v.scoped(i, |v| it.check(item, v));
                 }
             }
         });
@@ -353,7 +364,7 @@ impl<T: Validate> Validate for Box<T> {
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, v: &mut Validator<'_>) {
         for (i, t) in self.iter().enumerate() {
-            v.scoped(&i.to_string(), |v| t.validate(v));
+            v.scoped(i, |v| t.validate(v));
         }
     }
 }
