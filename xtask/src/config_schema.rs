@@ -25,6 +25,8 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
                 "--quiet",
                 "--package",
                 &app,
+                "--bin",
+                &app,
                 "--features",
                 "schema",
                 "--",
