@@ -13,7 +13,7 @@ fn template_snapshots() {
         assert_eq!(ids, expected, "{env}");
         for stack in &assembly.stacks {
             insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(format!("agent-platform.{env}.{}.template.json", stack.id), stack.body);
+                insta::assert_snapshot!(format!("agent-platform.{env}.{}.template.json", stack.id), stack.body());
             });
         }
     }
@@ -28,7 +28,7 @@ fn synth_is_deterministic() {
                 .expect("valid")
                 .stacks
                 .into_iter()
-                .map(|s| s.body)
+                .map(|s| s.body().to_string())
                 .collect()
         };
         assert_eq!(bodies(), bodies(), "{env}");

@@ -15,7 +15,7 @@ fn template_snapshots() {
         for stack in &assembly.stacks {
             let name = format!("investment-agent.{env}.{}.template.json", stack.id);
             insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(name, stack.body);
+                insta::assert_snapshot!(name, stack.body());
             });
         }
     }
@@ -95,8 +95,9 @@ fn values_pass_between_stacks_as_outputs_and_parameters() {
 fn synth_is_deterministic() {
     let a = assembly("prod");
     let b = assembly("prod");
-    let bodies =
-        |x: &strata::Assembly| -> Vec<String> { x.stacks.iter().map(|s| s.body.clone()).collect() };
+    let bodies = |x: &strata::Assembly| -> Vec<String> {
+        x.stacks.iter().map(|s| s.body().to_string()).collect()
+    };
     assert_eq!(bodies(&a), bodies(&b));
 }
 

@@ -20,7 +20,7 @@ fn template_snapshots() {
         for stack in &assembly.stacks {
             let name = format!("threat-agent.{env}.{}.template.json", stack.id);
             insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(name, stack.body);
+                insta::assert_snapshot!(name, stack.body());
             });
         }
     }
@@ -28,8 +28,9 @@ fn template_snapshots() {
 
 #[test]
 fn synth_is_deterministic() {
-    let bodies =
-        |a: strata::Assembly| -> Vec<String> { a.stacks.into_iter().map(|s| s.body).collect() };
+    let bodies = |a: strata::Assembly| -> Vec<String> {
+        a.stacks.into_iter().map(|s| s.body().to_string()).collect()
+    };
     assert_eq!(bodies(assembly("prod")), bodies(assembly("prod")));
 }
 

@@ -108,7 +108,7 @@ impl Template {
     /// construct id) in a synthesized assembly.
     pub fn from_stack(assembly: &Assembly, stack_id: &str) -> Result<Self, AssertionError> {
         match assembly.stacks.iter().find(|s| s.id == stack_id) {
-            Some(s) => Ok(Template::from_json(s.template.clone())),
+            Some(s) => Ok(Template::from_json(s.template.json().clone())),
             None => {
                 let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
                 Err(AssertionError::new(format!(

@@ -9,6 +9,7 @@ use strata::prelude::*;
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

@@ -34,6 +34,7 @@ pub const WARNING: &str = "arn:aws:sns:us-east-1:123456789012:warning-alerts";
 pub fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

@@ -69,7 +69,10 @@ fn aurora(readers: usize) -> DatabaseClusterProps {
 }
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid").stacks[0].template.clone()
+    app.synth().expect("valid").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn by_path<'a>(t: &'a Json, path: &str) -> &'a Json {

@@ -20,6 +20,7 @@ use strata::stepfunctions::{Definition, Pass, StateMachine, StateMachineProps};
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

@@ -12,7 +12,10 @@ use strata::prelude::*;
 const ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid app").stacks[0].template.clone()
+    app.synth().expect("valid app").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn resource<'a>(t: &'a Json, path: &str) -> &'a Json {

@@ -11,6 +11,7 @@ use strata::sqs::CustomerKey;
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

@@ -8,7 +8,10 @@ use strata::kms::{Key, KeyProps, KeySpec, KeyStrategy, KeyUsage, Keys, KeysProps
 use strata::prelude::*;
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid app").stacks[0].template.clone()
+    app.synth().expect("valid app").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn resource<'a>(t: &'a Json, path: &str) -> &'a Json {

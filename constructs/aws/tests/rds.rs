@@ -101,7 +101,10 @@ fn seed_000(f: &Fixture) -> DatabaseClusterProps {
 }
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid app").stacks[0].template.clone()
+    app.synth().expect("valid app").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn issues(app: &App) -> Vec<Issue> {

@@ -13,7 +13,10 @@ use strata::secrets::{
 };
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid app").stacks[0].template.clone()
+    app.synth().expect("valid app").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn resource<'a>(t: &'a Json, path: &str) -> &'a Json {

@@ -14,6 +14,7 @@ use strata::sqs::{CustomerKey, DeadLetterQueue, Queue, QueueEncryption, QueuePro
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

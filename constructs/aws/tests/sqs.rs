@@ -16,6 +16,7 @@ use strata::sqs::{
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

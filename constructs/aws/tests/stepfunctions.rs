@@ -15,6 +15,7 @@ use strata::stepfunctions::{
 fn template(app: &App) -> Json {
     app.synth().expect("the app synthesizes").stacks[0]
         .template
+        .json()
         .clone()
 }
 

@@ -13,7 +13,10 @@ use strata::{Issue, SynthError};
 mod features;
 
 fn template(app: &App) -> Json {
-    app.synth().expect("valid app").stacks[0].template.clone()
+    app.synth().expect("valid app").stacks[0]
+        .template
+        .json()
+        .clone()
 }
 
 fn issues(app: &App) -> Vec<Issue> {

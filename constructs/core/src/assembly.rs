@@ -6,9 +6,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde_json::{json, Map as JsonMap, Value as Json};
+use serde_json::{json, Value as Json};
 
 use crate::asset::{asset_manifest, FileAsset};
+use crate::document::Doc;
 use crate::stackset::STACK_SET;
 use crate::synth::{to_template_string, Assembly, StackArtifact};
 use crate::tree::App;
@@ -23,66 +24,82 @@ pub const ASSEMBLY_VERSION: &str = "36.0.0";
 impl Assembly {
     /// The `manifest.json` document.
     pub fn manifest(&self) -> Json {
-        let mut artifacts = JsonMap::new();
+        self.manifest_doc().to_json()
+    }
+
+    fn manifest_doc(&self) -> Doc {
+        let text = |s: &str| Doc::Str(s.to_string());
+        let field = |k: &str, v: Doc| (k.to_string(), v);
+        let mut artifacts = Vec::with_capacity(self.stacks.len() * 2);
         for s in &self.stacks {
             let mut dependencies = Vec::new();
             if let Some(file) = s.asset_manifest_file() {
                 let id = format!("{}.assets", s.id);
-                artifacts.insert(
-                    id.clone(),
-                    json!({"type": "cdk:asset-manifest", "properties": {"file": file}}),
-                );
-                dependencies.push(Json::from(id));
+                let asset = Doc::Object(vec![
+                    field("type", text("cdk:asset-manifest")),
+                    field(
+                        "properties",
+                        Doc::Object(vec![field("file", Doc::Str(file))]),
+                    ),
+                ]);
+                Doc::set(&mut artifacts, id.clone(), asset);
+                dependencies.push(Doc::Str(id));
             }
-            dependencies.extend(s.dependencies.iter().map(|d| Json::from(d.as_str())));
-            let mut props = JsonMap::new();
-            props.insert("templateFile".into(), s.template_file().into());
+            dependencies.extend(s.dependencies.iter().map(|d| text(d)));
+            let mut props = vec![field("templateFile", Doc::Str(s.template_file()))];
             if s.termination_protection {
-                props.insert("terminationProtection".into(), true.into());
+                props.push(field("terminationProtection", Doc::Bool(true)));
             }
             if s.stack_name != s.id {
-                props.insert("stackName".into(), s.stack_name.clone().into());
+                props.push(field("stackName", text(&s.stack_name)));
             }
-            let mut metadata: JsonMap<String, Json> = s
+            let entry = |kind: &str, data: Doc| {
+                Doc::Object(vec![field("type", text(kind)), field("data", data)])
+            };
+            let mut metadata: Vec<(String, Doc)> = s
                 .logical_ids
                 .iter()
                 .map(|(path, lid)| {
-                    (
-                        format!("/{path}"),
-                        json!([{ "type": "aws:cdk:logicalId", "data": lid }]),
-                    )
+                    let entries = vec![entry("aws:cdk:logicalId", text(lid))];
+                    (format!("/{path}"), Doc::List(entries))
                 })
                 .collect();
             // Where deploy gets each cross-stack parameter (an output of a
             // stack deployed before this one), and the StackSet targets.
-            let mut entries: Vec<Json> = s
+            let mut entries: Vec<Doc> = s
                 .parameter_sources
                 .iter()
                 .map(|p| {
-                    json!({
-                        "type": PARAMETER_SOURCE,
-                        "data": {"parameter": p.parameter, "stack": p.stack, "output": p.output}
-                    })
+                    let data = Doc::Object(vec![
+                        field("parameter", text(&p.parameter)),
+                        field("stack", text(&p.stack)),
+                        field("output", text(&p.output)),
+                    ]);
+                    entry(PARAMETER_SOURCE, data)
                 })
                 .collect();
             if let Some(set) = &s.stack_set {
-                entries.push(json!({"type": STACK_SET, "data": set.to_json()}));
+                entries.push(entry(STACK_SET, Doc::Json(set.to_json())));
             }
             if !entries.is_empty() {
-                metadata.insert(format!("/{}", s.id), entries.into());
+                Doc::set(&mut metadata, format!("/{}", s.id), Doc::List(entries));
             }
-            let mut artifact = JsonMap::new();
-            artifact.insert("type".into(), "aws:cloudformation:stack".into());
-            artifact.insert("environment".into(), s.env.uri().into());
-            artifact.insert("properties".into(), props.into());
+            let mut artifact = vec![
+                field("type", text("aws:cloudformation:stack")),
+                field("environment", Doc::Str(s.env.uri())),
+                field("properties", Doc::Object(props)),
+            ];
             if !dependencies.is_empty() {
-                artifact.insert("dependencies".into(), dependencies.into());
+                artifact.push(field("dependencies", Doc::List(dependencies)));
             }
-            artifact.insert("metadata".into(), metadata.into());
-            artifact.insert("displayName".into(), s.id.clone().into());
-            artifacts.insert(s.id.clone(), artifact.into());
+            artifact.push(field("metadata", Doc::Object(metadata)));
+            artifact.push(field("displayName", text(&s.id)));
+            Doc::set(&mut artifacts, s.id.clone(), Doc::Object(artifact));
         }
-        json!({ "version": ASSEMBLY_VERSION, "artifacts": artifacts })
+        Doc::Object(vec![
+            field("version", text(ASSEMBLY_VERSION)),
+            field("artifacts", Doc::Object(artifacts)),
+        ])
     }
 
     /// Writes the manifest and one `<Stack>.template.json` per stack into
@@ -114,7 +131,7 @@ impl Assembly {
             }
         }
         for s in &self.stacks {
-            std::fs::write(dir.join(s.template_file()), &s.body)?;
+            std::fs::write(dir.join(s.template_file()), s.body())?;
             if let Some(file) = s.asset_manifest_file() {
                 for a in &s.assets {
                     a.stage(dir)?;
@@ -124,7 +141,7 @@ impl Assembly {
         }
         std::fs::write(
             dir.join("manifest.json"),
-            to_template_string(&self.manifest()),
+            to_template_string(&self.manifest_doc()),
         )?;
         std::fs::write(
             dir.join("cdk.out"),
@@ -187,7 +204,7 @@ impl App {
                 "{}: {} resources, {} bytes -> {}",
                 s.id,
                 s.resource_count,
-                s.body.len(),
+                s.body().len(),
                 dir.join(s.template_file()).display()
             );
         }

@@ -15,10 +15,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map as JsonMap, Value as Json};
-
+use crate::document::Doc;
 use crate::logical_id::logical_id;
-use crate::synth::StackArtifact;
+use crate::synth::Pending;
 use crate::tree::{Environment, Tree};
 use crate::validate::Issue;
 
@@ -78,14 +77,14 @@ fn reachable(producer: &Environment, consumer: &Environment) -> bool {
 /// unreachable environments and dependency cycles between stacks.
 pub(crate) fn link(
     tree: &Tree,
-    stacks: &mut [(u32, StackArtifact)],
+    stacks: &mut [Pending],
     uses: Vec<CrossUse>,
     issues: &mut Vec<Issue>,
 ) {
     let index: BTreeMap<u32, usize> = stacks
         .iter()
         .enumerate()
-        .map(|(i, (n, _))| (*n, i))
+        .map(|(i, p)| (p.node, i))
         .collect();
     let mut deps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for (from, to) in &tree.stack_deps {
@@ -97,7 +96,10 @@ pub(crate) fn link(
             continue;
         };
         let producer_node = &tree.nodes[import.node as usize];
-        let (producer_env, consumer_env) = (stacks[pi].1.env.clone(), stacks[ci].1.env.clone());
+        let (producer_env, consumer_env) = (
+            stacks[pi].artifact.env.clone(),
+            stacks[ci].artifact.env.clone(),
+        );
         if !reachable(&producer_env, &consumer_env) {
             issues.push(Issue {
                 path,
@@ -106,7 +108,7 @@ pub(crate) fn link(
                 message: format!(
                     "refers to {} in stack {} ({}), but this stack is in {}; deploy can pass values only between stacks in the same environment, or in named regions of one account; give both stacks an explicit region and the same account",
                     producer_node.path,
-                    stacks[pi].1.id,
+                    stacks[pi].artifact.id,
                     producer_env.uri(),
                     consumer_env.uri()
                 ),
@@ -119,7 +121,7 @@ pub(crate) fn link(
             continue;
         }
         let Some(lid) = stacks[pi]
-            .1
+            .artifact
             .logical_ids
             .iter()
             .find(|(p, _)| *p == producer_node.path)
@@ -128,36 +130,47 @@ pub(crate) fn link(
             continue;
         };
         let value = match &import.attribute {
-            None => json!({"Ref": lid}),
-            Some(attr) => json!({"Fn::GetAtt": [lid, attr]}),
+            None => Doc::single("Ref", Doc::Str(lid)),
+            Some(attr) => Doc::single(
+                "Fn::GetAtt",
+                Doc::List(vec![Doc::Str(lid), Doc::Str(attr.clone())]),
+            ),
         };
-        let consumer_id = stacks[ci].1.id.clone();
-        let producer_id = stacks[pi].1.id.clone();
+        let consumer_id = stacks[ci].artifact.id.clone();
+        let producer_id = stacks[pi].artifact.id.clone();
+        let description = format!("{} for stack {consumer_id}", producer_node.path);
         insert(
-            &mut stacks[pi].1.template,
+            &mut stacks[pi].doc,
             "Outputs",
             &name,
-            json!({"Description": format!("{} for stack {consumer_id}", producer_node.path), "Value": value}),
+            Doc::Object(vec![
+                ("Description".into(), Doc::Str(description)),
+                ("Value".into(), value),
+            ]),
+        );
+        let description = format!(
+            "{} from stack {producer_id}, passed by strata deploy",
+            producer_node.path
         );
         insert(
-            &mut stacks[ci].1.template,
+            &mut stacks[ci].doc,
             "Parameters",
             &name,
-            json!({
-                "Type": "String",
-                "Description": format!("{} from stack {producer_id}, passed by strata deploy", producer_node.path)
-            }),
+            Doc::Object(vec![
+                ("Type".into(), Doc::Str("String".into())),
+                ("Description".into(), Doc::Str(description)),
+            ]),
         );
-        stacks[ci].1.parameter_sources.push(ParameterSource {
+        stacks[ci].artifact.parameter_sources.push(ParameterSource {
             parameter: name.clone(),
             stack: producer_id,
             output: name,
         });
     }
     report_cycles(tree, &deps, issues);
-    for (n, artifact) in stacks.iter_mut() {
-        artifact.dependencies = deps
-            .get(n)
+    for p in stacks.iter_mut() {
+        p.artifact.dependencies = deps
+            .get(&p.node)
             .map(|d| {
                 d.iter()
                     .map(|s| tree.nodes[*s as usize].id.clone())
@@ -181,24 +194,18 @@ const ORDER: [&str; 9] = [
 ];
 
 /// Adds `id` to a template section, creating the section in its place.
-fn insert(template: &mut Json, section: &str, id: &str, value: Json) {
-    let Json::Object(map) = template else { return };
-    if let Some(Json::Object(s)) = map.get_mut(section) {
-        s.insert(id.to_string(), value);
+fn insert(template: &mut Vec<(String, Doc)>, section: &str, id: &str, value: Doc) {
+    if let Some((_, Doc::Object(s))) = template.iter_mut().find(|(k, _)| k == section) {
+        Doc::set(s, id.to_string(), value);
         return;
     }
-    let mut entries = std::mem::take(map);
-    let mut new_section = JsonMap::new();
-    new_section.insert(id.to_string(), value);
-    entries.insert(section.to_string(), Json::Object(new_section));
-    let mut ordered = JsonMap::new();
-    for key in ORDER {
-        if let Some(v) = entries.remove(key) {
-            ordered.insert(key.to_string(), v);
-        }
-    }
-    ordered.extend(entries);
-    *map = ordered;
+    let rank = |key: &str| ORDER.iter().position(|o| *o == key).unwrap_or(ORDER.len());
+    let at = template
+        .iter()
+        .position(|(k, _)| rank(k) > rank(section))
+        .unwrap_or(template.len());
+    let new_section = Doc::Object(vec![(id.to_string(), value)]);
+    template.insert(at, (section.to_string(), new_section));
 }
 
 /// Reports a dependency cycle between stacks, naming them in order.

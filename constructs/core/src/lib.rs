@@ -8,6 +8,7 @@
 mod assembly;
 mod asset;
 mod crossref;
+mod document;
 mod intrinsics;
 mod logical_id;
 mod resolve;
@@ -24,6 +25,7 @@ pub use asset::{
     asset_entries, content_hash, AssetEntry, AssetPackaging, FileAsset, STAGING_BUCKET_NAME,
 };
 pub use crossref::ParameterSource;
+pub use document::Template;
 pub use intrinsics::{Fn, StrList};
 pub use logical_id::logical_id;
 pub use resource::{Handle, Resource, ResourceRef, TagShape};

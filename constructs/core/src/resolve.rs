@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::{Map as JsonMap, Value as Json};
+use serde_json::Value as Json;
 
 use crate::crossref::{CrossUse, Import};
+use crate::document::Doc;
 use crate::tree::{Kind, Tree};
 use crate::validate::Issue;
 use crate::value::{Raw, Target};
@@ -198,57 +199,51 @@ impl Resolver<'_> {
         self.target(target, Use::DependsOn)
     }
 
-    /// Resolves a tree to JSON, moving its strings and keys into the result
-    /// instead of copying them.
-    pub(crate) fn resolve(&mut self, raw: Raw) -> Json {
+    /// Resolves a tree to a template document, moving its strings and
+    /// keys into the result instead of copying them.
+    pub(crate) fn resolve(&mut self, raw: Raw) -> Doc {
         match raw {
-            Raw::Null => Json::Null,
-            Raw::Bool(b) => Json::Bool(b),
-            Raw::Int(n) => Json::from(n),
-            Raw::Float(f) => match serde_json::Number::from_f64(f) {
-                Some(n) => Json::Number(n),
-                None => {
-                    self.report("number", format!("{f} is not a finite number"));
-                    Json::Null
-                }
-            },
-            Raw::Str(s) => Json::String(s),
-            Raw::List(items) => Json::Array(items.into_iter().map(|i| self.resolve(i)).collect()),
+            Raw::Null => Doc::Null,
+            Raw::Bool(b) => Doc::Bool(b),
+            Raw::Int(n) => Doc::Int(n),
+            Raw::Float(f) if f.is_finite() => Doc::Float(f),
+            Raw::Float(f) => {
+                self.report("number", format!("{f} is not a finite number"));
+                Doc::Null
+            }
+            Raw::Str(s) => Doc::Str(s),
+            Raw::List(items) => Doc::List(items.into_iter().map(|i| self.resolve(i)).collect()),
             Raw::Object(fields) => {
                 if let [(key, args)] = fields.as_slice() {
                     if key == "Fn::Sub" {
                         self.check_sub(args);
                     }
                 }
-                let mut m = JsonMap::with_capacity(fields.len());
-                for (k, v) in fields {
-                    let v = self.resolve(v);
-                    m.insert(k, v);
-                }
-                Json::Object(m)
+                let fields = fields
+                    .into_iter()
+                    .map(|(k, v)| (k, self.resolve(v)))
+                    .collect();
+                Doc::Object(Doc::unique_keys(fields))
             }
             Raw::Json(j) => {
                 self.scan_json(&j);
-                j
+                Doc::Json(j)
             }
             Raw::Ref(t) => {
                 if let Some(parameter) = self.import(&t, None) {
-                    return single("Ref", Json::String(parameter));
+                    return Doc::single("Ref", Doc::Str(parameter));
                 }
                 let lid = self.target(&t, Use::Ref);
-                single("Ref", Json::String(lid))
+                Doc::single("Ref", Doc::Str(lid))
             }
             Raw::GetAtt(t, attr) => {
                 if let Some(parameter) = self.import(&t, Some(&attr)) {
-                    return single("Ref", Json::String(parameter));
+                    return Doc::single("Ref", Doc::Str(parameter));
                 }
                 let lid = self.target(&t, Use::GetAtt);
-                single(
-                    "Fn::GetAtt",
-                    Json::Array(vec![Json::String(lid), Json::String(attr)]),
-                )
+                Doc::single("Fn::GetAtt", Doc::List(vec![Doc::Str(lid), Doc::Str(attr)]))
             }
-            Raw::Name(t) => Json::String(self.target(&t, Use::Name)),
+            Raw::Name(t) => Doc::Str(self.target(&t, Use::Name)),
         }
     }
 
@@ -316,12 +311,6 @@ impl Resolver<'_> {
             _ => {}
         }
     }
-}
-
-fn single(key: &str, value: Json) -> Json {
-    let mut m = JsonMap::with_capacity(1);
-    m.insert(key.to_string(), value);
-    Json::Object(m)
 }
 
 /// The variable names of a `Fn::Sub` template, skipping `${!Literal}` escapes.

@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{Map as JsonMap, Value as Json};
+use serde_json::Value as Json;
 
 use crate::crossref::{self, CrossUse, ParameterSource};
+use crate::document::{Doc, Template};
 use crate::logical_id::logical_id;
 use crate::resolve::{ElementKind, Resolver, StackIds};
 use crate::resource::TagShape;
@@ -43,10 +44,8 @@ pub struct StackArtifact {
     pub stack_name: String,
     /// Target account and region.
     pub env: Environment,
-    /// The template.
-    pub template: Json,
-    /// The template as written to disk.
-    pub body: String,
+    /// The template, read as JSON on first use.
+    pub template: Template,
     /// Number of resources in the template.
     pub resource_count: usize,
     /// Refuse stack deletion.
@@ -65,6 +64,11 @@ pub struct StackArtifact {
 }
 
 impl StackArtifact {
+    /// The template as written to disk.
+    pub fn body(&self) -> &str {
+        self.template.text()
+    }
+
     /// The file name of the template in the cloud assembly.
     pub fn template_file(&self) -> String {
         format!("{}.template.json", self.id)
@@ -73,7 +77,7 @@ impl StackArtifact {
     /// Whether the body exceeds the inline API limit and must be uploaded
     /// to S3 before deploy.
     pub fn needs_upload(&self) -> bool {
-        self.body.len() > limits::INLINE_BODY_BYTES
+        self.body().len() > limits::INLINE_BODY_BYTES
     }
 }
 
@@ -104,7 +108,7 @@ impl std::fmt::Display for SynthError {
 impl std::error::Error for SynthError {}
 
 /// Renders a template the way the CDK writes it: JSON with one-space indent.
-pub fn to_template_string(template: &Json) -> String {
+pub fn to_template_string<T: serde::Serialize + ?Sized>(template: &T) -> String {
     let mut buf = Vec::with_capacity(4096);
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
@@ -131,13 +135,13 @@ impl App {
         let mut uses = Vec::new();
         for &s in &tree.nodes[0].children {
             if let Kind::Stack(_) = tree.nodes[s as usize].kind {
-                stacks.push((s, synth_stack(&tree, s, &mut uses, &mut issues)));
+                stacks.push(synth_stack(&tree, s, &mut uses, &mut issues));
             }
         }
         crossref::link(&tree, &mut stacks, uses, &mut issues);
         let stacks: Vec<StackArtifact> = stacks
             .into_iter()
-            .map(|(s, artifact)| finalize(&tree.nodes[s as usize].path, artifact, &mut issues))
+            .map(|p| finalize(&tree.nodes[p.node as usize].path, p, &mut issues))
             .collect();
         if issues.is_empty() {
             Ok(Assembly { stacks })
@@ -320,12 +324,22 @@ fn apply_tags(props: &mut Raw, shape: TagShape, tags: BTreeMap<String, Option<St
     }
 }
 
+/// A stack between synth and [`finalize`]: its artifact, and its template
+/// as a document that cross-stack linking still adds to.
+pub(crate) struct Pending {
+    /// The stack's node.
+    pub(crate) node: u32,
+    pub(crate) artifact: StackArtifact,
+    /// The template's sections, in CloudFormation's order.
+    pub(crate) doc: Vec<(String, Doc)>,
+}
+
 fn synth_stack(
     tree: &Tree,
     stack: u32,
     uses: &mut Vec<CrossUse>,
     issues: &mut Vec<Issue>,
-) -> StackArtifact {
+) -> Pending {
     let snode = &tree.nodes[stack as usize];
     let Kind::Stack(props) = &snode.kind else {
         unreachable!("synth_stack is called on stacks")
@@ -337,7 +351,7 @@ fn synth_stack(
     }
     let elems = elements(tree, stack);
     let ids = assign_ids(tree, stack, &elems, issues);
-    let mut sections: [JsonMap<String, Json>; 6] = Default::default();
+    let mut sections: [Vec<(String, Doc)>; 6] = Default::default();
     let [params, mappings, conditions, rules, resources, outputs] = &mut sections;
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut logical_ids = Vec::with_capacity(elems.len());
@@ -357,23 +371,23 @@ fn synth_stack(
         };
         match &node.kind {
             Kind::Parameter(p) => {
-                params.insert(lid, p.render());
+                params.push((lid, Doc::Json(p.render())));
             }
             Kind::Mapping(m) => {
                 let m = serde_json::to_value(m).unwrap_or(Json::Null);
-                mappings.insert(lid, m);
+                mappings.push((lid, Doc::Json(m)));
             }
             Kind::Condition(c) => {
                 let c = r.resolve(c.raw().clone());
-                conditions.insert(lid, c);
+                conditions.push((lid, c));
             }
             Kind::Rule(rule) => {
                 let j = r.resolve(rule.to_raw());
-                rules.insert(lid, j);
+                rules.push((lid, j));
             }
             Kind::Output(o) => {
                 let j = r.resolve(o.to_raw());
-                outputs.insert(lid, j);
+                outputs.push((lid, j));
             }
             Kind::Resource(res, opts) => {
                 let mut raw = res.to_raw();
@@ -381,67 +395,74 @@ fn synth_stack(
                 if !matches!(shape, TagShape::None) {
                     apply_tags(&mut raw, shape, scope_tags(tree, n));
                 }
-                let mut m = JsonMap::new();
-                m.insert("Type".into(), Json::from(res.type_name()));
+                let mut m = Vec::with_capacity(4);
+                m.push(("Type".to_string(), Doc::Str(res.type_name().to_string())));
                 let props = r.resolve(raw);
-                if props.as_object().is_some_and(|o| !o.is_empty()) {
-                    m.insert("Properties".into(), props);
+                if !props.is_empty_object() {
+                    m.push(("Properties".into(), props));
                 }
                 let mut deps = BTreeSet::new();
                 for d in &opts.depends_on {
                     deps.insert(r.dependency(&d.target()));
                 }
                 if !deps.is_empty() {
-                    m.insert(
-                        "DependsOn".into(),
-                        deps.iter().cloned().collect::<Vec<_>>().into(),
-                    );
+                    let list = deps.iter().cloned().map(Doc::Str).collect();
+                    m.push(("DependsOn".into(), Doc::List(list)));
                 }
                 if let Some(c) = &opts.creation_policy {
-                    m.insert("CreationPolicy".into(), r.resolve(Raw::Json(c.clone())));
+                    m.push(("CreationPolicy".into(), r.resolve(Raw::Json(c.clone()))));
                 }
                 if let Some(u) = &opts.update_policy {
-                    m.insert("UpdatePolicy".into(), r.resolve(Raw::Json(u.clone())));
+                    m.push(("UpdatePolicy".into(), r.resolve(Raw::Json(u.clone()))));
                 }
                 if let Some(p) = opts.update_replace_policy {
-                    m.insert("UpdateReplacePolicy".into(), p.as_str().into());
+                    m.push(("UpdateReplacePolicy".into(), Doc::Str(p.as_str().into())));
                 }
                 if let Some(p) = opts.deletion_policy {
-                    m.insert("DeletionPolicy".into(), p.as_str().into());
+                    m.push(("DeletionPolicy".into(), Doc::Str(p.as_str().into())));
                 }
-                let mut meta: JsonMap<String, Json> = opts.metadata.clone().into_iter().collect();
+                let mut meta: Vec<(String, Doc)> = opts
+                    .metadata
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Doc::Json(v.clone())))
+                    .collect();
                 if tree.path_metadata {
-                    meta.insert("aws:cdk:path".into(), node.path.clone().into());
+                    Doc::set(
+                        &mut meta,
+                        "aws:cdk:path".into(),
+                        Doc::Str(node.path.clone()),
+                    );
                 }
                 if !meta.is_empty() {
-                    m.insert("Metadata".into(), Json::Object(meta));
+                    m.push(("Metadata".into(), Doc::Object(meta)));
                 }
                 if let Some(c) = &opts.condition {
-                    m.insert("Condition".into(), r.resolve(Raw::Name(c.target())));
+                    m.push(("Condition".into(), r.resolve(Raw::Name(c.target()))));
                 }
                 let mut refs = std::mem::take(&mut r.refs);
                 refs.extend(deps);
                 edges.insert(lid.clone(), refs);
                 let mut v = Validator::new(&node.path, issues);
                 res.validate(&mut v);
-                resources.insert(lid, Json::Object(m));
+                resources.push((lid, Doc::Object(m)));
             }
             _ => {}
         }
     }
     report_cycles(&edges, &ids, tree, issues);
     let resource_count = resources.len();
-    let mut template = JsonMap::new();
+    let mut template = Vec::with_capacity(8);
     if let Some(d) = &props.description {
-        template.insert("Description".into(), d.clone().into());
+        template.push(("Description".into(), Doc::Str(d.clone())));
     }
     match props.transforms.as_slice() {
         [] => {}
         [one] => {
-            template.insert("Transform".into(), one.clone().into());
+            template.push(("Transform".into(), Doc::Str(one.clone())));
         }
         many => {
-            template.insert("Transform".into(), many.to_vec().into());
+            let list = many.iter().cloned().map(Doc::Str).collect();
+            template.push(("Transform".into(), Doc::List(list)));
         }
     }
     let names = [
@@ -454,15 +475,14 @@ fn synth_stack(
     ];
     for (name, section) in names.into_iter().zip(sections) {
         if !section.is_empty() {
-            template.insert(name.into(), Json::Object(section));
+            template.push((name.into(), Doc::Object(section)));
         }
     }
-    StackArtifact {
+    let artifact = StackArtifact {
         id: snode.id.clone(),
         stack_name: props.stack_name.clone().unwrap_or_else(|| snode.id.clone()),
         env: props.env.clone(),
-        template: Json::Object(template),
-        body: String::new(),
+        template: Template::default(),
         resource_count,
         termination_protection: props.termination_protection,
         logical_ids,
@@ -470,17 +490,22 @@ fn synth_stack(
         dependencies: Vec::new(),
         parameter_sources: Vec::new(),
         stack_set: props.stack_set.clone(),
+    };
+    Pending {
+        node: stack,
+        artifact,
+        doc: template,
     }
 }
 
 /// Checks the template limits once cross-stack outputs and parameters are
 /// in, and writes the body.
-fn finalize(path: &str, mut artifact: StackArtifact, issues: &mut Vec<Issue>) -> StackArtifact {
-    let count = |section: &str| {
-        artifact.template[section]
-            .as_object()
-            .map_or(0, JsonMap::len)
-    };
+fn finalize(path: &str, pending: Pending, issues: &mut Vec<Issue>) -> StackArtifact {
+    let Pending {
+        mut artifact, doc, ..
+    } = pending;
+    let doc = Doc::Object(doc);
+    let count = |section: &str| doc.get(section).and_then(Doc::fields).map_or(0, <[_]>::len);
     for (count, limit, what) in [
         (count("Resources"), limits::RESOURCES, "resources"),
         (count("Parameters"), limits::PARAMETERS, "parameters"),
@@ -495,26 +520,32 @@ fn finalize(path: &str, mut artifact: StackArtifact, issues: &mut Vec<Issue>) ->
             ));
         }
     }
-    check_name_and_description(path, &artifact, issues);
-    artifact.body = to_template_string(&artifact.template);
-    if artifact.body.len() > limits::BODY_BYTES {
+    check_name_and_description(path, &artifact, &doc, issues);
+    let body = to_template_string(&doc);
+    if body.len() > limits::BODY_BYTES {
         issues.push(issue(
             path,
             "template-limit",
             format!(
                 "the template is {} bytes; CloudFormation accepts at most {} bytes; split the stack",
-                artifact.body.len(),
+                body.len(),
                 limits::BODY_BYTES
             ),
         ));
     }
+    artifact.template = Template::new(body);
     artifact
 }
 
 /// The stack name and template description CloudFormation accepts: a
 /// name of letters, digits and hyphens starting with a letter, and a
 /// description of at most 1024 bytes.
-fn check_name_and_description(path: &str, artifact: &StackArtifact, issues: &mut Vec<Issue>) {
+fn check_name_and_description(
+    path: &str,
+    artifact: &StackArtifact,
+    doc: &Doc,
+    issues: &mut Vec<Issue>,
+) {
     let name = &artifact.stack_name;
     let valid = name.len() <= limits::STACK_NAME_CHARS
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -529,7 +560,7 @@ fn check_name_and_description(path: &str, artifact: &StackArtifact, issues: &mut
             ),
         ));
     }
-    if let Some(Json::String(d)) = artifact.template.get("Description") {
+    if let Some(Doc::Str(d)) = doc.get("Description") {
         if d.len() > limits::DESCRIPTION_BYTES {
             issues.push(issue(
                 path,

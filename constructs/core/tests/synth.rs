@@ -54,7 +54,7 @@ fn the_same_app_gives_the_same_bytes() {
             stack.resource(&format!("Q{i}"), Queue::new());
         }
         stack.add_tag("team", "agents");
-        app.synth().expect("valid").stacks[0].body.clone()
+        app.synth().expect("valid").stacks[0].body().to_string()
     };
     assert_eq!(build(), build());
 }
@@ -361,7 +361,7 @@ fn aspects_run_once_per_construct_even_when_synth_runs_twice() {
     let first = app.synth().expect("valid").stacks[0].clone();
     let second = app.synth().expect("still valid").stacks[0].clone();
     assert_eq!(first.resource_count, 2);
-    assert_eq!(first.body, second.body);
+    assert_eq!(first.body(), second.body());
 }
 
 #[test]

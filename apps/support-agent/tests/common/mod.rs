@@ -18,7 +18,7 @@ pub fn templates_of(app: strata::App) -> BTreeMap<String, Value> {
         .unwrap_or_else(|e| panic!("{e}"))
         .stacks
         .into_iter()
-        .map(|s| (s.id, s.template))
+        .map(|s| (s.id, s.template.into()))
         .collect()
 }
 

@@ -191,7 +191,7 @@ fn build(stacks: &[String], ops: &[TreeOp]) -> (App, BTreeSet<String>, Result<St
         Ok(assembly) => Ok(assembly
             .stacks
             .iter()
-            .map(|s| format!("{}\n{:?}\n{}", s.id, s.logical_ids, s.body))
+            .map(|s| format!("{}\n{:?}\n{}", s.id, s.logical_ids, s.body()))
             .collect::<Vec<_>>()
             .join("\n")),
         Err(e) => Err(e.to_string()),
