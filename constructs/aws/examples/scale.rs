@@ -199,5 +199,5 @@ fn main() -> ExitCode {
     for i in 0..stacks {
         previous = Some(stack(&app, i, count, previous.as_ref()));
     }
-    app.run()
+    app.run_to_exit()
 }

@@ -144,7 +144,7 @@ pub fn run_main(
     schema: impl FnOnce() -> Option<Result<String, serde_json::Error>>,
 ) -> std::process::ExitCode {
     if std::env::args().nth(1).as_deref() != Some("--config-schema") {
-        return app().run();
+        return app().run_to_exit();
     }
     let Some(schema) = schema() else {
         eprintln!("this build has no config schema; build with `--features schema`, or run `cargo xtask schema config`");

@@ -213,4 +213,21 @@ impl App {
         std::mem::forget(assembly);
         ExitCode::SUCCESS
     }
+
+    /// [`run`](App::run) for the end of `main`: the app is not freed
+    /// afterwards, since the process is about to exit and the operating
+    /// system takes its memory back at once.
+    ///
+    /// ```no_run
+    /// fn main() -> std::process::ExitCode {
+    ///     let app = strata_core::App::new();
+    ///     // ... add stacks ...
+    ///     app.run_to_exit()
+    /// }
+    /// ```
+    pub fn run_to_exit(self) -> ExitCode {
+        let code = self.run();
+        std::mem::forget(self);
+        code
+    }
 }

@@ -1,7 +1,9 @@
 //! Turns unresolved trees into template JSON: node references become
 //! logical IDs, and every reference is checked against the stack.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::Value as Json;
 
@@ -62,8 +64,8 @@ impl ElementKind {
 /// The logical IDs of one stack, by node and by name.
 pub(crate) struct StackIds {
     pub(crate) stack: u32,
-    pub(crate) by_node: HashMap<u32, String>,
-    pub(crate) by_name: HashMap<String, (ElementKind, u32)>,
+    pub(crate) by_node: FxHashMap<u32, String>,
+    pub(crate) by_name: FxHashMap<String, (ElementKind, u32)>,
 }
 
 /// Resolves the trees of one element, reporting problems against its path.

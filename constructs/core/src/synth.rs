@@ -1,7 +1,9 @@
 //! Synthesis: the construct tree becomes one CloudFormation template per
 //! stack, after every check has run and every problem has been collected.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use serde_json::Value as Json;
 
@@ -185,8 +187,8 @@ fn assign_ids(tree: &Tree, stack: u32, elems: &[u32], issues: &mut Vec<Issue>) -
     let prefix_len = tree.nodes[stack as usize].path.len() + 1;
     let mut ids = StackIds {
         stack,
-        by_node: HashMap::with_capacity(elems.len()),
-        by_name: HashMap::with_capacity(elems.len()),
+        by_node: FxHashMap::with_capacity_and_hasher(elems.len(), Default::default()),
+        by_name: FxHashMap::with_capacity_and_hasher(elems.len(), Default::default()),
     };
     for &n in elems {
         let node = &tree.nodes[n as usize];
@@ -589,7 +591,7 @@ fn report_cycles(
         Open,
         Done,
     }
-    let mut mark: HashMap<&str, Mark> = edges.keys().map(|k| (k.as_str(), Mark::New)).collect();
+    let mut mark: FxHashMap<&str, Mark> = edges.keys().map(|k| (k.as_str(), Mark::New)).collect();
     let path_of = |lid: &str| -> String {
         ids.by_name.get(lid).map_or_else(
             || lid.to_string(),

@@ -4,9 +4,9 @@
 //! recorded with the construct path and reported, together with every other
 //! problem, when the app is synthesized.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -155,11 +155,11 @@ pub(crate) struct Node {
 pub(crate) struct Tree {
     pub(crate) app: u32,
     pub(crate) nodes: Vec<Node>,
-    names: HashMap<(u32, String), u32>,
+    names: FxHashMap<(u32, String), u32>,
     pub(crate) issues: Vec<Issue>,
     pub(crate) path_metadata: bool,
     /// (node, aspect) pairs already visited.
-    invoked: HashSet<(u32, usize)>,
+    invoked: FxHashSet<(u32, usize)>,
     /// (dependent stack, stack it depends on), from `Scope::add_dependency`.
     pub(crate) stack_deps: Vec<(u32, u32)>,
 }
@@ -190,12 +190,13 @@ impl Tree {
             parent_node.stack
         };
         let mut problem = None;
+        let key = (parent, clean.clone());
         if clean.is_empty() {
             problem = Some((
                 "empty-id",
                 "construct ids must not be empty; give this construct a name".to_string(),
             ));
-        } else if self.names.contains_key(&(parent, clean.clone())) {
+        } else if self.names.contains_key(&key) {
             problem = Some((
                 "duplicate-id",
                 format!(
@@ -222,7 +223,7 @@ impl Tree {
                 message,
             }),
             None => {
-                self.names.insert((parent, clean.clone()), index);
+                self.names.insert(key, index);
                 self.nodes[parent as usize].children.push(index);
             }
         }
@@ -281,10 +282,10 @@ impl App {
                 tags: Vec::new(),
                 aspects: Vec::new(),
             }],
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             issues: Vec::new(),
             path_metadata: true,
-            invoked: HashSet::new(),
+            invoked: FxHashSet::default(),
             stack_deps: Vec::new(),
         };
         App {

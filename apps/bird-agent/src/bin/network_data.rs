@@ -28,5 +28,5 @@ fn main() -> ExitCode {
         }
         Err(e) => app.root().error("config", e.to_string()),
     }
-    app.run()
+    app.run_to_exit()
 }

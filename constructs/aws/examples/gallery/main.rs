@@ -44,5 +44,5 @@ fn main() -> ExitCode {
     messaging::messaging(&app);
     observability::observability(&app);
     dr::disaster_recovery(&app);
-    app.run()
+    app.run_to_exit()
 }
