@@ -141,22 +141,53 @@ pub fn median(values: &[f64]) -> f64 {
 /// a fresh `out` (removed before every run): seconds, RSS bytes, and the
 /// bytes of the files written by the last run.
 pub fn repeat(runs: usize, out: &Path, make: impl Fn() -> Command) -> Result<Stats> {
-    let mut seconds = Vec::with_capacity(runs);
-    let mut rss = Vec::with_capacity(runs);
-    for _ in 0..runs.max(1) {
+    let mut stats = interleave(runs, &[(out, &make)])?;
+    Ok(stats.remove(0))
+}
+
+/// Builds one of the commands [`interleave`] measures.
+pub type Make<'a> = &'a dyn Fn() -> Command;
+
+/// Like [`repeat`] for several commands measured side by side: `runs`
+/// rounds, each running every command once in the order of [`schedule`],
+/// so that a change of load on the machine weighs on all of them alike.
+/// Each command writes into its own `out` (removed before each of its
+/// runs); the result holds one [`Stats`] per command, in order.
+pub fn interleave(runs: usize, commands: &[(&Path, Make<'_>)]) -> Result<Vec<Stats>> {
+    let rounds = runs.max(1);
+    let mut seconds = vec![Vec::with_capacity(rounds); commands.len()];
+    let mut rss = vec![Vec::with_capacity(rounds); commands.len()];
+    for i in schedule(rounds, commands.len()) {
+        let (out, make) = commands[i];
         if out.exists() {
             std::fs::remove_dir_all(out)?;
         }
         let r = run(&mut make())?;
-        seconds.push(r.seconds);
-        rss.push(r.rss_bytes as f64);
+        seconds[i].push(r.seconds);
+        rss[i].push(r.rss_bytes as f64);
     }
-    Ok(Stats {
-        seconds: median(&seconds),
-        rss_bytes: median(&rss),
-        bytes: dir_bytes(out)?,
-        runs: seconds.len(),
-    })
+    commands
+        .iter()
+        .enumerate()
+        .map(|(i, (out, _))| {
+            Ok(Stats {
+                seconds: median(&seconds[i]),
+                rss_bytes: median(&rss[i]),
+                bytes: dir_bytes(out)?,
+                runs: seconds[i].len(),
+            })
+        })
+        .collect()
+}
+
+/// The order in which [`interleave`] runs `count` commands over `rounds`
+/// rounds, as command indices: every command once per round, in order on
+/// even rounds and in reverse on odd ones, so none always runs first (on
+/// a cold cache) or right after another.
+pub fn schedule(rounds: usize, count: usize) -> Vec<usize> {
+    (0..rounds)
+        .flat_map(|round| (0..count).map(move |i| if round % 2 == 0 { i } else { count - 1 - i }))
+        .collect()
 }
 
 /// Medians of repeated runs.
@@ -199,5 +230,14 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn schedule_runs_each_command_once_per_round_alternating_the_order() {
+        assert_eq!(schedule(3, 1), vec![0, 0, 0]);
+        assert_eq!(schedule(4, 2), vec![0, 1, 1, 0, 0, 1, 1, 0]);
+        assert_eq!(schedule(2, 3), vec![0, 1, 2, 2, 1, 0]);
+        assert!(schedule(0, 2).is_empty());
+        assert!(schedule(3, 0).is_empty());
     }
 }

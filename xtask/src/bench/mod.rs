@@ -41,10 +41,12 @@ pub struct Options {
     /// Edit/rebuild/synth cycles of the incremental loop.
     #[arg(long, default_value_t = 3)]
     pub loop_runs: usize,
-    /// A binary that synthesizes the same network and data tier as
-    /// `bird-agent`'s `network_data` (run with `CDK_OUTDIR` set), measured
-    /// side by side; the report gives the ratio.
-    #[arg(long)]
+    /// An external baseline binary, for comparing against another
+    /// synthesizer of the same stack: it should write the network and data
+    /// tier of `bird-agent`'s `network_data` into `CDK_OUTDIR`. The synth
+    /// suite runs the two interleaved, as many times each, and adds the
+    /// baseline's medians and the ratios of time and peak RSS.
+    #[arg(long, value_name = "BIN")]
     pub baseline: Option<PathBuf>,
     /// Where to write the results (default `bench/results/<date>.json`);
     /// `-` writes none.
@@ -195,6 +197,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             bail!("unknown suite {s:?}; the suites are {}", SUITES.join(", "));
         }
     }
+    if let Some(b) = &opts.baseline {
+        if !b.is_file() {
+            bail!("--baseline {}: no such file", b.display());
+        }
+    }
     let wants = |s: &str| opts.only.iter().any(|o| o == s);
     let load_before = machine::load();
     let started = std::time::Instant::now();
@@ -220,7 +227,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         missed.len(),
         started.elapsed().as_secs_f64()
     );
-    let results = json!({
+    let mut results = json!({
         "date": machine::today(),
         "machine": machine::describe(root),
         "load": { "before": load_before, "after": load_after },
@@ -239,6 +246,9 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             "missed": missed.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
         },
     });
+    if let Some(name) = opts.baseline.as_deref().and_then(baseline_name) {
+        results["options"]["baseline_binary"] = name.into();
+    }
     let out = match &opts.out {
         Some(p) if p.as_os_str() == "-" => return Ok(()),
         Some(p) => root.join(p),
@@ -257,6 +267,12 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         out.strip_prefix(root).unwrap_or(&out).display()
     );
     Ok(())
+}
+
+/// The file name of the baseline binary, for the results (never its
+/// directory, which is particular to the machine).
+fn baseline_name(path: &Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
 fn print_table(figures: &[Figure]) {
@@ -319,5 +335,42 @@ mod tests {
         );
         assert_eq!(Figure::new("build", "z", 1.0, "s", 1).pass(), None);
         assert_eq!(f.to_json()["target"], "<= 2 ms");
+    }
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        bench: Options,
+    }
+
+    fn parse(args: &[&str]) -> Options {
+        use clap::Parser;
+        Cli::parse_from(std::iter::once("bench").chain(args.iter().copied())).bench
+    }
+
+    #[test]
+    fn baseline_is_optional_and_takes_a_path() {
+        assert_eq!(parse(&[]).baseline, None);
+        let o = parse(&[
+            "--only",
+            "synth",
+            "--runs",
+            "5",
+            "--baseline",
+            "base/bin/stack",
+        ]);
+        assert_eq!(o.baseline, Some(PathBuf::from("base/bin/stack")));
+        assert_eq!((o.only, o.runs), (vec!["synth".to_string()], 5));
+        assert_eq!(
+            baseline_name(Path::new("base/bin/stack")).as_deref(),
+            Some("stack")
+        );
+    }
+
+    #[test]
+    fn ratios_print_with_three_significant_decimals_below_one() {
+        assert_eq!(number(0.25), "0.250");
+        assert_eq!(number(3.456), "3.46");
+        assert_eq!(number(2.0), "2");
     }
 }

@@ -2,7 +2,7 @@
 //! network and data tier (`bird-agent`'s `network_data` binary) against
 //! its targets, side by side with an optional baseline binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
@@ -136,42 +136,35 @@ fn stats_figures(name: &str, s: &Stats, targets: Option<(f64, f64)>) -> Vec<Figu
     vec![time, rss, bytes]
 }
 
-/// The seed 000 network and data tier, then the baseline right after it
-/// in the same bench run.
-fn network_data(bin: &PathBuf, opts: &Options, out: &Path) -> Result<Vec<Figure>> {
-    let ours = measure::repeat(opts.runs, out, || {
+/// The seed 000 network and data tier; with `--baseline`, measured side
+/// by side with the baseline binary (runs interleaved, see
+/// [`measure::interleave`]), which writes into its own output directory.
+fn network_data(bin: &Path, opts: &Options, out: &Path) -> Result<Vec<Figure>> {
+    let ours = || {
         let mut c = Command::new(bin);
         c.env("CDK_OUTDIR", out).env("STRATA_ENV", "dev");
         deploy_defaults(&mut c);
         c
-    })?;
-    let count = resources(out)?;
-    println!(
-        "  network_data: {:.2} ms, {:.2} MiB, {} bytes, {count} resources",
-        ours.seconds * 1e3,
-        mib(ours.rss_bytes),
-        ours.bytes
-    );
-    let name = "network+data tier (seed 000)";
-    let mut figures = stats_figures(name, &ours, Some((NETWORK_DATA_MS, NETWORK_DATA_MIB)));
-    figures.push(Figure::new(
-        "synth",
-        format!("{name} resources"),
-        count as f64,
-        "count",
-        1,
-    ));
-    let Some(base) = &opts.baseline else {
-        return Ok(figures);
     };
-    let base = measure::repeat(opts.runs, out, || {
-        let mut c = Command::new(base);
-        c.env("CDK_OUTDIR", out);
+    let name = "network+data tier (seed 000)";
+    let Some(base_bin) = &opts.baseline else {
+        let stats = measure::repeat(opts.runs, out, ours)?;
+        return Ok(network_data_figures(name, &stats, resources(out)?));
+    };
+    let base_out = out.with_file_name("baseline.out");
+    let base = || {
+        let mut c = Command::new(base_bin);
+        c.env("CDK_OUTDIR", &base_out);
+        deploy_defaults(&mut c);
         c
-    })
-    .context("running the baseline")?;
+    };
+    let stats = measure::interleave(opts.runs, &[(out, &ours), (&base_out, &base)])
+        .context("running network_data and the baseline side by side")?;
+    let (ours, base) = (stats[0], stats[1]);
+    let mut figures = network_data_figures(name, &ours, resources(out)?);
+    let count = resources(&base_out)?;
     println!(
-        "  baseline: {:.2} ms, {:.2} MiB, {} bytes",
+        "  baseline: {:.2} ms, {:.2} MiB, {} bytes, {count} resources",
         base.seconds * 1e3,
         mib(base.rss_bytes),
         base.bytes
@@ -179,17 +172,84 @@ fn network_data(bin: &PathBuf, opts: &Options, out: &Path) -> Result<Vec<Figure>
     figures.extend(stats_figures("baseline", &base, None));
     figures.push(Figure::new(
         "synth",
-        "network+data time / baseline time",
-        ours.seconds / base.seconds,
-        "x",
-        ours.runs,
+        "baseline resources",
+        count as f64,
+        "count",
+        1,
     ));
+    figures.extend(ratios(&ours, &base));
+    println!(
+        "  network_data / baseline: {:.2}x time, {:.2}x peak RSS",
+        ours.seconds / base.seconds,
+        ours.rss_bytes / base.rss_bytes
+    );
+    Ok(figures)
+}
+
+/// The figures of the network and data tier, held to its targets.
+fn network_data_figures(name: &str, s: &Stats, count: usize) -> Vec<Figure> {
+    println!(
+        "  network_data: {:.2} ms, {:.2} MiB, {} bytes, {count} resources",
+        s.seconds * 1e3,
+        mib(s.rss_bytes),
+        s.bytes
+    );
+    let mut figures = stats_figures(name, s, Some((NETWORK_DATA_MS, NETWORK_DATA_MIB)));
     figures.push(Figure::new(
         "synth",
-        "network+data RSS / baseline RSS",
-        ours.rss_bytes / base.rss_bytes,
-        "x",
-        ours.runs,
+        format!("{name} resources"),
+        count as f64,
+        "count",
+        1,
     ));
-    Ok(figures)
+    figures
+}
+
+/// `network_data`'s medians over the baseline's: above 1 means slower
+/// (or larger) than the baseline.
+fn ratios(ours: &Stats, base: &Stats) -> [Figure; 2] {
+    let runs = ours.runs.min(base.runs);
+    [
+        Figure::new(
+            "synth",
+            "network+data time / baseline time",
+            ours.seconds / base.seconds,
+            "x",
+            runs,
+        ),
+        Figure::new(
+            "synth",
+            "network+data RSS / baseline RSS",
+            ours.rss_bytes / base.rss_bytes,
+            "x",
+            runs,
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(ms: f64, mib: f64, runs: usize) -> Stats {
+        Stats {
+            seconds: ms / 1e3,
+            rss_bytes: mib * 1_048_576.0,
+            bytes: 1024,
+            runs,
+        }
+    }
+
+    #[test]
+    fn ratios_divide_our_medians_by_the_baseline() {
+        let [time, rss] = ratios(&stats(6.0, 4.5, 5), &stats(1.5, 3.0, 5));
+        assert_eq!(time.name, "network+data time / baseline time");
+        assert_eq!((time.unit, time.runs), ("x", 5));
+        assert!((time.value - 4.0).abs() < 1e-9);
+        assert_eq!(rss.name, "network+data RSS / baseline RSS");
+        assert!((rss.value - 1.5).abs() < 1e-9);
+        assert!(time.target.is_none() && rss.target.is_none());
+        let faster = &ratios(&stats(1.0, 2.0, 3), &stats(4.0, 8.0, 3))[0];
+        assert!((faster.value - 0.25).abs() < 1e-9);
+    }
 }
