@@ -7,10 +7,12 @@
 //! back only when someone reads the template as JSON (tests, tools), so an
 //! app binary that only writes `cdk.out/` never pays for it.
 
+use std::io;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::ser::Formatter;
 use serde_json::Value as Json;
 
 /// A resolved template tree: plain JSON whose objects keep insertion order
@@ -133,6 +135,97 @@ impl Serialize for Doc {
     }
 }
 
+/// serde_json's pretty printing with the CDK's one-space indent, writing
+/// each line's indent in one call rather than one call per level.
+#[derive(Default)]
+pub(crate) struct TemplateFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl TemplateFormatter {
+    fn newline<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
+        const SPACES: &[u8; 65] = &[b' '; 65];
+        let mut rest = self.depth;
+        w.write_all(b"\n")?;
+        while rest > 0 {
+            let n = rest.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            rest -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl Formatter for TemplateFormatter {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// A synthesized template as JSON, parsed from its text the first time it
 /// is read. It dereferences to `serde_json::Value`, so it is indexed and
 /// queried like one.
@@ -245,6 +338,24 @@ mod tests {
         let parsed: serde_json::Value =
             serde_json::from_str(&to_template_string(&doc)).expect("valid JSON");
         assert_eq!(parsed, doc.to_json());
+    }
+
+    #[test]
+    fn formats_like_serde_json_with_a_one_space_indent() {
+        let mut deep = json!("leaf");
+        for i in 0..70 {
+            deep = if i % 2 == 0 {
+                json!([deep, 1, []])
+            } else {
+                json!({"k": deep, "e": {}})
+            };
+        }
+        let value = json!({"A": [1, {"b": null}], "C": {}, "D": [], "E": "x\n\"y", "F": deep});
+        let mut expected = Vec::new();
+        let pretty = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut expected, pretty);
+        serde::Serialize::serialize(&value, &mut ser).expect("serializes");
+        assert_eq!(to_template_string(&value).as_bytes(), expected.as_slice());
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl std::error::Error for SynthError {}
 /// Renders a template the way the CDK writes it: JSON with one-space indent.
 pub fn to_template_string<T: serde::Serialize + ?Sized>(template: &T) -> String {
     let mut buf = Vec::with_capacity(4096);
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let fmt = crate::document::TemplateFormatter::default();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
     serde::Serialize::serialize(template, &mut ser).expect("JSON values always serialize");
     String::from_utf8(buf).expect("serde_json writes UTF-8")
