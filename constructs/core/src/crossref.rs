@@ -90,6 +90,9 @@ pub(crate) fn link(
     for (from, to) in &tree.stack_deps {
         deps.entry(*from).or_default().insert(*to);
     }
+    // The element names each stack has before linking: an output or
+    // parameter Strata adds must not take one of them.
+    let taken: Vec<BTreeSet<String>> = stacks.iter().map(element_names).collect();
     let mut done: BTreeSet<(u32, String)> = BTreeSet::new();
     for (consumer, path, import) in uses {
         let (Some(&ci), Some(&pi)) = (index.get(&consumer), index.get(&import.producer)) else {
@@ -129,6 +132,24 @@ pub(crate) fn link(
         else {
             continue;
         };
+        let mut clash = false;
+        for (i, section) in [(pi, "output"), (ci, "parameter")] {
+            if taken[i].contains(&name) {
+                clash = true;
+                issues.push(Issue {
+                    path: tree.nodes[stacks[i].node as usize].path.clone(),
+                    property: String::new(),
+                    rule: "cross-stack-name",
+                    message: format!(
+                        "the logical ID {name} is taken, but Strata needs it for the {section} that passes {} to stack {}; rename the element that uses it",
+                        producer_node.path, stacks[ci].artifact.id
+                    ),
+                });
+            }
+        }
+        if clash {
+            continue;
+        }
         let value = match &import.attribute {
             None => Doc::single("Ref", Doc::Str(lid)),
             Some(attr) => Doc::single(
@@ -178,6 +199,16 @@ pub(crate) fn link(
             })
             .unwrap_or_default();
     }
+}
+
+/// The logical IDs of a stack's template elements before linking.
+fn element_names(stack: &Pending) -> BTreeSet<String> {
+    stack
+        .artifact
+        .logical_ids
+        .iter()
+        .map(|(_, lid)| lid.clone())
+        .collect()
 }
 
 /// Template sections in CloudFormation's conventional order.

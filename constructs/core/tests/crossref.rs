@@ -265,3 +265,35 @@ fn stack_set_settings_cloudformation_rejects_are_synth_errors() {
     let err = app.synth().expect_err("no OUs").to_string();
     assert!(err.contains("give `organizational_units`"), "{err}");
 }
+
+#[test]
+fn an_element_named_like_a_cross_stack_value_is_an_error() {
+    let app = App::new();
+    let network = stack(&app, "Network", prod("us-east-1"));
+    let compute = stack(&app, "Compute", prod("us-east-1"));
+    let jobs = network.child("Jobs").resource("Resource", Queue::new());
+    compute.resource(
+        "Worker",
+        Queue {
+            queue_name: Some(jobs.get_att("QueueName")),
+            ..Queue::new()
+        },
+    );
+    // The name Strata gives to the value: over the producer, the path and
+    // the attribute. A user output in the producer takes it first.
+    let name = logical_id(&["CrossStack", "Network", "Jobs", "Resource", "QueueName"]);
+    network.output(&name, Output::new(Fn::region()));
+    let err = app.synth().expect_err("the name is taken");
+    let issue = err
+        .issues
+        .iter()
+        .find(|i| i.rule == "cross-stack-name")
+        .unwrap_or_else(|| panic!("a cross-stack-name issue in {err}"));
+    assert_eq!(issue.path, "Network");
+    assert!(issue.message.contains(&name), "{}", issue.message);
+    assert!(
+        issue.message.contains("Network/Jobs/Resource"),
+        "{}",
+        issue.message
+    );
+}
