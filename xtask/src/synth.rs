@@ -91,7 +91,9 @@ pub fn select_apps(root: &Path, wanted: &[String]) -> Result<Vec<String>> {
     Ok(wanted.to_vec())
 }
 
-/// Builds the apps' binaries, dev or release profile.
+/// Builds each app's binary (the one named after the app, which
+/// [`run_apps`] runs), dev or release profile. An app's other binaries
+/// are left out: each one is one more link in every edit loop.
 pub fn build(root: &Path, apps: &[String], release: bool) -> Result<()> {
     let mut build = Command::new(env!("CARGO"));
     build.current_dir(root).arg("build").arg("--quiet");
@@ -100,6 +102,9 @@ pub fn build(root: &Path, apps: &[String], release: bool) -> Result<()> {
     }
     for a in apps {
         build.args(["--package", a]);
+    }
+    for a in apps {
+        build.args(["--bin", a]);
     }
     let status = build.status().context("running cargo build")?;
     if !status.success() {
@@ -429,6 +434,21 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use strata_core::{App, StackProps};
+
+    #[test]
+    fn every_app_builds_incrementally_in_release() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        for a in apps(&root).unwrap() {
+            let entry = format!("[profile.release.package.{a}]\nincremental = true\n");
+            assert!(
+                manifest.contains(&entry),
+                "the root Cargo.toml lacks `{}`: without it one edited line of {a} \
+                 re-optimizes the whole crate in `cargo xtask synth`",
+                entry.trim_end().replace('\n', " ")
+            );
+        }
+    }
 
     #[test]
     fn asset_manifests_bring_their_staged_assets_along() {

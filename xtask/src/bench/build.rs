@@ -62,13 +62,47 @@ impl Drop for Restore {
     }
 }
 
+/// The text the edit loop puts into a string literal of [`EDITED`]; the
+/// synthesized templates show it once the rebuild took effect.
+const MARK: &str = "edited by cargo xtask bench: ";
+
+/// `text` with one line of code changed: the first `description:
+/// Some("…")` literal gets [`MARK`] in front of its text. A real edit of a
+/// function body, not a comment, so the rebuild cannot skip code generation.
+fn edited(text: &str) -> Result<String> {
+    const AT: &str = "description: Some(\"";
+    let Some(at) = text.find(AT) else {
+        bail!("{EDITED} has no `{AT}` line for the edit loop to change");
+    };
+    let at = at + AT.len();
+    Ok(format!("{}{MARK}{}", &text[..at], &text[at..]))
+}
+
+/// Whether a file under `dir` contains `needle`.
+fn mentions(dir: &Path, needle: &str) -> Result<bool> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let found = if path.is_dir() {
+            mentions(&path, needle)?
+        } else {
+            std::fs::read_to_string(&path).is_ok_and(|t| t.contains(needle))
+        };
+        if found {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The edit loop in `profile` on a warm `target`: `runs` times, change
-/// one line of [`EDITED`] (a comment appended, then removed again), rebuild
-/// `bird-agent` and run its synth. Returns the median rebuild and the
-/// median rebuild-plus-synth seconds.
+/// one line of code in [`EDITED`] (odd runs edit it, even runs restore
+/// it), rebuild the `bird-agent` binary (the one `cargo xtask synth` runs)
+/// and run its synth, checking the templates follow the edit. Returns the
+/// median rebuild and the median rebuild-plus-synth seconds.
 fn edit_loop(root: &Path, target: &Path, release: bool, runs: usize) -> Result<(f64, f64)> {
     let path = root.join(EDITED);
     let original = std::fs::read_to_string(&path)?;
+    let changed = edited(&original)?;
     let _restore = Restore {
         path: path.clone(),
         text: original.clone(),
@@ -79,22 +113,22 @@ fn edit_loop(root: &Path, target: &Path, release: bool, runs: usize) -> Result<(
     let mut builds = Vec::new();
     let mut loops = Vec::new();
     for i in 0..runs.max(1) {
-        let text = if i % 2 == 0 {
-            format!("{original}// edited by cargo xtask bench\n")
-        } else {
-            original.clone()
-        };
-        std::fs::write(&path, text)?;
-        let mut args = vec!["build", "-p", "bird-agent"];
+        let edit = i % 2 == 0;
+        std::fs::write(&path, if edit { &changed } else { &original })?;
+        let mut args = vec!["build", "-p", "bird-agent", "--bin", "bird-agent"];
         if release {
             args.push("--release");
         }
         let b = timed(cargo(root, target, &args))?;
+        let assembly = out.path().join(format!("cdk.out-{i}"));
         let s = measure::run(
             Command::new(&bin)
-                .env("CDK_OUTDIR", out.path().join("cdk.out"))
+                .env("CDK_OUTDIR", &assembly)
                 .env("STRATA_ENV", "dev"),
         )?;
+        if mentions(&assembly, MARK)? != edit {
+            bail!("the edit loop's rebuild of {EDITED} did not show in the synthesized templates");
+        }
         println!(
             "  edit loop ({profile}): rebuild {b:.2} s, synth {:.1} ms",
             s.seconds * 1e3
@@ -153,4 +187,25 @@ pub fn run(root: &Path, opts: &Options) -> Result<Vec<Figure>> {
             .with_target(Target::AtMost(LOOP_SECONDS)),
     );
     Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_edit_changes_one_line_of_code_of_the_app() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = std::fs::read_to_string(root.join(EDITED)).unwrap();
+        let changed = edited(&text).unwrap();
+        let diff: Vec<(&str, &str)> = text
+            .lines()
+            .zip(changed.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(diff.len(), 1, "{diff:?}");
+        assert!(diff[0].1.contains(&format!("Some(\"{MARK}")), "{diff:?}");
+        assert_eq!(text.lines().count(), changed.lines().count());
+        assert!(edited("fn main() {}").is_err());
+    }
 }
