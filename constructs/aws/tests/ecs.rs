@@ -238,7 +238,7 @@ fn seed_service_runs_in_private_subnets_registered_in_its_target_groups() {
     let service_id = strata::logical_id(&["ConversationManager", "Service"]);
     assert_eq!(
         seed.conversation.service_name().to_raw(),
-        Raw::GetAtt(seed.conversation.resource().target(), "Name".into())
+        Raw::get_att(seed.conversation.resource().target(), "Name")
     );
     assert!(service_id.starts_with("ConversationManagerService"));
     assert_eq!(
@@ -427,9 +427,9 @@ fn seed_load_balancer_is_internal_with_https_rules_and_a_redirect() {
     );
     assert_eq!(
         seed.multimodal_tg.target_group_full_name().to_raw(),
-        Raw::GetAtt(
+        Raw::get_att(
             seed.multimodal_tg.resource().target(),
-            "TargetGroupFullName".into()
+            "TargetGroupFullName"
         )
     );
     assert_eq!(

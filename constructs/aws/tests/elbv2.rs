@@ -144,7 +144,7 @@ fn an_internet_facing_load_balancer_logs_to_a_bucket_whose_policy_it_waits_for()
     assert_eq!(statements[3]["Action"], "s3:GetBucketAcl");
     assert_eq!(
         alb.load_balancer_full_name().to_raw(),
-        Raw::GetAtt(alb.resource().target(), "LoadBalancerFullName".into())
+        Raw::get_att(alb.resource().target(), "LoadBalancerFullName")
     );
 }
 

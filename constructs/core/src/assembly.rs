@@ -79,7 +79,7 @@ impl Assembly {
                 })
                 .collect();
             if let Some(set) = &s.stack_set {
-                entries.push(entry(STACK_SET, Doc::Json(set.to_json())));
+                entries.push(entry(STACK_SET, Doc::Json(Box::new(set.to_json()))));
             }
             if !entries.is_empty() {
                 Doc::set(&mut metadata, format!("/{}", s.id), Doc::List(entries));

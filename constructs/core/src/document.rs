@@ -28,7 +28,7 @@ pub(crate) enum Doc {
     List(Vec<Doc>),
     Object(Vec<(String, Doc)>),
     /// Ready-made JSON from the construct tree, written as it is.
-    Json(Json),
+    Json(Box<Json>),
 }
 
 impl Doc {
@@ -109,7 +109,7 @@ impl Doc {
                     .map(|(k, v)| (k.clone(), v.to_json()))
                     .collect(),
             ),
-            Doc::Json(j) => j.clone(),
+            Doc::Json(j) => (**j).clone(),
         }
     }
 }
@@ -330,7 +330,7 @@ mod tests {
                 Doc::List(vec![Doc::Int(-3), Doc::Float(0.5), Doc::Null]),
             ),
             ("A", Doc::Str("quote \" and \u{e9}".into())),
-            ("C", Doc::Json(json!({"z": 1, "a": [true, {}]}))),
+            ("C", Doc::Json(Box::new(json!({"z": 1, "a": [true, {}]})))),
             ("D", Doc::Object(Vec::new())),
             ("E", Doc::Float(2.0)),
         ]));
@@ -367,6 +367,14 @@ mod tests {
         );
         let distinct = obj(&[("A", Doc::Int(1)), ("B", Doc::Int(2))]);
         assert_eq!(Doc::unique_keys(distinct.clone()), distinct);
+    }
+
+    #[test]
+    fn floats_read_back_exactly() {
+        // Parsing without exact float round trips gives ...748e47 here.
+        let doc = Doc::Object(obj(&[("A", Doc::Float(5.662746176357747e47))]));
+        let t = Template::new(to_template_string(&doc));
+        assert_eq!(*t, doc.to_json());
     }
 
     #[test]

@@ -69,9 +69,9 @@ impl Fn {
 
     /// `Fn::GetAtt` on an element known only by its logical ID.
     pub fn get_att_name<T>(logical_id: &str, attribute: &str) -> Value<T> {
-        Value::expr(Raw::GetAtt(
+        Value::expr(Raw::get_att(
             Target::Name(logical_id.to_string()),
-            attribute.to_string(),
+            attribute,
         ))
     }
 

@@ -238,7 +238,8 @@ impl Resolver<'_> {
                 let lid = self.target(&t, Use::Ref);
                 Doc::single("Ref", Doc::Str(lid))
             }
-            Raw::GetAtt(t, attr) => {
+            Raw::GetAtt(g) => {
+                let (t, attr) = *g;
                 if let Some(parameter) = self.import(&t, Some(&attr)) {
                     return Doc::single("Ref", Doc::Str(parameter));
                 }

@@ -66,7 +66,7 @@ impl Handle {
     /// `{"Fn::GetAtt": [<logical id>, name]}`. Prefer the typed accessors
     /// of the generated handle, which only offer attributes the type has.
     pub fn get_att<T>(&self, name: &str) -> Value<T> {
-        Value::expr(Raw::GetAtt(self.target(), name.to_string()))
+        Value::expr(Raw::get_att(self.target(), name))
     }
 }
 

@@ -255,10 +255,11 @@ fn tag_entry(item: &Raw) -> Option<(String, Raw)> {
                 _ => None,
             }
         }
-        Raw::Json(Json::Object(kv)) => {
+        Raw::Json(j) => {
+            let kv = j.as_object()?;
             let key = kv.get("Key")?.as_str()?;
             let value = kv.get("Value")?;
-            Some((key.to_string(), Raw::Json(value.clone())))
+            Some((key.to_string(), Raw::from(value.clone())))
         }
         _ => None,
     }
@@ -373,11 +374,11 @@ fn synth_stack(
         };
         match &node.kind {
             Kind::Parameter(p) => {
-                params.push((lid, Doc::Json(p.render())));
+                params.push((lid, Doc::Json(Box::new(p.render()))));
             }
             Kind::Mapping(m) => {
                 let m = serde_json::to_value(m).unwrap_or(Json::Null);
-                mappings.push((lid, Doc::Json(m)));
+                mappings.push((lid, Doc::Json(Box::new(m))));
             }
             Kind::Condition(c) => {
                 let c = r.resolve(c.raw().clone());
@@ -412,10 +413,10 @@ fn synth_stack(
                     m.push(("DependsOn".into(), Doc::List(list)));
                 }
                 if let Some(c) = &opts.creation_policy {
-                    m.push(("CreationPolicy".into(), r.resolve(Raw::Json(c.clone()))));
+                    m.push(("CreationPolicy".into(), r.resolve(Raw::from(c.clone()))));
                 }
                 if let Some(u) = &opts.update_policy {
-                    m.push(("UpdatePolicy".into(), r.resolve(Raw::Json(u.clone()))));
+                    m.push(("UpdatePolicy".into(), r.resolve(Raw::from(u.clone()))));
                 }
                 if let Some(p) = opts.update_replace_policy {
                     m.push(("UpdateReplacePolicy".into(), Doc::Str(p.as_str().into())));
@@ -426,7 +427,7 @@ fn synth_stack(
                 let mut meta: Vec<(String, Doc)> = opts
                     .metadata
                     .iter()
-                    .map(|(k, v)| (k.clone(), Doc::Json(v.clone())))
+                    .map(|(k, v)| (k.clone(), Doc::Json(Box::new(v.clone()))))
                     .collect();
                 if tree.path_metadata {
                     Doc::set(

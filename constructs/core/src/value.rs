@@ -42,18 +42,25 @@ pub enum Raw {
     List(Vec<Raw>),
     /// An object, in insertion order.
     Object(Vec<(String, Raw)>),
-    /// Ready-made JSON, copied as is.
-    Json(Json),
+    /// Ready-made JSON, copied as is. Boxed, like the `GetAtt` payload, so
+    /// that a `Raw` (and every optional property of an L1 struct) stays at
+    /// 32 bytes.
+    Json(Box<Json>),
     /// `{"Ref": target}`.
     Ref(Target),
-    /// `{"Fn::GetAtt": [target, attribute]}`.
-    GetAtt(Target, String),
+    /// `{"Fn::GetAtt": [target, attribute]}`; build it with [`Raw::get_att`].
+    GetAtt(Box<(Target, String)>),
     /// The logical ID of a target as a bare string (condition names in
     /// `Fn::If`, `{"Condition": ..}`).
     Name(Target),
 }
 
 impl Raw {
+    /// `{"Fn::GetAtt": [target, attribute]}`.
+    pub fn get_att(target: Target, attribute: impl Into<String>) -> Raw {
+        Raw::GetAtt(Box::new((target, attribute.into())))
+    }
+
     /// A one-key object such as `{"Fn::Join": [..]}`.
     pub fn call(name: &str, args: Raw) -> Raw {
         Raw::Object(vec![(name.to_string(), args)])
@@ -77,7 +84,7 @@ impl Raw {
 
 impl From<Json> for Raw {
     fn from(j: Json) -> Self {
-        Raw::Json(j)
+        Raw::Json(Box::new(j))
     }
 }
 
@@ -235,7 +242,7 @@ impl ToRaw for bool {
 
 impl ToRaw for Json {
     fn to_raw(&self) -> Raw {
-        Raw::Json(self.clone())
+        Raw::Json(Box::new(self.clone()))
     }
 }
 

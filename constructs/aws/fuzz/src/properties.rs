@@ -27,7 +27,7 @@ enum Kind {
 }
 
 fn expr<T>(j: &Json) -> Value<T> {
-    Value::Expr(Expr::from_raw(Raw::Json(j.clone())))
+    Value::Expr(Expr::from_raw(Raw::from(j.clone())))
 }
 
 fn string(j: &Json) -> Value<String> {

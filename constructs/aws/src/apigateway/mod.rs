@@ -150,9 +150,10 @@ fn write_raw(raw: &Raw, scope: &Scope, out: &mut String) {
             out.push('}');
         }
         Raw::Ref(t) => out.push_str(&format!("{{\"Ref\":{:?}}}", target_name(t, scope))),
-        Raw::GetAtt(t, a) => out.push_str(&format!(
-            "{{\"Fn::GetAtt\":[{:?},{a:?}]}}",
-            target_name(t, scope)
+        Raw::GetAtt(g) => out.push_str(&format!(
+            "{{\"Fn::GetAtt\":[{:?},{:?}]}}",
+            target_name(&g.0, scope),
+            g.1
         )),
         Raw::Name(t) => out.push_str(&format!("{:?}", target_name(t, scope))),
     }

@@ -182,7 +182,7 @@ fn write_raw(scope: &Scope, raw: &Raw, out: &mut String) {
             out.push('}');
         }
         Raw::Ref(t) => out.push_str(&format!("{{Ref:{}}}", target(t))),
-        Raw::GetAtt(t, a) => out.push_str(&format!("{{GetAtt:{}.{a}}}", target(t))),
+        Raw::GetAtt(g) => out.push_str(&format!("{{GetAtt:{}.{}}}", target(&g.0), g.1)),
         Raw::Name(t) => out.push_str(&target(t)),
     }
 }

@@ -214,7 +214,7 @@ impl Choice {
                 if let Json::Object(m) = &mut rule {
                     m.insert("Next".into(), json!(next));
                 }
-                Raw::Json(rule)
+                Raw::from(rule)
             })
             .collect();
         f.push(("Choices", Raw::List(choices)));

@@ -235,7 +235,7 @@ impl Task {
                     .strip_suffix(".$")
                     .map_or_else(|| format!("{k}.$"), str::to_string);
                 params.retain(|(p, _)| p != k && *p != other);
-                params.push((k.clone(), Raw::Json(v.clone())));
+                params.push((k.clone(), Raw::from(v.clone())));
             }
         }
         f.push(("Resource", resource));
@@ -244,7 +244,7 @@ impl Task {
             f.push(("Parameters", Raw::Object(params)));
         }
         if let Some(s) = &self.io.result_selector {
-            f.push(("ResultSelector", Raw::Json(s.clone())));
+            f.push(("ResultSelector", Raw::from(s.clone())));
         }
         if let Some(s) = self.timeout_seconds {
             f.push(("TimeoutSeconds", Raw::Int(i64::from(s))));
@@ -615,7 +615,7 @@ impl State {
                     f.push(("ItemsPath", Raw::from(p.as_str())));
                 }
                 if let Some(s) = &m.item_selector {
-                    f.push(("ItemSelector", Raw::Json(s.clone())));
+                    f.push(("ItemSelector", Raw::from(s.clone())));
                 }
                 let mut processor = match m.processor.render_raw() {
                     Raw::Object(fields) => fields,
@@ -625,7 +625,7 @@ impl State {
                     0,
                     (
                         "ProcessorConfig".to_string(),
-                        Raw::Json(json!({"Mode": "INLINE"})),
+                        Raw::from(json!({"Mode": "INLINE"})),
                     ),
                 );
                 f.push(("ItemProcessor", Raw::Object(processor)));
@@ -648,10 +648,10 @@ impl State {
             State::Pass(p) => {
                 common_io(&mut f, &p.io, true);
                 if let Some(params) = &p.io.parameters {
-                    f.push(("Parameters", Raw::Json(params.clone())));
+                    f.push(("Parameters", Raw::from(params.clone())));
                 }
                 if let Some(r) = &p.result {
-                    f.push(("Result", Raw::Json(r.clone())));
+                    f.push(("Result", Raw::from(r.clone())));
                 }
                 transition(&mut f, &p.transition);
             }
