@@ -54,16 +54,48 @@ pub struct CloudAssembly {
 
 fn parse_environment(env: &str) -> Result<(Option<String>, Option<String>)> {
     let Some(rest) = env.strip_prefix("aws://") else {
-        bail!("environment `{env}` does not start with aws://");
+        bail!("environment {env:?} does not start with aws://");
     };
     let Some((account, region)) = rest.split_once('/') else {
-        bail!("environment `{env}` is not of the form aws://account/region");
+        bail!("environment {env:?} is not of the form aws://account/region");
     };
     let known = |s: &str, unknown: &str| (!s.is_empty() && s != unknown).then(|| s.to_string());
-    Ok((
+    let (account, region) = (
         known(account, "unknown-account"),
         known(region, "unknown-region"),
-    ))
+    );
+    if let Some(a) = &account {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("environment {env:?}: the account must be 12 digits or unknown-account");
+        }
+    }
+    if let Some(r) = &region {
+        let ok = r.len() <= 32
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            bail!("environment {env:?}: the region must be a region name such as us-east-1, or unknown-region");
+        }
+    }
+    Ok((account, region))
+}
+
+/// Checks a stack artifact's id and stack name: CloudFormation takes 1 to
+/// 128 letters, digits and hyphens starting with a letter, and the id is
+/// printed and matched on the command line.
+fn check_names(id: &str, stack_name: &str) -> Result<()> {
+    if id.is_empty() || id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        bail!("the artifact id {id:?} is empty or has spaces or control characters");
+    }
+    let valid = stack_name.len() <= 128
+        && stack_name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && stack_name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid {
+        bail!("stack name {stack_name:?} is not one CloudFormation accepts (1 to 128 letters, digits and hyphens, starting with a letter)");
+    }
+    Ok(())
 }
 
 impl CloudAssembly {
@@ -182,9 +214,11 @@ impl CloudAssembly {
                     .collect()
             })
             .unwrap_or_default();
+        let stack_name = prop_str("stackName").unwrap_or(id);
+        check_names(id, stack_name)?;
         Ok(StackArtifact {
             id: id.to_string(),
-            stack_name: prop_str("stackName").unwrap_or(id).to_string(),
+            stack_name: stack_name.to_string(),
             account,
             region,
             environment,
@@ -435,6 +469,43 @@ mod tests {
                 e.contains("not a path inside the assembly directory"),
                 "{bad}: {e}"
             );
+        }
+    }
+
+    #[test]
+    fn names_and_environments_cloudformation_rejects_are_errors() {
+        let dir = temp_dir("names");
+        let cases = [
+            ("A\nB", "aws://123456789012/us-east-1", None, "artifact id"),
+            (
+                "A",
+                "aws://123456789012/us-east-1",
+                Some("a b"),
+                "stack name",
+            ),
+            (
+                "A",
+                "aws://123456789012/us-east-1",
+                Some("1a"),
+                "stack name",
+            ),
+            ("A", "aws://1234/us-east-1", None, "12 digits"),
+            ("A", "aws://123456789012/US East", None, "region name"),
+        ];
+        for (id, env, name, expected) in cases {
+            let mut props = json!({"templateFile": "T.template.json"});
+            if let Some(n) = name {
+                props["stackName"] = json!(n);
+            }
+            write(
+                &dir,
+                json!({"version": "36.0.0", "artifacts": {
+                    id: {"type": "aws:cloudformation:stack", "environment": env, "properties": props}
+                }}),
+            );
+            std::fs::write(dir.join("T.template.json"), "{}").unwrap();
+            let err = format!("{:#}", CloudAssembly::read(&dir).unwrap_err());
+            assert!(err.contains(expected), "{id:?} {env} {name:?}: {err}");
         }
     }
 }
