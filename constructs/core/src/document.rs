@@ -240,7 +240,7 @@ impl Formatter for TemplateFormatter {
 /// assert_eq!(template["Outputs"]["Region"]["Value"]["Ref"], "AWS::Region");
 /// assert!(template.get("Resources").is_none());
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Template {
     text: String,
     json: OnceLock<Json>,

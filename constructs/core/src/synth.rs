@@ -485,7 +485,7 @@ fn synth_stack(
         id: snode.id.clone(),
         stack_name: props.stack_name.clone().unwrap_or_else(|| snode.id.clone()),
         env: props.env.clone(),
-        template: Template::default(),
+        template: Template::new("{}".into()), // set by finalize
         resource_count,
         termination_protection: props.termination_protection,
         logical_ids,
