@@ -101,7 +101,7 @@ impl StackSetProps {
             out.push("a stack set needs at least one region in `regions`".to_string());
         }
         for a in &self.accounts {
-            if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            if !crate::limits::is_account_id(a) {
                 out.push(format!(
                     "{a:?} is not an AWS account ID; use the 12-digit ID"
                 ));

@@ -35,6 +35,31 @@ pub mod limits {
     pub const DESCRIPTION_BYTES: usize = 1024;
     /// Stack name length.
     pub const STACK_NAME_CHARS: usize = 128;
+
+    /// Whether CloudFormation takes `name` as a stack name: 1 to 128
+    /// letters, digits and hyphens, starting with a letter.
+    ///
+    /// ```
+    /// use strata_core::limits::is_stack_name;
+    /// assert!(is_stack_name("Network-prod"));
+    /// assert!(!is_stack_name("1network") && !is_stack_name("a b"));
+    /// ```
+    pub fn is_stack_name(name: &str) -> bool {
+        name.len() <= STACK_NAME_CHARS
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    }
+
+    /// Whether `id` is an AWS account ID: 12 digits.
+    ///
+    /// ```
+    /// use strata_core::limits::is_account_id;
+    /// assert!(is_account_id("123456789012"));
+    /// assert!(!is_account_id("1234"));
+    /// ```
+    pub fn is_account_id(id: &str) -> bool {
+        id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+    }
 }
 
 /// One synthesized stack.
@@ -550,10 +575,7 @@ fn check_name_and_description(
     issues: &mut Vec<Issue>,
 ) {
     let name = &artifact.stack_name;
-    let valid = name.len() <= limits::STACK_NAME_CHARS
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
+    if !limits::is_stack_name(name) {
         issues.push(issue(
             path,
             "stack-name",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value as Json;
-use strata_core::{ParameterSource, PARAMETER_SOURCE};
+use strata_core::{limits, ParameterSource, PARAMETER_SOURCE};
 
 use crate::stackset::StackSetTarget;
 
@@ -65,7 +65,7 @@ fn parse_environment(env: &str) -> Result<(Option<String>, Option<String>)> {
         known(region, "unknown-region"),
     );
     if let Some(a) = &account {
-        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+        if !limits::is_account_id(a) {
             bail!("environment {env:?}: the account must be 12 digits or unknown-account");
         }
     }
@@ -87,12 +87,7 @@ fn check_names(id: &str, stack_name: &str) -> Result<()> {
     if id.is_empty() || id.chars().any(|c| c.is_control() || c.is_whitespace()) {
         bail!("the artifact id {id:?} is empty or has spaces or control characters");
     }
-    let valid = stack_name.len() <= 128
-        && stack_name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && stack_name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !valid {
+    if !limits::is_stack_name(stack_name) {
         bail!("stack name {stack_name:?} is not one CloudFormation accepts (1 to 128 letters, digits and hyphens, starting with a letter)");
     }
     Ok(())
